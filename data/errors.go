@@ -1,0 +1,80 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors, for errors.Is.
+var (
+	ErrUnknownINSEE  = errors.New("data: unknown INSEE code")
+	ErrBadCoordinate = errors.New("data: bad coordinate")
+	ErrOutsideFrance = errors.New("data: coordinates outside the French territories")
+	ErrSwappedLatLon = errors.New("data: latitude and longitude look swapped")
+	ErrMissingColumn = errors.New("data: missing column")
+	ErrBadNumber     = errors.New("data: not a number")
+	ErrEmptyFile     = errors.New("data: no usable row")
+	ErrBadCode       = errors.New("data: malformed code")
+	ErrDuplicate     = errors.New("data: duplicate")
+	ErrBadValue      = errors.New("data: invalid value")
+	ErrTooLarge      = errors.New("data: input beyond limits")
+	ErrBinary        = errors.New("data: not a text file")
+)
+
+// ParseError is the error for one field of one row of an input file.
+// Line is 1-based, counted in physical lines of the file (a quoted field
+// with newlines spans several lines; Line is where the record starts).
+type ParseError struct {
+	File   string // file name as given by the user
+	Line   int    // 0 when the error is about the whole file
+	Column string // column name ("" when not about one column)
+	Err    error  // the reason, usually wrapping a sentinel error
+}
+
+func (e *ParseError) Error() string {
+	switch {
+	case e.Line == 0:
+		return fmt.Sprintf("%s: %v", e.File, e.Err)
+	case e.Column == "":
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: column %q: %v", e.File, e.Line, e.Column, e.Err)
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Severity tells whether a check is a rejected row or a warning.
+type Severity uint8
+
+const (
+	// Rejected: the row was not used.
+	Rejected Severity = iota + 1
+	// Warning: the row was used, but something looks wrong.
+	Warning
+)
+
+// Check is one entry of the data-quality list shown in the report.
+type Check struct {
+	Severity Severity
+	Err      *ParseError
+}
+
+// Checks collects every rejected row and warning, in file order.
+type Checks []Check
+
+// Reject records a row that was not used.
+func (c *Checks) Reject(e *ParseError) { *c = append(*c, Check{Rejected, e}) }
+
+// Warn records a row that was used with a warning.
+func (c *Checks) Warn(e *ParseError) { *c = append(*c, Check{Warning, e}) }
+
+// Count returns the number of checks of severity s.
+func (c Checks) Count(s Severity) int {
+	n := 0
+	for _, x := range c {
+		if x.Severity == s {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,213 @@
+package data
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// Commune is a commune actuelle of the Code officiel géographique.
+type Commune struct {
+	Code       string           // INSEE code, 5 characters ("01001", "2A004", "97411")
+	Name       string           // official name
+	Dep        string           // département code ("01", "2A", "974")
+	Region     string           // région code ("84")
+	EPCI       string           // SIREN of the EPCI, "" when the commune belongs to none
+	Zone       string           // "metro", "drom" or "com"
+	Population int              // legal municipal population (COG)
+	Point      orb.Point        // representative point, WGS84 lon/lat
+	HasPoint   bool             // false when no point is known
+	Polygon    orb.MultiPolygon // nil when no polygon is loaded
+}
+
+// Departement is a French département.
+type Departement struct {
+	Code     string
+	Name     string
+	Region   string
+	ChefLieu string // INSEE code of the prefecture commune
+}
+
+// Region is a French région.
+type Region struct {
+	Code string
+	Name string
+}
+
+// EPCI is an établissement public de coopération intercommunale.
+type EPCI struct {
+	Code    string // SIREN
+	Name    string
+	Kind    string   // CC, CA, CU, METRO, MET69
+	Members []string // INSEE codes of member communes
+}
+
+// SiteKind is the kind of a place where people get digital help.
+type SiteKind uint8
+
+// The kinds of sites. Their text form is the `type` column of the sites CSV.
+const (
+	KindUnknown        SiteKind = iota
+	KindCNFS                    // conseiller numérique (France Services) place
+	KindFranceServices          // France Services site
+	KindMediation               // lieu de médiation numérique
+	KindOther                   // any other place
+)
+
+// Kinds lists the valid kinds in their canonical order.
+var Kinds = []SiteKind{KindCNFS, KindFranceServices, KindMediation, KindOther}
+
+// String returns the code used in files: cnfs, france-services, mediation, autre.
+func (k SiteKind) String() string {
+	switch k {
+	case KindCNFS:
+		return "cnfs"
+	case KindFranceServices:
+		return "france-services"
+	case KindMediation:
+		return "mediation"
+	case KindOther:
+		return "autre"
+	}
+	return "inconnu"
+}
+
+// Label returns the French label shown in reports.
+func (k SiteKind) Label() string {
+	switch k {
+	case KindCNFS:
+		return "Conseiller numérique"
+	case KindFranceServices:
+		return "France Services"
+	case KindMediation:
+		return "Lieu de médiation numérique"
+	case KindOther:
+		return "Autre"
+	}
+	return "Inconnu"
+}
+
+// ParseKind parses a kind code (cnfs, france-services, mediation, autre).
+func ParseKind(s string) (SiteKind, bool) {
+	for _, k := range Kinds {
+		if s == k.String() {
+			return k, true
+		}
+	}
+	return KindUnknown, false
+}
+
+// Site is a place where people can meet a digital advisor.
+type Site struct {
+	ID       string
+	Name     string
+	Kind     SiteKind
+	Point    orb.Point // WGS84 lon/lat
+	FTE      float64   // advisor full-time equivalents located here (0 = access point only)
+	INSEE    string    // declared INSEE commune code, "" if none
+	Postcode string    // declared postcode, "" if none
+	SIRET    string    // host structure SIRET, "" if unknown
+	Source   string    // short source name (see Sources)
+	Date     string    // date of the record, YYYY-MM-DD, "" if unknown
+	Commune  string    // INSEE code assigned by the spatial join ("" before)
+}
+
+// Structure is a host structure with advisor posts (nb_cnfs), before its
+// posts are split across the places where its advisors work.
+type Structure struct {
+	ID       string
+	Name     string
+	SIRET    string
+	Public   bool
+	Posts    float64
+	Point    orb.Point
+	HasPoint bool
+	INSEE    string
+	Date     string
+}
+
+// Indicators is a per-commune table of named numeric columns. A missing
+// value is NaN and stays missing: it is never read as 0.
+type Indicators struct {
+	Columns []string             // column names, in order
+	rows    map[string][]float64 // INSEE code -> values, NaN when missing
+}
+
+// NewIndicators returns an empty table with the given columns.
+func NewIndicators(columns ...string) *Indicators {
+	return &Indicators{Columns: append([]string(nil), columns...), rows: map[string][]float64{}}
+}
+
+// Column returns the index of the named column, or -1.
+func (t *Indicators) Column(name string) int {
+	for i, c := range t.Columns {
+		if c == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// AddColumn adds a column (all values missing) and returns its index. An
+// existing column of that name is returned as is.
+func (t *Indicators) AddColumn(name string) int {
+	if i := t.Column(name); i >= 0 {
+		return i
+	}
+	t.Columns = append(t.Columns, name)
+	for code, r := range t.rows {
+		t.rows[code] = append(r, math.NaN())
+	}
+	return len(t.Columns) - 1
+}
+
+// Set stores v for commune code in column col (an index from Column).
+func (t *Indicators) Set(code string, col int, v float64) {
+	r, ok := t.rows[code]
+	if !ok {
+		r = make([]float64, len(t.Columns))
+		for i := range r {
+			r[i] = math.NaN()
+		}
+		t.rows[code] = r
+	}
+	r[col] = v
+}
+
+// Get returns the value of column col for commune code, and false when it is missing.
+func (t *Indicators) Get(code string, col int) (float64, bool) {
+	r, ok := t.rows[code]
+	if !ok || col < 0 || col >= len(r) || math.IsNaN(r[col]) {
+		return math.NaN(), false
+	}
+	return r[col], true
+}
+
+// Codes returns the number of communes with at least one row.
+func (t *Indicators) Len() int { return len(t.rows) }
+
+// Source describes one input data set, for the Sources sheet.
+type Source struct {
+	Name        string // short name, e.g. "france-services"
+	Title       string // French title
+	Producer    string
+	Date        string // date or vintage of the data
+	Licence     string
+	Attribution string
+	File        string
+}
+
+// Dataset is everything a diagnostic needs.
+type Dataset struct {
+	Communes     []Commune // sorted by Code
+	Departements []Departement
+	Regions      []Region
+	EPCIs        []EPCI
+	Sites        []Site
+	Indicators   *Indicators
+	// Renamed maps codes that are no longer communes actuelles (merged
+	// communes, arrondissements municipaux) to the current commune.
+	Renamed map[string]string
+	Sources []Source
+	Checks  Checks
+}

@@ -1,0 +1,82 @@
+package diag
+
+import (
+	"diagnum/data"
+	"diagnum/geo"
+)
+
+// Params are the parameters of a diagnostic. Zero fields take the
+// documented defaults through Defaults.
+type Params struct {
+	ThresholdMin float64 // coverage threshold and E2SFCA catchment d0, minutes (default 30)
+	Detour       float64 // travel-time model detour factor (default 1.3)
+	SpeedKmh     float64 // travel-time model speed, km/h (default 50)
+	// Supply lists the site kinds that count as supply (default cnfs only).
+	Supply []data.SiteKind
+	// FTEPerSite overrides the FTE of every site of a kind (e.g. France
+	// Services = 1). A kind absent from the map keeps the FTE of its rows.
+	FTEPerSite map[data.SiteKind]float64
+	// Weights of the fragility index per indicator column; nil = defaults.
+	Weights map[string]float64
+	// Timer replaces the travel-time model (e.g. OSRM); nil = the model.
+	Timer geo.TravelTimer
+}
+
+// CommuneResult holds the measures of one commune. Field comments give
+// the CSV column names.
+type CommuneResult struct {
+	Code        string  // code_insee
+	Name        string  // nom
+	Dep         string  // code_departement
+	Region      string  // code_region
+	EPCI        string  // code_epci
+	Population  int     // population
+	NbSites     int     // nb_sites: counted sites located in the commune
+	FTE         float64 // etp_conseillers: FTE located in the commune
+	Per10k      float64 // conseillers_pour_10k = FTE / population × 10,000 (0 when population is 0)
+	NearestMin  float64 // temps_site_proche_min (+Inf when no counted site exists)
+	NearestSite int     // index in Result.Sites of the nearest counted site, -1 if none
+	Covered     bool    // couvert: NearestMin <= threshold
+	Access10k   float64 // acces_e2sfca_pour_10k = A_i × 10,000
+	Fragility   float64 // indice_fragilite, 0–100 (NaN when no indicator is known)
+	Gap         float64 // score_ecart
+	Rank        int     // rang within the reported territory, 1 = most under-covered
+}
+
+// SiteResult is a site with its assigned commune and supply figures.
+type SiteResult struct {
+	data.Site
+	Counted         bool    // its kind counts as supply
+	SupplyFTE       float64 // S_j used in the measures (0 when not counted)
+	R               float64 // E2SFCA supply-to-demand ratio R_j
+	ReachPop        float64 // Σ_k P_k·W(t_kj)
+	NearestOtherMin float64 // travel time to the nearest other counted site (+Inf if none)
+}
+
+// Rollup is the aggregate of a set of communes (EPCI, département, région, France).
+type Rollup struct {
+	Level         string // "epci", "departement", "region", "france"
+	Code          string
+	Name          string
+	Population    int
+	Communes      int
+	NbSites       int
+	FTE           float64
+	Per10k        float64 // FTE / population × 10,000
+	CoveredPop    int
+	Coverage      float64 // CoveredPop / Population
+	Uncovered     int     // Population − CoveredPop
+	MeanAccess10k float64 // population-weighted mean of Access10k
+}
+
+// Result is a whole diagnostic.
+type Result struct {
+	Params   Params
+	Communes []CommuneResult // all communes, in data order (sorted by code)
+	Sites    []SiteResult
+	EPCI     []Rollup
+	Deps     []Rollup
+	Regions  []Rollup
+	France   Rollup
+	Checks   data.Checks // sites with an empty catchment, code/polygon disagreements, …
+}
