@@ -19,6 +19,8 @@ var (
 	ErrBadValue      = errors.New("data: invalid value")
 	ErrTooLarge      = errors.New("data: input beyond limits")
 	ErrBinary        = errors.New("data: not a text file")
+	// ErrEncoding: the text mixes encodings or holds a byte order mark after its start.
+	ErrEncoding = errors.New("data: bad text encoding")
 )
 
 // ParseError is the error for one field of one row of an input file.

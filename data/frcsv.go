@@ -10,12 +10,14 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // Input limits: files beyond them are refused rather than exhausting memory.
 const (
 	MaxFileBytes = 2 << 30    // 2 GiB
 	MaxRows      = 10_000_000 // data rows per file
+	MaxLineBytes = 1 << 20    // 1 MiB per physical line and per field
 )
 
 // Record is one data row of a CSV file.
@@ -29,14 +31,23 @@ type Table struct {
 	File     string   // name used in errors
 	Header   []string // column names, trimmed, BOM removed
 	Comma    rune     // detected separator
-	Encoding string   // "UTF-8", "UTF-8 (BOM)" or "Windows-1252"
+	Encoding string   // "UTF-8", "UTF-8 (BOM)", "UTF-16LE (BOM)", "UTF-16BE (BOM)" or "Windows-1252"
 	Records  []Record
 }
 
 // ReadTable reads a whole CSV file as French files really come: it detects
-// the encoding (UTF-8 with or without BOM, else Windows-1252) and the
-// separator (';', ',' or tab, from the header line), and accepts quoted
-// fields with newlines. name is used in error messages.
+// the encoding (UTF-8 with or without BOM, UTF-16 with BOM as Excel's
+// "Unicode text", else Windows-1252) and the separator (';', ',' or tab,
+// from the header line, or from an Excel "sep=;" first line), and accepts
+// quoted fields with newlines and old Mac '\r' line ends. name is used in
+// error messages.
+//
+// It refuses with a *ParseError: zip/xlsx and binary files (ErrBinary), a
+// file mixing UTF-8 and another encoding or holding a byte order mark
+// after its start, as concatenated files do (ErrEncoding, with the line),
+// an empty file (ErrEmptyFile), a header without separator
+// (ErrMissingColumn), a line or field longer than MaxLineBytes, a file
+// larger than MaxFileBytes or with more than MaxRows rows (ErrTooLarge).
 func ReadTable(name string, r io.Reader) (*Table, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
 	if err != nil {
@@ -47,50 +58,78 @@ func ReadTable(name string, r io.Reader) (*Table, error) {
 	}
 	text, enc, err := decodeText(raw)
 	if err != nil {
-		return nil, &ParseError{File: name, Err: err}
+		return nil, withFile(name, err)
 	}
 	if strings.TrimSpace(text) == "" {
 		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: the file is empty", ErrEmptyFile)}
 	}
-	comma, err := detectComma(text)
+	if !strings.Contains(text, "\n") {
+		text = strings.ReplaceAll(text, "\r", "\n") // old Mac line ends
+	}
+	if err := checkText(text); err != nil {
+		return nil, withFile(name, err)
+	}
+	text, comma, err := frSeparator(text)
 	if err != nil {
 		return nil, &ParseError{File: name, Line: 1, Err: err}
 	}
 	t := &Table{File: name, Comma: comma, Encoding: enc}
+	if err := t.readRecords(text); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// readRecords parses text into t.Header and t.Records.
+func (t *Table) readRecords(text string) error {
 	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = comma
+	cr.Comma = t.Comma
 	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = false
 	first := true
 	for {
 		fields, err := cr.Read()
 		if err == io.EOF {
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, csvError(name, err)
+			return csvError(t.File, err)
 		}
 		line, _ := cr.FieldPos(0)
 		for i := range fields {
+			if len(fields[i]) > MaxLineBytes {
+				return &ParseError{File: t.File, Line: line, Err: fmt.Errorf("%w: field %d longer than 1 MiB", ErrTooLarge, i+1)}
+			}
 			fields[i] = strings.TrimSpace(fields[i])
 		}
-		if first {
+		switch {
+		case first:
 			first = false
-			if len(fields) > 0 {
-				fields[0] = strings.TrimPrefix(fields[0], "\uFEFF")
-			}
 			t.Header = fields
-			continue
+		case len(fields) == 1 && fields[0] == "":
+			// blank line
+		case len(t.Records) >= MaxRows:
+			return &ParseError{File: t.File, Line: line, Err: fmt.Errorf("%w: more than %d rows", ErrTooLarge, MaxRows)}
+		default:
+			t.Records = append(t.Records, Record{Line: line, Fields: fields})
 		}
-		if len(fields) == 1 && fields[0] == "" {
-			continue // blank line
-		}
-		if len(t.Records) >= MaxRows {
-			return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("%w: more than %d rows", ErrTooLarge, MaxRows)}
-		}
-		t.Records = append(t.Records, Record{Line: line, Fields: fields})
 	}
-	return t, nil
+}
+
+// lineError is an error found at a line before the file name is known.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
+func (e *lineError) Unwrap() error { return e.err }
+
+func withFile(name string, err error) error {
+	var le *lineError
+	if errors.As(err, &le) {
+		return &ParseError{File: name, Line: le.line, Err: le.err}
+	}
+	return &ParseError{File: name, Err: err}
 }
 
 func csvError(name string, err error) error {
@@ -98,7 +137,7 @@ func csvError(name string, err error) error {
 	if errors.As(err, &pe) {
 		reason := pe.Err
 		if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-			reason = fmt.Errorf("%w (unterminated or stray quote)", pe.Err)
+			reason = fmt.Errorf("%w (unterminated or stray quote; the file may be truncated)", pe.Err)
 		}
 		return &ParseError{File: name, Line: pe.StartLine, Err: reason}
 	}
@@ -110,27 +149,135 @@ func decodeText(raw []byte) (string, string, error) {
 	if bytes.HasPrefix(raw, []byte("PK\x03\x04")) {
 		return "", "", fmt.Errorf("%w: this is a zip or Excel (.xlsx) file; save it as CSV first", ErrBinary)
 	}
-	head := raw
-	if len(head) > 8192 {
-		head = head[:8192]
+	if bytes.HasPrefix(raw, []byte("\xD0\xCF\x11\xE0")) {
+		return "", "", fmt.Errorf("%w: this is an old Excel (.xls) file; save it as CSV first", ErrBinary)
 	}
-	if bytes.IndexByte(head, 0) >= 0 {
-		return "", "", fmt.Errorf("%w: binary content (NUL bytes)", ErrBinary)
+	if bytes.HasPrefix(raw, []byte("\xFF\xFE")) || bytes.HasPrefix(raw, []byte("\xFE\xFF")) {
+		return decodeUTF16(raw)
+	}
+	if i := bytes.IndexByte(raw, 0); i >= 0 {
+		return "", "", &lineError{1 + bytes.Count(raw[:i], []byte("\n")), fmt.Errorf("%w: binary content (NUL byte)", ErrBinary)}
 	}
 	if b, ok := bytes.CutPrefix(raw, []byte("\xEF\xBB\xBF")); ok {
 		if !utf8.Valid(b) {
-			return "", "", fmt.Errorf("%w: BOM says UTF-8 but the content is not", ErrBinary)
+			return "", "", &lineError{frInvalidLine(raw), fmt.Errorf("%w: the BOM says UTF-8 but this line is not UTF-8", ErrEncoding)}
 		}
 		return string(b), "UTF-8 (BOM)", nil
 	}
 	if utf8.Valid(raw) {
 		return string(raw), "UTF-8", nil
 	}
+	return decodeCP1252(raw)
+}
+
+// decodeCP1252 decodes a file that is not UTF-8 as Windows-1252, unless it
+// also holds several UTF-8 sequences (a mix, as concatenated files give).
+func decodeCP1252(raw []byte) (string, string, error) {
+	if n, line := frUTF8Sequences(raw); n >= 3 {
+		return "", "", &lineError{frInvalidLine(raw), fmt.Errorf(
+			"%w: mixed encodings: this line is not UTF-8 but line %d is; save the file again as UTF-8", ErrEncoding, line)}
+	}
 	b, err := charmap.Windows1252.NewDecoder().Bytes(raw)
 	if err != nil {
 		return "", "", fmt.Errorf("%w: neither UTF-8 nor Windows-1252", ErrBinary)
 	}
+	if i := bytes.Index(b, []byte("\uFFFD")); i >= 0 {
+		return "", "", &lineError{1 + bytes.Count(b[:i], []byte("\n")),
+			fmt.Errorf("%w: a byte is undefined in Windows-1252: neither UTF-8 nor Windows-1252", ErrEncoding)}
+	}
 	return string(b), "Windows-1252", nil
+}
+
+func decodeUTF16(raw []byte) (string, string, error) {
+	enc, name := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "UTF-16LE (BOM)"
+	if raw[0] == 0xFE {
+		enc, name = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "UTF-16BE (BOM)"
+	}
+	b, err := enc.NewDecoder().Bytes(raw)
+	if err != nil || bytes.Contains(b, []byte("\uFFFD")) || bytes.IndexByte(b, 0) >= 0 {
+		return "", "", fmt.Errorf("%w: the BOM says UTF-16 but the content is not", ErrEncoding)
+	}
+	return string(b), name, nil
+}
+
+// frUTF8Sequences counts valid multi-byte UTF-8 sequences in raw and gives
+// the line of the first one.
+func frUTF8Sequences(raw []byte) (n, line int) {
+	ln := 1
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		if c == '\n' {
+			ln++
+		}
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(raw[i:])
+		if r != utf8.RuneError || size > 1 {
+			if n == 0 {
+				line = ln
+			}
+			n++
+		}
+		i += size
+	}
+	return n, line
+}
+
+// frInvalidLine returns the line of the first byte that is not UTF-8.
+func frInvalidLine(raw []byte) int {
+	raw = bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF"))
+	for i := 0; i < len(raw); {
+		r, size := utf8.DecodeRune(raw[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return 1 + bytes.Count(raw[:i], []byte("\n"))
+		}
+		i += size
+	}
+	return 0
+}
+
+// checkText refuses a byte order mark after the start (two files pasted
+// together) and physical lines longer than MaxLineBytes.
+func checkText(text string) error {
+	if i := strings.IndexRune(text[frBOMLen(text):], '\uFEFF'); i >= 0 {
+		line := 1 + strings.Count(text[:frBOMLen(text)+i], "\n")
+		return &lineError{line, fmt.Errorf("%w: byte order mark (U+FEFF) in the middle of the file; were two files concatenated?", ErrEncoding)}
+	}
+	line := 1
+	for rest := text; rest != ""; line++ {
+		i := strings.IndexByte(rest, '\n')
+		if i < 0 {
+			i = len(rest)
+		}
+		if i > MaxLineBytes {
+			return &lineError{line, fmt.Errorf("%w: line longer than 1 MiB (%d bytes)", ErrTooLarge, i)}
+		}
+		rest = rest[min(i+1, len(rest)):]
+	}
+	return nil
+}
+
+func frBOMLen(text string) int {
+	if strings.HasPrefix(text, "\uFEFF") {
+		return len("\uFEFF")
+	}
+	return 0
+}
+
+// frSeparator strips a leading BOM, honours an Excel "sep=X" first line
+// (removed, leaving an empty line so that line numbers stay physical) and otherwise detects the
+// separator from the header line.
+func frSeparator(text string) (string, rune, error) {
+	text = text[frBOMLen(text):]
+	first, _, _ := strings.Cut(text, "\n")
+	first = strings.TrimRight(first, "\r")
+	if len(first) == 5 && strings.EqualFold(first[:4], "sep=") && strings.ContainsRune(";,\t|", rune(first[4])) {
+		return text[len(first):], rune(first[4]), nil
+	}
+	comma, err := detectComma(text)
+	return text, comma, err
 }
 
 // detectComma picks the separator among ';', ',' and tab that occurs most
@@ -187,6 +334,42 @@ func (t *Table) Require(names ...string) ([]int, error) {
 		}
 	}
 	return idx, nil
+}
+
+// CheckWidth returns a *ParseError wrapping ErrBadValue when r does not
+// have as many fields as the header (extra empty trailing fields are
+// allowed), with a hint when the row seems split by another separator or
+// by an unquoted decimal comma. It returns nil for a well-formed row.
+func (t *Table) CheckWidth(r Record) error {
+	n, want := len(r.Fields), len(t.Header)
+	for n > want && r.Fields[n-1] == "" {
+		n--
+	}
+	if n == want {
+		return nil
+	}
+	hint := ""
+	switch joined := strings.Join(r.Fields, ""); {
+	case n < want && t.Comma != ';' && strings.Contains(joined, ";"):
+		hint = "; this row seems separated by ';'"
+	case n < want && t.Comma != ',' && strings.Contains(joined, ","):
+		hint = "; this row seems separated by ',' not " + frCommaName(t.Comma)
+	case n < want && t.Comma != '\t' && strings.Contains(joined, "\t"):
+		hint = "; this row seems separated by tabs"
+	case n > want && t.Comma == ',':
+		hint = "; a decimal comma or a comma inside an unquoted value?"
+	case n > want:
+		hint = "; a separator inside an unquoted value?"
+	}
+	return &ParseError{File: t.File, Line: r.Line,
+		Err: fmt.Errorf("%w: %d fields but the header has %d%s", ErrBadValue, len(r.Fields), want, hint)}
+}
+
+func frCommaName(c rune) string {
+	if c == '\t' {
+		return "tab"
+	}
+	return fmt.Sprintf("'%c'", c)
 }
 
 // Field returns field i of r, or "" when the row is short.

@@ -124,6 +124,7 @@ type Structure struct {
 	HasPoint bool
 	INSEE    string
 	Date     string
+	Postcode string // declared postcode, "" if none
 }
 
 // Indicators is a per-commune table of named numeric columns. A missing

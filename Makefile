@@ -1,0 +1,51 @@
+# diagnum — territorial diagnostic of digital inclusion.
+#   make run    the diagnostic of Creuse (23) on the embedded real data
+#   make test   every test (with -race), as CI runs them
+GO          ?= go
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+SHARED      ?= ../shared/data
+BIN         := bin/diagnum
+FUZZTIME    ?= 10s
+
+.PHONY: all build run test fuzz bench lint data data-check clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/diagnum
+
+run: build
+	./$(BIN)
+
+test:
+	$(GO) test -race -count=1 ./...
+
+# Short fuzz smoke runs of every loader (go test accepts one -fuzz target at a time).
+fuzz:
+	@set -e; for pkg in ./data ./geo; do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+bench:
+	@sh ./scripts/bench.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+# Regenerate the embedded default data set from the shared open data
+# (the only step that reads $(SHARED)); the result is committed.
+data:
+	$(GO) run ./data/gen -shared $(SHARED) -out data/embed
+
+# Check that regenerating gives identical bytes.
+data-check:
+	rm -rf /tmp/diagnum-data-check && $(GO) run ./data/gen -shared $(SHARED) -out /tmp/diagnum-data-check
+	diff -r /tmp/diagnum-data-check data/embed && echo "make data is reproducible"
+
+clean:
+	rm -rf bin

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"diagnum/data"
+	"diagnum/diag"
+)
+
+// errUsage marks a command line that cannot be understood (exit code 2).
+var errUsage = errors.New("ligne de commande incorrecte")
+
+// options are the command-line settings of a diagnostic run.
+type options struct {
+	dept, region string
+	france       bool
+	out, csv     string
+	sites        []string
+	indicators   []string
+	weights      string
+	supply       string
+	etp          string
+	threshold    float64
+	detour       float64
+	speed        float64
+	osrm         string
+	quiet        bool
+	version      bool
+}
+
+const usageText = `diagnum — diagnostic territorial de l'inclusion numérique
+
+Usage :
+  diagnum [options]
+
+Sans option, diagnum produit le diagnostic de la Creuse (23) à partir des
+données ouvertes intégrées (communes, populations légales, France Services,
+conseillers numériques, lieux de médiation, QPV, FRR) et écrit le classeur
+Excel diagnostic-23.xlsx dans le dossier courant.
+
+Territoire (un seul à la fois) :
+  --dept CODE          département, par ex. 23, 59, 2A, 974 (défaut : 23)
+  --region CODE        région, par ex. 75 (Nouvelle-Aquitaine), 32 (Hauts-de-France)
+  --france             toute la France
+
+Fichiers produits :
+  --out FICHIER        classeur Excel (défaut : diagnostic-23.xlsx,
+                       diagnostic-region-75.xlsx ou diagnostic-france.xlsx)
+  --csv FICHIER        mesures par commune en CSV (« - » : sortie standard)
+
+Vos données (facultatif) :
+  --sites FICHIER      vos lieux : CSV id,nom,type,latitude,longitude,etp,code_insee
+                       (type : cnfs, france-services, mediation ou autre ; etp
+                       facultatif, 1 par défaut). Répétable. Remplace les lieux intégrés.
+  --indicators FICHIER indicateurs par commune : CSV code_insee + colonnes numériques
+                       (virgule décimale acceptée). Répétable. S'ajoute aux indicateurs intégrés.
+  --weights FICHIER    poids de l'indice de fragilité : CSV indicateur,poids
+
+Méthode :
+  --supply TYPES       types de lieux comptés comme offre, séparés par des virgules
+                       (défaut : cnfs ; possibles : cnfs,france-services,mediation,autre)
+  --etp TYPE=N,...     ETP compté par lieu d'un type (défaut : france-services=1)
+  --threshold MINUTES  temps d'accès jugé acceptable (défaut : 30)
+  --detour FACTEUR     détour de la route par rapport à la ligne droite (défaut : 1.3)
+  --speed KMH          vitesse moyenne en km/h (défaut : 50)
+  --osrm URL           calculer les temps de trajet avec un serveur OSRM (/table)
+
+Divers :
+  --quiet              n'afficher que les erreurs
+  --version            afficher la version
+  -h, --help           cette aide
+
+Exemples :
+  diagnum --dept 59 --out nord.xlsx --csv nord.csv
+  diagnum --region 75 --supply cnfs,france-services
+  diagnum --dept 23 --sites mes-lieux.csv --threshold 20
+`
+
+// parseFlags parses the arguments of a diagnostic run.
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("diagnum", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.dept, "dept", "", "")
+	fs.StringVar(&o.region, "region", "", "")
+	fs.BoolVar(&o.france, "france", false, "")
+	fs.StringVar(&o.out, "out", "", "")
+	fs.StringVar(&o.csv, "csv", "", "")
+	fs.Func("sites", "", func(s string) error { o.sites = append(o.sites, s); return nil })
+	fs.Func("indicators", "", func(s string) error { o.indicators = append(o.indicators, s); return nil })
+	fs.StringVar(&o.weights, "weights", "", "")
+	fs.StringVar(&o.supply, "supply", "cnfs", "")
+	fs.StringVar(&o.etp, "etp", "", "")
+	fs.Float64Var(&o.threshold, "threshold", diag.DefaultThresholdMin, "")
+	fs.Float64Var(&o.detour, "detour", diag.DefaultDetour, "")
+	fs.Float64Var(&o.speed, "speed", diag.DefaultSpeedKmh, "")
+	fs.StringVar(&o.osrm, "osrm", "", "")
+	fs.BoolVar(&o.quiet, "quiet", false, "")
+	fs.BoolVar(&o.version, "version", false, "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stderr, usageText)
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("%w: argument inattendu %q", errUsage, fs.Arg(0))
+	}
+	n := 0
+	for _, set := range []bool{o.dept != "", o.region != "", o.france} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return nil, fmt.Errorf("%w: choisir un seul territoire parmi --dept, --region et --france", errUsage)
+	}
+	if n == 0 {
+		o.dept = "23"
+	}
+	return o, nil
+}
+
+// territory returns the territory asked for, with normalised codes.
+func (o *options) territory() (diag.Territory, error) {
+	switch {
+	case o.france:
+		return diag.France(), nil
+	case o.region != "":
+		code := strings.TrimSpace(o.region)
+		if len(code) == 1 {
+			code = "0" + code
+		}
+		return diag.Regions(code), nil
+	}
+	code, err := data.NormDep(o.dept)
+	if err != nil {
+		return diag.Territory{}, fmt.Errorf("%w: --dept %q : %v", errUsage, o.dept, err)
+	}
+	return diag.Departements(code), nil
+}
+
+// outPath returns the workbook path: --out, or a name from the territory.
+func (o *options) outPath(t diag.Territory) string {
+	if o.out != "" {
+		return o.out
+	}
+	switch t.Level {
+	case diag.LevelFrance:
+		return "diagnostic-france.xlsx"
+	case diag.LevelRegion:
+		return "diagnostic-region-" + t.Codes[0] + ".xlsx"
+	}
+	return "diagnostic-" + t.Codes[0] + ".xlsx"
+}
+
+// params returns the diagnostic parameters set by the flags.
+func (o *options) params() (diag.Params, error) {
+	p := diag.Defaults()
+	p.ThresholdMin, p.Detour, p.SpeedKmh = o.threshold, o.detour, o.speed
+	p.Supply = nil
+	for _, s := range strings.Split(o.supply, ",") {
+		k, ok := data.ParseKind(strings.TrimSpace(s))
+		if !ok {
+			return p, fmt.Errorf("%w: --supply : type de lieu inconnu %q (cnfs, france-services, mediation, autre)", errUsage, s)
+		}
+		p.Supply = append(p.Supply, k)
+	}
+	if o.etp != "" {
+		for _, kv := range strings.Split(o.etp, ",") {
+			name, val, ok := strings.Cut(kv, "=")
+			k, okKind := data.ParseKind(strings.TrimSpace(name))
+			v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+			if !ok || !okKind || err != nil || v < 0 {
+				return p, fmt.Errorf("%w: --etp : attendu TYPE=N, par ex. france-services=1, pas %q", errUsage, kv)
+			}
+			p.FTEPerSite[k] = v
+		}
+	}
+	return p, p.Validate()
+}

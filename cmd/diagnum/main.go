@@ -1,0 +1,32 @@
+// Command diagnum writes the territorial diagnostic of digital inclusion
+// of a French département, région or of France: where the digital
+// advisors are, who can reach them, where the fragile populations are,
+// and which communes are under-covered. Run `diagnum --help`.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(os.Stderr, "diagnum:", err)
+		fmt.Fprintln(os.Stderr, "Voir : diagnum --help")
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "diagnum: erreur :", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"diagnum/data"
+	"diagnum/diag"
+	"diagnum/diag/report"
+	"diagnum/geo"
+)
+
+// version is the diagnum version shown in reports; set at build time with
+// -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+// Run runs diagnum with args (without the program name). Subcommands
+// dispatch on args[0]; anything else is a diagnostic run.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "plan" {
+		return fmt.Errorf("%w: « diagnum plan » (placement de nouveaux conseillers) n'est pas encore disponible", errUsage)
+	}
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if o.version {
+		fmt.Fprintln(stdout, "diagnum", version)
+		return nil
+	}
+	return runDiagnostic(ctx, o, stdout, stderr)
+}
+
+func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	t, err := o.territory()
+	if err != nil {
+		return err
+	}
+	params, err := o.params()
+	if err != nil {
+		return err
+	}
+	pr := newProgress(stderr, o.quiet)
+	pr.step("chargement des données")
+	ds, err := loadData(o)
+	if err != nil {
+		return err
+	}
+	if o.osrm != "" {
+		if params.Timer, err = geo.NewOSRM(o.osrm, geo.OSRMOptions{}); err != nil {
+			return err
+		}
+	}
+	pr.step("calcul des mesures")
+	res, err := diag.Compute(ctx, ds, params)
+	if err != nil {
+		return err
+	}
+	view, err := res.Territory(t)
+	if err != nil {
+		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
+	}
+	in := reportInput(ds, res, view, t)
+	written, err := writeOutputs(ctx, o, t, in, stdout, pr)
+	if err != nil {
+		return err
+	}
+	pr.done()
+	if !o.quiet {
+		r := in.Rollup
+		fmt.Fprintf(stderr, "%s : %s — %d communes, %d hab., %.1f ETP, %.2f conseillers pour 10 000 hab., couverture %.1f %% à %g min\n",
+			in.Name, joinFiles(written), r.Communes, r.Population, r.FTE, r.Per10k, 100*r.Coverage, params.ThresholdMin)
+	}
+	return nil
+}
+
+// loadData loads the embedded data and the user's files.
+func loadData(o *options) (*data.Dataset, error) {
+	ds, err := data.LoadEmbedded()
+	if err != nil {
+		return nil, fmt.Errorf("données intégrées : %w", err)
+	}
+	if len(o.sites) > 0 {
+		ds.Sites = nil
+		for _, path := range o.sites {
+			var sites []data.Site
+			err := readFile(path, func(r io.Reader) error {
+				s, checks, err := data.LoadSitesCSV(path, r, data.SitesOptions{Known: ds.KnownCode})
+				sites, ds.Checks = s, append(ds.Checks, checks...)
+				return err
+			})
+			if err != nil {
+				return nil, fmt.Errorf("lieux %s : %w", path, err)
+			}
+			ds.Sites = append(ds.Sites, sites...)
+		}
+	}
+	for _, path := range o.indicators {
+		err := readFile(path, func(r io.Reader) error {
+			checks, err := data.LoadIndicatorsCSV(path, r, ds.Indicators)
+			ds.Checks = append(ds.Checks, checks...)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("indicateurs %s : %w", path, err)
+		}
+	}
+	return ds, nil
+}
+
+func readFile(path string, fn func(io.Reader) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return fn(f)
+}
+
+// reportInput assembles what the workbook shows for territory t.
+func reportInput(ds *data.Dataset, res, view *diag.Result, t diag.Territory) report.Input {
+	cs := slices.Clone(view.Communes)
+	slices.SortFunc(cs, func(a, b diag.CommuneResult) int { return a.Rank - b.Rank })
+	in := report.Input{
+		Territory: t, Result: res, Communes: cs, France: res.France,
+		Sources: ds.Sources, Checks: ds.Checks, Version: version,
+		Date: time.Now().UTC().Truncate(24 * time.Hour),
+	}
+	in.Name, in.Rollup = "France", res.France
+	pick := func(rs []diag.Rollup, code string) (diag.Rollup, bool) {
+		for _, r := range rs {
+			if r.Code == code {
+				return r, true
+			}
+		}
+		return diag.Rollup{}, false
+	}
+	switch t.Level {
+	case diag.LevelDepartement:
+		in.Rollup, _ = pick(res.Deps, t.Codes[0])
+		in.Name = in.Rollup.Name
+		for _, d := range ds.Departements {
+			if d.Code == t.Codes[0] {
+				in.Region, _ = pick(res.Regions, d.Region)
+			}
+		}
+	case diag.LevelRegion:
+		in.Rollup, _ = pick(res.Regions, t.Codes[0])
+		in.Name, in.Region = in.Rollup.Name, in.Rollup
+	}
+	return in
+}
+
+// writeOutputs writes the workbook and the CSV, each atomically, and
+// returns the paths written.
+func writeOutputs(ctx context.Context, o *options, t diag.Territory, in report.Input, stdout io.Writer, pr *progress) ([]string, error) {
+	var written []string
+	if o.csv != "" {
+		pr.step("écriture du CSV")
+		write := func(w io.Writer) error { return report.WriteCSV(w, in.Communes) }
+		var err error
+		if o.csv == "-" {
+			err = write(stdout)
+		} else {
+			err = report.WriteFileAtomic(o.csv, write)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("CSV %s : %w", o.csv, err)
+		}
+		written = append(written, o.csv)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := o.outPath(t)
+	pr.step("écriture du classeur")
+	if err := report.WriteFileAtomic(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) }); err != nil {
+		return nil, fmt.Errorf("classeur %s : %w", out, err)
+	}
+	return append(written, out), nil
+}
+
+func joinFiles(fs []string) string {
+	s := ""
+	for i, f := range fs {
+		if i > 0 {
+			s += ", "
+		}
+		s += f
+	}
+	return s
+}

@@ -1,0 +1,122 @@
+package data
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// LoadCNFSStructures reads the ANCT JSON array of structures hosting
+// conseillers numériques France Services (cnfs.json, 2021 wave). Each
+// object becomes a Structure with ID "cn21-<id>", Name from
+// raison_sociale ("0" means unknown and gives ""), SIRET ("null" gives
+// ""), Public from type ("publique"), Posts from nb_cnfs, INSEE from
+// insee_com, Postcode from code_postal_bis (else the numeric code_postal
+// with its leading zero restored), Date from
+// date_de_validation_en_comité_de_sélection, and Point from
+// latitude/longitude.
+//
+// A structure without usable coordinates is kept with HasPoint false and
+// a Warning: AllocatePosts can still place its posts by SIRET. An object
+// without id, with a duplicate id, or whose nb_cnfs is not a positive
+// number is rejected. In the Checks, Line is the 1-based number of the
+// object in the array, not a line of the file; the message says
+// "JSON object N".
+func LoadCNFSStructures(name string, r io.Reader) ([]Structure, Checks, error) {
+	items, err := readJSONArray(name, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load CNFS structures: %w", err)
+	}
+	var (
+		out    []Structure
+		checks Checks
+		seen   = map[string]int{}
+	)
+	for i, raw := range items {
+		row := siteRow{file: name, line: i + 1, what: "JSON object"}
+		obj, perr := decodeJSONObject(raw, row)
+		var s Structure
+		if perr == nil {
+			s, perr = cnfsStructure(obj, row, &checks)
+		}
+		if perr == nil {
+			perr = siteCheckDuplicate(seen, s.ID, row, "id")
+		}
+		if perr != nil {
+			checks.Reject(perr)
+			continue
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, checks, fmt.Errorf("load CNFS structures: %w", &ParseError{File: name, Err: fmt.Errorf("%w: no valid structure", ErrEmptyFile)})
+	}
+	return out, checks, nil
+}
+
+// cnfsStructure builds the structure of one object, or says why it is rejected.
+func cnfsStructure(obj jsonObject, row siteRow, checks *Checks) (Structure, *ParseError) {
+	id, err := obj.text("id")
+	if err == nil && id == "" {
+		err = fmt.Errorf("%w: empty id", ErrBadValue)
+	}
+	if err != nil {
+		return Structure{}, row.err("id", err)
+	}
+	posts, ok, err := obj.number("nb_cnfs")
+	if err == nil && (!ok || !(posts > 0) || math.IsInf(posts, 0)) {
+		err = fmt.Errorf("%w: nb_cnfs must be a positive number of posts", ErrBadValue)
+	}
+	if err != nil {
+		return Structure{}, row.err("nb_cnfs", err)
+	}
+	s := Structure{ID: "cn21-" + id, Posts: posts}
+	s.Name = cnfsText(obj, "raison_sociale", row, checks)
+	if s.Name == "0" {
+		s.Name = ""
+	}
+	s.SIRET = row.siret(cnfsText(obj, "siret", row, checks), "siret", checks)
+	s.Public = cnfsPublic(cnfsText(obj, "type", row, checks), row, checks)
+	s.INSEE = row.insee(cnfsText(obj, "insee_com", row, checks), "insee_com", checks)
+	s.Postcode = cnfsPostcode(obj, row, checks)
+	s.Date = row.date(cnfsText(obj, "date_de_validation_en_comité_de_sélection", row, checks),
+		"date_de_validation_en_comité_de_sélection", checks)
+	pt, col, err := lieuPoint(obj, nil)
+	if err != nil {
+		checks.Warn(row.err(col, fmt.Errorf("%w (structure kept without a point: its posts are placed by SIRET only)", err)))
+	} else {
+		s.Point, s.HasPoint = pt, true
+	}
+	return s, nil
+}
+
+// cnfsText returns field key as text, or "" with a Warning.
+func cnfsText(obj jsonObject, key string, row siteRow, checks *Checks) string {
+	v, err := obj.text(key)
+	if err != nil {
+		checks.Warn(row.err(key, err))
+	}
+	return v
+}
+
+// cnfsPublic reads the type field: "publique" or "privée" (absent: private).
+func cnfsPublic(v string, row siteRow, checks *Checks) bool {
+	switch strings.ToLower(v) {
+	case "publique":
+		return true
+	case "privée", "privee", "":
+		return false
+	}
+	checks.Warn(row.err("type", fmt.Errorf("%w: type %q is neither publique nor privée (taken as private)", ErrBadValue, v)))
+	return false
+}
+
+// cnfsPostcode returns code_postal_bis, else code_postal (a number that
+// lost its leading zero: 1100 for 01100).
+func cnfsPostcode(obj jsonObject, row siteRow, checks *Checks) string {
+	if v := cnfsText(obj, "code_postal_bis", row, checks); v != "" {
+		return row.postcode(v, "code_postal_bis", checks)
+	}
+	return row.postcode(cnfsText(obj, "code_postal", row, checks), "code_postal", checks)
+}

@@ -1,0 +1,156 @@
+package data
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+func TestLoadCNFSStructuresReal(t *testing.T) {
+	// cnfs_extract.json: 52 objects of the shared cnfs.json (see
+	// PROVENANCE.md). Counted with python3 json on the extract: 80 posts
+	// (sum of nb_cnfs), 12 objects without latitude/longitude (objects 2,
+	// 3, 4, 6, 42, 46–52), 44 "publique", ids 7 and 539 without
+	// code_postal_bis (code_postal 1960 and 2220).
+	structs, checks, err := LoadCNFSStructures("cnfs_extract.json", sitesRealOpen(t, "cnfs_extract.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(structs) != 52 || checks.Count(Rejected) != 0 || checks.Count(Warning) != 12 {
+		t.Fatalf("got %d structures, checks %s", len(structs), sitesChecksText(checks))
+	}
+	posts, public, noPoint := 0.0, 0, 0
+	for _, s := range structs {
+		posts += s.Posts
+		if s.Public {
+			public++
+		}
+		if !s.HasPoint {
+			noPoint++
+		} else if !siteInFrance(s.Point[0], s.Point[1]) {
+			t.Errorf("%s: point %v", s.ID, s.Point)
+		}
+	}
+	if posts != 80 || public != 44 || noPoint != 12 {
+		t.Errorf("posts %g, public %d, without point %d; want 80, 44, 12", posts, public, noPoint)
+	}
+	wantLines := []int{2, 3, 4, 6, 42, 46, 47, 48, 49, 50, 51, 52}
+	for i, c := range checks {
+		if c.Err.Line != wantLines[i] || c.Err.Column != "latitude" || !errors.Is(c.Err, ErrBadCoordinate) ||
+			!strings.Contains(c.Err.Error(), "JSON object") {
+			t.Errorf("check %d: %v, want line %d", i, c.Err, wantLines[i])
+		}
+	}
+	// Object 1 (id 7): raison_sociale "0", siret "null", privée, code_postal 1960.
+	want := Structure{ID: "cn21-7", Posts: 1, Point: orb.Point{4.691, 44.9687}, HasPoint: true,
+		Date: "2021-05-19", Postcode: "01960"}
+	if structs[0] != want {
+		t.Errorf("structure 0 = %+v\nwant %+v", structs[0], want)
+	}
+	if s := structs[4]; s.ID != "cn21-539" || s.Postcode != "02220" {
+		t.Errorf("structure 4 = %+v, want cn21-539 with postcode 02220", s)
+	}
+}
+
+func TestLoadCNFSStructuresObjects(t *testing.T) {
+	const ok = `{"id":1,"raison_sociale":"COMMUNE","siret":"21230096300017","type":"publique","nb_cnfs":2,` +
+		`"insee_com":"23096","code_postal_bis":"23000","latitude":46.17,"longitude":1.87,` +
+		`"date_de_validation_en_comité_de_sélection":"2021-03-24"}`
+	tests := []struct {
+		name     string
+		json     string
+		n        int
+		rejected error
+		line     int
+		column   string
+		warned   error
+		check    func(Structure) bool
+	}{
+		{name: "complete", json: "[" + ok + "]", n: 1, check: func(s Structure) bool {
+			return s == Structure{ID: "cn21-1", Name: "COMMUNE", SIRET: "21230096300017", Public: true, Posts: 2,
+				Point: orb.Point{1.87, 46.17}, HasPoint: true, INSEE: "23096", Date: "2021-03-24", Postcode: "23000"}
+		}},
+		{name: "strings with decimal comma", json: `[{"id":"5","nb_cnfs":"3","type":"privée","latitude":"46,17","longitude":"1,87","code_postal":1100}]`,
+			n: 1, check: func(s Structure) bool {
+				return s.ID == "cn21-5" && s.Posts == 3 && s.Point == orb.Point{1.87, 46.17} && s.Postcode == "01100"
+			}},
+		{name: "zero posts", json: "[" + ok + `,{"id":2,"nb_cnfs":0}]`, n: 1, rejected: ErrBadValue, line: 2, column: "nb_cnfs"},
+		{name: "posts missing", json: "[" + ok + `,{"id":2}]`, n: 1, rejected: ErrBadValue, line: 2, column: "nb_cnfs"},
+		{name: "posts not a number", json: "[" + ok + `,{"id":2,"nb_cnfs":"deux"}]`, n: 1, rejected: ErrBadNumber, line: 2, column: "nb_cnfs"},
+		{name: "duplicate id", json: "[" + ok + "," + ok + "]", n: 1, rejected: ErrDuplicate, line: 2, column: "id"},
+		{name: "not an object", json: "[" + ok + ",42]", n: 1, rejected: ErrBadValue, line: 2},
+		{name: "null object", json: "[null," + ok + "]", n: 1, rejected: ErrBadValue, line: 1},
+		{name: "id is an object", json: `[{"id":{},"nb_cnfs":1}]`, rejected: ErrBadValue, line: 1, column: "id"},
+		{name: "outside France kept without point", json: `[{"id":1,"nb_cnfs":1,"latitude":0,"longitude":0}]`, n: 1,
+			warned: ErrOutsideFrance, check: func(s Structure) bool { return !s.HasPoint }},
+		{name: "bad type", json: `[{"id":1,"nb_cnfs":1,"type":"mixte","latitude":46.17,"longitude":1.87}]`, n: 1,
+			warned: ErrBadValue, check: func(s Structure) bool { return !s.Public && s.HasPoint }},
+		{name: "bad SIRET", json: `[{"id":1,"nb_cnfs":1,"siret":"1234","latitude":46.17,"longitude":1.87}]`, n: 1,
+			warned: ErrBadCode, check: func(s Structure) bool { return s.SIRET == "" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			structs, checks, err := LoadCNFSStructures("cnfs.json", strings.NewReader(tt.json))
+			if tt.n == 0 {
+				if !errors.Is(err, ErrEmptyFile) {
+					t.Fatalf("err = %v, want ErrEmptyFile", err)
+				}
+			} else if err != nil || len(structs) != tt.n {
+				t.Fatalf("got %d structures, err %v; want %d", len(structs), err, tt.n)
+			}
+			sitesAssertCheck(t, checks, Rejected, tt.rejected, tt.line, tt.column)
+			sitesAssertCheck(t, checks, Warning, tt.warned, -1, "")
+			if tt.check != nil && !tt.check(structs[0]) {
+				t.Errorf("structure = %+v", structs[0])
+			}
+		})
+	}
+}
+
+func TestLoadCNFSStructuresBadFile(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want error
+		line int
+	}{
+		{"empty", "  \n", ErrEmptyFile, 0},
+		{"empty array", "[]", ErrEmptyFile, 0},
+		{"object, not array", `{"id":1}`, ErrBadValue, 1},
+		{"syntax error on line 3", "[\n{\"id\":1},\n{\"id\":2,,}\n]", ErrBadValue, 3},
+	}
+	for _, tt := range tests {
+		_, _, err := LoadCNFSStructures("cnfs.json", strings.NewReader(tt.in))
+		var pe *ParseError
+		if !errors.Is(err, tt.want) || !errors.As(err, &pe) || pe.Line != tt.line {
+			t.Errorf("%s: err = %v, want %v at line %d", tt.name, err, tt.want, tt.line)
+		}
+	}
+}
+
+func FuzzLoadCNFSStructures(f *testing.F) {
+	sitesRealSeed(f, "cnfs_extract.json")
+	f.Add([]byte(`[{"id":"5","nb_cnfs":"3","latitude":"46,17","longitude":1.87},{"id":5,"nb_cnfs":-1},null,3]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		structs, _, err := LoadCNFSStructures("fuzz.json", strings.NewReader(string(b)))
+		if err != nil {
+			if len(structs) != 0 {
+				t.Fatalf("error %v with %d structures", err, len(structs))
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, s := range structs {
+			if s.ID == "" || seen[s.ID] || !(s.Posts > 0) || math.IsInf(s.Posts, 0) {
+				t.Fatalf("bad structure %+v", s)
+			}
+			seen[s.ID] = true
+			if s.HasPoint && !siteInFrance(s.Point[0], s.Point[1]) {
+				t.Fatalf("bad point %+v", s)
+			}
+		}
+	})
+}

@@ -1,0 +1,167 @@
+package data
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestNormINSEE(t *testing.T) {
+	tests := []struct {
+		in, want string
+		errText  string // substring of the error, "" when valid
+	}{
+		{in: "01053", want: "01053"},
+		{in: "1053", want: "01053"}, // leading zero lost by a spreadsheet
+		{in: " 23031 ", want: "23031"},
+		{in: "2A004", want: "2A004"},
+		{in: "2a004", want: "2A004"},
+		{in: "2b033", want: "2B033"},
+		{in: "97411", want: "97411"},
+		{in: "97101", want: "97101"},
+		{in: "97608", want: "97608"},
+		{in: "97502", want: "97502"}, // Saint-Pierre-et-Miquelon (COM)
+		{in: "97701", want: "97701"}, // Saint-Barthélemy
+		{in: "97801", want: "97801"}, // Saint-Martin
+		{in: "98611", want: "98611"}, // Wallis-et-Futuna
+		{in: "98818", want: "98818"}, // Nouvelle-Calédonie
+		{in: "", errText: "expected 5 characters"},
+		{in: "1", errText: "expected 5 characters"},
+		{in: "123", errText: "expected 5 characters"},
+		{in: "230310", errText: "expected 5 characters"},
+		{in: "20004", errText: "2A or 2B for Corsica, not 20"},
+		{in: "00123", errText: "01–95, 2A or 2B"},
+		{in: "96001", errText: "01–95, 2A or 2B"},
+		{in: "97011", errText: "overseas code"},
+		{in: "97911", errText: "overseas code"},
+		{in: "98511", errText: "overseas code"},
+		{in: "2C004", errText: "01–95, 2A or 2B"},
+		{in: "2A0X4", errText: "digits after the département"},
+		{in: "1053.0", errText: "expected 5 characters"},
+	}
+	for _, tt := range tests {
+		got, err := NormINSEE(tt.in)
+		if tt.errText == "" {
+			if err != nil || got != tt.want {
+				t.Errorf("NormINSEE(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrBadCode) || !strings.Contains(err.Error(), tt.errText) {
+			t.Errorf("NormINSEE(%q) = %q, %v; want ErrBadCode containing %q", tt.in, got, err, tt.errText)
+		}
+	}
+}
+
+func TestNormDepAndPostcode(t *testing.T) {
+	deps := map[string]string{"1": "01", "01": "01", "2a": "2A", "2B": "2B", "23": "23", "95": "95",
+		"971": "971", "976": "976", "975": "975", "988": "988", "20": "", "0": "", "96": "", "970": "", "979": "", "123": "", "": ""}
+	for in, want := range deps {
+		got, err := NormDep(in)
+		if (err != nil) != (want == "") || got != want {
+			t.Errorf("NormDep(%q) = %q, %v; want %q", in, got, err, want)
+		}
+		if err != nil && !errors.Is(err, ErrBadCode) {
+			t.Errorf("NormDep(%q) error %v does not wrap ErrBadCode", in, err)
+		}
+	}
+	cps := map[string]string{"1100": "01100", "01100": "01100", "23000": "23000", " 97400 ": "97400",
+		"100": "", "123456": "", "0123": "", "2A000": "", "": ""}
+	for in, want := range cps {
+		got, err := NormPostcode(in)
+		if (err != nil) != (want == "") || got != want {
+			t.Errorf("NormPostcode(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+func TestParseSIRET(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"13002603200016", "13002603200016"},
+		{"130 026 032 00016", "13002603200016"},
+		{"", ""}, {"null", ""}, {"NULL", ""}, {"00000000000000", ""},
+	}
+	for _, tt := range tests {
+		if got, err := ParseSIRET(tt.in); err != nil || got != tt.want {
+			t.Errorf("ParseSIRET(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, in := range []string{"1300260320001", "1.30026032E+13", "1300260320001X"} {
+		if got, err := ParseSIRET(in); !errors.Is(err, ErrBadCode) {
+			t.Errorf("ParseSIRET(%q) = %q, %v; want ErrBadCode", in, got, err)
+		}
+	}
+}
+
+func TestParseFloatFR(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    float64
+		errText string // substring of the error, "" when valid
+	}{
+		{in: "12,5", want: 12.5},
+		{in: "12.5", want: 12.5},
+		{in: "-3", want: -3},
+		{in: "+3", want: 3},
+		{in: " 46,34908 ", want: 46.34908},
+		{in: ",5", want: 0.5},
+		{in: "5,", want: 5},
+		{in: "1,234", want: 1.234}, // a single comma is decimal
+		{in: "1 234,5", want: 1234.5},
+		{in: "1\u00A0234,5", want: 1234.5},          // no-break space
+		{in: "12\u202F345\u202F678", want: 12345678}, // narrow no-break space
+		{in: "-1 234", want: -1234},
+		{in: "1e3", want: 1000},
+		{in: "2,5E-2", want: 0.025},
+		{in: "1e-999", want: 0}, // underflows to 0, finite
+		{in: "", errText: "empty"},
+		{in: "   ", errText: "empty"},
+		{in: "NaN", errText: "NaN and infinities"},
+		{in: "Inf", errText: "NaN and infinities"},
+		{in: "-Infinity", errText: "NaN and infinities"},
+		{in: "nan(0x1)", errText: "no digits"},
+		{in: "1e999", errText: "out of range"},
+		{in: "-1e999", errText: "out of range"},
+		{in: "1,234.5", errText: "ambiguous"},
+		{in: "1.234,5", errText: "ambiguous"},
+		{in: "1.234.567", errText: "more than one"},
+		{in: "1,2,3", errText: "more than one"},
+		{in: "12 5", errText: "groups of three"},
+		{in: "1  234", errText: "groups of three"},
+		{in: "1234 567", errText: "groups of three"},
+		{in: "1 234,5 6", errText: "after the decimal"},
+		{in: "0x1p3", errText: "unexpected character"},
+		{in: "1_000", errText: "unexpected character"},
+		{in: "45°30'", errText: "unexpected character '°'"},
+		{in: ".", errText: "no digits"},
+		{in: "1e", errText: "bad exponent"},
+		{in: "--1", errText: "no digits"},
+	}
+	for _, tt := range tests {
+		got, err := ParseFloatFR(tt.in)
+		if tt.errText == "" {
+			if err != nil || got != tt.want {
+				t.Errorf("ParseFloatFR(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrBadNumber) || !strings.Contains(err.Error(), tt.errText) {
+			t.Errorf("ParseFloatFR(%q) = %v, %v; want ErrBadNumber containing %q", tt.in, got, err, tt.errText)
+		}
+		if math.IsNaN(got) || math.IsInf(got, 0) {
+			t.Errorf("ParseFloatFR(%q) returned non-finite %v with an error", tt.in, got)
+		}
+	}
+}
+
+func TestParseDateFR(t *testing.T) {
+	tests := map[string]string{"2024-08-01": "2024-08-01", "01/08/2024": "2024-08-01",
+		"2022-05-09T10:00:00Z": "2022-05-09", "2024-02-30": "", "2024/08/01": "", "août 2024": ""}
+	for in, want := range tests {
+		got, err := ParseDateFR(in)
+		if (err != nil) != (want == "") || got != want {
+			t.Errorf("ParseDateFR(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}

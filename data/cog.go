@@ -1,0 +1,437 @@
+package data
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// COG is the Code officiel géographique as published by Etalab in the npm
+// package @etalab/decoupage-administratif (files communes.json,
+// departements.json, regions.json, epci.json).
+//
+// Build it in dependency order: ReadCOGCommunes first, then the methods
+// ReadDepartements, ReadRegions and ReadEPCI, which link their entries to
+// the communes already loaded.
+type COG struct {
+	Communes     []Commune     // communes actuelles, sorted by Code
+	Departements []Departement // sorted by Code
+	Regions      []Region      // sorted by Code
+	EPCIs        []EPCI        // sorted by Code
+	// Renamed maps every code that is not a commune actuelle to the commune
+	// actuelle that holds it today (see ReadCOGCommunes).
+	Renamed map[string]string
+	Checks  Checks // rejected entries and warnings, in reading order
+}
+
+// Resolver maps an INSEE code of any vintage to the commune actuelle that
+// holds it today. ok is false when the code is unknown.
+type Resolver func(code string) (current string, ok bool)
+
+// NewResolver returns the Resolver of a list of communes actuelles and a
+// Renamed map: a commune actuelle resolves to itself, any other code goes
+// through renamed, and the target must be a commune actuelle.
+func NewResolver(communes []Commune, renamed map[string]string) Resolver {
+	known := make(map[string]bool, len(communes))
+	for _, c := range communes {
+		known[c.Code] = true
+	}
+	return func(code string) (string, bool) {
+		if known[code] {
+			return code, true
+		}
+		if to, ok := renamed[code]; ok && known[to] {
+			return to, true
+		}
+		return "", false
+	}
+}
+
+// Resolver returns the Resolver of c's communes and Renamed map.
+func (c *COG) Resolver() Resolver { return NewResolver(c.Communes, c.Renamed) }
+
+// cogEntry is one object of communes.json.
+type cogEntry struct {
+	Code         string   `json:"code"`
+	Nom          string   `json:"nom"`
+	Type         string   `json:"type"`
+	Zone         string   `json:"zone"`
+	Departement  string   `json:"departement"`
+	Region       string   `json:"region"`
+	ChefLieu     string   `json:"chefLieu"`
+	Commune      string   `json:"commune"`
+	Population   *int     `json:"population"`
+	AnciensCodes []string `json:"anciensCodes"`
+	line         int
+}
+
+// The entry types of communes.json.
+const (
+	cogActuelle = "commune-actuelle"
+	cogDeleguee = "commune-deleguee"
+	cogAssociee = "commune-associee"
+	cogArm      = "arrondissement-municipal"
+)
+
+// ReadCOGCommunes reads communes.json of @etalab/decoupage-administratif: a
+// JSON array of objects with code, nom, type, zone, departement, region,
+// population, and chefLieu, commune or anciensCodes depending on the type.
+// It returns a COG holding the communes actuelles (type
+// "commune-actuelle"; Population = population municipale, 0 when absent,
+// as for the 6 uninhabited communes of the TAAF and Clipperton) and Renamed,
+// which maps every code that is not a commune actuelle to its commune:
+//
+//	commune-deleguee, commune-associee → chefLieu
+//	arrondissement-municipal          → commune (75101 → 75056, 13201 → 13055, 69381 → 69123)
+//	each code of anciensCodes         → the commune actuelle listing it
+//	                                    (including the 366 Corsican codes 20xxx of before 1976)
+//
+// When two rules disagree, the délégation/association (current status)
+// wins over anciensCodes (history): in COG 2025, 60455 La Neuville-Garnier
+// is listed in the anciensCodes of 60054 but is today a commune déléguée of
+// 60694, and 55273 likewise goes to 55386, not 55245. Codes of communes
+// actuelles never appear as keys (584 communes déléguées share the code of
+// their commune nouvelle).
+//
+// An unusable entry is recorded in Checks as Rejected; the error is
+// non-nil only when the file is not a JSON array or holds no commune.
+func ReadCOGCommunes(name string, r io.Reader) (*COG, error) {
+	c := &COG{Renamed: map[string]string{}}
+	var others []cogEntry
+	err := readJSONArrayFile(name, r, func(line int, msg json.RawMessage) {
+		e, perr := decodeCOGEntry(name, line, msg)
+		if perr != nil {
+			c.Checks.Reject(perr)
+			return
+		}
+		if e.Type == cogActuelle {
+			c.Communes = append(c.Communes, communeOf(e))
+			if e.Population == nil && e.Zone != "com" {
+				c.Checks.Warn(&ParseError{File: name, Line: line, Column: "population",
+					Err: fmt.Errorf("%w: commune %s has no population; 0 used", ErrBadValue, e.Code)})
+			}
+		}
+		others = append(others, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.Communes = dedupCommunes(name, c.Communes, others, &c.Checks)
+	if len(c.Communes) == 0 {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: no commune actuelle", ErrEmptyFile)}
+	}
+	c.buildRenamed(name, others)
+	return c, nil
+}
+
+// decodeCOGEntry decodes and validates one object of communes.json.
+func decodeCOGEntry(name string, line int, msg json.RawMessage) (cogEntry, *ParseError) {
+	var e cogEntry
+	if err := json.Unmarshal(msg, &e); err != nil {
+		return e, &ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", ErrBadValue, err)}
+	}
+	e.line = line
+	bad := func(col string, err error) (cogEntry, *ParseError) {
+		return e, &ParseError{File: name, Line: line, Column: col, Err: err}
+	}
+	code, ok := cogCode(e.Code)
+	if !ok {
+		return bad("code", fmt.Errorf("%w: %q is not an INSEE commune code", ErrBadCode, e.Code))
+	}
+	e.Code = code
+	switch e.Type {
+	case cogActuelle:
+		switch {
+		case e.Zone != "metro" && e.Zone != "drom" && e.Zone != "com":
+			return bad("zone", fmt.Errorf("%w: zone %q (want metro, drom or com)", ErrBadValue, e.Zone))
+		case strings.TrimSpace(e.Nom) == "":
+			return bad("nom", fmt.Errorf("%w: commune %s has no name", ErrBadValue, code))
+		case e.Departement == "" || e.Region == "":
+			return bad("departement", fmt.Errorf("%w: commune %s has no département or région", ErrBadCode, code))
+		case e.Population != nil && *e.Population < 0:
+			return bad("population", fmt.Errorf("%w: negative population %d", ErrBadValue, *e.Population))
+		}
+	case cogDeleguee, cogAssociee:
+		if e.ChefLieu, ok = cogCode(e.ChefLieu); !ok {
+			return bad("chefLieu", fmt.Errorf("%w: chefLieu of %s is not an INSEE code", ErrBadCode, code))
+		}
+	case cogArm:
+		if e.Commune, ok = cogCode(e.Commune); !ok {
+			return bad("commune", fmt.Errorf("%w: commune of %s is not an INSEE code", ErrBadCode, code))
+		}
+	default:
+		return bad("type", fmt.Errorf("%w: unknown type %q", ErrBadValue, e.Type))
+	}
+	return e, nil
+}
+
+func communeOf(e cogEntry) Commune {
+	c := Commune{Code: e.Code, Name: strings.TrimSpace(e.Nom), Dep: e.Departement,
+		Region: e.Region, Zone: e.Zone}
+	if e.Population != nil {
+		c.Population = *e.Population
+	}
+	return c
+}
+
+// dedupCommunes sorts communes by code and rejects repeated codes (the
+// first one in file order is kept).
+func dedupCommunes(name string, cs []Commune, entries []cogEntry, checks *Checks) []Commune {
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Code < cs[j].Code })
+	out := cs[:0]
+	for i, c := range cs {
+		if i > 0 && c.Code == cs[i-1].Code {
+			checks.Reject(&ParseError{File: name, Line: lineOfActuelle(entries, c.Code, 2), Column: "code",
+				Err: fmt.Errorf("%w: commune actuelle %s appears twice", ErrDuplicate, c.Code)})
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// lineOfActuelle returns the line of the nth commune-actuelle entry with code.
+func lineOfActuelle(entries []cogEntry, code string, nth int) int {
+	for _, e := range entries {
+		if e.Type == cogActuelle && e.Code == code {
+			if nth--; nth == 0 {
+				return e.line
+			}
+		}
+	}
+	return 0
+}
+
+// buildRenamed fills c.Renamed from the entries, anciensCodes first so
+// that the current délégation/association rules override them.
+func (c *COG) buildRenamed(name string, entries []cogEntry) {
+	known := make(map[string]bool, len(c.Communes))
+	for _, x := range c.Communes {
+		known[x.Code] = true
+	}
+	add := func(e cogEntry, from, to string) {
+		switch {
+		case known[from]:
+			return // a commune actuelle is never renamed
+		case !known[to]:
+			c.Checks.Warn(&ParseError{File: name, Line: e.line, Err: fmt.Errorf(
+				"%w: %s points to %s, which is not a commune actuelle; not mapped", ErrUnknownINSEE, from, to)})
+			return
+		}
+		c.Renamed[from] = to
+	}
+	for _, e := range entries {
+		for _, a := range e.AnciensCodes {
+			if e.Type != cogActuelle {
+				continue
+			}
+			if old, ok := cogCode(a); ok {
+				add(e, old, e.Code)
+			} else if isDigits(a, 5) && a[:2] == "20" {
+				add(e, a, e.Code) // Corsica before 1976: 20004 → 2A004
+			}
+		}
+	}
+	for _, e := range entries {
+		switch e.Type {
+		case cogDeleguee, cogAssociee:
+			add(e, e.Code, e.ChefLieu)
+		case cogArm:
+			add(e, e.Code, e.Commune)
+		}
+	}
+}
+
+// cogDivision is one object of departements.json or regions.json.
+type cogDivision struct {
+	Code     string `json:"code"`
+	Nom      string `json:"nom"`
+	Region   string `json:"region"`
+	ChefLieu string `json:"chefLieu"`
+}
+
+// ReadDepartements reads departements.json (objects with code, nom,
+// region, chefLieu, zone) into c.Departements. It keeps the départements
+// that have at least one commune in c.Communes: in COG 2025 that is the 101
+// départements and the 8 collectivités d'outre-mer (975, 977, 978, 984,
+// 986, 987, 988, 989), which INSEE codes like départements and which have
+// communes; use Commune.Zone to tell them apart. An entry without commune
+// is dropped with a Warning; a commune whose département is not listed
+// gets a Warning too. Call it after ReadCOGCommunes.
+func (c *COG) ReadDepartements(name string, r io.Reader) error {
+	divs, err := c.readDivisions(name, r, func(x Commune) string { return x.Dep })
+	if err != nil {
+		return err
+	}
+	c.Departements = c.Departements[:0]
+	for _, d := range divs {
+		c.Departements = append(c.Departements, Departement{Code: d.Code, Name: d.Nom,
+			Region: d.Region, ChefLieu: d.ChefLieu})
+	}
+	return nil
+}
+
+// ReadRegions reads regions.json (objects with code, nom, chefLieu, zone)
+// into c.Regions, with the same rule as ReadDepartements: the 18 régions
+// and the 8 COM of COG 2025 are kept, as all have communes.
+func (c *COG) ReadRegions(name string, r io.Reader) error {
+	divs, err := c.readDivisions(name, r, func(x Commune) string { return x.Region })
+	if err != nil {
+		return err
+	}
+	c.Regions = c.Regions[:0]
+	for _, d := range divs {
+		c.Regions = append(c.Regions, Region{Code: d.Code, Name: d.Nom})
+	}
+	return nil
+}
+
+// readDivisions decodes a département or région file and keeps the
+// entries that key(commune) points to, sorted by code.
+func (c *COG) readDivisions(name string, r io.Reader, key func(Commune) string) ([]cogDivision, error) {
+	used := map[string]int{}
+	for _, x := range c.Communes {
+		used[key(x)]++
+	}
+	var out []cogDivision
+	seen := map[string]bool{}
+	err := readJSONArrayFile(name, r, func(line int, msg json.RawMessage) {
+		var d cogDivision
+		if err := json.Unmarshal(msg, &d); err != nil {
+			c.Checks.Reject(&ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", ErrBadValue, err)})
+			return
+		}
+		pe := &ParseError{File: name, Line: line, Column: "code"}
+		switch {
+		case len(d.Code) < 2 || len(d.Code) > 3 || strings.TrimSpace(d.Nom) == "":
+			pe.Err = fmt.Errorf("%w: code %q, name %q", ErrBadCode, d.Code, d.Nom)
+			c.Checks.Reject(pe)
+		case seen[d.Code]:
+			pe.Err = fmt.Errorf("%w: code %s appears twice", ErrDuplicate, d.Code)
+			c.Checks.Reject(pe)
+		case used[d.Code] == 0:
+			pe.Err = fmt.Errorf("%w: %s %s has no commune; dropped", ErrUnknownINSEE, d.Code, d.Nom)
+			c.Checks.Warn(pe)
+		default:
+			seen[d.Code] = true
+			out = append(out, d)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: no entry matches a loaded commune", ErrEmptyFile)}
+	}
+	c.warnOrphans(name, seen, key)
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out, nil
+}
+
+// warnOrphans warns once per division code used by communes but absent
+// from the file.
+func (c *COG) warnOrphans(name string, seen map[string]bool, key func(Commune) string) {
+	warned := map[string]bool{}
+	for _, x := range c.Communes {
+		k := key(x)
+		if !seen[k] && !warned[k] {
+			warned[k] = true
+			c.Checks.Warn(&ParseError{File: name, Err: fmt.Errorf(
+				"%w: code %s of commune %s is not in this file", ErrUnknownINSEE, k, x.Code)})
+		}
+	}
+}
+
+// cogEPCI is one object of epci.json.
+type cogEPCI struct {
+	Code    string `json:"code"`
+	Nom     string `json:"nom"`
+	Type    string `json:"type"`
+	Membres []struct {
+		Code string `json:"code"`
+	} `json:"membres"`
+}
+
+// ReadEPCI reads epci.json (objects with code = SIREN, nom, type and
+// membres, a list of objects with the commune code) into c.EPCIs, and sets
+// Commune.EPCI of each member. Member codes go through c.Resolver; an
+// unknown member is dropped with a Warning, and a commune listed by two
+// EPCI stays in the first one (Warning). An EPCI whose SIREN is not 9
+// digits is Rejected. Call it after ReadCOGCommunes.
+func (c *COG) ReadEPCI(name string, r io.Reader) error {
+	pos := make(map[string]int, len(c.Communes))
+	for i, x := range c.Communes {
+		pos[x.Code] = i
+		c.Communes[i].EPCI = ""
+	}
+	res := c.Resolver()
+	c.EPCIs = c.EPCIs[:0]
+	err := readJSONArrayFile(name, r, func(line int, msg json.RawMessage) {
+		var e cogEPCI
+		if err := json.Unmarshal(msg, &e); err != nil {
+			c.Checks.Reject(&ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", ErrBadValue, err)})
+			return
+		}
+		if !isDigits(e.Code, 9) {
+			c.Checks.Reject(&ParseError{File: name, Line: line, Column: "code",
+				Err: fmt.Errorf("%w: %q is not a 9-digit SIREN", ErrBadCode, e.Code)})
+			return
+		}
+		x := EPCI{Code: e.Code, Name: e.Nom, Kind: e.Type}
+		for _, m := range e.Membres {
+			x.Members = c.addMember(name, line, x.Code, m.Code, res, pos, x.Members)
+		}
+		c.EPCIs = append(c.EPCIs, x)
+	})
+	if err != nil {
+		return err
+	}
+	if len(c.EPCIs) == 0 {
+		return &ParseError{File: name, Err: fmt.Errorf("%w: no EPCI", ErrEmptyFile)}
+	}
+	sort.SliceStable(c.EPCIs, func(i, j int) bool { return c.EPCIs[i].Code < c.EPCIs[j].Code })
+	return nil
+}
+
+// addMember links member code to EPCI siren and returns the member list.
+func (c *COG) addMember(name string, line int, siren, code string, res Resolver, pos map[string]int, members []string) []string {
+	cur, ok := "", false
+	if k, valid := cogCode(code); valid {
+		cur, ok = res(k)
+	}
+	pe := &ParseError{File: name, Line: line, Column: "membres"}
+	switch {
+	case !ok:
+		pe.Err = fmt.Errorf("%w: member %q of EPCI %s is not a commune; dropped", ErrUnknownINSEE, code, siren)
+		c.Checks.Warn(pe)
+		return members
+	case c.Communes[pos[cur]].EPCI != "":
+		pe.Err = fmt.Errorf("%w: commune %s is already in EPCI %s; not added to %s",
+			ErrDuplicate, cur, c.Communes[pos[cur]].EPCI, siren)
+		c.Checks.Warn(pe)
+		return members
+	}
+	c.Communes[pos[cur]].EPCI = siren
+	return append(members, cur)
+}
+
+// cogCode validates an INSEE commune code with NormINSEE.
+func cogCode(s string) (string, bool) {
+	c, err := NormINSEE(s)
+	return c, err == nil
+}
+
+// isDigits reports whether s is exactly n ASCII digits.
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,256 @@
+package data
+
+import (
+	"bytes"
+	"compress/gzip"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// The embedded default data set, produced by `make data` (data/gen) from
+// the open data described in data/SOURCES.md. Files ending in .gz are
+// gzip-compressed; all are UTF-8 CSV or GeoJSON in documented formats:
+//
+//	communes.csv.gz       code_insee,nom,code_departement,code_region,code_epci,zone,population,latitude,longitude
+//	departements.csv      code,nom,code_region,chef_lieu
+//	regions.csv           code,nom
+//	epci.csv              code,nom,type
+//	anciens_codes.csv.gz  ancien_code,code_insee
+//	sites.csv.gz          the sites CSV format (LoadSitesCSV) with code_postal,siret,source,date
+//	indicateurs.csv.gz    the indicators CSV format (LoadIndicatorsCSV)
+//	polygones/*.geojson.gz commune polygons (COG 2025 codes), properties code, nom
+//	sources.csv           name,titre,producteur,date,licence,attribution,fichier
+//
+//go:embed embed
+var embedded embed.FS
+
+// EmbeddedFS returns the embedded default data set as a file system rooted
+// at its folder.
+func EmbeddedFS() fs.FS {
+	sub, err := fs.Sub(embedded, "embed")
+	if err != nil {
+		panic(err) // the folder is compiled in
+	}
+	return sub
+}
+
+// LoadEmbedded loads the embedded default data set.
+func LoadEmbedded() (*Dataset, error) { return LoadDir(EmbeddedFS()) }
+
+// LoadDir loads a data set stored in the embedded format from fsys.
+func LoadDir(fsys fs.FS) (*Dataset, error) {
+	ds := &Dataset{Renamed: map[string]string{}}
+	steps := []func(fs.FS, *Dataset) error{
+		loadEmbeddedRegions, loadEmbeddedDeps, loadEmbeddedEPCI, loadEmbeddedCommunes,
+		loadEmbeddedRenamed, loadEmbeddedPolygons, loadEmbeddedSources,
+	}
+	for _, step := range steps {
+		if err := step(fsys, ds); err != nil {
+			return nil, err
+		}
+	}
+	ind := NewIndicators()
+	if err := openTable(fsys, "indicateurs.csv.gz", func(name string, r io.Reader) error {
+		checks, err := LoadIndicatorsCSV(name, r, ind)
+		ds.Checks = append(ds.Checks, checks...)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	ds.Indicators = ind
+	if err := openTable(fsys, "sites.csv.gz", func(name string, r io.Reader) error {
+		sites, checks, err := LoadSitesCSV(name, r, SitesOptions{Known: ds.KnownCode})
+		ds.Sites, ds.Checks = sites, append(ds.Checks, checks...)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// openTable opens name in fsys (gunzipping .gz files) and passes it to fn.
+func openTable(fsys fs.FS, name string, fn func(string, io.Reader) error) error {
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("embedded data %s: %w", name, err)
+	}
+	var r io.Reader = bytes.NewReader(raw)
+	if strings.HasSuffix(name, ".gz") {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return fmt.Errorf("embedded data %s: %w", name, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	return fn(name, r)
+}
+
+// readEmbeddedTable reads a CSV of the embedded set with required columns.
+func readEmbeddedTable(fsys fs.FS, name string, cols ...string) (*Table, []int, error) {
+	var t *Table
+	var idx []int
+	err := openTable(fsys, name, func(n string, r io.Reader) error {
+		var err error
+		if t, err = ReadTable(n, r); err != nil {
+			return err
+		}
+		idx, err = t.Require(cols...)
+		return err
+	})
+	return t, idx, err
+}
+
+func loadEmbeddedRegions(fsys fs.FS, ds *Dataset) error {
+	t, c, err := readEmbeddedTable(fsys, "regions.csv", "code", "nom")
+	if err != nil {
+		return err
+	}
+	for _, r := range t.Records {
+		ds.Regions = append(ds.Regions, Region{Code: r.Field(c[0]), Name: r.Field(c[1])})
+	}
+	return nil
+}
+
+func loadEmbeddedDeps(fsys fs.FS, ds *Dataset) error {
+	t, c, err := readEmbeddedTable(fsys, "departements.csv", "code", "nom", "code_region", "chef_lieu")
+	if err != nil {
+		return err
+	}
+	for _, r := range t.Records {
+		ds.Departements = append(ds.Departements, Departement{
+			Code: r.Field(c[0]), Name: r.Field(c[1]), Region: r.Field(c[2]), ChefLieu: r.Field(c[3])})
+	}
+	return nil
+}
+
+func loadEmbeddedEPCI(fsys fs.FS, ds *Dataset) error {
+	t, c, err := readEmbeddedTable(fsys, "epci.csv", "code", "nom", "type")
+	if err != nil {
+		return err
+	}
+	for _, r := range t.Records {
+		ds.EPCIs = append(ds.EPCIs, EPCI{Code: r.Field(c[0]), Name: r.Field(c[1]), Kind: r.Field(c[2])})
+	}
+	return nil
+}
+
+func loadEmbeddedCommunes(fsys fs.FS, ds *Dataset) error {
+	t, c, err := readEmbeddedTable(fsys, "communes.csv.gz", "code_insee", "nom", "code_departement",
+		"code_region", "code_epci", "zone", "population", "latitude", "longitude")
+	if err != nil {
+		return err
+	}
+	ds.Communes = make([]Commune, 0, len(t.Records))
+	for _, r := range t.Records {
+		cm := Commune{Code: r.Field(c[0]), Name: r.Field(c[1]), Dep: r.Field(c[2]), Region: r.Field(c[3]),
+			EPCI: r.Field(c[4]), Zone: r.Field(c[5])}
+		if cm.Population, err = strconv.Atoi(r.Field(c[6])); err != nil {
+			return &ParseError{File: t.File, Line: r.Line, Column: "population", Err: fmt.Errorf("%w: %v", ErrBadNumber, err)}
+		}
+		if lat, lon := r.Field(c[7]), r.Field(c[8]); lat != "" && lon != "" {
+			y, err1 := strconv.ParseFloat(lat, 64)
+			x, err2 := strconv.ParseFloat(lon, 64)
+			if err := errors.Join(err1, err2); err != nil {
+				return &ParseError{File: t.File, Line: r.Line, Column: "latitude", Err: fmt.Errorf("%w: %v", ErrBadCoordinate, err)}
+			}
+			cm.Point, cm.HasPoint = orb.Point{x, y}, true
+		}
+		ds.Communes = append(ds.Communes, cm)
+	}
+	sort.Slice(ds.Communes, func(i, j int) bool { return ds.Communes[i].Code < ds.Communes[j].Code })
+	members := map[string][]string{}
+	for _, cm := range ds.Communes {
+		if cm.EPCI != "" {
+			members[cm.EPCI] = append(members[cm.EPCI], cm.Code)
+		}
+	}
+	for i := range ds.EPCIs {
+		ds.EPCIs[i].Members = members[ds.EPCIs[i].Code]
+	}
+	return nil
+}
+
+func loadEmbeddedRenamed(fsys fs.FS, ds *Dataset) error {
+	t, c, err := readEmbeddedTable(fsys, "anciens_codes.csv.gz", "ancien_code", "code_insee")
+	if err != nil {
+		return err
+	}
+	for _, r := range t.Records {
+		ds.Renamed[r.Field(c[0])] = r.Field(c[1])
+	}
+	return nil
+}
+
+func loadEmbeddedPolygons(fsys fs.FS, ds *Dataset) error {
+	names, err := fs.Glob(fsys, "polygones/*.geojson.gz")
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		err := openTable(fsys, name, func(n string, r io.Reader) error {
+			polys, err := ReadPolygons(path.Base(n), r)
+			if err != nil {
+				return err
+			}
+			for code, mp := range polys {
+				if i, ok := ds.CommuneIndex(code); ok {
+					ds.Communes[i].Polygon = mp
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func loadEmbeddedSources(fsys fs.FS, ds *Dataset) error {
+	t, c, err := readEmbeddedTable(fsys, "sources.csv", "name", "titre", "producteur", "date", "licence", "attribution", "fichier")
+	if err != nil {
+		return err
+	}
+	for _, r := range t.Records {
+		ds.Sources = append(ds.Sources, Source{Name: r.Field(c[0]), Title: r.Field(c[1]), Producer: r.Field(c[2]),
+			Date: r.Field(c[3]), Licence: r.Field(c[4]), Attribution: r.Field(c[5]), File: r.Field(c[6])})
+	}
+	return nil
+}
+
+// CommuneIndex returns the position of the commune with the given code in
+// ds.Communes (sorted by code).
+func (ds *Dataset) CommuneIndex(code string) (int, bool) {
+	i := sort.Search(len(ds.Communes), func(i int) bool { return ds.Communes[i].Code >= code })
+	return i, i < len(ds.Communes) && ds.Communes[i].Code == code
+}
+
+// Resolve maps a declared code to a current commune code: itself when it is
+// a commune, its successor when it is an old code or an arrondissement.
+func (ds *Dataset) Resolve(code string) (string, bool) {
+	if _, ok := ds.CommuneIndex(code); ok {
+		return code, true
+	}
+	if to, ok := ds.Renamed[code]; ok {
+		if _, ok := ds.CommuneIndex(to); ok {
+			return to, true
+		}
+	}
+	return "", false
+}
+
+// KnownCode reports whether code is a commune or a code that maps to one.
+func (ds *Dataset) KnownCode(code string) bool {
+	_, ok := ds.Resolve(code)
+	return ok
+}

@@ -1,0 +1,214 @@
+package data
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// sitesRealPath is the path of a real extract in testdata/sites-real
+// (see its PROVENANCE.md).
+func sitesRealPath(name string) string {
+	return filepath.Join("..", "testdata", "sites-real", name)
+}
+
+// sitesRealOpen opens a real extract, closed at the end of the test.
+func sitesRealOpen(t *testing.T, name string) *os.File {
+	t.Helper()
+	f, err := os.Open(sitesRealPath(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// sitesRealSeed adds the bytes of real extracts to a fuzz corpus.
+func sitesRealSeed(f *testing.F, names ...string) {
+	for _, n := range names {
+		b, err := os.ReadFile(sitesRealPath(n))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}
+
+// sitesAssertValid checks what every loaded site must satisfy: a unique
+// non-empty ID, a known kind, finite coordinates inside a French
+// territory box, and normalised codes.
+func sitesAssertValid(t *testing.T, sites []Site) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, s := range sites {
+		if s.ID == "" || seen[s.ID] {
+			t.Fatalf("empty or duplicate ID %q", s.ID)
+		}
+		seen[s.ID] = true
+		lon, lat := s.Point[0], s.Point[1]
+		if math.IsNaN(lon) || math.IsNaN(lat) || math.IsInf(lon, 0) || math.IsInf(lat, 0) || !siteInFrance(lon, lat) {
+			t.Fatalf("site %s: bad point %v", s.ID, s.Point)
+		}
+		if _, ok := ParseKind(s.Kind.String()); !ok {
+			t.Fatalf("site %s: kind %v", s.ID, s.Kind)
+		}
+		if s.Postcode != "" && len(s.Postcode) != 5 || s.SIRET != "" && len(s.SIRET) != 14 || s.INSEE != "" && len(s.INSEE) != 5 {
+			t.Fatalf("site %s: codes %q %q %q", s.ID, s.Postcode, s.SIRET, s.INSEE)
+		}
+		if math.IsNaN(s.FTE) || s.FTE < 0 {
+			t.Fatalf("site %s: FTE %g", s.ID, s.FTE)
+		}
+	}
+}
+
+func TestLoadFranceServicesReal(t *testing.T) {
+	// Counts: python3 csv.DictReader on the shared liste-fs-20240801.csv,
+	// rows with insee_dep == "23" (21) and "974" (29), as PROVENANCE says.
+	tests := []struct {
+		file  string
+		n     int
+		dep   string
+		index int
+		want  Site
+	}{
+		{"fs_23.csv", 21, "23", 0, Site{ID: "fs-137", Name: "France services Boussac", Kind: KindFranceServices,
+			Point: orb.Point{2.216669, 46.34908}, FTE: 1, INSEE: "23031", Postcode: "23600",
+			Source: "france-services", Date: "2024-08-01"}},
+		{"fs_974.csv", 29, "974", 28, Site{ID: "fs-3242", Name: "France services de Saint-Louis - AORA Médiation",
+			Kind: KindFranceServices, Point: orb.Point{55.4064796217424, -21.290385147613}, FTE: 1,
+			INSEE: "97414", Postcode: "97450", Source: "france-services", Date: "2024-08-01"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			sites, checks, err := LoadFranceServices(tt.file, sitesRealOpen(t, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sites) != tt.n || len(checks) != 0 {
+				t.Fatalf("got %d sites, %d checks (%v), want %d, 0", len(sites), len(checks), checks, tt.n)
+			}
+			sitesAssertValid(t, sites)
+			if got := sites[tt.index]; got != tt.want {
+				t.Errorf("site %d = %+v\nwant %+v", tt.index, got, tt.want)
+			}
+			for _, s := range sites {
+				if !strings.HasPrefix(s.INSEE, tt.dep) {
+					t.Errorf("site %s: INSEE %s not in %s", s.ID, s.INSEE, tt.dep)
+				}
+			}
+		})
+	}
+}
+
+const fsHeader = "id_fs;lib_fs;insee_com;code_postal;latitude;longitude;format_fs\n"
+
+func TestLoadFranceServicesRows(t *testing.T) {
+	tests := []struct {
+		name     string
+		rows     string // after the header (line 1)
+		n        int
+		rejected error // sentinel of the single rejected row
+		line     int   // its line
+		column   string
+		warned   error // sentinel of the single warning
+		check    func(Site) bool
+	}{
+		{name: "decimal comma, lost zeros", rows: "9;A;1033;1200;\"46,1\";\"5,8\";Fixe\n", n: 1,
+			check: func(s Site) bool {
+				return s.INSEE == "01033" && s.Postcode == "01200" && s.Point == orb.Point{5.8, 46.1}
+			}},
+		{name: "swapped", rows: "9;A;01033;01200;5.8;46.1;Fixe\n", rejected: ErrSwappedLatLon, line: 2, column: "latitude"},
+		{name: "outside France", rows: "1;A;01033;01200;46.1;5.8;Fixe\n9;B;01033;01200;0;0;Fixe\n", n: 1,
+			rejected: ErrOutsideFrance, line: 3, column: "latitude"},
+		{name: "not a number", rows: "9;A;01033;01200;46.1;abc;Fixe\n", rejected: ErrBadNumber, line: 2, column: "longitude"},
+		{name: "empty latitude", rows: "9;A;01033;01200;;5.8;Fixe\n", rejected: ErrBadNumber, line: 2, column: "latitude"},
+		{name: "no id", rows: "1;A;01033;01200;46.1;5.8;Fixe\n;B;01033;01200;46.1;5.8;Fixe\n", n: 1,
+			rejected: ErrBadValue, line: 3, column: "id_fs"},
+		{name: "duplicate id", rows: "9;A;01033;01200;46.1;5.8;Fixe\n9;B;01033;01200;46.2;5.8;Fixe\n", n: 1,
+			rejected: ErrDuplicate, line: 3, column: "id_fs"},
+		{name: "bad INSEE kept", rows: "9;A;ABCDE;01200;46.1;5.8;Fixe\n", n: 1, warned: ErrBadCode,
+			check: func(s Site) bool { return s.INSEE == "" && s.Postcode == "01200" }},
+		{name: "multi-line name", rows: "9;\"A\nB\";01033;01200;46.1;5.8;Fixe\n8;C;01033;01200;x;5.8;Fixe\n", n: 1,
+			rejected: ErrBadNumber, line: 4, column: "latitude"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sites, checks, err := LoadFranceServices("fs.csv", strings.NewReader(fsHeader+tt.rows))
+			if tt.n == 0 {
+				if !errors.Is(err, ErrEmptyFile) {
+					t.Fatalf("err = %v, want ErrEmptyFile", err)
+				}
+			} else if err != nil || len(sites) != tt.n {
+				t.Fatalf("got %d sites, err %v; want %d", len(sites), err, tt.n)
+			}
+			sitesAssertCheck(t, checks, Rejected, tt.rejected, tt.line, tt.column)
+			sitesAssertCheck(t, checks, Warning, tt.warned, -1, "")
+			if tt.check != nil && !tt.check(sites[0]) {
+				t.Errorf("site = %+v", sites[0])
+			}
+		})
+	}
+}
+
+// sitesAssertCheck asserts that checks hold exactly one check of severity
+// sev wrapping want (none when want is nil), at line (unless line < 0) and
+// column (unless column is "").
+func sitesAssertCheck(t *testing.T, checks Checks, sev Severity, want error, line int, column string) {
+	t.Helper()
+	n := 0
+	if want != nil {
+		n = 1
+	}
+	if got := checks.Count(sev); got != n {
+		t.Fatalf("%d checks of severity %d, want %d: %v", got, sev, n, sitesChecksText(checks))
+	}
+	for _, c := range checks {
+		if c.Severity != sev {
+			continue
+		}
+		if !errors.Is(c.Err, want) || line >= 0 && c.Err.Line != line || column != "" && c.Err.Column != column {
+			t.Errorf("check %v, want %v at line %d column %q", c.Err, want, line, column)
+		}
+	}
+}
+
+func sitesChecksText(checks Checks) string {
+	var b strings.Builder
+	for _, c := range checks {
+		b.WriteString("\n  " + c.Err.Error())
+	}
+	return b.String()
+}
+
+func TestLoadFranceServicesMissingColumn(t *testing.T) {
+	_, _, err := LoadFranceServices("fs.csv", strings.NewReader("id_fs;lib_fs;insee_com;code_postal;latitude\n1;A;01033;01200;46.1\n"))
+	var pe *ParseError
+	if !errors.Is(err, ErrMissingColumn) || !errors.As(err, &pe) || pe.Column != "longitude" {
+		t.Fatalf("err = %v, want missing column longitude", err)
+	}
+}
+
+func FuzzLoadFranceServices(f *testing.F) {
+	sitesRealSeed(f, "fs_23.csv", "fs_974.csv")
+	f.Add([]byte(fsHeader + "9;A;1033;1200;\"46,1\";\"5,8\";Fixe\n9;A;x;y;5.8;46.1;\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sites, checks, err := LoadFranceServices("fuzz.csv", strings.NewReader(string(b)))
+		if err != nil {
+			if len(sites) != 0 {
+				t.Fatalf("error %v with %d sites", err, len(sites))
+			}
+			return
+		}
+		sitesAssertValid(t, sites)
+		for _, c := range checks {
+			if c.Err == nil || c.Err.Err == nil {
+				t.Fatal("check without error")
+			}
+		}
+	})
+}

@@ -1,0 +1,301 @@
+// Command gen rebuilds the embedded default data set (data/embed) from the
+// open data sets of the shared data folder. It is the `make data` step,
+// the only code that reads that folder; its output is committed, so a
+// fresh clone needs nothing else. The output is byte-for-byte reproducible
+// (fixed order, gzip without timestamps).
+//
+//	go run ./data/gen -shared ../shared/data -out data/embed
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"diagnum/data"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+func main() {
+	shared := flag.String("shared", "", "folder of the shared open data (required)")
+	out := flag.String("out", "data/embed", "output folder")
+	flag.Parse()
+	if *shared == "" {
+		fmt.Fprintln(os.Stderr, "gen: -shared is required")
+		os.Exit(2)
+	}
+	if err := run(*shared, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+// gen holds the state of one generation.
+type gen struct {
+	in, out string
+	cog     *data.COG
+	res     data.Resolver
+	checks  data.Checks
+}
+
+func run(in, out string) error {
+	if err := os.MkdirAll(filepath.Join(out, "polygones"), 0o755); err != nil {
+		return err
+	}
+	g := &gen{in: in, out: out}
+	steps := []func() error{g.admin, g.points, g.polygons, g.indicators, g.sites, g.sources, g.controls}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// open opens a shared file; its name in errors and checks is the path
+// relative to the shared folder.
+func (g *gen) read(rel string, fn func(name string, r io.Reader) error) error {
+	f, err := os.Open(filepath.Join(g.in, rel))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return fn(rel, f)
+}
+
+func (g *gen) admin() error {
+	dir := "decoupage-administratif/"
+	err := g.read(dir+"communes.json", func(n string, r io.Reader) (err error) {
+		g.cog, err = data.ReadCOGCommunes(n, r)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, s := range []struct {
+		file string
+		fn   func(string, io.Reader) error
+	}{{"departements.json", g.cog.ReadDepartements}, {"regions.json", g.cog.ReadRegions}, {"epci.json", g.cog.ReadEPCI}} {
+		if err := g.read(dir+s.file, s.fn); err != nil {
+			return err
+		}
+	}
+	g.checks = append(g.checks, g.cog.Checks...)
+	g.res = g.cog.Resolver()
+	if err := g.writeCSV("regions.csv", []string{"code", "nom"}, len(g.cog.Regions), func(i int) []string {
+		r := g.cog.Regions[i]
+		return []string{r.Code, r.Name}
+	}); err != nil {
+		return err
+	}
+	if err := g.writeCSV("departements.csv", []string{"code", "nom", "code_region", "chef_lieu"}, len(g.cog.Departements), func(i int) []string {
+		d := g.cog.Departements[i]
+		return []string{d.Code, d.Name, d.Region, d.ChefLieu}
+	}); err != nil {
+		return err
+	}
+	if err := g.writeCSV("epci.csv", []string{"code", "nom", "type"}, len(g.cog.EPCIs), func(i int) []string {
+		e := g.cog.EPCIs[i]
+		return []string{e.Code, e.Name, e.Kind}
+	}); err != nil {
+		return err
+	}
+	old := make([]string, 0, len(g.cog.Renamed))
+	for k := range g.cog.Renamed {
+		old = append(old, k)
+	}
+	sort.Strings(old)
+	return g.writeCSV("anciens_codes.csv.gz", []string{"ancien_code", "code_insee"}, len(old), func(i int) []string {
+		return []string{old[i], g.cog.Renamed[old[i]]}
+	})
+}
+
+var pointRows map[string]data.PointRow
+
+func (g *gen) points() error {
+	const file = "communes-points-2024/communes_points.csv"
+	err := g.read(file, func(n string, r io.Reader) error {
+		rows, checks, err := data.ReadCommunePoints(n, r)
+		if err != nil {
+			return err
+		}
+		g.checks = append(g.checks, checks...)
+		var fc data.Checks
+		pointRows, fc = data.FoldPoints(n, rows, g.res)
+		g.checks = append(g.checks, fc...)
+		g.checks = append(g.checks, data.MergePoints(n, g.cog.Communes, pointRows)...)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	cs := g.cog.Communes
+	return g.writeCSV("communes.csv.gz", []string{"code_insee", "nom", "code_departement", "code_region", "code_epci",
+		"zone", "population", "latitude", "longitude"}, len(cs), func(i int) []string {
+		c := cs[i]
+		lat, lon := "", ""
+		if c.HasPoint {
+			lat, lon = ff(c.Point[1]), ff(c.Point[0])
+		}
+		return []string{c.Code, c.Name, c.Dep, c.Region, c.EPCI, c.Zone, strconv.Itoa(c.Population), lat, lon}
+	})
+}
+
+// polygons writes one file per département of france-geojson's commune
+// polygons, with codes folded into COG 2025.
+func (g *gen) polygons() error {
+	files, err := filepath.Glob(filepath.Join(g.in, "france-geojson/communes/communes-*.geojson"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	for _, path := range files {
+		rel, _ := filepath.Rel(g.in, path)
+		base := filepath.Base(path)
+		dep := strings.SplitN(strings.TrimPrefix(base, "communes-"), "-", 2)[0]
+		err := g.read(rel, func(n string, r io.Reader) error {
+			polys, err := data.ReadPolygons(n, r)
+			if err != nil {
+				return err
+			}
+			folded, checks := data.FoldPolygons(n, polys, g.res)
+			g.checks = append(g.checks, checks...)
+			return g.writePolygons("polygones/communes-"+dep+".geojson.gz", folded)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gen) writePolygons(name string, polys map[string]orb.MultiPolygon) error {
+	codes := make([]string, 0, len(polys))
+	for c := range polys {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	fc := geojson.NewFeatureCollection()
+	for _, code := range codes {
+		f := geojson.NewFeature(data.OrientRFC7946(polys[code]))
+		f.Properties["code"] = code
+		if i, ok := g.communeIndex(code); ok {
+			f.Properties["nom"] = g.cog.Communes[i].Name
+		}
+		fc.Append(f)
+	}
+	b, err := json.Marshal(fc)
+	if err != nil {
+		return err
+	}
+	return g.writeFile(name, b)
+}
+
+func (g *gen) communeIndex(code string) (int, bool) {
+	cs := g.cog.Communes
+	i := sort.Search(len(cs), func(i int) bool { return cs[i].Code >= code })
+	return i, i < len(cs) && cs[i].Code == code
+}
+
+func (g *gen) indicators() error {
+	in := data.IndicatorInputs{Points: pointRows}
+	z := "anct-zonages-2025/"
+	err := g.read(z+"qpv2024_qpv_communes.csv", func(n string, r io.Reader) (err error) {
+		var c data.Checks
+		in.QPV, c, err = data.ReadQPVCommunes(n, r)
+		in.QPVFile = n
+		g.checks = append(g.checks, c...)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = g.read(z+"grille_densite.csv", func(n string, r io.Reader) (err error) {
+		var c data.Checks
+		in.Density, c, err = data.ReadDensity(n, r)
+		in.DensityFile = n
+		g.checks = append(g.checks, c...)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = g.read("frr-2025/frr_communes_subset.csv", func(n string, r io.Reader) (err error) {
+		var c data.Checks
+		in.FRR, c, err = data.ReadFRR(n, r)
+		in.FRRFile = n
+		g.checks = append(g.checks, c...)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	t, c := data.BuildIndicators(g.cog.Communes, g.res, in)
+	g.checks = append(g.checks, c...)
+	cols := append([]string{"code_insee"}, t.Columns...)
+	cs := g.cog.Communes
+	return g.writeCSV("indicateurs.csv.gz", cols, len(cs), func(i int) []string {
+		row := []string{cs[i].Code}
+		for col := range t.Columns {
+			v, ok := t.Get(cs[i].Code, col)
+			if ok {
+				row = append(row, ff(v))
+			} else {
+				row = append(row, "")
+			}
+		}
+		return row
+	})
+}
+
+func ff(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// writeCSV writes a CSV file (gzipped when name ends in .gz).
+func (g *gen) writeCSV(name string, header []string, n int, row func(int) []string) error {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.Write(header); err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		if err := w.Write(row(i)); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return g.writeFile(name, buf.Bytes())
+}
+
+// writeFile writes b to out/name, gzipped (without timestamp) when name
+// ends in .gz.
+func (g *gen) writeFile(name string, b []byte) error {
+	if strings.HasSuffix(name, ".gz") {
+		var z bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&z, gzip.BestCompression)
+		if err != nil {
+			return err
+		}
+		if _, err := zw.Write(b); err != nil {
+			return err
+		}
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		b = z.Bytes()
+	}
+	return os.WriteFile(filepath.Join(g.out, name), b, 0o644)
+}

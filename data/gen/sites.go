@@ -1,0 +1,106 @@
+package main
+
+import (
+	"io"
+	"strconv"
+
+	"diagnum/data"
+)
+
+// sites loads every site source, splits the 2021 advisor posts over the
+// 2022 places, validates each source against the territories and the COG,
+// and writes sites.csv.gz in the sites CSV format.
+func (g *gen) sites() error {
+	known := func(code string) bool { _, ok := g.res(code); return ok }
+	var all []data.Site
+	add := func(file string, sites []data.Site, checks data.Checks, err error) error {
+		if err != nil {
+			return err
+		}
+		g.checks = append(g.checks, checks...)
+		kept, vc := data.ValidateSites(file, sites, nil, known)
+		g.checks = append(g.checks, vc...)
+		all = append(all, kept...)
+		return nil
+	}
+	const fsFile = "anct-france-services/liste-fs-20240801.csv"
+	if err := g.read(fsFile, func(n string, r io.Reader) error {
+		s, c, err := data.LoadFranceServices(n, r)
+		return add(n, s, c, err)
+	}); err != nil {
+		return err
+	}
+	places, err := g.cnfsPlaces()
+	if err != nil {
+		return err
+	}
+	var structures []data.Structure
+	const stFile = "anct-conseillers-numeriques/cnfs.json"
+	if err := g.read(stFile, func(n string, r io.Reader) (err error) {
+		var c data.Checks
+		structures, c, err = data.LoadCNFSStructures(n, r)
+		g.checks = append(g.checks, c...)
+		return err
+	}); err != nil {
+		return err
+	}
+	cnfs, pc := data.AllocatePosts(structures, places, data.PostOptions{File: stFile})
+	if err := add("cartographie-nationale-cnfs-2022 + "+stFile, cnfs, pc, nil); err != nil {
+		return err
+	}
+	for _, src := range []struct {
+		file string
+		load func(string, io.Reader) ([]data.Site, data.Checks, error)
+	}{
+		{"cartographie-nationale-hinaura/lieux_hinaura_2021.json", data.LoadHinaura},
+		{"portrea-mediation-numerique/locations.geojson", data.LoadPortrea},
+	} {
+		if err := g.read(src.file, func(n string, r io.Reader) error {
+			s, c, err := src.load(n, r)
+			return add(n, s, c, err)
+		}); err != nil {
+			return err
+		}
+	}
+	return g.writeWith("sites.csv.gz", func(w io.Writer) error { return data.WriteSitesCSV(w, all) })
+}
+
+// cnfsPlaces loads the 2022 national places and the Île-de-France file,
+// merged by id.
+func (g *gen) cnfsPlaces() ([]data.Site, error) {
+	var places []data.Site
+	for _, file := range []string{
+		"cartographie-nationale-cnfs-2022/lieux_cnfs_france_2022.json",
+		"cartographie-nationale-cnfs-2022/lieux_cnfs_idf_2022.json",
+	} {
+		if err := g.read(file, func(n string, r io.Reader) error {
+			s, c, err := data.LoadCNFSPlaces(n, r)
+			if err != nil {
+				return err
+			}
+			g.checks = append(g.checks, c...)
+			places, _ = data.MergeSites(places, s)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return places, nil
+}
+
+// controls writes the checks found while generating, so that the report
+// lists the rows of the source files that were rejected or flagged.
+func (g *gen) controls() error {
+	return g.writeCSV("controles.csv.gz", []string{"gravite", "fichier", "ligne", "colonne", "motif"}, len(g.checks), func(i int) []string {
+		c := g.checks[i]
+		sev := "avertissement"
+		if c.Severity == data.Rejected {
+			sev = "rejet"
+		}
+		reason := ""
+		if c.Err.Err != nil {
+			reason = c.Err.Err.Error()
+		}
+		return []string{sev, c.Err.File, strconv.Itoa(c.Err.Line), c.Err.Column, reason}
+	})
+}

@@ -1,0 +1,388 @@
+package data
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Short source names of the sites and structures (Site.Source).
+const (
+	SourceFranceServices = "france-services" // ANCT, liste des structures France services, 2024-08-01
+	SourceCNFS2021       = "cnfs-2021"       // ANCT, conseillers numériques, structures retenues, 2021
+	SourceCNFS2022       = "cnfs-2022"       // ANCT, lieux d'activité des conseillers numériques, 2022
+	SourceHinaura        = "hinaura"         // cartographie nationale, source Hinaura (AuRA), 2021–2022
+	SourcePortrea        = "portrea"         // lieux de médiation numérique 59/62 (portrea, 2023)
+)
+
+// lieuFormat describes one "lieux de médiation numérique" file.
+type lieuFormat struct {
+	what   string // noun for errors, e.g. "CNFS places"
+	prefix string // ID prefix, e.g. "cn22-"
+	source string
+	kind   SiteKind
+}
+
+var (
+	cnfsPlacesFormat = lieuFormat{"CNFS places", "cn22-", SourceCNFS2022, KindCNFS}
+	hinauraFormat    = lieuFormat{"Hinaura places", "hin-", SourceHinaura, KindMediation}
+	portreaFormat    = lieuFormat{"portrea places", "portrea-", SourcePortrea, KindMediation}
+)
+
+// LoadCNFSPlaces reads a JSON array of places where conseillers numériques
+// work, in the "lieux de médiation numérique" schema of the 2022
+// cartographie nationale (lieux_cnfs_france_2022.json,
+// lieux_cnfs_idf_2022.json). Each object becomes a Site of kind KindCNFS
+// with ID "cn22-<id>", FTE 0 (AllocatePosts sets it), SIRET from `pivot`
+// ("00000000000000" or absent gives ""), Postcode from `code_postal`, Date
+// from `date_maj`, no INSEE code. latitude/longitude may be numbers or
+// strings. In the Checks, Line is the 1-based number of the object in the
+// array, not a line of the file; the message says "JSON object N".
+// Use MergeSites to combine the national and the Île-de-France files.
+func LoadCNFSPlaces(name string, r io.Reader) ([]Site, Checks, error) {
+	return loadLieux(name, r, cnfsPlacesFormat)
+}
+
+// LoadHinaura reads the Hinaura JSON array of lieux de médiation numérique
+// (lieux_hinaura_2021.json), with the same schema and conventions as
+// LoadCNFSPlaces, as sites of kind KindMediation with ID "hin-<id>".
+func LoadHinaura(name string, r io.Reader) ([]Site, Checks, error) {
+	return loadLieux(name, r, hinauraFormat)
+}
+
+func loadLieux(name string, r io.Reader, f lieuFormat) ([]Site, Checks, error) {
+	items, err := readJSONArray(name, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load %s: %w", f.what, err)
+	}
+	var (
+		sites  []Site
+		checks Checks
+		seen   = map[string]int{}
+	)
+	for i, raw := range items {
+		row := siteRow{file: name, line: i + 1, what: "JSON object"}
+		obj, perr := decodeJSONObject(raw, row)
+		var s Site
+		if perr == nil {
+			s, perr = lieuSite(obj, nil, row, f, &checks)
+		}
+		if perr == nil {
+			perr = siteCheckDuplicate(seen, s.ID, row, "id")
+		}
+		if perr != nil {
+			checks.Reject(perr)
+			continue
+		}
+		sites = append(sites, s)
+	}
+	return lieuxResult(name, f, sites, checks)
+}
+
+func lieuxResult(name string, f lieuFormat, sites []Site, checks Checks) ([]Site, Checks, error) {
+	if len(sites) == 0 {
+		return nil, checks, fmt.Errorf("load %s: %w", f.what, &ParseError{File: name, Err: fmt.Errorf("%w: no valid place", ErrEmptyFile)})
+	}
+	return sites, checks, nil
+}
+
+// lieuSite builds the site of one object. geom, when not nil, is the point
+// of a GeoJSON feature and takes precedence over latitude/longitude.
+func lieuSite(obj jsonObject, geom *orb.Point, row siteRow, f lieuFormat, checks *Checks) (Site, *ParseError) {
+	id, err := obj.text("id")
+	if err != nil {
+		return Site{}, row.err("id", err)
+	}
+	if id == "" {
+		return Site{}, row.err("id", fmt.Errorf("%w: empty id", ErrBadValue))
+	}
+	pt, col, err := lieuPoint(obj, geom)
+	if err != nil {
+		return Site{}, row.err(col, err)
+	}
+	s := Site{ID: f.prefix + id, Kind: f.kind, Point: pt, Source: f.source}
+	fields := []struct {
+		key string
+		set func(string)
+	}{
+		{"nom", func(v string) { s.Name = v }},
+		{"code_postal", func(v string) { s.Postcode = row.postcode(v, "code_postal", checks) }},
+		{"code_insee", func(v string) { s.INSEE = row.insee(v, "code_insee", checks) }},
+		{"pivot", func(v string) { s.SIRET = row.siret(v, "pivot", checks) }},
+		{"date_maj", func(v string) { s.Date = row.date(v, "date_maj", checks) }},
+	}
+	for _, fl := range fields {
+		v, err := obj.text(fl.key)
+		if err != nil {
+			checks.Warn(row.err(fl.key, err))
+			continue
+		}
+		fl.set(v)
+	}
+	return s, nil
+}
+
+// lieuPoint returns the checked point of an object and, on error, the
+// column at fault.
+func lieuPoint(obj jsonObject, geom *orb.Point) (orb.Point, string, error) {
+	if geom != nil {
+		pt, err := sitePoint(geom[1], geom[0])
+		return pt, "geometry", err
+	}
+	lat, ok, err := obj.number("latitude")
+	if err == nil && !ok {
+		err = fmt.Errorf("%w: missing latitude", ErrBadCoordinate)
+	}
+	if err != nil {
+		return orb.Point{}, "latitude", err
+	}
+	lon, ok, err := obj.number("longitude")
+	if err == nil && !ok {
+		err = fmt.Errorf("%w: missing longitude", ErrBadCoordinate)
+	}
+	if err != nil {
+		return orb.Point{}, "longitude", err
+	}
+	pt, err := sitePoint(lat, lon)
+	return pt, "latitude", err
+}
+
+// portreaSkipped are the portrea sources that duplicate the national files
+// (France Services list, conseillers numériques places).
+var portreaSkipped = []string{"conseiller-numerique", "france-services"}
+
+// LoadPortrea reads the portrea GeoJSON FeatureCollection of lieux de
+// médiation numérique (locations.geojson, 59 and 62) as sites of kind
+// KindMediation with ID "portrea-<id>", INSEE from `code_insee` when
+// declared. The point is the feature's Point geometry, else the
+// latitude/longitude properties. Features whose `source` is
+// conseiller-numerique or france-services duplicate the national files:
+// they are skipped and counted in one Warning (ErrDuplicate). In the
+// Checks, Line is the 1-based number of the feature in `features`.
+func LoadPortrea(name string, r io.Reader) ([]Site, Checks, error) {
+	items, err := readFeatureArray(name, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load %s: %w", portreaFormat.what, err)
+	}
+	var (
+		sites   []Site
+		checks  Checks
+		seen    = map[string]int{}
+		skipped = map[string]int{}
+	)
+	for i, raw := range items {
+		row := siteRow{file: name, line: i + 1, what: "GeoJSON feature"}
+		s, skip, perr := portreaSite(raw, row, &checks)
+		if perr == nil && skip != "" {
+			skipped[skip]++
+			continue
+		}
+		if perr == nil {
+			perr = siteCheckDuplicate(seen, s.ID, row, "id")
+		}
+		if perr != nil {
+			checks.Reject(perr)
+			continue
+		}
+		sites = append(sites, s)
+	}
+	if n := skipped[portreaSkipped[0]] + skipped[portreaSkipped[1]]; n > 0 {
+		checks.Warn(&ParseError{File: name, Column: "source", Err: fmt.Errorf(
+			"%w: %d places skipped as duplicate of national file (source %s: %d, %s: %d)", ErrDuplicate, n,
+			portreaSkipped[0], skipped[portreaSkipped[0]], portreaSkipped[1], skipped[portreaSkipped[1]])})
+	}
+	return lieuxResult(name, portreaFormat, sites, checks)
+}
+
+// portreaSite decodes one feature. skip is its source when the feature is
+// a duplicate of a national file.
+func portreaSite(raw json.RawMessage, row siteRow, checks *Checks) (Site, string, *ParseError) {
+	feat, perr := decodeJSONObject(raw, row)
+	if perr != nil {
+		return Site{}, "", perr
+	}
+	props, perr := decodeJSONObject(feat["properties"], row)
+	if perr != nil {
+		perr.Column = "properties"
+		return Site{}, "", perr
+	}
+	src, _ := props.text("source")
+	for _, s := range portreaSkipped {
+		if src == s {
+			return Site{}, src, nil
+		}
+	}
+	var geom *orb.Point
+	if g := bytes.TrimSpace(feat["geometry"]); len(g) > 0 && string(g) != "null" {
+		gm, err := geojson.UnmarshalGeometry(g)
+		if err != nil {
+			return Site{}, "", row.err("geometry", fmt.Errorf("%w: %w", ErrBadCoordinate, err))
+		}
+		if p, ok := gm.Geometry().(orb.Point); ok {
+			geom = &p
+		}
+	}
+	s, perr := lieuSite(props, geom, row, portreaFormat, checks)
+	return s, "", perr
+}
+
+// MergeSites returns base followed by the sites of extra whose ID is not in
+// base, so that a place listed in both files is counted once. When an ID is
+// in both, the record with the later Date is kept, in base's position (on
+// equal dates base's record is kept). dup is the number of extra sites
+// whose ID was already in base.
+func MergeSites(base, extra []Site) (merged []Site, dup int) {
+	merged = append([]Site(nil), base...)
+	at := make(map[string]int, len(base))
+	for i, s := range base {
+		if _, ok := at[s.ID]; !ok {
+			at[s.ID] = i
+		}
+	}
+	for _, s := range extra {
+		i, ok := at[s.ID]
+		if !ok {
+			at[s.ID] = len(merged)
+			merged = append(merged, s)
+			continue
+		}
+		dup++
+		if s.Date > merged[i].Date {
+			merged[i] = s
+		}
+	}
+	return merged, dup
+}
+
+// jsonObject is one JSON object with its fields still encoded.
+type jsonObject map[string]json.RawMessage
+
+// decodeJSONObject decodes raw as an object, or says why it is not one.
+func decodeJSONObject(raw json.RawMessage, row siteRow) (jsonObject, *ParseError) {
+	var obj jsonObject
+	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+		return nil, row.err("", fmt.Errorf("%w: not a JSON object", ErrBadValue))
+	}
+	return obj, nil
+}
+
+// text returns field key as text: a string (trimmed), or the literal of a
+// number or boolean. Absent and null give "".
+func (o jsonObject) text(key string) (string, error) {
+	raw := bytes.TrimSpace(o[key])
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+		return "", nil
+	case raw[0] == '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", fmt.Errorf("%w: %w", ErrBadValue, err)
+		}
+		return strings.TrimSpace(s), nil
+	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9') || string(raw) == "true" || string(raw) == "false":
+		return string(raw), nil
+	}
+	return "", fmt.Errorf("%w: expected text, got %.20s", ErrBadValue, raw)
+}
+
+// number returns field key as a finite number, from a JSON number or a
+// string ("46.1", "46,1"). ok is false when the field is absent, null or "".
+func (o jsonObject) number(key string) (v float64, ok bool, err error) {
+	raw := bytes.TrimSpace(o[key])
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+		return 0, false, nil
+	case raw[0] == '"':
+		s, err := o.text(key)
+		if err != nil || s == "" {
+			return 0, false, err
+		}
+		v, err = ParseFloatFR(s)
+		return v, err == nil, err
+	}
+	v, err = strconv.ParseFloat(string(raw), 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("%w: %.20s", ErrBadNumber, raw)
+	}
+	return v, true, nil
+}
+
+// readJSONArray reads a file holding one JSON array and returns its items.
+func readJSONArray(name string, r io.Reader) ([]json.RawMessage, error) {
+	b, err := readJSONFile(name, r)
+	if err != nil {
+		return nil, err
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(b, &items); err != nil {
+		return nil, jsonFileError(name, b, err)
+	}
+	if len(items) == 0 {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: empty JSON array", ErrEmptyFile)}
+	}
+	return items, nil
+}
+
+// readFeatureArray reads a GeoJSON FeatureCollection and returns its
+// features, still encoded, so that one bad feature rejects only itself.
+func readFeatureArray(name string, r io.Reader) ([]json.RawMessage, error) {
+	b, err := readJSONFile(name, r)
+	if err != nil {
+		return nil, err
+	}
+	var fc struct {
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(b, &fc); err != nil {
+		return nil, jsonFileError(name, b, err)
+	}
+	if fc.Type != "FeatureCollection" {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: not a GeoJSON FeatureCollection (type %.30q)", ErrBadValue, fc.Type)}
+	}
+	if len(fc.Features) == 0 {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: no feature", ErrEmptyFile)}
+	}
+	return fc.Features, nil
+}
+
+func readJSONFile(name string, r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
+	}
+	if len(b) > MaxFileBytes {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: file larger than 2 GiB", ErrTooLarge)}
+	}
+	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: the file is empty", ErrEmptyFile)}
+	}
+	return b, nil
+}
+
+// jsonFileError turns a whole-file decoding error into a *ParseError whose
+// Line is the physical line of the syntax error when it is known.
+func jsonFileError(name string, b []byte, err error) *ParseError {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	line := 0
+	if off >= 0 && off <= int64(len(b)) {
+		line = 1 + bytes.Count(b[:off], []byte("\n"))
+	}
+	return &ParseError{File: name, Line: line, Err: fmt.Errorf("%w: invalid JSON: %w", ErrBadValue, err)}
+}

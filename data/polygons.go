@@ -1,0 +1,347 @@
+package data
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// ReadPolygons reads a GeoJSON FeatureCollection of Polygon or
+// MultiPolygon features whose properties hold `code` (a string: INSEE code
+// of a commune, or département or région code) and `nom`, as in the
+// france-geojson files (gregoiredavid/france-geojson, IGN ADMIN EXPRESS COG
+// 2018). It returns code → MultiPolygon, each oriented by OrientRFC7946.
+//
+// Every ring must be closed (first point = last point) and hold at least 4
+// points, every coordinate must be finite with |lon| ≤ 180 and |lat| ≤ 90,
+// and codes must be unique. The first feature breaking a rule makes the
+// whole file fail with a *ParseError naming the feature (index, code and
+// line); a collection without features fails with ErrEmptyFile.
+func ReadPolygons(name string, r io.Reader) (map[string]orb.MultiPolygon, error) {
+	out := map[string]orb.MultiPolygon{}
+	err := readFeatures(name, r, func(i, line int, f *geojson.Feature) error {
+		code := propString(f.Properties, "code")
+		fail := func(err error) error {
+			return &ParseError{File: name, Line: line, Err: fmt.Errorf("feature %d (code %q): %w", i, code, err)}
+		}
+		if code == "" {
+			return fail(fmt.Errorf("%w: property \"code\" missing or not a string", ErrBadCode))
+		}
+		if _, dup := out[code]; dup {
+			return fail(fmt.Errorf("%w: code already seen", ErrDuplicate))
+		}
+		mp, err := multiPolygonOf(f.Geometry)
+		if err != nil {
+			return fail(err)
+		}
+		out[code] = OrientRFC7946(mp)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: no feature", ErrEmptyFile)}
+	}
+	return out, nil
+}
+
+// multiPolygonOf validates g and returns it as a MultiPolygon.
+func multiPolygonOf(g orb.Geometry) (orb.MultiPolygon, error) {
+	var mp orb.MultiPolygon
+	switch g := g.(type) {
+	case orb.Polygon:
+		mp = orb.MultiPolygon{g}
+	case orb.MultiPolygon:
+		mp = g
+	case nil:
+		return nil, fmt.Errorf("%w: no geometry", ErrBadValue)
+	default:
+		return nil, fmt.Errorf("%w: geometry %s (want Polygon or MultiPolygon)", ErrBadValue, g.GeoJSONType())
+	}
+	if len(mp) == 0 {
+		return nil, fmt.Errorf("%w: empty MultiPolygon", ErrBadValue)
+	}
+	for pi, p := range mp {
+		if len(p) == 0 {
+			return nil, fmt.Errorf("%w: polygon %d has no ring", ErrBadValue, pi)
+		}
+		for ri, ring := range p {
+			if err := checkRing(ring); err != nil {
+				return nil, fmt.Errorf("polygon %d ring %d: %w", pi, ri, err)
+			}
+		}
+	}
+	return mp, nil
+}
+
+// checkRing tells why a ring is not a valid closed ring of finite lon/lat.
+func checkRing(ring orb.Ring) error {
+	if len(ring) < 4 {
+		return fmt.Errorf("%w: %d points (a ring needs at least 4)", ErrBadValue, len(ring))
+	}
+	for _, p := range ring {
+		lon, lat := p[0], p[1]
+		if math.IsNaN(lon) || math.IsNaN(lat) || math.Abs(lon) > 180 || math.Abs(lat) > 90 {
+			return fmt.Errorf("%w: [%v, %v] is not a lon/lat position", ErrBadCoordinate, lon, lat)
+		}
+	}
+	if ring[0] != ring[len(ring)-1] {
+		return fmt.Errorf("%w: ring not closed (first %v, last %v)", ErrBadValue, ring[0], ring[len(ring)-1])
+	}
+	return nil
+}
+
+// OrientRFC7946 applies the right-hand rule of RFC 7946 §3.1.6 to mp:
+// the exterior ring of each polygon counter-clockwise, its holes
+// clockwise, in lon/lat (planar signed area). Rings are reversed in place
+// and mp is returned; rings of zero area are left as they are.
+func OrientRFC7946(mp orb.MultiPolygon) orb.MultiPolygon {
+	for _, p := range mp {
+		for i, ring := range p {
+			if len(ring) < 3 {
+				continue
+			}
+			want := orb.CW
+			if i == 0 {
+				want = orb.CCW
+			}
+			if o := ring.Orientation(); o != 0 && o != want {
+				ring.Reverse()
+			}
+		}
+	}
+	return mp
+}
+
+// FoldPolygons maps the codes of polys (commune polygons of an older COG,
+// e.g. the 2018 france-geojson files) to the communes actuelles of res.
+// The polygons of codes that no longer exist are appended to the
+// MultiPolygon of the commune that absorbed them (the union is a
+// MultiPolygon holding both; shared borders are not dissolved): the
+// absorbing commune's own polygons come first, then the absorbed ones in
+// code order. A code res does not know is dropped with a Warning naming
+// file.
+func FoldPolygons(file string, polys map[string]orb.MultiPolygon, res Resolver) (map[string]orb.MultiPolygon, Checks) {
+	var checks Checks
+	codes := make([]string, 0, len(polys))
+	for code := range polys {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	out := make(map[string]orb.MultiPolygon, len(polys))
+	var absorbed []string
+	for _, code := range codes {
+		cur, ok := res(code)
+		switch {
+		case !ok:
+			checks.Warn(&ParseError{File: file, Column: "code",
+				Err: fmt.Errorf("%w: polygon of %s dropped (not a commune, not in Renamed)", ErrUnknownINSEE, code)})
+		case cur == code:
+			out[code] = append(orb.MultiPolygon(nil), polys[code]...)
+		default:
+			absorbed = append(absorbed, code)
+		}
+	}
+	for _, code := range absorbed {
+		cur, _ := res(code)
+		out[cur] = append(out[cur], polys[code]...)
+	}
+	return out, checks
+}
+
+// AttachPolygons sets Commune.Polygon from polys (keyed by commune code)
+// and returns the number of communes that got one.
+func AttachPolygons(communes []Commune, polys map[string]orb.MultiPolygon) int {
+	n := 0
+	for i := range communes {
+		if mp, ok := polys[communes[i].Code]; ok {
+			communes[i].Polygon = mp
+			n++
+		}
+	}
+	return n
+}
+
+// readFeatures streams the features of a GeoJSON FeatureCollection,
+// calling fn with each feature's index, the line where it starts, and the
+// decoded feature. An error from fn stops the reading and is returned.
+func readFeatures(name string, r io.Reader, fn func(i, line int, f *geojson.Feature) error) error {
+	raw, err := readAllJSON(name, r)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := expectDelim(name, raw, dec, '{', "a GeoJSON FeatureCollection object"); err != nil {
+		return err
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return jsonError(name, raw, err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "features":
+			if err := expectDelim(name, raw, dec, '[', "a features array"); err != nil {
+				return err
+			}
+			if _, err := jsonElements(name, raw, dec, func(i, line int, msg json.RawMessage) error {
+				f, err := geojson.UnmarshalFeature(msg)
+				if err != nil {
+					return &ParseError{File: name, Line: line, Err: fmt.Errorf("feature %d: %w: %w", i, ErrBadValue, err)}
+				}
+				return fn(i, line, f)
+			}); err != nil {
+				return err
+			}
+		case "type":
+			var t string
+			if err := dec.Decode(&t); err != nil || t != "FeatureCollection" {
+				return &ParseError{File: name, Line: 1, Err: fmt.Errorf("%w: type %q (want FeatureCollection)", ErrBadValue, t)}
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return jsonError(name, raw, err)
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing '}'
+		return jsonError(name, raw, err)
+	}
+	return expectEOF(name, raw, dec)
+}
+
+// propString returns the trimmed string property key, or "" when it is
+// absent or not a string.
+func propString(p geojson.Properties, key string) string {
+	s, _ := p[key].(string)
+	return strings.TrimSpace(s)
+}
+
+// readJSONArrayFile calls fn on each element of the top-level JSON array
+// of r, with the line where the element starts. It fails on bad JSON, on
+// a top level that is not an array, and on an empty array (ErrEmptyFile).
+func readJSONArrayFile(name string, r io.Reader, fn func(line int, msg json.RawMessage)) error {
+	raw, err := readAllJSON(name, r)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := expectDelim(name, raw, dec, '[', "a JSON array"); err != nil {
+		return err
+	}
+	n, err := jsonElements(name, raw, dec, func(_, line int, msg json.RawMessage) error {
+		fn(line, msg)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return &ParseError{File: name, Err: fmt.Errorf("%w: empty JSON array", ErrEmptyFile)}
+	}
+	return expectEOF(name, raw, dec)
+}
+
+// jsonElements decodes the elements of the array whose '[' dec has just
+// read, up to and including its ']', and returns how many there were.
+func jsonElements(name string, raw []byte, dec *json.Decoder, fn func(i, line int, msg json.RawMessage) error) (int, error) {
+	n := 0
+	for dec.More() {
+		off := dec.InputOffset()
+		var msg json.RawMessage
+		if err := dec.Decode(&msg); err != nil {
+			return n, jsonError(name, raw, err)
+		}
+		if err := fn(n, lineAt(raw, off), msg); err != nil {
+			return n, err
+		}
+		n++
+	}
+	if _, err := dec.Token(); err != nil { // the closing ']'
+		return n, jsonError(name, raw, err)
+	}
+	return n, nil
+}
+
+// expectDelim reads the next token and checks that it is delim.
+func expectDelim(name string, raw []byte, dec *json.Decoder, delim json.Delim, what string) error {
+	tok, err := dec.Token()
+	if err == io.EOF {
+		return &ParseError{File: name, Err: fmt.Errorf("%w: the file is empty", ErrEmptyFile)}
+	}
+	if err != nil {
+		return jsonError(name, raw, err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != delim {
+		return &ParseError{File: name, Line: lineAt(raw, dec.InputOffset()),
+			Err: fmt.Errorf("%w: expected %s", ErrBadValue, what)}
+	}
+	return nil
+}
+
+// expectEOF checks that nothing follows the top-level JSON value.
+func expectEOF(name string, raw []byte, dec *json.Decoder) error {
+	if _, err := dec.Token(); err != io.EOF {
+		return &ParseError{File: name, Line: lineAt(raw, dec.InputOffset()),
+			Err: fmt.Errorf("%w: data after the end of the JSON value", ErrBadValue)}
+	}
+	return nil
+}
+
+// readAllJSON reads a JSON file within MaxFileBytes and drops a UTF-8 BOM.
+func readAllJSON(name string, r io.Reader) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
+	}
+	if len(raw) > MaxFileBytes {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: file larger than 2 GiB", ErrTooLarge)}
+	}
+	return bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF")), nil
+}
+
+// jsonError turns a decoding error into a *ParseError with its line.
+func jsonError(name string, raw []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	line := 0
+	switch {
+	case errors.As(err, &se):
+		line = lineAt(raw, se.Offset)
+	case errors.As(err, &te):
+		line = lineAt(raw, te.Offset)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		line = lineAt(raw, int64(len(raw)))
+		err = fmt.Errorf("unexpected end of JSON: %w", io.ErrUnexpectedEOF)
+	}
+	return &ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", ErrBadValue, err)}
+}
+
+// lineAt returns the 1-based line of the first byte at or after off that
+// is not blank or a comma.
+func lineAt(raw []byte, off int64) int {
+	if off < 0 {
+		off = 0
+	}
+	if off > int64(len(raw)) {
+		off = int64(len(raw))
+	}
+	for off < int64(len(raw)) && strings.IndexByte(" \t\r\n,", raw[off]) >= 0 {
+		off++
+	}
+	if off == int64(len(raw)) && off > 0 && raw[off-1] == '\n' {
+		off--
+	}
+	return bytes.Count(raw[:off], []byte{'\n'}) + 1
+}

@@ -1,0 +1,337 @@
+package data
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// DefaultMaxFTE is the largest FTE LoadSitesCSV accepts on one row when
+// SitesOptions.MaxFTE is 0: more than 100 advisors in one place is a typo.
+const DefaultMaxFTE = 100
+
+// SitesOptions are the options of LoadSitesCSV. The zero value is usable.
+type SitesOptions struct {
+	// Known reports whether a declared INSEE code is a commune (or maps to
+	// one, e.g. Dataset.KnownCode). A code it refuses is reported as a
+	// warning and cleared. nil: codes are only checked for shape.
+	Known func(code string) bool
+	// MaxFTE is the largest FTE accepted on one row (0: DefaultMaxFTE).
+	MaxFTE float64
+}
+
+// sitesColumn is a column of the sites format, with accepted aliases.
+type sitesColumn struct {
+	name     string
+	aliases  []string
+	required bool
+}
+
+// The sites CSV format, in canonical order (the order WriteSitesCSV uses).
+var sitesColumns = [...]sitesColumn{
+	{"id", nil, true},
+	{"nom", []string{"name"}, true},
+	{"type", nil, true},
+	{"latitude", []string{"lat"}, true},
+	{"longitude", []string{"lon", "lng", "long"}, true},
+	{"etp", []string{"fte"}, false},
+	{"code_insee", []string{"insee", "insee_com"}, false},
+	{"code_postal", []string{"cp"}, false},
+	{"siret", nil, false},
+	{"source", nil, false},
+	{"date", nil, false},
+}
+
+const (
+	sitesID = iota
+	sitesName
+	sitesType
+	sitesLat
+	sitesLon
+	sitesFTE
+	sitesINSEE
+	sitesPostcode
+	sitesSIRET
+	sitesSource
+	sitesDate
+)
+
+// sitesKindAliases maps folded type texts (lower case, no accents, spaces
+// and underscores as '-') to kinds, beyond the canonical codes.
+var sitesKindAliases = map[string]SiteKind{
+	"conseiller-numerique": KindCNFS, "conseillers-numeriques": KindCNFS, "cnfs": KindCNFS,
+	"france-services": KindFranceServices, "france-service": KindFranceServices,
+	"franceservices": KindFranceServices, "fs": KindFranceServices,
+	"mediation": KindMediation, "mediation-numerique": KindMediation,
+	"lieu-de-mediation-numerique": KindMediation,
+	"autre":                       KindOther, "other": KindOther,
+}
+
+// ParseSiteKind parses the `type` column: the codes of SiteKind.String
+// and a few spellings found in real files, case and accents ignored:
+// "CNFS", "Conseiller numérique", "France Services", "France_Services",
+// "FS", "Médiation numérique", "Lieu de médiation numérique", "other".
+func ParseSiteKind(s string) (SiteKind, bool) {
+	key := strings.Join(strings.FieldsFunc(frFold(s), func(r rune) bool { return r == ' ' || r == '_' || r == '-' }), "-")
+	k, ok := sitesKindAliases[key]
+	return k, ok
+}
+
+// LoadSitesCSV reads a sites file in the documented format: columns
+// id,nom,type,latitude,longitude (required), etp (FTE, empty = 1),
+// code_insee (may be empty), and code_postal,siret,source,date (optional;
+// the embedded data set uses them). Column names are case-insensitive;
+// lat, lon/lng, fte, insee, cp are accepted aliases. Numbers may use a
+// decimal comma; coordinates are WGS84 degrees.
+//
+// A row that cannot be used is rejected and listed in the checks as a
+// *ParseError naming file, line and column: wrong number of fields, empty
+// id, duplicate id (ErrDuplicate), unknown type, empty or unparsable
+// coordinate (ErrBadCoordinate, with a hint for Lambert-93 metres), FTE
+// negative or above MaxFTE (ErrBadValue), malformed code_insee
+// (ErrBadCode). A malformed code_postal, siret or date is only a warning
+// and cleared. The kept sites then go through ValidateSites (territory
+// boxes, swapped coordinates, duplicates, and unknown codes when
+// opt.Known is set).
+//
+// The error is a *ParseError for whole-file problems: unreadable, binary
+// or Excel file, missing required column, or no usable row (ErrEmptyFile,
+// whose message quotes the first reason; the checks list them all).
+func LoadSitesCSV(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, error) {
+	t, err := ReadTable(name, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	col, err := sitesHeader(t)
+	if err != nil {
+		return nil, nil, err
+	}
+	maxFTE := opt.MaxFTE
+	if maxFTE <= 0 {
+		maxFTE = DefaultMaxFTE
+	}
+	var checks Checks
+	var sites []Site
+	var lines []int
+	seen := map[string]int{}
+	for _, rec := range t.Records {
+		s, warns, err := sitesRow(t, rec, col, maxFTE)
+		if err == nil {
+			if first, dup := seen[s.ID]; dup {
+				err = &ParseError{File: name, Line: rec.Line, Column: "id",
+					Err: fmt.Errorf("%w: id %q already used at line %d", ErrDuplicate, s.ID, first)}
+			}
+		}
+		if err != nil {
+			checks.Reject(err)
+			continue
+		}
+		for _, w := range warns {
+			checks.Warn(w)
+		}
+		seen[s.ID] = rec.Line
+		sites, lines = append(sites, s), append(lines, rec.Line)
+	}
+	sites, more := ValidateSites(name, sites, lines, opt.Known)
+	checks = append(checks, more...)
+	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
+	if len(sites) == 0 {
+		return nil, checks, sitesNoRow(name, len(t.Records), checks)
+	}
+	return sites, checks, nil
+}
+
+// sitesHeader locates the columns of the format (-1 for absent optional ones).
+func sitesHeader(t *Table) ([len(sitesColumns)]int, error) {
+	var col [len(sitesColumns)]int
+	for i, c := range sitesColumns {
+		col[i] = t.Index(append([]string{c.name}, c.aliases...)...)
+		if col[i] < 0 && c.required {
+			return col, &ParseError{File: t.File, Line: 1, Column: c.name, Err: fmt.Errorf(
+				"%w %q: a sites file needs id,nom,type,latitude,longitude (header: %s)",
+				ErrMissingColumn, c.name, strings.Join(t.Header, string(t.Comma)))}
+		}
+	}
+	return col, nil
+}
+
+func sitesNoRow(name string, rows int, checks Checks) error {
+	if rows == 0 {
+		return &ParseError{File: name, Err: fmt.Errorf("%w: no data row after the header", ErrEmptyFile)}
+	}
+	first := ""
+	for _, c := range checks {
+		if c.Severity == Rejected {
+			first = "; first: " + c.Err.Error()
+			break
+		}
+	}
+	return &ParseError{File: name, Err: fmt.Errorf("%w: all %d rows rejected%s", ErrEmptyFile, rows, first)}
+}
+
+// sitesRow parses one record into a site, or the reason to reject it.
+// Warnings are about optional columns that were cleared.
+func sitesRow(t *Table, rec Record, col [len(sitesColumns)]int, maxFTE float64) (Site, []*ParseError, *ParseError) {
+	fail := func(column string, err error) (Site, []*ParseError, *ParseError) {
+		return Site{}, nil, &ParseError{File: t.File, Line: rec.Line, Column: column, Err: err}
+	}
+	if err := t.CheckWidth(rec); err != nil {
+		var pe *ParseError
+		errors.As(err, &pe)
+		return Site{}, nil, pe
+	}
+	field := func(c int) string { return rec.Field(col[c]) }
+	s := Site{ID: field(sitesID), Name: field(sitesName), Source: field(sitesSource)}
+	if s.ID == "" {
+		return fail("id", fmt.Errorf("%w: empty id", ErrBadValue))
+	}
+	var ok bool
+	if s.Kind, ok = ParseSiteKind(field(sitesType)); !ok {
+		return fail("type", fmt.Errorf("%w: unknown type %q: expected cnfs, france-services, mediation or autre", ErrBadValue, field(sitesType)))
+	}
+	var column string
+	var err error
+	if s.Point, column, err = sitesPoint(field(sitesLat), field(sitesLon)); err != nil {
+		return fail(column, err)
+	}
+	if s.FTE, err = sitesParseFTE(field(sitesFTE), maxFTE); err != nil {
+		return fail("etp", err)
+	}
+	if v := field(sitesINSEE); v != "" {
+		if s.INSEE, err = NormINSEE(v); err != nil {
+			return fail("code_insee", err)
+		}
+	}
+	warns := sitesOptional(t.File, rec.Line, &s, field(sitesPostcode), field(sitesSIRET), field(sitesDate))
+	return s, warns, nil
+}
+
+// sitesPoint parses the coordinates, or says which column is wrong.
+func sitesPoint(latText, lonText string) (orb.Point, string, error) {
+	lat, err := sitesCoord(latText, "latitude")
+	if err != nil {
+		return orb.Point{}, "latitude", err
+	}
+	lon, err := sitesCoord(lonText, "longitude")
+	if err != nil {
+		return orb.Point{}, "longitude", err
+	}
+	switch {
+	case math.Abs(lat) > 1000 || math.Abs(lon) > 1000:
+		return orb.Point{}, "latitude", fmt.Errorf("%w: latitude %g, longitude %g looks like Lambert-93 metres "+
+			"(or another projection), not WGS84 degrees", ErrBadCoordinate, lat, lon)
+	case math.Abs(lat) > 90:
+		return orb.Point{}, "latitude", fmt.Errorf("%w: latitude %g outside [-90, 90]", ErrBadCoordinate, lat)
+	case math.Abs(lon) > 180:
+		return orb.Point{}, "longitude", fmt.Errorf("%w: longitude %g outside [-180, 180]", ErrBadCoordinate, lon)
+	}
+	return orb.Point{lon, lat}, "", nil
+}
+
+func sitesCoord(s, what string) (float64, error) {
+	if s == "" {
+		return 0, fmt.Errorf("%w: empty %s", ErrBadCoordinate, what)
+	}
+	v, err := ParseFloatFR(s)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %s %s", ErrBadCoordinate, what, numReason(err))
+	}
+	return v, nil
+}
+
+func sitesParseFTE(s string, maxFTE float64) (float64, error) {
+	if s == "" {
+		return 1, nil
+	}
+	v, err := ParseFloatFR(s)
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("%w: FTE %s", ErrBadValue, numReason(err))
+	case v < 0:
+		return 0, fmt.Errorf("%w: negative FTE %g", ErrBadValue, v)
+	case v > maxFTE:
+		return 0, fmt.Errorf("%w: FTE %g is not plausible (more than %g in one place)", ErrBadValue, v, maxFTE)
+	}
+	return v, nil
+}
+
+// sitesOptional parses code_postal, siret and date; a malformed value is
+// cleared with a warning, since the site is usable without it.
+func sitesOptional(file string, line int, s *Site, postcode, siret, date string) []*ParseError {
+	var warns []*ParseError
+	warn := func(column string, err error) {
+		warns = append(warns, &ParseError{File: file, Line: line, Column: column,
+			Err: fmt.Errorf("%w; ignored for site %q", err, s.ID)})
+	}
+	var err error
+	if postcode != "" {
+		if s.Postcode, err = NormPostcode(postcode); err != nil {
+			warn("code_postal", err)
+		}
+	}
+	if s.SIRET, err = ParseSIRET(siret); err != nil {
+		warn("siret", err)
+	}
+	if date != "" {
+		if s.Date, err = ParseDateFR(date); err != nil {
+			warn("date", err)
+		}
+	}
+	return warns
+}
+
+// ParseDateFR parses a date written YYYY-MM-DD (a time part after it is
+// dropped) or DD/MM/YYYY, and returns it as YYYY-MM-DD. Errors wrap
+// ErrBadValue.
+func ParseDateFR(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	layout := "2006-01-02"
+	if strings.Contains(t, "/") {
+		layout = "02/01/2006"
+	} else if len(t) > 10 && (t[10] == 'T' || t[10] == ' ') {
+		t = t[:10]
+	}
+	d, err := time.Parse(layout, t)
+	if err != nil {
+		return "", fmt.Errorf("%w: date %q: expected YYYY-MM-DD or DD/MM/YYYY", ErrBadValue, s)
+	}
+	return d.Format("2006-01-02"), nil
+}
+
+// WriteSitesCSV writes sites in the format LoadSitesCSV reads, with all
+// its columns, ',' as separator and UTF-8 without BOM. Coordinates and
+// FTE are written in the shortest form that reads back to the same
+// float64, so that loading the output gives the same sites (Commune, set
+// by the spatial join, is not written).
+func WriteSitesCSV(w io.Writer, sites []Site) error {
+	cw := csv.NewWriter(w)
+	header := make([]string, len(sitesColumns))
+	for i, c := range sitesColumns {
+		header[i] = c.name
+	}
+	if err := cw.Write(header); err != nil {
+		return fmt.Errorf("write sites: %w", err)
+	}
+	for _, s := range sites {
+		row := []string{s.ID, s.Name, s.Kind.String(), sitesFloat(s.Point[1]), sitesFloat(s.Point[0]),
+			sitesFloat(s.FTE), s.INSEE, s.Postcode, s.SIRET, s.Source, s.Date}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("write sites: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write sites: %w", err)
+	}
+	return nil
+}
+
+func sitesFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

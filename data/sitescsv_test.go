@@ -1,0 +1,275 @@
+package data
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// testKnownCodes are communes actuelles of the COG 2025 (checked in
+// shared/data/decoupage-administratif/communes.json), for SitesOptions.Known.
+var testKnownCodes = map[string]bool{
+	"23001": true, "23008": true, "23013": true, "23031": true, "23096": true, // Creuse
+	"01053": true, "2A004": true, "75056": true, "97411": true,
+}
+
+func testKnown(code string) bool { return testKnownCodes[code] }
+
+var loadSitesTests = []struct {
+	name   string
+	input  string
+	sites  []Site
+	checks []string // substrings of the checks, in order
+}{{
+	name: "minimal columns, FTE defaults to 1",
+	input: "id,nom,type,latitude,longitude\n" +
+		"a,Mairie,cnfs,46.34908,2.216669\n",
+	sites: []Site{{ID: "a", Name: "Mairie", Kind: KindCNFS, Point: orb.Point{2.216669, 46.34908}, FTE: 1}},
+}, {
+	name: "French Excel: semicolons, decimal commas, lost zero, Corsica, overseas, aliases",
+	input: "ID;Nom;Type;Lat;Lng;ETP;INSEE;CP\n" +
+		"a;Bourg;Conseiller numérique;46,2052;5,2255;0,5;1053;1000\n" +
+		"b;Ajaccio;France Services;41,9192;8,7386;;2a004;20000\n" +
+		"c;Saint-Denis;Médiation numérique;-20,8821;55,4504;2;97411;97400\n" +
+		"d;Accès;AUTRE;46,1;2,1;0;;\n",
+	sites: []Site{
+		{ID: "a", Name: "Bourg", Kind: KindCNFS, Point: orb.Point{5.2255, 46.2052}, FTE: 0.5, INSEE: "01053", Postcode: "01000"},
+		{ID: "b", Name: "Ajaccio", Kind: KindFranceServices, Point: orb.Point{8.7386, 41.9192}, FTE: 1, INSEE: "2A004", Postcode: "20000"},
+		{ID: "c", Name: "Saint-Denis", Kind: KindMediation, Point: orb.Point{55.4504, -20.8821}, FTE: 2, INSEE: "97411", Postcode: "97400"},
+		{ID: "d", Name: "Accès", Kind: KindOther, Point: orb.Point{2.1, 46.1}, FTE: 0},
+	},
+}, {
+	name: "optional columns round-trip; bad ones are warnings",
+	input: "id\tnom\ttype\tlatitude\tlongitude\tetp\tcode_insee\tcode_postal\tsiret\tsource\tdate\n" +
+		"a\tX\tcnfs\t46.1\t2.1\t1\t23031\t23600\t130 026 032 00016\tcnfs-2022\t09/05/2022\n" +
+		"b\tY\tcnfs\t46.2\t2.2\t1\t23031\t236\t123\tcnfs-2022\tmai 2022\n",
+	sites: []Site{
+		{ID: "a", Name: "X", Kind: KindCNFS, Point: orb.Point{2.1, 46.1}, FTE: 1, INSEE: "23031", Postcode: "23600",
+			SIRET: "13002603200016", Source: "cnfs-2022", Date: "2022-05-09"},
+		{ID: "b", Name: "Y", Kind: KindCNFS, Point: orb.Point{2.2, 46.2}, FTE: 1, INSEE: "23031", Source: "cnfs-2022"},
+	},
+	checks: []string{
+		`t.csv:3: column "code_postal": data: malformed code: postcode "236": expected 5 digits, e.g. 01100; ignored for site "b"`,
+		`t.csv:3: column "siret": data: malformed code: SIRET "123": expected 14 digits; ignored for site "b"`,
+		`t.csv:3: column "date": data: invalid value: date "mai 2022"`,
+	},
+}, {
+	name: "quoted name with newline: later rows keep their physical lines",
+	input: "id,nom,type,latitude,longitude\n" +
+		"a,\"Maison\nFrance services\",france-services,46.1,2.1\n" +
+		"b,B,cnfs,abc,2.1\n",
+	sites:  []Site{{ID: "a", Name: "Maison\nFrance services", Kind: KindFranceServices, Point: orb.Point{2.1, 46.1}, FTE: 1}},
+	checks: []string{`t.csv:4: column "latitude": data: bad coordinate: latitude "abc" is not a number`},
+}, {
+	name: "Windows-1252 name, unknown code cleared",
+	input: "id;nom;type;latitude;longitude;etp;code_insee\n" +
+		"a;Gu\xE9ret;cnfs;46,171;1,871;1;23096\n" +
+		"b;Ch\xE9n\xE9railles;cnfs;46,111;2,176;1;23061\n",
+	sites: []Site{
+		{ID: "a", Name: "Guéret", Kind: KindCNFS, Point: orb.Point{1.871, 46.171}, FTE: 1, INSEE: "23096"},
+		{ID: "b", Name: "Chénérailles", Kind: KindCNFS, Point: orb.Point{2.176, 46.111}, FTE: 1},
+	},
+	checks: []string{`t.csv:3: column "code_insee": data: unknown INSEE code: site "b" declares 23061`},
+}, {
+	name:  "empty id and latitude out of range",
+	input: "id,nom,type,latitude,longitude\n,A,cnfs,46.1,2.1\nb,B,cnfs,95,2.1\nc,C,cnfs,46.1,2.1\n",
+	sites: []Site{{ID: "c", Name: "C", Kind: KindCNFS, Point: orb.Point{2.1, 46.1}, FTE: 1}},
+	checks: []string{
+		`t.csv:2: column "id": data: invalid value: empty id`,
+		`t.csv:3: column "latitude": data: bad coordinate: latitude 95 outside [-90, 90]`,
+	},
+}}
+
+func TestLoadSitesCSV(t *testing.T) {
+	for _, tt := range loadSitesTests {
+		t.Run(tt.name, func(t *testing.T) {
+			sites, checks, err := LoadSitesCSV("t.csv", strings.NewReader(tt.input), SitesOptions{Known: testKnown})
+			if err != nil {
+				t.Fatalf("LoadSitesCSV: %v", err)
+			}
+			if !reflect.DeepEqual(sites, tt.sites) {
+				t.Errorf("sites:\n got %+v\nwant %+v", sites, tt.sites)
+			}
+			if len(checks) != len(tt.checks) {
+				t.Errorf("%d checks, want %d: %v", len(checks), len(tt.checks), checkTexts(checks))
+			}
+			for i := 0; i < len(checks) && i < len(tt.checks); i++ {
+				if !strings.Contains(checks[i].Err.Error(), tt.checks[i]) {
+					t.Errorf("check %d = %q\nwant it to contain %q", i, checks[i].Err, tt.checks[i])
+				}
+			}
+		})
+	}
+}
+
+func checkTexts(c Checks) []string {
+	var s []string
+	for _, x := range c {
+		s = append(s, x.Err.Error())
+	}
+	return s
+}
+
+// TestBadCorpus walks testdata/bad: each <case>.csv is loaded (with
+// LoadIndicatorsCSV when its name starts with "indicators-", else with
+// LoadSitesCSV) and compared with <case>.err, whose lines are
+// "error: <text>" (the fatal error must contain it; no such line means
+// the load must succeed) or "check: <text>" (some check must contain it).
+func TestBadCorpus(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "bad", "*.csv"))
+	if err != nil || len(files) < 20 {
+		t.Fatalf("bad corpus: %d files, %v", len(files), err)
+	}
+	for _, path := range files {
+		name := filepath.Base(path)
+		t.Run(strings.TrimSuffix(name, ".csv"), func(t *testing.T) {
+			input, err1 := os.ReadFile(path)
+			want, err2 := os.ReadFile(strings.TrimSuffix(path, ".csv") + ".err")
+			if err := errors.Join(err1, err2); err != nil {
+				t.Fatal(err)
+			}
+			var checks Checks
+			if strings.HasPrefix(name, "indicators-") {
+				checks, err = LoadIndicatorsCSV(name, bytes.NewReader(input), NewIndicators())
+			} else {
+				_, checks, err = LoadSitesCSV(name, bytes.NewReader(input), SitesOptions{Known: testKnown})
+			}
+			checkCorpusCase(t, name, string(want), checks, err)
+		})
+	}
+}
+
+func checkCorpusCase(t *testing.T, name, want string, checks Checks, err error) {
+	t.Helper()
+	var wantErr bool
+	for _, line := range strings.Split(strings.TrimSpace(want), "\n") {
+		kind, text, ok := strings.Cut(line, ": ")
+		switch {
+		case ok && kind == "error":
+			wantErr = true
+			if err == nil || !strings.Contains(err.Error(), text) {
+				t.Errorf("error = %v\nwant it to contain %q", err, text)
+			}
+		case ok && kind == "check":
+			if !containsCheck(checks, text) {
+				t.Errorf("no check contains %q; checks:\n%s", text, strings.Join(checkTexts(checks), "\n"))
+			}
+		default:
+			t.Fatalf("bad .err line %q", line)
+		}
+	}
+	if !wantErr && err != nil {
+		t.Errorf("unexpected error %v", err)
+	}
+	var pe *ParseError
+	if err != nil && (!errors.As(err, &pe) || pe.File != name) {
+		t.Errorf("error %v is not a *ParseError of file %s", err, name)
+	}
+	for _, c := range checks {
+		if c.Err.File != name || c.Err.Line < 1 || c.Err.Err == nil {
+			t.Errorf("check %v does not name the file and a line", c.Err)
+		}
+	}
+}
+
+func containsCheck(checks Checks, text string) bool {
+	for _, c := range checks {
+		if strings.Contains(c.Err.Error(), text) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLoadSitesCSVHugeLine(t *testing.T) {
+	input := "id,nom,type,latitude,longitude\na,A,cnfs,46.1,2.1\nb," + strings.Repeat("B", 10<<20) + ",cnfs,46.1,2.1\n"
+	_, _, err := LoadSitesCSV("huge.csv", strings.NewReader(input), SitesOptions{})
+	checkParseError(t, err, ErrTooLarge, "huge.csv:3: data: input beyond limits: line longer than 1 MiB", "huge.csv", 3)
+}
+
+// TestLoadSitesCreuse loads the 21 France Services of Creuse (see
+// testdata/sites/PROVENANCE.md for the count) in the documented format and
+// in a French Excel export of the same rows; both give the same sites.
+func TestLoadSitesCreuse(t *testing.T) {
+	var loaded [2][]Site
+	for i, name := range []string{"creuse-france-services.csv", "creuse-france-services-excel.csv"} {
+		f, err := os.Open(filepath.Join("..", "testdata", "sites", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sites, checks, err := LoadSitesCSV(name, f, SitesOptions{})
+		f.Close()
+		if err != nil || len(checks) != 0 {
+			t.Fatalf("%s: %v, checks %v", name, err, checkTexts(checks))
+		}
+		if len(sites) != 21 {
+			t.Fatalf("%s: %d sites, want 21", name, len(sites))
+		}
+		// Row id_fs 137 of liste-fs-20240801.csv: Boussac, 46.34908, 2.216669, 23031, 23600.
+		want := Site{ID: "fs-137", Name: "France services Boussac", Kind: KindFranceServices,
+			Point: orb.Point{2.216669, 46.34908}, FTE: 1, INSEE: "23031", Postcode: "23600",
+			Source: "france-services", Date: "2024-08-01"}
+		if !reflect.DeepEqual(sites[0], want) {
+			t.Errorf("%s: first site %+v\nwant %+v", name, sites[0], want)
+		}
+		loaded[i] = sites
+	}
+	if !reflect.DeepEqual(loaded[0], loaded[1]) {
+		t.Errorf("the Excel export does not load to the same sites")
+	}
+	// Auzances has two sites (ids 2166, the bus, and 2727) with different
+	// names, 39.6 m apart: not reported as duplicates.
+	fte := 0.0
+	for _, s := range loaded[0] {
+		fte += s.FTE
+	}
+	if fte != 21 {
+		t.Errorf("total FTE %v, want 21 (default 1 per site)", fte)
+	}
+}
+
+// TestWriteSitesCSVRoundTrip checks that WriteSitesCSV output loads back to
+// the same sites, including the optional columns and awkward texts.
+func TestWriteSitesCSVRoundTrip(t *testing.T) {
+	sites := []Site{
+		{ID: "a", Name: `Maison "France services", Guéret`, Kind: KindFranceServices, Point: orb.Point{1.8714, 46.1712},
+			FTE: 0.1 + 0.2, INSEE: "23096", Postcode: "23000", SIRET: "13002603200016", Source: "fs", Date: "2024-08-01"},
+		{ID: "b;2", Name: "Ajaccio\nport", Kind: KindMediation, Point: orb.Point{8.7386, 41.9192}, FTE: 0, INSEE: "2A004"},
+		{ID: "c", Name: "Saint-Denis", Kind: KindOther, Point: orb.Point{55.45039999999999, -20.8821}, FTE: 1e-9},
+	}
+	var buf bytes.Buffer
+	if err := WriteSitesCSV(&buf, sites); err != nil {
+		t.Fatal(err)
+	}
+	got, checks, err := LoadSitesCSV("rt.csv", &buf, SitesOptions{})
+	if err != nil || len(checks) != 0 {
+		t.Fatalf("load: %v %v", err, checkTexts(checks))
+	}
+	if !reflect.DeepEqual(got, sites) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, sites)
+	}
+	if math.Float64bits(got[0].FTE) != math.Float64bits(0.1+0.2) {
+		t.Errorf("FTE %v not bit-identical", got[0].FTE)
+	}
+}
+
+func TestParseSiteKind(t *testing.T) {
+	tests := map[string]SiteKind{
+		"cnfs": KindCNFS, "CNFS": KindCNFS, "Conseiller numérique": KindCNFS, "conseillers_numeriques": KindCNFS,
+		"france-services": KindFranceServices, "France Services": KindFranceServices, "FRANCE_SERVICES": KindFranceServices,
+		"mediation": KindMediation, "Lieu de médiation numérique": KindMediation, "autre": KindOther, "Other": KindOther,
+		"": KindUnknown, "bibliothèque": KindUnknown, "inconnu": KindUnknown,
+	}
+	for in, want := range tests {
+		if got, ok := ParseSiteKind(in); got != want || ok != (want != KindUnknown) {
+			t.Errorf("ParseSiteKind(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+}

@@ -1,0 +1,195 @@
+package data
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/paulmach/orb"
+)
+
+// Territory is a French territory and the bounding box (WGS84 degrees)
+// used to check that coordinates fall in France.
+type Territory struct {
+	Code                           string // "metro" or the overseas code ("971" …)
+	Name                           string
+	MinLon, MinLat, MaxLon, MaxLat float64
+}
+
+// valTerritories is the table of TerritoryOf. The boxes hold every
+// commune point of communes-points-2024 and every France Services site of
+// 2024 with a margin of about 0.1–0.3°; the COM boxes cover their islands.
+// TAAF (984) and Clipperton (989), without inhabitants, have none.
+var valTerritories = [...]Territory{
+	{"metro", "France métropolitaine", -5.5, 41.2, 9.9, 51.3}, // incl. Corsica and Ouessant
+	{"971", "Guadeloupe", -62.0, 15.75, -60.8, 16.6},
+	{"972", "Martinique", -61.3, 14.35, -60.75, 14.95},
+	{"973", "Guyane", -54.7, 2.0, -51.5, 5.9},
+	{"974", "La Réunion", 55.15, -21.45, 55.9, -20.8},
+	{"976", "Mayotte", 44.9, -13.05, 45.35, -12.6},
+	{"975", "Saint-Pierre-et-Miquelon", -56.5, 46.7, -56.05, 47.2},
+	{"977", "Saint-Barthélemy", -62.95, 17.85, -62.75, 17.98},
+	{"978", "Saint-Martin", -63.2, 18.0, -62.95, 18.15},
+	{"986", "Wallis-et-Futuna", -178.25, -14.4, -176.1, -13.15},
+	{"987", "Polynésie française", -155.0, -28.0, -134.0, -7.5},
+	{"988", "Nouvelle-Calédonie", 163.5, -23.0, 168.3, -18.0},
+}
+
+// Territories returns the territories known to TerritoryOf, in table order.
+func Territories() []Territory { return append([]Territory(nil), valTerritories[:]...) }
+
+// TerritoryOf returns the first territory whose box holds p (lon, lat).
+func TerritoryOf(p orb.Point) (Territory, bool) {
+	for _, t := range valTerritories {
+		if p[0] >= t.MinLon && p[0] <= t.MaxLon && p[1] >= t.MinLat && p[1] <= t.MaxLat {
+			return t, true
+		}
+	}
+	return Territory{}, false
+}
+
+// DuplicateKm is the distance within which two sites of the same
+// normalised name are reported as a probable duplicate (50 m).
+const DuplicateKm = 0.050
+
+// ValidateSites checks sites and returns those kept, with the checks sorted
+// by line. lines[i] is the file line of sites[i] (nil: lines unknown,
+// reported as 0); every message names the site id.
+//
+// Rejected (the site is dropped): non-finite coordinates or FTE, a negative
+// FTE (ErrBadCoordinate, ErrBadValue); a point in no box of Territories
+// (ErrOutsideFrance), or ErrSwappedLatLon when the point with latitude and
+// longitude exchanged falls in one.
+//
+// Warnings (the site is kept): a site with the same normalised name (case,
+// accents and punctuation ignored) as an earlier kept site less than
+// DuplicateKm away (ErrDuplicate); a declared INSEE code for which known
+// returns false (ErrUnknownINSEE): the code is cleared so that the
+// spatial join assigns the commune. known == nil skips that check.
+func ValidateSites(file string, sites []Site, lines []int, known func(code string) bool) ([]Site, Checks) {
+	var checks Checks
+	line := func(i int) int {
+		if i < len(lines) {
+			return lines[i]
+		}
+		return 0
+	}
+	kept := make([]Site, 0, len(sites))
+	keptLines := make([]int, 0, len(sites))
+	for i, s := range sites {
+		if err := valSite(s); err != nil {
+			checks.Reject(&ParseError{File: file, Line: line(i), Column: err.column, Err: err.err})
+			continue
+		}
+		if s.INSEE != "" && known != nil && !known(s.INSEE) {
+			checks.Warn(&ParseError{File: file, Line: line(i), Column: "code_insee", Err: fmt.Errorf(
+				"%w: site %q declares %s, which is not a commune; ignored, the commune will come from the coordinates",
+				ErrUnknownINSEE, s.ID, s.INSEE)})
+			s.INSEE = ""
+		}
+		kept, keptLines = append(kept, s), append(keptLines, line(i))
+	}
+	checks = append(checks, valDuplicates(file, kept, keptLines)...)
+	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
+	return kept, checks
+}
+
+type valError struct {
+	column string
+	err    error
+}
+
+// valSite returns why s must be rejected, or nil.
+func valSite(s Site) *valError {
+	lon, lat := s.Point[0], s.Point[1]
+	switch {
+	case !valFinite(lon) || !valFinite(lat):
+		return &valError{"latitude", fmt.Errorf("%w: site %q has non-finite coordinates", ErrBadCoordinate, s.ID)}
+	case !valFinite(s.FTE) || s.FTE < 0:
+		return &valError{"etp", fmt.Errorf("%w: site %q: FTE %g must be a finite number ≥ 0", ErrBadValue, s.ID, s.FTE)}
+	}
+	if _, ok := TerritoryOf(s.Point); ok {
+		return nil
+	}
+	if t, ok := TerritoryOf(orb.Point{lat, lon}); ok {
+		return &valError{"latitude", fmt.Errorf("%w: site %q: latitude %g, longitude %g is in no French territory, but would be in %s if swapped",
+			ErrSwappedLatLon, s.ID, lat, lon, t.Name)}
+	}
+	hint := ""
+	if lat == 0 && lon == 0 {
+		hint = "; (0, 0) usually stands for missing coordinates"
+	}
+	return &valError{"latitude", fmt.Errorf("%w: site %q: latitude %g, longitude %g%s", ErrOutsideFrance, s.ID, lat, lon, hint)}
+}
+
+func valFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// valDuplicates warns about each site with the same normalised name as an
+// earlier site less than DuplicateKm away. Sites are grouped by name first,
+// so the cost is quadratic only within a name.
+func valDuplicates(file string, sites []Site, lines []int) Checks {
+	var checks Checks
+	byName := map[string][]int{}
+	for i, s := range sites {
+		key := valNormName(s.Name)
+		if key == "" {
+			continue
+		}
+		for _, j := range byName[key] {
+			if d := valHaversineKm(sites[j].Point, s.Point); d <= DuplicateKm {
+				checks.Warn(&ParseError{File: file, Line: lines[i], Column: "nom", Err: fmt.Errorf(
+					"%w: site %q has the same name as site %q (line %d), %.0f m away: the same place twice?",
+					ErrDuplicate, s.ID, sites[j].ID, lines[j], d*1000)})
+				break
+			}
+		}
+		byName[key] = append(byName[key], i)
+	}
+	return checks
+}
+
+// valNormName folds case and accents and reduces punctuation to single
+// spaces: "Mairie d'Ahun " and "MAIRIE D AHUN" give "mairie d ahun".
+func valNormName(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range frFold(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteRune(r)
+			space = false
+			continue
+		}
+		space = true
+	}
+	return b.String()
+}
+
+// frFold lower-cases s and removes the accents of French letters.
+func frFold(s string) string {
+	return frAccents.Replace(strings.ToLower(s))
+}
+
+var frAccents = strings.NewReplacer(
+	"à", "a", "â", "a", "ä", "a", "á", "a", "ã", "a", "ç", "c",
+	"é", "e", "è", "e", "ê", "e", "ë", "e", "î", "i", "ï", "i", "í", "i",
+	"ô", "o", "ö", "o", "ó", "o", "ù", "u", "û", "u", "ü", "u", "ú", "u",
+	"ÿ", "y", "ñ", "n", "œ", "oe", "æ", "ae",
+)
+
+// valEarthRadiusKm is the mean Earth radius (IUGG), as geo.EarthRadiusKm;
+// data cannot import geo, which depends on data.
+const valEarthRadiusKm = 6371.0088
+
+// valHaversineKm is the great-circle distance in km between two lon/lat points.
+func valHaversineKm(a, b orb.Point) float64 {
+	const rad = math.Pi / 180
+	la1, la2 := a[1]*rad, b[1]*rad
+	dla, dlo := la2-la1, (b[0]-a[0])*rad
+	h := math.Sin(dla/2)*math.Sin(dla/2) + math.Cos(la1)*math.Cos(la2)*math.Sin(dlo/2)*math.Sin(dlo/2)
+	return 2 * valEarthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
+}

@@ -1,0 +1,389 @@
+package data
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// ReadQPVCommunes reads the list of quartiers prioritaires by commune
+// (qpv2024_qpv_communes.csv of anct-zonages-2025: one row per (QPV,
+// commune), columns code_qp and insee_com) and returns, per commune code
+// as in the file, the number of distinct QPV that touch it. A QPV spanning
+// two communes counts in both. A row with a bad commune code or an empty
+// code_qp is Rejected.
+func ReadQPVCommunes(name string, r io.Reader) (map[string]int, Checks, error) {
+	t, idx, err := readTableCols(name, r, "code_qp", "insee_com")
+	if err != nil {
+		return nil, nil, err
+	}
+	var checks Checks
+	seen := map[[2]string]bool{}
+	out := map[string]int{}
+	for _, rec := range t.Records {
+		qp := strings.ToUpper(rec.Field(idx[0]))
+		code, err := NormINSEE(rec.Field(idx[1]))
+		switch {
+		case err != nil:
+			checks.Reject(&ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
+		case qp == "":
+			checks.Reject(&ParseError{File: name, Line: rec.Line, Column: "code_qp",
+				Err: fmt.Errorf("%w: empty QPV code", ErrBadCode)})
+		case !seen[[2]string{qp, code}]:
+			seen[[2]string{qp, code}] = true
+			out[code]++
+		}
+	}
+	if len(out) == 0 {
+		return nil, checks, &ParseError{File: name, Err: fmt.Errorf("%w: no valid row", ErrEmptyFile)}
+	}
+	return out, checks, nil
+}
+
+// DensityLevels lists the 7 levels of INSEE's grille communale de densité
+// (2022 version, COG 2025 in anct-zonages-2025/grille_densite.csv). The
+// ordinal used by the `densite` indicator is the position + 1:
+//
+//	1 Grands centres urbains          5 Bourgs ruraux
+//	2 Centres urbains intermédiaires  6 Rural à habitat dispersé
+//	3 Ceintures urbaines              7 Rural à habitat très dispersé
+//	4 Petites villes
+var DensityLevels = []string{
+	"Grands centres urbains",
+	"Centres urbains intermédiaires",
+	"Ceintures urbaines",
+	"Petites villes",
+	"Bourgs ruraux",
+	"Rural à habitat dispersé",
+	"Rural à habitat très dispersé",
+}
+
+// ParseDensity returns the ordinal 1..7 of a density label of
+// DensityLevels (case-insensitive, spaces trimmed) or of the digits "1".."7".
+func ParseDensity(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(DensityLevels) {
+		return n, true
+	}
+	for i, l := range DensityLevels {
+		if strings.EqualFold(s, l) {
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
+
+// ReadDensity reads grille_densite.csv (columns insee_com, niveau_densite)
+// and returns commune code → ordinal 1..7 (see DensityLevels). An unknown
+// label or a bad or repeated code is Rejected.
+func ReadDensity(name string, r io.Reader) (map[string]int, Checks, error) {
+	var checks Checks
+	out := map[string]int{}
+	err := readCodeValues(name, r, []string{"niveau_densite"}, &checks, func(code, v string) error {
+		n, ok := ParseDensity(v)
+		if !ok {
+			return fmt.Errorf("%w: density level %q (want one of %s)", ErrBadValue, v, strings.Join(DensityLevels, ", "))
+		}
+		out[code] = n
+		return nil
+	})
+	return out, checks, err
+}
+
+// ReadRurality reads grille_ruralite.csv (columns insee_com,
+// niveau_ruralite) and returns commune code → the ANCT rurality label,
+// trimmed of the leading space the file carries (" Les ruralités
+// productives agricoles" → "Les ruralités productives agricoles"). The
+// label is kept as text: it is a typology, not an order. A bad or repeated
+// code, or an empty label, is Rejected.
+func ReadRurality(name string, r io.Reader) (map[string]string, Checks, error) {
+	var checks Checks
+	out := map[string]string{}
+	err := readCodeValues(name, r, []string{"niveau_ruralite"}, &checks, func(code, v string) error {
+		if v == "" {
+			return fmt.Errorf("%w: empty rurality label", ErrBadValue)
+		}
+		out[code] = v
+		return nil
+	})
+	return out, checks, err
+}
+
+// ReadFRR reads the France Ruralités Revitalisation classification
+// (frr-2025/frr_communes_subset.csv: insee_com and frr_classee
+// true/false, or codefrr where "0" means not classified) and returns
+// commune code → classified. Only the communes listed are known: the
+// subset covers 11 départements (19, 23, 59, 62, 87, 93, 971–974, 976), and
+// any other commune is unknown, never "not classified".
+func ReadFRR(name string, r io.Reader) (map[string]bool, Checks, error) {
+	var checks Checks
+	out := map[string]bool{}
+	err := readCodeValues(name, r, []string{"frr_classee", "codefrr"}, &checks, func(code, v string) error {
+		switch strings.ToLower(v) {
+		case "true", "1", "2", "3", "4", "5", "oui":
+			out[code] = true
+		case "false", "0", "non":
+			out[code] = false
+		default:
+			return fmt.Errorf("%w: FRR value %q (want true or false)", ErrBadValue, v)
+		}
+		return nil
+	})
+	return out, checks, err
+}
+
+// readTableCols reads a CSV with ReadTable and requires the columns.
+func readTableCols(name string, r io.Reader, cols ...string) (*Table, []int, error) {
+	t, err := ReadTable(name, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	idx, err := t.Require(cols...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, idx, nil
+}
+
+// readCodeValues reads a CSV keyed by insee_com, one row per commune, and
+// calls set with the normalised code and the trimmed value of the first
+// column of cols present. Bad codes, repeated codes and errors from set
+// are Rejected rows.
+func readCodeValues(name string, r io.Reader, cols []string, checks *Checks, set func(code, v string) error) error {
+	t, err := ReadTable(name, r)
+	if err != nil {
+		return err
+	}
+	col := cols[0]
+	for _, c := range cols {
+		if t.Index(c) >= 0 {
+			col = c
+			break
+		}
+	}
+	idx, err := t.Require("insee_com", col)
+	if err != nil {
+		return err
+	}
+	seen := map[string]int{}
+	for _, rec := range t.Records {
+		code, err := NormINSEE(rec.Field(idx[0]))
+		if err != nil {
+			checks.Reject(&ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
+			continue
+		}
+		if l := seen[code]; l > 0 {
+			checks.Reject(&ParseError{File: name, Line: rec.Line, Column: "insee_com",
+				Err: fmt.Errorf("%w: code %s already on line %d", ErrDuplicate, code, l)})
+			continue
+		}
+		if err := set(code, strings.TrimSpace(rec.Field(idx[1]))); err != nil {
+			checks.Reject(&ParseError{File: name, Line: rec.Line, Column: col, Err: err})
+			continue
+		}
+		seen[code] = rec.Line
+	}
+	if len(seen) == 0 {
+		return &ParseError{File: name, Err: fmt.Errorf("%w: no valid row", ErrEmptyFile)}
+	}
+	return nil
+}
+
+// Île-de-France bounds: the établissements publics territoriaux (EPT) all
+// lie in the Métropole du Grand Paris.
+var idfBound = orb.Bound{Min: orb.Point{1.44, 48.12}, Max: orb.Point{3.56, 49.24}}
+
+// ReadEPCICentroids reads centroides_epci_ept.geojson of anct-zonages-2025
+// (Point features with siren_epci, or siren_ept for the 11 établissements
+// publics territoriaux of the Grand Paris, type "epci" or "ept") and
+// returns SIREN → point. A feature with no 9-digit SIREN, a geometry that
+// is not a lon/lat Point, or a repeated SIREN is Rejected; so is an EPT
+// point outside Île-de-France: the 2025 file puts Plaine Commune
+// (200057867) at 55.45 E, 20.93 S, in La Réunion.
+func ReadEPCICentroids(name string, r io.Reader) (map[string]orb.Point, Checks, error) {
+	var checks Checks
+	out := map[string]orb.Point{}
+	err := readFeatures(name, r, func(i, line int, f *geojson.Feature) error {
+		siren := propString(f.Properties, "siren_epci")
+		if siren == "" {
+			siren = propString(f.Properties, "siren_ept")
+		}
+		pe := &ParseError{File: name, Line: line}
+		p, isPoint := f.Geometry.(orb.Point)
+		switch {
+		case !isDigits(siren, 9):
+			pe.Column, pe.Err = "siren_epci", fmt.Errorf("%w: feature %d has no 9-digit SIREN (%q)", ErrBadCode, i, siren)
+		case !isPoint || math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.Abs(p[0]) > 180 || math.Abs(p[1]) > 90:
+			pe.Err = fmt.Errorf("%w: feature %d (%s) is not a lon/lat Point", ErrBadCoordinate, i, siren)
+		case propString(f.Properties, "type") == "ept" && !idfBound.Contains(p):
+			pe.Err = fmt.Errorf("%w: EPT %s at %v is outside Île-de-France", ErrBadCoordinate, siren, p)
+		default:
+			if _, dup := out[siren]; dup {
+				pe.Err = fmt.Errorf("%w: SIREN %s appears twice", ErrDuplicate, siren)
+			}
+		}
+		if pe.Err != nil {
+			checks.Reject(pe)
+			return nil
+		}
+		out[siren] = p
+		return nil
+	})
+	if err == nil && len(out) == 0 {
+		err = &ParseError{File: name, Err: fmt.Errorf("%w: no valid feature", ErrEmptyFile)}
+	}
+	if err != nil {
+		return nil, checks, err
+	}
+	return out, checks, nil
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// The columns of the per-commune indicator table built by BuildIndicators.
+//
+//	column        meaning                                          source                                   unit
+//	nb_qpv        number of distinct quartiers prioritaires (QPV)  ANCT QPV 2024 list by commune            count ≥ 0
+//	              touching the commune
+//	qpv           1 when the commune has at least one QPV, else 0  same                                     0/1
+//	frr           1 when classified France Ruralités               ANCT Observatoire des territoires, FRR   0/1
+//	              Revitalisation (codefrr ≠ 0), else 0             2025 (only the départements listed)
+//	densite       INSEE grille communale de densité, 7 levels      ANCT / INSEE grille de densité, COG 2025 ordinal 1–7
+//	              (1 = grands centres urbains … 7 = rural à
+//	              habitat très dispersé, see DensityLevels)
+//	taux_chomage  unemployed / labour force, aged 15–64            INSEE comparateur de territoires 2021    ratio 0–1
+//	                                                               (communes-points-2024)
+//	ifn_score     Indice de fragilité numérique, base 100 =        La MedNum IFN 2020 (user-supplied only)  index
+//	              régional average, > 100 = more fragile
+//	part_65_plus  share of inhabitants aged 65 and over            INSEE RP 2016 via La MedNum IFN 2020     ratio 0–1
+//
+// nb_qpv and qpv are 0, a true zero, for every commune of metropolitan
+// France and the DROM absent from the QPV list: that list is national
+// (every QPV of the 2024 decree that has a commune), so a commune missing
+// from it has no QPV. They stay missing for the collectivités d'outre-mer,
+// which the list does not cover. frr, by contrast, is missing (never 0)
+// for a commune not in the FRR file, since the file covers a subset of
+// départements. The other columns are missing where their source has no
+// value.
+const (
+	ColNbQPV       = "nb_qpv"
+	ColQPV         = "qpv"
+	ColFRR         = "frr"
+	ColDensite     = "densite"
+	ColTauxChomage = "taux_chomage"
+	ColIFNScore    = "ifn_score"
+	ColPart65Plus  = "part_65_plus"
+)
+
+// IndicatorInputs holds the decoded sources of BuildIndicators. A nil map
+// means the source was not supplied: its columns are not created. The
+// *File fields name the files in Warnings.
+type IndicatorInputs struct {
+	Points      map[string]PointRow // FoldPoints result (keys are communes actuelles): taux_chomage
+	QPV         map[string]int      // ReadQPVCommunes result: nb_qpv, qpv
+	QPVFile     string
+	FRR         map[string]bool // ReadFRR result: frr
+	FRRFile     string
+	Density     map[string]int // ReadDensity result: densite
+	DensityFile string
+	IFN         map[string]IFN // FoldIFN result (keys are communes actuelles): ifn_score, part_65_plus
+}
+
+// BuildIndicators returns the per-commune indicator table of the columns
+// documented at ColNbQPV, for the given communes actuelles. Codes of the
+// QPV, FRR and density maps go through res (a count of an old code adds to
+// its commune nouvelle, a FRR flag is OR-ed, a density level of the
+// commune's own code wins); a code res does not know gets a Warning.
+func BuildIndicators(communes []Commune, res Resolver, in IndicatorInputs) (*Indicators, Checks) {
+	t := NewIndicators()
+	var checks Checks
+	if in.QPV != nil {
+		qpv := foldByCommune(in.QPVFile, in.QPV, res, func(a, b int) int { return a + b }, &checks)
+		nb, has := t.AddColumn(ColNbQPV), t.AddColumn(ColQPV)
+		for _, c := range communes {
+			if c.Zone == "com" {
+				continue
+			}
+			n := qpv[c.Code]
+			t.Set(c.Code, nb, float64(n))
+			t.Set(c.Code, has, float64(min(n, 1)))
+		}
+	}
+	if in.FRR != nil {
+		frr := foldByCommune(in.FRRFile, in.FRR, res, func(a, b bool) bool { return a || b }, &checks)
+		setEach(t, ColFRR, frr, boolFloat)
+	}
+	if in.Density != nil {
+		d := foldByCommune(in.DensityFile, in.Density, res, func(a, _ int) int { return a }, &checks)
+		setEach(t, ColDensite, d, func(v int) float64 { return float64(v) })
+	}
+	if in.Points != nil {
+		setEach(t, ColTauxChomage, in.Points, PointRow.UnemploymentRate)
+	}
+	if in.IFN != nil {
+		setEach(t, ColIFNScore, in.IFN, func(v IFN) float64 { return v.Score })
+		setEach(t, ColPart65Plus, in.IFN, func(v IFN) float64 { return v.Part65 })
+	}
+	return t, checks
+}
+
+// setEach adds column col and sets f(v) for each commune of m, skipping NaN.
+func setEach[V any](t *Indicators, col string, m map[string]V, f func(V) float64) {
+	i := t.AddColumn(col)
+	for _, code := range sortedKeys(m) {
+		if v := f(m[code]); !math.IsNaN(v) {
+			t.Set(code, i, v)
+		}
+	}
+}
+
+// foldByCommune re-keys m by commune actuelle: entries of current codes
+// first, then old codes merged into them with merge(current, old) in code
+// order. Unknown codes are dropped with a Warning naming file.
+func foldByCommune[V any](file string, m map[string]V, res Resolver, merge func(a, b V) V, checks *Checks) map[string]V {
+	out := make(map[string]V, len(m))
+	var old []string
+	for _, code := range sortedKeys(m) {
+		cur, ok := res(code)
+		switch {
+		case !ok:
+			checks.Warn(&ParseError{File: file, Column: "insee_com",
+				Err: fmt.Errorf("%w: %s is not a commune of the COG nor a renamed code; ignored", ErrUnknownINSEE, code)})
+		case cur == code:
+			out[code] = m[code]
+		default:
+			old = append(old, code)
+		}
+	}
+	for _, code := range old {
+		cur, _ := res(code)
+		if v, ok := out[cur]; ok {
+			out[cur] = merge(v, m[code])
+		} else {
+			out[cur] = m[code]
+		}
+	}
+	return out
+}
+
+// boolFloat is 1 for true, 0 for false.
+func boolFloat(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

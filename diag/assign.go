@@ -1,0 +1,149 @@
+package diag
+
+import (
+	"fmt"
+	"math"
+
+	"diagnum/data"
+	"diagnum/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// siteFile is the file name used in the checks about sites.
+const siteFile = "sites"
+
+// Assign places every site of ds in one existing commune and returns a
+// copy of ds.Sites with Site.Commune set (ds is not modified):
+//
+//  1. the commune whose polygon contains the site's point, where polygons
+//     are loaded (the lowest commune index when polygons overlap);
+//  2. otherwise the declared INSEE code, mapped through ds.Renamed when it
+//     is an old code or a municipal arrondissement, if that commune exists;
+//  3. failing that, the commune whose point is nearest (great circle).
+//
+// Every disagreement between a declared code (after Renamed) and the
+// polygon commune is a Warning naming the site id and both codes; so is a
+// declared code that names no commune. A site that none of the three
+// rules can place (no usable point and no known code, or no located
+// commune at all) keeps Commune == "" and is a Rejected check.
+func Assign(ds *data.Dataset) ([]data.Site, data.Checks) {
+	a := newAssigner(ds)
+	sites := append([]data.Site(nil), ds.Sites...)
+	var checks data.Checks
+	for i := range sites {
+		sites[i].Commune = a.assign(&sites[i], &checks)
+	}
+	return sites, checks
+}
+
+// assigner holds the indexes used to place sites.
+type assigner struct {
+	byCode  map[string]int
+	renamed map[string]string
+	polys   *geo.PolygonIndex // nil when no commune has a polygon
+	points  *geo.PointIndex   // over the communes with HasPoint
+	ptOwner []int             // points index -> commune index
+	codes   []string
+}
+
+func newAssigner(ds *data.Dataset) *assigner {
+	a := &assigner{byCode: communeIndex(ds), renamed: ds.Renamed, codes: make([]string, len(ds.Communes))}
+	polys := make([]orb.MultiPolygon, len(ds.Communes))
+	anyPoly := false
+	var pts []orb.Point
+	for i, c := range ds.Communes {
+		a.codes[i] = c.Code
+		if len(c.Polygon) > 0 {
+			polys[i], anyPoly = c.Polygon, true
+		}
+		if c.HasPoint && finitePoint(c.Point) {
+			pts = append(pts, c.Point)
+			a.ptOwner = append(a.ptOwner, i)
+		}
+	}
+	if anyPoly {
+		a.polys = geo.NewPolygonIndex(polys)
+	}
+	a.points = geo.NewPointIndex(pts)
+	return a
+}
+
+// communeIndex maps INSEE codes to their index in ds.Communes.
+func communeIndex(ds *data.Dataset) map[string]int {
+	m := make(map[string]int, len(ds.Communes))
+	for i, c := range ds.Communes {
+		m[c.Code] = i
+	}
+	return m
+}
+
+// current maps a declared code to an existing commune code through
+// Renamed (following chains of renamings), or returns "" when it names none.
+func (a *assigner) current(code string) string {
+	for range 8 {
+		if _, ok := a.byCode[code]; ok {
+			return code
+		}
+		next, ok := a.renamed[code]
+		if !ok || next == code {
+			return ""
+		}
+		code = next
+	}
+	return ""
+}
+
+func (a *assigner) assign(s *data.Site, checks *data.Checks) string {
+	declared := ""
+	if s.INSEE != "" {
+		declared = a.current(s.INSEE)
+	}
+	usable := finitePoint(s.Point)
+	if usable && a.polys != nil {
+		if i, ok := a.polys.Locate(s.Point); ok {
+			found := a.codes[i]
+			if s.INSEE != "" && declared != found {
+				checks.Warn(siteErr(s, fmt.Errorf("%w: site %s declares INSEE code %s (%s) but lies in commune %s",
+					data.ErrBadValue, s.ID, s.INSEE, orNone(declared), found)))
+			}
+			return found
+		}
+	}
+	if declared != "" {
+		return declared
+	}
+	if usable && a.points.Len() > 0 {
+		n := a.points.Nearest(s.Point, 1)
+		found := a.codes[a.ptOwner[n[0].Index]]
+		if s.INSEE != "" {
+			checks.Warn(siteErr(s, fmt.Errorf("%w: site %s declares INSEE code %s, which names no commune; assigned to the nearest commune %s",
+				data.ErrUnknownINSEE, s.ID, s.INSEE, found)))
+		}
+		return found
+	}
+	checks.Reject(siteErr(s, fmt.Errorf("%w: site %s (declared code %q) cannot be placed in any commune",
+		data.ErrUnknownINSEE, s.ID, s.INSEE)))
+	return ""
+}
+
+func siteErr(s *data.Site, err error) *data.ParseError {
+	file := siteFile
+	if s.Source != "" {
+		file = siteFile + " (" + s.Source + ")"
+	}
+	return &data.ParseError{File: file, Column: "code_insee", Err: err}
+}
+
+func orNone(code string) string {
+	if code == "" {
+		return "no current commune"
+	}
+	return "current code " + code
+}
+
+// finitePoint reports whether p is a usable lon/lat point.
+func finitePoint(p orb.Point) bool {
+	return !math.IsNaN(p[0]) && !math.IsNaN(p[1]) && !math.IsInf(p[0], 0) && !math.IsInf(p[1], 0) &&
+		p[1] >= -90 && p[1] <= 90 && p[0] >= -180 && p[0] <= 180
+}

@@ -1,0 +1,292 @@
+package diag
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"diagnum/data"
+	"diagnum/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// communeFile is the file name used in the checks about communes.
+const communeFile = "communes"
+
+// engine holds the state of one computation. Commune indexes (i, k) are
+// indexes in ds.Communes; counted-site indexes (q) are positions in
+// counted, in increasing site order.
+type engine struct {
+	ctx     context.Context
+	ds      *data.Dataset
+	p       Params
+	tm      timing
+	d0      float64
+	workers int
+	checks  data.Checks
+
+	loc  []orb.Point // representative point of each commune
+	has  []bool      // the commune has one
+	pop  []float64   // P_i (negative populations read as 0)
+	cidx *geo.PointIndex
+	cown []int // cidx index -> commune index
+
+	sites   []SiteResult
+	counted []int       // site indexes of the counted sites
+	spts    []orb.Point // their points
+	sidx    *geo.PointIndex
+	byComm  map[string]int
+
+	pairs [][]pair  // per counted site: communes with t ≤ d0, by increasing k
+	a     []float64 // A_i per commune
+	off   []int     // per commune: its pairs are cq[off[i]:off[i+1]]
+	cq    []int32
+	cw    []float64
+	ct    []float64
+}
+
+// pair is a commune–site couple within the catchment.
+type pair struct {
+	k int32   // commune index
+	t float64 // t_kj, minutes
+	w float64 // W(t_kj)
+}
+
+func newEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, error) {
+	p := params.WithDefaults()
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if p.Timer == nil {
+		p.Timer = geo.Model{Detour: p.Detour, SpeedKmh: p.SpeedKmh}
+	}
+	e := &engine{ctx: ctx, ds: ds, p: p, tm: newTiming(p.Timer), d0: p.ThresholdMin, byComm: communeIndex(ds)}
+	e.workers = 1
+	if e.tm.fast {
+		e.workers = defaultWorkers()
+	}
+	e.locateCommunes()
+	e.prepareSites()
+	return e, nil
+}
+
+// locateCommunes sets the representative point of every commune: its
+// Point, else the representative point of its polygon; a commune with
+// neither is a Warning and takes no part in travel times.
+func (e *engine) locateCommunes() {
+	n := len(e.ds.Communes)
+	e.loc, e.has, e.pop = make([]orb.Point, n), make([]bool, n), make([]float64, n)
+	var pts []orb.Point
+	for i, c := range e.ds.Communes {
+		e.pop[i] = float64(max(c.Population, 0))
+		switch {
+		case c.HasPoint && finitePoint(c.Point):
+			e.loc[i], e.has[i] = c.Point, true
+		case len(c.Polygon) > 0:
+			if rp := geo.RepresentativePoint(c.Polygon); rp != (orb.Point{}) && finitePoint(rp) {
+				e.loc[i], e.has[i] = rp, true
+			}
+		}
+		if !e.has[i] {
+			e.checks.Warn(&data.ParseError{File: communeFile, Column: "code_insee", Err: fmt.Errorf(
+				"%w: commune %s has neither point nor polygon: no travel time, not covered, access 0",
+				data.ErrBadCoordinate, c.Code)})
+			continue
+		}
+		pts = append(pts, e.loc[i])
+		e.cown = append(e.cown, i)
+	}
+	e.cidx = geo.NewPointIndex(pts)
+}
+
+// prepareSites assigns the sites and sets their supply S_j.
+func (e *engine) prepareSites() {
+	sites, checks := Assign(e.ds)
+	e.checks = append(e.checks, checks...)
+	e.sites = make([]SiteResult, len(sites))
+	for j, s := range sites {
+		e.sites[j] = SiteResult{Site: s, NearestOtherMin: math.Inf(1)}
+		if !e.p.counts(s.Kind) || s.Commune == "" {
+			continue
+		}
+		fte, fixed := e.p.FTEPerSite[s.Kind]
+		if !fixed {
+			fte = s.FTE
+		}
+		if !finitePoint(s.Point) || !(fte >= 0) || math.IsInf(fte, 0) {
+			e.checks.Warn(siteErr(&s, fmt.Errorf("%w: site %s has an unusable point or FTE (%v): not counted",
+				data.ErrBadValue, s.ID, s.FTE)))
+			continue
+		}
+		e.sites[j].Counted, e.sites[j].SupplyFTE = true, fte
+		e.counted = append(e.counted, j)
+		e.spts = append(e.spts, s.Point)
+	}
+	e.sidx = geo.NewPointIndex(e.spts)
+}
+
+// e2sfca runs the two steps of E2SFCA over every counted site and every
+// commune of the data set:
+//
+//	R_j = S_j / Σ_k P_k·W(t_kj)   (0 when the sum is 0, with a Warning)
+//	A_i = Σ_j R_j·W(t_ij)
+//
+// Sums run in increasing index order, so the result is the same bit for
+// bit whatever the number of workers.
+func (e *engine) e2sfca() error {
+	e.pairs = make([][]pair, len(e.counted))
+	reach := e.tm.reachKm(e.d0)
+	err := parallel(e.ctx, len(e.counted), e.workers, func(lo, hi int) error {
+		var buf siteBuf
+		for q := lo; q < hi; q++ {
+			if err := e.catchment(q, reach, &buf); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	r := make([]float64, len(e.counted))
+	for q, j := range e.counted {
+		s := &e.sites[j]
+		for _, pr := range e.pairs[q] {
+			s.ReachPop += e.pop[pr.k] * pr.w
+		}
+		if s.ReachPop > 0 {
+			s.R = s.SupplyFTE / s.ReachPop
+		} else {
+			e.checks.Warn(siteErr(&s.Site, fmt.Errorf("%w: site %s reaches no population within %g minutes: R_j = 0",
+				data.ErrBadValue, s.ID, e.d0)))
+		}
+		r[q] = s.R
+	}
+	e.transpose()
+	e.a = make([]float64, len(e.ds.Communes))
+	for i := range e.a {
+		for x := e.off[i]; x < e.off[i+1]; x++ {
+			e.a[i] += r[e.cq[x]] * e.cw[x]
+		}
+	}
+	return nil
+}
+
+// siteBuf holds the scratch slices of one worker.
+type siteBuf struct {
+	ks  []int
+	pts []orb.Point
+	t   []float64
+}
+
+// catchment finds the communes within d0 of counted site q.
+func (e *engine) catchment(q int, reach float64, b *siteBuf) error {
+	b.ks = b.ks[:0]
+	e.cidx.Within(e.spts[q], reach, func(n geo.Neighbor) bool {
+		b.ks = append(b.ks, e.cown[n.Index])
+		return true
+	})
+	slices.Sort(b.ks)
+	b.pts = b.pts[:0]
+	for _, k := range b.ks {
+		b.pts = append(b.pts, e.loc[k])
+	}
+	b.t = growFloats(b.t, len(b.ks))
+	if err := e.tm.toPoint(e.ctx, b.pts, e.spts[q], b.t); err != nil {
+		return err
+	}
+	var out []pair
+	for x, k := range b.ks {
+		if t := b.t[x]; t <= e.d0 {
+			out = append(out, pair{k: int32(k), t: t, w: Kernel(t, e.d0)})
+		}
+	}
+	e.pairs[q] = out
+	return nil
+}
+
+// transpose lists the pairs of every commune, by increasing site order.
+func (e *engine) transpose() {
+	n := len(e.ds.Communes)
+	e.off = make([]int, n+1)
+	for _, ps := range e.pairs {
+		for _, pr := range ps {
+			e.off[pr.k+1]++
+		}
+	}
+	for i := 0; i < n; i++ {
+		e.off[i+1] += e.off[i]
+	}
+	m := e.off[n]
+	e.cq, e.cw, e.ct = make([]int32, m), make([]float64, m), make([]float64, m)
+	fill := append([]int(nil), e.off[:n]...)
+	for q, ps := range e.pairs {
+		for _, pr := range ps {
+			x := fill[pr.k]
+			e.cq[x], e.cw[x], e.ct[x] = int32(q), pr.w, pr.t
+			fill[pr.k]++
+		}
+	}
+}
+
+// nearestSite returns the counted site with the smallest travel time from
+// commune i (ties to the lowest site index) and that time. Its pairs hold
+// every site within d0; beyond, the index is searched by distance.
+func (e *engine) nearestSite(i int) (int, float64, error) {
+	if !e.has[i] {
+		return -1, math.Inf(1), nil
+	}
+	best, bestQ := math.Inf(1), -1
+	for x := e.off[i]; x < e.off[i+1]; x++ {
+		if e.ct[x] < best {
+			best, bestQ = e.ct[x], int(e.cq[x])
+		}
+	}
+	if bestQ < 0 {
+		var err error
+		if bestQ, best, err = e.tm.nearest(e.ctx, e.sidx, e.spts, e.loc[i], -1); err != nil {
+			return -1, math.Inf(1), err
+		}
+	}
+	if bestQ < 0 {
+		return -1, math.Inf(1), nil
+	}
+	return e.counted[bestQ], best, nil
+}
+
+// nearestOthers sets NearestOtherMin of every site: the travel time to the
+// nearest other counted site.
+func (e *engine) nearestOthers() error {
+	qOf := make([]int, len(e.sites))
+	for j := range qOf {
+		qOf[j] = -1
+	}
+	for q, j := range e.counted {
+		qOf[j] = q
+	}
+	return parallel(e.ctx, len(e.sites), e.workers, func(lo, hi int) error {
+		for j := lo; j < hi; j++ {
+			s := &e.sites[j]
+			if !finitePoint(s.Point) {
+				continue
+			}
+			q, t, err := e.tm.nearest(e.ctx, e.sidx, e.spts, s.Point, qOf[j])
+			if err != nil {
+				return err
+			}
+			if q >= 0 {
+				s.NearestOtherMin = t
+			}
+		}
+		return nil
+	})
+}
+
+func growFloats(x []float64, n int) []float64 {
+	if cap(x) < n {
+		return make([]float64, n)
+	}
+	return x[:n]
+}

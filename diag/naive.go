@@ -1,0 +1,252 @@
+package diag
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"diagnum/data"
+	"diagnum/geo"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// ComputeNaive is the reference implementation of Compute: the same
+// measures by plain scans over every commune × site pair, on one
+// goroutine, without any spatial index. Point-in-polygon uses orb/planar
+// and nearest points a linear scan. It shares with Compute only the
+// formulas that involve no pair (Kernel, Fragility, MedianAccess, Gap,
+// Rollups and the ranking). It is the test oracle and the benchmark
+// baseline: O(communes × sites) travel times, computed twice.
+func ComputeNaive(ctx context.Context, ds *data.Dataset, params Params) (*Result, error) {
+	p := params.WithDefaults()
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if p.Timer == nil {
+		p.Timer = geo.Model{Detour: p.Detour, SpeedKmh: p.SpeedKmh}
+	}
+	n := naive{ctx: ctx, ds: ds, p: p, tm: newTiming(p.Timer), d0: p.ThresholdMin}
+	n.locate()
+	n.supply()
+	cs, err := n.measures()
+	if err != nil {
+		return nil, err
+	}
+	rankCommunes(cs)
+	res := &Result{Params: p, Communes: cs, Sites: n.sites, Checks: n.checks}
+	res.EPCI, res.Deps, res.Regions, res.France = Rollups(ds, cs)
+	return res, nil
+}
+
+type naive struct {
+	ctx    context.Context
+	ds     *data.Dataset
+	p      Params
+	tm     timing
+	d0     float64
+	checks data.Checks
+	loc    []orb.Point
+	has    []bool
+	sites  []SiteResult
+	cpts   []orb.Point // points of the counted sites
+	cj     []int       // their site indexes
+	out    []float64   // scratch row
+}
+
+// locate finds the commune points, then places the sites.
+func (n *naive) locate() {
+	for _, c := range n.ds.Communes {
+		pt, ok := c.Point, c.HasPoint && finitePoint(c.Point)
+		if !ok && len(c.Polygon) > 0 {
+			pt = geo.RepresentativePoint(c.Polygon)
+			ok = pt != (orb.Point{}) && finitePoint(pt)
+		}
+		if !ok {
+			n.checks.Warn(&data.ParseError{File: communeFile, Column: "code_insee", Err: fmt.Errorf(
+				"%w: commune %s has neither point nor polygon: no travel time, not covered, access 0",
+				data.ErrBadCoordinate, c.Code)})
+		}
+		n.loc, n.has = append(n.loc, pt), append(n.has, ok)
+	}
+	a := &assigner{byCode: communeIndex(n.ds), renamed: n.ds.Renamed}
+	for _, s := range n.ds.Sites {
+		s.Commune = n.assign(a, &s)
+		n.sites = append(n.sites, SiteResult{Site: s, NearestOtherMin: math.Inf(1)})
+	}
+}
+
+// assign applies the rules of Assign by linear scans.
+func (n *naive) assign(a *assigner, s *data.Site) string {
+	declared := ""
+	if s.INSEE != "" {
+		declared = a.current(s.INSEE)
+	}
+	usable := finitePoint(s.Point)
+	for i := range n.ds.Communes {
+		if c := &n.ds.Communes[i]; usable && len(c.Polygon) > 0 && planar.MultiPolygonContains(c.Polygon, s.Point) {
+			if s.INSEE != "" && declared != c.Code {
+				n.checks.Warn(siteErr(s, fmt.Errorf("%w: site %s declares INSEE code %s (%s) but lies in commune %s",
+					data.ErrBadValue, s.ID, s.INSEE, orNone(declared), c.Code)))
+			}
+			return c.Code
+		}
+	}
+	if declared != "" {
+		return declared
+	}
+	best, bestKm := -1, math.Inf(1)
+	for i, c := range n.ds.Communes {
+		if usable && c.HasPoint && finitePoint(c.Point) {
+			if d := geo.HaversineKm(s.Point, c.Point); d < bestKm {
+				best, bestKm = i, d
+			}
+		}
+	}
+	if best >= 0 {
+		if s.INSEE != "" {
+			n.checks.Warn(siteErr(s, fmt.Errorf("%w: site %s declares INSEE code %s, which names no commune; assigned to the nearest commune %s",
+				data.ErrUnknownINSEE, s.ID, s.INSEE, n.ds.Communes[best].Code)))
+		}
+		return n.ds.Communes[best].Code
+	}
+	n.checks.Reject(siteErr(s, fmt.Errorf("%w: site %s (declared code %q) cannot be placed in any commune",
+		data.ErrUnknownINSEE, s.ID, s.INSEE)))
+	return ""
+}
+
+// supply marks the counted sites and sets S_j.
+func (n *naive) supply() {
+	for j := range n.sites {
+		s := &n.sites[j]
+		if !n.p.counts(s.Kind) || s.Commune == "" {
+			continue
+		}
+		fte, fixed := n.p.FTEPerSite[s.Kind]
+		if !fixed {
+			fte = s.FTE
+		}
+		if !finitePoint(s.Point) || !(fte >= 0) || math.IsInf(fte, 0) {
+			n.checks.Warn(siteErr(&s.Site, fmt.Errorf("%w: site %s has an unusable point or FTE (%v): not counted",
+				data.ErrBadValue, s.ID, s.FTE)))
+			continue
+		}
+		s.Counted, s.SupplyFTE = true, fte
+		n.cpts, n.cj = append(n.cpts, s.Point), append(n.cj, j)
+	}
+	n.out = make([]float64, len(n.cpts))
+}
+
+// row sets t[j] to the travel time from commune i to every site j
+// (+Inf for sites not counted).
+func (n *naive) row(i int, t []float64) error {
+	if err := n.tm.fromPoint(n.ctx, n.loc[i], n.cpts, n.out); err != nil {
+		return err
+	}
+	for j := range t {
+		t[j] = math.Inf(1)
+	}
+	for x, j := range n.cj {
+		t[j] = n.out[x]
+	}
+	return nil
+}
+
+// measures scans all pairs twice: nearest site and Σ_k P_k·W(t_kj), then
+// A_i = Σ_j R_j·W(t_ij); then the per-commune figures.
+func (n *naive) measures() ([]CommuneResult, error) {
+	nc, ns := len(n.ds.Communes), len(n.sites)
+	t := make([]float64, ns)
+	near, nearT := make([]int, nc), make([]float64, nc)
+	for i, c := range n.ds.Communes {
+		near[i], nearT[i] = -1, math.Inf(1)
+		if !n.has[i] {
+			continue
+		}
+		if err := n.row(i, t); err != nil {
+			return nil, fmt.Errorf("diag: naive: %w", err)
+		}
+		for j := range n.sites {
+			if t[j] < nearT[i] {
+				near[i], nearT[i] = j, t[j]
+			}
+			if t[j] <= n.d0 {
+				n.sites[j].ReachPop += float64(max(c.Population, 0)) * Kernel(t[j], n.d0)
+			}
+		}
+	}
+	for j := range n.sites {
+		s := &n.sites[j]
+		if !s.Counted {
+			continue
+		}
+		if s.ReachPop > 0 {
+			s.R = s.SupplyFTE / s.ReachPop
+		} else {
+			n.checks.Warn(siteErr(&s.Site, fmt.Errorf("%w: site %s reaches no population within %g minutes: R_j = 0",
+				data.ErrBadValue, s.ID, n.d0)))
+		}
+	}
+	a := make([]float64, nc)
+	for i := range n.ds.Communes {
+		if !n.has[i] {
+			continue
+		}
+		if err := n.row(i, t); err != nil {
+			return nil, fmt.Errorf("diag: naive: %w", err)
+		}
+		for j := range n.sites {
+			if t[j] <= n.d0 {
+				a[i] += n.sites[j].R * Kernel(t[j], n.d0)
+			}
+		}
+	}
+	if err := n.nearestOthers(); err != nil {
+		return nil, err
+	}
+	return n.communes(a, near, nearT), nil
+}
+
+// nearestOthers scans every site pair for NearestOtherMin.
+func (n *naive) nearestOthers() error {
+	for j := range n.sites {
+		s := &n.sites[j]
+		if !finitePoint(s.Point) {
+			continue
+		}
+		if err := n.tm.fromPoint(n.ctx, s.Point, n.cpts, n.out); err != nil {
+			return fmt.Errorf("diag: naive: %w", err)
+		}
+		for x, k := range n.cj {
+			if k != j {
+				s.NearestOtherMin = min(s.NearestOtherMin, n.out[x])
+			}
+		}
+	}
+	return nil
+}
+
+// communes assembles the per-commune figures.
+func (n *naive) communes(a []float64, near []int, nearT []float64) []CommuneResult {
+	nb := map[string]int{}
+	fte := map[string]float64{}
+	for _, s := range n.sites {
+		if s.Counted {
+			nb[s.Commune]++
+			fte[s.Commune] += s.SupplyFTE
+		}
+	}
+	pops := make([]int, len(n.ds.Communes))
+	for i, c := range n.ds.Communes {
+		pops[i] = c.Population
+	}
+	amed := MedianAccess(a, pops)
+	frag := NewFragility(n.ds, n.p.Weights)
+	cs := make([]CommuneResult, len(n.ds.Communes))
+	for i := range n.ds.Communes {
+		c := &n.ds.Communes[i]
+		cs[i] = communeResult(c, nb[c.Code], fte[c.Code], near[i], nearT[i], a[i], n.d0, frag, amed)
+	}
+	return cs
+}

@@ -1,0 +1,103 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"diagnum/diag"
+)
+
+// CSVHeader is the header row of WriteCSV, in column order.
+var CSVHeader = []string{
+	"code_insee", "nom", "code_departement", "code_epci", "population",
+	"nb_sites", "etp_conseillers", "conseillers_pour_10k",
+	"temps_site_proche_min", "couvert", "acces_e2sfca_pour_10k",
+	"indice_fragilite", "score_ecart", "rang",
+}
+
+// csvDecimals is the number of decimals of the measures in the CSV export.
+const csvDecimals = 6
+
+// WriteCSV writes the communes as CSV (RFC 4180): UTF-8 with a byte-order
+// mark, comma separator, CRLF line ends, fields quoted only when needed,
+// the header CSVHeader, then one row per commune in the order given (the
+// caller passes the territory's communes sorted by rang).
+//
+// Codes (INSEE, département, EPCI) are written as text, leading zeros
+// kept. population, nb_sites and rang are integers. couvert is 1 or 0.
+// The other measures are decimals with a dot and exactly 6 decimals
+// (strconv 'f' format, correctly rounded; -0 is written as 0). A measure
+// that is not a finite number is an empty field: temps_site_proche_min
+// when no counted site exists (+Inf), indice_fragilite when no indicator
+// is known (NaN).
+func WriteCSV(w io.Writer, communes []diag.CommuneResult) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(CSVHeader); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	for i := range communes {
+		if err := cw.Write(csvRecord(&communes[i])); err != nil {
+			return fmt.Errorf("write csv: commune %s: %w", communes[i].Code, err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}
+
+// csvRecord returns the CSV fields of one commune, in CSVHeader order.
+func csvRecord(c *diag.CommuneResult) []string {
+	covered := "0"
+	if c.Covered {
+		covered = "1"
+	}
+	return []string{
+		c.Code, c.Name, c.Dep, c.EPCI,
+		strconv.Itoa(c.Population),
+		strconv.Itoa(c.NbSites),
+		formatMeasure(c.FTE),
+		formatMeasure(c.Per10k),
+		formatMeasure(c.NearestMin),
+		covered,
+		formatMeasure(c.Access10k),
+		formatMeasure(c.Fragility),
+		formatMeasure(c.Gap),
+		strconv.Itoa(c.Rank),
+	}
+}
+
+// formatMeasure formats v with csvDecimals decimals, "" when v is NaN or
+// infinite.
+func formatMeasure(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return ""
+	}
+	s := strconv.FormatFloat(v, 'f', csvDecimals, 64)
+	if s == "-0."+zeros {
+		s = s[1:]
+	}
+	return s
+}
+
+const zeros = "000000" // csvDecimals zeros
+
+// roundMeasure returns v rounded exactly as formatMeasure writes it, so
+// the workbook and the CSV hold the same numbers; NaN and ±Inf come back
+// as ok == false.
+func roundMeasure(v float64) (r float64, ok bool) {
+	s := formatMeasure(v)
+	if s == "" {
+		return 0, false
+	}
+	r, err := strconv.ParseFloat(s, 64)
+	return r, err == nil
+}

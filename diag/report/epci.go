@@ -1,0 +1,81 @@
+package report
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"diagnum/diag"
+)
+
+// epciRow is an EPCI intersecting the territory.
+type epciRow struct {
+	diag.Rollup
+	InTerritory int // number of its communes in the territory
+}
+
+// territoryEPCIs returns the roll-ups of the EPCIs that have at least one
+// commune in the territory, ranked from the least covered: by Coverage
+// ascending, then Per10k ascending, then code. EPCIs absent from
+// Result.EPCI are left out.
+func (b *book) territoryEPCIs() []epciRow {
+	pos := make(map[string]int, len(b.in.Result.EPCI))
+	for i, r := range b.in.Result.EPCI {
+		pos[r.Code] = i
+	}
+	seen := map[string]int{} // code -> index in v
+	var v []epciRow
+	for i := range b.in.Communes {
+		code := b.in.Communes[i].EPCI
+		if k, ok := seen[code]; ok {
+			v[k].InTerritory++
+			continue
+		}
+		p, ok := pos[code]
+		if code == "" || !ok {
+			continue
+		}
+		seen[code] = len(v)
+		v = append(v, epciRow{b.in.Result.EPCI[p], 1})
+	}
+	slices.SortFunc(v, func(x, y epciRow) int {
+		return cmp.Or(cmp.Compare(x.Coverage, y.Coverage), cmp.Compare(x.Per10k, y.Per10k), strings.Compare(x.Code, y.Code))
+	})
+	return v
+}
+
+// epci writes the EPCI sheet: the EPCIs intersecting the territory, whole
+// (their figures include their communes outside the territory), ranked
+// from the least covered (see territoryEPCIs).
+func (b *book) epci() error {
+	th := b.threshold()
+	cols := []column{
+		{"Rang", 7}, {"Code EPCI (SIREN)", 12}, {"EPCI", 40}, {"Communes dans le territoire", 12},
+		{"Communes", 10}, {"Population", 12}, {"Sites", 8}, {"ETP conseillers", 11},
+		{"Conseillers pour 10 000 hab.", 14}, {"Population couverte (≤ " + th + " min)", 14},
+		{"Taux de couverture (≤ " + th + " min)", 12}, {"Population non couverte", 14},
+		{"Accès E2SFCA moyen pour 10 000 hab.", 14},
+	}
+	v, st := b.territoryEPCIs(), &b.st
+	row := func(i int) []any {
+		r := &v[i]
+		return []any{
+			cell(st.integer, i+1), cell(st.code, r.Code), r.Name, cell(st.integer, r.InTerritory),
+			cell(st.integer, r.Communes), cell(st.thousands, r.Population), cell(st.integer, r.NbSites),
+			cell(st.dec2, finite(r.FTE)), cell(st.dec2, finite(r.Per10k)), cell(st.thousands, r.CoveredPop),
+			cell(st.percent, finite(r.Coverage)), cell(st.thousands, r.Uncovered),
+			cell(st.dec2, finite(r.MeanAccess10k)),
+		}
+	}
+	return b.table(SheetEPCI, cols, len(v), row, nil)
+}
+
+// itoa is strconv.Itoa.
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// frNumber formats v in French notation (decimal comma), with no more
+// decimals than needed: 30 → "30", 22.5 → "22,5".
+func frNumber(v float64) string {
+	return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1)
+}

@@ -1,0 +1,153 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"gonum.org/v1/gonum/stat"
+
+	"diagnum/data"
+	"diagnum/diag"
+)
+
+// Input is everything the workbook shows. Plain data: the caller computes
+// the diagnostic, ranks the territory's communes and picks the roll-ups.
+type Input struct {
+	Territory diag.Territory // the area reported (one or more départements or régions, or France)
+	Name      string         // its French name, e.g. "Creuse"
+	// Result is the diagnostic, preferably national (diag.Compute): the
+	// région and France columns of Synthèse count sites and take medians
+	// over its communes, and leave those cells empty when Result does not
+	// hold every commune of the area (diag.ComputeTerritory,
+	// Result.Territory).
+	Result *diag.Result
+	// Communes are the territory's communes, sorted by Rank (1 = largest
+	// score_ecart first). Their NearestSite index into Result.Sites.
+	Communes []diag.CommuneResult
+	Rollup   diag.Rollup // the territory's roll-up
+	Region   diag.Rollup // the roll-up of its région (zero Rollup: column left empty)
+	France   diag.Rollup // the roll-up of France (zero Rollup: column left empty)
+	Sources  []data.Source
+	// Checks are the checks of the loading step; Result.Checks are shown
+	// after them.
+	Checks  data.Checks
+	Version string    // diagnum version, e.g. "v0.3.0"
+	Date    time.Time // generation date: the document properties and Synthèse show it
+}
+
+// validate returns an error when the input cannot be reported.
+func (in *Input) validate() error {
+	if in.Result == nil {
+		return fmt.Errorf("report: no diagnostic result")
+	}
+	switch in.Territory.Level {
+	case diag.LevelDepartement, diag.LevelRegion, diag.LevelFrance:
+		return nil
+	}
+	return fmt.Errorf("report: unknown territory level %q", in.Territory.Level)
+}
+
+// label returns the territory's name with its codes, e.g. "Creuse (23)".
+func (in *Input) label() string {
+	name := in.Name
+	if name == "" {
+		name = in.Territory.String()
+	}
+	if in.Territory.Level == diag.LevelFrance || len(in.Territory.Codes) == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s (%s)", name, strings.Join(in.Territory.Codes, ", "))
+}
+
+// contains reports whether commune c is in territory t.
+func contains(t diag.Territory, c *diag.CommuneResult) bool {
+	switch t.Level {
+	case diag.LevelDepartement:
+		return slices.Contains(t.Codes, c.Dep)
+	case diag.LevelRegion:
+		return slices.Contains(t.Codes, c.Region)
+	}
+	return t.Level == diag.LevelFrance
+}
+
+// rollupContains reports whether commune c belongs to the area of r.
+func rollupContains(r *diag.Rollup, c *diag.CommuneResult) bool {
+	switch r.Level {
+	case diag.LevelEPCI:
+		return c.EPCI == r.Code
+	case diag.LevelDepartement:
+		return c.Dep == r.Code
+	case diag.LevelRegion:
+		return c.Region == r.Code
+	}
+	return r.Level == diag.LevelFrance
+}
+
+// nearestSite returns the site at index i of r.Sites, or nil when i is out of range.
+func nearestSite(r *diag.Result, i int) *diag.SiteResult {
+	if i < 0 || i >= len(r.Sites) {
+		return nil
+	}
+	return &r.Sites[i]
+}
+
+// communeIndex maps an INSEE code to its index in r.Communes.
+func communeIndex(r *diag.Result) map[string]int {
+	m := make(map[string]int, len(r.Communes))
+	for i := range r.Communes {
+		m[r.Communes[i].Code] = i
+	}
+	return m
+}
+
+// countIn returns the number of communes of cs satisfying in.
+func countIn(cs []diag.CommuneResult, in func(*diag.CommuneResult) bool) int {
+	n := 0
+	for i := range cs {
+		if in(&cs[i]) {
+			n++
+		}
+	}
+	return n
+}
+
+// siteCounts counts the sites of each kind of data.Kinds (same order)
+// whose assigned commune satisfies in; the last element counts every
+// kind. Sites without an assigned commune, or assigned to a commune absent
+// from the result, are not counted.
+func siteCounts(r *diag.Result, idx map[string]int, in func(*diag.CommuneResult) bool) []int {
+	n := make([]int, len(data.Kinds)+1)
+	for i := range r.Sites {
+		ci, ok := idx[r.Sites[i].Commune]
+		if !ok || !in(&r.Communes[ci]) {
+			continue
+		}
+		if k := slices.Index(data.Kinds, r.Sites[i].Kind); k >= 0 {
+			n[k]++
+		}
+		n[len(data.Kinds)]++
+	}
+	return n
+}
+
+// medianAccess returns the median of Access10k over the populated
+// communes satisfying in, defined as diag.MedianAccess defines Amed (the
+// national value of which enters score_ecart):
+// stat.Quantile(0.5, stat.Empirical, sorted values, nil), the lowest
+// value at or above half of them. NaN when no such commune exists.
+func medianAccess(cs []diag.CommuneResult, in func(*diag.CommuneResult) bool) float64 {
+	var x []float64
+	for i := range cs {
+		if in(&cs[i]) && cs[i].Population > 0 && !math.IsNaN(cs[i].Access10k) {
+			x = append(x, cs[i].Access10k)
+		}
+	}
+	if len(x) == 0 {
+		return math.NaN()
+	}
+	slices.Sort(x)
+	return stat.Quantile(0.5, stat.Empirical, x, nil)
+}

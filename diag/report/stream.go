@@ -1,0 +1,128 @@
+package report
+
+import (
+	"github.com/xuri/excelize/v2"
+)
+
+// column is a column of a table sheet.
+type column struct {
+	header string
+	width  float64
+}
+
+// sheet is a worksheet written through excelize's stream writer, row
+// after row, so that large sheets stay in bounded memory.
+type sheet struct {
+	b    *book
+	name string
+	sw   *excelize.StreamWriter
+	row  int // last row written, 1-based
+}
+
+// stream opens the named sheet for writing, with the given column widths
+// (0 keeps the default width).
+func (b *book) stream(name string, widths ...float64) (*sheet, error) {
+	sw, err := b.f.NewStreamWriter(name)
+	if err != nil {
+		return nil, err
+	}
+	for i, w := range widths {
+		if w > 0 {
+			if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &sheet{b: b, name: name, sw: sw}, nil
+}
+
+// add writes the next row; a plain value gets no style, an excelize.Cell
+// its StyleID.
+func (s *sheet) add(values ...any) error {
+	s.row++
+	ref, err := excelize.CoordinatesToCellName(1, s.row)
+	if err != nil {
+		return err
+	}
+	return s.sw.SetRow(ref, values)
+}
+
+// skip leaves n empty rows.
+func (s *sheet) skip(n int) { s.row += n }
+
+// header writes a row of header cells.
+func (s *sheet) header(cols []column) error {
+	v := make([]any, len(cols))
+	for i, c := range cols {
+		v[i] = cell(s.b.st.header, c.header)
+	}
+	return s.add(v...)
+}
+
+// freezeHeader freezes the first row; call it before any add.
+func (s *sheet) freezeHeader() error {
+	return s.sw.SetPanes(&excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	})
+}
+
+// autoFilter puts an autofilter on the header row 1 and the rows below it
+// up to the last row written, over ncols columns.
+func (s *sheet) autoFilter(ncols int) error {
+	ref, err := rangeRef(1, 1, ncols, max(s.row, 2))
+	if err != nil {
+		return err
+	}
+	return s.b.f.AutoFilter(s.name, ref, nil)
+}
+
+// flush ends the sheet.
+func (s *sheet) flush() error { return s.sw.Flush() }
+
+// table writes a whole table sheet: widths, frozen header row, n rows
+// from row(i), autofilter; extra, when not nil, runs before the flush
+// (conditional formats).
+func (b *book) table(name string, cols []column, n int, row func(i int) []any, extra func(s *sheet) error) error {
+	widths := make([]float64, len(cols))
+	for i, c := range cols {
+		widths[i] = c.width
+	}
+	s, err := b.stream(name, widths...)
+	if err != nil {
+		return err
+	}
+	if err := s.freezeHeader(); err != nil {
+		return err
+	}
+	if err := s.header(cols); err != nil {
+		return err
+	}
+	for i := range n {
+		if err := s.add(row(i)...); err != nil {
+			return err
+		}
+	}
+	if err := s.autoFilter(len(cols)); err != nil {
+		return err
+	}
+	if extra != nil {
+		if err := extra(s); err != nil {
+			return err
+		}
+	}
+	return s.flush()
+}
+
+// rangeRef returns the A1 reference "A1:N6" of a rectangle of cells.
+func rangeRef(col1, row1, col2, row2 int) (string, error) {
+	a, err := excelize.CoordinatesToCellName(col1, row1)
+	if err != nil {
+		return "", err
+	}
+	b, err := excelize.CoordinatesToCellName(col2, row2)
+	if err != nil {
+		return "", err
+	}
+	return a + ":" + b, nil
+}

@@ -1,0 +1,95 @@
+package report
+
+import (
+	"math"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Number formats of the workbook.
+const (
+	fmtInteger   = 1  // 0
+	fmtDecimal2  = 2  // 0.00
+	fmtThousands = 3  // #,##0: the thousands separator follows the reader's locale
+	fmtPercent   = 10 // 0.00%
+	fmtText      = 49 // @
+)
+
+// Custom number formats.
+const (
+	customDecimal1 = "0.0"
+	// customYesNo shows 1 as "oui" and 0 as "non", so the cell keeps the
+	// CSV value (1 or 0) and still reads in French.
+	customYesNo = `"oui";"oui";"non"`
+)
+
+// styles holds the style IDs of the workbook.
+type styles struct {
+	title, subtitle, header, text, wrap, code int
+	integer, thousands, dec1, dec2, percent   int
+	yesNo                                     int
+}
+
+// newStyles registers the workbook's styles.
+func newStyles(f *excelize.File) (styles, error) {
+	var s styles
+	dec1, yesNo := customDecimal1, customYesNo
+	defs := []struct {
+		id    *int
+		style excelize.Style
+	}{
+		{&s.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}},
+		{&s.subtitle, excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}}},
+		{&s.header, excelize.Style{
+			Font:      &excelize.Font{Bold: true},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+			Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
+			Border:    []excelize.Border{{Type: "bottom", Color: "4472C4", Style: 1}},
+		}},
+		{&s.text, excelize.Style{}},
+		{&s.wrap, excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		{&s.code, excelize.Style{NumFmt: fmtText}},
+		{&s.integer, excelize.Style{NumFmt: fmtInteger}},
+		{&s.thousands, excelize.Style{NumFmt: fmtThousands}},
+		{&s.dec1, excelize.Style{CustomNumFmt: &dec1}},
+		{&s.dec2, excelize.Style{NumFmt: fmtDecimal2}},
+		{&s.percent, excelize.Style{NumFmt: fmtPercent}},
+		{&s.yesNo, excelize.Style{CustomNumFmt: &yesNo, Alignment: &excelize.Alignment{Horizontal: "center"}}},
+	}
+	for _, d := range defs {
+		id, err := f.NewStyle(&d.style)
+		if err != nil {
+			return s, err
+		}
+		*d.id = id
+	}
+	return s, nil
+}
+
+// cell returns a styled cell.
+func cell(style int, v any) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
+
+// measure returns v rounded as in the CSV export, nil (an empty cell)
+// when v is NaN or infinite.
+func measure(v float64) any {
+	if r, ok := roundMeasure(v); ok {
+		return r
+	}
+	return nil
+}
+
+// finite returns v, or nil (an empty cell) when v is NaN or infinite.
+func finite(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return v
+}
+
+// yesNo returns 1 for true and 0 for false, for the customYesNo format.
+func yesNo(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,195 @@
+package report
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/xuri/excelize/v2"
+
+	"diagnum/data"
+	"diagnum/diag"
+)
+
+// communeColumns are the columns of the Communes sheet, in CSVHeader order.
+func (b *book) communeColumns() []column {
+	return []column{
+		{"Code INSEE", 11}, {"Commune", 28}, {"Département", 12}, {"EPCI", 12},
+		{"Population", 12}, {"Sites", 8}, {"ETP conseillers", 11},
+		{"Conseillers pour 10 000 hab.", 14}, {"Temps au site le plus proche (min)", 14},
+		{"Couvert (≤ " + b.threshold() + " min)", 11}, {"Accès E2SFCA pour 10 000 hab.", 14},
+		{"Indice de fragilité (0–100)", 12}, {"Score d'écart", 10}, {"Rang", 8},
+	}
+}
+
+// threshold returns the coverage threshold in minutes, in French notation.
+func (b *book) threshold() string {
+	return frNumber(b.in.Result.Params.WithDefaults().ThresholdMin)
+}
+
+// communeRow returns the cells of one commune, in CSVHeader order, with the
+// values written by WriteCSV (measures rounded to 6 decimals, empty when
+// not finite, couvert 1 or 0 shown as oui/non).
+func (b *book) communeRow(c *diag.CommuneResult) []any {
+	st := &b.st
+	return []any{
+		cell(st.code, c.Code), cell(st.text, c.Name), cell(st.code, c.Dep), cell(st.code, c.EPCI),
+		cell(st.thousands, c.Population), cell(st.integer, c.NbSites),
+		cell(st.dec2, measure(c.FTE)), cell(st.dec2, measure(c.Per10k)),
+		cell(st.dec1, measure(c.NearestMin)), cell(st.yesNo, yesNo(c.Covered)),
+		cell(st.dec2, measure(c.Access10k)), cell(st.dec1, measure(c.Fragility)),
+		cell(st.dec2, measure(c.Gap)), cell(st.integer, c.Rank),
+	}
+}
+
+// Columns of the Communes sheet that get a colour scale.
+const (
+	colAccess = "K" // Accès E2SFCA: red (low) to green (high)
+	colGap    = "M" // Score d'écart: green (low) to red (high)
+)
+
+// communes writes the Communes sheet: in.Communes in the given order.
+func (b *book) communes() error {
+	cs := b.in.Communes
+	row := func(i int) []any { return b.communeRow(&cs[i]) }
+	return b.table(SheetCommunes, b.communeColumns(), len(cs), row, func(s *sheet) error {
+		if len(cs) == 0 {
+			return nil
+		}
+		last := itoa(len(cs) + 1)
+		if err := b.f.SetConditionalFormat(s.name, colAccess+"2:"+colAccess+last, colorScale("F8696B", "63BE7B")); err != nil {
+			return err
+		}
+		return b.f.SetConditionalFormat(s.name, colGap+"2:"+colGap+last, colorScale("63BE7B", "F8696B"))
+	})
+}
+
+// colorScale is a 3-colour scale from low (minimum) through yellow
+// (median) to high (maximum).
+func colorScale(low, high string) []excelize.ConditionalFormatOptions {
+	return []excelize.ConditionalFormatOptions{{
+		Type: "3_color_scale", Criteria: "=",
+		MinType: "min", MidType: "percentile", MidValue: "50", MaxType: "max",
+		MinColor: low, MidColor: "FFEB84", MaxColor: high,
+	}}
+}
+
+// territorySites returns the indices in Result.Sites of the sites assigned
+// to a commune of the territory, sorted by commune code (stable: sites of
+// a commune keep their data order).
+func (b *book) territorySites() []int {
+	r := b.in.Result
+	var v []int
+	for i := range r.Sites {
+		ci, ok := b.idx[r.Sites[i].Commune]
+		if ok && contains(b.in.Territory, &r.Communes[ci]) {
+			v = append(v, i)
+		}
+	}
+	slices.SortStableFunc(v, func(x, y int) int { return cmp.Compare(r.Sites[x].Commune, r.Sites[y].Commune) })
+	return v
+}
+
+// communeName returns the name of the commune of INSEE code, "" if unknown.
+func (b *book) communeName(code string) string {
+	if i, ok := b.idx[code]; ok {
+		return b.in.Result.Communes[i].Name
+	}
+	return ""
+}
+
+// communeLabel returns "Name (code)", or the code alone when the commune
+// is not in Result.
+func (b *book) communeLabel(code string) string {
+	if name := b.communeName(code); name != "" {
+		return name + " (" + code + ")"
+	}
+	return code
+}
+
+// sites writes the Sites sheet: the sites located in the territory.
+func (b *book) sites() error {
+	cols := []column{
+		{"Identifiant", 16}, {"Nom", 36}, {"Type", 24}, {"ETP déclarés", 10},
+		{"ETP retenus dans l'offre", 11}, {"Code commune", 10}, {"Commune", 24},
+		{"Compté dans l'offre", 10}, {"Temps au site compté le plus proche (min)", 16},
+		{"Source", 16}, {"Date", 11},
+	}
+	v, st := b.territorySites(), &b.st
+	row := func(i int) []any {
+		s := &b.in.Result.Sites[v[i]]
+		return []any{
+			cell(st.code, s.ID), s.Name, s.Kind.Label(), cell(st.dec2, finite(s.FTE)),
+			cell(st.dec2, finite(s.SupplyFTE)), cell(st.code, s.Commune), b.communeName(s.Commune),
+			cell(st.yesNo, yesNo(s.Counted)), cell(st.dec1, finite(s.NearestOtherMin)),
+			s.Source, s.Date,
+		}
+	}
+	return b.table(SheetSites, cols, len(v), row, nil)
+}
+
+// zonesBlanches writes the communes of the territory that are not
+// covered, in rank order, with their nearest counted site.
+func (b *book) zonesBlanches() error {
+	th := b.threshold()
+	cols := []column{
+		{"Rang", 8}, {"Code INSEE", 11}, {"Commune", 28}, {"Population", 12},
+		{"Site compté le plus proche", 36}, {"Commune du site", 24},
+		{"Temps au site le plus proche (min, > " + th + ")", 16},
+	}
+	var v []*diag.CommuneResult
+	for i := range b.in.Communes {
+		if !b.in.Communes[i].Covered {
+			v = append(v, &b.in.Communes[i])
+		}
+	}
+	st := &b.st
+	row := func(i int) []any {
+		c := v[i]
+		site, where := "aucun site compté", ""
+		if s := nearestSite(b.in.Result, c.NearestSite); s != nil {
+			site, where = s.Name, b.communeLabel(s.Commune)
+		}
+		return []any{
+			cell(st.integer, c.Rank), cell(st.code, c.Code), c.Name, cell(st.thousands, c.Population),
+			site, where, cell(st.dec1, measure(c.NearestMin)),
+		}
+	}
+	return b.table(SheetZonesBlanches, cols, len(v), row, nil)
+}
+
+// severityLabel returns the French label of a check's severity.
+func severityLabel(s data.Severity) string {
+	switch s {
+	case data.Rejected:
+		return "Rejeté"
+	case data.Warning:
+		return "Avertissement"
+	}
+	return "Inconnu"
+}
+
+// allChecks returns the loading checks followed by the diagnostic's.
+func (b *book) allChecks() data.Checks {
+	return slices.Concat(b.in.Checks, b.in.Result.Checks)
+}
+
+// controles writes every check: severity, file, line, column, reason.
+func (b *book) controles() error {
+	cols := []column{{"Gravité", 15}, {"Fichier", 30}, {"Ligne", 8}, {"Colonne", 16}, {"Motif", 80}}
+	checks, st := b.allChecks(), &b.st
+	row := func(i int) []any {
+		c := checks[i]
+		v := []any{severityLabel(c.Severity), nil, nil, nil, nil}
+		if e := c.Err; e != nil {
+			v[1], v[3] = e.File, e.Column
+			if e.Line > 0 {
+				v[2] = cell(st.integer, e.Line)
+			}
+			if e.Err != nil {
+				v[4] = e.Err.Error()
+			}
+		}
+		return v
+	}
+	return b.table(SheetControles, cols, len(checks), row, nil)
+}

@@ -1,0 +1,184 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"diagnum/data"
+	"diagnum/diag"
+	"diagnum/geo"
+)
+
+// recommandations writes how to run the placement planner.
+func (b *book) recommandations() error {
+	s, err := b.stream(SheetRecommandations, 110)
+	if err != nil {
+		return err
+	}
+	st, t := &b.st, b.in.Territory
+	cmd := "diagnum plan --dept <code du département> --add 10"
+	if t.Level == diag.LevelDepartement && len(t.Codes) > 0 {
+		cmd = "diagnum plan --dept " + strings.Join(t.Codes, ",") + " --add 10"
+	}
+	lines := []any{
+		cell(st.title, "Recommandations d'implantation"),
+		cell(st.wrap, "Le planificateur de placement propose les communes où ajouter des sites de conseillers numériques pour réduire le plus la population non couverte et l'écart d'accès. Ses propositions ne figurent pas encore dans ce classeur."),
+		cell(st.wrap, "Pour les obtenir, lancer la commande suivante (ici pour 10 nouveaux sites) :"),
+		cell(st.code, cmd),
+		cell(st.wrap, "En attendant, les onglets « "+SheetZonesBlanches+" » (communes sans site à "+b.threshold()+" min ou moins) et « "+SheetCommunes+" » (trié par rang, rang 1 = plus fort score d'écart) désignent les communes à examiner en premier."),
+	}
+	for _, l := range lines {
+		if err := s.add(l); err != nil {
+			return err
+		}
+	}
+	return s.flush()
+}
+
+// methodRow is a row of the Méthodologie sheet: a name and its content.
+type methodRow struct{ name, text string }
+
+// methodFormulas are the formulas of the measures, d0 and the model's
+// constants filled in.
+func (b *book) methodFormulas(p diag.Params) []methodRow {
+	th := frNumber(p.ThresholdMin)
+	travel := fmt.Sprintf("t_ij = distance orthodromique (haversine, R = %s km) × détour / vitesse × 60, en minutes (détour = %s, vitesse = %s km/h)",
+		frNumber(geo.EarthRadiusKm), frNumber(p.Detour), frNumber(p.SpeedKmh))
+	if p.Timer != nil && !isModel(p.Timer) {
+		travel = fmt.Sprintf("t_ij = temps de trajet routier donné par un calculateur d'itinéraires (%T), en minutes", p.Timer)
+	}
+	return []methodRow{
+		{"Temps de trajet t_ij", travel},
+		{"Offre S_j", "ETP retenus du site j : la valeur fixée pour son type quand il y en a une, sinon les ETP déclarés ; 0 pour un type non compté dans l'offre"},
+		{"Temps au site le plus proche", "min_j t_ij sur les sites comptés dans l'offre ; vide quand aucun site n'est compté"},
+		{"Couverture", "une commune est couverte quand le temps au site le plus proche est ≤ d0 = " + th + " min ; taux de couverture = population couverte / population"},
+		{"Conseillers pour 10 000 hab.", "ETP des sites comptés situés dans la commune / population × 10 000 (0 pour une commune sans population)"},
+		{"Pondération W(t)", "W(t) = (exp(−½(t/d0)²) − exp(−½)) / (1 − exp(−½)) si t ≤ d0, 0 au-delà ; W(0) = 1, W(d0) = 0 ; d0 = " + th + " min"},
+		{"Rapport offre / demande R_j", "R_j = S_j / Σ_k P_k·W(t_kj), P_k = population de la commune k"},
+		{"Accès E2SFCA A_i", "A_i = Σ_j R_j·W(t_ij) ; accès pour 10 000 hab. = A_i × 10 000"},
+		{"Indice de fragilité (0–100)", "z_ik = (x_ik − moyenne_k) / écart-type_k, sur toutes les communes de France qui ont une valeur ; Z_i = Σ_k w_k·z_ik / Σ_k w_k sur les indicateurs connus de la commune ; indice = 100 × Φ(Z_i), Φ fonction de répartition de la loi normale centrée réduite. Un indicateur manquant est ignoré (jamais lu comme 0) ; vide quand aucun indicateur n'est connu"},
+		{"Score d'écart", "F = indice de fragilité (50 s'il est inconnu) ; besoin = P × (0,5 + F/100) ; déficit = max(0, (Amed − A_i) / Amed), Amed = médiane des A_i des communes peuplées de France ; manque = (déficit + (1 − couvert)) / 2 ; score d'écart = besoin × manque, en équivalent population privée d'accès"},
+		{"Rang", "rang 1 = plus fort score d'écart du territoire ; à égalité, ordre des codes INSEE"},
+		{"Agrégats (EPCI, département, région, France)", "sommes des populations, sites et ETP ; conseillers pour 10 000 hab. = ETP / population × 10 000 ; taux de couverture = population couverte / population ; accès moyen pondéré par la population ; accès médian = médiane des communes peuplées"},
+		{"Périmètre de calcul", "toutes les mesures sont calculées sur toutes les communes et tous les sites de France, puis restituées pour le territoire : pas d'effet de bord aux limites"},
+	}
+}
+
+// isModel reports whether t is the straight-line travel-time model.
+func isModel(t geo.TravelTimer) bool {
+	switch t.(type) {
+	case geo.Model, *geo.Model:
+		return true
+	}
+	return false
+}
+
+// methodParams lists every parameter value used.
+func (b *book) methodParams(p diag.Params) []methodRow {
+	supply := p.Supply
+	if len(supply) == 0 {
+		supply = []data.SiteKind{data.KindCNFS}
+	}
+	var kinds []string
+	for _, k := range supply {
+		kinds = append(kinds, k.Label())
+	}
+	rows := []methodRow{
+		{"Seuil de couverture et portée d0 (min)", frNumber(p.ThresholdMin)},
+		{"Facteur de détour", frNumber(p.Detour)},
+		{"Vitesse moyenne (km/h)", frNumber(p.SpeedKmh)},
+		{"Types de sites comptés dans l'offre", strings.Join(kinds, ", ")},
+	}
+	for _, k := range data.Kinds {
+		if v, ok := p.FTEPerSite[k]; ok {
+			rows = append(rows, methodRow{"ETP retenus par site : " + k.Label(), frNumber(v)})
+		}
+	}
+	return rows
+}
+
+// indicatorLabels describes the default fragility indicators.
+var indicatorLabels = map[string]string{
+	"qpv":          "commune avec un quartier prioritaire de la politique de la ville (0/1)",
+	"frr":          "commune classée France Ruralités Revitalisation (0/1)",
+	"densite":      "grille communale de densité de l'INSEE (1 à 7, 7 = la plus rurale)",
+	"taux_chomage": "taux de chômage (0–1)",
+	"part_65_plus": "part des habitants de 65 ans ou plus (0–1)",
+	"ifn_score":    "indice de fragilité numérique de La MedNum (> 100 = plus fragile)",
+}
+
+// methodWeights lists the fragility weights: the indicators of
+// diag.DefaultIndicators first, in their order, then the others by name.
+func methodWeights(w map[string]float64) []methodRow {
+	var names []string
+	for _, n := range diag.DefaultIndicators {
+		if _, ok := w[n]; ok {
+			names = append(names, n)
+		}
+	}
+	var other []string
+	for n := range w {
+		if !slices.Contains(diag.DefaultIndicators, n) {
+			other = append(other, n)
+		}
+	}
+	slices.Sort(other)
+	var rows []methodRow
+	for _, n := range append(names, other...) {
+		text := "poids " + frNumber(w[n])
+		if l, ok := indicatorLabels[n]; ok {
+			text += " — " + l
+		}
+		rows = append(rows, methodRow{n, text})
+	}
+	return rows
+}
+
+// methodologie writes the formulas, the parameters, the fragility
+// weights and the version.
+func (b *book) methodologie() error {
+	s, err := b.stream(SheetMethodologie, 42, 110)
+	if err != nil {
+		return err
+	}
+	st, p := &b.st, b.in.Result.Params.WithDefaults()
+	sections := []struct {
+		title string
+		rows  []methodRow
+	}{
+		{"Formules", b.methodFormulas(p)},
+		{"Paramètres", b.methodParams(p)},
+		{"Pondérations de l'indice de fragilité", methodWeights(p.Weights)},
+		{"Version", []methodRow{{"diagnum", b.in.Version}, {"Date de génération", b.in.Date.Format("02/01/2006")}}},
+	}
+	if err := s.add(cell(st.title, "Méthodologie")); err != nil {
+		return err
+	}
+	for _, sec := range sections {
+		s.skip(1)
+		if err := s.add(cell(st.subtitle, sec.title)); err != nil {
+			return err
+		}
+		for _, r := range sec.rows {
+			if err := s.add(r.name, cell(st.wrap, r.text)); err != nil {
+				return err
+			}
+		}
+	}
+	return s.flush()
+}
+
+// sources writes every input data set.
+func (b *book) sources() error {
+	cols := []column{
+		{"Source", 20}, {"Titre", 40}, {"Producteur", 28}, {"Date", 12},
+		{"Licence", 24}, {"Mention d'attribution", 60}, {"Fichier", 30},
+	}
+	src, st := b.in.Sources, &b.st
+	row := func(i int) []any {
+		s := &src[i]
+		return []any{s.Name, s.Title, s.Producer, cell(st.code, s.Date), s.Licence, cell(st.wrap, s.Attribution), s.File}
+	}
+	return b.table(SheetSources, cols, len(src), row, nil)
+}

@@ -1,0 +1,150 @@
+package report
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Sheet names of the workbook, in tab order.
+const (
+	SheetSynthese        = "Synthèse"
+	SheetCommunes        = "Communes"
+	SheetEPCI            = "EPCI"
+	SheetSites           = "Sites"
+	SheetZonesBlanches   = "Zones blanches"
+	SheetRecommandations = "Recommandations"
+	SheetControles       = "Contrôles"
+	SheetMethodologie    = "Méthodologie"
+	SheetSources         = "Sources"
+	SheetGraphiques      = "Graphiques"
+)
+
+// Sheets lists the sheet names in tab order.
+var Sheets = []string{
+	SheetSynthese, SheetCommunes, SheetEPCI, SheetSites, SheetZonesBlanches,
+	SheetRecommandations, SheetControles, SheetMethodologie, SheetSources,
+	SheetGraphiques,
+}
+
+// sheetFuncs writes each sheet; Graphiques is last as it reads the others' data.
+var sheetFuncs = map[string]func(*book) error{
+	SheetSynthese:        (*book).synthese,
+	SheetCommunes:        (*book).communes,
+	SheetEPCI:            (*book).epci,
+	SheetSites:           (*book).sites,
+	SheetZonesBlanches:   (*book).zonesBlanches,
+	SheetRecommandations: (*book).recommandations,
+	SheetControles:       (*book).controles,
+	SheetMethodologie:    (*book).methodologie,
+	SheetSources:         (*book).sources,
+	SheetGraphiques:      (*book).graphiques,
+}
+
+// book is a workbook being written.
+type book struct {
+	f   *excelize.File
+	st  styles
+	in  *Input
+	idx map[string]int // INSEE code -> index in in.Result.Communes
+}
+
+// WriteWorkbook writes the diagnostic workbook (.xlsx) of in to w. Its
+// sheets are, in order: Synthèse (the territory, its région and France
+// side by side, the 10 most under-covered communes, the sources' dates),
+// Communes (every measure, sorted by rang), EPCI, Sites, Zones blanches
+// (communes not covered), Recommandations, Contrôles (every check),
+// Méthodologie (formulas and parameters), Sources and Graphiques (two
+// native charts). Large sheets are streamed, so memory stays bounded by
+// the workbook's compressed size. The document's creation and
+// modification dates are in.Date; nothing depends on the clock.
+func WriteWorkbook(w io.Writer, in Input) error {
+	if err := in.validate(); err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	b := &book{f: f, in: &in, idx: communeIndex(in.Result)}
+	if err := b.build(); err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	if err := rezip(w, buf.Bytes()); err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	return nil
+}
+
+// build creates the sheets, styles and properties of the workbook.
+func (b *book) build() error {
+	var err error
+	if b.st, err = newStyles(b.f); err != nil {
+		return err
+	}
+	if err := b.f.SetSheetName("Sheet1", Sheets[0]); err != nil {
+		return err
+	}
+	for _, name := range Sheets[1:] {
+		if _, err := b.f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	for _, name := range Sheets {
+		if err := sheetFuncs[name](b); err != nil {
+			return fmt.Errorf("sheet %s: %w", name, err)
+		}
+	}
+	b.f.SetActiveSheet(0)
+	return b.properties()
+}
+
+// properties sets the document properties, dated in.Date.
+func (b *book) properties() error {
+	date := b.in.Date.UTC().Format("2006-01-02T15:04:05Z")
+	creator := strings.TrimSpace("diagnum " + b.in.Version)
+	return b.f.SetDocProps(&excelize.DocProperties{
+		Created:        date,
+		Modified:       date,
+		Creator:        creator,
+		LastModifiedBy: creator,
+		Title:          "Diagnostic de l'inclusion numérique — " + b.in.label(),
+		Subject:        "Diagnostic territorial de l'inclusion numérique",
+		Language:       "fr-FR",
+	})
+}
+
+// rezip copies the zip archive src to w with its entries in reverse name
+// order (excelize's own order for the parts it does not stream), without
+// recompressing. excelize writes streamed sheets in map order; this makes
+// the bytes of the workbook depend on its content only.
+func rezip(w io.Writer, src []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		return err
+	}
+	files := slices.Clone(zr.File)
+	slices.SortFunc(files, func(a, b *zip.File) int { return strings.Compare(b.Name, a.Name) })
+	zw := zip.NewWriter(w)
+	for _, zf := range files {
+		fw, err := zw.CreateRaw(&zf.FileHeader)
+		if err != nil {
+			return err
+		}
+		r, err := zf.OpenRaw()
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(fw, r); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}

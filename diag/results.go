@@ -1,0 +1,182 @@
+package diag
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"diagnum/data"
+)
+
+// Compute computes every measure over all the communes and sites of ds
+// (no border effects: a commune's figures use every site, and every
+// site's ratio R_j every commune, wherever they are). Result.Communes is
+// in data order with Rank over the whole of France; use Result.Territory
+// to report a département or a région.
+//
+// Site assignment follows Assign; the supply, travel times and measures
+// are documented on Params, CommuneResult, Kernel, Fragility and Gap:
+//
+//	S_j  = FTEPerSite[kind] when set, else the site's FTE (counted kinds only)
+//	t_ij = travel time in minutes from the commune's representative point
+//	       to the site (geo.Model by default)
+//	couvert_i = t_i,nearest ≤ ThresholdMin
+//	R_j = S_j / Σ_k P_k·W(t_kj),   A_i = Σ_j R_j·W(t_ij),   d0 = ThresholdMin
+//
+// With the travel-time model the work is split over all CPUs; each
+// worker writes its own slots and every sum runs in index order, so the
+// figures are the same bit for bit as ComputeNaive's. Another TravelTimer
+// is called from one goroutine, with batched requests.
+func Compute(ctx context.Context, ds *data.Dataset, params Params) (*Result, error) {
+	e, err := newEngine(ctx, ds, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.e2sfca(); err != nil {
+		return nil, fmt.Errorf("diag: accessibility: %w", err)
+	}
+	if err := e.nearestOthers(); err != nil {
+		return nil, fmt.Errorf("diag: nearest sites: %w", err)
+	}
+	all := make([]int, len(ds.Communes))
+	for i := range all {
+		all[i] = i
+	}
+	cs, err := e.communeResults(all)
+	if err != nil {
+		return nil, err
+	}
+	rankCommunes(cs)
+	res := &Result{Params: e.p, Communes: cs, Sites: e.sites, Checks: e.checks}
+	res.EPCI, res.Deps, res.Regions, res.France = Rollups(ds, cs)
+	return res, nil
+}
+
+// ComputeTerritory computes the figures of the communes of the
+// départements deps only, identical bit for bit to those of
+// Compute(…).Territory(Departements(deps...)).
+//
+// What it computes, and why:
+//   - every site is assigned, and the E2SFCA ratios R_j and accessibilities
+//     A_i are computed nationally: the gap score needs Amed, the median of
+//     A_i over all populated communes of France, hence every A_i. With the
+//     spatial index this pass is the cheap part (one radius query per
+//     site; the pairs within d0 number about 12 per commune).
+//   - the nearest-site search (an index walk beyond d0), the fragility
+//     index (standardised over all of France), the gap and the roll-ups
+//     are computed only for the communes of deps and of the EPCIs that
+//     have a member in deps (so that those EPCI roll-ups are complete);
+//   - NearestOtherMin is computed for every site, so Sites is the full
+//     list with the national indexes.
+//
+// Result.Communes holds the communes of deps, Rank within them; EPCI the
+// EPCIs with a member in deps; Deps the départements of deps. Regions is
+// nil and France the zero Rollup: they would need every commune.
+func ComputeTerritory(ctx context.Context, ds *data.Dataset, params Params, deps []string) (*Result, error) {
+	t := Departements(deps...)
+	if err := t.check(ds); err != nil {
+		return nil, err
+	}
+	e, err := newEngine(ctx, ds, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.e2sfca(); err != nil {
+		return nil, fmt.Errorf("diag: accessibility: %w", err)
+	}
+	if err := e.nearestOthers(); err != nil {
+		return nil, fmt.Errorf("diag: nearest sites: %w", err)
+	}
+	in, ext := territoryCommunes(ds, t)
+	cs, err := e.communeResults(ext)
+	if err != nil {
+		return nil, err
+	}
+	epci, dps, _, _ := Rollups(ds, cs)
+	res := &Result{Params: e.p, Sites: e.sites, Checks: e.checks}
+	for x, i := range ext {
+		if in[i] {
+			res.Communes = append(res.Communes, cs[x])
+		}
+	}
+	rankCommunes(res.Communes)
+	res.EPCI = epci
+	for _, d := range dps {
+		if t.has(d.Code) {
+			res.Deps = append(res.Deps, d)
+		}
+	}
+	return res, nil
+}
+
+// territoryCommunes returns which communes are in t, and the indexes of
+// those communes plus the other members of their EPCIs, in data order.
+func territoryCommunes(ds *data.Dataset, t Territory) ([]bool, []int) {
+	in := make([]bool, len(ds.Communes))
+	epcis := map[string]bool{}
+	for i := range ds.Communes {
+		c := &ds.Communes[i]
+		if t.contains(c.Dep, c.Region) {
+			in[i] = true
+			if c.EPCI != "" {
+				epcis[c.EPCI] = true
+			}
+		}
+	}
+	var ext []int
+	for i := range ds.Communes {
+		if in[i] || epcis[ds.Communes[i].EPCI] && ds.Communes[i].EPCI != "" {
+			ext = append(ext, i)
+		}
+	}
+	return in, ext
+}
+
+// communeResults computes the measures of the communes idx (data order).
+func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
+	nb := make([]int, len(e.ds.Communes))
+	fte := make([]float64, len(e.ds.Communes))
+	for _, j := range e.counted {
+		i := e.byComm[e.sites[j].Commune]
+		nb[i]++
+		fte[i] += e.sites[j].SupplyFTE
+	}
+	pops := make([]int, len(e.ds.Communes))
+	for i, c := range e.ds.Communes {
+		pops[i] = c.Population
+	}
+	amed := MedianAccess(e.a, pops)
+	frag := NewFragility(e.ds, e.p.Weights)
+	cs := make([]CommuneResult, len(idx))
+	err := parallel(e.ctx, len(idx), e.workers, func(lo, hi int) error {
+		for x := lo; x < hi; x++ {
+			i := idx[x]
+			j, t, err := e.nearestSite(i)
+			if err != nil {
+				return fmt.Errorf("diag: nearest site of %s: %w", e.ds.Communes[i].Code, err)
+			}
+			cs[x] = communeResult(&e.ds.Communes[i], nb[i], fte[i], j, t, e.a[i], e.d0, frag, amed)
+		}
+		return nil
+	})
+	return cs, err
+}
+
+// communeResult assembles the measures of one commune (Rank left 0).
+func communeResult(c *data.Commune, nb int, fte float64, nearest int, t, a, d0 float64,
+	frag *Fragility, amed float64) CommuneResult {
+	r := CommuneResult{
+		Code: c.Code, Name: c.Name, Dep: c.Dep, Region: c.Region, EPCI: c.EPCI,
+		Population: c.Population, NbSites: nb, FTE: fte,
+		NearestMin: t, NearestSite: nearest, Covered: t <= d0,
+		Access10k: a * 10000, Fragility: frag.Index(c.Code),
+	}
+	if c.Population > 0 {
+		r.Per10k = fte / float64(c.Population) * 10000
+	}
+	r.Gap = Gap(c.Population, r.Fragility, a, r.Covered, amed)
+	if math.IsInf(t, 1) {
+		r.NearestSite = -1
+	}
+	return r
+}

@@ -1,0 +1,219 @@
+package diag
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"diagnum/data"
+)
+
+// Rollup levels.
+const (
+	LevelEPCI        = "epci"
+	LevelDepartement = "departement"
+	LevelRegion      = "region"
+	LevelFrance      = "france"
+)
+
+// Rollups aggregates communes (in the order given) per EPCI, département
+// and région, each list sorted by code, and for France:
+//
+//	Population, Communes, NbSites, FTE, CoveredPop: sums
+//	Per10k        = FTE / Population × 10,000        (0 when Population is 0)
+//	Coverage      = CoveredPop / Population          (0 when Population is 0)
+//	Uncovered     = Population − CoveredPop
+//	MeanAccess10k = Σ P_i·Access10k_i / Σ P_i         (0 when Population is 0)
+//
+// Communes without an EPCI are in no EPCI roll-up. Names come from ds.
+func Rollups(ds *data.Dataset, cs []CommuneResult) (epci, deps, regions []Rollup, france Rollup) {
+	names := map[string]string{}
+	for _, x := range ds.EPCIs {
+		names[LevelEPCI+x.Code] = x.Name
+	}
+	for _, x := range ds.Departements {
+		names[LevelDepartement+x.Code] = x.Name
+	}
+	for _, x := range ds.Regions {
+		names[LevelRegion+x.Code] = x.Name
+	}
+	group := func(level string, key func(*CommuneResult) string) []Rollup {
+		accs := map[string]*accumulator{}
+		for i := range cs {
+			k := key(&cs[i])
+			if k == "" {
+				continue
+			}
+			a := accs[k]
+			if a == nil {
+				a = &accumulator{r: Rollup{Level: level, Code: k, Name: names[level+k]}}
+				accs[k] = a
+			}
+			a.add(&cs[i])
+		}
+		out := make([]Rollup, 0, len(accs))
+		for _, a := range accs {
+			out = append(out, a.finish())
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+		return out
+	}
+	epci = group(LevelEPCI, func(c *CommuneResult) string { return c.EPCI })
+	deps = group(LevelDepartement, func(c *CommuneResult) string { return c.Dep })
+	regions = group(LevelRegion, func(c *CommuneResult) string { return c.Region })
+	fr := &accumulator{r: Rollup{Level: LevelFrance, Code: "FR", Name: "France"}}
+	for i := range cs {
+		fr.add(&cs[i])
+	}
+	return epci, deps, regions, fr.finish()
+}
+
+// accumulator sums the communes of a roll-up.
+type accumulator struct {
+	r  Rollup
+	pa float64 // Σ P_i·Access10k_i
+}
+
+func (a *accumulator) add(c *CommuneResult) {
+	a.r.Population += c.Population
+	a.r.Communes++
+	a.r.NbSites += c.NbSites
+	a.r.FTE += c.FTE
+	if c.Covered {
+		a.r.CoveredPop += c.Population
+	}
+	a.pa += float64(c.Population) * c.Access10k
+}
+
+func (a *accumulator) finish() Rollup {
+	r := a.r
+	r.Uncovered = r.Population - r.CoveredPop
+	if r.Population > 0 {
+		p := float64(r.Population)
+		r.Per10k = r.FTE / p * 10000
+		r.Coverage = float64(r.CoveredPop) / p
+		r.MeanAccess10k = a.pa / p
+	}
+	return r
+}
+
+// rankCommunes sets Rank: 1 for the largest score_ecart, ties by INSEE
+// code ascending.
+func rankCommunes(cs []CommuneResult) {
+	order := make([]int, len(cs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(x, y int) bool {
+		a, b := &cs[order[x]], &cs[order[y]]
+		if a.Gap != b.Gap {
+			return a.Gap > b.Gap
+		}
+		return a.Code < b.Code
+	})
+	for r, i := range order {
+		cs[i].Rank = r + 1
+	}
+}
+
+// Territory names the communes a report covers.
+type Territory struct {
+	Level string   // LevelFrance, LevelRegion or LevelDepartement
+	Codes []string // région or département codes (none for France)
+}
+
+// Departements returns the territory made of the départements codes.
+func Departements(codes ...string) Territory {
+	return Territory{Level: LevelDepartement, Codes: codes}
+}
+
+// Regions returns the territory made of the régions codes.
+func Regions(codes ...string) Territory { return Territory{Level: LevelRegion, Codes: codes} }
+
+// France returns the whole data set as a territory.
+func France() Territory { return Territory{Level: LevelFrance} }
+
+// String returns e.g. "departement 23,87".
+func (t Territory) String() string {
+	if t.Level == LevelFrance {
+		return t.Level
+	}
+	return t.Level + " " + strings.Join(t.Codes, ",")
+}
+
+func (t Territory) has(code string) bool { return slices.Contains(t.Codes, code) }
+
+func (t Territory) contains(dep, region string) bool {
+	switch t.Level {
+	case LevelFrance:
+		return true
+	case LevelRegion:
+		return t.has(region)
+	case LevelDepartement:
+		return t.has(dep)
+	}
+	return false
+}
+
+// check reports an unknown level, or a code that has no commune in ds.
+func (t Territory) check(ds *data.Dataset) error {
+	deps, regs := map[string]bool{}, map[string]bool{}
+	for i := range ds.Communes {
+		deps[ds.Communes[i].Dep], regs[ds.Communes[i].Region] = true, true
+	}
+	return t.checkFound(deps, regs)
+}
+
+// Territory returns the part of a national result that a report of t
+// shows: the communes of t in data order with Rank within t, every site
+// (NearestSite indexes stay valid), the roll-ups of the EPCIs, départements
+// and régions that have a commune in t (each over all its communes), the
+// France roll-up and every check. It fails with ErrUnknownTerritory when
+// a code of t matches no commune of r.
+func (r *Result) Territory(t Territory) (*Result, error) {
+	out := &Result{Params: r.Params, France: r.France, Checks: slices.Clone(r.Checks),
+		Sites: slices.Clone(r.Sites)}
+	epcis, deps, regs := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, c := range r.Communes {
+		if t.contains(c.Dep, c.Region) {
+			out.Communes = append(out.Communes, c)
+			epcis[c.EPCI], deps[c.Dep], regs[c.Region] = true, true, true
+		}
+	}
+	if err := t.checkFound(deps, regs); err != nil {
+		return nil, err
+	}
+	rankCommunes(out.Communes)
+	pick := func(in []Rollup, keep map[string]bool) []Rollup {
+		var o []Rollup
+		for _, x := range in {
+			if keep[x.Code] {
+				o = append(o, x)
+			}
+		}
+		return o
+	}
+	out.EPCI, out.Deps, out.Regions = pick(r.EPCI, epcis), pick(r.Deps, deps), pick(r.Regions, regs)
+	return out, nil
+}
+
+// checkFound reports a level or code of t that matched no commune.
+func (t Territory) checkFound(deps, regs map[string]bool) error {
+	switch t.Level {
+	case LevelFrance:
+		return nil
+	case LevelRegion, LevelDepartement:
+	default:
+		return fmt.Errorf("%w: level %q", ErrUnknownTerritory, t.Level)
+	}
+	if len(t.Codes) == 0 {
+		return fmt.Errorf("%w: no %s code", ErrUnknownTerritory, t.Level)
+	}
+	for _, code := range t.Codes {
+		if t.Level == LevelRegion && !regs[code] || t.Level == LevelDepartement && !deps[code] {
+			return fmt.Errorf("%w: %s %q has no commune", ErrUnknownTerritory, t.Level, code)
+		}
+	}
+	return nil
+}

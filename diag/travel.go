@@ -1,0 +1,183 @@
+package diag
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"diagnum/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// maxSearchKm caps search radii: no two points on Earth are farther apart.
+const maxSearchKm = 20100.0
+
+// timing computes travel times: inline for geo.Model (the exact formula
+// of Model.Minutes, without building matrices), otherwise through batched
+// calls to the TravelTimer.
+type timing struct {
+	detour, speed float64 // of the model, defaults applied
+	fast          bool
+	timer         geo.TravelTimer
+}
+
+func newTiming(t geo.TravelTimer) timing {
+	var m geo.Model
+	switch x := t.(type) {
+	case geo.Model:
+		m = x
+	case *geo.Model:
+		if x == nil {
+			return timing{timer: t}
+		}
+		m = *x
+	default:
+		return timing{timer: t}
+	}
+	if m.Detour == 0 {
+		m.Detour = geo.DefaultDetour
+	}
+	if m.SpeedKmh == 0 {
+		m.SpeedKmh = geo.DefaultSpeedKmh
+	}
+	return timing{detour: m.Detour, speed: m.SpeedKmh, fast: true, timer: t}
+}
+
+// minutes is geo.Model.Minutes, inline: km × Detour / SpeedKmh × 60.
+func (tm *timing) minutes(a, b orb.Point) float64 {
+	return geo.HaversineKm(a, b) * tm.detour / tm.speed * 60
+}
+
+// reachKm returns the search radius for a time budget: the timer's
+// ReachKm padded by a relative 1e-9 (plus 1 mm) so that rounding never
+// leaves out a pair whose computed time is within the budget.
+func (tm *timing) reachKm(minutes float64) float64 {
+	r := tm.timer.ReachKm(minutes)
+	if !(r >= 0) {
+		return 0
+	}
+	return min(maxSearchKm, r*(1+1e-9)+1e-6)
+}
+
+// toPoint sets out[k] to the travel time from srcs[k] to dst.
+func (tm *timing) toPoint(ctx context.Context, srcs []orb.Point, dst orb.Point, out []float64) error {
+	if tm.fast {
+		for k, s := range srcs {
+			out[k] = tm.minutes(s, dst)
+		}
+		return nil
+	}
+	if len(srcs) == 0 {
+		return nil
+	}
+	t, err := tm.timer.Times(ctx, srcs, []orb.Point{dst})
+	if err != nil {
+		return fmt.Errorf("travel times: %w", err)
+	}
+	if len(t) != len(srcs) {
+		return fmt.Errorf("travel times: %d rows for %d sources", len(t), len(srcs))
+	}
+	for k, row := range t {
+		if len(row) != 1 {
+			return fmt.Errorf("travel times: %d columns for 1 destination", len(row))
+		}
+		if out[k], err = cleanTime(row[0]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fromPoint sets out[k] to the travel time from src to dsts[k].
+func (tm *timing) fromPoint(ctx context.Context, src orb.Point, dsts []orb.Point, out []float64) error {
+	if tm.fast {
+		for k, d := range dsts {
+			out[k] = tm.minutes(src, d)
+		}
+		return nil
+	}
+	if len(dsts) == 0 {
+		return nil
+	}
+	t, err := tm.timer.Times(ctx, []orb.Point{src}, dsts)
+	if err != nil {
+		return fmt.Errorf("travel times: %w", err)
+	}
+	if len(t) != 1 || len(t[0]) != len(dsts) {
+		return fmt.Errorf("travel times: wrong matrix shape for 1×%d", len(dsts))
+	}
+	for k, v := range t[0] {
+		if out[k], err = cleanTime(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cleanTime maps an unknown time (NaN, no route) to +Inf and refuses a
+// negative one.
+func cleanTime(v float64) (float64, error) {
+	switch {
+	case math.IsNaN(v):
+		return math.Inf(1), nil
+	case v < 0:
+		return 0, fmt.Errorf("travel times: negative time %v minutes", v)
+	}
+	return v, nil
+}
+
+// nearestBatch is the number of candidates sent per Times call by nearest.
+const nearestBatch = 32
+
+// nearest returns the index in ix of the point of pts with the smallest
+// travel time from p, and that time, skipping index skip (-1 for none).
+// Ties go to the lowest index. It visits points by increasing distance
+// and stops once MinMinutes of the distance exceeds the best time found.
+// It returns (-1, +Inf) when ix holds no other point.
+func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []orb.Point, p orb.Point, skip int) (int, float64, error) {
+	best, bestQ := math.Inf(1), -1
+	var batch []int
+	var dst []orb.Point
+	var out []float64
+	var err error
+	flush := func() {
+		dst, out = dst[:0], out[:len(batch)]
+		for _, q := range batch {
+			dst = append(dst, pts[q])
+		}
+		if err = tm.fromPoint(ctx, p, dst, out); err == nil {
+			for k, q := range batch {
+				if t := out[k]; t < best || t == best && bestQ >= 0 && q < bestQ {
+					best, bestQ = t, q
+				}
+			}
+		}
+		batch = batch[:0]
+	}
+	size := nearestBatch
+	if tm.fast {
+		size = 1
+	}
+	batch, dst, out = make([]int, 0, size), make([]orb.Point, 0, size), make([]float64, size)
+	ix.Ascending(p, func(n geo.Neighbor) bool {
+		if n.Index == skip {
+			return true
+		}
+		if bestQ >= 0 && tm.timer.MinMinutes(n.Km) > best*(1+1e-12)+1e-12 {
+			return false
+		}
+		batch = append(batch, n.Index)
+		if len(batch) == size {
+			flush()
+		}
+		return err == nil
+	})
+	if err == nil && len(batch) > 0 {
+		flush()
+	}
+	if err != nil {
+		return -1, math.Inf(1), err
+	}
+	return bestQ, best, nil
+}

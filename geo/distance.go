@@ -1,0 +1,127 @@
+package geo
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// EarthRadiusKm is the mean Earth radius (IUGG), used by HaversineKm.
+const EarthRadiusKm = 6371.0088
+
+const rad = math.Pi / 180
+
+// HaversineKm returns the great-circle distance in km between two WGS84
+// lon/lat points on a sphere of radius EarthRadiusKm:
+//
+//	h = sin²(Δφ/2) + cos φ1 · cos φ2 · sin²(Δλ/2)
+//	d = 2 R asin(√h)
+func HaversineKm(a, b orb.Point) float64 {
+	la1, la2 := a[1]*rad, b[1]*rad
+	dla := la2 - la1
+	dlo := (b[0] - a[0]) * rad
+	h := math.Sin(dla/2)*math.Sin(dla/2) + math.Cos(la1)*math.Cos(la2)*math.Sin(dlo/2)*math.Sin(dlo/2)
+	return 2 * EarthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
+}
+
+// hav is the haversine function sin²(x/2).
+func hav(x float64) float64 {
+	s := math.Sin(x / 2)
+	return s * s
+}
+
+// havToKm turns a haversine value h into a distance 2 R asin(√h).
+func havToKm(h float64) float64 {
+	return 2 * EarthRadiusKm * math.Asin(math.Min(1, math.Sqrt(math.Max(0, h))))
+}
+
+// lowerBoundSafety shrinks the exact box distance so that floating-point
+// rounding (a few ulps, i.e. ~1e-15 relative) can never make the bound
+// exceed the distance HaversineKm computes for a point of the box.
+const lowerBoundSafety = 1 - 1e-9
+
+// boxMinKm returns a lower bound of HaversineKm(p, q) over every point q
+// of the lon/lat box [lo, hi] (degrees). The bound is exact up to
+// lowerBoundSafety; Nearby relies on it never exceeding a true distance.
+//
+// Derivation. With Δλ the longitude difference,
+//
+//	hav(d) = hav(φ − φp) + cos φp · cos φ · hav(Δλ).
+//
+// When λp lies within the box's longitudes, Δλ = 0 is possible, so the
+// nearest point is (λp, φp clamped to the box) and the distance is the
+// latitude gap (0 inside the box).
+//
+// Otherwise, for a fixed φ, hav(d) grows with hav(Δλ) (cos φ ≥ 0), so the
+// nearest point lies on the box edge of smallest hav(Δλ); hav is even and
+// 2π-periodic, so this also holds across the antimeridian. Along that
+// meridian, cos d = sin φp sin φ + cos φp cos Δλ cos φ = C cos(φ − φ*)
+// with tan φ* = tan φp / cos Δλ: d is smallest at φ* when cos Δλ > 0 and
+// φ* is within the box, and otherwise at one of the two corners. The
+// minimum over those candidates is the exact box distance.
+func boxMinKm(p orb.Point, lo, hi [2]float64) float64 {
+	lon, lat := p[0], p[1]
+	if lon >= lo[0] && lon <= hi[0] {
+		switch {
+		case lat < lo[1]:
+			return havToKm(hav((lo[1]-lat)*rad)) * lowerBoundSafety
+		case lat > hi[1]:
+			return havToKm(hav((lat-hi[1])*rad)) * lowerBoundSafety
+		}
+		return 0
+	}
+	hdl := math.Min(hav((lo[0]-lon)*rad), hav((hi[0]-lon)*rad))
+	phi := lat * rad
+	cp := math.Cos(phi)
+	at := func(phiQ float64) float64 { return hav(phiQ-phi) + cp*math.Cos(phiQ)*hdl }
+	lo1, hi1 := lo[1]*rad, hi[1]*rad
+	h := math.Min(at(lo1), at(hi1))
+	if cdl := 1 - 2*hdl; cdl > 0 {
+		if star := math.Atan(math.Tan(phi) / cdl); star > lo1 && star < hi1 {
+			h = math.Min(h, at(star))
+		}
+	}
+	return havToKm(h) * lowerBoundSafety
+}
+
+// capBoxes returns one or two lon/lat boxes (degrees) that together
+// contain every point q with HaversineKm(p, q) <= km.
+//
+// Derivation. If d(p, q) <= r (radians, r = km/R) then |φq − φp| <= r
+// (first term of hav(d)), so φq ∈ [φp − r, φp + r]. Let φm be the largest
+// |latitude| of that band; cos φp and cos φq are both >= cos φm, hence
+//
+//	hav(r) >= hav(d) >= cos φp cos φq hav(Δλ) >= cos²φm hav(Δλ)
+//
+// and |Δλ| <= 2 asin(sin(r/2) / cos φm). When the band reaches a pole or
+// the ratio reaches 1 every longitude is possible. A box that runs past
+// ±180° is split in two, so queries near the antimeridian are exact (no
+// French territory crosses it: Wallis-et-Futuna is at −176°, New
+// Caledonia at +166°, French Polynesia around −150°).
+func capBoxes(p orb.Point, km float64) [][2][2]float64 {
+	r := km / EarthRadiusKm * (1 + 1e-9)
+	dlat := r/rad + 1e-9
+	lat0, lat1 := p[1]-dlat, p[1]+dlat
+	all := [][2][2]float64{{{math.Inf(-1), lat0}, {math.Inf(1), lat1}}}
+	if r >= math.Pi || lat0 <= -90 || lat1 >= 90 {
+		return all
+	}
+	s := math.Sin(r/2) / math.Cos(math.Max(math.Abs(lat0), math.Abs(lat1))*rad)
+	if s >= 1 {
+		return all
+	}
+	dlon := 2*math.Asin(s)/rad + 1e-9
+	w, e := p[0]-dlon, p[0]+dlon
+	switch {
+	case w < -180:
+		return [][2][2]float64{{{-180, lat0}, {e, lat1}}, {{w + 360, lat0}, {180, lat1}}}
+	case e > 180:
+		return [][2][2]float64{{{w, lat0}, {180, lat1}}, {{-180, lat0}, {e - 360, lat1}}}
+	}
+	return [][2][2]float64{{{w, lat0}, {e, lat1}}}
+}
+
+// finite reports whether both coordinates of p are finite numbers.
+func finite(p orb.Point) bool {
+	return !math.IsNaN(p[0]) && !math.IsInf(p[0], 0) && !math.IsNaN(p[1]) && !math.IsInf(p[1], 0)
+}

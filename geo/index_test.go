@@ -1,0 +1,280 @@
+package geo
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// territories are lon/lat boxes of metropolitan France, the DROM and a
+// few COM (Wallis-et-Futuna, close to the antimeridian), weighted roughly
+// by their number of communes.
+var territories = []struct {
+	lo, hi orb.Point
+	weight int
+}{
+	{orb.Point{-4.8, 42.3}, orb.Point{8.2, 51.1}, 80}, // metropolitan France
+	{orb.Point{8.5, 41.4}, orb.Point{9.6, 43.0}, 3},   // Corsica
+	{orb.Point{-61.8, 15.8}, orb.Point{-61.0, 16.5}, 3},
+	{orb.Point{-61.25, 14.4}, orb.Point{-60.8, 14.9}, 3},
+	{orb.Point{-54.6, 2.1}, orb.Point{-51.6, 5.8}, 2},
+	{orb.Point{55.2, -21.4}, orb.Point{55.85, -20.85}, 4},
+	{orb.Point{45.0, -13.0}, orb.Point{45.3, -12.6}, 2},
+	{orb.Point{-178.2, -14.4}, orb.Point{-176.1, -13.2}, 1},
+	{orb.Point{163.5, -22.7}, orb.Point{168.2, -19.5}, 1},
+	{orb.Point{-152, -17.9}, orb.Point{-149.1, -16.4}, 1},
+}
+
+// randomPoint draws a point in one of the territories.
+func randomPoint(rng *rand.Rand) orb.Point {
+	total := 0
+	for _, tr := range territories {
+		total += tr.weight
+	}
+	k := rng.IntN(total)
+	for _, tr := range territories {
+		if k -= tr.weight; k < 0 {
+			return orb.Point{
+				tr.lo[0] + rng.Float64()*(tr.hi[0]-tr.lo[0]),
+				tr.lo[1] + rng.Float64()*(tr.hi[1]-tr.lo[1]),
+			}
+		}
+	}
+	panic("unreachable")
+}
+
+// randomPoints draws n points, about 5 % of them duplicates of earlier
+// ones (exact distance ties) and a few mirrored in longitude around
+// another point (ties between different coordinates).
+func randomPoints(rng *rand.Rand, n int) []orb.Point {
+	pts := make([]orb.Point, n)
+	for i := range pts {
+		switch {
+		case i > 0 && rng.IntN(20) == 0:
+			pts[i] = pts[rng.IntN(i)]
+		default:
+			pts[i] = randomPoint(rng)
+		}
+	}
+	return pts
+}
+
+// bruteAscending is the reference: every point, sorted by (distance, index).
+func bruteAscending(pts []orb.Point, p orb.Point) []Neighbor {
+	all := make([]Neighbor, 0, len(pts))
+	for i, q := range pts {
+		if d := HaversineKm(p, q); !math.IsNaN(d) {
+			all = append(all, Neighbor{i, d})
+		}
+	}
+	sort.Slice(all, func(a, b int) bool {
+		if all[a].Km != all[b].Km {
+			return all[a].Km < all[b].Km
+		}
+		return all[a].Index < all[b].Index
+	})
+	return all
+}
+
+// bruteWithin is the reference for Within, sorted by index.
+func bruteWithin(pts []orb.Point, p orb.Point, km float64) []Neighbor {
+	var out []Neighbor
+	for i, q := range pts {
+		if d := HaversineKm(p, q); d <= km {
+			out = append(out, Neighbor{i, d})
+		}
+	}
+	return out
+}
+
+func collectWithin(ix *PointIndex, p orb.Point, km float64) []Neighbor {
+	var out []Neighbor
+	ix.Within(p, km, func(n Neighbor) bool { out = append(out, n); return true })
+	slices.SortFunc(out, func(a, b Neighbor) int { return a.Index - b.Index })
+	return out
+}
+
+func TestPointIndexAgainstBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(42, 2026))
+	pts := randomPoints(rng, 5000)
+	ix := NewPointIndex(pts)
+	var nWithin, nTies int
+	for q := 0; q < 1000; q++ {
+		p := randomPoint(rng)
+		if q%4 == 0 {
+			p = pts[rng.IntN(len(pts))] // a query on an indexed point (distance 0, ties)
+		}
+		ref := bruteAscending(pts, p)
+		k := 1 + rng.IntN(20)
+		if got := ix.Nearest(p, k); !slices.Equal(got, ref[:k]) {
+			t.Fatalf("Nearest(%v, %d) = %v, want %v", p, k, got, ref[:k])
+		}
+		km := rng.Float64() * 100
+		want := bruteWithin(pts, p, km)
+		if got := collectWithin(ix, p, km); !slices.Equal(got, want) {
+			t.Fatalf("Within(%v, %v): %d points, want %d", p, km, len(got), len(want))
+		}
+		nWithin += len(want)
+		m := 0
+		ix.Ascending(p, func(n Neighbor) bool {
+			if n != ref[m] {
+				t.Fatalf("Ascending(%v)[%d] = %v, want %v", p, m, n, ref[m])
+			}
+			m++
+			return m < 200
+		})
+		for i := 1; i < 200; i++ {
+			if ref[i].Km == ref[i-1].Km {
+				nTies++
+			}
+		}
+	}
+	// The test must exercise radii with many points and exact ties.
+	if nWithin < 10000 || nTies < 100 {
+		t.Fatalf("weak test data: %d within-radius results, %d ties", nWithin, nTies)
+	}
+}
+
+func TestAscendingFullOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	pts := randomPoints(rng, 3000)
+	ix := NewPointIndex(pts)
+	for q := 0; q < 20; q++ {
+		p := randomPoint(rng)
+		var got []Neighbor
+		ix.Ascending(p, func(n Neighbor) bool { got = append(got, n); return true })
+		if want := bruteAscending(pts, p); !slices.Equal(got, want) {
+			t.Fatalf("Ascending(%v): %d results differ from brute force (%d)", p, len(got), len(want))
+		}
+	}
+}
+
+func TestPointIndexEdgeCases(t *testing.T) {
+	nan := math.NaN()
+	pts := []orb.Point{
+		{2.0, 46.0},  // 0
+		{2.1, 46.0},  // 1: 2R asin(cos 46° sin 0.05°) = 7.7243 km east of 0
+		{1.9, 46.0},  // 2: mirror of 1 around 0, same distance from 0
+		{nan, 46.0},  // 3: never returned
+		{2.0, 46.0},  // 4: duplicate of 0
+		{179.9, -14}, // 5: across the antimeridian from 6
+		{-179.9, -14},
+	}
+	ix := NewPointIndex(pts)
+	if ix.Len() != 7 {
+		t.Fatalf("Len = %d", ix.Len())
+	}
+	// Ties by index: 0 and 4 at 0 km, then 1 and 2 at the same distance.
+	got := ix.Nearest(orb.Point{2.0, 46.0}, 4)
+	wantIdx := []int{0, 4, 1, 2}
+	for i, n := range got {
+		if n.Index != wantIdx[i] {
+			t.Fatalf("Nearest order = %v, want indexes %v", got, wantIdx)
+		}
+	}
+	if got[2].Km != got[3].Km {
+		t.Errorf("mirrored points: %v != %v", got[2].Km, got[3].Km)
+	}
+	// 179.95 → −179.9 is 0.15° of longitude at 14° S:
+	// 2R asin(cos 14° sin 0.075°) = 16.1841 km (python3).
+	near := ix.Nearest(orb.Point{179.95, -14}, 2)
+	if len(near) != 2 || near[0].Index != 5 || near[1].Index != 6 || math.Abs(near[1].Km-16.1838) > 1e-4 {
+		t.Errorf("antimeridian Nearest = %v", near)
+	}
+	if w := collectWithin(ix, orb.Point{-179.95, -14}, 20); len(w) != 2 {
+		t.Errorf("antimeridian Within = %v, want 5 and 6", w)
+	}
+	if n := ix.Nearest(orb.Point{2, 46}, 100); len(n) != 6 {
+		t.Errorf("Nearest(k > n) returned %d points, want the 6 finite ones", len(n))
+	}
+	for _, bad := range []orb.Point{{nan, 0}, {0, math.Inf(1)}} {
+		if n := ix.Nearest(bad, 3); len(n) != 0 {
+			t.Errorf("Nearest(%v) = %v", bad, n)
+		}
+	}
+	if n := ix.Nearest(orb.Point{2, 46}, 0); n != nil {
+		t.Errorf("Nearest(k=0) = %v", n)
+	}
+	if w := collectWithin(ix, orb.Point{2, 46}, 0); len(w) != 2 {
+		t.Errorf("Within(0 km) = %v, want the two points at distance 0", w)
+	}
+	if w := collectWithin(ix, orb.Point{2, 46}, nan); len(w) != 0 {
+		t.Errorf("Within(NaN km) = %v", w)
+	}
+	calls := 0
+	ix.Within(orb.Point{2, 46}, 50, func(Neighbor) bool { calls++; return false })
+	if calls != 1 {
+		t.Errorf("Within did not stop: %d calls", calls)
+	}
+	if n := NewPointIndex(nil).Nearest(orb.Point{2, 46}, 3); len(n) != 0 {
+		t.Errorf("empty index: %v", n)
+	}
+}
+
+var benchSizes = []int{1000, 10000, 35000}
+
+func sizeName(n int) string { return fmt.Sprintf("%dk", n/1000) }
+
+// bruteNearest keeps the k nearest by insertion (the naive reference).
+func bruteNearest(pts []orb.Point, p orb.Point, k int) []Neighbor {
+	out := make([]Neighbor, 0, k+1)
+	for i, q := range pts {
+		n := Neighbor{i, HaversineKm(p, q)}
+		if len(out) == k && n.Km >= out[k-1].Km {
+			continue
+		}
+		j := sort.Search(len(out), func(j int) bool { return out[j].Km > n.Km })
+		out = slices.Insert(out, j, n)
+		if len(out) > k {
+			out = out[:k]
+		}
+	}
+	return out
+}
+
+func BenchmarkNearest(b *testing.B) {
+	for _, n := range benchSizes {
+		rng := rand.New(rand.NewPCG(1, uint64(n)))
+		pts := randomPoints(rng, n)
+		queries := randomPoints(rng, 1000)
+		ix := NewPointIndex(pts)
+		b.Run("index/"+sizeName(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				ix.Nearest(queries[i%len(queries)], 10)
+			}
+		})
+		b.Run("brute/"+sizeName(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				bruteNearest(pts, queries[i%len(queries)], 10)
+			}
+		})
+	}
+}
+
+func BenchmarkWithin(b *testing.B) {
+	for _, n := range benchSizes {
+		rng := rand.New(rand.NewPCG(2, uint64(n)))
+		pts := randomPoints(rng, n)
+		queries := randomPoints(rng, 1000)
+		ix := NewPointIndex(pts)
+		b.Run("index/"+sizeName(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				ix.Within(queries[i%len(queries)], 30, func(Neighbor) bool { return true })
+			}
+		})
+		b.Run("brute/"+sizeName(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				bruteWithin(pts, queries[i%len(queries)], 30)
+			}
+		})
+	}
+}

@@ -1,0 +1,297 @@
+package geo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+var _ TravelTimer = (*OSRM)(nil)
+
+// fakeOSRM speaks the Table service: durations are the Model's minutes ×
+// 60, and null for destinations south of 80° S (unreachable).
+type fakeOSRM struct {
+	t         *testing.T
+	maxCoords int
+	requests  atomic.Int32
+}
+
+func (f *fakeOSRM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.requests.Add(1)
+	pts, src, dst, err := parseTableRequest(r)
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]string{"code": "InvalidQuery", "message": err.Error()})
+		return
+	}
+	if len(pts) > f.maxCoords {
+		f.t.Errorf("request with %d coordinates, limit %d", len(pts), f.maxCoords)
+	}
+	m := DefaultModel()
+	durations := make([][]*float64, len(src))
+	for i, s := range src {
+		durations[i] = make([]*float64, len(dst))
+		for j, d := range dst {
+			if pts[d][1] < -80 {
+				continue
+			}
+			sec := m.Minutes(pts[s], pts[d]) * 60
+			durations[i][j] = &sec
+		}
+	}
+	json.NewEncoder(w).Encode(map[string]any{"code": "Ok", "durations": durations})
+}
+
+// parseTableRequest decodes /table/v1/driving/{lon,lat;…}?sources=…&destinations=…
+func parseTableRequest(r *http.Request) (pts []orb.Point, src, dst []int, err error) {
+	// OSRM separates indexes with literal ';', which url.ParseQuery
+	// rejects: split the raw query by hand.
+	q := map[string]string{}
+	for _, kv := range strings.Split(r.URL.RawQuery, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		q[k] = v
+	}
+	coords, ok := strings.CutPrefix(r.URL.Path, "/table/v1/driving/")
+	if !ok || q["annotations"] != "duration" {
+		return nil, nil, nil, errors.New("bad path or annotations")
+	}
+	for _, c := range strings.Split(coords, ";") {
+		lon, lat, _ := strings.Cut(c, ",")
+		x, err1 := strconv.ParseFloat(lon, 64)
+		y, err2 := strconv.ParseFloat(lat, 64)
+		if err1 != nil || err2 != nil {
+			return nil, nil, nil, errors.New("bad coordinate " + c)
+		}
+		pts = append(pts, orb.Point{x, y})
+	}
+	if src, err = parseIndexes(q["sources"], len(pts)); err != nil {
+		return nil, nil, nil, err
+	}
+	dst, err = parseIndexes(q["destinations"], len(pts))
+	return pts, src, dst, err
+}
+
+func parseIndexes(s string, n int) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ";") {
+		i, err := strconv.Atoi(f)
+		if err != nil || i < 0 || i >= n {
+			return nil, errors.New("bad index " + f)
+		}
+		out = append(out, i)
+	}
+	return out, nil
+}
+
+// roundPoints rounds to 6 decimals, as sent in URLs, so the fake server
+// sees exactly the test's points.
+func roundPoints(pts []orb.Point) []orb.Point {
+	for i, p := range pts {
+		pts[i] = orb.Point{math.Round(p[0]*1e6) / 1e6, math.Round(p[1]*1e6) / 1e6}
+	}
+	return pts
+}
+
+func TestOSRMTimesBatched(t *testing.T) {
+	fake := &fakeOSRM{t: t, maxCoords: 40}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	o, err := NewOSRM(srv.URL+"/", OSRMOptions{MaxCoords: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	src := roundPoints(randomPoints(rng, 150))
+	dst := roundPoints(randomPoints(rng, 70))
+	dst[3] = orb.Point{10, -85} // unreachable: null in the answer
+	got, err := o.Times(context.Background(), src, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Blocks of 20 sources × 20 destinations: ⌈150/20⌉ × ⌈70/20⌉ = 8 × 4.
+	if n := fake.requests.Load(); n != 32 {
+		t.Errorf("%d requests, want 32", n)
+	}
+	m := DefaultModel()
+	for i := range src {
+		for j := range dst {
+			want := m.Minutes(src[i], dst[j])
+			if j == 3 {
+				want = math.Inf(1)
+			}
+			if got[i][j] != want && math.Abs(got[i][j]-want) > 1e-9 {
+				t.Fatalf("t[%d][%d] = %v, want %v", i, j, got[i][j], want)
+			}
+		}
+	}
+	if got, err := o.Times(context.Background(), nil, dst); err != nil || len(got) != 0 {
+		t.Errorf("no sources: %v, %v", got, err)
+	}
+	if fake.requests.Load() != 32 {
+		t.Errorf("an empty matrix sent a request")
+	}
+	// 130 km at 130 km/h is 60 min; ReachKm is the inverse.
+	if o.MinMinutes(130) != 60 || o.ReachKm(60) != 130 {
+		t.Errorf("MinMinutes(130) = %v, ReachKm(60) = %v", o.MinMinutes(130), o.ReachKm(60))
+	}
+}
+
+func TestOSRMUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	base := srv.URL
+	srv.Close() // nothing listens any more
+	o, err := NewOSRM(base, OSRMOptions{Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.Times(context.Background(), []orb.Point{notreDame}, []orb.Point{gueret})
+	if !errors.Is(err, ErrOSRMUnreachable) || !strings.HasPrefix(err.Error(), "osrm: cannot reach "+base+": ") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestOSRMTimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // hang until the client gives up
+	}))
+	defer srv.Close()
+	o, err := NewOSRM(srv.URL, OSRMOptions{Timeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = o.Times(context.Background(), []orb.Point{notreDame}, []orb.Point{gueret})
+	if !errors.Is(err, ErrOSRMUnreachable) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want a timeout", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("timeout took %v", d)
+	}
+}
+
+func TestOSRMErrorAnswers(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		kind   error
+		msg    string
+	}{
+		{"invalid-query", 400, `{"code":"InvalidQuery","message":"Query string malformed close to position 3"}`,
+			ErrOSRMRefused, "osrm: HTTP 400 Bad Request: InvalidQuery: Query string malformed close to position 3"},
+		{"not-ok-200", 200, `{"code":"NoTable","message":"no table"}`, ErrOSRMRefused, `osrm: code "NoTable": no table`},
+		{"http-500", 500, `<html>oops</html>`, ErrOSRMRefused, "osrm: HTTP 500 Internal Server Error"},
+		{"bad-json", 200, `{"code":"Ok","durations":[[1,`, ErrOSRMMalformed, "osrm: malformed JSON answer: unexpected EOF"},
+		{"rows", 200, `{"code":"Ok","durations":[[1,2]]}`, ErrOSRMMalformed, "osrm: durations has 1 rows, want 2"},
+		{"cols", 200, `{"code":"Ok","durations":[[1,2],[3]]}`, ErrOSRMMalformed, "osrm: durations row 1 has 1 columns, want 2"},
+		{"negative", 200, `{"code":"Ok","durations":[[1,2],[3,-4]]}`, ErrOSRMMalformed, "osrm: negative duration -4 at [1][1]"},
+		{"no-durations", 200, `{"code":"Ok"}`, ErrOSRMMalformed, "osrm: durations has 0 rows, want 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(tt.status)
+				w.Write([]byte(tt.body))
+			}))
+			defer srv.Close()
+			o, err := NewOSRM(srv.URL, OSRMOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pts := []orb.Point{notreDame, gueret}
+			_, err = o.Times(context.Background(), pts, pts)
+			if !errors.Is(err, tt.kind) || err.Error() != tt.msg {
+				t.Errorf("err = %q, want %q (%v)", err, tt.msg, tt.kind)
+			}
+		})
+	}
+}
+
+func TestOSRMNullAndContext(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"code":"Ok","durations":[[null,90],[0,null]]}`))
+	}))
+	defer srv.Close()
+	o, _ := NewOSRM(srv.URL, OSRMOptions{})
+	pts := []orb.Point{notreDame, gueret}
+	got, err := o.Times(context.Background(), pts, pts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 90 s = 1.5 min; null = unreachable = +Inf.
+	if !math.IsInf(got[0][0], 1) || got[0][1] != 1.5 || got[1][0] != 0 || !math.IsInf(got[1][1], 1) {
+		t.Errorf("got %v", got)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := o.Times(ctx, pts, pts); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: err = %v", err)
+	}
+	if _, err := o.Times(context.Background(), []orb.Point{{math.NaN(), 1}}, pts); err == nil {
+		t.Error("NaN source accepted")
+	}
+}
+
+func TestNewOSRMRejects(t *testing.T) {
+	tests := []struct {
+		url string
+		opt OSRMOptions
+	}{
+		{"localhost:5000", OSRMOptions{}},
+		{"ftp://host", OSRMOptions{}},
+		{"http://", OSRMOptions{}},
+		{"http://host/?x=1", OSRMOptions{}},
+		{"http://host", OSRMOptions{MaxCoords: 1}},
+		{"http://host", OSRMOptions{Profile: "car/../x"}},
+		{"http://host", OSRMOptions{Timeout: -time.Second}},
+		{"http://host", OSRMOptions{MaxSpeedKmh: -1}},
+	}
+	for _, tt := range tests {
+		if _, err := NewOSRM(tt.url, tt.opt); err == nil {
+			t.Errorf("NewOSRM(%q, %+v) accepted", tt.url, tt.opt)
+		}
+	}
+}
+
+func FuzzOSRMResponse(f *testing.F) {
+	f.Add([]byte(`{"code":"Ok","durations":[[0,60],[60,null]]}`), uint8(2), uint8(2))
+	f.Add([]byte(`{"code":"Ok","durations":[[1.5e3]]}`), uint8(1), uint8(1))
+	f.Add([]byte(`{"code":"InvalidQuery","message":"x"}`), uint8(1), uint8(1))
+	f.Add([]byte(`{"code":"Ok","durations":[[1e400]]}`), uint8(1), uint8(1))
+	f.Add([]byte(`{"code":"Ok","durations":null}`), uint8(0), uint8(3))
+	f.Fuzz(func(t *testing.T, body []byte, ns, nd uint8) {
+		rows, cols := int(ns%8), int(nd%8)
+		got, err := decodeTable(bytes.NewReader(body), http.StatusOK, rows, cols)
+		if err != nil {
+			if !errors.Is(err, ErrOSRMRefused) && !errors.Is(err, ErrOSRMMalformed) {
+				t.Fatalf("error without sentinel: %v", err)
+			}
+			return
+		}
+		if len(got) != rows {
+			t.Fatalf("%d rows, want %d", len(got), rows)
+		}
+		for _, row := range got {
+			if len(row) != cols {
+				t.Fatalf("%d columns, want %d", len(row), cols)
+			}
+			for _, v := range row {
+				if !(v >= 0) {
+					t.Fatalf("bad duration %v", v)
+				}
+			}
+		}
+	})
+}
