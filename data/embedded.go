@@ -29,6 +29,8 @@ import (
 //	indicateurs.csv.gz    the indicators CSV format (LoadIndicatorsCSV)
 //	polygones/*.geojson.gz commune polygons (COG 2025 codes), properties code, nom
 //	sources.csv           name,titre,producteur,date,licence,attribution,fichier
+//	controles.csv.gz      gravite,fichier,ligne,colonne,motif: the rows of the source files
+//	                      that make data rejected or flagged
 //
 //go:embed embed
 var embedded embed.FS
@@ -51,7 +53,7 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 	ds := &Dataset{Renamed: map[string]string{}}
 	steps := []func(fs.FS, *Dataset) error{
 		loadEmbeddedRegions, loadEmbeddedDeps, loadEmbeddedEPCI, loadEmbeddedCommunes,
-		loadEmbeddedRenamed, loadEmbeddedPolygons, loadEmbeddedSources,
+		loadEmbeddedRenamed, loadEmbeddedPolygons, loadEmbeddedSources, loadEmbeddedControls,
 	}
 	for _, step := range steps {
 		if err := step(fsys, ds); err != nil {
@@ -253,4 +255,26 @@ func (ds *Dataset) Resolve(code string) (string, bool) {
 func (ds *Dataset) KnownCode(code string) bool {
 	_, ok := ds.Resolve(code)
 	return ok
+}
+
+// loadEmbeddedControls reads the checks that make data recorded on the
+// source files, so the report lists them with the checks of this run.
+func loadEmbeddedControls(fsys fs.FS, ds *Dataset) error {
+	t, c, err := readEmbeddedTable(fsys, "controles.csv.gz", "gravite", "fichier", "ligne", "colonne", "motif")
+	if err != nil {
+		return err
+	}
+	for _, r := range t.Records {
+		line, err := strconv.Atoi(r.Field(c[2]))
+		if err != nil {
+			return &ParseError{File: t.File, Line: r.Line, Column: "ligne", Err: fmt.Errorf("%w: %v", ErrBadNumber, err)}
+		}
+		e := &ParseError{File: r.Field(c[1]), Line: line, Column: r.Field(c[3]), Err: errors.New(r.Field(c[4]))}
+		if r.Field(c[0]) == "rejet" {
+			ds.Checks.Reject(e)
+		} else {
+			ds.Checks.Warn(e)
+		}
+	}
+	return nil
 }

@@ -63,9 +63,10 @@ const DuplicateKm = 0.050
 // (ErrOutsideFrance), or ErrSwappedLatLon when the point with latitude and
 // longitude exchanged falls in one.
 //
-// Warnings (the site is kept): a site with the same normalised name (case,
-// accents and punctuation ignored) as an earlier kept site less than
-// DuplicateKm away (ErrDuplicate); a declared INSEE code for which known
+// Warnings (the site is kept): a site with the same kind and normalised
+// name (case, accents and punctuation ignored) as an earlier kept site
+// less than DuplicateKm away (ErrDuplicate; a conseiller numérique place
+// inside a France Services site is two kinds, not a duplicate); a declared INSEE code for which known
 // returns false (ErrUnknownINSEE): the code is cleared so that the
 // spatial join assigns the commune. known == nil skips that check.
 func ValidateSites(file string, sites []Site, lines []int, known func(code string) bool) ([]Site, Checks) {
@@ -126,17 +127,18 @@ func valSite(s Site) *valError {
 
 func valFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
-// valDuplicates warns about each site with the same normalised name as an
-// earlier site less than DuplicateKm away. Sites are grouped by name first,
+// valDuplicates warns about each site with the same kind and normalised
+// name as an earlier site less than DuplicateKm away. Sites are grouped by name first,
 // so the cost is quadratic only within a name.
 func valDuplicates(file string, sites []Site, lines []int) Checks {
 	var checks Checks
 	byName := map[string][]int{}
 	for i, s := range sites {
-		key := valNormName(s.Name)
-		if key == "" {
+		name := valNormName(s.Name)
+		if name == "" {
 			continue
 		}
+		key := s.Kind.String() + "|" + name
 		for _, j := range byName[key] {
 			if d := valHaversineKm(sites[j].Point, s.Point); d <= DuplicateKm {
 				checks.Warn(&ParseError{File: file, Line: lines[i], Column: "nom", Err: fmt.Errorf(

@@ -70,8 +70,9 @@ func TestValidateSites(t *testing.T) {
 	sites := []Site{
 		{ID: "ok", Name: "France services Boussac", Point: boussac, FTE: 1, INSEE: "23031"},
 		{ID: "dup", Name: "FRANCE-SERVICES  boussac!", Point: north(boussac, 0.0004), FTE: 1}, // 44.5 m: duplicate
-		{ID: "far", Name: "France services Boussac", Point: north(boussac, 0.0005), FTE: 1},   // 55.6 m: not
+		{ID: "far", Name: "France services Boussac", Point: north(boussac, 0.0009), FTE: 1},   // 55.6 m from dup, 100 m from ok: not
 		{ID: "other", Name: "Mairie de Boussac", Point: north(boussac, 0.0001), FTE: 1},       // 11 m, other name
+		{ID: "kind", Name: "France services Boussac", Kind: KindCNFS, Point: boussac, FTE: 1}, // 0 m, other kind
 		{ID: "swap", Name: "Saint-Denis", Point: orb.Point{-20.8821, 55.4504}, FTE: 1},
 		{ID: "out", Name: "Madrid", Point: orb.Point{-3.7038, 40.4168}, FTE: 1},
 		{ID: "nan", Name: "X", Point: orb.Point{math.NaN(), 46}, FTE: 1},
@@ -79,17 +80,17 @@ func TestValidateSites(t *testing.T) {
 		{ID: "inf", Name: "Z", Point: boussac, FTE: math.Inf(1)},
 		{ID: "code", Name: "Guéret", Point: orb.Point{1.871, 46.171}, FTE: 1, INSEE: "23999"},
 	}
-	lines := []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
+	lines := []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
 	kept, checks := ValidateSites("v.csv", sites, lines, testKnown)
 	var ids []string
 	for _, s := range kept {
 		ids = append(ids, s.ID)
 	}
-	if want := []string{"ok", "dup", "far", "other", "code"}; !reflect.DeepEqual(ids, want) {
+	if want := []string{"ok", "dup", "far", "other", "kind", "code"}; !reflect.DeepEqual(ids, want) {
 		t.Errorf("kept %v, want %v", ids, want)
 	}
-	if kept[4].INSEE != "" || kept[0].INSEE != "23031" {
-		t.Errorf("INSEE codes after validation: %q %q; want the unknown one cleared", kept[0].INSEE, kept[4].INSEE)
+	if kept[5].INSEE != "" || kept[0].INSEE != "23031" {
+		t.Errorf("INSEE codes after validation: %q %q; want the unknown one cleared", kept[0].INSEE, kept[5].INSEE)
 	}
 	want := []struct {
 		sev  Severity
@@ -98,12 +99,12 @@ func TestValidateSites(t *testing.T) {
 		text string
 	}{
 		{Warning, ErrDuplicate, 3, `site "dup" has the same name as site "ok" (line 2), 44 m away`},
-		{Rejected, ErrSwappedLatLon, 6, `site "swap": latitude 55.4504, longitude -20.8821 is in no French territory, but would be in La Réunion if swapped`},
-		{Rejected, ErrOutsideFrance, 7, `site "out": latitude 40.4168, longitude -3.7038`},
-		{Rejected, ErrBadCoordinate, 8, `site "nan" has non-finite coordinates`},
-		{Rejected, ErrBadValue, 9, `site "neg": FTE -1 must be a finite number ≥ 0`},
-		{Rejected, ErrBadValue, 10, `site "inf": FTE +Inf`},
-		{Warning, ErrUnknownINSEE, 11, `site "code" declares 23999`},
+		{Rejected, ErrSwappedLatLon, 7, `site "swap": latitude 55.4504, longitude -20.8821 is in no French territory, but would be in La Réunion if swapped`},
+		{Rejected, ErrOutsideFrance, 8, `site "out": latitude 40.4168, longitude -3.7038`},
+		{Rejected, ErrBadCoordinate, 9, `site "nan" has non-finite coordinates`},
+		{Rejected, ErrBadValue, 10, `site "neg": FTE -1 must be a finite number ≥ 0`},
+		{Rejected, ErrBadValue, 11, `site "inf": FTE +Inf`},
+		{Warning, ErrUnknownINSEE, 12, `site "code" declares 23999`},
 	}
 	if len(checks) != len(want) {
 		t.Fatalf("%d checks, want %d:\n%s", len(checks), len(want), strings.Join(checkTexts(checks), "\n"))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 
@@ -44,6 +45,7 @@ func (g *gen) sites() error {
 	}); err != nil {
 		return err
 	}
+	g.placeStructures(stFile, structures)
 	cnfs, pc := data.AllocatePosts(structures, places, data.PostOptions{File: stFile})
 	if err := add("cartographie-nationale-cnfs-2022 + "+stFile, cnfs, pc, nil); err != nil {
 		return err
@@ -103,4 +105,28 @@ func (g *gen) controls() error {
 		}
 		return []string{sev, c.Err.File, strconv.Itoa(c.Err.Line), c.Err.Column, reason}
 	})
+}
+
+// placeStructures gives a structure without coordinates the point of its
+// declared commune, so that its posts are not lost when no place matches
+// it; each such case is a Warning.
+func (g *gen) placeStructures(file string, structures []data.Structure) {
+	for i := range structures {
+		s := &structures[i]
+		if s.HasPoint || s.INSEE == "" {
+			continue
+		}
+		code, ok := g.res(s.INSEE)
+		if !ok {
+			continue
+		}
+		j, ok := g.communeIndex(code)
+		if !ok || !g.cog.Communes[j].HasPoint {
+			continue
+		}
+		s.Point, s.HasPoint = g.cog.Communes[j].Point, true
+		g.checks.Warn(&data.ParseError{File: file, Column: "latitude", Err: fmt.Errorf(
+			"%w: structure %s (%s) has no coordinates: placed at the point of its commune %s",
+			data.ErrBadCoordinate, s.ID, s.Name, code)})
+	}
 }

@@ -105,14 +105,16 @@ func (b *book) charts(nGaps, nEPCI int) error {
 // barChart returns a horizontal bar chart of one series, its first
 // category at the top, high enough for n bars.
 func barChart(title, name, categories, values string, n int, numFmt string) *excelize.Chart {
+	vary := false
 	return &excelize.Chart{
-		Type:      excelize.Bar,
-		Series:    []excelize.ChartSeries{{Name: name, Categories: categories, Values: values}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
-		Legend:    excelize.ChartLegend{Position: "none"},
-		Dimension: excelize.ChartDimension{Width: 640, Height: uint(120 + 18*n)},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt}},
-		PlotArea:  excelize.ChartPlotArea{ShowVal: false},
+		Type:       excelize.Bar,
+		VaryColors: &vary,
+		Series:     []excelize.ChartSeries{{Name: name, Categories: categories, Values: values}},
+		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
+		Legend:     excelize.ChartLegend{Position: "none"},
+		Dimension:  excelize.ChartDimension{Width: 640, Height: uint(120 + 18*n)},
+		XAxis:      excelize.ChartAxis{ReverseOrder: true},
+		YAxis:      excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt}},
+		PlotArea:   excelize.ChartPlotArea{ShowVal: false},
 	}
 }

@@ -63,9 +63,9 @@ func (b *book) epci() error {
 		return []any{
 			cell(st.integer, i+1), cell(st.code, r.Code), r.Name, cell(st.integer, r.InTerritory),
 			cell(st.integer, r.Communes), cell(st.thousands, r.Population), cell(st.integer, r.NbSites),
-			cell(st.dec2, finite(r.FTE)), cell(st.dec2, finite(r.Per10k)), cell(st.thousands, r.CoveredPop),
-			cell(st.percent, finite(r.Coverage)), cell(st.thousands, r.Uncovered),
-			cell(st.dec2, finite(r.MeanAccess10k)),
+			cell(st.dec2, measure(r.FTE)), cell(st.dec2, measure(r.Per10k)), cell(st.thousands, r.CoveredPop),
+			cell(st.percent, measure(r.Coverage)), cell(st.thousands, r.Uncovered),
+			cell(st.dec2, measure(r.MeanAccess10k)),
 		}
 	}
 	return b.table(SheetEPCI, cols, len(v), row, nil)

@@ -1,8 +1,6 @@
 package report
 
 import (
-	"math"
-
 	"github.com/xuri/excelize/v2"
 )
 
@@ -76,14 +74,6 @@ func measure(v float64) any {
 		return r
 	}
 	return nil
-}
-
-// finite returns v, or nil (an empty cell) when v is NaN or infinite.
-func finite(v float64) any {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return v
 }
 
 // yesNo returns 1 for true and 0 for false, for the customYesNo format.

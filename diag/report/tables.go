@@ -118,9 +118,9 @@ func (b *book) sites() error {
 	row := func(i int) []any {
 		s := &b.in.Result.Sites[v[i]]
 		return []any{
-			cell(st.code, s.ID), s.Name, s.Kind.Label(), cell(st.dec2, finite(s.FTE)),
-			cell(st.dec2, finite(s.SupplyFTE)), cell(st.code, s.Commune), b.communeName(s.Commune),
-			cell(st.yesNo, yesNo(s.Counted)), cell(st.dec1, finite(s.NearestOtherMin)),
+			cell(st.code, s.ID), s.Name, s.Kind.Label(), cell(st.dec2, measure(s.FTE)),
+			cell(st.dec2, measure(s.SupplyFTE)), cell(st.code, s.Commune), b.communeName(s.Commune),
+			cell(st.yesNo, yesNo(s.Counted)), cell(st.dec1, measure(s.NearestOtherMin)),
 			s.Source, s.Date,
 		}
 	}

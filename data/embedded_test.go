@@ -1,0 +1,90 @@
+package data
+
+import (
+	"math"
+	"testing"
+)
+
+// The expected figures come from the shared copy of
+// @etalab/decoupage-administratif@6.0.0 (communes.json, type
+// commune-actuelle) and anct-france-services/liste-fs-20240801.csv,
+// counted with python3 (json.load / csv.DictReader), as noted per value.
+func TestEmbeddedCOG(t *testing.T) {
+	ds := loadEmbedded(t)
+	// 34,969 communes actuelles, total legal population 68,952,941.
+	if n := len(ds.Communes); n != 34969 {
+		t.Errorf("communes: got %d, want 34969", n)
+	}
+	total := 0
+	byDep := map[string][2]int{}
+	for _, c := range ds.Communes {
+		total += c.Population
+		x := byDep[c.Dep]
+		byDep[c.Dep] = [2]int{x[0] + 1, x[1] + c.Population}
+	}
+	if total != 68952941 {
+		t.Errorf("population: got %d, want 68952941", total)
+	}
+	for _, tc := range []struct {
+		dep      string
+		communes int
+		pop      int
+	}{
+		{"23", 255, 115527},  // Creuse
+		{"59", 647, 2615635}, // Nord
+		{"974", 24, 889679},  // La Réunion
+		{"976", 17, 256518},  // Mayotte: the points file has 0, the COG has them
+		{"2A", 124, 168306},  // Corse-du-Sud
+		{"75", 1, 2103778},   // Paris as one commune, not 20 arrondissements
+	} {
+		if got := byDep[tc.dep]; got != [2]int{tc.communes, tc.pop} {
+			t.Errorf("département %s: got %d communes, %d inhabitants; want %d, %d", tc.dep, got[0], got[1], tc.communes, tc.pop)
+		}
+	}
+	// departements.json: 101 départements + 8 collectivités d'outre-mer.
+	if n := len(ds.Departements); n != 109 {
+		t.Errorf("départements: got %d, want 109", n)
+	}
+	if n := len(ds.EPCIs); n != 1255 {
+		t.Errorf("EPCI: got %d, want 1255 (epci.json entries)", n)
+	}
+}
+
+func TestEmbeddedSites(t *testing.T) {
+	ds := loadEmbedded(t)
+	fs23, cnfs, fte := 0, 0, 0.0
+	for _, s := range ds.Sites {
+		if s.Kind == KindFranceServices && s.INSEE != "" && s.INSEE[:2] == "23" {
+			fs23++
+		}
+		if s.Kind == KindCNFS {
+			cnfs++
+			fte += s.FTE
+		}
+		if math.IsNaN(s.FTE) || s.FTE < 0 {
+			t.Errorf("site %s: FTE %v", s.ID, s.FTE)
+		}
+	}
+	// 21 rows with insee_dep = 23 in liste-fs-20240801.csv.
+	if fs23 != 21 {
+		t.Errorf("France Services in 23: got %d, want 21", fs23)
+	}
+	// Posts are conserved by the split: the 2,138 posts of cnfs.json all
+	// land on a place (structures without coordinates are placed at the
+	// point of their commune by make data).
+	if math.Abs(fte-2138) > 1e-6 {
+		t.Errorf("CNFS FTE: got %.9f, want the 2,138 posts of cnfs.json", fte)
+	}
+	if cnfs < 2733 {
+		t.Errorf("CNFS places: got %d, want at least the 2,733 places of 2022", cnfs)
+	}
+}
+
+func loadEmbedded(t *testing.T) *Dataset {
+	t.Helper()
+	ds, err := LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}

@@ -1,0 +1,153 @@
+package data
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// addFuzzSeeds adds every file of testdata/bad and testdata/sites, plus
+// the inline inputs of the table tests, as seeds.
+func addFuzzSeeds(f *testing.F) {
+	for _, dir := range []string{"bad", "sites"} {
+		files, _ := filepath.Glob(filepath.Join("..", "testdata", dir, "*.csv"))
+		for _, name := range files {
+			if b, err := os.ReadFile(name); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+	for _, tt := range readTableTests {
+		f.Add([]byte(tt.input))
+	}
+	for _, tt := range loadSitesTests {
+		f.Add([]byte(tt.input))
+	}
+	for _, tt := range loadIndicatorsTests {
+		f.Add([]byte(tt.input))
+	}
+}
+
+// checkFuzzError requires a *ParseError of the file, and checks that name
+// the file and a line.
+func checkFuzzError(t *testing.T, name string, checks Checks, err error) {
+	var pe *ParseError
+	if err != nil && (!errors.As(err, &pe) || pe.File != name) {
+		t.Fatalf("error %v (%T) is not a *ParseError of %s", err, err, name)
+	}
+	for _, c := range checks {
+		if c.Err == nil || c.Err.File != name || c.Err.Line < 1 || c.Err.Err == nil {
+			t.Fatalf("check %+v does not name the file and a line", c.Err)
+		}
+	}
+}
+
+// FuzzLoadSitesCSV: an error, or sites with finite coordinates inside a
+// territory box, a finite FTE in [0, DefaultMaxFTE], unique non-empty ids,
+// well-formed codes; and WriteSitesCSV output loads back to the same sites.
+func FuzzLoadSitesCSV(f *testing.F) {
+	addFuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, input []byte) {
+		sites, checks, err := LoadSitesCSV("f.csv", bytes.NewReader(input), SitesOptions{Known: testKnown})
+		checkFuzzError(t, "f.csv", checks, err)
+		if err != nil {
+			if sites != nil {
+				t.Fatalf("sites %v returned with error %v", sites, err)
+			}
+			return
+		}
+		ids := map[string]bool{}
+		for _, s := range sites {
+			if _, ok := TerritoryOf(s.Point); !ok || !valFinite(s.Point[0]) || !valFinite(s.Point[1]) {
+				t.Fatalf("site %+v outside every territory", s)
+			}
+			if !valFinite(s.FTE) || s.FTE < 0 || s.FTE > DefaultMaxFTE {
+				t.Fatalf("site %+v has FTE %v", s, s.FTE)
+			}
+			if s.ID == "" || ids[s.ID] || s.Kind == KindUnknown {
+				t.Fatalf("site %+v: empty or duplicate id, or unknown kind", s)
+			}
+			ids[s.ID] = true
+			if c, err := NormINSEE(s.INSEE); s.INSEE != "" && (err != nil || c != s.INSEE || !testKnown(c)) {
+				t.Fatalf("site %+v keeps code %q", s, s.INSEE)
+			}
+		}
+		var buf bytes.Buffer
+		if err := WriteSitesCSV(&buf, sites); err != nil {
+			t.Fatal(err)
+		}
+		again, _, err := LoadSitesCSV("f.csv", &buf, SitesOptions{Known: testKnown})
+		if err != nil || !reflect.DeepEqual(again, sites) {
+			t.Fatalf("round trip: %v\n got %+v\nwant %+v", err, again, sites)
+		}
+	})
+}
+
+// FuzzLoadIndicatorsCSV: an error that leaves the table untouched, or
+// well-formed codes and values that are finite or missing.
+func FuzzLoadIndicatorsCSV(f *testing.F) {
+	addFuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, input []byte) {
+		ind := NewIndicators("old")
+		ind.Set("23031", 0, 1)
+		checks, err := LoadIndicatorsCSV("f.csv", bytes.NewReader(input), ind)
+		checkFuzzError(t, "f.csv", checks, err)
+		if err != nil {
+			if len(ind.Columns) != 1 || ind.Len() != 1 {
+				t.Fatalf("error %v but the table changed: %q", err, ind.Columns)
+			}
+			return
+		}
+		for code, row := range ind.rows {
+			if c, err := NormINSEE(code); err != nil || c != code {
+				t.Fatalf("code %q stored", code)
+			}
+			if len(row) != len(ind.Columns) {
+				t.Fatalf("row %s has %d values for %d columns", code, len(row), len(ind.Columns))
+			}
+			for _, v := range row {
+				if math.IsInf(v, 0) {
+					t.Fatalf("row %s holds an infinity", code)
+				}
+			}
+		}
+	})
+}
+
+// FuzzReadTable: an error, or a header, records on increasing lines after
+// it, fields within MaxLineBytes and a known separator and encoding.
+func FuzzReadTable(f *testing.F) {
+	addFuzzSeeds(f)
+	encodings := map[string]bool{"UTF-8": true, "UTF-8 (BOM)": true, "UTF-16LE (BOM)": true, "UTF-16BE (BOM)": true, "Windows-1252": true}
+	f.Fuzz(func(t *testing.T, input []byte) {
+		tab, err := ReadTable("f.csv", bytes.NewReader(input))
+		checkFuzzError(t, "f.csv", nil, err)
+		if err != nil {
+			return
+		}
+		if len(tab.Header) == 0 || !encodings[tab.Encoding] {
+			t.Fatalf("header %q, encoding %q", tab.Header, tab.Encoding)
+		}
+		switch tab.Comma {
+		case ';', ',', '\t', '|':
+		default:
+			t.Fatalf("separator %q", tab.Comma)
+		}
+		prev := 1
+		for _, r := range tab.Records {
+			if r.Line <= prev {
+				t.Fatalf("record on line %d after line %d", r.Line, prev)
+			}
+			prev = r.Line
+			for _, fld := range r.Fields {
+				if len(fld) > MaxLineBytes {
+					t.Fatalf("field of %d bytes", len(fld))
+				}
+			}
+		}
+	})
+}

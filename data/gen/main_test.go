@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"diagnum/data"
+)
+
+const mini = "../../testdata/shared-mini"
+
+// TestReproducible runs the generator twice on the Creuse-sized copy of
+// the shared data and checks that both outputs are byte-identical.
+func TestReproducible(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	for _, out := range []string{a, b} {
+		if err := run(mini, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	err := filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(a, path)
+		x, _ := os.ReadFile(path)
+		y, err := os.ReadFile(filepath.Join(b, rel))
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two runs", rel)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 10 {
+		t.Errorf("only %d files generated", n)
+	}
+}
+
+// TestGeneratedLoads checks that the generated set loads back with the
+// figures of the extract (counted with python3 on the extract files).
+func TestGeneratedLoads(t *testing.T) {
+	out := t.TempDir()
+	if err := run(mini, out); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := data.LoadDir(os.DirFS(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pop := 0
+	for _, c := range ds.Communes {
+		pop += c.Population
+	}
+	// 255 communes actuelles of 23, 115,527 inhabitants (COG 2025).
+	if len(ds.Communes) != 255 || pop != 115527 {
+		t.Errorf("got %d communes, %d inhabitants; want 255, 115527", len(ds.Communes), pop)
+	}
+	withPolygon := 0
+	for _, c := range ds.Communes {
+		if c.Polygon != nil {
+			withPolygon++
+		}
+	}
+	// Every COG-2025 commune of 23 has a polygon (france-geojson
+	// PROVENANCE); the 3 merged 2018 codes are folded into their successor.
+	if withPolygon != 255 {
+		t.Errorf("communes with a polygon: got %d, want 255", withPolygon)
+	}
+	kinds := map[data.SiteKind]int{}
+	fte := 0.0
+	for _, s := range ds.Sites {
+		kinds[s.Kind]++
+		if s.Kind == data.KindCNFS {
+			fte += s.FTE
+		}
+	}
+	// 21 France Services; the 3 structures of 23 hold 11 posts, all placed.
+	if kinds[data.KindFranceServices] != 21 {
+		t.Errorf("France Services: got %d, want 21", kinds[data.KindFranceServices])
+	}
+	if math.Abs(fte-11) > 1e-9 {
+		t.Errorf("CNFS FTE: got %v, want 11", fte)
+	}
+	if len(ds.Sources) != len(sourceRows) {
+		t.Errorf("sources: got %d, want %d", len(ds.Sources), len(sourceRows))
+	}
+}

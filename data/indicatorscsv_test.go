@@ -1,0 +1,157 @@
+package data
+
+import (
+	"errors"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// indValue is an expected cell: commune code, column name, value (NaN = missing).
+type indValue struct {
+	code, col string
+	v         float64
+}
+
+var loadIndicatorsTests = []struct {
+	name    string
+	input   string
+	columns []string
+	values  []indValue
+	checks  []string // substrings of the checks, in order
+}{{
+	name: "French file: decimal commas, markers of missing values, lost zero, Corsica, overseas",
+	input: "CODGEO;LIBGEO;taux_pauvrete;part_65_plus;nb\n" +
+		"1053;Bourg-en-Bresse;15,2;21,5;1 234\n" +
+		"2a004;Ajaccio;s;n.d.;NA\n" +
+		"97411;Saint-Denis;;-;12\n" +
+		"23031;Boussac;0;NaN;#N/A\n",
+	columns: []string{"taux_pauvrete", "part_65_plus", "nb"},
+	values: []indValue{
+		{"01053", "taux_pauvrete", 15.2}, {"01053", "part_65_plus", 21.5}, {"01053", "nb", 1234},
+		{"2A004", "taux_pauvrete", math.NaN()}, {"2A004", "part_65_plus", math.NaN()}, {"2A004", "nb", math.NaN()},
+		{"97411", "taux_pauvrete", math.NaN()}, {"97411", "nb", 12},
+		{"23031", "taux_pauvrete", 0}, {"23031", "part_65_plus", math.NaN()}, // a real 0 stays 0
+	},
+}, {
+	name: "bad cells are rejected, the row keeps its other values",
+	input: "code_insee,a,b\n" +
+		"23031,\"1,5\",x\n" +
+		"23096,2.5,\"3,5\"\n" +
+		"23008,1e999,4\n",
+	columns: []string{"a", "b"},
+	values:  []indValue{{"23031", "a", 1.5}, {"23031", "b", math.NaN()}, {"23096", "b", 3.5}, {"23008", "a", math.NaN()}, {"23008", "b", 4}},
+	checks: []string{
+		`i.csv:2: column "b": data: not a number: "x" (no digits)`,
+		`i.csv:4: column "a": data: not a number: "1e999" (out of range)`,
+	},
+}, {
+	name: "a column without any number is ignored once; duplicate and unnamed columns are ignored",
+	input: "code_insee;commentaire;x;x;\n" +
+		"23031;rural;1;9;\n" +
+		"23096;urbain;2;9;zz\n",
+	columns: []string{"x"},
+	values:  []indValue{{"23031", "x", 1}, {"23096", "x", 2}},
+	checks: []string{
+		`i.csv:1: column "x": data: duplicate: column "x" appears twice; the second is ignored`,
+		`i.csv:1: data: missing column: column 5 has no name; ignored`,
+		`i.csv:1: column "commentaire": data: not a number: column "commentaire" holds no number (first value "rural"); ignored`,
+	},
+}, {
+	name: "bad rows: code shape, duplicate code, wrong width",
+	input: "code_insee;x\n" +
+		"23031;1\n" +
+		"230310;2\n" +
+		"23031;3\n" +
+		"23096,4\n" +
+		"23008;5\n",
+	columns: []string{"x"},
+	values:  []indValue{{"23031", "x", 1}, {"23008", "x", 5}},
+	checks: []string{
+		`i.csv:3: column "code_insee": data: malformed code: INSEE code "230310"`,
+		`i.csv:4: column "code_insee": data: duplicate: code 23031 already given at line 2`,
+		`i.csv:5: data: invalid value: 1 fields but the header has 2; this row seems separated by ',' not ';'`,
+	},
+}}
+
+func TestLoadIndicatorsCSV(t *testing.T) {
+	for _, tt := range loadIndicatorsTests {
+		t.Run(tt.name, func(t *testing.T) {
+			ind := NewIndicators()
+			checks, err := LoadIndicatorsCSV("i.csv", strings.NewReader(tt.input), ind)
+			if err != nil {
+				t.Fatalf("LoadIndicatorsCSV: %v", err)
+			}
+			if !reflect.DeepEqual(ind.Columns, tt.columns) {
+				t.Errorf("columns %q, want %q", ind.Columns, tt.columns)
+			}
+			for _, w := range tt.values {
+				got, ok := ind.Get(w.code, ind.Column(w.col))
+				if ok == math.IsNaN(w.v) || ok && got != w.v {
+					t.Errorf("%s %s = %v, %v; want %v", w.code, w.col, got, ok, w.v)
+				}
+			}
+			if len(checks) != len(tt.checks) {
+				t.Fatalf("%d checks, want %d:\n%s", len(checks), len(tt.checks), strings.Join(checkTexts(checks), "\n"))
+			}
+			for i, w := range tt.checks {
+				if !strings.Contains(checks[i].Err.Error(), w) {
+					t.Errorf("check %d = %q\nwant it to contain %q", i, checks[i].Err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadIndicatorsCSVMerge(t *testing.T) {
+	ind := NewIndicators("taux")
+	ind.Set("23031", 0, 20)
+	ind.Set("23096", 0, 30)
+	input := "code_insee;taux;part\n23031;21;5\n23096;NA;6\n23008;;7\n"
+	if _, err := LoadIndicatorsCSV("m.csv", strings.NewReader(input), ind); err != nil {
+		t.Fatal(err)
+	}
+	// 23031 overwritten (21), 23096 kept (NA leaves 30), 23008 has no taux.
+	for _, w := range []indValue{{"23031", "taux", 21}, {"23096", "taux", 30}, {"23008", "taux", math.NaN()},
+		{"23031", "part", 5}, {"23096", "part", 6}, {"23008", "part", 7}} {
+		got, ok := ind.Get(w.code, ind.Column(w.col))
+		if ok == math.IsNaN(w.v) || ok && got != w.v {
+			t.Errorf("%s %s = %v, %v; want %v", w.code, w.col, got, ok, w.v)
+		}
+	}
+	if ind.Len() != 3 {
+		t.Errorf("Len = %d, want 3", ind.Len())
+	}
+	var zero Indicators // a zero table (no NewIndicators) must not panic
+	if _, err := LoadIndicatorsCSV("z.csv", strings.NewReader(input), &zero); err != nil || zero.Len() != 3 {
+		t.Errorf("zero table: %v, Len %d", err, zero.Len())
+	}
+}
+
+func TestLoadIndicatorsCSVFatal(t *testing.T) {
+	tests := []struct {
+		input string
+		is    error
+		text  string
+		line  int
+	}{
+		{"code_insee;nom\n23031;Boussac\n", ErrMissingColumn, `no indicator column beside "code_insee"`, 1},
+		{"commune;x\n23031;1\n", ErrMissingColumn, `missing column "code_insee"`, 1},
+		{"code_insee;x\n", ErrEmptyFile, "no row with a valid commune code", 0},
+		{"code_insee;x\n230;1\n99999;2\n", ErrEmptyFile, "no row with a valid commune code", 0},
+		{"", ErrEmptyFile, "the file is empty", 0},
+	}
+	for _, tt := range tests {
+		ind := NewIndicators("old")
+		ind.Set("23031", 0, 1)
+		_, err := LoadIndicatorsCSV("f.csv", strings.NewReader(tt.input), ind)
+		checkParseError(t, err, tt.is, tt.text, "f.csv", tt.line)
+		if len(ind.Columns) != 1 || ind.Len() != 1 {
+			t.Errorf("%q: the table was modified: %q, %d rows", tt.input, ind.Columns, ind.Len())
+		}
+	}
+	if _, err := LoadIndicatorsCSV("n.csv", strings.NewReader("code_insee;x\n23031;1\n"), nil); !errors.Is(err, ErrBadValue) {
+		t.Errorf("nil table: %v", err)
+	}
+}

@@ -1,0 +1,81 @@
+package report
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// csvAllSheets is the LibreOffice CSV filter: comma, double quote, UTF-8,
+// formatted values ("as shown"), every sheet to its own file (-1, LibreOffice
+// 7.2 and later; older versions convert the first sheet only).
+const csvAllSheets = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+
+// TestWorkbookLibreOffice opens the workbook in LibreOffice (headless
+// conversion to CSV) and checks what a reader sees.
+func TestWorkbookLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("soffice not installed: apt-get install libreoffice-calc-nogui to run this test")
+	}
+	dir := t.TempDir()
+	xlsx := filepath.Join(dir, "diag.xlsx")
+	if err := os.WriteFile(xlsx, writeSmall(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out := filepath.Join(dir, "out")
+	cmd := exec.CommandContext(ctx, soffice, "--headless", "--norestore",
+		"-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--convert-to", csvAllSheets, "--outdir", out, xlsx)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, b)
+	}
+	first := readLO(t, out, "diag-Synthèse.csv", "diag.csv")
+	if !strings.Contains(first[0][0], "Diagnostic de l'inclusion numérique — Ain (01)") {
+		t.Errorf("first sheet starts with %q", first[0])
+	}
+	communes := readLO(t, out, "diag-Communes.csv")
+	if communes == nil {
+		t.Skip("this LibreOffice converts the first sheet only")
+	}
+	// Rows in rank order; codes keep their leading zeros; couvert 0/1
+	// shows as non/oui; the unknown fragility of 01004 is empty.
+	want := [][]string{{"01002", "01", "non"}, {"01005", "01", "non"}, {"01001", "01", "oui"}, {"01004", "01", "oui"}}
+	for i, w := range want {
+		r := communes[i+1]
+		if got := []string{r[0], r[2], r[9]}; !slices.Equal(got, w) {
+			t.Errorf("Communes row %d = %q, want %q", i+2, got, w)
+		}
+	}
+	if communes[4][11] != "" {
+		t.Errorf("fragility of 01004 = %q, want empty", communes[4][11])
+	}
+}
+
+// readLO reads the first of the named CSV files that exists in dir, nil if none.
+func readLO(t *testing.T, dir string, names ...string) [][]string {
+	t.Helper()
+	for _, n := range names {
+		f, err := os.Open(filepath.Join(dir, n))
+		if err != nil {
+			continue
+		}
+		defer f.Close()
+		r := csv.NewReader(f)
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		return recs
+	}
+	return nil
+}

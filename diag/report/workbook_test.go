@@ -1,0 +1,296 @@
+package report
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
+
+// writeSmall writes the workbook of smallInput and returns its bytes.
+func writeSmall(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteWorkbook(&buf, smallInput()); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// openBook reads a workbook back with excelize.
+func openBook(t *testing.T, b []byte) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// rawRows returns the raw cell values of a sheet, rows padded to n columns.
+func rawRows(t *testing.T, f *excelize.File, sheet string, n int) [][]string {
+	t.Helper()
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		for len(rows[i]) < n {
+			rows[i] = append(rows[i], "")
+		}
+	}
+	return rows
+}
+
+// dump returns every non-empty cell of every sheet, one "sheet!A1 = value"
+// per line, raw values, in sheet and row order.
+func dump(t *testing.T, f *excelize.File) string {
+	t.Helper()
+	var b strings.Builder
+	for _, sh := range f.GetSheetList() {
+		rows, err := f.GetRows(sh, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range rows {
+			for c, v := range row {
+				if v == "" {
+					continue
+				}
+				ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				b.WriteString(sh + "!" + ref + " = " + v + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func TestWorkbookGolden(t *testing.T) {
+	got := dump(t, openBook(t, writeSmall(t)))
+	path := filepath.Join("..", "..", "testdata", "golden", "report_small.txt")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("cells differ from %s (go test -update rewrites it after a deliberate change):\n%s", path, firstDiff(got, string(want)))
+	}
+}
+
+// firstDiff returns the first differing line of a and b.
+func firstDiff(a, b string) string {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range max(len(la), len(lb)) {
+		var x, y string
+		if i < len(la) {
+			x = la[i]
+		}
+		if i < len(lb) {
+			y = lb[i]
+		}
+		if x != y {
+			return "line " + strconv.Itoa(i+1) + ":\n got  " + x + "\n want " + y
+		}
+	}
+	return ""
+}
+
+func TestWorkbookDeterministic(t *testing.T) {
+	// excelize writes streamed sheets in map order; rezip fixes the order,
+	// so two runs give the same bytes.
+	a, b := writeSmall(t), writeSmall(t)
+	for range 5 {
+		if !bytes.Equal(a, b) {
+			t.Fatal("two writes of the same input differ")
+		}
+		b = writeSmall(t)
+	}
+}
+
+func TestWorkbookSheets(t *testing.T) {
+	f := openBook(t, writeSmall(t))
+	if got := f.GetSheetList(); !slices.Equal(got, Sheets) {
+		t.Errorf("sheets = %q, want %q", got, Sheets)
+	}
+	p, err := f.GetDocProps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Created != "2026-01-15T09:30:00Z" || p.Modified != p.Created || p.Creator != "diagnum v0.1.0-test" || p.Language != "fr-FR" {
+		t.Errorf("doc props = %+v", p)
+	}
+}
+
+// readCSV returns the records of WriteCSV(communes).
+func readCSV(t *testing.T, in Input) [][]string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, in.Communes); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func TestWorkbookCommunesEqualCSV(t *testing.T) {
+	in := smallInput()
+	recs := readCSV(t, in)
+	rows := rawRows(t, openBook(t, writeSmall(t)), SheetCommunes, len(CSVHeader))
+	if len(rows) != len(recs) || len(rows) != 5 {
+		t.Fatalf("Communes has %d rows, CSV %d, want 5 (header + 4 communes of the Ain)", len(rows), len(recs))
+	}
+	wantHeader := []string{"Code INSEE", "Commune", "Département", "EPCI", "Population", "Sites", "ETP conseillers",
+		"Conseillers pour 10 000 hab.", "Temps au site le plus proche (min)", "Couvert (≤ 30 min)",
+		"Accès E2SFCA pour 10 000 hab.", "Indice de fragilité (0–100)", "Score d'écart", "Rang"}
+	if !slices.Equal(rows[0], wantHeader) {
+		t.Errorf("header = %q", rows[0])
+	}
+	decimals := map[int]bool{6: true, 7: true, 8: true, 10: true, 11: true, 12: true}
+	for r := 1; r < len(rows); r++ {
+		for c, want := range recs[r] {
+			got := rows[r][c]
+			if decimals[c] && got != "" {
+				v, err := strconv.ParseFloat(got, 64)
+				if err != nil {
+					t.Fatalf("row %d col %d: %v", r, c, err)
+				}
+				got = strconv.FormatFloat(v, 'f', csvDecimals, 64)
+			}
+			if got != want {
+				t.Errorf("row %d %s: workbook %q, CSV %q", r, CSVHeader[c], got, want)
+			}
+		}
+	}
+	// Rank order, as given: 01002, 01005, 01001, 01004.
+	if got := []string{rows[1][0], rows[2][0], rows[3][0], rows[4][0]}; !slices.Equal(got, []string{"01002", "01005", "01001", "01004"}) {
+		t.Errorf("order = %q", got)
+	}
+}
+
+// cellFormat returns the number format of a cell: the built-in ID, or the
+// custom format text.
+func cellFormat(t *testing.T, f *excelize.File, sheet, ref string) (int, string) {
+	t.Helper()
+	id, err := f.GetCellStyle(sheet, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.GetStyle(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.CustomNumFmt != nil {
+		return st.NumFmt, *st.CustomNumFmt
+	}
+	return st.NumFmt, ""
+}
+
+func TestWorkbookCommunesFormats(t *testing.T) {
+	f := openBook(t, writeSmall(t))
+	tests := []struct {
+		ref    string
+		numFmt int
+		custom string
+	}{
+		{"A2", fmtText, ""}, {"C2", fmtText, ""}, {"D2", fmtText, ""},
+		{"E2", fmtThousands, ""}, {"F2", fmtInteger, ""},
+		{"G3", fmtDecimal2, ""}, {"H5", fmtDecimal2, ""},
+		{"I2", 0, customDecimal1}, {"J2", 0, customYesNo},
+		{"K4", fmtDecimal2, ""}, {"L2", 0, customDecimal1}, {"M2", fmtDecimal2, ""},
+		{"N5", fmtInteger, ""},
+	}
+	for _, tt := range tests {
+		n, c := cellFormat(t, f, SheetCommunes, tt.ref)
+		if c != tt.custom || c == "" && n != tt.numFmt {
+			t.Errorf("%s: format %d %q, want %d %q", tt.ref, n, c, tt.numFmt, tt.custom)
+		}
+	}
+	// Codes are text cells, leading zeros kept.
+	for _, ref := range []string{"A2", "C2"} {
+		typ, _ := f.GetCellType(SheetCommunes, ref)
+		v, _ := f.GetCellValue(SheetCommunes, ref)
+		if typ != excelize.CellTypeInlineString || !strings.HasPrefix(v, "0") {
+			t.Errorf("%s = %q of type %v, want a text cell starting with 0", ref, v, typ)
+		}
+	}
+	// Formatted values as excelize renders them (it renders the oui/non
+	// format wrongly; TestWorkbookLibreOffice checks it).
+	for ref, want := range map[string]string{"E5": "15,934", "I2": "31.4", "H5": "1.26"} {
+		if v, _ := f.GetCellValue(SheetCommunes, ref); v != want {
+			t.Errorf("%s shows %q, want %q", ref, v, want)
+		}
+	}
+}
+
+func TestWorkbookCommunesLayout(t *testing.T) {
+	b := writeSmall(t)
+	f := openBook(t, b)
+	p, err := f.GetPanes(SheetCommunes)
+	if err != nil || !p.Freeze || p.YSplit != 1 || p.XSplit != 0 || p.TopLeftCell != "A2" {
+		t.Errorf("panes = %+v, %v; want the header row frozen", p, err)
+	}
+	cf, err := f.GetConditionalFormats(SheetCommunes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range []string{"K2:K5", "M2:M5"} {
+		if len(cf[ref]) != 1 || cf[ref][0].Type != "3_color_scale" {
+			t.Errorf("conditional format on %s = %+v, want a 3-colour scale", ref, cf[ref])
+		}
+	}
+	if len(cf) != 2 {
+		t.Errorf("conditional formats on %d ranges, want 2", len(cf))
+	}
+	found := false
+	for _, d := range f.GetDefinedName() {
+		found = found || d.Name == "_xlnm._FilterDatabase" && d.Scope == SheetCommunes && d.RefersTo == "'Communes'!$A$1:$N$5"
+	}
+	if !found {
+		t.Errorf("no autofilter defined name over 'Communes'!$A$1:$N$5 in %+v", f.GetDefinedName())
+	}
+	if xml := zipEntry(t, b, "xl/worksheets/sheet2.xml"); !strings.Contains(xml, `<autoFilter ref="$A$1:$N$5">`) {
+		t.Errorf("sheet2.xml (Communes) has no autoFilter A1:N5")
+	}
+}
+
+// zipEntry returns the content of a part of the workbook.
+func zipEntry(t *testing.T, b []byte, name string) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := zr.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	c, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(c)
+}
