@@ -29,8 +29,12 @@ fuzz:
 	  done; \
 	done
 
+# Benchmarks: the national computation against the naive O(communes × sites)
+# scan, medians of 5 runs, and their ratio.
+BENCHCOUNT ?= 5
 bench:
-	@sh ./scripts/bench.sh
+	$(GO) test -run '^$$' -bench 'Compute' -benchmem -count $(BENCHCOUNT) ./diag | tee /tmp/diagnum-bench.txt
+	@$(GO) run ./diag/internal/benchreport < /tmp/diagnum-bench.txt
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

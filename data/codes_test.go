@@ -109,7 +109,7 @@ func TestParseFloatFR(t *testing.T) {
 		{in: "5,", want: 5},
 		{in: "1,234", want: 1.234}, // a single comma is decimal
 		{in: "1 234,5", want: 1234.5},
-		{in: "1\u00A0234,5", want: 1234.5},          // no-break space
+		{in: "1\u00A0234,5", want: 1234.5},           // no-break space
 		{in: "12\u202F345\u202F678", want: 12345678}, // narrow no-break space
 		{in: "-1 234", want: -1234},
 		{in: "1e3", want: 1000},

@@ -42,7 +42,8 @@ var (
 // lieux_cnfs_idf_2022.json). Each object becomes a Site of kind KindCNFS
 // with ID "cn22-<id>", FTE 0 (AllocatePosts sets it), SIRET from `pivot`
 // ("00000000000000" or absent gives ""), Postcode from `code_postal`, Date
-// from `date_maj`, no INSEE code. latitude/longitude may be numbers or
+// from `date_maj`, INSEE from `code_insee` when the file declares one
+// (these files do not). latitude/longitude may be numbers or
 // strings. In the Checks, Line is the 1-based number of the object in the
 // array, not a line of the file; the message says "JSON object N".
 // Use MergeSites to combine the national and the Île-de-France files.

@@ -118,6 +118,18 @@ func LoadSitesCSV(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, e
 	if maxFTE <= 0 {
 		maxFTE = DefaultMaxFTE
 	}
+	sites, lines, checks := sitesRows(t, col, maxFTE)
+	sites, more := ValidateSites(name, sites, lines, opt.Known)
+	checks = append(checks, more...)
+	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
+	if len(sites) == 0 {
+		return nil, checks, sitesNoRow(name, len(t.Records), checks)
+	}
+	return sites, checks, nil
+}
+
+// sitesRows parses every record: the sites, their lines, and the checks.
+func sitesRows(t *Table, col [len(sitesColumns)]int, maxFTE float64) ([]Site, []int, Checks) {
 	var checks Checks
 	var sites []Site
 	var lines []int
@@ -126,7 +138,7 @@ func LoadSitesCSV(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, e
 		s, warns, err := sitesRow(t, rec, col, maxFTE)
 		if err == nil {
 			if first, dup := seen[s.ID]; dup {
-				err = &ParseError{File: name, Line: rec.Line, Column: "id",
+				err = &ParseError{File: t.File, Line: rec.Line, Column: "id",
 					Err: fmt.Errorf("%w: id %q already used at line %d", ErrDuplicate, s.ID, first)}
 			}
 		}
@@ -140,13 +152,7 @@ func LoadSitesCSV(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, e
 		seen[s.ID] = rec.Line
 		sites, lines = append(sites, s), append(lines, rec.Line)
 	}
-	sites, more := ValidateSites(name, sites, lines, opt.Known)
-	checks = append(checks, more...)
-	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
-	if len(sites) == 0 {
-		return nil, checks, sitesNoRow(name, len(t.Records), checks)
-	}
-	return sites, checks, nil
+	return sites, lines, checks
 }
 
 // sitesHeader locates the columns of the format (-1 for absent optional ones).

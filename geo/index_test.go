@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -72,11 +73,11 @@ func bruteAscending(pts []orb.Point, p orb.Point) []Neighbor {
 			all = append(all, Neighbor{i, d})
 		}
 	}
-	sort.Slice(all, func(a, b int) bool {
-		if all[a].Km != all[b].Km {
-			return all[a].Km < all[b].Km
+	slices.SortFunc(all, func(a, b Neighbor) int {
+		if c := cmp.Compare(a.Km, b.Km); c != 0 {
+			return c
 		}
-		return all[a].Index < all[b].Index
+		return a.Index - b.Index
 	})
 	return all
 }
@@ -134,7 +135,6 @@ func TestPointIndexAgainstBruteForce(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d within, %d ties", nWithin, nTies)
 	// The test must exercise radii with many points and exact ties.
 	if nWithin < 10000 || nTies < 100 {
 		t.Fatalf("weak test data: %d within-radius results, %d ties", nWithin, nTies)

@@ -54,52 +54,11 @@ func bruteLocate(polys []orb.MultiPolygon, p orb.Point) int {
 // from lo, sharing their borders (each border has 5 jittered inner
 // points); about one cell in 10 has a hole.
 func tessellation(rng *rand.Rand, nx, ny int, lo orb.Point, cell float64) []orb.MultiPolygon {
-	jit := func(a float64) float64 { return (rng.Float64()*2 - 1) * a * cell }
-	v := make([][]orb.Point, nx+1)
-	for i := range v {
-		v[i] = make([]orb.Point, ny+1)
-		for j := range v[i] {
-			v[i][j] = orb.Point{lo[0] + float64(i)*cell + jit(0.2), lo[1] + float64(j)*cell + jit(0.2)}
-		}
-	}
-	edge := func(a, b orb.Point, horizontal bool) []orb.Point {
-		pts := make([]orb.Point, 5)
-		for k := range pts {
-			t := float64(k+1) / 6
-			pts[k] = orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
-			if horizontal {
-				pts[k][1] += jit(0.15)
-			} else {
-				pts[k][0] += jit(0.15)
-			}
-		}
-		return pts
-	}
-	h := make(map[[2]int][]orb.Point) // edge from v[i][j] to v[i+1][j]
-	w := make(map[[2]int][]orb.Point) // edge from v[i][j] to v[i][j+1]
-	for i := 0; i <= nx; i++ {
-		for j := 0; j <= ny; j++ {
-			if i < nx {
-				h[[2]int{i, j}] = edge(v[i][j], v[i+1][j], true)
-			}
-			if j < ny {
-				w[[2]int{i, j}] = edge(v[i][j], v[i][j+1], false)
-			}
-		}
-	}
+	g := newGrid(rng, nx, ny, lo, cell)
 	var polys []orb.MultiPolygon
 	for j := 0; j < ny; j++ {
 		for i := 0; i < nx; i++ {
-			r := orb.Ring{v[i][j]}
-			r = append(r, h[[2]int{i, j}]...)
-			r = append(r, v[i+1][j])
-			r = append(r, w[[2]int{i + 1, j}]...)
-			r = append(r, v[i+1][j+1])
-			r = append(r, reversed(h[[2]int{i, j + 1}])...)
-			r = append(r, v[i][j+1])
-			r = append(r, reversed(w[[2]int{i, j}])...)
-			r = append(r, v[i][j])
-			poly := orb.Polygon{r}
+			poly := orb.Polygon{g.cellRing(i, j)}
 			if rng.IntN(10) == 0 {
 				c := orb.Point{lo[0] + (float64(i)+0.5)*cell, lo[1] + (float64(j)+0.5)*cell}
 				poly = append(poly, square(c[0]-0.08*cell, c[1]-0.08*cell, c[0]+0.08*cell, c[1]+0.08*cell))
@@ -108,6 +67,58 @@ func tessellation(rng *rand.Rand, nx, ny int, lo orb.Point, cell float64) []orb.
 		}
 	}
 	return polys
+}
+
+// grid holds the jittered vertices and shared borders of a tessellation:
+// h[i][j] runs from v[i][j] to v[i+1][j], w[i][j] from v[i][j] to v[i][j+1].
+type grid struct {
+	v    [][]orb.Point
+	h, w [][][]orb.Point
+}
+
+func newGrid(rng *rand.Rand, nx, ny int, lo orb.Point, cell float64) *grid {
+	jit := func(a float64) float64 { return (rng.Float64()*2 - 1) * a * cell }
+	border := func(a, b orb.Point, axis int) []orb.Point {
+		pts := make([]orb.Point, 5)
+		for k := range pts {
+			t := float64(k+1) / 6
+			pts[k] = orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
+			pts[k][axis] += jit(0.15)
+		}
+		return pts
+	}
+	g := &grid{v: make([][]orb.Point, nx+1), h: make([][][]orb.Point, nx+1), w: make([][][]orb.Point, nx+1)}
+	for i := range g.v {
+		g.v[i] = make([]orb.Point, ny+1)
+		for j := range g.v[i] {
+			g.v[i][j] = orb.Point{lo[0] + float64(i)*cell + jit(0.2), lo[1] + float64(j)*cell + jit(0.2)}
+		}
+	}
+	for i := 0; i <= nx; i++ {
+		g.h[i], g.w[i] = make([][]orb.Point, ny+1), make([][]orb.Point, ny+1)
+		for j := 0; j <= ny; j++ {
+			if i < nx {
+				g.h[i][j] = border(g.v[i][j], g.v[i+1][j], 1)
+			}
+			if j < ny {
+				g.w[i][j] = border(g.v[i][j], g.v[i][j+1], 0)
+			}
+		}
+	}
+	return g
+}
+
+// cellRing returns the closed ring of cell (i, j), counter-clockwise.
+func (g *grid) cellRing(i, j int) orb.Ring {
+	r := orb.Ring{g.v[i][j]}
+	r = append(r, g.h[i][j]...)
+	r = append(r, g.v[i+1][j])
+	r = append(r, g.w[i+1][j]...)
+	r = append(r, g.v[i+1][j+1])
+	r = append(r, reversed(g.h[i][j+1])...)
+	r = append(r, g.v[i][j+1])
+	r = append(r, reversed(g.w[i][j])...)
+	return append(r, g.v[i][j])
 }
 
 func reversed(pts []orb.Point) []orb.Point {
@@ -169,7 +180,6 @@ func TestLocateAgainstBruteForce(t *testing.T) {
 			found++
 		}
 	}
-	t.Logf("%d found", found)
 	// Most points are in a cell; the padding and the holes leave some out.
 	if found < 15000 || found == 20000 {
 		t.Fatalf("weak test: %d of 20000 points located", found)
@@ -291,7 +301,6 @@ func TestLocateNearestAgainstBruteForce(t *testing.T) {
 			t.Fatalf("LocateNearest(%v, %v) = %d, %v; want %d, %v", p, maxKm, got, km, want, wantKm)
 		}
 	}
-	t.Logf("%d outside", outside)
 	if outside < 500 {
 		t.Fatalf("weak test: %d points outside the polygons", outside)
 	}
@@ -412,7 +421,6 @@ func TestLocateCreuse(t *testing.T) {
 			located++
 		}
 	}
-	t.Logf("%d located", located)
 	if located < 2500 {
 		t.Errorf("only %d of 5000 random points in Creuse", located)
 	}

@@ -39,6 +39,10 @@ func TestWorkbookLibreOffice(t *testing.T) {
 		t.Fatalf("soffice: %v\n%s", err, b)
 	}
 	first := readLO(t, out, "diag-Synthèse.csv", "diag.csv")
+	if len(first) == 0 || len(first[0]) == 0 {
+		es, _ := os.ReadDir(out)
+		t.Fatalf("no CSV of the first sheet in %v", es)
+	}
 	if !strings.Contains(first[0][0], "Diagnostic de l'inclusion numérique — Ain (01)") {
 		t.Errorf("first sheet starts with %q", first[0])
 	}

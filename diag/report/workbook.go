@@ -103,7 +103,8 @@ func (b *book) build() error {
 			return fmt.Errorf("sheet %s: %w", name, err)
 		}
 	}
-	b.f.SetActiveSheet(0)
+	// Synthèse, the first sheet, is the active one by default. (Do not
+	// call SetActiveSheet: it would parse every streamed sheet back.)
 	return b.properties()
 }
 

@@ -21,8 +21,14 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata/go
 // writeSmall writes the workbook of smallInput and returns its bytes.
 func writeSmall(t *testing.T) []byte {
 	t.Helper()
+	return writeBytes(t, smallInput())
+}
+
+// writeBytes writes the workbook of in and returns its bytes.
+func writeBytes(t *testing.T, in Input) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteWorkbook(&buf, smallInput()); err != nil {
+	if err := WriteWorkbook(&buf, in); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
