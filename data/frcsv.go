@@ -88,6 +88,9 @@ func (t *Table) readRecords(text string) error {
 	first := true
 	for {
 		fields, err := cr.Read()
+		if err == io.EOF && first {
+			return &ParseError{File: t.File, Err: fmt.Errorf("%w: no header line", ErrEmptyFile)}
+		}
 		if err == io.EOF {
 			return nil
 		}

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // readTableTests follows encoding/csv's readTests: inline input, expected
@@ -56,6 +57,11 @@ var readTableTests = []struct {
 	header: []string{"c", "n"}, comma: ';', encoding: "UTF-16LE (BOM)",
 	records: []Record{{2, []string{"1", "é"}}},
 }, {
+	name:   "UTF-16BE with BOM",
+	input:  "\xFE\xFF\x00a\x00\t\x00b\x00\n\x001\x00\t\x00\xE8\x00\n",
+	header: []string{"a", "b"}, comma: '\t', encoding: "UTF-16BE (BOM)",
+	records: []Record{{2, []string{"1", "è"}}},
+}, {
 	name:   "quoted field with newlines: next record keeps its physical line",
 	input:  "id;adresse\n1;\"2 rue X\nBP 12\n23000 Guéret\"\n2;\"place Y\"\n",
 	header: []string{"id", "adresse"}, comma: ';', encoding: "UTF-8",
@@ -85,6 +91,8 @@ var readTableTests = []struct {
 }, {
 	name: "only spaces", input: " \n\r\n\t", errIs: ErrEmptyFile, errText: "the file is empty",
 }, {
+	name: "only an Excel sep= line", input: "sep=;\r\n", errIs: ErrEmptyFile, errText: "no header line",
+}, {
 	name: "xlsx renamed", input: "PK\x03\x04\x14\x00\x06\x00", errIs: ErrBinary, errText: "Excel (.xlsx)",
 }, {
 	name: "xls renamed", input: "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", errIs: ErrBinary, errText: "old Excel (.xls)",
@@ -100,6 +108,8 @@ var readTableTests = []struct {
 	name: "byte undefined in Windows-1252", input: "a;b\n1;x\x81y\n", errIs: ErrEncoding, errText: "undefined in Windows-1252", errLine: 2,
 }, {
 	name: "UTF-8 BOM with invalid content", input: "\xEF\xBB\xBFa;b\n1;\xE9\n", errIs: ErrEncoding, errText: "BOM says UTF-8", errLine: 2,
+}, {
+	name: "UTF-16 BOM with an odd number of bytes", input: "\xFF\xFEa\x00;\x00b", errIs: ErrEncoding, errText: "BOM says UTF-16",
 }, {
 	name: "unterminated quote", input: "a;b\n1;2\n3;\"quatre\n5;6\n", errIs: csv.ErrQuote, errText: "unterminated or stray quote", errLine: 3,
 }, {
@@ -199,4 +209,12 @@ func TestTableIndexRequire(t *testing.T) {
 	if got := tab.Records[0].Field(5); got != "" {
 		t.Errorf("Field(5) = %q, want empty", got)
 	}
+}
+
+func TestReadTableReadError(t *testing.T) {
+	boom := errors.New("disk on fire")
+	_, err := ReadTable("r.csv", iotest.ErrReader(boom))
+	checkParseError(t, err, boom, "r.csv: read: disk on fire", "r.csv", 0)
+	_, _, err = LoadSitesCSV("r.csv", iotest.ErrReader(boom), SitesOptions{})
+	checkParseError(t, err, boom, "r.csv: read: disk on fire", "r.csv", 0)
 }

@@ -191,16 +191,7 @@ func readFeatures(name string, r io.Reader, fn func(i, line int, f *geojson.Feat
 		key, _ := tok.(string)
 		switch key {
 		case "features":
-			if err := expectDelim(name, raw, dec, '[', "a features array"); err != nil {
-				return err
-			}
-			if _, err := jsonElements(name, raw, dec, func(i, line int, msg json.RawMessage) error {
-				f, err := geojson.UnmarshalFeature(msg)
-				if err != nil {
-					return &ParseError{File: name, Line: line, Err: fmt.Errorf("feature %d: %w: %w", i, ErrBadValue, err)}
-				}
-				return fn(i, line, f)
-			}); err != nil {
+			if err := decodeFeatureArray(name, raw, dec, fn); err != nil {
 				return err
 			}
 		case "type":
@@ -219,6 +210,21 @@ func readFeatures(name string, r io.Reader, fn func(i, line int, f *geojson.Feat
 		return jsonError(name, raw, err)
 	}
 	return expectEOF(name, raw, dec)
+}
+
+// decodeFeatureArray decodes the features array that dec is positioned at.
+func decodeFeatureArray(name string, raw []byte, dec *json.Decoder, fn func(i, line int, f *geojson.Feature) error) error {
+	if err := expectDelim(name, raw, dec, '[', "a features array"); err != nil {
+		return err
+	}
+	_, err := jsonElements(name, raw, dec, func(i, line int, msg json.RawMessage) error {
+		f, err := geojson.UnmarshalFeature(msg)
+		if err != nil {
+			return &ParseError{File: name, Line: line, Err: fmt.Errorf("feature %d: %w: %w", i, ErrBadValue, err)}
+		}
+		return fn(i, line, f)
+	})
+	return err
 }
 
 // propString returns the trimmed string property key, or "" when it is

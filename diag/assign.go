@@ -42,7 +42,8 @@ type assigner struct {
 	byCode  map[string]int
 	renamed map[string]string
 	polys   *geo.PolygonIndex // nil when no commune has a polygon
-	points  *geo.PointIndex   // over the communes with HasPoint
+	points  *geo.PointIndex   // over the communes with HasPoint, built on first use
+	pts     []orb.Point       // their points
 	ptOwner []int             // points index -> commune index
 	codes   []string
 }
@@ -51,21 +52,19 @@ func newAssigner(ds *data.Dataset) *assigner {
 	a := &assigner{byCode: communeIndex(ds), renamed: ds.Renamed, codes: make([]string, len(ds.Communes))}
 	polys := make([]orb.MultiPolygon, len(ds.Communes))
 	anyPoly := false
-	var pts []orb.Point
 	for i, c := range ds.Communes {
 		a.codes[i] = c.Code
 		if len(c.Polygon) > 0 {
 			polys[i], anyPoly = c.Polygon, true
 		}
 		if c.HasPoint && finitePoint(c.Point) {
-			pts = append(pts, c.Point)
+			a.pts = append(a.pts, c.Point)
 			a.ptOwner = append(a.ptOwner, i)
 		}
 	}
 	if anyPoly {
 		a.polys = geo.NewPolygonIndex(polys)
 	}
-	a.points = geo.NewPointIndex(pts)
 	return a
 }
 
@@ -113,7 +112,10 @@ func (a *assigner) assign(s *data.Site, checks *data.Checks) string {
 	if declared != "" {
 		return declared
 	}
-	if usable && a.points.Len() > 0 {
+	if usable && len(a.pts) > 0 {
+		if a.points == nil {
+			a.points = geo.NewPointIndex(a.pts)
+		}
 		n := a.points.Nearest(s.Point, 1)
 		found := a.codes[a.ptOwner[n[0].Index]]
 		if s.INSEE != "" {

@@ -3,8 +3,25 @@ package diag
 import (
 	"context"
 	"fmt"
+	"syscall"
 	"testing"
+	"time"
 )
+
+// cpuTime returns the user + system CPU time of the process.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds the CPU time per operation (all goroutines) to b's
+// results: on a shared machine it is steadier than the wall time.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+}
 
 // benchSizes are national-like sizes: 35,000 communes and 5,500 sites
 // for France, scaled down for the smaller runs.
@@ -21,11 +38,13 @@ func BenchmarkCompute(b *testing.B) {
 		ds := synthDataset(sz.nc, sz.ns, 42)
 		b.Run(sz.name, func(b *testing.B) {
 			b.ReportAllocs()
+			start := cpuTime()
 			for b.Loop() {
 				if _, err := Compute(context.Background(), ds, Params{}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, start)
 		})
 	}
 }
@@ -36,11 +55,13 @@ func BenchmarkComputeNaive(b *testing.B) {
 		ds := synthDataset(sz.nc, sz.ns, 42)
 		b.Run(sz.name, func(b *testing.B) {
 			b.ReportAllocs()
+			start := cpuTime()
 			for b.Loop() {
 				if _, err := ComputeNaive(context.Background(), ds, Params{}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, start)
 		})
 	}
 }
@@ -52,11 +73,13 @@ func BenchmarkComputeTerritory(b *testing.B) {
 	for _, dep := range []string{"23", "974"} {
 		b.Run(fmt.Sprintf("dep%s", dep), func(b *testing.B) {
 			b.ReportAllocs()
+			start := cpuTime()
 			for b.Loop() {
 				if _, err := ComputeTerritory(context.Background(), ds, Params{}, []string{dep}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, start)
 		})
 	}
 }

@@ -246,7 +246,7 @@ func (e *engine) nearestSite(i int) (int, float64, error) {
 	}
 	if bestQ < 0 {
 		var err error
-		if bestQ, best, err = e.tm.nearest(e.ctx, e.sidx, e.spts, e.loc[i], -1); err != nil {
+		if bestQ, best, err = e.tm.nearest(e.ctx, e.sidx, e.spts, e.loc[i], -1, 2*e.tm.reachKm(e.d0)); err != nil {
 			return -1, math.Inf(1), err
 		}
 	}
@@ -272,7 +272,7 @@ func (e *engine) nearestOthers() error {
 			if !finitePoint(s.Point) {
 				continue
 			}
-			q, t, err := e.tm.nearest(e.ctx, e.sidx, e.spts, s.Point, qOf[j])
+			q, t, err := e.tm.nearest(e.ctx, e.sidx, e.spts, s.Point, qOf[j], e.tm.reachKm(e.d0)/2)
 			if err != nil {
 				return err
 			}

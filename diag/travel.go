@@ -132,14 +132,47 @@ const nearestBatch = 32
 
 // nearest returns the index in ix of the point of pts with the smallest
 // travel time from p, and that time, skipping index skip (-1 for none).
-// Ties go to the lowest index. It visits points by increasing distance
-// and stops once MinMinutes of the distance exceeds the best time found.
-// It returns (-1, +Inf) when ix holds no other point.
-func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []orb.Point, p orb.Point, skip int) (int, float64, error) {
+// Ties go to the lowest index. It returns (-1, +Inf) when ix holds no
+// other point. r0 is the first search radius of the model's search.
+func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []orb.Point, p orb.Point, skip int, r0 float64) (int, float64, error) {
+	if tm.fast {
+		q, t := tm.nearestWithin(ix, pts, p, skip, r0)
+		return q, t, nil
+	}
+	return tm.nearestAscending(ctx, ix, pts, p, skip)
+}
+
+// nearestWithin searches discs of radius r0, 2·r0, 4·r0, … with the
+// model: once the best time found is below the model time of the radius,
+// every point outside the disc (farther than the radius) is slower, so
+// the answer is exact, ties included.
+func (tm *timing) nearestWithin(ix *geo.PointIndex, pts []orb.Point, p orb.Point, skip int, r0 float64) (int, float64) {
+	r := max(r0, 0.1)
+	for {
+		r = min(r, maxSearchKm)
+		best, bestQ := math.Inf(1), -1
+		ix.Within(p, r, func(n geo.Neighbor) bool {
+			if n.Index != skip {
+				if t := tm.minutes(p, pts[n.Index]); t < best || t == best && n.Index < bestQ {
+					best, bestQ = t, n.Index
+				}
+			}
+			return true
+		})
+		if r == maxSearchKm || bestQ >= 0 && best < r*tm.detour/tm.speed*60 {
+			return bestQ, best
+		}
+		r *= 2
+	}
+}
+
+// nearestAscending visits points by increasing distance and stops once
+// MinMinutes of the distance exceeds the best time found; times are asked
+// in batches of nearestBatch.
+func (tm *timing) nearestAscending(ctx context.Context, ix *geo.PointIndex, pts []orb.Point, p orb.Point, skip int) (int, float64, error) {
 	best, bestQ := math.Inf(1), -1
-	var batch []int
-	var dst []orb.Point
-	var out []float64
+	batch := make([]int, 0, nearestBatch)
+	dst, out := make([]orb.Point, 0, nearestBatch), make([]float64, nearestBatch)
 	var err error
 	flush := func() {
 		dst, out = dst[:0], out[:len(batch)]
@@ -155,11 +188,6 @@ func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []orb.Poi
 		}
 		batch = batch[:0]
 	}
-	size := nearestBatch
-	if tm.fast {
-		size = 1
-	}
-	batch, dst, out = make([]int, 0, size), make([]orb.Point, 0, size), make([]float64, size)
 	ix.Ascending(p, func(n geo.Neighbor) bool {
 		if n.Index == skip {
 			return true
@@ -168,7 +196,7 @@ func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []orb.Poi
 			return false
 		}
 		batch = append(batch, n.Index)
-		if len(batch) == size {
+		if len(batch) == nearestBatch {
 			flush()
 		}
 		return err == nil

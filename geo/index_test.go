@@ -178,11 +178,11 @@ func TestPointIndexEdgeCases(t *testing.T) {
 			t.Fatalf("Nearest order = %v, want indexes %v", got, wantIdx)
 		}
 	}
-	if got[2].Km != got[3].Km {
+	if got[2].Km != got[3].Km || math.Abs(got[2].Km-7.7243) > 1e-4 {
 		t.Errorf("mirrored points: %v != %v", got[2].Km, got[3].Km)
 	}
 	// 179.95 → −179.9 is 0.15° of longitude at 14° S:
-	// 2R asin(cos 14° sin 0.075°) = 16.1841 km (python3).
+	// 2R asin(cos 14° sin 0.075°) = 16.1838 km (python3).
 	near := ix.Nearest(orb.Point{179.95, -14}, 2)
 	if len(near) != 2 || near[0].Index != 5 || near[1].Index != 6 || math.Abs(near[1].Km-16.1838) > 1e-4 {
 		t.Errorf("antimeridian Nearest = %v", near)
@@ -190,9 +190,11 @@ func TestPointIndexEdgeCases(t *testing.T) {
 	if w := collectWithin(ix, orb.Point{-179.95, -14}, 20); len(w) != 2 {
 		t.Errorf("antimeridian Within = %v, want 5 and 6", w)
 	}
-	if n := ix.Nearest(orb.Point{2, 46}, 100); len(n) != 6 {
-		t.Errorf("Nearest(k > n) returned %d points, want the 6 finite ones", len(n))
-	}
+}
+
+func TestPointIndexDegenerate(t *testing.T) {
+	nan := math.NaN()
+	ix := NewPointIndex([]orb.Point{{2.0, 46.0}, {2.1, 46.0}, {nan, 46.0}, {2.0, 46.0}})
 	for _, bad := range []orb.Point{{nan, 0}, {0, math.Inf(1)}} {
 		if n := ix.Nearest(bad, 3); len(n) != 0 {
 			t.Errorf("Nearest(%v) = %v", bad, n)
@@ -211,6 +213,9 @@ func TestPointIndexEdgeCases(t *testing.T) {
 	ix.Within(orb.Point{2, 46}, 50, func(Neighbor) bool { calls++; return false })
 	if calls != 1 {
 		t.Errorf("Within did not stop: %d calls", calls)
+	}
+	if n := ix.Nearest(orb.Point{2, 46}, 100); len(n) != 3 {
+		t.Errorf("Nearest(k > n) returned %d points, want the 3 finite ones", len(n))
 	}
 	if n := NewPointIndex(nil).Nearest(orb.Point{2, 46}, 3); len(n) != 0 {
 		t.Errorf("empty index: %v", n)

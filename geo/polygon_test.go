@@ -404,7 +404,13 @@ func TestLocateCreuse(t *testing.T) {
 	if len(pts) != 256 || same != 252 || other != 4 {
 		t.Errorf("%d points: %d in their commune, %d in a neighbour; want 256, 252, 4", len(pts), same, other)
 	}
-	// Random points over the département's bounds, against brute force.
+}
+
+// TestLocateCreuseRandom compares Locate with brute force on random
+// points over the bounds of the 258 Creuse communes.
+func TestLocateCreuseRandom(t *testing.T) {
+	_, polys := loadCommunes(t, "../testdata/real/communes-23-creuse.geojson")
+	ix := NewPolygonIndex(polys)
 	rng := rand.New(rand.NewPCG(23, 23))
 	var b orb.Bound = polys[0].Bound()
 	for _, mp := range polys {
