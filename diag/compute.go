@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"diagnum/data"
 	"diagnum/geo"
@@ -26,6 +27,7 @@ type engine struct {
 	d0      float64
 	workers int
 	checks  data.Checks
+	frag    *Fragility
 
 	loc  []orb.Point // representative point of each commune
 	has  []bool      // the commune has one
@@ -67,15 +69,21 @@ func newEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, e
 	if e.tm.fast {
 		e.workers = defaultWorkers()
 	}
-	e.locateCommunes()
-	e.prepareSites()
+	// Three independent preparations, each with its own checks.
+	var cc, sc data.Checks
+	var wg sync.WaitGroup
+	wg.Go(func() { cc = e.locateCommunes() })
+	wg.Go(func() { sc = e.prepareSites() })
+	wg.Go(func() { e.frag = NewFragility(ds, p.Weights) })
+	wg.Wait()
+	e.checks = append(cc, sc...)
 	return e, nil
 }
 
 // locateCommunes sets the representative point of every commune: its
 // Point, else the representative point of its polygon; a commune with
 // neither is a Warning and takes no part in travel times.
-func (e *engine) locateCommunes() {
+func (e *engine) locateCommunes() (checks data.Checks) {
 	n := len(e.ds.Communes)
 	e.loc, e.has, e.pop = make([]orb.Point, n), make([]bool, n), make([]float64, n)
 	var pts []orb.Point
@@ -90,7 +98,7 @@ func (e *engine) locateCommunes() {
 			}
 		}
 		if !e.has[i] {
-			e.checks.Warn(&data.ParseError{File: communeFile, Column: "code_insee", Err: fmt.Errorf(
+			checks.Warn(&data.ParseError{File: communeFile, Column: "code_insee", Err: fmt.Errorf(
 				"%w: commune %s has neither point nor polygon: no travel time, not covered, access 0",
 				data.ErrBadCoordinate, c.Code)})
 			continue
@@ -99,12 +107,12 @@ func (e *engine) locateCommunes() {
 		e.cown = append(e.cown, i)
 	}
 	e.cidx = geo.NewPointIndex(pts)
+	return checks
 }
 
 // prepareSites assigns the sites and sets their supply S_j.
-func (e *engine) prepareSites() {
+func (e *engine) prepareSites() data.Checks {
 	sites, checks := Assign(e.ds)
-	e.checks = append(e.checks, checks...)
 	e.sites = make([]SiteResult, len(sites))
 	for j, s := range sites {
 		e.sites[j] = SiteResult{Site: s, NearestOtherMin: math.Inf(1)}
@@ -116,7 +124,7 @@ func (e *engine) prepareSites() {
 			fte = s.FTE
 		}
 		if !finitePoint(s.Point) || !(fte >= 0) || math.IsInf(fte, 0) {
-			e.checks.Warn(siteErr(&s, fmt.Errorf("%w: site %s has an unusable point or FTE (%v): not counted",
+			checks.Warn(siteErr(&s, fmt.Errorf("%w: site %s has an unusable point or FTE (%v): not counted",
 				data.ErrBadValue, s.ID, s.FTE)))
 			continue
 		}
@@ -125,6 +133,7 @@ func (e *engine) prepareSites() {
 		e.spts = append(e.spts, s.Point)
 	}
 	e.sidx = geo.NewPointIndex(e.spts)
+	return checks
 }
 
 // e2sfca runs the two steps of E2SFCA over every counted site and every

@@ -146,7 +146,6 @@ func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
 		pops[i] = c.Population
 	}
 	amed := MedianAccess(e.a, pops)
-	frag := NewFragility(e.ds, e.p.Weights)
 	cs := make([]CommuneResult, len(idx))
 	err := parallel(e.ctx, len(idx), e.workers, func(lo, hi int) error {
 		for x := lo; x < hi; x++ {
@@ -155,7 +154,7 @@ func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
 			if err != nil {
 				return fmt.Errorf("diag: nearest site of %s: %w", e.ds.Communes[i].Code, err)
 			}
-			cs[x] = communeResult(&e.ds.Communes[i], nb[i], fte[i], j, t, e.a[i], e.d0, frag, amed)
+			cs[x] = communeResult(&e.ds.Communes[i], nb[i], fte[i], j, t, e.a[i], e.d0, e.frag, amed)
 		}
 		return nil
 	})

@@ -243,44 +243,56 @@ func bruteNearest(pts []orb.Point, p orb.Point, k int) []Neighbor {
 	return out
 }
 
-func BenchmarkNearest(b *testing.B) {
+// benchPoints returns n points and 1,000 queries, the same for a
+// benchmark and its Naive baseline.
+func benchPoints(n int) (pts, queries []orb.Point) {
+	rng := rand.New(rand.NewPCG(1, uint64(n)))
+	return randomPoints(rng, n), randomPoints(rng, 1000)
+}
+
+// benchSizesRun runs fn(pts, queries) as sub-benchmarks 1k, 10k, 35k.
+func benchSizesRun(b *testing.B, fn func(b *testing.B, pts, queries []orb.Point)) {
 	for _, n := range benchSizes {
-		rng := rand.New(rand.NewPCG(1, uint64(n)))
-		pts := randomPoints(rng, n)
-		queries := randomPoints(rng, 1000)
-		ix := NewPointIndex(pts)
-		b.Run("index/"+sizeName(n), func(b *testing.B) {
+		pts, queries := benchPoints(n)
+		b.Run(sizeName(n), func(b *testing.B) {
 			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				ix.Nearest(queries[i%len(queries)], 10)
-			}
-		})
-		b.Run("brute/"+sizeName(n), func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				bruteNearest(pts, queries[i%len(queries)], 10)
-			}
+			fn(b, pts, queries)
 		})
 	}
 }
 
-func BenchmarkWithin(b *testing.B) {
-	for _, n := range benchSizes {
-		rng := rand.New(rand.NewPCG(2, uint64(n)))
-		pts := randomPoints(rng, n)
-		queries := randomPoints(rng, 1000)
+func BenchmarkNearest(b *testing.B) {
+	benchSizesRun(b, func(b *testing.B, pts, queries []orb.Point) {
 		ix := NewPointIndex(pts)
-		b.Run("index/"+sizeName(n), func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				ix.Within(queries[i%len(queries)], 30, func(Neighbor) bool { return true })
-			}
-		})
-		b.Run("brute/"+sizeName(n), func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				bruteWithin(pts, queries[i%len(queries)], 30)
-			}
-		})
-	}
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			ix.Nearest(queries[i%len(queries)], 10)
+		}
+	})
+}
+
+func BenchmarkNearestNaive(b *testing.B) {
+	benchSizesRun(b, func(b *testing.B, pts, queries []orb.Point) {
+		for i := 0; b.Loop(); i++ {
+			bruteNearest(pts, queries[i%len(queries)], 10)
+		}
+	})
+}
+
+func BenchmarkWithin(b *testing.B) {
+	benchSizesRun(b, func(b *testing.B, pts, queries []orb.Point) {
+		ix := NewPointIndex(pts)
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			ix.Within(queries[i%len(queries)], 30, func(Neighbor) bool { return true })
+		}
+	})
+}
+
+func BenchmarkWithinNaive(b *testing.B) {
+	benchSizesRun(b, func(b *testing.B, pts, queries []orb.Point) {
+		for i := 0; b.Loop(); i++ {
+			bruteWithin(pts, queries[i%len(queries)], 30)
+		}
+	})
 }

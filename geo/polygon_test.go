@@ -432,24 +432,38 @@ func TestLocateCreuseRandom(t *testing.T) {
 	}
 }
 
+// benchPolygons returns a tessellation of about n cells of 0.05° and
+// 1,000 query points over it.
+func benchPolygons(n int) (polys []orb.MultiPolygon, queries []orb.Point) {
+	rng := rand.New(rand.NewPCG(3, uint64(n)))
+	nx := int(math.Sqrt(float64(n)))
+	ny := n / nx
+	lo := orb.Point{-1, 43}
+	polys = tessellation(rng, nx, ny, lo, 0.05)
+	queries = make([]orb.Point, 1000)
+	for i := range queries {
+		queries[i] = orb.Point{lo[0] + rng.Float64()*float64(nx)*0.05, lo[1] + rng.Float64()*float64(ny)*0.05}
+	}
+	return polys, queries
+}
+
 func BenchmarkLocate(b *testing.B) {
 	for _, n := range benchSizes {
-		rng := rand.New(rand.NewPCG(3, uint64(n)))
-		side := int(math.Sqrt(float64(n)))
-		polys := tessellation(rng, side, n/side, orb.Point{-1, 43}, 0.05)
-		bd := orb.Bound{Min: orb.Point{-1, 43}, Max: orb.Point{-1 + float64(side)*0.05, 43 + float64(n/side)*0.05}}
-		queries := make([]orb.Point, 1000)
-		for i := range queries {
-			queries[i] = orb.Point{bd.Min[0] + rng.Float64()*(bd.Max[0]-bd.Min[0]), bd.Min[1] + rng.Float64()*(bd.Max[1]-bd.Min[1])}
-		}
+		polys, queries := benchPolygons(n)
 		ix := NewPolygonIndex(polys)
-		b.Run("index/"+sizeName(n), func(b *testing.B) {
+		b.Run(sizeName(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				ix.Locate(queries[i%len(queries)])
 			}
 		})
-		b.Run("brute/"+sizeName(n), func(b *testing.B) {
+	}
+}
+
+func BenchmarkLocateNaive(b *testing.B) {
+	for _, n := range benchSizes {
+		polys, queries := benchPolygons(n)
+		b.Run(sizeName(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				bruteLocate(polys, queries[i%len(queries)])

@@ -88,6 +88,10 @@ func TestWorkbookSyntheseTotals(t *testing.T) {
 			t.Errorf("%s = %q, want %q", label, got, want)
 		}
 	}
+}
+
+func TestWorkbookSyntheseLists(t *testing.T) {
+	rows := rawRows(t, openBook(t, writeSmall(t)), SheetSynthese, 9)
 	// The 10 most under-covered: the 4 communes of the Ain in rank order.
 	top := findRow(t, rows, "Rang")
 	i := slices.IndexFunc(rows, func(r []string) bool { return &r[0] == &top[0] })

@@ -33,7 +33,7 @@ var Sheets = []string{
 	SheetGraphiques,
 }
 
-// sheetFuncs writes each sheet; Graphiques is last as it reads the others' data.
+// sheetFuncs writes each sheet, by name; build calls them in Sheets order.
 var sheetFuncs = map[string]func(*book) error{
 	SheetSynthese:        (*book).synthese,
 	SheetCommunes:        (*book).communes,

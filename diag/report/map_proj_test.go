@@ -1,0 +1,89 @@
+package report
+
+import (
+	"math"
+	"testing"
+)
+
+// TestLambert93Constants checks the derived constants against the values
+// IGN publishes for Lambert-93 (NTG_71 / "Projection Lambert 93"):
+// n = 0.7256077650532670, C = 11,754,255.426096 m, Ys = 12,655,612.049876 m.
+func TestLambert93Constants(t *testing.T) {
+	k := lambert93Constants()
+	if math.Abs(k.n-0.7256077650532670) > 1e-12 {
+		t.Errorf("n = %.16f, want 0.7256077650532670", k.n)
+	}
+	if math.Abs(k.c-11754255.426096) > 1e-3 {
+		t.Errorf("C = %.6f, want 11754255.426096", k.c)
+	}
+	if math.Abs(k.ys-12655612.049876) > 1e-3 {
+		t.Errorf("Ys = %.6f, want 12655612.049876", k.ys)
+	}
+	// e² = f(2 − f) with f = 1/298.257222101: e = 0.0818191910428158.
+	if math.Abs(k.e-0.0818191910428158) > 1e-15 {
+		t.Errorf("e = %.16f", k.e)
+	}
+}
+
+// TestProjections checks the forward formulas on known points.
+//
+// Hand values: the origin (3° E, 46.5° N) is (700,000, 6,600,000) by
+// definition, and every point of the central meridian has x = 700,000;
+// on the central meridian of a UTM zone x = 500,000.
+//
+// The other values come from PROJ 9.1.1 (Debian proj-bin), e.g.
+//
+//	echo 48.846194 2.345972 | cs2cs -f %.4f EPSG:4171 EPSG:2154
+//
+// (RGF93 geographic to Lambert-93, no datum shift), and EPSG:4326 to
+// EPSG:32620/32622/32740/32738/32621 for the UTM zones.
+func TestProjections(t *testing.T) {
+	tests := []struct {
+		name     string
+		p        projection
+		lon, lat float64
+		x, y     float64
+	}{
+		{"L93 origin", lambert93, 3, 46.5, 700000, 6600000},
+		{"L93 Panthéon, Paris", lambert93, 2.345972, 48.846194, 652002.4828, 6860881.9761},
+		{"L93 Guéret", lambert93, 1.8717, 46.1714, 612952.4776, 6564129.8727},
+		{"L93 Brest", lambert93, -4.4861, 48.3904, 146632.9785, 6836262.3267},
+		{"L93 Nice", lambert93, 7.262, 43.7102, 1043410.1597, 6299400.0430},
+		{"L93 Ajaccio", lambert93, 8.7369, 41.9192, 1176526.6023, 6108263.0226},
+		{"L93 Dunkerque area", lambert93, 2.5, 51, 664824.3620, 7100575.9541},
+		{"UTM 20N Pointe-à-Pitre", utm(20, false), -61.5331, 16.2411, 656770.8974, 1796166.1759},
+		{"UTM 20N Fort-de-France", utm(20, false), -61.0588, 14.6161, 709096.3158, 1616759.7332},
+		{"UTM 22N Cayenne", utm(22, false), -52.3261, 4.9372, 352969.1152, 545868.9446},
+		{"UTM 40S Saint-Denis", utm(40, true), 55.4481, -20.8823, 338571.9495, 7690099.0508},
+		{"UTM 38S Mamoudzou", utm(38, true), 45.2279, -12.7806, 524735.3747, 8587115.8115},
+		{"UTM 21N Saint-Pierre", utm(21, false), -56.1764, 46.7811, 562869.8033, 5181168.3165},
+	}
+	for _, tt := range tests {
+		x, y := tt.p.forward(tt.lon, tt.lat)
+		// 1 mm: PROJ's own tolerance; GRS80 vs WGS84 is 0.1 mm at most here.
+		if math.Abs(x-tt.x) > 1e-3 || math.Abs(y-tt.y) > 1e-3 {
+			t.Errorf("%s: (%.4f, %.4f), want (%.4f, %.4f)", tt.name, x, y, tt.x, tt.y)
+		}
+	}
+	for _, lat := range []float64{41.5, 44, 49, 51} {
+		if x, _ := lambert93.forward(3, lat); math.Abs(x-700000) > 1e-6 {
+			t.Errorf("L93 x at (3, %v) = %v, want 700000", lat, x)
+		}
+	}
+	if x, y := utm(31, false).forward(3, 0); math.Abs(x-500000) > 1e-6 || math.Abs(y) > 1e-6 {
+		t.Errorf("UTM 31N (3, 0) = (%v, %v), want (500000, 0)", x, y)
+	}
+}
+
+// TestUTMZone checks the zone formula at the centres of the overseas
+// départements against their official projections.
+func TestUTMZone(t *testing.T) {
+	for _, tt := range []struct {
+		lon  float64
+		zone int
+	}{{-61.5, 20}, {-61.0, 20}, {-53.0, 22}, {55.5, 40}, {45.1, 38}, {-56.3, 21}, {-180, 1}, {180, 60}, {3, 31}} {
+		if z := utmZone(tt.lon); z != tt.zone {
+			t.Errorf("utmZone(%v) = %d, want %d", tt.lon, z, tt.zone)
+		}
+	}
+}
