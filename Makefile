@@ -33,7 +33,7 @@ fuzz:
 # scan, medians of 5 runs, and their ratio.
 BENCHCOUNT ?= 5
 bench:
-	$(GO) test -run '^$$' -bench 'Compute' -benchmem -count $(BENCHCOUNT) ./diag | tee /tmp/diagnum-bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./geo ./diag | tee /tmp/diagnum-bench.txt
 	@$(GO) run ./diag/internal/benchreport < /tmp/diagnum-bench.txt
 
 lint:
