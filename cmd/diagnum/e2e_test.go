@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"diagnum/diag/report"
+)
+
+// TestDefaultRun runs diagnum with no argument, as `make run` does, and
+// reads the workbook back. Expected figures: the COG 2025 file
+// (communes.json, communes actuelles of département 23: 255 communes,
+// 115,527 inhabitants; all of France: 68,952,941), counted with python3.
+func TestDefaultRun(t *testing.T) {
+	t.Chdir(t.TempDir())
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"--csv", "creuse.csv"}, &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "diagnostic-23.xlsx") || !strings.Contains(stderr.String(), "115527 hab.") {
+		t.Errorf("final line does not name the file and the population: %q", stderr.String())
+	}
+	f, err := excelize.OpenFile("diagnostic-23.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); len(got) < len(report.Sheets) {
+		t.Errorf("sheets: %v, want %v", got, report.Sheets)
+	}
+	rows, err := f.GetRows(report.SheetSynthese)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pop := findRow(t, rows, "Population")
+	// Columns: label, Creuse, Nouvelle-Aquitaine, France.
+	if num(t, pop[1]) != 115527 || num(t, pop[3]) != 68952941 {
+		t.Errorf("Synthèse population row %v: want 115527 for Creuse and 68952941 for France", pop)
+	}
+	comm, err := f.GetRows(report.SheetCommunes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(comm) != 1+255 {
+		t.Errorf("Communes sheet: %d rows, want header + 255", len(comm))
+	}
+	// The Communes sheet holds the same values as the CSV export.
+	raw, err := os.ReadFile("creuse.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != len(comm) {
+		t.Fatalf("CSV has %d rows, workbook %d", len(recs), len(comm))
+	}
+	total := 0.0
+	for i := 1; i < len(recs); i++ {
+		if recs[i][0] != comm[i][0] {
+			t.Fatalf("row %d: CSV code %s, workbook %s", i, recs[i][0], comm[i][0])
+		}
+		total += num(t, recs[i][4])
+	}
+	if total != 115527 {
+		t.Errorf("CSV population total %v, want 115527", total)
+	}
+	if recs[1][len(recs[1])-1] != "1" {
+		t.Errorf("first CSV row has rang %s, want 1", recs[1][len(recs[1])-1])
+	}
+}
+
+func findRow(t *testing.T, rows [][]string, label string) []string {
+	t.Helper()
+	for _, r := range rows {
+		if len(r) > 3 && r[0] == label {
+			return r
+		}
+	}
+	t.Fatalf("no row %q", label)
+	return nil
+}
+
+func num(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", "").Replace(s), 64)
+	if err != nil || math.IsNaN(v) {
+		t.Fatalf("not a number: %q", s)
+	}
+	return v
+}
