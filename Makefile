@@ -29,12 +29,17 @@ fuzz:
 	  done; \
 	done
 
-# Benchmarks: the national computation against the naive O(communes × sites)
-# scan, medians of 5 runs, and their ratio.
+# Benchmarks: medians of $(BENCHCOUNT) runs of the indexed code, one run of
+# each naive O(communes × sites) baseline (tens of seconds each), then the
+# table of medians, ratios and targets.
 BENCHCOUNT ?= 5
+BENCHOUT   := /tmp/diagnum-bench.txt
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./geo ./diag | tee /tmp/diagnum-bench.txt
-	@$(GO) run ./diag/internal/benchreport < /tmp/diagnum-bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./geo | tee $(BENCHOUT)
+	$(GO) test -run '^$$' -bench '^Benchmark(Compute|ComputeTerritory|ComputeNational)$$' -benchmem -count $(BENCHCOUNT) ./diag | tee -a $(BENCHOUT)
+	$(GO) test -run '^$$' -bench '^Benchmark(Compute|ComputeNational)Naive$$' -benchtime 1x -count 1 ./diag | tee -a $(BENCHOUT)
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./diag/report | tee -a $(BENCHOUT)
+	@$(GO) run ./diag/internal/benchreport < $(BENCHOUT)
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -30,7 +30,6 @@ var benchSizes = []struct {
 	nc, ns int
 }{{"1k", 1000, 157}, {"10k", 10000, 1571}, {"35k", 35000, 5500}}
 
-
 // BenchmarkCompute measures the indexed, parallel computation of every
 // measure over a synthetic France.
 func BenchmarkCompute(b *testing.B) {

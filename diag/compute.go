@@ -61,9 +61,7 @@ func newEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, e
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	if p.Timer == nil {
-		p.Timer = geo.Model{Detour: p.Detour, SpeedKmh: p.SpeedKmh}
-	}
+	p.Timer = p.timer()
 	e := &engine{ctx: ctx, ds: ds, p: p, tm: newTiming(p.Timer), d0: p.ThresholdMin, byComm: communeIndex(ds)}
 	e.workers = 1
 	if e.tm.fast {
@@ -185,31 +183,41 @@ func (e *engine) e2sfca() error {
 
 // siteBuf holds the scratch slices of one worker.
 type siteBuf struct {
-	ks  []int
+	ns  []geo.Neighbor // Index: commune index
 	pts []orb.Point
 	t   []float64
 }
 
-// catchment finds the communes within d0 of counted site q.
+// catchment finds the communes within d0 of counted site q, by
+// increasing commune index. With the model, t comes from the distance
+// the index reports, which is HaversineKm(site, commune) exactly (the
+// PointIndex contract) and HaversineKm is symmetric, so t is
+// Model.Minutes(commune, site) bit for bit.
 func (e *engine) catchment(q int, reach float64, b *siteBuf) error {
-	b.ks = b.ks[:0]
+	b.ns = b.ns[:0]
 	e.cidx.Within(e.spts[q], reach, func(n geo.Neighbor) bool {
-		b.ks = append(b.ks, e.cown[n.Index])
+		b.ns = append(b.ns, geo.Neighbor{Index: e.cown[n.Index], Km: n.Km})
 		return true
 	})
-	slices.Sort(b.ks)
-	b.pts = b.pts[:0]
-	for _, k := range b.ks {
-		b.pts = append(b.pts, e.loc[k])
-	}
-	b.t = growFloats(b.t, len(b.ks))
-	if err := e.tm.toPoint(e.ctx, b.pts, e.spts[q], b.t); err != nil {
-		return err
+	slices.SortFunc(b.ns, func(x, y geo.Neighbor) int { return x.Index - y.Index })
+	b.t = growFloats(b.t, len(b.ns))
+	if e.tm.fast {
+		for x, n := range b.ns {
+			b.t[x] = e.tm.kmMinutes(n.Km)
+		}
+	} else {
+		b.pts = b.pts[:0]
+		for _, n := range b.ns {
+			b.pts = append(b.pts, e.loc[n.Index])
+		}
+		if err := e.tm.toPoint(e.ctx, b.pts, e.spts[q], b.t); err != nil {
+			return err
+		}
 	}
 	var out []pair
-	for x, k := range b.ks {
+	for x, n := range b.ns {
 		if t := b.t[x]; t <= e.d0 {
-			out = append(out, pair{k: int32(k), t: t, w: Kernel(t, e.d0)})
+			out = append(out, pair{k: int32(n.Index), t: t, w: Kernel(t, e.d0)})
 		}
 	}
 	e.pairs[q] = out

@@ -335,3 +335,35 @@ func TestCanceled(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestFarNearest: the nearest site or other site can be across the globe
+// (Réunion from metropolitan France, 9,300 km): the widening search gets
+// there and agrees with the naive scan.
+func TestFarNearest(t *testing.T) {
+	ds := &data.Dataset{
+		Communes: []data.Commune{
+			{Code: "23096", Dep: "23", Population: 13000, Point: orb.Point{1.87, 46.17}, HasPoint: true},
+			{Code: "97411", Dep: "974", Population: 150000, Point: orb.Point{55.45, -20.88}, HasPoint: true},
+		},
+		Sites: []data.Site{
+			{ID: "reunion", Kind: data.KindCNFS, FTE: 1, Point: orb.Point{55.46, -20.89}, INSEE: "97411"},
+			{ID: "antipode", Kind: data.KindCNFS, FTE: 1, Point: orb.Point{-178, -46}},
+		},
+	}
+	got, err := Compute(context.Background(), ds, Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ComputeNaive(context.Background(), ds, Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareResults(t, got, want)
+	// Guéret–Réunion: about 9,330 km great circle → × 1.3 / 50 × 60 ≈ 14,550 min.
+	if c := got.Communes[0]; c.NearestSite != 0 || c.NearestMin < 14000 || c.NearestMin > 15000 {
+		t.Errorf("Guéret: %+v", c)
+	}
+	if s := got.Sites[1]; math.IsInf(s.NearestOtherMin, 1) || s.NearestOtherMin < 10000 {
+		t.Errorf("antipode: %+v", s)
+	}
+}

@@ -33,12 +33,11 @@ type Fragility struct {
 	ind    *data.Indicators
 }
 
-// NewFragility standardises the indicators of ds named in weights (nil =
-// DefaultWeights) over all the communes of ds.
+// NewFragility standardises, over all the communes of ds, the indicators
+// of ds that have a weight > 0 in weights merged over the defaults
+// (MergeWeights: nil = DefaultWeights).
 func NewFragility(ds *data.Dataset, weights map[string]float64) *Fragility {
-	if weights == nil {
-		weights = DefaultWeights()
-	}
+	weights = MergeWeights(weights)
 	f := &Fragility{ind: ds.Indicators}
 	if ds.Indicators == nil {
 		return f
@@ -146,7 +145,9 @@ func Kernel(t, d0 float64) float64 {
 	if !(t <= d0) {
 		return 0
 	}
-	e := math.Exp(-0.5)
 	r := t / d0
-	return max(0, (math.Exp(-0.5*r*r)-e)/(1-e))
+	return max(0, (math.Exp(-0.5*r*r)-expHalf)/(1-expHalf))
 }
+
+// expHalf is exp(−½).
+var expHalf = math.Exp(-0.5)

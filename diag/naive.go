@@ -156,8 +156,25 @@ func (n *naive) row(i int, t []float64) error {
 // measures scans all pairs twice: nearest site and Σ_k P_k·W(t_kj), then
 // A_i = Σ_j R_j·W(t_ij); then the per-commune figures.
 func (n *naive) measures() ([]CommuneResult, error) {
-	nc, ns := len(n.ds.Communes), len(n.sites)
-	t := make([]float64, ns)
+	near, nearT, err := n.demand()
+	if err != nil {
+		return nil, err
+	}
+	n.ratios()
+	a, err := n.access()
+	if err != nil {
+		return nil, err
+	}
+	if err := n.nearestOthers(); err != nil {
+		return nil, err
+	}
+	return n.communes(a, near, nearT), nil
+}
+
+// demand finds the nearest site of every commune and sums ReachPop.
+func (n *naive) demand() ([]int, []float64, error) {
+	nc := len(n.ds.Communes)
+	t := make([]float64, len(n.sites))
 	near, nearT := make([]int, nc), make([]float64, nc)
 	for i, c := range n.ds.Communes {
 		near[i], nearT[i] = -1, math.Inf(1)
@@ -165,7 +182,7 @@ func (n *naive) measures() ([]CommuneResult, error) {
 			continue
 		}
 		if err := n.row(i, t); err != nil {
-			return nil, fmt.Errorf("diag: naive: %w", err)
+			return nil, nil, fmt.Errorf("diag: naive: %w", err)
 		}
 		for j := range n.sites {
 			if t[j] < nearT[i] {
@@ -176,6 +193,11 @@ func (n *naive) measures() ([]CommuneResult, error) {
 			}
 		}
 	}
+	return near, nearT, nil
+}
+
+// ratios sets R_j = S_j / ReachPop_j (0, with a Warning, when empty).
+func (n *naive) ratios() {
 	for j := range n.sites {
 		s := &n.sites[j]
 		if !s.Counted {
@@ -188,7 +210,12 @@ func (n *naive) measures() ([]CommuneResult, error) {
 				data.ErrBadValue, s.ID, n.d0)))
 		}
 	}
-	a := make([]float64, nc)
+}
+
+// access returns A_i = Σ_j R_j·W(t_ij) for every commune.
+func (n *naive) access() ([]float64, error) {
+	t := make([]float64, len(n.sites))
+	a := make([]float64, len(n.ds.Communes))
 	for i := range n.ds.Communes {
 		if !n.has[i] {
 			continue
@@ -202,10 +229,7 @@ func (n *naive) measures() ([]CommuneResult, error) {
 			}
 		}
 	}
-	if err := n.nearestOthers(); err != nil {
-		return nil, err
-	}
-	return n.communes(a, near, nearT), nil
+	return a, nil
 }
 
 // nearestOthers scans every site pair for NearestOtherMin.

@@ -69,7 +69,8 @@ func Defaults() Params {
 }
 
 // WithDefaults returns p with every zero field set to its default (see
-// Defaults). Timer is left nil when unset: the model is then used.
+// Defaults) and Weights merged over the default weights (MergeWeights).
+// Timer is left nil when unset: the model is then used.
 func (p Params) WithDefaults() Params {
 	d := Defaults()
 	if p.ThresholdMin == 0 {
@@ -87,10 +88,20 @@ func (p Params) WithDefaults() Params {
 	if p.FTEPerSite == nil {
 		p.FTEPerSite = d.FTEPerSite
 	}
-	if p.Weights == nil {
-		p.Weights = d.Weights
-	}
+	p.Weights = MergeWeights(p.Weights)
 	return p
+}
+
+// MergeWeights returns the fragility weights in effect when w overrides
+// the defaults: DefaultWeights, with the weight of every indicator that w
+// names replaced (0 leaves it out; a column that is not a default
+// indicator is added). w is not modified; nil gives the defaults.
+func MergeWeights(w map[string]float64) map[string]float64 {
+	m := DefaultWeights()
+	for k, v := range w {
+		m[k] = v
+	}
+	return m
 }
 
 // Validate reports parameters that cannot be used, wrapping ErrBadParams.

@@ -45,9 +45,10 @@ func newTiming(t geo.TravelTimer) timing {
 }
 
 // minutes is geo.Model.Minutes, inline: km × Detour / SpeedKmh × 60.
-func (tm *timing) minutes(a, b orb.Point) float64 {
-	return geo.HaversineKm(a, b) * tm.detour / tm.speed * 60
-}
+func (tm *timing) minutes(a, b orb.Point) float64 { return tm.kmMinutes(geo.HaversineKm(a, b)) }
+
+// kmMinutes is geo.Model.MinMinutes: the model time for km.
+func (tm *timing) kmMinutes(km float64) float64 { return km * tm.detour / tm.speed * 60 }
 
 // reachKm returns the search radius for a time budget: the timer's
 // ReachKm padded by a relative 1e-9 (plus 1 mm) so that rounding never
@@ -152,14 +153,14 @@ func (tm *timing) nearestWithin(ix *geo.PointIndex, pts []orb.Point, p orb.Point
 		r = min(r, maxSearchKm)
 		best, bestQ := math.Inf(1), -1
 		ix.Within(p, r, func(n geo.Neighbor) bool {
-			if n.Index != skip {
-				if t := tm.minutes(p, pts[n.Index]); t < best || t == best && n.Index < bestQ {
+			if n.Index != skip { // n.Km is HaversineKm(p, point): see catchment
+				if t := tm.kmMinutes(n.Km); t < best || t == best && n.Index < bestQ {
 					best, bestQ = t, n.Index
 				}
 			}
 			return true
 		})
-		if r == maxSearchKm || bestQ >= 0 && best < r*tm.detour/tm.speed*60 {
+		if r == maxSearchKm || bestQ >= 0 && best < tm.kmMinutes(r) {
 			return bestQ, best
 		}
 		r *= 2

@@ -34,7 +34,7 @@ type CommuneResult struct {
 	NbSites     int     // nb_sites: counted sites located in the commune
 	FTE         float64 // etp_conseillers: FTE located in the commune
 	Per10k      float64 // conseillers_pour_10k = FTE / population × 10,000 (0 when population is 0)
-	NearestMin  float64 // temps_site_proche_min (+Inf when no counted site exists)
+	NearestMin  float64 // temps_site_proche_min (+Inf when no counted site exists, or the commune has neither point nor polygon)
 	NearestSite int     // index in Result.Sites of the nearest counted site, -1 if none
 	Covered     bool    // couvert: NearestMin <= threshold
 	Access10k   float64 // acces_e2sfca_pour_10k = A_i × 10,000

@@ -31,6 +31,9 @@ var GeoJSONSiteProperties = []string{"id", "nom", "type", "etp", "etp_retenu", "
 // 6 decimals of a degree are 0.11 m at the equator.
 const geojsonDecimals = 6
 
+// coordScale is 10^geojsonDecimals.
+const coordScale = 1e6
+
 // WriteGeoJSON writes one RFC 7946 FeatureCollection holding a feature per
 // commune of communes (in the order given), then a feature per site of
 // sites (pass nil for none; TerritorySites picks those of the territory).
@@ -299,11 +302,15 @@ func shoelace(r orb.Ring) float64 {
 	return s
 }
 
-// roundPoint rounds p to geojsonDecimals; false when a coordinate is not finite.
+// roundPoint rounds p to geojsonDecimals (half away from zero, in binary:
+// round(v·coordScale)/coordScale, whose shortest decimal form has at most 6 decimals);
+// false when a coordinate is not finite.
 func roundPoint(p orb.Point) (orb.Point, bool) {
-	x, okx := roundDecimal(p[0])
-	y, oky := roundDecimal(p[1])
-	return orb.Point{x, y}, okx && oky
+	x, y := p[0], p[1]
+	if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
+		return orb.Point{}, false
+	}
+	return orb.Point{math.Round(x*coordScale)/coordScale + 0, math.Round(y*coordScale)/coordScale + 0}, true
 }
 
 // roundDecimal rounds v to geojsonDecimals decimals, correctly (through

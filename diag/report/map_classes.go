@@ -1,0 +1,181 @@
+package report
+
+import (
+	"image/color"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/stat"
+
+	"diagnum/data"
+)
+
+// mapClassCount is the number of quantile classes of the choropleth.
+const mapClassCount = 5
+
+// ylOrRd holds the ColorBrewer YlOrRd sequential schemes (Cynthia Brewer,
+// colorbrewer2.org, Apache-2.0 licence; marked colour-blind safe there)
+// for 3, 4 and 5 classes.
+var ylOrRd = map[int][]color.RGBA{
+	3: {rgb(0xffeda0), rgb(0xfeb24c), rgb(0xf03b20)},
+	4: {rgb(0xffffb2), rgb(0xfecc5c), rgb(0xfd8d3c), rgb(0xe31a1c)},
+	5: {rgb(0xffffb2), rgb(0xfecc5c), rgb(0xfd8d3c), rgb(0xf03b20), rgb(0xbd0026)},
+}
+
+// noDataColor fills a commune whose score_ecart is not a finite number.
+var noDataColor = rgb(0xbdbdbd)
+
+// siteColors are the colours of the site dots, from the Okabe-Ito
+// colour-blind safe palette, chosen to stand out on YlOrRd; each kind also
+// has its own marker shape (siteShape).
+var siteColors = map[data.SiteKind]color.RGBA{
+	data.KindCNFS:           rgb(0x0072b2), // blue
+	data.KindFranceServices: rgb(0x009e73), // bluish green
+	data.KindMediation:      rgb(0xcc79a7), // reddish purple
+	data.KindOther:          rgb(0x000000), // black
+}
+
+func rgb(v uint32) color.RGBA {
+	return color.RGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 0xff}
+}
+
+// mapClasses are the classes of a choropleth: class i holds the values v
+// with upper[i−1] < v ≤ upper[i] (v ≥ min for class 0).
+type mapClasses struct {
+	min    float64
+	upper  []float64    // ascending, distinct; upper[len−1] is the maximum
+	colors []color.RGBA // one per class
+	counts []int        // communes per class
+}
+
+// quantileClasses returns the quantile classes of the finite values of
+// x: the breaks are the minimum, the quantiles k/5 for k = 1…4
+// (stat.Quantile, stat.Empirical: the lowest value at or above a fraction
+// k/5 of the values) and the maximum. Equal breaks are merged, so tied
+// values (many communes with score_ecart 0) may give fewer than 5
+// classes; the colours are then the YlOrRd scheme of that many classes
+// (the 3-class one for 1 or 2 classes: its middle, or its ends). No
+// finite value gives no class.
+func quantileClasses(x []float64) mapClasses {
+	var v []float64
+	for _, f := range x {
+		if !math.IsNaN(f) && !math.IsInf(f, 0) {
+			v = append(v, f)
+		}
+	}
+	if len(v) == 0 {
+		return mapClasses{}
+	}
+	slices.Sort(v)
+	var up []float64
+	for k := 1; k <= mapClassCount; k++ {
+		q := stat.Quantile(float64(k)/mapClassCount, stat.Empirical, v, nil)
+		if len(up) == 0 || q > up[len(up)-1] {
+			up = append(up, q)
+		}
+	}
+	c := mapClasses{min: v[0], upper: up, colors: classColors(len(up)), counts: make([]int, len(up))}
+	for _, f := range v {
+		c.counts[c.class(f)]++
+	}
+	return c
+}
+
+// classColors returns n colours of YlOrRd (1 ≤ n ≤ 5).
+func classColors(n int) []color.RGBA {
+	switch n {
+	case 1:
+		return []color.RGBA{ylOrRd[3][1]}
+	case 2:
+		return []color.RGBA{ylOrRd[3][0], ylOrRd[3][2]}
+	}
+	return ylOrRd[n]
+}
+
+// class returns the class of v, or −1 when v is not finite or there is
+// no class.
+func (c *mapClasses) class(v float64) int {
+	if math.IsNaN(v) || math.IsInf(v, 0) || len(c.upper) == 0 {
+		return -1
+	}
+	for i, u := range c.upper {
+		if v <= u {
+			return i
+		}
+	}
+	return len(c.upper) - 1
+}
+
+// color returns the fill colour of v.
+func (c *mapClasses) color(v float64) color.RGBA {
+	if i := c.class(v); i >= 0 {
+		return c.colors[i]
+	}
+	return noDataColor
+}
+
+// labels returns the legend label of each class, "a – b" in French
+// notation ("a" alone for a first class holding one value), with the
+// fewest decimals (0 to 3) that keep the breaks distinct.
+func (c *mapClasses) labels() []string {
+	breaks := c.upper
+	if len(c.upper) > 0 && c.min < c.upper[0] {
+		breaks = append([]float64{c.min}, c.upper...)
+	}
+	dec := 0
+	for ; dec < 3; dec++ {
+		if distinctFormatted(breaks, dec) {
+			break
+		}
+	}
+	out := make([]string, len(c.upper))
+	for i, hi := range c.upper {
+		lo := c.min
+		if i > 0 {
+			lo = c.upper[i-1]
+		}
+		out[i] = frDecimal(hi, dec)
+		if lo < hi {
+			out[i] = frDecimal(lo, dec) + " – " + out[i]
+		}
+	}
+	return out
+}
+
+// distinctFormatted reports whether the ascending values stay distinct
+// when formatted with dec decimals.
+func distinctFormatted(v []float64, dec int) bool {
+	for i := 1; i < len(v); i++ {
+		if frDecimal(v[i], dec) == frDecimal(v[i-1], dec) {
+			return false
+		}
+	}
+	return true
+}
+
+// frDecimal formats v with dec decimals in French notation: decimal comma
+// and a no-break space between groups of three digits ("12 345,6").
+func frDecimal(v float64, dec int) string {
+	s := strconv.FormatFloat(v, 'f', dec, 64)
+	if strings.Trim(s, "-0.") == "" {
+		s = strings.TrimPrefix(s, "-")
+	}
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "−", s[1:]
+	}
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteRune('\u00a0')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString("," + frac)
+	}
+	return sign + b.String()
+}

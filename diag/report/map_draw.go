@@ -1,0 +1,358 @@
+package report
+
+import (
+	"image/color"
+	"math"
+	"sort"
+
+	"github.com/paulmach/orb"
+	xfont "golang.org/x/image/font"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/font/liberation"
+	"gonum.org/v1/plot/vg"
+
+	"diagnum/data"
+	"diagnum/diag"
+)
+
+// mapFonts holds the Liberation fonts the map's texts use.
+var mapFonts = font.NewCache(liberation.Collection())
+
+// mapFace returns Liberation Sans of the given size, bold or regular.
+func mapFace(size vg.Length, bold bool) font.Face {
+	f := font.Font{Typeface: "Liberation", Variant: "Sans"}
+	if bold {
+		f.Weight = xfont.WeightBold
+	}
+	return mapFonts.Lookup(f, size)
+}
+
+var (
+	borderColor = rgb(0x737373)
+	textColor   = rgb(0x222222)
+)
+
+// minMapExtent is the smallest width and height of a map, in metres, so
+// a single commune drawn as a point still has a scale.
+const minMapExtent = 10000
+
+// fwd projects p, false when the result is not finite.
+func (m *mapModel) fwd(p orb.Point) (orb.Point, bool) {
+	x, y := m.proj.forward(p[0], p[1])
+	ok := !math.IsNaN(x+y) && !math.IsInf(x+y, 0)
+	return orb.Point{x, y}, ok
+}
+
+// project fills shapes, dots and the projected bound from the communes.
+func (m *mapModel) project(kept []mapCommune) {
+	var pts []orb.Point
+	for _, mc := range kept {
+		fill := m.classes.color(mc.r.Gap)
+		if poly := m.projectPoly(mc.c.Polygon); len(poly) > 0 {
+			m.shapes = append(m.shapes, mapShape{poly: poly, fill: fill})
+			pts = append(pts, poly.Bound().Min, poly.Bound().Max)
+		} else if p, ok := m.fwd(mc.c.Point); ok && mc.c.HasPoint {
+			m.dots = append(m.dots, mapDot{p: p, pop: mc.r.Population, fill: fill})
+			pts = append(pts, p)
+		} else {
+			m.omitted++
+			continue
+		}
+		if m.classes.class(mc.r.Gap) < 0 {
+			m.noData++
+		}
+	}
+	sort.SliceStable(m.dots, func(i, j int) bool { return m.dots[i].pop > m.dots[j].pop })
+	m.bound = orb.MultiPoint(pts).Bound()
+	for k := range 2 {
+		if d := minMapExtent - (m.bound.Max[k] - m.bound.Min[k]); d > 0 {
+			m.bound.Min[k] -= d / 2
+			m.bound.Max[k] += d / 2
+		}
+	}
+}
+
+// projectPoly projects mp, dropping rings with a point that does not
+// project and polygons whose exterior ring is dropped. Exterior rings
+// come out counter-clockwise and holes clockwise, whatever the input's
+// winding, so the nonzero fill rule of PNG and SVG leaves holes empty.
+func (m *mapModel) projectPoly(mp orb.MultiPolygon) orb.MultiPolygon {
+	var out orb.MultiPolygon
+	for _, p := range mp {
+		var q orb.Polygon
+		for j, r := range p {
+			rr := make(orb.Ring, 0, len(r))
+			for _, pt := range r {
+				if xy, ok := m.fwd(pt); ok {
+					rr = append(rr, xy)
+				}
+			}
+			if len(rr) < len(r) || len(rr) < 3 {
+				if j == 0 {
+					break
+				}
+				continue
+			}
+			if a := shoelace(append(rr, rr[0])); (j == 0 && a < 0) || (j > 0 && a > 0) {
+				rr.Reverse() // nonzero fill: holes must wind against the exterior
+			}
+			q = append(q, rr)
+		}
+		if len(q) > 0 {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// addSites keeps the counted sites whose point projects inside the
+// communes' extent (padded by 2 %).
+func (m *mapModel) addSites(sites []diag.SiteResult) {
+	b := m.bound.Pad(0.02 * math.Max(m.bound.Max[0]-m.bound.Min[0], m.bound.Max[1]-m.bound.Min[1]))
+	for i := range sites {
+		s := &sites[i]
+		if !s.Counted {
+			continue
+		}
+		if p, ok := m.fwd(s.Point); ok && b.Contains(p) {
+			m.sites = append(m.sites, mapSite{p: p, kind: s.Kind})
+			m.kindSeen[s.Kind]++
+		}
+	}
+}
+
+// mapView maps projected metres to canvas points.
+type mapView struct {
+	s              float64 // points per metre
+	ox, oy, x0, y0 float64
+}
+
+// newView fits bound b, centred, into frame with a 3 % margin.
+func newView(b orb.Bound, frame vg.Rectangle) mapView {
+	fw, fh := float64(frame.Size().X)*0.94, float64(frame.Size().Y)*0.94
+	bw, bh := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
+	s := math.Min(fw/bw, fh/bh)
+	return mapView{
+		s:  s,
+		ox: float64(frame.Min.X) + (float64(frame.Size().X)-bw*s)/2,
+		oy: float64(frame.Min.Y) + (float64(frame.Size().Y)-bh*s)/2,
+		x0: b.Min[0], y0: b.Min[1],
+	}
+}
+
+// pt returns the canvas point of projected point p.
+func (v mapView) pt(p orb.Point) vg.Point {
+	return vg.Point{X: vg.Length(v.ox + (p[0]-v.x0)*v.s), Y: vg.Length(v.oy + (p[1]-v.y0)*v.s)}
+}
+
+// polyPath returns the path of mp: one closed subpath per ring, holes
+// wound the other way (nonzero fill rule), dropping the vertices closer
+// than 0.3 pt to the previous one kept.
+func (v mapView) polyPath(mp orb.MultiPolygon) vg.Path {
+	var path vg.Path
+	for _, p := range mp {
+		for _, r := range p {
+			var last vg.Point
+			for i, q := range r {
+				pt := v.pt(q)
+				if i == 0 {
+					path.Move(pt)
+				} else if i == len(r)-1 || math.Hypot(float64(pt.X-last.X), float64(pt.Y-last.Y)) >= 0.3 {
+					path.Line(pt)
+				} else {
+					continue
+				}
+				last = pt
+			}
+			path.Close()
+		}
+	}
+	return path
+}
+
+// circlePath returns a circle of radius r around p.
+func circlePath(p vg.Point, r vg.Length) vg.Path {
+	var path vg.Path
+	path.Move(vg.Point{X: p.X + r, Y: p.Y})
+	path.Arc(p, r, 0, 2*math.Pi)
+	path.Close()
+	return path
+}
+
+// mapLayout places the parts of the picture, in points.
+type mapLayout struct {
+	u, pad    vg.Length // unit (1 pt at 1600×1200 px) and outer margin
+	titleFace font.Face
+	titleAt   vg.Point
+	footer    []string // source and projection lines, top to bottom
+	footFace  font.Face
+	frame     vg.Rectangle // the map
+	legendAt  vg.Point     // top left of the legend
+	view      mapView
+}
+
+// footerLineHeight is the line height of the footer, in units.
+const footerLineHeight = 13
+
+// layoutMap lays out a W×H point picture: the title on top, the footer
+// at the bottom, the legend (300 u wide) on the right, the map in the
+// rest.
+func layoutMap(W, H vg.Length, in *MapInput, m *mapModel) mapLayout {
+	u := min(W/1200, H/900)
+	l := mapLayout{u: u, pad: 16 * u, footFace: mapFace(10*u, false)}
+	titleSize := 22 * u
+	l.titleFace = mapFace(titleSize, true)
+	if w := l.titleFace.Width(in.Title); w > W-2*l.pad {
+		l.titleFace = mapFace(titleSize*(W-2*l.pad)/w, true)
+	}
+	l.titleAt = vg.Point{X: l.pad, Y: H - l.pad - titleSize}
+	note := "Projection : " + m.proj.name
+	if m.omitted > 0 {
+		note += " — " + itoa(m.omitted) + " commune(s) non représentée(s) : sans géométrie, ou outre-mer sur une carte de métropole"
+	}
+	l.footer = append(wrapText(l.footFace, in.Source, W-2*l.pad), wrapText(l.footFace, note, W-2*l.pad)...)
+	bottom := l.pad + vg.Length(len(l.footer))*footerLineHeight*u + 8*u
+	legendW := 300 * u
+	l.frame = vg.Rectangle{
+		Min: vg.Point{X: l.pad, Y: bottom},
+		Max: vg.Point{X: W - 2*l.pad - legendW, Y: H - 2*l.pad - titleSize},
+	}
+	l.legendAt = vg.Point{X: W - l.pad - legendW, Y: l.frame.Max.Y}
+	l.view = newView(m.bound, l.frame)
+	return l
+}
+
+// drawMap draws the whole picture on c, of size W×H points.
+func drawMap(c vg.Canvas, W, H vg.Length, in *MapInput, m *mapModel) {
+	l := layoutMap(W, H, in, m)
+	c.SetColor(textColor)
+	c.FillString(l.titleFace, l.titleAt, in.Title)
+	for i, s := range l.footer {
+		c.FillString(l.footFace, vg.Point{X: l.pad, Y: l.pad + vg.Length(len(l.footer)-1-i)*footerLineHeight*l.u}, s)
+	}
+	drawCommunes(c, l.view, l.u, m)
+	drawSites(c, l.view, l.u, m)
+	drawScaleBar(c, l.view, l.frame, l.u)
+	drawNorthArrow(c, l.frame, l.u, m)
+	drawLegend(c, l.legendAt, l.u, m)
+}
+
+// wrapText splits s into lines no wider than width (a word longer than
+// width gets a line of its own).
+func wrapText(f font.Face, s string, width vg.Length) []string {
+	var lines []string
+	line := ""
+	for _, w := range splitWords(s) {
+		switch {
+		case line == "":
+			line = w
+		case f.Width(line+" "+w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// splitWords splits s at spaces, dropping empty words.
+func splitWords(s string) []string {
+	var out []string
+	start := -1
+	for i, r := range s + " " {
+		if r == ' ' {
+			if start >= 0 {
+				out = append(out, s[start:i])
+			}
+			start = -1
+		} else if start < 0 {
+			start = i
+		}
+	}
+	return out
+}
+
+// drawCommunes fills the polygons, then the circles, with thin borders.
+func drawCommunes(c vg.Canvas, v mapView, u vg.Length, m *mapModel) {
+	c.SetLineWidth(0.3 * u)
+	for _, s := range m.shapes {
+		path := v.polyPath(s.poly)
+		c.SetColor(s.fill)
+		c.Fill(path)
+		c.SetColor(borderColor)
+		c.Stroke(path)
+	}
+	c.SetLineWidth(0.6 * u)
+	maxPop := maxDotPop(m.dots)
+	for _, d := range m.dots {
+		path := circlePath(v.pt(d.p), dotRadius(d.pop, maxPop, u))
+		c.SetColor(d.fill)
+		c.Fill(path)
+		c.SetColor(rgb(0x404040))
+		c.Stroke(path)
+	}
+}
+
+func maxDotPop(dots []mapDot) int {
+	if len(dots) == 0 {
+		return 0
+	}
+	return dots[0].pop // sorted, largest first
+}
+
+// dotRadius returns the radius of a commune circle: its area is
+// proportional to the population, 16 u for the largest, at least 1.5 u.
+func dotRadius(pop, maxPop int, u vg.Length) vg.Length {
+	if maxPop <= 0 || pop <= 0 {
+		return 1.5 * u
+	}
+	return max(1.5*u, 16*u*vg.Length(math.Sqrt(float64(pop)/float64(maxPop))))
+}
+
+// drawSites draws the counted sites.
+func drawSites(c vg.Canvas, v mapView, u vg.Length, m *mapModel) {
+	for _, s := range m.sites {
+		drawMarker(c, v.pt(s.p), s.kind, 4*u, u)
+	}
+}
+
+// drawMarker draws the marker of a site kind (size r, white outline):
+// conseiller numérique a circle, France Services a square, médiation a
+// triangle, other kinds a diamond.
+func drawMarker(c vg.Canvas, p vg.Point, k data.SiteKind, r, u vg.Length) {
+	var path vg.Path
+	switch k {
+	case data.KindCNFS:
+		path = circlePath(p, r)
+	case data.KindFranceServices:
+		path = polygonPath(p, r*0.9, [][2]float64{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}})
+	case data.KindMediation:
+		path = polygonPath(p, r*1.2, [][2]float64{{-1, -0.8}, {1, -0.8}, {0, 1}})
+	default:
+		path = polygonPath(p, r*1.2, [][2]float64{{0, -1}, {1, 0}, {0, 1}, {-1, 0}})
+	}
+	c.SetColor(siteColors[k])
+	c.Fill(path)
+	c.SetLineWidth(0.8 * u)
+	c.SetColor(color.White)
+	c.Stroke(path)
+}
+
+// polygonPath returns the closed polygon of unit vertices scaled by r around p.
+func polygonPath(p vg.Point, r vg.Length, unit [][2]float64) vg.Path {
+	var path vg.Path
+	for i, q := range unit {
+		pt := vg.Point{X: p.X + r*vg.Length(q[0]), Y: p.Y + r*vg.Length(q[1])}
+		if i == 0 {
+			path.Move(pt)
+		} else {
+			path.Line(pt)
+		}
+	}
+	path.Close()
+	return path
+}

@@ -1,0 +1,329 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"diagnum/data"
+	"diagnum/diag"
+)
+
+// Default size of the map picture, in pixels.
+const (
+	DefaultMapWidth  = 1600
+	DefaultMapHeight = 1200
+)
+
+// mapDPI is the resolution of the PNG: a pixel is 0.75 pt, and the SVG,
+// sized in points, shows at the same size on a 96 dpi screen.
+const mapDPI = 96
+
+// ErrNothingToMap reports a map with no commune to draw: none given, or
+// none with a polygon or a point in the dataset.
+var ErrNothingToMap = errors.New("report: no commune to map")
+
+// MapInput is what RenderMap draws. Zero fields take the defaults of
+// NewMapInput's documentation.
+type MapInput struct {
+	// Title is drawn at the top, e.g. "Score d'écart — Creuse (23)"
+	// (default "Score d'écart").
+	Title string
+	// Source is the source line drawn at the bottom (wrapped to the
+	// width), e.g. "Sources : INSEE, COG 2025 ; ANCT — diagnum v0.3.0"
+	// (default "Sources : INSEE, ANCT — diagnum").
+	Source string
+	// Communes are coloured by score_ecart (Gap).
+	Communes []diag.CommuneResult
+	// Sites: the counted ones (Counted) are drawn as dots, a colour and
+	// a marker shape per kind; the others are ignored.
+	Sites []diag.SiteResult
+	// Dataset gives each commune's polygon or point (by INSEE code).
+	Dataset *data.Dataset
+	// Width and Height of the PNG in pixels (default 1600×1200, at most
+	// 20000 each, at least 400×300). The SVG is Width×0.75 by
+	// Height×0.75 points, the same size at 96 dpi.
+	Width, Height int
+}
+
+// NewMapInput returns the map input of the report input in: the title
+// "Score d'écart — <territory> (<codes>)", a source line naming the
+// attribution of each source of in.Sources (its producer when it has
+// none) and the diagnum version, the territory's communes, the counted
+// sites assigned to them (TerritorySites of in.Result.Sites), the
+// dataset ds and the default size.
+func NewMapInput(in *Input, ds *data.Dataset) MapInput {
+	m := MapInput{
+		Title:    "Score d'écart — " + in.label(),
+		Source:   mapSourceLine(in.Sources, in.Version),
+		Communes: in.Communes,
+		Dataset:  ds,
+	}
+	if in.Result != nil {
+		m.Sites = TerritorySites(in.Result.Sites, in.Communes)
+	}
+	return m
+}
+
+// mapSourceLine returns "Sources : a ; b — diagnum v".
+func mapSourceLine(sources []data.Source, version string) string {
+	var names []string
+	for _, s := range sources {
+		n := s.Attribution
+		if n == "" {
+			n = s.Producer
+		}
+		if n != "" && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	line := "diagnum"
+	if version != "" {
+		line += " " + version
+	}
+	if len(names) > 0 {
+		line = "Sources : " + strings.Join(names, " ; ") + " — " + line
+	}
+	return line
+}
+
+// withDefaults returns in with its zero fields set, or an error when it
+// cannot be drawn.
+func (in MapInput) withDefaults() (MapInput, error) {
+	if in.Dataset == nil {
+		return in, errors.New("report: map: no dataset")
+	}
+	if in.Title == "" {
+		in.Title = "Score d'écart"
+	}
+	if in.Source == "" {
+		in.Source = "Sources : INSEE, ANCT — diagnum"
+	}
+	if in.Width == 0 && in.Height == 0 {
+		in.Width, in.Height = DefaultMapWidth, DefaultMapHeight
+	}
+	if in.Width < 400 || in.Height < 300 || in.Width > 20000 || in.Height > 20000 {
+		return in, fmt.Errorf("report: map: size %d×%d px out of 400×300 to 20000×20000", in.Width, in.Height)
+	}
+	return in, nil
+}
+
+// RenderMap draws the choropleth map of score_ecart over in.Communes and
+// returns it as PNG and SVG. See WriteMapPNG for what the map shows.
+func RenderMap(in MapInput) (pngData, svgData []byte, err error) {
+	in, m, err := prepareMap(in)
+	if err != nil {
+		return nil, nil, err
+	}
+	var p, s bytes.Buffer
+	if err := writePNG(&p, in, m); err != nil {
+		return nil, nil, err
+	}
+	if err := writeSVG(&s, in, m); err != nil {
+		return nil, nil, err
+	}
+	return p.Bytes(), s.Bytes(), nil
+}
+
+// WriteMapPNG writes the map as a PNG image of in.Width × in.Height
+// pixels (for the workbook: the Synthèse sheet embeds these bytes).
+//
+// The map is a choropleth of score_ecart: each commune is filled with the
+// colour of its quantile class (5 classes, quantileClasses; ColorBrewer
+// YlOrRd) — its polygon where the dataset has one, else a circle at its
+// point whose area is proportional to its population (largest below).
+// Counted sites are dots, one colour and shape per kind. The picture has
+// the title, a legend (classes with their commune counts, circle sizes
+// when circles are drawn, site kinds with their counts), a scale bar in
+// km measured in projected metres, a north arrow turned by the meridian
+// convergence at the map's centre, the source line and the projection.
+//
+// Projection: Lambert-93 (EPSG:2154) when any commune is metropolitan
+// (Commune.Zone "metro", or no zone and a point in the box of metropolitan
+// France); overseas communes of the same map are then left out (their
+// number is written under the map). Otherwise UTM in the zone of the
+// centre of the communes' extent (Guadeloupe and Martinique 20N, Guyane
+// 22N, La Réunion 40S, Mayotte 38S: their official projections).
+// Communes with neither polygon nor point, and sites outside the
+// communes' extent, are left out too.
+func WriteMapPNG(w io.Writer, in MapInput) error {
+	in, m, err := prepareMap(in)
+	if err != nil {
+		return err
+	}
+	return writePNG(w, in, m)
+}
+
+// WriteMapSVG writes the map of WriteMapPNG as SVG. Its texts use the
+// Liberation Sans font, not embedded (a viewer without it substitutes
+// a sans-serif font).
+func WriteMapSVG(w io.Writer, in MapInput) error {
+	in, m, err := prepareMap(in)
+	if err != nil {
+		return err
+	}
+	return writeSVG(w, in, m)
+}
+
+func prepareMap(in MapInput) (MapInput, *mapModel, error) {
+	in, err := in.withDefaults()
+	if err != nil {
+		return in, nil, err
+	}
+	m, err := newMapModel(&in)
+	return in, m, err
+}
+
+// canvasSize returns the size of the drawing in points.
+func canvasSize(in *MapInput) (w, h vg.Length) {
+	return vg.Length(in.Width) * 72 / mapDPI, vg.Length(in.Height) * 72 / mapDPI
+}
+
+func writePNG(w io.Writer, in MapInput, m *mapModel) error {
+	img := image.NewRGBA(image.Rect(0, 0, in.Width, in.Height))
+	c := vgimg.NewWith(vgimg.UseImage(img), vgimg.UseDPI(mapDPI)) // white background
+	W, H := canvasSize(&in)
+	drawMap(c, W, H, &in, m)
+	if err := png.Encode(w, c.Image()); err != nil {
+		return fmt.Errorf("write map png: %w", err)
+	}
+	return nil
+}
+
+func writeSVG(w io.Writer, in MapInput, m *mapModel) error {
+	W, H := canvasSize(&in)
+	c := vgsvg.NewWith(vgsvg.UseWH(W, H))
+	drawMap(c, W, H, &in, m)
+	if _, err := c.WriteTo(w); err != nil {
+		return fmt.Errorf("write map svg: %w", err)
+	}
+	return nil
+}
+
+// mapModel is the projected content of a map.
+type mapModel struct {
+	proj     projection
+	classes  mapClasses
+	shapes   []mapShape // communes with a polygon, in input order
+	dots     []mapDot   // communes drawn as circles, largest population first
+	sites    []mapSite
+	bound    orb.Bound // projected extent of the communes, metres
+	centre   orb.Point // lon/lat centre of the communes' extent
+	omitted  int       // communes not drawn
+	noData   int       // drawn communes whose score_ecart is not finite
+	kindSeen map[data.SiteKind]int
+}
+
+type mapShape struct {
+	poly orb.MultiPolygon // projected
+	fill color.RGBA
+}
+
+type mapDot struct {
+	p    orb.Point // projected
+	pop  int
+	fill color.RGBA
+}
+
+type mapSite struct {
+	p    orb.Point // projected
+	kind data.SiteKind
+}
+
+// mapCommune is a commune resolved in the dataset.
+type mapCommune struct {
+	r *diag.CommuneResult
+	c *data.Commune
+}
+
+// centre returns the lon/lat centre of the commune's geometry.
+func (mc mapCommune) centre() orb.Point {
+	if len(mc.c.Polygon) > 0 {
+		return mc.c.Polygon.Bound().Center()
+	}
+	return mc.c.Point
+}
+
+// drawable reports whether the commune has a finite polygon or point.
+func (mc mapCommune) drawable() bool {
+	if len(mc.c.Polygon) == 0 && !mc.c.HasPoint {
+		return false
+	}
+	p := mc.centre()
+	return !math.IsNaN(p[0]+p[1]) && !math.IsInf(p[0]+p[1], 0)
+}
+
+// newMapModel resolves, classes and projects the communes and sites.
+func newMapModel(in *MapInput) (*mapModel, error) {
+	var all []mapCommune
+	for i := range in.Communes {
+		if j, ok := in.Dataset.CommuneIndex(in.Communes[i].Code); ok {
+			if mc := (mapCommune{&in.Communes[i], &in.Dataset.Communes[j]}); mc.drawable() {
+				all = append(all, mc)
+			}
+		}
+	}
+	kept, proj := chooseProjection(all)
+	if len(kept) == 0 {
+		return nil, ErrNothingToMap
+	}
+	m := &mapModel{proj: proj, omitted: len(in.Communes) - len(kept), kindSeen: map[data.SiteKind]int{}}
+	gaps := make([]float64, len(kept))
+	ll := geomBound(kept[0])
+	for i, mc := range kept {
+		gaps[i] = mc.r.Gap
+		ll = ll.Union(geomBound(mc))
+	}
+	m.centre = ll.Center()
+	m.classes = quantileClasses(gaps)
+	m.project(kept)
+	if len(m.shapes) == 0 && len(m.dots) == 0 {
+		return nil, ErrNothingToMap
+	}
+	m.addSites(in.Sites)
+	return m, nil
+}
+
+// geomBound returns the lon/lat bound of the commune's geometry.
+func geomBound(mc mapCommune) orb.Bound {
+	if len(mc.c.Polygon) > 0 {
+		return mc.c.Polygon.Bound()
+	}
+	return orb.Bound{Min: mc.c.Point, Max: mc.c.Point}
+}
+
+// chooseProjection returns the communes to draw and their projection
+// (see WriteMapPNG).
+func chooseProjection(all []mapCommune) ([]mapCommune, projection) {
+	var metro []mapCommune
+	for _, mc := range all {
+		p := mc.centre()
+		if mc.c.Zone == "metro" || (mc.c.Zone == "" && inMetropole(p[0], p[1])) {
+			metro = append(metro, mc)
+		}
+	}
+	if len(metro) > 0 {
+		return metro, lambert93
+	}
+	if len(all) == 0 {
+		return nil, lambert93
+	}
+	b := geomBound(all[0])
+	for _, mc := range all[1:] {
+		b = b.Union(geomBound(mc))
+	}
+	c := b.Center()
+	return all, utm(utmZone(c[0]), c[1] < 0)
+}
