@@ -30,6 +30,7 @@ type options struct {
 	speed        float64
 	osrm         string
 	quiet        bool
+	strict       bool
 	version      bool
 }
 
@@ -60,6 +61,8 @@ Vos données (facultatif) :
   --indicators FICHIER indicateurs par commune : CSV code_insee + colonnes numériques
                        (virgule décimale acceptée). Répétable. S'ajoute aux indicateurs intégrés.
   --weights FICHIER    poids de l'indice de fragilité : CSV indicateur,poids
+  --strict             refuser vos fichiers au moindre problème de ligne (sinon les
+                       lignes rejetées sont listées dans l'onglet Contrôles)
 
 Méthode :
   --supply TYPES       types de lieux comptés comme offre, séparés par des virgules
@@ -101,6 +104,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.speed, "speed", diag.DefaultSpeedKmh, "")
 	fs.StringVar(&o.osrm, "osrm", "", "")
 	fs.BoolVar(&o.quiet, "quiet", false, "")
+	fs.BoolVar(&o.strict, "strict", false, "")
 	fs.BoolVar(&o.version, "version", false, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"diagnum/data"
@@ -84,6 +86,7 @@ func loadData(o *options) (*data.Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("données intégrées : %w", err)
 	}
+	embeddedChecks := len(ds.Checks)
 	if len(o.sites) > 0 {
 		ds.Sites = nil
 		for _, path := range o.sites {
@@ -109,7 +112,29 @@ func loadData(o *options) (*data.Dataset, error) {
 			return nil, fmt.Errorf("indicateurs %s : %w", path, err)
 		}
 	}
+	if o.strict {
+		if err := strictError(ds.Checks[embeddedChecks:]); err != nil {
+			return nil, err
+		}
+	}
 	return ds, nil
+}
+
+// strictError reports the checks found in the user's files (--strict).
+func strictError(checks data.Checks) error {
+	if len(checks) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "--strict : %d ligne(s) rejetée(s) ou signalée(s) dans vos fichiers :", len(checks))
+	for i, c := range checks {
+		if i == 20 {
+			fmt.Fprintf(&b, "\n  … et %d autre(s)", len(checks)-i)
+			break
+		}
+		fmt.Fprintf(&b, "\n  %v", c.Err)
+	}
+	return errors.New(b.String())
 }
 
 func readFile(path string, fn func(io.Reader) error) error {

@@ -9,6 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"diagnum/diag/report"
 )
 
 // run runs diagnum in a fresh folder and returns stderr and the error.
@@ -78,5 +82,84 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if _, err := run(t, "--dept", "99"); err == nil || !strings.Contains(err.Error(), "99") {
 		t.Errorf("--dept 99: err = %v, want an unknown-territory error", err)
+	}
+}
+
+// TestBadCorpusStrict walks testdata/bad: with --strict, every malformed
+// sites or indicators file stops the run with the expected error (the
+// lines of its .err file) and leaves no output file.
+func TestBadCorpusStrict(t *testing.T) {
+	bad, err := filepath.Abs("../../testdata/bad")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(bad, "*.csv"))
+	if err != nil || len(files) < 20 {
+		t.Fatalf("corpus: %d files, %v", len(files), err)
+	}
+	for _, path := range files {
+		name := filepath.Base(path)
+		want, err := os.ReadFile(strings.TrimSuffix(path, ".csv") + ".err")
+		if err != nil {
+			t.Fatal(err)
+		}
+		flagName := "--sites"
+		if strings.HasPrefix(name, "indicators-") {
+			flagName = "--indicators"
+		}
+		t.Run(name, func(t *testing.T) {
+			_, err := run(t, flagName, path, "--strict", "--out", "x.xlsx", "--csv", "x.csv")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			// A fatal error ("error:" lines) is the whole message; the
+			// checks of its rows are not repeated in it.
+			fatal := strings.Contains(string(want), "error: ")
+			for _, line := range strings.Split(strings.TrimSpace(string(want)), "\n") {
+				kind, text, _ := strings.Cut(line, ": ")
+				if fatal && kind != "error" {
+					continue
+				}
+				if msg := strings.ReplaceAll(err.Error(), bad+string(filepath.Separator), ""); !strings.Contains(msg, text) {
+					t.Errorf("error does not contain %q:\n%v", text, err)
+				}
+			}
+			if entries, _ := os.ReadDir("."); len(entries) != 0 {
+				t.Errorf("files left behind: %v", entries)
+			}
+		})
+	}
+}
+
+// TestRejectedRowsReported: without --strict a file with some bad rows
+// runs, and the Contrôles sheet lists each rejected row.
+func TestRejectedRowsReported(t *testing.T) {
+	path, err := filepath.Abs("../../testdata/bad/bad-coordinate.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, "--sites", path, "--quiet"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile("diagnostic-23.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(report.SheetControles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]bool{}
+	for _, r := range rows {
+		if len(r) > 2 && strings.Contains(strings.Join(r, " "), "bad-coordinate.csv") {
+			lines[r[2]] = true
+		}
+	}
+	// bad-coordinate.err: rows 3, 4 and 5 are rejected.
+	for _, l := range []string{"3", "4", "5"} {
+		if !lines[l] {
+			t.Errorf("Contrôles does not list bad-coordinate.csv line %s (rows: %v)", l, lines)
+		}
 	}
 }
