@@ -36,7 +36,7 @@ BENCHCOUNT ?= 5
 BENCHOUT   := /tmp/diagnum-bench.txt
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./geo | tee $(BENCHOUT)
-	$(GO) test -run '^$$' -bench '^Benchmark(Compute|ComputeTerritory|ComputeNational)$$' -benchmem -count $(BENCHCOUNT) ./diag | tee -a $(BENCHOUT)
+	$(GO) test -run '^$$' -bench '^Benchmark(Compute|ComputeTerritory|ComputeNational|LoadCompute)$$' -benchmem -count $(BENCHCOUNT) ./diag | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^Benchmark(Compute|ComputeNational)Naive$$' -benchtime 1x -count 1 ./diag | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./diag/report | tee -a $(BENCHOUT)
 	@$(GO) run ./diag/internal/benchreport < $(BENCHOUT)

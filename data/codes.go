@@ -173,10 +173,13 @@ func ParseFloatFR(s string) (float64, error) {
 	return v, nil
 }
 
+// frSpaces turns the no-break spaces used as thousands separators into spaces.
+var frSpaces = strings.NewReplacer("\u00A0", " ", "\u202F", " ")
+
 // frUngroup removes thousands separators (space, U+00A0, U+202F), which
 // must separate groups of exactly three digits in the integer part.
 func frUngroup(t string) (string, error) {
-	t = strings.NewReplacer("\u00A0", " ", "\u202F", " ").Replace(t)
+	t = frSpaces.Replace(t)
 	if !strings.Contains(t, " ") {
 		return t, nil
 	}

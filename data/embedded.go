@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,7 +26,8 @@ import (
 //	anciens_codes.csv.gz  ancien_code,code_insee
 //	sites.csv.gz          the sites CSV format (LoadSitesCSV) with code_postal,siret,source,date
 //	indicateurs.csv.gz    the indicators CSV format (LoadIndicatorsCSV)
-//	polygones/*.geojson.gz commune polygons (COG 2025 codes), properties code, nom
+//	polygones.bin.gz      commune polygons (COG 2025 codes) in the compact format of
+//	                      WritePolygonsBin
 //	sources.csv           name,titre,producteur,date,licence,attribution,fichier
 //	controles.csv.gz      gravite,fichier,ligne,colonne,motif: the rows of the source files
 //	                      that make data rejected or flagged
@@ -51,24 +51,33 @@ func LoadEmbedded() (*Dataset, error) { return LoadDir(EmbeddedFS()) }
 // LoadDir loads a data set stored in the embedded format from fsys.
 func LoadDir(fsys fs.FS) (*Dataset, error) {
 	ds := &Dataset{Renamed: map[string]string{}}
+	// The indicators do not depend on the rest: read them on the other core.
+	ind := NewIndicators()
+	var indChecks Checks
+	indDone := make(chan error, 1)
+	go func() {
+		indDone <- openTable(fsys, "indicateurs.csv.gz", func(name string, r io.Reader) (err error) {
+			indChecks, err = LoadIndicatorsCSV(name, r, ind)
+			return err
+		})
+	}()
 	steps := []func(fs.FS, *Dataset) error{
 		loadEmbeddedRegions, loadEmbeddedDeps, loadEmbeddedEPCI, loadEmbeddedCommunes,
 		loadEmbeddedRenamed, loadEmbeddedPolygons, loadEmbeddedSources, loadEmbeddedControls,
 	}
+	var err error
 	for _, step := range steps {
-		if err := step(fsys, ds); err != nil {
-			return nil, err
+		if err = step(fsys, ds); err != nil {
+			break
 		}
 	}
-	ind := NewIndicators()
-	if err := openTable(fsys, "indicateurs.csv.gz", func(name string, r io.Reader) error {
-		checks, err := LoadIndicatorsCSV(name, r, ind)
-		ds.Checks = append(ds.Checks, checks...)
-		return err
-	}); err != nil {
+	if indErr := <-indDone; err == nil {
+		err = indErr
+	}
+	if err != nil {
 		return nil, err
 	}
-	ds.Indicators = ind
+	ds.Indicators, ds.Checks = ind, append(ds.Checks, indChecks...)
 	if err := openTable(fsys, "sites.csv.gz", func(name string, r io.Reader) error {
 		sites, checks, err := LoadSitesCSV(name, r, SitesOptions{Known: ds.KnownCode})
 		ds.Sites, ds.Checks = sites, append(ds.Checks, checks...)
@@ -194,28 +203,18 @@ func loadEmbeddedRenamed(fsys fs.FS, ds *Dataset) error {
 }
 
 func loadEmbeddedPolygons(fsys fs.FS, ds *Dataset) error {
-	names, err := fs.Glob(fsys, "polygones/*.geojson.gz")
-	if err != nil {
-		return err
-	}
-	for _, name := range names {
-		err := openTable(fsys, name, func(n string, r io.Reader) error {
-			polys, err := ReadPolygons(path.Base(n), r)
-			if err != nil {
-				return err
-			}
-			for code, mp := range polys {
-				if i, ok := ds.CommuneIndex(code); ok {
-					ds.Communes[i].Polygon = mp
-				}
-			}
-			return nil
-		})
+	return openTable(fsys, "polygones.bin.gz", func(n string, r io.Reader) error {
+		polys, err := ReadPolygonsBin(n, r)
 		if err != nil {
 			return err
 		}
-	}
-	return nil
+		for code, mp := range polys {
+			if i, ok := ds.CommuneIndex(code); ok {
+				ds.Communes[i].Polygon = mp
+			}
+		}
+		return nil
+	})
 }
 
 func loadEmbeddedSources(fsys fs.FS, ds *Dataset) error {

@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -27,12 +28,21 @@ const siteFile = "sites"
 // declared code that names no commune. A site that none of the three
 // rules can place (no usable point and no known code, or no located
 // commune at all) keeps Commune == "" and is a Rejected check.
+//
+// Sites are placed on all cores; the checks come out in site order.
 func Assign(ds *data.Dataset) ([]data.Site, data.Checks) {
 	a := newAssigner(ds)
 	sites := append([]data.Site(nil), ds.Sites...)
+	per := make([]data.Checks, len(sites))
+	_ = parallel(context.Background(), len(sites), defaultWorkers(), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			sites[i].Commune = a.assign(&sites[i], &per[i])
+		}
+		return nil
+	})
 	var checks data.Checks
-	for i := range sites {
-		sites[i].Commune = a.assign(&sites[i], &checks)
+	for _, c := range per {
+		checks = append(checks, c...)
 	}
 	return sites, checks
 }
@@ -42,7 +52,7 @@ type assigner struct {
 	byCode  map[string]int
 	renamed map[string]string
 	polys   *geo.PolygonIndex // nil when no commune has a polygon
-	points  *geo.PointIndex   // over the communes with HasPoint, built on first use
+	points  *geo.PointIndex   // over the communes with HasPoint
 	pts     []orb.Point       // their points
 	ptOwner []int             // points index -> commune index
 	codes   []string
@@ -64,6 +74,9 @@ func newAssigner(ds *data.Dataset) *assigner {
 	}
 	if anyPoly {
 		a.polys = geo.NewPolygonIndex(polys)
+	}
+	if len(a.pts) > 0 {
+		a.points = geo.NewPointIndex(a.pts)
 	}
 	return a
 }
@@ -113,9 +126,6 @@ func (a *assigner) assign(s *data.Site, checks *data.Checks) string {
 		return declared
 	}
 	if usable && len(a.pts) > 0 {
-		if a.points == nil {
-			a.points = geo.NewPointIndex(a.pts)
-		}
 		n := a.points.Nearest(s.Point, 1)
 		found := a.codes[a.ptOwner[n[0].Index]]
 		if s.INSEE != "" {

@@ -127,3 +127,23 @@ func BenchmarkComputeNationalNaive(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoadCompute is what an analyst would otherwise do in PostGIS:
+// load the national data (embedded), compute nearest site and E2SFCA for
+// every commune, and roll up the département (23).
+func BenchmarkLoadCompute(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		ds, err := data.LoadEmbedded()
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := Compute(context.Background(), ds, Params{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := res.Territory(Departements("23")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

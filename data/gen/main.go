@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/csv"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -24,7 +23,6 @@ import (
 	"diagnum/data"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 )
 
 func main() {
@@ -50,7 +48,7 @@ type gen struct {
 }
 
 func run(in, out string) error {
-	if err := os.MkdirAll(filepath.Join(out, "polygones"), 0o755); err != nil {
+	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	g := &gen{in: in, out: out}
@@ -152,18 +150,18 @@ func (g *gen) points() error {
 	})
 }
 
-// polygons writes one file per département of france-geojson's commune
-// polygons, with codes folded into COG 2025.
+// polygons writes the commune polygons of france-geojson, with codes
+// folded into COG 2025 and rings oriented as RFC 7946 requires, in the
+// compact polygon format (data.WritePolygonsBin).
 func (g *gen) polygons() error {
 	files, err := filepath.Glob(filepath.Join(g.in, "france-geojson/communes/communes-*.geojson"))
 	if err != nil {
 		return err
 	}
 	sort.Strings(files)
+	all := map[string]orb.MultiPolygon{}
 	for _, path := range files {
 		rel, _ := filepath.Rel(g.in, path)
-		base := filepath.Base(path)
-		dep := strings.SplitN(strings.TrimPrefix(base, "communes-"), "-", 2)[0]
 		err := g.read(rel, func(n string, r io.Reader) error {
 			polys, err := data.ReadPolygons(n, r)
 			if err != nil {
@@ -171,35 +169,16 @@ func (g *gen) polygons() error {
 			}
 			folded, checks := data.FoldPolygons(n, polys, g.res)
 			g.checks = append(g.checks, checks...)
-			return g.writePolygons("polygones/communes-"+dep+".geojson.gz", folded)
+			for code, mp := range folded {
+				all[code] = data.OrientRFC7946(mp)
+			}
+			return nil
 		})
 		if err != nil {
 			return err
 		}
 	}
-	return nil
-}
-
-func (g *gen) writePolygons(name string, polys map[string]orb.MultiPolygon) error {
-	codes := make([]string, 0, len(polys))
-	for c := range polys {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	fc := geojson.NewFeatureCollection()
-	for _, code := range codes {
-		f := geojson.NewFeature(data.OrientRFC7946(polys[code]))
-		f.Properties["code"] = code
-		if i, ok := g.communeIndex(code); ok {
-			f.Properties["nom"] = g.cog.Communes[i].Name
-		}
-		fc.Append(f)
-	}
-	b, err := json.Marshal(fc)
-	if err != nil {
-		return err
-	}
-	return g.writeFile(name, b)
+	return g.writeWith("polygones.bin.gz", func(w io.Writer) error { return data.WritePolygonsBin(w, all) })
 }
 
 func (g *gen) communeIndex(code string) (int, bool) {

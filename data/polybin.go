@@ -1,0 +1,178 @@
+package data
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+
+	"github.com/paulmach/orb"
+)
+
+// The compact polygon format of the embedded data set. Decoding GeoJSON
+// takes most of the loading time, so `make data` stores the commune
+// polygons as varint-encoded coordinate deltas on a 1e-5 degree grid (the
+// grid of the france-geojson source, about 1 m):
+//
+//	"DGNPOLY1"
+//	uvarint  number of MultiPolygons
+//	for each, in code order:
+//	  uvarint len(code), code bytes
+//	  uvarint number of polygons; for each: uvarint number of rings;
+//	  for each ring: uvarint number of points, then per point the
+//	  varint deltas of round(lon·1e5) and round(lat·1e5) from the
+//	  previous point of the file (the first from 0, 0)
+const polyMagic = "DGNPOLY1"
+
+// polyScale is the number of grid steps per degree.
+const polyScale = 1e5
+
+// errPolyGrid is returned by WritePolygonsBin for a coordinate that is
+// not on the 1e-5 degree grid (it could not be restored exactly).
+var errPolyGrid = errors.New("data: coordinate not on the 1e-5 degree grid")
+
+// WritePolygonsBin writes polys in the compact polygon format, in code
+// order. Every coordinate must lie on the 1e-5 degree grid.
+func WritePolygonsBin(w io.Writer, polys map[string]orb.MultiPolygon) error {
+	codes := make([]string, 0, len(polys))
+	for c := range polys {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	bw := bufio.NewWriter(w)
+	bw.WriteString(polyMagic)
+	var buf [binary.MaxVarintLen64]byte
+	uv := func(v uint64) { bw.Write(buf[:binary.PutUvarint(buf[:], v)]) }
+	sv := func(v int64) { bw.Write(buf[:binary.PutVarint(buf[:], v)]) }
+	uv(uint64(len(codes)))
+	var px, py int64
+	for _, code := range codes {
+		uv(uint64(len(code)))
+		bw.WriteString(code)
+		mp := polys[code]
+		uv(uint64(len(mp)))
+		for _, poly := range mp {
+			uv(uint64(len(poly)))
+			for _, ring := range poly {
+				uv(uint64(len(ring)))
+				for _, p := range ring {
+					x, y := math.Round(p[0]*polyScale), math.Round(p[1]*polyScale)
+					if x/polyScale != p[0] || y/polyScale != p[1] {
+						return fmt.Errorf("%w: %s (%v, %v)", errPolyGrid, code, p[0], p[1])
+					}
+					sv(int64(x) - px)
+					sv(int64(y) - py)
+					px, py = int64(x), int64(y)
+				}
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+// polyReader decodes the compact format with bounds on every count.
+type polyReader struct {
+	name   string
+	r      *bufio.Reader
+	px, py int64
+}
+
+func (p *polyReader) count(what string, max uint64) (int, error) {
+	v, err := binary.ReadUvarint(p.r)
+	if err != nil {
+		return 0, p.fail(fmt.Errorf("%s: %w", what, err))
+	}
+	if v > max {
+		return 0, p.fail(fmt.Errorf("%w: %d %s", ErrTooLarge, v, what))
+	}
+	return int(v), nil
+}
+
+func (p *polyReader) fail(err error) error {
+	if errors.Is(err, io.EOF) {
+		err = fmt.Errorf("%w: truncated", ErrBadValue)
+	}
+	return &ParseError{File: p.name, Err: err}
+}
+
+// ReadPolygonsBin reads polygons in the compact format written by
+// WritePolygonsBin. Rings must be closed and hold at least 4 points.
+func ReadPolygonsBin(name string, r io.Reader) (map[string]orb.MultiPolygon, error) {
+	p := &polyReader{name: name, r: bufio.NewReader(r)}
+	magic := make([]byte, len(polyMagic))
+	if _, err := io.ReadFull(p.r, magic); err != nil || string(magic) != polyMagic {
+		return nil, p.fail(fmt.Errorf("%w: not a diagnum polygon file", ErrBadValue))
+	}
+	n, err := p.count("multipolygons", 1<<20)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]orb.MultiPolygon, n)
+	for range n {
+		code, mp, err := p.multiPolygon()
+		if err != nil {
+			return nil, err
+		}
+		out[code] = mp
+	}
+	return out, nil
+}
+
+func (p *polyReader) multiPolygon() (string, orb.MultiPolygon, error) {
+	l, err := p.count("code bytes", 16)
+	if err != nil {
+		return "", nil, err
+	}
+	code := make([]byte, l)
+	if _, err := io.ReadFull(p.r, code); err != nil {
+		return "", nil, p.fail(err)
+	}
+	np, err := p.count("polygons", 1<<16)
+	if err != nil {
+		return "", nil, err
+	}
+	mp := make(orb.MultiPolygon, np)
+	for i := range mp {
+		nr, err := p.count("rings", 1<<16)
+		if err != nil {
+			return "", nil, err
+		}
+		mp[i] = make(orb.Polygon, nr)
+		for j := range mp[i] {
+			if mp[i][j], err = p.ring(string(code)); err != nil {
+				return "", nil, err
+			}
+		}
+	}
+	return string(code), mp, nil
+}
+
+func (p *polyReader) ring(code string) (orb.Ring, error) {
+	n, err := p.count("points", 1<<22)
+	if err != nil {
+		return nil, err
+	}
+	if n < 4 {
+		return nil, p.fail(fmt.Errorf("%w: %s: ring of %d points", ErrBadValue, code, n))
+	}
+	ring := make(orb.Ring, n)
+	for k := range ring {
+		dx, err1 := binary.ReadVarint(p.r)
+		dy, err2 := binary.ReadVarint(p.r)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, p.fail(err)
+		}
+		p.px, p.py = p.px+dx, p.py+dy
+		ring[k] = orb.Point{float64(p.px) / polyScale, float64(p.py) / polyScale}
+		if math.Abs(ring[k][0]) > 180 || math.Abs(ring[k][1]) > 90 {
+			return nil, p.fail(fmt.Errorf("%w: %s: point %v", ErrBadCoordinate, code, ring[k]))
+		}
+	}
+	if ring[0] != ring[n-1] {
+		return nil, p.fail(fmt.Errorf("%w: %s: ring not closed", ErrBadValue, code))
+	}
+	return ring, nil
+}
