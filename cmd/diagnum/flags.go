@@ -20,6 +20,8 @@ type options struct {
 	dept, region string
 	france       bool
 	out, csv     string
+	geojson      string
+	mapFile      string
 	sites        []string
 	indicators   []string
 	weights      string
@@ -53,6 +55,9 @@ Fichiers produits :
   --out FICHIER        classeur Excel (défaut : diagnostic-23.xlsx,
                        diagnostic-region-75.xlsx ou diagnostic-france.xlsx)
   --csv FICHIER        mesures par commune en CSV (« - » : sortie standard)
+  --geojson FICHIER    couche des communes pour QGIS (WGS84), et FICHIER-sites.geojson
+                       pour les lieux
+  --map FICHIER        carte du score d'écart : FICHIER.png et FICHIER.svg
 
 Vos données (facultatif) :
   --sites FICHIER      vos lieux : CSV id,nom,type,latitude,longitude,etp,code_insee
@@ -94,6 +99,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.france, "france", false, "")
 	fs.StringVar(&o.out, "out", "", "")
 	fs.StringVar(&o.csv, "csv", "", "")
+	fs.StringVar(&o.geojson, "geojson", "", "")
+	fs.StringVar(&o.mapFile, "map", "", "")
 	fs.Func("sites", "", func(s string) error { o.sites = append(o.sites, s); return nil })
 	fs.Func("indicators", "", func(s string) error { o.indicators = append(o.indicators, s); return nil })
 	fs.StringVar(&o.weights, "weights", "", "")

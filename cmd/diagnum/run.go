@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -67,7 +68,7 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
 	}
 	in := reportInput(ds, res, view, t)
-	written, err := writeOutputs(ctx, o, t, in, stdout, pr)
+	written, err := writeOutputs(ctx, o, t, ds, in, stdout, pr)
 	if err != nil {
 		return err
 	}
@@ -182,8 +183,11 @@ func reportInput(ds *data.Dataset, res, view *diag.Result, t diag.Territory) rep
 
 // writeOutputs writes the workbook and the CSV, each atomically, and
 // returns the paths written.
-func writeOutputs(ctx context.Context, o *options, t diag.Territory, in report.Input, stdout io.Writer, pr *progress) ([]string, error) {
-	var written []string
+func writeOutputs(ctx context.Context, o *options, t diag.Territory, ds *data.Dataset, in report.Input, stdout io.Writer, pr *progress) ([]string, error) {
+	written, err := writeLayers(o, ds, in, pr)
+	if err != nil {
+		return nil, err
+	}
 	if o.csv != "" {
 		pr.step("écriture du CSV")
 		write := func(w io.Writer) error { return report.WriteCSV(w, in.Communes) }
@@ -218,4 +222,45 @@ func joinFiles(fs []string) string {
 		s += f
 	}
 	return s
+}
+
+// writeLayers writes the GeoJSON layers and the map pictures asked for.
+func writeLayers(o *options, ds *data.Dataset, in report.Input, pr *progress) ([]string, error) {
+	var written []string
+	write := func(path string, fn func(io.Writer) error) error {
+		if err := report.WriteFileAtomic(path, fn); err != nil {
+			return fmt.Errorf("%s : %w", path, err)
+		}
+		written = append(written, path)
+		return nil
+	}
+	if o.geojson != "" {
+		pr.step("écriture des couches GeoJSON")
+		sites := report.TerritorySites(in.Result.Sites, in.Communes)
+		if err := write(o.geojson, func(w io.Writer) error { return report.WriteGeoJSON(w, in.Communes, ds, sites) }); err != nil {
+			return nil, err
+		}
+		if err := write(sitesLayerPath(o.geojson), func(w io.Writer) error { return report.WriteSitesGeoJSON(w, sites) }); err != nil {
+			return nil, err
+		}
+	}
+	if o.mapFile != "" {
+		pr.step("dessin de la carte")
+		stem := strings.TrimSuffix(strings.TrimSuffix(o.mapFile, ".png"), ".svg")
+		mi := report.NewMapInput(&in, ds)
+		if err := write(stem+".png", func(w io.Writer) error { return report.WriteMapPNG(w, mi) }); err != nil {
+			return nil, err
+		}
+		if err := write(stem+".svg", func(w io.Writer) error { return report.WriteMapSVG(w, mi) }); err != nil {
+			return nil, err
+		}
+	}
+	return written, nil
+}
+
+// sitesLayerPath returns the path of the sites layer beside a communes
+// layer: communes.geojson → communes-sites.geojson.
+func sitesLayerPath(path string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "-sites" + ext
 }
