@@ -147,3 +147,43 @@ func BenchmarkLoadCompute(b *testing.B) {
 		}
 	}
 }
+
+// TestEveryDepartement: each of the 101 départements (96 in metropolitan
+// France, 5 overseas) can be reported, and their communes add up to the
+// national result minus the collectivités d'outre-mer.
+func TestEveryDepartement(t *testing.T) {
+	ds := embedded(t)
+	res, err := Compute(context.Background(), ds, Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zone := map[string]string{}
+	for _, c := range ds.Communes {
+		zone[c.Dep] = c.Zone
+	}
+	n, communes := 0, 0
+	for _, d := range ds.Departements {
+		if zone[d.Code] == "com" {
+			continue
+		}
+		n++
+		view, err := res.Territory(Departements(d.Code))
+		if err != nil {
+			t.Errorf("département %s: %v", d.Code, err)
+			continue
+		}
+		communes += len(view.Communes)
+		for _, c := range view.Communes {
+			if c.Rank < 1 || c.Rank > len(view.Communes) {
+				t.Fatalf("département %s: commune %s has rank %d of %d", d.Code, c.Code, c.Rank, len(view.Communes))
+			}
+		}
+	}
+	if n != 101 {
+		t.Errorf("got %d départements, want 101", n)
+	}
+	// 34,969 communes actuelles, of which 94 in the COM (communes.json).
+	if communes != 34969-94 {
+		t.Errorf("communes over the 101 départements: %d, want %d", communes, 34969-94)
+	}
+}
