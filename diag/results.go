@@ -28,15 +28,9 @@ import (
 // figures are the same bit for bit as ComputeNaive's. Another TravelTimer
 // is called from one goroutine, with batched requests.
 func Compute(ctx context.Context, ds *data.Dataset, params Params) (*Result, error) {
-	e, err := newEngine(ctx, ds, params)
+	e, err := nationalEngine(ctx, ds, params)
 	if err != nil {
 		return nil, err
-	}
-	if err := e.e2sfca(); err != nil {
-		return nil, fmt.Errorf("diag: accessibility: %w", err)
-	}
-	if err := e.nearestOthers(); err != nil {
-		return nil, fmt.Errorf("diag: nearest sites: %w", err)
 	}
 	all := make([]int, len(ds.Communes))
 	for i := range all {
@@ -50,6 +44,23 @@ func Compute(ctx context.Context, ds *data.Dataset, params Params) (*Result, err
 	res := &Result{Params: e.p, Communes: cs, Sites: e.sites, Checks: e.checks}
 	res.EPCI, res.Deps, res.Regions, res.France = Rollups(ds, cs)
 	return res, nil
+}
+
+// nationalEngine prepares the engine and runs the national passes that
+// every result needs: E2SFCA (R_j, A_i) and the nearest other site of
+// each site.
+func nationalEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, error) {
+	e, err := newEngine(ctx, ds, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.e2sfca(); err != nil {
+		return nil, fmt.Errorf("diag: accessibility: %w", err)
+	}
+	if err := e.nearestOthers(); err != nil {
+		return nil, fmt.Errorf("diag: nearest sites: %w", err)
+	}
+	return e, nil
 }
 
 // ComputeTerritory computes the figures of the communes of the
@@ -78,15 +89,9 @@ func ComputeTerritory(ctx context.Context, ds *data.Dataset, params Params, deps
 	if err := t.check(ds); err != nil {
 		return nil, err
 	}
-	e, err := newEngine(ctx, ds, params)
+	e, err := nationalEngine(ctx, ds, params)
 	if err != nil {
 		return nil, err
-	}
-	if err := e.e2sfca(); err != nil {
-		return nil, fmt.Errorf("diag: accessibility: %w", err)
-	}
-	if err := e.nearestOthers(); err != nil {
-		return nil, fmt.Errorf("diag: nearest sites: %w", err)
 	}
 	in, ext := territoryCommunes(ds, t)
 	cs, err := e.communeResults(ext)
