@@ -20,9 +20,10 @@ import (
 // france-geojson files (gregoiredavid/france-geojson, IGN ADMIN EXPRESS COG
 // 2018). It returns code → MultiPolygon, each oriented by OrientRFC7946.
 //
-// Every ring must be closed (first point = last point) and hold at least 4
-// points, every coordinate must be finite with |lon| ≤ 180 and |lat| ≤ 90,
-// and codes must be unique. The first feature breaking a rule makes the
+// Every ring must be closed (first point = last point), hold at least 4
+// points and not cross itself (two edges crossing or overlapping; a ring
+// pinched at a vertex is accepted), every coordinate must be finite with
+// |lon| ≤ 180 and |lat| ≤ 90, and codes must be unique. The first feature breaking a rule makes the
 // whole file fail with a *ParseError naming the feature (index, code and
 // line); a collection without features fails with ErrEmptyFile.
 func ReadPolygons(name string, r io.Reader) (map[string]orb.MultiPolygon, error) {
@@ -96,6 +97,9 @@ func checkRing(ring orb.Ring) error {
 	}
 	if ring[0] != ring[len(ring)-1] {
 		return fmt.Errorf("%w: ring not closed (first %v, last %v)", ErrBadValue, ring[0], ring[len(ring)-1])
+	}
+	if i, j, at, ok := ringCrossing(ring); ok {
+		return fmt.Errorf("%w: ring crosses itself: edges %d and %d meet at [%.6f, %.6f]", ErrBadValue, i, j, at[0], at[1])
 	}
 	return nil
 }
