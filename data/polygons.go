@@ -28,20 +28,26 @@ import (
 // line); a collection without features fails with ErrEmptyFile.
 func ReadPolygons(name string, r io.Reader) (map[string]orb.MultiPolygon, error) {
 	out := map[string]orb.MultiPolygon{}
-	err := readFeatures(name, r, func(i, line int, f *geojson.Feature) error {
+	err := readRawFeatures(name, r, func(i, line int, msg json.RawMessage) error {
+		var f struct {
+			Properties geojson.Properties `json:"properties"`
+			Geometry   json.RawMessage    `json:"geometry"`
+		}
+		if err := json.Unmarshal(msg, &f); err != nil {
+			return &ParseError{File: name, Line: line, Err: fmt.Errorf("feature %d: %w: %w", i, ErrBadValue, err)}
+		}
 		code := propString(f.Properties, "code")
 		fail := func(err error) error {
 			return &ParseError{File: name, Line: line, Err: fmt.Errorf("feature %d (code %q): %w", i, code, err)}
 		}
-		if code == "" {
-			return fail(fmt.Errorf("%w: property \"code\" missing or not a string", ErrBadCode))
-		}
-		if _, dup := out[code]; dup {
-			return fail(fmt.Errorf("%w: code already seen", ErrDuplicate))
-		}
-		mp, err := multiPolygonOf(f.Geometry)
-		if err != nil {
+		mp, err := decodeMultiPolygon(f.Geometry)
+		switch {
+		case err != nil:
 			return fail(err)
+		case code == "":
+			return fail(fmt.Errorf("%w: property \"code\" missing or not a string", ErrBadCode))
+		case out[code] != nil:
+			return fail(fmt.Errorf("%w: code already seen", ErrDuplicate))
 		}
 		out[code] = OrientRFC7946(mp)
 		return nil
@@ -55,19 +61,54 @@ func ReadPolygons(name string, r io.Reader) (map[string]orb.MultiPolygon, error)
 	return out, nil
 }
 
-// multiPolygonOf validates g and returns it as a MultiPolygon.
-func multiPolygonOf(g orb.Geometry) (orb.MultiPolygon, error) {
-	var mp orb.MultiPolygon
-	switch g := g.(type) {
-	case orb.Polygon:
-		mp = orb.MultiPolygon{g}
-	case orb.MultiPolygon:
-		mp = g
-	case nil:
+// decodeMultiPolygon decodes and validates a Polygon or MultiPolygon
+// geometry. Positions are decoded as lists, so that an empty or
+// one-number position is an error rather than a zero coordinate; a third
+// number (altitude) is dropped.
+func decodeMultiPolygon(raw json.RawMessage) (orb.MultiPolygon, error) {
+	if r := bytes.TrimSpace(raw); len(r) == 0 || string(r) == "null" {
 		return nil, fmt.Errorf("%w: no geometry", ErrBadValue)
-	default:
-		return nil, fmt.Errorf("%w: geometry %s (want Polygon or MultiPolygon)", ErrBadValue, g.GeoJSONType())
 	}
+	var g struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	}
+	if err := json.Unmarshal(raw, &g); err != nil {
+		return nil, fmt.Errorf("%w: geometry: %w", ErrBadValue, err)
+	}
+	var c [][][][]float64
+	var err error
+	switch g.Type {
+	case "Polygon":
+		c = make([][][][]float64, 1)
+		err = json.Unmarshal(g.Coordinates, &c[0])
+	case "MultiPolygon":
+		err = json.Unmarshal(g.Coordinates, &c)
+	default:
+		return nil, fmt.Errorf("%w: geometry %s (want Polygon or MultiPolygon)", ErrBadValue, g.Type[:min(len(g.Type), 30)])
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s coordinates: %w", ErrBadValue, g.Type, err)
+	}
+	mp := make(orb.MultiPolygon, len(c))
+	for pi, p := range c {
+		mp[pi] = make(orb.Polygon, len(p))
+		for ri, ring := range p {
+			mp[pi][ri] = make(orb.Ring, len(ring))
+			for k, pos := range ring {
+				if len(pos) < 2 || len(pos) > 3 {
+					return nil, fmt.Errorf("polygon %d ring %d: %w: position %d is %v, want [longitude, latitude]",
+						pi, ri, ErrBadCoordinate, k, pos)
+				}
+				mp[pi][ri][k] = orb.Point{pos[0], pos[1]}
+			}
+		}
+	}
+	return multiPolygonOf(mp)
+}
+
+// multiPolygonOf validates mp and returns it.
+func multiPolygonOf(mp orb.MultiPolygon) (orb.MultiPolygon, error) {
 	if len(mp) == 0 {
 		return nil, fmt.Errorf("%w: empty MultiPolygon", ErrBadValue)
 	}
@@ -179,6 +220,18 @@ func AttachPolygons(communes []Commune, polys map[string]orb.MultiPolygon) int {
 // calling fn with each feature's index, the line where it starts, and the
 // decoded feature. An error from fn stops the reading and is returned.
 func readFeatures(name string, r io.Reader, fn func(i, line int, f *geojson.Feature) error) error {
+	return readRawFeatures(name, r, func(i, line int, msg json.RawMessage) error {
+		f, err := geojson.UnmarshalFeature(msg)
+		if err != nil {
+			return &ParseError{File: name, Line: line, Err: fmt.Errorf("feature %d: %w: %w", i, ErrBadValue, err)}
+		}
+		return fn(i, line, f)
+	})
+}
+
+// readRawFeatures is readFeatures with each feature still encoded, for
+// loaders that read its members themselves.
+func readRawFeatures(name string, r io.Reader, fn func(i, line int, msg json.RawMessage) error) error {
 	raw, err := readAllJSON(name, r)
 	if err != nil {
 		return err
@@ -195,7 +248,10 @@ func readFeatures(name string, r io.Reader, fn func(i, line int, f *geojson.Feat
 		key, _ := tok.(string)
 		switch key {
 		case "features":
-			if err := decodeFeatureArray(name, raw, dec, fn); err != nil {
+			if err := expectDelim(name, raw, dec, '[', "a features array"); err != nil {
+				return err
+			}
+			if _, err := jsonElements(name, raw, dec, fn); err != nil {
 				return err
 			}
 		case "type":
@@ -214,21 +270,6 @@ func readFeatures(name string, r io.Reader, fn func(i, line int, f *geojson.Feat
 		return jsonError(name, raw, err)
 	}
 	return expectEOF(name, raw, dec)
-}
-
-// decodeFeatureArray decodes the features array that dec is positioned at.
-func decodeFeatureArray(name string, raw []byte, dec *json.Decoder, fn func(i, line int, f *geojson.Feature) error) error {
-	if err := expectDelim(name, raw, dec, '[', "a features array"); err != nil {
-		return err
-	}
-	_, err := jsonElements(name, raw, dec, func(i, line int, msg json.RawMessage) error {
-		f, err := geojson.UnmarshalFeature(msg)
-		if err != nil {
-			return &ParseError{File: name, Line: line, Err: fmt.Errorf("feature %d: %w: %w", i, ErrBadValue, err)}
-		}
-		return fn(i, line, f)
-	})
-	return err
 }
 
 // propString returns the trimmed string property key, or "" when it is

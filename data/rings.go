@@ -34,7 +34,7 @@ func ringCrossing(ring orb.Ring) (i, j int, at orb.Point, found bool) {
 		a, b := ring[k], ring[k+1]
 		edges[k] = ringEdge{k, math.Min(a[0], b[0]), math.Max(a[0], b[0])}
 	}
-	slices.SortFunc(edges, func(a, b ringEdge) int { return cmp.Compare(a.minX, b.minX) })
+	slices.SortFunc(edges, func(a, b ringEdge) int { return cmp.Or(cmp.Compare(a.minX, b.minX), cmp.Compare(a.k, b.k)) })
 	active := make([]ringEdge, 0, 16)
 	for _, e := range edges {
 		kept := active[:0]

@@ -2,7 +2,6 @@ package data
 
 import (
 	"bytes"
-	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -115,77 +114,6 @@ func checkTexts(c Checks) []string {
 		s = append(s, x.Err.Error())
 	}
 	return s
-}
-
-// TestBadCorpus walks testdata/bad: each <case>.csv is loaded (with
-// LoadIndicatorsCSV when its name starts with "indicators-", else with
-// LoadSitesCSV) and compared with <case>.err, whose lines are
-// "error: <text>" (the fatal error must contain it; no such line means
-// the load must succeed) or "check: <text>" (some check must contain it).
-func TestBadCorpus(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "testdata", "bad", "*.csv"))
-	if err != nil || len(files) < 20 {
-		t.Fatalf("bad corpus: %d files, %v", len(files), err)
-	}
-	for _, path := range files {
-		name := filepath.Base(path)
-		t.Run(strings.TrimSuffix(name, ".csv"), func(t *testing.T) {
-			input, err1 := os.ReadFile(path)
-			want, err2 := os.ReadFile(strings.TrimSuffix(path, ".csv") + ".err")
-			if err := errors.Join(err1, err2); err != nil {
-				t.Fatal(err)
-			}
-			var checks Checks
-			if strings.HasPrefix(name, "indicators-") {
-				checks, err = LoadIndicatorsCSV(name, bytes.NewReader(input), NewIndicators())
-			} else {
-				_, checks, err = LoadSitesCSV(name, bytes.NewReader(input), SitesOptions{Known: testKnown})
-			}
-			checkCorpusCase(t, name, string(want), checks, err)
-		})
-	}
-}
-
-func checkCorpusCase(t *testing.T, name, want string, checks Checks, err error) {
-	t.Helper()
-	var wantErr bool
-	for _, line := range strings.Split(strings.TrimSpace(want), "\n") {
-		kind, text, ok := strings.Cut(line, ": ")
-		switch {
-		case ok && kind == "error":
-			wantErr = true
-			if err == nil || !strings.Contains(err.Error(), text) {
-				t.Errorf("error = %v\nwant it to contain %q", err, text)
-			}
-		case ok && kind == "check":
-			if !containsCheck(checks, text) {
-				t.Errorf("no check contains %q; checks:\n%s", text, strings.Join(checkTexts(checks), "\n"))
-			}
-		default:
-			t.Fatalf("bad .err line %q", line)
-		}
-	}
-	if !wantErr && err != nil {
-		t.Errorf("unexpected error %v", err)
-	}
-	var pe *ParseError
-	if err != nil && (!errors.As(err, &pe) || pe.File != name) {
-		t.Errorf("error %v is not a *ParseError of file %s", err, name)
-	}
-	for _, c := range checks {
-		if c.Err.File != name || c.Err.Line < 1 || c.Err.Err == nil {
-			t.Errorf("check %v does not name the file and a line", c.Err)
-		}
-	}
-}
-
-func containsCheck(checks Checks, text string) bool {
-	for _, c := range checks {
-		if strings.Contains(c.Err.Error(), text) {
-			return true
-		}
-	}
-	return false
 }
 
 func TestLoadSitesCSVHugeLine(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -177,6 +178,14 @@ func reportInput(ds *data.Dataset, res, view *diag.Result, t diag.Territory) rep
 	case diag.LevelRegion:
 		in.Rollup, _ = pick(res.Regions, t.Codes[0])
 		in.Name, in.Region = in.Rollup.Name, in.Rollup
+	}
+	// Rankings (région and France workbooks), QPV/FRR flags, and the map
+	// embedded in Synthèse (left out, with a note in the sheet, when it
+	// cannot be drawn).
+	in.Departements, in.Regions, in.Dataset = view.Deps, view.Regions, ds
+	var png bytes.Buffer
+	if report.WriteMapPNG(&png, report.NewMapInput(&in, ds)) == nil {
+		in.MapPNG = png.Bytes()
 	}
 	return in
 }

@@ -39,68 +39,115 @@ type placed struct {
 	v     any
 }
 
-// graphiques writes the charts' data tables and two native bar charts:
-// the communes with the largest gap, and the coverage rate of the EPCIs
-// intersecting the territory (the chartEPCIN least covered, in the order
-// of the EPCI sheet).
-func (b *book) graphiques() error {
-	f, sh, st := b.f, SheetGraphiques, &b.st
-	gaps := largestGaps(b.in.Communes, chartGapN)
-	epcis := b.territoryEPCIs()
-	epcis = epcis[:min(chartEPCIN, len(epcis))]
-	cells := []placed{
-		{"A1", st.subtitle, fmt.Sprintf("Les %d communes au plus fort score d'écart", chartGapN)},
-		{"A2", st.header, "Commune"}, {"B2", st.header, "Score d'écart"},
-		{"D1", st.subtitle, "Taux de couverture par EPCI (≤ " + b.threshold() + " min)"},
-		{"D2", st.header, "EPCI"}, {"E2", st.header, "Taux de couverture"},
-	}
-	for i, c := range gaps {
-		r := itoa(i + 3)
-		cells = append(cells, placed{"A" + r, st.text, fmt.Sprintf("%s (%s)", c.Name, c.Code)},
-			placed{"B" + r, st.dec2, measure(c.Gap)})
-	}
-	for i, e := range epcis {
-		r := itoa(i + 3)
-		cells = append(cells, placed{"D" + r, st.text, e.Name}, placed{"E" + r, st.percent, measure(e.Coverage)})
-	}
-	for _, c := range cells {
-		if err := f.SetCellValue(sh, c.ref, c.v); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(sh, c.ref, c.ref, c.style); err != nil {
-			return err
-		}
-	}
-	if err := f.SetColWidth(sh, "A", "A", 32); err != nil {
-		return err
-	}
-	if err := f.SetColWidth(sh, "D", "D", 40); err != nil {
-		return err
-	}
-	return b.charts(len(gaps), len(epcis))
+// chartTable is a data table of the Graphiques sheet and its bar chart:
+// a title in row top, a header below it, then one row per bar, labels in
+// column col and values in the next one.
+type chartTable struct {
+	col     string // label column; values are in the next column
+	top     int    // row of the title
+	title   string
+	header  string // header of the values
+	style   int    // style of the values
+	numFmt  string // number format of the chart's axis
+	labels  []string
+	values  []any
+	valCol  string
+	heading string // header of the labels
 }
 
-// charts adds the two bar charts over the data tables of graphiques, which
-// have nGaps and nEPCI rows from row 3; an empty table gets no chart.
-func (b *book) charts(nGaps, nEPCI int) error {
-	if nGaps > 0 {
-		last := itoa(nGaps + 2)
-		c := barChart(fmt.Sprintf("Les %d communes au plus fort score d'écart", nGaps),
-			"Graphiques!$B$2", "Graphiques!$A$3:$A$"+last, "Graphiques!$B$3:$B$"+last, nGaps, "0.00")
-		if err := b.f.AddChart(SheetGraphiques, "G2", c); err != nil {
-			return err
-		}
+// cells returns the cells of the table.
+func (t *chartTable) cells(st *styles) []placed {
+	h := itoa(t.top + 1)
+	c := []placed{
+		{t.col + itoa(t.top), st.subtitle, t.title},
+		{t.col + h, st.header, t.heading}, {t.valCol + h, st.header, t.header},
 	}
-	if nEPCI > 0 {
-		last := itoa(nEPCI + 2)
-		c := barChart("Taux de couverture par EPCI (≤ "+b.threshold()+" min)",
-			"Graphiques!$E$2", "Graphiques!$D$3:$D$"+last, "Graphiques!$E$3:$E$"+last, nEPCI, "0%")
-		if err := b.f.AddChart(SheetGraphiques, "G"+itoa(max(nGaps, 20)+8), c); err != nil {
-			return err
-		}
+	for i := range t.labels {
+		r := itoa(t.top + 2 + i)
+		c = append(c, placed{t.col + r, st.text, t.labels[i]}, placed{t.valCol + r, t.style, t.values[i]})
 	}
-	return nil
+	return c
 }
+
+// chart returns the bar chart over the table.
+func (t *chartTable) chart() *excelize.Chart {
+	first, last := itoa(t.top+2), itoa(t.top+1+len(t.labels))
+	ref := func(col, a, b string) string { return SheetGraphiques + "!$" + col + "$" + a + ":$" + col + "$" + b }
+	return barChart(t.title, SheetGraphiques+"!$"+t.valCol+"$"+itoa(t.top+1),
+		ref(t.col, first, last), ref(t.valCol, first, last), len(t.labels), t.numFmt)
+}
+
+// chartTables returns the data tables of the Graphiques sheet: the
+// communes with the largest gap, the coverage rate of the EPCIs
+// intersecting the territory (the chartEPCIN least covered, in the order
+// of the EPCI sheet) and, when the report ranks départements, their
+// coverage rate (the chartEPCIN least covered).
+func (b *book) chartTables() []chartTable {
+	st, th := &b.st, b.threshold()
+	gaps := largestGaps(b.in.Communes, chartGapN)
+	t := []chartTable{
+		{col: "A", valCol: "B", top: 1, title: fmt.Sprintf("Les %d communes au plus fort score d'écart", chartGapN),
+			heading: "Commune", header: "Score d'écart", style: st.dec2, numFmt: "0.00"},
+		{col: "D", valCol: "E", top: 1, title: "Taux de couverture par EPCI (≤ " + th + " min)",
+			heading: "EPCI", header: "Taux de couverture", style: st.percent, numFmt: "0%"},
+	}
+	for _, c := range gaps {
+		t[0].labels = append(t[0].labels, fmt.Sprintf("%s (%s)", c.Name, c.Code))
+		t[0].values = append(t[0].values, measure(c.Gap))
+	}
+	epcis := b.territoryEPCIs()
+	for _, e := range epcis[:min(chartEPCIN, len(epcis))] {
+		t[1].labels = append(t[1].labels, e.Name)
+		t[1].values = append(t[1].values, measure(e.Coverage))
+	}
+	if len(b.in.Departements) > 1 {
+		d := chartTable{col: "A", valCol: "B", top: chartGapN + 5, title: "Taux de couverture par département (≤ " + th + " min)",
+			heading: "Département", header: "Taux de couverture", style: st.percent, numFmt: "0%"}
+		for _, r := range b.rankRollups(b.in.Departements) {
+			if r.assessed && len(d.labels) < chartEPCIN {
+				d.labels = append(d.labels, r.Name+" ("+r.Code+")")
+				d.values = append(d.values, measure(r.Coverage))
+			}
+		}
+		t = append(t, d)
+	}
+	return t
+}
+
+// graphiques writes the charts' data tables (chartTables) and a native
+// horizontal bar chart over each non-empty one, the charts one under the
+// other from G2.
+func (b *book) graphiques() error {
+	f, sh := b.f, SheetGraphiques
+	if err := b.pageSetup(sh); err != nil {
+		return err
+	}
+	tables := b.chartTables()
+	row := 2
+	for i := range tables {
+		for _, c := range tables[i].cells(&b.st) {
+			if err := f.SetCellValue(sh, c.ref, c.v); err != nil {
+				return err
+			}
+			if err := f.SetCellStyle(sh, c.ref, c.ref, c.style); err != nil {
+				return err
+			}
+		}
+		if n := len(tables[i].labels); n > 0 {
+			if err := f.AddChart(sh, "G"+itoa(row), tables[i].chart()); err != nil {
+				return err
+			}
+			row += (chartHeight(n)+rowHeightPx-1)/rowHeightPx + 2
+		}
+	}
+	if err := f.SetColWidth(sh, "A", "A", 40); err != nil {
+		return err
+	}
+	return f.SetColWidth(sh, "D", "D", 40)
+}
+
+// chartHeight is the height in pixels of a bar chart of n bars.
+func chartHeight(n int) int { return 120 + 18*n }
 
 // barChart returns a horizontal bar chart of one series, its first
 // category at the top, high enough for n bars.
@@ -112,7 +159,7 @@ func barChart(title, name, categories, values string, n int, numFmt string) *exc
 		Series:     []excelize.ChartSeries{{Name: name, Categories: categories, Values: values}},
 		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
 		Legend:     excelize.ChartLegend{Position: "none"},
-		Dimension:  excelize.ChartDimension{Width: 640, Height: uint(120 + 18*n)},
+		Dimension:  excelize.ChartDimension{Width: 640, Height: uint(chartHeight(n))},
 		XAxis:      excelize.ChartAxis{ReverseOrder: true},
 		YAxis:      excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt}},
 		PlotArea:   excelize.ChartPlotArea{ShowVal: false},

@@ -36,6 +36,25 @@ type Input struct {
 	Checks  data.Checks
 	Version string    // diagnum version, e.g. "v0.3.0"
 	Date    time.Time // generation date: the document properties and Synthèse show it
+
+	// MapPNG is the map picture (RenderMap) embedded in Synthèse, scaled
+	// to mapWidthPx pixels wide; nil: no picture, a line says how to get one.
+	MapPNG []byte
+	// Departements are the roll-ups ranked in the Départements sheet: the
+	// région's départements for a région report, every département for
+	// France. The sheet exists only for those two levels.
+	Departements []diag.Rollup
+	// Regions are the roll-ups ranked in the Régions sheet (France report only).
+	Regions []diag.Rollup
+	// Dataset gives the QPV and FRR flags of the communes (indicator
+	// columns data.ColQPV and data.ColFRR) shown in Synthèse and Sites;
+	// nil: the flags are "non renseigné".
+	Dataset *data.Dataset
+	// Plan is the placement plan (a *plan.Plan of diag/plan) written in
+	// the Recommandations sheet by the writer that diag/plan's report
+	// hook registers (planSheet); nil: the sheet says how to run the
+	// planner. Typed any so that this package does not import diag/plan.
+	Plan any
 }
 
 // validate returns an error when the input cannot be reported.

@@ -22,6 +22,9 @@ type sheet struct {
 // stream opens the named sheet for writing, with the given column widths
 // (0 keeps the default width).
 func (b *book) stream(name string, widths ...float64) (*sheet, error) {
+	if err := b.pageSetup(name); err != nil {
+		return nil, err
+	}
 	sw, err := b.f.NewStreamWriter(name)
 	if err != nil {
 		return nil, err
@@ -34,6 +37,20 @@ func (b *book) stream(name string, widths ...float64) (*sheet, error) {
 		}
 	}
 	return &sheet{b: b, name: name, sw: sw}, nil
+}
+
+// pageSetup makes the named sheet print on A4 landscape pages, fitted to
+// the width of one page. Call it before opening a stream on the sheet:
+// the stream writes the sheet properties first.
+func (b *book) pageSetup(name string) error {
+	fit := true
+	if err := b.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	orient, a4, wide, tall := "landscape", 9, 1, 0
+	return b.f.SetPageLayout(name, &excelize.PageLayoutOptions{
+		Orientation: &orient, Size: &a4, FitToWidth: &wide, FitToHeight: &tall,
+	})
 }
 
 // add writes the next row; a plain value gets no style, an excelize.Cell
@@ -104,6 +121,11 @@ func (b *book) table(name string, cols []column, n int, row func(i int) []any, e
 		}
 	}
 	if err := s.autoFilter(len(cols)); err != nil {
+		return err
+	}
+	if err := b.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: "'" + name + "'!$1:$1", Scope: name,
+	}); err != nil {
 		return err
 	}
 	if extra != nil {

@@ -19,19 +19,25 @@ const (
 	// customYesNo shows 1 as "oui" and 0 as "non", so the cell keeps the
 	// CSV value (1 or 0) and still reads in French.
 	customYesNo = `"oui";"oui";"non"`
+	// customSigned2 shows a signed difference with 2 decimals: +0.12, -0.30.
+	customSigned2 = "+0.00;-0.00;0.00"
+	// customPoints shows a difference of two rates, in percentage points
+	// (the cell holds the difference × 100): +1.5 pt, -12.0 pt.
+	customPoints = `+0.0" pt";-0.0" pt";0.0" pt"`
 )
 
 // styles holds the style IDs of the workbook.
 type styles struct {
 	title, subtitle, header, text, wrap, code int
+	note                                      int // italic grey: explanations under a table
 	integer, thousands, dec1, dec2, percent   int
-	yesNo                                     int
+	yesNo, signed2, points                    int
 }
 
 // newStyles registers the workbook's styles.
 func newStyles(f *excelize.File) (styles, error) {
 	var s styles
-	dec1, yesNo := customDecimal1, customYesNo
+	dec1, yesNo, signed2, points := customDecimal1, customYesNo, customSigned2, customPoints
 	defs := []struct {
 		id    *int
 		style excelize.Style
@@ -45,6 +51,7 @@ func newStyles(f *excelize.File) (styles, error) {
 			Border:    []excelize.Border{{Type: "bottom", Color: "4472C4", Style: 1}},
 		}},
 		{&s.text, excelize.Style{}},
+		{&s.note, excelize.Style{Font: &excelize.Font{Italic: true, Color: "595959"}}},
 		{&s.wrap, excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
 		{&s.code, excelize.Style{NumFmt: fmtText}},
 		{&s.integer, excelize.Style{NumFmt: fmtInteger}},
@@ -53,6 +60,8 @@ func newStyles(f *excelize.File) (styles, error) {
 		{&s.dec2, excelize.Style{NumFmt: fmtDecimal2}},
 		{&s.percent, excelize.Style{NumFmt: fmtPercent}},
 		{&s.yesNo, excelize.Style{CustomNumFmt: &yesNo, Alignment: &excelize.Alignment{Horizontal: "center"}}},
+		{&s.signed2, excelize.Style{CustomNumFmt: &signed2}},
+		{&s.points, excelize.Style{CustomNumFmt: &points}},
 	}
 	for _, d := range defs {
 		id, err := f.NewStyle(&d.style)

@@ -10,35 +10,57 @@ import (
 // topCommunes is the number of communes listed in Synthèse.
 const topCommunes = 10
 
+// Indices of area.shares.
+const (
+	shareQPVCounted = iota
+	shareFRRCounted
+	shareQPVAll
+	shareFRRAll
+	nShares
+)
+
 // area is a column of the key figures of Synthèse.
 type area struct {
 	label  string
 	r      *diag.Rollup
 	counts []int // siteCounts, nil when unknown
 	median any   // median Access10k, nil when unknown
+	full   bool  // Result holds every commune of the area: counts, median and shares are known
+	shares [nShares]zoneShare
 }
 
-// areas returns the territory, its région and France. A zero roll-up
-// leaves its column empty; site counts and medians are left empty when
-// Result does not hold every commune of the roll-up.
+// areas returns the columns of the key figures: the territory, its
+// région (département reports only) and France (unless the territory is
+// France). A zero roll-up leaves its column empty; site counts, medians
+// and shares are left empty when Result does not hold every commune of
+// the roll-up.
 func (b *book) areas() []area {
 	in := b.in
 	regionLabel := "Région"
 	if in.Region.Name != "" {
 		regionLabel = fmt.Sprintf("%s (%s)", in.Region.Name, in.Region.Code)
 	}
-	v := []area{{label: in.label(), r: &in.Rollup}, {label: regionLabel, r: &in.Region}, {label: "France", r: &in.France}}
-	preds := []func(*diag.CommuneResult) bool{
-		func(c *diag.CommuneResult) bool { return contains(in.Territory, c) },
-		func(c *diag.CommuneResult) bool { return rollupContains(&in.Region, c) },
-		func(c *diag.CommuneResult) bool { return rollupContains(&in.France, c) },
+	v := []area{{label: in.label(), r: &in.Rollup}}
+	preds := []func(*diag.CommuneResult) bool{func(c *diag.CommuneResult) bool { return contains(in.Territory, c) }}
+	if in.Territory.Level == diag.LevelDepartement {
+		v = append(v, area{label: regionLabel, r: &in.Region})
+		preds = append(preds, func(c *diag.CommuneResult) bool { return rollupContains(&in.Region, c) })
+	}
+	if in.Territory.Level != diag.LevelFrance {
+		v = append(v, area{label: "France", r: &in.France})
+		preds = append(preds, func(c *diag.CommuneResult) bool { return rollupContains(&in.France, c) })
 	}
 	for i := range v {
 		if v[i].r.Level == "" || countIn(in.Result.Communes, preds[i]) != v[i].r.Communes {
 			continue
 		}
+		v[i].full = true
 		v[i].counts = siteCounts(in.Result, b.idx, preds[i])
 		v[i].median = measure(medianAccess(in.Result.Communes, preds[i]))
+		v[i].shares = [nShares]zoneShare{
+			b.zoneShares(preds[i], true, b.zn.qpv), b.zoneShares(preds[i], true, b.zn.frr),
+			b.zoneShares(preds[i], false, b.zn.qpv), b.zoneShares(preds[i], false, b.zn.frr),
+		}
 	}
 	return v
 }
@@ -56,9 +78,12 @@ func (b *book) synthese() error {
 		func() error { return s.add(cell(st.title, "Diagnostic de l'inclusion numérique — "+in.label())) },
 		func() error { return s.add(gen) },
 		func() error { s.skip(1); return b.keyFigures(s) },
+		func() error { return b.zonageNotes(s) },
+		func() error { s.skip(1); return b.mapPicture(s) },
 		func() error { s.skip(1); return b.topCommunes(s) },
 		func() error { s.skip(1); return b.checkCounts(s) },
 		func() error { s.skip(1); return b.sourceDates(s) },
+		func() error { s.skip(1); return b.contents(s) },
 	} {
 		if err := step(); err != nil {
 			return err
@@ -77,6 +102,12 @@ const (
 	labelPer10k     = "Conseillers pour 10 000 habitants"
 	labelAccessMean = "Accès E2SFCA moyen pour 10 000 hab. (pondéré par la population)"
 	labelAccessMed  = "Accès E2SFCA médian pour 10 000 hab. (médiane des communes peuplées)"
+	labelQPVCounted = "Part des sites comptés situés dans une commune avec QPV"
+	labelFRRCounted = "Part des sites comptés situés dans une commune FRR"
+	labelQPVAll     = "Part des sites (tous types) situés dans une commune avec QPV"
+	labelFRRAll     = "Part des sites (tous types) situés dans une commune FRR"
+	labelFRRKnown   = "Sites (tous types) dont la commune a un classement FRR renseigné"
+	labelReference  = "Référence nationale (rapports publics) : environ 25 % des structures en QPV, 20 % en ZRR/FRR."
 )
 
 // figure is a row of key figures: a label, a style and the value of an area.
@@ -89,8 +120,11 @@ type figure struct {
 // keyFigures writes the territory, its région and France side by side.
 func (b *book) keyFigures(s *sheet) error {
 	st, as := &b.st, b.areas()
-	if err := s.add(cell(st.header, "Indicateur"), cell(st.header, as[0].label),
-		cell(st.header, as[1].label), cell(st.header, as[2].label)); err != nil {
+	head := []any{cell(st.header, "Indicateur")}
+	for i := range as {
+		head = append(head, cell(st.header, as[i].label))
+	}
+	if err := s.add(head...); err != nil {
 		return err
 	}
 	for _, f := range b.figures() {
@@ -117,6 +151,14 @@ func (a *area) siteCount(k int) any {
 	return a.counts[k]
 }
 
+// share returns the share of area.shares[k], nil when unknown.
+func (a *area) share(k int) any {
+	if !a.full {
+		return nil
+	}
+	return a.shares[k].value()
+}
+
 // figures lists the key figures of Synthèse.
 func (b *book) figures() []figure {
 	st, th := &b.st, b.threshold()
@@ -137,7 +179,34 @@ func (b *book) figures() []figure {
 		figure{"Population non couverte (aucun site à " + th + " min ou moins)", st.thousands, func(a *area) any { return a.r.Uncovered }},
 		figure{labelAccessMean, st.dec2, func(a *area) any { return measure(a.r.MeanAccess10k) }},
 		figure{labelAccessMed, st.dec2, func(a *area) any { return a.median }},
+		figure{labelQPVCounted, st.percent, func(a *area) any { return a.share(shareQPVCounted) }},
+		figure{labelFRRCounted, st.percent, func(a *area) any { return a.share(shareFRRCounted) }},
+		figure{labelQPVAll, st.percent, func(a *area) any { return a.share(shareQPVAll) }},
+		figure{labelFRRAll, st.percent, func(a *area) any { return a.share(shareFRRAll) }},
+		figure{labelFRRKnown, st.thousands, func(a *area) any {
+			if !a.full {
+				return nil
+			}
+			return a.shares[shareFRRAll].known
+		}},
 	)
+}
+
+// zonageNotes writes the national reference of the QPV and FRR shares
+// and how they are counted.
+func (b *book) zonageNotes(s *sheet) error {
+	notes := []string{
+		labelReference,
+		"Parts calculées sur les sites dont la commune (celle du point du site) a un classement connu.",
+		"FRR : France Ruralités Revitalisation, qui a remplacé les ZRR en 2024. Son classement n'est renseigné que pour",
+		"une partie des départements dans les données utilisées ; ailleurs : « " + notInformed + " ».",
+	}
+	for _, n := range notes {
+		if err := s.add(cell(b.st.note, n)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // topCommunes writes the most under-covered communes of the territory.
@@ -147,7 +216,7 @@ func (b *book) topCommunes(s *sheet) error {
 		return err
 	}
 	cols := b.communeColumns()
-	pick := []int{13, 0, 1, 4, 8, 9, 10, 11, 12} // rang, code, nom, population, temps, couvert, accès, fragilité, écart
+	pick := []int{1, 0, 13, 4, 8, 9, 10, 11, 12} // nom, code, rang, population, temps, couvert, accès, fragilité, écart
 	head := make([]column, len(pick))
 	for i, k := range pick {
 		head[i] = cols[k]
@@ -168,18 +237,6 @@ func (b *book) topCommunes(s *sheet) error {
 	return nil
 }
 
-// checkCounts writes the number of rejected rows and warnings.
-func (b *book) checkCounts(s *sheet) error {
-	st, checks := &b.st, b.allChecks()
-	if err := s.add(cell(st.subtitle, "Contrôles des données (détail : onglet "+SheetControles+")")); err != nil {
-		return err
-	}
-	if err := s.add("Lignes rejetées", cell(st.thousands, checks.Count(data.Rejected))); err != nil {
-		return err
-	}
-	return s.add("Avertissements", cell(st.thousands, checks.Count(data.Warning)))
-}
-
 // sourceDates writes the date of each source.
 func (b *book) sourceDates(s *sheet) error {
 	st := &b.st
@@ -194,6 +251,35 @@ func (b *book) sourceDates(s *sheet) error {
 	}
 	for _, src := range b.in.Sources {
 		if err := s.add(src.Name, src.Title, cell(st.code, src.Date)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sheetDescriptions describes each sheet in the contents of Synthèse.
+var sheetDescriptions = map[string]string{
+	SheetSynthese:        "chiffres clés, carte, communes prioritaires, contrôles et dates des sources",
+	SheetRegions:         "les régions classées par taux de couverture, comparées à la valeur nationale",
+	SheetDepartements:    "les départements classés par taux de couverture, comparés à la valeur nationale",
+	SheetCommunes:        "toutes les mesures par commune, triées par score d'écart (rang 1 = la plus mal desservie)",
+	SheetEPCI:            "les intercommunalités du territoire, de la moins couverte à la mieux couverte",
+	SheetSites:           "l'inventaire des lieux : type, ETP, commune, QPV et FRR, temps à l'autre site le plus proche",
+	SheetZonesBlanches:   "les communes sans site compté à portée, avec leur population et le site le plus proche",
+	SheetRecommandations: "les implantations proposées par le planificateur, ou comment l'exécuter",
+	SheetControles:       "les lignes rejetées et les avertissements, regroupés par catégorie",
+	SheetMethodologie:    "formules, valeurs de tous les paramètres, pondérations, version",
+	SheetSources:         "provenance, licence et mention d'attribution de chaque donnée",
+	SheetGraphiques:      "graphiques : plus forts scores d'écart, couverture par intercommunalité (et par département)",
+}
+
+// contents lists the sheets of the workbook with what each holds.
+func (b *book) contents(s *sheet) error {
+	if err := s.add(cell(b.st.subtitle, "Contenu du classeur")); err != nil {
+		return err
+	}
+	for _, name := range SheetNames(b.in.Territory.Level)[1:] {
+		if err := s.add(name, sheetDescriptions[name]); err != nil {
 			return err
 		}
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"diagnum/data"
 	"diagnum/diag"
 )
 
@@ -106,12 +105,23 @@ func (b *book) communeLabel(code string) string {
 	return code
 }
 
-// sites writes the Sites sheet: the sites located in the territory.
+// communeDep returns the département code of the commune of INSEE code,
+// "" if unknown.
+func (b *book) communeDep(code string) string {
+	if i, ok := b.idx[code]; ok {
+		return b.in.Result.Communes[i].Dep
+	}
+	return ""
+}
+
+// sites writes the Sites sheet: the sites located in the territory, with
+// the QPV and FRR flags of their commune.
 func (b *book) sites() error {
 	cols := []column{
 		{"Identifiant", 16}, {"Nom", 36}, {"Type", 24}, {"ETP déclarés", 10},
-		{"ETP retenus dans l'offre", 11}, {"Code commune", 10}, {"Commune", 24},
-		{"Compté dans l'offre", 10}, {"Temps au site compté le plus proche (min)", 16},
+		{"ETP retenus dans l'offre", 11}, {"Code commune", 10}, {"Commune", 24}, {"Département", 11},
+		{"Commune avec QPV", 10}, {"Commune FRR", 12},
+		{"Compté dans l'offre", 10}, {"Temps à l'autre site compté le plus proche (min)", 16},
 		{"Source", 16}, {"Date", 11},
 	}
 	v, st := b.territorySites(), &b.st
@@ -120,6 +130,8 @@ func (b *book) sites() error {
 		return []any{
 			cell(st.code, s.ID), s.Name, s.Kind.Label(), cell(st.dec2, measure(s.FTE)),
 			cell(st.dec2, measure(s.SupplyFTE)), cell(st.code, s.Commune), b.communeName(s.Commune),
+			cell(st.code, b.communeDep(s.Commune)),
+			b.flagCell(b.zn.qpv, s.Commune), b.flagCell(b.zn.frr, s.Commune),
 			cell(st.yesNo, yesNo(s.Counted)), cell(st.dec1, measure(s.NearestOtherMin)),
 			s.Source, s.Date,
 		}
@@ -132,7 +144,7 @@ func (b *book) sites() error {
 func (b *book) zonesBlanches() error {
 	th := b.threshold()
 	cols := []column{
-		{"Rang", 8}, {"Code INSEE", 11}, {"Commune", 28}, {"Population", 12},
+		{"Rang", 8}, {"Code INSEE", 11}, {"Commune", 28}, {"Département", 11}, {"Population", 12},
 		{"Site compté le plus proche", 36}, {"Commune du site", 24},
 		{"Temps au site le plus proche (min, > " + th + ")", 16},
 	}
@@ -150,46 +162,9 @@ func (b *book) zonesBlanches() error {
 			site, where = s.Name, b.communeLabel(s.Commune)
 		}
 		return []any{
-			cell(st.integer, c.Rank), cell(st.code, c.Code), c.Name, cell(st.thousands, c.Population),
+			cell(st.integer, c.Rank), cell(st.code, c.Code), c.Name, cell(st.code, c.Dep), cell(st.thousands, c.Population),
 			site, where, cell(st.dec1, measure(c.NearestMin)),
 		}
 	}
 	return b.table(SheetZonesBlanches, cols, len(v), row, nil)
-}
-
-// severityLabel returns the French label of a check's severity.
-func severityLabel(s data.Severity) string {
-	switch s {
-	case data.Rejected:
-		return "Rejeté"
-	case data.Warning:
-		return "Avertissement"
-	}
-	return "Inconnu"
-}
-
-// allChecks returns the loading checks followed by the diagnostic's.
-func (b *book) allChecks() data.Checks {
-	return slices.Concat(b.in.Checks, b.in.Result.Checks)
-}
-
-// controles writes every check: severity, file, line, column, reason.
-func (b *book) controles() error {
-	cols := []column{{"Gravité", 15}, {"Fichier", 30}, {"Ligne", 8}, {"Colonne", 16}, {"Motif", 80}}
-	checks, st := b.allChecks(), &b.st
-	row := func(i int) []any {
-		c := checks[i]
-		v := []any{severityLabel(c.Severity), nil, nil, nil, nil}
-		if e := c.Err; e != nil {
-			v[1], v[3] = e.File, e.Column
-			if e.Line > 0 {
-				v[2] = cell(st.integer, e.Line)
-			}
-			if e.Err != nil {
-				v[4] = e.Err.Error()
-			}
-		}
-		return v
-	}
-	return b.table(SheetControles, cols, len(checks), row, nil)
 }

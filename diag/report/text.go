@@ -5,13 +5,29 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
 	"diagnum/data"
 	"diagnum/diag"
 	"diagnum/geo"
 )
 
-// recommandations writes how to run the placement planner.
+// planSheet writes the placement plan Input.Plan in the named sheet of
+// f. HOOK for diag/plan: the file plan_sheet.go of this package (owned by
+// the planner) sets it in an init function, so that this package needs
+// no import of diag/plan until it exists. While it is nil, or when
+// Input.Plan is nil, the Recommandations sheet says how to run the planner.
+var planSheet func(f *excelize.File, sheet string, in *Input) error
+
+// recommandations writes the placement plan through planSheet when there
+// is one, otherwise how to run the placement planner.
 func (b *book) recommandations() error {
+	if planSheet != nil && b.in.Plan != nil {
+		if err := b.pageSetup(SheetRecommandations); err != nil {
+			return err
+		}
+		return planSheet(b.f, SheetRecommandations, b.in)
+	}
 	s, err := b.stream(SheetRecommandations, 110)
 	if err != nil {
 		return err

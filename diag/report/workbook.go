@@ -10,11 +10,15 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"diagnum/diag"
 )
 
-// Sheet names of the workbook, in tab order.
+// Sheet names of the workbook.
 const (
 	SheetSynthese        = "Synthèse"
+	SheetRegions         = "Régions"
+	SheetDepartements    = "Départements"
 	SheetCommunes        = "Communes"
 	SheetEPCI            = "EPCI"
 	SheetSites           = "Sites"
@@ -26,16 +30,33 @@ const (
 	SheetGraphiques      = "Graphiques"
 )
 
-// Sheets lists the sheet names in tab order.
+// Sheets lists the sheets of every workbook, in tab order: a département
+// workbook has exactly these; SheetNames gives the others.
 var Sheets = []string{
 	SheetSynthese, SheetCommunes, SheetEPCI, SheetSites, SheetZonesBlanches,
 	SheetRecommandations, SheetControles, SheetMethodologie, SheetSources,
 	SheetGraphiques,
 }
 
-// sheetFuncs writes each sheet, by name; build calls them in Sheets order.
+// SheetNames returns the sheets of the workbook of a territory level, in
+// tab order: Sheets, with the rankings after Synthèse: Départements for a
+// région (diag.LevelRegion), Régions then Départements for France.
+func SheetNames(level string) []string {
+	var ranks []string
+	switch level {
+	case diag.LevelRegion:
+		ranks = []string{SheetDepartements}
+	case diag.LevelFrance:
+		ranks = []string{SheetRegions, SheetDepartements}
+	}
+	return slices.Concat(Sheets[:1], ranks, Sheets[1:])
+}
+
+// sheetFuncs writes each sheet, by name; build calls them in tab order.
 var sheetFuncs = map[string]func(*book) error{
 	SheetSynthese:        (*book).synthese,
+	SheetRegions:         (*book).regions,
+	SheetDepartements:    (*book).departements,
 	SheetCommunes:        (*book).communes,
 	SheetEPCI:            (*book).epci,
 	SheetSites:           (*book).sites,
@@ -53,15 +74,18 @@ type book struct {
 	st  styles
 	in  *Input
 	idx map[string]int // INSEE code -> index in in.Result.Communes
+	zn  zonage
 }
 
 // WriteWorkbook writes the diagnostic workbook (.xlsx) of in to w. Its
-// sheets are, in order: Synthèse (the territory, its région and France
-// side by side, the 10 most under-covered communes, the sources' dates),
-// Communes (every measure, sorted by rang), EPCI, Sites, Zones blanches
-// (communes not covered), Recommandations, Contrôles (every check),
-// Méthodologie (formulas and parameters), Sources and Graphiques (two
-// native charts). Large sheets are streamed, so memory stays bounded by
+// sheets are, in order (SheetNames): Synthèse (the territory, its région
+// and France side by side, shares of sites in QPV and FRR communes, the
+// map, the 10 most under-covered communes, the checks, the sources'
+// dates), for a région or France the rankings of the Régions and
+// Départements, Communes (every measure, sorted by rang), EPCI, Sites,
+// Zones blanches (communes not covered), Recommandations, Contrôles
+// (every check, grouped), Méthodologie (formulas and parameters), Sources
+// and Graphiques (native bar charts). Large sheets are streamed, so memory stays bounded by
 // the workbook's compressed size. The document's creation and
 // modification dates are in.Date; nothing depends on the clock.
 func WriteWorkbook(w io.Writer, in Input) error {
@@ -70,7 +94,7 @@ func WriteWorkbook(w io.Writer, in Input) error {
 	}
 	f := excelize.NewFile()
 	defer f.Close()
-	b := &book{f: f, in: &in, idx: communeIndex(in.Result)}
+	b := &book{f: f, in: &in, idx: communeIndex(in.Result), zn: newZonage(in.Dataset)}
 	if err := b.build(); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
@@ -90,15 +114,16 @@ func (b *book) build() error {
 	if b.st, err = newStyles(b.f); err != nil {
 		return err
 	}
-	if err := b.f.SetSheetName("Sheet1", Sheets[0]); err != nil {
+	names := SheetNames(b.in.Territory.Level)
+	if err := b.f.SetSheetName("Sheet1", names[0]); err != nil {
 		return err
 	}
-	for _, name := range Sheets[1:] {
+	for _, name := range names[1:] {
 		if _, err := b.f.NewSheet(name); err != nil {
 			return err
 		}
 	}
-	for _, name := range Sheets {
+	for _, name := range names {
 		if err := sheetFuncs[name](b); err != nil {
 			return fmt.Errorf("sheet %s: %w", name, err)
 		}

@@ -1,0 +1,200 @@
+package data
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// LoadSites reads a sites file in either format users bring: GeoJSON
+// (LoadSitesGeoJSON) when the name ends in .geojson or .json or the
+// content starts with '{' or '[' (after a BOM and blanks), CSV
+// (LoadSitesCSV) otherwise.
+func LoadSites(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, error) {
+	br := bufio.NewReaderSize(r, 4096)
+	if sitesIsJSON(name, br) {
+		return LoadSitesGeoJSON(name, br, opt)
+	}
+	return LoadSitesCSV(name, br, opt)
+}
+
+// sitesIsJSON tells from the extension or the first bytes whether a
+// sites file is JSON.
+func sitesIsJSON(name string, br *bufio.Reader) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".geojson", ".json":
+		return true
+	}
+	head, _ := br.Peek(br.Size())
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
+	return len(head) > 0 && (head[0] == '{' || head[0] == '[')
+}
+
+// LoadSitesGeoJSON reads sites from a GeoJSON FeatureCollection of Point
+// features (WGS84 lon/lat, as RFC 7946 requires) whose properties are the
+// columns of the sites CSV format: id, nom, type (required), etp (FTE,
+// absent or null = 1), code_insee, and optionally code_postal, siret,
+// source, date, with the same aliases (name, fte, insee, cp). A property
+// may be a string or a number (0.5 or "0,5"). A feature without geometry
+// may give latitude and longitude properties instead.
+//
+// Every feature goes through the rules of LoadSitesCSV, with the same
+// messages: a feature that cannot be used is rejected and listed in the
+// checks, whose Line is the line where the feature starts and whose
+// message begins with "feature N" (1-based), so that a file written on one
+// line still points to the feature. A geometry other than a Point, or
+// coordinates that are not two numbers, rejects the feature (column
+// "geometry"). The error is a *ParseError for whole-file problems: an
+// Excel or zip file, invalid JSON (e.g. NaN, which JSON does not allow),
+// not a FeatureCollection, no feature, or no usable feature.
+func LoadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, error) {
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(4); bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		return nil, nil, &ParseError{File: name, Err: fmt.Errorf("%w: this is a zip or Excel (.xlsx) file, not GeoJSON", ErrBinary)}
+	}
+	maxFTE := opt.MaxFTE
+	if maxFTE <= 0 {
+		maxFTE = DefaultMaxFTE
+	}
+	g := sitesGeo{t: sitesGeoTable(name), maxFTE: maxFTE, seen: map[string][2]int{}}
+	n := 0
+	err := readRawFeatures(name, br, func(i, line int, msg json.RawMessage) error {
+		n++
+		g.feature(i+1, line, msg)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if n == 0 {
+		return nil, nil, &ParseError{File: name, Err: fmt.Errorf("%w: the FeatureCollection has no feature", ErrEmptyFile)}
+	}
+	sites, more := ValidateSites(name, g.sites, g.lines, opt.Known)
+	checks := append(g.checks, more...)
+	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
+	if len(sites) == 0 {
+		return nil, checks, sitesNoRow(name, n, checks)
+	}
+	return sites, checks, nil
+}
+
+// sitesGeoTable is the table whose rows the features become: the columns
+// of the CSV format in canonical order.
+func sitesGeoTable(name string) *Table {
+	t := &Table{File: name, Comma: ',', Encoding: "UTF-8"}
+	for _, c := range sitesColumns {
+		t.Header = append(t.Header, c.name)
+	}
+	return t
+}
+
+// sitesGeo accumulates the sites of a GeoJSON file.
+type sitesGeo struct {
+	t      *Table
+	maxFTE float64
+	seen   map[string][2]int // id → feature number, line
+	sites  []Site
+	lines  []int
+	checks Checks
+}
+
+// feature parses feature number k (1-based), starting at line, and keeps
+// its site or records why it was rejected.
+func (g *sitesGeo) feature(k, line int, msg json.RawMessage) {
+	prefix := func(pe *ParseError) *ParseError {
+		pe.Err = fmt.Errorf("feature %d: %w", k, pe.Err)
+		return pe
+	}
+	fields, perr := sitesGeoFields(g.t.File, line, msg)
+	var s Site
+	var warns []*ParseError
+	if perr == nil {
+		var idx [len(sitesColumns)]int
+		for i := range idx {
+			idx[i] = i
+		}
+		s, warns, perr = sitesRow(g.t, Record{Line: line, Fields: fields}, idx, g.maxFTE)
+	}
+	if first, dup := g.seen[s.ID]; perr == nil && dup {
+		perr = &ParseError{File: g.t.File, Line: line, Column: "id", Err: fmt.Errorf(
+			"%w: id %q already used by feature %d (line %d)", ErrDuplicate, s.ID, first[0], first[1])}
+	}
+	if perr != nil {
+		g.checks.Reject(prefix(perr))
+		return
+	}
+	for _, w := range warns {
+		g.checks.Warn(prefix(w))
+	}
+	g.seen[s.ID] = [2]int{k, line}
+	g.sites, g.lines = append(g.sites, s), append(g.lines, line)
+}
+
+// sitesGeoFields turns one feature into the fields of a CSV row, in the
+// order of sitesColumns, the coordinates taken from the geometry.
+func sitesGeoFields(file string, line int, msg json.RawMessage) ([]string, *ParseError) {
+	fail := func(col string, err error) ([]string, *ParseError) {
+		return nil, &ParseError{File: file, Line: line, Column: col, Err: err}
+	}
+	var f struct {
+		Type       string          `json:"type"`
+		Geometry   json.RawMessage `json:"geometry"`
+		Properties json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal(msg, &f); err != nil || f.Type != "Feature" {
+		return fail("", fmt.Errorf("%w: not a GeoJSON Feature", ErrBadValue))
+	}
+	var props jsonObject
+	if err := json.Unmarshal(f.Properties, &props); err != nil || props == nil {
+		return fail("properties", fmt.Errorf("%w: properties missing or not an object", ErrBadValue))
+	}
+	fields := make([]string, len(sitesColumns))
+	for i, c := range sitesColumns {
+		for _, key := range append([]string{c.name}, c.aliases...) {
+			if _, ok := props[key]; !ok {
+				continue
+			}
+			v, err := props.text(key)
+			if err != nil {
+				return fail(c.name, err)
+			}
+			fields[i] = v
+			break
+		}
+	}
+	if g := bytes.TrimSpace(f.Geometry); len(g) > 0 && string(g) != "null" {
+		lat, lon, err := sitesGeoPoint(g)
+		if err != nil {
+			return fail("geometry", err)
+		}
+		fields[sitesLat], fields[sitesLon] = lat, lon
+	}
+	return fields, nil
+}
+
+// sitesGeoPoint returns the latitude and longitude of a Point geometry as
+// texts that parse back to the same float64.
+func sitesGeoPoint(raw json.RawMessage) (lat, lon string, err error) {
+	var g struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	}
+	if err := json.Unmarshal(raw, &g); err != nil {
+		return "", "", fmt.Errorf("%w: geometry is not a GeoJSON object", ErrBadCoordinate)
+	}
+	if g.Type != "Point" {
+		return "", "", fmt.Errorf("%w: geometry %.30q: a site must be a Point", ErrBadCoordinate, g.Type)
+	}
+	var c []float64
+	if err := json.Unmarshal(g.Coordinates, &c); err != nil || len(c) < 2 || len(c) > 3 {
+		return "", "", fmt.Errorf("%w: Point coordinates %.40s: want [longitude, latitude]", ErrBadCoordinate, g.Coordinates)
+	}
+	format := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	return format(c[1]), format(c[0]), nil
+}

@@ -1,0 +1,173 @@
+package data
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+var loadSitesGeoJSONTests = []struct {
+	name   string
+	input  string
+	sites  []Site
+	checks []string // the checks, in order
+}{{
+	name: "QGIS export: numbers and strings, altitude dropped, FTE absent = 1",
+	input: `{"type":"FeatureCollection","name":"lieux","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[
+{"type":"Feature","properties":{"id":"a","nom":"Mairie","type":"Conseiller numérique","etp":0.5,"code_insee":23031},"geometry":{"type":"Point","coordinates":[2.216669,46.34908,350]}},
+{"type":"Feature","properties":{"id":7,"name":"Bourg","type":"cnfs","fte":"1,5","insee":"1053","cp":"1000"},"geometry":{"type":"Point","coordinates":[5.2255,46.2052]}},
+{"type":"Feature","properties":{"id":"c","nom":"Sans géométrie","type":"mediation","etp":null,"latitude":"46,1","longitude":2.1},"geometry":null}
+]}`,
+	sites: []Site{
+		{ID: "a", Name: "Mairie", Kind: KindCNFS, Point: orb.Point{2.216669, 46.34908}, FTE: 0.5, INSEE: "23031"},
+		{ID: "7", Name: "Bourg", Kind: KindCNFS, Point: orb.Point{5.2255, 46.2052}, FTE: 1.5, INSEE: "01053", Postcode: "01000"},
+		{ID: "c", Name: "Sans géométrie", Kind: KindMediation, Point: orb.Point{2.1, 46.1}, FTE: 1},
+	},
+}, {
+	name: "rejected features name their number and line",
+	input: "{\"type\":\"FeatureCollection\",\"features\":[\n" +
+		`{"type":"Feature","properties":{"id":"a","nom":"A","type":"cnfs"},"geometry":{"type":"Point","coordinates":[2.1,46.1]}},` + "\n" +
+		`{"type":"Feature","properties":{"id":"b","nom":"B","type":"cnfs"},"geometry":{"type":"MultiPoint","coordinates":[[2.1,46.1]]}},` + "\n" +
+		`{"type":"Feature","properties":{"id":"a","nom":"C","type":"cnfs"},"geometry":{"type":"Point","coordinates":[2.2,46.2]}},` + "\n" +
+		`{"type":"Feature","properties":["id"],"geometry":{"type":"Point","coordinates":[2.2,46.2]}},` + "\n" +
+		`{"type":"Feature","properties":{"id":"d","nom":"D","type":"cnfs","date":"mai 2022"},"geometry":{"type":"Point","coordinates":[2.3,46.3]}},` + "\n" +
+		`{"type":"Point","coordinates":[2.2,46.2]}` + "\n]}",
+	sites: []Site{
+		{ID: "a", Name: "A", Kind: KindCNFS, Point: orb.Point{2.1, 46.1}, FTE: 1},
+		{ID: "d", Name: "D", Kind: KindCNFS, Point: orb.Point{2.3, 46.3}, FTE: 1},
+	},
+	checks: []string{
+		`t.geojson:3: column "geometry": feature 2: data: bad coordinate: geometry "MultiPoint": a site must be a Point`,
+		`t.geojson:4: column "id": feature 3: data: duplicate: id "a" already used by feature 1 (line 2)`,
+		`t.geojson:5: column "properties": feature 4: data: invalid value: properties missing or not an object`,
+		`t.geojson:6: column "date": feature 5: data: invalid value: date "mai 2022": expected YYYY-MM-DD or DD/MM/YYYY; ignored for site "d"`,
+		`t.geojson:7: feature 6: data: invalid value: not a GeoJSON Feature`,
+	},
+}}
+
+func TestLoadSitesGeoJSON(t *testing.T) {
+	for _, tt := range loadSitesGeoJSONTests {
+		t.Run(tt.name, func(t *testing.T) {
+			sites, checks, err := LoadSitesGeoJSON("t.geojson", strings.NewReader(tt.input), SitesOptions{Known: testKnown})
+			if err != nil {
+				t.Fatalf("LoadSitesGeoJSON: %v", err)
+			}
+			if !reflect.DeepEqual(sites, tt.sites) {
+				t.Errorf("sites:\n got %+v\nwant %+v", sites, tt.sites)
+			}
+			if got := checkTexts(checks); !reflect.DeepEqual(got, tt.checks) {
+				t.Errorf("checks:\n got %q\nwant %q", got, tt.checks)
+			}
+		})
+	}
+}
+
+// TestLoadSitesCreuseGeoJSON: the 21 France Services of Creuse as GeoJSON
+// (testdata/sites/PROVENANCE.md) load to the same sites as the CSV, through
+// LoadSites, which picks the format from the name or the content.
+func TestLoadSitesCreuseGeoJSON(t *testing.T) {
+	load := func(file, name string) []Site {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "sites", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sites, checks, err := LoadSites(name, bytes.NewReader(b), SitesOptions{})
+		if err != nil || len(checks) != 0 {
+			t.Fatalf("%s as %s: %v, checks %v", file, name, err, checkTexts(checks))
+		}
+		return sites
+	}
+	csv := load("creuse-france-services.csv", "lieux.csv")
+	for _, name := range []string{"lieux.geojson", "lieux.JSON", "lieux.txt"} {
+		geo := load("creuse-france-services.geojson", name)
+		if len(geo) != 21 || !reflect.DeepEqual(geo, csv) {
+			t.Errorf("%s: %d sites, not the 21 sites of the CSV", name, len(geo))
+		}
+	}
+	// A CSV named .txt stays CSV.
+	if got := load("creuse-france-services.csv", "lieux.txt"); !reflect.DeepEqual(got, csv) {
+		t.Error("CSV read as .txt differs")
+	}
+}
+
+func TestLoadSitesGeoJSONErrors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{``, "g.geojson: data: no usable row: the file is empty"},
+		{`[]`, "g.geojson:1: data: invalid value: expected a GeoJSON FeatureCollection object"},
+		{`{"type":"FeatureCollection"}`, "g.geojson: data: no usable row: the FeatureCollection has no feature"},
+		{`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a","nom":"A","type":"cnfs"},"geometry":null}]}`,
+			`g.geojson: data: no usable row: all 1 rows rejected; first: g.geojson:1: column "latitude": feature 1: data: bad coordinate: empty latitude`},
+		{`{"type":"FeatureCollection","features":[]} {}`, "g.geojson:1: data: invalid value: data after the end of the JSON value"},
+	}
+	for _, tt := range tests {
+		_, _, err := LoadSitesGeoJSON("g.geojson", strings.NewReader(tt.in), SitesOptions{})
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%.40s: error %v\nwant %s", tt.in, err, tt.want)
+		}
+		checkFuzzError(t, "g.geojson", nil, err)
+	}
+}
+
+// FuzzLoadSitesGeoJSON: an error, or valid sites (checkFuzzSites) that
+// WriteSitesCSV writes and LoadSitesCSV reads back unchanged.
+func FuzzLoadSitesGeoJSON(f *testing.F) {
+	for _, pattern := range []string{"bad/sites-*.geojson", "sites/*.geojson"} {
+		files, _ := filepath.Glob(filepath.Join("..", "testdata", pattern))
+		for _, name := range files {
+			if b, err := os.ReadFile(name); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+	for _, tt := range loadSitesGeoJSONTests {
+		f.Add([]byte(tt.input))
+	}
+	f.Fuzz(func(t *testing.T, input []byte) {
+		sites, checks, err := LoadSitesGeoJSON("f.geojson", bytes.NewReader(input), SitesOptions{Known: testKnown})
+		checkFuzzError(t, "f.geojson", checks, err)
+		if err != nil {
+			if sites != nil {
+				t.Fatalf("sites %v returned with error %v", sites, err)
+			}
+			return
+		}
+		checkFuzzSites(t, sites)
+		var buf bytes.Buffer
+		if err := WriteSitesCSV(&buf, sites); err != nil {
+			t.Fatal(err)
+		}
+		again, _, err := LoadSitesCSV("f.csv", &buf, SitesOptions{Known: testKnown})
+		if err != nil || !reflect.DeepEqual(again, sites) {
+			t.Fatalf("round trip: %v\n got %+v\nwant %+v", err, again, sites)
+		}
+	})
+}
+
+// checkFuzzSites requires finite coordinates inside a territory box, a
+// finite FTE in [0, DefaultMaxFTE], unique non-empty ids, known kinds and
+// well-formed known codes.
+func checkFuzzSites(t *testing.T, sites []Site) {
+	t.Helper()
+	ids := map[string]bool{}
+	for _, s := range sites {
+		if _, ok := TerritoryOf(s.Point); !ok || !valFinite(s.Point[0]) || !valFinite(s.Point[1]) {
+			t.Fatalf("site %+v outside every territory", s)
+		}
+		if !valFinite(s.FTE) || s.FTE < 0 || s.FTE > DefaultMaxFTE {
+			t.Fatalf("site %+v has FTE %v", s, s.FTE)
+		}
+		if s.ID == "" || ids[s.ID] || s.Kind == KindUnknown {
+			t.Fatalf("site %+v: empty or duplicate id, or unknown kind", s)
+		}
+		ids[s.ID] = true
+		if c, err := NormINSEE(s.INSEE); s.INSEE != "" && (err != nil || c != s.INSEE || !testKnown(c)) {
+			t.Fatalf("site %+v keeps code %q", s, s.INSEE)
+		}
+	}
+}

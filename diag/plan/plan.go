@@ -1,0 +1,193 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"diagnum/data"
+	"diagnum/diag"
+)
+
+// Sentinel errors of the package, for errors.Is.
+var (
+	// ErrBadOptions reports planner options that cannot be used.
+	ErrBadOptions = errors.New("plan: invalid options")
+	// ErrUnknownSite reports a scenario that removes a site id absent
+	// from the sites.
+	ErrUnknownSite = errors.New("plan: unknown site id")
+)
+
+// Objective is what the planner maximises first; the other objective
+// breaks ties.
+type Objective string
+
+// The objectives of --objective.
+const (
+	// ObjectiveCoverage maximises the fragile population newly covered
+	// (maximal covering location problem, MCLP).
+	ObjectiveCoverage Objective = "coverage"
+	// ObjectiveAccess maximises the reduction of the E2SFCA deficit D.
+	ObjectiveAccess Objective = "access"
+)
+
+// ParseObjective parses "coverage" (also "couverture") or "access"
+// (also "acces", "accès"), case ignored.
+func ParseObjective(s string) (Objective, bool) {
+	switch fold(s) {
+	case "coverage", "couverture":
+		return ObjectiveCoverage, true
+	case "access", "acces":
+		return ObjectiveAccess, true
+	}
+	return "", false
+}
+
+// Source is the Site.Source of the posts the planner proposes.
+const Source = "diagnum-plan"
+
+// Options are the settings of Run. Zero fields take the defaults shown.
+type Options struct {
+	// Territory is where demand is counted (the objective and every
+	// figure of the plan) and, by default, where candidates are taken.
+	Territory diag.Territory
+	// Add is the number of new posts, 1 FTE each (≥ 0).
+	Add int
+	// Objective is what is maximised first ("" = ObjectiveCoverage).
+	Objective Objective
+	// Candidates are the possible places (nil = CommuneCandidates of
+	// Territory). Each is picked at most once.
+	Candidates []Candidate
+	// Costs gives the subsidy per post (nil = DefaultCosts).
+	Costs CostTable
+	// Employer is the kind of employer of the new posts ("" = public).
+	Employer Employer
+}
+
+// withDefaults returns o with its defaults set, or an error wrapping
+// ErrBadOptions.
+func (o Options) withDefaults() (Options, error) {
+	if o.Objective == "" {
+		o.Objective = ObjectiveCoverage
+	}
+	if o.Employer == "" {
+		o.Employer = EmployerPublic
+	}
+	if o.Costs == nil {
+		o.Costs = DefaultCosts()
+	}
+	switch {
+	case o.Add < 0:
+		return o, fmt.Errorf("%w: %d posts to add", ErrBadOptions, o.Add)
+	case o.Objective != ObjectiveCoverage && o.Objective != ObjectiveAccess:
+		return o, fmt.Errorf("%w: objective %q (coverage or access)", ErrBadOptions, o.Objective)
+	case o.Employer != EmployerPublic && o.Employer != EmployerPrivate:
+		return o, fmt.Errorf("%w: employer %q (public or prive)", ErrBadOptions, o.Employer)
+	}
+	return o, nil
+}
+
+// Plan is the result of Run: the territory before the new posts, and the
+// posts in the order the planner chose them.
+type Plan struct {
+	Territory  diag.Territory
+	Objective  Objective
+	Params     diag.Params // of the diagnostic, defaults applied
+	Employer   Employer
+	Costs      CostTable
+	Requested  int     // posts asked for (Options.Add)
+	Candidates int     // candidates considered
+	PostFTE    float64 // S_j of each new post in the measures (1 FTE)
+	Amed       float64 // national median of A_i (per inhabitant): the reference of the deficit
+
+	// The territory before the new posts.
+	Population      int     // Σ P_i
+	CoveredPop      int     // population within ThresholdMin of a counted site
+	FragilePop      float64 // Σ P_i·w_i
+	CoveredFragile  float64 // Σ P_i·w_i over the covered communes
+	Deficit         float64 // D = Σ P_i·max(0, Amed − A_i), in FTE
+	MedianAccess10k float64 // median of Access10k over the populated communes
+
+	// Picks are the new posts, best first. There are fewer than
+	// Requested when the candidates run out or none gains anything.
+	Picks []Pick
+	// Scenario is the scenario applied before planning (nil when none);
+	// Run leaves it nil, the caller sets it.
+	Scenario *ScenarioResult
+}
+
+// Pick is one new post of a plan. Cumulative figures include the picks
+// before it.
+type Pick struct {
+	Rank        int       // 1 for the first pick
+	Site        data.Site // the new site: cnfs, 1 FTE, Source "diagnum-plan"
+	CommuneName string    // name of its commune
+	Dep         string    // its département
+
+	NewPop      int     // population newly covered
+	NewFragile  float64 // fragile population newly covered, Σ P_i·w_i
+	CoveredPop  int     // population covered after this pick
+	Coverage    float64 // cumulative coverage rate, CoveredPop / Population
+	DeficitGain float64 // reduction of D, in FTE
+
+	MedianAccess10k float64 // median Access10k of the territory after this pick
+	DeltaMedian10k  float64 // its change due to this pick (Δ accès médian)
+
+	NearestSite int     // index in the baseline Result.Sites of the nearest counted site, -1 if none
+	NearestID   string  // its id ("" if none)
+	NearestName string  // its name
+	NearestMin  float64 // travel time to it, minutes (+Inf if none)
+
+	Zone Zone    // subsidy zone of its département
+	Cost float64 // State subsidy over 24 months, euros
+}
+
+// Coverage returns the coverage rate of the territory before the picks.
+func (p *Plan) Coverage() float64 { return ratio(float64(p.CoveredPop), float64(p.Population)) }
+
+// Sites returns the new posts as sites, in pick order.
+func (p *Plan) Sites() []data.Site {
+	out := make([]data.Site, len(p.Picks))
+	for i := range p.Picks {
+		out[i] = p.Picks[i].Site
+	}
+	return out
+}
+
+// CostLines returns the subsidies of the picks by zone and employer.
+func (p *Plan) CostLines() []CostLine {
+	posts := map[CostKey]float64{}
+	for _, k := range p.Picks {
+		posts[CostKey{k.Zone, p.Employer}] += k.Site.FTE
+	}
+	return summarize(p.Costs, posts)
+}
+
+// TotalCost returns the subsidy of every pick over 24 months, in euros.
+func (p *Plan) TotalCost() float64 {
+	t := 0.0
+	for _, k := range p.Picks {
+		t += k.Cost
+	}
+	return t
+}
+
+// FragileWeight returns w_i, the weight of commune i's population in the
+// coverage objective: indice_fragilite / 100 (so that P_i·w_i is its
+// fragile population), or 0.5 when the index is unknown (NaN), the
+// weight score_ecart gives an unknown index.
+func FragileWeight(fragility float64) float64 {
+	if math.IsNaN(fragility) {
+		return 0.5
+	}
+	return fragility / 100
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -1,0 +1,254 @@
+package report
+
+import (
+	"cmp"
+	"errors"
+	"regexp"
+	"slices"
+	"strings"
+
+	"diagnum/data"
+	"diagnum/diag"
+)
+
+// checkCategory groups the checks in Contrôles, in display order.
+type checkCategory int
+
+// The categories of checks.
+const (
+	catRejected checkCategory = iota
+	catNoReach
+	catDisagree
+	catUnusable
+	catNoLocation
+	catDuplicate
+	catCoordinate
+	catCode
+	catUnknownCode
+	catOther
+	nCategories
+)
+
+// categoryText gives the French label and explanation of each category.
+var categoryText = [nCategories]struct{ label, explain string }{
+	catRejected: {"Lignes rejetées", "La ligne n'a pas été utilisée dans le calcul."},
+	catNoReach: {"Sites sans population à portée (R_j = 0)",
+		"Aucune commune peuplée à portée (d0) : le site n'apporte rien à l'accès E2SFCA. Vérifier sa position."},
+	catDisagree: {"Désaccords entre code INSEE déclaré et position",
+		"Le point du site tombe dans une autre commune que celle de son code INSEE déclaré (ou ce code n'existe pas) : le site est rattaché à la commune de son point."},
+	catUnusable: {"Sites non comptés (position ou ETP inutilisable)",
+		"Position ou nombre d'ETP inutilisable : le site n'est pas compté dans l'offre."},
+	catNoLocation: {"Communes sans point ni contour",
+		"Ni point ni contour pour la commune : pas de temps de trajet, commune non couverte, accès 0."},
+	catDuplicate: {"Doublons probables",
+		"Deux lieux de même nom à quelques mètres : sans doute le même lieu saisi deux fois. Les deux sont gardés."},
+	catCoordinate: {"Coordonnées manquantes ou invalides",
+		"Coordonnées absentes, inversées ou hors de France : l'élément est gardé sans point, ou placé par son code."},
+	catCode: {"Codes mal formés (SIRET, code postal…)",
+		"Un code n'a pas la forme attendue : la valeur est ignorée, la ligne est gardée."},
+	catUnknownCode: {"Codes INSEE inconnus",
+		"Code commune absent du Code officiel géographique ou du fichier lu."},
+	catOther: {"Autres avertissements", "Voir le message d'origine."},
+}
+
+// classify returns the category of a check: by severity, then by the
+// sentinel error it wraps, the checks of diag by their message (diag
+// words them; see diag.Compute and diag.Assign).
+func classify(c data.Check) checkCategory {
+	if c.Severity == data.Rejected {
+		return catRejected
+	}
+	if c.Err == nil {
+		return catOther
+	}
+	msg := c.Err.Error()
+	switch {
+	case strings.Contains(msg, "reaches no population"):
+		return catNoReach
+	case strings.Contains(msg, "declares INSEE code"):
+		return catDisagree
+	case strings.Contains(msg, "unusable point or FTE"):
+		return catUnusable
+	case strings.Contains(msg, "neither point nor polygon"):
+		return catNoLocation
+	case errors.Is(c.Err, data.ErrDuplicate):
+		return catDuplicate
+	case errors.Is(c.Err, data.ErrBadCoordinate), errors.Is(c.Err, data.ErrSwappedLatLon), errors.Is(c.Err, data.ErrOutsideFrance):
+		return catCoordinate
+	case errors.Is(c.Err, data.ErrBadCode):
+		return catCode
+	case errors.Is(c.Err, data.ErrUnknownINSEE):
+		return catUnknownCode
+	}
+	return catOther
+}
+
+// Whether a check concerns the territory.
+const (
+	whereIn      = iota // its site or commune is in the territory
+	whereUnknown        // it names none (a whole file, a malformed code…)
+	whereOut            // its site or commune is elsewhere
+)
+
+// checkRow is a check with what the report derives from it.
+type checkRow struct {
+	data.Check
+	cat   checkCategory
+	where int
+	what  string // the site or commune it names, "" if none
+}
+
+// Patterns of the site and commune named in a check's message: the first
+// site named is the one the check is about.
+var (
+	siteRe    = regexp.MustCompile(`\bsite "?([^\s"]+)"?`)
+	communeRe = regexp.MustCompile(`\bcommune ([0-9][0-9AB][0-9]{3})\b`)
+)
+
+// allChecks returns the loading checks followed by the diagnostic's.
+func (b *book) allChecks() data.Checks {
+	return slices.Concat(b.in.Checks, b.in.Result.Checks)
+}
+
+// checkRows returns every check, classified, sorted by category, then
+// those about the territory first, those naming nothing next, those about
+// elsewhere last, each group in the order of allChecks.
+func (b *book) checkRows() []checkRow {
+	checks := b.allChecks()
+	sites := make(map[string]int, len(b.in.Result.Sites))
+	for i := range b.in.Result.Sites {
+		if _, dup := sites[b.in.Result.Sites[i].ID]; !dup {
+			sites[b.in.Result.Sites[i].ID] = i
+		}
+	}
+	rows := make([]checkRow, len(checks))
+	for i, c := range checks {
+		rows[i] = checkRow{Check: c, cat: classify(c), where: whereUnknown}
+		if c.Err != nil {
+			rows[i].what, rows[i].where = b.checkSubject(c.Err.Error(), sites)
+		}
+	}
+	slices.SortStableFunc(rows, func(x, y checkRow) int {
+		return cmp.Or(cmp.Compare(x.cat, y.cat), cmp.Compare(x.where, y.where))
+	})
+	return rows
+}
+
+// checkSubject returns the site or commune named in msg, and whether it
+// is in the territory.
+func (b *book) checkSubject(msg string, sites map[string]int) (string, int) {
+	if m := siteRe.FindStringSubmatch(msg); m != nil {
+		j, ok := sites[m[1]]
+		if !ok {
+			return "site " + m[1], whereUnknown
+		}
+		s := &b.in.Result.Sites[j]
+		return "site " + m[1] + " — " + s.Name, b.where(s.Commune)
+	}
+	if m := communeRe.FindStringSubmatch(msg); m != nil {
+		return "commune " + b.communeLabel(m[1]), b.where(m[1])
+	}
+	return "", whereUnknown
+}
+
+// where tells whether the commune of INSEE code is in the territory.
+func (b *book) where(code string) int {
+	i, ok := b.idx[code]
+	switch {
+	case !ok:
+		return whereUnknown
+	case contains(b.in.Territory, &b.in.Result.Communes[i]):
+		return whereIn
+	}
+	return whereOut
+}
+
+// severityLabel returns the French label of a check's severity.
+func severityLabel(s data.Severity) string {
+	switch s {
+	case data.Rejected:
+		return "Rejeté"
+	case data.Warning:
+		return "Avertissement"
+	}
+	return "Inconnu"
+}
+
+// whereLabel returns the French answer to "does it concern the territory?".
+func whereLabel(w int) string {
+	switch w {
+	case whereIn:
+		return "oui"
+	case whereOut:
+		return "non"
+	}
+	return "—"
+}
+
+// controles writes every check, grouped by category (checkRows):
+// severity, file, line, column, category, territory, subject,
+// explanation and the original message.
+func (b *book) controles() error {
+	cols := []column{
+		{"Gravité", 15}, {"Fichier", 30}, {"Ligne", 8}, {"Colonne", 14}, {"Catégorie", 34},
+		{"Concerne le territoire", 12}, {"Élément concerné", 40}, {"Explication", 60},
+		{"Message d'origine (technique)", 90},
+	}
+	rows, st := b.checkRows(), &b.st
+	row := func(i int) []any {
+		c := rows[i]
+		v := []any{severityLabel(c.Severity), nil, nil, nil, categoryText[c.cat].label,
+			whereLabel(c.where), c.what, categoryText[c.cat].explain, nil}
+		if e := c.Err; e != nil {
+			v[1], v[3] = e.File, e.Column
+			if e.Line > 0 {
+				v[2] = cell(st.integer, e.Line)
+			}
+			if e.Err != nil {
+				v[8] = e.Err.Error()
+			}
+		}
+		return v
+	}
+	return b.table(SheetControles, cols, len(rows), row, nil)
+}
+
+// checkCounts writes, in Synthèse, the number of checks of each category.
+func (b *book) checkCounts(s *sheet) error {
+	st := &b.st
+	var n, in [nCategories]int
+	warnings, warningsIn := 0, 0
+	for _, c := range b.checkRows() {
+		n[c.cat]++
+		if c.where == whereIn {
+			in[c.cat]++
+		}
+		if c.Severity == data.Warning {
+			warnings++
+			if c.where == whereIn {
+				warningsIn++
+			}
+		}
+	}
+	terr := "dont concernant " + b.in.label()
+	if b.in.Territory.Level == diag.LevelFrance {
+		terr = "dont rattachés à une commune ou un site"
+	}
+	rows := [][]any{
+		{cell(st.subtitle, "Contrôles des données (détail : onglet " + SheetControles + ")")},
+		{cell(st.header, "Catégorie"), cell(st.header, "Nombre"), cell(st.header, terr)},
+		{categoryText[catRejected].label, cell(st.thousands, n[catRejected]), cell(st.thousands, in[catRejected])},
+		{"Avertissements", cell(st.thousands, warnings), cell(st.thousands, warningsIn)},
+	}
+	for c := catRejected + 1; c < nCategories; c++ {
+		if n[c] > 0 {
+			rows = append(rows, []any{"   dont " + categoryText[c].label, cell(st.thousands, n[c]), cell(st.thousands, in[c])})
+		}
+	}
+	for _, r := range rows {
+		if err := s.add(r...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
