@@ -20,9 +20,10 @@ run: build
 test:
 	$(GO) test -race -count=1 ./...
 
-# Short fuzz smoke runs of every loader (go test accepts one -fuzz target at a time).
+# Short fuzz smoke runs of every Fuzz target (one -fuzz target at a time,
+# as go test requires), in every package that has one.
 fuzz:
-	@set -e; for pkg in ./data ./geo; do \
+	@set -e; for pkg in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
 	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
@@ -30,8 +31,10 @@ fuzz:
 	done
 
 # Benchmarks: medians of $(BENCHCOUNT) runs of the indexed code, one run of
-# each naive O(communes × sites) baseline (tens of seconds each), then the
-# table of medians, ratios and targets.
+# each naive O(communes × sites) baseline (tens of seconds each), the 10×
+# scale case, the national run end to end (in process, then the built
+# command under /usr/bin/time for its wall time and peak RSS), then the
+# table of medians, ratios, peak memory and targets.
 BENCHCOUNT ?= 5
 BENCHOUT   := /tmp/diagnum-bench.txt
 bench:
@@ -39,6 +42,16 @@ bench:
 	$(GO) test -run '^$$' -bench '^Benchmark(Compute|ComputeTerritory|ComputeNational|LoadCompute)$$' -benchmem -count $(BENCHCOUNT) ./diag | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^Benchmark(Compute|ComputeNational)Naive$$' -benchtime 1x -count 1 ./diag | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./diag/report | tee -a $(BENCHOUT)
+	$(GO) test -run '^$$' -bench '^BenchmarkCompute10x$$' -benchtime 1x -count 3 ./diag | tee -a $(BENCHOUT)
+	$(GO) test -run '^$$' -bench '^BenchmarkEndToEndNational$$' -benchmem -count $(BENCHCOUNT) ./cmd/diagnum | tee -a $(BENCHOUT)
+	@$(MAKE) --no-print-directory build
+	@if [ -x /usr/bin/time ]; then \
+	  for i in 1 2 3; do \
+	    /usr/bin/time -f '%e %M' -o /tmp/diagnum-time.txt ./$(BIN) --france --quiet --out /tmp/diagnum-bench-france.xlsx; \
+	    awk '{printf "BenchmarkCLINational\t1\t%.0f ns/op\t%.1f peak-RSS-MiB\n", $$1*1e9, $$2/1024}' /tmp/diagnum-time.txt | tee -a $(BENCHOUT); \
+	  done; \
+	  rm -f /tmp/diagnum-time.txt /tmp/diagnum-bench-france.xlsx; \
+	else echo "bench: no /usr/bin/time (apt-get install time): the command's wall time and peak RSS are not measured"; fi
 	@$(GO) run ./diag/internal/benchreport < $(BENCHOUT)
 
 lint:

@@ -47,14 +47,12 @@ type Table struct {
 // after its start, as concatenated files do (ErrEncoding, with the line),
 // an empty file (ErrEmptyFile), a header without separator
 // (ErrMissingColumn), a line or field longer than MaxLineBytes, a file
-// larger than MaxFileBytes or with more than MaxRows rows (ErrTooLarge).
+// larger than MaxFileBytes (refused before reading when r is an *os.File)
+// or with more than MaxRows rows (ErrTooLarge).
 func ReadTable(name string, r io.Reader) (*Table, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	raw, err := readAllLimited(name, r)
 	if err != nil {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
-	}
-	if len(raw) > MaxFileBytes {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: file larger than 2 GiB", ErrTooLarge)}
+		return nil, err
 	}
 	text, enc, err := decodeText(raw)
 	if err != nil {
@@ -110,8 +108,8 @@ func (t *Table) readRecords(text string) error {
 			t.Header = fields
 		case len(fields) == 1 && fields[0] == "":
 			// blank line
-		case len(t.Records) >= MaxRows:
-			return &ParseError{File: t.File, Line: line, Err: fmt.Errorf("%w: more than %d rows", ErrTooLarge, MaxRows)}
+		case len(t.Records) >= maxRows:
+			return &ParseError{File: t.File, Line: line, Err: fmt.Errorf("%w: more than %d rows", ErrTooLarge, maxRows)}
 		default:
 			t.Records = append(t.Records, Record{Line: line, Fields: fields})
 		}

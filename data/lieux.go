@@ -355,12 +355,9 @@ func readFeatureArray(name string, r io.Reader) ([]json.RawMessage, error) {
 }
 
 func readJSONFile(name string, r io.Reader) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	b, err := readAllLimited(name, r)
 	if err != nil {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
-	}
-	if len(b) > MaxFileBytes {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: file larger than 2 GiB", ErrTooLarge)}
+		return nil, err
 	}
 	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
 	if len(bytes.TrimSpace(b)) == 0 {

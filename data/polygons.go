@@ -352,12 +352,9 @@ func expectEOF(name string, raw []byte, dec *json.Decoder) error {
 
 // readAllJSON reads a JSON file within MaxFileBytes and drops a UTF-8 BOM.
 func readAllJSON(name string, r io.Reader) ([]byte, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	raw, err := readAllLimited(name, r)
 	if err != nil {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
-	}
-	if len(raw) > MaxFileBytes {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: file larger than 2 GiB", ErrTooLarge)}
+		return nil, err
 	}
 	return bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF")), nil
 }

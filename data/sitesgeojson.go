@@ -17,6 +17,9 @@ import (
 // content starts with '{' or '[' (after a BOM and blanks), CSV
 // (LoadSitesCSV) otherwise.
 func LoadSites(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, error) {
+	if err := checkSize(name, r); err != nil {
+		return nil, nil, err
+	}
 	br := bufio.NewReaderSize(r, 4096)
 	if sitesIsJSON(name, br) {
 		return LoadSitesGeoJSON(name, br, opt)
@@ -54,6 +57,9 @@ func sitesIsJSON(name string, br *bufio.Reader) bool {
 // Excel or zip file, invalid JSON (e.g. NaN, which JSON does not allow),
 // not a FeatureCollection, no feature, or no usable feature.
 func LoadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, error) {
+	if err := checkSize(name, r); err != nil {
+		return nil, nil, err
+	}
 	br := bufio.NewReader(r)
 	if head, _ := br.Peek(4); bytes.HasPrefix(head, []byte("PK\x03\x04")) {
 		return nil, nil, &ParseError{File: name, Err: fmt.Errorf("%w: this is a zip or Excel (.xlsx) file, not GeoJSON", ErrBinary)}

@@ -53,7 +53,8 @@ Territoire (un seul à la fois) :
 
 Fichiers produits :
   --out FICHIER        classeur Excel (défaut : diagnostic-23.xlsx,
-                       diagnostic-region-75.xlsx ou diagnostic-france.xlsx)
+                       diagnostic-region-75.xlsx ou diagnostic-france.xlsx) ;
+                       « - » : les mesures en CSV sur la sortie standard, sans classeur
   --csv FICHIER        mesures par commune en CSV (« - » : sortie standard)
   --geojson FICHIER    couche des communes pour QGIS (WGS84), et FICHIER-sites.geojson
                        pour les lieux

@@ -26,7 +26,7 @@ var version = "0.1.0-dev"
 // dispatch on args[0]; anything else is a diagnostic run.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "plan" {
-		return fmt.Errorf("%w: « diagnum plan » (placement de nouveaux conseillers) n'est pas encore disponible", errUsage)
+		return runPlan(ctx, args[1:], stdout, stderr)
 	}
 	o, err := parseFlags(args, stderr)
 	if err != nil {
@@ -94,7 +94,7 @@ func loadData(o *options) (*data.Dataset, error) {
 		for _, path := range o.sites {
 			var sites []data.Site
 			err := readFile(path, func(r io.Reader) error {
-				s, checks, err := data.LoadSitesCSV(path, r, data.SitesOptions{Known: ds.KnownCode})
+				s, checks, err := data.LoadSites(path, r, data.SitesOptions{Known: ds.KnownCode})
 				sites, ds.Checks = s, append(ds.Checks, checks...)
 				return err
 			})
@@ -190,36 +190,42 @@ func reportInput(ds *data.Dataset, res, view *diag.Result, t diag.Territory) rep
 	return in
 }
 
-// writeOutputs writes the workbook and the CSV, each atomically, and
-// returns the paths written.
+// writeOutputs writes the GeoJSON layers, the map, the CSV and the
+// workbook asked for, all or nothing (see outputs), and returns the paths
+// written. --out - writes the CSV to standard output instead of a workbook.
 func writeOutputs(ctx context.Context, o *options, t diag.Territory, ds *data.Dataset, in report.Input, stdout io.Writer, pr *progress) ([]string, error) {
-	written, err := writeLayers(o, ds, in, pr)
+	set := newOutputs(ctx, stdout)
+	defer set.abort()
+	written, err := writeLayers(set, o, ds, in, pr)
 	if err != nil {
 		return nil, err
 	}
+	out := o.outPath(t)
+	var csvPaths []string
 	if o.csv != "" {
-		pr.step("écriture du CSV")
-		write := func(w io.Writer) error { return report.WriteCSV(w, in.Communes) }
-		var err error
-		if o.csv == "-" {
-			err = write(stdout)
-		} else {
-			err = report.WriteFileAtomic(o.csv, write)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("CSV %s : %w", o.csv, err)
-		}
-		written = append(written, o.csv)
+		csvPaths = append(csvPaths, o.csv)
 	}
-	if err := ctx.Err(); err != nil {
+	if out == "-" && o.csv != "-" {
+		csvPaths = append(csvPaths, "-")
+	}
+	for _, path := range csvPaths {
+		pr.step("écriture du CSV")
+		if err := set.write(path, func(w io.Writer) error { return report.WriteCSV(w, in.Communes) }); err != nil {
+			return nil, fmt.Errorf("CSV %s : %w", path, err)
+		}
+		written = append(written, path)
+	}
+	if out != "-" {
+		pr.step("écriture du classeur")
+		if err := set.write(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) }); err != nil {
+			return nil, fmt.Errorf("classeur %s : %w", out, err)
+		}
+		written = append(written, out)
+	}
+	if err := set.commit(); err != nil {
 		return nil, err
 	}
-	out := o.outPath(t)
-	pr.step("écriture du classeur")
-	if err := report.WriteFileAtomic(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) }); err != nil {
-		return nil, fmt.Errorf("classeur %s : %w", out, err)
-	}
-	return append(written, out), nil
+	return written, nil
 }
 
 func joinFiles(fs []string) string {
@@ -233,11 +239,12 @@ func joinFiles(fs []string) string {
 	return s
 }
 
-// writeLayers writes the GeoJSON layers and the map pictures asked for.
-func writeLayers(o *options, ds *data.Dataset, in report.Input, pr *progress) ([]string, error) {
+// writeLayers writes the GeoJSON layers and the map pictures asked for
+// into set.
+func writeLayers(set *outputs, o *options, ds *data.Dataset, in report.Input, pr *progress) ([]string, error) {
 	var written []string
 	write := func(path string, fn func(io.Writer) error) error {
-		if err := report.WriteFileAtomic(path, fn); err != nil {
+		if err := set.write(path, fn); err != nil {
 			return fmt.Errorf("%s : %w", path, err)
 		}
 		written = append(written, path)

@@ -39,6 +39,7 @@ func Run(ctx context.Context, b *diag.Baseline, opt Options) (*Plan, error) {
 		return nil, err
 	}
 	p := s.plan(opt, len(cands))
+	p.Params = b.Result.Params
 	if err := s.greedy(ctx, b, p); err != nil {
 		return nil, err
 	}
@@ -79,8 +80,9 @@ type solver struct {
 	wpop    []float64 // P_i·w_i, 0 outside the territory
 	covered []bool
 	a       []float64 // A_i
-	amed    float64
+	target  float64   // A*, the reference of the deficit
 	cands   []Candidate
+	posts   []int32 // posts already planned at each candidate
 	reach   [][]diag.Reach
 	r       []float64 // R_c = supply / Σ P_k·W(t_kc)
 	med     *medianTracker
@@ -90,9 +92,10 @@ type solver struct {
 func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candidate, supply float64) (*solver, error) {
 	ds := b.Dataset()
 	n := len(ds.Communes)
-	s := &solver{ds: ds, obj: opt.Objective, supply: supply, cands: cands, a: b.Access(), amed: b.MedianAccess(),
+	s := &solver{ds: ds, obj: opt.Objective, supply: supply, cands: cands, a: b.Access(),
 		in: make([]bool, n), pop: make([]float64, n), wpop: make([]float64, n), covered: make([]bool, n),
-		medID: make([]int32, n)}
+		medID: make([]int32, n), posts: make([]int32, len(cands))}
+	s.target = TargetAccess(b, opt.Add, supply)
 	var vals []float64
 	for i := range ds.Communes {
 		c, cr := &ds.Communes[i], &b.Result.Communes[i]
@@ -132,7 +135,7 @@ func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candi
 // plan returns the plan with the territory's figures before any pick.
 func (s *solver) plan(opt Options, ncand int) *Plan {
 	p := &Plan{Territory: opt.Territory, Objective: opt.Objective, Employer: opt.Employer, Costs: opt.Costs,
-		Requested: opt.Add, Candidates: ncand, PostFTE: s.supply, Amed: s.amed,
+		Requested: opt.Add, Candidates: ncand, PostFTE: s.supply, TargetAccess: s.target,
 		MedianAccess10k: s.med.median()}
 	for i, c := range s.ds.Communes {
 		if !s.in[i] {
@@ -144,7 +147,7 @@ func (s *solver) plan(opt Options, ncand int) *Plan {
 			p.CoveredPop += c.Population
 			p.CoveredFragile += s.wpop[i]
 		}
-		p.Deficit += s.pop[i] * max(0, s.amed-s.a[i])
+		p.Deficit += s.pop[i] * max(0, s.target-s.a[i])
 	}
 	return p
 }
@@ -152,11 +155,12 @@ func (s *solver) plan(opt Options, ncand int) *Plan {
 // gains returns the marginal gains of candidate c in the current state:
 //
 //	cov = Σ P_i·w_i over the territory's communes within reach not yet covered
-//	acc = Σ P_i·min(R_c·W(t_ic), max(0, Amed − A_i)) over the territory's
+//	acc = Σ P_i·min(R_c·W(t_ic), max(0, A* − A_i)) over the territory's
 //	      communes within reach: the reduction of D
 //
-// Both only shrink as picks are made (they are submodular), which is what
-// makes the lazy evaluation exact.
+// Both only shrink as posts are added, at c or elsewhere (they are
+// submodular, each post at c being a copy of c), which is what makes the
+// lazy evaluation exact.
 func (s *solver) gains(c int) (cov, acc float64) {
 	rc := s.r[c]
 	for _, x := range s.reach[c] {
@@ -167,7 +171,7 @@ func (s *solver) gains(c int) (cov, acc float64) {
 		if !s.covered[i] {
 			cov += s.wpop[i]
 		}
-		acc += s.pop[i] * min(rc*x.W, max(0, s.amed-s.a[i]))
+		acc += s.pop[i] * min(rc*x.W, max(0, s.target-s.a[i]))
 	}
 	return cov, acc
 }
@@ -216,7 +220,8 @@ func (e *entry) fresh(r int) bool { return int(e.round) == r }
 // lexicographic order of two upper bounds bounds the order of the
 // values). The top is recomputed until it is fresh; a fresh top beats
 // every other candidate's current gains, ties going to the lowest
-// candidate index: the picks are those of the plain greedy.
+// candidate index: the picks are those of the plain greedy. A picked
+// candidate goes back in the queue, stale, for its next post.
 func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan) error {
 	q := make(queue, len(s.cands))
 	for c := range s.cands {
@@ -239,10 +244,12 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan) error {
 		if top.zero() {
 			break // nothing left to gain anywhere
 		}
-		c := int(heap.Pop(&q).(entry).c)
+		c := int(top.c)
 		if err := s.pick(ctx, b, p, c); err != nil {
 			return err
 		}
+		top.round = -1 // its gains before the pick bound those after
+		heap.Fix(&q, 0)
 	}
 	return nil
 }
@@ -251,8 +258,13 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan) error {
 func (s *solver) pick(ctx context.Context, b *diag.Baseline, p *Plan, c int) error {
 	cov, acc := s.gains(c)
 	cand := &s.cands[c]
-	k := Pick{Rank: len(p.Picks) + 1, NewFragile: cov, DeficitGain: acc,
-		Site: data.Site{ID: cand.ID, Name: cand.Name, Kind: data.KindCNFS, Point: cand.Point, FTE: 1,
+	s.posts[c]++
+	id, name := cand.ID, cand.Name
+	if n := s.posts[c]; n > 1 {
+		id, name = fmt.Sprintf("%s-%d", id, n), fmt.Sprintf("%s (poste %d)", name, n)
+	}
+	k := Pick{Rank: len(p.Picks) + 1, NewFragile: cov, DeficitGain: acc, Post: int(s.posts[c]),
+		Site: data.Site{ID: id, Name: name, Kind: data.KindCNFS, Point: cand.Point, FTE: 1,
 			INSEE: cand.Commune, Source: Source, Commune: cand.Commune}}
 	if ci, ok := s.ds.CommuneIndex(cand.Commune); ok {
 		k.CommuneName, k.Dep = s.ds.Communes[ci].Name, s.ds.Communes[ci].Dep
@@ -283,6 +295,29 @@ func (s *solver) pick(ctx context.Context, b *diag.Baseline, p *Plan, c int) err
 	k.Cost = k.Site.FTE * p.Costs.PerPost(k.Zone, p.Employer)
 	p.Picks = append(p.Picks, k)
 	return nil
+}
+
+// TargetAccess returns A*, the reference of the access deficit when add
+// posts of supply S each are planned: the population-weighted mean of
+// A_i over the communes of the data set that have a location, once the
+// new supply is shared out evenly,
+//
+//	A* = (Σ_i P_i·A_i + add·S) / Σ_i P_i
+//
+// Since E2SFCA shares out all the supply that reaches anyone, Σ_i P_i·A_i
+// is the supply in place, A* the national "fair share" after the plan,
+// and the deficits Σ_i P_i·max(0, A* − A_i) add up to at least add·S:
+// every post has somewhere to go.
+func TargetAccess(b *diag.Baseline, add int, supply float64) float64 {
+	a := b.Access()
+	var pa, p float64
+	for i, c := range b.Dataset().Communes {
+		if _, ok := b.Location(i); ok && c.Population > 0 {
+			pa += float64(c.Population) * a[i]
+			p += float64(c.Population)
+		}
+	}
+	return ratio(pa+float64(add)*supply, p)
 }
 
 // nearest sets the nearest existing (baseline) site of a pick.

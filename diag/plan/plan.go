@@ -56,7 +56,7 @@ type Options struct {
 	// Objective is what is maximised first ("" = ObjectiveCoverage).
 	Objective Objective
 	// Candidates are the possible places (nil = CommuneCandidates of
-	// Territory). Each is picked at most once.
+	// Territory). A candidate may receive several posts.
 	Candidates []Candidate
 	// Costs gives the subsidy per post (nil = DefaultCosts).
 	Costs CostTable
@@ -91,6 +91,7 @@ func (o Options) withDefaults() (Options, error) {
 // posts in the order the planner chose them.
 type Plan struct {
 	Territory  diag.Territory
+	Name       string // the territory's name for reports, e.g. "Creuse"; Run leaves it empty, the caller sets it
 	Objective  Objective
 	Params     diag.Params // of the diagnostic, defaults applied
 	Employer   Employer
@@ -98,14 +99,16 @@ type Plan struct {
 	Requested  int     // posts asked for (Options.Add)
 	Candidates int     // candidates considered
 	PostFTE    float64 // S_j of each new post in the measures (1 FTE)
-	Amed       float64 // national median of A_i (per inhabitant): the reference of the deficit
+	// TargetAccess is A*, the reference of the access deficit, per
+	// inhabitant (TargetAccess).
+	TargetAccess float64
 
 	// The territory before the new posts.
 	Population      int     // Σ P_i
 	CoveredPop      int     // population within ThresholdMin of a counted site
 	FragilePop      float64 // Σ P_i·w_i
 	CoveredFragile  float64 // Σ P_i·w_i over the covered communes
-	Deficit         float64 // D = Σ P_i·max(0, Amed − A_i), in FTE
+	Deficit         float64 // D = Σ P_i·max(0, A* − A_i), in FTE
 	MedianAccess10k float64 // median of Access10k over the populated communes
 
 	// Picks are the new posts, best first. There are fewer than
@@ -120,7 +123,8 @@ type Plan struct {
 // before it.
 type Pick struct {
 	Rank        int       // 1 for the first pick
-	Site        data.Site // the new site: cnfs, 1 FTE, Source "diagnum-plan"
+	Post        int       // 1 for the first post at this candidate, 2 for the second, …
+	Site        data.Site // the new site: cnfs, 1 FTE, Source "diagnum-plan"; id and name get " (poste n)" and "-n" from the second post on
 	CommuneName string    // name of its commune
 	Dep         string    // its département
 

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"diagnum/data"
@@ -66,6 +67,7 @@ func LoadScenario(name string, r io.Reader, opt data.SitesOptions) (*Scenario, d
 		sites, more, err := data.LoadSitesCSV(name, strings.NewReader(addRowsText(t, adds)), opt)
 		checks = append(checks, more...)
 		if err != nil {
+			sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
 			return nil, checks, err
 		}
 		sc.Add = sites
@@ -75,6 +77,7 @@ func LoadScenario(name string, r io.Reader, opt data.SitesOptions) (*Scenario, d
 			}
 		}
 	}
+	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
 	if len(sc.Add) == 0 && len(sc.Remove) == 0 {
 		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w: no site to add or remove", data.ErrEmptyFile)}
 	}
@@ -203,4 +206,3 @@ func WithScenario(ds *data.Dataset, sc *Scenario) (*data.Dataset, error) {
 	cp.Sites = sites
 	return &cp, nil
 }
-

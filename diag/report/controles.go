@@ -71,16 +71,22 @@ func classify(c data.Check) checkCategory {
 		return catUnusable
 	case strings.Contains(msg, "neither point nor polygon"):
 		return catNoLocation
-	case errors.Is(c.Err, data.ErrDuplicate):
+	case is(c.Err, data.ErrDuplicate):
 		return catDuplicate
-	case errors.Is(c.Err, data.ErrBadCoordinate), errors.Is(c.Err, data.ErrSwappedLatLon), errors.Is(c.Err, data.ErrOutsideFrance):
+	case is(c.Err, data.ErrBadCoordinate), is(c.Err, data.ErrSwappedLatLon), is(c.Err, data.ErrOutsideFrance):
 		return catCoordinate
-	case errors.Is(c.Err, data.ErrBadCode):
+	case is(c.Err, data.ErrBadCode):
 		return catCode
-	case errors.Is(c.Err, data.ErrUnknownINSEE):
+	case is(c.Err, data.ErrUnknownINSEE):
 		return catUnknownCode
 	}
 	return catOther
+}
+
+// is reports whether err wraps sentinel, or quotes its text: the checks
+// of the embedded data set are stored as text, without their sentinel.
+func is(err, sentinel error) bool {
+	return errors.Is(err, sentinel) || strings.Contains(err.Error(), sentinel.Error()+":")
 }
 
 // Whether a check concerns the territory.
@@ -234,9 +240,13 @@ func (b *book) checkCounts(s *sheet) error {
 	if b.in.Territory.Level == diag.LevelFrance {
 		terr = "dont rattachés à une commune ou un site"
 	}
+	if err := s.add(cell(st.subtitle, "Contrôles des données (détail : onglet "+SheetControles+")")); err != nil {
+		return err
+	}
+	if err := s.header([]column{{"Catégorie", 62}, {"Nombre", 22}, {terr, 22}}); err != nil {
+		return err
+	}
 	rows := [][]any{
-		{cell(st.subtitle, "Contrôles des données (détail : onglet " + SheetControles + ")")},
-		{cell(st.header, "Catégorie"), cell(st.header, "Nombre"), cell(st.header, terr)},
 		{categoryText[catRejected].label, cell(st.thousands, n[catRejected]), cell(st.thousands, in[catRejected])},
 		{"Avertissements", cell(st.thousands, warnings), cell(st.thousands, warningsIn)},
 	}

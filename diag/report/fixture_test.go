@@ -70,8 +70,15 @@ func smallResult() *diag.Result {
 	r.Regions = []diag.Rollup{rollupOf(cs, diag.LevelRegion, "75", "Nouvelle-Aquitaine"),
 		rollupOf(cs, diag.LevelRegion, "84", "Auvergne-Rhône-Alpes")}
 	r.France = rollupOf(cs, diag.LevelFrance, "", "France")
+	// The checks of diag.Compute, in its words: s2 reaches nobody (made
+	// up), s3 declares 01002 but lies in 01001, 01005 has no location
+	// (as its +Inf time says).
+	r.Checks.Warn(&data.ParseError{File: "sites (test)", Column: "code_insee",
+		Err: fmt.Errorf("%w: site s2 reaches no population within 30 minutes: R_j = 0", data.ErrBadValue)})
 	r.Checks.Warn(&data.ParseError{File: "sites.csv", Line: 7, Column: "code_insee",
-		Err: fmt.Errorf("%w: site s3 declared in 01002, located in 01001", data.ErrBadValue)})
+		Err: fmt.Errorf("%w: site s3 declares INSEE code 01002 (01002) but lies in commune 01001", data.ErrBadValue)})
+	r.Checks.Warn(&data.ParseError{File: "communes", Column: "code_insee",
+		Err: fmt.Errorf("%w: commune 01005 has neither point nor polygon: no travel time, not covered, access 0", data.ErrBadCoordinate)})
 	return r
 }
 
@@ -118,10 +125,44 @@ func smallInput() Input {
 			{Name: "cnfs", Title: "Conseillers numériques", Producer: "ANCT", Date: "2025-06-30",
 				Licence: "Licence Ouverte 2.0", Attribution: "ANCT, cartographie nationale", File: "sites.csv.gz"},
 		},
-		Version: "v0.1.0-test", Date: fixtureDate,
+		Version: "v0.1.0-test", Date: fixtureDate, Dataset: smallDataset(),
 	}
 	in.Checks.Reject(&data.ParseError{File: "sites.csv", Line: 12, Column: "latitude",
 		Err: fmt.Errorf("%w: %q", data.ErrBadNumber, "4S,2")})
 	in.Checks.Reject(&data.ParseError{File: "indicateurs.csv", Err: errors.New("data: no usable row")})
+	return in
+}
+
+// smallDataset holds the QPV and FRR flags of smallResult's communes, as
+// in the shared files: anct-zonages-2025/qpv2024_qpv_communes.csv lists
+// QN00103M "Les Courbes De L'Albarine" in 01004 and no QPV in the five
+// others; frr-2025/frr_communes_subset.csv classifies 23001 (codefrr 5)
+// and covers neither the Ain nor the Allier (FRR unknown there).
+func smallDataset() *data.Dataset {
+	ind := data.NewIndicators(data.ColQPV, data.ColFRR)
+	qpv, frr := ind.Column(data.ColQPV), ind.Column(data.ColFRR)
+	for _, code := range []string{"01001", "01002", "01004", "01005", "03001", "23001"} {
+		v := 0.0
+		if code == "01004" {
+			v = 1
+		}
+		ind.Set(code, qpv, v)
+	}
+	ind.Set("23001", frr, 1)
+	return &data.Dataset{Indicators: ind}
+}
+
+// franceInput is the France-level report input over smallResult, with
+// the départements and régions ranked.
+func franceInput() Input {
+	in := smallInput()
+	r := in.Result
+	in.Territory, in.Name = diag.France(), "France"
+	in.Communes = []diag.CommuneResult{r.Communes[5], r.Communes[1], r.Communes[3], r.Communes[0], r.Communes[2], r.Communes[4]}
+	for i := range in.Communes {
+		in.Communes[i].Rank = i + 1 // by Gap: 4, 3.1, 2.75, 1.2, 0.4, 0.1
+	}
+	in.Rollup, in.Region = r.France, diag.Rollup{}
+	in.Departements, in.Regions = r.Deps, r.Regions
 	return in
 }

@@ -25,8 +25,13 @@ func TestWorkbookLibreOffice(t *testing.T) {
 		t.Skip("soffice not installed: apt-get install libreoffice-calc-nogui to run this test")
 	}
 	dir := t.TempDir()
-	xlsx := filepath.Join(dir, "diag.xlsx")
+	xlsx, national := filepath.Join(dir, "diag.xlsx"), filepath.Join(dir, "france.xlsx")
 	if err := os.WriteFile(xlsx, writeSmall(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fr := franceInput()
+	fr.MapPNG = pngOf(t, 800, 600)
+	if err := os.WriteFile(national, writeBytes(t, fr), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -34,7 +39,7 @@ func TestWorkbookLibreOffice(t *testing.T) {
 	out := filepath.Join(dir, "out")
 	cmd := exec.CommandContext(ctx, soffice, "--headless", "--norestore",
 		"-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--convert-to", csvAllSheets, "--outdir", out, xlsx)
+		"--convert-to", csvAllSheets, "--outdir", out, xlsx, national)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, b)
 	}
@@ -61,6 +66,32 @@ func TestWorkbookLibreOffice(t *testing.T) {
 	}
 	if communes[4][11] != "" {
 		t.Errorf("fragility of 01004 = %q, want empty", communes[4][11])
+	}
+	// Sites: the QPV flag of 01004 shows oui, an unknown FRR flag the text.
+	if sites := readLO(t, out, "diag-Sites.csv"); len(sites) < 3 || sites[2][8] != "oui" || sites[2][9] != notInformed {
+		t.Errorf("Sites rows = %q, want s1 with QPV oui, FRR %s", sites, notInformed)
+	}
+	libreOfficeNational(t, out)
+}
+
+// libreOfficeNational checks the France workbook of franceInput as
+// LibreOffice shows it: the rankings with their formats.
+func libreOfficeNational(t *testing.T, out string) {
+	t.Helper()
+	deps := readLO(t, out, "france-Départements.csv")
+	if len(deps) < 4 {
+		t.Fatalf("Départements of the France workbook: %q", deps)
+	}
+	// Creuse first: 0 advisors, −1.288715 from France, −84.66429 points
+	// (see TestWorkbookRankings), shown with the signed formats. The
+	// decimal separator follows LibreOffice's locale.
+	r := deps[1]
+	got := strings.NewReplacer(",", ".", " %", "%", "\u00a0%", "%", "\u202f%", "%").Replace(strings.Join([]string{r[0], r[1], r[9], r[13], r[14]}, "|"))
+	if got != "1|23|-1.29|0.00%|-84.7 pt" {
+		t.Errorf("Creuse row shows %q, want 1|23|-1.29|0.00%%|-84.7 pt", got)
+	}
+	if regs := readLO(t, out, "france-Régions.csv"); len(regs) < 3 || regs[1][1] != "75" {
+		t.Errorf("Régions of the France workbook: %q", regs)
 	}
 }
 

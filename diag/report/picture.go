@@ -11,8 +11,8 @@ import (
 
 // Size of the map picture in Synthèse.
 const (
-	mapWidthPx = 900 // the picture is scaled to this width, in pixels
-	rowHeightPx = 20 // default row height (15 pt), to leave room under the picture
+	mapWidthPx  = 900 // the picture is scaled to this width, in pixels
+	rowHeightPx = 20  // default row height (15 pt), to leave room under the picture
 )
 
 // mapPicture embeds Input.MapPNG in Synthèse at the next row, scaled to
@@ -21,6 +21,9 @@ const (
 // error.
 func (b *book) mapPicture(s *sheet) error {
 	st := &b.st
+	if err := s.pageBreak(); err != nil {
+		return err
+	}
 	if err := s.add(cell(st.subtitle, "Carte du score d'écart par commune")); err != nil {
 		return err
 	}

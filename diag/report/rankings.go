@@ -84,12 +84,12 @@ func (b *book) departements() error {
 // rankColumns are the columns of a ranking sheet; withParent adds the région.
 func (b *book) rankColumns(noun string, withParent bool) []column {
 	th := b.threshold()
-	cols := []column{{"Rang (couverture, 1 = la plus faible)", 11}, {"Code", 8}, {noun, 28}}
+	cols := []column{{"Rang (couverture, 1 = la plus faible)", 12}, {"Code", 8}, {noun, 28}}
 	if withParent {
 		cols = append(cols, column{"Région", 26})
 	}
 	return append(cols,
-		column{"Communes", 10}, column{"Population", 13}, column{"Sites comptés", 9},
+		column{"Communes", 11}, column{"Population", 13}, column{"Sites comptés", 9},
 		column{"ETP conseillers", 11}, column{"Conseillers pour 10 000 hab.", 13},
 		column{"Écart à la France (conseillers pour 10 000 hab.)", 14},
 		column{"Rapport à la France (conseillers pour 10 000 hab.)", 13},
@@ -109,7 +109,7 @@ func (b *book) rankRow(r *ranked, withParent bool) []any {
 		}
 		return cell(st.integer, n)
 	}
-	var diff, ratio, points, note any
+	var diff, ratio, points any
 	if fr.Population > 0 {
 		diff = cell(st.signed2, measure(r.Per10k-fr.Per10k))
 		points = cell(st.points, measure(100*(r.Coverage-fr.Coverage)))
@@ -117,18 +117,20 @@ func (b *book) rankRow(r *ranked, withParent bool) []any {
 			ratio = cell(st.dec2, measure(r.Per10k/fr.Per10k))
 		}
 	}
-	if !r.assessed {
-		note = "non classé : aucune commune localisée (pas de temps de trajet)"
-	}
 	v := []any{rank(r.rank), cell(st.code, r.Code), r.Name}
 	if withParent {
 		v = append(v, r.parent)
 	}
-	return append(v,
-		cell(st.integer, r.Communes), cell(st.thousands, r.Population), cell(st.integer, r.NbSites),
-		cell(st.dec2, measure(r.FTE)), cell(st.dec2, measure(r.Per10k)), diff, ratio, rank(r.rankPer),
+	v = append(v, cell(st.integer, r.Communes), cell(st.thousands, r.Population), cell(st.integer, r.NbSites),
+		cell(st.dec2, measure(r.FTE)))
+	if !r.assessed {
+		// Measures without meaning: leave them empty, say why.
+		return append(v, nil, nil, nil, nil, nil, nil, nil, nil, nil,
+			"non classé : aucune commune localisée (pas de temps de trajet), mesures non calculées")
+	}
+	return append(v, cell(st.dec2, measure(r.Per10k)), diff, ratio, rank(r.rankPer),
 		cell(st.thousands, r.CoveredPop), cell(st.percent, measure(r.Coverage)), points,
-		cell(st.thousands, r.Uncovered), cell(st.dec2, measure(r.MeanAccess10k)), note,
+		cell(st.thousands, r.Uncovered), cell(st.dec2, measure(r.MeanAccess10k)), nil,
 	)
 }
 
@@ -148,7 +150,7 @@ func (b *book) ranking(name, noun string, rs []diag.Rollup, withParent bool) err
 	return b.table(name, cols, len(v), row, func(s *sheet) error {
 		if len(v) > 0 {
 			last := itoa(len(v) + 1)
-			per, cov := colName(9+off), colName(14+off)
+			per, cov := colName(8+off), colName(13+off)
 			if err := b.f.SetConditionalFormat(s.name, per+"2:"+per+last, colorScale("F8696B", "63BE7B")); err != nil {
 				return err
 			}

@@ -35,10 +35,10 @@ func num(t *testing.T, s string) float64 {
 	return v
 }
 
-func TestWorkbookSyntheseTotals(t *testing.T) {
-	in := smallInput()
-	rows := rawRows(t, openBook(t, writeSmall(t)), SheetSynthese, 9)
-	rs := []diag.Rollup{in.Rollup, in.Region, in.France}
+// syntheseTotals checks the key figures of Synthèse (raw rows) against
+// the roll-ups of its columns, in order; the threshold is 30 min.
+func syntheseTotals(t *testing.T, rows [][]string, rs []diag.Rollup) {
+	t.Helper()
 	ints := map[string]func(r diag.Rollup) int{
 		labelCommunes:   func(r diag.Rollup) int { return r.Communes },
 		labelPopulation: func(r diag.Rollup) int { return r.Population },
@@ -68,6 +68,12 @@ func TestWorkbookSyntheseTotals(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestWorkbookSyntheseTotals(t *testing.T) {
+	in := smallInput()
+	rows := rawRows(t, openBook(t, writeSmall(t)), SheetSynthese, 9)
+	syntheseTotals(t, rows, []diag.Rollup{in.Rollup, in.Region, in.France})
 	// Hand counts over smallResult's sites: Ain has s1 (cnfs, 01004) and
 	// s3 (médiation, 01001); the région adds s2 (cnfs, 03001); France adds
 	// s4 (France Services, 23001).
@@ -93,17 +99,27 @@ func TestWorkbookSyntheseTotals(t *testing.T) {
 func TestWorkbookSyntheseLists(t *testing.T) {
 	rows := rawRows(t, openBook(t, writeSmall(t)), SheetSynthese, 9)
 	// The 10 most under-covered: the 4 communes of the Ain in rank order.
-	top := findRow(t, rows, "Rang")
+	top := findRow(t, rows, "Commune")
 	i := slices.IndexFunc(rows, func(r []string) bool { return &r[0] == &top[0] })
 	for k, code := range []string{"01002", "01005", "01001", "01004"} {
-		if r := rows[i+1+k]; r[0] != strconv.Itoa(k+1) || r[1] != code {
-			t.Errorf("top row %d = %q, want rank %d %s", k+1, r[:2], k+1, code)
+		if r := rows[i+1+k]; r[1] != code || r[2] != strconv.Itoa(k+1) {
+			t.Errorf("top row %d = %q, want %s of rank %d", k+1, r[:3], code, k+1)
 		}
 	}
-	if got := findRow(t, rows, "Lignes rejetées")[1]; got != "2" {
-		t.Errorf("rejected = %q, want 2 (two loading rejects)", got)
+	// Checks: 2 loading rejects; 3 warnings of diag, 2 about the Ain (s3
+	// in 01001, commune 01005), s2 of the Allier not.
+	for label, want := range map[string][]string{
+		"Lignes rejetées": {"2", "0"},
+		"Avertissements":  {"3", "2"},
+		"   dont Sites sans population à portée (R_j = 0)":        {"1", "0"},
+		"   dont Désaccords entre code INSEE déclaré et position": {"1", "1"},
+		"   dont Communes sans point ni contour":                  {"1", "1"},
+	} {
+		if got := findRow(t, rows, label)[1:3]; !slices.Equal(got, want) {
+			t.Errorf("%s = %q, want %q", label, got, want)
+		}
 	}
-	if got := findRow(t, rows, "cnfs")[2]; got != "2025-06-30" {
+	if got := findRow(t, rows, "Conseillers numériques")[1]; got != "2025-06-30" {
 		t.Errorf("cnfs source date = %q", got)
 	}
 }
@@ -138,18 +154,23 @@ func TestWorkbookOtherSheets(t *testing.T) {
 		// Ranked by coverage: Dombes 860/2766 = 0.311, Plaine de l'Ain 15934/16204 = 0.983.
 		{SheetEPCI, []int{0, 1, 3, 5, 10}, [][]string{
 			{"1", "200069193", "2", "2766", "0.310918"}, {"2", "240100883", "2", "16204", "0.983337"}}},
-		// Sites of the Ain by commune code: s3 (01001) then s1 (01004).
-		{SheetSites, []int{0, 2, 5, 7, 8}, [][]string{
-			{"s3", "Lieu de médiation numérique", "01001", "0", "18.75"},
-			{"s1", "Conseiller numérique", "01004", "1", "95.5"}}},
+		// Sites of the Ain by commune code: s3 (01001) then s1 (01004,
+		// which has a QPV); the Ain has no FRR data.
+		{SheetSites, []int{0, 2, 5, 7, 8, 9, 10, 11}, [][]string{
+			{"s3", "Lieu de médiation numérique", "01001", "01", "0", "non renseigné", "0", "18.75"},
+			{"s1", "Conseiller numérique", "01004", "01", "1", "non renseigné", "1", "95.5"}}},
 		// Not covered: 01002 (31.4 min from s1) and 01005 (no counted site).
-		{SheetZonesBlanches, []int{1, 3, 4, 5, 6}, [][]string{
-			{"01002", "270", "Médiathèque d'Ambérieu", "Ambérieu-en-Bugey (01004)", "31.4"},
-			{"01005", "1906", "aucun site compté", "", ""}}},
-		// Loading checks first, then the diagnostic's.
-		{SheetControles, []int{0, 1, 2, 3}, [][]string{
-			{"Rejeté", "sites.csv", "12", "latitude"}, {"Rejeté", "indicateurs.csv", "", ""},
-			{"Avertissement", "sites.csv", "7", "code_insee"}}},
+		{SheetZonesBlanches, []int{1, 3, 4, 5, 6, 7}, [][]string{
+			{"01002", "01", "270", "Médiathèque d'Ambérieu", "Ambérieu-en-Bugey (01004)", "31.4"},
+			{"01005", "01", "1906", "aucun site compté", "", ""}}},
+		// Rejected rows first, then each category; in a category, the
+		// territory's first.
+		{SheetControles, []int{0, 1, 2, 3, 5, 6}, [][]string{
+			{"Rejeté", "sites.csv", "12", "latitude", "—", ""},
+			{"Rejeté", "indicateurs.csv", "", "", "—", ""},
+			{"Avertissement", "sites (test)", "", "code_insee", "non", "site s2 — Mairie d'Abrest"},
+			{"Avertissement", "sites.csv", "7", "code_insee", "oui", "site s3 — Espace public numérique"},
+			{"Avertissement", "communes", "", "code_insee", "oui", "commune Ambérieux-en-Dombes (01005)"}}},
 	}
 	for _, tt := range tests {
 		rows := rawRows(t, f, tt.sheet, 14)[1:]

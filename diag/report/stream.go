@@ -1,6 +1,9 @@
 package report
 
 import (
+	"strings"
+	"unicode/utf8"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -67,13 +70,53 @@ func (s *sheet) add(values ...any) error {
 // skip leaves n empty rows.
 func (s *sheet) skip(n int) { s.row += n }
 
-// header writes a row of header cells.
+// pageBreak makes the next row start a printed page.
+func (s *sheet) pageBreak() error {
+	ref, err := excelize.CoordinatesToCellName(1, s.row+1)
+	if err != nil {
+		return err
+	}
+	return s.sw.InsertPageBreak(ref)
+}
+
+// header writes a row of header cells, high enough for the longest
+// header to wrap within its column.
 func (s *sheet) header(cols []column) error {
 	v := make([]any, len(cols))
+	lines := 1
 	for i, c := range cols {
 		v[i] = cell(s.b.st.header, c.header)
+		lines = max(lines, headerLines(c))
 	}
-	return s.add(v...)
+	s.row++
+	ref, err := excelize.CoordinatesToCellName(1, s.row)
+	if err != nil {
+		return err
+	}
+	return s.sw.SetRow(ref, v, excelize.RowOpts{Height: float64(13*lines + 4)})
+}
+
+// headerLines estimates the number of lines of a wrapped header: bold
+// characters are about 1.2 width units, and words do not break.
+func headerLines(c column) int {
+	width := c.width
+	if width <= 0 {
+		width = 9 // excelize's default column width
+	}
+	lines, used := 1, 0.0
+	for _, w := range strings.Fields(c.header) {
+		n := 1.2 * float64(utf8.RuneCountInString(w))
+		switch {
+		case used == 0:
+			used = n
+		case used+1.2+n <= width:
+			used += 1.2 + n
+		default:
+			lines++
+			used = n
+		}
+	}
+	return lines
 }
 
 // freezeHeader freezes the first row; call it before any add.

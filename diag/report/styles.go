@@ -7,7 +7,7 @@ import (
 // Number formats of the workbook.
 const (
 	fmtInteger   = 1  // 0
-	fmtDecimal2  = 2  // 0.00
+	fmtDecimal2  = 4  // #,##0.00: the separators follow the reader's locale
 	fmtThousands = 3  // #,##0: the thousands separator follows the reader's locale
 	fmtPercent   = 10 // 0.00%
 	fmtText      = 49 // @
@@ -28,10 +28,11 @@ const (
 
 // styles holds the style IDs of the workbook.
 type styles struct {
-	title, subtitle, header, text, wrap, code int
-	note                                      int // italic grey: explanations under a table
-	integer, thousands, dec1, dec2, percent   int
-	yesNo, signed2, points                    int
+	title, subtitle, header, headerC, text  int
+	wrap, code                              int
+	note                                    int // italic grey: explanations under a table
+	integer, thousands, dec1, dec2, percent int
+	yesNo, signed2, points                  int
 }
 
 // newStyles registers the workbook's styles.
@@ -48,6 +49,12 @@ func newStyles(f *excelize.File) (styles, error) {
 			Font:      &excelize.Font{Bold: true},
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 			Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
+			Border:    []excelize.Border{{Type: "bottom", Color: "4472C4", Style: 1}},
+		}},
+		{&s.headerC, excelize.Style{
+			Font:      &excelize.Font{Bold: true},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+			Alignment: &excelize.Alignment{WrapText: true, Vertical: "center", Horizontal: "center"},
 			Border:    []excelize.Border{{Type: "bottom", Color: "4472C4", Style: 1}},
 		}},
 		{&s.text, excelize.Style{}},

@@ -30,7 +30,7 @@ type area struct {
 }
 
 // areas returns the columns of the key figures: the territory, its
-// région (département reports only) and France (unless the territory is
+// région (département reports, unless it is the same area) and France (unless the territory is
 // France). A zero roll-up leaves its column empty; site counts, medians
 // and shares are left empty when Result does not hold every commune of
 // the roll-up.
@@ -42,7 +42,7 @@ func (b *book) areas() []area {
 	}
 	v := []area{{label: in.label(), r: &in.Rollup}}
 	preds := []func(*diag.CommuneResult) bool{func(c *diag.CommuneResult) bool { return contains(in.Territory, c) }}
-	if in.Territory.Level == diag.LevelDepartement {
+	if in.Territory.Level == diag.LevelDepartement && !sameArea(&in.Region, &in.Rollup) {
 		v = append(v, area{label: regionLabel, r: &in.Region})
 		preds = append(preds, func(c *diag.CommuneResult) bool { return rollupContains(&in.Region, c) })
 	}
@@ -65,6 +65,13 @@ func (b *book) areas() []area {
 	return v
 }
 
+// sameArea reports whether the région roll-up r covers exactly the
+// territory's roll-up t (a région of one département, e.g. La Réunion):
+// its column would repeat the territory's.
+func sameArea(r, t *diag.Rollup) bool {
+	return r.Level != "" && r.Communes == t.Communes && r.Population == t.Population
+}
+
 // synthese writes the summary sheet.
 func (b *book) synthese() error {
 	s, err := b.stream(SheetSynthese, 62, 22, 22, 22, 14, 14, 14, 14, 12)
@@ -79,7 +86,7 @@ func (b *book) synthese() error {
 		func() error { return s.add(gen) },
 		func() error { s.skip(1); return b.keyFigures(s) },
 		func() error { return b.zonageNotes(s) },
-		func() error { s.skip(1); return b.mapPicture(s) },
+		func() error { return b.mapPicture(s) },
 		func() error { s.skip(1); return b.topCommunes(s) },
 		func() error { s.skip(1); return b.checkCounts(s) },
 		func() error { s.skip(1); return b.sourceDates(s) },
@@ -122,7 +129,7 @@ func (b *book) keyFigures(s *sheet) error {
 	st, as := &b.st, b.areas()
 	head := []any{cell(st.header, "Indicateur")}
 	for i := range as {
-		head = append(head, cell(st.header, as[i].label))
+		head = append(head, cell(st.headerC, as[i].label))
 	}
 	if err := s.add(head...); err != nil {
 		return err
@@ -246,11 +253,15 @@ func (b *book) sourceDates(s *sheet) error {
 	if len(b.in.Sources) == 0 {
 		return s.add("Aucune source déclarée.")
 	}
-	if err := s.add(cell(st.header, "Source"), cell(st.header, "Titre"), cell(st.header, "Date")); err != nil {
+	if err := s.add(cell(st.header, "Donnée"), cell(st.header, "Date")); err != nil {
 		return err
 	}
 	for _, src := range b.in.Sources {
-		if err := s.add(src.Name, src.Title, cell(st.code, src.Date)); err != nil {
+		title := src.Title
+		if title == "" {
+			title = src.Name
+		}
+		if err := s.add(title, cell(st.code, src.Date)); err != nil {
 			return err
 		}
 	}

@@ -174,8 +174,23 @@ func TestWorkbookCommunesEqualCSV(t *testing.T) {
 	if !slices.Equal(rows[0], wantHeader) {
 		t.Errorf("header = %q", rows[0])
 	}
+	sameAsCSV(t, rows, recs)
+	// Rank order, as given: 01002, 01005, 01001, 01004.
+	if got := []string{rows[1][0], rows[2][0], rows[3][0], rows[4][0]}; !slices.Equal(got, []string{"01002", "01005", "01001", "01004"}) {
+		t.Errorf("order = %q", got)
+	}
+}
+
+// sameAsCSV checks that the data rows of the Communes sheet (raw values)
+// hold the CSV records, decimals compared at the CSV's 6 decimals.
+func sameAsCSV(t *testing.T, rows, recs [][]string) {
+	t.Helper()
+	if len(rows) != len(recs) {
+		t.Fatalf("Communes has %d rows, CSV %d", len(rows), len(recs))
+	}
 	decimals := map[int]bool{6: true, 7: true, 8: true, 10: true, 11: true, 12: true}
-	for r := 1; r < len(rows); r++ {
+	errs := 0
+	for r := 1; r < len(rows) && errs < 10; r++ {
 		for c, want := range recs[r] {
 			got := rows[r][c]
 			if decimals[c] && got != "" {
@@ -187,12 +202,9 @@ func TestWorkbookCommunesEqualCSV(t *testing.T) {
 			}
 			if got != want {
 				t.Errorf("row %d %s: workbook %q, CSV %q", r, CSVHeader[c], got, want)
+				errs++
 			}
 		}
-	}
-	// Rank order, as given: 01002, 01005, 01001, 01004.
-	if got := []string{rows[1][0], rows[2][0], rows[3][0], rows[4][0]}; !slices.Equal(got, []string{"01002", "01005", "01001", "01004"}) {
-		t.Errorf("order = %q", got)
 	}
 }
 

@@ -2,8 +2,8 @@
 // for every benchmark, the median time per operation over its runs, the
 // ratio against its naive baseline (the benchmark of the same name with
 // "Naive" inserted, e.g. BenchmarkComputeNaive/35k for
-// BenchmarkCompute/35k), and the target where one is set. It is the
-// report of `make bench`.
+// BenchmarkCompute/35k), the target where one is set, and the largest
+// peak-RSS-MiB metric with its target. It is the report of `make bench`.
 package main
 
 import (
@@ -23,6 +23,18 @@ var targets = map[string]time.Duration{
 	"BenchmarkComputeNational": 350 * time.Millisecond,
 	"BenchmarkLoadCompute":     346 * time.Millisecond, // 10× faster than PostGIS (3.46 s)
 	"BenchmarkCompute/35k":     350 * time.Millisecond,
+	// Issue #6: the national run end to end (load, measures, workbook),
+	// in process and as the built command, and ten times the data.
+	"BenchmarkEndToEndNational": 2 * time.Second,
+	"BenchmarkCLINational":      2 * time.Second,
+	"BenchmarkCompute10x":       20 * time.Second,
+}
+
+// maxRSSMiB are the documented peak-memory targets, checked against the
+// peak-RSS-MiB metric of a benchmark (issue #6: 1 GiB for the national run).
+var maxRSSMiB = map[string]float64{
+	"BenchmarkEndToEndNational": 1024,
+	"BenchmarkCLINational":      1024,
 }
 
 // minRatio are the documented speed-up targets against the naive scan.
@@ -31,7 +43,10 @@ var minRatio = map[string]float64{
 	"BenchmarkCompute/35k":     50,
 }
 
-var line = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op`)
+var (
+	line = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op`)
+	rss  = regexp.MustCompile(`\s([\d.]+) peak-RSS-MiB`)
+)
 
 func main() {
 	if err := report(os.Stdin, os.Stdout); err != nil {
@@ -41,11 +56,11 @@ func main() {
 }
 
 func report(r io.Reader, w io.Writer) error {
-	runs, order, err := parse(r)
+	runs, peaks, order, err := parse(r)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%-44s %14s %10s %12s\n", "benchmark (median)", "time/op", "vs naive", "target")
+	fmt.Fprintf(w, "\n%-44s %14s %10s %12s %10s %16s\n", "benchmark (median)", "time/op", "vs naive", "target", "peak RSS", "target")
 	for _, name := range order {
 		if strings.Contains(name, "Naive") {
 			continue
@@ -62,7 +77,14 @@ func report(r io.Reader, w io.Writer) error {
 		if d, ok := targets[name]; ok {
 			target = fmt.Sprintf("≤ %v%s", d, okMark(time.Duration(med) <= d))
 		}
-		fmt.Fprintf(w, "%-44s %14v %10s %12s\n", name, time.Duration(med).Round(time.Microsecond), ratio, target)
+		mem, memTarget := "", ""
+		if p, ok := peaks[name]; ok {
+			mem = fmt.Sprintf("%.0f MiB", p)
+			if want, ok := maxRSSMiB[name]; ok {
+				memTarget = fmt.Sprintf("≤ %.0f MiB%s", want, okMark(p <= want))
+			}
+		}
+		fmt.Fprintf(w, "%-44s %14v %10s %12s %10s %16s\n", name, time.Duration(med).Round(time.Microsecond), ratio, target, mem, memTarget)
 	}
 	return nil
 }
@@ -83,8 +105,11 @@ func naiveName(name string) string {
 	return top + "Naive"
 }
 
-func parse(r io.Reader) (map[string][]float64, []string, error) {
+// parse returns the ns/op of every run of each benchmark, the largest
+// peak-RSS-MiB metric of each, and the benchmarks in order of appearance.
+func parse(r io.Reader) (map[string][]float64, map[string]float64, []string, error) {
 	runs := map[string][]float64{}
+	peaks := map[string]float64{}
 	var order []string
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
@@ -94,14 +119,19 @@ func parse(r io.Reader) (map[string][]float64, []string, error) {
 		}
 		ns, err := strconv.ParseFloat(m[2], 64)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if _, seen := runs[m[1]]; !seen {
 			order = append(order, m[1])
 		}
 		runs[m[1]] = append(runs[m[1]], ns)
+		if p := rss.FindStringSubmatch(sc.Text()); p != nil {
+			if v, err := strconv.ParseFloat(p[1], 64); err == nil && v > peaks[m[1]] {
+				peaks[m[1]] = v
+			}
+		}
 	}
-	return runs, order, sc.Err()
+	return runs, peaks, order, sc.Err()
 }
 
 func median(x []float64) float64 {

@@ -27,3 +27,23 @@ BenchmarkComputeNaive/35k-2    	       1	20000000000 ns/op
 		t.Errorf("naive baseline printed as its own row:\n%s", out)
 	}
 }
+
+func TestReportMemory(t *testing.T) {
+	in := `BenchmarkEndToEndNational-2   	       1	1900000000 ns/op	      2100 cpu-ms/op	       700.5 peak-RSS-MiB
+BenchmarkEndToEndNational-2   	       1	2300000000 ns/op	      2100 cpu-ms/op	      1100.0 peak-RSS-MiB
+BenchmarkEndToEndNational-2   	       1	2000000000 ns/op	      2100 cpu-ms/op	       800.0 peak-RSS-MiB
+BenchmarkCompute10x-2   	       1	10347163311 ns/op	     10424 cpu-ms/op	      1348 peak-RSS-MiB
+`
+	var b strings.Builder
+	if err := report(strings.NewReader(in), &b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	// Median of 1.9, 2.3 and 2.0 s = 2 s (target met); the largest peak,
+	// 1100 MiB, is over 1024. The 10× case has a time target, no memory one.
+	for _, want := range []string{"2s", "≤ 2s ok", "1100 MiB", "≤ 1024 MiB MISSED", "10.347163s", "≤ 20s ok", "1348 MiB"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

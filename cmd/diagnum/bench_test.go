@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// BenchmarkEndToEndNational is the whole national run as a user starts
+// it, diagnum --france --out FILE: load the embedded data, compute every
+// measure over 34,969 communes, draw the map of the Synthèse sheet and
+// write the workbook (target: ≤ 2 s on 2 cores). It reports the CPU time
+// and the peak resident memory of the process (target: ≤ 1 GiB).
+func BenchmarkEndToEndNational(b *testing.B) {
+	out := filepath.Join(b.TempDir(), "france.xlsx")
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		if err := Run(context.Background(), []string{"--france", "--quiet", "--out", out}, io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+	if mib, ok := peakRSSMiB(); ok {
+		b.ReportMetric(mib, "peak-RSS-MiB")
+	}
+}
+
+// cpuTime returns the user + system CPU time of the process.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// peakRSSMiB returns the peak resident set size of the process (VmHWM of
+// /proc/self/status, Linux), in MiB.
+func peakRSSMiB() (float64, bool) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			return kb / 1024, err == nil
+		}
+	}
+	return 0, false
+}

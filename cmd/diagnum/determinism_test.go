@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"sort"
+	"strconv"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"diagnum/diag/report"
+)
+
+// determinismFiles are the outputs of runNord compared byte for byte.
+var determinismFiles = []string{"nord.csv", "nord.geojson", "nord-sites.geojson", "nord.svg", "nord.png"}
+
+// runNord runs the diagnostic of the Nord (59: 647 communes actuelles in
+// communes.json of COG 2025, counted with python3) with every
+// output into dir, with GOMAXPROCS set to procs (0: unchanged).
+func runNord(t *testing.T, dir string, procs int) {
+	t.Helper()
+	if procs > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	}
+	p := func(name string) string { return filepath.Join(dir, name) }
+	args := []string{"--dept", "59", "--quiet", "--out", p("nord.xlsx"), "--csv", p("nord.csv"),
+		"--geojson", p("nord.geojson"), "--map", p("nord")}
+	if err := Run(context.Background(), args, io.Discard, io.Discard); err != nil {
+		t.Fatalf("GOMAXPROCS %d: %v", procs, err)
+	}
+}
+
+// workbookCells returns the cell values of every sheet of an xlsx file.
+func workbookCells(t *testing.T, path string) map[string][][]string {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cells := map[string][][]string{}
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells[sheet] = rows
+	}
+	return cells
+}
+
+// TestDeterminism runs the Nord three times, twice with the default
+// GOMAXPROCS and once with GOMAXPROCS=1 (one thread for the parallel
+// assignment and measures): the CSV, both GeoJSON layers and the map
+// (SVG, PNG) are byte-identical, and the workbooks hold the same value in
+// every cell of every sheet.
+func TestDeterminism(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Log("GOMAXPROCS is 1 already: the GOMAXPROCS=1 run only repeats the default")
+	}
+	dirs := []string{t.TempDir(), t.TempDir(), t.TempDir()}
+	runNord(t, dirs[0], 0)
+	runNord(t, dirs[1], 0)
+	runNord(t, dirs[2], 1)
+	ref := workbookCells(t, filepath.Join(dirs[0], "nord.xlsx"))
+	if len(ref) < 5 || len(ref[report.SheetCommunes]) != 1+647 {
+		t.Fatalf("reference workbook: %d sheets, %d rows in Communes; want ≥ 5 sheets and 648 rows", len(ref), len(ref[report.SheetCommunes]))
+	}
+	for i, label := range []string{"", "second run", "GOMAXPROCS=1"} {
+		if i == 0 {
+			continue
+		}
+		for _, name := range determinismFiles {
+			a, errA := os.ReadFile(filepath.Join(dirs[0], name))
+			b, errB := os.ReadFile(filepath.Join(dirs[i], name))
+			if errA != nil || errB != nil || len(a) == 0 {
+				t.Fatalf("%s: %v %v", name, errA, errB)
+			}
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s: %s differs from the first run (%d and %d bytes)", label, name, len(a), len(b))
+			}
+		}
+		got := workbookCells(t, filepath.Join(dirs[i], "nord.xlsx"))
+		for sheet, rows := range ref {
+			if !reflect.DeepEqual(rows, got[sheet]) {
+				t.Errorf("%s: sheet %s differs from the first run", label, sheet)
+			}
+		}
+		if len(got) != len(ref) {
+			t.Errorf("%s: %d sheets, first run %d", label, len(got), len(ref))
+		}
+	}
+	checkTiesByCode(t, filepath.Join(dirs[0], "nord.csv"))
+}
+
+// checkTiesByCode reads a communes CSV (sorted by rang) and checks that
+// rang follows score_ecart descending, ties in INSEE code order. In the
+// Nord 438 communes are tied at score_ecart 0 (counted on the CSV with
+// python3), so the rule is exercised.
+func checkTiesByCode(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	rows := recs[1:]
+	if !sort.SliceIsSorted(rows, func(i, j int) bool { return atoi(t, rows[i][col["rang"]]) < atoi(t, rows[j][col["rang"]]) }) {
+		t.Fatal("CSV not sorted by rang")
+	}
+	ties := 0
+	for i := 1; i < len(rows); i++ {
+		prev, cur := rows[i-1], rows[i]
+		g0, g1 := atof(t, prev[col["score_ecart"]]), atof(t, cur[col["score_ecart"]])
+		switch {
+		case g1 > g0:
+			t.Errorf("rang %s has a larger score_ecart than rang %s", cur[col["rang"]], prev[col["rang"]])
+		case g1 == g0:
+			ties++
+			if cur[col["code_insee"]] <= prev[col["code_insee"]] {
+				t.Errorf("tie at %v: %s ranked after %s", g0, cur[col["code_insee"]], prev[col["code_insee"]])
+			}
+		}
+	}
+	if ties != 437 {
+		t.Errorf("%d consecutive ties, want 437 (438 communes at 0)", ties)
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func atof(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// listDir returns the names in dir, temporary files included.
+func listDir(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func writeString(s string) func(io.Writer) error {
+	return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+}
+
+// TestOutputsAllOrNothing: when the third file fails, the first two are
+// not created, the existing file is unchanged, nothing reaches standard
+// output and no temporary file is left.
+func TestOutputsAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "b.csv")
+	if err := os.WriteFile(old, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	set := newOutputs(context.Background(), &stdout)
+	boom := errors.New("disk on fire")
+	err := errors.Join(
+		set.write(filepath.Join(dir, "a.geojson"), writeString("{}")),
+		set.write(old, writeString("new")),
+		set.write("-", writeString("to stdout")),
+		set.write(filepath.Join(dir, "c.xlsx"), func(w io.Writer) error { io.WriteString(w, "half"); return boom }),
+	)
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want the write error", err)
+	}
+	if err := set.abort(); err != nil {
+		t.Fatal(err)
+	}
+	if got := listDir(t, dir); len(got) != 1 || got[0] != "b.csv" {
+		t.Errorf("folder holds %v, want only the old b.csv", got)
+	}
+	if b, _ := os.ReadFile(old); string(b) != "old" || stdout.Len() != 0 {
+		t.Errorf("b.csv = %q, stdout %q: changed by a failed run", b, stdout.String())
+	}
+}
+
+// TestOutputsCommit: a successful run replaces the existing file, keeps
+// its permissions, and prints standard output only at commit.
+func TestOutputsCommit(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "b.csv")
+	if err := os.WriteFile(old, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	set := newOutputs(context.Background(), &stdout)
+	defer set.abort()
+	for _, err := range []error{set.write(old, writeString("new")), set.write("-", writeString("csv")),
+		set.write(filepath.Join(dir, "a.xlsx"), writeString("book"))} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if stdout.Len() != 0 || len(listDir(t, dir)) != 3 { // b.csv and two temporary files
+		t.Fatalf("before commit: stdout %q, folder %v", stdout.String(), listDir(t, dir))
+	}
+	if err := set.commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(listDir(t, dir), " "); got != "a.xlsx b.csv" || stdout.String() != "csv" {
+		t.Errorf("after commit: folder %q, stdout %q", got, stdout.String())
+	}
+	fi, err := os.Stat(old)
+	if b, _ := os.ReadFile(old); err != nil || string(b) != "new" || fi.Mode().Perm() != 0o600 {
+		t.Errorf("b.csv = %q, mode %v; want new, 0600", b, fi.Mode())
+	}
+}
+
+// TestOutputsCancel: a write after cancellation fails with
+// context.Canceled and commit refuses; nothing is left.
+func TestOutputsCancel(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	set := newOutputs(ctx, io.Discard)
+	defer set.abort()
+	err := set.write(filepath.Join(dir, "a.xlsx"), func(w io.Writer) error {
+		if _, err := io.WriteString(w, "first part"); err != nil {
+			return err
+		}
+		cancel() // Ctrl-C in the middle of the file
+		_, err := io.WriteString(w, "second part")
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("write: %v, want context.Canceled", err)
+	}
+	if err := set.commit(); !errors.Is(err, context.Canceled) {
+		t.Errorf("commit: %v, want context.Canceled", err)
+	}
+	set.abort()
+	if got := listDir(t, dir); len(got) != 0 {
+		t.Errorf("left behind: %v", got)
+	}
+}
+
+// TestOutDash: --out - prints the communes CSV on standard output, the
+// same bytes as --csv FILE, and writes no workbook; with --csv - as well
+// the CSV is printed once.
+func TestOutDash(t *testing.T) {
+	t.Chdir(t.TempDir())
+	var stdout bytes.Buffer
+	if err := Run(context.Background(), []string{"--out", "-", "--csv", "c.csv", "--quiet"}, &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile("c.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Creuse: header + 255 communes (COG 2025, see TestDefaultRun).
+	if !bytes.Equal(stdout.Bytes(), file) || bytes.Count(file, []byte("\n")) != 256 {
+		t.Errorf("stdout (%d bytes) differs from c.csv (%d bytes, %d lines)", stdout.Len(), len(file), bytes.Count(file, []byte("\n")))
+	}
+	if got := listDir(t, "."); len(got) != 1 {
+		t.Errorf("folder holds %v, want only c.csv", got)
+	}
+	stdout.Reset()
+	if err := Run(context.Background(), []string{"--out", "-", "--csv", "-", "--quiet"}, &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(stdout.Bytes(), file) {
+		t.Errorf("--out - --csv -: stdout is not the CSV once (%d bytes)", stdout.Len())
+	}
+}

@@ -1,0 +1,387 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"diagnum/data"
+	"diagnum/diag"
+	"diagnum/diag/plan"
+	"diagnum/diag/report"
+	"diagnum/geo"
+)
+
+// planOptions are the command-line settings of `diagnum plan`: those of
+// a diagnostic run that apply, and the planner's own.
+type planOptions struct {
+	options
+	add        int
+	candidates string
+	objective  string
+	scenario   string
+	costs      string
+	employer   string
+}
+
+const planUsageText = `diagnum plan — où ajouter des postes de conseiller numérique
+
+Usage :
+  diagnum plan --dept CODE --add N [options]
+  diagnum plan --dept CODE --scenario FICHIER [--add N] [options]
+
+Propose N nouveaux postes (1 ETP chacun) pour le territoire, les sites
+existants restant en place, et les écrit dans l'onglet Recommandations du
+classeur plan-CODE.xlsx (avec la courbe couverture / postes ajoutés).
+
+Territoire (un seul à la fois ; défaut : --dept 23) :
+  --dept CODE | --region CODE | --france
+
+Planification :
+  --add N              nombre de postes à proposer
+  --objective OBJ      coverage (défaut) : couvrir la population fragile à moins du
+                       seuil (MCLP) ; access : réduire le déficit d'accès E2SFCA.
+                       L'autre objectif départage les ex aequo.
+  --candidates LIEUX   communes (défaut) : chaque commune du territoire ;
+                       chefs-lieux : préfecture, ville-centre de chaque EPCI et
+                       communes d'au moins 2 000 habitants ;
+                       ou un FICHIER au format des lieux (id,nom,type,latitude,longitude)
+  --scenario FICHIER   lieux à ajouter ou supprimer avant de planifier : format des
+                       lieux + colonnes action (ajout | suppression) et employeur ;
+                       le classeur montre avant / après / écart par commune.
+                       Le --csv d'un plan est un fichier de scénario.
+  --employeur TYPE     public (défaut) ou prive : fixe la subvention des nouveaux postes
+  --couts FICHIER      subventions sur 24 mois : CSV zone,employeur,montant
+                       (défaut : 50 000 € public, 32 000 € privé en Hexagone et Corse ;
+                       67 500 € à La Réunion et Mayotte ; 70 000 € aux Antilles et en Guyane)
+
+Fichiers produits :
+  --out FICHIER        classeur (défaut : plan-23.xlsx, plan-region-75.xlsx, plan-france.xlsx) ;
+                       « - » : pas de classeur, les postes en CSV sur la sortie standard
+  --csv FICHIER        les postes proposés en CSV, au format des scénarios (« - » : sortie standard)
+
+Données et méthode : comme le diagnostic (--sites, --indicators, --weights, --strict,
+  --supply, --etp, --threshold, --detour, --speed, --osrm, --quiet) ; voir diagnum --help.
+
+Exemples :
+  diagnum plan --dept 23 --add 10 --csv plan-23.csv
+  diagnum plan --dept 23 --scenario plan-23.csv --add 5
+  diagnum plan --france --add 4000 --objective access
+`
+
+// parsePlanFlags parses the arguments of `diagnum plan` (after "plan").
+func parsePlanFlags(args []string, stderr io.Writer) (*planOptions, error) {
+	o := &planOptions{}
+	fs := flag.NewFlagSet("diagnum plan", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.dept, "dept", "", "")
+	fs.StringVar(&o.region, "region", "", "")
+	fs.BoolVar(&o.france, "france", false, "")
+	fs.StringVar(&o.out, "out", "", "")
+	fs.StringVar(&o.csv, "csv", "", "")
+	fs.Func("sites", "", func(s string) error { o.sites = append(o.sites, s); return nil })
+	fs.Func("indicators", "", func(s string) error { o.indicators = append(o.indicators, s); return nil })
+	fs.StringVar(&o.weights, "weights", "", "")
+	fs.StringVar(&o.supply, "supply", "cnfs", "")
+	fs.StringVar(&o.etp, "etp", "", "")
+	fs.Float64Var(&o.threshold, "threshold", diag.DefaultThresholdMin, "")
+	fs.Float64Var(&o.detour, "detour", diag.DefaultDetour, "")
+	fs.Float64Var(&o.speed, "speed", diag.DefaultSpeedKmh, "")
+	fs.StringVar(&o.osrm, "osrm", "", "")
+	fs.BoolVar(&o.quiet, "quiet", false, "")
+	fs.BoolVar(&o.strict, "strict", false, "")
+	fs.IntVar(&o.add, "add", 0, "")
+	fs.StringVar(&o.candidates, "candidates", plan.CandidatesCommunes, "")
+	fs.StringVar(&o.objective, "objective", string(plan.ObjectiveCoverage), "")
+	fs.StringVar(&o.scenario, "scenario", "", "")
+	fs.StringVar(&o.costs, "couts", "", "")
+	fs.StringVar(&o.employer, "employeur", string(plan.EmployerPublic), "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stderr, planUsageText)
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: plan : %v", errUsage, err)
+	}
+	return o, o.check(fs)
+}
+
+// check refuses contradictory or missing settings.
+func (o *planOptions) check(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: plan : argument inattendu %q", errUsage, fs.Arg(0))
+	}
+	n := 0
+	for _, set := range []bool{o.dept != "", o.region != "", o.france} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case n > 1:
+		return fmt.Errorf("%w: plan : choisir un seul territoire parmi --dept, --region et --france", errUsage)
+	case o.add < 0:
+		return fmt.Errorf("%w: plan : --add %d, un nombre de postes positif est attendu", errUsage, o.add)
+	case o.add == 0 && o.scenario == "":
+		return fmt.Errorf("%w: plan : indiquer le nombre de postes à proposer (--add N) ou un --scenario", errUsage)
+	}
+	if n == 0 {
+		o.dept = "23"
+	}
+	if _, ok := plan.ParseObjective(o.objective); !ok {
+		return fmt.Errorf("%w: plan : --objective %q, attendu coverage ou access", errUsage, o.objective)
+	}
+	if _, ok := plan.ParseEmployer(o.employer); !ok {
+		return fmt.Errorf("%w: plan : --employeur %q, attendu public ou prive", errUsage, o.employer)
+	}
+	return nil
+}
+
+// outPath returns the workbook path: --out, or a name from the territory.
+func (o *planOptions) outPath(t diag.Territory) string {
+	if o.out != "" {
+		return o.out
+	}
+	switch t.Level {
+	case diag.LevelFrance:
+		return "plan-france.xlsx"
+	case diag.LevelRegion:
+		return "plan-region-" + t.Codes[0] + ".xlsx"
+	}
+	return "plan-" + t.Codes[0] + ".xlsx"
+}
+
+// runPlan runs `diagnum plan` with args (after "plan").
+func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parsePlanFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	t, err := o.territory()
+	if err != nil {
+		return err
+	}
+	params, err := o.params()
+	if err != nil {
+		return err
+	}
+	costs, err := o.loadCosts()
+	if err != nil {
+		return err
+	}
+	pr := newProgress(stderr, o.quiet)
+	pr.step("chargement des données")
+	ds, err := loadData(&o.options)
+	if err != nil {
+		return err
+	}
+	if o.osrm != "" {
+		if params.Timer, err = geo.NewOSRM(o.osrm, geo.OSRMOptions{}); err != nil {
+			return err
+		}
+	}
+	pr.step("calcul du diagnostic")
+	base, err := diag.NewBaseline(ctx, ds, params)
+	if err != nil {
+		return err
+	}
+	if _, err := base.Result.Territory(t); err != nil {
+		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
+	}
+	p, base, err := o.plan(ctx, pr, base, t, costs)
+	if err != nil {
+		return err
+	}
+	// The workbook shows the diagnostic of the sites in effect (after the
+	// scenario, before the new posts) and the plan in Recommandations.
+	view, err := base.Result.Territory(t)
+	if err != nil {
+		return err
+	}
+	in := reportInput(base.Dataset(), base.Result, view, t)
+	p.Name = in.Name
+	in.Plan = p
+	return o.write(ctx, pr, p, in, stdout, stderr)
+}
+
+// plan applies the scenario, then runs the planner; it returns the plan
+// and the baseline it was made on.
+func (o *planOptions) plan(ctx context.Context, pr *progress, base *diag.Baseline, t diag.Territory, costs plan.CostTable) (*plan.Plan, *diag.Baseline, error) {
+	employer, _ := plan.ParseEmployer(o.employer)
+	objective, _ := plan.ParseObjective(o.objective)
+	var sr *plan.ScenarioResult
+	if o.scenario != "" {
+		pr.step("évaluation du scénario")
+		var err error
+		if base, sr, err = o.applyScenario(ctx, base, t, costs, employer); err != nil {
+			return nil, nil, err
+		}
+	}
+	cands, err := o.loadCandidates(base, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	pr.step("planification")
+	p, err := plan.Run(ctx, base, plan.Options{Territory: t, Add: o.add, Objective: objective,
+		Candidates: cands, Costs: costs, Employer: employer})
+	if err != nil {
+		return nil, nil, err
+	}
+	p.Scenario = sr
+	return p, base, nil
+}
+
+// applyScenario reads the scenario, applies it and compares the
+// territory before and after; it returns the baseline after it.
+func (o *planOptions) applyScenario(ctx context.Context, base *diag.Baseline, t diag.Territory, costs plan.CostTable, employer plan.Employer) (*diag.Baseline, *plan.ScenarioResult, error) {
+	ds := base.Dataset()
+	var sc *plan.Scenario
+	err := readFile(o.scenario, func(r io.Reader) error {
+		var checks data.Checks
+		var err error
+		sc, checks, err = plan.LoadScenario(o.scenario, r, data.SitesOptions{Known: ds.KnownCode})
+		if err == nil && o.strict {
+			err = strictError(checks)
+		}
+		ds.Checks = append(ds.Checks, checks...)
+		return err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("scénario %s : %w", o.scenario, err)
+	}
+	ds2, err := plan.WithScenario(ds, sc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("scénario %s : %w", o.scenario, err)
+	}
+	after, err := diag.NewBaseline(ctx, ds2, base.Result.Params)
+	if err != nil {
+		return nil, nil, err
+	}
+	sr, err := plan.Compare(t, base.Result, after.Result, sc, costs, employer)
+	return after, sr, err
+}
+
+// loadCandidates returns the candidates of --candidates (nil: the
+// planner's default, every commune of the territory).
+func (o *planOptions) loadCandidates(base *diag.Baseline, t diag.Territory) ([]plan.Candidate, error) {
+	switch o.candidates {
+	case plan.CandidatesCommunes:
+		return nil, nil
+	case plan.CandidatesChefsLieux:
+		return plan.ChefLieuCandidates(base, t), nil
+	}
+	ds := base.Dataset()
+	var sites []data.Site
+	err := readFile(o.candidates, func(r io.Reader) error {
+		var checks data.Checks
+		var err error
+		sites, checks, err = data.LoadSitesCSV(o.candidates, r, data.SitesOptions{Known: ds.KnownCode})
+		if err == nil && o.strict {
+			err = strictError(checks)
+		}
+		ds.Checks = append(ds.Checks, checks...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("--candidates %s (communes, chefs-lieux ou un fichier de lieux) : %w", o.candidates, err)
+	}
+	return plan.SiteCandidates(sites), nil
+}
+
+// loadCosts reads --couts, or returns the default amounts.
+func (o *planOptions) loadCosts() (plan.CostTable, error) {
+	if o.costs == "" {
+		return plan.DefaultCosts(), nil
+	}
+	var t plan.CostTable
+	err := readFile(o.costs, func(r io.Reader) error {
+		var err error
+		t, err = plan.LoadCosts(o.costs, r)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("coûts %s : %w", o.costs, err)
+	}
+	return t, nil
+}
+
+// write writes the CSV and the workbook, all or nothing, and the summary.
+func (o *planOptions) write(ctx context.Context, pr *progress, p *plan.Plan, in report.Input, stdout, stderr io.Writer) error {
+	set := newOutputs(ctx, stdout)
+	defer set.abort()
+	out := o.outPath(in.Territory)
+	var written []string
+	csvPaths := []string{}
+	if o.csv != "" {
+		csvPaths = append(csvPaths, o.csv)
+	}
+	if out == "-" && o.csv != "-" {
+		csvPaths = append(csvPaths, "-")
+	}
+	for _, path := range csvPaths {
+		pr.step("écriture du CSV")
+		if err := set.write(path, func(w io.Writer) error { return plan.WriteCSV(w, p) }); err != nil {
+			return fmt.Errorf("CSV %s : %w", path, err)
+		}
+		written = append(written, path)
+	}
+	if out != "-" {
+		pr.step("écriture du classeur")
+		if err := set.write(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) }); err != nil {
+			return fmt.Errorf("classeur %s : %w", out, err)
+		}
+		written = append(written, out)
+	}
+	if err := set.commit(); err != nil {
+		return err
+	}
+	pr.done()
+	if !o.quiet {
+		planSummary(stderr, p, written)
+	}
+	return nil
+}
+
+// planSummary prints what the plan achieves.
+func planSummary(w io.Writer, p *plan.Plan, written []string) {
+	name := p.Name
+	if name == "" {
+		name = p.Territory.String()
+	}
+	after := p.Coverage()
+	fragile := 0.0
+	if n := len(p.Picks); n > 0 {
+		after = p.Picks[n-1].Coverage
+	}
+	for _, k := range p.Picks {
+		fragile += k.NewFragile
+	}
+	fmt.Fprintf(w, "%s : %s — %d poste(s) proposé(s), couverture %.1f %% → %.1f %% à %g min (%.0f habitants fragiles de plus), subvention %s €\n",
+		name, joinFiles(written), len(p.Picks), 100*p.Coverage(), 100*after, p.Params.WithDefaults().ThresholdMin,
+		fragile, thousands(p.TotalCost()))
+	if len(p.Picks) < p.Requested {
+		fmt.Fprintf(w, "Remarque : %d poste(s) seulement sur %d demandés : au-delà, aucun lieu candidat ne couvre de nouveaux habitants ni ne réduit le déficit d'accès du territoire.\n",
+			len(p.Picks), p.Requested)
+	}
+}
+
+// thousands formats v rounded to the euro with spaces between thousands.
+func thousands(v float64) string {
+	s := fmt.Sprintf("%.0f", v)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteRune(' ')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

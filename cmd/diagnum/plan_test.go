@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"diagnum/diag/report"
+)
+
+// readPlanCSV returns the rows of a plan CSV as maps by column.
+func readPlanCSV(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// sheetRowStarting returns the first row of the sheet whose column A is label.
+func sheetRowStarting(t *testing.T, f *excelize.File, sheet, label string) []string {
+	t.Helper()
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if len(r) > 0 && r[0] == label {
+			return r
+		}
+	}
+	t.Fatalf("%s: no row %q", sheet, label)
+	return nil
+}
+
+// TestPlanCommand runs `diagnum plan --dept 23 --add 3 --csv`, then
+// feeds the CSV back as a scenario: the workbook's Recommandations sheet
+// lists the three posts, and the scenario reaches exactly the coverage
+// the plan reported for its third post.
+func TestPlanCommand(t *testing.T) {
+	stderr, err := run(t, "plan", "--dept", "23", "--add", "3", "--csv", "plan.csv")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "Creuse : plan.csv, plan-23.xlsx — 3 poste(s) proposé(s), couverture 54.0 %") {
+		t.Errorf("summary: %s", stderr)
+	}
+	rows := readPlanCSV(t, "plan.csv")
+	if len(rows) != 3 || rows[0]["rang"] != "1" || rows[0]["action"] != "ajout" || rows[0]["type"] != "cnfs" {
+		t.Fatalf("plan.csv: %v", rows)
+	}
+	f, err := excelize.OpenFile("plan-23.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if v, _ := f.GetCellValue(report.SheetRecommandations, "A1"); v != "Recommandations d'implantation — Creuse" {
+		t.Errorf("Recommandations A1 = %q", v)
+	}
+	first := sheetRowStarting(t, f, report.SheetRecommandations, rows[0]["commune"])
+	if first[2] != rows[0]["id"] || first[6] != rows[0]["population_nouvellement_couverte"] {
+		t.Errorf("first post in the sheet %v, in the CSV %v", first, rows[0])
+	}
+	// The plan as a scenario, with no new post: the coverage after it is the plan's.
+	covered, _ := strconv.Atoi(rows[2]["population_couverte_cumulee"])
+	dir, _ := os.Getwd()
+	if stderr, err = run(t, "plan", "--dept", "23", "--scenario", dir+"/plan.csv", "--out", "scenario.xlsx"); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	g, err := excelize.OpenFile("scenario.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	row := sheetRowStarting(t, g, report.SheetRecommandations, "Population couverte")
+	if row[2] != strconv.Itoa(covered) {
+		t.Errorf("scenario: covered %v after, the plan said %d", row, covered)
+	}
+}
+
+// TestPlanUsageErrors: bad command lines stop with a usage error and
+// write nothing.
+func TestPlanUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"plan"},
+		{"plan", "--dept", "23", "--add", "-2"},
+		{"plan", "--dept", "23", "--france", "--add", "2"},
+		{"plan", "--dept", "23", "--add", "2", "--objective", "cost"},
+		{"plan", "--dept", "23", "--add", "2", "--employeur", "etat"},
+		{"plan", "--dept", "23", "--add", "2", "extra"},
+	} {
+		_, err := run(t, args...)
+		if !errors.Is(err, errUsage) {
+			t.Errorf("%v: error %v, want a usage error", args, err)
+		}
+		if files, _ := os.ReadDir("."); len(files) != 0 {
+			t.Errorf("%v wrote %d files", args, len(files))
+		}
+	}
+	out, err := run(t, "plan", "--help")
+	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(out, "--candidates") || !strings.Contains(out, "--scenario") {
+		t.Errorf("plan --help: %v\n%s", err, out)
+	}
+}
+
+// TestPlanBadFiles: a missing candidates, scenario or costs file, or a
+// scenario removing an unknown site, stops the run and writes nothing.
+func TestPlanBadFiles(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		file string // written in the run folder first
+		want string
+	}{
+		{[]string{"--candidates", "absent.csv"}, "", "absent.csv"},
+		{[]string{"--couts", "couts.csv"}, "zone,employeur,montant\nlune,public,1\n", "couts.csv:2"},
+		{[]string{"--scenario", "sc.csv"}, "id,action\nnobody,suppression\n", "nobody"},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			if tc.file != "" {
+				if err := os.WriteFile(tc.args[1], []byte(tc.file), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"plan", "--dept", "23", "--add", "1"}, tc.args...)
+			err := Run(context.Background(), args, &stdout, &stderr)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one naming %q", err, tc.want)
+			}
+			if _, err := os.Stat("plan-23.xlsx"); err == nil {
+				t.Error("a workbook was written")
+			}
+		})
+	}
+}

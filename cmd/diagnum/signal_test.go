@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildDiagnum builds the command into a temporary folder.
+func buildDiagnum(t *testing.T) string {
+	t.Helper()
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build diagnum:", err)
+	}
+	bin := filepath.Join(t.TempDir(), "diagnum")
+	if out, err := exec.Command(gocmd, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestSIGTERM runs `diagnum --france` with a GeoJSON layer, a CSV and the
+// workbook, and sends SIGTERM either while it computes (after 150 ms) or
+// as soon as its first temporary output file appears. The run must stop
+// with a non-zero status, leaving the folder empty: no output, no
+// temporary file.
+func TestSIGTERM(t *testing.T) {
+	bin := buildDiagnum(t)
+	for _, when := range []string{"computing", "writing"} {
+		t.Run(when, func(t *testing.T) {
+			dir := t.TempDir()
+			cmd := exec.Command(bin, "--france", "--out", "f.xlsx", "--csv", "f.csv", "--geojson", "f.geojson")
+			cmd.Dir = dir
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			err := signalWhen(t, cmd, dir, when, done)
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() == 0 {
+				t.Fatalf("exit: %v, want a non-zero status; stderr:\n%s", err, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "context canceled") {
+				t.Errorf("stderr does not say the run was cancelled:\n%s", stderr.String())
+			}
+			if got := listDir(t, dir); len(got) != 0 {
+				t.Errorf("left behind after SIGTERM: %v", got)
+			}
+		})
+	}
+}
+
+// signalWhen sends SIGTERM at the moment named by when and returns the
+// exit error of the command.
+func signalWhen(t *testing.T, cmd *exec.Cmd, dir, when string, done chan error) error {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	start := time.Now()
+	for {
+		select {
+		case err := <-done:
+			t.Fatalf("diagnum ended (%v) before the signal (%s)", err, when)
+		case <-deadline:
+			cmd.Process.Kill()
+			t.Fatal("no temporary file appeared in 30 s")
+		case <-time.After(2 * time.Millisecond):
+		}
+		ready := when == "computing" && time.Since(start) > 150*time.Millisecond
+		if when == "writing" {
+			for _, name := range listDir(t, dir) {
+				ready = ready || strings.Contains(name, ".tmp-")
+			}
+		}
+		if ready {
+			break
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("diagnum did not stop within 30 s of SIGTERM")
+	}
+	return nil
+}
+
+// TestRunCancelled: with a cancelled context Run returns context.Canceled
+// within seconds and writes nothing.
+func TestRunCancelled(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	err := Run(ctx, []string{"--france", "--csv", "f.csv", "--geojson", "f.geojson", "--map", "f"}, io.Discard, io.Discard)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v to notice the cancellation", d)
+	}
+	if got := listDir(t, "."); len(got) != 0 {
+		t.Errorf("files written: %v", got)
+	}
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSitesGeoJSON: --sites accepts GeoJSON. The sites layer that
+// --geojson writes for Creuse reads back with --sites --strict (no row
+// rejected), and the run on those sites gives every commune the same
+// nb_sites and etp_conseillers as the run on the embedded sites.
+func TestSitesGeoJSON(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx := context.Background()
+	if err := Run(ctx, []string{"--quiet", "--csv", "a.csv", "--geojson", "layer.geojson"}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(ctx, []string{"--quiet", "--strict", "--sites", "layer-sites.geojson", "--csv", "b.csv", "--out", "b.xlsx"}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	a, b := readCommunesCSV(t, "a.csv"), readCommunesCSV(t, "b.csv")
+	if len(a) != 255 || len(b) != 255 {
+		t.Fatalf("%d and %d communes, want 255", len(a), len(b))
+	}
+	sites := 0
+	for code, ra := range a {
+		rb := b[code]
+		if ra["nb_sites"] != rb["nb_sites"] || ra["etp_conseillers"] != rb["etp_conseillers"] {
+			t.Errorf("%s: nb_sites %s/%s, etp %s/%s", code, ra["nb_sites"], rb["nb_sites"], ra["etp_conseillers"], rb["etp_conseillers"])
+		}
+		sites += atoi(t, ra["nb_sites"])
+	}
+	if sites == 0 {
+		t.Error("no site in Creuse: the comparison is empty")
+	}
+}
+
+// TestSitesGeoJSONCorpusStrict: every sites-*.geojson of testdata/bad
+// stops a --strict run with its expected error or checks, writing nothing.
+func TestSitesGeoJSONCorpusStrict(t *testing.T) {
+	files, err := filepath.Glob("../../testdata/bad/sites-*.geojson")
+	if err != nil || len(files) < 10 {
+		t.Fatalf("%d GeoJSON cases, %v", len(files), err)
+	}
+	for _, path := range files {
+		abs, _ := filepath.Abs(path)
+		want, err := os.ReadFile(abs[:len(abs)-len(".geojson")] + ".err")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			_, err := run(t, "--sites", abs, "--strict", "--out", "x.xlsx", "--csv", "x.csv")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := strings.ReplaceAll(err.Error(), filepath.Dir(abs)+string(filepath.Separator), "")
+			for _, line := range strings.Split(strings.TrimSpace(string(want)), "\n") {
+				_, text, _ := strings.Cut(line, ": ")
+				if !strings.Contains(msg, text) {
+					t.Errorf("error does not contain %q:\n%s", text, msg)
+				}
+			}
+			if got := listDir(t, "."); len(got) != 0 {
+				t.Errorf("files left behind: %v", got)
+			}
+		})
+	}
+}
+
+// readCommunesCSV returns the rows of a communes CSV by code_insee.
+func readCommunesCSV(t *testing.T, path string) map[string]map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]string{}
+	for _, r := range recs[1:] {
+		row := map[string]string{}
+		for i, h := range recs[0] {
+			row[h] = r[i]
+		}
+		out[row["code_insee"]] = row
+	}
+	return out
+}

@@ -1,0 +1,122 @@
+package data
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// lowerLimits sets the file-size and row limits for the test.
+func lowerLimits(t *testing.T, bytes int64, rows int) {
+	oldBytes, oldRows := maxFileBytes, maxRows
+	maxFileBytes, maxRows = bytes, rows
+	t.Cleanup(func() { maxFileBytes, maxRows = oldBytes, oldRows })
+}
+
+func TestLimitDefaults(t *testing.T) {
+	if maxFileBytes != 2<<30 || maxRows != 10_000_000 || MaxLineBytes != 1<<20 {
+		t.Errorf("limits %d bytes, %d rows, %d bytes a line; the README documents 2 GiB, 10,000,000 and 1 MiB",
+			maxFileBytes, maxRows, MaxLineBytes)
+	}
+}
+
+// TestMaxRows: with the row limit lowered to 3, three data rows (and a
+// blank line) are read and a fourth is refused with its line.
+func TestMaxRows(t *testing.T) {
+	lowerLimits(t, MaxFileBytes, 3)
+	in := "code_insee;x\n23001;1\n\n23002;2\n23003;3\n"
+	tab, err := ReadTable("r.csv", strings.NewReader(in))
+	if err != nil || len(tab.Records) != 3 {
+		t.Fatalf("3 rows: %v", err)
+	}
+	_, err = ReadTable("r.csv", strings.NewReader(in+"23004;4\n"))
+	checkParseError(t, err, ErrTooLarge, "r.csv:6: data: input beyond limits: more than 3 rows", "r.csv", 6)
+}
+
+// TestMaxFileBytes: with the limit lowered to 100 bytes, every reader
+// accepts a 100-byte input up to its own checks and refuses 101 bytes.
+func TestMaxFileBytes(t *testing.T) {
+	lowerLimits(t, 100, MaxRows)
+	csv100 := "id,nom,type,latitude,longitude\na,Mairie,cnfs,46.34908,2.216669\n" + strings.Repeat(" ", 37)
+	json100 := `{"type":"FeatureCollection","features":[]}` + strings.Repeat(" ", 58)
+	if len(csv100) != 100 || len(json100) != 100 {
+		t.Fatal(len(csv100), len(json100))
+	}
+	readers := map[string]func(r io.Reader) error{
+		"ReadTable":        func(r io.Reader) error { _, err := ReadTable("f", r); return err },
+		"LoadSites":        func(r io.Reader) error { _, _, err := LoadSites("f", r, SitesOptions{}); return err },
+		"LoadSitesGeoJSON": func(r io.Reader) error { _, _, err := LoadSitesGeoJSON("f", r, SitesOptions{}); return err },
+		"ReadPolygons":     func(r io.Reader) error { _, err := ReadPolygons("f", r); return err },
+		"ReadCOGCommunes":  func(r io.Reader) error { _, err := ReadCOGCommunes("f", r); return err },
+		"LoadCNFSPlaces":   func(r io.Reader) error { _, _, err := LoadCNFSPlaces("f", r); return err },
+	}
+	for name, read := range readers {
+		for _, in := range []string{csv100, json100} {
+			if err := read(strings.NewReader(in)); errors.Is(err, ErrTooLarge) {
+				t.Errorf("%s refuses 100 bytes: %v", name, err)
+			}
+			err := read(strings.NewReader(in + " "))
+			if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "f: data: input beyond limits: file larger than 100 bytes") {
+				t.Errorf("%s on 101 bytes: %v", name, err)
+			}
+		}
+	}
+}
+
+// TestHugeFileRefusedUnread: a sparse file of 2 GiB + 1 byte (no disk
+// space used) is refused from its size, without being read, by the CSV
+// and the GeoJSON readers.
+func TestHugeFileRefusedUnread(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "huge.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(MaxFileBytes + 1); err != nil {
+		t.Skip("cannot make a sparse file:", err)
+	}
+	want := "huge.csv: data: input beyond limits: file of 2147483649 bytes, larger than 2 GiB"
+	for name, read := range map[string]func() error{
+		"ReadTable":    func() error { _, err := ReadTable("huge.csv", f); return err },
+		"LoadSites":    func() error { _, _, err := LoadSites("huge.csv", f, SitesOptions{}); return err },
+		"ReadPolygons": func() error { _, err := ReadPolygons("huge.csv", f); return err },
+	} {
+		start := time.Now()
+		err := read()
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: %v\nwant %s", name, err, want)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("%s took %v: the file was read", name, d)
+		}
+		if off, _ := f.Seek(0, io.SeekCurrent); off != 0 {
+			t.Errorf("%s read %d bytes", name, off)
+		}
+	}
+}
+
+// unreadable is a file of 3 GiB that fails the test if it is read.
+type unreadable struct{ t *testing.T }
+
+func (u unreadable) Read([]byte) (int, error) {
+	u.t.Error("the file was read")
+	return 0, io.EOF
+}
+
+func (u unreadable) Stat() (fs.FileInfo, error) { return bigInfo{}, nil }
+
+type bigInfo struct{ fs.FileInfo }
+
+func (bigInfo) Size() int64       { return 3 << 30 }
+func (bigInfo) Mode() fs.FileMode { return 0o644 }
+
+func TestSizedReaderRefusedUnread(t *testing.T) {
+	_, err := ReadTable("big.csv", unreadable{t})
+	checkParseError(t, err, ErrTooLarge, "big.csv: data: input beyond limits: file of 3221225472 bytes, larger than 2 GiB", "big.csv", 0)
+}

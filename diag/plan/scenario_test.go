@@ -1,0 +1,248 @@
+package plan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"diagnum/data"
+	"diagnum/diag"
+)
+
+// TestLoadScenario reads scenario files: the sites format plus action
+// and employeur.
+func TestLoadScenario(t *testing.T) {
+	const head = "id,nom,type,latitude,longitude,etp,code_insee,action,employeur\n"
+	tests := []struct {
+		name, in      string
+		add, remove   []string
+		addEmp        map[string]Employer
+		rejectedLines []int
+		err           error
+	}{
+		{"add by default", head + "n1,Mairie,cnfs,46.17,1.87,1,23096,,\n", []string{"n1"}, nil, nil, nil, nil},
+		{"remove needs only the id", head + "old,,,,,,,suppression,\n", nil, []string{"old"}, nil, nil, nil},
+		{"remove and re-add one id", head + "s1,A,cnfs,46.17,1.87,2,,suppression,\ns1,A,cnfs,46.17,1.87,2,,ajout,prive\n",
+			[]string{"s1"}, []string{"s1"}, map[string]Employer{"s1": EmployerPrivate}, nil, nil},
+		{"accents and case", head + "n1,Mairie,cnfs,46.17,1.87,1,,AJOUT,Privé\nold,,,,,,,Suppression,\n",
+			[]string{"n1"}, []string{"old"}, map[string]Employer{"n1": EmployerPrivate}, nil, nil},
+		{"without the extra columns", "id,nom,type,latitude,longitude\nn1,M,cnfs,46.17,1.87\n", []string{"n1"}, nil, nil, nil, nil},
+		{"bad rows keep their lines", head + "old,,,,,,,suppression,\nn1,M,cnfs,abc,1.87,1,,,\nn2,M,cnfs,46.2,1.9,1,,deplacer,\nn3,N,cnfs,46.3,1.9,1,,,\n",
+			[]string{"n3"}, []string{"old"}, nil, []int{3, 4}, nil},
+		{"removed twice", head + "old,,,,,,,suppression,\nold,,,,,,,suppression,\n", nil, []string{"old"}, nil, []int{3}, nil},
+		{"bad employer", head + "n1,M,cnfs,46.17,1.87,1,,,etat\nold,,,,,,,suppression,\n", nil, []string{"old"}, nil, []int{2}, nil},
+		{"no id column", "nom,type\nM,cnfs\n", nil, nil, nil, nil, data.ErrMissingColumn},
+		{"nothing usable", head + "n1,M,cnfs,,1.87,1,,,\n", nil, nil, nil, []int{2}, data.ErrEmptyFile},
+		{"empty", head, nil, nil, nil, nil, data.ErrEmptyFile},
+	}
+	for _, tc := range tests {
+		sc, checks, err := LoadScenario("scenario.csv", strings.NewReader(tc.in), data.SitesOptions{})
+		var lines []int
+		for _, c := range checks {
+			if c.Severity == data.Rejected {
+				lines = append(lines, c.Err.Line)
+			}
+		}
+		if !slices.Equal(lines, tc.rejectedLines) {
+			t.Errorf("%s: rejected lines %v, want %v (%v)", tc.name, lines, tc.rejectedLines, checks)
+		}
+		if tc.err != nil {
+			if !errors.Is(err, tc.err) {
+				t.Errorf("%s: error %v, want %v", tc.name, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		var add []string
+		for _, s := range sc.Add {
+			add = append(add, s.ID)
+		}
+		if !slices.Equal(add, tc.add) || !slices.Equal(sc.Remove, tc.remove) {
+			t.Errorf("%s: add %v remove %v, want %v and %v", tc.name, add, sc.Remove, tc.add, tc.remove)
+		}
+		if len(tc.addEmp) > 0 && !reflect.DeepEqual(sc.AddEmployer, tc.addEmp) {
+			t.Errorf("%s: employers %v, want %v", tc.name, sc.AddEmployer, tc.addEmp)
+		}
+	}
+}
+
+// TestScenarioApply: removals, replacement in place, additions at the end, errors.
+func TestScenarioApply(t *testing.T) {
+	sites := []data.Site{{ID: "a"}, {ID: "b", Name: "B"}, {ID: "c"}}
+	sc := &Scenario{Remove: []string{"b", "c"}, Add: []data.Site{{ID: "n"}, {ID: "b", Name: "B2"}}}
+	got, err := sc.Apply(sites)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []data.Site{{ID: "a"}, {ID: "b", Name: "B2"}, {ID: "n"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Apply = %v, want %v", got, want)
+	}
+	if _, err := (&Scenario{Remove: []string{"zz"}}).Apply(sites); !errors.Is(err, ErrUnknownSite) {
+		t.Errorf("unknown id: %v", err)
+	}
+	if _, err := (&Scenario{Add: []data.Site{{ID: "a"}}}).Apply(sites); !errors.Is(err, data.ErrDuplicate) {
+		t.Errorf("existing id: %v", err)
+	}
+}
+
+// creuseSite returns the counted conseiller numérique site of Creuse
+// with the most FTE.
+func creuseSite(t *testing.T, b *diag.Baseline) data.Site {
+	var best *diag.SiteResult
+	for j := range b.Result.Sites {
+		s := &b.Result.Sites[j]
+		if s.Counted && strings.HasPrefix(s.Commune, "23") && (best == nil || s.FTE > best.FTE) {
+			best = s
+		}
+	}
+	if best == nil {
+		t.Fatal("no counted site in Creuse")
+	}
+	s := best.Site
+	s.Commune = ""
+	return s
+}
+
+// scenarioFile writes the sites with an action column.
+func scenarioFile(t *testing.T, rows []data.Site, actions []string) string {
+	var buf bytes.Buffer
+	if err := data.WriteSitesCSV(&buf, rows); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	lines[0] += ",action"
+	for i := range rows {
+		lines[i+1] += "," + actions[i]
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// TestScenarioRemoveReAddIsNoop: a scenario that removes the largest
+// Creuse site and adds it back (the same row) changes nothing: same
+// sites, same figures, no commune listed, equal totals, and the subsidy
+// of the posts removed equals that of the posts added.
+func TestScenarioRemoveReAddIsNoop(t *testing.T) {
+	ds, b := nationalBaseline(t)
+	s := creuseSite(t, b)
+	text := scenarioFile(t, []data.Site{s, s}, []string{ActionRemove, ActionAdd})
+	sc, checks, err := LoadScenario("noop.csv", strings.NewReader(text), data.SitesOptions{Known: ds.KnownCode})
+	if err != nil || len(checks) != 0 {
+		t.Fatalf("load: %v %v", err, checks)
+	}
+	ds2, err := WithScenario(ds, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ds2.Sites, ds.Sites) {
+		t.Fatal("the sites changed")
+	}
+	after, err := diag.Compute(context.Background(), ds2, diag.Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Compare(creuse, b.Result, after, sc, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Communes) != 0 || r.Unchanged != 255 || r.Before != r.After {
+		t.Errorf("no-op changed %d communes (%d unchanged); before %+v after %+v", len(r.Communes), r.Unchanged, r.Before, r.After)
+	}
+	// 11 FTE in Creuse's site (diagnostic roll-up of 23) × 50,000 €.
+	if r.AddedCost != s.FTE*50000 || r.RemovedCost != r.AddedCost || s.FTE != 11 {
+		t.Errorf("costs added %.0f removed %.0f (FTE %g)", r.AddedCost, r.RemovedCost, s.FTE)
+	}
+}
+
+// TestScenarioRemove removes Creuse's largest site: its communes lose
+// coverage and access, and the totals are those of the diagnostic run
+// without it.
+func TestScenarioRemove(t *testing.T) {
+	ds, b := nationalBaseline(t)
+	s := creuseSite(t, b)
+	sc := &Scenario{Remove: []string{s.ID}}
+	ds2, err := WithScenario(ds, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds2.Sites) != len(ds.Sites)-1 {
+		t.Fatalf("%d sites after removing one of %d", len(ds2.Sites), len(ds.Sites))
+	}
+	after, err := diag.Compute(context.Background(), ds2, diag.Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Compare(creuse, b.Result, after, sc, nil, EmployerPrivate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roll := territoryRollup(t, after, "23")
+	if r.After.CoveredPop != roll.CoveredPop || r.After.FTE != roll.FTE || r.After.Population != roll.Population {
+		t.Errorf("after: %+v, diagnostic %+v", r.After, roll)
+	}
+	if r.After.CoveredPop >= r.Before.CoveredPop || r.After.FTE != r.Before.FTE-11 {
+		t.Errorf("coverage %d → %d, FTE %g → %g", r.Before.CoveredPop, r.After.CoveredPop, r.Before.FTE, r.After.FTE)
+	}
+	lost := 0
+	for _, c := range r.Communes {
+		if c.CoveredBefore && !c.CoveredAfter {
+			lost += c.Population
+		}
+		if c.CoveredAfter && !c.CoveredBefore || c.Access10kAfter > c.Access10kBefore {
+			t.Errorf("%s gained from a removal", c.Code)
+		}
+	}
+	if lost != r.Before.CoveredPop-r.After.CoveredPop || r.Unchanged+len(r.Communes) != 255 {
+		t.Errorf("lost %d, totals say %d; %d listed + %d unchanged", lost, r.Before.CoveredPop-r.After.CoveredPop, len(r.Communes), r.Unchanged)
+	}
+	if r.RemovedCost != 11*32000 || r.AddedCost != 0 {
+		t.Errorf("removed cost %.0f, want 352000", r.RemovedCost)
+	}
+}
+
+// TestPlanCSVRoundTrip: the --csv output of a plan is a scenario file
+// that gives back the planned posts, and evaluating it reproduces the
+// coverage the plan reached.
+func TestPlanCSVRoundTrip(t *testing.T) {
+	ds, b := nationalBaseline(t)
+	p, err := Run(context.Background(), b, Options{Territory: creuse, Add: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	sc, checks, err := LoadScenario("plan.csv", &buf, data.SitesOptions{Known: ds.KnownCode})
+	if err != nil || checks.Count(data.Rejected) != 0 {
+		t.Fatalf("load: %v %v", err, checks)
+	}
+	if !reflect.DeepEqual(sc.Add, PicksAsSites(p)) || len(sc.Remove) != 0 {
+		t.Fatalf("read back %d sites, want the %d picks", len(sc.Add), len(p.Picks))
+	}
+	ds2, err := WithScenario(ds, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := diag.Compute(context.Background(), ds2, diag.Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Compare(creuse, b.Result, after, sc, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := p.Picks[len(p.Picks)-1]
+	if r.After.CoveredPop != last.CoveredPop || r.After.MedianAccess10k != last.MedianAccess10k {
+		t.Errorf("scenario: covered %d, median %v; plan %d, %v", r.After.CoveredPop, r.After.MedianAccess10k, last.CoveredPop, last.MedianAccess10k)
+	}
+	if r.AddedCost != p.TotalCost() {
+		t.Errorf("scenario cost %.0f, plan %.0f", r.AddedCost, p.TotalCost())
+	}
+}

@@ -1,0 +1,440 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"diagnum/diag/plan"
+)
+
+// init registers the writer of Input.Plan (see planSheet).
+func init() {
+	planSheet = func(f *excelize.File, sheet string, in *Input) error {
+		p, ok := in.Plan.(*plan.Plan)
+		if !ok {
+			return fmt.Errorf("report: Input.Plan is a %T, not a *plan.Plan", in.Plan)
+		}
+		if p.Name == "" && in.Name != "" {
+			cp := *p
+			cp.Name = in.Name
+			p = &cp
+		}
+		return WriteRecommandations(f, sheet, p)
+	}
+}
+
+// maxScenarioRows caps the communes listed for a scenario; the totals
+// cover them all.
+const maxScenarioRows = 5000
+
+// WriteRecommandations fills the existing sheet of f with the placement
+// plan p, with the normal (not streamed) excelize API: the parameters,
+// the territory before and after the new posts, the State subsidy per
+// zone and employer, the scenario applied before planning (totals, then
+// the communes whose figures change), the posts in the planner's order
+// (commune, coordinates, population and fragile population newly
+// covered, cumulative coverage, deficit reduced, Δ accès médian, nearest
+// existing site and its travel time, subsidy), and a native line chart
+// of the coverage rate against the number of advisors added (the
+// marginal-return curve).
+func WriteRecommandations(f *excelize.File, sheet string, p *plan.Plan) error {
+	if p == nil {
+		return fmt.Errorf("report: no plan")
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		return err
+	}
+	w := &planWriter{f: f, sh: sheet, st: st, p: p, row: 1}
+	steps := []func() error{w.intro, w.summary, w.costs, w.scenarioTotals, w.picks, w.scenarioCommunes, w.widths}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return fmt.Errorf("sheet %s: %w", sheet, err)
+		}
+	}
+	return nil
+}
+
+// planWriter writes the plan sheet from top to bottom; row is the next
+// free row.
+type planWriter struct {
+	f       *excelize.File
+	sh      string
+	st      styles
+	p       *plan.Plan
+	row     int
+	chartAt int // row where the chart is anchored, in column F
+}
+
+// line writes cells from column A on the next row; an excelize.Cell
+// carries its style.
+func (w *planWriter) line(cells ...any) error {
+	for i, c := range cells {
+		ref, err := excelize.CoordinatesToCellName(i+1, w.row)
+		if err != nil {
+			return err
+		}
+		v, style := c, 0
+		if x, ok := c.(excelize.Cell); ok {
+			v, style = x.Value, x.StyleID
+		}
+		if v != nil {
+			if err := w.f.SetCellValue(w.sh, ref, v); err != nil {
+				return err
+			}
+		}
+		if style != 0 {
+			if err := w.f.SetCellStyle(w.sh, ref, ref, style); err != nil {
+				return err
+			}
+		}
+	}
+	w.row++
+	return nil
+}
+
+func (w *planWriter) skip() { w.row++ }
+
+// objectiveText describes the objective in French.
+func objectiveText(o plan.Objective) string {
+	if o == plan.ObjectiveAccess {
+		return "réduire le déficit d'accès (E2SFCA)"
+	}
+	return "couvrir la population fragile (MCLP)"
+}
+
+// intro writes the title, the notes and the parameters.
+func (w *planWriter) intro() error {
+	p, st := w.p, &w.st
+	name := p.Name
+	if name == "" {
+		name = p.Territory.String()
+	}
+	th := frNumber(p.Params.WithDefaults().ThresholdMin)
+	rows := [][]any{
+		{cell(st.title, "Recommandations d'implantation — "+name)},
+		{"Où ajouter des postes de conseiller numérique (1 ETP chacun), les sites existants restant en place : chaque ligne du tableau des postes est le meilleur ajout compte tenu des précédents."},
+		{"Objectif principal : " + objectiveText(p.Objective) + " ; l'autre objectif départage les ex aequo. Algorithme glouton à évaluation paresseuse (CELF), garanti à au moins 63 % (1 − 1/e) de la couverture optimale."},
+	}
+	if len(p.Picks) < p.Requested {
+		rows = append(rows, []any{fmt.Sprintf(
+			"Remarque : %d poste(s) proposé(s) sur %d demandés ; au-delà, aucun lieu candidat ne couvre de nouveaux habitants à %s min ni ne réduit le déficit d'accès du territoire.",
+			len(p.Picks), p.Requested, th)})
+	}
+	rows = append(rows, []any{})
+	for _, r := range rows {
+		if err := w.line(r...); err != nil {
+			return err
+		}
+	}
+	w.chartAt = w.row
+	rows = [][]any{
+		{cell(st.subtitle, "Paramètres")},
+		{"Objectif", objectiveText(p.Objective)},
+		{"Postes demandés", cell(st.integer, p.Requested)},
+		{"Postes proposés", cell(st.integer, len(p.Picks))},
+		{"Lieux candidats", cell(st.integer, p.Candidates)},
+		{"Seuil de couverture (min)", cell(st.dec1, measure(p.Params.WithDefaults().ThresholdMin))},
+		{"Poids d'un habitant", "fragilité / 100"},
+		{"Accès de référence A* (pour 10 000 hab.)", cell(st.dec2, measure(p.TargetAccess*1e4))},
+		{"Employeur des nouveaux postes", p.Employer.Label()},
+	}
+	for _, r := range rows {
+		if err := w.line(r...); err != nil {
+			return err
+		}
+	}
+	w.skip()
+	return nil
+}
+
+// summary writes the territory before and after the posts, and the chart.
+func (w *planWriter) summary() error {
+	p, st := w.p, &w.st
+	after := plan.Pick{CoveredPop: p.CoveredPop, Coverage: p.Coverage(), MedianAccess10k: p.MedianAccess10k}
+	fragile, deficit := p.CoveredFragile, p.Deficit
+	for _, k := range p.Picks {
+		after = k
+		fragile += k.NewFragile
+		deficit -= k.DeficitGain
+	}
+	rows := [][]any{
+		{cell(st.subtitle, "Effet des postes proposés sur le territoire")},
+		{cell(st.header, "Indicateur"), cell(st.header, "Avant"), cell(st.header, "Après"), cell(st.header, "Écart")},
+		{"Population couverte", cell(st.thousands, p.CoveredPop), cell(st.thousands, after.CoveredPop), cell(st.thousands, after.CoveredPop-p.CoveredPop)},
+		{"Taux de couverture", cell(st.percent, measure(p.Coverage())), cell(st.percent, measure(after.Coverage)), cell(st.percent, measure(after.Coverage-p.Coverage()))},
+		{"Population fragile couverte", cell(st.thousands, measure(p.CoveredFragile)), cell(st.thousands, measure(fragile)), cell(st.thousands, measure(fragile-p.CoveredFragile))},
+		{"Déficit d'accès (ETP)", cell(st.dec2, measure(p.Deficit)), cell(st.dec2, measure(deficit)), cell(st.dec2, measure(deficit-p.Deficit))},
+		{"Accès médian (pour 10 000 hab.)", cell(st.dec2, measure(p.MedianAccess10k)), cell(st.dec2, measure(after.MedianAccess10k)), cell(st.dec2, measure(after.MedianAccess10k-p.MedianAccess10k))},
+		{"Subvention de l'État sur 24 mois (€)", nil, cell(st.thousands, measure(p.TotalCost()))},
+	}
+	for _, r := range rows {
+		if err := w.line(r...); err != nil {
+			return err
+		}
+	}
+	w.skip()
+	return nil
+}
+
+// costs writes the subsidy of the posts by zone and employer.
+func (w *planWriter) costs() error {
+	st := &w.st
+	if err := w.line(cell(st.subtitle, "Coût estimé : subvention de l'État par poste sur 24 mois")); err != nil {
+		return err
+	}
+	if err := w.costTable("Postes proposés", w.p.CostLines()); err != nil {
+		return err
+	}
+	w.skip()
+	return nil
+}
+
+// costTable writes cost lines under a header, with their total.
+func (w *planWriter) costTable(what string, lines []plan.CostLine) error {
+	st := &w.st
+	hdr := []any{cell(st.header, what), cell(st.header, "Employeur"), cell(st.header, "Postes (ETP)"),
+		cell(st.header, "Par poste (€)"), cell(st.header, "Total (€)")}
+	if err := w.line(hdr...); err != nil {
+		return err
+	}
+	posts, total := 0.0, 0.0
+	for _, l := range lines {
+		posts, total = posts+l.Posts, total+l.Total
+		if err := w.line(l.Zone.Label(), l.Employer.Label(), cell(st.dec1, l.Posts),
+			cell(st.thousands, l.PerPost), cell(st.thousands, l.Total)); err != nil {
+			return err
+		}
+	}
+	return w.line(cell(st.subtitle, "Total"), nil, cell(st.dec1, posts), nil, cell(st.thousands, total))
+}
+
+// pickHeader is the header of the posts table.
+var pickHeader = []string{
+	"Commune", "Rang", "Identifiant du site", "Code INSEE", "Latitude", "Longitude",
+	"Population nouvellement couverte", "Population fragile nouvellement couverte",
+	"Population couverte (cumul)", "Taux de couverture cumulé", "Déficit d'accès réduit (ETP)",
+	"Accès médian après (pour 10 000 hab.)", "Δ accès médian (pour 10 000 hab.)",
+	"Site existant le plus proche", "Temps jusqu'à ce site (min)", "Subvention 24 mois (€)", "Subvention cumulée (€)",
+}
+
+// picks writes the posts, after a first row for the current situation
+// (0 advisors added), and the chart over that table.
+func (w *planWriter) picks() error {
+	st := &w.st
+	if err := w.line(cell(st.subtitle, "Postes proposés, dans l'ordre du planificateur")); err != nil {
+		return err
+	}
+	hdr := make([]any, len(pickHeader))
+	for i, h := range pickHeader {
+		hdr[i] = cell(st.header, h)
+	}
+	if err := w.f.SetRowHeight(w.sh, w.row, 48); err != nil {
+		return err
+	}
+	if err := w.line(hdr...); err != nil {
+		return err
+	}
+	first := w.row
+	p := w.p
+	if err := w.line("Situation actuelle", cell(st.integer, 0), nil, nil, nil, nil, nil, nil,
+		cell(st.thousands, p.CoveredPop), cell(st.percent, measure(p.Coverage())), nil,
+		cell(st.dec2, measure(p.MedianAccess10k))); err != nil {
+		return err
+	}
+	cum := 0.0
+	for i := range p.Picks {
+		k := &p.Picks[i]
+		cum += k.Cost
+		if err := w.f.SetSheetRow(w.sh, "A"+itoa(w.row), &[]any{
+			k.CommuneName, k.Rank, k.Site.ID, k.Site.INSEE, k.Site.Point[1], k.Site.Point[0],
+			k.NewPop, measure(k.NewFragile), k.CoveredPop, measure(k.Coverage), measure(k.DeficitGain),
+			measure(k.MedianAccess10k), measure(k.DeltaMedian10k), k.NearestName, measure(k.NearestMin), k.Cost, cum,
+		}); err != nil {
+			return err
+		}
+		w.row++
+	}
+	if len(p.Picks) > 0 {
+		if err := w.styleColumns(first+1, w.row-1, []int{st.text, st.integer, st.code, st.code, 0, 0,
+			st.thousands, st.thousands, st.thousands, st.percent, st.dec2, st.dec2, st.dec2, st.text, st.dec1,
+			st.thousands, st.thousands}); err != nil {
+			return err
+		}
+		if err := w.chart(first, w.row-1); err != nil {
+			return err
+		}
+	}
+	w.skip()
+	return nil
+}
+
+// styleColumns styles rows r0..r1 of each column (0: left as is).
+func (w *planWriter) styleColumns(r0, r1 int, styles []int) error {
+	for c, s := range styles {
+		if s == 0 {
+			continue
+		}
+		col, err := excelize.ColumnNumberToName(c + 1)
+		if err != nil {
+			return err
+		}
+		if err := w.f.SetCellStyle(w.sh, col+itoa(r0), col+itoa(r1), s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chart adds the marginal-return curve over rows r0..r1 of the posts
+// table (B: advisors added, J: coverage rate), beside the parameters.
+func (w *planWriter) chart(r0, r1 int) error {
+	ref := quoteSheet(w.sh)
+	vary, zero, one := false, 0.0, 1.0
+	c := &excelize.Chart{
+		Type:       excelize.Line,
+		VaryColors: &vary,
+		Series: []excelize.ChartSeries{{
+			Name:       ref + "!$J$" + itoa(r0-1),
+			Categories: fmt.Sprintf("%s!$B$%d:$B$%d", ref, r0, r1),
+			Values:     fmt.Sprintf("%s!$J$%d:$J$%d", ref, r0, r1),
+			Marker:     excelize.ChartMarker{Symbol: "none"},
+		}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Taux de couverture selon le nombre de conseillers ajoutés"}}},
+		Legend:    excelize.ChartLegend{Position: "none"},
+		Dimension: excelize.ChartDimension{Width: 640, Height: 320},
+		XAxis: excelize.ChartAxis{
+			Title:         excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Conseillers ajoutés"}}},
+			TickLabelSkip: max(1, (r1-r0)/10),
+		},
+		YAxis: excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"},
+			Minimum: &zero, Maximum: &one},
+	}
+	return w.f.AddChart(w.sh, "F"+itoa(max(1, w.chartAt)), c)
+}
+
+// quoteSheet returns a sheet name as written in a reference.
+func quoteSheet(name string) string {
+	for _, r := range name {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return "'" + strings.ReplaceAll(name, "'", "''") + "'"
+		}
+	}
+	return name
+}
+
+// scenarioTotals writes the territory before and after the scenario,
+// and its costs.
+func (w *planWriter) scenarioTotals() error {
+	r := w.p.Scenario
+	if r == nil {
+		return nil
+	}
+	st := &w.st
+	b, a := &r.Before, &r.After
+	rows := [][]any{
+		{cell(st.subtitle, "Scénario appliqué avant la planification")},
+		{fmt.Sprintf("%d site(s) ajouté(s), %d supprimé(s). Les postes proposés ci-dessous s'ajoutent à la situation après scénario.", len(r.Added), len(r.Removed))},
+		{cell(st.header, "Indicateur"), cell(st.header, "Avant"), cell(st.header, "Après"), cell(st.header, "Écart")},
+		deltaRow(st.integer, "Sites comptés dans l'offre", float64(b.NbSites), float64(a.NbSites)),
+		deltaRow(st.dec1, "ETP de conseillers", b.FTE, a.FTE),
+		deltaRow(st.thousands, "Population couverte", float64(b.CoveredPop), float64(a.CoveredPop)),
+		deltaRow(st.percent, "Taux de couverture", b.Coverage, a.Coverage),
+		deltaRow(st.dec2, "Accès moyen (pour 10 000 hab.)", b.MeanAccess10k, a.MeanAccess10k),
+		deltaRow(st.dec2, "Accès médian (pour 10 000 hab.)", b.MedianAccess10k, a.MedianAccess10k),
+		deltaRow(st.thousands, "Score d'écart total", b.Gap, a.Gap),
+	}
+	for _, row := range rows {
+		if err := w.line(row...); err != nil {
+			return err
+		}
+	}
+	w.skip()
+	for _, t := range []struct {
+		what  string
+		lines []plan.CostLine
+	}{{"Postes ajoutés", r.AddedLines}, {"Postes supprimés", r.RemovedLines}} {
+		if err := w.costTable(t.what, t.lines); err != nil {
+			return err
+		}
+	}
+	if err := w.line(cell(st.subtitle, "Solde (ajoutés − supprimés)"), nil, nil, nil,
+		cell(st.thousands, r.AddedCost-r.RemovedCost)); err != nil {
+		return err
+	}
+	w.skip()
+	return nil
+}
+
+func deltaRow(style int, name string, before, after float64) []any {
+	return []any{name, cell(style, measure(before)), cell(style, measure(after)), cell(style, measure(after-before))}
+}
+
+// scenarioCommunes lists the communes whose figures the scenario changes.
+func (w *planWriter) scenarioCommunes() error {
+	r := w.p.Scenario
+	if r == nil {
+		return nil
+	}
+	st := &w.st
+	note := fmt.Sprintf("%d commune(s) changent, %d restent identiques ; les plus fortes baisses du score d'écart d'abord.",
+		len(r.Communes), r.Unchanged)
+	if len(r.Communes) > maxScenarioRows {
+		note += fmt.Sprintf(" Seules les %d premières sont listées.", maxScenarioRows)
+	}
+	hdr := []string{"Commune", "Code INSEE", "Population", "Couverte avant", "Couverte après",
+		"Accès avant (pour 10 000 hab.)", "Accès après", "Δ accès", "Score d'écart avant", "Score d'écart après", "Δ score d'écart"}
+	if err := w.line(cell(st.subtitle, "Scénario : communes dont les mesures changent")); err != nil {
+		return err
+	}
+	if err := w.line(note); err != nil {
+		return err
+	}
+	cells := make([]any, len(hdr))
+	for i, h := range hdr {
+		cells[i] = cell(st.header, h)
+	}
+	if err := w.f.SetRowHeight(w.sh, w.row, 32); err != nil {
+		return err
+	}
+	if err := w.line(cells...); err != nil {
+		return err
+	}
+	first := w.row
+	for _, c := range r.Communes[:min(len(r.Communes), maxScenarioRows)] {
+		if err := w.f.SetSheetRow(w.sh, "A"+itoa(w.row), &[]any{
+			c.Name, c.Code, c.Population, yesNo(c.CoveredBefore), yesNo(c.CoveredAfter),
+			measure(c.Access10kBefore), measure(c.Access10kAfter), measure(c.Access10kAfter - c.Access10kBefore),
+			measure(c.GapBefore), measure(c.GapAfter), measure(diffOrNaN(c.GapAfter, c.GapBefore)),
+		}); err != nil {
+			return err
+		}
+		w.row++
+	}
+	if w.row == first {
+		return nil
+	}
+	return w.styleColumns(first, w.row-1, []int{st.text, st.code, st.thousands, st.yesNo, st.yesNo,
+		st.dec2, st.dec2, st.dec2, st.dec2, st.dec2, st.dec2})
+}
+
+func diffOrNaN(a, b float64) float64 {
+	if math.IsNaN(a) || math.IsNaN(b) {
+		return math.NaN()
+	}
+	return a - b
+}
+
+// widths sets the column widths.
+func (w *planWriter) widths() error {
+	if err := w.f.SetColWidth(w.sh, "A", "A", 38); err != nil {
+		return err
+	}
+	if err := w.f.SetColWidth(w.sh, "B", "Q", 15); err != nil {
+		return err
+	}
+	return w.f.SetColWidth(w.sh, "N", "N", 32)
+}
