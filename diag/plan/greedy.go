@@ -89,6 +89,9 @@ type solver struct {
 	medID   []int32 // commune -> id in med, -1 when not tracked
 }
 
+// newSolver sets the state before any pick: coverage, A_i, the weights,
+// the median tracker over the territory's populated communes, and the
+// catchments.
 func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candidate, supply float64) (*solver, error) {
 	ds := b.Dataset()
 	n := len(ds.Communes)
@@ -111,25 +114,35 @@ func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candi
 		}
 	}
 	s.med = newMedianTracker(vals)
-	pts := make([]orb.Point, len(cands))
-	for i, c := range cands {
+	return s, s.catchments(ctx, b)
+}
+
+// catchments finds the communes within reach of every candidate with
+// the spatial index, and the ratio R_c of a post there:
+//
+//	R_c = S / Σ_k P_k·W(t_kc)   over every commune k (0 when the sum is 0)
+//
+// summed by increasing k, as diag.Compute sums it.
+func (s *solver) catchments(ctx context.Context, b *diag.Baseline) error {
+	pts := make([]orb.Point, len(s.cands))
+	for i, c := range s.cands {
 		pts[i] = c.Point
 	}
 	var err error
 	if s.reach, err = b.Catchments(ctx, pts); err != nil {
-		return nil, err
+		return err
 	}
-	s.r = make([]float64, len(cands))
+	s.r = make([]float64, len(s.cands))
 	for c, rs := range s.reach {
 		reachPop := 0.0
 		for _, x := range rs {
 			reachPop += s.pop[x.Commune] * x.W
 		}
 		if reachPop > 0 {
-			s.r[c] = supply / reachPop
+			s.r[c] = s.supply / reachPop
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // plan returns the plan with the territory's figures before any pick.

@@ -140,10 +140,15 @@ func (b *book) graphiques() error {
 			row += (chartHeight(n)+rowHeightPx-1)/rowHeightPx + 2
 		}
 	}
-	if err := f.SetColWidth(sh, "A", "A", 40); err != nil {
-		return err
+	for _, w := range []struct {
+		col   string
+		width float64
+	}{{"A", 40}, {"B", 20}, {"D", 40}, {"E", 20}} {
+		if err := f.SetColWidth(sh, w.col, w.col, w.width); err != nil {
+			return err
+		}
 	}
-	return f.SetColWidth(sh, "D", "D", 40)
+	return nil
 }
 
 // chartHeight is the height in pixels of a bar chart of n bars.

@@ -1,10 +1,20 @@
 // Package report writes the outputs of a diagnostic: the Excel workbook
-// (WriteWorkbook), the communes CSV export (WriteCSV), both through
-// WriteFileAtomic so an interrupted run never leaves a half-written file.
+// (WriteWorkbook), the communes CSV export (WriteCSV), the GeoJSON layers
+// (WriteGeoJSON, WriteSitesGeoJSON) and the map picture (RenderMap), all
+// through WriteFileAtomic so an interrupted run never leaves a
+// half-written file.
+//
+// The workbook's sheets depend on the territory level (SheetNames): a
+// région workbook ranks its départements, a France workbook the régions
+// and every département. Synthèse embeds the map picture (Input.MapPNG).
+// The Recommandations sheet shows the placement plan (Input.Plan) through
+// the writer that the planner registers, or how to run the planner.
 //
 // It is the only package of diagnum that imports excelize. Every text of
-// the workbook is in French. Outputs are deterministic: rows follow the
-// order of the slices given (never a map's), the document dates come from
-// Input.Date, and the workbook's zip entries are written in a fixed order,
-// so the same input gives the same bytes.
+// the workbook is in French, except the original (technical) message of
+// each check, shown beside its French category and explanation. Outputs
+// are deterministic: rows follow the order of the slices given (never a
+// map's), the document dates come from Input.Date, and the workbook's zip
+// entries are written in a fixed order, so the same input gives the same
+// bytes. Large sheets are streamed (excelize's StreamWriter).
 package report

@@ -205,6 +205,9 @@ func TestWorkbookMapPicture(t *testing.T) {
 	if top-(at+1) < 34 {
 		t.Errorf("next section at row %d, %d rows under the picture: want 34 or more", top+1, top-(at+1))
 	}
+	if !bytes.Equal(b, writeBytes(t, in)) {
+		t.Error("two writes with the same picture differ")
+	}
 	in.MapPNG = []byte("not a png")
 	if err := WriteWorkbook(&bytes.Buffer{}, in); err == nil || !strings.Contains(err.Error(), "PNG") {
 		t.Errorf("err = %v, want a not-a-PNG error", err)

@@ -16,10 +16,11 @@ type column struct {
 // sheet is a worksheet written through excelize's stream writer, row
 // after row, so that large sheets stay in bounded memory.
 type sheet struct {
-	b    *book
-	name string
-	sw   *excelize.StreamWriter
-	row  int // last row written, 1-based
+	b      *book
+	name   string
+	sw     *excelize.StreamWriter
+	row    int       // last row written, 1-based
+	widths []float64 // column widths, 0 for the default
 }
 
 // stream opens the named sheet for writing, with the given column widths
@@ -39,7 +40,7 @@ func (b *book) stream(name string, widths ...float64) (*sheet, error) {
 			}
 		}
 	}
-	return &sheet{b: b, name: name, sw: sw}, nil
+	return &sheet{b: b, name: name, sw: sw, widths: widths}, nil
 }
 
 // pageSetup makes the named sheet print on A4 landscape pages, fitted to
@@ -57,14 +58,34 @@ func (b *book) pageSetup(name string) error {
 }
 
 // add writes the next row; a plain value gets no style, an excelize.Cell
-// its StyleID.
+// its StyleID. A row with wrapped text (the wrap style) is made high
+// enough for it: spreadsheets do not resize streamed rows themselves.
 func (s *sheet) add(values ...any) error {
 	s.row++
 	ref, err := excelize.CoordinatesToCellName(1, s.row)
 	if err != nil {
 		return err
 	}
+	lines := 1
+	for i, v := range values {
+		if c, ok := v.(excelize.Cell); ok && c.StyleID == s.b.st.wrap {
+			if text, ok := c.Value.(string); ok {
+				lines = max(lines, textLines(text, s.width(i), 1))
+			}
+		}
+	}
+	if lines > 1 {
+		return s.sw.SetRow(ref, values, excelize.RowOpts{Height: float64(15 * lines)})
+	}
 	return s.sw.SetRow(ref, values)
+}
+
+// width returns the width of column i (0-based).
+func (s *sheet) width(i int) float64 {
+	if i < len(s.widths) && s.widths[i] > 0 {
+		return s.widths[i]
+	}
+	return 9 // excelize's default column width
 }
 
 // skip leaves n empty rows.
@@ -86,7 +107,11 @@ func (s *sheet) header(cols []column) error {
 	lines := 1
 	for i, c := range cols {
 		v[i] = cell(s.b.st.header, c.header)
-		lines = max(lines, headerLines(c))
+		w := c.width
+		if w <= 0 {
+			w = 9
+		}
+		lines = max(lines, textLines(c.header, w, 1.2))
 	}
 	s.row++
 	ref, err := excelize.CoordinatesToCellName(1, s.row)
@@ -96,27 +121,28 @@ func (s *sheet) header(cols []column) error {
 	return s.sw.SetRow(ref, v, excelize.RowOpts{Height: float64(13*lines + 4)})
 }
 
-// headerLines estimates the number of lines of a wrapped header: bold
-// characters are about 1.2 width units, and words do not break.
-func headerLines(c column) int {
-	width := c.width
-	if width <= 0 {
-		width = 9 // excelize's default column width
-	}
-	lines, used := 1, 0.0
-	for _, w := range strings.Fields(c.header) {
-		n := 1.2 * float64(utf8.RuneCountInString(w))
-		switch {
-		case used == 0:
-			used = n
-		case used+1.2+n <= width:
-			used += 1.2 + n
-		default:
-			lines++
-			used = n
+// textLines estimates the number of lines of text wrapped in a column of
+// the given width, a character being charWidth width units (about 1 for
+// plain text, 1.2 for bold); words do not break.
+func textLines(text string, width, charWidth float64) int {
+	lines := 0
+	for _, para := range strings.Split(text, "\n") {
+		lines++
+		used := 0.0
+		for _, w := range strings.Fields(para) {
+			n := charWidth * float64(utf8.RuneCountInString(w))
+			switch {
+			case used == 0:
+				used = n
+			case used+charWidth+n <= width:
+				used += charWidth + n
+			default:
+				lines++
+				used = n
+			}
 		}
 	}
-	return lines
+	return max(lines, 1)
 }
 
 // freezeHeader freezes the first row; call it before any add.

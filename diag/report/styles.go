@@ -60,7 +60,7 @@ func newStyles(f *excelize.File) (styles, error) {
 		{&s.text, excelize.Style{}},
 		{&s.note, excelize.Style{Font: &excelize.Font{Italic: true, Color: "595959"}}},
 		{&s.wrap, excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
-		{&s.code, excelize.Style{NumFmt: fmtText}},
+		{&s.code, excelize.Style{NumFmt: fmtText, Alignment: &excelize.Alignment{Vertical: "top"}}},
 		{&s.integer, excelize.Style{NumFmt: fmtInteger}},
 		{&s.thousands, excelize.Style{NumFmt: fmtThousands}},
 		{&s.dec1, excelize.Style{CustomNumFmt: &dec1}},

@@ -179,7 +179,7 @@ func (b *book) methodologie() error {
 			return err
 		}
 		for _, r := range sec.rows {
-			if err := s.add(r.name, cell(st.wrap, r.text)); err != nil {
+			if err := s.add(cell(st.wrap, r.name), cell(st.wrap, r.text)); err != nil {
 				return err
 			}
 		}
@@ -196,7 +196,8 @@ func (b *book) sources() error {
 	src, st := b.in.Sources, &b.st
 	row := func(i int) []any {
 		s := &src[i]
-		return []any{s.Name, s.Title, s.Producer, cell(st.code, s.Date), s.Licence, cell(st.wrap, s.Attribution), s.File}
+		return []any{cell(st.wrap, s.Name), cell(st.wrap, s.Title), cell(st.wrap, s.Producer), cell(st.code, s.Date),
+			cell(st.wrap, s.Licence), cell(st.wrap, s.Attribution), cell(st.wrap, s.File)}
 	}
 	return b.table(SheetSources, cols, len(src), row, nil)
 }
