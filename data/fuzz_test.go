@@ -10,8 +10,10 @@ import (
 	"testing"
 )
 
-// addFuzzSeeds adds every file of testdata/bad and testdata/sites, plus
-// the inline inputs of the table tests, as seeds.
+// addFuzzSeeds adds every CSV file of testdata/bad and testdata/sites,
+// the first 20 lines of each real extract of testdata/real (indicator-like
+// tables: communes-points, FRR, density grid, IFN, QPV), and the inline
+// inputs of the table tests, as seeds.
 func addFuzzSeeds(f *testing.F) {
 	for _, dir := range []string{"bad", "sites"} {
 		files, _ := filepath.Glob(filepath.Join("..", "testdata", dir, "*.csv"))
@@ -19,6 +21,13 @@ func addFuzzSeeds(f *testing.F) {
 			if b, err := os.ReadFile(name); err == nil {
 				f.Add(b)
 			}
+		}
+	}
+	real, _ := filepath.Glob(filepath.Join("..", "testdata", "real", "*.csv"))
+	for _, name := range real {
+		if b, err := os.ReadFile(name); err == nil {
+			lines := bytes.SplitAfter(b, []byte("\n"))
+			f.Add(bytes.Join(lines[:min(20, len(lines))], nil))
 		}
 	}
 	for _, tt := range readTableTests {

@@ -26,15 +26,9 @@ type Baseline struct {
 // NewBaseline computes the diagnostic of ds exactly as Compute does and
 // keeps the engine's state for Catchments, Access and NearestSite.
 func NewBaseline(ctx context.Context, ds *data.Dataset, params Params) (*Baseline, error) {
-	e, err := newEngine(ctx, ds, params)
+	e, err := nationalEngine(ctx, ds, params)
 	if err != nil {
 		return nil, err
-	}
-	if err := e.e2sfca(); err != nil {
-		return nil, fmt.Errorf("diag: accessibility: %w", err)
-	}
-	if err := e.nearestOthers(); err != nil {
-		return nil, fmt.Errorf("diag: nearest sites: %w", err)
 	}
 	all := make([]int, len(ds.Communes))
 	for i := range all {

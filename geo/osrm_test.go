@@ -271,6 +271,13 @@ func FuzzOSRMResponse(f *testing.F) {
 	f.Add([]byte(`{"code":"InvalidQuery","message":"x"}`), uint8(1), uint8(1))
 	f.Add([]byte(`{"code":"Ok","durations":[[1e400]]}`), uint8(1), uint8(1))
 	f.Add([]byte(`{"code":"Ok","durations":null}`), uint8(0), uint8(3))
+	// A whole answer as osrm-routed writes it (fields of the Table service
+	// in the OSRM HTTP API docs): Guéret and Boussac to the France services
+	// of Boussac, with waypoints and the distances annotation.
+	f.Add([]byte(`{"code":"Ok","sources":[{"hint":"mfUBgP___38AAAAAAAAAAA","distance":12.3,"name":"Avenue de la Sénatorerie","location":[1.871,46.171]},`+
+		`{"hint":"k_YBgP___38AAAAA","distance":3.9,"name":"Place de l'Hôtel de Ville","location":[2.216669,46.34908]}],`+
+		`"destinations":[{"hint":"k_YBgP___38AAAAA","distance":3.9,"name":"","location":[2.216669,46.34908]}],`+
+		`"durations":[[2112.4],[0]],"distances":[[38211.7],[0]]}`), uint8(2), uint8(1))
 	f.Fuzz(func(t *testing.T, body []byte, ns, nd uint8) {
 		rows, cols := int(ns%8), int(nd%8)
 		got, err := decodeTable(bytes.NewReader(body), http.StatusOK, rows, cols)

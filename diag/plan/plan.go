@@ -124,7 +124,7 @@ type Plan struct {
 type Pick struct {
 	Rank        int       // 1 for the first pick
 	Post        int       // 1 for the first post at this candidate, 2 for the second, …
-	Site        data.Site // the new site: cnfs, 1 FTE, Source "diagnum-plan"; id and name get " (poste n)" and "-n" from the second post on
+	Site        data.Site // the new site: cnfs, 1 FTE, Source "diagnum-plan"; from the 2nd post at a candidate, id "<id>-n" and name "<name> (poste n)"
 	CommuneName string    // name of its commune
 	Dep         string    // its département
 
