@@ -39,7 +39,8 @@ type options struct {
 const usageText = `diagnum — diagnostic territorial de l'inclusion numérique
 
 Usage :
-  diagnum [options]
+  diagnum [options]            le diagnostic d'un territoire (ci-dessous)
+  diagnum plan [options]       où placer de nouveaux conseillers : diagnum plan --help
 
 Sans option, diagnum produit le diagnostic de la Creuse (23) à partir des
 données ouvertes intégrées (communes, populations légales, France Services,

@@ -23,7 +23,11 @@ func main() {
 	case errors.Is(err, flag.ErrHelp):
 	case errors.Is(err, errUsage):
 		fmt.Fprintln(os.Stderr, "diagnum:", err)
-		fmt.Fprintln(os.Stderr, "Voir : diagnum --help")
+		if len(os.Args) > 1 && os.Args[1] == "plan" {
+			fmt.Fprintln(os.Stderr, "Voir : diagnum plan --help")
+		} else {
+			fmt.Fprintln(os.Stderr, "Voir : diagnum --help")
+		}
 		os.Exit(2)
 	default:
 		fmt.Fprintln(os.Stderr, "diagnum: erreur :", err)

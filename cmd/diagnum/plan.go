@@ -204,6 +204,10 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	in := reportInput(base.Dataset(), base.Result, view, t)
 	p.Name = in.Name
 	in.Plan = p
+	// The map of the plan's workbook shows the proposed places too.
+	mi := report.NewMapInput(&in, base.Dataset())
+	mi.Picks = p.Sites()
+	in.MapPNG = mapPicture(mi)
 	return o.write(ctx, pr, p, in, stdout, stderr)
 }
 

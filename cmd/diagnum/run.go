@@ -183,11 +183,18 @@ func reportInput(ds *data.Dataset, res, view *diag.Result, t diag.Territory) rep
 	// embedded in Synthèse (left out, with a note in the sheet, when it
 	// cannot be drawn).
 	in.Departements, in.Regions, in.Dataset = view.Deps, view.Regions, ds
-	var png bytes.Buffer
-	if report.WriteMapPNG(&png, report.NewMapInput(&in, ds)) == nil {
-		in.MapPNG = png.Bytes()
-	}
+	in.MapPNG = mapPicture(report.NewMapInput(&in, ds))
 	return in
+}
+
+// mapPicture renders the map embedded in Synthèse, or nil when it cannot
+// be drawn (the sheet then says so).
+func mapPicture(mi report.MapInput) []byte {
+	var png bytes.Buffer
+	if report.WriteMapPNG(&png, mi) != nil {
+		return nil
+	}
+	return png.Bytes()
 }
 
 // writeOutputs writes the GeoJSON layers, the map, the CSV and the

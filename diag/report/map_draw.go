@@ -121,6 +121,17 @@ func (m *mapModel) addSites(sites []diag.SiteResult) {
 	}
 }
 
+// addPicks keeps the planner's picks whose point projects inside the
+// communes' extent.
+func (m *mapModel) addPicks(picks []data.Site) {
+	b := m.bound.Pad(0.02 * math.Max(m.bound.Max[0]-m.bound.Min[0], m.bound.Max[1]-m.bound.Min[1]))
+	for _, s := range picks {
+		if p, ok := m.fwd(s.Point); ok && b.Contains(p) {
+			m.picks = append(m.picks, p)
+		}
+	}
+}
+
 // mapView maps projected metres to canvas points.
 type mapView struct {
 	s              float64 // points per metre
@@ -318,6 +329,28 @@ func drawSites(c vg.Canvas, v mapView, u vg.Length, m *mapModel) {
 	for _, s := range m.sites {
 		drawMarker(c, v.pt(s.p), s.kind, 4*u, u)
 	}
+	for _, p := range m.picks {
+		drawPick(c, v.pt(p), 7*u, u)
+	}
+}
+
+// drawPick draws a planner pick: a black five-pointed star, white outline.
+func drawPick(c vg.Canvas, p vg.Point, r, u vg.Length) {
+	star := make([][2]float64, 10)
+	for i := range star {
+		a := math.Pi/2 + float64(i)*math.Pi/5
+		k := 1.0
+		if i%2 == 1 {
+			k = 0.45
+		}
+		star[i] = [2]float64{k * math.Cos(a), k * math.Sin(a)}
+	}
+	path := polygonPath(p, r, star)
+	c.SetColor(color.Black)
+	c.Fill(path)
+	c.SetLineWidth(0.8 * u)
+	c.SetColor(color.White)
+	c.Stroke(path)
 }
 
 // drawMarker draws the marker of a site kind (size r, white outline):

@@ -175,6 +175,11 @@ func drawLegend(c vg.Canvas, at vg.Point, u vg.Length, m *mapModel) {
 			}
 		}
 	}
+	if len(m.picks) > 0 {
+		l.y -= 12 * u
+		l.heading("Propositions du planificateur")
+		l.entry("Nouveau poste proposé ("+itoa(len(m.picks))+")", func(p vg.Point) { drawPick(c, p, 7*u, u) })
+	}
 }
 
 // legendCircles explains the commune circles: the largest population and

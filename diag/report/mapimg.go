@@ -50,6 +50,9 @@ type MapInput struct {
 	// Sites: the counted ones (Counted) are drawn as dots, a colour and
 	// a marker shape per kind; the others are ignored.
 	Sites []diag.SiteResult
+	// Picks are the places the planner proposes, in order; they are drawn
+	// as black stars above the existing sites.
+	Picks []data.Site
 	// Dataset gives each commune's polygon or point (by INSEE code).
 	Dataset *data.Dataset
 	// Width and Height of the PNG in pixels (default 1600×1200, at most
@@ -219,10 +222,11 @@ type mapModel struct {
 	shapes   []mapShape // communes with a polygon, in input order
 	dots     []mapDot   // communes drawn as circles, largest population first
 	sites    []mapSite
-	bound    orb.Bound // projected extent of the communes, metres
-	centre   orb.Point // lon/lat centre of the communes' extent
-	omitted  int       // communes not drawn
-	noData   int       // drawn communes whose score_ecart is not finite
+	picks    []orb.Point // projected planner picks
+	bound    orb.Bound   // projected extent of the communes, metres
+	centre   orb.Point   // lon/lat centre of the communes' extent
+	omitted  int         // communes not drawn
+	noData   int         // drawn communes whose score_ecart is not finite
 	kindSeen map[data.SiteKind]int
 }
 
@@ -293,6 +297,7 @@ func newMapModel(in *MapInput) (*mapModel, error) {
 		return nil, ErrNothingToMap
 	}
 	m.addSites(in.Sites)
+	m.addPicks(in.Picks)
 	return m, nil
 }
 
