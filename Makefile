@@ -24,12 +24,24 @@ test:
 # as go test requires), in every package that has one. Minimising each new
 # input is capped at $(FUZZMINIMIZE) runs: with the default (60 s) a slow
 # target such as FuzzMeasures spends a short run minimising, not fuzzing.
+# Go 1.26 may end a run with a bare "context deadline exceeded" when
+# -fuzztime expires (go.dev/issue/75804, fixed in Go 1.27): such a run
+# fails only if it also wrote a failing input to testdata/fuzz.
 FUZZMINIMIZE ?= 100x
 fuzz:
-	@set -e; for pkg in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+	@set -e; out=$$(mktemp); trap 'rm -f $$out' EXIT; \
+	for pkg in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $$pkg; \
+	    n0=$$(ls $$pkg/testdata/fuzz/$$t 2>/dev/null | wc -l); \
+	    if $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $$pkg >$$out 2>&1; then \
+	      tail -n 1 $$out; continue; \
+	    fi; \
+	    cat $$out; \
+	    n1=$$(ls $$pkg/testdata/fuzz/$$t 2>/dev/null | wc -l); \
+	    if [ "$$n1" = "$$n0" ] && grep -q '^    context deadline exceeded$$' $$out; then \
+	      echo "fuzz $$t: no failing input, Go's fuzztime race (go.dev/issue/75804); not a failure"; \
+	    else exit 1; fi; \
 	  done; \
 	done
 
