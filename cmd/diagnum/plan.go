@@ -207,7 +207,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// The map of the plan's workbook shows the proposed places too.
 	mi := report.NewMapInput(&in, base.Dataset())
 	mi.Picks = p.Sites()
-	in.MapPNG = mapPicture(mi)
+	in.Map = drawMapAsync(mi)
 	return o.write(ctx, pr, p, in, stdout, stderr)
 }
 

@@ -183,8 +183,16 @@ func reportInput(ds *data.Dataset, res, view *diag.Result, t diag.Territory) rep
 	// embedded in Synthèse (left out, with a note in the sheet, when it
 	// cannot be drawn).
 	in.Departements, in.Regions, in.Dataset = view.Deps, view.Regions, ds
-	in.MapPNG = mapPicture(report.NewMapInput(&in, ds))
+	in.Map = drawMapAsync(report.NewMapInput(&in, ds))
 	return in
+}
+
+// drawMapAsync starts drawing the map on another goroutine and returns a
+// function that waits for the picture (nil when it cannot be drawn).
+func drawMapAsync(mi report.MapInput) func() []byte {
+	done := make(chan []byte, 1)
+	go func() { done <- mapPicture(mi) }()
+	return func() []byte { return <-done }
 }
 
 // mapPicture renders the map embedded in Synthèse, or nil when it cannot

@@ -40,6 +40,10 @@ type Input struct {
 	// MapPNG is the map picture (RenderMap) embedded in Synthèse, scaled
 	// to mapWidthPx pixels wide; nil: no picture, a line says how to get one.
 	MapPNG []byte
+	// Map, when MapPNG is nil, returns the picture; it is called once,
+	// after every other sheet is written, so that the caller can draw the
+	// map on another core while the workbook is built.
+	Map func() []byte
 	// Departements are the roll-ups ranked in the Départements sheet: the
 	// région's départements for a région report, every département for
 	// France. The sheet exists only for those two levels.

@@ -199,7 +199,8 @@ func TestWorkbookMapPicture(t *testing.T) {
 	}
 	// Scaled to 900 px wide: 900/1600 = 0.5625, 675 px high (9525 EMU a
 	// pixel), 34 rows of 20 px, all left empty before the next section.
-	if x := zipEntry(t, b, "xl/drawings/drawing1.xml"); !strings.Contains(x, `<xdr:ext cx="8572500" cy="6429375"`) {
+	// Synthèse is written last, so its drawing is the last one.
+	if x := zipEntry(t, b, "xl/drawings/drawing2.xml"); !strings.Contains(x, `<xdr:ext cx="8572500" cy="6429375"`) {
 		t.Errorf("picture extent not 900 x 675 px (8572500 x 6429375 EMU) in\n%s", x)
 	}
 	if top-(at+1) < 34 {

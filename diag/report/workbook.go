@@ -123,7 +123,12 @@ func (b *book) build() error {
 			return err
 		}
 	}
-	for _, name := range names {
+	// Synthèse, which holds the map picture, is written last: the map may
+	// still be drawing (Input.Map). Sheet order is set above.
+	for _, name := range slices.Concat(names[1:], names[:1]) {
+		if name == SheetSynthese && b.in.MapPNG == nil && b.in.Map != nil {
+			b.in.MapPNG = b.in.Map()
+		}
 		if err := sheetFuncs[name](b); err != nil {
 			return fmt.Errorf("sheet %s: %w", name, err)
 		}
