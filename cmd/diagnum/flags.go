@@ -63,8 +63,9 @@ Fichiers produits :
 
 Vos données (facultatif) :
   --sites FICHIER      vos lieux : CSV id,nom,type,latitude,longitude,etp,code_insee
-                       (type : cnfs, france-services, mediation ou autre ; etp
-                       facultatif, 1 par défaut). Répétable. Remplace les lieux intégrés.
+                       ou GeoJSON (points, mêmes propriétés) ; type : cnfs,
+                       france-services, mediation ou autre ; etp facultatif, 1 par
+                       défaut. Répétable. Remplace les lieux intégrés.
   --indicators FICHIER indicateurs par commune : CSV code_insee + colonnes numériques
                        (virgule décimale acceptée). Répétable. S'ajoute aux indicateurs intégrés.
   --weights FICHIER    poids de l'indice de fragilité : CSV indicateur,poids

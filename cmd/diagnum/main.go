@@ -17,10 +17,15 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	interrupted := ctx.Err() != nil // read before stop, which cancels ctx
 	stop()
 	switch {
 	case err == nil:
 	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, context.Canceled) && interrupted:
+		// Ctrl-C or SIGTERM: outputs are written all or nothing.
+		fmt.Fprintf(os.Stderr, "diagnum: interrompu (%v) ; aucun fichier n'a été écrit ni modifié\n", err)
+		os.Exit(130)
 	case errors.Is(err, errUsage):
 		fmt.Fprintln(os.Stderr, "diagnum:", err)
 		if len(os.Args) > 1 && os.Args[1] == "plan" {
