@@ -92,18 +92,14 @@ Exemples :
   diagnum --dept 23 --sites mes-lieux.csv --threshold 20
 `
 
-// parseFlags parses the arguments of a diagnostic run.
-func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	o := &options{}
-	fs := flag.NewFlagSet("diagnum", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+// register declares the flags shared by the diagnostic and the planner:
+// territory, outputs, data and method.
+func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.dept, "dept", "", "")
 	fs.StringVar(&o.region, "region", "", "")
 	fs.BoolVar(&o.france, "france", false, "")
 	fs.StringVar(&o.out, "out", "", "")
 	fs.StringVar(&o.csv, "csv", "", "")
-	fs.StringVar(&o.geojson, "geojson", "", "")
-	fs.StringVar(&o.mapFile, "map", "", "")
 	fs.Func("sites", "", func(s string) error { o.sites = append(o.sites, s); return nil })
 	fs.Func("indicators", "", func(s string) error { o.indicators = append(o.indicators, s); return nil })
 	fs.StringVar(&o.weights, "weights", "", "")
@@ -115,6 +111,16 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.osrm, "osrm", "", "")
 	fs.BoolVar(&o.quiet, "quiet", false, "")
 	fs.BoolVar(&o.strict, "strict", false, "")
+}
+
+// parseFlags parses the arguments of a diagnostic run.
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("diagnum", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	o.register(fs)
+	fs.StringVar(&o.geojson, "geojson", "", "")
+	fs.StringVar(&o.mapFile, "map", "", "")
 	fs.BoolVar(&o.version, "version", false, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

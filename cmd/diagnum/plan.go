@@ -12,7 +12,6 @@ import (
 	"diagnum/diag"
 	"diagnum/diag/plan"
 	"diagnum/diag/report"
-	"diagnum/geo"
 )
 
 // planOptions are the command-line settings of `diagnum plan`: those of
@@ -77,22 +76,7 @@ func parsePlanFlags(args []string, stderr io.Writer) (*planOptions, error) {
 	o := &planOptions{}
 	fs := flag.NewFlagSet("diagnum plan", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.dept, "dept", "", "")
-	fs.StringVar(&o.region, "region", "", "")
-	fs.BoolVar(&o.france, "france", false, "")
-	fs.StringVar(&o.out, "out", "", "")
-	fs.StringVar(&o.csv, "csv", "", "")
-	fs.Func("sites", "", func(s string) error { o.sites = append(o.sites, s); return nil })
-	fs.Func("indicators", "", func(s string) error { o.indicators = append(o.indicators, s); return nil })
-	fs.StringVar(&o.weights, "weights", "", "")
-	fs.StringVar(&o.supply, "supply", "cnfs", "")
-	fs.StringVar(&o.etp, "etp", "", "")
-	fs.Float64Var(&o.threshold, "threshold", diag.DefaultThresholdMin, "")
-	fs.Float64Var(&o.detour, "detour", diag.DefaultDetour, "")
-	fs.Float64Var(&o.speed, "speed", diag.DefaultSpeedKmh, "")
-	fs.StringVar(&o.osrm, "osrm", "", "")
-	fs.BoolVar(&o.quiet, "quiet", false, "")
-	fs.BoolVar(&o.strict, "strict", false, "")
+	o.register(fs)
 	fs.IntVar(&o.add, "add", 0, "")
 	fs.StringVar(&o.candidates, "candidates", plan.CandidatesCommunes, "")
 	fs.StringVar(&o.objective, "objective", string(plan.ObjectiveCoverage), "")
@@ -173,15 +157,9 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	pr := newProgress(stderr, o.quiet)
-	pr.step("chargement des données")
-	ds, err := loadData(&o.options)
+	ds, err := o.load(pr, &params)
 	if err != nil {
 		return err
-	}
-	if o.osrm != "" {
-		if params.Timer, err = geo.NewOSRM(o.osrm, geo.OSRMOptions{}); err != nil {
-			return err
-		}
 	}
 	pr.step("calcul du diagnostic")
 	base, err := diag.NewBaseline(ctx, ds, params)

@@ -49,15 +49,9 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return err
 	}
 	pr := newProgress(stderr, o.quiet)
-	pr.step("chargement des données")
-	ds, err := loadData(o)
+	ds, err := o.load(pr, &params)
 	if err != nil {
 		return err
-	}
-	if o.osrm != "" {
-		if params.Timer, err = geo.NewOSRM(o.osrm, geo.OSRMOptions{}); err != nil {
-			return err
-		}
 	}
 	pr.step("calcul des mesures")
 	res, err := diag.Compute(ctx, ds, params)
@@ -80,6 +74,22 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 			in.Name, joinFiles(written), r.Communes, r.Population, r.FTE, r.Per10k, 100*r.Coverage, params.ThresholdMin)
 	}
 	return nil
+}
+
+// load loads the data (loadData) and, with --osrm, sets the road-network
+// travel timer in params.
+func (o *options) load(pr *progress, params *diag.Params) (*data.Dataset, error) {
+	pr.step("chargement des données")
+	ds, err := loadData(o)
+	if err != nil {
+		return nil, err
+	}
+	if o.osrm != "" {
+		if params.Timer, err = geo.NewOSRM(o.osrm, geo.OSRMOptions{}); err != nil {
+			return nil, err
+		}
+	}
+	return ds, nil
 }
 
 // loadData loads the embedded data and the user's files.
