@@ -29,8 +29,9 @@ import (
 //	polygones.bin.gz      commune polygons (COG 2025 codes) in the compact format of
 //	                      WritePolygonsBin
 //	sources.csv           name,titre,producteur,date,licence,attribution,fichier
-//	controles.csv.gz      gravite,fichier,ligne,colonne,motif: the rows of the source files
-//	                      that make data rejected or flagged
+//	controles.csv.gz      domaine,gravite,fichier,ligne,colonne,motif: the rows of the
+//	                      source files that make data rejected or flagged; domaine
+//	                      "lieux" for the sites (Dataset.SiteChecks), else "communes"
 //
 //go:embed embed
 var embedded embed.FS
@@ -80,7 +81,7 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 	ds.Indicators, ds.Checks = ind, append(ds.Checks, indChecks...)
 	if err := openTable(fsys, "sites.csv.gz", func(name string, r io.Reader) error {
 		sites, checks, err := LoadSitesCSV(name, r, SitesOptions{Known: ds.KnownCode})
-		ds.Sites, ds.Checks = sites, append(ds.Checks, checks...)
+		ds.Sites, ds.SiteChecks = sites, append(ds.SiteChecks, checks...)
 		return err
 	}); err != nil {
 		return nil, err
@@ -259,20 +260,24 @@ func (ds *Dataset) KnownCode(code string) bool {
 // loadEmbeddedControls reads the checks that make data recorded on the
 // source files, so the report lists them with the checks of this run.
 func loadEmbeddedControls(fsys fs.FS, ds *Dataset) error {
-	t, c, err := readEmbeddedTable(fsys, "controles.csv.gz", "gravite", "fichier", "ligne", "colonne", "motif")
+	t, c, err := readEmbeddedTable(fsys, "controles.csv.gz", "domaine", "gravite", "fichier", "ligne", "colonne", "motif")
 	if err != nil {
 		return err
 	}
 	for _, r := range t.Records {
-		line, err := strconv.Atoi(r.Field(c[2]))
+		line, err := strconv.Atoi(r.Field(c[3]))
 		if err != nil {
 			return &ParseError{File: t.File, Line: r.Line, Column: "ligne", Err: fmt.Errorf("%w: %v", ErrBadNumber, err)}
 		}
-		e := &ParseError{File: r.Field(c[1]), Line: line, Column: r.Field(c[3]), Err: errors.New(r.Field(c[4]))}
-		if r.Field(c[0]) == "rejet" {
-			ds.Checks.Reject(e)
+		e := &ParseError{File: r.Field(c[2]), Line: line, Column: r.Field(c[4]), Err: errors.New(r.Field(c[5]))}
+		into := &ds.Checks
+		if r.Field(c[0]) == "lieux" {
+			into = &ds.SiteChecks
+		}
+		if r.Field(c[1]) == "rejet" {
+			into.Reject(e)
 		} else {
-			ds.Checks.Warn(e)
+			into.Warn(e)
 		}
 	}
 	return nil

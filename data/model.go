@@ -211,4 +211,8 @@ type Dataset struct {
 	Renamed map[string]string
 	Sources []Source
 	Checks  Checks
+	// SiteChecks are the checks about Sites found when the embedded sites
+	// were made from their source files; they go with the sites when a
+	// user replaces them.
+	SiteChecks Checks
 }

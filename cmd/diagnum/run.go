@@ -100,7 +100,8 @@ func loadData(o *options) (*data.Dataset, error) {
 	}
 	embeddedChecks := len(ds.Checks)
 	if len(o.sites) > 0 {
-		ds.Sites = nil
+		// The checks of the embedded sites go with them.
+		ds.Sites, ds.SiteChecks = nil, nil
 		for _, path := range o.sites {
 			var sites []data.Site
 			err := readFile(path, func(r io.Reader) error {
@@ -164,7 +165,7 @@ func reportInput(ds *data.Dataset, res, view *diag.Result, t diag.Territory) rep
 	slices.SortFunc(cs, func(a, b diag.CommuneResult) int { return a.Rank - b.Rank })
 	in := report.Input{
 		Territory: t, Result: res, Communes: cs, France: res.France,
-		Sources: ds.Sources, Checks: ds.Checks, Version: version,
+		Sources: ds.Sources, Checks: slices.Concat(ds.Checks, ds.SiteChecks), Version: version,
 		Date: time.Now().UTC().Truncate(24 * time.Hour),
 	}
 	in.Name, in.Rollup = "France", res.France

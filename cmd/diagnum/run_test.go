@@ -163,3 +163,42 @@ func TestRejectedRowsReported(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnSitesDropEmbeddedSiteChecks: with --sites, Contrôles lists the
+// user's rows, not the checks of the embedded site sources they replace.
+func TestOwnSitesDropEmbeddedSiteChecks(t *testing.T) {
+	path, err := filepath.Abs("../../testdata/bad/bad-coordinate.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args     []string
+		embedded bool
+	}{
+		{[]string{"--quiet"}, true},
+		{[]string{"--quiet", "--sites", path}, false},
+	} {
+		if _, err := run(t, tc.args...); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenFile("diagnostic-23.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows(report.SheetControles)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range rows {
+			// cnfs.json and the France Services list are embedded site sources.
+			if strings.Contains(strings.Join(r, " "), "anct-france-services/liste-fs-20240801.csv") {
+				found = true
+			}
+		}
+		if found != tc.embedded {
+			t.Errorf("%v: checks of the embedded France Services listed = %v, want %v", tc.args, found, tc.embedded)
+		}
+	}
+}

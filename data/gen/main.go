@@ -45,6 +45,8 @@ type gen struct {
 	cog     *data.COG
 	res     data.Resolver
 	checks  data.Checks
+	// siteChecks are the checks about the sites (see controls).
+	siteChecks data.Checks
 }
 
 func run(in, out string) error {

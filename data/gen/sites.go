@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"diagnum/data"
@@ -18,9 +19,9 @@ func (g *gen) sites() error {
 		if err != nil {
 			return err
 		}
-		g.checks = append(g.checks, checks...)
+		g.siteChecks = append(g.siteChecks, checks...)
 		kept, vc := data.ValidateSites(file, sites, nil, known)
-		g.checks = append(g.checks, vc...)
+		g.siteChecks = append(g.siteChecks, vc...)
 		all = append(all, kept...)
 		return nil
 	}
@@ -40,7 +41,7 @@ func (g *gen) sites() error {
 	if err := g.read(stFile, func(n string, r io.Reader) (err error) {
 		var c data.Checks
 		structures, c, err = data.LoadCNFSStructures(n, r)
-		g.checks = append(g.checks, c...)
+		g.siteChecks = append(g.siteChecks, c...)
 		return err
 	}); err != nil {
 		return err
@@ -80,7 +81,7 @@ func (g *gen) cnfsPlaces() ([]data.Site, error) {
 			if err != nil {
 				return err
 			}
-			g.checks = append(g.checks, c...)
+			g.siteChecks = append(g.siteChecks, c...)
 			places, _ = data.MergeSites(places, s)
 			return nil
 		}); err != nil {
@@ -91,10 +92,18 @@ func (g *gen) cnfsPlaces() ([]data.Site, error) {
 }
 
 // controls writes the checks found while generating, so that the report
-// lists the rows of the source files that were rejected or flagged.
+// lists the rows of the source files that were rejected or flagged. The
+// domaine column tells the checks about the sites ("lieux"), which no
+// longer apply when a user replaces the embedded sites, from the others
+// ("communes").
 func (g *gen) controls() error {
-	return g.writeCSV("controles.csv.gz", []string{"gravite", "fichier", "ligne", "colonne", "motif"}, len(g.checks), func(i int) []string {
-		c := g.checks[i]
+	all := append(slices.Clone(g.checks), g.siteChecks...)
+	return g.writeCSV("controles.csv.gz", []string{"domaine", "gravite", "fichier", "ligne", "colonne", "motif"}, len(all), func(i int) []string {
+		c := all[i]
+		domain := "communes"
+		if i >= len(g.checks) {
+			domain = "lieux"
+		}
 		sev := "avertissement"
 		if c.Severity == data.Rejected {
 			sev = "rejet"
@@ -103,7 +112,7 @@ func (g *gen) controls() error {
 		if c.Err.Err != nil {
 			reason = c.Err.Err.Error()
 		}
-		return []string{sev, c.Err.File, strconv.Itoa(c.Err.Line), c.Err.Column, reason}
+		return []string{domain, sev, c.Err.File, strconv.Itoa(c.Err.Line), c.Err.Column, reason}
 	})
 }
 
@@ -125,7 +134,7 @@ func (g *gen) placeStructures(file string, structures []data.Structure) {
 			continue
 		}
 		s.Point, s.HasPoint = g.cog.Communes[j].Point, true
-		g.checks.Warn(&data.ParseError{File: file, Column: "latitude", Err: fmt.Errorf(
+		g.siteChecks.Warn(&data.ParseError{File: file, Column: "latitude", Err: fmt.Errorf(
 			"%w: structure %s (%s) has no coordinates: placed at the point of its commune %s",
 			data.ErrBadCoordinate, s.ID, s.Name, code)})
 	}
