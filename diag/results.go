@@ -28,22 +28,11 @@ import (
 // figures are the same bit for bit as ComputeNaive's. Another TravelTimer
 // is called from one goroutine, with batched requests.
 func Compute(ctx context.Context, ds *data.Dataset, params Params) (*Result, error) {
-	e, err := nationalEngine(ctx, ds, params)
+	b, err := NewBaseline(ctx, ds, params)
 	if err != nil {
 		return nil, err
 	}
-	all := make([]int, len(ds.Communes))
-	for i := range all {
-		all[i] = i
-	}
-	cs, err := e.communeResults(all)
-	if err != nil {
-		return nil, err
-	}
-	rankCommunes(cs)
-	res := &Result{Params: e.p, Communes: cs, Sites: e.sites, Checks: e.checks}
-	res.EPCI, res.Deps, res.Regions, res.France = Rollups(ds, cs)
-	return res, nil
+	return b.Result, nil
 }
 
 // nationalEngine prepares the engine and runs the national passes that
