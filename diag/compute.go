@@ -194,25 +194,8 @@ type siteBuf struct {
 // PointIndex contract) and HaversineKm is symmetric, so t is
 // Model.Minutes(commune, site) bit for bit.
 func (e *engine) catchment(q int, reach float64, b *siteBuf) error {
-	b.ns = b.ns[:0]
-	e.cidx.Within(e.spts[q], reach, func(n geo.Neighbor) bool {
-		b.ns = append(b.ns, geo.Neighbor{Index: e.cown[n.Index], Km: n.Km})
-		return true
-	})
-	slices.SortFunc(b.ns, func(x, y geo.Neighbor) int { return x.Index - y.Index })
-	b.t = growFloats(b.t, len(b.ns))
-	if e.tm.fast {
-		for x, n := range b.ns {
-			b.t[x] = e.tm.kmMinutes(n.Km)
-		}
-	} else {
-		b.pts = b.pts[:0]
-		for _, n := range b.ns {
-			b.pts = append(b.pts, e.loc[n.Index])
-		}
-		if err := e.tm.toPoint(e.ctx, b.pts, e.spts[q], b.t); err != nil {
-			return err
-		}
+	if err := e.timesWithin(e.ctx, e.spts[q], reach, b); err != nil {
+		return err
 	}
 	var out []pair
 	for x, n := range b.ns {
@@ -222,6 +205,29 @@ func (e *engine) catchment(q int, reach float64, b *siteBuf) error {
 	}
 	e.pairs[q] = out
 	return nil
+}
+
+// timesWithin sets b.ns to the communes within reach km of p, by
+// increasing commune index, and b.t to their travel times to p.
+func (e *engine) timesWithin(ctx context.Context, p orb.Point, reach float64, b *siteBuf) error {
+	b.ns = b.ns[:0]
+	e.cidx.Within(p, reach, func(n geo.Neighbor) bool {
+		b.ns = append(b.ns, geo.Neighbor{Index: e.cown[n.Index], Km: n.Km})
+		return true
+	})
+	slices.SortFunc(b.ns, func(x, y geo.Neighbor) int { return x.Index - y.Index })
+	b.t = growFloats(b.t, len(b.ns))
+	if e.tm.fast {
+		for x, n := range b.ns {
+			b.t[x] = e.tm.kmMinutes(n.Km)
+		}
+		return nil
+	}
+	b.pts = b.pts[:0]
+	for _, n := range b.ns {
+		b.pts = append(b.pts, e.loc[n.Index])
+	}
+	return e.tm.toPoint(ctx, b.pts, p, b.t)
 }
 
 // transpose lists the pairs of every commune, by increasing site order.

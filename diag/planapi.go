@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"diagnum/data"
-	"diagnum/geo"
 
 	"github.com/paulmach/orb"
 )
@@ -109,25 +108,8 @@ func (e *engine) catchmentAt(ctx context.Context, p orb.Point, reach float64, b 
 	if !finitePoint(p) {
 		return nil, nil
 	}
-	b.ns = b.ns[:0]
-	e.cidx.Within(p, reach, func(n geo.Neighbor) bool {
-		b.ns = append(b.ns, geo.Neighbor{Index: e.cown[n.Index], Km: n.Km})
-		return true
-	})
-	slices.SortFunc(b.ns, func(x, y geo.Neighbor) int { return x.Index - y.Index })
-	b.t = growFloats(b.t, len(b.ns))
-	if e.tm.fast {
-		for x, n := range b.ns {
-			b.t[x] = e.tm.kmMinutes(n.Km)
-		}
-	} else {
-		b.pts = b.pts[:0]
-		for _, n := range b.ns {
-			b.pts = append(b.pts, e.loc[n.Index])
-		}
-		if err := e.tm.toPoint(ctx, b.pts, p, b.t); err != nil {
-			return nil, err
-		}
+	if err := e.timesWithin(ctx, p, reach, b); err != nil {
+		return nil, err
 	}
 	var out []Reach
 	for x, n := range b.ns {
