@@ -4,7 +4,7 @@
 // fresh clone needs nothing else. The output is byte-for-byte reproducible
 // (fixed order, gzip without timestamps).
 //
-//	go run ./data/gen -shared ../shared/data -out data/embed
+//	go run ./data/gen -shared <shared data folder> -out data/embed   (make data)
 package main
 
 import (
