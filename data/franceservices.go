@@ -88,6 +88,7 @@ func franceServicesSite(rec Record, idx []int, row siteRow, checks *Checks) (Sit
 		Postcode: row.postcode(rec.Field(idx[3]), "code_postal", checks),
 		Source:   SourceFranceServices,
 		Date:     FranceServicesDate,
+		Line:     row.line,
 	}, nil
 }
 

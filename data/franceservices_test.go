@@ -78,10 +78,10 @@ func TestLoadFranceServicesReal(t *testing.T) {
 	}{
 		{"fs_23.csv", 21, "23", 0, Site{ID: "fs-137", Name: "France services Boussac", Kind: KindFranceServices,
 			Point: orb.Point{2.216669, 46.34908}, FTE: 1, INSEE: "23031", Postcode: "23600",
-			Source: "france-services", Date: "2024-08-01"}},
+			Source: "france-services", Date: "2024-08-01", Line: 2}},
 		{"fs_974.csv", 29, "974", 28, Site{ID: "fs-3242", Name: "France services de Saint-Louis - AORA Médiation",
 			Kind: KindFranceServices, Point: orb.Point{55.4064796217424, -21.290385147613}, FTE: 1,
-			INSEE: "97414", Postcode: "97450", Source: "france-services", Date: "2024-08-01"}},
+			INSEE: "97414", Postcode: "97450", Source: "france-services", Date: "2024-08-01", Line: 30}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -108,7 +108,7 @@ func lieuSite(obj jsonObject, geom *orb.Point, row siteRow, f lieuFormat, checks
 	if err != nil {
 		return Site{}, row.err(col, err)
 	}
-	s := Site{ID: f.prefix + id, Kind: f.kind, Point: pt, Source: f.source}
+	s := Site{ID: f.prefix + id, Kind: f.kind, Point: pt, Source: f.source, Line: row.line}
 	fields := []struct {
 		key string
 		set func(string)

@@ -52,7 +52,8 @@ func TestLoadCNFSPlacesReal(t *testing.T) {
 		t.Errorf("%d sites with SIRET, want 15", withSIRET)
 	}
 	creuse := Site{ID: "cn22-62ab14b38255a806e299c84f", Name: "CONSEIL DEPARTEMENTAL DE LA CREUSE", Kind: KindCNFS,
-		Point: orb.Point{1.869283, 46.169029}, Postcode: "23000", SIRET: "22230962700016", Source: "cnfs-2022", Date: "2022-06-21"}
+		Point: orb.Point{1.869283, 46.169029}, Postcode: "23000", SIRET: "22230962700016", Source: "cnfs-2022", Date: "2022-06-21",
+		Line: 11} // the 11th object of lieux_cnfs_france_93_23.json
 	found := false
 	for i, s := range merged {
 		found = found || s == creuse
@@ -135,7 +136,7 @@ func TestLoadLieuxObjects(t *testing.T) {
 	}{
 		{name: "numbers", json: "[" + ok + "]", n: 1, check: func(s Site) bool {
 			return s == Site{ID: "cn22-a", Name: "A", Kind: KindCNFS, Point: orb.Point{5.8, 46.1}, Postcode: "01100",
-				SIRET: "21010283100016", Source: "cnfs-2022", Date: "2022-05-09"}
+				SIRET: "21010283100016", Source: "cnfs-2022", Date: "2022-05-09", Line: 1}
 		}},
 		{name: "strings", json: `[{"id":7,"latitude":"46,1","longitude":" 5.8 ","pivot":"00000000000000","date_maj":"2022-05-09T10:00:00Z"}]`,
 			n: 1, check: func(s Site) bool {

@@ -110,6 +110,10 @@ type Site struct {
 	Source   string    // short source name (see Sources)
 	Date     string    // date of the record, YYYY-MM-DD, "" if unknown
 	Commune  string    // INSEE code assigned by the spatial join ("" before)
+	// Line is where the record stands in its source file, for the checks:
+	// the line of a CSV record or the number of a JSON object; 0 when
+	// unknown (it is not written by WriteSitesCSV).
+	Line int
 }
 
 // Structure is a host structure with advisor posts (nb_cnfs), before its

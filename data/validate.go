@@ -55,8 +55,8 @@ func TerritoryOf(p orb.Point) (Territory, bool) {
 const DuplicateKm = 0.050
 
 // ValidateSites checks sites and returns those kept, with the checks sorted
-// by line. lines[i] is the file line of sites[i] (nil: lines unknown,
-// reported as 0); every message names the site id.
+// by line. lines[i] is the file line of sites[i] (nil: Site.Line, 0 when
+// unknown); every message names the site id.
 //
 // Rejected (the site is dropped): non-finite coordinates or FTE, a negative
 // FTE (ErrBadCoordinate, ErrBadValue); a point in no box of Territories
@@ -75,7 +75,7 @@ func ValidateSites(file string, sites []Site, lines []int, known func(code strin
 		if i < len(lines) {
 			return lines[i]
 		}
-		return 0
+		return sites[i].Line
 	}
 	kept := make([]Site, 0, len(sites))
 	keptLines := make([]int, 0, len(sites))

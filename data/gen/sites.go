@@ -48,6 +48,11 @@ func (g *gen) sites() error {
 	}
 	g.placeStructures(stFile, structures)
 	cnfs, pc := data.AllocatePosts(structures, places, data.PostOptions{File: stFile})
+	// This batch mixes two place files and the structures: its checks name
+	// the site id, not a line that would point into the wrong file.
+	for i := range cnfs {
+		cnfs[i].Line = 0
+	}
 	if err := add("cartographie-nationale-cnfs-2022 + "+stFile, cnfs, pc, nil); err != nil {
 		return err
 	}
