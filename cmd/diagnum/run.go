@@ -63,6 +63,7 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
 	}
 	in := reportInput(ds, res, view, t)
+	in.Map = drawMapAsync(report.NewMapInput(&in, ds))
 	written, err := writeOutputs(ctx, o, t, ds, in, stdout, pr)
 	if err != nil {
 		return err
@@ -159,7 +160,8 @@ func readFile(path string, fn func(io.Reader) error) error {
 	return fn(f)
 }
 
-// reportInput assembles what the workbook shows for territory t.
+// reportInput assembles what the workbook shows for territory t; the
+// caller sets its map (drawMapAsync), once.
 func reportInput(ds *data.Dataset, res, view *diag.Result, t diag.Territory) report.Input {
 	cs := slices.Clone(view.Communes)
 	slices.SortFunc(cs, func(a, b diag.CommuneResult) int { return a.Rank - b.Rank })
@@ -194,7 +196,6 @@ func reportInput(ds *data.Dataset, res, view *diag.Result, t diag.Territory) rep
 	// embedded in Synthèse (left out, with a note in the sheet, when it
 	// cannot be drawn).
 	in.Departements, in.Regions, in.Dataset = view.Deps, view.Regions, ds
-	in.Map = drawMapAsync(report.NewMapInput(&in, ds))
 	return in
 }
 

@@ -7,8 +7,8 @@
 // The workbook's sheets depend on the territory level (SheetNames): a
 // région workbook ranks its départements, a France workbook the régions
 // and every département. Synthèse embeds the map picture (Input.MapPNG).
-// The Recommandations sheet shows the placement plan (Input.Plan) through
-// the writer that the planner registers, or how to run the planner.
+// The Recommandations sheet shows the placement plan (Input.Plan,
+// WriteRecommandations), or how to run the planner.
 //
 // It is the only package of diagnum that imports excelize. Every text of
 // the workbook is in French, except the original (technical) message of

@@ -11,6 +11,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/diag/plan"
 )
 
 // Input is everything the workbook shows. Plain data: the caller computes
@@ -54,11 +55,9 @@ type Input struct {
 	// columns data.ColQPV and data.ColFRR) shown in Synthèse and Sites;
 	// nil: the flags are "non renseigné".
 	Dataset *data.Dataset
-	// Plan is the placement plan (a *plan.Plan of diag/plan) written in
-	// the Recommandations sheet by the writer that diag/plan's report
-	// hook registers (planSheet); nil: the sheet says how to run the
-	// planner. Typed any so that this package does not import diag/plan.
-	Plan any
+	// Plan is the placement plan written in the Recommandations sheet
+	// (WriteRecommandations); nil: the sheet says how to run the planner.
+	Plan *plan.Plan
 }
 
 // validate returns an error when the input cannot be reported.

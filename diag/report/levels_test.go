@@ -215,31 +215,6 @@ func TestWorkbookMapPicture(t *testing.T) {
 	}
 }
 
-func TestWorkbookPlanHook(t *testing.T) {
-	old := planSheet
-	t.Cleanup(func() { planSheet = old })
-	var got any
-	planSheet = func(f *excelize.File, sheet string, in *Input) error {
-		got = in.Plan
-		return f.SetCellValue(sheet, "A1", "plan écrit")
-	}
-	in := smallInput()
-	in.Plan = "un plan"
-	f := openBook(t, writeBytes(t, in))
-	if v, _ := f.GetCellValue(SheetRecommandations, "A1"); v != "plan écrit" || got != "un plan" {
-		t.Errorf("Recommandations!A1 = %q, plan passed %v; want the hook's output", v, got)
-	}
-	// No plan: the how-to text, even with a hook.
-	f = openBook(t, writeSmall(t))
-	if v, _ := f.GetCellValue(SheetRecommandations, "A1"); v != "Recommandations d'implantation" {
-		t.Errorf("without a plan A1 = %q", v)
-	}
-	planSheet = func(*excelize.File, string, *Input) error { return errors.New("boom") }
-	if err := WriteWorkbook(&bytes.Buffer{}, in); err == nil || !strings.Contains(err.Error(), "boom") {
-		t.Errorf("hook error not returned: %v", err)
-	}
-}
-
 func TestClassify(t *testing.T) {
 	warn := func(err error) data.Check { return data.Check{Severity: data.Warning, Err: &data.ParseError{Err: err}} }
 	tests := []struct {

@@ -10,20 +10,16 @@ import (
 	"diagnum/diag/plan"
 )
 
-// init registers the writer of Input.Plan (see planSheet).
-func init() {
-	planSheet = func(f *excelize.File, sheet string, in *Input) error {
-		p, ok := in.Plan.(*plan.Plan)
-		if !ok {
-			return fmt.Errorf("report: Input.Plan is a %T, not a *plan.Plan", in.Plan)
-		}
-		if p.Name == "" && in.Name != "" {
-			cp := *p
-			cp.Name = in.Name
-			p = &cp
-		}
-		return WriteRecommandations(f, sheet, p)
+// planSheet writes the placement plan in.Plan in the named sheet of f,
+// titled with the report's territory name when the plan has none.
+func planSheet(f *excelize.File, sheet string, in *Input) error {
+	p := in.Plan
+	if p.Name == "" && in.Name != "" {
+		cp := *p
+		cp.Name = in.Name
+		p = &cp
 	}
+	return WriteRecommandations(f, sheet, p)
 }
 
 // maxScenarioRows caps the communes listed for a scenario; the totals

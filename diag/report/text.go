@@ -5,24 +5,15 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"diagnum/data"
 	"diagnum/diag"
 	"diagnum/geo"
 )
 
-// planSheet writes the placement plan Input.Plan in the named sheet of
-// f. HOOK for diag/plan: the file plan_sheet.go of this package (owned by
-// the planner) sets it in an init function, so that this package needs
-// no import of diag/plan until it exists. While it is nil, or when
-// Input.Plan is nil, the Recommandations sheet says how to run the planner.
-var planSheet func(f *excelize.File, sheet string, in *Input) error
-
-// recommandations writes the placement plan through planSheet when there
-// is one, otherwise how to run the placement planner.
+// recommandations writes the placement plan Input.Plan when there is
+// one (planSheet), otherwise how to run the placement planner.
 func (b *book) recommandations() error {
-	if planSheet != nil && b.in.Plan != nil {
+	if b.in.Plan != nil {
 		if err := b.pageSetup(SheetRecommandations); err != nil {
 			return err
 		}
