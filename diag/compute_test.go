@@ -316,7 +316,9 @@ func TestEmptyCatchment(t *testing.T) {
 func TestParamsValidate(t *testing.T) {
 	ds, _ := handDataset()
 	for _, p := range []Params{{ThresholdMin: -1}, {SpeedKmh: math.NaN()}, {Detour: math.Inf(1)},
-		{FTEPerSite: map[data.SiteKind]float64{data.KindCNFS: -1}}} {
+		{FTEPerSite: map[data.SiteKind]float64{data.KindCNFS: -1}},
+		{ThresholdMin: 1e9}, {ThresholdMin: 1e-300}, {SpeedKmh: 1e308}, {SpeedKmh: 1e-300}, {Detour: 1e-300},
+		{Detour: 3.5}, {FTEPerSite: map[data.SiteKind]float64{data.KindCNFS: 1e300}}} {
 		if _, err := Compute(context.Background(), ds, p); !errors.Is(err, ErrBadParams) {
 			t.Errorf("%+v: err = %v", p, err)
 		}
@@ -324,6 +326,20 @@ func TestParamsValidate(t *testing.T) {
 	if d := (Params{}).WithDefaults(); d.ThresholdMin != 30 || d.Detour != 1.3 || d.SpeedKmh != 50 ||
 		d.FTEPerSite[data.KindFranceServices] != 1 || d.Weights["ifn_score"] != 2 || len(d.Supply) != 1 {
 		t.Errorf("defaults = %+v", d)
+	}
+}
+
+// TestBoundsKeepSearchInFrance: the widest search the bounded parameters
+// allow, MaxThresholdMin at MaxSpeedKmh with MinDetour, is 600 km
+// (240/60 × 150 / 1), shorter than mainland France's 1,100 km diagonal.
+func TestBoundsKeepSearchInFrance(t *testing.T) {
+	p := Params{ThresholdMin: MaxThresholdMin, SpeedKmh: MaxSpeedKmh, Detour: MinDetour}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	tm := newTiming(p.timer())
+	if r := tm.reachKm(MaxThresholdMin); r < 599.99 || r > 600.01 {
+		t.Errorf("widest search radius %.3f km, want 600", r)
 	}
 }
 

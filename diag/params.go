@@ -28,6 +28,16 @@ const (
 	DefaultSpeedKmh     = 50.0
 )
 
+// Bounds of the parameters: Validate refuses values outside them. With
+// them the longest search radius of the model, MaxThresholdMin/60 ×
+// MaxSpeedKmh / MinDetour = 600 km, stays within mainland France.
+const (
+	MinThresholdMin, MaxThresholdMin = 1.0, 240.0 // minutes
+	MinSpeedKmh, MaxSpeedKmh         = 5.0, 150.0 // km/h
+	MinDetour, MaxDetour             = 1.0, 3.0
+	MaxFTEPerSite                    = 100.0 // FTE counted per site of a kind (FTEPerSite)
+)
+
 // DefaultIndicators lists the indicator columns of the fragility index,
 // in their documented order. Every indicator grows with fragility:
 //
@@ -104,28 +114,32 @@ func MergeWeights(w map[string]float64) map[string]float64 {
 	return m
 }
 
-// Validate reports parameters that cannot be used, wrapping ErrBadParams.
+// Validate reports parameters that cannot be used, wrapping ErrBadParams:
+// a threshold outside [MinThresholdMin, MaxThresholdMin], and without a
+// Timer a speed outside [MinSpeedKmh, MaxSpeedKmh] or a detour outside
+// [MinDetour, MaxDetour]; an FTE per site outside [0, MaxFTEPerSite].
+// NaN is outside every range.
 func (p Params) Validate() error {
-	pos := func(name string, v float64) error {
-		if !(v > 0) || math.IsInf(v, 0) {
-			return fmt.Errorf("%w: %s = %v, want a positive number", ErrBadParams, name, v)
+	in := func(name string, v, lo, hi float64) error {
+		if !(v >= lo && v <= hi) {
+			return fmt.Errorf("%w: %s = %v, want a number in [%g, %g]", ErrBadParams, name, v, lo, hi)
 		}
 		return nil
 	}
-	if err := pos("threshold (minutes)", p.ThresholdMin); err != nil {
+	if err := in("threshold (minutes)", p.ThresholdMin, MinThresholdMin, MaxThresholdMin); err != nil {
 		return err
 	}
 	if p.Timer == nil {
-		if err := pos("detour", p.Detour); err != nil {
+		if err := in("detour", p.Detour, MinDetour, MaxDetour); err != nil {
 			return err
 		}
-		if err := pos("speed (km/h)", p.SpeedKmh); err != nil {
+		if err := in("speed (km/h)", p.SpeedKmh, MinSpeedKmh, MaxSpeedKmh); err != nil {
 			return err
 		}
 	}
 	for k, v := range p.FTEPerSite {
-		if !(v >= 0) || math.IsInf(v, 0) {
-			return fmt.Errorf("%w: FTE per %s site = %v", ErrBadParams, k, v)
+		if err := in(fmt.Sprintf("FTE per %s site", k), v, 0, MaxFTEPerSite); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,7 @@ type options struct {
 	quiet        bool
 	strict       bool
 	version      bool
+	set          map[string]bool // flags given on the command line
 }
 
 const usageText = `diagnum — diagnostic territorial de l'inclusion numérique
@@ -48,7 +50,7 @@ conseillers numériques, lieux de médiation, QPV, FRR) et écrit le classeur
 Excel diagnostic-23.xlsx dans le dossier courant.
 
 Territoire (un seul à la fois) :
-  --dept CODE          département, par ex. 23, 59, 2A, 974 (défaut : 23)
+  --dept CODE          département, par ex. 23, 59, 2A, 974 (défaut : 23 ; 1 = 01)
   --region CODE        région, par ex. 75 (Nouvelle-Aquitaine), 32 (Hauts-de-France)
   --france             toute la France
 
@@ -75,10 +77,10 @@ Vos données (facultatif) :
 Méthode :
   --supply TYPES       types de lieux comptés comme offre, séparés par des virgules
                        (défaut : cnfs ; possibles : cnfs,france-services,mediation,autre)
-  --etp TYPE=N,...     ETP compté par lieu d'un type (défaut : france-services=1)
-  --threshold MINUTES  temps d'accès jugé acceptable (défaut : 30)
-  --detour FACTEUR     détour de la route par rapport à la ligne droite (défaut : 1.3)
-  --speed KMH          vitesse moyenne en km/h (défaut : 50)
+  --etp TYPE=N,...     ETP compté par lieu d'un type, de 0 à 100 (défaut : france-services=1)
+  --threshold MINUTES  temps d'accès jugé acceptable, de 1 à 240 (défaut : 30)
+  --detour FACTEUR     détour de la route par rapport à la ligne droite, de 1 à 3 (défaut : 1.3)
+  --speed KMH          vitesse moyenne en km/h, de 5 à 150 (défaut : 50)
   --osrm URL           calculer les temps de trajet avec un serveur OSRM (/table)
 
 Divers :
@@ -132,19 +134,59 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("%w: argument inattendu %q", errUsage, fs.Arg(0))
 	}
+	o.visited(fs)
+	if err := o.checkTerritory(); err != nil {
+		return nil, err
+	}
+	return o, o.checkBounds()
+}
+
+// visited records the flags given on the command line in o.set.
+func (o *options) visited(fs *flag.FlagSet) {
+	o.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+}
+
+// checkTerritory refuses two territories or an empty code, and sets the
+// default territory (--dept 23) when none is given.
+func (o *options) checkTerritory() error {
 	n := 0
-	for _, set := range []bool{o.dept != "", o.region != "", o.france} {
-		if set {
+	for _, name := range []string{"dept", "region", "france"} {
+		if o.set[name] {
 			n++
 		}
 	}
-	if n > 1 {
-		return nil, fmt.Errorf("%w: choisir un seul territoire parmi --dept, --region et --france", errUsage)
-	}
-	if n == 0 {
+	switch {
+	case n > 1:
+		return fmt.Errorf("%w: choisir un seul territoire parmi --dept, --region et --france", errUsage)
+	case o.set["dept"] && strings.TrimSpace(o.dept) == "":
+		return fmt.Errorf("%w: --dept : code de département vide (par ex. 23, 2A ou 974)", errUsage)
+	case o.set["region"] && strings.TrimSpace(o.region) == "":
+		return fmt.Errorf("%w: --region : code de région vide (par ex. 75 ou 84)", errUsage)
+	case n == 0:
 		o.dept = "23"
 	}
-	return o, nil
+	return nil
+}
+
+// checkBounds refuses a method parameter outside its bounds (diag.Params
+// bounds; NaN and infinities are outside every range).
+func (o *options) checkBounds() error {
+	for _, b := range []struct {
+		name   string
+		v      float64
+		lo, hi float64
+		unit   string
+	}{
+		{"threshold", o.threshold, diag.MinThresholdMin, diag.MaxThresholdMin, "un temps en minutes"},
+		{"speed", o.speed, diag.MinSpeedKmh, diag.MaxSpeedKmh, "une vitesse en km/h"},
+		{"detour", o.detour, diag.MinDetour, diag.MaxDetour, "un facteur de détour"},
+	} {
+		if !(b.v >= b.lo && b.v <= b.hi) {
+			return fmt.Errorf("%w: --%s %v hors des bornes (attendu : %s entre %g et %g)", errUsage, b.name, b.v, b.unit, b.lo, b.hi)
+		}
+	}
+	return nil
 }
 
 // territory returns the territory asked for, with normalised codes.
@@ -164,6 +206,34 @@ func (o *options) territory() (diag.Territory, error) {
 		return diag.Territory{}, fmt.Errorf("%w: --dept %q : %v", errUsage, o.dept, err)
 	}
 	return diag.Departements(code), nil
+}
+
+// checkKnown refuses (usage error) a département or région code that
+// the data does not know, listing the known ones.
+func checkKnown(t diag.Territory, ds *data.Dataset) error {
+	var known []string
+	switch t.Level {
+	case diag.LevelDepartement:
+		for _, d := range ds.Departements {
+			known = append(known, d.Code)
+		}
+	case diag.LevelRegion:
+		for _, r := range ds.Regions {
+			known = append(known, r.Code)
+		}
+	default:
+		return nil
+	}
+	for _, c := range t.Codes {
+		if !slices.Contains(known, c) {
+			what := "--dept"
+			if t.Level == diag.LevelRegion {
+				what = "--region"
+			}
+			return fmt.Errorf("%w: %s : code inconnu %q (codes connus : %s)", errUsage, what, c, strings.Join(known, " "))
+		}
+	}
+	return nil
 }
 
 // outPath returns the workbook path: --out, or a name from the territory.
@@ -197,8 +267,11 @@ func (o *options) params() (diag.Params, error) {
 			name, val, ok := strings.Cut(kv, "=")
 			k, okKind := data.ParseKind(strings.TrimSpace(name))
 			v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-			if !ok || !okKind || err != nil || v < 0 {
+			if !ok || !okKind || err != nil {
 				return p, fmt.Errorf("%w: --etp : attendu TYPE=N, par ex. france-services=1, pas %q", errUsage, kv)
+			}
+			if !(v >= 0 && v <= diag.MaxFTEPerSite) {
+				return p, fmt.Errorf("%w: --etp %s hors des bornes (attendu : un ETP par lieu entre 0 et %g)", errUsage, kv, diag.MaxFTEPerSite)
 			}
 			p.FTEPerSite[k] = v
 		}

@@ -15,7 +15,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	err := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	interrupted := ctx.Err() != nil // read before stop, which cancels ctx
 	stop()
@@ -23,7 +23,7 @@ func main() {
 	case err == nil:
 	case errors.Is(err, flag.ErrHelp):
 	case errors.Is(err, context.Canceled) && interrupted:
-		// Ctrl-C or SIGTERM: outputs are written all or nothing.
+		// Ctrl-C, SIGTERM or SIGHUP: outputs are written all or nothing.
 		fmt.Fprintf(os.Stderr, "diagnum: interrompu (%v) ; aucun fichier n'a été écrit ni modifié\n", err)
 		os.Exit(130)
 	case errors.Is(err, errUsage):

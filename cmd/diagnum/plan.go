@@ -40,7 +40,7 @@ Territoire (un seul à la fois ; défaut : --dept 23) :
   --dept CODE | --region CODE | --france
 
 Planification :
-  --add N              nombre de postes à proposer
+  --add N              nombre de postes à proposer, de 1 à 100 000
   --objective OBJ      coverage (défaut) : couvrir la population fragile à moins du
                        seuil (MCLP) ; access : réduire le déficit d'accès E2SFCA.
                        L'autre objectif départage les ex aequo.
@@ -54,6 +54,7 @@ Planification :
                        Le --csv d'un plan est un fichier de scénario.
   --employeur TYPE     public (défaut) ou prive : fixe la subvention des nouveaux postes
   --couts FICHIER      subventions sur 24 mois : CSV zone,employeur,montant
+                       (montant par poste de 0 à 10 000 000 €)
                        (défaut : 50 000 € public, 32 000 € privé en Hexagone et Corse ;
                        67 500 € à La Réunion et Mayotte ; 70 000 € aux Antilles et en Guyane)
 
@@ -98,22 +99,18 @@ func (o *planOptions) check(fs *flag.FlagSet) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: plan : argument inattendu %q", errUsage, fs.Arg(0))
 	}
-	n := 0
-	for _, set := range []bool{o.dept != "", o.region != "", o.france} {
-		if set {
-			n++
-		}
+	o.visited(fs)
+	if err := o.checkTerritory(); err != nil {
+		return err
+	}
+	if err := o.checkBounds(); err != nil {
+		return err
 	}
 	switch {
-	case n > 1:
-		return fmt.Errorf("%w: plan : choisir un seul territoire parmi --dept, --region et --france", errUsage)
-	case o.add < 0:
-		return fmt.Errorf("%w: plan : --add %d, un nombre de postes positif est attendu", errUsage, o.add)
+	case o.set["add"] && (o.add < 1 || o.add > plan.MaxAdd):
+		return fmt.Errorf("%w: plan : --add %d hors des bornes (attendu : un nombre de postes entre 1 et %d)", errUsage, o.add, plan.MaxAdd)
 	case o.add == 0 && o.scenario == "":
 		return fmt.Errorf("%w: plan : indiquer le nombre de postes à proposer (--add N) ou un --scenario", errUsage)
-	}
-	if n == 0 {
-		o.dept = "23"
 	}
 	if _, ok := plan.ParseObjective(o.objective); !ok {
 		return fmt.Errorf("%w: plan : --objective %q, attendu coverage ou access", errUsage, o.objective)

@@ -99,6 +99,13 @@ func loadData(o *options) (*data.Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("données intégrées : %w", err)
 	}
+	t, err := o.territory()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkKnown(t, ds); err != nil {
+		return nil, err
+	}
 	embeddedChecks := len(ds.Checks)
 	if len(o.sites) > 0 {
 		// The checks of the embedded sites go with them.

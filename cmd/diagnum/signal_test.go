@@ -29,13 +29,18 @@ func buildDiagnum(t *testing.T) string {
 
 // TestSIGTERM runs `diagnum --france` with a GeoJSON layer, a CSV and the
 // workbook, and sends SIGTERM either while it computes (after 150 ms) or
-// as soon as its first temporary output file appears. The run must stop
+// as soon as its first temporary output file appears, and SIGHUP (handled
+// like SIGTERM) while it writes. The run must stop
 // with a non-zero status, leaving the folder empty: no output, no
 // temporary file.
 func TestSIGTERM(t *testing.T) {
 	bin := buildDiagnum(t)
-	for _, when := range []string{"computing", "writing"} {
-		t.Run(when, func(t *testing.T) {
+	for _, tc := range []struct {
+		when string
+		sig  syscall.Signal
+	}{{"computing", syscall.SIGTERM}, {"writing", syscall.SIGTERM}, {"writing", syscall.SIGHUP}} {
+		when := tc.when
+		t.Run(tc.sig.String()+" "+when, func(t *testing.T) {
 			dir := t.TempDir()
 			cmd := exec.Command(bin, "--france", "--out", "f.xlsx", "--csv", "f.csv", "--geojson", "f.geojson")
 			cmd.Dir = dir
@@ -46,7 +51,7 @@ func TestSIGTERM(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
-			err := signalWhen(t, cmd, dir, when, done)
+			err := signalWhen(t, cmd, dir, when, tc.sig, done)
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() == 0 {
 				t.Fatalf("exit: %v, want a non-zero status; stderr:\n%s", err, stderr.String())
@@ -61,9 +66,9 @@ func TestSIGTERM(t *testing.T) {
 	}
 }
 
-// signalWhen sends SIGTERM at the moment named by when and returns the
-// exit error of the command.
-func signalWhen(t *testing.T, cmd *exec.Cmd, dir, when string, done chan error) error {
+// signalWhen sends sig at the moment named by when and returns the exit
+// error of the command.
+func signalWhen(t *testing.T, cmd *exec.Cmd, dir, when string, sig syscall.Signal, done chan error) error {
 	t.Helper()
 	deadline := time.After(30 * time.Second)
 	start := time.Now()
@@ -86,7 +91,7 @@ func signalWhen(t *testing.T, cmd *exec.Cmd, dir, when string, done chan error) 
 			break
 		}
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -94,7 +99,7 @@ func signalWhen(t *testing.T, cmd *exec.Cmd, dir, when string, done chan error) 
 		return err
 	case <-time.After(30 * time.Second):
 		cmd.Process.Kill()
-		t.Fatal("diagnum did not stop within 30 s of SIGTERM")
+		t.Fatalf("diagnum did not stop within 30 s of %v", sig)
 	}
 	return nil
 }

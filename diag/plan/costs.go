@@ -3,7 +3,6 @@ package plan
 import (
 	"fmt"
 	"io"
-	"math"
 	"sort"
 	"strings"
 
@@ -201,8 +200,8 @@ func costRow(t *data.Table, rec data.Record, idx []int) ([]CostKey, float64, *da
 	if err != nil {
 		return fail("montant", err)
 	}
-	if v < 0 || math.IsInf(v, 0) {
-		return fail("montant", fmt.Errorf("%w: amount %g must be ≥ 0", data.ErrBadValue, v))
+	if !(v >= 0 && v <= MaxCostPerPost) {
+		return fail("montant", fmt.Errorf("%w: amount %g € per post outside [0, %g]", data.ErrBadValue, v, MaxCostPerPost))
 	}
 	keys := make([]CostKey, len(emps))
 	for i, e := range emps {
@@ -210,6 +209,9 @@ func costRow(t *data.Table, rec data.Record, idx []int) ([]CostKey, float64, *da
 	}
 	return keys, v, nil
 }
+
+// MaxCostPerPost bounds an amount of a cost table: 10 M€ per post.
+const MaxCostPerPost = 10e6
 
 // CostLine is a line of the cost summary of a plan or scenario.
 type CostLine struct {

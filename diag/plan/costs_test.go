@@ -42,6 +42,8 @@ func TestLoadCosts(t *testing.T) {
 		{"unknown zone", "zone,employeur,montant\nmetropole,public,1\nlune,public,2\n", nil, data.ErrBadValue, 3},
 		{"unknown employer", "zone,employeur,montant\nmetropole,etat,2\n", nil, data.ErrBadValue, 2},
 		{"negative", "zone,employeur,montant\nmetropole,public,-2\n", nil, data.ErrBadValue, 2},
+		{"huge", "zone,employeur,montant\nmetropole,public,1e300\n", nil, data.ErrBadValue, 2},
+		{"just over 10 M€", "zone,employeur,montant\nmetropole,public,10000000.01\n", nil, data.ErrBadValue, 2},
 		{"not a number", "zone,employeur,montant\nmetropole,public,beaucoup\n", nil, data.ErrBadNumber, 2},
 		{"twice", "zone,employeur,montant\nmetropole,public,1\nhexagone,public,2\n", nil, data.ErrDuplicate, 3},
 		{"missing column", "zone,montant\nmetropole,1\n", nil, data.ErrMissingColumn, 1},

@@ -46,12 +46,16 @@ func ParseObjective(s string) (Objective, bool) {
 // Source is the Site.Source of the posts the planner proposes.
 const Source = "diagnum-plan"
 
+// MaxAdd bounds Options.Add: 100,000 new posts, fifty times the whole
+// conseiller numérique scheme.
+const MaxAdd = 100_000
+
 // Options are the settings of Run. Zero fields take the defaults shown.
 type Options struct {
 	// Territory is where demand is counted (the objective and every
 	// figure of the plan) and, by default, where candidates are taken.
 	Territory diag.Territory
-	// Add is the number of new posts, 1 FTE each (≥ 0).
+	// Add is the number of new posts, 1 FTE each (0–MaxAdd).
 	Add int
 	// Objective is what is maximised first ("" = ObjectiveCoverage).
 	Objective Objective
@@ -77,8 +81,8 @@ func (o Options) withDefaults() (Options, error) {
 		o.Costs = DefaultCosts()
 	}
 	switch {
-	case o.Add < 0:
-		return o, fmt.Errorf("%w: %d posts to add", ErrBadOptions, o.Add)
+	case o.Add < 0 || o.Add > MaxAdd:
+		return o, fmt.Errorf("%w: %d posts to add, want 0–%d", ErrBadOptions, o.Add, MaxAdd)
 	case o.Objective != ObjectiveCoverage && o.Objective != ObjectiveAccess:
 		return o, fmt.Errorf("%w: objective %q (coverage or access)", ErrBadOptions, o.Objective)
 	case o.Employer != EmployerPublic && o.Employer != EmployerPrivate:
