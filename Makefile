@@ -1,13 +1,15 @@
 # diagnum — territorial diagnostic of digital inclusion.
 #   make run    the diagnostic of Creuse (23) on the embedded real data
-#   make test   every test (with -race), as CI runs them
+#   make test   the test suite (with -race, -short: the slow end-to-end
+#               cases are left to make test-long), as CI runs it
+#   make test-long  every test, the slow ones included (CI runs it too)
 GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 SHARED      ?= ../shared/data
 BIN         := bin/diagnum
 FUZZTIME    ?= 10s
 
-.PHONY: all build run test fuzz bench lint data data-check clean
+.PHONY: all build run test test-long fuzz bench lint data data-check clean
 
 all: build
 
@@ -17,8 +19,17 @@ build:
 run: build
 	./$(BIN)
 
+# The timeouts are far above the expected times (README: about 4 minutes
+# for make test on 2 quiet cores) so that a loaded machine does not hit
+# them by accident; go test's default (10 minutes) once did.
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -short -race -count=1 -timeout 30m ./...
+
+# Every test, including those that skip under -short (each says
+# "long: make test-long"): the national runs through the built command,
+# the whole bad corpus through the CLI, ….
+test-long:
+	$(GO) test -race -count=1 -timeout 60m ./...
 
 # Short fuzz smoke runs of every Fuzz target (one -fuzz target at a time,
 # as go test requires), in every package that has one. Minimising each new
@@ -72,6 +83,7 @@ bench:
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
