@@ -1,4 +1,4 @@
-package data
+package data_test
 
 import (
 	"bytes"
@@ -10,34 +10,37 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"diagnum/data"
+	"diagnum/data/source"
 )
 
 // corpusSentinels are the sentinel errors every corpus error and check
 // must wrap (encoding/csv's quote errors are accepted for the CSV syntax).
-var corpusSentinels = []error{ErrUnknownINSEE, ErrBadCoordinate, ErrOutsideFrance, ErrSwappedLatLon,
-	ErrMissingColumn, ErrBadNumber, ErrEmptyFile, ErrBadCode, ErrDuplicate, ErrBadValue, ErrTooLarge,
-	ErrBinary, ErrEncoding}
+var corpusSentinels = []error{data.ErrUnknownINSEE, data.ErrBadCoordinate, data.ErrOutsideFrance, data.ErrSwappedLatLon,
+	data.ErrMissingColumn, data.ErrBadNumber, data.ErrEmptyFile, data.ErrBadCode, data.ErrDuplicate, data.ErrBadValue, data.ErrTooLarge,
+	data.ErrBinary, data.ErrEncoding}
 
 // loadCorpusFile loads one file of testdata/bad with the loader its name
 // calls for: indicators-*.csv LoadIndicatorsCSV, cog-*.json
 // ReadCOGCommunes, polygons-*.geojson ReadPolygons, any other file
 // LoadSites (sites CSV, or GeoJSON by extension or content).
-func loadCorpusFile(name string, input []byte) (Checks, error) {
+func loadCorpusFile(name string, input []byte) (data.Checks, error) {
 	r := bytes.NewReader(input)
 	switch {
 	case strings.HasPrefix(name, "indicators-"):
-		return LoadIndicatorsCSV(name, r, NewIndicators())
+		return data.LoadIndicatorsCSV(name, r, data.NewIndicators())
 	case strings.HasPrefix(name, "cog-"):
-		c, err := ReadCOGCommunes(name, r)
+		c, err := source.ReadCOGCommunes(name, r)
 		if err != nil {
 			return nil, err
 		}
 		return c.Checks, nil
 	case strings.HasPrefix(name, "polygons-"):
-		_, err := ReadPolygons(name, r)
+		_, err := source.ReadPolygons(name, r)
 		return nil, err
 	}
-	_, checks, err := LoadSites(name, r, SitesOptions{Known: testKnown})
+	_, checks, err := data.LoadSites(name, r, data.SitesOptions{Known: data.KnownForTest})
 	return checks, err
 }
 
@@ -102,7 +105,7 @@ func TestBadCorpus(t *testing.T) {
 
 // checkCorpusCase compares the outcome of loading a corpus file with the
 // lines of its .err file.
-func checkCorpusCase(t *testing.T, name, want string, checks Checks, err error) {
+func checkCorpusCase(t *testing.T, name, want string, checks data.Checks, err error) {
 	t.Helper()
 	var wantErr string
 	var wantChecks []string
@@ -124,7 +127,7 @@ func checkCorpusCase(t *testing.T, name, want string, checks Checks, err error) 
 	case wantErr != "" && (err == nil || err.Error() != wantErr):
 		t.Errorf("error = %v\nwant    %s", err, wantErr)
 	}
-	got := checkTexts(checks)
+	got := data.CheckTextsForTest(checks)
 	for _, w := range wantChecks {
 		if !slices.Contains(got, w) {
 			t.Errorf("no check %q; checks:\n%s", w, strings.Join(got, "\n"))
@@ -148,7 +151,7 @@ func checkCorpusCase(t *testing.T, name, want string, checks Checks, err error) 
 // checkCorpusError requires a *ParseError of file name wrapping a sentinel.
 func checkCorpusError(t *testing.T, name string, err error) {
 	t.Helper()
-	var pe *ParseError
+	var pe *data.ParseError
 	if !errors.As(err, &pe) || pe.File != name {
 		t.Errorf("error %v is not a *ParseError of %s", err, name)
 	}

@@ -1,7 +1,10 @@
-// Package data loads, validates and embeds the inputs of diagnum: the
-// official list of communes (COG), their points and polygons, the places
-// where digital advisors work (conseillers numériques, France Services,
-// lieux de médiation numérique), and per-commune indicators.
+// Package data is the model of diagnum's inputs and the formats the
+// command reads: communes, départements, régions, EPCI and sites (Dataset),
+// the documented user formats (sites as CSV or GeoJSON, per-commune
+// indicators), the validation of sites, and the embedded default data set
+// that make data builds. The adapters for the raw open-data files that
+// make data reads (COG, France Services, conseillers numériques, lieux de
+// médiation, zonages, commune points and polygons) live in data/source.
 //
 // French files are read as they really come: ';', ',' or tab separators,
 // decimal commas, UTF-8 with or without BOM or Windows-1252, quoted fields

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -51,9 +52,12 @@ func TestMaxFileBytes(t *testing.T) {
 		"ReadTable":        func(r io.Reader) error { _, err := ReadTable("f", r); return err },
 		"LoadSites":        func(r io.Reader) error { _, _, err := LoadSites("f", r, SitesOptions{}); return err },
 		"LoadSitesGeoJSON": func(r io.Reader) error { _, _, err := LoadSitesGeoJSON("f", r, SitesOptions{}); return err },
-		"ReadPolygons":     func(r io.Reader) error { _, err := ReadPolygons("f", r); return err },
-		"ReadCOGCommunes":  func(r io.Reader) error { _, err := ReadCOGCommunes("f", r); return err },
-		"LoadCNFSPlaces":   func(r io.Reader) error { _, _, err := LoadCNFSPlaces("f", r); return err },
+		"ReadFeatures": func(r io.Reader) error {
+			return ReadFeatures("f", r, func(int, int, json.RawMessage) error { return nil })
+		},
+		"ReadJSONArray": func(r io.Reader) error {
+			return ReadJSONArray("f", r, func(int, int, json.RawMessage) error { return nil })
+		},
 	}
 	for name, read := range readers {
 		for _, in := range []string{csv100, json100} {
@@ -83,9 +87,11 @@ func TestHugeFileRefusedUnread(t *testing.T) {
 	}
 	want := "huge.csv: data: input beyond limits: file of 2147483649 bytes, larger than 2 GiB"
 	for name, read := range map[string]func() error{
-		"ReadTable":    func() error { _, err := ReadTable("huge.csv", f); return err },
-		"LoadSites":    func() error { _, _, err := LoadSites("huge.csv", f, SitesOptions{}); return err },
-		"ReadPolygons": func() error { _, err := ReadPolygons("huge.csv", f); return err },
+		"ReadTable": func() error { _, err := ReadTable("huge.csv", f); return err },
+		"LoadSites": func() error { _, _, err := LoadSites("huge.csv", f, SitesOptions{}); return err },
+		"ReadFeatures": func() error {
+			return ReadFeatures("huge.csv", f, func(int, int, json.RawMessage) error { return nil })
+		},
 	} {
 		start := time.Now()
 		err := read()

@@ -116,21 +116,6 @@ type Site struct {
 	Line int
 }
 
-// Structure is a host structure with advisor posts (nb_cnfs), before its
-// posts are split across the places where its advisors work.
-type Structure struct {
-	ID       string
-	Name     string
-	SIRET    string
-	Public   bool
-	Posts    float64
-	Point    orb.Point
-	HasPoint bool
-	INSEE    string
-	Date     string
-	Postcode string // declared postcode, "" if none
-}
-
 // Indicators is a per-commune table of named numeric columns. A missing
 // value is NaN and stays missing: it is never read as 0.
 type Indicators struct {
@@ -220,3 +205,39 @@ type Dataset struct {
 	// user replaces them.
 	SiteChecks Checks
 }
+
+// The columns of the per-commune indicator table built by source.BuildIndicators
+// (make data) and read back from the embedded indicateurs.csv.gz.
+//
+//	column        meaning                                          source                                   unit
+//	nb_qpv        number of distinct quartiers prioritaires (QPV)  ANCT QPV 2024 list by commune            count ≥ 0
+//	              touching the commune
+//	qpv           1 when the commune has at least one QPV, else 0  same                                     0/1
+//	frr           1 when classified France Ruralités               ANCT Observatoire des territoires, FRR   0/1
+//	              Revitalisation (codefrr ≠ 0), else 0             2025 (only the départements listed)
+//	densite       INSEE grille communale de densité, 7 levels      ANCT / INSEE grille de densité, COG 2025 ordinal 1–7
+//	              (1 = grands centres urbains … 7 = rural à
+//	              habitat très dispersé, see source.DensityLevels)
+//	taux_chomage  unemployed / labour force, aged 15–64            INSEE comparateur de territoires 2021    ratio 0–1
+//	                                                               (communes-points-2024)
+//	ifn_score     Indice de fragilité numérique, base 100 =        La MedNum IFN 2020 (user-supplied only)  index
+//	              régional average, > 100 = more fragile
+//	part_65_plus  share of inhabitants aged 65 and over            INSEE RP 2016 via La MedNum IFN 2020     ratio 0–1
+//
+// nb_qpv and qpv are 0, a true zero, for every commune of metropolitan
+// France and the DROM absent from the QPV list: that list is national
+// (every QPV of the 2024 decree that has a commune), so a commune missing
+// from it has no QPV. They stay missing for the collectivités d'outre-mer,
+// which the list does not cover. frr, by contrast, is missing (never 0)
+// for a commune not in the FRR file, since the file covers a subset of
+// départements. The other columns are missing where their source has no
+// value.
+const (
+	ColNbQPV       = "nb_qpv"
+	ColQPV         = "qpv"
+	ColFRR         = "frr"
+	ColDensite     = "densite"
+	ColTauxChomage = "taux_chomage"
+	ColIFNScore    = "ifn_score"
+	ColPart65Plus  = "part_65_plus"
+)

@@ -3,41 +3,10 @@ package data
 import (
 	"bytes"
 	"errors"
-	"os"
-	"reflect"
 	"testing"
 
 	"github.com/paulmach/orb"
 )
-
-// TestPolygonsBinRoundTrip: the real Creuse polygons survive the compact
-// format exactly (france-geojson coordinates have 5 decimals).
-func TestPolygonsBinRoundTrip(t *testing.T) {
-	f, err := os.Open("../testdata/real/communes-23-creuse.geojson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	polys, err := ReadPolygons("creuse", f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := WritePolygonsBin(&buf, polys); err != nil {
-		t.Fatal(err)
-	}
-	got, err := ReadPolygonsBin("creuse.bin", bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, polys) {
-		t.Fatal("polygons differ after a round trip")
-	}
-	// 258 features in communes-23-creuse.geojson (france-geojson PROVENANCE).
-	if len(got) != 258 {
-		t.Errorf("got %d polygons, want 258", len(got))
-	}
-}
 
 func TestPolygonsBinErrors(t *testing.T) {
 	square := orb.Ring{{1, 1}, {1.00001, 1}, {1.00001, 1.00001}, {1, 1}}

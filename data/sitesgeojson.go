@@ -70,7 +70,7 @@ func LoadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Check
 	}
 	g := sitesGeo{t: sitesGeoTable(name), maxFTE: maxFTE, seen: map[string][2]int{}}
 	n := 0
-	err := readRawFeatures(name, br, func(i, line int, msg json.RawMessage) error {
+	err := ReadFeatures(name, br, func(i, line int, msg json.RawMessage) error {
 		n++
 		g.feature(i+1, line, msg)
 		return nil
@@ -156,7 +156,7 @@ func sitesGeoFields(file string, line int, msg json.RawMessage) ([]string, *Pars
 	if err := json.Unmarshal(msg, &f); err != nil || f.Type != "Feature" {
 		return fail("", fmt.Errorf("%w: not a GeoJSON Feature", ErrBadValue))
 	}
-	var props jsonObject
+	var props JSONObject
 	if err := json.Unmarshal(f.Properties, &props); err != nil || props == nil {
 		return fail("properties", fmt.Errorf("%w: properties missing or not an object", ErrBadValue))
 	}
@@ -166,7 +166,7 @@ func sitesGeoFields(file string, line int, msg json.RawMessage) ([]string, *Pars
 			if _, ok := props[key]; !ok {
 				continue
 			}
-			v, err := props.text(key)
+			v, err := props.Text(key)
 			if err != nil {
 				return fail(c.name, err)
 			}

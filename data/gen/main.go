@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"diagnum/data"
+	"diagnum/data/source"
 
 	"github.com/paulmach/orb"
 )
@@ -42,8 +43,8 @@ func main() {
 // gen holds the state of one generation.
 type gen struct {
 	in, out string
-	cog     *data.COG
-	res     data.Resolver
+	cog     *source.COG
+	res     source.Resolver
 	checks  data.Checks
 	// siteChecks are the checks about the sites (see controls).
 	siteChecks data.Checks
@@ -77,7 +78,7 @@ func (g *gen) read(rel string, fn func(name string, r io.Reader) error) error {
 func (g *gen) admin() error {
 	dir := "decoupage-administratif/"
 	err := g.read(dir+"communes.json", func(n string, r io.Reader) (err error) {
-		g.cog, err = data.ReadCOGCommunes(n, r)
+		g.cog, err = source.ReadCOGCommunes(n, r)
 		return err
 	})
 	if err != nil {
@@ -121,20 +122,20 @@ func (g *gen) admin() error {
 	})
 }
 
-var pointRows map[string]data.PointRow
+var pointRows map[string]source.PointRow
 
 func (g *gen) points() error {
 	const file = "communes-points-2024/communes_points.csv"
 	err := g.read(file, func(n string, r io.Reader) error {
-		rows, checks, err := data.ReadCommunePoints(n, r)
+		rows, checks, err := source.ReadCommunePoints(n, r)
 		if err != nil {
 			return err
 		}
 		g.checks = append(g.checks, checks...)
 		var fc data.Checks
-		pointRows, fc = data.FoldPoints(n, rows, g.res)
+		pointRows, fc = source.FoldPoints(n, rows, g.res)
 		g.checks = append(g.checks, fc...)
-		g.checks = append(g.checks, data.MergePoints(n, g.cog.Communes, pointRows)...)
+		g.checks = append(g.checks, source.MergePoints(n, g.cog.Communes, pointRows)...)
 		return nil
 	})
 	if err != nil {
@@ -165,14 +166,14 @@ func (g *gen) polygons() error {
 	for _, path := range files {
 		rel, _ := filepath.Rel(g.in, path)
 		err := g.read(rel, func(n string, r io.Reader) error {
-			polys, err := data.ReadPolygons(n, r)
+			polys, err := source.ReadPolygons(n, r)
 			if err != nil {
 				return err
 			}
-			folded, checks := data.FoldPolygons(n, polys, g.res)
+			folded, checks := source.FoldPolygons(n, polys, g.res)
 			g.checks = append(g.checks, checks...)
 			for code, mp := range folded {
-				all[code] = data.OrientRFC7946(mp)
+				all[code] = source.OrientRFC7946(mp)
 			}
 			return nil
 		})
@@ -190,11 +191,11 @@ func (g *gen) communeIndex(code string) (int, bool) {
 }
 
 func (g *gen) indicators() error {
-	in := data.IndicatorInputs{Points: pointRows}
+	in := source.IndicatorInputs{Points: pointRows}
 	z := "anct-zonages-2025/"
 	err := g.read(z+"qpv2024_qpv_communes.csv", func(n string, r io.Reader) (err error) {
 		var c data.Checks
-		in.QPV, c, err = data.ReadQPVCommunes(n, r)
+		in.QPV, c, err = source.ReadQPVCommunes(n, r)
 		in.QPVFile = n
 		g.checks = append(g.checks, c...)
 		return err
@@ -204,7 +205,7 @@ func (g *gen) indicators() error {
 	}
 	err = g.read(z+"grille_densite.csv", func(n string, r io.Reader) (err error) {
 		var c data.Checks
-		in.Density, c, err = data.ReadDensity(n, r)
+		in.Density, c, err = source.ReadDensity(n, r)
 		in.DensityFile = n
 		g.checks = append(g.checks, c...)
 		return err
@@ -214,7 +215,7 @@ func (g *gen) indicators() error {
 	}
 	err = g.read("frr-2025/frr_communes_subset.csv", func(n string, r io.Reader) (err error) {
 		var c data.Checks
-		in.FRR, c, err = data.ReadFRR(n, r)
+		in.FRR, c, err = source.ReadFRR(n, r)
 		in.FRRFile = n
 		g.checks = append(g.checks, c...)
 		return err
@@ -222,7 +223,7 @@ func (g *gen) indicators() error {
 	if err != nil {
 		return err
 	}
-	t, c := data.BuildIndicators(g.cog.Communes, g.res, in)
+	t, c := source.BuildIndicators(g.cog.Communes, g.res, in)
 	g.checks = append(g.checks, c...)
 	cols := append([]string{"code_insee"}, t.Columns...)
 	cs := g.cog.Communes

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"diagnum/data"
+	"diagnum/data/source"
 )
 
 // sites loads every site source, splits the 2021 advisor posts over the
@@ -27,7 +28,7 @@ func (g *gen) sites() error {
 	}
 	const fsFile = "anct-france-services/liste-fs-20240801.csv"
 	if err := g.read(fsFile, func(n string, r io.Reader) error {
-		s, c, err := data.LoadFranceServices(n, r)
+		s, c, err := source.LoadFranceServices(n, r)
 		return add(n, s, c, err)
 	}); err != nil {
 		return err
@@ -36,18 +37,18 @@ func (g *gen) sites() error {
 	if err != nil {
 		return err
 	}
-	var structures []data.Structure
+	var structures []source.Structure
 	const stFile = "anct-conseillers-numeriques/cnfs.json"
 	if err := g.read(stFile, func(n string, r io.Reader) (err error) {
 		var c data.Checks
-		structures, c, err = data.LoadCNFSStructures(n, r)
+		structures, c, err = source.LoadCNFSStructures(n, r)
 		g.siteChecks = append(g.siteChecks, c...)
 		return err
 	}); err != nil {
 		return err
 	}
 	g.placeStructures(stFile, structures)
-	cnfs, pc := data.AllocatePosts(structures, places, data.PostOptions{File: stFile})
+	cnfs, pc := source.AllocatePosts(structures, places, source.PostOptions{File: stFile})
 	// This batch mixes two place files and the structures: its checks name
 	// the site id, not a line that would point into the wrong file.
 	for i := range cnfs {
@@ -60,8 +61,8 @@ func (g *gen) sites() error {
 		file string
 		load func(string, io.Reader) ([]data.Site, data.Checks, error)
 	}{
-		{"cartographie-nationale-hinaura/lieux_hinaura_2021.json", data.LoadHinaura},
-		{"portrea-mediation-numerique/locations.geojson", data.LoadPortrea},
+		{"cartographie-nationale-hinaura/lieux_hinaura_2021.json", source.LoadHinaura},
+		{"portrea-mediation-numerique/locations.geojson", source.LoadPortrea},
 	} {
 		if err := g.read(src.file, func(n string, r io.Reader) error {
 			s, c, err := src.load(n, r)
@@ -82,12 +83,12 @@ func (g *gen) cnfsPlaces() ([]data.Site, error) {
 		"cartographie-nationale-cnfs-2022/lieux_cnfs_idf_2022.json",
 	} {
 		if err := g.read(file, func(n string, r io.Reader) error {
-			s, c, err := data.LoadCNFSPlaces(n, r)
+			s, c, err := source.LoadCNFSPlaces(n, r)
 			if err != nil {
 				return err
 			}
 			g.siteChecks = append(g.siteChecks, c...)
-			places, _ = data.MergeSites(places, s)
+			places, _ = source.MergeSites(places, s)
 			return nil
 		}); err != nil {
 			return nil, err
@@ -124,7 +125,7 @@ func (g *gen) controls() error {
 // placeStructures gives a structure without coordinates the point of its
 // declared commune, so that its posts are not lost when no place matches
 // it; each such case is a Warning.
-func (g *gen) placeStructures(file string, structures []data.Structure) {
+func (g *gen) placeStructures(file string, structures []source.Structure) {
 	for i := range structures {
 		s := &structures[i]
 		if s.HasPoint || s.INSEE == "" {

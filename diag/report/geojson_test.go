@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"diagnum/data"
+	"diagnum/data/source"
 	"diagnum/diag"
 )
 
@@ -268,7 +269,7 @@ func creuseDataset(t testing.TB) (*data.Dataset, []diag.CommuneResult) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	polys, err := data.ReadPolygons("communes-23-creuse.geojson", f)
+	polys, err := source.ReadPolygons("communes-23-creuse.geojson", f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,10 @@
-package data
+package source
 
 import (
 	"fmt"
 	"math"
+
+	"diagnum/data"
 
 	"github.com/paulmach/orb"
 )
@@ -79,11 +81,11 @@ type PostMatch struct {
 // returns one PostMatch per structure, in order. Only places of kind
 // KindCNFS are candidates; the SIRET and SIREN rules ignore places without
 // a SIRET. Ties in the proximity rule go to the first place in order.
-func MatchPosts(structures []Structure, places []Site, opt PostOptions) []PostMatch {
+func MatchPosts(structures []Structure, places []data.Site, opt PostOptions) []PostMatch {
 	opt = opt.withDefaults()
 	bySIRET, bySIREN := map[string][]int{}, map[string][]int{}
 	for j, p := range places {
-		if p.Kind != KindCNFS || len(p.SIRET) != 14 {
+		if p.Kind != data.KindCNFS || len(p.SIRET) != 14 {
 			continue
 		}
 		bySIRET[p.SIRET] = append(bySIRET[p.SIRET], j)
@@ -111,13 +113,13 @@ func MatchPosts(structures []Structure, places []Site, opt PostOptions) []PostMa
 
 // nearestCNFSPlace returns the index of the CNFS place nearest to pt within
 // radius km, or -1 (always -1 when radius < 0).
-func nearestCNFSPlace(pt orb.Point, places []Site, radius float64) int {
+func nearestCNFSPlace(pt orb.Point, places []data.Site, radius float64) int {
 	best, bestKm := -1, math.Inf(1)
 	if radius < 0 {
 		return best
 	}
 	for j, p := range places {
-		if p.Kind != KindCNFS || !postPointOK(p.Point) {
+		if p.Kind != data.KindCNFS || !postPointOK(p.Point) {
 			continue
 		}
 		if d := postHaversineKm(pt, p.Point); d <= radius && d < bestKm {
@@ -154,27 +156,27 @@ func nearestCNFSPlace(pt orb.Point, places []Site, radius float64) int {
 // other places are returned unchanged. A structure whose Posts is negative
 // or not finite is rejected. Posts are conserved: the FTE of the returned
 // sites plus the posts of the rejected structures equal the total posts.
-func AllocatePosts(structures []Structure, places []Site, opt PostOptions) ([]Site, Checks) {
+func AllocatePosts(structures []Structure, places []data.Site, opt PostOptions) ([]data.Site, data.Checks) {
 	opt = opt.withDefaults()
-	out := append([]Site(nil), places...)
+	out := append([]data.Site(nil), places...)
 	for j := range out {
-		if out[j].Kind == KindCNFS {
+		if out[j].Kind == data.KindCNFS {
 			out[j].FTE = 0
 		}
 	}
-	var checks Checks
+	var checks data.Checks
 	for _, m := range MatchPosts(structures, places, opt) {
 		s := structures[m.Structure]
 		switch {
 		case !(s.Posts >= 0) || math.IsInf(s.Posts, 0):
-			checks.Reject(&ParseError{File: opt.File, Column: "nb_cnfs",
-				Err: fmt.Errorf("%w: structure %s (%s): posts %g", ErrBadValue, s.ID, s.Name, s.Posts)})
+			checks.Reject(&data.ParseError{File: opt.File, Column: "nb_cnfs",
+				Err: fmt.Errorf("%w: structure %s (%s): posts %g", data.ErrBadValue, s.ID, s.Name, s.Posts)})
 		case m.Rule == MatchSelf:
 			out = append(out, structureSite(s))
 		case m.Rule == MatchNone:
-			checks.Reject(&ParseError{File: opt.File, Column: "latitude", Err: fmt.Errorf(
+			checks.Reject(&data.ParseError{File: opt.File, Column: "latitude", Err: fmt.Errorf(
 				"%w: structure %s (%s): %g posts not placed: no coordinates and no CNFS place with its SIRET or SIREN",
-				ErrBadCoordinate, s.ID, s.Name, s.Posts)})
+				data.ErrBadCoordinate, s.ID, s.Name, s.Posts)})
 		default:
 			share := s.Posts / float64(len(m.Places))
 			for _, j := range m.Places {
@@ -186,9 +188,9 @@ func AllocatePosts(structures []Structure, places []Site, opt PostOptions) ([]Si
 }
 
 // structureSite is the CNFS site of a structure that matched no place.
-func structureSite(s Structure) Site {
-	return Site{
-		ID: s.ID, Name: s.Name, Kind: KindCNFS, Point: s.Point, FTE: s.Posts,
+func structureSite(s Structure) data.Site {
+	return data.Site{
+		ID: s.ID, Name: s.Name, Kind: data.KindCNFS, Point: s.Point, FTE: s.Posts,
 		INSEE: s.INSEE, Postcode: s.Postcode, SIRET: s.SIRET, Source: SourceCNFS2021, Date: s.Date,
 	}
 }

@@ -1,4 +1,4 @@
-package data
+package source
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"diagnum/data"
 
 	"github.com/paulmach/orb"
 )
@@ -28,8 +30,8 @@ const FranceServicesDate = "2024-08-01"
 // restored); a malformed code is dropped with a Warning. Rows without an
 // id, with a duplicate id or with unusable coordinates are rejected.
 // Bus and itinerant sites (format_fs) are kept at their home base.
-func LoadFranceServices(name string, r io.Reader) ([]Site, Checks, error) {
-	t, err := ReadTable(name, r)
+func LoadFranceServices(name string, r io.Reader) ([]data.Site, data.Checks, error) {
+	t, err := data.ReadTable(name, r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load France Services: %w", err)
 	}
@@ -38,8 +40,8 @@ func LoadFranceServices(name string, r io.Reader) ([]Site, Checks, error) {
 		return nil, nil, fmt.Errorf("load France Services: %w", err)
 	}
 	var (
-		sites  []Site
-		checks Checks
+		sites  []data.Site
+		checks data.Checks
 		seen   = map[string]int{}
 	)
 	for _, rec := range t.Records {
@@ -55,33 +57,33 @@ func LoadFranceServices(name string, r io.Reader) ([]Site, Checks, error) {
 		sites = append(sites, s)
 	}
 	if len(sites) == 0 {
-		return nil, checks, fmt.Errorf("load France Services: %w", &ParseError{File: name, Err: fmt.Errorf("%w: no valid site", ErrEmptyFile)})
+		return nil, checks, fmt.Errorf("load France Services: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid site", data.ErrEmptyFile)})
 	}
 	return sites, checks, nil
 }
 
 // franceServicesSite builds the site of one row, or returns why it is rejected.
-func franceServicesSite(rec Record, idx []int, row siteRow, checks *Checks) (Site, *ParseError) {
+func franceServicesSite(rec data.Record, idx []int, row siteRow, checks *data.Checks) (data.Site, *data.ParseError) {
 	id := rec.Field(idx[0])
 	if id == "" {
-		return Site{}, row.err("id_fs", fmt.Errorf("%w: empty id_fs", ErrBadValue))
+		return data.Site{}, row.err("id_fs", fmt.Errorf("%w: empty id_fs", data.ErrBadValue))
 	}
-	lat, err := ParseFloatFR(rec.Field(idx[4]))
+	lat, err := data.ParseFloatFR(rec.Field(idx[4]))
 	if err != nil {
-		return Site{}, row.err("latitude", err)
+		return data.Site{}, row.err("latitude", err)
 	}
-	lon, err := ParseFloatFR(rec.Field(idx[5]))
+	lon, err := data.ParseFloatFR(rec.Field(idx[5]))
 	if err != nil {
-		return Site{}, row.err("longitude", err)
+		return data.Site{}, row.err("longitude", err)
 	}
 	pt, err := sitePoint(lat, lon)
 	if err != nil {
-		return Site{}, row.err("latitude", err)
+		return data.Site{}, row.err("latitude", err)
 	}
-	return Site{
+	return data.Site{
 		ID:       "fs-" + id,
 		Name:     rec.Field(idx[1]),
-		Kind:     KindFranceServices,
+		Kind:     data.KindFranceServices,
 		Point:    pt,
 		FTE:      FranceServicesFTE,
 		INSEE:    row.insee(rec.Field(idx[2]), "insee_com", checks),
@@ -104,19 +106,19 @@ type siteRow struct {
 }
 
 // err returns the *ParseError for column col of the row.
-func (r siteRow) err(col string, err error) *ParseError {
+func (r siteRow) err(col string, err error) *data.ParseError {
 	if r.what != "" {
 		err = fmt.Errorf("%s %d: %w", r.what, r.line, err)
 	}
-	return &ParseError{File: r.file, Line: r.line, Column: col, Err: err}
+	return &data.ParseError{File: r.file, Line: r.line, Column: col, Err: err}
 }
 
 // insee returns the normalised INSEE code, or "" with a Warning.
-func (r siteRow) insee(s, col string, checks *Checks) string {
+func (r siteRow) insee(s, col string, checks *data.Checks) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
-	code, err := NormINSEE(s)
+	code, err := data.NormINSEE(s)
 	if err != nil {
 		checks.Warn(r.err(col, err))
 	}
@@ -124,11 +126,11 @@ func (r siteRow) insee(s, col string, checks *Checks) string {
 }
 
 // postcode returns the normalised postcode, or "" with a Warning.
-func (r siteRow) postcode(s, col string, checks *Checks) string {
+func (r siteRow) postcode(s, col string, checks *data.Checks) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
-	code, err := NormPostcode(s)
+	code, err := data.NormPostcode(s)
 	if err != nil {
 		checks.Warn(r.err(col, err))
 	}
@@ -136,8 +138,8 @@ func (r siteRow) postcode(s, col string, checks *Checks) string {
 }
 
 // siret returns the SIRET, or "" (absent or with a Warning when malformed).
-func (r siteRow) siret(s, col string, checks *Checks) string {
-	code, err := ParseSIRET(s)
+func (r siteRow) siret(s, col string, checks *data.Checks) string {
+	code, err := data.ParseSIRET(s)
 	if err != nil {
 		checks.Warn(r.err(col, err))
 	}
@@ -145,7 +147,7 @@ func (r siteRow) siret(s, col string, checks *Checks) string {
 }
 
 // date returns the date as YYYY-MM-DD, or "" with a Warning.
-func (r siteRow) date(s, col string, checks *Checks) string {
+func (r siteRow) date(s, col string, checks *data.Checks) string {
 	d, err := normSiteDate(s)
 	if err != nil {
 		checks.Warn(r.err(col, err))
@@ -154,9 +156,9 @@ func (r siteRow) date(s, col string, checks *Checks) string {
 }
 
 // siteCheckDuplicate records id and returns an error if it was seen before.
-func siteCheckDuplicate(seen map[string]int, id string, row siteRow, col string) *ParseError {
+func siteCheckDuplicate(seen map[string]int, id string, row siteRow, col string) *data.ParseError {
 	if first, ok := seen[id]; ok {
-		return row.err(col, fmt.Errorf("%w: id %q already at %d", ErrDuplicate, id, first))
+		return row.err(col, fmt.Errorf("%w: id %q already at %d", data.ErrDuplicate, id, first))
 	}
 	seen[id] = row.line
 	return nil
@@ -174,7 +176,7 @@ func normSiteDate(s string) (string, error) {
 			return s[:10], nil
 		}
 	}
-	return "", fmt.Errorf("%w: date %q is not YYYY-MM-DD", ErrBadValue, s)
+	return "", fmt.Errorf("%w: date %q is not YYYY-MM-DD", data.ErrBadValue, s)
 }
 
 // sitePoint checks a WGS84 latitude/longitude pair and returns it as an
@@ -183,15 +185,15 @@ func normSiteDate(s string) (string, error) {
 // reported as ErrSwappedLatLon.
 func sitePoint(lat, lon float64) (orb.Point, error) {
 	if math.IsNaN(lat) || math.IsNaN(lon) || math.Abs(lat) > 90 || math.Abs(lon) > 180 {
-		return orb.Point{}, fmt.Errorf("%w: latitude %g, longitude %g", ErrBadCoordinate, lat, lon)
+		return orb.Point{}, fmt.Errorf("%w: latitude %g, longitude %g", data.ErrBadCoordinate, lat, lon)
 	}
 	if siteInFrance(lon, lat) {
 		return orb.Point{lon, lat}, nil
 	}
 	if siteInFrance(lat, lon) {
-		return orb.Point{}, fmt.Errorf("%w: latitude %g, longitude %g", ErrSwappedLatLon, lat, lon)
+		return orb.Point{}, fmt.Errorf("%w: latitude %g, longitude %g", data.ErrSwappedLatLon, lat, lon)
 	}
-	return orb.Point{}, fmt.Errorf("%w: latitude %g, longitude %g", ErrOutsideFrance, lat, lon)
+	return orb.Point{}, fmt.Errorf("%w: latitude %g, longitude %g", data.ErrOutsideFrance, lat, lon)
 }
 
 // siteFranceBoxes are lon/lat boxes around the French territories:

@@ -1,4 +1,4 @@
-package data
+package source
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"diagnum/data"
 
 	"github.com/paulmach/orb"
 )
@@ -17,11 +19,11 @@ const (
 
 // postsPlaces are three CNFS places on the meridian 2°E. 1° of latitude
 // is 6371.0088 × π/180 = 111.19508 km.
-func postsPlaces() []Site {
-	return []Site{
-		{ID: "P0", Kind: KindCNFS, SIRET: postsX, Point: orb.Point{2, 46}},
-		{ID: "P1", Kind: KindCNFS, SIRET: postsX, Point: orb.Point{2, 46.0045}},
-		{ID: "P2", Kind: KindCNFS, Point: orb.Point{2, 46.0172}},
+func postsPlaces() []data.Site {
+	return []data.Site{
+		{ID: "P0", Kind: data.KindCNFS, SIRET: postsX, Point: orb.Point{2, 46}},
+		{ID: "P1", Kind: data.KindCNFS, SIRET: postsX, Point: orb.Point{2, 46.0045}},
+		{ID: "P2", Kind: data.KindCNFS, Point: orb.Point{2, 46.0172}},
 	}
 }
 
@@ -53,7 +55,7 @@ func TestAllocatePostsHand(t *testing.T) {
 			if w, ok := tt.want[s.ID]; !ok || math.Abs(s.FTE-w) > 1e-12 {
 				t.Errorf("radius %g: %s FTE %g, want %g", tt.radius, s.ID, s.FTE, w)
 			}
-			if s.ID == "cn21-B" && (s.Kind != KindCNFS || s.Source != "cnfs-2021" || s.Postcode != "03000" || s.Point != structs[1].Point) {
+			if s.ID == "cn21-B" && (s.Kind != data.KindCNFS || s.Source != "cnfs-2021" || s.Postcode != "03000" || s.Point != structs[1].Point) {
 				t.Errorf("structure site %+v", s)
 			}
 		}
@@ -61,7 +63,7 @@ func TestAllocatePostsHand(t *testing.T) {
 }
 
 func TestMatchPostsRules(t *testing.T) {
-	fs := Site{ID: "FS", Kind: KindFranceServices, SIRET: postsX, Point: orb.Point{2, 46.01}, FTE: 1}
+	fs := data.Site{ID: "FS", Kind: data.KindFranceServices, SIRET: postsX, Point: orb.Point{2, 46.01}, FTE: 1}
 	tests := []struct {
 		name string
 		s    Structure
@@ -89,7 +91,7 @@ func TestMatchPostsRules(t *testing.T) {
 			t.Errorf("%s: match %+v, want rule %v", tt.name, m, tt.rule)
 		}
 		sites, checks := AllocatePosts([]Structure{tt.s}, places, PostOptions{})
-		if got := checks.Count(Rejected); got != map[bool]int{true: 1}[tt.rule == MatchNone] {
+		if got := checks.Count(data.Rejected); got != map[bool]int{true: 1}[tt.rule == MatchNone] {
 			t.Errorf("%s: checks %s", tt.name, sitesChecksText(checks))
 		}
 		if len(sites) != len(tt.fte) {
@@ -121,11 +123,11 @@ func TestAllocatePostsRejects(t *testing.T) {
 	}
 	places := postsPlaces()
 	sites, checks := AllocatePosts(structs, places, PostOptions{File: "x.json"})
-	if len(checks) != 3 || checks.Count(Rejected) != 3 {
+	if len(checks) != 3 || checks.Count(data.Rejected) != 3 {
 		t.Fatalf("checks %s", sitesChecksText(checks))
 	}
 	c := checks[0].Err
-	if c.File != "x.json" || !errors.Is(c, ErrBadCoordinate) || !strings.Contains(c.Error(), "cn21-9 (MAIRIE): 4 posts not placed") {
+	if c.File != "x.json" || !errors.Is(c, data.ErrBadCoordinate) || !strings.Contains(c.Error(), "cn21-9 (MAIRIE): 4 posts not placed") {
 		t.Errorf("check %v", c)
 	}
 	for i, s := range sites {
@@ -133,7 +135,7 @@ func TestAllocatePostsRejects(t *testing.T) {
 			t.Errorf("site %+v", s)
 		}
 	}
-	if !errors.Is(checks[1].Err, ErrBadValue) || !errors.Is(checks[2].Err, ErrBadValue) {
+	if !errors.Is(checks[1].Err, data.ErrBadValue) || !errors.Is(checks[2].Err, data.ErrBadValue) {
 		t.Errorf("checks %s", sitesChecksText(checks))
 	}
 }
@@ -158,8 +160,8 @@ func TestAllocatePostsReal(t *testing.T) {
 		t.Errorf("tally %v, want %v", tally, want)
 	}
 	sites, checks := AllocatePosts(structs, places, PostOptions{})
-	if len(sites) != 45+18 || checks.Count(Rejected) != 12 {
-		t.Fatalf("%d sites, %d rejected", len(sites), checks.Count(Rejected))
+	if len(sites) != 45+18 || checks.Count(data.Rejected) != 12 {
+		t.Fatalf("%d sites, %d rejected", len(sites), checks.Count(data.Rejected))
 	}
 	sitesAssertValid(t, sites)
 	total, atPlaces := 0.0, 0.0
@@ -189,10 +191,10 @@ func TestPostHaversineKm(t *testing.T) {
 }
 
 func ExampleAllocatePosts() {
-	places := []Site{
-		{ID: "cn22-a", Kind: KindCNFS, SIRET: "21230096300017", Point: orb.Point{1.87, 46.17}},
-		{ID: "cn22-b", Kind: KindCNFS, SIRET: "21230096300017", Point: orb.Point{1.88, 46.18}},
-		{ID: "cn22-c", Kind: KindCNFS, Point: orb.Point{2.0, 46.3}},
+	places := []data.Site{
+		{ID: "cn22-a", Kind: data.KindCNFS, SIRET: "21230096300017", Point: orb.Point{1.87, 46.17}},
+		{ID: "cn22-b", Kind: data.KindCNFS, SIRET: "21230096300017", Point: orb.Point{1.88, 46.18}},
+		{ID: "cn22-c", Kind: data.KindCNFS, Point: orb.Point{2.0, 46.3}},
 	}
 	structures := []Structure{
 		{ID: "cn21-1", SIRET: "21230096300017", Posts: 3},                     // split over a and b

@@ -1,11 +1,15 @@
-package data
+package source
 
 import (
 	"bytes"
 	"errors"
 	"math"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
+
+	"diagnum/data"
 
 	"github.com/paulmach/orb"
 )
@@ -120,24 +124,24 @@ func TestReadPolygonsMalformed(t *testing.T) {
 		text     string // part of the message
 	}{
 		{"unclosed ring", fc(feat(`"23001"`, sq), feat(`"23096"`, `{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}`)),
-			ErrBadValue, 3, `feature 1 (code "23096"): polygon 0 ring 0: data: invalid value: ring not closed`},
-		{"three points", fc(feat(`"23001"`, `{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}`)), ErrBadValue, 2, "3 points"},
-		{"latitude 91", fc(feat(`"23001"`, `{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,91],[0,0]]]]}`)), ErrBadCoordinate, 2, "[1, 91]"},
-		{"empty collection", `{"type":"FeatureCollection","features":[]}`, ErrEmptyFile, 0, "no feature"},
-		{"no features key", `{"type":"FeatureCollection"}`, ErrEmptyFile, 0, "no feature"},
-		{"numeric code", fc(feat(`23001`, sq)), ErrBadCode, 2, "code"},
-		{"point geometry", fc(feat(`"23001"`, `{"type":"Point","coordinates":[0,0]}`)), ErrBadValue, 2, "geometry Point"},
-		{"null geometry", fc(feat(`"23001"`, `null`)), ErrBadValue, 2, "no geometry"},
-		{"duplicate code", fc(feat(`"23001"`, sq), feat(`"23001"`, sq)), ErrDuplicate, 3, "feature 1"},
-		{"not a collection", `{"type":"Feature"}`, ErrBadValue, 1, "FeatureCollection"},
-		{"array", `[]`, ErrBadValue, 1, "FeatureCollection"},
-		{"bad json", "{\"type\":\"FeatureCollection\",\n\"features\":[{]}", ErrBadValue, 2, "invalid character"},
-		{"bad feature", fc(`{"type":"Feature","geometry":{"type":"Polygon","coordinates":"x"}}`), ErrBadValue, 2, "feature 0"},
+			data.ErrBadValue, 3, `feature 1 (code "23096"): polygon 0 ring 0: data: invalid value: ring not closed`},
+		{"three points", fc(feat(`"23001"`, `{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}`)), data.ErrBadValue, 2, "3 points"},
+		{"latitude 91", fc(feat(`"23001"`, `{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,91],[0,0]]]]}`)), data.ErrBadCoordinate, 2, "[1, 91]"},
+		{"empty collection", `{"type":"FeatureCollection","features":[]}`, data.ErrEmptyFile, 0, "no feature"},
+		{"no features key", `{"type":"FeatureCollection"}`, data.ErrEmptyFile, 0, "no feature"},
+		{"numeric code", fc(feat(`23001`, sq)), data.ErrBadCode, 2, "code"},
+		{"point geometry", fc(feat(`"23001"`, `{"type":"Point","coordinates":[0,0]}`)), data.ErrBadValue, 2, "geometry Point"},
+		{"null geometry", fc(feat(`"23001"`, `null`)), data.ErrBadValue, 2, "no geometry"},
+		{"duplicate code", fc(feat(`"23001"`, sq), feat(`"23001"`, sq)), data.ErrDuplicate, 3, "feature 1"},
+		{"not a collection", `{"type":"Feature"}`, data.ErrBadValue, 1, "FeatureCollection"},
+		{"array", `[]`, data.ErrBadValue, 1, "FeatureCollection"},
+		{"bad json", "{\"type\":\"FeatureCollection\",\n\"features\":[{]}", data.ErrBadValue, 2, "invalid character"},
+		{"bad feature", fc(`{"type":"Feature","geometry":{"type":"Polygon","coordinates":"x"}}`), data.ErrBadValue, 2, "feature 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ReadPolygons("p.geojson", strings.NewReader(tt.in))
-			var pe *ParseError
+			var pe *data.ParseError
 			if !errors.As(err, &pe) || !errors.Is(err, tt.err) || pe.File != "p.geojson" || pe.Line != tt.line ||
 				!strings.Contains(err.Error(), tt.text) {
 				t.Errorf("err = %v (line %d), want line %d wrapping %v with %q", err, lineOf(pe), tt.line, tt.err, tt.text)
@@ -146,7 +150,7 @@ func TestReadPolygonsMalformed(t *testing.T) {
 	}
 }
 
-func lineOf(pe *ParseError) int {
+func lineOf(pe *data.ParseError) int {
 	if pe == nil {
 		return -1
 	}
@@ -155,9 +159,9 @@ func lineOf(pe *ParseError) int {
 
 func TestFoldPolygonsUnknown(t *testing.T) {
 	sq := orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}}
-	res := NewResolver([]Commune{{Code: "23096"}}, map[string]string{"23500": "23096"})
+	res := NewResolver([]data.Commune{{Code: "23096"}}, map[string]string{"23500": "23096"})
 	out, checks := FoldPolygons("p", map[string]orb.MultiPolygon{"23096": sq, "23500": sq, "23999": sq}, res)
-	if len(out) != 1 || len(out["23096"]) != 2 || len(checks) != 1 || !errors.Is(checks[0].Err, ErrUnknownINSEE) ||
+	if len(out) != 1 || len(out["23096"]) != 2 || len(checks) != 1 || !errors.Is(checks[0].Err, data.ErrUnknownINSEE) ||
 		!strings.Contains(checks[0].Err.Error(), "23999") {
 		t.Errorf("out %v, checks %v", out, checks)
 	}
@@ -175,7 +179,7 @@ func FuzzPolygons(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		polys, err := ReadPolygons("fuzz.geojson", bytes.NewReader(b))
 		if err != nil {
-			var pe *ParseError
+			var pe *data.ParseError
 			if !errors.As(err, &pe) {
 				t.Fatalf("error %v is not a *ParseError", err)
 			}
@@ -198,4 +202,33 @@ func FuzzPolygons(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPolygonsBinRoundTrip: the real Creuse polygons survive the compact
+// format exactly (france-geojson coordinates have 5 decimals).
+func TestPolygonsBinRoundTrip(t *testing.T) {
+	f, err := os.Open("../../testdata/real/communes-23-creuse.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	polys, err := ReadPolygons("creuse", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := data.WritePolygonsBin(&buf, polys); err != nil {
+		t.Fatal(err)
+	}
+	got, err := data.ReadPolygonsBin("creuse.bin", bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, polys) {
+		t.Fatal("polygons differ after a round trip")
+	}
+	// 258 features in communes-23-creuse.geojson (france-geojson PROVENANCE).
+	if len(got) != 258 {
+		t.Errorf("got %d polygons, want 258", len(got))
+	}
 }

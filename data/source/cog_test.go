@@ -1,4 +1,4 @@
-package data
+package source
 
 import (
 	"bytes"
@@ -9,12 +9,14 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"diagnum/data"
 )
 
 // realExtract opens a file of testdata/real (see its PROVENANCE.md).
 func realExtract(t testing.TB, name string) *os.File {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", "real", name))
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "real", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +27,7 @@ func realExtract(t testing.TB, name string) *os.File {
 // realExtractBytes returns the content of a file of testdata/real.
 func realExtractBytes(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "real", name))
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "real", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func TestReadCOGReal(t *testing.T) {
 	if !sort.SliceIsSorted(c.Communes, func(i, j int) bool { return c.Communes[i].Code < c.Communes[j].Code }) {
 		t.Error("communes not sorted by code")
 	}
-	want := map[string]Commune{
+	want := map[string]data.Commune{
 		"23096": {Code: "23096", Name: "Guéret", Dep: "23", Region: "75", EPCI: "200034825", Zone: "metro", Population: 12_955},
 		"75056": {Code: "75056", Name: "Paris", Dep: "75", Region: "11", Zone: "metro", Population: 2_103_778},
 		"97601": {Code: "97601", Name: "Acoua", Dep: "976", Region: "06", Zone: "drom", Population: 5_192},
@@ -135,11 +137,11 @@ func TestReadCOGDivisionsAndEPCI(t *testing.T) {
 		t.Errorf("got %d départements, %d régions, %d EPCI; want 13, 11, 10",
 			len(c.Departements), len(c.Regions), len(c.EPCIs))
 	}
-	if w := c.Checks.Count(Warning); w != 96+15+59 || c.Checks.Count(Rejected) != 0 {
-		t.Errorf("checks: %d warnings (want 170), %d rejected", w, c.Checks.Count(Rejected))
+	if w := c.Checks.Count(data.Warning); w != 96+15+59 || c.Checks.Count(data.Rejected) != 0 {
+		t.Errorf("checks: %d warnings (want 170), %d rejected", w, c.Checks.Count(data.Rejected))
 	}
 	d := c.Departements[sort.Search(len(c.Departements), func(i int) bool { return c.Departements[i].Code >= "23" })]
-	if d != (Departement{Code: "23", Name: "Creuse", Region: "75", ChefLieu: "23096"}) {
+	if d != (data.Departement{Code: "23", Name: "Creuse", Region: "75", ChefLieu: "23096"}) {
 		t.Errorf("département 23 = %+v", d)
 	}
 	members := 0
@@ -166,13 +168,13 @@ func TestReadCOGMalformed(t *testing.T) {
 		rejected int
 		warnings int
 	}{
-		{"not an array", `{"code":"23096"}`, ErrBadValue, 1, 0, 0},
-		{"truncated", "[\n" + good + ",\n", ErrBadValue, 2, 0, 0},
-		{"syntax", "[\n" + good + ",\n{\"code\":}\n]", ErrBadValue, 3, 0, 0},
-		{"empty array", "[]", ErrEmptyFile, 0, 0, 0},
-		{"empty file", "  \n", ErrEmptyFile, 0, 0, 0},
-		{"trailing data", "[" + good + "] x", ErrBadValue, 1, 0, 0},
-		{"only bad rows", `[{"code":"ABCDE","type":"commune-actuelle"}]`, ErrEmptyFile, 0, 1, 0},
+		{"not an array", `{"code":"23096"}`, data.ErrBadValue, 1, 0, 0},
+		{"truncated", "[\n" + good + ",\n", data.ErrBadValue, 2, 0, 0},
+		{"syntax", "[\n" + good + ",\n{\"code\":}\n]", data.ErrBadValue, 3, 0, 0},
+		{"empty array", "[]", data.ErrEmptyFile, 0, 0, 0},
+		{"empty file", "  \n", data.ErrEmptyFile, 0, 0, 0},
+		{"trailing data", "[" + good + "] x", data.ErrBadValue, 1, 0, 0},
+		{"only bad rows", `[{"code":"ABCDE","type":"commune-actuelle"}]`, data.ErrEmptyFile, 0, 1, 0},
 		{"population as text", "[\n" + good + ",\n" + strings.Replace(good, "12955", `"12"`, 1) + "\n]", nil, 3, 1, 0},
 		{"bad code", "[\n" + good + ",\n" + strings.Replace(good, `"23096"`, `"2309X"`, 1) + "\n]", nil, 3, 1, 0},
 		{"unknown type", "[\n" + good + ",\n" + strings.Replace(good, "commune-actuelle", "commune", 1) + "\n]", nil, 3, 1, 0},
@@ -185,7 +187,7 @@ func TestReadCOGMalformed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := ReadCOGCommunes("c.json", strings.NewReader(tt.in))
 			if tt.err != nil {
-				var pe *ParseError
+				var pe *data.ParseError
 				if !errors.As(err, &pe) || !errors.Is(err, tt.err) || pe.File != "c.json" || pe.Line != tt.line {
 					t.Fatalf("err = %v, want *ParseError c.json:%d wrapping %v", err, tt.line, tt.err)
 				}
@@ -194,7 +196,7 @@ func TestReadCOGMalformed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.Checks.Count(Rejected) != tt.rejected || c.Checks.Count(Warning) != tt.warnings {
+			if c.Checks.Count(data.Rejected) != tt.rejected || c.Checks.Count(data.Warning) != tt.warnings {
 				t.Fatalf("checks %v, want %d rejected, %d warnings", c.Checks, tt.rejected, tt.warnings)
 			}
 			if got := c.Checks[0].Err; got.File != "c.json" || got.Line != tt.line {
@@ -229,7 +231,7 @@ func TestReadEPCIMalformed(t *testing.T) {
 	for _, ch := range c.Checks {
 		got = append(got, ch.Err.Error())
 	}
-	if len(c.Checks) != 4 || c.Checks.Count(Rejected) != 1 || c.Checks[0].Err.Line != 2 || c.Checks[3].Err.Line != 4 {
+	if len(c.Checks) != 4 || c.Checks.Count(data.Rejected) != 1 || c.Checks[0].Err.Line != 2 || c.Checks[3].Err.Line != 4 {
 		t.Errorf("checks:\n%s", strings.Join(got, "\n"))
 	}
 	if len(c.EPCIs) != 2 || c.Communes[0].EPCI != "200067189" || c.Communes[1].EPCI != "200034825" {
@@ -250,7 +252,7 @@ func FuzzCOG(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := ReadCOGCommunes("fuzz.json", bytes.NewReader(b))
 		if err != nil {
-			var pe *ParseError
+			var pe *data.ParseError
 			if !errors.As(err, &pe) {
 				t.Fatalf("error %v is not a *ParseError", err)
 			}
@@ -258,7 +260,7 @@ func FuzzCOG(f *testing.F) {
 		}
 		known := map[string]bool{}
 		for i, x := range c.Communes {
-			if _, err := NormINSEE(x.Code); err != nil || x.Name == "" || x.Population < 0 {
+			if _, err := data.NormINSEE(x.Code); err != nil || x.Name == "" || x.Population < 0 {
 				t.Fatalf("invalid commune %+v", x)
 			}
 			if i > 0 && c.Communes[i-1].Code >= x.Code {

@@ -1,10 +1,12 @@
-package data
+package source
 
 import (
 	"errors"
 	"math"
 	"strings"
 	"testing"
+
+	"diagnum/data"
 )
 
 func TestReadIFNReal(t *testing.T) {
@@ -20,7 +22,7 @@ func TestReadIFNReal(t *testing.T) {
 	folded, fc := FoldIFN("ifn-communes.csv", rows, realCOG(t).Resolver())
 	// 26274 is not in the COG extract (Warning); the 304 others fold into
 	// 260 communes (45 arrondissements → 3, 93059 → 93066, 23023 → 23149).
-	if len(folded) != 260 || len(fc) != 1 || !errors.Is(fc[0].Err, ErrUnknownINSEE) {
+	if len(folded) != 260 || len(fc) != 1 || !errors.Is(fc[0].Err, data.ErrUnknownINSEE) {
 		t.Fatalf("%d communes, checks %v", len(folded), fc)
 	}
 	// python3 on the extract: Σ p16_pop·score / Σ p16_pop and Σ p16_pop65p / Σ p16_pop.
@@ -37,7 +39,7 @@ func TestReadIFNReal(t *testing.T) {
 }
 
 func TestFoldIFNHand(t *testing.T) {
-	res := NewResolver([]Commune{{Code: "13055"}, {Code: "75056"}},
+	res := NewResolver([]data.Commune{{Code: "13055"}, {Code: "75056"}},
 		map[string]string{"13201": "13055", "13202": "13055", "75101": "75056", "75102": "75056"})
 	nan := math.NaN()
 	rows := []IFNRow{
@@ -56,16 +58,16 @@ func TestFoldIFNHand(t *testing.T) {
 
 func TestReadIFNMalformed(t *testing.T) {
 	_, _, err := ReadIFN("i.csv", strings.NewReader("insee_com,score_global_dep\n23096,1\n"))
-	var pe *ParseError
-	if !errors.As(err, &pe) || !errors.Is(err, ErrMissingColumn) || pe.Column != "score_global_reg" || pe.Line != 1 {
+	var pe *data.ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, data.ErrMissingColumn) || pe.Column != "score_global_reg" || pe.Line != 1 {
 		t.Errorf("missing column: %v", err)
 	}
 	in := "insee_com,score_global_reg,p16_pop,p16_pop65p\n23096,116.78,13275,3120\n23096,1,1,1\n2309,x,1,1\nABC,1,1,1\n"
 	rows, checks, err := ReadIFN("i.csv", strings.NewReader(in))
 	// Line 3 duplicate (Rejected); line 4 "2309" → 02309 with a bad score
 	// (Warning, kept); line 5 bad code (Rejected).
-	if err != nil || len(rows) != 2 || len(checks) != 3 || checks[0].Err.Line != 3 || !errors.Is(checks[0].Err, ErrDuplicate) ||
-		checks[1].Severity != Warning || checks[2].Err.Line != 5 || !math.IsNaN(rows[1].Score) || rows[1].Code != "02309" {
+	if err != nil || len(rows) != 2 || len(checks) != 3 || checks[0].Err.Line != 3 || !errors.Is(checks[0].Err, data.ErrDuplicate) ||
+		checks[1].Severity != data.Warning || checks[2].Err.Line != 5 || !math.IsNaN(rows[1].Score) || rows[1].Code != "02309" {
 		t.Errorf("rows %+v, checks %v, err %v", rows, checks, err)
 	}
 }

@@ -1,10 +1,12 @@
-package data
+package source
 
 import (
 	"errors"
 	"math"
 	"strings"
 	"testing"
+
+	"diagnum/data"
 
 	"github.com/paulmach/orb"
 )
@@ -19,7 +21,7 @@ func TestLoadCNFSStructuresReal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(structs) != 52 || checks.Count(Rejected) != 0 || checks.Count(Warning) != 12 {
+	if len(structs) != 52 || checks.Count(data.Rejected) != 0 || checks.Count(data.Warning) != 12 {
 		t.Fatalf("got %d structures, checks %s", len(structs), sitesChecksText(checks))
 	}
 	posts, public, noPoint := 0.0, 0, 0
@@ -39,7 +41,7 @@ func TestLoadCNFSStructuresReal(t *testing.T) {
 	}
 	wantLines := []int{2, 3, 4, 6, 42, 46, 47, 48, 49, 50, 51, 52}
 	for i, c := range checks {
-		if c.Err.Line != wantLines[i] || c.Err.Column != "latitude" || !errors.Is(c.Err, ErrBadCoordinate) ||
+		if c.Err.Line != wantLines[i] || c.Err.Column != "latitude" || !errors.Is(c.Err, data.ErrBadCoordinate) ||
 			!strings.Contains(c.Err.Error(), "JSON object") {
 			t.Errorf("check %d: %v, want line %d", i, c.Err, wantLines[i])
 		}
@@ -77,32 +79,32 @@ func TestLoadCNFSStructuresObjects(t *testing.T) {
 			n: 1, check: func(s Structure) bool {
 				return s.ID == "cn21-5" && s.Posts == 3 && s.Point == orb.Point{1.87, 46.17} && s.Postcode == "01100"
 			}},
-		{name: "zero posts", json: "[" + ok + `,{"id":2,"nb_cnfs":0}]`, n: 1, rejected: ErrBadValue, line: 2, column: "nb_cnfs"},
-		{name: "posts missing", json: "[" + ok + `,{"id":2}]`, n: 1, rejected: ErrBadValue, line: 2, column: "nb_cnfs"},
-		{name: "posts not a number", json: "[" + ok + `,{"id":2,"nb_cnfs":"deux"}]`, n: 1, rejected: ErrBadNumber, line: 2, column: "nb_cnfs"},
-		{name: "duplicate id", json: "[" + ok + "," + ok + "]", n: 1, rejected: ErrDuplicate, line: 2, column: "id"},
-		{name: "not an object", json: "[" + ok + ",42]", n: 1, rejected: ErrBadValue, line: 2},
-		{name: "null object", json: "[null," + ok + "]", n: 1, rejected: ErrBadValue, line: 1},
-		{name: "id is an object", json: `[{"id":{},"nb_cnfs":1}]`, rejected: ErrBadValue, line: 1, column: "id"},
+		{name: "zero posts", json: "[" + ok + `,{"id":2,"nb_cnfs":0}]`, n: 1, rejected: data.ErrBadValue, line: 2, column: "nb_cnfs"},
+		{name: "posts missing", json: "[" + ok + `,{"id":2}]`, n: 1, rejected: data.ErrBadValue, line: 2, column: "nb_cnfs"},
+		{name: "posts not a number", json: "[" + ok + `,{"id":2,"nb_cnfs":"deux"}]`, n: 1, rejected: data.ErrBadNumber, line: 2, column: "nb_cnfs"},
+		{name: "duplicate id", json: "[" + ok + "," + ok + "]", n: 1, rejected: data.ErrDuplicate, line: 2, column: "id"},
+		{name: "not an object", json: "[" + ok + ",42]", n: 1, rejected: data.ErrBadValue, line: 2},
+		{name: "null object", json: "[null," + ok + "]", n: 1, rejected: data.ErrBadValue, line: 1},
+		{name: "id is an object", json: `[{"id":{},"nb_cnfs":1}]`, rejected: data.ErrBadValue, line: 1, column: "id"},
 		{name: "outside France kept without point", json: `[{"id":1,"nb_cnfs":1,"latitude":0,"longitude":0}]`, n: 1,
-			warned: ErrOutsideFrance, check: func(s Structure) bool { return !s.HasPoint }},
+			warned: data.ErrOutsideFrance, check: func(s Structure) bool { return !s.HasPoint }},
 		{name: "bad type", json: `[{"id":1,"nb_cnfs":1,"type":"mixte","latitude":46.17,"longitude":1.87}]`, n: 1,
-			warned: ErrBadValue, check: func(s Structure) bool { return !s.Public && s.HasPoint }},
+			warned: data.ErrBadValue, check: func(s Structure) bool { return !s.Public && s.HasPoint }},
 		{name: "bad SIRET", json: `[{"id":1,"nb_cnfs":1,"siret":"1234","latitude":46.17,"longitude":1.87}]`, n: 1,
-			warned: ErrBadCode, check: func(s Structure) bool { return s.SIRET == "" }},
+			warned: data.ErrBadCode, check: func(s Structure) bool { return s.SIRET == "" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			structs, checks, err := LoadCNFSStructures("cnfs.json", strings.NewReader(tt.json))
 			if tt.n == 0 {
-				if !errors.Is(err, ErrEmptyFile) {
+				if !errors.Is(err, data.ErrEmptyFile) {
 					t.Fatalf("err = %v, want ErrEmptyFile", err)
 				}
 			} else if err != nil || len(structs) != tt.n {
 				t.Fatalf("got %d structures, err %v; want %d", len(structs), err, tt.n)
 			}
-			sitesAssertCheck(t, checks, Rejected, tt.rejected, tt.line, tt.column)
-			sitesAssertCheck(t, checks, Warning, tt.warned, -1, "")
+			sitesAssertCheck(t, checks, data.Rejected, tt.rejected, tt.line, tt.column)
+			sitesAssertCheck(t, checks, data.Warning, tt.warned, -1, "")
 			if tt.check != nil && !tt.check(structs[0]) {
 				t.Errorf("structure = %+v", structs[0])
 			}
@@ -117,14 +119,14 @@ func TestLoadCNFSStructuresBadFile(t *testing.T) {
 		want error
 		line int
 	}{
-		{"empty", "  \n", ErrEmptyFile, 0},
-		{"empty array", "[]", ErrEmptyFile, 0},
-		{"object, not array", `{"id":1}`, ErrBadValue, 1},
-		{"syntax error on line 3", "[\n{\"id\":1},\n{\"id\":2,,}\n]", ErrBadValue, 3},
+		{"empty", "  \n", data.ErrEmptyFile, 0},
+		{"empty array", "[]", data.ErrEmptyFile, 0},
+		{"object, not array", `{"id":1}`, data.ErrBadValue, 1},
+		{"syntax error on line 3", "[\n{\"id\":1},\n{\"id\":2,,}\n]", data.ErrBadValue, 3},
 	}
 	for _, tt := range tests {
 		_, _, err := LoadCNFSStructures("cnfs.json", strings.NewReader(tt.in))
-		var pe *ParseError
+		var pe *data.ParseError
 		if !errors.Is(err, tt.want) || !errors.As(err, &pe) || pe.Line != tt.line {
 			t.Errorf("%s: err = %v, want %v at line %d", tt.name, err, tt.want, tt.line)
 		}

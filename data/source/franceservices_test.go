@@ -1,4 +1,4 @@
-package data
+package source
 
 import (
 	"errors"
@@ -8,13 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"diagnum/data"
+
 	"github.com/paulmach/orb"
 )
 
 // sitesRealPath is the path of a real extract in testdata/sites-real
 // (see its PROVENANCE.md).
 func sitesRealPath(name string) string {
-	return filepath.Join("..", "testdata", "sites-real", name)
+	return filepath.Join("..", "..", "testdata", "sites-real", name)
 }
 
 // sitesRealOpen opens a real extract, closed at the end of the test.
@@ -42,7 +44,7 @@ func sitesRealSeed(f *testing.F, names ...string) {
 // sitesAssertValid checks what every loaded site must satisfy: a unique
 // non-empty ID, a known kind, finite coordinates inside a French
 // territory box, and normalised codes.
-func sitesAssertValid(t *testing.T, sites []Site) {
+func sitesAssertValid(t *testing.T, sites []data.Site) {
 	t.Helper()
 	seen := map[string]bool{}
 	for _, s := range sites {
@@ -54,7 +56,7 @@ func sitesAssertValid(t *testing.T, sites []Site) {
 		if math.IsNaN(lon) || math.IsNaN(lat) || math.IsInf(lon, 0) || math.IsInf(lat, 0) || !siteInFrance(lon, lat) {
 			t.Fatalf("site %s: bad point %v", s.ID, s.Point)
 		}
-		if _, ok := ParseKind(s.Kind.String()); !ok {
+		if _, ok := data.ParseKind(s.Kind.String()); !ok {
 			t.Fatalf("site %s: kind %v", s.ID, s.Kind)
 		}
 		if s.Postcode != "" && len(s.Postcode) != 5 || s.SIRET != "" && len(s.SIRET) != 14 || s.INSEE != "" && len(s.INSEE) != 5 {
@@ -74,13 +76,13 @@ func TestLoadFranceServicesReal(t *testing.T) {
 		n     int
 		dep   string
 		index int
-		want  Site
+		want  data.Site
 	}{
-		{"fs_23.csv", 21, "23", 0, Site{ID: "fs-137", Name: "France services Boussac", Kind: KindFranceServices,
+		{"fs_23.csv", 21, "23", 0, data.Site{ID: "fs-137", Name: "France services Boussac", Kind: data.KindFranceServices,
 			Point: orb.Point{2.216669, 46.34908}, FTE: 1, INSEE: "23031", Postcode: "23600",
 			Source: "france-services", Date: "2024-08-01", Line: 2}},
-		{"fs_974.csv", 29, "974", 28, Site{ID: "fs-3242", Name: "France services de Saint-Louis - AORA Médiation",
-			Kind: KindFranceServices, Point: orb.Point{55.4064796217424, -21.290385147613}, FTE: 1,
+		{"fs_974.csv", 29, "974", 28, data.Site{ID: "fs-3242", Name: "France services de Saint-Louis - AORA Médiation",
+			Kind: data.KindFranceServices, Point: orb.Point{55.4064796217424, -21.290385147613}, FTE: 1,
 			INSEE: "97414", Postcode: "97450", Source: "france-services", Date: "2024-08-01", Line: 30}},
 	}
 	for _, tt := range tests {
@@ -116,38 +118,38 @@ func TestLoadFranceServicesRows(t *testing.T) {
 		line     int   // its line
 		column   string
 		warned   error // sentinel of the single warning
-		check    func(Site) bool
+		check    func(data.Site) bool
 	}{
 		{name: "decimal comma, lost zeros", rows: "9;A;1033;1200;\"46,1\";\"5,8\";Fixe\n", n: 1,
-			check: func(s Site) bool {
+			check: func(s data.Site) bool {
 				return s.INSEE == "01033" && s.Postcode == "01200" && s.Point == orb.Point{5.8, 46.1}
 			}},
-		{name: "swapped", rows: "9;A;01033;01200;5.8;46.1;Fixe\n", rejected: ErrSwappedLatLon, line: 2, column: "latitude"},
+		{name: "swapped", rows: "9;A;01033;01200;5.8;46.1;Fixe\n", rejected: data.ErrSwappedLatLon, line: 2, column: "latitude"},
 		{name: "outside France", rows: "1;A;01033;01200;46.1;5.8;Fixe\n9;B;01033;01200;0;0;Fixe\n", n: 1,
-			rejected: ErrOutsideFrance, line: 3, column: "latitude"},
-		{name: "not a number", rows: "9;A;01033;01200;46.1;abc;Fixe\n", rejected: ErrBadNumber, line: 2, column: "longitude"},
-		{name: "empty latitude", rows: "9;A;01033;01200;;5.8;Fixe\n", rejected: ErrBadNumber, line: 2, column: "latitude"},
+			rejected: data.ErrOutsideFrance, line: 3, column: "latitude"},
+		{name: "not a number", rows: "9;A;01033;01200;46.1;abc;Fixe\n", rejected: data.ErrBadNumber, line: 2, column: "longitude"},
+		{name: "empty latitude", rows: "9;A;01033;01200;;5.8;Fixe\n", rejected: data.ErrBadNumber, line: 2, column: "latitude"},
 		{name: "no id", rows: "1;A;01033;01200;46.1;5.8;Fixe\n;B;01033;01200;46.1;5.8;Fixe\n", n: 1,
-			rejected: ErrBadValue, line: 3, column: "id_fs"},
+			rejected: data.ErrBadValue, line: 3, column: "id_fs"},
 		{name: "duplicate id", rows: "9;A;01033;01200;46.1;5.8;Fixe\n9;B;01033;01200;46.2;5.8;Fixe\n", n: 1,
-			rejected: ErrDuplicate, line: 3, column: "id_fs"},
-		{name: "bad INSEE kept", rows: "9;A;ABCDE;01200;46.1;5.8;Fixe\n", n: 1, warned: ErrBadCode,
-			check: func(s Site) bool { return s.INSEE == "" && s.Postcode == "01200" }},
+			rejected: data.ErrDuplicate, line: 3, column: "id_fs"},
+		{name: "bad INSEE kept", rows: "9;A;ABCDE;01200;46.1;5.8;Fixe\n", n: 1, warned: data.ErrBadCode,
+			check: func(s data.Site) bool { return s.INSEE == "" && s.Postcode == "01200" }},
 		{name: "multi-line name", rows: "9;\"A\nB\";01033;01200;46.1;5.8;Fixe\n8;C;01033;01200;x;5.8;Fixe\n", n: 1,
-			rejected: ErrBadNumber, line: 4, column: "latitude"},
+			rejected: data.ErrBadNumber, line: 4, column: "latitude"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sites, checks, err := LoadFranceServices("fs.csv", strings.NewReader(fsHeader+tt.rows))
 			if tt.n == 0 {
-				if !errors.Is(err, ErrEmptyFile) {
+				if !errors.Is(err, data.ErrEmptyFile) {
 					t.Fatalf("err = %v, want ErrEmptyFile", err)
 				}
 			} else if err != nil || len(sites) != tt.n {
 				t.Fatalf("got %d sites, err %v; want %d", len(sites), err, tt.n)
 			}
-			sitesAssertCheck(t, checks, Rejected, tt.rejected, tt.line, tt.column)
-			sitesAssertCheck(t, checks, Warning, tt.warned, -1, "")
+			sitesAssertCheck(t, checks, data.Rejected, tt.rejected, tt.line, tt.column)
+			sitesAssertCheck(t, checks, data.Warning, tt.warned, -1, "")
 			if tt.check != nil && !tt.check(sites[0]) {
 				t.Errorf("site = %+v", sites[0])
 			}
@@ -158,7 +160,7 @@ func TestLoadFranceServicesRows(t *testing.T) {
 // sitesAssertCheck asserts that checks hold exactly one check of severity
 // sev wrapping want (none when want is nil), at line (unless line < 0) and
 // column (unless column is "").
-func sitesAssertCheck(t *testing.T, checks Checks, sev Severity, want error, line int, column string) {
+func sitesAssertCheck(t *testing.T, checks data.Checks, sev data.Severity, want error, line int, column string) {
 	t.Helper()
 	n := 0
 	if want != nil {
@@ -177,7 +179,7 @@ func sitesAssertCheck(t *testing.T, checks Checks, sev Severity, want error, lin
 	}
 }
 
-func sitesChecksText(checks Checks) string {
+func sitesChecksText(checks data.Checks) string {
 	var b strings.Builder
 	for _, c := range checks {
 		b.WriteString("\n  " + c.Err.Error())
@@ -187,8 +189,8 @@ func sitesChecksText(checks Checks) string {
 
 func TestLoadFranceServicesMissingColumn(t *testing.T) {
 	_, _, err := LoadFranceServices("fs.csv", strings.NewReader("id_fs;lib_fs;insee_com;code_postal;latitude\n1;A;01033;01200;46.1\n"))
-	var pe *ParseError
-	if !errors.Is(err, ErrMissingColumn) || !errors.As(err, &pe) || pe.Column != "longitude" {
+	var pe *data.ParseError
+	if !errors.Is(err, data.ErrMissingColumn) || !errors.As(err, &pe) || pe.Column != "longitude" {
 		t.Fatalf("err = %v, want missing column longitude", err)
 	}
 }

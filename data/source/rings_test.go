@@ -1,4 +1,4 @@
-package data
+package source
 
 import (
 	"math/rand/v2"
@@ -109,7 +109,7 @@ func TestRingCrossingCreuse(t *testing.T) {
 }
 
 func creusePolygons(tb testing.TB) map[string]orb.MultiPolygon {
-	f, err := os.Open(filepath.Join("..", "testdata", "real", "communes-23-creuse.geojson"))
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "real", "communes-23-creuse.geojson"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,10 +1,14 @@
-package data
+package source
 
 import (
 	"fmt"
 	"io"
 	"math"
 	"strings"
+
+	"diagnum/data"
+
+	"github.com/paulmach/orb"
 )
 
 // LoadCNFSStructures reads the ANCT JSON array of structures hosting
@@ -23,14 +27,14 @@ import (
 // number is rejected. In the Checks, Line is the 1-based number of the
 // object in the array, not a line of the file; the message says
 // "JSON object N".
-func LoadCNFSStructures(name string, r io.Reader) ([]Structure, Checks, error) {
+func LoadCNFSStructures(name string, r io.Reader) ([]Structure, data.Checks, error) {
 	items, err := readJSONArray(name, r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load CNFS structures: %w", err)
 	}
 	var (
 		out    []Structure
-		checks Checks
+		checks data.Checks
 		seen   = map[string]int{}
 	)
 	for i, raw := range items {
@@ -50,23 +54,23 @@ func LoadCNFSStructures(name string, r io.Reader) ([]Structure, Checks, error) {
 		out = append(out, s)
 	}
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("load CNFS structures: %w", &ParseError{File: name, Err: fmt.Errorf("%w: no valid structure", ErrEmptyFile)})
+		return nil, checks, fmt.Errorf("load CNFS structures: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid structure", data.ErrEmptyFile)})
 	}
 	return out, checks, nil
 }
 
 // cnfsStructure builds the structure of one object, or says why it is rejected.
-func cnfsStructure(obj jsonObject, row siteRow, checks *Checks) (Structure, *ParseError) {
-	id, err := obj.text("id")
+func cnfsStructure(obj data.JSONObject, row siteRow, checks *data.Checks) (Structure, *data.ParseError) {
+	id, err := obj.Text("id")
 	if err == nil && id == "" {
-		err = fmt.Errorf("%w: empty id", ErrBadValue)
+		err = fmt.Errorf("%w: empty id", data.ErrBadValue)
 	}
 	if err != nil {
 		return Structure{}, row.err("id", err)
 	}
-	posts, ok, err := obj.number("nb_cnfs")
+	posts, ok, err := obj.Number("nb_cnfs")
 	if err == nil && (!ok || !(posts > 0) || math.IsInf(posts, 0)) {
-		err = fmt.Errorf("%w: nb_cnfs must be a positive number of posts", ErrBadValue)
+		err = fmt.Errorf("%w: nb_cnfs must be a positive number of posts", data.ErrBadValue)
 	}
 	if err != nil {
 		return Structure{}, row.err("nb_cnfs", err)
@@ -92,8 +96,8 @@ func cnfsStructure(obj jsonObject, row siteRow, checks *Checks) (Structure, *Par
 }
 
 // cnfsText returns field key as text, or "" with a Warning.
-func cnfsText(obj jsonObject, key string, row siteRow, checks *Checks) string {
-	v, err := obj.text(key)
+func cnfsText(obj data.JSONObject, key string, row siteRow, checks *data.Checks) string {
+	v, err := obj.Text(key)
 	if err != nil {
 		checks.Warn(row.err(key, err))
 	}
@@ -101,22 +105,37 @@ func cnfsText(obj jsonObject, key string, row siteRow, checks *Checks) string {
 }
 
 // cnfsPublic reads the type field: "publique" or "privée" (absent: private).
-func cnfsPublic(v string, row siteRow, checks *Checks) bool {
+func cnfsPublic(v string, row siteRow, checks *data.Checks) bool {
 	switch strings.ToLower(v) {
 	case "publique":
 		return true
 	case "privée", "privee", "":
 		return false
 	}
-	checks.Warn(row.err("type", fmt.Errorf("%w: type %q is neither publique nor privée (taken as private)", ErrBadValue, v)))
+	checks.Warn(row.err("type", fmt.Errorf("%w: type %q is neither publique nor privée (taken as private)", data.ErrBadValue, v)))
 	return false
 }
 
 // cnfsPostcode returns code_postal_bis, else code_postal (a number that
 // lost its leading zero: 1100 for 01100).
-func cnfsPostcode(obj jsonObject, row siteRow, checks *Checks) string {
+func cnfsPostcode(obj data.JSONObject, row siteRow, checks *data.Checks) string {
 	if v := cnfsText(obj, "code_postal_bis", row, checks); v != "" {
 		return row.postcode(v, "code_postal_bis", checks)
 	}
 	return row.postcode(cnfsText(obj, "code_postal", row, checks), "code_postal", checks)
+}
+
+// Structure is a host structure with advisor posts (nb_cnfs), before its
+// posts are split across the places where its advisors work.
+type Structure struct {
+	ID       string
+	Name     string
+	SIRET    string
+	Public   bool
+	Posts    float64
+	Point    orb.Point
+	HasPoint bool
+	INSEE    string
+	Date     string
+	Postcode string // declared postcode, "" if none
 }

@@ -1,4 +1,4 @@
-package data
+package source
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"diagnum/data"
 
 	"github.com/paulmach/orb"
 )
@@ -26,11 +28,11 @@ func TestReadCommunePointsReal(t *testing.T) {
 	}
 	// 311 data rows in the extract (wc -l minus the header); 60694 and
 	// 85165 have empty lat/lng: 2 Warnings, no rejected row.
-	if len(rows) != 311 || checks.Count(Warning) != 2 || checks.Count(Rejected) != 0 {
+	if len(rows) != 311 || checks.Count(data.Warning) != 2 || checks.Count(data.Rejected) != 0 {
 		t.Fatalf("%d rows, checks %v; want 311 rows, 2 warnings", len(rows), checks)
 	}
 	for _, ch := range checks {
-		if !errors.Is(ch.Err, ErrBadCoordinate) || ch.Err.Column != "lat" {
+		if !errors.Is(ch.Err, data.ErrBadCoordinate) || ch.Err.Column != "lat" {
 			t.Errorf("check %v", ch.Err)
 		}
 	}
@@ -56,7 +58,7 @@ func TestFoldPointsReal(t *testing.T) {
 	folded, checks := FoldPoints("communes-points.csv", realPointRows(t), c.Resolver())
 	// 311 rows − 85165 (not in the COG extract) fold into 266 communes:
 	// 45 arrondissements → 3, 93059 → 93066, 23023 → 23149 (python3).
-	if len(folded) != 266 || len(checks) != 1 || !errors.Is(checks[0].Err, ErrUnknownINSEE) {
+	if len(folded) != 266 || len(checks) != 1 || !errors.Is(checks[0].Err, data.ErrUnknownINSEE) {
 		t.Fatalf("%d communes, checks %v; want 266 and one unknown code", len(folded), checks)
 	}
 	// Expected values: python3 sums over the rows of the extract; the point
@@ -90,7 +92,7 @@ func TestFoldPointsReal(t *testing.T) {
 }
 
 func TestFoldPointsHand(t *testing.T) {
-	res := NewResolver([]Commune{{Code: "75056"}, {Code: "23096"}}, map[string]string{"75101": "75056", "75102": "75056", "75103": "75056"})
+	res := NewResolver([]data.Commune{{Code: "75056"}, {Code: "23096"}}, map[string]string{"75101": "75056", "75102": "75056", "75103": "75056"})
 	rows := []PointRow{
 		{Code: "75101", Line: 2, Point: orb.Point{0, 0}, HasPoint: true, Population: 1, Active: 10, Unemployed: 1, AreaKm2: 1},
 		{Code: "75102", Line: 3, Point: orb.Point{4, 8}, HasPoint: true, Population: 3, Active: 30, Unemployed: 5, AreaKm2: 2},
@@ -142,25 +144,25 @@ func TestReadCommunePointsMalformed(t *testing.T) {
 		err       error // error of the call
 		column    string
 		line      int // line of the error or of the first check
-		sev       Severity
+		sev       data.Severity
 		rows      int
 		checkErrs error
 	}{
-		{"missing column", "code,lat,lng\n23096,46,1\n", ErrMissingColumn, "insee_com", 1, 0, 0, nil},
-		{"no rows", head, ErrEmptyFile, "", 0, 0, 0, nil},
-		{"bad lat", head + good + "23001,COM,abc,1.9,1,1,0\n", nil, "lat", 3, Rejected, 1, ErrBadNumber},
-		{"lat out of range", head + good + "23001,COM,95,1.9,1,1,0\n", nil, "lat", 3, Rejected, 1, ErrBadCoordinate},
-		{"one coordinate empty", head + good + "23001,COM,46.1,,1,1,0\n", nil, "lng", 3, Rejected, 1, ErrBadNumber},
-		{"bad code", head + good + "2300X,COM,46.1,1.9,1,1,0\n", nil, "insee_com", 3, Rejected, 1, ErrBadCode},
-		{"duplicate", head + good + good, nil, "insee_com", 3, Rejected, 1, ErrDuplicate},
-		{"negative population", head + good + "23001,COM,46.1,1.9,-4,1,0\n", nil, "population_2021", 3, Warning, 2, ErrBadValue},
-		{"more unemployed than active", head + good + "23001,COM,46.1,1.9,4,1,2\n", nil, "pop_15_64_chomage_2021", 3, Warning, 2, ErrBadValue},
+		{"missing column", "code,lat,lng\n23096,46,1\n", data.ErrMissingColumn, "insee_com", 1, 0, 0, nil},
+		{"no rows", head, data.ErrEmptyFile, "", 0, 0, 0, nil},
+		{"bad lat", head + good + "23001,COM,abc,1.9,1,1,0\n", nil, "lat", 3, data.Rejected, 1, data.ErrBadNumber},
+		{"lat out of range", head + good + "23001,COM,95,1.9,1,1,0\n", nil, "lat", 3, data.Rejected, 1, data.ErrBadCoordinate},
+		{"one coordinate empty", head + good + "23001,COM,46.1,,1,1,0\n", nil, "lng", 3, data.Rejected, 1, data.ErrBadNumber},
+		{"bad code", head + good + "2300X,COM,46.1,1.9,1,1,0\n", nil, "insee_com", 3, data.Rejected, 1, data.ErrBadCode},
+		{"duplicate", head + good + good, nil, "insee_com", 3, data.Rejected, 1, data.ErrDuplicate},
+		{"negative population", head + good + "23001,COM,46.1,1.9,-4,1,0\n", nil, "population_2021", 3, data.Warning, 2, data.ErrBadValue},
+		{"more unemployed than active", head + good + "23001,COM,46.1,1.9,4,1,2\n", nil, "pop_15_64_chomage_2021", 3, data.Warning, 2, data.ErrBadValue},
 		{"decimal comma", "insee_com;lat;lng\n23096;46,15847;1,87047\n", nil, "", 0, 0, 1, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rows, checks, err := ReadCommunePoints("p.csv", strings.NewReader(tt.in))
-			var pe *ParseError
+			var pe *data.ParseError
 			if tt.err != nil {
 				if !errors.As(err, &pe) || !errors.Is(err, tt.err) || pe.Line != tt.line || pe.Column != tt.column {
 					t.Fatalf("err = %#v, want line %d column %q wrapping %v", err, tt.line, tt.column, tt.err)
@@ -191,18 +193,18 @@ func FuzzPointsCSV(f *testing.F) {
 	f.Add(real)
 	f.Add(bytes.Join(bytes.SplitAfter(real, []byte("\n"))[:20], nil))
 	f.Add([]byte("insee_com;lat;lng;population_2021\n75101;48,86;2,33;1\n75102;;;\n"))
-	res := NewResolver([]Commune{{Code: "75056"}, {Code: "23096"}}, map[string]string{"75101": "75056", "75102": "75056"})
+	res := NewResolver([]data.Commune{{Code: "75056"}, {Code: "23096"}}, map[string]string{"75101": "75056", "75102": "75056"})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rows, _, err := ReadCommunePoints("fuzz.csv", bytes.NewReader(b))
 		if err != nil {
-			var pe *ParseError
+			var pe *data.ParseError
 			if !errors.As(err, &pe) {
 				t.Fatalf("error %v is not a *ParseError", err)
 			}
 			return
 		}
 		for _, r := range rows {
-			if _, err := NormINSEE(r.Code); err != nil {
+			if _, err := data.NormINSEE(r.Code); err != nil {
 				t.Fatalf("bad code %q", r.Code)
 			}
 			if r.HasPoint && (math.Abs(r.Point[0]) > 180 || math.Abs(r.Point[1]) > 90 || math.IsNaN(r.Point[0]+r.Point[1])) {

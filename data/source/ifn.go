@@ -1,9 +1,11 @@
-package data
+package source
 
 import (
 	"fmt"
 	"io"
 	"math"
+
+	"diagnum/data"
 )
 
 // IFNRow is one commune of the MedNum digital-fragility file
@@ -34,22 +36,22 @@ type IFN struct {
 // A bad or repeated code is Rejected. A score of 0 means "not computed"
 // in this file (8 communes, e.g. 26274 with 1 inhabitant): it is read as
 // missing with a Warning, as is any unreadable or negative number.
-func ReadIFN(name string, r io.Reader) ([]IFNRow, Checks, error) {
+func ReadIFN(name string, r io.Reader) ([]IFNRow, data.Checks, error) {
 	t, idx, err := readTableCols(name, r, "insee_com", "score_global_reg")
 	if err != nil {
 		return nil, nil, err
 	}
 	ipop, i65 := t.Index("p16_pop"), t.Index("p16_pop65p")
 	var rows []IFNRow
-	var checks Checks
+	var checks data.Checks
 	seen := map[string]int{}
 	for _, rec := range t.Records {
-		code, err := NormINSEE(rec.Field(idx[0]))
+		code, err := data.NormINSEE(rec.Field(idx[0]))
 		if err == nil && seen[code] > 0 {
-			err = fmt.Errorf("%w: code %s already on line %d", ErrDuplicate, code, seen[code])
+			err = fmt.Errorf("%w: code %s already on line %d", data.ErrDuplicate, code, seen[code])
 		}
 		if err != nil {
-			checks.Reject(&ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
+			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
 			continue
 		}
 		seen[code] = rec.Line
@@ -58,14 +60,14 @@ func ReadIFN(name string, r io.Reader) ([]IFNRow, Checks, error) {
 			Pop:   optNumber(name, rec, ipop, "p16_pop", &checks),
 			Pop65: optNumber(name, rec, i65, "p16_pop65p", &checks)}
 		if x.Score == 0 {
-			checks.Warn(&ParseError{File: name, Line: rec.Line, Column: "score_global_reg",
-				Err: fmt.Errorf("%w: score 0 means not computed; read as missing", ErrBadValue)})
+			checks.Warn(&data.ParseError{File: name, Line: rec.Line, Column: "score_global_reg",
+				Err: fmt.Errorf("%w: score 0 means not computed; read as missing", data.ErrBadValue)})
 			x.Score = math.NaN()
 		}
 		rows = append(rows, x)
 	}
 	if len(rows) == 0 {
-		return nil, checks, &ParseError{File: name, Err: fmt.Errorf("%w: no valid row", ErrEmptyFile)}
+		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid row", data.ErrEmptyFile)}
 	}
 	return rows, checks, nil
 }
@@ -80,14 +82,14 @@ func ReadIFN(name string, r io.Reader) ([]IFNRow, Checks, error) {
 //	Part65 = Σ Pop65_i / Σ Pop_i, only when every row has both and Σ Pop > 0.
 //
 // A row whose code res does not know is dropped with a Warning naming file.
-func FoldIFN(file string, rows []IFNRow, res Resolver) (map[string]IFN, Checks) {
-	var checks Checks
+func FoldIFN(file string, rows []IFNRow, res Resolver) (map[string]IFN, data.Checks) {
+	var checks data.Checks
 	groups := map[string][]IFNRow{}
 	for _, x := range rows {
 		cur, ok := res(x.Code)
 		if !ok {
-			checks.Warn(&ParseError{File: file, Line: x.Line, Column: "insee_com",
-				Err: fmt.Errorf("%w: %s is not a commune of the COG nor a renamed code; row dropped", ErrUnknownINSEE, x.Code)})
+			checks.Warn(&data.ParseError{File: file, Line: x.Line, Column: "insee_com",
+				Err: fmt.Errorf("%w: %s is not a commune of the COG nor a renamed code; row dropped", data.ErrUnknownINSEE, x.Code)})
 			continue
 		}
 		groups[cur] = append(groups[cur], x)

@@ -1,13 +1,12 @@
-package data
+package source
 
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
+
+	"diagnum/data"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -27,13 +26,13 @@ type lieuFormat struct {
 	what   string // noun for errors, e.g. "CNFS places"
 	prefix string // ID prefix, e.g. "cn22-"
 	source string
-	kind   SiteKind
+	kind   data.SiteKind
 }
 
 var (
-	cnfsPlacesFormat = lieuFormat{"CNFS places", "cn22-", SourceCNFS2022, KindCNFS}
-	hinauraFormat    = lieuFormat{"Hinaura places", "hin-", SourceHinaura, KindMediation}
-	portreaFormat    = lieuFormat{"portrea places", "portrea-", SourcePortrea, KindMediation}
+	cnfsPlacesFormat = lieuFormat{"CNFS places", "cn22-", SourceCNFS2022, data.KindCNFS}
+	hinauraFormat    = lieuFormat{"Hinaura places", "hin-", SourceHinaura, data.KindMediation}
+	portreaFormat    = lieuFormat{"portrea places", "portrea-", SourcePortrea, data.KindMediation}
 )
 
 // LoadCNFSPlaces reads a JSON array of places where conseillers numériques
@@ -47,31 +46,31 @@ var (
 // strings. In the Checks, Line is the 1-based number of the object in the
 // array, not a line of the file; the message says "JSON object N".
 // Use MergeSites to combine the national and the Île-de-France files.
-func LoadCNFSPlaces(name string, r io.Reader) ([]Site, Checks, error) {
+func LoadCNFSPlaces(name string, r io.Reader) ([]data.Site, data.Checks, error) {
 	return loadLieux(name, r, cnfsPlacesFormat)
 }
 
 // LoadHinaura reads the Hinaura JSON array of lieux de médiation numérique
 // (lieux_hinaura_2021.json), with the same schema and conventions as
 // LoadCNFSPlaces, as sites of kind KindMediation with ID "hin-<id>".
-func LoadHinaura(name string, r io.Reader) ([]Site, Checks, error) {
+func LoadHinaura(name string, r io.Reader) ([]data.Site, data.Checks, error) {
 	return loadLieux(name, r, hinauraFormat)
 }
 
-func loadLieux(name string, r io.Reader, f lieuFormat) ([]Site, Checks, error) {
+func loadLieux(name string, r io.Reader, f lieuFormat) ([]data.Site, data.Checks, error) {
 	items, err := readJSONArray(name, r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", f.what, err)
 	}
 	var (
-		sites  []Site
-		checks Checks
+		sites  []data.Site
+		checks data.Checks
 		seen   = map[string]int{}
 	)
 	for i, raw := range items {
 		row := siteRow{file: name, line: i + 1, what: "JSON object"}
 		obj, perr := decodeJSONObject(raw, row)
-		var s Site
+		var s data.Site
 		if perr == nil {
 			s, perr = lieuSite(obj, nil, row, f, &checks)
 		}
@@ -87,28 +86,28 @@ func loadLieux(name string, r io.Reader, f lieuFormat) ([]Site, Checks, error) {
 	return lieuxResult(name, f, sites, checks)
 }
 
-func lieuxResult(name string, f lieuFormat, sites []Site, checks Checks) ([]Site, Checks, error) {
+func lieuxResult(name string, f lieuFormat, sites []data.Site, checks data.Checks) ([]data.Site, data.Checks, error) {
 	if len(sites) == 0 {
-		return nil, checks, fmt.Errorf("load %s: %w", f.what, &ParseError{File: name, Err: fmt.Errorf("%w: no valid place", ErrEmptyFile)})
+		return nil, checks, fmt.Errorf("load %s: %w", f.what, &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid place", data.ErrEmptyFile)})
 	}
 	return sites, checks, nil
 }
 
 // lieuSite builds the site of one object. geom, when not nil, is the point
 // of a GeoJSON feature and takes precedence over latitude/longitude.
-func lieuSite(obj jsonObject, geom *orb.Point, row siteRow, f lieuFormat, checks *Checks) (Site, *ParseError) {
-	id, err := obj.text("id")
+func lieuSite(obj data.JSONObject, geom *orb.Point, row siteRow, f lieuFormat, checks *data.Checks) (data.Site, *data.ParseError) {
+	id, err := obj.Text("id")
 	if err != nil {
-		return Site{}, row.err("id", err)
+		return data.Site{}, row.err("id", err)
 	}
 	if id == "" {
-		return Site{}, row.err("id", fmt.Errorf("%w: empty id", ErrBadValue))
+		return data.Site{}, row.err("id", fmt.Errorf("%w: empty id", data.ErrBadValue))
 	}
 	pt, col, err := lieuPoint(obj, geom)
 	if err != nil {
-		return Site{}, row.err(col, err)
+		return data.Site{}, row.err(col, err)
 	}
-	s := Site{ID: f.prefix + id, Kind: f.kind, Point: pt, Source: f.source, Line: row.line}
+	s := data.Site{ID: f.prefix + id, Kind: f.kind, Point: pt, Source: f.source, Line: row.line}
 	fields := []struct {
 		key string
 		set func(string)
@@ -120,7 +119,7 @@ func lieuSite(obj jsonObject, geom *orb.Point, row siteRow, f lieuFormat, checks
 		{"date_maj", func(v string) { s.Date = row.date(v, "date_maj", checks) }},
 	}
 	for _, fl := range fields {
-		v, err := obj.text(fl.key)
+		v, err := obj.Text(fl.key)
 		if err != nil {
 			checks.Warn(row.err(fl.key, err))
 			continue
@@ -132,21 +131,21 @@ func lieuSite(obj jsonObject, geom *orb.Point, row siteRow, f lieuFormat, checks
 
 // lieuPoint returns the checked point of an object and, on error, the
 // column at fault.
-func lieuPoint(obj jsonObject, geom *orb.Point) (orb.Point, string, error) {
+func lieuPoint(obj data.JSONObject, geom *orb.Point) (orb.Point, string, error) {
 	if geom != nil {
 		pt, err := sitePoint(geom[1], geom[0])
 		return pt, "geometry", err
 	}
-	lat, ok, err := obj.number("latitude")
+	lat, ok, err := obj.Number("latitude")
 	if err == nil && !ok {
-		err = fmt.Errorf("%w: missing latitude", ErrBadCoordinate)
+		err = fmt.Errorf("%w: missing latitude", data.ErrBadCoordinate)
 	}
 	if err != nil {
 		return orb.Point{}, "latitude", err
 	}
-	lon, ok, err := obj.number("longitude")
+	lon, ok, err := obj.Number("longitude")
 	if err == nil && !ok {
-		err = fmt.Errorf("%w: missing longitude", ErrBadCoordinate)
+		err = fmt.Errorf("%w: missing longitude", data.ErrBadCoordinate)
 	}
 	if err != nil {
 		return orb.Point{}, "longitude", err
@@ -167,14 +166,14 @@ var portreaSkipped = []string{"conseiller-numerique", "france-services"}
 // conseiller-numerique or france-services duplicate the national files:
 // they are skipped and counted in one Warning (ErrDuplicate). In the
 // Checks, Line is the 1-based number of the feature in `features`.
-func LoadPortrea(name string, r io.Reader) ([]Site, Checks, error) {
+func LoadPortrea(name string, r io.Reader) ([]data.Site, data.Checks, error) {
 	items, err := readFeatureArray(name, r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", portreaFormat.what, err)
 	}
 	var (
-		sites   []Site
-		checks  Checks
+		sites   []data.Site
+		checks  data.Checks
 		seen    = map[string]int{}
 		skipped = map[string]int{}
 	)
@@ -195,8 +194,8 @@ func LoadPortrea(name string, r io.Reader) ([]Site, Checks, error) {
 		sites = append(sites, s)
 	}
 	if n := skipped[portreaSkipped[0]] + skipped[portreaSkipped[1]]; n > 0 {
-		checks.Warn(&ParseError{File: name, Column: "source", Err: fmt.Errorf(
-			"%w: %d places skipped as duplicate of national file (source %s: %d, %s: %d)", ErrDuplicate, n,
+		checks.Warn(&data.ParseError{File: name, Column: "source", Err: fmt.Errorf(
+			"%w: %d places skipped as duplicate of national file (source %s: %d, %s: %d)", data.ErrDuplicate, n,
 			portreaSkipped[0], skipped[portreaSkipped[0]], portreaSkipped[1], skipped[portreaSkipped[1]])})
 	}
 	return lieuxResult(name, portreaFormat, sites, checks)
@@ -204,27 +203,27 @@ func LoadPortrea(name string, r io.Reader) ([]Site, Checks, error) {
 
 // portreaSite decodes one feature. skip is its source when the feature is
 // a duplicate of a national file.
-func portreaSite(raw json.RawMessage, row siteRow, checks *Checks) (Site, string, *ParseError) {
+func portreaSite(raw json.RawMessage, row siteRow, checks *data.Checks) (data.Site, string, *data.ParseError) {
 	feat, perr := decodeJSONObject(raw, row)
 	if perr != nil {
-		return Site{}, "", perr
+		return data.Site{}, "", perr
 	}
 	props, perr := decodeJSONObject(feat["properties"], row)
 	if perr != nil {
 		perr.Column = "properties"
-		return Site{}, "", perr
+		return data.Site{}, "", perr
 	}
-	src, _ := props.text("source")
+	src, _ := props.Text("source")
 	for _, s := range portreaSkipped {
 		if src == s {
-			return Site{}, src, nil
+			return data.Site{}, src, nil
 		}
 	}
 	var geom *orb.Point
 	if g := bytes.TrimSpace(feat["geometry"]); len(g) > 0 && string(g) != "null" {
 		gm, err := geojson.UnmarshalGeometry(g)
 		if err != nil {
-			return Site{}, "", row.err("geometry", fmt.Errorf("%w: %w", ErrBadCoordinate, err))
+			return data.Site{}, "", row.err("geometry", fmt.Errorf("%w: %w", data.ErrBadCoordinate, err))
 		}
 		if p, ok := gm.Geometry().(orb.Point); ok {
 			geom = &p
@@ -239,8 +238,8 @@ func portreaSite(raw json.RawMessage, row siteRow, checks *Checks) (Site, string
 // in both, the record with the later Date is kept, in base's position (on
 // equal dates base's record is kept). dup is the number of extra sites
 // whose ID was already in base.
-func MergeSites(base, extra []Site) (merged []Site, dup int) {
-	merged = append([]Site(nil), base...)
+func MergeSites(base, extra []data.Site) (merged []data.Site, dup int) {
+	merged = append([]data.Site(nil), base...)
 	at := make(map[string]int, len(base))
 	for i, s := range base {
 		if _, ok := at[s.ID]; !ok {
@@ -262,125 +261,37 @@ func MergeSites(base, extra []Site) (merged []Site, dup int) {
 	return merged, dup
 }
 
-// jsonObject is one JSON object with its fields still encoded.
-type jsonObject map[string]json.RawMessage
-
 // decodeJSONObject decodes raw as an object, or says why it is not one.
-func decodeJSONObject(raw json.RawMessage, row siteRow) (jsonObject, *ParseError) {
-	var obj jsonObject
+func decodeJSONObject(raw json.RawMessage, row siteRow) (data.JSONObject, *data.ParseError) {
+	var obj data.JSONObject
 	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
-		return nil, row.err("", fmt.Errorf("%w: not a JSON object", ErrBadValue))
+		return nil, row.err("", fmt.Errorf("%w: not a JSON object", data.ErrBadValue))
 	}
 	return obj, nil
 }
 
-// text returns field key as text: a string (trimmed), or the literal of a
-// number or boolean. Absent and null give "".
-func (o jsonObject) text(key string) (string, error) {
-	raw := bytes.TrimSpace(o[key])
-	switch {
-	case len(raw) == 0 || string(raw) == "null":
-		return "", nil
-	case raw[0] == '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return "", fmt.Errorf("%w: %w", ErrBadValue, err)
-		}
-		return strings.TrimSpace(s), nil
-	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9') || string(raw) == "true" || string(raw) == "false":
-		return string(raw), nil
-	}
-	return "", fmt.Errorf("%w: expected text, got %.20s", ErrBadValue, raw)
-}
-
-// number returns field key as a finite number, from a JSON number or a
-// string ("46.1", "46,1"). ok is false when the field is absent, null or "".
-func (o jsonObject) number(key string) (v float64, ok bool, err error) {
-	raw := bytes.TrimSpace(o[key])
-	switch {
-	case len(raw) == 0 || string(raw) == "null":
-		return 0, false, nil
-	case raw[0] == '"':
-		s, err := o.text(key)
-		if err != nil || s == "" {
-			return 0, false, err
-		}
-		v, err = ParseFloatFR(s)
-		return v, err == nil, err
-	}
-	v, err = strconv.ParseFloat(string(raw), 64)
-	if err != nil {
-		return 0, false, fmt.Errorf("%w: %.20s", ErrBadNumber, raw)
-	}
-	return v, true, nil
-}
-
 // readJSONArray reads a file holding one JSON array and returns its items.
 func readJSONArray(name string, r io.Reader) ([]json.RawMessage, error) {
-	b, err := readJSONFile(name, r)
-	if err != nil {
-		return nil, err
-	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(b, &items); err != nil {
-		return nil, jsonFileError(name, b, err)
-	}
-	if len(items) == 0 {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: empty JSON array", ErrEmptyFile)}
-	}
-	return items, nil
+	return readItems(data.ReadJSONArray, name, r)
 }
 
 // readFeatureArray reads a GeoJSON FeatureCollection and returns its
 // features, still encoded, so that one bad feature rejects only itself.
 func readFeatureArray(name string, r io.Reader) ([]json.RawMessage, error) {
-	b, err := readJSONFile(name, r)
-	if err != nil {
-		return nil, err
+	items, err := readItems(data.ReadFeatures, name, r)
+	if err == nil && len(items) == 0 {
+		err = &data.ParseError{File: name, Err: fmt.Errorf("%w: no feature", data.ErrEmptyFile)}
 	}
-	var fc struct {
-		Type     string            `json:"type"`
-		Features []json.RawMessage `json:"features"`
-	}
-	if err := json.Unmarshal(b, &fc); err != nil {
-		return nil, jsonFileError(name, b, err)
-	}
-	if fc.Type != "FeatureCollection" {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: not a GeoJSON FeatureCollection (type %.30q)", ErrBadValue, fc.Type)}
-	}
-	if len(fc.Features) == 0 {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: no feature", ErrEmptyFile)}
-	}
-	return fc.Features, nil
+	return items, err
 }
 
-func readJSONFile(name string, r io.Reader) ([]byte, error) {
-	b, err := readAllLimited(name, r)
-	if err != nil {
-		return nil, err
-	}
-	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: the file is empty", ErrEmptyFile)}
-	}
-	return b, nil
-}
-
-// jsonFileError turns a whole-file decoding error into a *ParseError whose
-// Line is the physical line of the syntax error when it is known.
-func jsonFileError(name string, b []byte, err error) *ParseError {
-	var off int64 = -1
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		off = se.Offset
-	case errors.As(err, &te):
-		off = te.Offset
-	}
-	line := 0
-	if off >= 0 && off <= int64(len(b)) {
-		line = 1 + bytes.Count(b[:off], []byte("\n"))
-	}
-	return &ParseError{File: name, Line: line, Err: fmt.Errorf("%w: invalid JSON: %w", ErrBadValue, err)}
+// readItems collects the items read gives, still encoded.
+func readItems(read func(string, io.Reader, func(i, line int, msg json.RawMessage) error) error,
+	name string, r io.Reader) ([]json.RawMessage, error) {
+	var items []json.RawMessage
+	err := read(name, r, func(_, _ int, msg json.RawMessage) error {
+		items = append(items, msg)
+		return nil
+	})
+	return items, err
 }

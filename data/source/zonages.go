@@ -1,4 +1,4 @@
-package data
+package source
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"diagnum/data"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -18,30 +20,30 @@ import (
 // as in the file, the number of distinct QPV that touch it. A QPV spanning
 // two communes counts in both. A row with a bad commune code or an empty
 // code_qp is Rejected.
-func ReadQPVCommunes(name string, r io.Reader) (map[string]int, Checks, error) {
+func ReadQPVCommunes(name string, r io.Reader) (map[string]int, data.Checks, error) {
 	t, idx, err := readTableCols(name, r, "code_qp", "insee_com")
 	if err != nil {
 		return nil, nil, err
 	}
-	var checks Checks
+	var checks data.Checks
 	seen := map[[2]string]bool{}
 	out := map[string]int{}
 	for _, rec := range t.Records {
 		qp := strings.ToUpper(rec.Field(idx[0]))
-		code, err := NormINSEE(rec.Field(idx[1]))
+		code, err := data.NormINSEE(rec.Field(idx[1]))
 		switch {
 		case err != nil:
-			checks.Reject(&ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
+			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
 		case qp == "":
-			checks.Reject(&ParseError{File: name, Line: rec.Line, Column: "code_qp",
-				Err: fmt.Errorf("%w: empty QPV code", ErrBadCode)})
+			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "code_qp",
+				Err: fmt.Errorf("%w: empty QPV code", data.ErrBadCode)})
 		case !seen[[2]string{qp, code}]:
 			seen[[2]string{qp, code}] = true
 			out[code]++
 		}
 	}
 	if len(out) == 0 {
-		return nil, checks, &ParseError{File: name, Err: fmt.Errorf("%w: no valid row", ErrEmptyFile)}
+		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid row", data.ErrEmptyFile)}
 	}
 	return out, checks, nil
 }
@@ -82,13 +84,13 @@ func ParseDensity(s string) (int, bool) {
 // ReadDensity reads grille_densite.csv (columns insee_com, niveau_densite)
 // and returns commune code → ordinal 1..7 (see DensityLevels). An unknown
 // label or a bad or repeated code is Rejected.
-func ReadDensity(name string, r io.Reader) (map[string]int, Checks, error) {
-	var checks Checks
+func ReadDensity(name string, r io.Reader) (map[string]int, data.Checks, error) {
+	var checks data.Checks
 	out := map[string]int{}
 	err := readCodeValues(name, r, []string{"niveau_densite"}, &checks, func(code, v string) error {
 		n, ok := ParseDensity(v)
 		if !ok {
-			return fmt.Errorf("%w: density level %q (want one of %s)", ErrBadValue, v, strings.Join(DensityLevels, ", "))
+			return fmt.Errorf("%w: density level %q (want one of %s)", data.ErrBadValue, v, strings.Join(DensityLevels, ", "))
 		}
 		out[code] = n
 		return nil
@@ -102,12 +104,12 @@ func ReadDensity(name string, r io.Reader) (map[string]int, Checks, error) {
 // productives agricoles" → "Les ruralités productives agricoles"). The
 // label is kept as text: it is a typology, not an order. A bad or repeated
 // code, or an empty label, is Rejected.
-func ReadRurality(name string, r io.Reader) (map[string]string, Checks, error) {
-	var checks Checks
+func ReadRurality(name string, r io.Reader) (map[string]string, data.Checks, error) {
+	var checks data.Checks
 	out := map[string]string{}
 	err := readCodeValues(name, r, []string{"niveau_ruralite"}, &checks, func(code, v string) error {
 		if v == "" {
-			return fmt.Errorf("%w: empty rurality label", ErrBadValue)
+			return fmt.Errorf("%w: empty rurality label", data.ErrBadValue)
 		}
 		out[code] = v
 		return nil
@@ -121,8 +123,8 @@ func ReadRurality(name string, r io.Reader) (map[string]string, Checks, error) {
 // commune code → classified. Only the communes listed are known: the
 // subset covers 11 départements (19, 23, 59, 62, 87, 93, 971–974, 976), and
 // any other commune is unknown, never "not classified".
-func ReadFRR(name string, r io.Reader) (map[string]bool, Checks, error) {
-	var checks Checks
+func ReadFRR(name string, r io.Reader) (map[string]bool, data.Checks, error) {
+	var checks data.Checks
 	out := map[string]bool{}
 	err := readCodeValues(name, r, []string{"frr_classee", "codefrr"}, &checks, func(code, v string) error {
 		switch strings.ToLower(v) {
@@ -131,7 +133,7 @@ func ReadFRR(name string, r io.Reader) (map[string]bool, Checks, error) {
 		case "false", "0", "non":
 			out[code] = false
 		default:
-			return fmt.Errorf("%w: FRR value %q (want true or false)", ErrBadValue, v)
+			return fmt.Errorf("%w: FRR value %q (want true or false)", data.ErrBadValue, v)
 		}
 		return nil
 	})
@@ -139,8 +141,8 @@ func ReadFRR(name string, r io.Reader) (map[string]bool, Checks, error) {
 }
 
 // readTableCols reads a CSV with ReadTable and requires the columns.
-func readTableCols(name string, r io.Reader, cols ...string) (*Table, []int, error) {
-	t, err := ReadTable(name, r)
+func readTableCols(name string, r io.Reader, cols ...string) (*data.Table, []int, error) {
+	t, err := data.ReadTable(name, r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -155,8 +157,8 @@ func readTableCols(name string, r io.Reader, cols ...string) (*Table, []int, err
 // calls set with the normalised code and the trimmed value of the first
 // column of cols present. Bad codes, repeated codes and errors from set
 // are Rejected rows.
-func readCodeValues(name string, r io.Reader, cols []string, checks *Checks, set func(code, v string) error) error {
-	t, err := ReadTable(name, r)
+func readCodeValues(name string, r io.Reader, cols []string, checks *data.Checks, set func(code, v string) error) error {
+	t, err := data.ReadTable(name, r)
 	if err != nil {
 		return err
 	}
@@ -173,24 +175,24 @@ func readCodeValues(name string, r io.Reader, cols []string, checks *Checks, set
 	}
 	seen := map[string]int{}
 	for _, rec := range t.Records {
-		code, err := NormINSEE(rec.Field(idx[0]))
+		code, err := data.NormINSEE(rec.Field(idx[0]))
 		if err != nil {
-			checks.Reject(&ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
+			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
 			continue
 		}
 		if l := seen[code]; l > 0 {
-			checks.Reject(&ParseError{File: name, Line: rec.Line, Column: "insee_com",
-				Err: fmt.Errorf("%w: code %s already on line %d", ErrDuplicate, code, l)})
+			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com",
+				Err: fmt.Errorf("%w: code %s already on line %d", data.ErrDuplicate, code, l)})
 			continue
 		}
 		if err := set(code, strings.TrimSpace(rec.Field(idx[1]))); err != nil {
-			checks.Reject(&ParseError{File: name, Line: rec.Line, Column: col, Err: err})
+			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: col, Err: err})
 			continue
 		}
 		seen[code] = rec.Line
 	}
 	if len(seen) == 0 {
-		return &ParseError{File: name, Err: fmt.Errorf("%w: no valid row", ErrEmptyFile)}
+		return &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid row", data.ErrEmptyFile)}
 	}
 	return nil
 }
@@ -206,26 +208,26 @@ var idfBound = orb.Bound{Min: orb.Point{1.44, 48.12}, Max: orb.Point{3.56, 49.24
 // is not a lon/lat Point, or a repeated SIREN is Rejected; so is an EPT
 // point outside Île-de-France: the 2025 file puts Plaine Commune
 // (200057867) at 55.45 E, 20.93 S, in La Réunion.
-func ReadEPCICentroids(name string, r io.Reader) (map[string]orb.Point, Checks, error) {
-	var checks Checks
+func ReadEPCICentroids(name string, r io.Reader) (map[string]orb.Point, data.Checks, error) {
+	var checks data.Checks
 	out := map[string]orb.Point{}
 	err := readFeatures(name, r, func(i, line int, f *geojson.Feature) error {
 		siren := propString(f.Properties, "siren_epci")
 		if siren == "" {
 			siren = propString(f.Properties, "siren_ept")
 		}
-		pe := &ParseError{File: name, Line: line}
+		pe := &data.ParseError{File: name, Line: line}
 		p, isPoint := f.Geometry.(orb.Point)
 		switch {
 		case !isDigits(siren, 9):
-			pe.Column, pe.Err = "siren_epci", fmt.Errorf("%w: feature %d has no 9-digit SIREN (%q)", ErrBadCode, i, siren)
+			pe.Column, pe.Err = "siren_epci", fmt.Errorf("%w: feature %d has no 9-digit SIREN (%q)", data.ErrBadCode, i, siren)
 		case !isPoint || math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.Abs(p[0]) > 180 || math.Abs(p[1]) > 90:
-			pe.Err = fmt.Errorf("%w: feature %d (%s) is not a lon/lat Point", ErrBadCoordinate, i, siren)
+			pe.Err = fmt.Errorf("%w: feature %d (%s) is not a lon/lat Point", data.ErrBadCoordinate, i, siren)
 		case propString(f.Properties, "type") == "ept" && !idfBound.Contains(p):
-			pe.Err = fmt.Errorf("%w: EPT %s at %v is outside Île-de-France", ErrBadCoordinate, siren, p)
+			pe.Err = fmt.Errorf("%w: EPT %s at %v is outside Île-de-France", data.ErrBadCoordinate, siren, p)
 		default:
 			if _, dup := out[siren]; dup {
-				pe.Err = fmt.Errorf("%w: SIREN %s appears twice", ErrDuplicate, siren)
+				pe.Err = fmt.Errorf("%w: SIREN %s appears twice", data.ErrDuplicate, siren)
 			}
 		}
 		if pe.Err != nil {
@@ -236,7 +238,7 @@ func ReadEPCICentroids(name string, r io.Reader) (map[string]orb.Point, Checks, 
 		return nil
 	})
 	if err == nil && len(out) == 0 {
-		err = &ParseError{File: name, Err: fmt.Errorf("%w: no valid feature", ErrEmptyFile)}
+		err = &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid feature", data.ErrEmptyFile)}
 	}
 	if err != nil {
 		return nil, checks, err
@@ -253,41 +255,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
-
-// The columns of the per-commune indicator table built by BuildIndicators.
-//
-//	column        meaning                                          source                                   unit
-//	nb_qpv        number of distinct quartiers prioritaires (QPV)  ANCT QPV 2024 list by commune            count ≥ 0
-//	              touching the commune
-//	qpv           1 when the commune has at least one QPV, else 0  same                                     0/1
-//	frr           1 when classified France Ruralités               ANCT Observatoire des territoires, FRR   0/1
-//	              Revitalisation (codefrr ≠ 0), else 0             2025 (only the départements listed)
-//	densite       INSEE grille communale de densité, 7 levels      ANCT / INSEE grille de densité, COG 2025 ordinal 1–7
-//	              (1 = grands centres urbains … 7 = rural à
-//	              habitat très dispersé, see DensityLevels)
-//	taux_chomage  unemployed / labour force, aged 15–64            INSEE comparateur de territoires 2021    ratio 0–1
-//	                                                               (communes-points-2024)
-//	ifn_score     Indice de fragilité numérique, base 100 =        La MedNum IFN 2020 (user-supplied only)  index
-//	              régional average, > 100 = more fragile
-//	part_65_plus  share of inhabitants aged 65 and over            INSEE RP 2016 via La MedNum IFN 2020     ratio 0–1
-//
-// nb_qpv and qpv are 0, a true zero, for every commune of metropolitan
-// France and the DROM absent from the QPV list: that list is national
-// (every QPV of the 2024 decree that has a commune), so a commune missing
-// from it has no QPV. They stay missing for the collectivités d'outre-mer,
-// which the list does not cover. frr, by contrast, is missing (never 0)
-// for a commune not in the FRR file, since the file covers a subset of
-// départements. The other columns are missing where their source has no
-// value.
-const (
-	ColNbQPV       = "nb_qpv"
-	ColQPV         = "qpv"
-	ColFRR         = "frr"
-	ColDensite     = "densite"
-	ColTauxChomage = "taux_chomage"
-	ColIFNScore    = "ifn_score"
-	ColPart65Plus  = "part_65_plus"
-)
 
 // IndicatorInputs holds the decoded sources of BuildIndicators. A nil map
 // means the source was not supplied: its columns are not created. The
@@ -308,12 +275,12 @@ type IndicatorInputs struct {
 // QPV, FRR and density maps go through res (a count of an old code adds to
 // its commune nouvelle, a FRR flag is OR-ed, a density level of the
 // commune's own code wins); a code res does not know gets a Warning.
-func BuildIndicators(communes []Commune, res Resolver, in IndicatorInputs) (*Indicators, Checks) {
-	t := NewIndicators()
-	var checks Checks
+func BuildIndicators(communes []data.Commune, res Resolver, in IndicatorInputs) (*data.Indicators, data.Checks) {
+	t := data.NewIndicators()
+	var checks data.Checks
 	if in.QPV != nil {
 		qpv := foldByCommune(in.QPVFile, in.QPV, res, func(a, b int) int { return a + b }, &checks)
-		nb, has := t.AddColumn(ColNbQPV), t.AddColumn(ColQPV)
+		nb, has := t.AddColumn(data.ColNbQPV), t.AddColumn(data.ColQPV)
 		for _, c := range communes {
 			if c.Zone == "com" {
 				continue
@@ -325,24 +292,24 @@ func BuildIndicators(communes []Commune, res Resolver, in IndicatorInputs) (*Ind
 	}
 	if in.FRR != nil {
 		frr := foldByCommune(in.FRRFile, in.FRR, res, func(a, b bool) bool { return a || b }, &checks)
-		setEach(t, ColFRR, frr, boolFloat)
+		setEach(t, data.ColFRR, frr, boolFloat)
 	}
 	if in.Density != nil {
 		d := foldByCommune(in.DensityFile, in.Density, res, func(a, _ int) int { return a }, &checks)
-		setEach(t, ColDensite, d, func(v int) float64 { return float64(v) })
+		setEach(t, data.ColDensite, d, func(v int) float64 { return float64(v) })
 	}
 	if in.Points != nil {
-		setEach(t, ColTauxChomage, in.Points, PointRow.UnemploymentRate)
+		setEach(t, data.ColTauxChomage, in.Points, PointRow.UnemploymentRate)
 	}
 	if in.IFN != nil {
-		setEach(t, ColIFNScore, in.IFN, func(v IFN) float64 { return v.Score })
-		setEach(t, ColPart65Plus, in.IFN, func(v IFN) float64 { return v.Part65 })
+		setEach(t, data.ColIFNScore, in.IFN, func(v IFN) float64 { return v.Score })
+		setEach(t, data.ColPart65Plus, in.IFN, func(v IFN) float64 { return v.Part65 })
 	}
 	return t, checks
 }
 
 // setEach adds column col and sets f(v) for each commune of m, skipping NaN.
-func setEach[V any](t *Indicators, col string, m map[string]V, f func(V) float64) {
+func setEach[V any](t *data.Indicators, col string, m map[string]V, f func(V) float64) {
 	i := t.AddColumn(col)
 	for _, code := range sortedKeys(m) {
 		if v := f(m[code]); !math.IsNaN(v) {
@@ -354,15 +321,15 @@ func setEach[V any](t *Indicators, col string, m map[string]V, f func(V) float64
 // foldByCommune re-keys m by commune actuelle: entries of current codes
 // first, then old codes merged into them with merge(current, old) in code
 // order. Unknown codes are dropped with a Warning naming file.
-func foldByCommune[V any](file string, m map[string]V, res Resolver, merge func(a, b V) V, checks *Checks) map[string]V {
+func foldByCommune[V any](file string, m map[string]V, res Resolver, merge func(a, b V) V, checks *data.Checks) map[string]V {
 	out := make(map[string]V, len(m))
 	var old []string
 	for _, code := range sortedKeys(m) {
 		cur, ok := res(code)
 		switch {
 		case !ok:
-			checks.Warn(&ParseError{File: file, Column: "insee_com",
-				Err: fmt.Errorf("%w: %s is not a commune of the COG nor a renamed code; ignored", ErrUnknownINSEE, code)})
+			checks.Warn(&data.ParseError{File: file, Column: "insee_com",
+				Err: fmt.Errorf("%w: %s is not a commune of the COG nor a renamed code; ignored", data.ErrUnknownINSEE, code)})
 		case cur == code:
 			out[code] = m[code]
 		default:

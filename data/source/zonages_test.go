@@ -1,10 +1,12 @@
-package data
+package source
 
 import (
 	"errors"
 	"math"
 	"strings"
 	"testing"
+
+	"diagnum/data"
 
 	"github.com/paulmach/orb"
 )
@@ -37,12 +39,12 @@ func TestReadQPVCommunesInline(t *testing.T) {
 	// 23096: QN02301M counted once (repeated row) + QN02302M = 2; lines 6
 	// and 7 rejected (empty code_qp, bad INSEE code).
 	if err != nil || nb["23096"] != 2 || nb["93066"] != 1 || len(checks) != 2 ||
-		checks[0].Err.Line != 6 || checks[1].Err.Line != 7 || !errors.Is(checks[1].Err, ErrBadCode) {
+		checks[0].Err.Line != 6 || checks[1].Err.Line != 7 || !errors.Is(checks[1].Err, data.ErrBadCode) {
 		t.Errorf("nb %v, checks %v, err %v", nb, checks, err)
 	}
 	_, _, err = ReadQPVCommunes("q.csv", strings.NewReader("qp,insee_com\nQN02301M,23096\n"))
-	var pe *ParseError
-	if !errors.As(err, &pe) || !errors.Is(err, ErrMissingColumn) || pe.Column != "code_qp" || pe.Line != 1 {
+	var pe *data.ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, data.ErrMissingColumn) || pe.Column != "code_qp" || pe.Line != 1 {
 		t.Errorf("missing column: err = %v", err)
 	}
 }
@@ -67,7 +69,7 @@ func TestReadDensityReal(t *testing.T) {
 	}
 	bad := "insee_com,niveau_densite\n23096,Très urbain\n23001,7\n23002, petites villes \n"
 	d, checks, err = ReadDensity("d.csv", strings.NewReader(bad))
-	if err != nil || len(checks) != 1 || checks[0].Err.Line != 2 || !errors.Is(checks[0].Err, ErrBadValue) ||
+	if err != nil || len(checks) != 1 || checks[0].Err.Line != 2 || !errors.Is(checks[0].Err, data.ErrBadValue) ||
 		d["23001"] != 7 || d["23002"] != 4 {
 		t.Errorf("inline: %v, %v, %v", d, checks, err)
 	}
@@ -123,13 +125,13 @@ func TestReadEPCICentroidsReal(t *testing.T) {
 		t.Error("EPT Est Ensemble missing")
 	}
 	_, _, err = ReadEPCICentroids("c.geojson", strings.NewReader(`{"type":"FeatureCollection","features":[]}`))
-	if !errors.Is(err, ErrEmptyFile) {
+	if !errors.Is(err, data.ErrEmptyFile) {
 		t.Errorf("empty: %v", err)
 	}
 }
 
 // realIndicators builds the indicator table from every extract.
-func realIndicators(t *testing.T) (*Indicators, Checks, *COG) {
+func realIndicators(t *testing.T) (*data.Indicators, data.Checks, *COG) {
 	c := realCOG(t)
 	res := c.Resolver()
 	pts, _ := FoldPoints("p", realPointRows(t), res)
@@ -155,12 +157,12 @@ func realIndicators(t *testing.T) (*Indicators, Checks, *COG) {
 
 func TestBuildIndicatorsReal(t *testing.T) {
 	tab, checks, c := realIndicators(t)
-	want := []string{ColNbQPV, ColQPV, ColFRR, ColDensite, ColTauxChomage, ColIFNScore, ColPart65Plus}
+	want := []string{data.ColNbQPV, data.ColQPV, data.ColFRR, data.ColDensite, data.ColTauxChomage, data.ColIFNScore, data.ColPart65Plus}
 	if strings.Join(tab.Columns, ",") != strings.Join(want, ",") {
 		t.Fatalf("columns %v", tab.Columns)
 	}
 	// 817 of the 824 QPV communes are outside the COG extract: Warnings.
-	if len(checks) != 817 || !errors.Is(checks[0].Err, ErrUnknownINSEE) || checks[0].Err.File != "qpv" {
+	if len(checks) != 817 || !errors.Is(checks[0].Err, data.ErrUnknownINSEE) || checks[0].Err.File != "qpv" {
 		t.Errorf("%d checks, first %v", len(checks), checks[0].Err)
 	}
 	nan := math.NaN()
@@ -192,7 +194,7 @@ func TestBuildIndicatorsReal(t *testing.T) {
 	// qpv is a true zero for every metro/DROM commune of the COG.
 	zero := 0
 	for _, x := range c.Communes {
-		if v, ok := tab.Get(x.Code, tab.Column(ColQPV)); ok && v == 0 {
+		if v, ok := tab.Get(x.Code, tab.Column(data.ColQPV)); ok && v == 0 {
 			zero++
 		}
 	}
@@ -202,8 +204,8 @@ func TestBuildIndicatorsReal(t *testing.T) {
 }
 
 func TestBuildIndicatorsFolding(t *testing.T) {
-	res := NewResolver([]Commune{{Code: "93066", Zone: "metro"}, {Code: "97501", Zone: "com"}}, map[string]string{"93059": "93066"})
-	tab, checks := BuildIndicators([]Commune{{Code: "93066", Zone: "metro"}, {Code: "97501", Zone: "com"}}, res, IndicatorInputs{
+	res := NewResolver([]data.Commune{{Code: "93066", Zone: "metro"}, {Code: "97501", Zone: "com"}}, map[string]string{"93059": "93066"})
+	tab, checks := BuildIndicators([]data.Commune{{Code: "93066", Zone: "metro"}, {Code: "97501", Zone: "com"}}, res, IndicatorInputs{
 		QPV:     map[string]int{"93066": 9, "93059": 3, "99999": 1},
 		FRR:     map[string]bool{"93066": false, "93059": true},
 		Density: map[string]int{"93066": 1, "93059": 2},

@@ -1,23 +1,25 @@
-package data
+package source
 
 import (
 	"errors"
 	"strings"
 	"testing"
 
+	"diagnum/data"
+
 	"github.com/paulmach/orb"
 )
 
 // sitesRealCNFSPlaces loads the national and Île-de-France extracts and
 // merges them.
-func sitesRealCNFSPlaces(t *testing.T) (national, idf, merged []Site, dup int) {
+func sitesRealCNFSPlaces(t *testing.T) (national, idf, merged []data.Site, dup int) {
 	t.Helper()
 	var err error
 	for _, x := range []struct {
 		file string
-		out  *[]Site
+		out  *[]data.Site
 	}{{"lieux_cnfs_france_93_23.json", &national}, {"lieux_cnfs_idf_93.json", &idf}} {
-		var checks Checks
+		var checks data.Checks
 		*x.out, checks, err = LoadCNFSPlaces(x.file, sitesRealOpen(t, x.file))
 		if err != nil || len(checks) != 0 {
 			t.Fatalf("%s: err %v, checks %s", x.file, err, sitesChecksText(checks))
@@ -44,14 +46,14 @@ func TestLoadCNFSPlacesReal(t *testing.T) {
 		if s.SIRET != "" {
 			withSIRET++
 		}
-		if s.Kind != KindCNFS || s.FTE != 0 || s.Source != "cnfs-2022" || s.INSEE != "" || !strings.HasPrefix(s.ID, "cn22-") {
+		if s.Kind != data.KindCNFS || s.FTE != 0 || s.Source != "cnfs-2022" || s.INSEE != "" || !strings.HasPrefix(s.ID, "cn22-") {
 			t.Errorf("site %+v", s)
 		}
 	}
 	if withSIRET != 15 {
 		t.Errorf("%d sites with SIRET, want 15", withSIRET)
 	}
-	creuse := Site{ID: "cn22-62ab14b38255a806e299c84f", Name: "CONSEIL DEPARTEMENTAL DE LA CREUSE", Kind: KindCNFS,
+	creuse := data.Site{ID: "cn22-62ab14b38255a806e299c84f", Name: "CONSEIL DEPARTEMENTAL DE LA CREUSE", Kind: data.KindCNFS,
 		Point: orb.Point{1.869283, 46.169029}, Postcode: "23000", SIRET: "22230962700016", Source: "cnfs-2022", Date: "2022-06-21",
 		Line: 11} // the 11th object of lieux_cnfs_france_93_23.json
 	found := false
@@ -76,7 +78,7 @@ func TestLoadHinauraReal(t *testing.T) {
 	}
 	sitesAssertValid(t, sites)
 	for _, s := range sites {
-		if s.Kind != KindMediation || s.SIRET != "" || s.Source != "hinaura" || !strings.HasPrefix(s.Postcode, "15") || !strings.HasPrefix(s.ID, "hin-") {
+		if s.Kind != data.KindMediation || s.SIRET != "" || s.Source != "hinaura" || !strings.HasPrefix(s.Postcode, "15") || !strings.HasPrefix(s.ID, "hin-") {
 			t.Errorf("site %+v", s)
 		}
 	}
@@ -96,7 +98,7 @@ func TestLoadPortreaReal(t *testing.T) {
 		t.Fatalf("got %d sites, err %v; want 29", len(sites), err)
 	}
 	sitesAssertValid(t, sites)
-	sitesAssertCheck(t, checks, Warning, ErrDuplicate, 0, "source")
+	sitesAssertCheck(t, checks, data.Warning, data.ErrDuplicate, 0, "source")
 	if msg := checks[0].Err.Error(); !strings.Contains(msg, "7 places skipped as duplicate of national file") ||
 		!strings.Contains(msg, "conseiller-numerique: 5") || !strings.Contains(msg, "france-services: 2") {
 		t.Errorf("warning %q", msg)
@@ -109,7 +111,7 @@ func TestLoadPortreaReal(t *testing.T) {
 				t.Errorf("site %+v", s)
 			}
 		}
-		if s.Kind != KindMediation || s.Postcode != "59100" || s.Source != "portrea" || s.SIRET != "" {
+		if s.Kind != data.KindMediation || s.Postcode != "59100" || s.Source != "portrea" || s.SIRET != "" {
 			t.Errorf("site %+v", s)
 		}
 	}
@@ -132,42 +134,42 @@ func TestLoadLieuxObjects(t *testing.T) {
 		line     int
 		column   string
 		warned   error
-		check    func(Site) bool
+		check    func(data.Site) bool
 	}{
-		{name: "numbers", json: "[" + ok + "]", n: 1, check: func(s Site) bool {
-			return s == Site{ID: "cn22-a", Name: "A", Kind: KindCNFS, Point: orb.Point{5.8, 46.1}, Postcode: "01100",
+		{name: "numbers", json: "[" + ok + "]", n: 1, check: func(s data.Site) bool {
+			return s == data.Site{ID: "cn22-a", Name: "A", Kind: data.KindCNFS, Point: orb.Point{5.8, 46.1}, Postcode: "01100",
 				SIRET: "21010283100016", Source: "cnfs-2022", Date: "2022-05-09", Line: 1}
 		}},
 		{name: "strings", json: `[{"id":7,"latitude":"46,1","longitude":" 5.8 ","pivot":"00000000000000","date_maj":"2022-05-09T10:00:00Z"}]`,
-			n: 1, check: func(s Site) bool {
+			n: 1, check: func(s data.Site) bool {
 				return s.ID == "cn22-7" && s.Point == orb.Point{5.8, 46.1} && s.SIRET == "" && s.Date == "2022-05-09"
 			}},
 		{name: "pivot with APE", json: `[{"id":"a","latitude":46.1,"longitude":5.8,"pivot":"34106240403159/APE:8790B"}]`,
-			n: 1, warned: ErrBadCode, check: func(s Site) bool { return s.SIRET == "" }},
+			n: 1, warned: data.ErrBadCode, check: func(s data.Site) bool { return s.SIRET == "" }},
 		{name: "bad date", json: `[{"id":"a","latitude":46.1,"longitude":5.8,"date_maj":"09/05/2022"}]`,
-			n: 1, warned: ErrBadValue, check: func(s Site) bool { return s.Date == "" }},
+			n: 1, warned: data.ErrBadValue, check: func(s data.Site) bool { return s.Date == "" }},
 		{name: "no longitude", json: "[" + ok + `,{"id":"b","latitude":46.1}]`, n: 1,
-			rejected: ErrBadCoordinate, line: 2, column: "longitude"},
+			rejected: data.ErrBadCoordinate, line: 2, column: "longitude"},
 		{name: "latitude is a list", json: `[{"id":"b","latitude":[46.1],"longitude":5.8},` + ok + "]", n: 1,
-			rejected: ErrBadNumber, line: 1, column: "latitude"},
+			rejected: data.ErrBadNumber, line: 1, column: "latitude"},
 		{name: "huge number", json: `[{"id":"b","latitude":1e999,"longitude":5.8},` + ok + "]", n: 1,
-			rejected: ErrBadNumber, line: 1, column: "latitude"},
-		{name: "swapped", json: `[{"id":"b","latitude":5.8,"longitude":46.1}]`, rejected: ErrSwappedLatLon, line: 1, column: "latitude"},
-		{name: "no id", json: `[{"latitude":46.1,"longitude":5.8}]`, rejected: ErrBadValue, line: 1, column: "id"},
-		{name: "duplicate", json: "[" + ok + "," + ok + "]", n: 1, rejected: ErrDuplicate, line: 2, column: "id"},
+			rejected: data.ErrBadNumber, line: 1, column: "latitude"},
+		{name: "swapped", json: `[{"id":"b","latitude":5.8,"longitude":46.1}]`, rejected: data.ErrSwappedLatLon, line: 1, column: "latitude"},
+		{name: "no id", json: `[{"latitude":46.1,"longitude":5.8}]`, rejected: data.ErrBadValue, line: 1, column: "id"},
+		{name: "duplicate", json: "[" + ok + "," + ok + "]", n: 1, rejected: data.ErrDuplicate, line: 2, column: "id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sites, checks, err := LoadCNFSPlaces("lieux.json", strings.NewReader(tt.json))
 			if tt.n == 0 {
-				if !errors.Is(err, ErrEmptyFile) {
+				if !errors.Is(err, data.ErrEmptyFile) {
 					t.Fatalf("err = %v, want ErrEmptyFile", err)
 				}
 			} else if err != nil || len(sites) != tt.n {
 				t.Fatalf("got %d sites, err %v; want %d", len(sites), err, tt.n)
 			}
-			sitesAssertCheck(t, checks, Rejected, tt.rejected, tt.line, tt.column)
-			sitesAssertCheck(t, checks, Warning, tt.warned, -1, "")
+			sitesAssertCheck(t, checks, data.Rejected, tt.rejected, tt.line, tt.column)
+			sitesAssertCheck(t, checks, data.Warning, tt.warned, -1, "")
 			if tt.rejected != nil && !strings.Contains(checks[0].Err.Error(), "JSON object") {
 				t.Errorf("message %q does not say the line is an object number", checks[0].Err)
 			}
@@ -196,41 +198,41 @@ func TestLoadPortreaFeatures(t *testing.T) {
 			n: 1, point: orb.Point{3.2, 50.7}},
 		{name: "null geometry: properties", json: fc(`{"type":"Feature",` + props + `,"geometry":null}`), n: 1, point: orb.Point{3.19, 50.69}},
 		{name: "bad geometry", json: fc(`{"type":"Feature",` + props + `,"geometry":{"type":"Point","coordinates":"x"}}`),
-			rejected: ErrBadCoordinate, line: 1, column: "geometry"},
+			rejected: data.ErrBadCoordinate, line: 1, column: "geometry"},
 		{name: "geometry outside", json: fc(`{"type":"Feature",` + props + `,"geometry":{"type":"Point","coordinates":[0,0]}}`),
-			rejected: ErrOutsideFrance, line: 1, column: "geometry"},
+			rejected: data.ErrOutsideFrance, line: 1, column: "geometry"},
 		{name: "no properties", json: fc(`{"type":"Feature",`+props+`}`, `{"type":"Feature"}`), n: 1,
-			rejected: ErrBadValue, line: 2, column: "properties", point: orb.Point{3.19, 50.69}},
+			rejected: data.ErrBadValue, line: 2, column: "properties", point: orb.Point{3.19, 50.69}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sites, checks, err := LoadPortrea("p.geojson", strings.NewReader(tt.json))
 			if tt.n == 0 {
-				if !errors.Is(err, ErrEmptyFile) {
+				if !errors.Is(err, data.ErrEmptyFile) {
 					t.Fatalf("err = %v, want ErrEmptyFile", err)
 				}
 			} else if err != nil || len(sites) != tt.n {
 				t.Fatalf("got %d sites, err %v; want %d", len(sites), err, tt.n)
 			}
-			sitesAssertCheck(t, checks, Rejected, tt.rejected, tt.line, tt.column)
+			sitesAssertCheck(t, checks, data.Rejected, tt.rejected, tt.line, tt.column)
 			if tt.n > 0 && sites[0].Point != tt.point {
 				t.Errorf("point %v, want %v", sites[0].Point, tt.point)
 			}
 		})
 	}
-	if _, _, err := LoadPortrea("p.json", strings.NewReader(`[{"id":"x"}]`)); !errors.Is(err, ErrBadValue) {
+	if _, _, err := LoadPortrea("p.json", strings.NewReader(`[{"id":"x"}]`)); !errors.Is(err, data.ErrBadValue) {
 		t.Errorf("array instead of FeatureCollection: err = %v", err)
 	}
-	if _, _, err := LoadPortrea("p.json", strings.NewReader(`{"type":"Feature"}`)); !errors.Is(err, ErrBadValue) {
+	if _, _, err := LoadPortrea("p.json", strings.NewReader(`{"type":"Feature"}`)); !errors.Is(err, data.ErrBadValue) {
 		t.Errorf("Feature instead of FeatureCollection: err = %v", err)
 	}
 }
 
 func TestMergeSites(t *testing.T) {
-	base := []Site{{ID: "a", Date: "2022-05-01"}, {ID: "b", Date: "2022-05-01"}}
-	extra := []Site{{ID: "b", Date: "2022-06-01", Name: "new"}, {ID: "c"}, {ID: "a", Date: "2022-04-01", Name: "old"}}
+	base := []data.Site{{ID: "a", Date: "2022-05-01"}, {ID: "b", Date: "2022-05-01"}}
+	extra := []data.Site{{ID: "b", Date: "2022-06-01", Name: "new"}, {ID: "c"}, {ID: "a", Date: "2022-04-01", Name: "old"}}
 	got, dup := MergeSites(base, extra)
-	want := []Site{{ID: "a", Date: "2022-05-01"}, {ID: "b", Date: "2022-06-01", Name: "new"}, {ID: "c"}}
+	want := []data.Site{{ID: "a", Date: "2022-05-01"}, {ID: "b", Date: "2022-06-01", Name: "new"}, {ID: "c"}}
 	if dup != 2 || len(got) != len(want) {
 		t.Fatalf("got %+v, dup %d", got, dup)
 	}
@@ -244,7 +246,7 @@ func TestMergeSites(t *testing.T) {
 	}
 }
 
-func fuzzLieux(f *testing.F, load func(string, *strings.Reader) ([]Site, Checks, error), seeds ...string) {
+func fuzzLieux(f *testing.F, load func(string, *strings.Reader) ([]data.Site, data.Checks, error), seeds ...string) {
 	sitesRealSeed(f, seeds...)
 	f.Add([]byte(`[{"id":7,"latitude":"46,1","longitude":" 5.8 ","pivot":"0"},{"id":7},null,{"id":"x","latitude":1e400}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -260,17 +262,17 @@ func fuzzLieux(f *testing.F, load func(string, *strings.Reader) ([]Site, Checks,
 }
 
 func FuzzLoadCNFSPlaces(f *testing.F) {
-	fuzzLieux(f, func(n string, r *strings.Reader) ([]Site, Checks, error) { return LoadCNFSPlaces(n, r) },
+	fuzzLieux(f, func(n string, r *strings.Reader) ([]data.Site, data.Checks, error) { return LoadCNFSPlaces(n, r) },
 		"lieux_cnfs_france_93_23.json", "lieux_cnfs_idf_93.json")
 }
 
 func FuzzLoadHinaura(f *testing.F) {
-	fuzzLieux(f, func(n string, r *strings.Reader) ([]Site, Checks, error) { return LoadHinaura(n, r) },
+	fuzzLieux(f, func(n string, r *strings.Reader) ([]data.Site, data.Checks, error) { return LoadHinaura(n, r) },
 		"lieux_hinaura_15.json")
 }
 
 func FuzzLoadPortrea(f *testing.F) {
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"properties":{"id":"x","latitude":"50,1","longitude":"3"},"geometry":{"type":"LineString","coordinates":[[3,50],[3.1,50]]}},{"geometry":{"type":"Point","coordinates":[]}}]}`))
-	fuzzLieux(f, func(n string, r *strings.Reader) ([]Site, Checks, error) { return LoadPortrea(n, r) },
+	fuzzLieux(f, func(n string, r *strings.Reader) ([]data.Site, data.Checks, error) { return LoadPortrea(n, r) },
 		"portrea_59100.geojson")
 }

@@ -1,10 +1,12 @@
-package data
+package source
 
 import (
 	"fmt"
 	"io"
 	"math"
 	"sort"
+
+	"diagnum/data"
 
 	"github.com/paulmach/orb"
 )
@@ -54,8 +56,8 @@ const (
 // without point and gets a Warning (60694, 85165, 85212 in the 2024 file).
 // A bad number in another column, or more unemployed than active people,
 // leaves that value NaN with a Warning.
-func ReadCommunePoints(name string, r io.Reader) ([]PointRow, Checks, error) {
-	t, err := ReadTable(name, r)
+func ReadCommunePoints(name string, r io.Reader) ([]PointRow, data.Checks, error) {
+	t, err := data.ReadTable(name, r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,13 +67,13 @@ func ReadCommunePoints(name string, r io.Reader) ([]PointRow, Checks, error) {
 	}
 	opt := []int{t.Index(ptType), t.Index(ptArea), t.Index(ptPopulation), t.Index(ptActive), t.Index(ptUnemployed)}
 	var rows []PointRow
-	var checks Checks
+	var checks data.Checks
 	seen := map[string]int{}
 	for _, rec := range t.Records {
 		p, perr := pointRowOf(name, rec, req, opt, &checks)
 		if perr == nil && seen[p.Code] > 0 {
-			perr = &ParseError{File: name, Line: rec.Line, Column: ptCode,
-				Err: fmt.Errorf("%w: code %s already on line %d", ErrDuplicate, p.Code, seen[p.Code])}
+			perr = &data.ParseError{File: name, Line: rec.Line, Column: ptCode,
+				Err: fmt.Errorf("%w: code %s already on line %d", data.ErrDuplicate, p.Code, seen[p.Code])}
 		}
 		if perr != nil {
 			checks.Reject(perr)
@@ -81,24 +83,24 @@ func ReadCommunePoints(name string, r io.Reader) ([]PointRow, Checks, error) {
 		rows = append(rows, p)
 	}
 	if len(rows) == 0 {
-		return nil, checks, &ParseError{File: name, Err: fmt.Errorf("%w: no valid row", ErrEmptyFile)}
+		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid row", data.ErrEmptyFile)}
 	}
 	return rows, checks, nil
 }
 
 // pointRowOf decodes one record; req = code, lat, lng; opt = type, area,
 // population, active, unemployed (-1 when absent).
-func pointRowOf(name string, rec Record, req, opt []int, checks *Checks) (PointRow, *ParseError) {
-	code, err := NormINSEE(rec.Field(req[0]))
+func pointRowOf(name string, rec data.Record, req, opt []int, checks *data.Checks) (PointRow, *data.ParseError) {
+	code, err := data.NormINSEE(rec.Field(req[0]))
 	if err != nil {
-		return PointRow{}, &ParseError{File: name, Line: rec.Line, Column: ptCode, Err: err}
+		return PointRow{}, &data.ParseError{File: name, Line: rec.Line, Column: ptCode, Err: err}
 	}
 	p := PointRow{Code: code, Line: rec.Line, Type: rec.Field(opt[0])}
 	lat, lng := rec.Field(req[1]), rec.Field(req[2])
 	switch {
 	case lat == "" && lng == "":
-		checks.Warn(&ParseError{File: name, Line: rec.Line, Column: ptLat,
-			Err: fmt.Errorf("%w: commune %s has no lat/lng; kept without point", ErrBadCoordinate, code)})
+		checks.Warn(&data.ParseError{File: name, Line: rec.Line, Column: ptLat,
+			Err: fmt.Errorf("%w: commune %s has no lat/lng; kept without point", data.ErrBadCoordinate, code)})
 	default:
 		pt, perr := parseLonLat(name, rec.Line, lat, lng)
 		if perr != nil {
@@ -112,43 +114,43 @@ func pointRowOf(name string, rec Record, req, opt []int, checks *Checks) (PointR
 		*d = optNumber(name, rec, opt[i+1], cols[i], checks)
 	}
 	if p.Unemployed > p.Active {
-		checks.Warn(&ParseError{File: name, Line: rec.Line, Column: ptUnemployed,
-			Err: fmt.Errorf("%w: %v unemployed > %v active; ignored", ErrBadValue, p.Unemployed, p.Active)})
+		checks.Warn(&data.ParseError{File: name, Line: rec.Line, Column: ptUnemployed,
+			Err: fmt.Errorf("%w: %v unemployed > %v active; ignored", data.ErrBadValue, p.Unemployed, p.Active)})
 		p.Unemployed = math.NaN()
 	}
 	return p, nil
 }
 
 // parseLonLat parses a latitude and a longitude into a lon/lat point.
-func parseLonLat(name string, line int, lat, lng string) (orb.Point, *ParseError) {
-	y, err := ParseFloatFR(lat)
+func parseLonLat(name string, line int, lat, lng string) (orb.Point, *data.ParseError) {
+	y, err := data.ParseFloatFR(lat)
 	if err != nil {
-		return orb.Point{}, &ParseError{File: name, Line: line, Column: ptLat, Err: err}
+		return orb.Point{}, &data.ParseError{File: name, Line: line, Column: ptLat, Err: err}
 	}
-	x, err := ParseFloatFR(lng)
+	x, err := data.ParseFloatFR(lng)
 	if err != nil {
-		return orb.Point{}, &ParseError{File: name, Line: line, Column: ptLng, Err: err}
+		return orb.Point{}, &data.ParseError{File: name, Line: line, Column: ptLng, Err: err}
 	}
 	if math.Abs(y) > 90 || math.Abs(x) > 180 {
-		return orb.Point{}, &ParseError{File: name, Line: line, Column: ptLat,
-			Err: fmt.Errorf("%w: lat %v, lng %v out of range", ErrBadCoordinate, y, x)}
+		return orb.Point{}, &data.ParseError{File: name, Line: line, Column: ptLat,
+			Err: fmt.Errorf("%w: lat %v, lng %v out of range", data.ErrBadCoordinate, y, x)}
 	}
 	return orb.Point{x, y}, nil
 }
 
 // optNumber parses the non-negative number in column i of rec; empty,
 // absent or bad gives NaN (bad and negative with a Warning).
-func optNumber(name string, rec Record, i int, col string, checks *Checks) float64 {
+func optNumber(name string, rec data.Record, i int, col string, checks *data.Checks) float64 {
 	s := rec.Field(i)
 	if s == "" {
 		return math.NaN()
 	}
-	v, err := ParseFloatFR(s)
+	v, err := data.ParseFloatFR(s)
 	if err == nil && v < 0 {
-		err = fmt.Errorf("%w: negative %v", ErrBadValue, v)
+		err = fmt.Errorf("%w: negative %v", data.ErrBadValue, v)
 	}
 	if err != nil {
-		checks.Warn(&ParseError{File: name, Line: rec.Line, Column: col, Err: err})
+		checks.Warn(&data.ParseError{File: name, Line: rec.Line, Column: col, Err: err})
 		return math.NaN()
 	}
 	return v
@@ -167,14 +169,14 @@ func optNumber(name string, rec Record, i int, col string, checks *Checks) float
 //     value is unknown (so UnemploymentRate = Σ unemployed / Σ active).
 //
 // A row whose code res does not know is dropped with a Warning.
-func FoldPoints(file string, rows []PointRow, res Resolver) (map[string]PointRow, Checks) {
-	var checks Checks
+func FoldPoints(file string, rows []PointRow, res Resolver) (map[string]PointRow, data.Checks) {
+	var checks data.Checks
 	groups := map[string][]PointRow{}
 	for _, p := range rows {
 		cur, ok := res(p.Code)
 		if !ok {
-			checks.Warn(&ParseError{File: file, Line: p.Line, Column: ptCode,
-				Err: fmt.Errorf("%w: %s is not a commune of the COG nor a renamed code; row dropped", ErrUnknownINSEE, p.Code)})
+			checks.Warn(&data.ParseError{File: file, Line: p.Line, Column: ptCode,
+				Err: fmt.Errorf("%w: %s is not a commune of the COG nor a renamed code; row dropped", data.ErrUnknownINSEE, p.Code)})
 			continue
 		}
 		groups[cur] = append(groups[cur], p)
@@ -244,8 +246,8 @@ func weightedPoint(g []PointRow) (orb.Point, bool) {
 // "com"), which the points file does not cover, get one summary Warning.
 // A commune whose row has no point was already warned by
 // ReadCommunePoints and is not reported again.
-func MergePoints(file string, communes []Commune, pts map[string]PointRow) Checks {
-	var checks Checks
+func MergePoints(file string, communes []data.Commune, pts map[string]PointRow) data.Checks {
+	var checks data.Checks
 	com := 0
 	for i := range communes {
 		c := &communes[i]
@@ -256,14 +258,14 @@ func MergePoints(file string, communes []Commune, pts map[string]PointRow) Check
 		case c.Zone == "com":
 			com++
 		default:
-			checks.Warn(&ParseError{File: file, Column: ptCode, Err: fmt.Errorf(
-				"%w: commune %s %s is not in this file; it has no point", ErrUnknownINSEE, c.Code, c.Name)})
+			checks.Warn(&data.ParseError{File: file, Column: ptCode, Err: fmt.Errorf(
+				"%w: commune %s %s is not in this file; it has no point", data.ErrUnknownINSEE, c.Code, c.Name)})
 		}
 	}
 	if com > 0 {
-		checks.Warn(&ParseError{File: file, Err: fmt.Errorf(
+		checks.Warn(&data.ParseError{File: file, Err: fmt.Errorf(
 			"%w: %d communes of the collectivités d'outre-mer are not in this file; they have no point",
-			ErrUnknownINSEE, com)})
+			data.ErrUnknownINSEE, com)})
 	}
 	return checks
 }

@@ -1,4 +1,4 @@
-package data
+package source
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"diagnum/data"
 )
 
 // COG is the Code officiel géographique as published by Etalab in the npm
@@ -16,14 +18,14 @@ import (
 // ReadDepartements, ReadRegions and ReadEPCI, which link their entries to
 // the communes already loaded.
 type COG struct {
-	Communes     []Commune     // communes actuelles, sorted by Code
-	Departements []Departement // sorted by Code
-	Regions      []Region      // sorted by Code
-	EPCIs        []EPCI        // sorted by Code
+	Communes     []data.Commune     // communes actuelles, sorted by Code
+	Departements []data.Departement // sorted by Code
+	Regions      []data.Region      // sorted by Code
+	EPCIs        []data.EPCI        // sorted by Code
 	// Renamed maps every code that is not a commune actuelle to the commune
 	// actuelle that holds it today (see ReadCOGCommunes).
 	Renamed map[string]string
-	Checks  Checks // rejected entries and warnings, in reading order
+	Checks  data.Checks // rejected entries and warnings, in reading order
 }
 
 // Resolver maps an INSEE code of any vintage to the commune actuelle that
@@ -33,7 +35,7 @@ type Resolver func(code string) (current string, ok bool)
 // NewResolver returns the Resolver of a list of communes actuelles and a
 // Renamed map: a commune actuelle resolves to itself, any other code goes
 // through renamed, and the target must be a commune actuelle.
-func NewResolver(communes []Commune, renamed map[string]string) Resolver {
+func NewResolver(communes []data.Commune, renamed map[string]string) Resolver {
 	known := make(map[string]bool, len(communes))
 	for _, c := range communes {
 		known[c.Code] = true
@@ -100,75 +102,76 @@ const (
 func ReadCOGCommunes(name string, r io.Reader) (*COG, error) {
 	c := &COG{Renamed: map[string]string{}}
 	var others []cogEntry
-	err := readJSONArrayFile(name, r, func(line int, msg json.RawMessage) {
+	err := data.ReadJSONArray(name, r, func(_, line int, msg json.RawMessage) error {
 		e, perr := decodeCOGEntry(name, line, msg)
 		if perr != nil {
 			c.Checks.Reject(perr)
-			return
+			return nil
 		}
 		if e.Type == cogActuelle {
 			c.Communes = append(c.Communes, communeOf(e))
 			if e.Population == nil && e.Zone != "com" {
-				c.Checks.Warn(&ParseError{File: name, Line: line, Column: "population",
-					Err: fmt.Errorf("%w: commune %s has no population; 0 used", ErrBadValue, e.Code)})
+				c.Checks.Warn(&data.ParseError{File: name, Line: line, Column: "population",
+					Err: fmt.Errorf("%w: commune %s has no population; 0 used", data.ErrBadValue, e.Code)})
 			}
 		}
 		others = append(others, e)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	c.Communes = dedupCommunes(name, c.Communes, others, &c.Checks)
 	if len(c.Communes) == 0 {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: no commune actuelle", ErrEmptyFile)}
+		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w: no commune actuelle", data.ErrEmptyFile)}
 	}
 	c.buildRenamed(name, others)
 	return c, nil
 }
 
 // decodeCOGEntry decodes and validates one object of communes.json.
-func decodeCOGEntry(name string, line int, msg json.RawMessage) (cogEntry, *ParseError) {
+func decodeCOGEntry(name string, line int, msg json.RawMessage) (cogEntry, *data.ParseError) {
 	var e cogEntry
 	if err := json.Unmarshal(msg, &e); err != nil {
-		return e, &ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", ErrBadValue, err)}
+		return e, &data.ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", data.ErrBadValue, err)}
 	}
 	e.line = line
-	bad := func(col string, err error) (cogEntry, *ParseError) {
-		return e, &ParseError{File: name, Line: line, Column: col, Err: err}
+	bad := func(col string, err error) (cogEntry, *data.ParseError) {
+		return e, &data.ParseError{File: name, Line: line, Column: col, Err: err}
 	}
 	code, ok := cogCode(e.Code)
 	if !ok {
-		return bad("code", fmt.Errorf("%w: %q is not an INSEE commune code", ErrBadCode, e.Code))
+		return bad("code", fmt.Errorf("%w: %q is not an INSEE commune code", data.ErrBadCode, e.Code))
 	}
 	e.Code = code
 	switch e.Type {
 	case cogActuelle:
 		switch {
 		case e.Zone != "metro" && e.Zone != "drom" && e.Zone != "com":
-			return bad("zone", fmt.Errorf("%w: zone %q (want metro, drom or com)", ErrBadValue, e.Zone))
+			return bad("zone", fmt.Errorf("%w: zone %q (want metro, drom or com)", data.ErrBadValue, e.Zone))
 		case strings.TrimSpace(e.Nom) == "":
-			return bad("nom", fmt.Errorf("%w: commune %s has no name", ErrBadValue, code))
+			return bad("nom", fmt.Errorf("%w: commune %s has no name", data.ErrBadValue, code))
 		case e.Departement == "" || e.Region == "":
-			return bad("departement", fmt.Errorf("%w: commune %s has no département or région", ErrBadCode, code))
+			return bad("departement", fmt.Errorf("%w: commune %s has no département or région", data.ErrBadCode, code))
 		case e.Population != nil && *e.Population < 0:
-			return bad("population", fmt.Errorf("%w: negative population %d", ErrBadValue, *e.Population))
+			return bad("population", fmt.Errorf("%w: negative population %d", data.ErrBadValue, *e.Population))
 		}
 	case cogDeleguee, cogAssociee:
 		if e.ChefLieu, ok = cogCode(e.ChefLieu); !ok {
-			return bad("chefLieu", fmt.Errorf("%w: chefLieu of %s is not an INSEE code", ErrBadCode, code))
+			return bad("chefLieu", fmt.Errorf("%w: chefLieu of %s is not an INSEE code", data.ErrBadCode, code))
 		}
 	case cogArm:
 		if e.Commune, ok = cogCode(e.Commune); !ok {
-			return bad("commune", fmt.Errorf("%w: commune of %s is not an INSEE code", ErrBadCode, code))
+			return bad("commune", fmt.Errorf("%w: commune of %s is not an INSEE code", data.ErrBadCode, code))
 		}
 	default:
-		return bad("type", fmt.Errorf("%w: unknown type %q", ErrBadValue, e.Type))
+		return bad("type", fmt.Errorf("%w: unknown type %q", data.ErrBadValue, e.Type))
 	}
 	return e, nil
 }
 
-func communeOf(e cogEntry) Commune {
-	c := Commune{Code: e.Code, Name: strings.TrimSpace(e.Nom), Dep: e.Departement,
+func communeOf(e cogEntry) data.Commune {
+	c := data.Commune{Code: e.Code, Name: strings.TrimSpace(e.Nom), Dep: e.Departement,
 		Region: e.Region, Zone: e.Zone}
 	if e.Population != nil {
 		c.Population = *e.Population
@@ -178,13 +181,13 @@ func communeOf(e cogEntry) Commune {
 
 // dedupCommunes sorts communes by code and rejects repeated codes (the
 // first one in file order is kept).
-func dedupCommunes(name string, cs []Commune, entries []cogEntry, checks *Checks) []Commune {
+func dedupCommunes(name string, cs []data.Commune, entries []cogEntry, checks *data.Checks) []data.Commune {
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Code < cs[j].Code })
 	out := cs[:0]
 	for i, c := range cs {
 		if i > 0 && c.Code == cs[i-1].Code {
-			checks.Reject(&ParseError{File: name, Line: lineOfActuelle(entries, c.Code, 2), Column: "code",
-				Err: fmt.Errorf("%w: commune actuelle %s appears twice", ErrDuplicate, c.Code)})
+			checks.Reject(&data.ParseError{File: name, Line: lineOfActuelle(entries, c.Code, 2), Column: "code",
+				Err: fmt.Errorf("%w: commune actuelle %s appears twice", data.ErrDuplicate, c.Code)})
 			continue
 		}
 		out = append(out, c)
@@ -216,8 +219,8 @@ func (c *COG) buildRenamed(name string, entries []cogEntry) {
 		case known[from]:
 			return // a commune actuelle is never renamed
 		case !known[to]:
-			c.Checks.Warn(&ParseError{File: name, Line: e.line, Err: fmt.Errorf(
-				"%w: %s points to %s, which is not a commune actuelle; not mapped", ErrUnknownINSEE, from, to)})
+			c.Checks.Warn(&data.ParseError{File: name, Line: e.line, Err: fmt.Errorf(
+				"%w: %s points to %s, which is not a commune actuelle; not mapped", data.ErrUnknownINSEE, from, to)})
 			return
 		}
 		c.Renamed[from] = to
@@ -261,13 +264,13 @@ type cogDivision struct {
 // is dropped with a Warning; a commune whose département is not listed
 // gets a Warning too. Call it after ReadCOGCommunes.
 func (c *COG) ReadDepartements(name string, r io.Reader) error {
-	divs, err := c.readDivisions(name, r, func(x Commune) string { return x.Dep })
+	divs, err := c.readDivisions(name, r, func(x data.Commune) string { return x.Dep })
 	if err != nil {
 		return err
 	}
 	c.Departements = c.Departements[:0]
 	for _, d := range divs {
-		c.Departements = append(c.Departements, Departement{Code: d.Code, Name: d.Nom,
+		c.Departements = append(c.Departements, data.Departement{Code: d.Code, Name: d.Nom,
 			Region: d.Region, ChefLieu: d.ChefLieu})
 	}
 	return nil
@@ -277,53 +280,54 @@ func (c *COG) ReadDepartements(name string, r io.Reader) error {
 // into c.Regions, with the same rule as ReadDepartements: the 18 régions
 // and the 8 COM of COG 2025 are kept, as all have communes.
 func (c *COG) ReadRegions(name string, r io.Reader) error {
-	divs, err := c.readDivisions(name, r, func(x Commune) string { return x.Region })
+	divs, err := c.readDivisions(name, r, func(x data.Commune) string { return x.Region })
 	if err != nil {
 		return err
 	}
 	c.Regions = c.Regions[:0]
 	for _, d := range divs {
-		c.Regions = append(c.Regions, Region{Code: d.Code, Name: d.Nom})
+		c.Regions = append(c.Regions, data.Region{Code: d.Code, Name: d.Nom})
 	}
 	return nil
 }
 
 // readDivisions decodes a département or région file and keeps the
 // entries that key(commune) points to, sorted by code.
-func (c *COG) readDivisions(name string, r io.Reader, key func(Commune) string) ([]cogDivision, error) {
+func (c *COG) readDivisions(name string, r io.Reader, key func(data.Commune) string) ([]cogDivision, error) {
 	used := map[string]int{}
 	for _, x := range c.Communes {
 		used[key(x)]++
 	}
 	var out []cogDivision
 	seen := map[string]bool{}
-	err := readJSONArrayFile(name, r, func(line int, msg json.RawMessage) {
+	err := data.ReadJSONArray(name, r, func(_, line int, msg json.RawMessage) error {
 		var d cogDivision
 		if err := json.Unmarshal(msg, &d); err != nil {
-			c.Checks.Reject(&ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", ErrBadValue, err)})
-			return
+			c.Checks.Reject(&data.ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", data.ErrBadValue, err)})
+			return nil
 		}
-		pe := &ParseError{File: name, Line: line, Column: "code"}
+		pe := &data.ParseError{File: name, Line: line, Column: "code"}
 		switch {
 		case len(d.Code) < 2 || len(d.Code) > 3 || strings.TrimSpace(d.Nom) == "":
-			pe.Err = fmt.Errorf("%w: code %q, name %q", ErrBadCode, d.Code, d.Nom)
+			pe.Err = fmt.Errorf("%w: code %q, name %q", data.ErrBadCode, d.Code, d.Nom)
 			c.Checks.Reject(pe)
 		case seen[d.Code]:
-			pe.Err = fmt.Errorf("%w: code %s appears twice", ErrDuplicate, d.Code)
+			pe.Err = fmt.Errorf("%w: code %s appears twice", data.ErrDuplicate, d.Code)
 			c.Checks.Reject(pe)
 		case used[d.Code] == 0:
-			pe.Err = fmt.Errorf("%w: %s %s has no commune; dropped", ErrUnknownINSEE, d.Code, d.Nom)
+			pe.Err = fmt.Errorf("%w: %s %s has no commune; dropped", data.ErrUnknownINSEE, d.Code, d.Nom)
 			c.Checks.Warn(pe)
 		default:
 			seen[d.Code] = true
 			out = append(out, d)
 		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: no entry matches a loaded commune", ErrEmptyFile)}
+		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w: no entry matches a loaded commune", data.ErrEmptyFile)}
 	}
 	c.warnOrphans(name, seen, key)
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
@@ -332,14 +336,14 @@ func (c *COG) readDivisions(name string, r io.Reader, key func(Commune) string) 
 
 // warnOrphans warns once per division code used by communes but absent
 // from the file.
-func (c *COG) warnOrphans(name string, seen map[string]bool, key func(Commune) string) {
+func (c *COG) warnOrphans(name string, seen map[string]bool, key func(data.Commune) string) {
 	warned := map[string]bool{}
 	for _, x := range c.Communes {
 		k := key(x)
 		if !seen[k] && !warned[k] {
 			warned[k] = true
-			c.Checks.Warn(&ParseError{File: name, Err: fmt.Errorf(
-				"%w: code %s of commune %s is not in this file", ErrUnknownINSEE, k, x.Code)})
+			c.Checks.Warn(&data.ParseError{File: name, Err: fmt.Errorf(
+				"%w: code %s of commune %s is not in this file", data.ErrUnknownINSEE, k, x.Code)})
 		}
 	}
 }
@@ -368,28 +372,29 @@ func (c *COG) ReadEPCI(name string, r io.Reader) error {
 	}
 	res := c.Resolver()
 	c.EPCIs = c.EPCIs[:0]
-	err := readJSONArrayFile(name, r, func(line int, msg json.RawMessage) {
+	err := data.ReadJSONArray(name, r, func(_, line int, msg json.RawMessage) error {
 		var e cogEPCI
 		if err := json.Unmarshal(msg, &e); err != nil {
-			c.Checks.Reject(&ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", ErrBadValue, err)})
-			return
+			c.Checks.Reject(&data.ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", data.ErrBadValue, err)})
+			return nil
 		}
 		if !isDigits(e.Code, 9) {
-			c.Checks.Reject(&ParseError{File: name, Line: line, Column: "code",
-				Err: fmt.Errorf("%w: %q is not a 9-digit SIREN", ErrBadCode, e.Code)})
-			return
+			c.Checks.Reject(&data.ParseError{File: name, Line: line, Column: "code",
+				Err: fmt.Errorf("%w: %q is not a 9-digit SIREN", data.ErrBadCode, e.Code)})
+			return nil
 		}
-		x := EPCI{Code: e.Code, Name: e.Nom, Kind: e.Type}
+		x := data.EPCI{Code: e.Code, Name: e.Nom, Kind: e.Type}
 		for _, m := range e.Membres {
 			x.Members = c.addMember(name, line, x.Code, m.Code, res, pos, x.Members)
 		}
 		c.EPCIs = append(c.EPCIs, x)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	if len(c.EPCIs) == 0 {
-		return &ParseError{File: name, Err: fmt.Errorf("%w: no EPCI", ErrEmptyFile)}
+		return &data.ParseError{File: name, Err: fmt.Errorf("%w: no EPCI", data.ErrEmptyFile)}
 	}
 	sort.SliceStable(c.EPCIs, func(i, j int) bool { return c.EPCIs[i].Code < c.EPCIs[j].Code })
 	return nil
@@ -401,15 +406,15 @@ func (c *COG) addMember(name string, line int, siren, code string, res Resolver,
 	if k, valid := cogCode(code); valid {
 		cur, ok = res(k)
 	}
-	pe := &ParseError{File: name, Line: line, Column: "membres"}
+	pe := &data.ParseError{File: name, Line: line, Column: "membres"}
 	switch {
 	case !ok:
-		pe.Err = fmt.Errorf("%w: member %q of EPCI %s is not a commune; dropped", ErrUnknownINSEE, code, siren)
+		pe.Err = fmt.Errorf("%w: member %q of EPCI %s is not a commune; dropped", data.ErrUnknownINSEE, code, siren)
 		c.Checks.Warn(pe)
 		return members
 	case c.Communes[pos[cur]].EPCI != "":
 		pe.Err = fmt.Errorf("%w: commune %s is already in EPCI %s; not added to %s",
-			ErrDuplicate, cur, c.Communes[pos[cur]].EPCI, siren)
+			data.ErrDuplicate, cur, c.Communes[pos[cur]].EPCI, siren)
 		c.Checks.Warn(pe)
 		return members
 	}
@@ -419,7 +424,7 @@ func (c *COG) addMember(name string, line int, siren, code string, res Resolver,
 
 // cogCode validates an INSEE commune code with NormINSEE.
 func cogCode(s string) (string, bool) {
-	c, err := NormINSEE(s)
+	c, err := data.NormINSEE(s)
 	return c, err == nil
 }
 

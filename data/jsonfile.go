@@ -1,0 +1,221 @@
+package data
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// The JSON files every loader reads, user formats and open-data sources
+// alike: read within MaxFileBytes, a UTF-8 BOM dropped, each error a
+// *ParseError with the physical line where it happened.
+
+// ReadFeatures streams the features of a GeoJSON FeatureCollection,
+// calling fn with each feature's 0-based index, the line where it starts,
+// and the feature still encoded, so that a loader reads its members itself
+// and one bad feature rejects only itself. A "type" other than
+// FeatureCollection, invalid JSON or data after the object fail with a
+// *ParseError naming the line; an error from fn stops the reading and is
+// returned. A collection without features calls fn zero times.
+func ReadFeatures(name string, r io.Reader, fn func(i, line int, msg json.RawMessage) error) error {
+	raw, err := readAllJSON(name, r)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := expectDelim(name, raw, dec, '{', "a GeoJSON FeatureCollection object"); err != nil {
+		return err
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return jsonError(name, raw, err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "features":
+			if err := expectDelim(name, raw, dec, '[', "a features array"); err != nil {
+				return err
+			}
+			if _, err := jsonElements(name, raw, dec, fn); err != nil {
+				return err
+			}
+		case "type":
+			var t string
+			if err := dec.Decode(&t); err != nil || t != "FeatureCollection" {
+				return &ParseError{File: name, Line: 1, Err: fmt.Errorf("%w: type %q (want FeatureCollection)", ErrBadValue, t)}
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return jsonError(name, raw, err)
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing '}'
+		return jsonError(name, raw, err)
+	}
+	return expectEOF(name, raw, dec)
+}
+
+// ReadJSONArray calls fn on each element of the top-level JSON array of r,
+// with its 0-based index and the line where it starts. It fails on bad
+// JSON, on a top level that is not an array, and on an empty array
+// (ErrEmptyFile); an error from fn stops the reading and is returned.
+func ReadJSONArray(name string, r io.Reader, fn func(i, line int, msg json.RawMessage) error) error {
+	raw, err := readAllJSON(name, r)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := expectDelim(name, raw, dec, '[', "a JSON array"); err != nil {
+		return err
+	}
+	n, err := jsonElements(name, raw, dec, fn)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return &ParseError{File: name, Err: fmt.Errorf("%w: empty JSON array", ErrEmptyFile)}
+	}
+	return expectEOF(name, raw, dec)
+}
+
+// jsonElements decodes the elements of the array whose '[' dec has just
+// read, up to and including its ']', and returns how many there were.
+func jsonElements(name string, raw []byte, dec *json.Decoder, fn func(i, line int, msg json.RawMessage) error) (int, error) {
+	n := 0
+	for dec.More() {
+		off := dec.InputOffset()
+		var msg json.RawMessage
+		if err := dec.Decode(&msg); err != nil {
+			return n, jsonError(name, raw, err)
+		}
+		if err := fn(n, lineAt(raw, off), msg); err != nil {
+			return n, err
+		}
+		n++
+	}
+	if _, err := dec.Token(); err != nil { // the closing ']'
+		return n, jsonError(name, raw, err)
+	}
+	return n, nil
+}
+
+// expectDelim reads the next token and checks that it is delim.
+func expectDelim(name string, raw []byte, dec *json.Decoder, delim json.Delim, what string) error {
+	tok, err := dec.Token()
+	if err == io.EOF {
+		return &ParseError{File: name, Err: fmt.Errorf("%w: the file is empty", ErrEmptyFile)}
+	}
+	if err != nil {
+		return jsonError(name, raw, err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != delim {
+		return &ParseError{File: name, Line: lineAt(raw, dec.InputOffset()),
+			Err: fmt.Errorf("%w: expected %s", ErrBadValue, what)}
+	}
+	return nil
+}
+
+// expectEOF checks that nothing follows the top-level JSON value.
+func expectEOF(name string, raw []byte, dec *json.Decoder) error {
+	if _, err := dec.Token(); err != io.EOF {
+		return &ParseError{File: name, Line: lineAt(raw, dec.InputOffset()),
+			Err: fmt.Errorf("%w: data after the end of the JSON value", ErrBadValue)}
+	}
+	return nil
+}
+
+// readAllJSON reads a JSON file within MaxFileBytes and drops a UTF-8 BOM.
+func readAllJSON(name string, r io.Reader) ([]byte, error) {
+	raw, err := readAllLimited(name, r)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF")), nil
+}
+
+// jsonError turns a decoding error into a *ParseError with its line.
+func jsonError(name string, raw []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	line := 0
+	switch {
+	case errors.As(err, &se):
+		line = lineAt(raw, se.Offset)
+	case errors.As(err, &te):
+		line = lineAt(raw, te.Offset)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		line = lineAt(raw, int64(len(raw)))
+		err = fmt.Errorf("unexpected end of JSON: %w", io.ErrUnexpectedEOF)
+	}
+	return &ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", ErrBadValue, err)}
+}
+
+// lineAt returns the 1-based line of the first byte at or after off that
+// is not blank or a comma.
+func lineAt(raw []byte, off int64) int {
+	if off < 0 {
+		off = 0
+	}
+	if off > int64(len(raw)) {
+		off = int64(len(raw))
+	}
+	for off < int64(len(raw)) && strings.IndexByte(" \t\r\n,", raw[off]) >= 0 {
+		off++
+	}
+	if off == int64(len(raw)) && off > 0 && raw[off-1] == '\n' {
+		off--
+	}
+	return bytes.Count(raw[:off], []byte{'\n'}) + 1
+}
+
+// JSONObject is one JSON object with its members still encoded.
+type JSONObject map[string]json.RawMessage
+
+// Text returns member key as text: a string (trimmed), or the literal of a
+// number or boolean. Absent and null give "".
+func (o JSONObject) Text(key string) (string, error) {
+	raw := bytes.TrimSpace(o[key])
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+		return "", nil
+	case raw[0] == '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", fmt.Errorf("%w: %w", ErrBadValue, err)
+		}
+		return strings.TrimSpace(s), nil
+	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9') || string(raw) == "true" || string(raw) == "false":
+		return string(raw), nil
+	}
+	return "", fmt.Errorf("%w: expected text, got %.20s", ErrBadValue, raw)
+}
+
+// Number returns member key as a number, from a JSON number or a string
+// ("46.1", "46,1", read by ParseFloatFR). ok is false when the member is
+// absent, null or "".
+func (o JSONObject) Number(key string) (v float64, ok bool, err error) {
+	raw := bytes.TrimSpace(o[key])
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+		return 0, false, nil
+	case raw[0] == '"':
+		s, err := o.Text(key)
+		if err != nil || s == "" {
+			return 0, false, err
+		}
+		v, err = ParseFloatFR(s)
+		return v, err == nil, err
+	}
+	v, err = strconv.ParseFloat(string(raw), 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("%w: %.20s", ErrBadNumber, raw)
+	}
+	return v, true, nil
+}
