@@ -38,6 +38,7 @@ type engine struct {
 	sites   []SiteResult
 	counted []int       // site indexes of the counted sites
 	spts    []orb.Point // their points
+	splaces []geo.Place // their points with commune and id, for the timer
 	sidx    *geo.PointIndex
 	byComm  map[string]int
 
@@ -63,10 +64,9 @@ func newEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, e
 	}
 	p.Timer = p.timer()
 	e := &engine{ctx: ctx, ds: ds, p: p, tm: newTiming(p.Timer), d0: p.ThresholdMin, byComm: communeIndex(ds)}
-	e.workers = 1
-	if e.tm.fast {
-		e.workers = defaultWorkers()
-	}
+	// Every TravelTimer is safe for concurrent use; a remote one bounds
+	// its own concurrency.
+	e.workers = defaultWorkers()
 	// Three independent preparations, each with its own checks.
 	var cc, sc data.Checks
 	var wg sync.WaitGroup
@@ -129,6 +129,7 @@ func (e *engine) prepareSites() data.Checks {
 		e.sites[j].Counted, e.sites[j].SupplyFTE = true, fte
 		e.counted = append(e.counted, j)
 		e.spts = append(e.spts, s.Point)
+		e.splaces = append(e.splaces, sitePlace(&s))
 	}
 	e.sidx = geo.NewPointIndex(e.spts)
 	return checks
@@ -184,7 +185,7 @@ func (e *engine) e2sfca() error {
 // siteBuf holds the scratch slices of one worker.
 type siteBuf struct {
 	ns  []geo.Neighbor // Index: commune index
-	pts []orb.Point
+	pts []geo.Place
 	t   []float64
 }
 
@@ -194,7 +195,7 @@ type siteBuf struct {
 // PointIndex contract) and HaversineKm is symmetric, so t is
 // Model.Minutes(commune, site) bit for bit.
 func (e *engine) catchment(q int, reach float64, b *siteBuf) error {
-	if err := e.timesWithin(e.ctx, e.spts[q], reach, b); err != nil {
+	if err := e.timesWithin(e.ctx, e.splaces[q], reach, b); err != nil {
 		return err
 	}
 	var out []pair
@@ -209,9 +210,9 @@ func (e *engine) catchment(q int, reach float64, b *siteBuf) error {
 
 // timesWithin sets b.ns to the communes within reach km of p, by
 // increasing commune index, and b.t to their travel times to p.
-func (e *engine) timesWithin(ctx context.Context, p orb.Point, reach float64, b *siteBuf) error {
+func (e *engine) timesWithin(ctx context.Context, p geo.Place, reach float64, b *siteBuf) error {
 	b.ns = b.ns[:0]
-	e.cidx.Within(p, reach, func(n geo.Neighbor) bool {
+	e.cidx.Within(p.Point, reach, func(n geo.Neighbor) bool {
 		b.ns = append(b.ns, geo.Neighbor{Index: e.cown[n.Index], Km: n.Km})
 		return true
 	})
@@ -225,7 +226,7 @@ func (e *engine) timesWithin(ctx context.Context, p orb.Point, reach float64, b 
 	}
 	b.pts = b.pts[:0]
 	for _, n := range b.ns {
-		b.pts = append(b.pts, e.loc[n.Index])
+		b.pts = append(b.pts, e.communePlace(n.Index))
 	}
 	return e.tm.toPoint(ctx, b.pts, p, b.t)
 }
@@ -269,7 +270,7 @@ func (e *engine) nearestSite(i int) (int, float64, error) {
 	}
 	if bestQ < 0 {
 		var err error
-		if bestQ, best, err = e.tm.nearest(e.ctx, e.sidx, e.spts, e.loc[i], -1, 2*e.tm.reachKm(e.d0)); err != nil {
+		if bestQ, best, err = e.tm.nearest(e.ctx, e.sidx, e.splaces, e.communePlace(i), -1, 2*e.tm.reachKm(e.d0)); err != nil {
 			return -1, math.Inf(1), err
 		}
 	}
@@ -295,7 +296,7 @@ func (e *engine) nearestOthers() error {
 			if !finitePoint(s.Point) {
 				continue
 			}
-			q, t, err := e.tm.nearest(e.ctx, e.sidx, e.spts, s.Point, qOf[j], e.tm.reachKm(e.d0)/2)
+			q, t, err := e.tm.nearest(e.ctx, e.sidx, e.splaces, sitePlace(&s.Site), qOf[j], e.tm.reachKm(e.d0)/2)
 			if err != nil {
 				return err
 			}
@@ -305,6 +306,18 @@ func (e *engine) nearestOthers() error {
 		}
 		return nil
 	})
+}
+
+// communePlace returns the place of commune i for the timer: its
+// representative point and its code.
+func (e *engine) communePlace(i int) geo.Place {
+	return geo.Place{Point: e.loc[i], Commune: e.ds.Communes[i].Code}
+}
+
+// sitePlace returns the place of a site for the timer: its point, the
+// commune it is assigned to and its id.
+func sitePlace(s *data.Site) geo.Place {
+	return geo.Place{Point: s.Point, Commune: s.Commune, ID: s.ID}
 }
 
 func growFloats(x []float64, n int) []float64 {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/geo"
 
 	"github.com/paulmach/orb"
 )
@@ -15,11 +16,12 @@ import (
 // (symmetric), all points lying within 100 km of each other.
 type tableTimer map[[2]orb.Point]float64
 
-func (tt tableTimer) Times(ctx context.Context, src, dst []orb.Point) ([][]float64, error) {
+func (tt tableTimer) Times(ctx context.Context, src, dst []geo.Place) ([][]float64, error) {
 	out := make([][]float64, len(src))
-	for i, a := range src {
+	for i, pa := range src {
 		out[i] = make([]float64, len(dst))
-		for j, b := range dst {
+		for j, pb := range dst {
+			a, b := pa.Point, pb.Point
 			t, ok := tt[[2]orb.Point{a, b}]
 			if a == b {
 				t, ok = 0, true

@@ -50,7 +50,7 @@ type naive struct {
 	loc    []orb.Point
 	has    []bool
 	sites  []SiteResult
-	cpts   []orb.Point // points of the counted sites
+	cpts   []geo.Place // places of the counted sites
 	cj     []int       // their site indexes
 	out    []float64   // scratch row
 }
@@ -133,7 +133,7 @@ func (n *naive) supply() {
 			continue
 		}
 		s.Counted, s.SupplyFTE = true, fte
-		n.cpts, n.cj = append(n.cpts, s.Point), append(n.cj, j)
+		n.cpts, n.cj = append(n.cpts, sitePlace(&s.Site)), append(n.cj, j)
 	}
 	n.out = make([]float64, len(n.cpts))
 }
@@ -141,7 +141,7 @@ func (n *naive) supply() {
 // row sets t[j] to the travel time from commune i to every site j
 // (+Inf for sites not counted).
 func (n *naive) row(i int, t []float64) error {
-	if err := n.tm.fromPoint(n.ctx, n.loc[i], n.cpts, n.out); err != nil {
+	if err := n.tm.fromPoint(n.ctx, geo.Place{Point: n.loc[i], Commune: n.ds.Communes[i].Code}, n.cpts, n.out); err != nil {
 		return err
 	}
 	for j := range t {
@@ -239,7 +239,7 @@ func (n *naive) nearestOthers() error {
 		if !finitePoint(s.Point) {
 			continue
 		}
-		if err := n.tm.fromPoint(n.ctx, s.Point, n.cpts, n.out); err != nil {
+		if err := n.tm.fromPoint(n.ctx, sitePlace(&s.Site), n.cpts, n.out); err != nil {
 			return fmt.Errorf("diag: naive: %w", err)
 		}
 		for x, k := range n.cj {

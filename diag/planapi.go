@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"diagnum/data"
+	"diagnum/geo"
 
 	"github.com/paulmach/orb"
 )
@@ -83,6 +84,16 @@ type Reach struct {
 // times bit for bit), so that such a site would cover those communes and
 // have R = S / Σ P_k·W in that order. A non-finite point reaches nothing.
 func (b *Baseline) Catchments(ctx context.Context, pts []orb.Point) ([][]Reach, error) {
+	places := make([]geo.Place, len(pts))
+	for i, p := range pts {
+		places[i] = geo.At(p)
+	}
+	return b.CatchmentsOf(ctx, places)
+}
+
+// CatchmentsOf is Catchments for places that carry their commune (and
+// id), so that a travel-time table keyed by codes can answer.
+func (b *Baseline) CatchmentsOf(ctx context.Context, pts []geo.Place) ([][]Reach, error) {
 	e := b.e
 	out := make([][]Reach, len(pts))
 	reach := e.tm.reachKm(e.d0)
@@ -104,8 +115,8 @@ func (b *Baseline) Catchments(ctx context.Context, pts []orb.Point) ([][]Reach, 
 }
 
 // catchmentAt is catchment for an arbitrary point p.
-func (e *engine) catchmentAt(ctx context.Context, p orb.Point, reach float64, b *siteBuf) ([]Reach, error) {
-	if !finitePoint(p) {
+func (e *engine) catchmentAt(ctx context.Context, p geo.Place, reach float64, b *siteBuf) ([]Reach, error) {
+	if !finitePoint(p.Point) {
 		return nil, nil
 	}
 	if err := e.timesWithin(ctx, p, reach, b); err != nil {
@@ -124,11 +135,16 @@ func (e *engine) catchmentAt(ctx context.Context, p orb.Point, reach float64, b 
 // the smallest travel time from p (ties to the lowest index) and that
 // time, or (-1, +Inf) when no site is counted or p is not finite.
 func (b *Baseline) NearestSite(ctx context.Context, p orb.Point) (int, float64, error) {
+	return b.NearestSiteOf(ctx, geo.At(p))
+}
+
+// NearestSiteOf is NearestSite for a place that carries its commune.
+func (b *Baseline) NearestSiteOf(ctx context.Context, p geo.Place) (int, float64, error) {
 	e := b.e
-	if !finitePoint(p) || len(e.counted) == 0 {
+	if !finitePoint(p.Point) || len(e.counted) == 0 {
 		return -1, math.Inf(1), nil
 	}
-	q, t, err := e.tm.nearest(ctx, e.sidx, e.spts, p, -1, e.tm.reachKm(e.d0)/2)
+	q, t, err := e.tm.nearest(ctx, e.sidx, e.splaces, p, -1, e.tm.reachKm(e.d0)/2)
 	if err != nil || q < 0 {
 		return -1, math.Inf(1), err
 	}

@@ -13,42 +13,25 @@ import (
 // maxSearchKm caps search radii: no two points on Earth are farther apart.
 const maxSearchKm = 20100.0
 
-// timing computes travel times: inline for geo.Model (the exact formula
-// of Model.Minutes, without building matrices), otherwise through batched
-// calls to the TravelTimer.
+// timing computes travel times: with a geo.DistanceTimer (the model),
+// inline from the great-circle distance the spatial index reports,
+// without building matrices; otherwise through batched calls to the
+// TravelTimer with the places' identities.
 type timing struct {
-	detour, speed float64 // of the model, defaults applied
-	fast          bool
-	timer         geo.TravelTimer
+	fast  bool
+	km    func(km float64) float64 // DistanceTimer.KmMinutes when fast
+	timer geo.TravelTimer
 }
 
 func newTiming(t geo.TravelTimer) timing {
-	var m geo.Model
-	switch x := t.(type) {
-	case geo.Model:
-		m = x
-	case *geo.Model:
-		if x == nil {
-			return timing{timer: t}
-		}
-		m = *x
-	default:
-		return timing{timer: t}
+	if d, ok := t.(geo.DistanceTimer); ok {
+		return timing{fast: true, km: d.KmMinutes, timer: t}
 	}
-	if m.Detour == 0 {
-		m.Detour = geo.DefaultDetour
-	}
-	if m.SpeedKmh == 0 {
-		m.SpeedKmh = geo.DefaultSpeedKmh
-	}
-	return timing{detour: m.Detour, speed: m.SpeedKmh, fast: true, timer: t}
+	return timing{timer: t}
 }
 
-// minutes is geo.Model.Minutes, inline: km × Detour / SpeedKmh × 60.
-func (tm *timing) minutes(a, b orb.Point) float64 { return tm.kmMinutes(geo.HaversineKm(a, b)) }
-
-// kmMinutes is geo.Model.MinMinutes: the model time for km.
-func (tm *timing) kmMinutes(km float64) float64 { return km * tm.detour / tm.speed * 60 }
+// kmMinutes is DistanceTimer.KmMinutes: the time for km (fast path only).
+func (tm *timing) kmMinutes(km float64) float64 { return tm.km(km) }
 
 // reachKm returns the search radius for a time budget: the timer's
 // ReachKm padded by a relative 1e-9 (plus 1 mm) so that rounding never
@@ -62,17 +45,17 @@ func (tm *timing) reachKm(minutes float64) float64 {
 }
 
 // toPoint sets out[k] to the travel time from srcs[k] to dst.
-func (tm *timing) toPoint(ctx context.Context, srcs []orb.Point, dst orb.Point, out []float64) error {
+func (tm *timing) toPoint(ctx context.Context, srcs []geo.Place, dst geo.Place, out []float64) error {
 	if tm.fast {
 		for k, s := range srcs {
-			out[k] = tm.minutes(s, dst)
+			out[k] = tm.kmMinutes(geo.HaversineKm(s.Point, dst.Point))
 		}
 		return nil
 	}
 	if len(srcs) == 0 {
 		return nil
 	}
-	t, err := tm.timer.Times(ctx, srcs, []orb.Point{dst})
+	t, err := tm.timer.Times(ctx, srcs, []geo.Place{dst})
 	if err != nil {
 		return fmt.Errorf("travel times: %w", err)
 	}
@@ -91,17 +74,17 @@ func (tm *timing) toPoint(ctx context.Context, srcs []orb.Point, dst orb.Point, 
 }
 
 // fromPoint sets out[k] to the travel time from src to dsts[k].
-func (tm *timing) fromPoint(ctx context.Context, src orb.Point, dsts []orb.Point, out []float64) error {
+func (tm *timing) fromPoint(ctx context.Context, src geo.Place, dsts []geo.Place, out []float64) error {
 	if tm.fast {
 		for k, d := range dsts {
-			out[k] = tm.minutes(src, d)
+			out[k] = tm.kmMinutes(geo.HaversineKm(src.Point, d.Point))
 		}
 		return nil
 	}
 	if len(dsts) == 0 {
 		return nil
 	}
-	t, err := tm.timer.Times(ctx, []orb.Point{src}, dsts)
+	t, err := tm.timer.Times(ctx, []geo.Place{src}, dsts)
 	if err != nil {
 		return fmt.Errorf("travel times: %w", err)
 	}
@@ -135,9 +118,9 @@ const nearestBatch = 32
 // travel time from p, and that time, skipping index skip (-1 for none).
 // Ties go to the lowest index. It returns (-1, +Inf) when ix holds no
 // other point. r0 is the first search radius of the model's search.
-func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []orb.Point, p orb.Point, skip int, r0 float64) (int, float64, error) {
+func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []geo.Place, p geo.Place, skip int, r0 float64) (int, float64, error) {
 	if tm.fast {
-		q, t := tm.nearestWithin(ix, pts, p, skip, r0)
+		q, t := tm.nearestWithin(ix, p.Point, skip, r0)
 		return q, t, nil
 	}
 	return tm.nearestAscending(ctx, ix, pts, p, skip)
@@ -147,7 +130,7 @@ func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []orb.Poi
 // model: once the best time found is below the model time of the radius,
 // every point outside the disc (farther than the radius) is slower, so
 // the answer is exact, ties included.
-func (tm *timing) nearestWithin(ix *geo.PointIndex, pts []orb.Point, p orb.Point, skip int, r0 float64) (int, float64) {
+func (tm *timing) nearestWithin(ix *geo.PointIndex, p orb.Point, skip int, r0 float64) (int, float64) {
 	r := max(r0, 0.1)
 	for {
 		r = min(r, maxSearchKm)
@@ -170,10 +153,10 @@ func (tm *timing) nearestWithin(ix *geo.PointIndex, pts []orb.Point, p orb.Point
 // nearestAscending visits points by increasing distance and stops once
 // MinMinutes of the distance exceeds the best time found; times are asked
 // in batches of nearestBatch.
-func (tm *timing) nearestAscending(ctx context.Context, ix *geo.PointIndex, pts []orb.Point, p orb.Point, skip int) (int, float64, error) {
+func (tm *timing) nearestAscending(ctx context.Context, ix *geo.PointIndex, pts []geo.Place, p geo.Place, skip int) (int, float64, error) {
 	best, bestQ := math.Inf(1), -1
 	batch := make([]int, 0, nearestBatch)
-	dst, out := make([]orb.Point, 0, nearestBatch), make([]float64, nearestBatch)
+	dst, out := make([]geo.Place, 0, nearestBatch), make([]float64, nearestBatch)
 	var err error
 	flush := func() {
 		dst, out = dst[:0], out[:len(batch)]
@@ -189,7 +172,7 @@ func (tm *timing) nearestAscending(ctx context.Context, ix *geo.PointIndex, pts 
 		}
 		batch = batch[:0]
 	}
-	ix.Ascending(p, func(n geo.Neighbor) bool {
+	ix.Ascending(p.Point, func(n geo.Neighbor) bool {
 		if n.Index == skip {
 			return true
 		}

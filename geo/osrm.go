@@ -108,7 +108,8 @@ func (o *OSRM) MinMinutes(km float64) float64 { return km / o.opt.MaxSpeedKmh * 
 func (o *OSRM) ReachKm(minutes float64) float64 { return minutes / 60 * o.opt.MaxSpeedKmh }
 
 // Times implements TravelTimer, one request per block of the matrix.
-func (o *OSRM) Times(ctx context.Context, src, dst []orb.Point) ([][]float64, error) {
+func (o *OSRM) Times(ctx context.Context, srcPlaces, dstPlaces []Place) ([][]float64, error) {
+	src, dst := placePoints(srcPlaces), placePoints(dstPlaces)
 	if err := checkPoints("source", src); err != nil {
 		return nil, err
 	}
@@ -281,4 +282,13 @@ func durationsToMinutes(ds [][]*float64, ns, nd int) ([][]float64, error) {
 		}
 	}
 	return t, nil
+}
+
+// placePoints returns the points of places.
+func placePoints(places []Place) []orb.Point {
+	pts := make([]orb.Point, len(places))
+	for i, p := range places {
+		pts[i] = p.Point
+	}
+	return pts
 }

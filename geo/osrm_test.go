@@ -116,7 +116,7 @@ func TestOSRMTimesBatched(t *testing.T) {
 	src := roundPoints(randomPoints(rng, 150))
 	dst := roundPoints(randomPoints(rng, 70))
 	dst[3] = orb.Point{10, -85} // unreachable: null in the answer
-	got, err := o.Times(context.Background(), src, dst)
+	got, err := o.Times(context.Background(), placesOf(src), placesOf(dst))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestOSRMTimesBatched(t *testing.T) {
 			}
 		}
 	}
-	if got, err := o.Times(context.Background(), nil, dst); err != nil || len(got) != 0 {
+	if got, err := o.Times(context.Background(), placesOf(nil), placesOf(dst)); err != nil || len(got) != 0 {
 		t.Errorf("no sources: %v, %v", got, err)
 	}
 	if fake.requests.Load() != 32 {
@@ -156,7 +156,7 @@ func TestOSRMUnreachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = o.Times(context.Background(), []orb.Point{notreDame}, []orb.Point{gueret})
+	_, err = o.Times(context.Background(), placesOf([]orb.Point{notreDame}), placesOf([]orb.Point{gueret}))
 	if !errors.Is(err, ErrOSRMUnreachable) || !strings.HasPrefix(err.Error(), "osrm: cannot reach "+base+": ") {
 		t.Errorf("err = %v", err)
 	}
@@ -172,7 +172,7 @@ func TestOSRMTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	_, err = o.Times(context.Background(), []orb.Point{notreDame}, []orb.Point{gueret})
+	_, err = o.Times(context.Background(), placesOf([]orb.Point{notreDame}), placesOf([]orb.Point{gueret}))
 	if !errors.Is(err, ErrOSRMUnreachable) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want a timeout", err)
 	}
@@ -211,7 +211,7 @@ func TestOSRMErrorAnswers(t *testing.T) {
 				t.Fatal(err)
 			}
 			pts := []orb.Point{notreDame, gueret}
-			_, err = o.Times(context.Background(), pts, pts)
+			_, err = o.Times(context.Background(), placesOf(pts), placesOf(pts))
 			if !errors.Is(err, tt.kind) || err.Error() != tt.msg {
 				t.Errorf("err = %q, want %q (%v)", err, tt.msg, tt.kind)
 			}
@@ -226,7 +226,7 @@ func TestOSRMNullAndContext(t *testing.T) {
 	defer srv.Close()
 	o, _ := NewOSRM(srv.URL, OSRMOptions{})
 	pts := []orb.Point{notreDame, gueret}
-	got, err := o.Times(context.Background(), pts, pts)
+	got, err := o.Times(context.Background(), placesOf(pts), placesOf(pts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,10 +236,10 @@ func TestOSRMNullAndContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := o.Times(ctx, pts, pts); !errors.Is(err, context.Canceled) {
+	if _, err := o.Times(ctx, placesOf(pts), placesOf(pts)); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: err = %v", err)
 	}
-	if _, err := o.Times(context.Background(), []orb.Point{{math.NaN(), 1}}, pts); err == nil {
+	if _, err := o.Times(context.Background(), placesOf([]orb.Point{{math.NaN(), 1}}), placesOf(pts)); err == nil {
 		t.Error("NaN source accepted")
 	}
 }

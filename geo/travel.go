@@ -2,21 +2,67 @@ package geo
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
 
-// TravelTimer gives travel times in minutes. Model is the default; OSRM
-// asks a road-network server.
+// Place is a point with the identities a travel-time table may be keyed
+// on: the INSEE code of the commune it lies in and, for a site, its id.
+// The model and OSRM use Point only.
+type Place struct {
+	Point   orb.Point
+	Commune string // INSEE code of the commune the place lies in ("" unknown)
+	ID      string // site id; "" for the representative point of a commune
+}
+
+// At returns the anonymous place at p (no commune, no id).
+func At(p orb.Point) Place { return Place{Point: p} }
+
+// TravelTimer gives travel times in minutes. Model is the default; Table
+// reads a time table, OSRM asks a road-network server.
 type TravelTimer interface {
-	// Times returns t[i][j], the travel time in minutes from src[i] to dst[j].
-	Times(ctx context.Context, src, dst []orb.Point) ([][]float64, error)
+	// Times returns t[i][j], the travel time in minutes from src[i] to
+	// dst[j] (+Inf when there is no route). It is safe for concurrent use.
+	Times(ctx context.Context, src, dst []Place) ([][]float64, error)
 	// MinMinutes is a lower bound of the travel time between two points
 	// km apart (great circle). It is increasing in km.
 	MinMinutes(km float64) float64
 	// ReachKm is the largest great-circle distance at which the travel
 	// time can still be at most minutes (the inverse of MinMinutes).
 	ReachKm(minutes float64) float64
+}
+
+// DistanceTimer is the optional fast path of a TravelTimer whose time
+// depends on the great-circle distance alone: Times(src, dst)[i][j] is
+// KmMinutes(HaversineKm(src[i].Point, dst[j].Point)) bit for bit, so a
+// caller holding the distance (from a spatial index) needs no matrix.
+type DistanceTimer interface {
+	TravelTimer
+	KmMinutes(km float64) float64
+}
+
+// Method says how a TravelTimer's times are obtained, for the report.
+type Method struct {
+	Road bool   // road times (table, OSRM, OSM graph) rather than the crow-fly model
+	Text string // French description: backend, parameters, source, coverage
+}
+
+// Describer is implemented by timers that can describe their method;
+// Describe is called after the computation, so it may report coverage.
+type Describer interface {
+	Describe() Method
+}
+
+// DescribeTimer returns t's method, or a generic road method for a
+// timer that does not describe itself.
+func DescribeTimer(t TravelTimer) Method {
+	if d, ok := t.(Describer); ok {
+		return d.Describe()
+	}
+	return Method{Road: true, Text: fmt.Sprintf("temps de trajet donnés par un calculateur d'itinéraires (%T), en minutes", t)}
 }
 
 // Default parameters of Model.
@@ -51,13 +97,17 @@ func (m Model) withDefaults() Model {
 }
 
 // Minutes returns the modelled travel time between a and b.
-func (m Model) Minutes(a, b orb.Point) float64 { return m.MinMinutes(HaversineKm(a, b)) }
+func (m Model) Minutes(a, b orb.Point) float64 { return m.KmMinutes(HaversineKm(a, b)) }
 
-// MinMinutes returns km × Detour / SpeedKmh × 60 (exact for the model).
-func (m Model) MinMinutes(km float64) float64 {
+// KmMinutes returns km × Detour / SpeedKmh × 60, the model time for a
+// great-circle distance of km (DistanceTimer).
+func (m Model) KmMinutes(km float64) float64 {
 	m = m.withDefaults()
 	return km * m.Detour / m.SpeedKmh * 60
 }
+
+// MinMinutes returns KmMinutes(km): the model is its own lower bound.
+func (m Model) MinMinutes(km float64) float64 { return m.KmMinutes(km) }
 
 // ReachKm returns minutes / 60 × SpeedKmh / Detour.
 func (m Model) ReachKm(minutes float64) float64 {
@@ -66,7 +116,7 @@ func (m Model) ReachKm(minutes float64) float64 {
 }
 
 // Times implements TravelTimer. It checks ctx between rows.
-func (m Model) Times(ctx context.Context, src, dst []orb.Point) ([][]float64, error) {
+func (m Model) Times(ctx context.Context, src, dst []Place) ([][]float64, error) {
 	t := make([][]float64, len(src))
 	for i, a := range src {
 		if err := ctx.Err(); err != nil {
@@ -74,8 +124,21 @@ func (m Model) Times(ctx context.Context, src, dst []orb.Point) ([][]float64, er
 		}
 		t[i] = make([]float64, len(dst))
 		for j, b := range dst {
-			t[i][j] = m.Minutes(a, b)
+			t[i][j] = m.Minutes(a.Point, b.Point)
 		}
 	}
 	return t, nil
+}
+
+// Describe implements Describer.
+func (m Model) Describe() Method {
+	m = m.withDefaults()
+	return Method{Text: fmt.Sprintf("temps estimés (vol d'oiseau × détour) : distance orthodromique (haversine, R = %s km) × détour / vitesse × 60, en minutes (détour = %s, vitesse = %s km/h)",
+		FrNumber(EarthRadiusKm), FrNumber(m.Detour), FrNumber(m.SpeedKmh))}
+}
+
+// FrNumber formats v in French notation (decimal comma), with no more
+// decimals than needed: 30 → "30", 22.5 → "22,5".
+func FrNumber(v float64) string {
+	return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1)
 }

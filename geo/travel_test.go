@@ -55,7 +55,7 @@ func TestModelTimes(t *testing.T) {
 	var tt TravelTimer = DefaultModel()
 	src := []orb.Point{notreDame, gueret}
 	dst := []orb.Point{gueret, notreDame, {1, 0}}
-	got, err := tt.Times(context.Background(), src, dst)
+	got, err := tt.Times(context.Background(), placesOf(src), placesOf(dst))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,16 @@ func TestModelTimes(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := tt.Times(ctx, src, dst); !errors.Is(err, context.Canceled) {
+	if _, err := tt.Times(ctx, placesOf(src), placesOf(dst)); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled context: err = %v", err)
 	}
+}
+
+// placesOf returns the anonymous places at pts.
+func placesOf(pts []orb.Point) []Place {
+	out := make([]Place, len(pts))
+	for i, p := range pts {
+		out[i] = At(p)
+	}
+	return out
 }

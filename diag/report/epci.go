@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"diagnum/diag"
+	"diagnum/geo"
 )
 
 // epciRow is an EPCI intersecting the territory.
@@ -76,6 +77,4 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // frNumber formats v in French notation (decimal comma), with no more
 // decimals than needed: 30 → "30", 22.5 → "22,5".
-func frNumber(v float64) string {
-	return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1)
-}
+func frNumber(v float64) string { return geo.FrNumber(v) }

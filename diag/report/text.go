@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -50,11 +49,7 @@ type methodRow struct{ name, text string }
 // constants filled in.
 func (b *book) methodFormulas(p diag.Params) []methodRow {
 	th := frNumber(p.ThresholdMin)
-	travel := fmt.Sprintf("t_ij = distance orthodromique (haversine, R = %s km) × détour / vitesse × 60, en minutes (détour = %s, vitesse = %s km/h)",
-		frNumber(geo.EarthRadiusKm), frNumber(p.Detour), frNumber(p.SpeedKmh))
-	if p.Timer != nil && !isModel(p.Timer) {
-		travel = fmt.Sprintf("t_ij = temps de trajet routier donné par un calculateur d'itinéraires (%T), en minutes", p.Timer)
-	}
+	travel := "t_ij = " + TravelMethod(p).Text
 	return []methodRow{
 		{"Temps de trajet t_ij", travel},
 		{"Offre S_j", "ETP retenus du site j : la valeur fixée pour son type quand il y en a une, sinon les ETP déclarés ; 0 pour un type non compté dans l'offre"},
@@ -74,13 +69,13 @@ func (b *book) methodFormulas(p diag.Params) []methodRow {
 	}
 }
 
-// isModel reports whether t is the straight-line travel-time model.
-func isModel(t geo.TravelTimer) bool {
-	switch t.(type) {
-	case geo.Model, *geo.Model:
-		return true
+// TravelMethod says how the travel times of p were obtained: the
+// timer's own description (geo.Describer), else the model's.
+func TravelMethod(p diag.Params) geo.Method {
+	if p.Timer != nil {
+		return geo.DescribeTimer(p.Timer)
 	}
-	return false
+	return geo.Model{Detour: p.Detour, SpeedKmh: p.SpeedKmh}.Describe()
 }
 
 // methodParams lists every parameter value used.
