@@ -142,6 +142,9 @@ func (t Territory) String() string {
 	return t.Level + " " + strings.Join(t.Codes, ",")
 }
 
+// Contains reports whether commune c belongs to the territory.
+func (t Territory) Contains(c *data.Commune) bool { return t.contains(c.Dep, c.Region) }
+
 func (t Territory) has(code string) bool { return slices.Contains(t.Codes, code) }
 
 func (t Territory) contains(dep, region string) bool {

@@ -32,6 +32,9 @@ type options struct {
 	detour       float64
 	speed        float64
 	osrm         string
+	temps        string
+	tempsStrict  bool
+	tempsUnit    string
 	quiet        bool
 	strict       bool
 	version      bool
@@ -82,6 +85,14 @@ Méthode :
   --detour FACTEUR     détour de la route par rapport à la ligne droite, de 1 à 3 (défaut : 1.3)
   --speed KMH          vitesse moyenne en km/h, de 5 à 150 (défaut : 50)
   --osrm URL           calculer les temps de trajet avec un serveur OSRM (/table)
+  --temps FICHIER      temps routiers d'un distancier (OSRM, r5r, Métric, PySAL…) :
+                       CSV long origine,destination,minutes (ou secondes), ou matrice
+                       (1re colonne : codes INSEE d'origine ; en-tête : destinations).
+                       Origines : codes INSEE ; destinations : codes INSEE ou id de lieux.
+                       Un couple absent est calculé par le modèle et compté (Contrôles)
+  --temps-strict       refuser un couple absent de la table (origine dans le territoire)
+  --temps-unite UNITE  unité d'une matrice dont la 1re case ne la nomme pas :
+                       minutes ou secondes
 
 Divers :
   --quiet              n'afficher que les erreurs
@@ -111,6 +122,9 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.Float64Var(&o.detour, "detour", diag.DefaultDetour, "")
 	fs.Float64Var(&o.speed, "speed", diag.DefaultSpeedKmh, "")
 	fs.StringVar(&o.osrm, "osrm", "", "")
+	fs.StringVar(&o.temps, "temps", "", "")
+	fs.BoolVar(&o.tempsStrict, "temps-strict", false, "")
+	fs.StringVar(&o.tempsUnit, "temps-unite", "", "")
 	fs.BoolVar(&o.quiet, "quiet", false, "")
 	fs.BoolVar(&o.strict, "strict", false, "")
 }

@@ -154,7 +154,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	pr := newProgress(stderr, o.quiet)
-	ds, err := o.load(pr, &params)
+	ds, err := o.load(pr, &params, t)
 	if err != nil {
 		return err
 	}
@@ -176,6 +176,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	base.Dataset().Checks = append(base.Dataset().Checks, timerChecks(params, stderr, o.quiet)...)
 	in := reportInput(base.Dataset(), base.Result, view, t)
 	p.Name = in.Name
 	in.Plan = p

@@ -15,7 +15,6 @@ import (
 	"diagnum/data"
 	"diagnum/diag"
 	"diagnum/diag/report"
-	"diagnum/geo"
 )
 
 // version is the diagnum version shown in reports; set at build time with
@@ -49,7 +48,7 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return err
 	}
 	pr := newProgress(stderr, o.quiet)
-	ds, err := o.load(pr, &params)
+	ds, err := o.load(pr, &params, t)
 	if err != nil {
 		return err
 	}
@@ -58,6 +57,7 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	ds.Checks = append(ds.Checks, timerChecks(params, stderr, o.quiet)...)
 	view, err := res.Territory(t)
 	if err != nil {
 		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
@@ -77,18 +77,16 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	return nil
 }
 
-// load loads the data (loadData) and, with --osrm, sets the road-network
-// travel timer in params.
-func (o *options) load(pr *progress, params *diag.Params) (*data.Dataset, error) {
+// load loads the data (loadData) and, with --osrm or --temps, sets the
+// road travel timer in params (travelTimer).
+func (o *options) load(pr *progress, params *diag.Params, t diag.Territory) (*data.Dataset, error) {
 	pr.step("chargement des données")
 	ds, err := loadData(o)
 	if err != nil {
 		return nil, err
 	}
-	if o.osrm != "" {
-		if params.Timer, err = geo.NewOSRM(o.osrm, geo.OSRMOptions{}); err != nil {
-			return nil, err
-		}
+	if err := o.travelTimer(ds, t, params); err != nil {
+		return nil, err
 	}
 	return ds, nil
 }

@@ -157,6 +157,9 @@ func drawLegend(c vg.Canvas, at vg.Point, u vg.Length, m *mapModel) {
 	l := &legendWriter{c: c, x: at.X, y: at.Y, u: u, bold: mapFace(14*u, true), text: mapFace(12*u, false)}
 	l.heading("Score d'écart")
 	l.note("quantiles (nombre de communes)")
+	if m.times != "" {
+		l.note("accès en " + m.times)
+	}
 	for i, lab := range m.classes.labels() {
 		l.entry(lab+" ("+itoa(m.classes.counts[i])+")", l.swatch(m.classes.colors[i]))
 	}

@@ -59,6 +59,10 @@ type MapInput struct {
 	// 20000 each, at least 400×300). The SVG is Width×0.75 by
 	// Height×0.75 points, the same size at 96 dpi.
 	Width, Height int
+	// Times names the travel times behind the access measures in the
+	// legend: "temps routiers" or "temps estimés (vol d'oiseau × détour)"
+	// (TimesLabel); "" leaves it out.
+	Times string
 }
 
 // NewMapInput returns the map input of the report input in: the title
@@ -76,6 +80,7 @@ func NewMapInput(in *Input, ds *data.Dataset) MapInput {
 	}
 	if in.Result != nil {
 		m.Sites = TerritorySites(in.Result.Sites, in.Communes)
+		m.Times = TimesLabel(in.Result.Params)
 	}
 	return m
 }
@@ -228,6 +233,7 @@ type mapModel struct {
 	omitted  int         // communes not drawn
 	noData   int         // drawn communes whose score_ecart is not finite
 	kindSeen map[data.SiteKind]int
+	times    string // MapInput.Times
 }
 
 type mapShape struct {
@@ -283,7 +289,7 @@ func newMapModel(in *MapInput) (*mapModel, error) {
 	if len(kept) == 0 {
 		return nil, ErrNothingToMap
 	}
-	m := &mapModel{proj: proj, omitted: len(in.Communes) - len(kept), kindSeen: map[data.SiteKind]int{}}
+	m := &mapModel{proj: proj, omitted: len(in.Communes) - len(kept), kindSeen: map[data.SiteKind]int{}, times: in.Times}
 	gaps := make([]float64, len(kept))
 	ll := geomBound(kept[0])
 	for i, mc := range kept {

@@ -79,8 +79,8 @@ func (b *book) synthese() error {
 		return err
 	}
 	in, st := b.in, &b.st
-	gen := fmt.Sprintf("Généré le %s par diagnum %s. Les mesures sont calculées sur toute la France, puis restituées pour le territoire.",
-		in.Date.Format("02/01/2006"), in.Version)
+	gen := fmt.Sprintf("Généré le %s par diagnum %s. Les mesures sont calculées sur toute la France, puis restituées pour le territoire. Temps d'accès : %s (voir Méthodologie).",
+		in.Date.Format("02/01/2006"), in.Version, TimesLabel(in.Result.Params))
 	for _, step := range []func() error{
 		func() error { return s.add(cell(st.title, "Diagnostic de l'inclusion numérique — "+in.label())) },
 		func() error { return s.add(gen) },

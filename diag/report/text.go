@@ -69,6 +69,16 @@ func (b *book) methodFormulas(p diag.Params) []methodRow {
 	}
 }
 
+// TimesLabel names the travel times of p for the Synthèse and the map
+// legend: « temps routiers » (table, OSRM, OSM graph) or « temps estimés
+// (vol d'oiseau × détour) » (the model).
+func TimesLabel(p diag.Params) string {
+	if TravelMethod(p).Road {
+		return "temps routiers"
+	}
+	return "temps estimés (vol d'oiseau × détour)"
+}
+
 // TravelMethod says how the travel times of p were obtained: the
 // timer's own description (geo.Describer), else the model's.
 func TravelMethod(p diag.Params) geo.Method {

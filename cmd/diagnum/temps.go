@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"diagnum/data"
+	"diagnum/diag"
+	"diagnum/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// travelTimer sets params.Timer from --osrm or --temps; without either
+// the model of params is used.
+func (o *options) travelTimer(ds *data.Dataset, t diag.Territory, params *diag.Params) error {
+	if o.osrm != "" && o.temps != "" {
+		return fmt.Errorf("%w: --osrm et --temps s'excluent : choisir une seule source de temps", errUsage)
+	}
+	if o.tempsUnit != "" && o.tempsUnit != data.UnitMinutes && o.tempsUnit != data.UnitSeconds {
+		return fmt.Errorf("%w: --temps-unite %q : minutes ou secondes", errUsage, o.tempsUnit)
+	}
+	switch {
+	case o.osrm != "":
+		tm, err := geo.NewOSRM(o.osrm, geo.OSRMOptions{})
+		if err != nil {
+			return err
+		}
+		params.Timer = tm
+	case o.temps != "":
+		tm, err := o.loadTemps(ds, t, params)
+		if err != nil {
+			return err
+		}
+		params.Timer = tm
+	}
+	return nil
+}
+
+// loadTemps reads the --temps table; its rejected rows go to Contrôles.
+func (o *options) loadTemps(ds *data.Dataset, t diag.Territory, params *diag.Params) (*geo.Table, error) {
+	var tab *data.TravelTable
+	err := readFile(o.temps, func(r io.Reader) error {
+		var checks data.Checks
+		var err error
+		tab, checks, err = data.LoadTravelTable(o.temps, r, data.TravelTableOptions{Unit: o.tempsUnit, Known: ds.KnownCode})
+		ds.Checks = append(ds.Checks, checks...)
+		if err == nil && o.strict && len(checks) > 0 {
+			err = strictError(checks)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("temps %s : %w", o.temps, err)
+	}
+	communes := make(map[string]orb.Point, len(ds.Communes))
+	inScope := make(map[string]bool)
+	for i := range ds.Communes {
+		c := &ds.Communes[i]
+		if c.HasPoint {
+			communes[c.Code] = c.Point
+		}
+		if t.Contains(c) {
+			inScope[c.Code] = true
+		}
+	}
+	sites := make(map[string]orb.Point, len(ds.Sites))
+	for _, s := range ds.Sites {
+		sites[s.ID] = s.Point
+	}
+	p := params.WithDefaults()
+	return geo.NewTable(tab, geo.TableOptions{
+		Name: o.temps, Communes: communes, Sites: sites,
+		Model:  geo.Model{Detour: p.Detour, SpeedKmh: p.SpeedKmh},
+		Strict: o.tempsStrict, InScope: func(code string) bool { return inScope[code] },
+	}), nil
+}
+
+// timerChecks reports, after the computation, the travel times a table
+// did not hold (a Warning in Contrôles and a console line).
+func timerChecks(params diag.Params, stderr io.Writer, quiet bool) data.Checks {
+	tab, ok := params.Timer.(*geo.Table)
+	if !ok {
+		return nil
+	}
+	st := tab.Stats()
+	if !quiet {
+		fmt.Fprintf(stderr, "temps : %d temps calculés, %d lus dans la table, %d absents remplacés par le modèle (%d pour des communes du territoire)\n",
+			st.Asked, st.Asked-st.Missing, st.Missing, st.MissingInScope)
+	}
+	if st.Missing == 0 {
+		return nil
+	}
+	var c data.Checks
+	c.Warn(&data.ParseError{File: tab.Name(), Err: fmt.Errorf(
+		"%w: %d of %d travel times were absent from the table and computed with the model (%d from communes of the territory; %d origin communes)",
+		data.ErrMissingTime, st.Missing, st.Asked, st.MissingInScope, st.Origins)})
+	return c
+}

@@ -1,0 +1,142 @@
+package data
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var ttKnown = map[string]bool{"01053": true, "38185": true, "38421": true, "2A004": true}
+
+func ttOpts(unit string) TravelTableOptions {
+	return TravelTableOptions{Unit: unit, Known: func(c string) bool { return ttKnown[c] }}
+}
+
+// TestLoadTravelTable reads long and wide tables with French CSV habits
+// and checks every pair against the hand-written values.
+func TestLoadTravelTable(t *testing.T) {
+	type pair struct {
+		o, d string
+		site bool
+		min  float64
+	}
+	tests := []struct {
+		name, in, unit string
+		format         string
+		want           []pair
+		rejected       []string // "line:column"
+	}{
+		{name: "long minutes", in: "origine,destination,minutes\n38185,38421,12.5\n38421,38185,14\n1053,lieu-7,3\n",
+			format: "long", want: []pair{{"38185", "38421", false, 12.5}, {"38421", "38185", false, 14}, {"01053", "lieu-7", true, 3}}},
+		{name: "long secondes, semicolon, decimal comma", in: "Origine;Destination;Secondes\n38185;38421;90,6\n2a004;38185;NA\n",
+			format: "long", want: []pair{{"38185", "38421", false, 1.51}}},
+		{name: "long bad rows", in: "origine,destination,minutes\n99999,38421,1\n38185,38421,-2\n38185,38421,abc\n38185,38421,2000\n38185,38421,4\n38185,38421,5\n38185,,1\n",
+			format: "long", want: []pair{{"38185", "38421", false, 4}},
+			rejected: []string{"2:origine", "3:minutes", "4:minutes", "5:minutes", "7:destination", "8:destination"}},
+		{name: "wide, unit in the header", in: "minutes;38185;38421\n38185;0;12\n38421;13,5;\n",
+			format: "large", want: []pair{{"38185", "38185", false, 0}, {"38185", "38421", false, 12}, {"38421", "38185", false, 13.5}}},
+		{name: "wide, unit given, quoted as the Isère file", in: "\"id\",\"38185\",\"L1\"\n\"38185\",60,120\n\"38185\",1,1\n\"x\",1,1\n", unit: UnitSeconds,
+			format: "large", want: []pair{{"38185", "38185", false, 1}, {"38185", "L1", true, 2}}, rejected: []string{"3:id", "4:id"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab, checks, err := LoadTravelTable("t.csv", strings.NewReader(tt.in), ttOpts(tt.unit))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tab.Format != tt.format {
+				t.Errorf("format %q, want %q", tab.Format, tt.format)
+			}
+			var got []string
+			for _, c := range checks {
+				got = append(got, strconv.Itoa(c.Err.Line)+":"+c.Err.Column)
+				if c.Severity != Rejected {
+					t.Errorf("check %v is not Rejected", c.Err)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tt.rejected, " ") {
+				t.Errorf("rejected %v, want %v", got, tt.rejected)
+			}
+			if tab.Pairs() != len(tt.want) {
+				t.Errorf("%d pairs, want %d", tab.Pairs(), len(tt.want))
+			}
+			for _, p := range tt.want {
+				v, ok := tab.CommuneMinutes(p.o, p.d)
+				if p.site {
+					v, ok = tab.SiteMinutes(p.o, p.d)
+				}
+				if !ok || math.Abs(v-p.min) > 1e-12 {
+					t.Errorf("%s → %s = %v, %v; want %v", p.o, p.d, v, ok, p.min)
+				}
+			}
+		})
+	}
+}
+
+// TestLoadTravelTableErrors: files that cannot be used at all.
+func TestLoadTravelTableErrors(t *testing.T) {
+	tests := []struct{ name, in, unit, msg string }{
+		{"wide without unit", "id,38185\n38185,1\n", "", `t.csv:1: column "id": data: missing column: unit of the matrix unknown`},
+		{"long without value column", "origine,destination,temps\n38185,38421,1\n", "", `t.csv:1: column "minutes": data: missing column "minutes" or "secondes"`},
+		{"both units", "origine,destination,minutes,secondes\n38185,38421,1,60\n", "", "both minutes and secondes"},
+		{"duplicate destination", "minutes,38185,38185\n38185,1,2\n", "", "destination 38185 listed twice in the header"},
+		{"nothing usable", "minutes,38185\n38185,NA\n", "", "data: no usable row"},
+	}
+	for _, tt := range tests {
+		_, _, err := LoadTravelTable("t.csv", strings.NewReader(tt.in), ttOpts(tt.unit))
+		var pe *ParseError
+		if err == nil || !errors.As(err, &pe) || !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("%s: err = %v, want a *ParseError containing %q", tt.name, err, tt.msg)
+		}
+	}
+}
+
+// TestLoadTravelTableIsere reads the real Isère matrix: 512 × 512
+// communes in seconds, no missing value, zero diagonal.
+func TestLoadTravelTableIsere(t *testing.T) {
+	tab := loadIsere(t)
+	if len(tab.Origins) != 512 || len(tab.Dests) != 512 || tab.Pairs() != 512*512 {
+		t.Fatalf("%d origins, %d destinations, %d pairs; want 512, 512, 262144", len(tab.Origins), len(tab.Dests), tab.Pairs())
+	}
+	// First data row of the file: "38539",0,547,… (seconds): 38539 → 38320 = 547 s.
+	if v, ok := tab.CommuneMinutes("38539", "38320"); !ok || v != 547.0/60 {
+		t.Errorf("38539 → 38320 = %v, want 547/60", v)
+	}
+	if v, _ := tab.CommuneMinutes("38539", "38539"); v != 0 {
+		t.Errorf("diagonal %v, want 0", v)
+	}
+}
+
+func loadIsere(tb testing.TB) *TravelTable {
+	tb.Helper()
+	f, err := os.Open(filepath.Join("..", "testdata", "temps", "temps-voiture-isere.csv"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	tab, checks, err := LoadTravelTable("isere.csv", f, TravelTableOptions{Unit: UnitSeconds})
+	if err != nil || len(checks) > 0 {
+		tb.Fatalf("err %v, %d checks", err, len(checks))
+	}
+	return tab
+}
+
+func FuzzLoadTravelTable(f *testing.F) {
+	f.Add("origine,destination,minutes\n38185,38421,12.5\n")
+	f.Add("minutes;38185;38421\n38185;0;12\n38421;13,5;\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		tab, _, err := LoadTravelTable("f.csv", strings.NewReader(in), TravelTableOptions{Unit: UnitMinutes})
+		if err != nil {
+			return
+		}
+		tab.Each(func(o, d string, site bool, v float64) {
+			if !(v >= 0 && v <= MaxTravelMinutes) {
+				t.Fatalf("%s → %s = %v", o, d, v)
+			}
+		})
+	})
+}

@@ -1,0 +1,88 @@
+package diag
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"diagnum/data"
+	"diagnum/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// TestIsereTableNearest: with the real OSRM table of Isère as --temps
+// and sites placed on the points of a few communes of the table, the
+// nearest time of every commune of the table is exactly the smallest
+// table time from it to a site commune (the intra-commune term is 0 for
+// a site on its commune's point), coverage follows it, and ComputeNaive
+// (a scan of every pair) agrees.
+func TestIsereTableNearest(t *testing.T) {
+	full := embedded(t)
+	ds := &data.Dataset{Indicators: full.Indicators, Renamed: full.Renamed}
+	for _, c := range full.Communes {
+		if c.Dep == "38" {
+			ds.Communes = append(ds.Communes, c)
+		}
+	}
+	f, err := os.Open(filepath.Join("..", "testdata", "temps", "temps-voiture-isere.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tab, _, err := data.LoadTravelTable("isere.csv", f, data.TravelTableOptions{Unit: data.UnitSeconds, Known: ds.KnownCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := map[string]orb.Point{}
+	for _, c := range ds.Communes {
+		if c.HasPoint {
+			pts[c.Code] = c.Point
+		}
+	}
+	// Grenoble, Vienne, Bourgoin-Jallieu, Voiron, La Mure, Le Bourg-d'Oisans.
+	siteCodes := []string{"38185", "38544", "38053", "38563", "38269", "38052"}
+	for k, code := range siteCodes {
+		if _, ok := pts[code]; !ok {
+			t.Fatalf("commune %s has no point", code)
+		}
+		ds.Sites = append(ds.Sites, data.Site{ID: "s" + code, Kind: data.KindCNFS, Point: pts[code], FTE: float64(k + 1), INSEE: code})
+	}
+	timer := geo.NewTable(tab, geo.TableOptions{Name: "isere.csv", Communes: pts})
+	p := Params{ThresholdMin: 20, Timer: timer}
+	res, err := Compute(context.Background(), ds, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	naive, err := ComputeNaive(context.Background(), ds, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for i, c := range res.Communes {
+		want := math.Inf(1)
+		for _, d := range siteCodes {
+			v, ok := tab.CommuneMinutes(c.Code, d)
+			if !ok {
+				want = math.NaN()
+				break
+			}
+			want = min(want, v)
+		}
+		if math.IsNaN(want) {
+			continue // a commune created since 2021: not in the table
+		}
+		checked++
+		if c.NearestMin != want || c.Covered != (want <= 20) {
+			t.Errorf("%s: nearest %v (covered %v), want the table minimum %v", c.Code, c.NearestMin, c.Covered, want)
+		}
+		if n := naive.Communes[i]; n.NearestMin != c.NearestMin || n.Access10k != c.Access10k {
+			t.Errorf("%s: naive nearest %v access %v, Compute %v %v", c.Code, n.NearestMin, n.Access10k, c.NearestMin, c.Access10k)
+		}
+	}
+	if checked < 500 {
+		t.Errorf("only %d communes checked against the table", checked)
+	}
+}
