@@ -23,6 +23,7 @@ type options struct {
 	out, csv     string
 	geojson      string
 	mapFile      string
+	html         string
 	sites        []string
 	indicators   []string
 	weights      string
@@ -65,6 +66,8 @@ Fichiers produits :
   --geojson FICHIER    couche des communes pour QGIS (WGS84), et FICHIER-sites.geojson
                        pour les lieux
   --map FICHIER        carte du score d'écart : FICHIER.png et FICHIER.svg
+  --html FICHIER       rapport interactif en un seul fichier HTML (carte, recherche,
+                       tableaux triables), lisible hors ligne
 
 Vos données (facultatif) :
   --sites FICHIER      vos lieux : CSV id,nom,type,latitude,longitude,etp,code_insee
@@ -113,6 +116,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.france, "france", false, "")
 	fs.StringVar(&o.out, "out", "", "")
 	fs.StringVar(&o.csv, "csv", "", "")
+	fs.StringVar(&o.html, "html", "", "")
 	fs.Func("sites", "", func(s string) error { o.sites = append(o.sites, s); return nil })
 	fs.Func("indicators", "", func(s string) error { o.indicators = append(o.indicators, s); return nil })
 	fs.StringVar(&o.weights, "weights", "", "")

@@ -12,6 +12,7 @@ import (
 	"diagnum/diag"
 	"diagnum/diag/plan"
 	"diagnum/diag/report"
+	"diagnum/diag/report/htmlreport"
 )
 
 // planOptions are the command-line settings of `diagnum plan`: those of
@@ -62,6 +63,7 @@ Fichiers produits :
   --out FICHIER        classeur (défaut : plan-23.xlsx, plan-region-75.xlsx, plan-france.xlsx) ;
                        « - » : pas de classeur, les postes en CSV sur la sortie standard
   --csv FICHIER        les postes proposés en CSV, au format des scénarios (« - » : sortie standard)
+  --html FICHIER       rapport interactif HTML, propositions comprises
 
 Données et méthode : comme le diagnostic (--sites, --indicators, --weights, --strict,
   --supply, --etp, --threshold, --detour, --speed, --osrm, --quiet) ; voir diagnum --help.
@@ -307,6 +309,13 @@ func (o *planOptions) write(ctx context.Context, pr *progress, p *plan.Plan, in 
 			return fmt.Errorf("CSV %s : %w", path, err)
 		}
 		written = append(written, path)
+	}
+	if o.html != "" {
+		pr.step("écriture du rapport HTML")
+		if err := set.write(o.html, func(w io.Writer) error { return htmlreport.Write(w, htmlreport.NewPage(&in, p), htmlreport.Static) }); err != nil {
+			return fmt.Errorf("rapport HTML %s : %w", o.html, err)
+		}
+		written = append(written, o.html)
 	}
 	if out != "-" {
 		pr.step("écriture du classeur")

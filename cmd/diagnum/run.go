@@ -15,6 +15,7 @@ import (
 	"diagnum/data"
 	"diagnum/diag"
 	"diagnum/diag/report"
+	"diagnum/diag/report/htmlreport"
 )
 
 // version is the diagnum version shown in reports; set at build time with
@@ -289,6 +290,12 @@ func writeLayers(set *outputs, o *options, ds *data.Dataset, in report.Input, pr
 			return nil, err
 		}
 		if err := write(sitesLayerPath(o.geojson), func(w io.Writer) error { return report.WriteSitesGeoJSON(w, sites) }); err != nil {
+			return nil, err
+		}
+	}
+	if o.html != "" {
+		pr.step("écriture du rapport HTML")
+		if err := write(o.html, func(w io.Writer) error { return htmlreport.Write(w, htmlreport.NewPage(&in, nil), htmlreport.Static) }); err != nil {
 			return nil, err
 		}
 	}
