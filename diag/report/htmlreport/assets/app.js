@@ -219,7 +219,7 @@
   function sizeMarks() {
     if (!D.carte) return;
     const k = view[2] / D.carte.largeur;
-    document.querySelectorAll("#sites-carte circle").forEach((c) => c.setAttribute("r", 14 * k));
+    document.querySelectorAll("#sites-carte circle").forEach((c) => c.setAttribute("r", 20 * k));
     document.querySelectorAll("#sites-carte .proposition").forEach((t) => {
       const x = +t.dataset.x, y = +t.dataset.y, R = 30 * k, r = 12 * k;
       let d = "";

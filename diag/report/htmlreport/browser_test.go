@@ -1,0 +1,159 @@
+package htmlreport
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"gonum.org/v1/gonum/stat"
+
+	"diagnum/diag"
+	"diagnum/diag/report"
+	"diagnum/internal/browsertest"
+)
+
+// TestBrowserReport opens the report of Creuse in headless Chromium from
+// a file:// URL (as a double-click would) and checks the map, the
+// colours, the search and the sorting against the diagnostic's figures.
+func TestBrowserReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long (Chromium; TestPageCreuse checks the page's data in the short suite)")
+	}
+	in := creuseInput(t)
+	var buf bytes.Buffer
+	if err := Write(&buf, NewPage(in, nil), Static); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "creuse.html")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t, 90*time.Second)
+	u := (&url.URL{Scheme: "file", Path: path}).String()
+	browsertest.Do(ctx, t, chromedp.Navigate(u), chromedp.WaitVisible("#svg-carte .commune"))
+
+	// One shape per commune of the territory, each with its code.
+	codes := browsertest.Eval[[]string](ctx, t, `[...document.querySelectorAll("#svg-carte .commune")].map(e => e.dataset.code)`)
+	var want []string
+	for _, c := range in.Communes {
+		want = append(want, c.Code)
+	}
+	slices.Sort(codes)
+	slices.Sort(want)
+	if !slices.Equal(codes, want) {
+		t.Fatalf("map shapes: %d codes, want the %d communes of Creuse", len(codes), len(want))
+	}
+	polys := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#svg-carte path.commune").length`)
+	if polys != len(in.Communes) {
+		t.Errorf("%d communes drawn by their polygon, want all %d (Creuse's polygons are embedded)", polys, len(in.Communes))
+	}
+
+	// The colour follows the selected measure: coverage, then the gap.
+	fills2, _ := report.MapClassColors(2)
+	checkFills(t, ctx, "couvert", in.Communes, func(c *diag.CommuneResult) string {
+		if c.Covered {
+			return fills2[0]
+		}
+		return fills2[1]
+	})
+	gapColour := quantileColours(in.Communes, func(c *diag.CommuneResult) float64 { return c.Gap }, false)
+	checkFills(t, ctx, "score_ecart", in.Communes, gapColour)
+	accessColour := quantileColours(in.Communes, func(c *diag.CommuneResult) float64 { return c.Access10k }, true)
+	checkFills(t, ctx, "acces_e2sfca_pour_10k", in.Communes, accessColour)
+	browsertest.ScreenshotAt(ctx, t, "carte", "rapport-creuse-carte.png")
+	browsertest.Screenshot(ctx, t, "rapport-creuse-page.png")
+
+	// Search finds a commune by its name without accents, and picks it.
+	browsertest.Do(ctx, t, chromedp.SendKeys("#recherche", "gueret\r"))
+	tip := browsertest.Eval[string](ctx, t, `document.getElementById("infobulle").textContent`)
+	picked := browsertest.Eval[[]string](ctx, t, `[...document.querySelectorAll(".commune.choisie")].map(e => e.dataset.code)`)
+	if !strings.Contains(tip, "Guéret (23096)") || !slices.Equal(picked, []string{"23096"}) {
+		t.Errorf("search « gueret »: tooltip %q, picked %v; want Guéret (23096)", tip, picked)
+	}
+
+	// The communes table sorts by population, ascending then descending.
+	byPop := slices.Clone(in.Communes)
+	slices.SortStableFunc(byPop, func(a, b diag.CommuneResult) int { return a.Population - b.Population })
+	browsertest.Do(ctx, t, chromedp.Click(`#table-communes th button[data-col="population"]`))
+	first := browsertest.Eval[string](ctx, t, `document.querySelector("#table-communes tbody tr").dataset.code`)
+	if first != byPop[0].Code {
+		t.Errorf("sorted by population ascending: first row %s, want %s (%d inhabitants)", first, byPop[0].Code, byPop[0].Population)
+	}
+	browsertest.Do(ctx, t, chromedp.Click(`#table-communes th button[data-col="population"]`))
+	order := browsertest.Eval[[]int](ctx, t, `[...document.querySelectorAll("#table-communes tbody tr td:nth-child(5)")].map(td => +td.textContent.replace(/\s/g, ""))`)
+	if len(order) != len(in.Communes) || order[0] != byPop[len(byPop)-1].Population || !slices.IsSortedFunc(order, func(a, b int) int { return b - a }) {
+		t.Errorf("sorted by population descending: %d rows, first %v; want %d rows from %d down", len(order), order[:min(3, len(order))], len(in.Communes), byPop[len(byPop)-1].Population)
+	}
+	// The filter keeps the matching rows only.
+	browsertest.Do(ctx, t, chromedp.SendKeys("#filtre-communes", "Guéret"))
+	n := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#table-communes tbody tr").length`)
+	if n != 1 {
+		t.Errorf("filter « Guéret »: %d rows, want 1", n)
+	}
+}
+
+// checkFills selects measure col and compares each shape's fill with want.
+func checkFills(t *testing.T, ctx context.Context, col string, cs []diag.CommuneResult, want func(*diag.CommuneResult) string) {
+	t.Helper()
+	js := fmt.Sprintf(`(() => { const s = document.getElementById("mesure"); s.value = %q; s.dispatchEvent(new Event("change"));
+		const o = {}; document.querySelectorAll("#svg-carte .commune").forEach(e => o[e.dataset.code] = e.getAttribute("fill")); return o; })()`, col)
+	fills := browsertest.Eval[map[string]string](ctx, t, js)
+	bad := 0
+	for i := range cs {
+		if w := want(&cs[i]); fills[cs[i].Code] != w {
+			if bad < 3 {
+				t.Errorf("measure %s: commune %s filled %s, want %s", col, cs[i].Code, fills[cs[i].Code], w)
+			}
+			bad++
+		}
+	}
+	if bad > 0 {
+		t.Errorf("measure %s: %d of %d communes with the wrong colour", col, bad, len(cs))
+	}
+}
+
+// quantileColours returns the expected colour of each commune for a
+// measure: the classes of the workbook's map (gonum's empirical
+// quantiles k/5, equal breaks merged), YlOrRd, reversed when a higher
+// value is better.
+func quantileColours(cs []diag.CommuneResult, v func(*diag.CommuneResult) float64, better bool) func(*diag.CommuneResult) string {
+	var x []float64
+	for i := range cs {
+		if f := v(&cs[i]); !math.IsNaN(f) && !math.IsInf(f, 0) {
+			x = append(x, f)
+		}
+	}
+	slices.Sort(x)
+	var up []float64
+	for k := 1; k <= 5; k++ {
+		q := stat.Quantile(float64(k)/5, stat.Empirical, x, nil)
+		if len(up) == 0 || q > up[len(up)-1] {
+			up = append(up, q)
+		}
+	}
+	fills, none := report.MapClassColors(len(up))
+	if better {
+		slices.Reverse(fills)
+	}
+	return func(c *diag.CommuneResult) string {
+		f := v(c)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return none
+		}
+		for i, u := range up {
+			if f <= u {
+				return fills[i]
+			}
+		}
+		return fills[len(fills)-1]
+	}
+}

@@ -1,0 +1,81 @@
+package htmlreport
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+
+	"diagnum/diag"
+)
+
+// TestPageCreuse checks the page of Creuse: a shape per commune (its
+// polygons are embedded), its rows in rank order with the CSV's values,
+// and the file's budget.
+func TestPageCreuse(t *testing.T) {
+	in := creuseInput(t)
+	pg := NewPage(in, nil)
+	if len(pg.Communes) != len(in.Communes) || len(in.Communes) < 250 {
+		t.Fatalf("%d rows for %d communes of Creuse", len(pg.Communes), len(in.Communes))
+	}
+	if pg.Map == nil || pg.Map.Omitted != 0 {
+		t.Fatalf("map %+v: want every commune drawn", pg.Map)
+	}
+	for i, c := range in.Communes {
+		if pg.Map.Shapes[i] == "" || !strings.HasPrefix(pg.Map.Shapes[i], "M") {
+			t.Errorf("commune %s: no polygon drawn", c.Code)
+		}
+		if pg.Communes[i][0] != c.Code || pg.Communes[i][len(pg.Columns)-1] != float64(c.Rank) {
+			t.Errorf("row %d = %v…, want commune %s rank %d", i, pg.Communes[i][:2], c.Code, c.Rank)
+		}
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, pg, Static); err != nil {
+		t.Fatal(err)
+	}
+	if n := buf.Len(); n > 5<<20 {
+		t.Errorf("report of Creuse is %d bytes, budget 5 MB", n)
+	}
+	// Nothing is loaded from the network: no external reference at all
+	// (the SVG namespace is a name, not a request), and a Content
+	// Security Policy forbids any connection.
+	html := buf.String()
+	for _, m := range regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?(https?:)?//|url\(|@import|https?://[^"' ]+`).FindAllString(html, -1) {
+		if m != "http://www.w3.org/2000/svg" {
+			t.Errorf("external reference %q in the report", m)
+		}
+	}
+	if !strings.Contains(html, "default-src 'none'") || !strings.Contains(html, "connect-src 'none'") {
+		t.Error("no Content-Security-Policy forbidding network access")
+	}
+}
+
+// TestWriteEscapes checks that names holding markup or formula-like
+// text end up as escaped data, never as markup.
+func TestWriteEscapes(t *testing.T) {
+	in := creuseInput(t)
+	in2 := *in
+	res := *in.Result
+	res.Sites = append([]diag.SiteResult(nil), in.Result.Sites...)
+	in2.Result = &res
+	cs := append([]diag.CommuneResult(nil), in.Communes...)
+	cs[0].Name = `</script><script>alert("x")</script>`
+	cs[1].Name = `=HYPERLINK("http://evil","clic")`
+	in2.Communes = cs
+	in2.Name = `<b>Creuse</b>`
+	var buf bytes.Buffer
+	if err := Write(&buf, NewPage(&in2, nil), Static); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, bad := range []string{`<script>alert`, `</script><script>`, `<b>Creuse`} {
+		if strings.Contains(html, bad) {
+			t.Errorf("the report holds %q unescaped", bad)
+		}
+	}
+	for _, good := range []string{`\u003c/script\u003e\u003cscript\u003ealert`, `&lt;b&gt;Creuse&lt;/b&gt;`, `=HYPERLINK(\"http://evil\",\"clic\")`} {
+		if !strings.Contains(html, good) {
+			t.Errorf("the report lacks the escaped text %q", good)
+		}
+	}
+}

@@ -1,0 +1,130 @@
+// Package browsertest starts a headless Chromium for tests that check
+// pages in a real browser (the HTML report, the app of diagnum serve).
+// Tests skip, with a message saying how to install it, when no Chromium
+// is installed; CI installs the Debian package chromium.
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Binaries are the names looked for in PATH, in order.
+var Binaries = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
+
+// Find returns the path of the Chromium binary, "" when none is installed.
+func Find() string {
+	for _, b := range Binaries {
+		if p, err := exec.LookPath(b); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// New starts a headless Chromium with a fresh profile and no network
+// service of its own (no updates, sync or background requests) and
+// returns a browser context that the test's cleanup closes. It skips the
+// test when no Chromium is installed. Every action must finish within
+// timeout.
+func New(t testing.TB, timeout time.Duration) context.Context {
+	t.Helper()
+	bin := Find()
+	if bin == "" {
+		t.Skip("Chromium absent : installer le paquet Debian chromium (apt-get install chromium) pour les tests dans un vrai navigateur")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1400, 1000),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium %s: %v", bin, err)
+	}
+	return ctx
+}
+
+// Do runs the steps, failing the test on an error.
+func Do(ctx context.Context, t testing.TB, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Eval evaluates a JavaScript expression and decodes its value, failing
+// the test on an error.
+func Eval[T any](ctx context.Context, t testing.TB, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %.80q: %v", js, err)
+	}
+	return v
+}
+
+// OutDir returns the folder of the test artefacts (screenshots) of the
+// calling package, testdata/out, ignored by git; it creates it.
+func OutDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join("testdata", "out")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// Screenshot saves a full-page PNG of the current page as name in
+// OutDir and returns its path.
+func Screenshot(ctx context.Context, t testing.TB, name string) string {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(OutDir(t), name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// ScreenshotAt scrolls the element of id to the top of the window and
+// saves a PNG of the window as name in OutDir; it returns its path.
+func ScreenshotAt(ctx context.Context, t testing.TB, id, name string) string {
+	t.Helper()
+	Do(ctx, t, chromedp.Evaluate[chromedp.Void](`document.getElementById(`+strconv.Quote(id)+`).scrollIntoView()`))
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(OutDir(t), name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
