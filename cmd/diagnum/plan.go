@@ -312,7 +312,7 @@ func (o *planOptions) write(ctx context.Context, pr *progress, p *plan.Plan, in 
 	}
 	if o.html != "" {
 		pr.step("écriture du rapport HTML")
-		if err := set.write(o.html, func(w io.Writer) error { return htmlreport.Write(w, htmlreport.NewPage(&in, p), htmlreport.Static) }); err != nil {
+		if err := set.write(o.html, func(w io.Writer) error { return htmlreport.Write(w, htmlreport.NewPage(&in), htmlreport.Static) }); err != nil {
 			return fmt.Errorf("rapport HTML %s : %w", o.html, err)
 		}
 		written = append(written, o.html)

@@ -295,7 +295,7 @@ func writeLayers(set *outputs, o *options, ds *data.Dataset, in report.Input, pr
 	}
 	if o.html != "" {
 		pr.step("écriture du rapport HTML")
-		if err := write(o.html, func(w io.Writer) error { return htmlreport.Write(w, htmlreport.NewPage(&in, nil), htmlreport.Static) }); err != nil {
+		if err := write(o.html, func(w io.Writer) error { return htmlreport.Write(w, htmlreport.NewPage(&in), htmlreport.Static) }); err != nil {
 			return nil, err
 		}
 	}

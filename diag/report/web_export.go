@@ -101,7 +101,7 @@ func TerritoryEPCIs(in *Input) []EPCIRow {
 	v := (&book{in: in}).territoryEPCIs()
 	out := make([]EPCIRow, len(v))
 	for i, r := range v {
-		out[i] = EPCIRow{r.Rollup, r.InTerritory}
+		out[i] = EPCIRow(r)
 	}
 	return out
 }

@@ -30,7 +30,7 @@ func TestBrowserReport(t *testing.T) {
 	}
 	in := creuseInput(t)
 	var buf bytes.Buffer
-	if err := Write(&buf, NewPage(in, nil), Static); err != nil {
+	if err := Write(&buf, NewPage(in), Static); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "creuse.html")

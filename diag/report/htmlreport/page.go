@@ -115,10 +115,10 @@ type checks struct {
 // workbook's Contrôles sheet has them all).
 const maxCheckLines = 200
 
-// NewPage returns the page of report input in; p is the placement plan
-// when the run is one (nil otherwise). in.Dataset gives the polygons and
+// NewPage returns the page of report input in, with the planner's
+// proposals when in.Plan is set. in.Dataset gives the polygons and
 // points of the map.
-func NewPage(in *report.Input, p *plan.Plan) *Page {
+func NewPage(in *report.Input) *Page {
 	pg := &Page{
 		Territory: report.Label(in),
 		Date:      in.Date.Format("02/01/2006"),
@@ -158,8 +158,8 @@ func NewPage(in *report.Input, p *plan.Plan) *Page {
 		pg.EPCI = append(pg.EPCI, epci{r.Code, r.Name, r.InTerritory, r.Communes, r.Population, r.NbSites,
 			finite(r.FTE), finite(r.Per10k), finite(r.Coverage), r.Uncovered, finite(r.MeanAccess10k)})
 	}
-	if p != nil {
-		pg.addPlan(p, proj)
+	if in.Plan != nil {
+		pg.addPlan(in.Plan, proj)
 	}
 	for _, s := range in.Sources {
 		pg.Sources = append(pg.Sources, source{s.Name, s.Title, s.Producer, s.Date, s.Licence, s.Attribution})

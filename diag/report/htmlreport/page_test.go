@@ -14,7 +14,7 @@ import (
 // and the file's budget.
 func TestPageCreuse(t *testing.T) {
 	in := creuseInput(t)
-	pg := NewPage(in, nil)
+	pg := NewPage(in)
 	if len(pg.Communes) != len(in.Communes) || len(in.Communes) < 250 {
 		t.Fatalf("%d rows for %d communes of Creuse", len(pg.Communes), len(in.Communes))
 	}
@@ -64,7 +64,7 @@ func TestWriteEscapes(t *testing.T) {
 	in2.Communes = cs
 	in2.Name = `<b>Creuse</b>`
 	var buf bytes.Buffer
-	if err := Write(&buf, NewPage(&in2, nil), Static); err != nil {
+	if err := Write(&buf, NewPage(&in2), Static); err != nil {
 		t.Fatal(err)
 	}
 	html := buf.String()
