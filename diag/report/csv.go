@@ -10,14 +10,6 @@ import (
 	"diagnum/diag"
 )
 
-// CSVHeader is the header row of WriteCSV, in column order.
-var CSVHeader = []string{
-	"code_insee", "nom", "code_departement", "code_epci", "population",
-	"nb_sites", "etp_conseillers", "conseillers_pour_10k",
-	"temps_site_proche_min", "couvert", "acces_e2sfca_pour_10k",
-	"indice_fragilite", "score_ecart", "rang",
-}
-
 // csvDecimals is the number of decimals of the measures in the CSV export.
 const csvDecimals = 6
 
@@ -56,23 +48,11 @@ func WriteCSV(w io.Writer, communes []diag.CommuneResult) error {
 
 // csvRecord returns the CSV fields of one commune, in CSVHeader order.
 func csvRecord(c *diag.CommuneResult) []string {
-	covered := "0"
-	if c.Covered {
-		covered = "1"
+	rec := make([]string, len(CommuneColumns))
+	for i := range CommuneColumns {
+		rec[i] = CommuneColumns[i].csvField(c)
 	}
-	return []string{
-		c.Code, c.Name, c.Dep, c.EPCI,
-		strconv.Itoa(c.Population),
-		strconv.Itoa(c.NbSites),
-		formatMeasure(c.FTE),
-		formatMeasure(c.Per10k),
-		formatMeasure(c.NearestMin),
-		covered,
-		formatMeasure(c.Access10k),
-		formatMeasure(c.Fragility),
-		formatMeasure(c.Gap),
-		strconv.Itoa(c.Rank),
-	}
+	return rec
 }
 
 // formatMeasure formats v with csvDecimals decimals, "" when v is NaN or

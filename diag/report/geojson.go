@@ -16,8 +16,8 @@ import (
 )
 
 // GeoJSONCommuneProperties are the properties of a commune feature of
-// WriteGeoJSON, in the order written: the columns of CSVHeader, then
-// layer ("communes").
+// WriteGeoJSON, in the order written: the columns of CommuneColumns (as
+// CSVHeader), then layer ("communes").
 var GeoJSONCommuneProperties = append(append([]string(nil), CSVHeader...), "layer")
 
 // GeoJSONSiteProperties are the properties of a site feature, in the
@@ -156,20 +156,9 @@ func (g *geoWriter) commune(c *diag.CommuneResult, ds *data.Dataset) {
 		g.point(dc != nil && dc.HasPoint, func() orb.Point { return dc.Point })
 	}
 	g.b.WriteString(`,"properties":{`)
-	g.propStr("code_insee", c.Code)
-	g.propStr("nom", c.Name)
-	g.propStr("code_departement", c.Dep)
-	g.propStr("code_epci", c.EPCI)
-	g.propInt("population", c.Population)
-	g.propInt("nb_sites", c.NbSites)
-	g.propNum("etp_conseillers", c.FTE)
-	g.propNum("conseillers_pour_10k", c.Per10k)
-	g.propNum("temps_site_proche_min", c.NearestMin)
-	g.propInt("couvert", b2i(c.Covered))
-	g.propNum("acces_e2sfca_pour_10k", c.Access10k)
-	g.propNum("indice_fragilite", c.Fragility)
-	g.propNum("score_ecart", c.Gap)
-	g.propInt("rang", c.Rank)
+	for i := range CommuneColumns {
+		CommuneColumns[i].geoProperty(g, c)
+	}
 	g.propStr("layer", "communes")
 	g.b.WriteString("}}")
 }

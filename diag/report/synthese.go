@@ -223,7 +223,11 @@ func (b *book) topCommunes(s *sheet) error {
 		return err
 	}
 	cols := b.communeColumns()
-	pick := []int{1, 0, 13, 4, 8, 9, 10, 11, 12} // nom, code, rang, population, temps, couvert, accès, fragilité, écart
+	var pick []int
+	for _, name := range []string{"nom", "code_insee", "rang", "population", "temps_site_proche_min", "couvert",
+		"acces_e2sfca_pour_10k", "indice_fragilite", "score_ecart"} {
+		pick = append(pick, communeColumn(name))
+	}
 	head := make([]column, len(pick))
 	for i, k := range pick {
 		head[i] = cols[k]

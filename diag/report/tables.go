@@ -9,15 +9,14 @@ import (
 	"diagnum/diag"
 )
 
-// communeColumns are the columns of the Communes sheet, in CSVHeader order.
+// communeColumns are the columns of the Communes sheet: CommuneColumns.
 func (b *book) communeColumns() []column {
-	return []column{
-		{"Code INSEE", 11}, {"Commune", 28}, {"Département", 12}, {"EPCI", 12},
-		{"Population", 12}, {"Sites", 8}, {"ETP conseillers", 11},
-		{"Conseillers pour 10 000 hab.", 14}, {"Temps au site le plus proche (min)", 14},
-		{"Couvert (≤ " + b.threshold() + " min)", 11}, {"Accès E2SFCA pour 10 000 hab.", 14},
-		{"Indice de fragilité (0–100)", 12}, {"Score d'écart", 10}, {"Rang", 8},
+	th := b.threshold()
+	cols := make([]column, len(CommuneColumns))
+	for i := range CommuneColumns {
+		cols[i] = CommuneColumns[i].sheetColumn(th)
 	}
+	return cols
 }
 
 // threshold returns the coverage threshold in minutes, in French notation.
@@ -25,26 +24,16 @@ func (b *book) threshold() string {
 	return frNumber(b.in.Result.Params.WithDefaults().ThresholdMin)
 }
 
-// communeRow returns the cells of one commune, in CSVHeader order, with the
-// values written by WriteCSV (measures rounded to 6 decimals, empty when
-// not finite, couvert 1 or 0 shown as oui/non).
+// communeRow returns the cells of one commune, in CommuneColumns order,
+// with the values written by WriteCSV (measures rounded to 6 decimals,
+// empty when not finite, couvert 1 or 0 shown as oui/non).
 func (b *book) communeRow(c *diag.CommuneResult) []any {
-	st := &b.st
-	return []any{
-		cell(st.code, c.Code), cell(st.text, c.Name), cell(st.code, c.Dep), cell(st.code, c.EPCI),
-		cell(st.thousands, c.Population), cell(st.integer, c.NbSites),
-		cell(st.dec2, measure(c.FTE)), cell(st.dec2, measure(c.Per10k)),
-		cell(st.dec1, measure(c.NearestMin)), cell(st.yesNo, yesNo(c.Covered)),
-		cell(st.dec2, measure(c.Access10k)), cell(st.dec1, measure(c.Fragility)),
-		cell(st.dec2, measure(c.Gap)), cell(st.integer, c.Rank),
+	row := make([]any, len(CommuneColumns))
+	for i := range CommuneColumns {
+		row[i] = CommuneColumns[i].sheetCell(&b.st, c)
 	}
+	return row
 }
-
-// Columns of the Communes sheet that get a colour scale.
-const (
-	colAccess = "K" // Accès E2SFCA: red (low) to green (high)
-	colGap    = "M" // Score d'écart: green (low) to red (high)
-)
 
 // communes writes the Communes sheet: in.Communes in the given order.
 func (b *book) communes() error {
@@ -54,11 +43,14 @@ func (b *book) communes() error {
 		if len(cs) == 0 {
 			return nil
 		}
+		// Accès E2SFCA: red (low) to green (high); score d'écart: green
+		// (low) to red (high).
 		last := itoa(len(cs) + 1)
-		if err := b.f.SetConditionalFormat(s.name, colAccess+"2:"+colAccess+last, colorScale("F8696B", "63BE7B")); err != nil {
+		access, gap := colName(1+communeColumn("acces_e2sfca_pour_10k")), colName(1+communeColumn("score_ecart"))
+		if err := b.f.SetConditionalFormat(s.name, access+"2:"+access+last, colorScale("F8696B", "63BE7B")); err != nil {
 			return err
 		}
-		return b.f.SetConditionalFormat(s.name, colGap+"2:"+colGap+last, colorScale("63BE7B", "F8696B"))
+		return b.f.SetConditionalFormat(s.name, gap+"2:"+gap+last, colorScale("63BE7B", "F8696B"))
 	})
 }
 

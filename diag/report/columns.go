@@ -1,0 +1,173 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+
+	"diagnum/diag"
+)
+
+// Format is how a per-commune column is written: its value type and its
+// cell style in the workbook.
+type Format int
+
+// Formats of the per-commune columns. In the CSV, a code or text is
+// written as is, an integer in decimal, a yes/no as 1 or 0 and a decimal
+// with 6 decimals (formatMeasure; empty when not finite). In the GeoJSON,
+// a code or text is a string, an integer or yes/no a number, a decimal a
+// number rounded to 6 decimals (null when not finite). In the workbook,
+// the cell style follows the format; decimals hold the CSV's rounded value
+// and are shown with 1 or 2 decimals.
+const (
+	FormatCode      Format = iota // an identifier kept as text (leading zeros)
+	FormatText                    // free text (a name)
+	FormatInteger                 // an integer
+	FormatThousands               // an integer shown with thousands separators
+	FormatYesNo                   // a boolean, 1 or 0, shown oui / non
+	FormatDec1                    // a decimal, shown with 1 decimal
+	FormatDec2                    // a decimal, shown with 2 decimals
+)
+
+// CommuneColumn is one column of the per-commune outputs: the CSV export,
+// the workbook's Communes sheet and the GeoJSON communes layer are all
+// written from CommuneColumns, in its order.
+type CommuneColumn struct {
+	Name   string // CSV header and GeoJSON property
+	Header string // French header of the Communes sheet; "{seuil}" stands for the threshold in minutes
+	Width  float64
+	Format Format
+	// Description says in French what the column holds.
+	Description string
+
+	text func(*diag.CommuneResult) string  // FormatCode, FormatText
+	int  func(*diag.CommuneResult) int     // FormatInteger, FormatThousands
+	num  func(*diag.CommuneResult) float64 // FormatDec1, FormatDec2
+	flag func(*diag.CommuneResult) bool    // FormatYesNo
+}
+
+// CommuneColumns are the per-commune columns, in output order. Adding a
+// measure to every output is one row here (plus its computation in diag).
+var CommuneColumns = []CommuneColumn{
+	textColumn("code_insee", "Code INSEE", 11, FormatCode,
+		"code officiel géographique de la commune (COG)", func(c *diag.CommuneResult) string { return c.Code }),
+	textColumn("nom", "Commune", 28, FormatText,
+		"nom de la commune", func(c *diag.CommuneResult) string { return c.Name }),
+	textColumn("code_departement", "Département", 12, FormatCode,
+		"code du département", func(c *diag.CommuneResult) string { return c.Dep }),
+	textColumn("code_epci", "EPCI", 12, FormatCode,
+		"SIREN de l'EPCI à fiscalité propre (vide hors EPCI)", func(c *diag.CommuneResult) string { return c.EPCI }),
+	intColumn("population", "Population", 12, FormatThousands,
+		"population municipale légale", func(c *diag.CommuneResult) int { return c.Population }),
+	intColumn("nb_sites", "Sites", 8, FormatInteger,
+		"sites comptés dans l'offre situés dans la commune", func(c *diag.CommuneResult) int { return c.NbSites }),
+	numColumn("etp_conseillers", "ETP conseillers", 11, FormatDec2,
+		"équivalents temps plein des sites comptés de la commune", func(c *diag.CommuneResult) float64 { return c.FTE }),
+	numColumn("conseillers_pour_10k", "Conseillers pour 10 000 hab.", 14, FormatDec2,
+		"ETP / population × 10 000", func(c *diag.CommuneResult) float64 { return c.Per10k }),
+	numColumn("temps_site_proche_min", "Temps au site le plus proche (min)", 14, FormatDec1,
+		"temps de trajet au site compté le plus proche, en minutes (vide sans site)",
+		func(c *diag.CommuneResult) float64 { return c.NearestMin }),
+	flagColumn("couvert", "Couvert (≤ {seuil} min)", 11,
+		"1 quand le site compté le plus proche est à {seuil} minutes ou moins", func(c *diag.CommuneResult) bool { return c.Covered }),
+	numColumn("acces_e2sfca_pour_10k", "Accès E2SFCA pour 10 000 hab.", 14, FormatDec2,
+		"accessibilité E2SFCA (décroissance gaussienne) × 10 000", func(c *diag.CommuneResult) float64 { return c.Access10k }),
+	numColumn("indice_fragilite", "Indice de fragilité (0–100)", 12, FormatDec1,
+		"indice de fragilité numérique, 0 à 100 (vide sans indicateur)",
+		func(c *diag.CommuneResult) float64 { return c.Fragility }),
+	numColumn("score_ecart", "Score d'écart", 10, FormatDec2,
+		"besoin (population × fragilité) × manque d'accès", func(c *diag.CommuneResult) float64 { return c.Gap }),
+	intColumn("rang", "Rang", 8, FormatInteger,
+		"rang dans le territoire, 1 = plus fort score d'écart", func(c *diag.CommuneResult) int { return c.Rank }),
+}
+
+func textColumn(name, header string, width float64, f Format, desc string, v func(*diag.CommuneResult) string) CommuneColumn {
+	return CommuneColumn{Name: name, Header: header, Width: width, Format: f, Description: desc, text: v}
+}
+
+func intColumn(name, header string, width float64, f Format, desc string, v func(*diag.CommuneResult) int) CommuneColumn {
+	return CommuneColumn{Name: name, Header: header, Width: width, Format: f, Description: desc, int: v}
+}
+
+func numColumn(name, header string, width float64, f Format, desc string, v func(*diag.CommuneResult) float64) CommuneColumn {
+	return CommuneColumn{Name: name, Header: header, Width: width, Format: f, Description: desc, num: v}
+}
+
+func flagColumn(name, header string, width float64, desc string, v func(*diag.CommuneResult) bool) CommuneColumn {
+	return CommuneColumn{Name: name, Header: header, Width: width, Format: FormatYesNo, Description: desc, flag: v}
+}
+
+// CSVHeader is the header row of WriteCSV: the names of CommuneColumns.
+var CSVHeader = communeColumnNames()
+
+func communeColumnNames() []string {
+	out := make([]string, len(CommuneColumns))
+	for i, col := range CommuneColumns {
+		out[i] = col.Name
+	}
+	return out
+}
+
+// communeColumn returns the position of the column named name in
+// CommuneColumns; it panics when there is none (a programming error).
+func communeColumn(name string) int {
+	for i, col := range CommuneColumns {
+		if col.Name == name {
+			return i
+		}
+	}
+	panic("report: no commune column " + name)
+}
+
+// csvField returns the CSV field of column col for commune c.
+func (col *CommuneColumn) csvField(c *diag.CommuneResult) string {
+	switch col.Format {
+	case FormatCode, FormatText:
+		return col.text(c)
+	case FormatInteger, FormatThousands:
+		return strconv.Itoa(col.int(c))
+	case FormatYesNo:
+		return strconv.Itoa(yesNo(col.flag(c)))
+	}
+	return formatMeasure(col.num(c))
+}
+
+// geoProperty writes the GeoJSON property of column col for commune c.
+func (col *CommuneColumn) geoProperty(g *geoWriter, c *diag.CommuneResult) {
+	switch col.Format {
+	case FormatCode, FormatText:
+		g.propStr(col.Name, col.text(c))
+	case FormatInteger, FormatThousands:
+		g.propInt(col.Name, col.int(c))
+	case FormatYesNo:
+		g.propInt(col.Name, yesNo(col.flag(c)))
+	default:
+		g.propNum(col.Name, col.num(c))
+	}
+}
+
+// sheetColumn returns the column of the Communes sheet, its header with
+// the threshold th (French notation) in place of {seuil}.
+func (col *CommuneColumn) sheetColumn(th string) column {
+	return column{strings.ReplaceAll(col.Header, "{seuil}", th), col.Width}
+}
+
+// sheetCell returns the workbook cell of column col for commune c, with
+// the value WriteCSV writes (decimals rounded to 6 decimals, empty when
+// not finite).
+func (col *CommuneColumn) sheetCell(st *styles, c *diag.CommuneResult) any {
+	switch col.Format {
+	case FormatCode:
+		return cell(st.code, col.text(c))
+	case FormatText:
+		return cell(st.text, col.text(c))
+	case FormatInteger:
+		return cell(st.integer, col.int(c))
+	case FormatThousands:
+		return cell(st.thousands, col.int(c))
+	case FormatYesNo:
+		return cell(st.yesNo, yesNo(col.flag(c)))
+	case FormatDec1:
+		return cell(st.dec1, measure(col.num(c)))
+	}
+	return cell(st.dec2, measure(col.num(c)))
+}
