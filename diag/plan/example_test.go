@@ -36,8 +36,8 @@ func handDataset() *data.Dataset {
 
 // Two posts for the département: C, the only commune not covered, gets
 // the first (its 2,000 inhabitants, weighted 0.5); then everyone is
-// covered, and the second post goes where it reduces the access deficit
-// most, which is C again.
+// covered, and the capacity stage puts the second post where it serves
+// the most fragile people not yet served, which is C again.
 func ExampleRun() {
 	ds := handDataset()
 	b, err := diag.NewBaseline(context.Background(), ds, diag.Params{})
@@ -52,14 +52,14 @@ func ExampleRun() {
 	}
 	fmt.Printf("couverture avant : %.1f %%\n", 100*p.Coverage())
 	for _, k := range p.Picks {
-		fmt.Printf("%d. %s (%s) : +%d hab. couverts, %.0f fragiles, couverture %.1f %%, déficit −%.3f ETP, %s à %.1f min, %.0f €\n",
-			k.Rank, k.Site.ID, k.CommuneName, k.NewPop, k.NewFragile, 100*k.Coverage, k.DeficitGain,
+		fmt.Printf("%d. %s (%s, étape %s) : +%d hab. couverts, %.0f fragiles, %.1f servis par an, couverture %.1f %%, %s à %.1f min, %.0f €\n",
+			k.Rank, k.Site.ID, k.CommuneName, k.Stage, k.NewPop, k.NewFragile, k.NewServed, 100*k.Coverage,
 			k.NearestID, k.NearestMin, k.Cost)
 	}
 	fmt.Printf("total : %.0f €\n", p.TotalCost())
 	// Output:
 	// couverture avant : 42.9 %
-	// 1. plan-01003 (C) : +2000 hab. couverts, 1000 fragiles, couverture 100.0 %, déficit −1.000 ETP, s1 à 86.7 min, 50000 €
-	// 2. plan-01003-2 (C) : +0 hab. couverts, 0 fragiles, couverture 100.0 %, déficit −0.714 ETP, s1 à 86.7 min, 50000 €
+	// 1. plan-01003 (C, étape couverture) : +2000 hab. couverts, 1000 fragiles, 419.6 servis par an, couverture 100.0 %, s1 à 86.7 min, 50000 €
+	// 2. plan-01003-2 (C, étape capacité) : +0 hab. couverts, 0 fragiles, 243.5 servis par an, couverture 100.0 %, s1 à 86.7 min, 50000 €
 	// total : 100000 €
 }

@@ -1,9 +1,11 @@
 package plan
 
 import (
-	"container/heap"
+	"cmp"
 	"context"
 	"fmt"
+	"math"
+	"slices"
 
 	"diagnum/data"
 	"diagnum/diag"
@@ -19,31 +21,61 @@ func Run(ctx context.Context, b *diag.Baseline, opt Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := b.Result.Territory(opt.Territory); err != nil {
+	s, p, err := prepare(ctx, b, opt)
+	if err != nil {
 		return nil, err
+	}
+	stages := stagesOf(opt.Objective)
+	if opt.Objective == ObjectiveEquity {
+		if err := s.equity(ctx, b, p); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.greedy(ctx, b, p, stages); err != nil {
+		return nil, err
+	}
+	if opt.Swap && opt.Objective != ObjectiveEquity {
+		if err := s.swap(ctx, b, p); err != nil {
+			return nil, err
+		}
+	}
+	s.bounds(p)
+	return p, nil
+}
+
+// prepare checks the options and candidates and returns the solver in
+// the state before any pick, with the plan's figures before the picks.
+func prepare(ctx context.Context, b *diag.Baseline, opt Options) (*solver, *Plan, error) {
+	if _, err := b.Result.Territory(opt.Territory); err != nil {
+		return nil, nil, err
 	}
 	supply, counted := b.Result.Params.SupplyFor(data.KindCNFS, 1)
 	if !counted {
-		return nil, fmt.Errorf("%w: the planner adds conseiller numérique posts, but cnfs sites do not count as supply", ErrBadOptions)
+		return nil, nil, fmt.Errorf("%w: the planner adds conseiller numérique posts, but cnfs sites do not count as supply", ErrBadOptions)
 	}
 	cands := opt.Candidates
 	if cands == nil {
 		cands = CommuneCandidates(b, opt.Territory)
 	}
 	if err := checkCandidates(cands); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	cands = assignCandidates(b, cands)
+	cands = canonical(assignCandidates(b, cands))
 	s, err := newSolver(ctx, b, opt, cands, supply)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := s.plan(opt, len(cands))
 	p.Params = b.Result.Params
-	if err := s.greedy(ctx, b, p); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return s, p, nil
+}
+
+// canonical sorts the candidates by INSEE code of their commune, then
+// id: the order in which ties are broken, whatever the order of the
+// input (ids are unique, so the order is total).
+func canonical(cs []Candidate) []Candidate {
+	slices.SortFunc(cs, func(a, b Candidate) int { return cmp.Or(cmp.Compare(a.Commune, b.Commune), cmp.Compare(a.ID, b.ID)) })
+	return cs
 }
 
 // assignCandidates sets the commune of every candidate: its declared one
@@ -72,21 +104,31 @@ func assignCandidates(b *diag.Baseline, cs []Candidate) []Candidate {
 
 // solver holds the state of the greedy: what is covered and A_i so far.
 type solver struct {
-	ds      *data.Dataset
-	obj     Objective
-	supply  float64
-	in      []bool    // the commune is in the territory
-	pop     []float64 // P_i (negative read as 0), every commune
-	wpop    []float64 // P_i·w_i, 0 outside the territory
-	covered []bool
-	a       []float64 // A_i
-	target  float64   // A*, the reference of the deficit
-	cands   []Candidate
-	posts   []int32 // posts already planned at each candidate
-	reach   [][]diag.Reach
-	r       []float64 // R_c = supply / Σ P_k·W(t_kc)
-	med     *medianTracker
-	medID   []int32 // commune -> id in med, -1 when not tracked
+	ds       *data.Dataset
+	obj      Objective
+	supply   float64
+	capacity float64 // C, people accompanied per FTE per year
+	maxPer   int       // posts allowed per candidate (0: no limit)
+	in       []bool    // the commune is in the territory
+	pop      []float64 // P_i (negative read as 0), every commune
+	wpop     []float64 // P_i·w_i, 0 outside the territory: the demand D_i
+	w        []float64 // w_i
+	covered  []bool
+	a        []float64 // A_i
+	target   float64   // A*, the reference of the deficit
+	cands    []Candidate
+	posts    []int32 // posts already planned at each candidate
+	reach    [][]diag.Reach
+	r        []float64 // R_c = supply / Σ P_k·W(t_kc)
+	med      *medianTracker
+	medID    []int32 // commune -> id in med, -1 when not tracked
+	picked   []int   // candidate of each pick
+	// Checkpoints of the certified bound (see bounds).
+	covBound, servedBound, accBound float64
+	// The state before any pick, for swap.
+	a0       []float64
+	covered0 []bool
+	med0     []float64
 }
 
 // newSolver sets the state before any pick: coverage, A_i, the weights,
@@ -95,10 +137,11 @@ type solver struct {
 func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candidate, supply float64) (*solver, error) {
 	ds := b.Dataset()
 	n := len(ds.Communes)
-	s := &solver{ds: ds, obj: opt.Objective, supply: supply, cands: cands, a: b.Access(),
-		in: make([]bool, n), pop: make([]float64, n), wpop: make([]float64, n), covered: make([]bool, n),
-		medID: make([]int32, n), posts: make([]int32, len(cands))}
-	s.target = TargetAccess(b, opt.Add, supply)
+	s := &solver{ds: ds, obj: opt.Objective, supply: supply, capacity: opt.Capacity, maxPer: opt.MaxPerPlace,
+		cands: cands, a: b.Access(), in: make([]bool, n), pop: make([]float64, n), wpop: make([]float64, n),
+		w: make([]float64, n), covered: make([]bool, n), medID: make([]int32, n), posts: make([]int32, len(cands)),
+		covBound: math.Inf(1), servedBound: math.Inf(1), accBound: math.Inf(1)}
+	s.target = TargetAccess(b, supply)
 	var vals []float64
 	for i := range ds.Communes {
 		c, cr := &ds.Communes[i], &b.Result.Communes[i]
@@ -107,13 +150,15 @@ func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candi
 			continue
 		}
 		s.in[i] = true
-		s.wpop[i] = s.pop[i] * FragileWeight(cr.Fragility)
+		s.w[i] = FragileWeight(cr.Fragility)
+		s.wpop[i] = s.pop[i] * s.w[i]
 		if c.Population > 0 {
 			s.medID[i] = int32(len(vals))
 			vals = append(vals, cr.Access10k)
 		}
 	}
-	s.med = newMedianTracker(vals)
+	s.med, s.med0 = newMedianTracker(vals), vals
+	s.a0, s.covered0 = slices.Clone(s.a), slices.Clone(s.covered)
 	return s, s.catchments(ctx, b)
 }
 
@@ -149,7 +194,7 @@ func (s *solver) catchments(ctx context.Context, b *diag.Baseline) error {
 func (s *solver) plan(opt Options, ncand int) *Plan {
 	p := &Plan{Territory: opt.Territory, Objective: opt.Objective, Employer: opt.Employer, Costs: opt.Costs,
 		Requested: opt.Add, Candidates: ncand, PostFTE: s.supply, TargetAccess: s.target,
-		MedianAccess10k: s.med.median()}
+		Capacity: s.capacity, MaxPerPlace: opt.MaxPerPlace, MedianAccess10k: s.med.median(), CapacityFrom: -1}
 	for i, c := range s.ds.Communes {
 		if !s.in[i] {
 			continue
@@ -161,139 +206,124 @@ func (s *solver) plan(opt Options, ncand int) *Plan {
 			p.CoveredFragile += s.wpop[i]
 		}
 		p.Deficit += s.pop[i] * max(0, s.target-s.a[i])
+		p.Served += s.served(i)
 	}
 	return p
 }
 
+// served returns the fragile population of commune i served per year
+// in the current state (see Served).
+func (s *solver) served(i int) float64 {
+	return Served(s.wpop[i], s.capacity*s.pop[i]*s.a[i])
+}
+
+// Served returns the fragile population served per year in a commune
+// of fragile population D (the demand) reached by a capacity of K
+// people accompanied per year:
+//
+//	served(D, K) = D·(1 − exp(−K/D))   (0 when D = 0)
+//
+// It is at most min(D, K): no more than the demand within reach, nor
+// than the capacity; it grows by about K while K is small against D and
+// by less and less as K approaches D (diminishing returns), each
+// accompaniment reaching a fragile person not yet served with
+// probability exp(−K/D).
+func Served(d, k float64) float64 {
+	if d <= 0 || k <= 0 {
+		return 0
+	}
+	return -d * math.Expm1(-k/d)
+}
+
+// gain is the marginal gains of a candidate in the current state, one
+// per criterion.
+type gain struct {
+	cov    float64 // fragile population newly covered
+	served float64 // fragile population newly served per year
+	acc    float64 // reduction of the access deficit D, FTE
+}
+
 // gains returns the marginal gains of candidate c in the current state:
 //
-//	cov = Σ P_i·w_i over the territory's communes within reach not yet covered
-//	acc = Σ P_i·min(R_c·W(t_ic), max(0, A* − A_i)) over the territory's
-//	      communes within reach: the reduction of D
+//	cov    = Σ P_i·w_i over the territory's communes within reach not yet covered
+//	served = Σ served(D_i, K_i + C·P_i·R_c·W(t_ic)) − served(D_i, K_i)
+//	acc    = Σ P_i·min(R_c·W(t_ic), max(0, A* − A_i))
 //
-// Both only shrink as posts are added, at c or elsewhere (they are
-// submodular, each post at c being a copy of c), which is what makes the
-// lazy evaluation exact.
-func (s *solver) gains(c int) (cov, acc float64) {
+// over the territory's communes i within reach, with D_i = P_i·w_i and
+// K_i = C·P_i·A_i. All three only shrink as posts are added, at c or
+// elsewhere (they are submodular, each post at c being a copy of c),
+// which is what makes the lazy evaluation exact.
+func (s *solver) gains(c int) gain {
+	return s.gainsCopy(c, 0)
+}
+
+// gainsCopy returns the gains of the (n+1)-th post added at candidate c
+// on top of the current state (n = 0: gains). The coverage of a copy is
+// 0 for n ≥ 1.
+func (s *solver) gainsCopy(c, n int) gain {
+	var g gain
 	rc := s.r[c]
 	for _, x := range s.reach[c] {
 		i := x.Commune
 		if !s.in[i] {
 			continue
 		}
-		if !s.covered[i] {
-			cov += s.wpop[i]
+		if n == 0 && !s.covered[i] {
+			g.cov += s.wpop[i]
 		}
-		acc += s.pop[i] * min(rc*x.W, max(0, s.target-s.a[i]))
+		da := rc * x.W
+		ai := s.a[i] + float64(n)*da
+		g.acc += s.pop[i] * min(da, max(0, s.target-ai))
+		if d := s.wpop[i]; d > 0 {
+			k := s.capacity * s.pop[i] * ai
+			g.served += Served(d, k+s.capacity*s.pop[i]*da) - Served(d, k)
+		}
 	}
-	return cov, acc
+	return g
 }
 
-// key orders the gains: primary objective first.
-func (s *solver) key(cov, acc float64) (float64, float64) {
-	if s.obj == ObjectiveAccess {
-		return acc, cov
+// TargetAccess returns A*, the reference of the access deficit: the
+// population-weighted mean of A_i over the communes of the data set that
+// have a location, before the plan,
+//
+//	A* = Σ_i P_i·A_i / Σ_i P_i
+//
+// Since E2SFCA shares out all the supply that reaches anyone, Σ_i P_i·A_i
+// is the supply in place and A* the national fair share. It does not
+// depend on the number of posts asked for, so that plans are nested.
+// supply is unused and kept for the callers' clarity (S of a post).
+func TargetAccess(b *diag.Baseline, supply float64) float64 {
+	_ = supply
+	a := b.Access()
+	var pa, p float64
+	for i, c := range b.Dataset().Communes {
+		if _, ok := b.Location(i); ok && c.Population > 0 {
+			pa += float64(c.Population) * a[i]
+			p += float64(c.Population)
+		}
 	}
-	return cov, acc
+	return ratio(pa, p)
 }
 
-// entry is a candidate in the lazy queue, with gains computed at round.
-type entry struct {
-	c      int32
-	round  int32
-	k1, k2 float64
-}
-
-// queue is a max-heap of entries: larger k1, then larger k2, then lower
-// candidate index first.
-type queue []entry
-
-func (q queue) Len() int { return len(q) }
-func (q queue) Less(i, j int) bool {
-	a, b := &q[i], &q[j]
-	if a.k1 != b.k1 {
-		return a.k1 > b.k1
-	}
-	if a.k2 != b.k2 {
-		return a.k2 > b.k2
-	}
-	return a.c < b.c
-}
-func (q queue) Swap(i, j int)     { q[i], q[j] = q[j], q[i] }
-func (q *queue) Push(x any)       { *q = append(*q, x.(entry)) }
-func (q *queue) Pop() any         { e := (*q)[len(*q)-1]; *q = (*q)[:len(*q)-1]; return e }
-func (q queue) top() *entry       { return &q[0] }
-func (q queue) isEmpty() bool     { return len(q) == 0 }
-func (e *entry) zero() bool       { return e.k1 <= 0 && e.k2 <= 0 }
-func (e *entry) fresh(r int) bool { return int(e.round) == r }
-
-// greedy runs the lazy greedy (CELF, Leskovec et al. 2007): the queue
-// holds each candidate with gains computed at some earlier round, which
-// are upper bounds of its gains now (submodularity, and the
-// lexicographic order of two upper bounds bounds the order of the
-// values). The top is recomputed until it is fresh; a fresh top beats
-// every other candidate's current gains, ties going to the lowest
-// candidate index: the picks are those of the plain greedy. A picked
-// candidate goes back in the queue, stale, for its next post.
-func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan) error {
-	q := make(queue, len(s.cands))
-	for c := range s.cands {
-		k1, k2 := s.key(s.gains(c))
-		q[c] = entry{c: int32(c), k1: k1, k2: k2}
-	}
-	heap.Init(&q)
-	for len(p.Picks) < p.Requested && !q.isEmpty() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		round := len(p.Picks)
-		top := q.top()
-		if !top.fresh(round) {
-			top.k1, top.k2 = s.key(s.gains(int(top.c)))
-			top.round = int32(round)
-			heap.Fix(&q, 0)
-			continue
-		}
-		if top.zero() {
-			break // nothing left to gain anywhere
-		}
-		c := int(top.c)
-		if err := s.pick(ctx, b, p, c); err != nil {
-			return err
-		}
-		top.round = -1 // its gains before the pick bound those after
-		heap.Fix(&q, 0)
-	}
-	return nil
-}
-
-// pick adds candidate c to the plan and updates the state.
-func (s *solver) pick(ctx context.Context, b *diag.Baseline, p *Plan, c int) error {
-	cov, acc := s.gains(c)
+// pick adds candidate c to the plan in the given stage and updates the
+// state.
+func (s *solver) pick(ctx context.Context, b *diag.Baseline, p *Plan, c int, stage Stage) error {
+	g := s.gains(c)
 	cand := &s.cands[c]
 	s.posts[c]++
+	s.picked = append(s.picked, c)
 	id, name := cand.ID, cand.Name
 	if n := s.posts[c]; n > 1 {
 		id, name = fmt.Sprintf("%s-%d", id, n), fmt.Sprintf("%s (poste %d)", name, n)
 	}
-	k := Pick{Rank: len(p.Picks) + 1, NewFragile: cov, DeficitGain: acc, Post: int(s.posts[c]),
-		Site: data.Site{ID: id, Name: name, Kind: data.KindCNFS, Point: cand.Point, FTE: 1,
+	k := Pick{Rank: len(p.Picks) + 1, Stage: stage, NewFragile: g.cov, DeficitGain: g.acc, NewServed: g.served,
+		Post: int(s.posts[c]), Site: data.Site{ID: id, Name: name, Kind: data.KindCNFS, Point: cand.Point, FTE: 1,
 			INSEE: cand.Commune, Source: Source, Commune: cand.Commune}}
 	if ci, ok := s.ds.CommuneIndex(cand.Commune); ok {
 		k.CommuneName, k.Dep = s.ds.Communes[ci].Name, s.ds.Communes[ci].Dep
 	}
 	before := s.med.median()
-	for _, x := range s.reach[c] {
-		i := x.Commune
-		if s.in[i] && !s.covered[i] {
-			s.covered[i] = true
-			k.NewPop += s.ds.Communes[i].Population
-		}
-		s.a[i] += s.r[c] * x.W
-		if id := s.medID[i]; id >= 0 {
-			s.med.raise(int(id), s.a[i]*10000)
-		}
-	}
+	k.NewPop = s.apply(c)
 	k.CoveredPop = p.CoveredPop + k.NewPop
 	if n := len(p.Picks); n > 0 {
 		k.CoveredPop = p.Picks[n-1].CoveredPop + k.NewPop
@@ -310,27 +340,22 @@ func (s *solver) pick(ctx context.Context, b *diag.Baseline, p *Plan, c int) err
 	return nil
 }
 
-// TargetAccess returns A*, the reference of the access deficit when add
-// posts of supply S each are planned: the population-weighted mean of
-// A_i over the communes of the data set that have a location, once the
-// new supply is shared out evenly,
-//
-//	A* = (Σ_i P_i·A_i + add·S) / Σ_i P_i
-//
-// Since E2SFCA shares out all the supply that reaches anyone, Σ_i P_i·A_i
-// is the supply in place, A* the national "fair share" after the plan,
-// and the deficits Σ_i P_i·max(0, A* − A_i) add up to at least add·S:
-// every post has somewhere to go.
-func TargetAccess(b *diag.Baseline, add int, supply float64) float64 {
-	a := b.Access()
-	var pa, p float64
-	for i, c := range b.Dataset().Communes {
-		if _, ok := b.Location(i); ok && c.Population > 0 {
-			pa += float64(c.Population) * a[i]
-			p += float64(c.Population)
+// apply adds one post at candidate c to the state (coverage, A_i and
+// the median) and returns the population newly covered.
+func (s *solver) apply(c int) int {
+	newPop := 0
+	for _, x := range s.reach[c] {
+		i := x.Commune
+		if s.in[i] && !s.covered[i] {
+			s.covered[i] = true
+			newPop += s.ds.Communes[i].Population
+		}
+		s.a[i] += s.r[c] * x.W
+		if id := s.medID[i]; id >= 0 {
+			s.med.raise(int(id), s.a[i]*10000)
 		}
 	}
-	return ratio(pa+float64(add)*supply, p)
+	return newPop
 }
 
 // nearest sets the nearest existing (baseline) site of a pick.

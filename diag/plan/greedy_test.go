@@ -158,27 +158,48 @@ func TestLazyMatchesPlainGreedy(t *testing.T) {
 }
 
 // plainGreedy recomputes the gains of every candidate at every round and
-// takes the best (primary, then secondary objective, then lowest index).
+// takes the best: the candidates tied (Tolerance) with the largest gain
+// in the stage's criterion, then in its second and third, then the
+// lowest canonical index; a stage ends when the largest gain is at most
+// its floor.
 func plainGreedy(t *testing.T, b *diag.Baseline, opt Options) []string {
 	opt, _ = opt.withDefaults()
-	cands := assignCandidates(b, opt.Candidates)
+	cands := canonical(assignCandidates(b, opt.Candidates))
 	s, err := newSolver(context.Background(), b, opt, cands, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := s.plan(opt, len(cands))
-	for len(p.Picks) < opt.Add {
-		best, b1, b2 := -1, 0.0, 0.0
+	stages := stagesOf(opt.Objective)
+	for st := 0; st < len(stages) && len(p.Picks) < opt.Add; {
+		tier := []int{}
 		for c := range cands {
-			k1, k2 := s.key(s.gains(c))
-			if k1 > b1 || k1 == b1 && k2 > b2 {
-				best, b1, b2 = c, k1, k2
+			if s.room(c, 0) {
+				tier = append(tier, c)
 			}
 		}
-		if best < 0 {
-			break
+		for k := range 3 {
+			m := math.Inf(-1)
+			for _, c := range tier {
+				m = max(m, stages[st].criteria(s.gains(c))[k])
+			}
+			if k == 0 && m <= s.floor(stages[st], p) {
+				tier = nil
+				break
+			}
+			var kept []int
+			for _, c := range tier {
+				if v := stages[st].criteria(s.gains(c))[k]; v >= m-Tolerance*math.Abs(m) {
+					kept = append(kept, c)
+				}
+			}
+			tier = kept
 		}
-		if err := s.pick(context.Background(), b, p, best); err != nil {
+		if len(tier) == 0 {
+			st++
+			continue
+		}
+		if err := s.pick(context.Background(), b, p, tier[0], stages[st]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -210,7 +231,7 @@ func TestColocatedCandidateGainsNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		for c := range cands {
-			if cov, _ := s.gains(c); cov != 0 {
+			if cov := s.gains(c).cov; cov != 0 {
 				t.Errorf("%s in %v: coverage gain %v, want 0", cands[c].ID, t2, cov)
 			}
 		}

@@ -30,8 +30,26 @@ func TestRunHand(t *testing.T) {
 		t.Fatalf("hand values: t = %v min, W = %v", tab, w)
 	}
 	r := 1 / (1000 + 500*w) // R of s1, which reaches A (W = 1) and B
-	// E2SFCA shares out s1's 1 FTE: Σ P·A = 1; A* = (1 + 2 posts) / 3,500.
-	target := 3.0 / 3500
+	// E2SFCA shares out s1's 1 FTE: Σ P·A = 1; A* = 1 / 3,500, the mean
+	// before the plan (independent of the posts asked for).
+	target := 1.0 / 3500
+	// Capacity stage, C = 544 people per FTE per year, weights 0.5:
+	// D = 500, 250, 1000 for A, B, C; K_A = C·1000·R, K_B = C·500·W·R,
+	// K_C = 0; served(D, K) = D·(1 − exp(−K/D)).
+	const capC = 544.0
+	served := func(d, k float64) float64 { return d * (1 - math.Exp(-k/d)) }
+	kA, kB := capC*1000*r, capC*500*w*r
+	// A post at C reaches C only (86.7 min from A): R = 1/2000, ΔK_C = 544.
+	pick1Served := served(1000, 544)
+	// Second post: at C, 1000·(e^−0.544 − e^−1.088); at A (R = r, reaches
+	// A and B); at B (R = 1/(1000·W + 500), reaches A with W and B).
+	gC := served(1000, 1088) - served(1000, 544)
+	gA := served(500, kA+capC*1000*r) - served(500, kA) + served(250, kB+capC*500*w*r) - served(250, kB)
+	rB := 1 / (1000*w + 500)
+	gB := served(500, kA+capC*1000*w*rB) - served(500, kA) + served(250, kB+capC*500*rB) - served(250, kB)
+	if !(gC > gA && gC > gB) {
+		t.Fatalf("hand gains: A %v, B %v, C %v; C should be best", gA, gB, gC)
+	}
 	checks := []struct {
 		name      string
 		got, want float64
@@ -41,16 +59,20 @@ func TestRunHand(t *testing.T) {
 		{"fragile population (weight 0.5)", p.FragilePop, 1750},
 		{"covered fragile", p.CoveredFragile, 750},
 		{"A*", p.TargetAccess, target},
-		{"deficit = 3 − 1", p.Deficit, 2},
+		{"deficit = 2000 × A* (A and B above A*)", p.Deficit, 2000 * target},
+		{"served before", p.Served, served(500, kA) + served(250, kB)},
+		{"pick 1 served", p.Picks[0].NewServed, pick1Served},
+		{"pick 2 served", p.Picks[1].NewServed, gC},
+		{"capacity stage from pick 2", float64(p.CapacityFrom), 1},
 		{"median before (B)", p.MedianAccess10k, w * r * 1e4},
 		{"pick 1 newly covered", float64(p.Picks[0].NewPop), 2000},
 		{"pick 1 fragile", p.Picks[0].NewFragile, 1000},
 		{"pick 1 coverage", p.Picks[0].Coverage, 1},
-		{"pick 1 deficit gain: 2000 × 1/2000", p.Picks[0].DeficitGain, 1},
+		{"pick 1 deficit gain: 2000 × min(1/2000, A*)", p.Picks[0].DeficitGain, 2000 * target},
 		{"pick 1 nearest site time", p.Picks[0].NearestMin, geo.HaversineKm(orb.Point{5.0, 46.5}, orb.Point{5.0, 46.0}) * 1.3 / 50 * 60},
 		// C now at 1/2000 per inhabitant: the median (2nd of 3) is still B's.
 		{"pick 1 Δ median", p.Picks[0].DeltaMedian10k, 0},
-		{"pick 2 deficit gain: 2000 × (A* − 1/2000)", p.Picks[1].DeficitGain, 2000 * (target - 1.0/2000)},
+		{"pick 2 deficit gain: C above A*", p.Picks[1].DeficitGain, 0},
 		{"pick 2 newly covered", float64(p.Picks[1].NewPop), 0},
 		{"cost", p.TotalCost(), 100000},
 	}
@@ -59,16 +81,23 @@ func TestRunHand(t *testing.T) {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
 		}
 	}
-	if p.Picks[1].Site.ID != "plan-01003-2" || p.Picks[1].Post != 2 || p.Picks[1].NearestID != "s1" {
+	if p.Picks[1].Site.ID != "plan-01003-2" || p.Picks[1].Post != 2 || p.Picks[1].NearestID != "s1" ||
+		p.Picks[0].Stage != plan.StageCoverage || p.Picks[1].Stage != plan.StageCapacity {
 		t.Errorf("pick 2: %+v", p.Picks[1])
 	}
-	// With 6 posts, A* = 7/3500 and the deficits add up to 7 − 1 = 6 FTE;
-	// a post reduces them by at most its 1 FTE, so all six find a deficit.
-	p, err = plan.Run(context.Background(), b, plan.Options{Territory: diag.Departements("01"), Add: 6})
+	// With 6 posts, the capacity stage places them all (the demand
+	// within reach is never fully served), and the first two are the
+	// plan of 2 (nested).
+	p6, err := plan.Run(context.Background(), b, plan.Options{Territory: diag.Departements("01"), Add: 6})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Picks) != 6 {
-		t.Errorf("%d posts placed, want 6: Σ deficits ≥ the posts added", len(p.Picks))
+	if len(p6.Picks) != 6 || p6.Stop != "" {
+		t.Errorf("%d posts placed (%q), want 6", len(p6.Picks), p6.Stop)
+	}
+	for k := range p.Picks {
+		if p6.Picks[k].Site != p.Picks[k].Site || p6.Picks[k].NewServed != p.Picks[k].NewServed {
+			t.Errorf("pick %d differs between the plans of 2 and 6 posts", k+1)
+		}
 	}
 }

@@ -29,16 +29,31 @@ const (
 	ObjectiveCoverage Objective = "coverage"
 	// ObjectiveAccess maximises the reduction of the E2SFCA deficit D.
 	ObjectiveAccess Objective = "access"
+	// ObjectiveEquity minimises the worst travel time of the fragile
+	// population (--objective equite).
+	ObjectiveEquity Objective = "equite"
 )
 
-// ParseObjective parses "coverage" (also "couverture") or "access"
-// (also "acces", "accès"), case ignored.
+// DefaultCapacity is C, the people a conseiller numérique accompanies
+// per FTE and per year: 544, the 2,135,298 users recorded in the
+// advisors' activity reports of 2023 (ANCT, « Conseiller numérique,
+// comptes rendus d'activité », refreshed on 28 November 2023, summed
+// over the 101 départements) divided by the 3,925 posts validated by the
+// selection committee (ANCT, COSELEC of 5 April 2023). Not every
+// validated post was filled all year, so this is a low estimate of what
+// one FTE accompanies; Options.Capacity (--capacite) changes it.
+const DefaultCapacity = 544
+
+// ParseObjective parses "coverage" (also "couverture"), "access" (also
+// "acces", "accès") or "equite" (also "équité", "equity"), case ignored.
 func ParseObjective(s string) (Objective, bool) {
 	switch fold(s) {
 	case "coverage", "couverture":
 		return ObjectiveCoverage, true
 	case "access", "acces":
 		return ObjectiveAccess, true
+	case "equite", "equity":
+		return ObjectiveEquity, true
 	}
 	return "", false
 }
@@ -66,6 +81,14 @@ type Options struct {
 	Costs CostTable
 	// Employer is the kind of employer of the new posts ("" = public).
 	Employer Employer
+	// Capacity is C, people accompanied per FTE per year (0 =
+	// DefaultCapacity).
+	Capacity float64
+	// MaxPerPlace caps the posts at one candidate (0 = no cap).
+	MaxPerPlace int
+	// Swap runs the 1-exchange pass after the greedy (see swap): the
+	// plan may then be better but is no longer nested.
+	Swap bool
 }
 
 // withDefaults returns o with its defaults set, or an error wrapping
@@ -80,11 +103,18 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Costs == nil {
 		o.Costs = DefaultCosts()
 	}
+	if o.Capacity == 0 {
+		o.Capacity = DefaultCapacity
+	}
 	switch {
+	case !(o.Capacity > 0) || math.IsInf(o.Capacity, 0):
+		return o, fmt.Errorf("%w: capacity %v people per FTE", ErrBadOptions, o.Capacity)
+	case o.MaxPerPlace < 0:
+		return o, fmt.Errorf("%w: %d posts per place", ErrBadOptions, o.MaxPerPlace)
 	case o.Add < 0 || o.Add > MaxAdd:
 		return o, fmt.Errorf("%w: %d posts to add, want 0–%d", ErrBadOptions, o.Add, MaxAdd)
-	case o.Objective != ObjectiveCoverage && o.Objective != ObjectiveAccess:
-		return o, fmt.Errorf("%w: objective %q (coverage or access)", ErrBadOptions, o.Objective)
+	case o.Objective != ObjectiveCoverage && o.Objective != ObjectiveAccess && o.Objective != ObjectiveEquity:
+		return o, fmt.Errorf("%w: objective %q (coverage, access or equite)", ErrBadOptions, o.Objective)
 	case o.Employer != EmployerPublic && o.Employer != EmployerPrivate:
 		return o, fmt.Errorf("%w: employer %q (public or prive)", ErrBadOptions, o.Employer)
 	}
@@ -106,6 +136,8 @@ type Plan struct {
 	// TargetAccess is A*, the reference of the access deficit, per
 	// inhabitant (TargetAccess).
 	TargetAccess float64
+	Capacity     float64 // C, people accompanied per FTE per year
+	MaxPerPlace  int     // posts allowed per candidate (0: no cap)
 
 	// The territory before the new posts.
 	Population      int     // Σ P_i
@@ -114,6 +146,21 @@ type Plan struct {
 	CoveredFragile  float64 // Σ P_i·w_i over the covered communes
 	Deficit         float64 // D = Σ P_i·max(0, A* − A_i), in FTE
 	MedianAccess10k float64 // median of Access10k over the populated communes
+	Served          float64 // fragile population served per year, Σ Served(P_i·w_i, C·P_i·A_i)
+	WorstMin        float64 // equity: worst travel time of the fragile population, minutes
+
+	// Stages are the stages the greedy went through, in order;
+	// CapacityFrom is the number of picks before the capacity stage
+	// started (−1: it did not).
+	Stages       []Stage
+	CapacityFrom int
+	// Stop says why there are fewer picks than Requested ("" otherwise),
+	// e.g. « couverture et capacité saturées après 11 postes ».
+	Stop string
+	// Bounds are the certified bounds, the plan's own criterion first.
+	Bounds []Bound
+	// Swapped is the number of 1-exchanges made by Options.Swap.
+	Swapped int
 
 	// Picks are the new posts, best first. There are fewer than
 	// Requested when the candidates run out or none gains anything.
@@ -127,6 +174,7 @@ type Plan struct {
 // before it.
 type Pick struct {
 	Rank        int       // 1 for the first pick
+	Stage       Stage     // the stage it was chosen in
 	Post        int       // 1 for the first post at this candidate, 2 for the second, …
 	Site        data.Site // the new site: cnfs, 1 FTE, Source "diagnum-plan"; from the 2nd post at a candidate, id "<id>-n" and name "<name> (poste n)"
 	CommuneName string    // name of its commune
@@ -137,6 +185,8 @@ type Pick struct {
 	CoveredPop  int     // population covered after this pick
 	Coverage    float64 // cumulative coverage rate, CoveredPop / Population
 	DeficitGain float64 // reduction of D, in FTE
+	NewServed   float64 // fragile population newly served per year
+	WorstMin    float64 // equity: worst travel time of the fragile population after it, minutes
 
 	MedianAccess10k float64 // median Access10k of the territory after this pick
 	DeltaMedian10k  float64 // its change due to this pick (Δ accès médian)

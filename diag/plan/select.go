@@ -1,0 +1,243 @@
+package plan
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"diagnum/diag"
+)
+
+// Tolerance is the relative tolerance within which two gains are equal:
+// a and b are tied when |a − b| ≤ Tolerance·max(|a|, |b|). Sums of the
+// same terms in another order, or on another processor, differ by far
+// less (about 1e-15 relative), so that ties do not depend on rounding.
+const Tolerance = 1e-9
+
+// Stage is a phase of the greedy, named by what it maximises.
+type Stage string
+
+// The stages of a plan.
+const (
+	// StageCoverage maximises the fragile population newly covered.
+	StageCoverage Stage = "couverture"
+	// StageAccess maximises the reduction of the access deficit.
+	StageAccess Stage = "accès"
+	// StageCapacity maximises the fragile population newly served (the
+	// capacity stage, after coverage saturates).
+	StageCapacity Stage = "capacité"
+	// StageEquity minimises the worst travel time of the fragile
+	// population (ObjectiveEquity).
+	StageEquity Stage = "équité"
+)
+
+// stagesOf returns the stages of an objective, in order: each starts
+// when no candidate gains anything in the one before.
+func stagesOf(o Objective) []Stage {
+	switch o {
+	case ObjectiveAccess:
+		return []Stage{StageAccess, StageCapacity}
+	case ObjectiveEquity: // after the equity stage (equity)
+		return []Stage{StageCapacity}
+	}
+	return []Stage{StageCoverage, StageCapacity}
+}
+
+// criteria returns the gains of g in the order stage st compares them:
+// its own criterion, then the secondary criteria that break ties.
+//
+//	couverture: newly covered, then newly served, then deficit reduced
+//	accès:      deficit reduced, then newly covered, then newly served
+//	capacité:   newly served, then deficit reduced, then newly covered
+func (st Stage) criteria(g gain) [3]float64 {
+	switch st {
+	case StageAccess:
+		return [3]float64{g.acc, g.cov, g.served}
+	case StageCapacity:
+		return [3]float64{g.served, g.acc, g.cov}
+	}
+	return [3]float64{g.cov, g.served, g.acc}
+}
+
+// floor returns the gain at or below which a candidate gains nothing in
+// stage st: Tolerance times the most one post can gain (the territory's
+// fragile population, S FTE of deficit, or C·S people served).
+func (s *solver) floor(st Stage, p *Plan) float64 {
+	switch st {
+	case StageAccess:
+		return Tolerance * s.supply
+	case StageCapacity:
+		return Tolerance * s.capacity * s.supply
+	}
+	return Tolerance * p.FragilePop
+}
+
+// tied reports whether a is within Tolerance of the largest value m.
+func tied(a, m float64) bool { return a >= m-Tolerance*math.Abs(m) }
+
+// entry is a candidate in the lazy queue, with gains computed at round
+// (−1: stale).
+type entry struct {
+	c     int32
+	round int32
+	g     gain
+}
+
+// queue is a max-heap of entries on the stage's own criterion, then the
+// lower candidate index.
+type queue struct {
+	st    Stage
+	items []entry
+}
+
+func (q *queue) Len() int { return len(q.items) }
+func (q *queue) Less(i, j int) bool {
+	a, b := q.st.criteria(q.items[i].g)[0], q.st.criteria(q.items[j].g)[0]
+	if a != b {
+		return a > b
+	}
+	return q.items[i].c < q.items[j].c
+}
+func (q *queue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
+func (q *queue) Push(x any)    { q.items = append(q.items, x.(entry)) }
+func (q *queue) Pop() any {
+	e := q.items[len(q.items)-1]
+	q.items = q.items[:len(q.items)-1]
+	return e
+}
+
+// greedy runs the lazy greedy (CELF, Leskovec et al. 2007) stage after
+// stage. Each round picks, among the candidates whose gain in the
+// stage's criterion is tied (Tolerance) with the largest, those tied
+// with the largest second criterion, then third, then the first in
+// canonical order (INSEE code, id): exactly the plain greedy's choice,
+// since the queue's stale gains are upper bounds of the current ones
+// (submodularity). A stage ends when the largest gain is at most its
+// floor; the plan stops when the last stage ends (Plan.Stop says why).
+func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages []Stage) error {
+	if len(p.Picks) >= p.Requested {
+		return nil
+	}
+	q := &queue{st: stages[0], items: make([]entry, len(s.cands))}
+	for c := range s.cands {
+		q.items[c] = entry{c: int32(c), g: s.gains(c)}
+	}
+	heap.Init(q)
+	p.Stages = append(p.Stages, stages[0])
+	if stages[0] == StageCapacity {
+		p.CapacityFrom = len(p.Picks)
+	}
+	s.checkpoint(p)
+	si := 0
+	for len(p.Picks) < p.Requested {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		c, ok := s.best(q, len(p.Picks), p)
+		if !ok {
+			if q.Len() == 0 {
+				p.Stop = s.exhausted(len(p.Picks))
+				break
+			}
+			if si+1 == len(stages) {
+				p.Stop = saturated(p.Stages, len(p.Picks))
+				break
+			}
+			si++
+			q.st = stages[si]
+			heap.Init(q)
+			p.Stages = append(p.Stages, stages[si])
+			if stages[si] == StageCapacity {
+				p.CapacityFrom = len(p.Picks)
+			}
+			s.checkpoint(p)
+			continue
+		}
+		if err := s.pick(ctx, b, p, c, q.st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// best returns the candidate to pick at round in the queue's stage, or
+// false when the stage gains nothing more (or the queue is empty). The
+// entries it looks at come back into the queue, the one picked stale
+// unless it has reached Options.MaxPerPlace.
+func (s *solver) best(q *queue, round int, p *Plan) (int, bool) {
+	for q.Len() > 0 && q.items[0].round != int32(round) {
+		q.items[0].g, q.items[0].round = s.gains(int(q.items[0].c)), int32(round)
+		heap.Fix(q, 0)
+	}
+	if q.Len() == 0 {
+		return -1, false
+	}
+	m1 := q.st.criteria(q.items[0].g)[0]
+	if m1 <= s.floor(q.st, p) {
+		return -1, false
+	}
+	var popped []entry
+	for q.Len() > 0 && tied(q.st.criteria(q.items[0].g)[0], m1) {
+		e := heap.Pop(q).(entry)
+		if e.round != int32(round) {
+			e.g, e.round = s.gains(int(e.c)), int32(round)
+		}
+		popped = append(popped, e)
+	}
+	// Every candidate outside popped has a gain below m1's tolerance.
+	tier := popped[:0:0]
+	for _, e := range popped {
+		if tied(q.st.criteria(e.g)[0], m1) {
+			tier = append(tier, e)
+		}
+	}
+	for k := 1; k < 3; k++ {
+		m := math.Inf(-1)
+		for _, e := range tier {
+			m = max(m, q.st.criteria(e.g)[k])
+		}
+		kept := tier[:0]
+		for _, e := range tier {
+			if tied(q.st.criteria(e.g)[k], m) {
+				kept = append(kept, e)
+			}
+		}
+		tier = kept
+	}
+	chosen := tier[0].c
+	for _, e := range tier[1:] {
+		chosen = min(chosen, e.c)
+	}
+	for _, e := range popped {
+		if e.c == chosen {
+			if s.maxPer > 0 && int(s.posts[e.c])+1 >= s.maxPer {
+				continue
+			}
+			e.round = -1 // its gains before the pick bound those after
+		}
+		heap.Push(q, e)
+	}
+	return int(chosen), true
+}
+
+// saturated says why a plan stopped: no candidate gains anything in any
+// stage, e.g. « couverture et capacité saturées après 11 postes ».
+func saturated(stages []Stage, n int) string {
+	names := make([]string, len(stages))
+	for i, st := range stages {
+		names[i] = string(st)
+	}
+	return fmt.Sprintf("%s saturées après %d postes : aucun lieu candidat n'apporte plus rien",
+		strings.Join(names, " et "), n)
+}
+
+// exhausted says why a plan stopped when every candidate has received
+// its Options.MaxPerPlace posts (or there is none).
+func (s *solver) exhausted(n int) string {
+	if len(s.cands) == 0 {
+		return "aucun lieu candidat"
+	}
+	return fmt.Sprintf("chaque lieu candidat a reçu %d poste(s) (--max-par-lieu) après %d postes", s.maxPer, n)
+}
