@@ -25,6 +25,10 @@ type planOptions struct {
 	scenario   string
 	costs      string
 	employer   string
+	capacity   float64
+	maxPer     int
+	exclude    string
+	swap       bool
 }
 
 const planUsageText = `diagnum plan — où ajouter des postes de conseiller numérique
@@ -43,8 +47,21 @@ Territoire (un seul à la fois ; défaut : --dept 23) :
 Planification :
   --add N              nombre de postes à proposer, de 1 à 100 000
   --objective OBJ      coverage (défaut) : couvrir la population fragile à moins du
-                       seuil (MCLP) ; access : réduire le déficit d'accès E2SFCA.
-                       L'autre objectif départage les ex aequo.
+                       seuil (MCLP), puis, une fois la couverture saturée, servir le
+                       plus de population fragile (étape « capacité ») ;
+                       access : réduire le déficit d'accès E2SFCA, puis capacité ;
+                       equite : réduire le temps le plus long de la population
+                       fragile (un département ou une région), puis capacité.
+                       Ex aequo (à 1e-9 près) : population servie, déficit, puis
+                       code INSEE. Le plan de N postes est le début de celui de N+k.
+  --capacite N         personnes accompagnées par ETP et par an (défaut 544 :
+                       comptes rendus d'activité 2023 des conseillers numériques, ANCT)
+  --max-par-lieu K     au plus K postes par lieu candidat
+  --exclure FICHIER    lieux à ne pas utiliser : une ligne par code INSEE ou
+                       identifiant de lieu candidat (colonne code_insee ou id d'un CSV)
+  --echanges           après le glouton, échanges 1 pour 1 qui améliorent le plan
+                       (plans jusqu'à 2 000 000 postes × candidats ; le plan n'est
+                       alors plus emboîté)
   --candidates LIEUX   communes (défaut) : chaque commune du territoire ;
                        chefs-lieux : préfecture, ville-centre de chaque EPCI et
                        communes d'au moins 2 000 habitants ;
@@ -86,6 +103,10 @@ func parsePlanFlags(args []string, stderr io.Writer) (*planOptions, error) {
 	fs.StringVar(&o.scenario, "scenario", "", "")
 	fs.StringVar(&o.costs, "couts", "", "")
 	fs.StringVar(&o.employer, "employeur", string(plan.EmployerPublic), "")
+	fs.Float64Var(&o.capacity, "capacite", plan.DefaultCapacity, "")
+	fs.IntVar(&o.maxPer, "max-par-lieu", 0, "")
+	fs.StringVar(&o.exclude, "exclure", "", "")
+	fs.BoolVar(&o.swap, "echanges", false, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stderr, planUsageText)
@@ -115,7 +136,13 @@ func (o *planOptions) check(fs *flag.FlagSet) error {
 		return fmt.Errorf("%w: plan : indiquer le nombre de postes à proposer (--add N) ou un --scenario", errUsage)
 	}
 	if _, ok := plan.ParseObjective(o.objective); !ok {
-		return fmt.Errorf("%w: plan : --objective %q, attendu coverage ou access", errUsage, o.objective)
+		return fmt.Errorf("%w: plan : --objective %q, attendu coverage, access ou equite", errUsage, o.objective)
+	}
+	switch {
+	case !(o.capacity > 0) || o.capacity > 1e6:
+		return fmt.Errorf("%w: plan : --capacite %v, attendu un nombre de personnes par ETP et par an entre 0 et 1 000 000", errUsage, o.capacity)
+	case o.maxPer < 0:
+		return fmt.Errorf("%w: plan : --max-par-lieu %d, attendu un nombre positif", errUsage, o.maxPer)
 	}
 	if _, ok := plan.ParseEmployer(o.employer); !ok {
 		return fmt.Errorf("%w: plan : --employeur %q, attendu public ou prive", errUsage, o.employer)
@@ -206,9 +233,12 @@ func (o *planOptions) plan(ctx context.Context, pr *progress, base *diag.Baselin
 	if err != nil {
 		return nil, nil, err
 	}
+	if cands, err = o.excludeCandidates(base, t, cands); err != nil {
+		return nil, nil, err
+	}
 	pr.step("planification")
 	p, err := plan.Run(ctx, base, plan.Options{Territory: t, Add: o.add, Objective: objective,
-		Candidates: cands, Costs: costs, Employer: employer})
+		Candidates: cands, Costs: costs, Employer: employer, Capacity: o.capacity, MaxPerPlace: o.maxPer, Swap: o.swap})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -271,6 +301,28 @@ func (o *planOptions) loadCandidates(base *diag.Baseline, t diag.Territory) ([]p
 		return nil, fmt.Errorf("--candidates %s (communes, chefs-lieux ou un fichier de lieux) : %w", o.candidates, err)
 	}
 	return plan.SiteCandidates(sites), nil
+}
+
+// excludeCandidates removes the candidates listed in --exclure (by INSEE
+// code of their commune or by id); the default candidates are made
+// explicit first.
+func (o *planOptions) excludeCandidates(base *diag.Baseline, t diag.Territory, cands []plan.Candidate) ([]plan.Candidate, error) {
+	if o.exclude == "" {
+		return cands, nil
+	}
+	var keys map[string]bool
+	err := readFile(o.exclude, func(r io.Reader) error {
+		var err error
+		keys, err = plan.LoadExclusions(o.exclude, r)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("--exclure %s : %w", o.exclude, err)
+	}
+	if cands == nil {
+		cands = plan.CommuneCandidates(base, t)
+	}
+	return plan.Exclude(cands, keys), nil
 }
 
 // loadCosts reads --couts, or returns the default amounts.
@@ -351,10 +403,25 @@ func planSummary(w io.Writer, p *plan.Plan, written []string) {
 	fmt.Fprintf(w, "%s : %s — %d poste(s) proposé(s), couverture %.1f %% → %.1f %% à %g min (%.0f habitants fragiles de plus), subvention %s €\n",
 		name, joinFiles(written), len(p.Picks), 100*p.Coverage(), 100*after, p.Params.WithDefaults().ThresholdMin,
 		fragile, thousands(p.TotalCost()))
-	if len(p.Picks) < p.Requested {
-		fmt.Fprintf(w, "Remarque : %d poste(s) seulement sur %d demandés : au-delà, aucun lieu candidat ne couvre de nouveaux habitants ni ne réduit le déficit d'accès du territoire.\n",
-			len(p.Picks), p.Requested)
+	if p.CapacityFrom >= 0 && p.CapacityFrom < len(p.Picks) {
+		fmt.Fprintf(w, "Étape capacité à partir du poste %d (couverture saturée) : %.0f personnes fragiles servies de plus par an (capacité %g par ETP)\n",
+			p.CapacityFrom+1, servedAdded(p), p.Capacity)
 	}
+	for _, bd := range p.Bounds {
+		fmt.Fprintf(w, "Borne certifiée (%s) : %s (%.1f sur une borne de %.1f)\n", bd.Stage, bd.Certificate(), bd.Value, bd.Upper)
+	}
+	if len(p.Picks) < p.Requested {
+		fmt.Fprintf(w, "Remarque : %d poste(s) seulement sur %d demandés : %s.\n", len(p.Picks), p.Requested, p.Stop)
+	}
+}
+
+// servedAdded returns the fragile population newly served by the picks.
+func servedAdded(p *plan.Plan) float64 {
+	v := 0.0
+	for _, k := range p.Picks {
+		v += k.NewServed
+	}
+	return v
 }
 
 // thousands formats v rounded to the euro with spaces between thousands.

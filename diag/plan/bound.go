@@ -3,6 +3,8 @@ package plan
 import (
 	"container/heap"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // Bound is the certified bound of a plan on one criterion: no set of as
@@ -21,6 +23,11 @@ func (b Bound) Ratio() float64 {
 		return 1
 	}
 	return min(1, b.Value/b.Upper)
+}
+
+// Certificate says it in French, e.g. « au moins 97,8 % de l'optimum ».
+func (b Bound) Certificate() string {
+	return "au moins " + strings.Replace(strconv.FormatFloat(100*b.Ratio(), 'f', 1, 64), ".", ",", 1) + " % de l'optimum"
 }
 
 // checkpoint records, in the current state S_t of the greedy, the upper

@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"strings"
 
 	"diagnum/data"
@@ -142,4 +144,66 @@ func checkCandidates(cs []Candidate) error {
 		seen[c.ID] = true
 	}
 	return nil
+}
+
+// LoadExclusions reads the places not to use (--exclure): one INSEE
+// code or candidate id per line, or a CSV (separator , ; or tab) whose
+// header has a code_insee or id column. Blank lines and lines starting
+// with # are skipped. A file without any place is an error.
+func LoadExclusions(name string, r io.Reader) (map[string]bool, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	keys := map[string]bool{}
+	cols := []int{0}
+	sep := ","
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		if line == 1 {
+			for _, s := range []string{";", "\t", ","} {
+				if strings.Contains(text, s) {
+					sep = s
+					break
+				}
+			}
+			var hdr []int
+			for i, f := range strings.Split(text, sep) {
+				if h := fold(strings.Trim(f, `"`)); h == "code_insee" || h == "id" {
+					hdr = append(hdr, i)
+				}
+			}
+			if len(hdr) > 0 {
+				cols = hdr
+				continue
+			}
+		}
+		fields := strings.Split(text, sep)
+		for _, c := range cols {
+			if c < len(fields) {
+				if v := strings.TrimSpace(strings.Trim(fields[c], `"`)); v != "" {
+					keys[v] = true
+				}
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &data.ParseError{File: name, Err: err}
+	}
+	if len(keys) == 0 {
+		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w: aucun lieu à exclure (un code INSEE ou un identifiant par ligne)", ErrBadOptions)}
+	}
+	return keys, nil
+}
+
+// Exclude returns the candidates whose id and INSEE code are not keys.
+func Exclude(cs []Candidate, keys map[string]bool) []Candidate {
+	var out []Candidate
+	for _, c := range cs {
+		if !keys[c.ID] && !keys[c.Commune] {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -194,7 +194,8 @@ func (s *solver) catchments(ctx context.Context, b *diag.Baseline) error {
 func (s *solver) plan(opt Options, ncand int) *Plan {
 	p := &Plan{Territory: opt.Territory, Objective: opt.Objective, Employer: opt.Employer, Costs: opt.Costs,
 		Requested: opt.Add, Candidates: ncand, PostFTE: s.supply, TargetAccess: s.target,
-		Capacity: s.capacity, MaxPerPlace: opt.MaxPerPlace, MedianAccess10k: s.med.median(), CapacityFrom: -1}
+		Capacity: s.capacity, MaxPerPlace: opt.MaxPerPlace, MedianAccess10k: s.med.median(), CapacityFrom: -1,
+		DepNeed: map[string]float64{}}
 	for i, c := range s.ds.Communes {
 		if !s.in[i] {
 			continue
@@ -207,6 +208,7 @@ func (s *solver) plan(opt Options, ncand int) *Plan {
 		}
 		p.Deficit += s.pop[i] * max(0, s.target-s.a[i])
 		p.Served += s.served(i)
+		p.DepNeed[c.Dep] += s.wpop[i] - s.served(i)
 	}
 	return p
 }

@@ -148,6 +148,9 @@ type Plan struct {
 	MedianAccess10k float64 // median of Access10k over the populated communes
 	Served          float64 // fragile population served per year, Σ Served(P_i·w_i, C·P_i·A_i)
 	WorstMin        float64 // equity: worst travel time of the fragile population, minutes
+	// DepNeed is the fragile population in need of service per
+	// département of the territory before the plan: Σ (P_i·w_i − served_i).
+	DepNeed map[string]float64
 
 	// Stages are the stages the greedy went through, in order;
 	// CapacityFrom is the number of picks before the capacity stage

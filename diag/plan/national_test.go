@@ -1,0 +1,35 @@
+package plan
+
+import (
+	"context"
+	"testing"
+
+	"diagnum/diag"
+)
+
+// TestNationalFollowsNeed: the national plans of 4,000 and 8,000 posts
+// put posts where the fragile population in need of service is, per
+// département: Spearman's rank correlation at least 0.7 (issue 11). The
+// figures come from the embedded data, whatever its vintage.
+func TestNationalFollowsNeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long")
+	}
+	_, b := nationalBaseline(t)
+	p, err := Run(context.Background(), b, Options{Territory: diag.France(), Add: 8000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Picks) != 8000 {
+		t.Fatalf("%d picks (%s)", len(p.Picks), p.Stop)
+	}
+	p4 := *p
+	p4.Picks = p.Picks[:4000] // nested: the plan of 4,000
+	for _, q := range []*Plan{&p4, p} {
+		rho := q.NeedCorrelation()
+		t.Logf("%d posts: Spearman %.3f over %d départements; bounds %v", len(q.Picks), rho, len(q.Departements()), q.Bounds)
+		if !(rho >= 0.7) {
+			t.Errorf("%d posts: rank correlation %.3f < 0.7", len(q.Picks), rho)
+		}
+	}
+}
