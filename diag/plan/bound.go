@@ -146,5 +146,3 @@ func (h *incHeap) Pop() any {
 	h.items = h.items[:len(h.items)-1]
 	return e
 }
-
-

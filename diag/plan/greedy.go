@@ -107,7 +107,7 @@ type solver struct {
 	ds       *data.Dataset
 	obj      Objective
 	supply   float64
-	capacity float64 // C, people accompanied per FTE per year
+	capacity float64   // C, people accompanied per FTE per year
 	maxPer   int       // posts allowed per candidate (0: no limit)
 	in       []bool    // the commune is in the territory
 	pop      []float64 // P_i (negative read as 0), every commune

@@ -115,7 +115,7 @@ func TestGreedyVsExhaustive(t *testing.T) {
 // force: R_c from every commune's location with geo.Model and
 // diag.Kernel, served(D, K) per commune of the territory.
 type servedOracle struct {
-	d, k0 []float64 // D_i = P_i·w_i in the territory (0 elsewhere), K_i = C·P_i·A_i
+	d, k0 []float64   // D_i = P_i·w_i in the territory (0 elsewhere), K_i = C·P_i·A_i
 	dk    [][]float64 // per candidate: C·P_i·R_c·W(t_ic), every commune
 }
 

@@ -45,7 +45,7 @@ func WriteRecommandations(f *excelize.File, sheet string, p *plan.Plan) error {
 		return err
 	}
 	w := &planWriter{f: f, sh: sheet, st: st, p: p, row: 1}
-	steps := []func() error{w.intro, w.summary, w.costs, w.scenarioTotals, w.picks, w.scenarioCommunes, w.widths}
+	steps := []func() error{w.intro, w.summary, w.costs, w.scenarioTotals, w.picks, w.departements, w.scenarioCommunes, w.widths}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return fmt.Errorf("sheet %s: %w", sheet, err)
@@ -96,10 +96,82 @@ func (w *planWriter) skip() { w.row++ }
 
 // objectiveText describes the objective in French.
 func objectiveText(o plan.Objective) string {
-	if o == plan.ObjectiveAccess {
-		return "réduire le déficit d'accès (E2SFCA)"
+	switch o {
+	case plan.ObjectiveAccess:
+		return "réduire le déficit d'accès (E2SFCA), puis servir la population fragile (capacité)"
+	case plan.ObjectiveEquity:
+		return "réduire le temps le plus long de la population fragile (équité), puis servir la population fragile (capacité)"
 	}
-	return "couvrir la population fragile (MCLP)"
+	return "couvrir la population fragile (MCLP), puis servir la population fragile (capacité)"
+}
+
+// departements writes, for a territory of several départements, the
+// posts added per département beside its fragile population in need of
+// service, and their rank correlation.
+func (w *planWriter) departements() error {
+	ds := w.p.Departements()
+	if len(ds) < 2 {
+		return nil
+	}
+	st := &w.st
+	w.skip()
+	rows := [][]any{
+		{cell(st.subtitle, "Postes ajoutés par département et besoin")},
+		{fmt.Sprintf("Corrélation des rangs (Spearman) entre les postes ajoutés et la population fragile ayant besoin d'un service : %s.",
+			frNumber(math.Round(w.p.NeedCorrelation()*1000)/1000))},
+		{cell(st.header, "Département"), cell(st.header, "Population fragile ayant besoin d'un service"), cell(st.header, "Postes ajoutés")},
+	}
+	for _, d := range ds {
+		rows = append(rows, []any{cell(st.code, d.Dep), cell(st.thousands, measure(d.Need)), cell(st.integer, d.Posts)})
+	}
+	for _, r := range rows {
+		if err := w.line(r...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// boundWhat names the criterion of a bound.
+func boundWhat(st plan.Stage) string {
+	switch st {
+	case plan.StageCapacity:
+		return "population fragile servie en plus par an"
+	case plan.StageAccess:
+		return "déficit d'accès réduit (ETP)"
+	}
+	return "population fragile nouvellement couverte"
+}
+
+func maxPerPlace(k int) any {
+	if k <= 0 {
+		return "sans limite"
+	}
+	return k
+}
+
+func stagesText(ss []plan.Stage) string {
+	names := make([]string, len(ss))
+	for i, s := range ss {
+		names[i] = string(s)
+	}
+	return strings.Join(names, " puis ")
+}
+
+// planMethod returns the Méthodologie rows of the planner (none without
+// a plan): the stages, the capacity formula, ties, nesting and bounds.
+func planMethod(p *plan.Plan) []methodRow {
+	if p == nil {
+		return nil
+	}
+	c := frNumber(p.Capacity)
+	return []methodRow{
+		{"Étapes", "Chaque poste est choisi par un glouton (évaluation paresseuse CELF). Étape « couverture » : maximiser la population fragile nouvellement couverte Σ P_i·w_i (w_i = fragilité / 100, 0,5 si inconnue). Quand plus aucun lieu ne couvre personne de nouveau, l'étape « capacité » commence (objectif access : étape « accès » d'abord ; equite : étape « équité », minimiser max T_i, le temps jusqu'au site le plus proche de la population fragile)."},
+		{"Capacité", "C = " + c + " personnes accompagnées par ETP et par an (défaut 544 = 2 135 298 usagers des comptes rendus d'activité 2023 des conseillers numériques, ANCT, / 3 925 postes validés par le COSELEC du 05/04/2023 ; option --capacite). Capacité qui atteint la commune i : K_i = C·P_i·A_i (A_i : accessibilité E2SFCA). Demande : D_i = P_i·w_i. Population fragile servie : servie_i = D_i·(1 − exp(−K_i / D_i)), au plus min(D_i, K_i) : rendements décroissants là où la demande est déjà servie, rien au-delà de la demande à portée."},
+		{"Ex aequo", "Deux gains sont égaux à une tolérance relative de 1e-9 près (|a − b| ≤ 1e-9·max(|a|, |b|)). Ex aequo départagés par la population servie, puis le déficit d'accès réduit (ou la couverture), puis le code INSEE du lieu, puis son identifiant. Le plan de N postes est le début du plan de N + k postes ; il ne dépend ni de l'ordre des candidats ni du nombre de cœurs."},
+		{"Borne certifiée", "Pour chaque critère, l'optimum de N postes est au plus f(S_t) + la plus grande somme des gains marginaux de N postes à l'étape t (sous-modularité ; Nemhauser, Wolsey et Fisher 1978), au minimum sur plusieurs étapes t. « Au moins X % de l'optimum » = gain du plan / cette borne."},
+		{"Besoin par département", "Population fragile ayant besoin d'un service : Σ (D_i − servie_i) avant le plan ; corrélation des rangs de Spearman entre ce besoin et les postes ajoutés par département."},
+	}
 }
 
 // intro writes the title, the notes and the parameters.
@@ -113,12 +185,19 @@ func (w *planWriter) intro() error {
 	rows := [][]any{
 		{cell(st.title, "Recommandations d'implantation — "+name)},
 		{"Où ajouter des postes de conseiller numérique (1 ETP chacun), les sites existants restant en place : chaque ligne du tableau des postes est le meilleur ajout compte tenu des précédents."},
-		{"Objectif principal : " + objectiveText(p.Objective) + " ; l'autre objectif départage les ex aequo. Algorithme glouton à évaluation paresseuse (CELF), garanti à au moins 63 % (1 − 1/e) de la couverture optimale."},
+		{"Objectif : " + objectiveText(p.Objective) + ". Ex aequo (à 1e-9 près) départagés par les autres critères puis le code INSEE. Algorithme glouton à évaluation paresseuse (CELF), garanti à au moins 63 % (1 − 1/e) de l'optimum ; la garantie propre à ce plan est calculée ci-dessous."},
 	}
 	if len(p.Picks) < p.Requested {
-		rows = append(rows, []any{fmt.Sprintf(
-			"Remarque : %d poste(s) proposé(s) sur %d demandés ; au-delà, aucun lieu candidat ne couvre de nouveaux habitants à %s min ni ne réduit le déficit d'accès du territoire.",
-			len(p.Picks), p.Requested, th)})
+		rows = append(rows, []any{fmt.Sprintf("Remarque : %d poste(s) proposé(s) sur %d demandés : %s (seuil %s min).",
+			len(p.Picks), p.Requested, p.Stop, th)})
+	}
+	if p.CapacityFrom >= 0 && p.CapacityFrom < len(p.Picks) {
+		rows = append(rows, []any{fmt.Sprintf("Étape « capacité » à partir du poste %d : la couverture est saturée, les postes suivants vont là où ils servent le plus de population fragile non encore servie (%s personnes par ETP et par an).",
+			p.CapacityFrom+1, frNumber(p.Capacity))})
+	}
+	for _, bd := range p.Bounds {
+		rows = append(rows, []any{fmt.Sprintf("Garantie (%s) : %s ; %s : %s, borne supérieure de l'optimum : %s.",
+			bd.Stage, bd.Certificate(), boundWhat(bd.Stage), frNumber(math.Round(bd.Value*10)/10), frNumber(math.Round(bd.Upper*10)/10))})
 	}
 	rows = append(rows, []any{})
 	for _, r := range rows {
@@ -136,6 +215,9 @@ func (w *planWriter) intro() error {
 		{"Seuil de couverture (min)", cell(st.dec1, measure(p.Params.WithDefaults().ThresholdMin))},
 		{"Poids d'un habitant", "fragilité / 100"},
 		{"Accès de référence A* (pour 10 000 hab.)", cell(st.dec2, measure(p.TargetAccess*1e4))},
+		{"Capacité (personnes accompagnées par ETP et par an)", cell(st.integer, measure(p.Capacity))},
+		{"Postes au plus par lieu", maxPerPlace(p.MaxPerPlace)},
+		{"Étapes", stagesText(p.Stages)},
 		{"Employeur des nouveaux postes", p.Employer.Label()},
 	}
 	for _, r := range rows {
@@ -151,11 +233,12 @@ func (w *planWriter) intro() error {
 func (w *planWriter) summary() error {
 	p, st := w.p, &w.st
 	after := plan.Pick{CoveredPop: p.CoveredPop, Coverage: p.Coverage(), MedianAccess10k: p.MedianAccess10k}
-	fragile, deficit := p.CoveredFragile, p.Deficit
+	fragile, deficit, served := p.CoveredFragile, p.Deficit, 0.0
 	for _, k := range p.Picks {
 		after = k
 		fragile += k.NewFragile
 		deficit -= k.DeficitGain
+		served += k.NewServed
 	}
 	rows := [][]any{
 		{cell(st.subtitle, "Effet des postes proposés sur le territoire")},
@@ -164,6 +247,7 @@ func (w *planWriter) summary() error {
 		{"Taux de couverture", cell(st.percent, measure(p.Coverage())), cell(st.percent, measure(after.Coverage)), cell(st.percent, measure(after.Coverage-p.Coverage()))},
 		{"Population fragile couverte", cell(st.thousands, measure(p.CoveredFragile)), cell(st.thousands, measure(fragile)), cell(st.thousands, measure(fragile-p.CoveredFragile))},
 		{"Déficit d'accès (ETP)", cell(st.dec2, measure(p.Deficit)), cell(st.dec2, measure(deficit)), cell(st.dec2, measure(deficit-p.Deficit))},
+		{"Population fragile servie par an", cell(st.thousands, measure(p.Served)), cell(st.thousands, measure(p.Served+served)), cell(st.thousands, measure(served))},
 		{"Accès médian (pour 10 000 hab.)", cell(st.dec2, measure(p.MedianAccess10k)), cell(st.dec2, measure(after.MedianAccess10k)), cell(st.dec2, measure(after.MedianAccess10k-p.MedianAccess10k))},
 		{"Subvention de l'État sur 24 mois (€)", nil, cell(st.thousands, measure(p.TotalCost()))},
 	}
@@ -215,6 +299,7 @@ var pickHeader = []string{
 	"Population couverte (cumul)", "Taux de couverture cumulé", "Déficit d'accès réduit (ETP)",
 	"Accès médian après (pour 10 000 hab.)", "Δ accès médian (pour 10 000 hab.)",
 	"Site existant le plus proche", "Temps jusqu'à ce site (min)", "Subvention 24 mois (€)", "Subvention cumulée (€)",
+	"Étape", "Population fragile nouvellement servie (par an)",
 }
 
 // picks writes the posts, after a first row for the current situation
@@ -249,6 +334,7 @@ func (w *planWriter) picks() error {
 			k.CommuneName, k.Rank, k.Site.ID, k.Site.INSEE, k.Site.Point[1], k.Site.Point[0],
 			k.NewPop, measure(k.NewFragile), k.CoveredPop, measure(k.Coverage), measure(k.DeficitGain),
 			measure(k.MedianAccess10k), measure(k.DeltaMedian10k), k.NearestName, measure(k.NearestMin), k.Cost, cum,
+			string(k.Stage), measure(k.NewServed),
 		}); err != nil {
 			return err
 		}
@@ -257,7 +343,7 @@ func (w *planWriter) picks() error {
 	if len(p.Picks) > 0 {
 		if err := w.styleColumns(first+1, w.row-1, []int{st.text, st.integer, st.code, st.code, 0, 0,
 			st.thousands, st.thousands, st.thousands, st.percent, st.dec2, st.dec2, st.dec2, st.text, st.dec1,
-			st.thousands, st.thousands}); err != nil {
+			st.thousands, st.thousands, st.text, st.thousands}); err != nil {
 			return err
 		}
 		if err := w.chart(first, w.row-1); err != nil {
@@ -429,7 +515,7 @@ func (w *planWriter) widths() error {
 	if err := w.f.SetColWidth(w.sh, "A", "A", 38); err != nil {
 		return err
 	}
-	if err := w.f.SetColWidth(w.sh, "B", "Q", 15); err != nil {
+	if err := w.f.SetColWidth(w.sh, "B", "S", 15); err != nil {
 		return err
 	}
 	return w.f.SetColWidth(w.sh, "N", "N", 32)

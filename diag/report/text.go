@@ -164,12 +164,16 @@ func (b *book) methodologie() error {
 		{"Formules", b.methodFormulas(p)},
 		{"Paramètres", b.methodParams(p)},
 		{"Pondérations de l'indice de fragilité", methodWeights(p.Weights)},
+		{"Planificateur (diagnum plan)", planMethod(b.in.Plan)},
 		{"Version", []methodRow{{"diagnum", b.in.Version}, {"Date de génération", b.in.Date.Format("02/01/2006")}}},
 	}
 	if err := s.add(cell(st.title, "Méthodologie")); err != nil {
 		return err
 	}
 	for _, sec := range sections {
+		if len(sec.rows) == 0 {
+			continue
+		}
 		s.skip(1)
 		if err := s.add(cell(st.subtitle, sec.title)); err != nil {
 			return err
