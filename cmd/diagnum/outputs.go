@@ -8,19 +8,23 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // outputs writes the files of one run all or nothing. write puts each
-// file in a temporary file "."+base+".tmp-*" beside its target (synced,
-// with the permissions of the file it will replace, 0644 otherwise);
-// commit renames them all over their targets once every file is written;
-// abort, deferred by the caller, removes the temporary files left. So an
-// error or a cancellation before commit creates or changes no output
-// file, and leaves no temporary file behind.
+// file in a temporary file beside its target (tempPattern: the target's
+// name, "tmp-diagnum" and the process id; synced, with the permissions of
+// the file it will replace, 0644 otherwise); commit renames them all over
+// their targets once every file is written, keeping the old versions
+// (hard links, or renamed aside) until every rename succeeded, so that a
+// failed rename puts back the files already replaced; abort, deferred by
+// the caller, removes the temporary files left. So an error or a
+// cancellation before commit creates or changes no output file, and
+// leaves no temporary file behind.
 //
-// Writes check ctx: once it is cancelled (Ctrl-C, SIGTERM) the next
-// write fails with ctx's error. Path "-" is standard output: its bytes
-// are kept in memory and written by commit, so a failed run prints
+// Writes check ctx: once it is cancelled (Ctrl-C, SIGTERM, SIGHUP) the
+// next write fails with ctx's error. Path "-" is standard output: its
+// bytes are kept in memory and written by commit, so a failed run prints
 // nothing there either.
 type outputs struct {
 	ctx     context.Context
@@ -33,6 +37,21 @@ type pendingFile struct{ tmp, path string }
 
 func newOutputs(ctx context.Context, stdout io.Writer) *outputs {
 	return &outputs{ctx: ctx, stdout: stdout}
+}
+
+// Temporary files of a run are named "."+base+"."+kind+"-diagnum-"+pid+"-"
+// and a random number, kind "tmp" for a new file being written and "old"
+// for the previous version kept during commit; removeLeftovers
+// recognises them by this pattern.
+const (
+	tmpKind = "tmp"
+	oldKind = "old"
+)
+
+// tempPattern returns the os.CreateTemp pattern of a temporary file of
+// kind for base, carrying the process id.
+func tempPattern(base, kind string) string {
+	return "." + base + "." + kind + "-diagnum-" + strconv.Itoa(os.Getpid()) + "-*"
 }
 
 // write writes path through fn into a temporary file (or the buffer of
@@ -51,7 +70,7 @@ func (s *outputs) write(path string, fn func(io.Writer) error) error {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	f, err := os.CreateTemp(dir, tempPattern(base, tmpKind))
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -72,18 +91,38 @@ func (s *outputs) write(path string, fn func(io.Writer) error) error {
 	return nil
 }
 
+// replaced is a target already renamed over by commit: old is where its
+// previous version is kept ("" when the target did not exist).
+type replaced struct{ path, old string }
+
 // commit renames every temporary file over its target, then writes the
-// standard-output buffer. It refuses when ctx is already cancelled.
+// standard-output buffer. It refuses when ctx is already cancelled. When
+// a rename fails, the targets already replaced get their previous version
+// back (or are removed when they did not exist), so that no output has
+// changed.
 func (s *outputs) commit() error {
 	if err := s.ctx.Err(); err != nil {
 		return err
 	}
-	for len(s.pending) > 0 {
-		p := s.pending[0]
-		if err := os.Rename(p.tmp, p.path); err != nil {
-			return fmt.Errorf("write %s: %w", p.path, err)
+	var done []replaced
+	for _, p := range s.pending {
+		old, err := keepOld(p.path)
+		if err == nil {
+			err = os.Rename(p.tmp, p.path)
+			if err != nil && old != "" {
+				os.Remove(old)
+			}
 		}
-		s.pending = s.pending[1:]
+		if err != nil {
+			return errors.Join(fmt.Errorf("write %s: %w", p.path, err), restore(done))
+		}
+		done = append(done, replaced{p.path, old})
+	}
+	s.pending = nil
+	for _, r := range done {
+		if r.old != "" {
+			os.Remove(r.old)
+		}
 	}
 	if s.std != nil {
 		if _, err := s.std.WriteTo(s.stdout); err != nil {
@@ -91,6 +130,78 @@ func (s *outputs) commit() error {
 		}
 	}
 	return nil
+}
+
+// keepOld keeps the current version of path, if any, under a temporary
+// name beside it and returns that name: a hard link when the file system
+// allows it (path stays in place), else a copy.
+func keepOld(path string) (string, error) {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("%s is not a regular file", path)
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, tempPattern(base, oldKind))
+	if err != nil {
+		return "", err
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
+	if os.Link(path, name) == nil {
+		return name, nil
+	}
+	if err := copyFile(path, name, fi.Mode().Perm()); err != nil {
+		os.Remove(name)
+		return "", err
+	}
+	return name, nil
+}
+
+// copyFile copies src to a new file dst with permissions perm.
+func copyFile(src, dst string, perm os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// restore undoes the renames of commit, last first: each target gets its
+// kept version back, or is removed when it did not exist before.
+func restore(done []replaced) error {
+	var errs []error
+	for i := len(done) - 1; i >= 0; i-- {
+		r := done[i]
+		var err error
+		if r.old != "" {
+			err = os.Rename(r.old, r.path)
+		} else {
+			err = os.Remove(r.path)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("restore %s: %w", r.path, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // abort removes the temporary files not committed; it is a no-op after a

@@ -150,6 +150,20 @@ func (o *planOptions) check(fs *flag.FlagSet) error {
 	return nil
 }
 
+// inputs returns the files the plan reads.
+func (o *planOptions) inputs() []string {
+	in := o.options.inputs()
+	for _, f := range []string{o.scenario, o.costs} {
+		if f != "" {
+			in = append(in, f)
+		}
+	}
+	if o.candidates != plan.CandidatesCommunes && o.candidates != plan.CandidatesChefsLieux {
+		in = append(in, o.candidates)
+	}
+	return in
+}
+
 // outPath returns the workbook path: --out, or a name from the territory.
 func (o *planOptions) outPath(t diag.Territory) string {
 	if o.out != "" {
@@ -176,6 +190,9 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	params, err := o.params()
 	if err != nil {
+		return err
+	}
+	if err := checkOutputs(csvAndBook(o.csv, o.outPath(t)), o.inputs(), notes(stderr, o.quiet)); err != nil {
 		return err
 	}
 	costs, err := o.loadCosts()

@@ -48,6 +48,9 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if err := checkOutputs(o.outputPaths(o.outPath(t)), o.inputs(), notes(stderr, o.quiet)); err != nil {
+		return err
+	}
 	pr := newProgress(stderr, o.quiet)
 	ds, err := o.load(pr, &params, t)
 	if err != nil {
@@ -261,6 +264,14 @@ func writeOutputs(ctx context.Context, o *options, t diag.Territory, ds *data.Da
 	return written, nil
 }
 
+// notes returns where notes go: stderr, or nowhere with --quiet.
+func notes(stderr io.Writer, quiet bool) io.Writer {
+	if quiet {
+		return io.Discard
+	}
+	return stderr
+}
+
 func joinFiles(fs []string) string {
 	s := ""
 	for i, f := range fs {
@@ -301,7 +312,7 @@ func writeLayers(set *outputs, o *options, ds *data.Dataset, in report.Input, pr
 	}
 	if o.mapFile != "" {
 		pr.step("dessin de la carte")
-		stem := strings.TrimSuffix(strings.TrimSuffix(o.mapFile, ".png"), ".svg")
+		stem := mapStem(o.mapFile)
 		mi := report.NewMapInput(&in, ds)
 		if err := write(stem+".png", func(w io.Writer) error { return report.WriteMapPNG(w, mi) }); err != nil {
 			return nil, err

@@ -84,7 +84,7 @@ func signalWhen(t *testing.T, cmd *exec.Cmd, dir, when string, sig syscall.Signa
 		ready := when == "computing" && time.Since(start) > 150*time.Millisecond
 		if when == "writing" {
 			for _, name := range listDir(t, dir) {
-				ready = ready || strings.Contains(name, ".tmp-")
+				ready = ready || strings.Contains(name, ".tmp-diagnum-")
 			}
 		}
 		if ready {
