@@ -18,44 +18,82 @@
 // inhabitants or more); SiteCandidates takes a sites file. A candidate
 // may receive several posts: its second post is "<id>-2", and so on.
 //
-// # Objectives
+// # Objectives and stages
 //
 // With w_i = indice_fragilite_i / 100 (0.5 when unknown, as in
-// score_ecart), the fragile population of commune i is P_i·w_i, and:
+// score_ecart), the fragile population of commune i is D_i = P_i·w_i,
+// its demand. The greedy goes through stages; each starts when no
+// candidate gains anything in the one before (Stage, Plan.Stages):
 //
-//	coverage (primary by default, MCLP): maximise Σ P_i·w_i over the
-//	  communes newly within d0 of a site (covered as diag defines it)
-//	access (--objective access, and tie-breaker of coverage): minimise
-//	  D = Σ_i P_i·max(0, A* − A_i), the population-weighted E2SFCA deficit
+//	couverture (ObjectiveCoverage, default; MCLP): maximise Σ D_i over
+//	  the communes newly within d0 of a site (covered as diag defines it)
+//	accès (ObjectiveAccess): maximise the reduction of the population-
+//	  weighted E2SFCA deficit D = Σ_i P_i·max(0, A* − A_i)
+//	équité (ObjectiveEquity): minimise max T_i, the travel time from the
+//	  fragile communes to their nearest site (p-centre)
+//	capacité (the last stage of every objective): maximise the fragile
+//	  population served per year,
+//	    Σ_i served(D_i, K_i),  served(D, K) = D·(1 − exp(−K/D)),
+//	    K_i = C·P_i·A_i
+//
+// C is the capacity, people accompanied per FTE per year
+// (DefaultCapacity = 544, from the 2023 activity reports; --capacite),
+// and K_i the capacity reaching commune i through E2SFCA (Σ_i K_i = C·S
+// for each site of supply S whose catchment is populated). served is at
+// most min(D, K): nothing beyond the demand within reach, diminishing
+// returns where it is already served. Coverage saturates after a few
+// posts per département (national: about 170), after which the capacity
+// stage places posts where fragile people are least served.
 //
 // A new post at c has R_c = S / Σ_k P_k·W(t_kc) (all communes of the
 // data set) and raises A_i by R_c·W(t_ic): in E2SFCA the ratio R_j of an
 // existing site depends on populations only, so adding a site changes no
-// other ratio, and the update is exact. A* is the national "fair share"
-// once the posts exist (TargetAccess): the population-weighted mean
-// accessibility plus add·S over the population. The median Amed of
-// score_ecart would not do: a large plan lifts every commune above it,
-// after which the objective gives no guidance; with A* the deficits add
-// up to at least add·S, so that every post finds one to reduce. The
-// other objective breaks ties, then the candidate order (data order of
-// the communes, or the order of the file).
+// other ratio, and the update is exact. A* is the population-weighted
+// mean accessibility before the plan (TargetAccess), independent of the
+// number of posts asked for.
 //
-// # Algorithm
+// # Ties, determinism, nesting
 //
-// Greedy with lazy evaluation (CELF, Leskovec et al. 2007). Both gains
-// are submodular (coverage of a set; a concave function of the sum of
-// the posts' contributions to A_i), so a gain computed earlier bounds the
-// gain now, and the lexicographic order of bounds bounds the order of
-// values: only the top of a priority queue is recomputed, against the
-// current state (covered flags and A_i updated incrementally after each
-// post). The catchment of every candidate is found once with the
-// spatial index (diag.Baseline.Catchments). The picks are exactly those
-// of the plain greedy, ties included, and the coverage reaches at least
-// (1 − 1/e) ≈ 63 % of the optimum (Nemhauser, Wolsey and Fisher 1978);
-// the tests compare it with an exhaustive search on Creuse.
+// Two gains a and b are tied when |a − b| ≤ Tolerance·max(|a|, |b|)
+// (Tolerance = 1e-9): far above rounding, so that no choice depends on
+// the order of a sum or the processor. Among the candidates tied with
+// the largest gain of the stage, the stage's second criterion decides,
+// then its third (couverture: served, then deficit; accès: covered, then
+// served; capacité: deficit, then covered), then the lowest INSEE code
+// of the candidate's commune, then its id. Candidates are sorted that way
+// first, so the plan does not depend on their input order, nor on
+// GOMAXPROCS. Nothing depends on Options.Add: the plan of N posts is the
+// first N picks of the plan of N + k. A stage's gain at most Tolerance
+// times the most one post can gain there (the territory's fragile
+// population, S, C·S) counts as nothing; when the last stage gains
+// nothing, or every candidate has its MaxPerPlace posts, the plan stops
+// and Plan.Stop says why (« couverture et capacité saturées après 11
+// postes … »).
 //
-// The planner stops early only when no candidate gains anything in
-// either objective (Plan.Requested > len(Plan.Picks)).
+// # Algorithm and certified bound
+//
+// Greedy with lazy evaluation (CELF, Leskovec et al. 2007). Coverage,
+// served and deficit are monotone submodular (coverage of a set; concave
+// functions of the sum of the posts' contributions to A_i), so a gain
+// computed earlier bounds the gain now: only the candidates whose stale
+// gain could tie with the best are recomputed. The picks are exactly
+// those of the plain greedy with the same tie rules (tested). The
+// greedy reaches at least (1 − 1/e) of the optimum (Nemhauser, Wolsey and
+// Fisher 1978). Every plan also carries a data-dependent bound
+// (Plan.Bounds, one per criterion): at some steps t of the greedy,
+//
+//	OPT_N ≤ f(S_t) + max Σ_c h_c(n_c) over Σ n_c = N,
+//	h_c(n) = f(S_t + n posts at c) − f(S_t)
+//
+// (h_c concave, so the N largest increments give the max), and the
+// smallest such value is the bound; Bound.Ratio is the share of the
+// optimum the plan is certified to reach. Options.Swap runs a 1-exchange
+// pass after the greedy (posts × candidates ≤ MaxSwapWork), which may
+// improve small plans at the cost of nesting.
+//
+// Plan.Departements and Plan.NeedCorrelation compare the posts per
+// département with its fragile population in need of service,
+// Σ (D_i − served_i) before the plan (Spearman's rank correlation).
 //
 // # Outputs and files
 //
