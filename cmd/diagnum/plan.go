@@ -29,6 +29,7 @@ type planOptions struct {
 	maxPer     int
 	exclude    string
 	swap       bool
+	refused    int // candidates of the file refused (ScreenCandidates)
 }
 
 const planUsageText = `diagnum plan — où ajouter des postes de conseiller numérique
@@ -317,7 +318,15 @@ func (o *planOptions) loadCandidates(base *diag.Baseline, t diag.Territory) ([]p
 	if err != nil {
 		return nil, fmt.Errorf("--candidates %s (communes, chefs-lieux ou un fichier de lieux) : %w", o.candidates, err)
 	}
-	return plan.SiteCandidates(sites), nil
+	cands, refused := plan.ScreenCandidates(base, t, o.candidates, sites)
+	ds.Checks = append(ds.Checks, refused...)
+	o.refused = len(refused)
+	if o.strict {
+		if err := strictError(refused); err != nil {
+			return nil, fmt.Errorf("--candidates %s : lieux hors du territoire, en mer ou sans habitants : %w", o.candidates, err)
+		}
+	}
+	return cands, nil
 }
 
 // excludeCandidates removes the candidates listed in --exclure (by INSEE
@@ -399,6 +408,9 @@ func (o *planOptions) write(ctx context.Context, pr *progress, p *plan.Plan, in 
 	pr.done()
 	if !o.quiet {
 		planSummary(stderr, p, written)
+		if o.refused > 0 {
+			fmt.Fprintf(stderr, "--candidates %s : %d lieu(x) refusé(s) (hors du territoire, en mer ou dans une commune sans habitants), listés dans Contrôles\n", o.candidates, o.refused)
+		}
 	}
 	return nil
 }

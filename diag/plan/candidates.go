@@ -34,9 +34,11 @@ const BourgCentreMin = 2000
 // candidateID returns the id of the new site planned in commune code.
 func candidateID(code string) string { return "plan-" + code }
 
-// CommuneCandidates returns one candidate per commune of territory t
-// that has a representative point (its point, else that of its polygon:
-// the point the diagnostic measures travel times from), in data order.
+// CommuneCandidates returns one candidate per populated commune of
+// territory t that has a representative point (its point, else that of
+// its polygon: the point the diagnostic measures travel times from), in
+// data order. A commune without inhabitants (the villages of the Meuse
+// destroyed in 1916, for instance) hosts no post.
 // The id is "plan-" followed by the INSEE code.
 func CommuneCandidates(b *diag.Baseline, t diag.Territory) []Candidate {
 	return communeCandidates(b, t, func(int) bool { return true })
@@ -85,7 +87,7 @@ func communeCandidates(b *diag.Baseline, t diag.Territory, keep func(int) bool) 
 	var out []Candidate
 	for i := range ds.Communes {
 		c := &ds.Communes[i]
-		if !contains(t, c) || !keep(i) {
+		if !contains(t, c) || !keep(i) || c.Population <= 0 {
 			continue
 		}
 		if p, ok := b.Location(i); ok {
