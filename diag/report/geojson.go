@@ -172,8 +172,8 @@ func (g *geoWriter) site(s *diag.SiteResult) {
 	g.propStr("id", s.ID)
 	g.propStr("nom", s.Name)
 	g.propStr("type", s.Kind.String())
-	g.propNum("etp", s.FTE)
-	g.propNum("etp_retenu", s.SupplyFTE)
+	g.propExact("etp", s.FTE)
+	g.propExact("etp_retenu", s.SupplyFTE)
 	g.propStr("code_insee", s.Commune)
 	g.propInt("compte", b2i(s.Counted))
 	g.propStr("layer", "sites")
@@ -357,6 +357,18 @@ func (g *geoWriter) propNum(k string, v float64) {
 		return
 	}
 	g.b.WriteString("null")
+}
+
+// propExact writes the property k as the shortest number that reads back
+// to v (null when not finite): a site's FTE, so that the sites layer read
+// back with --sites (or as a scenario) gives the same supply.
+func (g *geoWriter) propExact(k string, v float64) {
+	g.key(k)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		g.b.WriteString("null")
+		return
+	}
+	g.number(v + 0)
 }
 
 // str writes s as a JSON string (encoding/json escaping; invalid UTF-8

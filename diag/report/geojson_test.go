@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/geojson"
 
 	"diagnum/data"
@@ -325,5 +326,28 @@ func TestWriteGeoJSONErrors(t *testing.T) {
 	}
 	if err := WriteGeoJSON(&bytes.Buffer{}, cs, nil, sites); err == nil {
 		t.Error("nil dataset accepted")
+	}
+}
+
+// TestSitesGeoJSONFTEExact: the sites layer writes each FTE at full
+// precision, so that a layer read back with --sites gives the same
+// supply bit for bit (an advisor shared by 11 places has 1/11 FTE at
+// each): removing and re-adding a site through it changes nothing.
+func TestSitesGeoJSONFTEExact(t *testing.T) {
+	fte := 1.0 / 11
+	sites := []diag.SiteResult{{Site: data.Site{ID: "s1", Name: "Mairie", Kind: data.KindCNFS,
+		Point: orb.Point{1.8717123456789, 46.1714987654321}, FTE: fte}, Counted: true, SupplyFTE: fte}}
+	var buf bytes.Buffer
+	if err := WriteSitesGeoJSON(&buf, sites); err != nil {
+		t.Fatal(err)
+	}
+	back, _, err := data.LoadSitesGeoJSON("sites.geojson", &buf, data.SitesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Coordinates are rounded to 1e-6° (0.1 m); a scenario re-adding the
+	// same id keeps the site's own point (plan.Scenario.Apply).
+	if len(back) != 1 || back[0].FTE != fte || planar.Distance(back[0].Point, sites[0].Point) > 1e-6 {
+		t.Errorf("read back %+v, want FTE %v at %v", back, fte, sites[0].Point)
 	}
 }
