@@ -17,8 +17,10 @@ var (
 	ErrBadCode       = errors.New("data: malformed code")
 	ErrDuplicate     = errors.New("data: duplicate")
 	ErrBadValue      = errors.New("data: invalid value")
-	ErrTooLarge      = errors.New("data: input beyond limits")
-	ErrBinary        = errors.New("data: not a text file")
+	// ErrUnknownIndicator: a weight names an indicator that is not in the data.
+	ErrUnknownIndicator = errors.New("data: unknown indicator")
+	ErrTooLarge         = errors.New("data: input beyond limits")
+	ErrBinary           = errors.New("data: not a text file")
 	// ErrEncoding: the text mixes encodings or holds a byte order mark after its start.
 	ErrEncoding = errors.New("data: bad text encoding")
 )

@@ -17,7 +17,22 @@ var indMissing = map[string]bool{
 }
 
 // indCodeColumns are the accepted names of the commune code column.
-var indCodeColumns = []string{"code_insee", "codgeo", "insee_com", "code_commune"}
+var indCodeColumns = []string{"code_insee", "codgeo", "insee_com", "code_commune", "code"}
+
+// IFN2023Columns maps the columns of the commune file of the digital
+// fragility index 2023 (La MedNum / ANCT, ifn-communes-*.csv: name,
+// division, code, then scores 0–10, 10 = most fragile) to the named
+// indicators of the fragility index. A file whose header has
+// no_thd_coverage_rate is read with these names, and its division column
+// (always "city") as a label.
+var IFN2023Columns = map[string]string{
+	"no_thd_coverage_rate": "ifn_sans_thd",
+	"no_4g_coverage_rate":  "ifn_sans_4g",
+	"poverty_rate":         "ifn_pauvrete",
+	"older_65_rate":        "ifn_65_plus",
+	"nscol15p_rate":        "ifn_non_scolarises",
+	"total":                "ifn_total",
+}
 
 // indColumn is a numeric column of an indicators file.
 type indColumn struct {
@@ -30,8 +45,8 @@ type indColumn struct {
 }
 
 // LoadIndicatorsCSV reads per-commune indicators into into: a commune code
-// column (code_insee, or codgeo, insee_com, code_commune) and numeric
-// columns. Columns whose name starts with "code", "lib", "nom" or "name"
+// column (code_insee, or codgeo, insee_com, code_commune, code) and numeric
+// columns; the IFN 2023 file is read with the names of IFN2023Columns. Columns whose name starts with "code", "lib", "nom" or "name"
 // are identifiers or labels and are ignored.
 //
 // Numbers may use a decimal comma (ParseFloatFR). Empty cells and the
@@ -85,9 +100,15 @@ func indColumns(t *Table, codeCol int) ([]*indColumn, Checks) {
 	var cols []*indColumn
 	var checks Checks
 	seen := map[string]bool{}
+	ifn := t.Index("no_thd_coverage_rate") >= 0
 	for i, h := range t.Header {
 		folded := frFold(h)
+		if n, ok := IFN2023Columns[strings.ToLower(h)]; ok && ifn {
+			h = n
+		}
 		switch {
+		case ifn && folded == "division":
+			// label of the IFN 2023 file
 		case i == codeCol:
 		case h == "":
 			checks.Warn(&ParseError{File: t.File, Line: 1, Err: fmt.Errorf("%w: column %d has no name; ignored", ErrMissingColumn, i+1)})

@@ -3,6 +3,7 @@ package data
 import (
 	"errors"
 	"math"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -153,5 +154,31 @@ func TestLoadIndicatorsCSVFatal(t *testing.T) {
 	}
 	if _, err := LoadIndicatorsCSV("n.csv", strings.NewReader("code_insee;x\n23031;1\n"), nil); !errors.Is(err, ErrBadValue) {
 		t.Errorf("nil table: %v", err)
+	}
+}
+
+// TestIndicatorsIFN2023: the commune file of the IFN 2023 is read as it
+// comes (code column "code", label columns name and division) with the
+// named indicators of IFN2023Columns. Expected values: line 2 of the
+// extract, Ahun (23001): 8.0, 8.0, 9.0, 9.0, 6.0, total 8.0.
+func TestIndicatorsIFN2023(t *testing.T) {
+	f, err := os.Open("../testdata/ifn2023/ifn-communes-23.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ind := NewIndicators()
+	checks, err := LoadIndicatorsCSV("ifn-communes-23.csv", f, ind)
+	if err != nil || len(checks) != 0 {
+		t.Fatalf("err %v, checks %v", err, checks)
+	}
+	want := []string{"ifn_sans_thd", "ifn_sans_4g", "ifn_pauvrete", "ifn_65_plus", "ifn_non_scolarises", "ifn_total"}
+	if strings.Join(ind.Columns, ",") != strings.Join(want, ",") || ind.Len() != 256 {
+		t.Fatalf("columns %v, %d communes", ind.Columns, ind.Len())
+	}
+	for col, v := range []float64{8, 8, 9, 9, 6, 8} {
+		if got, ok := ind.Get("23001", col); !ok || got != v {
+			t.Errorf("23001 %s = %v, want %v", want[col], got, v)
+		}
 	}
 }

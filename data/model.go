@@ -20,6 +20,13 @@ type Commune struct {
 	Polygon    orb.MultiPolygon // nil when no polygon is loaded
 }
 
+// The zones of a commune (Commune.Zone).
+const (
+	ZoneMetro = "metro" // metropolitan France
+	ZoneDROM  = "drom"  // overseas départements and régions (971–976)
+	ZoneCOM   = "com"   // overseas collectivities (975, 977, 978, 98x): no geography
+)
+
 // Departement is a French département.
 type Departement struct {
 	Code     string

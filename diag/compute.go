@@ -74,7 +74,7 @@ func newEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, e
 	wg.Go(func() { sc = e.prepareSites() })
 	wg.Go(func() { e.frag = NewFragility(ds, p.Weights) })
 	wg.Wait()
-	e.checks = append(cc, sc...)
+	e.checks = slices.Concat(cc, sc, e.frag.Checks)
 	return e, nil
 }
 

@@ -256,7 +256,7 @@ func TestNoNaNLeak(t *testing.T) {
 // = 0, so the gap is need × ½ (deficit 0, uncovered 1).
 func TestNoSupply(t *testing.T) {
 	ds, tt := handDataset()
-	res, err := Compute(context.Background(), ds, Params{Timer: tt, Supply: []data.SiteKind{data.KindOther}})
+	res, err := Compute(context.Background(), ds, Params{Timer: tt, Supply: []data.SiteKind{data.KindOther}, Weights: handWeights})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +324,7 @@ func TestParamsValidate(t *testing.T) {
 		}
 	}
 	if d := (Params{}).WithDefaults(); d.ThresholdMin != 30 || d.Detour != 1.3 || d.SpeedKmh != 50 ||
-		d.FTEPerSite[data.KindFranceServices] != 1 || d.Weights["ifn_score"] != 2 || len(d.Supply) != 1 {
+		d.FTEPerSite[data.KindFranceServices] != 1 || d.Weights != nil || len(d.Supply) != 1 {
 		t.Errorf("defaults = %+v", d)
 	}
 }

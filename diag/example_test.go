@@ -39,10 +39,15 @@ func ExampleCompute() {
 	// France: coverage 80%, mean access 4.00 per 10k
 }
 
-// A weights file for the fragility index.
+// A weights file for the fragility index, checked against the indicator
+// columns of the data (here qpv and ifn_score).
 func ExampleLoadWeights() {
-	w, err := diag.LoadWeights("poids.csv", strings.NewReader("indicateur;poids\nifn_score;3\nqpv;0,5\n"))
+	known := func(name string) bool { return name == "qpv" || name == "ifn_score" }
+	w, err := diag.LoadWeights("poids.csv", strings.NewReader("indicateur;poids\nifn_score;3\nqpv;0,5\n"), known)
 	fmt.Println(w, err)
+	_, err = diag.LoadWeights("poids.csv", strings.NewReader("indicateur;poids\nqpv;-1\n"), known)
+	fmt.Println(err)
 	// Output:
 	// map[ifn_score:3 qpv:0.5] <nil>
+	// poids.csv:2: column "poids": poids "-1" négatif : un poids est un nombre ≥ 0 (0 retire l'indicateur)
 }

@@ -1,8 +1,10 @@
 package diag
 
 import (
+	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"diagnum/data"
 
@@ -13,11 +15,22 @@ import (
 // Fragility is the standardisation of the fragility indicators over all
 // the communes of a data set.
 //
-// Each indicator k used (a column of ds.Indicators with a finite weight
-// w_k > 0) is standardised over every commune of the data set that has a
-// finite value: z_ik = (x_ik − mean_k) / sd_k, with gonum stat.MeanStdDev
-// (unweighted; sd is the sample standard deviation). An indicator whose
-// sd is 0 (or that fewer than two communes have) is dropped. Then
+// Which indicators take part (the rule; see IndicatorUse for what is
+// reported about each column of ds.Indicators):
+//   - an indicator given a weight by the user (Params.Weights, --weights)
+//     takes part with that weight when it is > 0, whatever its coverage
+//     (a partial coverage is then a Warning);
+//   - otherwise an indicator with a default weight (DefaultWeights) takes
+//     part only when its coverage is national (NationalCoverage), so that
+//     the index is built the same way in every département;
+//   - any other column (a user's own indicator) takes part with weight 1,
+//     with a Warning saying so.
+//
+// Each indicator k used is standardised over every commune of the data
+// set that has a finite value: z_ik = (x_ik − mean_k) / sd_k, with gonum
+// stat.MeanStdDev (unweighted; sd is the sample standard deviation). An
+// indicator whose sd is 0 (or that fewer than two communes have) is
+// dropped. Then
 //
 //	Z_i = Σ_k w_k·z_ik / Σ_k w_k   over the indicators known for commune i
 //	indice_fragilite_i = 100 × Φ(Z_i)   (Φ: standard normal CDF)
@@ -29,24 +42,97 @@ type Fragility struct {
 	Weight []float64 // w_k
 	Mean   []float64 // mean_k over the communes with a value
 	SD     []float64 // sd_k
+	// Uses tells, for every column of ds.Indicators, its coverage and
+	// whether and with which weight it took part.
+	Uses []IndicatorUse
+	// Checks are the warnings about the weights: a user's column without
+	// a weight, an indicator of partial coverage given a weight.
+	Checks data.Checks
 	cols   []int
 	ind    *data.Indicators
 }
 
+// NationalCoverage is the coverage an indicator needs to enter the index
+// by default: a value for at least 95 % of the communes outside the
+// overseas collectivities (COM), and in at least 95 % of the
+// départements that have such communes. FRR (11 départements of 101) is
+// below it; the unemployment rate (all but Mayotte) is above.
+const NationalCoverage = 0.95
+
+// WeightOrigin tells where the weight of an indicator comes from.
+type WeightOrigin uint8
+
+// The origins of a weight.
+const (
+	WeightDefault  WeightOrigin = iota // DefaultWeights
+	WeightExplicit                     // Params.Weights (--weights)
+	WeightImplicit                     // none known: 1, with a Warning
+)
+
+// UseStatus tells whether an indicator took part in the index, or why not.
+type UseStatus uint8
+
+// The statuses of an indicator.
+const (
+	Used        UseStatus = iota // in the index
+	OutWeight                    // weight 0
+	OutCoverage                  // default indicator whose coverage is not national
+	OutConstant                  // fewer than two values, or all equal (sd 0)
+)
+
+// IndicatorUse describes one indicator column and its part in the index.
+type IndicatorUse struct {
+	Name     string
+	Weight   float64 // the weight given (default, explicit or implicit)
+	Origin   WeightOrigin
+	Status   UseStatus
+	Communes int      // communes outside the COM with a value
+	Total    int      // communes outside the COM
+	Deps     int      // départements (outside the COM) with a value
+	DepTotal int      // départements with communes outside the COM
+	Missing  []string // départements without any value, sorted
+}
+
+// Coverage returns the share of the communes outside the COM that have a
+// value (0 when there is none).
+func (u IndicatorUse) Coverage() float64 {
+	if u.Total == 0 {
+		return 0
+	}
+	return float64(u.Communes) / float64(u.Total)
+}
+
+// National reports whether the coverage is national (NationalCoverage).
+func (u IndicatorUse) National() bool {
+	return u.Total > 0 && u.Coverage() >= NationalCoverage &&
+		float64(u.Deps) >= NationalCoverage*float64(u.DepTotal)
+}
+
 // NewFragility standardises, over all the communes of ds, the indicators
-// of ds that have a weight > 0 in weights merged over the defaults
-// (MergeWeights: nil = DefaultWeights).
+// of ds chosen by the rule of Fragility. weights are the user's weights
+// (nil: none), which override DefaultWeights; names are compared without
+// case.
 func NewFragility(ds *data.Dataset, weights map[string]float64) *Fragility {
-	weights = MergeWeights(weights)
 	f := &Fragility{ind: ds.Indicators}
 	if ds.Indicators == nil {
 		return f
 	}
+	defaults := DefaultWeights()
 	x := make([]float64, 0, len(ds.Communes))
 	for col, name := range ds.Indicators.Columns {
-		w, ok := weights[name]
-		if !ok || !(w > 0) || math.IsInf(w, 0) {
-			continue
+		u := indicatorCoverage(ds, col)
+		u.Name = name
+		key := strings.ToLower(name)
+		w, explicit := weights[key]
+		switch {
+		case explicit:
+			u.Weight, u.Origin = w, WeightExplicit
+		default:
+			if w, ok := defaults[key]; ok {
+				u.Weight, u.Origin = w, WeightDefault
+			} else {
+				u.Weight, u.Origin = 1, WeightImplicit
+			}
 		}
 		x = x[:0]
 		for _, c := range ds.Communes {
@@ -54,20 +140,73 @@ func NewFragility(ds *data.Dataset, weights map[string]float64) *Fragility {
 				x = append(x, v)
 			}
 		}
-		if len(x) < 2 {
+		var mean, sd float64
+		if len(x) >= 2 {
+			mean, sd = stat.MeanStdDev(x, nil)
+		}
+		switch {
+		case !(u.Weight > 0) || math.IsInf(u.Weight, 0):
+			u.Status = OutWeight
+		case u.Origin == WeightDefault && !u.National():
+			u.Status = OutCoverage
+		case !(sd > 0) || math.IsInf(sd, 0):
+			u.Status = OutConstant
+		}
+		f.Uses = append(f.Uses, u)
+		if u.Status != Used {
 			continue
 		}
-		mean, sd := stat.MeanStdDev(x, nil)
-		if !(sd > 0) || math.IsInf(sd, 0) {
-			continue
-		}
+		f.warn(u)
 		f.Names = append(f.Names, name)
-		f.Weight = append(f.Weight, w)
+		f.Weight = append(f.Weight, u.Weight)
 		f.Mean = append(f.Mean, mean)
 		f.SD = append(f.SD, sd)
 		f.cols = append(f.cols, col)
 	}
 	return f
+}
+
+// warn records the warnings about an indicator used in the index.
+func (f *Fragility) warn(u IndicatorUse) {
+	switch {
+	case u.Origin == WeightImplicit:
+		f.Checks.Warn(&data.ParseError{File: "indicateurs", Column: u.Name, Err: fmt.Errorf(
+			"%w: indicateur %q sans poids (--weights) : poids 1 par défaut", data.ErrBadValue, u.Name)})
+	case u.Origin == WeightExplicit && !u.National():
+		f.Checks.Warn(&data.ParseError{File: "indicateurs", Column: u.Name, Err: fmt.Errorf(
+			"%w: indicateur %q de couverture partielle (%d communes sur %d, %d départements sur %d) retenu par --weights : l'indice n'est pas construit de la même façon partout",
+			data.ErrBadValue, u.Name, u.Communes, u.Total, u.Deps, u.DepTotal)})
+	}
+}
+
+// indicatorCoverage counts the communes and départements outside the COM
+// that have a value in column col.
+func indicatorCoverage(ds *data.Dataset, col int) IndicatorUse {
+	var u IndicatorUse
+	deps := map[string]bool{}
+	for _, c := range ds.Communes {
+		if c.Zone == data.ZoneCOM {
+			continue
+		}
+		u.Total++
+		if _, seen := deps[c.Dep]; !seen {
+			deps[c.Dep] = false
+		}
+		if v, ok := ds.Indicators.Get(c.Code, col); ok && !math.IsInf(v, 0) {
+			u.Communes++
+			deps[c.Dep] = true
+		}
+	}
+	u.DepTotal = len(deps)
+	for d, has := range deps {
+		if has {
+			u.Deps++
+		} else {
+			u.Missing = append(u.Missing, d)
+		}
+	}
+	sort.Strings(u.Missing)
+	return u
 }
 
 // Index returns indice_fragilite of the commune code (0–100), or NaN

@@ -3,6 +3,7 @@ package diag
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -23,15 +24,20 @@ func TestLoadWeights(t *testing.T) {
 		{"missing column", "indicateur;weight\nqpv;1\n", nil, data.ErrMissingColumn, 1, "poids"},
 		{"not a number", "indicateur;poids\nqpv;1\nfrr;abc\n", nil, data.ErrBadNumber, 3, "poids"},
 		{"negative", "indicateur;poids\nqpv;-1\n", nil, data.ErrBadValue, 2, "poids"},
-		{"NaN", "indicateur;poids\nqpv;NaN\n", nil, data.ErrBadValue, 2, "poids"},
+		{"NaN", "indicateur;poids\nqpv;NaN\n", nil, data.ErrBadNumber, 2, "poids"},
+		{"infinite", "indicateur;poids\nqpv;Inf\n", nil, data.ErrBadNumber, 2, "poids"},
+		{"unknown indicator", "indicateur;poids\nqpv;1\nchomage;2\n", nil, data.ErrUnknownIndicator, 3, "indicateur"},
+		{"named indicator absent from the data, weight 0", "indicateur;poids\nqpv;1\npart_65_plus;0\n", map[string]float64{"qpv": 1, "part_65_plus": 0}, nil, 0, ""},
+		{"named indicator absent from the data, weight 1", "indicateur;poids\npart_65_plus;1\n", nil, data.ErrUnknownIndicator, 2, "indicateur"},
 		{"duplicate", "indicateur;poids\nqpv;1\nQPV;2\n", nil, data.ErrDuplicate, 3, "indicateur"},
 		{"empty name", "indicateur;poids\n;2\n", nil, data.ErrBadValue, 2, "indicateur"},
-		{"header only", "indicateur;poids\n", nil, data.ErrEmptyFile, 0, ""},
+		{"header only", "indicateur;poids\n", nil, data.ErrEmptyFile, 0, "poids"},
 		{"empty file", "", nil, data.ErrEmptyFile, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := LoadWeights("poids.csv", strings.NewReader(tt.in))
+			known := func(n string) bool { return n == "qpv" || n == "ifn_score" || n == "densite" || n == "frr" }
+			got, err := LoadWeights("poids.csv", strings.NewReader(tt.in), known)
 			if tt.err != nil {
 				var pe *data.ParseError
 				if !errors.Is(err, tt.err) || !errors.As(err, &pe) || pe.Line != tt.line || pe.Column != tt.column {
@@ -56,7 +62,7 @@ func FuzzLoadWeights(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		w, err := LoadWeights("fuzz.csv", strings.NewReader(in))
+		w, err := LoadWeights("fuzz.csv", strings.NewReader(in), nil)
 		if err != nil {
 			var pe *data.ParseError
 			if !errors.As(err, &pe) {
@@ -73,8 +79,9 @@ func FuzzLoadWeights(f *testing.F) {
 }
 
 // TestFragilityIndicators: a constant indicator (sd 0) is dropped, a zero
-// weight leaves an indicator out, Weights overrides the defaults, and a
-// commune with no known indicator gets NaN.
+// weight leaves an indicator out, a default indicator of partial coverage
+// is left out unless the weights name it, user weights override the
+// defaults, and a commune with no known indicator gets NaN.
 func TestFragilityIndicators(t *testing.T) {
 	ds, _ := handDataset()
 	c := ds.Indicators.AddColumn("qpv")
@@ -82,8 +89,15 @@ func TestFragilityIndicators(t *testing.T) {
 		ds.Indicators.Set(code, c, 1) // constant: sd 0
 	}
 	f := NewFragility(ds, nil)
-	if strings.Join(f.Names, ",") != "densite,ifn_score" || f.Mean[0] != 4 || f.SD[0] != 2 || f.Mean[1] != 100 {
+	// ifn_score: 2 communes of 3 (67 % < 95 %): out by default.
+	if strings.Join(f.Names, ",") != "densite" || f.Mean[0] != 4 || f.SD[0] != 2 || len(f.Checks) != 0 {
 		t.Errorf("fragility = %+v", f)
+	}
+	wantStatus := map[string]UseStatus{"densite": Used, "ifn_score": OutCoverage, "qpv": OutConstant}
+	for _, u := range f.Uses {
+		if u.Status != wantStatus[u.Name] || u.Origin != WeightDefault || u.Total != 3 || u.DepTotal != 1 {
+			t.Errorf("use %+v, want status %d", u, wantStatus[u.Name])
+		}
 	}
 	// densite alone: z = −1, 0, 1 → 100·Φ(−1) = 15.865525393145708, 50, 84.13447460685429.
 	f = NewFragility(ds, map[string]float64{"densite": 3, "ifn_score": 0})
@@ -92,11 +106,12 @@ func TestFragilityIndicators(t *testing.T) {
 			t.Errorf("%s: %v, want %v", code, got, want)
 		}
 	}
-	// A partial map keeps the other defaults: densite 1, ifn_score 4.
+	// Weights naming ifn_score bring it in (with a warning: partial
+	// coverage) and keep the other defaults: densite 1, ifn_score 4.
 	// A: (1·(−1) + 4·(−1/√2))/5 = −0.765685424949238 → 100·Φ(Z) = 22.193175074005193
 	f = NewFragility(ds, map[string]float64{"ifn_score": 4})
 	if strings.Join(f.Names, ",") != "densite,ifn_score" || f.Weight[0] != 1 || f.Weight[1] != 4 ||
-		!closeRel(f.Index("01001"), 22.193175074005193, 1e-12) {
+		!closeRel(f.Index("01001"), 22.193175074005193, 1e-12) || len(f.Checks) != 1 {
 		t.Errorf("partial weights: %+v, A = %.10g", f, f.Index("01001"))
 	}
 	if !math.IsNaN(f.Index("99999")) {
@@ -104,6 +119,46 @@ func TestFragilityIndicators(t *testing.T) {
 	}
 	if g := NewFragility(&data.Dataset{}, nil); !math.IsNaN(g.Index("01001")) {
 		t.Error("no indicators: want NaN")
+	}
+}
+
+// TestFragilityUserColumn: a column that is no named indicator takes part
+// with weight 1 and a warning naming it; its coverage does not matter.
+// densite z −1, 0, 1; enquete (A 10, C 30; B missing) z −1/√2, +1/√2:
+// A: (−1 − 1/√2)/2 = −0.8535533905932737 → 100·Φ = 19.66762465663947 (Python math.erf).
+func TestFragilityUserColumn(t *testing.T) {
+	ds, _ := handDataset()
+	c := ds.Indicators.AddColumn("enquete")
+	ds.Indicators.Set("01001", c, 10)
+	ds.Indicators.Set("01003", c, 30)
+	f := NewFragility(ds, nil)
+	if strings.Join(f.Names, ",") != "densite,enquete" || len(f.Checks) != 1 ||
+		f.Checks[0].Err.Column != "enquete" || f.Uses[2].Origin != WeightImplicit {
+		t.Fatalf("fragility %+v", f)
+	}
+	if got := f.Index("01001"); !closeRel(got, 19.66762465663947, 1e-12) {
+		t.Errorf("A = %.15g", got)
+	}
+}
+
+// TestFragilityCoverageCOM: the COM are outside the coverage count, and
+// a département without any value is listed as missing.
+func TestFragilityCoverageCOM(t *testing.T) {
+	ds := &data.Dataset{Indicators: data.NewIndicators("x")}
+	for i := range 40 {
+		dep := fmt.Sprintf("%02d", 1+i%20)
+		code := fmt.Sprintf("%s%03d", dep, i)
+		ds.Communes = append(ds.Communes, data.Commune{Code: code, Dep: dep})
+		if dep != "20" {
+			ds.Indicators.Set(code, 0, float64(i))
+		}
+	}
+	ds.Communes = append(ds.Communes, data.Commune{Code: "98818", Dep: "988", Zone: data.ZoneCOM})
+	u := NewFragility(ds, nil).Uses[0]
+	// 38 communes of 40 (95 %), 19 départements of 20 (95 %): national.
+	if u.Total != 40 || u.Communes != 38 || u.DepTotal != 20 || u.Deps != 19 ||
+		strings.Join(u.Missing, ",") != "20" || !u.National() || u.Coverage() != 0.95 {
+		t.Errorf("use %+v", u)
 	}
 }
 

@@ -56,7 +56,9 @@ var (
 // handDataset: communes A (1000 inh.), B (2000), C (500); sites S1 (cnfs,
 // 2 FTE, in A), S2 (cnfs, 1 FTE, in B), F (France Services, not counted
 // by default, declared in C); indicators densite A 2, B 4, C 6 and
-// ifn_score A 90, B missing, C 110.
+// ifn_score A 90, B missing, C 110. ifn_score is known for 2 communes of
+// 3, not a national coverage: it takes part in the index only when the
+// weights name it (handWeights).
 func handDataset() (*data.Dataset, tableTimer) {
 	ds := &data.Dataset{
 		Communes: []data.Commune{
@@ -85,6 +87,10 @@ func handDataset() (*data.Dataset, tableTimer) {
 	return ds, tt
 }
 
+// handWeights give ifn_score its default weight explicitly, so that it
+// takes part although its coverage is partial.
+var handWeights = map[string]float64{"ifn_score": 2}
+
 // TestHandComputed checks every measure of the 3-commune, 2-site case
 // against values computed by hand (d0 = threshold = 30 min):
 //
@@ -110,6 +116,8 @@ func handDataset() (*data.Dataset, tableTimer) {
 //	B: need 2000, deficit 0 → gap 0
 //	C: need 500·(0.5+0.7895145148) = 644.7572573923676, deficit 1, uncovered → lack 1, gap 644.757…
 //	rank: C 1, then A and B tie at 0 → by code: A 2, B 3
+//
+// ifn_score enters through handWeights (weight 2, its default).
 func TestHandComputed(t *testing.T) {
 	ds, tt := handDataset()
 	for _, compute := range []struct {
@@ -117,7 +125,7 @@ func TestHandComputed(t *testing.T) {
 		fn   func(context.Context, *data.Dataset, Params) (*Result, error)
 	}{{"indexed", Compute}, {"naive", ComputeNaive}} {
 		t.Run(compute.name, func(t *testing.T) {
-			res, err := compute.fn(context.Background(), ds, Params{Timer: tt})
+			res, err := compute.fn(context.Background(), ds, Params{Timer: tt, Weights: handWeights})
 			if err != nil {
 				t.Fatal(err)
 			}

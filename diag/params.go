@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 
 	"diagnum/data"
@@ -38,35 +36,57 @@ const (
 	MaxFTEPerSite                    = 100.0 // FTE counted per site of a kind (FTEPerSite)
 )
 
-// DefaultIndicators lists the indicator columns of the fragility index,
-// in their documented order. Every indicator grows with fragility:
+// DefaultIndicators lists the named indicator columns of the fragility
+// index, in their documented order, with their default weights in
+// DefaultWeights. Every indicator grows with fragility. The embedded
+// data hold nb_qpv, qpv, frr, densite and taux_chomage; the others are
+// read from the user's files (--indicators):
 //
-//	qpv           0/1, the commune contains a quartier prioritaire (QPV); it
-//	              stands for "share of the population living in a QPV",
-//	              which no open source gives per commune
-//	frr           0/1, the commune is classed France Ruralités Revitalisation
-//	densite       INSEE density grid, 1–7 (7 = most rural)
-//	taux_chomage  unemployment rate, 0–1
-//	part_65_plus  share of inhabitants aged 65 or more, 0–1
-//	ifn_score     La MedNum digital-fragility index (IFN), > 100 = more fragile
-var DefaultIndicators = []string{"qpv", "frr", "densite", "taux_chomage", "part_65_plus", "ifn_score"}
+//	qpv            0/1, the commune contains a quartier prioritaire (QPV); it
+//	               stands for "share of the population living in a QPV",
+//	               which no open source gives per commune
+//	nb_qpv         number of QPV in the commune; weight 0 (qpv stands for it)
+//	frr            0/1, the commune is classed France Ruralités Revitalisation;
+//	               known in 11 départements only, so out of the default
+//	               index (coverage rule of Fragility)
+//	densite        INSEE density grid, 1–7 (7 = most rural)
+//	taux_chomage   unemployment rate, 0–1
+//	part_65_plus   share of inhabitants aged 65 or more, 0–1; no national open
+//	               source with a stated licence exists, so it is not embedded
+//	ifn_score      La MedNum digital-fragility index 2020 (IFN), > 100 = more
+//	               fragile; weight 2, the only indicator of digital fragility
+//	               itself
+//	ifn_sans_thd, ifn_sans_4g, ifn_pauvrete, ifn_65_plus, ifn_non_scolarises
+//	               the five components of the IFN 2023 (scores 0–10, 10 = most
+//	               fragile: no very-high-speed broadband, no 4G, poverty, aged
+//	               65+, little or no schooling); 0.4 each, so that together
+//	               they weigh 2 as ifn_score does
+//	ifn_total      the IFN 2023 total, the plain mean of the five components;
+//	               weight 0 (it would count them twice)
+var DefaultIndicators = []string{
+	"qpv", "nb_qpv", "frr", "densite", "taux_chomage", "part_65_plus", "ifn_score",
+	"ifn_sans_thd", "ifn_sans_4g", "ifn_pauvrete", "ifn_65_plus", "ifn_non_scolarises", "ifn_total",
+}
 
-// DefaultWeights returns the default weights of the fragility index: 1
-// for every indicator except ifn_score, weighted 2 because it is the only
-// indicator that measures digital fragility itself.
+// DefaultWeights returns the default weights of the named indicators
+// (DefaultIndicators): 1, except nb_qpv and ifn_total 0, ifn_score 2 and
+// each IFN 2023 component 0.4.
 func DefaultWeights() map[string]float64 {
 	w := make(map[string]float64, len(DefaultIndicators))
 	for _, n := range DefaultIndicators {
 		w[n] = 1
 	}
-	w["ifn_score"] = 2
+	w["nb_qpv"], w["ifn_total"], w["ifn_score"] = 0, 0, 2
+	for _, n := range []string{"ifn_sans_thd", "ifn_sans_4g", "ifn_pauvrete", "ifn_65_plus", "ifn_non_scolarises"} {
+		w[n] = 0.4
+	}
 	return w
 }
 
 // Defaults returns the default parameters: a 30-minute threshold, the
 // travel-time model at 1.3 detour and 50 km/h, conseiller numérique sites
 // as supply, France Services sites counted as 1 FTE each when they are
-// included, and the default fragility weights.
+// included, and no user weight (the fragility index uses DefaultWeights).
 func Defaults() Params {
 	return Params{
 		ThresholdMin: DefaultThresholdMin,
@@ -74,12 +94,12 @@ func Defaults() Params {
 		SpeedKmh:     DefaultSpeedKmh,
 		Supply:       []data.SiteKind{data.KindCNFS},
 		FTEPerSite:   map[data.SiteKind]float64{data.KindFranceServices: 1},
-		Weights:      DefaultWeights(),
 	}
 }
 
 // WithDefaults returns p with every zero field set to its default (see
-// Defaults) and Weights merged over the default weights (MergeWeights).
+// Defaults). Weights stay the user's: the fragility index merges them
+// over DefaultWeights (NewFragility).
 // Timer is left nil when unset: the model is then used.
 func (p Params) WithDefaults() Params {
 	d := Defaults()
@@ -98,20 +118,7 @@ func (p Params) WithDefaults() Params {
 	if p.FTEPerSite == nil {
 		p.FTEPerSite = d.FTEPerSite
 	}
-	p.Weights = MergeWeights(p.Weights)
 	return p
-}
-
-// MergeWeights returns the fragility weights in effect when w overrides
-// the defaults: DefaultWeights, with the weight of every indicator that w
-// names replaced (0 leaves it out; a column that is not a default
-// indicator is added). w is not modified; nil gives the defaults.
-func MergeWeights(w map[string]float64) map[string]float64 {
-	m := DefaultWeights()
-	for k, v := range w {
-		m[k] = v
-	}
-	return m
 }
 
 // Validate reports parameters that cannot be used, wrapping ErrBadParams:
@@ -165,10 +172,17 @@ func (p Params) counts(k data.SiteKind) bool {
 
 // LoadWeights reads fragility weights from a CSV file with the columns
 // `indicateur` and `poids` (any separator and encoding data.ReadTable
-// accepts; decimal commas allowed). A weight must be a finite number ≥ 0;
-// 0 leaves the indicator out. name is used in error messages, which are
-// *data.ParseError values.
-func LoadWeights(name string, r io.Reader) (map[string]float64, error) {
+// accepts; decimal commas allowed). Indicator names are lower-cased.
+//
+// Errors are *data.ParseError values naming the file, line and column,
+// with a French reason wrapping a data sentinel: a weight that is not a
+// finite number ≥ 0 (data.ErrBadNumber, data.ErrBadValue), an empty or
+// repeated name, a name known returns false for (data.ErrUnknownIndicator;
+// known nil accepts every name; a named indicator of DefaultIndicators
+// given the weight 0 is always accepted, as it changes nothing), a file
+// without a weight (data.ErrEmptyFile). 0 leaves an indicator out;
+// CheckWeights refuses weights that leave the index without indicator.
+func LoadWeights(name string, r io.Reader, known func(string) bool) (map[string]float64, error) {
 	t, err := data.ReadTable(name, r)
 	if err != nil {
 		return nil, err
@@ -178,35 +192,57 @@ func LoadWeights(name string, r io.Reader) (map[string]float64, error) {
 		return nil, err
 	}
 	w := map[string]float64{}
+	lines := map[string]int{}
 	for _, rec := range t.Records {
-		ind := strings.ToLower(rec.Field(idx[0]))
+		ind := strings.ToLower(strings.TrimSpace(rec.Field(idx[0])))
+		bad := func(col string, sentinel error, format string, a ...any) error {
+			return &data.ParseError{File: name, Line: rec.Line, Column: col,
+				Err: frError{fmt.Sprintf(format, a...), sentinel}}
+		}
 		if ind == "" {
-			return nil, &data.ParseError{File: name, Line: rec.Line, Column: "indicateur",
-				Err: fmt.Errorf("%w: empty indicator name", data.ErrBadValue)}
+			return nil, bad("indicateur", data.ErrBadValue, "nom d'indicateur vide")
 		}
-		if _, dup := w[ind]; dup {
-			return nil, &data.ParseError{File: name, Line: rec.Line, Column: "indicateur",
-				Err: fmt.Errorf("%w: indicator %q listed twice", data.ErrDuplicate, ind)}
+		if l, dup := lines[ind]; dup {
+			return nil, bad("indicateur", data.ErrDuplicate, "indicateur %q déjà pondéré ligne %d", ind, l)
 		}
-		v, err := parseWeight(rec.Field(idx[1]))
-		if err != nil {
-			return nil, &data.ParseError{File: name, Line: rec.Line, Column: "poids", Err: err}
+		text := rec.Field(idx[1])
+		v, err := data.ParseFloatFR(text)
+		switch {
+		case err != nil:
+			return nil, bad("poids", data.ErrBadNumber, "poids %q illisible : un nombre ≥ 0 est attendu, par ex. 1 ou 0,5", text)
+		case v < 0:
+			return nil, bad("poids", data.ErrBadValue, "poids %q négatif : un poids est un nombre ≥ 0 (0 retire l'indicateur)", text)
 		}
-		w[ind] = v
+		_, named := DefaultWeights()[ind]
+		if known != nil && !known(ind) && !(named && v == 0) {
+			return nil, bad("indicateur", data.ErrUnknownIndicator,
+				"indicateur %q absent des données : ajoutez-le avec --indicators, ou corrigez son nom", ind)
+		}
+		w[ind], lines[ind] = v, rec.Line
 	}
 	if len(w) == 0 {
-		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w: no weight", data.ErrEmptyFile)}
+		return nil, &data.ParseError{File: name, Column: "poids", Err: frError{"aucun poids dans le fichier", data.ErrEmptyFile}}
 	}
 	return w, nil
 }
 
-func parseWeight(s string) (float64, error) {
-	v, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %q", data.ErrBadNumber, s)
+// CheckWeights reports, as a *data.ParseError naming the weights file
+// name and wrapping data.ErrBadValue, weights w under which the fragility
+// index of ds would have no indicator at all (the sum of the weights of
+// the indicators that would take part is 0).
+func CheckWeights(name string, ds *data.Dataset, w map[string]float64) error {
+	if ds.Indicators == nil || len(ds.Indicators.Columns) == 0 || len(NewFragility(ds, w).Names) > 0 {
+		return nil
 	}
-	if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%w: weight %q must be a finite number ≥ 0", data.ErrBadValue, s)
-	}
-	return v, nil
+	return &data.ParseError{File: name, Column: "poids", Err: frError{
+		"la somme des poids des indicateurs retenus est nulle : l'indice de fragilité n'aurait aucun indicateur", data.ErrBadValue}}
 }
+
+// frError is a French message for users that wraps a sentinel error.
+type frError struct {
+	msg      string
+	sentinel error
+}
+
+func (e frError) Error() string { return e.msg }
+func (e frError) Unwrap() error { return e.sentinel }

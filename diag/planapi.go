@@ -39,7 +39,7 @@ func NewBaseline(ctx context.Context, ds *data.Dataset, params Params) (*Baselin
 		return nil, err
 	}
 	rankCommunes(cs)
-	res := &Result{Params: e.p, Communes: cs, Sites: e.sites, Checks: e.checks}
+	res := &Result{Params: e.p, Communes: cs, Sites: e.sites, Checks: e.checks, Indicators: e.frag.Uses}
 	res.EPCI, res.Deps, res.Regions, res.France = Rollups(ds, cs)
 	return &Baseline{Result: res, e: e}, nil
 }

@@ -88,7 +88,7 @@ func ComputeTerritory(ctx context.Context, ds *data.Dataset, params Params, deps
 		return nil, err
 	}
 	epci, dps, _, _ := Rollups(ds, cs)
-	res := &Result{Params: e.p, Sites: e.sites, Checks: e.checks}
+	res := &Result{Params: e.p, Sites: e.sites, Checks: e.checks, Indicators: e.frag.Uses}
 	for x, i := range ext {
 		if in[i] {
 			res.Communes = append(res.Communes, cs[x])

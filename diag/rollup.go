@@ -176,7 +176,7 @@ func (t Territory) check(ds *data.Dataset) error {
 // a code of t matches no commune of r.
 func (r *Result) Territory(t Territory) (*Result, error) {
 	out := &Result{Params: r.Params, France: r.France, Checks: slices.Clone(r.Checks),
-		Sites: slices.Clone(r.Sites)}
+		Sites: slices.Clone(r.Sites), Indicators: r.Indicators}
 	epcis, deps, regs := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, c := range r.Communes {
 		if t.contains(c.Dep, c.Region) {

@@ -16,7 +16,8 @@ type Params struct {
 	// FTEPerSite overrides the FTE of every site of a kind (e.g. France
 	// Services = 1). A kind absent from the map keeps the FTE of its rows.
 	FTEPerSite map[data.SiteKind]float64
-	// Weights of the fragility index per indicator column; nil = defaults.
+	// Weights are the user's weights of the fragility index per indicator
+	// column (lower case), overriding DefaultWeights; nil = none.
 	Weights map[string]float64
 	// Timer replaces the travel-time model (e.g. OSRM); nil = the model.
 	Timer geo.TravelTimer
@@ -79,4 +80,7 @@ type Result struct {
 	Regions  []Rollup
 	France   Rollup
 	Checks   data.Checks // sites with an empty catchment, code/polygon disagreements, …
+	// Indicators tells, for every indicator column of the data, its
+	// coverage and its part in the fragility index (Fragility.Uses).
+	Indicators []IndicatorUse
 }

@@ -74,6 +74,7 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	}
 	pr.done()
 	if !o.quiet {
+		warnIndicators(stderr, res.Indicators)
 		r := in.Rollup
 		fmt.Fprintf(stderr, "%s : %s — %d communes, %d hab., %.1f ETP, %.2f conseillers pour 10 000 hab., couverture %.1f %% à %g min\n",
 			in.Name, joinFiles(written), r.Communes, r.Population, r.FTE, r.Per10k, 100*r.Coverage, params.ThresholdMin)
@@ -92,8 +93,69 @@ func (o *options) load(pr *progress, params *diag.Params, t diag.Territory) (*da
 	if err := o.travelTimer(ds, t, params); err != nil {
 		return nil, err
 	}
+	if o.weights != "" {
+		if params.Weights, err = loadWeights(o.weights, ds); err != nil {
+			return nil, err
+		}
+	}
 	return ds, nil
 }
+
+// loadWeights reads the --weights file, checked against the indicator
+// columns of ds (diag.LoadWeights, diag.CheckWeights).
+func loadWeights(path string, ds *data.Dataset) (map[string]float64, error) {
+	known := func(name string) bool {
+		if ds.Indicators == nil {
+			return false
+		}
+		for _, c := range ds.Indicators.Columns {
+			if strings.EqualFold(c, name) {
+				return true
+			}
+		}
+		return false
+	}
+	var w map[string]float64
+	err := readFile(path, func(r io.Reader) error {
+		var err error
+		w, err = diag.LoadWeights(path, r, known)
+		return err
+	})
+	if err == nil {
+		err = diag.CheckWeights(path, ds, w)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("poids de l'indice de fragilité (--weights) : %w", frenchLocation(err))
+	}
+	return w, nil
+}
+
+// frenchLocation returns err with the place of a *data.ParseError written
+// in French (fichier, ligne, colonne); other errors are returned as is.
+func frenchLocation(err error) error {
+	var pe *data.ParseError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	return frParseError{pe}
+}
+
+// frParseError writes a *data.ParseError for users: « fichier F, ligne
+// L, colonne « C » : raison ».
+type frParseError struct{ pe *data.ParseError }
+
+func (e frParseError) Error() string {
+	s := "fichier " + e.pe.File
+	if e.pe.Line > 0 {
+		s += fmt.Sprintf(", ligne %d", e.pe.Line)
+	}
+	if e.pe.Column != "" {
+		s += ", colonne « " + e.pe.Column + " »"
+	}
+	return s + " : " + e.pe.Err.Error()
+}
+
+func (e frParseError) Unwrap() error { return e.pe }
 
 // loadData loads the embedded data and the user's files.
 func loadData(o *options) (*data.Dataset, error) {
@@ -141,6 +203,21 @@ func loadData(o *options) (*data.Dataset, error) {
 		}
 	}
 	return ds, nil
+}
+
+// warnIndicators prints the warnings about the fragility weights: a
+// user's column without a weight, a partial indicator given a weight.
+func warnIndicators(w io.Writer, uses []diag.IndicatorUse) {
+	for _, u := range uses {
+		switch {
+		case u.Status != diag.Used:
+		case u.Origin == diag.WeightImplicit:
+			fmt.Fprintf(w, "avertissement : l'indicateur « %s » n'a pas de poids (--weights) : poids 1 par défaut\n", u.Name)
+		case u.Origin == diag.WeightExplicit && !u.National():
+			fmt.Fprintf(w, "avertissement : l'indicateur « %s » n'est connu que de %d communes sur %d (%d départements sur %d) : retenu par --weights, l'indice n'est pas construit de la même façon partout\n",
+				u.Name, u.Communes, u.Total, u.Deps, u.DepTotal)
+		}
+	}
 }
 
 // strictError reports the checks found in the user's files (--strict).

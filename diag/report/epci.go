@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,6 +75,22 @@ func (b *book) epci() error {
 
 // itoa is strconv.Itoa.
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// frPercent formats a share (0–1) as a French percentage with one
+// decimal at most: 0.95 → "95 %", 0.0696 → "7 %"… 0.9991 → "99,9 %".
+func frPercent(share float64) string {
+	return frNumber(math.Round(share*1000)/10) + "\u00a0%"
+}
+
+// frInt formats n with a no-break space between groups of three digits:
+// 34875 → "34 875".
+func frInt(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "\u00a0" + s[i:]
+	}
+	return s
+}
 
 // frNumber formats v in French notation (decimal comma), with no more
 // decimals than needed: 30 → "30", 22.5 → "22,5".

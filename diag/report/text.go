@@ -1,7 +1,7 @@
 package report
 
 import (
-	"slices"
+	"fmt"
 	"strings"
 
 	"diagnum/data"
@@ -59,7 +59,7 @@ func (b *book) methodFormulas(p diag.Params) []methodRow {
 		{"Pondération W(t)", "W(t) = (exp(−½(t/d0)²) − exp(−½)) / (1 − exp(−½)) si t ≤ d0, 0 au-delà ; W(0) = 1, W(d0) = 0 ; d0 = " + th + " min"},
 		{"Rapport offre / demande R_j", "R_j = S_j / Σ_k P_k·W(t_kj), P_k = population de la commune k"},
 		{"Accès E2SFCA A_i", "A_i = Σ_j R_j·W(t_ij) ; accès pour 10 000 hab. = A_i × 10 000"},
-		{"Indice de fragilité (0–100)", "z_ik = (x_ik − moyenne_k) / écart-type_k, sur toutes les communes de France qui ont une valeur ; Z_i = Σ_k w_k·z_ik / Σ_k w_k sur les indicateurs connus de la commune ; indice = 100 × Φ(Z_i), Φ fonction de répartition de la loi normale centrée réduite. Un indicateur manquant est ignoré (jamais lu comme 0) ; vide quand aucun indicateur n'est connu"},
+		{"Indice de fragilité (0–100)", "z_ik = (x_ik − moyenne_k) / écart-type_k, sur toutes les communes de France qui ont une valeur ; Z_i = Σ_k w_k·z_ik / Σ_k w_k sur les indicateurs connus de la commune ; indice = 100 × Φ(Z_i), Φ fonction de répartition de la loi normale centrée réduite. Un indicateur manquant est ignoré (jamais lu comme 0) ; vide quand aucun indicateur n'est connu. Un indicateur nommé n'entre dans l'indice par défaut que si sa couverture est nationale (au moins " + frPercent(diag.NationalCoverage) + " des communes hors collectivités d'outre-mer et des départements), pour que l'indice soit construit de la même façon partout ; --weights fixe les poids (0 retire un indicateur) ; une colonne d'un fichier --indicators sans poids compte avec le poids 1"},
 		{"Score d'écart", "F = indice de fragilité (50 s'il est inconnu) ; besoin = P × (0,5 + F/100) ; déficit = max(0, (Amed − A_i) / Amed), Amed = médiane des A_i des communes peuplées de France ; manque = (déficit + (1 − couvert)) / 2 ; score d'écart = besoin × manque, en équivalent population privée d'accès"},
 		{"Rang", "rang 1 = plus fort score d'écart du territoire ; à égalité, ordre des codes INSEE"},
 		{"Agrégats (EPCI, département, région, France)", "sommes des populations, sites et ETP ; conseillers pour 10 000 hab. = ETP / population × 10 000 ; taux de couverture = population couverte / population ; accès moyen pondéré par la population ; accès médian = médiane des communes peuplées"},
@@ -112,39 +112,75 @@ func (b *book) methodParams(p diag.Params) []methodRow {
 	return rows
 }
 
-// indicatorLabels describes the default fragility indicators.
+// indicatorLabels describes the named fragility indicators.
 var indicatorLabels = map[string]string{
-	"qpv":          "commune avec un quartier prioritaire de la politique de la ville (0/1)",
-	"frr":          "commune classée France Ruralités Revitalisation (0/1)",
-	"densite":      "grille communale de densité de l'INSEE (1 à 7, 7 = la plus rurale)",
-	"taux_chomage": "taux de chômage (0–1)",
-	"part_65_plus": "part des habitants de 65 ans ou plus (0–1)",
-	"ifn_score":    "indice de fragilité numérique de La MedNum (> 100 = plus fragile)",
+	"qpv":                "commune avec un quartier prioritaire de la politique de la ville (0/1)",
+	"nb_qpv":             "nombre de quartiers prioritaires de la commune (qpv le représente déjà)",
+	"frr":                "commune classée France Ruralités Revitalisation (0/1)",
+	"densite":            "grille communale de densité de l'INSEE (1 à 7, 7 = la plus rurale)",
+	"taux_chomage":       "taux de chômage des 15–64 ans (0–1)",
+	"part_65_plus":       "part des habitants de 65 ans ou plus (0–1)",
+	"ifn_score":          "indice de fragilité numérique 2020 de La MedNum (> 100 = plus fragile)",
+	"ifn_sans_thd":       "IFN 2023 : absence de très haut débit (score 0–10, 10 = plus fragile)",
+	"ifn_sans_4g":        "IFN 2023 : absence de 4G (score 0–10)",
+	"ifn_pauvrete":       "IFN 2023 : taux de pauvreté (score 0–10)",
+	"ifn_65_plus":        "IFN 2023 : part des 65 ans ou plus (score 0–10)",
+	"ifn_non_scolarises": "IFN 2023 : part des 15 ans ou plus peu ou pas diplômés (score 0–10)",
+	"ifn_total":          "IFN 2023 : moyenne des cinq composantes (les compterait deux fois)",
 }
 
-// methodWeights lists the fragility weights: the indicators of
-// diag.DefaultIndicators first, in their order, then the others by name.
-func methodWeights(w map[string]float64) []methodRow {
-	var names []string
-	for _, n := range diag.DefaultIndicators {
-		if _, ok := w[n]; ok {
-			names = append(names, n)
-		}
+// useText tells in French how an indicator took part in the index.
+func useText(u diag.IndicatorUse) string {
+	origin := map[diag.WeightOrigin]string{
+		diag.WeightDefault:  "poids par défaut",
+		diag.WeightExplicit: "poids donné par --weights",
+		diag.WeightImplicit: "sans poids dans --weights : poids 1 par défaut",
+	}[u.Origin]
+	switch u.Status {
+	case diag.OutWeight:
+		return "non retenu : poids 0 (" + origin + ")"
+	case diag.OutCoverage:
+		return "non retenu : couverture non nationale (il faut au moins " + frPercent(diag.NationalCoverage) +
+			" des communes et des départements ; --weights peut le retenir quand même)"
+	case diag.OutConstant:
+		return "non retenu : valeur identique partout ou connue de moins de deux communes"
 	}
-	var other []string
-	for n := range w {
-		if !slices.Contains(diag.DefaultIndicators, n) {
-			other = append(other, n)
-		}
+	return "retenu, poids " + frNumber(u.Weight) + " (" + origin + ")"
+}
+
+// coverageText gives the coverage of an indicator in French.
+func coverageText(u diag.IndicatorUse) string {
+	s := fmt.Sprintf("couverture : %s communes sur %s (%s), %d départements sur %d",
+		frInt(u.Communes), frInt(u.Total), frPercent(u.Coverage()), u.Deps, u.DepTotal)
+	switch {
+	case len(u.Missing) == 0:
+	case len(u.Missing) <= 12:
+		s += " ; sans valeur : " + strings.Join(u.Missing, ", ")
+	default:
+		s += fmt.Sprintf(" ; %d départements sans valeur", len(u.Missing))
 	}
-	slices.Sort(other)
+	return s + " (hors collectivités d'outre-mer)"
+}
+
+// methodIndicators lists every indicator column of the data with its
+// description, coverage and part in the fragility index, then what is
+// missing from the data.
+func methodIndicators(uses []diag.IndicatorUse) []methodRow {
 	var rows []methodRow
-	for _, n := range append(names, other...) {
-		text := "poids " + frNumber(w[n])
-		if l, ok := indicatorLabels[n]; ok {
-			text += " — " + l
+	has := map[string]bool{}
+	for _, u := range uses {
+		text := useText(u) + " — " + coverageText(u)
+		if l, ok := indicatorLabels[strings.ToLower(u.Name)]; ok {
+			text = l + " — " + text
 		}
-		rows = append(rows, methodRow{n, text})
+		rows = append(rows, methodRow{u.Name, text})
+		has[strings.ToLower(u.Name)] = true
+	}
+	if !has["part_65_plus"] {
+		rows = append(rows, methodRow{"Part des 65 ans ou plus", "absente des données : aucune source ouverte nationale par commune dont la licence est connue n'a été trouvée (le fichier de points des communes n'a pas d'âges ; l'IFN 2020 et l'IFN 2023 de La MedNum en donnent, sous une licence non précisée). Fournir une colonne part_65_plus (0–1) avec --indicators pour l'ajouter (poids 1)."})
+	}
+	if !has["ifn_score"] && !has["ifn_sans_thd"] {
+		rows = append(rows, methodRow{"Indice de fragilité numérique (IFN)", "absent des données : sa licence n'est pas précisée par La MedNum, il n'est donc pas intégré. Le fichier communal de l'IFN 2023 (colonnes code, no_thd_coverage_rate, …) se lit tel quel avec --indicators : ses cinq composantes deviennent ifn_sans_thd, ifn_sans_4g, ifn_pauvrete, ifn_65_plus et ifn_non_scolarises, de poids 0,4 chacune (2 au total, comme ifn_score)."})
 	}
 	return rows
 }
@@ -163,7 +199,7 @@ func (b *book) methodologie() error {
 	}{
 		{"Formules", b.methodFormulas(p)},
 		{"Paramètres", b.methodParams(p)},
-		{"Pondérations de l'indice de fragilité", methodWeights(p.Weights)},
+		{"Indicateurs de l'indice de fragilité", methodIndicators(b.in.Result.Indicators)},
 		{"Planificateur (diagnum plan)", planMethod(b.in.Plan)},
 		{"Version", []methodRow{{"diagnum", b.in.Version}, {"Date de génération", b.in.Date.Format("02/01/2006")}}},
 	}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"diagnum/data"
+)
+
+// writeFiles writes name → content files in dir and returns their paths.
+func writeFiles(t *testing.T, dir string, files map[string]string) map[string]string {
+	t.Helper()
+	paths := map[string]string{}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths[name] = p
+	}
+	return paths
+}
+
+// TestWeightsChangeIndex: --weights sets the index exactly as computed by
+// hand. Two user columns on three Creuse communes, every embedded
+// indicator weighted 0 (frr is out anyway: partial coverage):
+//
+//	enquete 1, 2, 3: mean 2, sd 1 → z −1, 0, 1
+//	autre   3, 1, 2: mean 2, sd 1 → z 1, −1, 0
+//	enquete 1, autre 3: Z = (z_e + 3·z_a)/4 = 0.5, −0.75, 0.25
+//	  → 100·Φ(Z) = 69.14624612740131, 22.66273523768682, 59.87063256829237
+//	enquete 3, autre 1: Z = (3·z_e + z_a)/4 = −0.5, −0.25, 0.75
+//	  → 30.853753872598688, 40.12936743170763, 77.33726476231317
+//
+// (Φ from Python's math.erf.) Every other commune has no indicator left:
+// its index is empty.
+func TestWeightsChangeIndex(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFiles(t, dir, map[string]string{
+		"ind.csv":  "code_insee;enquete;autre\n23001;1;3\n23002;2;1\n23003;3;2\n",
+		"w13.csv":  "indicateur;poids\nqpv;0\ndensite;0\ntaux_chomage;0\nenquete;1\nautre;3\n",
+		"w31.csv":  "indicateur,poids\nqpv,0\ndensite,0\ntaux_chomage,0\nenquete,3\nautre,1\n",
+		"none.csv": "indicateur;poids\nqpv;0\n",
+	})
+	for _, tc := range []struct {
+		weights string
+		want    [3]float64
+	}{
+		{"w13.csv", [3]float64{69.14624612740131, 22.66273523768682, 59.87063256829237}},
+		{"w31.csv", [3]float64{30.853753872598688, 40.12936743170763, 77.33726476231317}},
+	} {
+		stderr, err := run(t, "--indicators", p["ind.csv"], "--weights", p[tc.weights], "--csv", "c.csv", "--out", "x.xlsx")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.weights, err)
+		}
+		// Both columns are known in 3 communes only: the console says so.
+		if !strings.Contains(stderr, "« enquete » n'est connu que de 3 communes") {
+			t.Errorf("%s: no partial-coverage warning in %q", tc.weights, stderr)
+		}
+		rows := readCommunesCSV(t, "c.csv")
+		for i, code := range []string{"23001", "23002", "23003"} {
+			got, err := strconv.ParseFloat(rows[code]["indice_fragilite"], 64)
+			if err != nil || math.Abs(got-tc.want[i]) > 1e-6 {
+				t.Errorf("%s: %s indice_fragilite = %q, want %.6f", tc.weights, code, rows[code]["indice_fragilite"], tc.want[i])
+			}
+		}
+		if v := rows["23004"]["indice_fragilite"]; v != "" {
+			t.Errorf("%s: 23004 has no indicator left, index %q", tc.weights, v)
+		}
+	}
+	// Without weights the user columns enter with weight 1 beside the
+	// embedded indicators, with a warning each.
+	stderr, err := run(t, "--indicators", p["ind.csv"], "--csv", "c.csv", "--out", "x.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range []string{"enquete", "autre"} {
+		if !strings.Contains(stderr, "« "+col+" » n'a pas de poids (--weights) : poids 1 par défaut") {
+			t.Errorf("no warning for %s in %q", col, stderr)
+		}
+	}
+	if v := readCommunesCSV(t, "c.csv")["23004"]["indice_fragilite"]; v == "" {
+		t.Error("default weights: 23004 has embedded indicators, its index is empty")
+	}
+}
+
+// TestWeightsBadFile: every bad weights file stops the run with a French
+// message naming the file, line and column, and writes nothing.
+func TestWeightsBadFile(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFiles(t, dir, map[string]string{
+		"neg.csv":     "indicateur;poids\nqpv;1\ndensite;-2\n",
+		"nan.csv":     "indicateur;poids\nqpv;NaN\n",
+		"garbage.csv": "indicateur;poids\nqpv;beaucoup\n",
+		"unknown.csv": "indicateur;poids\nqpv;1\nchomage;1\n",
+		"zero.csv":    "indicateur;poids\nqpv;0\ndensite;0\ntaux_chomage;0\n",
+		"nocol.csv":   "nom;valeur\nqpv;1\n",
+	})
+	for _, tc := range []struct {
+		file, where string
+		sentinel    error
+	}{
+		{"neg.csv", "ligne 3, colonne « poids » : poids \"-2\" négatif", data.ErrBadValue},
+		{"nan.csv", "ligne 2, colonne « poids » : poids \"NaN\" illisible", data.ErrBadNumber},
+		{"garbage.csv", "ligne 2, colonne « poids » : poids \"beaucoup\" illisible", data.ErrBadNumber},
+		{"unknown.csv", "ligne 3, colonne « indicateur » : indicateur \"chomage\" absent des données", data.ErrUnknownIndicator},
+		{"zero.csv", "colonne « poids » : la somme des poids des indicateurs retenus est nulle", data.ErrBadValue},
+		{"nocol.csv", "ligne 1, colonne « indicateur »", data.ErrMissingColumn},
+	} {
+		_, err := run(t, "--weights", p[tc.file], "--out", "x.xlsx")
+		if err == nil || !errors.Is(err, tc.sentinel) {
+			t.Fatalf("%s: err = %v, want %v", tc.file, err, tc.sentinel)
+		}
+		if msg := err.Error(); !strings.Contains(msg, "fichier "+p[tc.file]) || !strings.Contains(msg, tc.where) {
+			t.Errorf("%s: message %q does not say %q", tc.file, msg, tc.where)
+		}
+		if entries, _ := os.ReadDir("."); len(entries) != 0 {
+			t.Errorf("%s: files left behind: %v", tc.file, entries)
+		}
+	}
+	// A missing file is an error too (it used to exit 0).
+	if _, err := run(t, "--weights", filepath.Join(dir, "absent.csv")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing weights file: err = %v", err)
+	}
+}
