@@ -19,7 +19,7 @@ type MethodSection struct {
 }
 
 // Methodology returns the sections of the Méthodologie sheet of in
-// (formulas, parameters, fragility weights, version), for other
+// (formulas, parameters, fragility indicators and their coverage, version), for other
 // renderings of the report such as the HTML one.
 func Methodology(in *Input) []MethodSection {
 	b := &book{in: in}
@@ -34,7 +34,7 @@ func Methodology(in *Input) []MethodSection {
 	return []MethodSection{
 		{"Formules", conv(b.methodFormulas(p))},
 		{"Paramètres", conv(b.methodParams(p))},
-		{"Pondérations de l'indice de fragilité", conv(methodWeights(p.Weights))},
+		{"Indicateurs de l'indice de fragilité", conv(methodIndicators(in.Result.Indicators))},
 		{"Version", []MethodRow{{"diagnum", in.Version}, {"Date de génération", in.Date.Format("02/01/2006")}}},
 	}
 }
