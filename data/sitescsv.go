@@ -195,7 +195,7 @@ func sitesRow(t *Table, rec Record, col [len(sitesColumns)]int, maxFTE float64) 
 		return Site{}, nil, pe
 	}
 	field := func(c int) string { return rec.Field(col[c]) }
-	s := Site{ID: field(sitesID), Name: field(sitesName), Source: field(sitesSource)}
+	s := Site{ID: FormulaRestore(field(sitesID)), Name: FormulaRestore(field(sitesName)), Source: FormulaRestore(field(sitesSource))}
 	if s.ID == "" {
 		return fail("id", fmt.Errorf("%w: empty id", ErrBadValue))
 	}
@@ -313,7 +313,8 @@ func ParseDateFR(s string) (string, error) {
 }
 
 // WriteSitesCSV writes sites in the format LoadSitesCSV reads, with all
-// its columns, ',' as separator and UTF-8 without BOM. Coordinates and
+// its columns, ',' as separator and UTF-8 without BOM; text fields go
+// through FormulaSafe (and LoadSitesCSV restores them). Coordinates and
 // FTE are written in the shortest form that reads back to the same
 // float64, so that loading the output gives the same sites (Commune, set
 // by the spatial join, is not written).
@@ -327,8 +328,8 @@ func WriteSitesCSV(w io.Writer, sites []Site) error {
 		return fmt.Errorf("write sites: %w", err)
 	}
 	for _, s := range sites {
-		row := []string{s.ID, s.Name, s.Kind.String(), sitesFloat(s.Point[1]), sitesFloat(s.Point[0]),
-			sitesFloat(s.FTE), s.INSEE, s.Postcode, s.SIRET, s.Source, s.Date}
+		row := []string{FormulaSafe(s.ID), FormulaSafe(s.Name), s.Kind.String(), sitesFloat(s.Point[1]), sitesFloat(s.Point[0]),
+			sitesFloat(s.FTE), s.INSEE, s.Postcode, s.SIRET, FormulaSafe(s.Source), s.Date}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write sites: %w", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"diagnum/data"
 	"diagnum/diag"
 )
 
@@ -12,7 +13,7 @@ import (
 type Format int
 
 // Formats of the per-commune columns. In the CSV, a code or text is
-// written as is, an integer in decimal, a yes/no as 1 or 0 and a decimal
+// written as is (through data.FormulaSafe), an integer in decimal, a yes/no as 1 or 0 and a decimal
 // with 6 decimals (formatMeasure; empty when not finite). In the GeoJSON,
 // a code or text is a string, an integer or yes/no a number, a decimal a
 // number rounded to 6 decimals (null when not finite). In the workbook,
@@ -122,7 +123,7 @@ func communeColumn(name string) int {
 func (col *CommuneColumn) csvField(c *diag.CommuneResult) string {
 	switch col.Format {
 	case FormatCode, FormatText:
-		return col.text(c)
+		return data.FormulaSafe(col.text(c))
 	case FormatInteger, FormatThousands:
 		return strconv.Itoa(col.int(c))
 	case FormatYesNo:

@@ -341,7 +341,9 @@ func (g *geoWriter) key(k string) {
 	g.b.WriteByte(':')
 }
 
-func (g *geoWriter) propStr(k, v string) { g.key(k); g.str(v) }
+// propStr writes a text property, through data.FormulaSafe since layers
+// are opened in spreadsheets too (LoadSites restores the names).
+func (g *geoWriter) propStr(k, v string) { g.key(k); g.str(data.FormulaSafe(v)) }
 
 func (g *geoWriter) propInt(k string, v int) {
 	g.key(k)

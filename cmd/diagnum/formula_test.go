@@ -1,0 +1,146 @@
+package main
+
+import (
+	"archive/zip"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"diagnum/data"
+	"diagnum/diag/report"
+)
+
+// formulaNames are the names of testdata/hostile/formulas.csv after
+// loading (fields are trimmed, so the tab and the carriage return go).
+var formulaNames = []string{
+	`=HYPERLINK("http://example.invalid/x","Cliquer")`, "+33 5 55 00 00 00",
+	"-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+}
+
+// TestFormulaInjection (issue 15 §6): sites named like formulas are
+// written as text everywhere: with a leading apostrophe in the plan CSV
+// and the GeoJSON layer, as plain text cells (no formula) in the
+// workbook; and the layer reads back with the names given.
+func TestFormulaInjection(t *testing.T) {
+	sites, err := filepath.Abs("../../testdata/hostile/formulas.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	ctx := context.Background()
+	if err := Run(ctx, []string{"--quiet", "--sites", sites, "--geojson", "g.geojson", "--out", "w.xlsx"}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// GeoJSON: neutralised, and read back as given.
+	layer, err := os.ReadFile("g-sites.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(layer, &fc); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range fc.Features {
+		names = append(names, f.Properties["nom"].(string))
+	}
+	for _, n := range formulaNames {
+		if !slices.Contains(names, "'"+n) {
+			t.Errorf("layer: no name %q; names %q", "'"+n, names)
+		}
+	}
+	back, _, err := data.LoadSites("g-sites.geojson", strings.NewReader(string(layer)), data.SitesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names = names[:0]
+	for _, s := range back {
+		names = append(names, s.Name)
+	}
+	for _, n := range formulaNames {
+		if !slices.Contains(names, n) {
+			t.Errorf("layer read back: no name %q; names %q", n, names)
+		}
+	}
+	checkNoFormula(t, "w.xlsx")
+
+	// Plan CSV (a scenario file): neutralised, read back as given.
+	if err := Run(ctx, []string{"plan", "--quiet", "--add", "2", "--candidates", sites, "--csv", "p.csv", "--out", "-"}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("p.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("plan CSV: %d rows, %v", len(rows), err)
+	}
+	for _, r := range rows[1:] {
+		if n := r[1]; strings.ContainsAny(n[:1], "=+-@") {
+			t.Errorf("plan CSV name %q is not neutralised", n)
+		}
+	}
+}
+
+// formulaElement matches a formula of a worksheet's XML.
+var formulaElement = regexp.MustCompile(`<f[ >][^<]*</f>`)
+
+// checkNoFormula opens the workbook: the Sites sheet holds every name as
+// text, and no cell of any sheet is a formula with a user's text.
+func checkNoFormula(t *testing.T, path string) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(report.SheetSites)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cells []string
+	for _, r := range rows {
+		cells = append(cells, r...)
+	}
+	for _, n := range formulaNames {
+		if !slices.Contains(cells, n) {
+			t.Errorf("Sites sheet: no text cell %q", n)
+		}
+	}
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, zf := range zr.File {
+		if !strings.HasPrefix(zf.Name, "xl/worksheets/") {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		for _, m := range formulaElement.FindAllString(string(b), -1) {
+			if strings.Contains(m, "HYPERLINK") || strings.Contains(m, "calc") || strings.Contains(m, "SUM(1+1)") {
+				t.Errorf("%s: formula %s from a user's text", zf.Name, m)
+			}
+		}
+	}
+}
