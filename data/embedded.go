@@ -29,9 +29,11 @@ import (
 //	polygones.bin.gz      commune polygons (COG 2025 codes) in the compact format of
 //	                      WritePolygonsBin
 //	sources.csv           name,titre,producteur,date,licence,attribution,fichier
-//	controles.csv.gz      domaine,gravite,fichier,ligne,colonne,motif: the rows of the
-//	                      source files that make data rejected or flagged; domaine
-//	                      "lieux" for the sites (Dataset.SiteChecks), else "communes"
+//	controles.csv.gz      domaine,gravite,type,fichier,ligne,colonne,site,commune,motif:
+//	                      the rows of the source files that make data rejected or
+//	                      flagged, with their kind (CheckKind.String) and subject;
+//	                      domaine "lieux" for the sites (Dataset.SiteChecks), else
+//	                      "communes"
 //
 //go:embed embed
 var embedded embed.FS
@@ -258,26 +260,32 @@ func (ds *Dataset) KnownCode(code string) bool {
 }
 
 // loadEmbeddedControls reads the checks that make data recorded on the
-// source files, so the report lists them with the checks of this run.
+// source files, with their kind and subject, so the report lists them
+// with the checks of this run.
 func loadEmbeddedControls(fsys fs.FS, ds *Dataset) error {
-	t, c, err := readEmbeddedTable(fsys, "controles.csv.gz", "domaine", "gravite", "fichier", "ligne", "colonne", "motif")
+	t, c, err := readEmbeddedTable(fsys, "controles.csv.gz",
+		"domaine", "gravite", "type", "fichier", "ligne", "colonne", "site", "commune", "motif")
 	if err != nil {
 		return err
 	}
 	for _, r := range t.Records {
-		line, err := strconv.Atoi(r.Field(c[3]))
+		line, err := strconv.Atoi(r.Field(c[4]))
 		if err != nil {
 			return &ParseError{File: t.File, Line: r.Line, Column: "ligne", Err: fmt.Errorf("%w: %v", ErrBadNumber, err)}
 		}
-		e := &ParseError{File: r.Field(c[2]), Line: line, Column: r.Field(c[4]), Err: errors.New(r.Field(c[5]))}
-		into := &ds.Checks
-		if r.Field(c[0]) == "lieux" {
-			into = &ds.SiteChecks
+		kind, ok := ParseCheckKind(r.Field(c[2]))
+		if !ok {
+			return &ParseError{File: t.File, Line: r.Line, Column: "type", Err: fmt.Errorf("%w: unknown check kind %q", ErrBadValue, r.Field(c[2]))}
 		}
+		x := Check{Severity: Warning, Kind: kind, Site: r.Field(c[6]), Commune: r.Field(c[7]),
+			Err: &ParseError{File: r.Field(c[3]), Line: line, Column: r.Field(c[5]), Err: errors.New(r.Field(c[8]))}}
 		if r.Field(c[1]) == "rejet" {
-			into.Reject(e)
+			x.Severity = Rejected
+		}
+		if r.Field(c[0]) == "lieux" {
+			ds.SiteChecks = append(ds.SiteChecks, x)
 		} else {
-			into.Warn(e)
+			ds.Checks = append(ds.Checks, x)
 		}
 	}
 	return nil

@@ -1,7 +1,9 @@
 package data
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -77,6 +79,37 @@ func TestEmbeddedSites(t *testing.T) {
 	}
 	if cnfs < 2733 {
 		t.Errorf("CNFS places: got %d, want at least the 2,733 places of 2022", cnfs)
+	}
+}
+
+// TestEmbeddedChecksTyped: the checks make data recorded keep their kind
+// and subject (controles.csv.gz columns type, site, commune). Counts from
+// the committed file: 95 probable duplicates found by make data among the
+// source files' sites, each naming its site (loading sites.csv.gz finds
+// them again, under that name); communes-points-2024 has no lat/lng for
+// 60694.
+func TestEmbeddedChecksTyped(t *testing.T) {
+	ds := loadEmbedded(t)
+	dups := 0
+	for _, c := range ds.SiteChecks {
+		if c.Err.File != "sites.csv.gz" && c.Kind == CheckDuplicate && c.Site != "" && strings.Contains(c.Err.Error(), fmt.Sprintf("site %q", c.Site)) {
+			dups++
+		}
+	}
+	if dups != 95 {
+		t.Errorf("%d duplicate checks naming their site, want 95", dups)
+	}
+	found := false
+	for _, c := range ds.Checks {
+		if c.Kind == CheckCoordinate && c.Commune == "60694" && c.Site == "" && c.Severity == Warning {
+			found = true
+		}
+		if c.Kind == CheckOther {
+			t.Errorf("embedded check of kind %s: %v", c.Kind, c.Err)
+		}
+	}
+	if !found {
+		t.Error("no coordinate check about commune 60694")
 	}
 }
 

@@ -46,39 +46,3 @@ func (e *ParseError) Error() string {
 }
 
 func (e *ParseError) Unwrap() error { return e.Err }
-
-// Severity tells whether a check is a rejected row or a warning.
-type Severity uint8
-
-const (
-	// Rejected: the row was not used.
-	Rejected Severity = iota + 1
-	// Warning: the row was used, but something looks wrong.
-	Warning
-)
-
-// Check is one entry of the data-quality list shown in the report.
-type Check struct {
-	Severity Severity
-	Err      *ParseError
-}
-
-// Checks collects every rejected row and warning, in file order.
-type Checks []Check
-
-// Reject records a row that was not used.
-func (c *Checks) Reject(e *ParseError) { *c = append(*c, Check{Rejected, e}) }
-
-// Warn records a row that was used with a warning.
-func (c *Checks) Warn(e *ParseError) { *c = append(*c, Check{Warning, e}) }
-
-// Count returns the number of checks of severity s.
-func (c Checks) Count(s Severity) int {
-	n := 0
-	for _, x := range c {
-		if x.Severity == s {
-			n++
-		}
-	}
-	return n
-}

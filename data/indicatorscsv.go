@@ -132,7 +132,7 @@ func indRows(t *Table, codeCol int, cols []*indColumn) ([]string, Checks) {
 	seen := map[string]int{}
 	for _, rec := range t.Records {
 		if err := t.CheckWidth(rec); err != nil {
-			checks = append(checks, Check{Rejected, err.(*ParseError)})
+			checks.Reject(err.(*ParseError))
 			continue
 		}
 		code, err := NormINSEE(rec.Field(codeCol))

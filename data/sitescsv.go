@@ -147,7 +147,7 @@ func sitesRows(t *Table, col [len(sitesColumns)]int, maxFTE float64) ([]Site, []
 			continue
 		}
 		for _, w := range warns {
-			checks.Warn(w)
+			checks.Add(Check{Severity: Warning, Site: s.ID, Err: w})
 		}
 		seen[s.ID] = rec.Line
 		sites, lines = append(sites, s), append(lines, rec.Line)

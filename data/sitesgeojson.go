@@ -136,7 +136,7 @@ func (g *sitesGeo) feature(k, line int, msg json.RawMessage) {
 		return
 	}
 	for _, w := range warns {
-		g.checks.Warn(prefix(w))
+		g.checks.Add(Check{Severity: Warning, Site: s.ID, Err: prefix(w)})
 	}
 	g.seen[s.ID] = [2]int{k, line}
 	g.sites, g.lines = append(g.sites, s), append(g.lines, line)

@@ -81,13 +81,14 @@ func ValidateSites(file string, sites []Site, lines []int, known func(code strin
 	keptLines := make([]int, 0, len(sites))
 	for i, s := range sites {
 		if err := valSite(s); err != nil {
-			checks.Reject(&ParseError{File: file, Line: line(i), Column: err.column, Err: err.err})
+			checks.Add(Check{Severity: Rejected, Site: s.ID,
+				Err: &ParseError{File: file, Line: line(i), Column: err.column, Err: err.err}})
 			continue
 		}
 		if s.INSEE != "" && known != nil && !known(s.INSEE) {
-			checks.Warn(&ParseError{File: file, Line: line(i), Column: "code_insee", Err: fmt.Errorf(
+			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: line(i), Column: "code_insee", Err: fmt.Errorf(
 				"%w: site %q declares %s, which is not a commune; ignored, the commune will come from the coordinates",
-				ErrUnknownINSEE, s.ID, s.INSEE)})
+				ErrUnknownINSEE, s.ID, s.INSEE)}})
 			s.INSEE = ""
 		}
 		kept, keptLines = append(kept, s), append(keptLines, line(i))
@@ -141,9 +142,9 @@ func valDuplicates(file string, sites []Site, lines []int) Checks {
 		key := s.Kind.String() + "|" + name
 		for _, j := range byName[key] {
 			if d := valHaversineKm(sites[j].Point, s.Point); d <= DuplicateKm {
-				checks.Warn(&ParseError{File: file, Line: lines[i], Column: "nom", Err: fmt.Errorf(
+				checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: lines[i], Column: "nom", Err: fmt.Errorf(
 					"%w: site %q has the same name as site %q (line %d), %.0f m away: the same place twice?",
-					ErrDuplicate, s.ID, sites[j].ID, lines[j], d*1000)})
+					ErrDuplicate, s.ID, sites[j].ID, lines[j], d*1000)}})
 				break
 			}
 		}

@@ -2,7 +2,6 @@ package diag
 
 import (
 	"context"
-	"fmt"
 	"math"
 
 	"diagnum/data"
@@ -10,9 +9,6 @@ import (
 
 	"github.com/paulmach/orb"
 )
-
-// siteFile is the file name used in the checks about sites.
-const siteFile = "sites"
 
 // Assign places every site of ds in one existing commune and returns a
 // copy of ds.Sites with Site.Commune set (ds is not modified):
@@ -116,8 +112,7 @@ func (a *assigner) assign(s *data.Site, checks *data.Checks) string {
 		if i, ok := a.polys.Locate(s.Point); ok {
 			found := a.codes[i]
 			if s.INSEE != "" && declared != found {
-				checks.Warn(siteErr(s, fmt.Errorf("%w: site %s declares INSEE code %s (%s) but lies in commune %s",
-					data.ErrBadValue, s.ID, s.INSEE, orNone(declared), found)))
+				checks.Add(checkDisagree(s, declared, found))
 			}
 			return found
 		}
@@ -129,29 +124,12 @@ func (a *assigner) assign(s *data.Site, checks *data.Checks) string {
 		n := a.points.Nearest(s.Point, 1)
 		found := a.codes[a.ptOwner[n[0].Index]]
 		if s.INSEE != "" {
-			checks.Warn(siteErr(s, fmt.Errorf("%w: site %s declares INSEE code %s, which names no commune; assigned to the nearest commune %s",
-				data.ErrUnknownINSEE, s.ID, s.INSEE, found)))
+			checks.Add(checkNearest(s, found))
 		}
 		return found
 	}
-	checks.Reject(siteErr(s, fmt.Errorf("%w: site %s (declared code %q) cannot be placed in any commune",
-		data.ErrUnknownINSEE, s.ID, s.INSEE)))
+	checks.Add(checkUnplaced(s))
 	return ""
-}
-
-func siteErr(s *data.Site, err error) *data.ParseError {
-	file := siteFile
-	if s.Source != "" {
-		file = siteFile + " (" + s.Source + ")"
-	}
-	return &data.ParseError{File: file, Column: "code_insee", Err: err}
-}
-
-func orNone(code string) string {
-	if code == "" {
-		return "no current commune"
-	}
-	return "current code " + code
 }
 
 // finitePoint reports whether p is a usable lon/lat point.

@@ -101,8 +101,12 @@ func TestAssignMatchesNaive(t *testing.T) {
 	}
 	compareResults(t, got, want)
 	for i := range got.Checks {
-		if got.Checks[i].Err.Error() != want.Checks[i].Err.Error() {
-			t.Fatalf("check %d: %v, naive %v", i, got.Checks[i].Err, want.Checks[i].Err)
+		g, w := got.Checks[i], want.Checks[i]
+		if g.Err.Error() != w.Err.Error() || g.Kind != w.Kind || g.Site != w.Site || g.Commune != w.Commune {
+			t.Fatalf("check %d: %s %q %q %v, naive %s %q %q %v", i, g.Kind, g.Site, g.Commune, g.Err, w.Kind, w.Site, w.Commune, w.Err)
+		}
+		if g.Site == "" || (g.Kind != data.CheckPlacement && g.Kind != data.CheckNoReach && g.Kind != data.CheckUnusableSite) {
+			t.Fatalf("check %d: kind %s, site %q: %v", i, g.Kind, g.Site, g.Err)
 		}
 	}
 	idx := communeIndex(ds)

@@ -2,7 +2,6 @@ package diag
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -12,9 +11,6 @@ import (
 
 	"github.com/paulmach/orb"
 )
-
-// communeFile is the file name used in the checks about communes.
-const communeFile = "communes"
 
 // engine holds the state of one computation. Commune indexes (i, k) are
 // indexes in ds.Communes; counted-site indexes (q) are positions in
@@ -96,9 +92,7 @@ func (e *engine) locateCommunes() (checks data.Checks) {
 			}
 		}
 		if !e.has[i] {
-			checks.Warn(&data.ParseError{File: communeFile, Column: "code_insee", Err: fmt.Errorf(
-				"%w: commune %s has neither point nor polygon: no travel time, not covered, access 0",
-				data.ErrBadCoordinate, c.Code)})
+			checks.Add(checkNoLocation(c.Code))
 			continue
 		}
 		pts = append(pts, e.loc[i])
@@ -122,8 +116,7 @@ func (e *engine) prepareSites() data.Checks {
 			fte = s.FTE
 		}
 		if !finitePoint(s.Point) || !(fte >= 0) || math.IsInf(fte, 0) {
-			checks.Warn(siteErr(&s, fmt.Errorf("%w: site %s has an unusable point or FTE (%v): not counted",
-				data.ErrBadValue, s.ID, s.FTE)))
+			checks.Add(checkUnusable(&s))
 			continue
 		}
 		e.sites[j].Counted, e.sites[j].SupplyFTE = true, fte
@@ -167,8 +160,7 @@ func (e *engine) e2sfca() error {
 		if s.ReachPop > 0 {
 			s.R = s.SupplyFTE / s.ReachPop
 		} else {
-			e.checks.Warn(siteErr(&s.Site, fmt.Errorf("%w: site %s reaches no population within %g minutes: R_j = 0",
-				data.ErrBadValue, s.ID, e.d0)))
+			e.checks.Add(checkNoReach(&s.Site, e.d0))
 		}
 		r[q] = s.R
 	}

@@ -282,8 +282,9 @@ func TestCommuneWithoutLocation(t *testing.T) {
 	if c := res.Communes[2]; !math.IsInf(c.NearestMin, 1) || c.Covered || c.Access10k != 0 {
 		t.Errorf("C = %+v", c)
 	}
-	if res.Checks.Count(data.Warning) != 1 || !errors.Is(res.Checks[0].Err, data.ErrBadCoordinate) {
-		t.Errorf("checks = %v", res.Checks)
+	if res.Checks.Count(data.Warning) != 1 || !errors.Is(res.Checks[0].Err, data.ErrBadCoordinate) ||
+		res.Checks[0].Kind != data.CheckNoLocation || res.Checks[0].Commune != ds.Communes[2].Code || res.Checks[0].Site != "" {
+		t.Errorf("checks = %+v", res.Checks)
 	}
 	// A 0.002° square around C's point: C is located again (model times).
 	sq := orb.Ring{{2.199, 45.999}, {2.201, 45.999}, {2.201, 46.001}, {2.199, 46.001}, {2.199, 45.999}}
@@ -307,8 +308,9 @@ func TestEmptyCatchment(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := res.Sites[3]
-	if !s.Counted || s.R != 0 || s.ReachPop != 0 || res.Checks.Count(data.Warning) != 1 {
-		t.Errorf("far site %+v, checks %v", s, res.Checks)
+	if !s.Counted || s.R != 0 || s.ReachPop != 0 || res.Checks.Count(data.Warning) != 1 ||
+		res.Checks[0].Kind != data.CheckNoReach || res.Checks[0].Site != "far" {
+		t.Errorf("far site %+v, checks %+v", s, res.Checks)
 	}
 }
 

@@ -64,9 +64,7 @@ func (n *naive) locate() {
 			ok = pt != (orb.Point{}) && finitePoint(pt)
 		}
 		if !ok {
-			n.checks.Warn(&data.ParseError{File: communeFile, Column: "code_insee", Err: fmt.Errorf(
-				"%w: commune %s has neither point nor polygon: no travel time, not covered, access 0",
-				data.ErrBadCoordinate, c.Code)})
+			n.checks.Add(checkNoLocation(c.Code))
 		}
 		n.loc, n.has = append(n.loc, pt), append(n.has, ok)
 	}
@@ -87,8 +85,7 @@ func (n *naive) assign(a *assigner, s *data.Site) string {
 	for i := range n.ds.Communes {
 		if c := &n.ds.Communes[i]; usable && len(c.Polygon) > 0 && planar.MultiPolygonContains(c.Polygon, s.Point) {
 			if s.INSEE != "" && declared != c.Code {
-				n.checks.Warn(siteErr(s, fmt.Errorf("%w: site %s declares INSEE code %s (%s) but lies in commune %s",
-					data.ErrBadValue, s.ID, s.INSEE, orNone(declared), c.Code)))
+				n.checks.Add(checkDisagree(s, declared, c.Code))
 			}
 			return c.Code
 		}
@@ -106,13 +103,11 @@ func (n *naive) assign(a *assigner, s *data.Site) string {
 	}
 	if best >= 0 {
 		if s.INSEE != "" {
-			n.checks.Warn(siteErr(s, fmt.Errorf("%w: site %s declares INSEE code %s, which names no commune; assigned to the nearest commune %s",
-				data.ErrUnknownINSEE, s.ID, s.INSEE, n.ds.Communes[best].Code)))
+			n.checks.Add(checkNearest(s, n.ds.Communes[best].Code))
 		}
 		return n.ds.Communes[best].Code
 	}
-	n.checks.Reject(siteErr(s, fmt.Errorf("%w: site %s (declared code %q) cannot be placed in any commune",
-		data.ErrUnknownINSEE, s.ID, s.INSEE)))
+	n.checks.Add(checkUnplaced(s))
 	return ""
 }
 
@@ -128,8 +123,7 @@ func (n *naive) supply() {
 			fte = s.FTE
 		}
 		if !finitePoint(s.Point) || !(fte >= 0) || math.IsInf(fte, 0) {
-			n.checks.Warn(siteErr(&s.Site, fmt.Errorf("%w: site %s has an unusable point or FTE (%v): not counted",
-				data.ErrBadValue, s.ID, s.FTE)))
+			n.checks.Add(checkUnusable(&s.Site))
 			continue
 		}
 		s.Counted, s.SupplyFTE = true, fte
@@ -206,8 +200,7 @@ func (n *naive) ratios() {
 		if s.ReachPop > 0 {
 			s.R = s.SupplyFTE / s.ReachPop
 		} else {
-			n.checks.Warn(siteErr(&s.Site, fmt.Errorf("%w: site %s reaches no population within %g minutes: R_j = 0",
-				data.ErrBadValue, s.ID, n.d0)))
+			n.checks.Add(checkNoReach(&s.Site, n.d0))
 		}
 	}
 }

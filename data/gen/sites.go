@@ -101,10 +101,12 @@ func (g *gen) cnfsPlaces() ([]data.Site, error) {
 // lists the rows of the source files that were rejected or flagged. The
 // domaine column tells the checks about the sites ("lieux"), which no
 // longer apply when a user replaces the embedded sites, from the others
-// ("communes").
+// ("communes"); type is the check's kind (data.CheckKind.String), site
+// and commune the subject it concerns.
 func (g *gen) controls() error {
 	all := append(slices.Clone(g.checks), g.siteChecks...)
-	return g.writeCSV("controles.csv.gz", []string{"domaine", "gravite", "fichier", "ligne", "colonne", "motif"}, len(all), func(i int) []string {
+	header := []string{"domaine", "gravite", "type", "fichier", "ligne", "colonne", "site", "commune", "motif"}
+	return g.writeCSV("controles.csv.gz", header, len(all), func(i int) []string {
 		c := all[i]
 		domain := "communes"
 		if i >= len(g.checks) {
@@ -118,7 +120,7 @@ func (g *gen) controls() error {
 		if c.Err.Err != nil {
 			reason = c.Err.Err.Error()
 		}
-		return []string{domain, sev, c.Err.File, strconv.Itoa(c.Err.Line), c.Err.Column, reason}
+		return []string{domain, sev, c.Kind.String(), c.Err.File, strconv.Itoa(c.Err.Line), c.Err.Column, c.Site, c.Commune, reason}
 	})
 }
 
@@ -140,8 +142,8 @@ func (g *gen) placeStructures(file string, structures []source.Structure) {
 			continue
 		}
 		s.Point, s.HasPoint = g.cog.Communes[j].Point, true
-		g.siteChecks.Warn(&data.ParseError{File: file, Column: "latitude", Err: fmt.Errorf(
-			"%w: structure %s (%s) has no coordinates: placed at the point of its commune %s",
-			data.ErrBadCoordinate, s.ID, s.Name, code)})
+		g.siteChecks.Add(data.Check{Severity: data.Warning, Commune: code, Err: &data.ParseError{File: file, Column: "latitude",
+			Err: fmt.Errorf("%w: structure %s (%s) has no coordinates: placed at the point of its commune %s",
+				data.ErrBadCoordinate, s.ID, s.Name, code)}})
 	}
 }

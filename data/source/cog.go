@@ -105,14 +105,14 @@ func ReadCOGCommunes(name string, r io.Reader) (*COG, error) {
 	err := data.ReadJSONArray(name, r, func(_, line int, msg json.RawMessage) error {
 		e, perr := decodeCOGEntry(name, line, msg)
 		if perr != nil {
-			c.Checks.Reject(perr)
+			c.Checks.Add(data.Check{Severity: data.Rejected, Commune: e.Code, Err: perr})
 			return nil
 		}
 		if e.Type == cogActuelle {
 			c.Communes = append(c.Communes, communeOf(e))
 			if e.Population == nil && e.Zone != "com" {
-				c.Checks.Warn(&data.ParseError{File: name, Line: line, Column: "population",
-					Err: fmt.Errorf("%w: commune %s has no population; 0 used", data.ErrBadValue, e.Code)})
+				c.Checks.Add(data.Check{Severity: data.Warning, Commune: e.Code, Err: &data.ParseError{File: name, Line: line,
+					Column: "population", Err: fmt.Errorf("%w: commune %s has no population; 0 used", data.ErrBadValue, e.Code)}})
 			}
 		}
 		others = append(others, e)
@@ -141,7 +141,9 @@ func decodeCOGEntry(name string, line int, msg json.RawMessage) (cogEntry, *data
 	}
 	code, ok := cogCode(e.Code)
 	if !ok {
-		return bad("code", fmt.Errorf("%w: %q is not an INSEE commune code", data.ErrBadCode, e.Code))
+		raw := e.Code
+		e.Code = ""
+		return bad("code", fmt.Errorf("%w: %q is not an INSEE commune code", data.ErrBadCode, raw))
 	}
 	e.Code = code
 	switch e.Type {
@@ -342,8 +344,8 @@ func (c *COG) warnOrphans(name string, seen map[string]bool, key func(data.Commu
 		k := key(x)
 		if !seen[k] && !warned[k] {
 			warned[k] = true
-			c.Checks.Warn(&data.ParseError{File: name, Err: fmt.Errorf(
-				"%w: code %s of commune %s is not in this file", data.ErrUnknownINSEE, k, x.Code)})
+			c.Checks.Add(data.Check{Severity: data.Warning, Commune: x.Code, Err: &data.ParseError{File: name, Err: fmt.Errorf(
+				"%w: code %s of commune %s is not in this file", data.ErrUnknownINSEE, k, x.Code)}})
 		}
 	}
 }
@@ -415,7 +417,7 @@ func (c *COG) addMember(name string, line int, siren, code string, res Resolver,
 	case c.Communes[pos[cur]].EPCI != "":
 		pe.Err = fmt.Errorf("%w: commune %s is already in EPCI %s; not added to %s",
 			data.ErrDuplicate, cur, c.Communes[pos[cur]].EPCI, siren)
-		c.Checks.Warn(pe)
+		c.Checks.Add(data.Check{Severity: data.Warning, Commune: cur, Err: pe})
 		return members
 	}
 	c.Communes[pos[cur]].EPCI = siren

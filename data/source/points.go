@@ -99,8 +99,8 @@ func pointRowOf(name string, rec data.Record, req, opt []int, checks *data.Check
 	lat, lng := rec.Field(req[1]), rec.Field(req[2])
 	switch {
 	case lat == "" && lng == "":
-		checks.Warn(&data.ParseError{File: name, Line: rec.Line, Column: ptLat,
-			Err: fmt.Errorf("%w: commune %s has no lat/lng; kept without point", data.ErrBadCoordinate, code)})
+		checks.Add(data.Check{Severity: data.Warning, Commune: code, Err: &data.ParseError{File: name, Line: rec.Line,
+			Column: ptLat, Err: fmt.Errorf("%w: commune %s has no lat/lng; kept without point", data.ErrBadCoordinate, code)}})
 	default:
 		pt, perr := parseLonLat(name, rec.Line, lat, lng)
 		if perr != nil {
@@ -258,8 +258,8 @@ func MergePoints(file string, communes []data.Commune, pts map[string]PointRow) 
 		case c.Zone == "com":
 			com++
 		default:
-			checks.Warn(&data.ParseError{File: file, Column: ptCode, Err: fmt.Errorf(
-				"%w: commune %s %s is not in this file; it has no point", data.ErrUnknownINSEE, c.Code, c.Name)})
+			checks.Add(data.Check{Severity: data.Warning, Commune: c.Code, Err: &data.ParseError{File: file, Column: ptCode,
+				Err: fmt.Errorf("%w: commune %s %s is not in this file; it has no point", data.ErrUnknownINSEE, c.Code, c.Name)}})
 		}
 	}
 	if com > 0 {

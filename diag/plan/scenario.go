@@ -118,7 +118,8 @@ func scenarioRows(t *data.Table, idCol int, sc *Scenario) ([]data.Record, map[st
 		case id == "":
 			reject(rec, "id", fmt.Errorf("%w: empty id of the site to remove", data.ErrBadValue))
 		case removed[id] > 0:
-			reject(rec, "id", fmt.Errorf("%w: site %q already removed at line %d", data.ErrDuplicate, id, removed[id]))
+			checks.Add(data.Check{Severity: data.Rejected, Site: id, Err: &data.ParseError{File: t.File, Line: rec.Line,
+				Column: "id", Err: fmt.Errorf("%w: site %q already removed at line %d", data.ErrDuplicate, id, removed[id])}})
 		default:
 			removed[id] = rec.Line
 			sc.Remove = append(sc.Remove, id)

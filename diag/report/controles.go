@@ -2,10 +2,7 @@ package report
 
 import (
 	"cmp"
-	"errors"
-	"regexp"
 	"slices"
-	"strings"
 
 	"diagnum/data"
 	"diagnum/diag"
@@ -51,42 +48,30 @@ var categoryText = [nCategories]struct{ label, explain string }{
 	catOther: {"Autres avertissements", "Voir le message d'origine."},
 }
 
-// classify returns the category of a check: by severity, then by the
-// sentinel error it wraps, the checks of diag by their message (diag
-// words them; see diag.Compute and diag.Assign).
+// kindCategory is the category of each kind of warning.
+var kindCategory = map[data.CheckKind]checkCategory{
+	data.CheckNoReach:      catNoReach,
+	data.CheckPlacement:    catDisagree,
+	data.CheckUnusableSite: catUnusable,
+	data.CheckNoLocation:   catNoLocation,
+	data.CheckDuplicate:    catDuplicate,
+	data.CheckCoordinate:   catCoordinate,
+	data.CheckCode:         catCode,
+	data.CheckUnknownCode:  catUnknownCode,
+	data.CheckOther:        catOther,
+}
+
+// classify returns the category of a check: rejected rows first, then
+// the category of its kind (data.CheckKind, set by the loader or by diag;
+// the embedded checks store it).
 func classify(c data.Check) checkCategory {
 	if c.Severity == data.Rejected {
 		return catRejected
 	}
-	if c.Err == nil {
-		return catOther
-	}
-	msg := c.Err.Error()
-	switch {
-	case strings.Contains(msg, "reaches no population"):
-		return catNoReach
-	case strings.Contains(msg, "declares INSEE code"):
-		return catDisagree
-	case strings.Contains(msg, "unusable point or FTE"):
-		return catUnusable
-	case strings.Contains(msg, "neither point nor polygon"):
-		return catNoLocation
-	case is(c.Err, data.ErrDuplicate):
-		return catDuplicate
-	case is(c.Err, data.ErrBadCoordinate), is(c.Err, data.ErrSwappedLatLon), is(c.Err, data.ErrOutsideFrance):
-		return catCoordinate
-	case is(c.Err, data.ErrBadCode):
-		return catCode
-	case is(c.Err, data.ErrUnknownINSEE):
-		return catUnknownCode
+	if cat, ok := kindCategory[c.Kind]; ok {
+		return cat
 	}
 	return catOther
-}
-
-// is reports whether err wraps sentinel, or quotes its text: the checks
-// of the embedded data set are stored as text, without their sentinel.
-func is(err, sentinel error) bool {
-	return errors.Is(err, sentinel) || strings.Contains(err.Error(), sentinel.Error()+":")
 }
 
 // Whether a check concerns the territory.
@@ -103,13 +88,6 @@ type checkRow struct {
 	where int
 	what  string // the site or commune it names, "" if none
 }
-
-// Patterns of the site and commune named in a check's message: the first
-// site named is the one the check is about.
-var (
-	siteRe    = regexp.MustCompile(`\bsite "?([^\s"]+)"?`)
-	communeRe = regexp.MustCompile(`\bcommune ([0-9][0-9AB][0-9]{3})\b`)
-)
 
 // allChecks returns the loading checks followed by the diagnostic's.
 func (b *book) allChecks() data.Checks {
@@ -129,10 +107,8 @@ func (b *book) checkRows() []checkRow {
 	}
 	rows := make([]checkRow, len(checks))
 	for i, c := range checks {
-		rows[i] = checkRow{Check: c, cat: classify(c), where: whereUnknown}
-		if c.Err != nil {
-			rows[i].what, rows[i].where = b.checkSubject(c.Err.Error(), sites)
-		}
+		rows[i] = checkRow{Check: c, cat: classify(c)}
+		rows[i].what, rows[i].where = b.checkSubject(c, sites)
 	}
 	slices.SortStableFunc(rows, func(x, y checkRow) int {
 		return cmp.Or(cmp.Compare(x.cat, y.cat), cmp.Compare(x.where, y.where))
@@ -140,19 +116,19 @@ func (b *book) checkRows() []checkRow {
 	return rows
 }
 
-// checkSubject returns the site or commune named in msg, and whether it
-// is in the territory.
-func (b *book) checkSubject(msg string, sites map[string]int) (string, int) {
-	if m := siteRe.FindStringSubmatch(msg); m != nil {
-		j, ok := sites[m[1]]
+// checkSubject returns the site or commune a check concerns (its Site,
+// else its Commune), and whether it is in the territory.
+func (b *book) checkSubject(c data.Check, sites map[string]int) (string, int) {
+	switch {
+	case c.Site != "":
+		j, ok := sites[c.Site]
 		if !ok {
-			return "site " + m[1], whereUnknown
+			return "site " + c.Site, whereUnknown
 		}
 		s := &b.in.Result.Sites[j]
-		return "site " + m[1] + " — " + s.Name, b.where(s.Commune)
-	}
-	if m := communeRe.FindStringSubmatch(msg); m != nil {
-		return "commune " + b.communeLabel(m[1]), b.where(m[1])
+		return "site " + c.Site + " — " + s.Name, b.where(s.Commune)
+	case c.Commune != "":
+		return "commune " + b.communeLabel(c.Commune), b.where(c.Commune)
 	}
 	return "", whereUnknown
 }

@@ -70,15 +70,18 @@ func smallResult() *diag.Result {
 	r.Regions = []diag.Rollup{rollupOf(cs, diag.LevelRegion, "75", "Nouvelle-Aquitaine"),
 		rollupOf(cs, diag.LevelRegion, "84", "Auvergne-Rhône-Alpes")}
 	r.France = rollupOf(cs, diag.LevelFrance, "", "France")
-	// The checks of diag.Compute, in its words: s2 reaches nobody (made
-	// up), s3 declares 01002 but lies in 01001, 01005 has no location
-	// (as its +Inf time says).
-	r.Checks.Warn(&data.ParseError{File: "sites (test)", Column: "code_insee",
-		Err: fmt.Errorf("%w: site s2 reaches no population within 30 minutes: R_j = 0", data.ErrBadValue)})
-	r.Checks.Warn(&data.ParseError{File: "sites.csv", Line: 7, Column: "code_insee",
-		Err: fmt.Errorf("%w: site s3 declares INSEE code 01002 (01002) but lies in commune 01001", data.ErrBadValue)})
-	r.Checks.Warn(&data.ParseError{File: "communes", Column: "code_insee",
-		Err: fmt.Errorf("%w: commune 01005 has neither point nor polygon: no travel time, not covered, access 0", data.ErrBadCoordinate)})
+	// The checks of diag.Compute, in its words, kinds and subjects: s2
+	// reaches nobody (made up), s3 declares 01002 but lies in 01001, 01005
+	// has no location (as its +Inf time says).
+	r.Checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckNoReach, Site: "s2", Err: &data.ParseError{
+		File: "sites (test)", Column: "code_insee",
+		Err: fmt.Errorf("%w: site s2 reaches no population within 30 minutes: R_j = 0", data.ErrBadValue)}})
+	r.Checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckPlacement, Site: "s3", Err: &data.ParseError{
+		File: "sites.csv", Line: 7, Column: "code_insee",
+		Err: fmt.Errorf("%w: site s3 declares INSEE code 01002 (01002) but lies in commune 01001", data.ErrBadValue)}})
+	r.Checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckNoLocation, Commune: "01005", Err: &data.ParseError{
+		File: "communes", Column: "code_insee",
+		Err: fmt.Errorf("%w: commune 01005 has neither point nor polygon: no travel time, not covered, access 0", data.ErrBadCoordinate)}})
 	return r
 }
 

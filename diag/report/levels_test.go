@@ -6,6 +6,8 @@ import (
 	"image"
 	"image/png"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -215,31 +217,66 @@ func TestWorkbookMapPicture(t *testing.T) {
 	}
 }
 
+// TestClassify: the category of a check comes from its severity and kind,
+// never from its message: a misleading message changes nothing, and each
+// kind has its own French label and explanation.
 func TestClassify(t *testing.T) {
-	warn := func(err error) data.Check { return data.Check{Severity: data.Warning, Err: &data.ParseError{Err: err}} }
-	tests := []struct {
-		c    data.Check
-		want checkCategory
-	}{
-		{data.Check{Severity: data.Rejected, Err: &data.ParseError{Err: data.ErrDuplicate}}, catRejected},
-		// diag's words (diag/compute.go, diag/assign.go).
-		{warn(errors.New("data: invalid value: site cn21-1290 reaches no population within 30 minutes: R_j = 0")), catNoReach},
-		{warn(errors.New("data: invalid value: site fs-3234 declares INSEE code 93046 (current code 93046) but lies in commune 93057")), catDisagree},
-		{warn(errors.New("data: unknown INSEE code: site x declares INSEE code 99999, which names no commune; assigned to the nearest commune 01001")), catDisagree},
-		{warn(errors.New("data: invalid value: site x has an unusable point or FTE (NaN): not counted")), catUnusable},
-		{warn(errors.New("data: bad coordinate: commune 15031 has neither point nor polygon: no travel time, not covered, access 0")), catNoLocation},
-		// Embedded checks are text only; wrapped sentinels work too.
-		{warn(errors.New(`data: duplicate: site "hin-473" has the same name as site "hin-166" (line 0), 13 m away: the same place twice?`)), catDuplicate},
-		{warn(errors.New("JSON object 504: data: malformed code: SIRET \"792272916\": expected 14 digits")), catCode},
-		{warn(errors.New("data: bad coordinate: commune 60694 has no lat/lng; kept without point")), catCoordinate},
-		{warn(errors.Join(data.ErrSwappedLatLon)), catCoordinate},
-		{warn(errors.New("data: unknown INSEE code: commune 15031 Celles is not in this file; it has no point")), catUnknownCode},
-		{warn(errors.New("something else")), catOther},
-		{data.Check{Severity: data.Warning}, catOther},
+	misleading := &data.ParseError{Err: errors.New("data: invalid value: site x reaches no population within 30 minutes: R_j = 0")}
+	want := map[data.CheckKind]checkCategory{
+		data.CheckNoReach: catNoReach, data.CheckPlacement: catDisagree, data.CheckUnusableSite: catUnusable,
+		data.CheckNoLocation: catNoLocation, data.CheckDuplicate: catDuplicate, data.CheckCoordinate: catCoordinate,
+		data.CheckCode: catCode, data.CheckUnknownCode: catUnknownCode, data.CheckOther: catOther,
 	}
-	for i, tt := range tests {
-		if got := classify(tt.c); got != tt.want {
-			t.Errorf("case %d: %v → %s, want %s", i, tt.c.Err, categoryText[got].label, categoryText[tt.want].label)
+	if len(want) != len(data.CheckKinds) {
+		t.Fatalf("%d kinds tested, data.CheckKinds has %d", len(want), len(data.CheckKinds))
+	}
+	seen := map[checkCategory]data.CheckKind{}
+	for _, k := range data.CheckKinds {
+		got := classify(data.Check{Severity: data.Warning, Kind: k, Err: misleading})
+		if got != want[k] {
+			t.Errorf("kind %s → %q, want %q", k, categoryText[got].label, categoryText[want[k]].label)
+		}
+		if other, dup := seen[got]; dup {
+			t.Errorf("kinds %s and %s share the category %q", k, other, categoryText[got].label)
+		}
+		seen[got] = k
+		if categoryText[got].label == "" || categoryText[got].explain == "" {
+			t.Errorf("kind %s: no French label or explanation", k)
+		}
+		if got := classify(data.Check{Severity: data.Rejected, Kind: k, Err: misleading}); got != catRejected {
+			t.Errorf("rejected %s → %q, want the rejected rows", k, categoryText[got].label)
+		}
+	}
+	if got := classify(data.Check{Severity: data.Warning}); got != catOther {
+		t.Errorf("zero check → %q", categoryText[got].label)
+	}
+}
+
+// TestControlesReadsNoMessage: no report code inspects the text of a
+// check's message (grep-able): controles.go reads Err.Error() only to copy
+// it into the "Message d'origine" column, and uses no pattern matching.
+func TestControlesReadsNoMessage(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(b)
+		for _, bad := range []string{"Err.Error(), ", "strings.Contains(msg", "strings.Contains(e.Err", "strings.Contains(c.Err",
+			"FindStringSubmatch(msg", "siteRe", "communeRe"} {
+			if strings.Contains(src, bad) {
+				t.Errorf("%s inspects a check's message: %q", name, bad)
+			}
+		}
+		if name == "controles.go" && (strings.Count(src, ".Error()") != 1 || strings.Contains(src, "regexp")) {
+			t.Errorf("controles.go: %d .Error() calls (want 1, the original message column) or a regexp", strings.Count(src, ".Error()"))
 		}
 	}
 }

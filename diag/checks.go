@@ -1,0 +1,79 @@
+package diag
+
+import (
+	"fmt"
+
+	"diagnum/data"
+)
+
+// The checks the diagnostic adds to Result.Checks, each with its kind
+// (data.CheckKind) and the site or commune it concerns; the report groups
+// and explains them by kind. The messages stay in English, as the
+// loaders' are.
+
+// File names used in the checks about sites and communes.
+const (
+	siteFile    = "sites"
+	communeFile = "communes"
+)
+
+// checkNoLocation: commune code has neither point nor polygon.
+func checkNoLocation(code string) data.Check {
+	return data.Check{Severity: data.Warning, Kind: data.CheckNoLocation, Commune: code,
+		Err: &data.ParseError{File: communeFile, Column: "code_insee", Err: fmt.Errorf(
+			"%w: commune %s has neither point nor polygon: no travel time, not covered, access 0",
+			data.ErrBadCoordinate, code)}}
+}
+
+// checkDisagree: site s declares a code whose commune actuelle (declared,
+// "" if none) is not found, the commune its point lies in.
+func checkDisagree(s *data.Site, declared, found string) data.Check {
+	return siteCheck(data.Warning, data.CheckPlacement, s, fmt.Errorf(
+		"%w: site %s declares INSEE code %s (%s) but lies in commune %s",
+		data.ErrBadValue, s.ID, s.INSEE, orNone(declared), found))
+}
+
+// checkNearest: site s declares a code that names no commune and lies in
+// no polygon; it goes to found, the commune of the nearest point.
+func checkNearest(s *data.Site, found string) data.Check {
+	return siteCheck(data.Warning, data.CheckPlacement, s, fmt.Errorf(
+		"%w: site %s declares INSEE code %s, which names no commune; assigned to the nearest commune %s",
+		data.ErrUnknownINSEE, s.ID, s.INSEE, found))
+}
+
+// checkUnplaced: site s cannot be placed in any commune (rejected).
+func checkUnplaced(s *data.Site) data.Check {
+	return siteCheck(data.Rejected, data.CheckPlacement, s, fmt.Errorf(
+		"%w: site %s (declared code %q) cannot be placed in any commune",
+		data.ErrUnknownINSEE, s.ID, s.INSEE))
+}
+
+// checkUnusable: site s has a point or FTE that cannot be counted.
+func checkUnusable(s *data.Site) data.Check {
+	return siteCheck(data.Warning, data.CheckUnusableSite, s, fmt.Errorf(
+		"%w: site %s has an unusable point or FTE (%v): not counted", data.ErrBadValue, s.ID, s.FTE))
+}
+
+// checkNoReach: counted site s reaches no population within d0 minutes.
+func checkNoReach(s *data.Site, d0 float64) data.Check {
+	return siteCheck(data.Warning, data.CheckNoReach, s, fmt.Errorf(
+		"%w: site %s reaches no population within %g minutes: R_j = 0", data.ErrBadValue, s.ID, d0))
+}
+
+// siteCheck is the check of severity sev and kind about site s, in the
+// file "sites (<source>)".
+func siteCheck(sev data.Severity, kind data.CheckKind, s *data.Site, err error) data.Check {
+	file := siteFile
+	if s.Source != "" {
+		file = siteFile + " (" + s.Source + ")"
+	}
+	return data.Check{Severity: sev, Kind: kind, Site: s.ID,
+		Err: &data.ParseError{File: file, Column: "code_insee", Err: err}}
+}
+
+func orNone(code string) string {
+	if code == "" {
+		return "no current commune"
+	}
+	return "current code " + code
+}
