@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"diagnum/data"
@@ -157,12 +158,18 @@ func (e frParseError) Error() string {
 
 func (e frParseError) Unwrap() error { return e.pe }
 
+// embedded reads the embedded data set once per process: a command
+// reads it once anyway, and the tests, which run many commands in one
+// process, read it once instead of once a command.
+var embedded = sync.OnceValues(data.LoadEmbedded)
+
 // loadData loads the embedded data and the user's files.
 func loadData(o *options) (*data.Dataset, error) {
-	ds, err := data.LoadEmbedded()
+	ds, err := embedded()
 	if err != nil {
 		return nil, fmt.Errorf("données intégrées : %w", err)
 	}
+	ds = ds.Clone() // this run adds its files and checks to its own copy
 	t, err := o.territory()
 	if err != nil {
 		return nil, err
