@@ -212,7 +212,7 @@ func (e *engine) timesWithin(ctx context.Context, p geo.Place, reach float64, b 
 	b.t = growFloats(b.t, len(b.ns))
 	if e.tm.fast {
 		for x, n := range b.ns {
-			b.t[x] = e.tm.kmMinutes(n.Km)
+			b.t[x] = e.tm.kmMinutes(e.communePlace(n.Index), n.Km)
 		}
 		return nil
 	}

@@ -6,8 +6,6 @@ import (
 	"math"
 
 	"diagnum/geo"
-
-	"github.com/paulmach/orb"
 )
 
 // maxSearchKm caps search radii: no two points on Earth are farther apart.
@@ -19,7 +17,7 @@ const maxSearchKm = 20100.0
 // TravelTimer with the places' identities.
 type timing struct {
 	fast  bool
-	km    func(km float64) float64 // DistanceTimer.KmMinutes when fast
+	km    func(src geo.Place, km float64) float64 // DistanceTimer.KmMinutes when fast
 	timer geo.TravelTimer
 }
 
@@ -30,8 +28,9 @@ func newTiming(t geo.TravelTimer) timing {
 	return timing{timer: t}
 }
 
-// kmMinutes is DistanceTimer.KmMinutes: the time for km (fast path only).
-func (tm *timing) kmMinutes(km float64) float64 { return tm.km(km) }
+// kmMinutes is DistanceTimer.KmMinutes: the time from src to a place km
+// away (fast path only).
+func (tm *timing) kmMinutes(src geo.Place, km float64) float64 { return tm.km(src, km) }
 
 // reachKm returns the search radius for a time budget: the timer's
 // ReachKm padded by a relative 1e-9 (plus 1 mm) so that rounding never
@@ -48,7 +47,7 @@ func (tm *timing) reachKm(minutes float64) float64 {
 func (tm *timing) toPoint(ctx context.Context, srcs []geo.Place, dst geo.Place, out []float64) error {
 	if tm.fast {
 		for k, s := range srcs {
-			out[k] = tm.kmMinutes(geo.HaversineKm(s.Point, dst.Point))
+			out[k] = tm.kmMinutes(s, geo.HaversineKm(s.Point, dst.Point))
 		}
 		return nil
 	}
@@ -77,7 +76,7 @@ func (tm *timing) toPoint(ctx context.Context, srcs []geo.Place, dst geo.Place, 
 func (tm *timing) fromPoint(ctx context.Context, src geo.Place, dsts []geo.Place, out []float64) error {
 	if tm.fast {
 		for k, d := range dsts {
-			out[k] = tm.kmMinutes(geo.HaversineKm(src.Point, d.Point))
+			out[k] = tm.kmMinutes(src, geo.HaversineKm(src.Point, d.Point))
 		}
 		return nil
 	}
@@ -120,7 +119,7 @@ const nearestBatch = 32
 // other point. r0 is the first search radius of the model's search.
 func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []geo.Place, p geo.Place, skip int, r0 float64) (int, float64, error) {
 	if tm.fast {
-		q, t := tm.nearestWithin(ix, p.Point, skip, r0)
+		q, t := tm.nearestWithin(ix, p, skip, r0)
 		return q, t, nil
 	}
 	return tm.nearestAscending(ctx, ix, pts, p, skip)
@@ -130,20 +129,20 @@ func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []geo.Pla
 // model: once the best time found is below the model time of the radius,
 // every point outside the disc (farther than the radius) is slower, so
 // the answer is exact, ties included.
-func (tm *timing) nearestWithin(ix *geo.PointIndex, p orb.Point, skip int, r0 float64) (int, float64) {
+func (tm *timing) nearestWithin(ix *geo.PointIndex, p geo.Place, skip int, r0 float64) (int, float64) {
 	r := max(r0, 0.1)
 	for {
 		r = min(r, maxSearchKm)
 		best, bestQ := math.Inf(1), -1
-		ix.Within(p, r, func(n geo.Neighbor) bool {
+		ix.Within(p.Point, r, func(n geo.Neighbor) bool {
 			if n.Index != skip { // n.Km is HaversineKm(p, point): see catchment
-				if t := tm.kmMinutes(n.Km); t < best || t == best && n.Index < bestQ {
+				if t := tm.kmMinutes(p, n.Km); t < best || t == best && n.Index < bestQ {
 					best, bestQ = t, n.Index
 				}
 			}
 			return true
 		})
-		if r == maxSearchKm || bestQ >= 0 && best < tm.kmMinutes(r) {
+		if r == maxSearchKm || bestQ >= 0 && best < tm.kmMinutes(p, r) {
 			return bestQ, best
 		}
 		r *= 2

@@ -36,12 +36,14 @@ type TravelTimer interface {
 }
 
 // DistanceTimer is the optional fast path of a TravelTimer whose time
-// depends on the great-circle distance alone: Times(src, dst)[i][j] is
-// KmMinutes(HaversineKm(src[i].Point, dst[j].Point)) bit for bit, so a
-// caller holding the distance (from a spatial index) needs no matrix.
+// depends only on the great-circle distance and on the origin's
+// identity: Times(src, dst)[i][j] is KmMinutes(src[i],
+// HaversineKm(src[i].Point, dst[j].Point)) bit for bit, and KmMinutes
+// is increasing in km for a given origin, so a caller holding the
+// distance (from a spatial index) needs no matrix.
 type DistanceTimer interface {
 	TravelTimer
-	KmMinutes(km float64) float64
+	KmMinutes(src Place, km float64) float64
 }
 
 // Method says how a TravelTimer's times are obtained, for the report.
@@ -97,17 +99,17 @@ func (m Model) withDefaults() Model {
 }
 
 // Minutes returns the modelled travel time between a and b.
-func (m Model) Minutes(a, b orb.Point) float64 { return m.KmMinutes(HaversineKm(a, b)) }
+func (m Model) Minutes(a, b orb.Point) float64 { return m.MinMinutes(HaversineKm(a, b)) }
 
-// KmMinutes returns km × Detour / SpeedKmh × 60, the model time for a
-// great-circle distance of km (DistanceTimer).
-func (m Model) KmMinutes(km float64) float64 {
+// KmMinutes returns MinMinutes(km) whatever the origin (DistanceTimer).
+func (m Model) KmMinutes(_ Place, km float64) float64 { return m.MinMinutes(km) }
+
+// MinMinutes returns km × Detour / SpeedKmh × 60, the model time for a
+// great-circle distance of km: the model is its own lower bound.
+func (m Model) MinMinutes(km float64) float64 {
 	m = m.withDefaults()
 	return km * m.Detour / m.SpeedKmh * 60
 }
-
-// MinMinutes returns KmMinutes(km): the model is its own lower bound.
-func (m Model) MinMinutes(km float64) float64 { return m.KmMinutes(km) }
 
 // ReachKm returns minutes / 60 × SpeedKmh / Detour.
 func (m Model) ReachKm(minutes float64) float64 {
