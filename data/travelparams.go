@@ -7,13 +7,6 @@ import (
 	"strings"
 )
 
-// Bounds of the travel-time model's parameters (as for --detour and
-// --speed).
-const (
-	MinDetour, MaxDetour     = 1.0, 3.0
-	MinSpeedKmh, MaxSpeedKmh = 5.0, 150.0
-)
-
 // ClassAll is the classe_densite of the row that holds the parameters of
 // every commune (the fallback of a class without its own row).
 const ClassAll = "toutes"
@@ -39,9 +32,9 @@ var travelParamsColumns = []string{"classe_densite", "detour", "vitesse_kmh", "c
 // LoadTravelParams reads a parameters file written by diagnum calibrer:
 // CSV with the columns classe_densite (toutes, or 1–7), detour and
 // vitesse_kmh, with the conventions of ReadTable. The row toutes is
-// required; a class appears at most once. Detour must lie in [1, 3] and
-// the speed in [5, 150] km/h. Any bad row refuses the file with a
-// *ParseError naming its line and column.
+// required; a class appears at most once. Detour and speed must be
+// positive numbers (the diagnostic checks their bounds). Any bad row
+// refuses the file with a *ParseError naming its line and column.
 func LoadTravelParams(name string, r io.Reader) (*TravelParams, error) {
 	t, err := ReadTable(name, r)
 	if err != nil {
@@ -82,14 +75,14 @@ func LoadTravelParams(name string, r io.Reader) (*TravelParams, error) {
 	return p, nil
 }
 
-// travelParamsRow reads detour and vitesse_kmh, within their bounds.
+// travelParamsRow reads detour and vitesse_kmh.
 func travelParamsRow(name string, rec Record, idx []int) (ModelParams, error) {
 	var v [2]float64
-	for k, b := range [2][2]float64{{MinDetour, MaxDetour}, {MinSpeedKmh, MaxSpeedKmh}} {
+	for k := range v {
 		col := travelParamsColumns[k+1]
 		x, err := ParseFloatFR(rec.Field(idx[k+1]))
-		if err == nil && (x < b[0] || x > b[1]) {
-			err = fmt.Errorf("%w: %s = %v, want %v–%v", ErrBadValue, col, x, b[0], b[1])
+		if err == nil && !(x > 0) {
+			err = fmt.Errorf("%w: %s = %v, want a positive number", ErrBadValue, col, x)
 		}
 		if err != nil {
 			return ModelParams{}, &ParseError{File: name, Line: rec.Line, Column: col, Err: err}

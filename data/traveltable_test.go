@@ -140,3 +140,31 @@ func FuzzLoadTravelTable(f *testing.F) {
 		})
 	})
 }
+
+// TestTravelParamsRoundTrip: WriteTravelParams then LoadTravelParams
+// gives the same parameters; bad files are refused with line and column.
+func TestTravelParamsRoundTrip(t *testing.T) {
+	var b strings.Builder
+	rows := []TravelParamsRow{{Class: ClassAll, Params: ModelParams{1.3, 60.69564167907041}, Pairs: 10},
+		{Class: "3", Params: ModelParams{1.3, 63.3}, Pairs: 5, MedianErr: 6.8, P90Err: 18.2}}
+	if err := WriteTravelParams(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	p, err := LoadTravelParams("p.csv", strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.All != rows[0].Params || len(p.ByClass) != 1 || p.ByClass[3] != rows[1].Params {
+		t.Errorf("read back %+v", p)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"classe_densite;detour;vitesse_kmh\n3;1,3;60\n", `p.csv:1: column "classe_densite": data: missing column: no row toutes`},
+		{"classe_densite;detour;vitesse_kmh\ntoutes;1,3;60\n8;1,3;60\n", `p.csv:3: column "classe_densite": data: invalid value: "8"`},
+		{"classe_densite;detour;vitesse_kmh\ntoutes;1,3;-60\n", `p.csv:2: column "vitesse_kmh": data: invalid value: vitesse_kmh = -60`},
+		{"classe_densite;detour;vitesse_kmh\ntoutes;1,3;60\nTOUTES;1,3;60\n", `p.csv:3: column "classe_densite": data: duplicate: row toutes listed twice`},
+	} {
+		if _, err := LoadTravelParams("p.csv", strings.NewReader(tc.in)); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("err = %v, want %q", err, tc.want)
+		}
+	}
+}

@@ -128,7 +128,7 @@ func errorsOf(class int, obs []geo.KmTime, time func(k int) float64, def geo.Mod
 }
 
 // communePointsClasses returns the point of every commune of ds that has
-// one, and its density class (the densite indicator, 1–7; 0 unknown).
+// one, and DensityClasses(ds).
 func communePointsClasses(ds *data.Dataset) (map[string]orb.Point, func(code string) int) {
 	pts := make(map[string]orb.Point, len(ds.Communes))
 	for _, c := range ds.Communes {
@@ -136,11 +136,17 @@ func communePointsClasses(ds *data.Dataset) (map[string]orb.Point, func(code str
 			pts[c.Code] = c.Point
 		}
 	}
+	return pts, DensityClasses(ds)
+}
+
+// DensityClasses returns the density class of a commune of ds: its
+// densite indicator (INSEE grid, 1–7), 0 when unknown.
+func DensityClasses(ds *data.Dataset) func(code string) int {
 	col := -1
 	if ds.Indicators != nil {
 		col = ds.Indicators.Column(data.ColDensite)
 	}
-	return pts, func(code string) int {
+	return func(code string) int {
 		if col < 0 {
 			return 0
 		}

@@ -36,6 +36,7 @@ type options struct {
 	temps        string
 	tempsStrict  bool
 	tempsUnit    string
+	parametres   string
 	quiet        bool
 	strict       bool
 	version      bool
@@ -47,6 +48,8 @@ const usageText = `diagnum — diagnostic territorial de l'inclusion numérique
 Usage :
   diagnum [options]            le diagnostic d'un territoire (ci-dessous)
   diagnum plan [options]       où placer de nouveaux conseillers : diagnum plan --help
+  diagnum calibrer --temps F   caler détour et vitesse sur des temps routiers réels :
+                               diagnum calibrer --help
 
 Sans option, diagnum produit le diagnostic de la Creuse (23) à partir des
 données ouvertes intégrées (communes, populations légales, France Services,
@@ -96,6 +99,8 @@ Méthode :
   --temps-strict       refuser un couple absent de la table (origine dans le territoire)
   --temps-unite UNITE  unité d'une matrice dont la 1re case ne la nomme pas :
                        minutes ou secondes
+  --parametres FICHIER détour et vitesse calés par « diagnum calibrer » (toutes les
+                       communes et par classe de densité) ; remplace --detour et --speed
 
 Divers :
   --quiet              n'afficher que les erreurs
@@ -129,6 +134,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.temps, "temps", "", "")
 	fs.BoolVar(&o.tempsStrict, "temps-strict", false, "")
 	fs.StringVar(&o.tempsUnit, "temps-unite", "", "")
+	fs.StringVar(&o.parametres, "parametres", "", "")
 	fs.BoolVar(&o.quiet, "quiet", false, "")
 	fs.BoolVar(&o.strict, "strict", false, "")
 }

@@ -29,6 +29,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "plan" {
 		return runPlan(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "calibrer" {
+		return runCalibrer(ctx, args[1:], stdout, stderr)
+	}
 	o, err := parseFlags(args, stderr)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 
 	"diagnum/data"
 	"diagnum/diag"
@@ -19,6 +20,14 @@ func (o *options) travelTimer(ds *data.Dataset, t diag.Territory, params *diag.P
 	}
 	if o.tempsUnit != "" && o.tempsUnit != data.UnitMinutes && o.tempsUnit != data.UnitSeconds {
 		return fmt.Errorf("%w: --temps-unite %q : minutes ou secondes", errUsage, o.tempsUnit)
+	}
+	if o.parametres != "" {
+		if o.osrm != "" {
+			return fmt.Errorf("%w: --parametres (modèle calé) et --osrm s'excluent", errUsage)
+		}
+		if err := o.loadParametres(ds, params); err != nil {
+			return err
+		}
 	}
 	switch {
 	case o.osrm != "":
@@ -37,8 +46,49 @@ func (o *options) travelTimer(ds *data.Dataset, t diag.Territory, params *diag.P
 	return nil
 }
 
-// loadTemps reads the --temps table; its rejected rows go to Contrôles.
-func (o *options) loadTemps(ds *data.Dataset, t diag.Territory, params *diag.Params) (*geo.Table, error) {
+// loadParametres reads --parametres: the overall row replaces --detour
+// and --speed; rows per density class make the timer a geo.ClassModel
+// (unless --temps gives the times: the table's fallback then uses the
+// overall row).
+func (o *options) loadParametres(ds *data.Dataset, params *diag.Params) error {
+	var tp *data.TravelParams
+	err := readFile(o.parametres, func(r io.Reader) error {
+		var err error
+		tp, err = data.LoadTravelParams(o.parametres, r)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("paramètres %s : %w", o.parametres, err)
+	}
+	model := func(class string, m data.ModelParams) (geo.Model, error) {
+		q := *params
+		q.Detour, q.SpeedKmh, q.Timer = m.Detour, m.SpeedKmh, nil
+		if err := q.Validate(); err != nil {
+			return geo.Model{}, fmt.Errorf("paramètres %s, classe %s : %w", o.parametres, class, err)
+		}
+		return geo.Model{Detour: m.Detour, SpeedKmh: m.SpeedKmh}, nil
+	}
+	all, err := model(data.ClassAll, tp.All)
+	if err != nil {
+		return err
+	}
+	params.Detour, params.SpeedKmh = all.Detour, all.SpeedKmh
+	if len(tp.ByClass) == 0 {
+		return nil
+	}
+	cm := geo.ClassModel{All: all, ByClass: map[int]geo.Model{}, Class: diag.DensityClasses(ds), Source: o.parametres}
+	for c, m := range tp.ByClass {
+		if cm.ByClass[c], err = model(strconv.Itoa(c), m); err != nil {
+			return err
+		}
+	}
+	params.Timer = cm
+	return nil
+}
+
+// readTemps reads the --temps table; its rejected rows go to Contrôles
+// (or refuse it under --strict).
+func (o *options) readTemps(ds *data.Dataset) (*data.TravelTable, error) {
 	var tab *data.TravelTable
 	err := readFile(o.temps, func(r io.Reader) error {
 		var checks data.Checks
@@ -52,6 +102,15 @@ func (o *options) loadTemps(ds *data.Dataset, t diag.Territory, params *diag.Par
 	})
 	if err != nil {
 		return nil, fmt.Errorf("temps %s : %w", o.temps, err)
+	}
+	return tab, nil
+}
+
+// loadTemps reads the --temps table and makes its timer.
+func (o *options) loadTemps(ds *data.Dataset, t diag.Territory, params *diag.Params) (*geo.Table, error) {
+	tab, err := o.readTemps(ds)
+	if err != nil {
+		return nil, err
 	}
 	communes := make(map[string]orb.Point, len(ds.Communes))
 	inScope := make(map[string]bool)

@@ -63,3 +63,72 @@ func TestTempsIsereRun(t *testing.T) {
 		t.Errorf("--temps-strict: err = %v", err)
 	}
 }
+
+// TestCalibrerThenParametres: calibrer fits a small table (times of
+// exactly 1.2 min per crow-fly km would give 65 km/h; these are near it),
+// writes the parameters file, and a diagnostic reads it back.
+func TestCalibrerThenParametres(t *testing.T) {
+	dir := t.TempDir()
+	table := filepath.Join(dir, "t.csv")
+	// Guéret, Aubusson, La Souterraine, Bourganeuf (Creuse).
+	in := "origine;destination;minutes\n23096;23008;38\n23008;23096;37\n23096;23176;33\n23176;23096;34\n23096;23030;30\n23030;23096;31\n23008;23030;29\n23030;23008;28\n"
+	if err := os.WriteFile(table, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	params := filepath.Join(dir, "p.csv")
+	out, err := run(t, "calibrer", "--temps", table, "--out", params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "Calage sur 8 couples") || !strings.Contains(out, "|erreur|") {
+		t.Errorf("console:\n%s", out)
+	}
+	b, err := os.ReadFile(params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[1], "toutes,1.3,") || !strings.Contains(lines[1], ",8,") {
+		t.Errorf("parameters file:\n%s", b)
+	}
+	if _, err := run(t, "--dept", "23", "--parametres", params, "--out", "-", "--quiet"); err != nil {
+		t.Errorf("diagnostic with --parametres: %v", err)
+	}
+	if _, err := run(t, "--dept", "23", "--parametres", params, "--osrm", "http://localhost:1", "--out", "x.xlsx"); !errors.Is(err, errUsage) {
+		t.Errorf("--parametres with --osrm: err = %v, want a usage error", err)
+	}
+}
+
+// TestCalibrerIsere: on the real Isère table, calibrer writes the
+// overall row and one row per density class, and the fitted median
+// error (7.80 min) is below the default model's (10.88 min).
+func TestCalibrerIsere(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long")
+	}
+	isere, err := filepath.Abs("../../testdata/temps/temps-voiture-isere.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := run(t, "calibrer", "--temps", isere, "--temps-unite", "secondes", "--out", "p.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "toutes      261632    1,30      60,7   7,80 / 22,03               10,88 / 34,84") {
+		t.Errorf("console:\n%s", out)
+	}
+	b, err := os.ReadFile("p.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "\n"); n != 9 {
+		t.Errorf("parameters file has %d lines, want 9:\n%s", n, b)
+	}
+	params, err := filepath.Abs("p.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, "--dept", "38", "--parametres", params, "--out", "x.xlsx", "--quiet"); err != nil {
+		t.Errorf("diagnostic with per-class parameters: %v", err)
+	}
+}
