@@ -25,6 +25,15 @@ func checkNoLocation(code string) data.Check {
 			data.ErrBadCoordinate, code)}}
 }
 
+// checkCOM: the n communes of the overseas collectivities (pop
+// inhabitants) are not computed.
+func checkCOM(n, pop int) data.Check {
+	return data.Check{Severity: data.Warning, Kind: data.CheckNoLocation,
+		Err: &data.ParseError{File: communeFile, Column: "code_insee", Err: fmt.Errorf(
+			"%w: %d communes of the overseas collectivities (COM, %d inhabitants) have neither point nor polygon: not computed, out of every ranking and national rate, shown apart",
+			data.ErrBadCoordinate, n, pop)}}
+}
+
 // checkDisagree: site s declares a code whose commune actuelle (declared,
 // "" if none) is not found, the commune its point lies in.
 func checkDisagree(s *data.Site, declared, found string) data.Check {

@@ -81,9 +81,11 @@ func (e *engine) locateCommunes() (checks data.Checks) {
 	n := len(e.ds.Communes)
 	e.loc, e.has, e.pop = make([]orb.Point, n), make([]bool, n), make([]float64, n)
 	var pts []orb.Point
+	var com comCount
 	for i, c := range e.ds.Communes {
 		e.pop[i] = float64(max(c.Population, 0))
 		switch {
+		case com.add(&c):
 		case c.HasPoint && finitePoint(c.Point):
 			e.loc[i], e.has[i] = c.Point, true
 		case len(c.Polygon) > 0:
@@ -92,6 +94,9 @@ func (e *engine) locateCommunes() (checks data.Checks) {
 			}
 		}
 		if !e.has[i] {
+			if c.Zone == data.ZoneCOM {
+				continue
+			}
 			checks.Add(checkNoLocation(c.Code))
 			continue
 		}
@@ -99,6 +104,29 @@ func (e *engine) locateCommunes() (checks data.Checks) {
 		e.cown = append(e.cown, i)
 	}
 	e.cidx = geo.NewPointIndex(pts)
+	return append(checks, com.checks()...)
+}
+
+// comCount counts the communes of the overseas collectivities (COM),
+// which take no part in the measures.
+type comCount struct{ n, pop int }
+
+// add counts c when it is a commune of a COM, and reports whether it is.
+func (k *comCount) add(c *data.Commune) bool {
+	if c.Zone != data.ZoneCOM {
+		return false
+	}
+	k.n++
+	k.pop += max(c.Population, 0)
+	return true
+}
+
+// checks returns the one warning that says the COM are not computed.
+func (k *comCount) checks() data.Checks {
+	var checks data.Checks
+	if k.n > 0 {
+		checks.Add(checkCOM(k.n, k.pop))
+	}
 	return checks
 }
 

@@ -37,6 +37,7 @@ func ComputeNaive(ctx context.Context, ds *data.Dataset, params Params) (*Result
 	rankCommunes(cs)
 	res := &Result{Params: p, Communes: cs, Sites: n.sites, Checks: n.checks}
 	res.EPCI, res.Deps, res.Regions, res.France = Rollups(ds, cs)
+	res.COM = COMRollup(cs)
 	return res, nil
 }
 
@@ -57,17 +58,21 @@ type naive struct {
 
 // locate finds the commune points, then places the sites.
 func (n *naive) locate() {
+	var com comCount
 	for _, c := range n.ds.Communes {
 		pt, ok := c.Point, c.HasPoint && finitePoint(c.Point)
-		if !ok && len(c.Polygon) > 0 {
+		if com.add(&c) {
+			pt, ok = orb.Point{}, false
+		} else if !ok && len(c.Polygon) > 0 {
 			pt = geo.RepresentativePoint(c.Polygon)
 			ok = pt != (orb.Point{}) && finitePoint(pt)
 		}
-		if !ok {
+		if !ok && c.Zone != data.ZoneCOM {
 			n.checks.Add(checkNoLocation(c.Code))
 		}
 		n.loc, n.has = append(n.loc, pt), append(n.has, ok)
 	}
+	n.checks = append(n.checks, com.checks()...)
 	a := &assigner{byCode: communeIndex(n.ds), renamed: n.ds.Renamed}
 	for _, s := range n.ds.Sites {
 		s.Commune = n.assign(a, &s)

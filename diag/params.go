@@ -17,6 +17,9 @@ var (
 	ErrBadParams = errors.New("diag: invalid parameters")
 	// ErrUnknownTerritory reports a territory code with no commune.
 	ErrUnknownTerritory = errors.New("diag: unknown territory")
+	// ErrNoGeography reports a territory made of overseas collectivities
+	// (COM) only: they have no geography and are not computed.
+	ErrNoGeography = errors.New("diag: no geography")
 )
 
 // Defaults of the parameters.

@@ -41,6 +41,7 @@ func NewBaseline(ctx context.Context, ds *data.Dataset, params Params) (*Baselin
 	rankCommunes(cs)
 	res := &Result{Params: e.p, Communes: cs, Sites: e.sites, Checks: e.checks, Indicators: e.frag.Uses}
 	res.EPCI, res.Deps, res.Regions, res.France = Rollups(ds, cs)
+	res.COM = COMRollup(cs)
 	return &Baseline{Result: res, e: e}, nil
 }
 

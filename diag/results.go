@@ -168,6 +168,10 @@ func communeResult(c *data.Commune, nb int, fte float64, nearest int, t, a, d0 f
 	if c.Population > 0 {
 		r.Per10k = fte / float64(c.Population) * 10000
 	}
+	if c.Zone == data.ZoneCOM {
+		r.NoGeography, r.Fragility = true, math.NaN()
+		return r
+	}
 	r.Gap = Gap(c.Population, r.Fragility, a, r.Covered, amed)
 	if math.IsInf(t, 1) {
 		r.NearestSite = -1

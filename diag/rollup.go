@@ -42,7 +42,7 @@ func Rollups(ds *data.Dataset, cs []CommuneResult) (epci, deps, regions []Rollup
 		accs := map[string]*accumulator{}
 		for i := range cs {
 			k := key(&cs[i])
-			if k == "" {
+			if k == "" || cs[i].NoGeography {
 				continue
 			}
 			a := accs[k]
@@ -64,9 +64,29 @@ func Rollups(ds *data.Dataset, cs []CommuneResult) (epci, deps, regions []Rollup
 	regions = group(LevelRegion, func(c *CommuneResult) string { return c.Region })
 	fr := &accumulator{r: Rollup{Level: LevelFrance, Code: "FR", Name: "France"}}
 	for i := range cs {
-		fr.add(&cs[i])
+		if !cs[i].NoGeography {
+			fr.add(&cs[i])
+		}
 	}
 	return epci, deps, regions, fr.finish()
+}
+
+// LevelCOM is the level of Result.COM.
+const LevelCOM = "com"
+
+// COMRollup sums the communes of the overseas collectivities
+// (NoGeography): their population and number, shown apart from the
+// measured territories.
+func COMRollup(cs []CommuneResult) Rollup {
+	r := Rollup{Level: LevelCOM, Code: "COM", Name: "Collectivités d'outre-mer"}
+	for i := range cs {
+		if cs[i].NoGeography {
+			r.Population += cs[i].Population
+			r.Communes++
+		}
+	}
+	r.Uncovered = r.Population
+	return r
 }
 
 // accumulator sums the communes of a roll-up.
@@ -99,11 +119,16 @@ func (a *accumulator) finish() Rollup {
 }
 
 // rankCommunes sets Rank: 1 for the largest score_ecart, ties by INSEE
-// code ascending.
+// code ascending; a commune without geography (NoGeography) is not
+// ranked (Rank 0).
 func rankCommunes(cs []CommuneResult) {
-	order := make([]int, len(cs))
-	for i := range order {
-		order[i] = i
+	order := make([]int, 0, len(cs))
+	for i := range cs {
+		if cs[i].NoGeography {
+			cs[i].Rank = 0
+			continue
+		}
+		order = append(order, i)
 	}
 	sort.Slice(order, func(x, y int) bool {
 		a, b := &cs[order[x]], &cs[order[y]]
@@ -175,16 +200,24 @@ func (t Territory) check(ds *data.Dataset) error {
 // France roll-up and every check. It fails with ErrUnknownTerritory when
 // a code of t matches no commune of r.
 func (r *Result) Territory(t Territory) (*Result, error) {
-	out := &Result{Params: r.Params, France: r.France, Checks: slices.Clone(r.Checks),
+	out := &Result{Params: r.Params, France: r.France, COM: r.COM, Checks: slices.Clone(r.Checks),
 		Sites: slices.Clone(r.Sites), Indicators: r.Indicators}
 	epcis, deps, regs := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	com := 0
 	for _, c := range r.Communes {
-		if t.contains(c.Dep, c.Region) {
+		switch {
+		case !t.contains(c.Dep, c.Region):
+		case c.NoGeography:
+			com++
+		default:
 			out.Communes = append(out.Communes, c)
 			epcis[c.EPCI], deps[c.Dep], regs[c.Region] = true, true, true
 		}
 	}
 	if err := t.checkFound(deps, regs); err != nil {
+		if com > 0 {
+			return nil, fmt.Errorf("%w: %s is an overseas collectivity (COM): no geography, not computed", ErrNoGeography, t)
+		}
 		return nil, err
 	}
 	rankCommunes(out.Communes)

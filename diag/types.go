@@ -41,7 +41,13 @@ type CommuneResult struct {
 	Access10k   float64 // acces_e2sfca_pour_10k = A_i × 10,000
 	Fragility   float64 // indice_fragilite, 0–100 (NaN when no indicator is known)
 	Gap         float64 // score_ecart
-	Rank        int     // rang within the reported territory, 1 = most under-covered
+	Rank        int     // rang within the reported territory, 1 = most under-covered; 0 = not ranked (NoGeography)
+	// NoGeography marks a commune of an overseas collectivity (COM, zone
+	// "com": 975, 977, 978, 98x), which has neither point nor polygon:
+	// its measures are not computed (Gap 0, Fragility NaN), it takes no
+	// part in any ranking or roll-up, and reports show it apart
+	// (Result.COM).
+	NoGeography bool
 }
 
 // SiteResult is a site with its assigned commune and supply figures.
@@ -79,7 +85,10 @@ type Result struct {
 	Deps     []Rollup
 	Regions  []Rollup
 	France   Rollup
-	Checks   data.Checks // sites with an empty catchment, code/polygon disagreements, …
+	// COM sums the communes of the overseas collectivities (NoGeography),
+	// kept out of every other roll-up: Population and Communes only.
+	COM    Rollup
+	Checks data.Checks // sites with an empty catchment, code/polygon disagreements, …
 	// Indicators tells, for every indicator column of the data, its
 	// coverage and its part in the fragility index (Fragility.Uses).
 	Indicators []IndicatorUse

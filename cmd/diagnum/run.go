@@ -67,6 +67,9 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	}
 	ds.Checks = append(ds.Checks, timerChecks(params, stderr, o.quiet)...)
 	view, err := res.Territory(t)
+	if errors.Is(err, diag.ErrNoGeography) {
+		return fmt.Errorf("%w : %s est une collectivité d'outre-mer (COM), sans géographie (ni point ni contour) : pas de diagnostic calculé", err, t)
+	}
 	if err != nil {
 		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
 	}

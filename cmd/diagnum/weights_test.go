@@ -128,3 +128,15 @@ func TestWeightsBadFile(t *testing.T) {
 		t.Errorf("missing weights file: err = %v", err)
 	}
 }
+
+// TestCOMDepartement: a diagnostic of an overseas collectivity (988,
+// Nouvelle-Calédonie) is refused: it has no geography.
+func TestCOMDepartement(t *testing.T) {
+	_, err := run(t, "--dept", "988", "--out", "x.xlsx")
+	if err == nil || !strings.Contains(err.Error(), "collectivité d'outre-mer (COM), sans géographie") {
+		t.Fatalf("--dept 988: err = %v", err)
+	}
+	if entries, _ := os.ReadDir("."); len(entries) != 0 {
+		t.Errorf("files left behind: %v", entries)
+	}
+}

@@ -85,6 +85,7 @@ func (b *book) synthese() error {
 		func() error { return s.add(cell(st.title, "Diagnostic de l'inclusion numérique — "+in.label())) },
 		func() error { return s.add(gen) },
 		func() error { s.skip(1); return b.keyFigures(s) },
+		func() error { return b.comNote(s) },
 		func() error { return b.zonageNotes(s) },
 		func() error { return b.mapPicture(s) },
 		func() error { s.skip(1); return b.topCommunes(s) },
@@ -197,6 +198,18 @@ func (b *book) figures() []figure {
 			return a.shares[shareFRRAll].known
 		}},
 	)
+}
+
+// comNote says that the overseas collectivities are outside the France
+// figures, with their population.
+func (b *book) comNote(s *sheet) error {
+	com := b.in.Result.COM
+	if com.Communes == 0 {
+		return nil
+	}
+	return s.add(cell(b.st.note, fmt.Sprintf(
+		"France hors collectivités d'outre-mer (COM) : leurs %s communes (%s habitants) n'ont pas de géographie (ni point ni contour) ; elles ne sont pas calculées, et restent hors des classements et des taux nationaux.",
+		frInt(com.Communes), frInt(com.Population))))
 }
 
 // zonageNotes writes the national reference of the QPV and FRR shares
