@@ -41,9 +41,11 @@ func TestDefaultRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	pop := findRow(t, rows, "Population")
-	// Columns: label, Creuse, Nouvelle-Aquitaine, France.
-	if num(t, pop[1]) != 115527 || num(t, pop[3]) != 68952941 {
-		t.Errorf("Synthèse population row %v: want 115527 for Creuse and 68952941 for France", pop)
+	// Columns: label, Creuse, Nouvelle-Aquitaine, France. France: the
+	// 68,952,941 inhabitants of the COG less the 602,143 of the overseas
+	// collectivities (COM, not computed).
+	if num(t, pop[1]) != 115527 || num(t, pop[3]) != 68350798 {
+		t.Errorf("Synthèse population row %v: want 115527 for Creuse and 68350798 for France", pop)
 	}
 	comm, err := f.GetRows(report.SheetCommunes)
 	if err != nil {
