@@ -264,3 +264,15 @@ func numReason(err error) string {
 	}
 	return err.Error()
 }
+
+// DepOfINSEE returns the département code of a commune's INSEE code: its
+// first three characters overseas (97x, 98x), else its first two ("2A").
+func DepOfINSEE(code string) string {
+	if len(code) >= 3 && (code[:2] == "97" || code[:2] == "98") {
+		return code[:3]
+	}
+	if len(code) >= 2 {
+		return code[:2]
+	}
+	return code
+}

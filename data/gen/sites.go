@@ -1,17 +1,17 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
 
 	"diagnum/data"
 	"diagnum/data/source"
+	"diagnum/diag"
 )
 
-// sites loads every site source, splits the 2021 advisor posts over the
-// 2022 places, validates each source against the territories and the COG,
+// sites loads every site source, places the 2023 advisor posts at the
+// 2022-12 places, validates each source against the territories and the COG,
 // and writes sites.csv.gz in the sites CSV format.
 func (g *gen) sites() error {
 	known := func(code string) bool { _, ok := g.res(code); return ok }
@@ -33,28 +33,11 @@ func (g *gen) sites() error {
 	}); err != nil {
 		return err
 	}
-	places, err := g.cnfsPlaces()
+	cnfs, err := g.advisors()
 	if err != nil {
 		return err
 	}
-	var structures []source.Structure
-	const stFile = "anct-conseillers-numeriques/cnfs.json"
-	if err := g.read(stFile, func(n string, r io.Reader) (err error) {
-		var c data.Checks
-		structures, c, err = source.LoadCNFSStructures(n, r)
-		g.siteChecks = append(g.siteChecks, c...)
-		return err
-	}); err != nil {
-		return err
-	}
-	g.placeStructures(stFile, structures)
-	cnfs, pc := source.AllocatePosts(structures, places, source.PostOptions{File: stFile})
-	// This batch mixes two place files and the structures: its checks name
-	// the site id, not a line that would point into the wrong file.
-	for i := range cnfs {
-		cnfs[i].Line = 0
-	}
-	if err := add("cartographie-nationale-cnfs-2022 + "+stFile, cnfs, pc, nil); err != nil {
+	if err := add("cnfs-lieux-2022-12 + cnfs-structures-2023", cnfs, nil, nil); err != nil {
 		return err
 	}
 	for _, src := range []struct {
@@ -74,27 +57,68 @@ func (g *gen) sites() error {
 	return g.writeWith("sites.csv.gz", func(w io.Writer) error { return data.WriteSitesCSV(w, all) })
 }
 
-// cnfsPlaces loads the 2022 national places and the Île-de-France file,
-// merged by id.
-func (g *gen) cnfsPlaces() ([]data.Site, error) {
-	var places []data.Site
-	for _, file := range []string{
-		"cartographie-nationale-cnfs-2022/lieux_cnfs_france_2022.json",
-		"cartographie-nationale-cnfs-2022/lieux_cnfs_idf_2022.json",
-	} {
-		if err := g.read(file, func(n string, r io.Reader) error {
-			s, c, err := source.LoadCNFSPlaces(n, r)
-			if err != nil {
-				return err
-			}
+// advisors places the 2023 advisor posts (cnfs-structures-2023) at the
+// places where advisors work (cnfs-lieux-2022-12, with the place ↔ advisor
+// links) by source.AllocateAdvisors. A structure is first given the
+// representative point of its declared commune, and each place the commune
+// it lies in (diag.Assign), for the distance rule and for the structures
+// without a place.
+func (g *gen) advisors() ([]data.Site, error) {
+	const (
+		stFile    = "cnfs-structures-2023/structures-20230405.csv"
+		placeFile = "cnfs-lieux-2022-12/lieux.csv"
+		linkFile  = "cnfs-lieux-2022-12/conseillers_lieux.csv"
+	)
+	var (
+		structures []source.Structure
+		places     []source.AdvisorPlace
+		links      []source.AdvisorLink
+	)
+	err := g.read(stFile, func(n string, r io.Reader) (err error) {
+		var c data.Checks
+		structures, c, err = source.LoadStructures2023(n, r)
+		g.siteChecks = append(g.siteChecks, c...)
+		return err
+	})
+	if err == nil {
+		err = g.read(placeFile, func(n string, r io.Reader) (err error) {
+			var c data.Checks
+			places, c, err = source.LoadAdvisorPlaces(n, r)
 			g.siteChecks = append(g.siteChecks, c...)
-			places, _ = source.MergeSites(places, s)
-			return nil
-		}); err != nil {
-			return nil, err
-		}
+			return err
+		})
 	}
-	return places, nil
+	if err == nil {
+		err = g.read(linkFile, func(n string, r io.Reader) (err error) {
+			var c data.Checks
+			links, c, err = source.LoadAdvisorLinks(n, r)
+			g.siteChecks = append(g.siteChecks, c...)
+			return err
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	g.placeStructures(structures)
+	g.placeCommunes(places)
+	sites, checks := source.AllocateAdvisors(structures, places, links, source.AdvisorOptions{
+		File: stFile, PlacesFile: placeFile, Source: source.SourceCNFS2023})
+	g.siteChecks = append(g.siteChecks, checks...)
+	sites, checks = source.MergeSamePlaces(placeFile, sites)
+	g.siteChecks = append(g.siteChecks, checks...)
+	return sites, nil
+}
+
+// placeCommunes sets the commune each place lies in (Site.Commune).
+func (g *gen) placeCommunes(places []source.AdvisorPlace) {
+	ds := &data.Dataset{Communes: g.cog.Communes, Renamed: g.cog.Renamed, Sites: make([]data.Site, len(places))}
+	for i, p := range places {
+		ds.Sites[i] = p.Site
+	}
+	assigned, _ := diag.Assign(ds)
+	for i := range places {
+		places[i].Site.Commune = assigned[i].Commune
+	}
 }
 
 // controls writes the checks found while generating, so that the report
@@ -125,9 +149,9 @@ func (g *gen) controls() error {
 }
 
 // placeStructures gives a structure without coordinates the point of its
-// declared commune, so that its posts are not lost when no place matches
-// it; each such case is a Warning.
-func (g *gen) placeStructures(file string, structures []source.Structure) {
+// declared commune (its code mapped to COG 2025), so that its posts are
+// not lost when no place matches it (source.AllocateAdvisors warns then).
+func (g *gen) placeStructures(structures []source.Structure) {
 	for i := range structures {
 		s := &structures[i]
 		if s.HasPoint || s.INSEE == "" {
@@ -141,9 +165,6 @@ func (g *gen) placeStructures(file string, structures []source.Structure) {
 		if !ok || !g.cog.Communes[j].HasPoint {
 			continue
 		}
-		s.Point, s.HasPoint = g.cog.Communes[j].Point, true
-		g.siteChecks.Add(data.Check{Severity: data.Warning, Commune: code, Err: &data.ParseError{File: file, Column: "latitude",
-			Err: fmt.Errorf("%w: structure %s (%s) has no coordinates: placed at the point of its commune %s",
-				data.ErrBadCoordinate, s.ID, s.Name, code)}})
+		s.Point, s.HasPoint, s.INSEE = g.cog.Communes[j].Point, true, code
 	}
 }

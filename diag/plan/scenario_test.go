@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -154,25 +155,35 @@ func TestScenarioRemoveReAddIsNoop(t *testing.T) {
 	if len(r.Communes) != 0 || r.Unchanged != 255 || r.Before != r.After {
 		t.Errorf("no-op changed %d communes (%d unchanged); before %+v after %+v", len(r.Communes), r.Unchanged, r.Before, r.After)
 	}
-	// 11 FTE in Creuse's site (diagnostic roll-up of 23) × 50,000 €.
-	if r.AddedCost != s.FTE*50000 || r.RemovedCost != r.AddedCost || s.FTE != 11 {
+	// The largest Creuse site (the Conseil départemental's place, 1.467 FTE
+	// of its 9 posts on the 2023 supply) × 50,000 €.
+	if r.AddedCost != s.FTE*50000 || r.RemovedCost != r.AddedCost || s.FTE < 1 {
 		t.Errorf("costs added %.0f removed %.0f (FTE %g)", r.AddedCost, r.RemovedCost, s.FTE)
 	}
 }
 
-// TestScenarioRemove removes Creuse's largest site: its communes lose
-// coverage and access, and the totals are those of the diagnostic run
-// without it.
+// TestScenarioRemove removes every counted Creuse site: its communes
+// lose coverage and access, and the totals are those of the diagnostic
+// run without them.
 func TestScenarioRemove(t *testing.T) {
 	ds, b := nationalBaseline(t)
-	s := creuseSite(t, b)
-	sc := &Scenario{Remove: []string{s.ID}}
+	sc := &Scenario{}
+	fte := 0.0
+	for _, s := range b.Result.Sites {
+		if s.Counted && strings.HasPrefix(s.Commune, "23") {
+			sc.Remove = append(sc.Remove, s.ID)
+			fte += s.FTE
+		}
+	}
+	if len(sc.Remove) < 10 {
+		t.Fatalf("only %d counted sites in Creuse", len(sc.Remove))
+	}
 	ds2, err := WithScenario(ds, sc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ds2.Sites) != len(ds.Sites)-1 {
-		t.Fatalf("%d sites after removing one of %d", len(ds2.Sites), len(ds.Sites))
+	if len(ds2.Sites) != len(ds.Sites)-len(sc.Remove) {
+		t.Fatalf("%d sites after removing %d of %d", len(ds2.Sites), len(sc.Remove), len(ds.Sites))
 	}
 	after, err := diag.Compute(context.Background(), ds2, diag.Params{})
 	if err != nil {
@@ -186,8 +197,8 @@ func TestScenarioRemove(t *testing.T) {
 	if r.After.CoveredPop != roll.CoveredPop || r.After.FTE != roll.FTE || r.After.Population != roll.Population {
 		t.Errorf("after: %+v, diagnostic %+v", r.After, roll)
 	}
-	if r.After.CoveredPop >= r.Before.CoveredPop || r.After.FTE != r.Before.FTE-11 {
-		t.Errorf("coverage %d → %d, FTE %g → %g", r.Before.CoveredPop, r.After.CoveredPop, r.Before.FTE, r.After.FTE)
+	if r.After.CoveredPop >= r.Before.CoveredPop || math.Abs(r.After.FTE-(r.Before.FTE-fte)) > 1e-9 || r.After.FTE > 1e-9 {
+		t.Errorf("coverage %d → %d, FTE %g → %g (removed %g)", r.Before.CoveredPop, r.After.CoveredPop, r.Before.FTE, r.After.FTE, fte)
 	}
 	lost := 0
 	for _, c := range r.Communes {
@@ -201,8 +212,9 @@ func TestScenarioRemove(t *testing.T) {
 	if lost != r.Before.CoveredPop-r.After.CoveredPop || r.Unchanged+len(r.Communes) != 255 {
 		t.Errorf("lost %d, totals say %d; %d listed + %d unchanged", lost, r.Before.CoveredPop-r.After.CoveredPop, len(r.Communes), r.Unchanged)
 	}
-	if r.RemovedCost != 11*32000 || r.AddedCost != 0 {
-		t.Errorf("removed cost %.0f, want 352000", r.RemovedCost)
+	// 32,000 € per private post removed (the default employer here).
+	if math.Abs(r.RemovedCost-fte*32000) > 1e-6 || r.AddedCost != 0 {
+		t.Errorf("removed cost %.0f, want %.0f", r.RemovedCost, fte*32000)
 	}
 }
 

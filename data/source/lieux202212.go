@@ -1,0 +1,164 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"diagnum/data"
+
+	"github.com/paulmach/orb"
+)
+
+// SourceCNFSLieux is the Site.Source of the places where conseillers
+// numériques work (ANCT, lieux d'activité, 12/2022).
+const SourceCNFSLieux = "cnfs-lieux-2022-12"
+
+// LoadAdvisorPlaces reads the places where conseillers numériques work
+// (cnfs-lieux-2022-12 lieux.csv: id, structureId, nom, pivot, adresse,
+// code_postal, commune, latitude, longitude, labels_nationaux, …, date_maj).
+// Each row becomes an AdvisorPlace whose Site has kind KindCNFS, ID
+// "cn22-<id>", FTE 0 (data.AllocateAdvisors sets it), SIRET from `pivot`
+// (all zeros gives ""), Postcode, Date from `date_maj` and Source
+// SourceCNFSLieux, and whose Employer is `structureId`. A row without id,
+// with a duplicate id or with unusable coordinates is rejected (its
+// advisors' shares there are then not counted, see AllocateAdvisors).
+func LoadAdvisorPlaces(name string, r io.Reader) ([]AdvisorPlace, data.Checks, error) {
+	t, err := data.ReadTable(name, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load advisor places: %w", err)
+	}
+	idx, err := t.Require("id", "structureId", "nom", "pivot", "code_postal", "latitude", "longitude", "date_maj")
+	if err != nil {
+		return nil, nil, fmt.Errorf("load advisor places: %w", err)
+	}
+	var (
+		out    []AdvisorPlace
+		checks data.Checks
+		seen   = map[string]bool{}
+	)
+	for _, rec := range t.Records {
+		rw := siteRow{file: name, line: rec.Line}
+		p, perr := advisorPlace(t, rec, idx, rw, &checks)
+		if perr == nil && seen[p.Site.ID] {
+			perr = rw.err("id", fmt.Errorf("%w: id %s", data.ErrDuplicate, rec.Field(idx[0])))
+		}
+		if perr != nil {
+			checks.Reject(perr)
+			continue
+		}
+		seen[p.Site.ID] = true
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return nil, checks, fmt.Errorf("load advisor places: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid place", data.ErrEmptyFile)})
+	}
+	return out, checks, nil
+}
+
+func advisorPlace(t *data.Table, rec data.Record, idx []int, rw siteRow, checks *data.Checks) (AdvisorPlace, *data.ParseError) {
+	if werr := widthErr(t, rec); werr != nil {
+		return AdvisorPlace{}, werr
+	}
+	id := strings.TrimSpace(rec.Field(idx[0]))
+	if id == "" {
+		return AdvisorPlace{}, rw.err("id", fmt.Errorf("%w: empty id", data.ErrBadValue))
+	}
+	pt, perr := placePoint(rec.Field(idx[5]), rec.Field(idx[6]), rw)
+	if perr != nil {
+		return AdvisorPlace{}, perr
+	}
+	s := data.Site{
+		ID: "cn22-" + id, Name: rec.Field(idx[2]), Kind: data.KindCNFS, Point: pt,
+		SIRET:    rw.siret(rec.Field(idx[3]), "pivot", checks),
+		Postcode: rw.postcode(rec.Field(idx[4]), "code_postal", checks),
+		Date:     isoDate(rec.Field(idx[7])),
+		Source:   SourceCNFSLieux, Line: rw.line,
+	}
+	return AdvisorPlace{Site: s, Employer: strings.TrimSpace(rec.Field(idx[1]))}, nil
+}
+
+// widthErr is t.CheckWidth(rec) as a *data.ParseError (nil for a well-formed row).
+func widthErr(t *data.Table, rec data.Record) *data.ParseError {
+	var pe *data.ParseError
+	if errors.As(t.CheckWidth(rec), &pe) {
+		return pe
+	}
+	return nil
+}
+
+// placePoint reads a place's latitude and longitude (sitePoint's checks).
+func placePoint(lat, lon string, rw siteRow) (orb.Point, *data.ParseError) {
+	if strings.TrimSpace(lat) == "" || strings.TrimSpace(lon) == "" {
+		return orb.Point{}, rw.err("latitude", fmt.Errorf("%w: no coordinates", data.ErrBadCoordinate))
+	}
+	la, err := data.ParseFloatFR(lat)
+	if err != nil {
+		return orb.Point{}, rw.err("latitude", err)
+	}
+	lo, err := data.ParseFloatFR(lon)
+	if err != nil {
+		return orb.Point{}, rw.err("longitude", err)
+	}
+	pt, err := sitePoint(la, lo)
+	if err != nil {
+		return orb.Point{}, rw.err("latitude", err)
+	}
+	return pt, nil
+}
+
+// isoDate keeps a YYYY-MM-DD date, else "".
+func isoDate(v string) string {
+	v = strings.TrimSpace(v)
+	if len(v) >= 10 && v[4] == '-' && v[7] == '-' {
+		if _, err := strconv.Atoi(v[:4]); err == nil {
+			return v[:10]
+		}
+	}
+	return ""
+}
+
+// LoadAdvisorLinks reads the anonymised place ↔ advisor links
+// (cnfs-lieux-2022-12 conseillers_lieux.csv: lieu_id, structureId,
+// conseiller): one row per place an advisor declared. Place is the
+// place's Site ID ("cn22-<lieu_id>"). A row with an empty field, or
+// repeating a (place, advisor) pair, is rejected.
+func LoadAdvisorLinks(name string, r io.Reader) ([]AdvisorLink, data.Checks, error) {
+	t, err := data.ReadTable(name, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load advisor links: %w", err)
+	}
+	idx, err := t.Require("lieu_id", "structureId", "conseiller")
+	if err != nil {
+		return nil, nil, fmt.Errorf("load advisor links: %w", err)
+	}
+	var (
+		out    []AdvisorLink
+		checks data.Checks
+		seen   = map[[2]string]bool{}
+	)
+	for _, rec := range t.Records {
+		rw := siteRow{file: name, line: rec.Line}
+		l := AdvisorLink{Place: "cn22-" + rec.Field(idx[0]), Employer: rec.Field(idx[1]), Advisor: rec.Field(idx[2])}
+		perr := widthErr(t, rec)
+		switch {
+		case perr != nil:
+		case rec.Field(idx[0]) == "" || l.Employer == "" || l.Advisor == "":
+			perr = rw.err("", fmt.Errorf("%w: lieu_id, structureId and conseiller are all required", data.ErrBadValue))
+		case seen[[2]string{l.Place, l.Advisor}]:
+			perr = rw.err("conseiller", fmt.Errorf("%w: advisor %s already linked to place %s", data.ErrDuplicate, l.Advisor, rec.Field(idx[0])))
+		}
+		if perr != nil {
+			checks.Reject(perr)
+			continue
+		}
+		seen[[2]string{l.Place, l.Advisor}] = true
+		out = append(out, l)
+	}
+	if len(out) == 0 {
+		return nil, checks, fmt.Errorf("load advisor links: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid link", data.ErrEmptyFile)})
+	}
+	return out, checks, nil
+}
