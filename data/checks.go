@@ -49,11 +49,25 @@ const (
 	// CheckUnknownCode: an INSEE code that names no commune
 	// (ErrUnknownINSEE).
 	CheckUnknownCode
+	// CheckFarMatch: places matched to a structure by SIRET or SIREN lie
+	// too far from its declared commune; they are not counted for it
+	// (source.AllocateAdvisors).
+	CheckFarMatch
+	// CheckCommunePoint: a structure declared no place of work; its posts
+	// are placed at the representative point of its declared commune.
+	CheckCommunePoint
+	// CheckNoStructure: places whose employer is in no listed structure:
+	// access points without counted advisors (FTE 0).
+	CheckNoStructure
+	// CheckDefaultGeocode: one point shared by sites declared in
+	// different communes, a default geocode; the point is not trusted.
+	CheckDefaultGeocode
 	nCheckKinds
 )
 
 // CheckKinds lists every kind, in the order of the report's categories.
 var CheckKinds = []CheckKind{CheckNoReach, CheckPlacement, CheckUnusableSite, CheckNoLocation,
+	CheckDefaultGeocode, CheckFarMatch, CheckCommunePoint, CheckNoStructure,
 	CheckDuplicate, CheckCoordinate, CheckCode, CheckUnknownCode, CheckOther}
 
 // checkKindCodes are the codes of String, stored in the embedded
@@ -62,7 +76,8 @@ var checkKindCodes = [nCheckKinds]string{
 	CheckOther: "autre", CheckNoReach: "sans-population", CheckPlacement: "rattachement",
 	CheckUnusableSite: "site-inutilisable", CheckNoLocation: "sans-localisation",
 	CheckDuplicate: "doublon", CheckCoordinate: "coordonnees", CheckCode: "code",
-	CheckUnknownCode: "code-inconnu",
+	CheckUnknownCode: "code-inconnu", CheckFarMatch: "appariement-lointain", CheckCommunePoint: "point-de-commune",
+	CheckNoStructure: "lieu-sans-structure", CheckDefaultGeocode: "geocodage-par-defaut",
 }
 
 // String returns the code of k ("doublon", "coordonnees", …).

@@ -88,8 +88,8 @@ func TestEmbeddedSites(t *testing.T) {
 
 // TestEmbeddedChecksTyped: the checks make data recorded keep their kind
 // and subject (controles.csv.gz columns type, site, commune). Counts from
-// the committed file: 95 probable duplicates found by make data among the
-// source files' sites, each naming its site (loading sites.csv.gz finds
+// the committed file: 26 probable duplicates found by make data among the
+// source files' sites (2023 supply), each naming its site (loading sites.csv.gz finds
 // them again, under that name); communes-points-2024 has no lat/lng for
 // 60694.
 func TestEmbeddedChecksTyped(t *testing.T) {
@@ -100,8 +100,8 @@ func TestEmbeddedChecksTyped(t *testing.T) {
 			dups++
 		}
 	}
-	if dups != 95 {
-		t.Errorf("%d duplicate checks naming their site, want 95", dups)
+	if dups != 26 {
+		t.Errorf("%d duplicate checks naming their site, want 26", dups)
 	}
 	found := false
 	for _, c := range ds.Checks {

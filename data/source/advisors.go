@@ -186,19 +186,20 @@ func AllocateAdvisors(structures []Structure, places []AdvisorPlace, links []Adv
 	for _, m := range MatchAdvisors(structures, places, opt) {
 		s := structures[m.Structure]
 		if len(m.Far) > 0 {
-			checks.Warn(farCheck(s, m, places, opt))
+			checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckFarMatch, Site: s.ID, Commune: s.INSEE, Err: farCheck(s, m, places, opt)})
 		}
 		switch m.Rule {
 		case MatchSelf:
 			out = append(out, data.Site{ID: s.ID, Name: s.Name, Kind: data.KindCNFS, Point: s.Point, FTE: s.Posts,
 				INSEE: s.INSEE, Postcode: s.Postcode, SIRET: s.SIRET, Source: opt.Source, Date: s.Date})
-			checks.Warn(&data.ParseError{File: opt.File, Column: "SIRET", Err: fmt.Errorf(
+			checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckCommunePoint, Site: s.ID, Commune: s.INSEE, Err: &data.ParseError{File: opt.File, Column: "SIRET", Err: fmt.Errorf(
 				"%w: structure %s (%s): %g posts, no declared place of work: placed at the point of its commune %s",
-				data.ErrBadCoordinate, s.ID, s.Name, s.Posts, s.INSEE)})
+				data.ErrBadCoordinate, s.ID, s.Name, s.Posts, s.INSEE)}})
 		case MatchNone:
-			checks.Reject(&data.ParseError{File: opt.File, Column: "Code commune INSEE", Err: fmt.Errorf(
-				"%w: structure %s (%s): %g posts not placed: no declared place and no commune point",
-				data.ErrBadCoordinate, s.ID, s.Name, s.Posts)})
+			checks.Add(data.Check{Severity: data.Rejected, Kind: data.CheckCoordinate, Site: s.ID, Commune: s.INSEE, Err: &data.ParseError{
+				File: opt.File, Column: "Code commune INSEE", Err: fmt.Errorf(
+					"%w: structure %s (%s): %g posts not placed: no declared place and no commune point",
+					data.ErrBadCoordinate, s.ID, s.Name, s.Posts)}})
 		default:
 			for j, fte := range structureShares(s.Posts, m.Places, places, byEmployer, declared, byID) {
 				out[j].FTE += fte
@@ -267,9 +268,11 @@ func unclaimedEmployers(places []AdvisorPlace, claimed []bool, byEmployer map[st
 	anyClaimed := map[string]bool{}
 	var order []string
 	count := map[string]int{}
+	firstPlace := map[string]string{}
 	for j, p := range places {
 		if _, seen := count[p.Employer]; !seen {
 			order = append(order, p.Employer)
+			firstPlace[p.Employer] = p.Site.ID
 		}
 		count[p.Employer]++
 		anyClaimed[p.Employer] = anyClaimed[p.Employer] || claimed[j]
@@ -283,9 +286,10 @@ func unclaimedEmployers(places []AdvisorPlace, claimed []bool, byEmployer map[st
 		for _, l := range byEmployer[e] {
 			adv[l.Advisor] = true
 		}
-		checks.Warn(&data.ParseError{File: file, Column: "structureId", Err: fmt.Errorf(
-			"%w: employer %s: %d places, %d advisors, in no listed structure by SIRET or SIREN: its places count as access points with 0 FTE",
-			data.ErrBadValue, e, count[e], len(adv))})
+		checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckNoStructure, Site: firstPlace[e], Err: &data.ParseError{
+			File: file, Column: "structureId", Err: fmt.Errorf(
+				"%w: employer %s (first place %s): %d places, %d advisors, in no listed structure by SIRET or SIREN: its places count as access points with 0 FTE",
+				data.ErrBadValue, e, firstPlace[e], count[e], len(adv))}})
 	}
 	return checks
 }
@@ -308,9 +312,10 @@ func MergeSamePlaces(file string, sites []data.Site) ([]data.Site, data.Checks) 
 		k := key{strings.ToLower(strings.TrimSpace(s.Name)), [2]float64{s.Point[0], s.Point[1]}}
 		if i, ok := first[k]; ok && s.Kind == out[i].Kind {
 			out[i].FTE += s.FTE
-			checks.Warn(&data.ParseError{File: file, Column: "nom", Err: fmt.Errorf(
-				"%w: site %s is site %s declared again (same name, same point): merged, FTE %g added",
-				data.ErrDuplicate, s.ID, out[i].ID, s.FTE)})
+			checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckDuplicate, Site: out[i].ID, Err: &data.ParseError{
+				File: file, Column: "nom", Err: fmt.Errorf(
+					"%w: site %s is site %s declared again (same name, same point): merged, FTE %g added",
+					data.ErrDuplicate, s.ID, out[i].ID, s.FTE)}})
 			continue
 		}
 		first[k] = len(out)

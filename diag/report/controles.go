@@ -18,6 +18,10 @@ const (
 	catDisagree
 	catUnusable
 	catNoLocation
+	catDefaultGeocode
+	catFarMatch
+	catCommunePoint
+	catNoStructure
 	catDuplicate
 	catCoordinate
 	catCode
@@ -37,6 +41,14 @@ var categoryText = [nCategories]struct{ label, explain string }{
 		"Position ou nombre d'ETP inutilisable : le site n'est pas compté dans l'offre."},
 	catNoLocation: {"Communes sans point ni contour",
 		"Ni point ni contour pour la commune : pas de temps de trajet, commune non couverte, accès 0."},
+	catDefaultGeocode: {"Géocodages par défaut",
+		"Un même point porte des lieux déclarés dans des communes différentes : c'est un point par défaut du géocodeur, pas l'adresse. Le lieu est replacé au point de sa commune déclarée."},
+	catFarMatch: {"Appariements SIRET/SIREN trop lointains",
+		"Des lieux trouvés par le SIRET ou le SIREN de la structure sont dans un autre département à plus de 50 km de sa commune : ils ne lui sont pas comptés."},
+	catCommunePoint: {"Postes placés au point de la commune",
+		"La structure n'a déclaré aucun lieu d'activité : ses postes sont comptés au point représentatif de sa commune."},
+	catNoStructure: {"Lieux sans structure retenue",
+		"L'employeur de ces lieux n'est dans aucune structure de la liste 2023 (ni par SIRET ni par SIREN) : lieux d'accès sans ETP compté."},
 	catDuplicate: {"Doublons probables",
 		"Deux lieux de même nom à quelques mètres : sans doute le même lieu saisi deux fois. Les deux sont gardés."},
 	catCoordinate: {"Coordonnées manquantes ou invalides",
@@ -50,15 +62,19 @@ var categoryText = [nCategories]struct{ label, explain string }{
 
 // kindCategory is the category of each kind of warning.
 var kindCategory = map[data.CheckKind]checkCategory{
-	data.CheckNoReach:      catNoReach,
-	data.CheckPlacement:    catDisagree,
-	data.CheckUnusableSite: catUnusable,
-	data.CheckNoLocation:   catNoLocation,
-	data.CheckDuplicate:    catDuplicate,
-	data.CheckCoordinate:   catCoordinate,
-	data.CheckCode:         catCode,
-	data.CheckUnknownCode:  catUnknownCode,
-	data.CheckOther:        catOther,
+	data.CheckNoReach:        catNoReach,
+	data.CheckPlacement:      catDisagree,
+	data.CheckUnusableSite:   catUnusable,
+	data.CheckNoLocation:     catNoLocation,
+	data.CheckDefaultGeocode: catDefaultGeocode,
+	data.CheckFarMatch:       catFarMatch,
+	data.CheckCommunePoint:   catCommunePoint,
+	data.CheckNoStructure:    catNoStructure,
+	data.CheckDuplicate:      catDuplicate,
+	data.CheckCoordinate:     catCoordinate,
+	data.CheckCode:           catCode,
+	data.CheckUnknownCode:    catUnknownCode,
+	data.CheckOther:          catOther,
 }
 
 // classify returns the category of a check: rejected rows first, then

@@ -226,6 +226,8 @@ func TestClassify(t *testing.T) {
 		data.CheckNoReach: catNoReach, data.CheckPlacement: catDisagree, data.CheckUnusableSite: catUnusable,
 		data.CheckNoLocation: catNoLocation, data.CheckDuplicate: catDuplicate, data.CheckCoordinate: catCoordinate,
 		data.CheckCode: catCode, data.CheckUnknownCode: catUnknownCode, data.CheckOther: catOther,
+		data.CheckDefaultGeocode: catDefaultGeocode, data.CheckFarMatch: catFarMatch,
+		data.CheckCommunePoint: catCommunePoint, data.CheckNoStructure: catNoStructure,
 	}
 	if len(want) != len(data.CheckKinds) {
 		t.Fatalf("%d kinds tested, data.CheckKinds has %d", len(want), len(data.CheckKinds))
