@@ -50,6 +50,8 @@ Usage :
   diagnum plan [options]       où placer de nouveaux conseillers : diagnum plan --help
   diagnum calibrer --temps F   caler détour et vitesse sur des temps routiers réels :
                                diagnum calibrer --help
+  diagnum serve [--port N]     l'application web locale (tableau de bord, simulation) :
+                               diagnum serve --help
 
 Sans option, diagnum produit le diagnostic de la Creuse (23) à partir des
 données ouvertes intégrées (communes, populations légales, France Services,

@@ -32,6 +32,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "calibrer" {
 		return runCalibrer(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "serve" {
+		return runServe(ctx, args[1:], stdout, stderr)
+	}
 	o, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
@@ -101,7 +104,7 @@ func (o *options) load(pr *progress, params *diag.Params, t diag.Territory) (*da
 		return nil, err
 	}
 	if o.weights != "" {
-		if params.Weights, err = loadWeights(o.weights, ds); err != nil {
+		if params.Weights, err = loadWeights(userFile{o.weights, o.weights}, ds); err != nil {
 			return nil, err
 		}
 	}
@@ -110,7 +113,7 @@ func (o *options) load(pr *progress, params *diag.Params, t diag.Territory) (*da
 
 // loadWeights reads the --weights file, checked against the indicator
 // columns of ds (diag.LoadWeights, diag.CheckWeights).
-func loadWeights(path string, ds *data.Dataset) (map[string]float64, error) {
+func loadWeights(f userFile, ds *data.Dataset) (map[string]float64, error) {
 	known := func(name string) bool {
 		if ds.Indicators == nil {
 			return false
@@ -123,13 +126,13 @@ func loadWeights(path string, ds *data.Dataset) (map[string]float64, error) {
 		return false
 	}
 	var w map[string]float64
-	err := readFile(path, func(r io.Reader) error {
+	err := readFile(f.path, func(r io.Reader) error {
 		var err error
-		w, err = diag.LoadWeights(path, r, known)
+		w, err = diag.LoadWeights(f.name, r, known)
 		return err
 	})
 	if err == nil {
-		err = diag.CheckWeights(path, ds, w)
+		err = diag.CheckWeights(f.name, ds, w)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("poids de l'indice de fragilité (--weights) : %w", frenchLocation(err))
@@ -184,31 +187,8 @@ func loadData(o *options) (*data.Dataset, error) {
 		return nil, err
 	}
 	embeddedChecks := len(ds.Checks)
-	if len(o.sites) > 0 {
-		// The checks of the embedded sites go with them.
-		ds.Sites, ds.SiteChecks = nil, nil
-		for _, path := range o.sites {
-			var sites []data.Site
-			err := readFile(path, func(r io.Reader) error {
-				s, checks, err := data.LoadSites(path, r, data.SitesOptions{Known: ds.KnownCode})
-				sites, ds.Checks = s, append(ds.Checks, checks...)
-				return err
-			})
-			if err != nil {
-				return nil, fmt.Errorf("lieux %s : %w", path, err)
-			}
-			ds.Sites = append(ds.Sites, sites...)
-		}
-	}
-	for _, path := range o.indicators {
-		err := readFile(path, func(r io.Reader) error {
-			checks, err := data.LoadIndicatorsCSV(path, r, ds.Indicators)
-			ds.Checks = append(ds.Checks, checks...)
-			return err
-		})
-		if err != nil {
-			return nil, fmt.Errorf("indicateurs %s : %w", path, err)
-		}
+	if err := addUserFiles(ds, pathFiles(o.sites), pathFiles(o.indicators)); err != nil {
+		return nil, err
 	}
 	if o.strict {
 		if err := strictError(ds.Checks[embeddedChecks:]); err != nil {
@@ -231,6 +211,52 @@ func warnIndicators(w io.Writer, uses []diag.IndicatorUse) {
 				u.Name, u.Communes, u.Total, u.Deps, u.DepTotal)
 		}
 	}
+}
+
+// userFile is a file of the user: the name shown in messages and the
+// path read (the same on the command line; diagnum serve names its
+// uploads itself).
+type userFile struct{ name, path string }
+
+func pathFiles(paths []string) []userFile {
+	var v []userFile
+	for _, p := range paths {
+		v = append(v, userFile{p, p})
+	}
+	return v
+}
+
+// addUserFiles loads the user's sites files, which replace the sites of
+// ds, and indicators files, which are merged into ds.Indicators; the
+// checks of their rows are appended to ds.Checks.
+func addUserFiles(ds *data.Dataset, sites, indicators []userFile) error {
+	if len(sites) > 0 {
+		// The checks of the embedded sites go with them.
+		ds.Sites, ds.SiteChecks = nil, nil
+		for _, f := range sites {
+			var ss []data.Site
+			err := readFile(f.path, func(r io.Reader) error {
+				s, checks, err := data.LoadSites(f.name, r, data.SitesOptions{Known: ds.KnownCode})
+				ss, ds.Checks = s, append(ds.Checks, checks...)
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("lieux %s : %w", f.name, err)
+			}
+			ds.Sites = append(ds.Sites, ss...)
+		}
+	}
+	for _, f := range indicators {
+		err := readFile(f.path, func(r io.Reader) error {
+			checks, err := data.LoadIndicatorsCSV(f.name, r, ds.Indicators)
+			ds.Checks = append(ds.Checks, checks...)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("indicateurs %s : %w", f.name, err)
+		}
+	}
+	return nil
 }
 
 // strictError reports the checks found in the user's files (--strict).

@@ -47,18 +47,14 @@ func WriteCSV(w io.Writer, p *Plan) error {
 }
 
 func csvRow(p *Plan, k *Pick) []string {
-	s := &k.Site
-	return []string{
-		data.FormulaSafe(s.ID), data.FormulaSafe(s.Name), s.Kind.String(), exact(s.Point[1]), exact(s.Point[0]), exact(s.FTE), s.INSEE,
-		s.Postcode, s.SIRET, data.FormulaSafe(s.Source), s.Date,
-		ActionAdd, string(p.Employer),
+	return append(scenarioFields(&k.Site, ActionAdd, p.Employer),
 		strconv.Itoa(k.Rank), data.FormulaSafe(k.CommuneName), k.Dep,
 		strconv.Itoa(k.NewPop), fixed(k.NewFragile, 1),
 		strconv.Itoa(k.CoveredPop), fixed(k.Coverage, 6), fixed(k.DeficitGain, 6),
 		fixed(k.MedianAccess10k, 6), fixed(k.DeltaMedian10k, 6),
 		data.FormulaSafe(k.NearestID), data.FormulaSafe(k.NearestName), fixed(k.NearestMin, 2),
 		string(k.Zone), fixed(k.Cost, 0),
-	}
+	)
 }
 
 // exact formats v in the shortest form that reads back to v.

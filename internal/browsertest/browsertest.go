@@ -128,3 +128,23 @@ func ScreenshotAt(ctx context.Context, t testing.TB, id, name string) string {
 	}
 	return path
 }
+
+// WaitFor waits until the JavaScript expression is truthy (polled every
+// 100 ms), failing the test when the context's deadline passes.
+func WaitFor(ctx context.Context, t testing.TB, js string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		t.Fatalf("wait for %.80q: %v", js, err)
+	}
+}
+
+// EvalAwait evaluates a JavaScript expression giving a promise and
+// decodes its value.
+func EvalAwait[T any](ctx context.Context, t testing.TB, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate %.80q: %v", js, err)
+	}
+	return v
+}

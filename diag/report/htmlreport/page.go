@@ -41,6 +41,10 @@ type Page struct {
 	Picks    []pick     `json:"propositions"`
 	Plan     string     `json:"plan"` // a sentence on the plan, "" when the run is not a plan
 
+	// Settings are the choices of the app's form (diagnum serve), nil
+	// in the report file.
+	Settings any `json:"reglages,omitempty"`
+
 	Method  []report.MethodSection `json:"methode"`
 	Sources []source               `json:"sources"`
 	Checks  checks                 `json:"controles"`
@@ -177,16 +181,19 @@ func NewPage(in *report.Input) *Page {
 	return pg
 }
 
-// communeRow returns the values of a commune in report.CSVHeader order:
-// codes and names as text, measures as numbers with the CSV's digits
-// (trailing zeros dropped), null when the CSV field is empty.
+// communeRow returns the values of a commune in the order of
+// report.CommuneColumns: codes and names as text, measures as numbers
+// with the CSV's digits (trailing zeros dropped), null when the CSV field
+// is empty.
 func communeRow(c *diag.CommuneResult) []any {
 	rec := report.CommuneRecord(c)
 	row := make([]any, len(rec))
 	for i, v := range rec {
-		switch report.CSVHeader[i] {
-		case "code_insee", "nom", "code_departement", "code_epci":
-			row[i] = v
+		switch report.CommuneColumns[i].Format {
+		case report.FormatCode, report.FormatText:
+			// The page shows text, never evaluated: no apostrophe
+			// against spreadsheet formulas.
+			row[i] = data.FormulaRestore(v)
 			continue
 		}
 		if v == "" {

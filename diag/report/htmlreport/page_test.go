@@ -73,7 +73,7 @@ func TestWriteEscapes(t *testing.T) {
 			t.Errorf("the report holds %q unescaped", bad)
 		}
 	}
-	for _, good := range []string{`\u003c/script\u003e\u003cscript\u003ealert`, `&lt;b&gt;Creuse&lt;/b&gt;`, `=HYPERLINK(\"http://evil\",\"clic\")`} {
+	for _, good := range []string{`\u003c/script\u003e\u003cscript\u003ealert`, `&lt;b&gt;Creuse&lt;/b&gt;`, `"=HYPERLINK(\"http://evil\",\"clic\")"`} {
 		if !strings.Contains(html, good) {
 			t.Errorf("the report lacks the escaped text %q", good)
 		}

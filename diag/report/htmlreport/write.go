@@ -35,7 +35,13 @@ const (
 // escaped (site names may hold markup or formula-like strings): the data
 // goes in a JSON script element whose <, > and & are escaped as \u003c,
 // \u003e and \u0026, and the script only ever sets them as text.
-func Write(w io.Writer, pg *Page, mode Mode) error {
+func Write(w io.Writer, pg *Page, mode Mode) error { return write(w, pg, mode, "") }
+
+// WriteApp writes the page of the app of `diagnum serve`, whose requests
+// carry csrf, the session's token.
+func WriteApp(w io.Writer, pg *Page, csrf string) error { return write(w, pg, App, csrf) }
+
+func write(w io.Writer, pg *Page, mode Mode, csrf string) error {
 	js, err := json.Marshal(pg)
 	if err != nil {
 		return fmt.Errorf("write html: %w", err)
@@ -49,7 +55,8 @@ func Write(w io.Writer, pg *Page, mode Mode) error {
 		Data   template.JS
 		Script template.JS
 		App    bool
-	}{pg.Title, template.CSS(styleCSS), template.JS(js), template.JS(appJS), mode == App})
+		CSRF   string
+	}{pg.Title, template.CSS(styleCSS), template.JS(js), template.JS(appJS), mode == App, csrf})
 	if err != nil {
 		return fmt.Errorf("write html: %w", err)
 	}

@@ -549,6 +549,73 @@
     $("filtre-epci").addEventListener("input", epciTable);
     load(JSON.parse($("donnees").textContent));
   }
+  // ---- the app of diagnum serve: every change goes through the server,
+  // which sends back the whole page's data.
+  function app() {
+    const token = document.querySelector('meta[name="diagnum-jeton"]').content;
+    let busy = false;
+    const say = (msg, error) => {
+      const m = $("message");
+      m.textContent = msg;
+      m.classList.toggle("erreur", !!error);
+    };
+    const settings = (r) => {
+      if (!r) return;
+      $("niveau").value = r.niveau;
+      $("code").value = r.code;
+      $("seuil").value = r.seuil;
+      document.querySelectorAll('input[name="offre"]').forEach((c) => (c.checked = (r.offre || []).includes(c.value)));
+    };
+    const apply = (rep, fresh) => {
+      if (fresh) load(rep.page); else update(rep.page);
+      settings(rep.reglages);
+      say(rep.message, false);
+      const list = rep.rejets || [];
+      $("rejets").hidden = !list.length;
+      $("liste-rejets").replaceChildren(...list.map((x) => el("li", x)));
+      $("modifs").textContent = rep.modifs ? rep.modifs + " modification(s) en cours" : "aucune modification";
+      $("annuler").disabled = !rep.modifs;
+    };
+    async function send(url, body, fresh) {
+      if (busy) return;
+      busy = true;
+      document.body.classList.add("calcul");
+      say("Calcul en cours…", false);
+      const t0 = performance.now();
+      try {
+        const opts = { method: "POST", headers: { "X-Diagnum-Jeton": token }, credentials: "same-origin", body: body };
+        if (!(body instanceof FormData)) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body || {}); }
+        const res = await fetch(url, opts);
+        let rep = null;
+        try { rep = await res.json(); } catch (e) { rep = { erreur: "réponse illisible du serveur (" + res.status + ")" }; }
+        if (!res.ok || rep.erreur) { say(rep.erreur || "erreur " + res.status, true); return; }
+        apply(rep, fresh);
+        $("message").dataset.duree = Math.round(performance.now() - t0);
+      } catch (e) {
+        say("Le serveur ne répond pas : " + e.message, true);
+      } finally {
+        busy = false;
+        document.body.classList.remove("calcul");
+      }
+    }
+    settings(D.reglages);
+    $("annuler").disabled = true;
+    $("modifs").textContent = "aucune modification";
+    $("svg-carte").addEventListener("choix", (ev) => {
+      const h = ev.detail;
+      if (h.row !== undefined) send("/api/ajout", { code: val(h.row, "code_insee") });
+      else if (h.site !== undefined) {
+        const s = D.sites[h.site];
+        if (confirm("Retirer le lieu « " + s.nom + " » ?")) send("/api/suppression", { id: s.id });
+      }
+    });
+    $("form-calcul").addEventListener("submit", (ev) => { ev.preventDefault(); send("/api/calcul", new FormData(ev.target), true); });
+    $("form-plan").addEventListener("submit", (ev) => { ev.preventDefault(); send("/api/plan", { n: +$("n-postes").value }); });
+    $("annuler").addEventListener("click", () => send("/api/annuler", {}));
+    window.diagnum.send = send;
+  }
+
   window.diagnum = { load: load, update: update, data: () => D, search: search, choose: choose };
   init();
+  if (document.body.dataset.mode === "app") app();
 })();

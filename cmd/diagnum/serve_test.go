@@ -1,0 +1,343 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"diagnum/data"
+	"diagnum/diag"
+	"diagnum/diag/plan"
+	"diagnum/diag/report"
+)
+
+var (
+	serveDataOnce sync.Once
+	serveData     *data.Dataset
+	serveDataErr  error
+)
+
+// newTestServer starts the app on the embedded data (loaded once per
+// test binary) behind httptest; the server's folder is removed at the
+// end of the test.
+func newTestServer(t *testing.T) (*server, *httptest.Server) {
+	t.Helper()
+	serveDataOnce.Do(func() { serveData, serveDataErr = data.LoadEmbedded() })
+	if serveDataErr != nil {
+		t.Fatal(serveDataErr)
+	}
+	s, err := newServer(serveData, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.handler())
+	t.Cleanup(func() {
+		ts.Close()
+		if err := s.close(); err != nil {
+			t.Error(err)
+		}
+		if _, err := os.Stat(s.dir); !os.IsNotExist(err) {
+			t.Errorf("upload folder %s left after close", s.dir)
+		}
+	})
+	return s, ts
+}
+
+// client is a browser-like client: its cookie jar and CSRF token.
+type client struct {
+	t     *testing.T
+	ts    *httptest.Server
+	http  *http.Client
+	token string
+}
+
+// openSession creates a session without computing its page (the
+// security checks come before any computation).
+func openSession(t *testing.T, s *server, ts *httptest.Server) *client {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	ss, err := s.newSession(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	req, _ := http.NewRequest("GET", ts.URL, nil)
+	jar.SetCookies(req.URL, rec.Result().Cookies())
+	return &client{t: t, ts: ts, http: &http.Client{Jar: jar}, token: ss.csrf}
+}
+
+// post sends a state-changing request as the page does, with the
+// headers given (nil: the page's Origin and token).
+func (c *client) post(path, ctype string, body io.Reader, hdr map[string]string) (int, map[string]any) {
+	c.t.Helper()
+	req, _ := http.NewRequest("POST", c.ts.URL+path, body)
+	req.Header.Set("Content-Type", ctype)
+	if hdr == nil {
+		hdr = map[string]string{"Origin": c.ts.URL, csrfHeader: c.token}
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var v map[string]any
+	b, _ := io.ReadAll(res.Body)
+	if err := json.Unmarshal(b, &v); err != nil {
+		c.t.Fatalf("POST %s: %d, not JSON: %.200s", path, res.StatusCode, b)
+	}
+	return res.StatusCode, v
+}
+
+func (c *client) get(path string) (int, []byte) {
+	c.t.Helper()
+	res, err := c.http.Get(c.ts.URL + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, b
+}
+
+// TestServeRefusesForeignRequests checks the same-origin and CSRF rules
+// on every state-changing route, and that a request without a session is
+// refused.
+func TestServeRefusesForeignRequests(t *testing.T) {
+	s, ts := newTestServer(t)
+	c := openSession(t, s, ts)
+	body := `{"code":"23096"}`
+	cases := []struct {
+		name string
+		hdr  map[string]string
+	}{
+		{"no origin", map[string]string{csrfHeader: c.token}},
+		{"other origin", map[string]string{"Origin": "http://evil.example", csrfHeader: c.token}},
+		{"other port", map[string]string{"Origin": "http://127.0.0.1:1", csrfHeader: c.token}},
+		{"cross-site fetch", map[string]string{"Origin": ts.URL, "Sec-Fetch-Site": "cross-site", csrfHeader: c.token}},
+		{"no token", map[string]string{"Origin": ts.URL}},
+		{"wrong token", map[string]string{"Origin": ts.URL, csrfHeader: strings.Repeat("0", 32)}},
+	}
+	for _, path := range []string{"/api/ajout", "/api/suppression", "/api/plan", "/api/annuler", "/api/calcul"} {
+		for _, tc := range cases {
+			code, v := c.post(path, "application/json", strings.NewReader(body), tc.hdr)
+			if code != http.StatusForbidden || v["erreur"] == "" {
+				t.Errorf("%s, %s: %d %v, want 403 with a message", path, tc.name, code, v)
+			}
+		}
+	}
+	// Another client's cookie-less request is refused, with the right token.
+	other := &client{t: t, ts: ts, http: &http.Client{}, token: c.token}
+	if code, _ := other.post("/api/annuler", "application/json", strings.NewReader("{}"), nil); code != http.StatusForbidden {
+		t.Errorf("request without a session: %d, want 403", code)
+	}
+	if code, _ := other.get("/telecharger/csv"); code != http.StatusForbidden {
+		t.Errorf("download without a session: %d, want 403", code)
+	}
+	// The right origin and token pass the checks (undo with nothing to undo: 400).
+	if code, v := c.post("/api/annuler", "application/json", strings.NewReader("{}"), nil); code != http.StatusBadRequest || v["erreur"] != "aucune modification à annuler" {
+		t.Errorf("undo with nothing to undo: %d %v", code, v)
+	}
+}
+
+// TestServeLimits checks the default address, the size limits and that
+// a bad request body gets a clear message, never a 500.
+func TestServeLimits(t *testing.T) {
+	o, err := parseServeFlags(nil, io.Discard)
+	if err != nil || o.address != "127.0.0.1" || o.port != 8080 {
+		t.Fatalf("defaults: %+v %v, want 127.0.0.1:8080", o, err)
+	}
+	for _, args := range [][]string{{"--port", "70000"}, {"--adresse", "/etc/passwd"}, {"--calculs", "0"}, {"x"}} {
+		if _, err := parseServeFlags(args, io.Discard); err == nil {
+			t.Errorf("serve %v: no error", args)
+		}
+	}
+	s, ts := newTestServer(t)
+	c := openSession(t, s, ts)
+	big := strings.Repeat("a", maxRequestBytes+1)
+	if code, v := c.post("/api/ajout", "application/json", strings.NewReader(big), nil); code != http.StatusBadRequest && code != http.StatusRequestEntityTooLarge || v["erreur"] == nil {
+		t.Errorf("oversized body: %d %v", code, v)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("lieux", "../../etc/gros.csv")
+	fw.Write(bytes.Repeat([]byte("x"), maxUploadBytes+10))
+	mw.Close()
+	code, v := c.post("/api/calcul", mw.FormDataContentType(), &buf, nil)
+	if code != http.StatusBadRequest || !strings.Contains(v["erreur"].(string), "gros.csv trop volumineux") {
+		t.Errorf("oversized upload: %d %v", code, v)
+	}
+	for _, body := range []string{"{", "[]", `{"code": 5}`} {
+		if code, v := c.post("/api/ajout", "application/json", strings.NewReader(body), nil); code != http.StatusBadRequest || v["erreur"] == nil {
+			t.Errorf("body %q: %d %v, want 400 with a message", body, code, v)
+		}
+	}
+	// Uploads land in the session's folder under the server's names only.
+	err = filepath.Walk(s.dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() && !regexp.MustCompile(`^(lieux|indicateurs|poids)-\d+\.(csv|txt|tsv|geojson|json)$`).MatchString(fi.Name()) {
+			t.Errorf("unexpected file %s in the upload folder", p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// uploadForm returns a multipart form of the page with a sites file.
+func uploadForm(code, name string, sites []byte) (*bytes.Buffer, string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("niveau", "dept")
+	mw.WriteField("code", code)
+	mw.WriteField("seuil", "30")
+	mw.WriteField("offre", "cnfs")
+	if sites != nil {
+		fw, _ := mw.CreateFormFile("lieux", name)
+		fw.Write(sites)
+	}
+	mw.Close()
+	return &buf, mw.FormDataContentType()
+}
+
+// TestServeUploadsAndScenario uploads a sites file with bad rows (they
+// are listed), a binary file (clear message), then adds a post, checks
+// that another session does not see it, and that the downloaded scenario
+// gives, through the command line's --scenario path, exactly the page's
+// figures.
+func TestServeUploadsAndScenario(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long (several national computations)")
+	}
+	s, ts := newTestServer(t)
+	a, b := openSession(t, s, ts), openSession(t, s, ts)
+	bad, err := os.ReadFile("../../testdata/bad/bad-coordinate.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, ctype := uploadForm("23", "mes-lieux.csv", bad)
+	code, v := a.post("/api/calcul", ctype, body, nil)
+	if code != http.StatusOK {
+		t.Fatalf("upload: %d %v", code, v)
+	}
+	rej, _ := json.Marshal(v["rejets"])
+	for _, want := range []string{`mes-lieux.csv:3`, `mes-lieux.csv:4`, `mes-lieux.csv:5`, `2.16.6036`} {
+		if !strings.Contains(string(rej), want) {
+			t.Errorf("rejected rows %s: no %q", rej, want)
+		}
+	}
+	bin, _ := os.ReadFile("../../testdata/bad/binary.csv")
+	body, ctype = uploadForm("23", "binaire.csv", bin)
+	code, v = a.post("/api/calcul", ctype, body, nil)
+	if msg, _ := v["erreur"].(string); code != http.StatusBadRequest || !strings.Contains(msg, "binaire.csv") || strings.Contains(msg, "goroutine") {
+		t.Errorf("binary upload: %d %v, want 400 naming the file", code, v)
+	}
+	// Back to the embedded sites; add a post at Bourganeuf.
+	body, ctype = uploadForm("23", "", nil)
+	if code, v = a.post("/api/calcul", ctype, body, nil); code != http.StatusOK {
+		t.Fatalf("reset: %d %v", code, v)
+	}
+	code, v = a.post("/api/ajout", "application/json", strings.NewReader(`{"code":"23030"}`), nil)
+	if code != http.StatusOK {
+		t.Fatalf("add: %d %v", code, v)
+	}
+	if code, _ := b.get("/telecharger/scenario"); code != http.StatusNotFound {
+		t.Errorf("session b sees a scenario (%d): sessions are not isolated", code)
+	}
+	code, sc := a.get("/telecharger/scenario")
+	if code != http.StatusOK {
+		t.Fatalf("scenario: %d %s", code, sc)
+	}
+	page, _ := json.Marshal(v["page"])
+	checkScenarioFigures(t, sc, page, diag.Departements("23"))
+}
+
+// checkScenarioFigures applies scenario file sc as `diagnum plan
+// --scenario` does and compares every commune of territory terr with the
+// rows of the page's JSON (the values of the CSV columns).
+func checkScenarioFigures(t *testing.T, sc, pageJSON []byte, terr diag.Territory) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "scenario.csv")
+	if err := os.WriteFile(path, sc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := data.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	base, err := diag.NewBaseline(ctx, ds, diag.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &planOptions{scenario: path}
+	after, _, err := o.applyScenario(ctx, base, terr, plan.DefaultCosts(), plan.EmployerPublic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	view, err := after.Result.Territory(terr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pg struct {
+		Columns  []string `json:"colonnes"`
+		Communes [][]any  `json:"communes"`
+	}
+	if err := json.Unmarshal(pageJSON, &pg); err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string][]any{}
+	for _, r := range pg.Communes {
+		rows[r[0].(string)] = r
+	}
+	if len(rows) != len(view.Communes) {
+		t.Fatalf("page: %d communes, CLI: %d", len(rows), len(view.Communes))
+	}
+	diffs := 0
+	for i := range view.Communes {
+		want := report.CommuneRecord(&view.Communes[i])
+		got := rows[view.Communes[i].Code]
+		for j, w := range want {
+			g := ""
+			switch x := got[j].(type) {
+			case string:
+				g = x
+			case float64:
+				g = formatLike(x, w)
+			}
+			if g != w && diffs < 5 {
+				t.Errorf("commune %s, %s: page %q, CLI --scenario %q", view.Communes[i].Code, pg.Columns[j], g, w)
+			}
+			if g != w {
+				diffs++
+			}
+		}
+	}
+	if diffs > 0 {
+		t.Errorf("%d values differ between the app and the CLI's --scenario", diffs)
+	}
+}
+
+// formatLike formats x with the decimals of the CSV value w.
+func formatLike(x float64, w string) string {
+	d := 0
+	if i := strings.IndexByte(w, '.'); i >= 0 {
+		d = len(w) - i - 1
+	}
+	return strconv.FormatFloat(x, 'f', d, 64)
+}
