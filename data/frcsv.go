@@ -18,6 +18,8 @@ const (
 	MaxFileBytes = 2 << 30    // 2 GiB
 	MaxRows      = 10_000_000 // data rows per file
 	MaxLineBytes = 1 << 20    // 1 MiB per physical line and per field
+	MaxColumns   = 1_000      // columns of a CSV file
+	MaxSites     = 1_000_000  // sites of one file
 )
 
 // Record is one data row of a CSV file.
@@ -48,7 +50,7 @@ type Table struct {
 // an empty file (ErrEmptyFile), a header without separator
 // (ErrMissingColumn), a line or field longer than MaxLineBytes, a file
 // larger than MaxFileBytes (refused before reading when r is an *os.File)
-// or with more than MaxRows rows (ErrTooLarge).
+// or with more than MaxRows rows or MaxColumns columns on a row (ErrTooLarge).
 func ReadTable(name string, r io.Reader) (*Table, error) {
 	raw, err := readAllLimited(name, r)
 	if err != nil {
@@ -96,6 +98,9 @@ func (t *Table) readRecords(text string) error {
 			return csvError(t.File, err)
 		}
 		line, _ := cr.FieldPos(0)
+		if len(fields) > MaxColumns {
+			return &ParseError{File: t.File, Line: line, Err: fmt.Errorf("%w: %d columns, more than %d", ErrTooLarge, len(fields), MaxColumns)}
+		}
 		for i := range fields {
 			if len(fields[i]) > MaxLineBytes {
 				return &ParseError{File: t.File, Line: line, Err: fmt.Errorf("%w: field %d longer than 1 MiB", ErrTooLarge, i+1)}

@@ -89,13 +89,14 @@ func ReadJSONArray(name string, r io.Reader, fn func(i, line int, msg json.RawMe
 // read, up to and including its ']', and returns how many there were.
 func jsonElements(name string, raw []byte, dec *json.Decoder, fn func(i, line int, msg json.RawMessage) error) (int, error) {
 	n := 0
+	lines := lineCounter{raw: raw}
 	for dec.More() {
 		off := dec.InputOffset()
 		var msg json.RawMessage
 		if err := dec.Decode(&msg); err != nil {
 			return n, jsonError(name, raw, err)
 		}
-		if err := fn(n, lineAt(raw, off), msg); err != nil {
+		if err := fn(n, lines.at(off), msg); err != nil {
 			return n, err
 		}
 		n++
@@ -160,19 +161,35 @@ func jsonError(name string, raw []byte, err error) error {
 // lineAt returns the 1-based line of the first byte at or after off that
 // is not blank or a comma.
 func lineAt(raw []byte, off int64) int {
-	if off < 0 {
-		off = 0
-	}
-	if off > int64(len(raw)) {
-		off = int64(len(raw))
-	}
+	c := lineCounter{raw: raw}
+	return c.at(off)
+}
+
+// lineCounter gives lineAt for increasing offsets in linear time overall:
+// it counts the newlines from the previous offset only (from the start
+// when an offset goes back).
+type lineCounter struct {
+	raw  []byte
+	off  int64 // offset counted up to
+	line int   // line at off, minus one
+}
+
+// at returns lineAt(c.raw, off).
+func (c *lineCounter) at(off int64) int {
+	raw := c.raw
+	off = max(0, min(off, int64(len(raw))))
 	for off < int64(len(raw)) && strings.IndexByte(" \t\r\n,", raw[off]) >= 0 {
 		off++
 	}
 	if off == int64(len(raw)) && off > 0 && raw[off-1] == '\n' {
 		off--
 	}
-	return bytes.Count(raw[:off], []byte{'\n'}) + 1
+	if off < c.off {
+		c.off, c.line = 0, 0
+	}
+	c.line += bytes.Count(raw[c.off:off], []byte{'\n'})
+	c.off = off
+	return c.line + 1
 }
 
 // JSONObject is one JSON object with its members still encoded.

@@ -6,11 +6,12 @@ import (
 	"io/fs"
 )
 
-// The limits the readers apply: MaxFileBytes and MaxRows, kept in
+// The limits the readers apply: MaxFileBytes, MaxRows and MaxSites, kept in
 // variables so that tests can lower them instead of generating gigabytes.
 var (
 	maxFileBytes int64 = MaxFileBytes
 	maxRows            = MaxRows
+	maxSites           = MaxSites
 )
 
 // statReader is a reader that knows its size, as *os.File and fs.File do.

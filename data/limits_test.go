@@ -126,3 +126,33 @@ func TestSizedReaderRefusedUnread(t *testing.T) {
 	_, err := ReadTable("big.csv", unreadable{t})
 	checkParseError(t, err, ErrTooLarge, "big.csv: data: input beyond limits: file of 3221225472 bytes, larger than 2 GiB", "big.csv", 0)
 }
+
+// TestMaxSites: with the sites limit lowered to 2, a CSV or GeoJSON file
+// of 2 sites loads and one of 3 is refused, naming the line of the third.
+func TestMaxSites(t *testing.T) {
+	old := maxSites
+	maxSites = 2
+	t.Cleanup(func() { maxSites = old })
+	csv := "id,nom,type,latitude,longitude\na,A,cnfs,46.1,1.9\nb,B,cnfs,46.2,1.9\n"
+	if s, _, err := LoadSites("s.csv", strings.NewReader(csv), SitesOptions{}); err != nil || len(s) != 2 {
+		t.Fatalf("2 sites: %d, %v", len(s), err)
+	}
+	_, _, err := LoadSites("s.csv", strings.NewReader(csv+"c,C,cnfs,46.3,1.9\n"), SitesOptions{})
+	checkParseError(t, err, ErrTooLarge, "s.csv:4: data: input beyond limits: more than 2 sites in one file", "s.csv", 4)
+	feature := func(id string) string {
+		return `{"type":"Feature","geometry":{"type":"Point","coordinates":[1.9,46.1]},"properties":{"id":"` + id + `","nom":"` + id + `","type":"cnfs"}}`
+	}
+	gj := "{\"type\":\"FeatureCollection\",\"features\":[\n" + feature("a") + ",\n" + feature("b") + ",\n" + feature("c") + "]}"
+	_, _, err = LoadSites("s.geojson", strings.NewReader(gj), SitesOptions{})
+	checkParseError(t, err, ErrTooLarge, "s.geojson:4: data: input beyond limits: more than 2 sites in one file", "s.geojson", 4)
+}
+
+// TestMaxColumns: a row of MaxColumns columns is read, one more is refused.
+func TestMaxColumns(t *testing.T) {
+	header := "code_insee" + strings.Repeat(";x", MaxColumns-1) + "\n"
+	if _, err := ReadTable("c.csv", strings.NewReader(header+"23001"+strings.Repeat(";1", MaxColumns-1)+"\n")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ReadTable("c.csv", strings.NewReader(header+"23001"+strings.Repeat(";1", MaxColumns)+"\n"))
+	checkParseError(t, err, ErrTooLarge, "c.csv:2: data: input beyond limits: 1001 columns, more than 1000", "c.csv", 2)
+}

@@ -114,6 +114,9 @@ func LoadSitesCSV(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, e
 	if err != nil {
 		return nil, nil, err
 	}
+	if n := len(t.Records); n > maxSites {
+		return nil, nil, tooManySites(name, t.Records[maxSites].Line)
+	}
 	maxFTE := opt.MaxFTE
 	if maxFTE <= 0 {
 		maxFTE = DefaultMaxFTE
@@ -167,6 +170,12 @@ func sitesHeader(t *Table) ([len(sitesColumns)]int, error) {
 		}
 	}
 	return col, nil
+}
+
+// tooManySites is the error of a sites file with more than MaxSites rows
+// or features; line is where the first one beyond starts.
+func tooManySites(name string, line int) error {
+	return &ParseError{File: name, Line: line, Err: fmt.Errorf("%w: more than %d sites in one file", ErrTooLarge, maxSites)}
 }
 
 func sitesNoRow(name string, rows int, checks Checks) error {

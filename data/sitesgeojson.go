@@ -71,6 +71,9 @@ func LoadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Check
 	g := sitesGeo{t: sitesGeoTable(name), maxFTE: maxFTE, seen: map[string][2]int{}}
 	n := 0
 	err := ReadFeatures(name, br, func(i, line int, msg json.RawMessage) error {
+		if n == maxSites {
+			return tooManySites(name, line)
+		}
 		n++
 		g.feature(i+1, line, msg)
 		return nil
@@ -148,17 +151,30 @@ func sitesGeoFields(file string, line int, msg json.RawMessage) ([]string, *Pars
 	fail := func(col string, err error) ([]string, *ParseError) {
 		return nil, &ParseError{File: file, Line: line, Column: col, Err: err}
 	}
-	var f struct {
+	// One decoding for a well-formed feature (properties an object); the
+	// member-by-member path below names what is wrong otherwise.
+	var fast struct {
 		Type       string          `json:"type"`
 		Geometry   json.RawMessage `json:"geometry"`
-		Properties json.RawMessage `json:"properties"`
-	}
-	if err := json.Unmarshal(msg, &f); err != nil || f.Type != "Feature" {
-		return fail("", fmt.Errorf("%w: not a GeoJSON Feature", ErrBadValue))
+		Properties JSONObject      `json:"properties"`
 	}
 	var props JSONObject
-	if err := json.Unmarshal(f.Properties, &props); err != nil || props == nil {
-		return fail("properties", fmt.Errorf("%w: properties missing or not an object", ErrBadValue))
+	var geometry json.RawMessage
+	if err := json.Unmarshal(msg, &fast); err == nil && fast.Type == "Feature" && fast.Properties != nil {
+		props, geometry = fast.Properties, fast.Geometry
+	} else {
+		var f struct {
+			Type       string          `json:"type"`
+			Geometry   json.RawMessage `json:"geometry"`
+			Properties json.RawMessage `json:"properties"`
+		}
+		if err := json.Unmarshal(msg, &f); err != nil || f.Type != "Feature" {
+			return fail("", fmt.Errorf("%w: not a GeoJSON Feature", ErrBadValue))
+		}
+		if err := json.Unmarshal(f.Properties, &props); err != nil || props == nil {
+			return fail("properties", fmt.Errorf("%w: properties missing or not an object", ErrBadValue))
+		}
+		geometry = f.Geometry
 	}
 	fields := make([]string, len(sitesColumns))
 	for i, c := range sitesColumns {
@@ -174,7 +190,7 @@ func sitesGeoFields(file string, line int, msg json.RawMessage) ([]string, *Pars
 			break
 		}
 	}
-	if g := bytes.TrimSpace(f.Geometry); len(g) > 0 && string(g) != "null" {
+	if g := bytes.TrimSpace(geometry); len(g) > 0 && string(g) != "null" {
 		lat, lon, err := sitesGeoPoint(g)
 		if err != nil {
 			return fail("geometry", err)

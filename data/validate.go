@@ -129,28 +129,68 @@ func valSite(s Site) *valError {
 func valFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // valDuplicates warns about each site with the same kind and normalised
-// name as an earlier site less than DuplicateKm away. Sites are grouped by name first,
-// so the cost is quadratic only within a name.
+// name as an earlier site less than DuplicateKm away (the earliest such
+// site is named). Sites are indexed by name and by cell of a grid whose
+// cells are at least DuplicateKm wide (valCell), so each site is compared
+// only with the sites of the same name in its cell and the 8 around it:
+// O(n) expected time, even when thousands of sites share one name.
 func valDuplicates(file string, sites []Site, lines []int) Checks {
 	var checks Checks
-	byName := map[string][]int{}
+	grid := map[valCellKey][]int{}
 	for i, s := range sites {
 		name := valNormName(s.Name)
 		if name == "" {
 			continue
 		}
-		key := s.Kind.String() + "|" + name
-		for _, j := range byName[key] {
-			if d := valHaversineKm(sites[j].Point, s.Point); d <= DuplicateKm {
-				checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: lines[i], Column: "nom", Err: fmt.Errorf(
-					"%w: site %q has the same name as site %q (line %d), %.0f m away: the same place twice?",
-					ErrDuplicate, s.ID, sites[j].ID, lines[j], d*1000)}})
-				break
+		key := valCellKey{kind: s.Kind, name: name}
+		lat, lon, polar := valCell(s.Point)
+		first := -1
+		for dlat := -1; dlat <= 1; dlat++ {
+			for dlon := -1; dlon <= 1; dlon++ {
+				key.lat, key.lon, key.polar = lat+dlat, lon+dlon, polar
+				if polar && (dlat != 0 || dlon != 0) {
+					continue // one cell holds every polar site
+				}
+				for _, j := range grid[key] {
+					if (first < 0 || j < first) && valHaversineKm(sites[j].Point, s.Point) <= DuplicateKm {
+						first = j
+					}
+				}
 			}
 		}
-		byName[key] = append(byName[key], i)
+		if first >= 0 {
+			d := valHaversineKm(sites[first].Point, s.Point)
+			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: lines[i], Column: "nom", Err: fmt.Errorf(
+				"%w: site %q has the same name as site %q (line %d), %.0f m away: the same place twice?",
+				ErrDuplicate, s.ID, sites[first].ID, lines[first], d*1000)}})
+		}
+		key.lat, key.lon, key.polar = lat, lon, polar
+		grid[key] = append(grid[key], i)
 	}
 	return checks
+}
+
+// valCellKey is a cell of the duplicate grid for one kind and name.
+type valCellKey struct {
+	kind     SiteKind
+	name     string
+	lat, lon int
+	polar    bool
+}
+
+// valCellDeg is the height of a grid cell in degrees of latitude: a
+// little more than DuplicateKm (1° of latitude is 111.2 km on the sphere
+// of valHaversineKm). Cells are twice as wide in longitude, which covers
+// DuplicateKm up to 60° of latitude (cos 60° = ½); beyond, every site
+// falls in one polar cell per name, compared with all.
+const valCellDeg = DuplicateKm / 110
+
+// valCell returns the grid cell of p.
+func valCell(p orb.Point) (lat, lon int, polar bool) {
+	if math.Abs(p[1]) > 60 || !valFinite(p[0]) || !valFinite(p[1]) {
+		return 0, 0, true
+	}
+	return int(math.Floor(p[1] / valCellDeg)), int(math.Floor(p[0] / (2 * valCellDeg))), false
 }
 
 // valNormName folds case and accents and reduces punctuation to single
