@@ -111,7 +111,7 @@ func territoryCommunes(ds *data.Dataset, t Territory) ([]bool, []int) {
 	epcis := map[string]bool{}
 	for i := range ds.Communes {
 		c := &ds.Communes[i]
-		if t.contains(c.Dep, c.Region) {
+		if t.Contains(c.Dep, c.Region) {
 			in[i] = true
 			if c.EPCI != "" {
 				epcis[c.EPCI] = true

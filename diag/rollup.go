@@ -167,12 +167,12 @@ func (t Territory) String() string {
 	return t.Level + " " + strings.Join(t.Codes, ",")
 }
 
-// Contains reports whether commune c belongs to the territory.
-func (t Territory) Contains(c *data.Commune) bool { return t.contains(c.Dep, c.Region) }
-
 func (t Territory) has(code string) bool { return slices.Contains(t.Codes, code) }
 
-func (t Territory) contains(dep, region string) bool {
+// Contains reports whether a commune of département dep and région
+// region is in t, e.g. t.Contains(c.Dep, c.Region) for a data.Commune or
+// a CommuneResult.
+func (t Territory) Contains(dep, region string) bool {
 	switch t.Level {
 	case LevelFrance:
 		return true
@@ -206,7 +206,7 @@ func (r *Result) Territory(t Territory) (*Result, error) {
 	com := 0
 	for _, c := range r.Communes {
 		switch {
-		case !t.contains(c.Dep, c.Region):
+		case !t.Contains(c.Dep, c.Region):
 		case c.NoGeography:
 			com++
 		default:

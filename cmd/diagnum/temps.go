@@ -119,7 +119,7 @@ func (o *options) loadTemps(ds *data.Dataset, t diag.Territory, params *diag.Par
 		if c.HasPoint {
 			communes[c.Code] = c.Point
 		}
-		if t.Contains(c) {
+		if t.Contains(c.Dep, c.Region) {
 			inScope[c.Code] = true
 		}
 	}

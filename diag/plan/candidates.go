@@ -63,7 +63,7 @@ func ChefLieuCandidates(b *diag.Baseline, t diag.Territory) []Candidate {
 	best := map[string]int{} // EPCI -> commune index of its ville-centre
 	for i := range ds.Communes {
 		c := &ds.Communes[i]
-		if !contains(t, c) {
+		if !t.Contains(c.Dep, c.Region) {
 			continue
 		}
 		if c.EPCI == "" || c.Population >= BourgCentreMin {
@@ -87,7 +87,7 @@ func communeCandidates(b *diag.Baseline, t diag.Territory, keep func(int) bool) 
 	var out []Candidate
 	for i := range ds.Communes {
 		c := &ds.Communes[i]
-		if !contains(t, c) || !keep(i) || c.Population <= 0 {
+		if !t.Contains(c.Dep, c.Region) || !keep(i) || c.Population <= 0 {
 			continue
 		}
 		if p, ok := b.Location(i); ok {
@@ -106,28 +106,6 @@ func SiteCandidates(sites []data.Site) []Candidate {
 		out[i] = Candidate{ID: s.ID, Name: s.Name, Point: s.Point, Commune: s.INSEE}
 	}
 	return out
-}
-
-// contains reports whether commune c is in territory t.
-func contains(t diag.Territory, c *data.Commune) bool {
-	switch t.Level {
-	case diag.LevelFrance:
-		return true
-	case diag.LevelRegion:
-		return hasCode(t.Codes, c.Region)
-	case diag.LevelDepartement:
-		return hasCode(t.Codes, c.Dep)
-	}
-	return false
-}
-
-func hasCode(codes []string, c string) bool {
-	for _, x := range codes {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 // checkCandidates refuses an empty id, a duplicate id or a non-finite

@@ -70,7 +70,7 @@ func Compare(t diag.Territory, before, after *diag.Result, sc *Scenario, costs C
 	r := &ScenarioResult{Territory: t, Before: totals(t, before), After: totals(t, after)}
 	for i := range before.Communes {
 		b, a := &before.Communes[i], &after.Communes[i]
-		if !inTerritory(t, b) {
+		if !t.Contains(b.Dep, b.Region) {
 			continue
 		}
 		if b.Covered == a.Covered && b.Access10k == a.Access10k && sameFloat(b.Gap, a.Gap) {
@@ -132,7 +132,7 @@ func totals(t diag.Territory, res *diag.Result) Totals {
 	var acc []float64
 	for i := range res.Communes {
 		c := &res.Communes[i]
-		if !inTerritory(t, c) {
+		if !t.Contains(c.Dep, c.Region) {
 			continue
 		}
 		o.Population += c.Population
@@ -159,11 +159,6 @@ func totals(t diag.Territory, res *diag.Result) Totals {
 		o.MedianAccess10k = stat.Quantile(0.5, stat.Empirical, acc, nil)
 	}
 	return o
-}
-
-// inTerritory reports whether commune c is in t.
-func inTerritory(t diag.Territory, c *diag.CommuneResult) bool {
-	return contains(t, &data.Commune{Dep: c.Dep, Region: c.Region})
 }
 
 func sameFloat(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }

@@ -146,7 +146,7 @@ func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candi
 	for i := range ds.Communes {
 		c, cr := &ds.Communes[i], &b.Result.Communes[i]
 		s.pop[i], s.covered[i], s.medID[i] = float64(max(c.Population, 0)), cr.Covered, -1
-		if !contains(opt.Territory, c) {
+		if !opt.Territory.Contains(c.Dep, c.Region) {
 			continue
 		}
 		s.in[i] = true

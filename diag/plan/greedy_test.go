@@ -128,7 +128,7 @@ func newServedOracle(b *diag.Baseline, t diag.Territory, cands []Candidate) *ser
 	o := &servedOracle{d: make([]float64, n), k0: make([]float64, n)}
 	for i, c := range ds.Communes {
 		p := float64(max(c.Population, 0))
-		if contains(t, &c) {
+		if t.Contains(c.Dep, c.Region) {
 			o.d[i] = p * FragileWeight(b.Result.Communes[i].Fragility)
 		}
 		o.k0[i] = DefaultCapacity * p * a[i]

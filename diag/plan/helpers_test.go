@@ -65,7 +65,7 @@ func newOracle(b *diag.Baseline, t diag.Territory, cands []Candidate) *oracle {
 	o := &oracle{reach: make([][]int, len(cands))}
 	for i := range ds.Communes {
 		c, cr := &ds.Communes[i], &b.Result.Communes[i]
-		o.in = append(o.in, contains(t, c))
+		o.in = append(o.in, t.Contains(c.Dep, c.Region))
 		o.covered = append(o.covered, cr.Covered)
 		o.wpop = append(o.wpop, float64(max(c.Population, 0))*FragileWeight(cr.Fragility))
 		o.pop = append(o.pop, c.Population)

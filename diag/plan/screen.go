@@ -79,7 +79,7 @@ func screen(b *diag.Baseline, t diag.Territory, polys *geo.PolygonIndex, c Candi
 			return fmt.Errorf("%w: %s is %.0f km from the point of its commune %s", ErrCandidateAtSea, c.ID, geo.HaversineKm(p, c.Point), com.Code)
 		}
 	}
-	if !contains(t, com) {
+	if !t.Contains(com.Dep, com.Region) {
 		return fmt.Errorf("%w: %s is in %s %s (département %s)", ErrCandidateOutside, c.ID, com.Code, com.Name, com.Dep)
 	}
 	if com.Population <= 0 {

@@ -155,7 +155,7 @@ func (b *book) where(code string) int {
 	switch {
 	case !ok:
 		return whereUnknown
-	case contains(b.in.Territory, &b.in.Result.Communes[i]):
+	case b.in.Territory.Contains(b.in.Result.Communes[i].Dep, b.in.Result.Communes[i].Region):
 		return whereIn
 	}
 	return whereOut

@@ -84,17 +84,6 @@ func (in *Input) label() string {
 	return fmt.Sprintf("%s (%s)", name, strings.Join(in.Territory.Codes, ", "))
 }
 
-// contains reports whether commune c is in territory t.
-func contains(t diag.Territory, c *diag.CommuneResult) bool {
-	switch t.Level {
-	case diag.LevelDepartement:
-		return slices.Contains(t.Codes, c.Dep)
-	case diag.LevelRegion:
-		return slices.Contains(t.Codes, c.Region)
-	}
-	return t.Level == diag.LevelFrance
-}
-
 // rollupContains reports whether commune c belongs to the area of r.
 func rollupContains(r *diag.Rollup, c *diag.CommuneResult) bool {
 	switch r.Level {

@@ -41,7 +41,7 @@ func (b *book) areas() []area {
 		regionLabel = fmt.Sprintf("%s (%s)", in.Region.Name, in.Region.Code)
 	}
 	v := []area{{label: in.label(), r: &in.Rollup}}
-	preds := []func(*diag.CommuneResult) bool{func(c *diag.CommuneResult) bool { return contains(in.Territory, c) }}
+	preds := []func(*diag.CommuneResult) bool{func(c *diag.CommuneResult) bool { return in.Territory.Contains(c.Dep, c.Region) }}
 	if in.Territory.Level == diag.LevelDepartement && !sameArea(&in.Region, &in.Rollup) {
 		v = append(v, area{label: regionLabel, r: &in.Region})
 		preds = append(preds, func(c *diag.CommuneResult) bool { return rollupContains(&in.Region, c) })

@@ -72,7 +72,7 @@ func (b *book) territorySites() []int {
 	var v []int
 	for i := range r.Sites {
 		ci, ok := b.idx[r.Sites[i].Commune]
-		if ok && contains(b.in.Territory, &r.Communes[ci]) {
+		if ok && b.in.Territory.Contains(r.Communes[ci].Dep, r.Communes[ci].Region) {
 			v = append(v, i)
 		}
 	}
