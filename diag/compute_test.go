@@ -64,6 +64,9 @@ type wrapped struct{ geo.Model }
 // Times calls.
 func TestComputeMatchesNaive(t *testing.T) {
 	ds := synthDataset(5000, 1000, 1)
+	if testing.Short() {
+		ds = synthDataset(2000, 400, 1) // make test-long compares 5,000 communes × 1,000 sites
+	}
 	ctx := context.Background()
 	for _, p := range []Params{{}, {Timer: wrapped{geo.DefaultModel()}}, {ThresholdMin: 12, SpeedKmh: 70,
 		Supply: []data.SiteKind{data.KindCNFS, data.KindFranceServices, data.KindMediation}}} {

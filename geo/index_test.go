@@ -105,7 +105,11 @@ func TestPointIndexAgainstBruteForce(t *testing.T) {
 	pts := randomPoints(rng, 5000)
 	ix := NewPointIndex(pts)
 	var nWithin, nTies int
-	for q := 0; q < 500; q++ {
+	queries := 500
+	if testing.Short() {
+		queries = 100 // make test-long runs all 500
+	}
+	for q := 0; q < queries; q++ {
 		p := randomPoint(rng)
 		if q%4 == 0 {
 			p = pts[rng.IntN(len(pts))] // a query on an indexed point (distance 0, ties)
@@ -136,7 +140,7 @@ func TestPointIndexAgainstBruteForce(t *testing.T) {
 		}
 	}
 	// The test must exercise radii with many points and exact ties.
-	if nWithin < 10000 || nTies < 100 {
+	if nWithin < 20*queries || nTies < queries/5 {
 		t.Fatalf("weak test data: %d within-radius results, %d ties", nWithin, nTies)
 	}
 }
