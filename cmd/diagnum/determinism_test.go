@@ -62,6 +62,9 @@ func workbookCells(t *testing.T, path string) map[string][][]string {
 // CSV, both GeoJSON layers and the map (SVG, PNG) are byte-identical, and
 // the workbooks hold the same value in every cell of every sheet.
 func TestDeterminism(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long (TestDeterminismShort runs Creuse)")
+	}
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Log("GOMAXPROCS is 1 already: the second run only repeats the first")
 	}
@@ -92,6 +95,34 @@ func TestDeterminism(t *testing.T) {
 		t.Errorf("%d sheets, then %d", len(ref), len(got))
 	}
 	checkTiesByCode(t, filepath.Join(dirs[0], "nord.csv"))
+}
+
+// TestDeterminismShort is TestDeterminism on Creuse, CSV and GeoJSON
+// layers only: byte-identical with the default GOMAXPROCS and with 1.
+func TestDeterminismShort(t *testing.T) {
+	dirs := []string{t.TempDir(), t.TempDir()}
+	for i, procs := range []int{0, 1} {
+		p := func(name string) string { return filepath.Join(dirs[i], name) }
+		func() {
+			if procs > 0 {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			}
+			args := []string{"--dept", "23", "--quiet", "--out", "-", "--csv", p("c.csv"), "--geojson", p("c.geojson")}
+			if err := Run(context.Background(), args, io.Discard, io.Discard); err != nil {
+				t.Fatalf("GOMAXPROCS %d: %v", procs, err)
+			}
+		}()
+	}
+	for _, name := range []string{"c.csv", "c.geojson", "c-sites.geojson"} {
+		a, errA := os.ReadFile(filepath.Join(dirs[0], name))
+		b, errB := os.ReadFile(filepath.Join(dirs[1], name))
+		if errA != nil || errB != nil || len(a) == 0 {
+			t.Fatalf("%s: %v %v", name, errA, errB)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between GOMAXPROCS=%d and 1", name, runtime.GOMAXPROCS(0))
+		}
+	}
 }
 
 // checkTiesByCode reads a communes CSV (sorted by rang) and checks that
