@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -28,10 +30,18 @@ var (
 // Defaults of OSRMOptions.
 const (
 	DefaultOSRMProfile     = "driving"
-	DefaultOSRMMaxCoords   = 100
-	DefaultOSRMTimeout     = 10 * time.Second
+	DefaultOSRMMaxCoords   = 100 // osrm-routed's default --max-table-size
+	DefaultOSRMTimeout     = 60 * time.Second
+	DefaultOSRMRunTimeout  = 30 * time.Minute
 	DefaultOSRMMaxSpeedKmh = 130.0
+	DefaultOSRMConcurrency = 4
+	DefaultOSRMRetries     = 3
 )
+
+// OSRMMaxMinutes is the largest duration accepted in an answer (24 h): a
+// longer one, like null or a negative one, is nonsense from a car
+// profile on a French extract.
+const OSRMMaxMinutes = 24 * 60.0
 
 // maxOSRMBody bounds the size of a response body (a 100-coordinate table
 // is about 100 KB).
@@ -39,11 +49,32 @@ const maxOSRMBody = 32 << 20
 
 // OSRMOptions configure NewOSRM. Zero fields take the defaults above.
 type OSRMOptions struct {
-	Profile     string        // routing profile in the URL, default "driving"
-	MaxCoords   int           // coordinates per request (sources + destinations), default 100, at least 2
-	Timeout     time.Duration // per request, default 10 s
-	MaxSpeedKmh float64       // speed of MinMinutes, default 130 km/h
-	Client      *http.Client  // nil: a client with Timeout
+	Profile   string // routing profile in the URL, default "driving"
+	MaxCoords int    // coordinates per request (sources + destinations), default 100, at least 2
+	// Timeout bounds each request from connection to the last byte of
+	// the body (a server that hangs or drips bytes fails at it); default
+	// 60 s.
+	Timeout time.Duration
+	// RunTimeout bounds all the requests of the timer together, from its
+	// first request; default 30 min.
+	RunTimeout  time.Duration
+	MaxSpeedKmh float64 // speed of MinMinutes, default 130 km/h
+	// Concurrency is the number of requests in flight at most, over every
+	// Times call; default 4.
+	Concurrency int
+	// Retries is the number of retries of a request answered 429 or 503
+	// (after RetryBase, 2·RetryBase, 4·RetryBase, … or the server's
+	// Retry-After, at most 10 s, within the run's deadline); default 3, so
+	// a run sends at most 1 + Retries times the requests it needs.
+	Retries   int
+	RetryBase time.Duration // default 0.5 s
+	// Unreachable marks a null or absurd duration (more than
+	// OSRMMaxMinutes) as no route (+Inf) instead of failing.
+	Unreachable bool
+	// Progress, when set, is called after each answered request with the
+	// number answered so far (from several goroutines).
+	Progress func(done int64)
+	Client   *http.Client // nil: http.DefaultClient (deadlines come from the context)
 }
 
 // OSRM is a TravelTimer backed by an OSRM server's Table service
@@ -51,12 +82,24 @@ type OSRMOptions struct {
 //
 //	GET {base}/table/v1/{profile}/{lon,lat;...}?sources=…&destinations=…&annotations=duration
 //
-// Durations (seconds) become minutes; null (unreachable) becomes +Inf.
-// Large matrices are split into requests of at most MaxCoords points.
+// Durations (seconds) become minutes. Large matrices are split into
+// requests of at most MaxCoords points, sent Concurrency at a time. The
+// first request that fails (after its retries) ends every later call
+// with the same error, so a run stops at the first failure; a null,
+// negative or absurd duration is such a failure, naming the server and
+// the pair (unless Unreachable).
 type OSRM struct {
 	base   string
 	opt    OSRMOptions
 	client *http.Client
+	sem    chan struct{}
+
+	start    sync.Once
+	deadline time.Time // of the run, set at the first request
+	sent     atomic.Int64
+	answered atomic.Int64
+	mu       sync.Mutex
+	failed   error
 }
 
 var profileRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -71,6 +114,27 @@ func NewOSRM(baseURL string, opt OSRMOptions) (*OSRM, error) {
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 		return nil, fmt.Errorf("osrm: bad base URL %q: want http(s)://host[:port][/path]", baseURL)
 	}
+	opt = opt.withDefaults()
+	switch {
+	case !profileRE.MatchString(opt.Profile):
+		return nil, fmt.Errorf("osrm: bad profile %q", opt.Profile)
+	case opt.MaxCoords < 2:
+		return nil, fmt.Errorf("osrm: MaxCoords %d < 2", opt.MaxCoords)
+	case opt.Timeout < 0 || opt.RunTimeout < 0:
+		return nil, fmt.Errorf("osrm: negative timeout %v / %v", opt.Timeout, opt.RunTimeout)
+	case !(opt.MaxSpeedKmh > 0) || math.IsInf(opt.MaxSpeedKmh, 0):
+		return nil, fmt.Errorf("osrm: bad MaxSpeedKmh %v", opt.MaxSpeedKmh)
+	case opt.Concurrency < 1 || opt.Retries < 0:
+		return nil, fmt.Errorf("osrm: bad Concurrency %d or Retries %d", opt.Concurrency, opt.Retries)
+	}
+	o := &OSRM{base: strings.TrimRight(baseURL, "/"), opt: opt, client: opt.Client, sem: make(chan struct{}, opt.Concurrency)}
+	if o.client == nil {
+		o.client = http.DefaultClient
+	}
+	return o, nil
+}
+
+func (opt OSRMOptions) withDefaults() OSRMOptions {
 	if opt.Profile == "" {
 		opt.Profile = DefaultOSRMProfile
 	}
@@ -80,24 +144,22 @@ func NewOSRM(baseURL string, opt OSRMOptions) (*OSRM, error) {
 	if opt.Timeout == 0 {
 		opt.Timeout = DefaultOSRMTimeout
 	}
+	if opt.RunTimeout == 0 {
+		opt.RunTimeout = DefaultOSRMRunTimeout
+	}
 	if opt.MaxSpeedKmh == 0 {
 		opt.MaxSpeedKmh = DefaultOSRMMaxSpeedKmh
 	}
-	switch {
-	case !profileRE.MatchString(opt.Profile):
-		return nil, fmt.Errorf("osrm: bad profile %q", opt.Profile)
-	case opt.MaxCoords < 2:
-		return nil, fmt.Errorf("osrm: MaxCoords %d < 2", opt.MaxCoords)
-	case opt.Timeout < 0:
-		return nil, fmt.Errorf("osrm: negative timeout %v", opt.Timeout)
-	case !(opt.MaxSpeedKmh > 0) || math.IsInf(opt.MaxSpeedKmh, 0):
-		return nil, fmt.Errorf("osrm: bad MaxSpeedKmh %v", opt.MaxSpeedKmh)
+	if opt.Concurrency == 0 {
+		opt.Concurrency = DefaultOSRMConcurrency
 	}
-	o := &OSRM{base: strings.TrimRight(baseURL, "/"), opt: opt, client: opt.Client}
-	if o.client == nil {
-		o.client = &http.Client{Timeout: opt.Timeout}
+	if opt.Retries == 0 {
+		opt.Retries = DefaultOSRMRetries
 	}
-	return o, nil
+	if opt.RetryBase == 0 {
+		opt.RetryBase = 500 * time.Millisecond
+	}
+	return opt
 }
 
 // MinMinutes returns km / MaxSpeedKmh × 60: no road trip beats the
@@ -107,7 +169,18 @@ func (o *OSRM) MinMinutes(km float64) float64 { return km / o.opt.MaxSpeedKmh * 
 // ReachKm returns minutes / 60 × MaxSpeedKmh, the inverse of MinMinutes.
 func (o *OSRM) ReachKm(minutes float64) float64 { return minutes / 60 * o.opt.MaxSpeedKmh }
 
-// Times implements TravelTimer, one request per block of the matrix.
+// Requests returns the number of requests sent (retries included) and
+// answered so far.
+func (o *OSRM) Requests() (sent, answered int64) { return o.sent.Load(), o.answered.Load() }
+
+// Describe implements Describer.
+func (o *OSRM) Describe() Method {
+	sent, _ := o.Requests()
+	return Method{Road: true, Text: fmt.Sprintf("temps routiers donnés par le serveur OSRM %s (service table, profil %s, %d requêtes), en minutes", o.base, o.opt.Profile, sent)}
+}
+
+// Times implements TravelTimer: one request per block of the matrix, at
+// most Concurrency in flight.
 func (o *OSRM) Times(ctx context.Context, srcPlaces, dstPlaces []Place) ([][]float64, error) {
 	src, dst := placePoints(srcPlaces), placePoints(dstPlaces)
 	if err := checkPoints("source", src); err != nil {
@@ -116,25 +189,61 @@ func (o *OSRM) Times(ctx context.Context, srcPlaces, dstPlaces []Place) ([][]flo
 	if err := checkPoints("destination", dst); err != nil {
 		return nil, err
 	}
+	if err := o.failure(); err != nil {
+		return nil, err
+	}
 	t := make([][]float64, len(src))
 	for i := range t {
 		t[i] = make([]float64, len(dst))
 	}
 	ns, nd := blockSizes(len(src), len(dst), o.opt.MaxCoords)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
 	for i := 0; i < len(src); i += ns {
-		s := src[i:min(i+ns, len(src))]
 		for j := 0; j < len(dst); j += nd {
-			d := dst[j:min(j+nd, len(dst))]
-			block, err := o.table(ctx, s, d)
-			if err != nil {
-				return nil, err
-			}
-			for k, row := range block {
-				copy(t[i+k][j:], row)
-			}
+			s, d := src[i:min(i+ns, len(src))], dst[j:min(j+nd, len(dst))]
+			wg.Go(func() {
+				block, err := o.table(ctx, s, d)
+				if err != nil {
+					once.Do(func() { first = err; cancel() })
+					return
+				}
+				for k, row := range block {
+					copy(t[i+k][j:], row)
+				}
+			})
 		}
 	}
+	wg.Wait()
+	if first != nil {
+		return nil, first
+	}
 	return t, nil
+}
+
+// failure returns the error of the first failed request, if any.
+func (o *OSRM) failure() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.failed
+}
+
+// fail records err as the run's failure (the first one stays) and
+// returns the recorded one. A cancellation of the caller is not a
+// failure of the server.
+func (o *OSRM) fail(ctx context.Context, err error) error {
+	if ctx.Err() != nil && !errors.Is(err, ErrOSRMUnreachable) {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.failed == nil {
+		o.failed = err
+	}
+	return o.failed
 }
 
 // checkPoints rejects non-finite coordinates before any request.
@@ -156,34 +265,139 @@ func blockSizes(nsrc, ndst, limit int) (ns, nd int) {
 	return max(ns, 1), max(nd, 1)
 }
 
-// table asks for one block: sources s, destinations d.
+// table asks for one block: sources s, destinations d, retrying on 429
+// and 503; any other failure is recorded as the run's failure.
 func (o *OSRM) table(ctx context.Context, s, d []orb.Point) ([][]float64, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("osrm: %w", err)
+	select {
+	case o.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("osrm: %w", ctx.Err())
 	}
-	rctx, cancel := context.WithTimeout(ctx, o.opt.Timeout)
+	defer func() { <-o.sem }()
+	if err := o.failure(); err != nil {
+		return nil, err
+	}
+	o.start.Do(func() { o.deadline = time.Now().Add(o.opt.RunTimeout) })
+	for attempt := 0; ; attempt++ {
+		t, retryAfter, err := o.once(ctx, s, d)
+		if err == nil {
+			if o.opt.Progress != nil {
+				o.opt.Progress(o.answered.Add(1))
+			} else {
+				o.answered.Add(1)
+			}
+			return t, nil
+		}
+		if retryAfter < 0 || attempt == o.opt.Retries {
+			return nil, o.fail(ctx, err)
+		}
+		wait := min(max(retryAfter, o.opt.RetryBase<<attempt), 10*time.Second)
+		if time.Now().Add(wait).After(o.deadline) {
+			return nil, o.fail(ctx, err)
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil, fmt.Errorf("osrm: %w", ctx.Err())
+		}
+	}
+}
+
+// once sends one request. retryAfter ≥ 0 marks an answer worth retrying
+// (429, 503), with the server's Retry-After when given; -1 otherwise.
+func (o *OSRM) once(ctx context.Context, s, d []orb.Point) (t [][]float64, retryAfter time.Duration, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, -1, fmt.Errorf("osrm: %w", err)
+	}
+	deadline := time.Now().Add(o.opt.Timeout)
+	run := false
+	if o.deadline.Before(deadline) {
+		deadline, run = o.deadline, true
+	}
+	rctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, o.tableURL(s, d), nil)
 	if err != nil {
-		return nil, fmt.Errorf("osrm: %w", err)
+		return nil, -1, fmt.Errorf("osrm: %w", err)
 	}
+	o.sent.Add(1)
 	resp, err := o.client.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("osrm: %w", ctx.Err())
+			return nil, -1, fmt.Errorf("osrm: %w", ctx.Err())
 		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, &osrmError{ErrOSRMUnreachable, fmt.Sprintf("osrm: cannot reach %s: %v", o.base, err), err}
+		return nil, -1, &osrmError{ErrOSRMUnreachable, fmt.Sprintf("osrm: cannot reach %s: %v%s", o.base, err, o.deadlineNote(rctx, run)), err}
 	}
 	defer resp.Body.Close()
-	t, err := decodeTable(io.LimitReader(resp.Body, maxOSRMBody), resp.StatusCode, len(s), len(d))
-	if err != nil && ctx.Err() == nil && rctx.Err() != nil {
-		return nil, &osrmError{ErrOSRMUnreachable, fmt.Sprintf("osrm: reading the answer of %s: %v", o.base, rctx.Err()), rctx.Err()}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		retryAfter = 0
+		if sec, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && sec >= 0 {
+			retryAfter = time.Duration(min(sec, 10)) * time.Second
+		}
+		return nil, retryAfter, &osrmError{ErrOSRMRefused, fmt.Sprintf("osrm: %s: HTTP %d %s, retries exhausted", o.base, resp.StatusCode, http.StatusText(resp.StatusCode)), nil}
 	}
-	return t, err
+	t, err = decodeTable(io.LimitReader(resp.Body, maxOSRMBody), resp.StatusCode, len(s), len(d))
+	if err != nil && ctx.Err() == nil && rctx.Err() != nil {
+		return nil, -1, &osrmError{ErrOSRMUnreachable, fmt.Sprintf("osrm: reading the answer of %s: %v%s", o.base, rctx.Err(), o.deadlineNote(rctx, run)), rctx.Err()}
+	}
+	if err != nil {
+		return nil, -1, o.named(err)
+	}
+	if err := o.checkDurations(t, s, d); err != nil {
+		return nil, -1, err
+	}
+	return t, -1, nil
+}
+
+// named puts the server in an error's message: "osrm: BASE: …".
+func (o *OSRM) named(err error) error {
+	var oe *osrmError
+	if !errors.As(err, &oe) {
+		return err
+	}
+	return &osrmError{oe.kind, "osrm: " + o.base + ": " + strings.TrimPrefix(oe.msg, "osrm: "), oe.err}
+}
+
+// deadlineNote says which deadline ran out.
+func (o *OSRM) deadlineNote(rctx context.Context, run bool) string {
+	switch {
+	case rctx.Err() == nil:
+		return ""
+	case run:
+		return fmt.Sprintf(" (the run's requests took more than %v)", o.opt.RunTimeout)
+	}
+	return fmt.Sprintf(" (no complete answer within %v)", o.opt.Timeout)
+}
+
+// checkDurations refuses a negative duration, and a null (+Inf here) or
+// absurd one (more than OSRMMaxMinutes) unless Unreachable maps them to
+// +Inf, naming the server and the first bad pair.
+func (o *OSRM) checkDurations(t [][]float64, s, d []orb.Point) error {
+	for i, row := range t {
+		for j, v := range row {
+			if v >= 0 && v <= OSRMMaxMinutes {
+				continue
+			}
+			if v > 0 && o.opt.Unreachable {
+				row[j] = math.Inf(1)
+				continue
+			}
+			what := "no route (null)"
+			switch {
+			case v < 0:
+				what = fmt.Sprintf("a negative duration (%v s)", v*60)
+			case !math.IsInf(v, 1):
+				what = fmt.Sprintf("%v s, more than 24 h", v*60)
+			}
+			return &osrmError{ErrOSRMMalformed, fmt.Sprintf("osrm: %s answered %s from %.6f,%.6f to %.6f,%.6f: wrong extract or profile? (--osrm-injoignable marks such pairs unreachable)",
+				o.base, what, s[i][0], s[i][1], d[j][0], d[j][1]), nil}
+		}
+	}
+	return nil
 }
 
 // tableURL builds the Table service URL for sources s then destinations d.
@@ -234,9 +448,10 @@ type tableResponse struct {
 }
 
 // decodeTable reads a Table answer with HTTP status status and returns
-// the ns × nd matrix in minutes (null → +Inf). Errors wrap
-// ErrOSRMRefused (HTTP status other than 200, or code other than "Ok")
-// or ErrOSRMMalformed (bad JSON, wrong matrix size, negative duration).
+// the ns × nd matrix in minutes (null → +Inf; negative durations are
+// kept for checkDurations). Errors wrap ErrOSRMRefused (HTTP status
+// other than 200, or code other than "Ok") or ErrOSRMMalformed (bad
+// JSON, wrong matrix size).
 func decodeTable(r io.Reader, status, ns, nd int) ([][]float64, error) {
 	var tr tableResponse
 	jerr := json.NewDecoder(r).Decode(&tr)
@@ -274,9 +489,7 @@ func durationsToMinutes(ds [][]*float64, ns, nd int) ([][]float64, error) {
 			switch {
 			case v == nil:
 				t[i][j] = math.Inf(1)
-			case *v < 0:
-				return nil, malformed("negative duration %v at [%d][%d]", *v, i, j)
-			default:
+			default: // negative: refused by checkDurations, which names the pair
 				t[i][j] = *v / 60
 			}
 		}

@@ -5,12 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 	"slices"
 	"strconv"
 	"strings"
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/geo"
 )
 
 // errUsage marks a command line that cannot be understood (exit code 2).
@@ -37,6 +39,9 @@ type options struct {
 	tempsStrict  bool
 	tempsUnit    string
 	parametres   string
+	osrmTimeout  time.Duration
+	osrmTotal    time.Duration
+	osrmUnreach  bool
 	quiet        bool
 	strict       bool
 	version      bool
@@ -92,7 +97,15 @@ Méthode :
   --threshold MINUTES  temps d'accès jugé acceptable, de 1 à 240 (défaut : 30)
   --detour FACTEUR     détour de la route par rapport à la ligne droite, de 1 à 3 (défaut : 1.3)
   --speed KMH          vitesse moyenne en km/h, de 5 à 150 (défaut : 50)
-  --osrm URL           calculer les temps de trajet avec un serveur OSRM (/table)
+  --osrm URL           calculer les temps de trajet avec un serveur OSRM (/table) ;
+                       4 requêtes en parallèle au plus, 100 coordonnées par requête ;
+                       la première requête en échec arrête l'exécution (429 et 503 :
+                       3 nouvelles tentatives au plus, donc au plus 4 fois les requêtes utiles)
+  --osrm-timeout DUREE délai maximal de chaque requête OSRM, connexion, en-têtes et
+                       corps compris (défaut : 60s)
+  --osrm-timeout-total DUREE  délai maximal de l'ensemble des requêtes (défaut : 30m)
+  --osrm-injoignable   un temps nul (null) ou absurde (plus de 24 h) rendu par le serveur
+                       marque le couple injoignable au lieu d'arrêter l'exécution
   --temps FICHIER      temps routiers d'un distancier (OSRM, r5r, Métric, PySAL…) :
                        CSV long origine,destination,minutes (ou secondes), ou matrice
                        (1re colonne : codes INSEE d'origine ; en-tête : destinations).
@@ -137,6 +150,9 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.tempsStrict, "temps-strict", false, "")
 	fs.StringVar(&o.tempsUnit, "temps-unite", "", "")
 	fs.StringVar(&o.parametres, "parametres", "", "")
+	fs.DurationVar(&o.osrmTimeout, "osrm-timeout", geo.DefaultOSRMTimeout, "")
+	fs.DurationVar(&o.osrmTotal, "osrm-timeout-total", geo.DefaultOSRMRunTimeout, "")
+	fs.BoolVar(&o.osrmUnreach, "osrm-injoignable", false, "")
 	fs.BoolVar(&o.quiet, "quiet", false, "")
 	fs.BoolVar(&o.strict, "strict", false, "")
 }

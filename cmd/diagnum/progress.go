@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -44,3 +45,23 @@ func (p *progress) end() {
 
 // done ends the last step.
 func (p *progress) done() { p.end() }
+
+// counter returns a function that shows a count beside the current step
+// on a terminal (at most every 100 ms; safe for concurrent use), or nil
+// when progress is off.
+func (p *progress) counter(what string) func(n int64) {
+	if !p.on {
+		return nil
+	}
+	var mu sync.Mutex
+	var last time.Time
+	return func(n int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(last) < 100*time.Millisecond {
+			return
+		}
+		last = time.Now()
+		fmt.Fprintf(p.w, "\r\033[K… %d %s", n, what)
+	}
+}

@@ -100,7 +100,7 @@ func (o *options) load(pr *progress, params *diag.Params, t diag.Territory) (*da
 	if err != nil {
 		return nil, err
 	}
-	if err := o.travelTimer(ds, t, params); err != nil {
+	if err := o.travelTimer(ds, t, params, pr); err != nil {
 		return nil, err
 	}
 	if o.weights != "" {

@@ -14,7 +14,7 @@ import (
 
 // travelTimer sets params.Timer from --osrm or --temps; without either
 // the model of params is used.
-func (o *options) travelTimer(ds *data.Dataset, t diag.Territory, params *diag.Params) error {
+func (o *options) travelTimer(ds *data.Dataset, t diag.Territory, params *diag.Params, pr *progress) error {
 	if o.osrm != "" && o.temps != "" {
 		return fmt.Errorf("%w: --osrm et --temps s'excluent : choisir une seule source de temps", errUsage)
 	}
@@ -31,9 +31,13 @@ func (o *options) travelTimer(ds *data.Dataset, t diag.Territory, params *diag.P
 	}
 	switch {
 	case o.osrm != "":
-		tm, err := geo.NewOSRM(o.osrm, geo.OSRMOptions{})
+		if !(o.osrmTimeout > 0 && o.osrmTotal > 0) {
+			return fmt.Errorf("%w: --osrm-timeout et --osrm-timeout-total doivent être des durées positives (par ex. 60s, 30m)", errUsage)
+		}
+		tm, err := geo.NewOSRM(o.osrm, geo.OSRMOptions{Timeout: o.osrmTimeout, RunTimeout: o.osrmTotal,
+			Unreachable: o.osrmUnreach, Progress: pr.counter("requêtes OSRM")})
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: --osrm : %v", errUsage, err)
 		}
 		params.Timer = tm
 	case o.temps != "":

@@ -2,10 +2,14 @@ package main
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestTempsRefusals: --temps files and flags that cannot be used stop the
@@ -130,5 +134,39 @@ func TestCalibrerIsere(t *testing.T) {
 	}
 	if _, err := run(t, "--dept", "38", "--parametres", params, "--out", "x.xlsx", "--quiet"); err != nil {
 		t.Errorf("diagnostic with per-class parameters: %v", err)
+	}
+}
+
+// TestOSRMHostileServers: a diagnostic against a server that hangs, or
+// answers null everywhere (a wrong extract), ends quickly with a
+// message naming the server, after a handful of requests, and writes
+// nothing.
+func TestOSRMHostileServers(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		h    http.HandlerFunc
+		want string
+	}{
+		{"hangs", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, "no complete answer within 300ms"},
+		{"null", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"code":"Ok","durations":null}`))
+		}, "durations has 0 rows"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var n atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { n.Add(1); tc.h(w, r) }))
+			defer srv.Close()
+			start := time.Now()
+			_, err := run(t, "--dept", "23", "--osrm", srv.URL, "--osrm-timeout", "300ms", "--out", "x.xlsx")
+			if err == nil || !strings.Contains(err.Error(), srv.URL) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q naming the server", err, tc.want)
+			}
+			if d := time.Since(start); d > 30*time.Second || n.Load() > 8 {
+				t.Errorf("ended after %v and %d requests", d, n.Load())
+			}
+			if _, err := os.Stat("x.xlsx"); err == nil {
+				t.Error("a workbook was written")
+			}
+		})
 	}
 }
