@@ -135,7 +135,9 @@ func TestOSRMRunDeadline(t *testing.T) {
 }
 
 // fakeAnswer answers a 1 × 1 table of 60 s.
-func fakeAnswer(w http.ResponseWriter, _ *http.Request) { w.Write([]byte(`{"code":"Ok","durations":[[60]]}`)) }
+func fakeAnswer(w http.ResponseWriter, _ *http.Request) {
+	w.Write([]byte(`{"code":"Ok","durations":[[60]]}`))
+}
 
 // TestOSRMConcurrencyBounded: blocks go out in parallel, never more than
 // Concurrency at once, even from several Times calls.

@@ -5,10 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"time"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"diagnum/data"
 	"diagnum/diag"
