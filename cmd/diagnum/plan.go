@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"diagnum/data"
@@ -30,6 +31,7 @@ type planOptions struct {
 	exclude    string
 	swap       bool
 	refused    int // candidates of the file refused (ScreenCandidates)
+	cover      string
 }
 
 const planUsageText = `diagnum plan — où ajouter des postes de conseiller numérique
@@ -55,6 +57,9 @@ Planification :
                        fragile (un département ou une région), puis capacité.
                        Ex aequo (à 1e-9 près) : population servie, déficit, puis
                        code INSEE. Le plan de N postes est le début de celui de N+k.
+  --couvrir TAUX       le moins de postes possible pour atteindre ce taux de couverture
+                       de la population (« 100% », « 95 % », « 0,9 ») ; donne aussi une
+                       borne inférieure du nombre de postes (remplace --add)
   --capacite N         personnes accompagnées par ETP et par an (défaut 544 :
                        comptes rendus d'activité 2023 des conseillers numériques, ANCT)
   --max-par-lieu K     au plus K postes par lieu candidat
@@ -108,6 +113,7 @@ func parsePlanFlags(args []string, stderr io.Writer) (*planOptions, error) {
 	fs.IntVar(&o.maxPer, "max-par-lieu", 0, "")
 	fs.StringVar(&o.exclude, "exclure", "", "")
 	fs.BoolVar(&o.swap, "echanges", false, "")
+	fs.StringVar(&o.cover, "couvrir", "", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stderr, planUsageText)
@@ -133,11 +139,14 @@ func (o *planOptions) check(fs *flag.FlagSet) error {
 	switch {
 	case o.set["add"] && (o.add < 1 || o.add > plan.MaxAdd):
 		return fmt.Errorf("%w: plan : --add %d hors des bornes (attendu : un nombre de postes entre 1 et %d)", errUsage, o.add, plan.MaxAdd)
-	case o.add == 0 && o.scenario == "":
-		return fmt.Errorf("%w: plan : indiquer le nombre de postes à proposer (--add N) ou un --scenario", errUsage)
+	case o.add == 0 && o.scenario == "" && o.cover == "":
+		return fmt.Errorf("%w: plan : indiquer le nombre de postes à proposer (--add N), un taux --couvrir ou un --scenario", errUsage)
 	}
 	if _, ok := plan.ParseObjective(o.objective); !ok {
 		return fmt.Errorf("%w: plan : --objective %q, attendu coverage, access ou equite", errUsage, o.objective)
+	}
+	if _, err := o.coverRate(); err != nil {
+		return err
 	}
 	switch {
 	case !(o.capacity > 0) || o.capacity > 1e6:
@@ -255,7 +264,8 @@ func (o *planOptions) plan(ctx context.Context, pr *progress, base *diag.Baselin
 		return nil, nil, err
 	}
 	pr.step("planification")
-	p, err := plan.Run(ctx, base, plan.Options{Territory: t, Add: o.add, Objective: objective,
+	rate, _ := o.coverRate()
+	p, err := plan.Run(ctx, base, plan.Options{Territory: t, Add: o.add, Objective: objective, Cover: rate,
 		Candidates: cands, Costs: costs, Employer: employer, Capacity: o.capacity, MaxPerPlace: o.maxPer, Swap: o.swap})
 	if err != nil {
 		return nil, nil, err
@@ -327,6 +337,24 @@ func (o *planOptions) loadCandidates(base *diag.Baseline, t diag.Territory) ([]p
 		}
 	}
 	return cands, nil
+}
+
+// coverRate parses --couvrir: a percentage (« 100% », « 97,5 % ») or a
+// fraction (« 0.9 »); 0 when not given.
+func (o *planOptions) coverRate() (float64, error) {
+	if o.cover == "" {
+		return 0, nil
+	}
+	text := strings.ReplaceAll(strings.TrimSpace(o.cover), ",", ".")
+	pct := strings.HasSuffix(text, "%")
+	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(text, "%")), 64)
+	if pct {
+		v /= 100
+	}
+	if err != nil || !(v > 0 && v <= 1) {
+		return 0, fmt.Errorf("%w: plan : --couvrir %q, attendu un taux de couverture entre 0 et 100 %% (« 100%% », « 0,95 »)", errUsage, o.cover)
+	}
+	return v, nil
 }
 
 // excludeCandidates removes the candidates listed in --exclure (by INSEE
@@ -432,6 +460,17 @@ func planSummary(w io.Writer, p *plan.Plan, written []string) {
 	fmt.Fprintf(w, "%s : %s — %d poste(s) proposé(s), couverture %.1f %% → %.1f %% à %g min (%.0f habitants fragiles de plus), subvention %s €\n",
 		name, joinFiles(written), len(p.Picks), 100*p.Coverage(), 100*after, p.Params.WithDefaults().ThresholdMin,
 		fragile, thousands(p.TotalCost()))
+	if c := p.Cover; c != nil {
+		proof := "non prouvé minimal"
+		if c.Optimal {
+			proof = "minimum prouvé"
+		}
+		fmt.Fprintf(w, "Couvrir %.1f %% de la population : %d poste(s), %s ; aucun plan de moins de %d poste(s) n'y parvient\n",
+			100*c.Rate, c.Posts, proof, c.LowerBound)
+		if p.Stop != "" {
+			fmt.Fprintf(w, "Remarque : %s.\n", p.Stop)
+		}
+	}
 	if p.CapacityFrom >= 0 && p.CapacityFrom < len(p.Picks) {
 		fmt.Fprintf(w, "Étape capacité à partir du poste %d (couverture saturée) : %.0f personnes fragiles servies de plus par an (capacité %g par ETP)\n",
 			p.CapacityFrom+1, servedAdded(p), p.Capacity)

@@ -118,7 +118,10 @@ func (s *solver) bounds(p *Plan) {
 		{Stage: StageCapacity, Value: v.served, Upper: max(v.served, s.servedBound)},
 		{Stage: StageAccess, Value: v.acc, Upper: max(v.acc, s.accBound)},
 	}
-	if p.Objective == ObjectiveAccess {
+	switch {
+	case p.Cover != nil:
+		p.Bounds = p.Bounds[:1]
+	case p.Objective == ObjectiveAccess:
 		p.Bounds[0], p.Bounds[2] = p.Bounds[2], p.Bounds[0]
 	}
 }

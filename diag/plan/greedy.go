@@ -25,6 +25,14 @@ func Run(ctx context.Context, b *diag.Baseline, opt Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opt.Cover > 0 {
+		p.Stages = []Stage{StageCoverage}
+		if err := s.cover(ctx, b, p, opt.Cover); err != nil {
+			return nil, err
+		}
+		s.bounds(p)
+		return p, nil
+	}
 	stages := stagesOf(opt.Objective)
 	if opt.Objective == ObjectiveEquity {
 		if err := s.equity(ctx, b, p); err != nil {

@@ -86,6 +86,9 @@ type Options struct {
 	Capacity float64
 	// MaxPerPlace caps the posts at one candidate (0 = no cap).
 	MaxPerPlace int
+	// Cover, when above 0, asks for the fewest posts that bring the
+	// coverage rate to it (0–1, --couvrir); Add is then ignored.
+	Cover float64
 	// Swap runs the 1-exchange pass after the greedy (see swap): the
 	// plan may then be better but is no longer nested.
 	Swap bool
@@ -109,6 +112,8 @@ func (o Options) withDefaults() (Options, error) {
 	switch {
 	case !(o.Capacity > 0) || math.IsInf(o.Capacity, 0):
 		return o, fmt.Errorf("%w: capacity %v people per FTE", ErrBadOptions, o.Capacity)
+	case !(o.Cover >= 0 && o.Cover <= 1):
+		return o, fmt.Errorf("%w: coverage rate %v (0–1)", ErrBadOptions, o.Cover)
 	case o.MaxPerPlace < 0:
 		return o, fmt.Errorf("%w: %d posts per place", ErrBadOptions, o.MaxPerPlace)
 	case o.Add < 0 || o.Add > MaxAdd:
@@ -164,6 +169,8 @@ type Plan struct {
 	Bounds []Bound
 	// Swapped is the number of 1-exchanges made by Options.Swap.
 	Swapped int
+	// Cover is the fewest-posts result (Options.Cover); nil otherwise.
+	Cover *CoverResult
 
 	// Picks are the new posts, best first. There are fewer than
 	// Requested when the candidates run out or none gains anything.

@@ -97,7 +97,11 @@ func (s *solver) replay(ctx context.Context, b *diag.Baseline, p *Plan, set []in
 	old := p.Picks
 	p.Picks = nil
 	for k, c := range set {
-		if err := s.pick(ctx, b, p, c, old[k].Stage); err != nil {
+		stage := StageCoverage
+		if k < len(old) {
+			stage = old[k].Stage
+		}
+		if err := s.pick(ctx, b, p, c, stage); err != nil {
 			return err
 		}
 	}

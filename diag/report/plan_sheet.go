@@ -191,6 +191,14 @@ func (w *planWriter) intro() error {
 		rows = append(rows, []any{fmt.Sprintf("Remarque : %d poste(s) proposé(s) sur %d demandés : %s (seuil %s min).",
 			len(p.Picks), p.Requested, p.Stop, th)})
 	}
+	if c := p.Cover; c != nil {
+		proof := "le minimum n'est pas prouvé"
+		if c.Optimal {
+			proof = "c'est le minimum (prouvé)"
+		}
+		rows = append(rows, []any{fmt.Sprintf("Le moins de postes pour couvrir %s %% de la population : %d poste(s) ; %s ; aucun plan de moins de %d poste(s) n'y parvient (borne inférieure).",
+			frNumber(math.Round(1000*c.Rate)/10), c.Posts, proof, c.LowerBound)})
+	}
 	if p.CapacityFrom >= 0 && p.CapacityFrom < len(p.Picks) {
 		rows = append(rows, []any{fmt.Sprintf("Étape « capacité » à partir du poste %d : la couverture est saturée, les postes suivants vont là où ils servent le plus de population fragile non encore servie (%s personnes par ETP et par an).",
 			p.CapacityFrom+1, frNumber(p.Capacity))})
