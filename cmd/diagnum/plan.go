@@ -32,6 +32,7 @@ type planOptions struct {
 	swap       bool
 	refused    int // candidates of the file refused (ScreenCandidates)
 	cover      string
+	budget     float64
 }
 
 const planUsageText = `diagnum plan — où ajouter des postes de conseiller numérique
@@ -60,6 +61,9 @@ Planification :
   --couvrir TAUX       le moins de postes possible pour atteindre ce taux de couverture
                        de la population (« 100% », « 95 % », « 0,9 ») ; donne aussi une
                        borne inférieure du nombre de postes (remplace --add)
+  --budget EUROS       autant de postes que ce budget en paie (subvention sur 24 mois,
+                       selon --couts, la zone et --employeur), meilleur gain par euro
+                       d'abord (remplace --add)
   --capacite N         personnes accompagnées par ETP et par an (défaut 544 :
                        comptes rendus d'activité 2023 des conseillers numériques, ANCT)
   --max-par-lieu K     au plus K postes par lieu candidat
@@ -114,6 +118,7 @@ func parsePlanFlags(args []string, stderr io.Writer) (*planOptions, error) {
 	fs.StringVar(&o.exclude, "exclure", "", "")
 	fs.BoolVar(&o.swap, "echanges", false, "")
 	fs.StringVar(&o.cover, "couvrir", "", "")
+	fs.Float64Var(&o.budget, "budget", 0, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stderr, planUsageText)
@@ -139,8 +144,10 @@ func (o *planOptions) check(fs *flag.FlagSet) error {
 	switch {
 	case o.set["add"] && (o.add < 1 || o.add > plan.MaxAdd):
 		return fmt.Errorf("%w: plan : --add %d hors des bornes (attendu : un nombre de postes entre 1 et %d)", errUsage, o.add, plan.MaxAdd)
-	case o.add == 0 && o.scenario == "" && o.cover == "":
-		return fmt.Errorf("%w: plan : indiquer le nombre de postes à proposer (--add N), un taux --couvrir ou un --scenario", errUsage)
+	case o.add == 0 && o.scenario == "" && o.cover == "" && o.budget == 0:
+		return fmt.Errorf("%w: plan : indiquer le nombre de postes à proposer (--add N), un taux --couvrir, un --budget ou un --scenario", errUsage)
+	case !(o.budget >= 0 && o.budget <= 1e11):
+		return fmt.Errorf("%w: plan : --budget %v, attendu un montant en euros entre 0 et 100 milliards", errUsage, o.budget)
 	}
 	if _, ok := plan.ParseObjective(o.objective); !ok {
 		return fmt.Errorf("%w: plan : --objective %q, attendu coverage, access ou equite", errUsage, o.objective)
@@ -265,7 +272,7 @@ func (o *planOptions) plan(ctx context.Context, pr *progress, base *diag.Baselin
 	}
 	pr.step("planification")
 	rate, _ := o.coverRate()
-	p, err := plan.Run(ctx, base, plan.Options{Territory: t, Add: o.add, Objective: objective, Cover: rate,
+	p, err := plan.Run(ctx, base, plan.Options{Territory: t, Add: o.add, Objective: objective, Cover: rate, Budget: o.budget,
 		Candidates: cands, Costs: costs, Employer: employer, Capacity: o.capacity, MaxPerPlace: o.maxPer, Swap: o.swap})
 	if err != nil {
 		return nil, nil, err
@@ -460,6 +467,9 @@ func planSummary(w io.Writer, p *plan.Plan, written []string) {
 	fmt.Fprintf(w, "%s : %s — %d poste(s) proposé(s), couverture %.1f %% → %.1f %% à %g min (%.0f habitants fragiles de plus), subvention %s €\n",
 		name, joinFiles(written), len(p.Picks), 100*p.Coverage(), 100*after, p.Params.WithDefaults().ThresholdMin,
 		fragile, thousands(p.TotalCost()))
+	if p.Budget > 0 {
+		fmt.Fprintf(w, "Budget %s € : %d poste(s) pour %s €\n", thousands(p.Budget), len(p.Picks), thousands(p.TotalCost()))
+	}
 	if c := p.Cover; c != nil {
 		proof := "non prouvé minimal"
 		if c.Optimal {
@@ -472,7 +482,7 @@ func planSummary(w io.Writer, p *plan.Plan, written []string) {
 		}
 	}
 	if p.CapacityFrom >= 0 && p.CapacityFrom < len(p.Picks) {
-		fmt.Fprintf(w, "Étape capacité à partir du poste %d (couverture saturée) : %.0f personnes fragiles servies de plus par an (capacité %g par ETP)\n",
+		fmt.Fprintf(w, "Étape capacité à partir du poste %d (étape précédente saturée) : %.0f personnes fragiles servies de plus par an (capacité %g par ETP)\n",
 			p.CapacityFrom+1, servedAdded(p), p.Capacity)
 	}
 	for _, bd := range p.Bounds {

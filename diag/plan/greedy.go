@@ -75,6 +75,11 @@ func prepare(ctx context.Context, b *diag.Baseline, opt Options) (*solver, *Plan
 	}
 	p := s.plan(opt, len(cands))
 	p.Params = b.Result.Params
+	if s.budget > 0 && len(s.cost) > 0 {
+		// The budget decides: at most as many posts as it pays at the
+		// lowest cost.
+		p.Budget, p.Requested = s.budget, min(MaxAdd, int(s.budget*(1+Tolerance)/slices.Min(s.cost)))
+	}
 	return s, p, nil
 }
 
@@ -133,6 +138,10 @@ type solver struct {
 	picked   []int   // candidate of each pick
 	// Checkpoints of the certified bound (see bounds).
 	covBound, servedBound, accBound float64
+	// Budget mode (Options.Budget): the subsidy of a post at each
+	// candidate, and what is left.
+	budget, budgetLeft float64
+	cost               []float64
 	// The state before any pick, for swap.
 	a0       []float64
 	covered0 []bool
@@ -163,6 +172,16 @@ func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candi
 		if c.Population > 0 {
 			s.medID[i] = int32(len(vals))
 			vals = append(vals, cr.Access10k)
+		}
+	}
+	if opt.Budget > 0 {
+		s.budget, s.budgetLeft, s.cost = opt.Budget, opt.Budget, make([]float64, len(cands))
+		for c, cand := range cands {
+			dep := ""
+			if ci, ok := ds.CommuneIndex(cand.Commune); ok {
+				dep = ds.Communes[ci].Dep
+			}
+			s.cost[c] = opt.Costs.PerPost(ZoneOf(dep), opt.Employer)
 		}
 	}
 	s.med, s.med0 = newMedianTracker(vals), vals
@@ -346,6 +365,7 @@ func (s *solver) pick(ctx context.Context, b *diag.Baseline, p *Plan, c int, sta
 	}
 	k.Zone = ZoneOf(k.Dep)
 	k.Cost = k.Site.FTE * p.Costs.PerPost(k.Zone, p.Employer)
+	s.budgetLeft -= k.Cost
 	p.Picks = append(p.Picks, k)
 	return nil
 }

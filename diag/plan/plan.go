@@ -86,6 +86,10 @@ type Options struct {
 	Capacity float64
 	// MaxPerPlace caps the posts at one candidate (0 = no cap).
 	MaxPerPlace int
+	// Budget, when above 0, is the subsidy available (euros over 24
+	// months, Costs): posts are added, best gain per euro first, while
+	// one more is affordable; Add is then ignored.
+	Budget float64
 	// Cover, when above 0, asks for the fewest posts that bring the
 	// coverage rate to it (0–1, --couvrir); Add is then ignored.
 	Cover float64
@@ -109,9 +113,12 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Capacity == 0 {
 		o.Capacity = DefaultCapacity
 	}
+
 	switch {
 	case !(o.Capacity > 0) || math.IsInf(o.Capacity, 0):
 		return o, fmt.Errorf("%w: capacity %v people per FTE", ErrBadOptions, o.Capacity)
+	case !(o.Budget >= 0) || math.IsInf(o.Budget, 0):
+		return o, fmt.Errorf("%w: budget %v €", ErrBadOptions, o.Budget)
 	case !(o.Cover >= 0 && o.Cover <= 1):
 		return o, fmt.Errorf("%w: coverage rate %v (0–1)", ErrBadOptions, o.Cover)
 	case o.MaxPerPlace < 0:
@@ -169,6 +176,8 @@ type Plan struct {
 	Bounds []Bound
 	// Swapped is the number of 1-exchanges made by Options.Swap.
 	Swapped int
+	// Budget is Options.Budget (0: none).
+	Budget float64
 	// Cover is the fewest-posts result (Options.Cover); nil otherwise.
 	Cover *CoverResult
 

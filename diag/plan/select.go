@@ -122,7 +122,7 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 	}
 	q := &queue{st: stages[0], items: make([]entry, len(s.cands))}
 	for c := range s.cands {
-		q.items[c] = entry{c: int32(c), g: s.gains(c)}
+		q.items[c] = entry{c: int32(c), g: s.rank(c)}
 	}
 	heap.Init(q)
 	p.Stages = append(p.Stages, stages[0])
@@ -139,6 +139,9 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 		if !ok {
 			if q.Len() == 0 {
 				p.Stop = s.exhausted(len(p.Picks))
+				if s.budget > 0 {
+					p.Stop = fmt.Sprintf("budget épuisé après %d postes : il reste %.0f €, moins que le coût d'un poste", len(p.Picks), s.budgetLeft)
+				}
 				break
 			}
 			if si+1 == len(stages) {
@@ -167,8 +170,11 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 // entries it looks at come back into the queue, the one picked stale
 // unless it has reached Options.MaxPerPlace.
 func (s *solver) best(q *queue, round int, p *Plan) (int, bool) {
+	if s.budget > 0 {
+		s.dropUnaffordable(q)
+	}
 	for q.Len() > 0 && q.items[0].round != int32(round) {
-		q.items[0].g, q.items[0].round = s.gains(int(q.items[0].c)), int32(round)
+		q.items[0].g, q.items[0].round = s.rank(int(q.items[0].c)), int32(round)
 		heap.Fix(q, 0)
 	}
 	if q.Len() == 0 {
@@ -182,7 +188,7 @@ func (s *solver) best(q *queue, round int, p *Plan) (int, bool) {
 	for q.Len() > 0 && tied(q.st.criteria(q.items[0].g)[0], m1) {
 		e := heap.Pop(q).(entry)
 		if e.round != int32(round) {
-			e.g, e.round = s.gains(int(e.c)), int32(round)
+			e.g, e.round = s.rank(int(e.c)), int32(round)
 		}
 		popped = append(popped, e)
 	}
@@ -240,4 +246,31 @@ func (s *solver) exhausted(n int) string {
 		return "aucun lieu candidat"
 	}
 	return fmt.Sprintf("chaque lieu candidat a reçu %d poste(s) (--max-par-lieu) après %d postes", s.maxPer, n)
+}
+
+// rank returns the gains of candidate c as the queue compares them: its
+// gains, divided by the cost of a post there under a budget (gain per
+// euro; costs differ by zone only).
+func (s *solver) rank(c int) gain {
+	g := s.gains(c)
+	if s.budget > 0 {
+		k := s.cost[c]
+		g.cov, g.served, g.acc = g.cov/k, g.served/k, g.acc/k
+	}
+	return g
+}
+
+// dropUnaffordable removes from the queue, for good, the candidates
+// whose post costs more than the budget left (which only shrinks).
+func (s *solver) dropUnaffordable(q *queue) {
+	kept := q.items[:0]
+	for _, e := range q.items {
+		if s.cost[e.c] <= s.budgetLeft*(1+Tolerance) {
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) < len(q.items) {
+		q.items = kept
+		heap.Init(q)
+	}
 }

@@ -191,6 +191,10 @@ func (w *planWriter) intro() error {
 		rows = append(rows, []any{fmt.Sprintf("Remarque : %d poste(s) proposé(s) sur %d demandés : %s (seuil %s min).",
 			len(p.Picks), p.Requested, p.Stop, th)})
 	}
+	if p.Budget > 0 {
+		rows = append(rows, []any{fmt.Sprintf("Budget : %s € de subvention sur 24 mois ; %d poste(s) pour %s €, meilleur gain par euro d'abord.",
+			frNumber(p.Budget), len(p.Picks), frNumber(p.TotalCost()))})
+	}
 	if c := p.Cover; c != nil {
 		proof := "le minimum n'est pas prouvé"
 		if c.Optimal {
@@ -200,7 +204,7 @@ func (w *planWriter) intro() error {
 			frNumber(math.Round(1000*c.Rate)/10), c.Posts, proof, c.LowerBound)})
 	}
 	if p.CapacityFrom >= 0 && p.CapacityFrom < len(p.Picks) {
-		rows = append(rows, []any{fmt.Sprintf("Étape « capacité » à partir du poste %d : la couverture est saturée, les postes suivants vont là où ils servent le plus de population fragile non encore servie (%s personnes par ETP et par an).",
+		rows = append(rows, []any{fmt.Sprintf("Étape « capacité » à partir du poste %d : l'étape précédente est saturée, les postes suivants vont là où ils servent le plus de population fragile non encore servie (%s personnes par ETP et par an).",
 			p.CapacityFrom+1, frNumber(p.Capacity))})
 	}
 	for _, bd := range p.Bounds {
