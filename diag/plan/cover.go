@@ -129,14 +129,91 @@ func (in *coverInst) solveFull(ctx context.Context) ([]int, int, bool) {
 	if len(set) <= lb {
 		return set, lb, true
 	}
-	exact, proved := in.exact(ctx, lb, len(set))
+	red, keep := in.undominated()
+	exact, proved := red.exact(ctx, lb, len(set))
 	if !proved {
 		return set, lb, false
 	}
 	if exact != nil {
-		set = exact
+		set = set[:0]
+		for _, c := range exact {
+			set = append(set, keep[c])
+		}
 	}
 	return set, len(set), true
+}
+
+// undominated returns the instance without the candidates whose
+// communes another candidate covers too (the first in order among equal
+// sets; a cover keeps its size when such a candidate is replaced), and
+// the index in in of each candidate kept.
+func (in *coverInst) undominated() (*coverInst, []int) {
+	mark := make([]int32, len(in.pop))
+	gen := int32(0)
+	var keep []int
+	for a, sa := range in.sets {
+		gen++
+		for _, i := range sa {
+			mark[i] = gen
+		}
+		dominated := false
+		// A dominating candidate covers sa[0]: look among those only.
+		for _, c := range in.by[sa[0]] {
+			sc := in.sets[c]
+			if int(c) == a || len(sc) < len(sa) || len(sc) == len(sa) && int(c) > a {
+				continue
+			}
+			n := 0
+			for _, i := range sc {
+				if mark[i] == gen {
+					n++
+				}
+			}
+			if n == len(sa) {
+				dominated = true
+				break
+			}
+		}
+		if !dominated {
+			keep = append(keep, a)
+		}
+	}
+	red := &coverInst{pop: in.pop, frag: in.frag, by: make([][]int32, len(in.pop)), reachable: in.reachable}
+	for _, a := range keep {
+		for _, i := range in.sets[a] {
+			red.by[i] = append(red.by[i], int32(len(red.sets)))
+		}
+		red.sets = append(red.sets, in.sets[a])
+		red.cands = append(red.cands, in.cands[a])
+	}
+	return red, keep
+}
+
+// disjointBound returns a lower bound of the posts still needed: a set
+// of open communes no candidate covers two of (chosen greedily, fewest
+// candidates first), each of which needs its own post.
+func (in *coverInst) disjointBound(count []int32, used []int32, gen int32) int {
+	n := 0
+	for i := range in.pop {
+		if count[i] != 0 {
+			continue
+		}
+		free := true
+		for _, c := range in.by[i] {
+			if used[c] == gen {
+				free = false
+				break
+			}
+		}
+		if !free {
+			continue
+		}
+		n++
+		for _, c := range in.by[i] {
+			used[c] = gen
+		}
+	}
+	return n
 }
 
 // split returns the connected components of the instance: communes
@@ -345,6 +422,8 @@ func (in *coverInst) exact(ctx context.Context, lo, hi int) ([]int, bool) {
 		maxSet = max(maxSet, len(cs))
 	}
 	nodes := 0
+	used := make([]int32, len(in.sets))
+	gen := int32(0)
 	for k := max(lo, 1); k < hi; k++ {
 		count := make([]int32, len(in.pop))
 		var set []int
@@ -368,6 +447,9 @@ func (in *coverInst) exact(ctx context.Context, lo, hi int) ([]int, bool) {
 				return true
 			}
 			if left == 0 || (open+maxSet-1)/maxSet > left {
+				return false
+			}
+			if gen++; in.disjointBound(count, used, gen) > left {
 				return false
 			}
 			for _, c := range in.by[best] {
