@@ -264,6 +264,53 @@ func TestServeUploadsAndScenario(t *testing.T) {
 	}
 	page, _ := json.Marshal(v["page"])
 	checkScenarioFigures(t, sc, page, diag.Departements("23"))
+
+	// Remove a counted site of Creuse, run the planner for 2 posts, undo.
+	var pg struct {
+		Sites []struct {
+			ID      string `json:"id"`
+			Counted bool   `json:"compte"`
+		} `json:"sites"`
+	}
+	json.Unmarshal(page, &pg)
+	id := ""
+	for _, st := range pg.Sites {
+		if st.Counted && !strings.HasPrefix(st.ID, "poste-") {
+			id = st.ID
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("no counted site in Creuse")
+	}
+	idJSON, _ := json.Marshal(map[string]string{"id": id})
+	if code, v = a.post("/api/suppression", "application/json", bytes.NewReader(idJSON), nil); code != http.StatusOK || v["modifs"] != 2.0 {
+		t.Fatalf("remove %s: %d %v", id, code, v["erreur"])
+	}
+	_, sc = a.get("/telecharger/scenario")
+	if !strings.Contains(string(sc), ",suppression,") {
+		t.Errorf("scenario after a removal:\n%s", sc)
+	}
+	page, _ = json.Marshal(v["page"])
+	checkScenarioFigures(t, sc, page, diag.Departements("23"))
+	if code, v = a.post("/api/plan", "application/json", strings.NewReader(`{"n":2}`), nil); code != http.StatusOK || v["modifs"] != 3.0 {
+		t.Fatalf("plan: %d %v", code, v["erreur"])
+	}
+	if props, _ := v["page"].(map[string]any)["propositions"].([]any); len(props) != 2 {
+		t.Errorf("plan for 2 posts: %d proposals shown", len(props))
+	}
+	if code, v = a.post("/api/annuler", "application/json", strings.NewReader(`{}`), nil); code != http.StatusOK || v["modifs"] != 2.0 {
+		t.Fatalf("undo: %d %v", code, v["erreur"])
+	}
+	_, sc2 := a.get("/telecharger/scenario")
+	if !bytes.Equal(sc, sc2) {
+		t.Errorf("undo of the planner does not give back the scenario before it:\n%s\nvs\n%s", sc2, sc)
+	}
+	for _, f := range []string{"classeur", "csv", "geojson", "html"} {
+		if code, body := a.get("/telecharger/" + f); code != http.StatusOK || len(body) < 1000 {
+			t.Errorf("download %s: %d, %d bytes", f, code, len(body))
+		}
+	}
 }
 
 // checkScenarioFigures applies scenario file sc as `diagnum plan
