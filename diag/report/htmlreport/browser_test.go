@@ -8,7 +8,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +73,24 @@ func TestBrowserReport(t *testing.T) {
 	checkFills(t, ctx, "acces_e2sfca_pour_10k", in.Communes, accessColour)
 	browsertest.ScreenshotAt(ctx, t, "carte", "rapport-creuse-carte.png")
 	browsertest.Screenshot(ctx, t, "rapport-creuse-page.png")
+
+	// It prints on A4 landscape (the page's @page rule): 842 × 595 pt.
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(browsertest.OutDir(t), "rapport-creuse.pdf"), pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	box := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]`).FindSubmatch(pdf)
+	if box == nil {
+		t.Fatal("printed PDF: no /MediaBox")
+	}
+	w, _ := strconv.ParseFloat(string(box[1]), 64)
+	h, _ := strconv.ParseFloat(string(box[2]), 64)
+	if math.Abs(w-841.89) > 1 || math.Abs(h-595.28) > 1 {
+		t.Errorf("printed page %g × %g pt, want A4 landscape 841.89 × 595.28", w, h)
+	}
 
 	// Search finds a commune by its name without accents, and picks it.
 	browsertest.Do(ctx, t, chromedp.SendKeys("#recherche", "gueret\r"))
