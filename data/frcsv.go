@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -33,7 +34,7 @@ type Table struct {
 	File     string   // name used in errors
 	Header   []string // column names, trimmed, BOM removed
 	Comma    rune     // detected separator
-	Encoding string   // "UTF-8", "UTF-8 (BOM)", "UTF-16LE (BOM)", "UTF-16BE (BOM)" or "Windows-1252"
+	Encoding string   // "UTF-8", "UTF-8 (BOM)", "UTF-16LE (BOM)", "UTF-16BE (BOM)", "UTF-16LE (no BOM)", "UTF-16BE (no BOM)" or "Windows-1252"
 	Records  []Record
 }
 
@@ -52,6 +53,7 @@ type Table struct {
 // larger than MaxFileBytes (refused before reading when r is an *os.File)
 // or with more than MaxRows rows or MaxColumns columns on a row (ErrTooLarge).
 func ReadTable(name string, r io.Reader) (*Table, error) {
+	ctx := ContextOf(r)
 	raw, err := readAllLimited(name, r)
 	if err != nil {
 		return nil, err
@@ -63,9 +65,7 @@ func ReadTable(name string, r io.Reader) (*Table, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: the file is empty", ErrEmptyFile)}
 	}
-	if !strings.Contains(text, "\n") {
-		text = strings.ReplaceAll(text, "\r", "\n") // old Mac line ends
-	}
+	text = frMacLineEnds(text)
 	if err := checkText(text); err != nil {
 		return nil, withFile(name, err)
 	}
@@ -74,14 +74,15 @@ func ReadTable(name string, r io.Reader) (*Table, error) {
 		return nil, &ParseError{File: name, Line: 1, Err: err}
 	}
 	t := &Table{File: name, Comma: comma, Encoding: enc}
-	if err := t.readRecords(text); err != nil {
+	if err := t.readRecords(ctx, text); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-// readRecords parses text into t.Header and t.Records.
-func (t *Table) readRecords(text string) error {
+// readRecords parses text into t.Header and t.Records; it stops with
+// ctx's error once ctx is done.
+func (t *Table) readRecords(ctx context.Context, text string) error {
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.Comma = t.Comma
 	cr.FieldsPerRecord = -1
@@ -96,6 +97,9 @@ func (t *Table) readRecords(text string) error {
 		}
 		if err != nil {
 			return csvError(t.File, err)
+		}
+		if len(t.Records)%checkEvery == 0 && ctx.Err() != nil {
+			return ctx.Err()
 		}
 		line, _ := cr.FieldPos(0)
 		if len(fields) > MaxColumns {
@@ -161,6 +165,9 @@ func decodeText(raw []byte) (string, string, error) {
 	if bytes.HasPrefix(raw, []byte("\xFF\xFE")) || bytes.HasPrefix(raw, []byte("\xFE\xFF")) {
 		return decodeUTF16(raw)
 	}
+	if enc := sniffUTF16(raw); enc != "" {
+		return decodeUTF16NoBOM(raw, enc)
+	}
 	if i := bytes.IndexByte(raw, 0); i >= 0 {
 		return "", "", &lineError{1 + bytes.Count(raw[:i], []byte("\n")), fmt.Errorf("%w: binary content (NUL byte)", ErrBinary)}
 	}
@@ -206,6 +213,20 @@ func decodeUTF16(raw []byte) (string, string, error) {
 	return string(b), name, nil
 }
 
+// decodeUTF16NoBOM decodes UTF-16 text without a byte order mark, in the
+// byte order sniffUTF16 found.
+func decodeUTF16NoBOM(raw []byte, enc string) (string, string, error) {
+	order := unicode.LittleEndian
+	if enc == "UTF-16BE" {
+		order = unicode.BigEndian
+	}
+	b, err := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder().Bytes(raw)
+	if err != nil || bytes.Contains(b, []byte("\uFFFD")) || bytes.IndexByte(b, 0) >= 0 {
+		return "", "", fmt.Errorf("%w: the file looks like %s without a byte order mark, but is not; save it as UTF-8", ErrEncoding, enc)
+	}
+	return string(b), enc + " (no BOM)", nil
+}
+
 // frUTF8Sequences counts valid multi-byte UTF-8 sequences in raw and gives
 // the line of the first one.
 func frUTF8Sequences(raw []byte) (n, line int) {
@@ -242,6 +263,38 @@ func frInvalidLine(raw []byte) int {
 		i += size
 	}
 	return 0
+}
+
+// frMacLineEnds turns old Mac line ends ('\r' alone) into '\n' when no
+// line outside quotes ends with '\n'; line breaks inside quoted fields
+// (often '\n', as Excel writes them in a cell) are kept as they are.
+func frMacLineEnds(text string) string {
+	quoted, lf, cr := false, 0, 0
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '\n':
+			lf++
+		case c == '\r' && (i+1 == len(text) || text[i+1] != '\n'):
+			cr++
+		}
+	}
+	if lf > 0 || cr == 0 {
+		return text
+	}
+	b := []byte(text)
+	quoted = false
+	for i, c := range b {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == '\r' && !quoted:
+			b[i] = '\n'
+		}
+	}
+	return string(b)
 }
 
 // checkText refuses a byte order mark after the start (two files pasted

@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 // *ParseError naming the line; an error from fn stops the reading and is
 // returned. A collection without features calls fn zero times.
 func ReadFeatures(name string, r io.Reader, fn func(i, line int, msg json.RawMessage) error) error {
+	ctx := ContextOf(r)
 	raw, err := readAllJSON(name, r)
 	if err != nil {
 		return err
@@ -41,7 +43,7 @@ func ReadFeatures(name string, r io.Reader, fn func(i, line int, msg json.RawMes
 			if err := expectDelim(name, raw, dec, '[', "a features array"); err != nil {
 				return err
 			}
-			if _, err := jsonElements(name, raw, dec, fn); err != nil {
+			if _, err := jsonElements(ctx, name, raw, dec, fn); err != nil {
 				return err
 			}
 		case "type":
@@ -67,6 +69,7 @@ func ReadFeatures(name string, r io.Reader, fn func(i, line int, msg json.RawMes
 // JSON, on a top level that is not an array, and on an empty array
 // (ErrEmptyFile); an error from fn stops the reading and is returned.
 func ReadJSONArray(name string, r io.Reader, fn func(i, line int, msg json.RawMessage) error) error {
+	ctx := ContextOf(r)
 	raw, err := readAllJSON(name, r)
 	if err != nil {
 		return err
@@ -75,7 +78,7 @@ func ReadJSONArray(name string, r io.Reader, fn func(i, line int, msg json.RawMe
 	if err := expectDelim(name, raw, dec, '[', "a JSON array"); err != nil {
 		return err
 	}
-	n, err := jsonElements(name, raw, dec, fn)
+	n, err := jsonElements(ctx, name, raw, dec, fn)
 	if err != nil {
 		return err
 	}
@@ -86,11 +89,15 @@ func ReadJSONArray(name string, r io.Reader, fn func(i, line int, msg json.RawMe
 }
 
 // jsonElements decodes the elements of the array whose '[' dec has just
-// read, up to and including its ']', and returns how many there were.
-func jsonElements(name string, raw []byte, dec *json.Decoder, fn func(i, line int, msg json.RawMessage) error) (int, error) {
+// read, up to and including its ']', and returns how many there were. It
+// stops with ctx's error once ctx is done.
+func jsonElements(ctx context.Context, name string, raw []byte, dec *json.Decoder, fn func(i, line int, msg json.RawMessage) error) (int, error) {
 	n := 0
 	lines := lineCounter{raw: raw}
 	for dec.More() {
+		if n%checkEvery == 0 && ctx.Err() != nil {
+			return n, ctx.Err()
+		}
 		off := dec.InputOffset()
 		var msg json.RawMessage
 		if err := dec.Decode(&msg); err != nil {
@@ -132,11 +139,20 @@ func expectEOF(name string, raw []byte, dec *json.Decoder) error {
 	return nil
 }
 
-// readAllJSON reads a JSON file within MaxFileBytes and drops a UTF-8 BOM.
+// readAllJSON reads a JSON file within MaxFileBytes, decodes UTF-16 and
+// drops a UTF-8 BOM.
 func readAllJSON(name string, r io.Reader) ([]byte, error) {
 	raw, err := readAllLimited(name, r)
 	if err != nil {
 		return nil, err
+	}
+	if bytes.HasPrefix(raw, []byte("\xFF\xFE")) || bytes.HasPrefix(raw, []byte("\xFE\xFF")) || sniffUTF16(raw) != "" {
+		// UTF-16 (Windows "Unicode"), with or without a byte order mark.
+		text, _, err := decodeText(raw)
+		if err != nil {
+			return nil, withFile(name, err)
+		}
+		raw = []byte(text)
 	}
 	return bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF")), nil
 }

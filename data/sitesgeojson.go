@@ -22,9 +22,9 @@ func LoadSites(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, erro
 	}
 	br := bufio.NewReaderSize(r, 4096)
 	if sitesIsJSON(name, br) {
-		return LoadSitesGeoJSON(name, br, opt)
+		return LoadSitesGeoJSON(name, keepContext(r, br), opt)
 	}
-	return LoadSitesCSV(name, br, opt)
+	return LoadSitesCSV(name, keepContext(r, br), opt)
 }
 
 // sitesIsJSON tells from the extension or the first bytes whether a
@@ -70,7 +70,7 @@ func LoadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Check
 	}
 	g := sitesGeo{t: sitesGeoTable(name), maxFTE: maxFTE, seen: map[string][2]int{}}
 	n := 0
-	err := ReadFeatures(name, br, func(i, line int, msg json.RawMessage) error {
+	err := ReadFeatures(name, keepContext(r, br), func(i, line int, msg json.RawMessage) error {
 		if n == maxSites {
 			return tooManySites(name, line)
 		}

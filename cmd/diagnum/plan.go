@@ -217,7 +217,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	pr := newProgress(stderr, o.quiet)
-	ds, err := o.load(pr, &params, t)
+	ds, err := o.load(ctx, pr, &params, t)
 	if err != nil {
 		return err
 	}

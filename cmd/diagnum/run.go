@@ -59,7 +59,7 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return err
 	}
 	pr := newProgress(stderr, o.quiet)
-	ds, err := o.load(pr, &params, t)
+	ds, err := o.load(ctx, pr, &params, t)
 	if err != nil {
 		return err
 	}
@@ -94,9 +94,9 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 
 // load loads the data (loadData) and, with --osrm or --temps, sets the
 // road travel timer in params (travelTimer).
-func (o *options) load(pr *progress, params *diag.Params, t diag.Territory) (*data.Dataset, error) {
+func (o *options) load(ctx context.Context, pr *progress, params *diag.Params, t diag.Territory) (*data.Dataset, error) {
 	pr.step("chargement des données")
-	ds, err := loadData(o)
+	ds, err := loadData(ctx, o)
 	if err != nil {
 		return nil, err
 	}
@@ -172,8 +172,9 @@ func (e frParseError) Unwrap() error { return e.pe }
 // process, read it once instead of once a command.
 var embedded = sync.OnceValues(data.LoadEmbedded)
 
-// loadData loads the embedded data and the user's files.
-func loadData(o *options) (*data.Dataset, error) {
+// loadData loads the embedded data and the user's files; the loads stop
+// once ctx is done.
+func loadData(ctx context.Context, o *options) (*data.Dataset, error) {
 	ds, err := embedded()
 	if err != nil {
 		return nil, fmt.Errorf("données intégrées : %w", err)
@@ -187,7 +188,7 @@ func loadData(o *options) (*data.Dataset, error) {
 		return nil, err
 	}
 	embeddedChecks := len(ds.Checks)
-	if err := addUserFiles(ds, pathFiles(o.sites), pathFiles(o.indicators)); err != nil {
+	if err := addUserFiles(ctx, ds, pathFiles(o.sites), pathFiles(o.indicators)); err != nil {
 		return nil, err
 	}
 	if o.strict {
@@ -229,13 +230,14 @@ func pathFiles(paths []string) []userFile {
 // addUserFiles loads the user's sites files, which replace the sites of
 // ds, and indicators files, which are merged into ds.Indicators; the
 // checks of their rows are appended to ds.Checks.
-func addUserFiles(ds *data.Dataset, sites, indicators []userFile) error {
+func addUserFiles(ctx context.Context, ds *data.Dataset, sites, indicators []userFile) error {
 	if len(sites) > 0 {
 		// The checks of the embedded sites go with them.
 		ds.Sites, ds.SiteChecks = nil, nil
+		ids := map[string]string{} // site id → file:line of its first site
 		for _, f := range sites {
 			var ss []data.Site
-			err := readFile(f.path, func(r io.Reader) error {
+			err := readFileCtx(ctx, f.path, func(r io.Reader) error {
 				s, checks, err := data.LoadSites(f.name, r, data.SitesOptions{Known: ds.KnownCode})
 				ss, ds.Checks = s, append(ds.Checks, checks...)
 				return err
@@ -243,11 +245,11 @@ func addUserFiles(ds *data.Dataset, sites, indicators []userFile) error {
 			if err != nil {
 				return fmt.Errorf("lieux %s : %w", f.name, err)
 			}
-			ds.Sites = append(ds.Sites, ss...)
+			ds.Sites = append(ds.Sites, acrossFiles(ds, f.name, ss, ids)...)
 		}
 	}
 	for _, f := range indicators {
-		err := readFile(f.path, func(r io.Reader) error {
+		err := readFileCtx(ctx, f.path, func(r io.Reader) error {
 			checks, err := data.LoadIndicatorsCSV(f.name, r, ds.Indicators)
 			ds.Checks = append(ds.Checks, checks...)
 			return err
@@ -257,6 +259,25 @@ func addUserFiles(ds *data.Dataset, sites, indicators []userFile) error {
 		}
 	}
 	return nil
+}
+
+// acrossFiles returns the sites of file whose id no earlier file used;
+// each other one is rejected with a check (the same file given twice
+// would count every site twice). ids records the ids seen.
+func acrossFiles(ds *data.Dataset, file string, sites []data.Site, ids map[string]string) []data.Site {
+	kept := sites[:0]
+	for _, s := range sites {
+		if first, dup := ids[s.ID]; dup {
+			ds.Checks.Add(data.Check{Severity: data.Rejected, Site: s.ID, Err: &data.ParseError{File: file, Line: s.Line, Column: "id",
+				Err: fmt.Errorf("%w: id %q already used by an earlier file (%s); the same file given twice?", data.ErrDuplicate, s.ID, first)}})
+			continue
+		}
+		kept = append(kept, s)
+	}
+	for _, s := range kept { // ids are unique within a file (LoadSites)
+		ids[s.ID] = fmt.Sprintf("%s:%d", file, s.Line)
+	}
+	return kept
 }
 
 // strictError reports the checks found in the user's files (--strict).
@@ -276,13 +297,20 @@ func strictError(checks data.Checks) error {
 	return errors.New(b.String())
 }
 
+// readFile opens path and passes it to fn (readFileCtx without a context).
 func readFile(path string, fn func(io.Reader) error) error {
+	return readFileCtx(context.Background(), path, fn)
+}
+
+// readFileCtx opens path and passes it to fn through data.WithContext, so
+// that the loaders stop once ctx is done (Ctrl-C while a file loads).
+func readFileCtx(ctx context.Context, path string, fn func(io.Reader) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return fn(f)
+	return fn(data.WithContext(ctx, f))
 }
 
 // reportInput assembles what the workbook shows for territory t; the

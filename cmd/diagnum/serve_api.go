@@ -219,7 +219,7 @@ func (ss *session) loadFiles(files map[string][]userFile, params *diag.Params) (
 	if len(files["indicateurs"]) > 0 {
 		ds.Indicators = ss.base.Indicators.Clone()
 	}
-	if err := addUserFiles(&ds, files["lieux"], files["indicateurs"]); err != nil {
+	if err := addUserFiles(context.Background(), &ds, files["lieux"], files["indicateurs"]); err != nil {
 		return nil, badRequest("%v", err)
 	}
 	for _, f := range files["poids"] {

@@ -1,0 +1,61 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+)
+
+// WithContext returns r wrapped so that the loaders of this package stop
+// once ctx is done: every read fails with ctx's error, and the loaders
+// check ctx between rows and features (so Ctrl-C stops a load within a
+// second even after the file is read). The loaders' signatures stay
+// free of a context; they find it on the reader (ContextOf).
+func WithContext(ctx context.Context, r io.Reader) io.Reader {
+	return &ctxReader{ctx: ctx, r: r}
+}
+
+// ctxReader is the reader of WithContext.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// Stat passes on the size of the file underneath, when it has one, so
+// that checkSize still refuses a large file before reading it.
+func (c *ctxReader) Stat() (fs.FileInfo, error) {
+	if s, ok := c.r.(statReader); ok {
+		return s.Stat()
+	}
+	return nil, errors.New("data: no file information")
+}
+
+// keepContext returns wrapped (a reader over r, e.g. a bufio.Reader)
+// carrying the context of r, if any.
+func keepContext(r, wrapped io.Reader) io.Reader {
+	if c, ok := r.(*ctxReader); ok {
+		return &ctxReader{ctx: c.ctx, r: wrapped}
+	}
+	return wrapped
+}
+
+// ContextOf returns the context carried by r (WithContext), or
+// context.Background().
+func ContextOf(r io.Reader) context.Context {
+	if c, ok := r.(*ctxReader); ok {
+		return c.ctx
+	}
+	return context.Background()
+}
+
+// checkEvery is how many rows or features a loader reads between two
+// checks of its context.
+const checkEvery = 1024
