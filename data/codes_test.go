@@ -2,6 +2,7 @@ package data
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -170,6 +171,40 @@ func TestDepOfINSEE(t *testing.T) {
 	for code, want := range map[string]string{"23096": "23", "2A004": "2A", "97302": "973", "98818": "988", "": ""} {
 		if got := DepOfINSEE(code); got != want {
 			t.Errorf("DepOfINSEE(%q) = %q, want %q", code, got, want)
+		}
+	}
+}
+
+// TestResolveINSEE walks the one rule for old codes on a hand-made map:
+// itself, one step, a chain, a dead end, a cycle, a chain too long.
+func TestResolveINSEE(t *testing.T) {
+	communes := map[string]bool{"75056": true, "87085": true, "2A004": true}
+	isCommune := func(c string) bool { return communes[c] }
+	renamed := map[string]string{
+		"75101": "75056",                   // arrondissement
+		"20004": "2A004",                   // Corsica before 1976
+		"87001": "87002", "87002": "87085", // chain: 87001 → 87002 → 87085
+		"12345": "12346",                   // 12346 is nothing
+		"11111": "22222", "22222": "11111", // cycle
+		"33333": "33333", // self-loop
+	}
+	long := "87085"
+	for i := MaxRenameSteps; i > 0; i-- { // a chain of exactly MaxRenameSteps steps
+		from := fmt.Sprintf("9%04d", i)
+		renamed[from] = long
+		long = from
+	}
+	renamed["99999"] = long // one step too many
+	tests := []struct {
+		code, want string
+	}{
+		{"75056", "75056"}, {"75101", "75056"}, {"20004", "2A004"}, {"87001", "87085"},
+		{"12345", ""}, {"11111", ""}, {"33333", ""}, {"00000", ""}, {long, "87085"}, {"99999", ""},
+	}
+	for _, tt := range tests {
+		got, ok := ResolveINSEE(tt.code, isCommune, renamed)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("ResolveINSEE(%s) = %q, %v; want %q", tt.code, got, ok, tt.want)
 		}
 	}
 }

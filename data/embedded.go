@@ -239,18 +239,17 @@ func (ds *Dataset) CommuneIndex(code string) (int, bool) {
 	return i, i < len(ds.Communes) && ds.Communes[i].Code == code
 }
 
-// Resolve maps a declared code to a current commune code: itself when it is
-// a commune, its successor when it is an old code or an arrondissement.
+// Resolve maps a declared code to a current commune code by ResolveINSEE:
+// itself when it is a commune, its successor when it is an old code or an
+// arrondissement.
 func (ds *Dataset) Resolve(code string) (string, bool) {
-	if _, ok := ds.CommuneIndex(code); ok {
-		return code, true
-	}
-	if to, ok := ds.Renamed[code]; ok {
-		if _, ok := ds.CommuneIndex(to); ok {
-			return to, true
-		}
-	}
-	return "", false
+	return ResolveINSEE(code, ds.isCommune, ds.Renamed)
+}
+
+// isCommune reports whether code is a commune of ds.
+func (ds *Dataset) isCommune(code string) bool {
+	_, ok := ds.CommuneIndex(code)
+	return ok
 }
 
 // KnownCode reports whether code is a commune or a code that maps to one.

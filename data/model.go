@@ -2,6 +2,7 @@ package data
 
 import (
 	"math"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -94,14 +95,27 @@ func (k SiteKind) Label() string {
 	return "Inconnu"
 }
 
-// ParseKind parses a kind code (cnfs, france-services, mediation, autre).
+// sitesKindAliases maps folded type texts (lower case, no accents, spaces
+// and underscores as '-') to kinds, beyond the canonical codes.
+var sitesKindAliases = map[string]SiteKind{
+	"conseiller-numerique": KindCNFS, "conseillers-numeriques": KindCNFS, "cnfs": KindCNFS,
+	"france-services": KindFranceServices, "france-service": KindFranceServices,
+	"franceservices": KindFranceServices, "fs": KindFranceServices,
+	"mediation": KindMediation, "mediation-numerique": KindMediation,
+	"lieu-de-mediation-numerique": KindMediation,
+	"autre":                       KindOther, "other": KindOther,
+}
+
+// ParseKind parses a kind of site, wherever one is written: the `type`
+// column of a sites file and the command's --supply and --etp. It accepts
+// the codes of SiteKind.String and a few spellings found in real files,
+// case and accents ignored: "CNFS", "Conseiller numérique", "France
+// Services", "France_Services", "FS", "Médiation numérique", "Lieu de
+// médiation numérique", "other".
 func ParseKind(s string) (SiteKind, bool) {
-	for _, k := range Kinds {
-		if s == k.String() {
-			return k, true
-		}
-	}
-	return KindUnknown, false
+	key := strings.Join(strings.FieldsFunc(frFold(s), func(r rune) bool { return r == ' ' || r == '_' || r == '-' }), "-")
+	k, ok := sitesKindAliases[key]
+	return k, ok
 }
 
 // Site is a place where people can meet a digital advisor.

@@ -64,27 +64,6 @@ const (
 	sitesDate
 )
 
-// sitesKindAliases maps folded type texts (lower case, no accents, spaces
-// and underscores as '-') to kinds, beyond the canonical codes.
-var sitesKindAliases = map[string]SiteKind{
-	"conseiller-numerique": KindCNFS, "conseillers-numeriques": KindCNFS, "cnfs": KindCNFS,
-	"france-services": KindFranceServices, "france-service": KindFranceServices,
-	"franceservices": KindFranceServices, "fs": KindFranceServices,
-	"mediation": KindMediation, "mediation-numerique": KindMediation,
-	"lieu-de-mediation-numerique": KindMediation,
-	"autre":                       KindOther, "other": KindOther,
-}
-
-// ParseSiteKind parses the `type` column: the codes of SiteKind.String
-// and a few spellings found in real files, case and accents ignored:
-// "CNFS", "Conseiller numérique", "France Services", "France_Services",
-// "FS", "Médiation numérique", "Lieu de médiation numérique", "other".
-func ParseSiteKind(s string) (SiteKind, bool) {
-	key := strings.Join(strings.FieldsFunc(frFold(s), func(r rune) bool { return r == ' ' || r == '_' || r == '-' }), "-")
-	k, ok := sitesKindAliases[key]
-	return k, ok
-}
-
 // LoadSitesCSV reads a sites file in the documented format: columns
 // id,nom,type,latitude,longitude (required), etp (FTE, empty = 1),
 // code_insee (may be empty), and code_postal,siret,source,date (optional;
@@ -209,7 +188,7 @@ func sitesRow(t *Table, rec Record, col [len(sitesColumns)]int, maxFTE float64) 
 		return fail("id", fmt.Errorf("%w: empty id", ErrBadValue))
 	}
 	var ok bool
-	if s.Kind, ok = ParseSiteKind(field(sitesType)); !ok {
+	if s.Kind, ok = ParseKind(field(sitesType)); !ok {
 		return fail("type", fmt.Errorf("%w: unknown type %q: expected cnfs, france-services, mediation or autre", ErrBadValue, field(sitesType)))
 	}
 	var column string

@@ -188,7 +188,7 @@ func TestWriteSitesCSVRoundTrip(t *testing.T) {
 	}
 }
 
-func TestParseSiteKind(t *testing.T) {
+func TestParseKind(t *testing.T) {
 	tests := map[string]SiteKind{
 		"cnfs": KindCNFS, "CNFS": KindCNFS, "Conseiller numérique": KindCNFS, "conseillers_numeriques": KindCNFS,
 		"france-services": KindFranceServices, "France Services": KindFranceServices, "FRANCE_SERVICES": KindFranceServices,
@@ -196,8 +196,8 @@ func TestParseSiteKind(t *testing.T) {
 		"": KindUnknown, "bibliothèque": KindUnknown, "inconnu": KindUnknown,
 	}
 	for in, want := range tests {
-		if got, ok := ParseSiteKind(in); got != want || ok != (want != KindUnknown) {
-			t.Errorf("ParseSiteKind(%q) = %v, %v; want %v", in, got, ok, want)
+		if got, ok := ParseKind(in); got != want || ok != (want != KindUnknown) {
+			t.Errorf("ParseKind(%q) = %v, %v; want %v", in, got, ok, want)
 		}
 	}
 }

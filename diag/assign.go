@@ -86,20 +86,16 @@ func communeIndex(ds *data.Dataset) map[string]int {
 	return m
 }
 
-// current maps a declared code to an existing commune code through
-// Renamed (following chains of renamings), or returns "" when it names none.
+// current maps a declared code to an existing commune code by
+// data.ResolveINSEE, or returns "" when it names none.
 func (a *assigner) current(code string) string {
-	for range 8 {
-		if _, ok := a.byCode[code]; ok {
-			return code
-		}
-		next, ok := a.renamed[code]
-		if !ok || next == code {
-			return ""
-		}
-		code = next
-	}
-	return ""
+	cur, _ := data.ResolveINSEE(code, a.isCommune, a.renamed)
+	return cur
+}
+
+func (a *assigner) isCommune(code string) bool {
+	_, ok := a.byCode[code]
+	return ok
 }
 
 func (a *assigner) assign(s *data.Site, checks *data.Checks) string {

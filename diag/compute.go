@@ -136,12 +136,9 @@ func (e *engine) prepareSites() data.Checks {
 	e.sites = make([]SiteResult, len(sites))
 	for j, s := range sites {
 		e.sites[j] = SiteResult{Site: s, NearestOtherMin: math.Inf(1)}
-		if !e.p.counts(s.Kind) || s.Commune == "" {
+		fte, counted := e.p.supply(s.Kind, s.FTE)
+		if !counted || s.Commune == "" {
 			continue
-		}
-		fte, fixed := e.p.FTEPerSite[s.Kind]
-		if !fixed {
-			fte = s.FTE
 		}
 		if !finitePoint(s.Point) || !(fte >= 0) || math.IsInf(fte, 0) {
 			checks.Add(checkUnusable(&s))

@@ -120,12 +120,9 @@ func (n *naive) assign(a *assigner, s *data.Site) string {
 func (n *naive) supply() {
 	for j := range n.sites {
 		s := &n.sites[j]
-		if !n.p.counts(s.Kind) || s.Commune == "" {
+		fte, counted := n.p.supply(s.Kind, s.FTE)
+		if !counted || s.Commune == "" {
 			continue
-		}
-		fte, fixed := n.p.FTEPerSite[s.Kind]
-		if !fixed {
-			fte = s.FTE
 		}
 		if !finitePoint(s.Point) || !(fte >= 0) || math.IsInf(fte, 0) {
 			n.checks.Add(checkUnusable(&s.Site))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"diagnum/data"
@@ -163,14 +164,17 @@ func (p Params) timer() geo.TravelTimer {
 	return geo.Model{Detour: p.Detour, SpeedKmh: p.SpeedKmh}
 }
 
-// counts reports whether sites of kind k count as supply.
-func (p Params) counts(k data.SiteKind) bool {
-	for _, s := range p.Supply {
-		if s == k {
-			return true
-		}
+// supply is the supply rule, written once: S_j of a site of kind k whose
+// file declares fte advisors is FTEPerSite[k] when set, else fte; counted
+// is false when sites of kind k are not in Supply (then S_j = 0).
+func (p Params) supply(k data.SiteKind, fte float64) (s float64, counted bool) {
+	if !slices.Contains(p.Supply, k) {
+		return 0, false
 	}
-	return false
+	if v, ok := p.FTEPerSite[k]; ok {
+		return v, true
+	}
+	return fte, true
 }
 
 // LoadWeights reads fragility weights from a CSV file with the columns

@@ -164,12 +164,5 @@ func (b *Baseline) Assign(sites []data.Site) ([]data.Site, data.Checks) {
 // false when sites of kind k do not count as supply. p is taken with its
 // defaults (WithDefaults).
 func (p Params) SupplyFor(k data.SiteKind, fte float64) (float64, bool) {
-	p = p.WithDefaults()
-	if !p.counts(k) {
-		return 0, false
-	}
-	if v, ok := p.FTEPerSite[k]; ok {
-		return v, true
-	}
-	return fte, true
+	return p.WithDefaults().supply(k, fte)
 }

@@ -33,22 +33,14 @@ type COG struct {
 type Resolver func(code string) (current string, ok bool)
 
 // NewResolver returns the Resolver of a list of communes actuelles and a
-// Renamed map: a commune actuelle resolves to itself, any other code goes
-// through renamed, and the target must be a commune actuelle.
+// Renamed map, by the rule of data.ResolveINSEE.
 func NewResolver(communes []data.Commune, renamed map[string]string) Resolver {
 	known := make(map[string]bool, len(communes))
 	for _, c := range communes {
 		known[c.Code] = true
 	}
-	return func(code string) (string, bool) {
-		if known[code] {
-			return code, true
-		}
-		if to, ok := renamed[code]; ok && known[to] {
-			return to, true
-		}
-		return "", false
-	}
+	isCommune := func(code string) bool { return known[code] }
+	return func(code string) (string, bool) { return data.ResolveINSEE(code, isCommune, renamed) }
 }
 
 // Resolver returns the Resolver of c's communes and Renamed map.

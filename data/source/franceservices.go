@@ -180,43 +180,18 @@ func normSiteDate(s string) (string, error) {
 }
 
 // sitePoint checks a WGS84 latitude/longitude pair and returns it as an
-// orb.Point{lon, lat}. The point must lie in a box around one of the
-// French territories; a pair that would lie in one once swapped is
-// reported as ErrSwappedLatLon.
+// orb.Point{lon, lat}. The point must lie in the box of a French territory
+// (data.TerritoryOf, the boxes data.ValidateSites uses); a pair that would
+// lie in one once swapped is reported as ErrSwappedLatLon.
 func sitePoint(lat, lon float64) (orb.Point, error) {
 	if math.IsNaN(lat) || math.IsNaN(lon) || math.Abs(lat) > 90 || math.Abs(lon) > 180 {
 		return orb.Point{}, fmt.Errorf("%w: latitude %g, longitude %g", data.ErrBadCoordinate, lat, lon)
 	}
-	if siteInFrance(lon, lat) {
+	if _, ok := data.TerritoryOf(orb.Point{lon, lat}); ok {
 		return orb.Point{lon, lat}, nil
 	}
-	if siteInFrance(lat, lon) {
+	if _, ok := data.TerritoryOf(orb.Point{lat, lon}); ok {
 		return orb.Point{}, fmt.Errorf("%w: latitude %g, longitude %g", data.ErrSwappedLatLon, lat, lon)
 	}
 	return orb.Point{}, fmt.Errorf("%w: latitude %g, longitude %g", data.ErrOutsideFrance, lat, lon)
-}
-
-// siteFranceBoxes are lon/lat boxes around the French territories:
-// metropolitan France and Corsica, the Antilles (Guadeloupe, Martinique,
-// Saint-Martin, Saint-Barthélemy), Guyane, La Réunion, Mayotte,
-// Saint-Pierre-et-Miquelon, French Polynesia, New Caledonia, Wallis-et-Futuna.
-var siteFranceBoxes = [][4]float64{ // minLon, minLat, maxLon, maxLat
-	{-5.8, 41.2, 10.0, 51.2},
-	{-63.3, 14.3, -60.7, 18.2},
-	{-54.7, 2.0, -51.5, 6.0},
-	{55.1, -21.5, 56.0, -20.8},
-	{44.9, -13.1, 45.4, -12.5},
-	{-56.5, 46.7, -56.1, 47.2},
-	{-155.0, -28.0, -134.0, -7.0},
-	{163.0, -23.0, 169.0, -19.0},
-	{-178.5, -14.5, -175.9, -13.0},
-}
-
-func siteInFrance(lon, lat float64) bool {
-	for _, b := range siteFranceBoxes {
-		if lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3] {
-			return true
-		}
-	}
-	return false
 }

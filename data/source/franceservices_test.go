@@ -214,3 +214,9 @@ func FuzzLoadFranceServices(f *testing.F) {
 		}
 	})
 }
+
+// siteInFrance reports whether lon, lat lies in a French territory box.
+func siteInFrance(lon, lat float64) bool {
+	_, ok := data.TerritoryOf(orb.Point{lon, lat})
+	return ok
+}
