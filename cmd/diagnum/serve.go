@@ -100,7 +100,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("serve : écoute sur %s:%d : %w", o.address, o.port, err)
 	}
-	if ip := net.ParseIP(o.address); o.address != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !loopbackHost(o.address) {
+		srv.loopback = false
 		fmt.Fprintf(stderr, "ATTENTION : diagnum serve écoute sur %s, accessible depuis le réseau ; toute personne qui l'atteint peut l'utiliser et y déposer des fichiers.\n", o.address)
 	}
 	fmt.Fprintf(stdout, "diagnum serve : ouvrir http://%s/ dans le navigateur (Ctrl-C pour arrêter)\n", ln.Addr())

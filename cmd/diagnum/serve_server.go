@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +28,10 @@ type server struct {
 	base  *data.Dataset
 	dir   string        // temporary folder of the uploads, removed by close
 	slots chan struct{} // one token per computation running
+	// loopback: the server listens on a loopback address only, so every
+	// request must name a loopback host (a page of another site whose
+	// name was rebound to 127.0.0.1 is refused).
+	loopback bool
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -37,7 +43,7 @@ func newServer(ds *data.Dataset, slots int) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &server{base: ds, dir: dir, slots: make(chan struct{}, slots), sessions: map[string]*session{}, now: time.Now}, nil
+	return &server{base: ds, dir: dir, slots: make(chan struct{}, slots), loopback: true, sessions: map[string]*session{}, now: time.Now}, nil
 }
 
 // close removes the uploaded files.
@@ -73,6 +79,10 @@ func (s *server) guard(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-store")
+		if s.loopback && !loopbackHost(r.Host) {
+			http.Error(w, "hôte refusé : l'application ne répond qu'à 127.0.0.1 ou localhost", http.StatusMisdirectedRequest)
+			return
+		}
 		defer func() {
 			if v := recover(); v != nil {
 				log.Printf("diagnum serve: %s %s: panic: %v", r.Method, r.URL.Path, v)
@@ -88,6 +98,20 @@ func (s *server) guard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// loopbackHost reports whether the Host header names this machine:
+// localhost or a loopback IP, with or without a port.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // sameOrigin reports whether a state-changing request comes from a page

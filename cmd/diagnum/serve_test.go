@@ -140,6 +140,21 @@ func TestServeRefusesForeignRequests(t *testing.T) {
 			}
 		}
 	}
+	// A page of another site whose name resolves to 127.0.0.1 (DNS
+	// rebinding) is refused, whatever its origin.
+	req, _ := http.NewRequest("GET", ts.URL+"/telecharger/csv", nil)
+	req.Host = "evil.example:80"
+	if res, err := c.http.Do(req); err != nil {
+		t.Error(err)
+	} else if res.Body.Close(); res.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("request for host evil.example: %d, want 421", res.StatusCode)
+	}
+	for host, want := range map[string]bool{"127.0.0.1:8080": true, "localhost": true, "[::1]:80": true, "LOCALHOST:1": true,
+		"evil.example": false, "127.0.0.1.evil.example:80": false, "10.0.0.1:8080": false} {
+		if loopbackHost(host) != want {
+			t.Errorf("loopbackHost(%q) = %v", host, !want)
+		}
+	}
 	// Another client's cookie-less request is refused, with the right token.
 	other := &client{t: t, ts: ts, http: &http.Client{}, token: c.token}
 	if code, _ := other.post("/api/annuler", "application/json", strings.NewReader("{}"), nil); code != http.StatusForbidden {
