@@ -33,6 +33,7 @@ type planOptions struct {
 	refused    int // candidates of the file refused (ScreenCandidates)
 	cover      string
 	budget     float64
+	remove     int
 }
 
 const planUsageText = `diagnum plan — où ajouter des postes de conseiller numérique
@@ -64,6 +65,9 @@ Planification :
   --budget EUROS       autant de postes que ce budget en paie (subvention sur 24 mois,
                        selon --couts, la zone et --employeur), meilleur gain par euro
                        d'abord (remplace --add)
+  --retirer N          quels N sites de conseiller numérique existants fermer en perdant
+                       le moins (couverture, puis population servie, puis déficit),
+                       par exemple quand leur financement s'arrête (remplace --add)
   --capacite N         personnes accompagnées par ETP et par an (défaut 544 :
                        comptes rendus d'activité 2023 des conseillers numériques, ANCT)
   --max-par-lieu K     au plus K postes par lieu candidat
@@ -119,6 +123,7 @@ func parsePlanFlags(args []string, stderr io.Writer) (*planOptions, error) {
 	fs.BoolVar(&o.swap, "echanges", false, "")
 	fs.StringVar(&o.cover, "couvrir", "", "")
 	fs.Float64Var(&o.budget, "budget", 0, "")
+	fs.IntVar(&o.remove, "retirer", 0, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stderr, planUsageText)
@@ -144,7 +149,9 @@ func (o *planOptions) check(fs *flag.FlagSet) error {
 	switch {
 	case o.set["add"] && (o.add < 1 || o.add > plan.MaxAdd):
 		return fmt.Errorf("%w: plan : --add %d hors des bornes (attendu : un nombre de postes entre 1 et %d)", errUsage, o.add, plan.MaxAdd)
-	case o.add == 0 && o.scenario == "" && o.cover == "" && o.budget == 0:
+	case o.remove < 0:
+		return fmt.Errorf("%w: plan : --retirer %d, attendu un nombre de sites positif", errUsage, o.remove)
+	case o.add == 0 && o.scenario == "" && o.cover == "" && o.budget == 0 && o.remove == 0:
 		return fmt.Errorf("%w: plan : indiquer le nombre de postes à proposer (--add N), un taux --couvrir, un --budget ou un --scenario", errUsage)
 	case !(o.budget >= 0 && o.budget <= 1e11):
 		return fmt.Errorf("%w: plan : --budget %v, attendu un montant en euros entre 0 et 100 milliards", errUsage, o.budget)
@@ -272,7 +279,7 @@ func (o *planOptions) plan(ctx context.Context, pr *progress, base *diag.Baselin
 	}
 	pr.step("planification")
 	rate, _ := o.coverRate()
-	p, err := plan.Run(ctx, base, plan.Options{Territory: t, Add: o.add, Objective: objective, Cover: rate, Budget: o.budget,
+	p, err := plan.Run(ctx, base, plan.Options{Territory: t, Add: o.add, Objective: objective, Cover: rate, Budget: o.budget, Remove: o.remove,
 		Candidates: cands, Costs: costs, Employer: employer, Capacity: o.capacity, MaxPerPlace: o.maxPer, Swap: o.swap})
 	if err != nil {
 		return nil, nil, err
@@ -467,6 +474,15 @@ func planSummary(w io.Writer, p *plan.Plan, written []string) {
 	fmt.Fprintf(w, "%s : %s — %d poste(s) proposé(s), couverture %.1f %% → %.1f %% à %g min (%.0f habitants fragiles de plus), subvention %s €\n",
 		name, joinFiles(written), len(p.Picks), 100*p.Coverage(), 100*after, p.Params.WithDefaults().ThresholdMin,
 		fragile, thousands(p.TotalCost()))
+	if n := len(p.Removals); n > 0 {
+		last := p.Removals[n-1]
+		saving := 0.0
+		for _, r := range p.Removals {
+			saving += r.Saving
+		}
+		fmt.Fprintf(w, "Retirer %d site(s) : couverture %.1f %% → %.1f %%, %.0f personnes fragiles servies de moins par an, économie %s €\n",
+			n, 100*p.Coverage(), 100*last.Coverage, removedServed(p), thousands(saving))
+	}
 	if p.Budget > 0 {
 		fmt.Fprintf(w, "Budget %s € : %d poste(s) pour %s €\n", thousands(p.Budget), len(p.Picks), thousands(p.TotalCost()))
 	}
@@ -491,6 +507,16 @@ func planSummary(w io.Writer, p *plan.Plan, written []string) {
 	if len(p.Picks) < p.Requested {
 		fmt.Fprintf(w, "Remarque : %d poste(s) seulement sur %d demandés : %s.\n", len(p.Picks), p.Requested, p.Stop)
 	}
+}
+
+// removedServed returns the fragile population no longer served after
+// the removals.
+func removedServed(p *plan.Plan) float64 {
+	v := 0.0
+	for _, r := range p.Removals {
+		v += r.LostServed
+	}
+	return v
 }
 
 // servedAdded returns the fragile population newly served by the picks.

@@ -25,6 +25,13 @@ func Run(ctx context.Context, b *diag.Baseline, opt Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opt.Remove > 0 {
+		p.Requested = 0
+		if err := s.retire(ctx, b, p, opt.Remove); err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
 	if opt.Cover > 0 {
 		p.Stages = []Stage{StageCoverage}
 		if err := s.cover(ctx, b, p, opt.Cover); err != nil {

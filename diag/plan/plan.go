@@ -90,6 +90,10 @@ type Options struct {
 	// months, Costs): posts are added, best gain per euro first, while
 	// one more is affordable; Add is then ignored.
 	Budget float64
+	// Remove, when above 0, asks which Remove existing conseiller
+	// numérique sites of the territory to close with the least loss
+	// (--retirer); Add is then ignored.
+	Remove int
 	// Cover, when above 0, asks for the fewest posts that bring the
 	// coverage rate to it (0–1, --couvrir); Add is then ignored.
 	Cover float64
@@ -121,6 +125,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("%w: budget %v €", ErrBadOptions, o.Budget)
 	case !(o.Cover >= 0 && o.Cover <= 1):
 		return o, fmt.Errorf("%w: coverage rate %v (0–1)", ErrBadOptions, o.Cover)
+	case o.Remove < 0 || o.Remove > MaxAdd:
+		return o, fmt.Errorf("%w: %d sites to remove", ErrBadOptions, o.Remove)
 	case o.MaxPerPlace < 0:
 		return o, fmt.Errorf("%w: %d posts per place", ErrBadOptions, o.MaxPerPlace)
 	case o.Add < 0 || o.Add > MaxAdd:
@@ -176,6 +182,8 @@ type Plan struct {
 	Bounds []Bound
 	// Swapped is the number of 1-exchanges made by Options.Swap.
 	Swapped int
+	// Removals are the existing sites to close (Options.Remove).
+	Removals []Removal
 	// Budget is Options.Budget (0: none).
 	Budget float64
 	// Cover is the fewest-posts result (Options.Cover); nil otherwise.

@@ -45,7 +45,7 @@ func WriteRecommandations(f *excelize.File, sheet string, p *plan.Plan) error {
 		return err
 	}
 	w := &planWriter{f: f, sh: sheet, st: st, p: p, row: 1}
-	steps := []func() error{w.intro, w.summary, w.costs, w.scenarioTotals, w.picks, w.departements, w.scenarioCommunes, w.widths}
+	steps := []func() error{w.intro, w.summary, w.costs, w.scenarioTotals, w.picks, w.removals, w.departements, w.scenarioCommunes, w.widths}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return fmt.Errorf("sheet %s: %w", sheet, err)
@@ -103,6 +103,34 @@ func objectiveText(o plan.Objective) string {
 		return "réduire le temps le plus long de la population fragile (équité), puis servir la population fragile (capacité)"
 	}
 	return "couvrir la population fragile (MCLP), puis servir la population fragile (capacité)"
+}
+
+// removals writes the existing sites to close (--retirer), in order.
+func (w *planWriter) removals() error {
+	p, st := w.p, &w.st
+	if len(p.Removals) == 0 {
+		return nil
+	}
+	w.skip()
+	rows := [][]any{
+		{cell(st.subtitle, "Sites existants à retirer en perdant le moins, dans l'ordre")},
+		{cell(st.header, "Commune"), cell(st.header, "Rang"), cell(st.header, "Identifiant du site"), cell(st.header, "Nom"),
+			cell(st.header, "ETP"), cell(st.header, "Population qui n'est plus couverte"), cell(st.header, "Population fragile qui n'est plus couverte"),
+			cell(st.header, "Population fragile servie en moins (par an)"), cell(st.header, "Déficit d'accès ajouté (ETP)"),
+			cell(st.header, "Taux de couverture après"), cell(st.header, "Économie sur 24 mois (€)")},
+	}
+	for _, r := range p.Removals {
+		rows = append(rows, []any{r.CommuneName, cell(st.integer, r.Rank), cell(st.code, r.Site.ID), r.Site.Name,
+			cell(st.dec2, measure(r.FTE)), cell(st.thousands, r.LostPop), cell(st.thousands, measure(r.LostFragile)),
+			cell(st.thousands, measure(r.LostServed)), cell(st.dec2, measure(r.LostAccess)),
+			cell(st.percent, measure(r.Coverage)), cell(st.thousands, measure(r.Saving))})
+	}
+	for _, r := range rows {
+		if err := w.line(r...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // departements writes, for a territory of several départements, the
