@@ -79,3 +79,41 @@ func TestWriteEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestPageFrance checks the report of all France: within its 30 MB
+// budget, every commune of mainland France and Corsica with a geometry
+// drawn (a shape, or a circle where no polygon is embedded), the
+// overseas ones and those with neither polygon nor point (a few communes
+// nouvelles of the embedded set) left to the tables and counted as
+// omitted.
+func TestPageFrance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long (the page of 35,000 communes)")
+	}
+	creuseInput(t) // loads the embedded data and the national result
+	in := territoryInput(t, embeddedDS, embeddedRes, diag.France())
+	pg := NewPage(in)
+	var buf bytes.Buffer
+	if err := Write(&buf, pg, Static); err != nil {
+		t.Fatal(err)
+	}
+	if n := buf.Len(); n > 30<<20 {
+		t.Errorf("report of France is %d bytes, budget 30 MB", n)
+	}
+	t.Logf("report of France: %d bytes", buf.Len())
+	omitted := 0
+	for i, c := range in.Communes {
+		drawn := pg.Map.Shapes[i] != "" || pg.Map.Points[i] != nil
+		dc, _ := commune(embeddedDS, c.Code)
+		want := len(c.Dep) == 2 && (len(dc.Polygon) > 0 || dc.HasPoint)
+		if want != drawn {
+			t.Errorf("commune %s (département %s): drawn %v", c.Code, c.Dep, drawn)
+		}
+		if !want {
+			omitted++
+		}
+	}
+	if pg.Map.Omitted != omitted {
+		t.Errorf("omitted %d communes, want %d (overseas or without geometry)", pg.Map.Omitted, omitted)
+	}
+}
