@@ -1,6 +1,8 @@
 package data
 
 import (
+	"diagnum/geo"
+
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -19,7 +21,7 @@ func naiveDuplicates(file string, sites []Site, lines []int) []string {
 			continue
 		}
 		for j := range i {
-			if sites[j].Kind == s.Kind && valNormName(sites[j].Name) == name && valHaversineKm(sites[j].Point, s.Point) <= DuplicateKm {
+			if sites[j].Kind == s.Kind && valNormName(sites[j].Name) == name && geo.HaversineKm(sites[j].Point, s.Point) <= DuplicateKm {
 				out = append(out, fmt.Sprintf("%s:%d: %s ~ %s", file, lines[i], s.ID, sites[j].ID))
 				break
 			}

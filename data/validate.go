@@ -1,6 +1,8 @@
 package data
 
 import (
+	"diagnum/geo"
+
 	"fmt"
 	"math"
 	"sort"
@@ -152,14 +154,14 @@ func valDuplicates(file string, sites []Site, lines []int) Checks {
 					continue // one cell holds every polar site
 				}
 				for _, j := range grid[key] {
-					if (first < 0 || j < first) && valHaversineKm(sites[j].Point, s.Point) <= DuplicateKm {
+					if (first < 0 || j < first) && geo.HaversineKm(sites[j].Point, s.Point) <= DuplicateKm {
 						first = j
 					}
 				}
 			}
 		}
 		if first >= 0 {
-			d := valHaversineKm(sites[first].Point, s.Point)
+			d := geo.HaversineKm(sites[first].Point, s.Point)
 			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: lines[i], Column: "nom", Err: fmt.Errorf(
 				"%w: site %q has the same name as site %q (line %d), %.0f m away: the same place twice?",
 				ErrDuplicate, s.ID, sites[first].ID, lines[first], d*1000)}})
@@ -180,7 +182,7 @@ type valCellKey struct {
 
 // valCellDeg is the height of a grid cell in degrees of latitude: a
 // little more than DuplicateKm (1° of latitude is 111.2 km on the sphere
-// of valHaversineKm). Cells are twice as wide in longitude, which covers
+// of geo.HaversineKm). Cells are twice as wide in longitude, which covers
 // DuplicateKm up to 60° of latitude (cos 60° = ½); beyond, every site
 // falls in one polar cell per name, compared with all.
 const valCellDeg = DuplicateKm / 110
@@ -223,16 +225,3 @@ var frAccents = strings.NewReplacer(
 	"ô", "o", "ö", "o", "ó", "o", "ù", "u", "û", "u", "ü", "u", "ú", "u",
 	"ÿ", "y", "ñ", "n", "œ", "oe", "æ", "ae",
 )
-
-// valEarthRadiusKm is the mean Earth radius (IUGG), as geo.EarthRadiusKm;
-// data cannot import geo, which depends on data.
-const valEarthRadiusKm = 6371.0088
-
-// valHaversineKm is the great-circle distance in km between two lon/lat points.
-func valHaversineKm(a, b orb.Point) float64 {
-	const rad = math.Pi / 180
-	la1, la2 := a[1]*rad, b[1]*rad
-	dla, dlo := la2-la1, (b[0]-a[0])*rad
-	h := math.Sin(dla/2)*math.Sin(dla/2) + math.Cos(la1)*math.Cos(la2)*math.Sin(dlo/2)*math.Sin(dlo/2)
-	return 2 * valEarthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
-}

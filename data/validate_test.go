@@ -1,6 +1,8 @@
 package data
 
 import (
+	"diagnum/geo"
+
 	"errors"
 	"math"
 	"reflect"
@@ -58,8 +60,8 @@ func TestValHaversineKm(t *testing.T) {
 		{orb.Point{0, 0}, orb.Point{1, 0}},
 		{orb.Point{-179.5, 0}, orb.Point{179.5, 0}},
 	} {
-		if got := valHaversineKm(tt.a, tt.b); math.Abs(got-deg) > 1e-9 {
-			t.Errorf("valHaversineKm(%v, %v) = %.9f, want %.9f", tt.a, tt.b, got, deg)
+		if got := geo.HaversineKm(tt.a, tt.b); math.Abs(got-deg) > 1e-9 {
+			t.Errorf("geo.HaversineKm(%v, %v) = %.9f, want %.9f", tt.a, tt.b, got, deg)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package source
 
 import (
+	"diagnum/geo"
+
 	"diagnum/data"
 	"fmt"
 	"slices"
@@ -139,7 +141,7 @@ func advisorPlaceFar(s Structure, p data.Site, radius float64) bool {
 	if !s.HasPoint || !postPointOK(s.Point) {
 		return false
 	}
-	if postHaversineKm(s.Point, p.Point) <= radius {
+	if geo.HaversineKm(s.Point, p.Point) <= radius {
 		return false
 	}
 	return p.Commune == "" || s.INSEE == "" || data.DepOfINSEE(p.Commune) != data.DepOfINSEE(s.INSEE)
@@ -215,7 +217,7 @@ func AllocateAdvisors(structures []Structure, places []AdvisorPlace, links []Adv
 func farCheck(s Structure, m AdvisorMatch, places []AdvisorPlace, opt AdvisorOptions) *data.ParseError {
 	far, farKm := "", -1.0
 	for _, j := range m.Far {
-		if d := postHaversineKm(s.Point, places[j].Site.Point); d > farKm {
+		if d := geo.HaversineKm(s.Point, places[j].Site.Point); d > farKm {
 			far, farKm = places[j].Site.ID, d
 		}
 	}

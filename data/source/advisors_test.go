@@ -1,6 +1,8 @@
 package source
 
 import (
+	"diagnum/geo"
+
 	"diagnum/data"
 	"fmt"
 	"math"
@@ -91,7 +93,7 @@ func TestAllocateAdvisorsFar(t *testing.T) {
 	if m[0].Rule != MatchSIRET || fmt.Sprint(m[0].Places) != "[1]" || fmt.Sprint(m[0].Far) != "[0]" {
 		t.Fatalf("match %+v, want SIRET, places [1], far [0]", m[0])
 	}
-	if d := postHaversineKm(rennes, places[0].Site.Point); d < 390 || d > 410 {
+	if d := geo.HaversineKm(rennes, places[0].Site.Point); d < 390 || d > 410 {
 		t.Fatalf("Rennes–Cadillac %v km, want about 400", d)
 	}
 	sites, checks := AllocateAdvisors(st, places, nil, AdvisorOptions{})

@@ -1,6 +1,8 @@
 package source
 
 import (
+	"diagnum/geo"
+
 	"fmt"
 	"math"
 
@@ -122,7 +124,7 @@ func nearestCNFSPlace(pt orb.Point, places []data.Site, radius float64) int {
 		if p.Kind != data.KindCNFS || !postPointOK(p.Point) {
 			continue
 		}
-		if d := postHaversineKm(pt, p.Point); d <= radius && d < bestKm {
+		if d := geo.HaversineKm(pt, p.Point); d <= radius && d < bestKm {
 			best, bestKm = j, d
 		}
 	}
@@ -219,14 +221,4 @@ func TallyMatches(structures []Structure, matches []PostMatch) map[MatchRule]Pos
 
 func postPointOK(p orb.Point) bool {
 	return !math.IsNaN(p[0]) && !math.IsNaN(p[1]) && !math.IsInf(p[0], 0) && !math.IsInf(p[1], 0)
-}
-
-// postHaversineKm is the great-circle distance in km on a sphere of radius
-// 6371.0088 km (package geo imports data, so data has its own copy).
-func postHaversineKm(a, b orb.Point) float64 {
-	const rad, r = math.Pi / 180, 6371.0088
-	la1, la2 := a[1]*rad, b[1]*rad
-	dla, dlo := la2-la1, (b[0]-a[0])*rad
-	h := math.Sin(dla/2)*math.Sin(dla/2) + math.Cos(la1)*math.Cos(la2)*math.Sin(dlo/2)*math.Sin(dlo/2)
-	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
 }

@@ -180,16 +180,6 @@ func TestAllocatePostsReal(t *testing.T) {
 	}
 }
 
-func TestPostHaversineKm(t *testing.T) {
-	// 1° along the equator: 6371.0088 × π/180 = 111.19508 km; a point to itself: 0.
-	if d := postHaversineKm(orb.Point{0, 0}, orb.Point{1, 0}); math.Abs(d-111.19508) > 1e-5 {
-		t.Errorf("1° = %g km", d)
-	}
-	if d := postHaversineKm(orb.Point{2.35, 48.85}, orb.Point{2.35, 48.85}); d != 0 {
-		t.Errorf("same point %g km", d)
-	}
-}
-
 func ExampleAllocatePosts() {
 	places := []data.Site{
 		{ID: "cn22-a", Kind: data.KindCNFS, SIRET: "21230096300017", Point: orb.Point{1.87, 46.17}},

@@ -1,8 +1,9 @@
 // Package report writes the outputs of a diagnostic: the Excel workbook
 // (WriteWorkbook), the communes CSV export (WriteCSV), the GeoJSON layers
-// (WriteGeoJSON, WriteSitesGeoJSON) and the map picture (RenderMap), all
-// through WriteFileAtomic so an interrupted run never leaves a
-// half-written file.
+// (WriteGeoJSON, WriteSitesGeoJSON) and the map picture (RenderMap), each
+// to an io.Writer. The command (cmd/diagnum, outputs.go) writes them to
+// temporary files renamed together at the end, so an interrupted run
+// never leaves a half-written file.
 //
 // The workbook's sheets depend on the territory level (SheetNames): a
 // région workbook ranks its départements, a France workbook the régions
