@@ -23,8 +23,9 @@ const mapUnits = 4000
 // Map is the drawing of the communes: one entry of Shapes per row of
 // Page.Communes, in the same order.
 type Map struct {
-	Width  int `json:"largeur"` // extent in map units, y downward
-	Height int `json:"hauteur"`
+	Width  int     `json:"largeur"` // extent in map units, y downward
+	Height int     `json:"hauteur"`
+	Unit   float64 `json:"unite"` // metres per map unit
 	// Shapes are SVG path data ("M x y l dx dy … z", holes as further
 	// rings, to fill with the even-odd rule) for the communes with a
 	// polygon, "" for the others.
@@ -136,7 +137,7 @@ func (pr *projector) point(p orb.Point) *[2]int {
 
 // drawCommunes returns the map of communes.
 func (pr *projector) drawCommunes(communes []diag.CommuneResult, ds *data.Dataset) *Map {
-	m := &Map{Width: pr.w, Height: pr.h, Shapes: make([]string, len(communes)), Points: make([]*[2]int, len(communes))}
+	m := &Map{Width: pr.w, Height: pr.h, Unit: pr.unit, Shapes: make([]string, len(communes)), Points: make([]*[2]int, len(communes))}
 	dp := simplify.DouglasPeucker(pr.unit)
 	var b strings.Builder
 	for i := range communes {

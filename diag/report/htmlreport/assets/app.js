@@ -132,7 +132,8 @@
         s = document.createElementNS(SVG, "circle");
         s.setAttribute("cx", m.points[r][0]);
         s.setAttribute("cy", m.points[r][1]);
-        s.setAttribute("r", Math.max(6, Math.sqrt((val(r, "population") || 0) / 40)));
+        // Area proportional to the population: 15 m of radius per √inhabitant.
+        s.setAttribute("r", Math.max(m.largeur / 700, (Math.sqrt(val(r, "population") || 0) * 15) / m.unite).toFixed(1));
         dots.append(s); nDot++;
       }
       if (!s) continue;
@@ -219,7 +220,9 @@
   function sizeMarks() {
     if (!D.carte) return;
     const k = view[2] / D.carte.largeur;
-    document.querySelectorAll("#sites-carte circle").forEach((c) => c.setAttribute("r", 20 * k));
+    // Markers shrink when there are many sites on the map (all France).
+    const r0 = Math.max(4, Math.min(20, 20 * Math.sqrt(400 / Math.max(1, D.sites.length))));
+    document.querySelectorAll("#sites-carte circle").forEach((c) => c.setAttribute("r", r0 * k));
     document.querySelectorAll("#sites-carte .proposition").forEach((t) => {
       const x = +t.dataset.x, y = +t.dataset.y, R = 30 * k, r = 12 * k;
       let d = "";
