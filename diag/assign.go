@@ -133,3 +133,30 @@ func finitePoint(p orb.Point) bool {
 	return !math.IsNaN(p[0]) && !math.IsNaN(p[1]) && !math.IsInf(p[0], 0) && !math.IsInf(p[1], 0) &&
 		p[1] >= -90 && p[1] <= 90 && p[0] >= -180 && p[0] <= 180
 }
+
+// ReplaceSites returns the sites of ds with user's sites in place of the
+// sites of ds of the kinds user contains, inside territory t only: a site
+// of ds is dropped when its kind is one of the user's kinds and Assign
+// places it in a commune of t. Every other site of ds stays (other kinds,
+// and every site outside t: the neighbours' sites, so the measures of the
+// rest of France and the national median access do not change). The
+// user's sites follow, in their order. dropped holds the IDs of the sites
+// of ds that were dropped.
+func ReplaceSites(ds *data.Dataset, user []data.Site, t Territory) (sites []data.Site, dropped map[string]bool) {
+	kinds := map[data.SiteKind]bool{}
+	for _, s := range user {
+		kinds[s.Kind] = true
+	}
+	placed, _ := Assign(ds)
+	dropped = map[string]bool{}
+	for i, s := range placed {
+		if kinds[s.Kind] {
+			if j, ok := ds.CommuneIndex(s.Commune); ok && t.Contains(&ds.Communes[j]) {
+				dropped[s.ID] = true
+				continue
+			}
+		}
+		sites = append(sites, ds.Sites[i])
+	}
+	return append(sites, user...), dropped
+}

@@ -27,6 +27,8 @@ type options struct {
 	mapFile      string
 	html         string
 	sites        []string
+	sitesOnly    bool      // --sites-only: the user's sites and no others
+	stderr       io.Writer // console messages (rejected rows); nil: none
 	indicators   []string
 	weights      string
 	supply       string
@@ -83,7 +85,10 @@ Vos données (facultatif) :
   --sites FICHIER      vos lieux : CSV id,nom,type,latitude,longitude,etp,code_insee
                        ou GeoJSON (points, mêmes propriétés) ; type : cnfs,
                        france-services, mediation ou autre ; etp facultatif, 1 par
-                       défaut. Répétable. Remplace les lieux intégrés.
+                       défaut. Répétable. Remplace, dans le territoire étudié
+                       seulement, les lieux intégrés des types qu'il contient ;
+                       ceux des territoires voisins restent.
+  --sites-only         ne compter que vos lieux (aucun lieu intégré, nulle part)
   --indicators FICHIER indicateurs par commune : CSV code_insee + colonnes numériques
                        (virgule décimale acceptée). Répétable. S'ajoute aux indicateurs intégrés.
   --weights FICHIER    poids de l'indice de fragilité : CSV indicateur,poids
@@ -138,6 +143,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.csv, "csv", "", "")
 	fs.StringVar(&o.html, "html", "", "")
 	fs.Func("sites", "", func(s string) error { o.sites = append(o.sites, s); return nil })
+	fs.BoolVar(&o.sitesOnly, "sites-only", false, "")
 	fs.Func("indicators", "", func(s string) error { o.indicators = append(o.indicators, s); return nil })
 	fs.StringVar(&o.weights, "weights", "", "")
 	fs.StringVar(&o.supply, "supply", "cnfs", "")
@@ -159,7 +165,7 @@ func (o *options) register(fs *flag.FlagSet) {
 
 // parseFlags parses the arguments of a diagnostic run.
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	o := &options{}
+	o := &options{stderr: stderr}
 	fs := flag.NewFlagSet("diagnum", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	o.register(fs)

@@ -108,6 +108,7 @@ Exemples :
 // parsePlanFlags parses the arguments of `diagnum plan` (after "plan").
 func parsePlanFlags(args []string, stderr io.Writer) (*planOptions, error) {
 	o := &planOptions{}
+	o.stderr = stderr
 	fs := flag.NewFlagSet("diagnum plan", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	o.register(fs)

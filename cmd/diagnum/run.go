@@ -188,7 +188,11 @@ func loadData(ctx context.Context, o *options) (*data.Dataset, error) {
 		return nil, err
 	}
 	embeddedChecks := len(ds.Checks)
-	if err := addUserFiles(ctx, ds, pathFiles(o.sites), pathFiles(o.indicators)); err != nil {
+	var console io.Writer
+	if !o.quiet {
+		console = o.stderr
+	}
+	if err := addUserFiles(ctx, ds, pathFiles(o.sites), pathFiles(o.indicators), siteRule{t, o.sitesOnly}, console); err != nil {
 		return nil, err
 	}
 	if o.strict {
@@ -197,6 +201,35 @@ func loadData(ctx context.Context, o *options) (*data.Dataset, error) {
 		}
 	}
 	return ds, nil
+}
+
+// replaceSites puts the user's sites into ds: with --sites-only in place
+// of every embedded site, otherwise in place of the embedded sites of the
+// kinds they contain inside the territory (diag.ReplaceSites). The checks
+// of the embedded sites dropped go with them.
+func replaceSites(ds *data.Dataset, user []data.Site, rule siteRule) {
+	if rule.only {
+		ds.Sites, ds.SiteChecks = user, nil
+		return
+	}
+	var dropped map[string]bool
+	ds.Sites, dropped = diag.ReplaceSites(ds, user, rule.t)
+	ds.SiteChecks = slices.DeleteFunc(ds.SiteChecks, func(c data.Check) bool { return dropped[c.Site] })
+}
+
+// announceRejected says on the console how many rows of a user's file
+// were rejected (they are listed in Contrôles).
+func announceRejected(console io.Writer, name string, checks data.Checks) {
+	if console == nil {
+		return
+	}
+	switch n := checks.Count(data.Rejected); n {
+	case 0:
+	case 1:
+		fmt.Fprintf(console, "%s : 1 ligne rejetée, voir Contrôles\n", name)
+	default:
+		fmt.Fprintf(console, "%s : %d lignes rejetées, voir Contrôles\n", name, n)
+	}
 }
 
 // warnIndicators prints the warnings about the fragility weights: a
@@ -227,16 +260,24 @@ func pathFiles(paths []string) []userFile {
 	return v
 }
 
-// addUserFiles loads the user's sites files, which replace the sites of
-// ds, and indicators files, which are merged into ds.Indicators; the
-// checks of their rows are appended to ds.Checks.
-func addUserFiles(ctx context.Context, ds *data.Dataset, sites, indicators []userFile) error {
+// siteRule says where the user's sites replace the embedded ones.
+type siteRule struct {
+	t    diag.Territory // the reported territory
+	only bool           // --sites-only: every embedded site goes
+}
+
+// addUserFiles loads the user's sites files, which replace sites of ds
+// as rule says (replaceSites), and indicators files, which are merged
+// into ds.Indicators; the checks of their rows are appended to ds.Checks
+// and the count of rejected rows of each file is written to console
+// (nil: nothing).
+func addUserFiles(ctx context.Context, ds *data.Dataset, sites, indicators []userFile, rule siteRule, console io.Writer) error {
 	if len(sites) > 0 {
-		// The checks of the embedded sites go with them.
-		ds.Sites, ds.SiteChecks = nil, nil
+		var user []data.Site
 		ids := map[string]string{} // site id → file:line of its first site
 		for _, f := range sites {
 			var ss []data.Site
+			from := len(ds.Checks)
 			err := readFileCtx(ctx, f.path, func(r io.Reader) error {
 				s, checks, err := data.LoadSites(f.name, r, data.SitesOptions{Known: ds.KnownCode})
 				ss, ds.Checks = s, append(ds.Checks, checks...)
@@ -245,13 +286,16 @@ func addUserFiles(ctx context.Context, ds *data.Dataset, sites, indicators []use
 			if err != nil {
 				return fmt.Errorf("lieux %s : %w", f.name, err)
 			}
-			ds.Sites = append(ds.Sites, acrossFiles(ds, f.name, ss, ids)...)
+			user = append(user, acrossFiles(ds, f.name, ss, ids)...)
+			announceRejected(console, f.name, ds.Checks[from:])
 		}
+		replaceSites(ds, user, rule)
 	}
 	for _, f := range indicators {
 		err := readFileCtx(ctx, f.path, func(r io.Reader) error {
 			checks, err := data.LoadIndicatorsCSV(f.name, r, ds.Indicators)
 			ds.Checks = append(ds.Checks, checks...)
+			announceRejected(console, f.name, checks)
 			return err
 		})
 		if err != nil {

@@ -164,8 +164,9 @@ func TestRejectedRowsReported(t *testing.T) {
 	}
 }
 
-// TestOwnSitesDropEmbeddedSiteChecks: with --sites, Contrôles lists the
-// user's rows, not the checks of the embedded site sources they replace.
+// TestOwnSitesDropEmbeddedSiteChecks: with --sites-only, Contrôles lists
+// the user's rows, not the checks of the embedded site sources they
+// replace; with --sites, only the checks of the sites replaced go.
 func TestOwnSitesDropEmbeddedSiteChecks(t *testing.T) {
 	path, err := filepath.Abs("../../testdata/bad/bad-coordinate.csv")
 	if err != nil {
@@ -176,7 +177,10 @@ func TestOwnSitesDropEmbeddedSiteChecks(t *testing.T) {
 		embedded bool
 	}{
 		{[]string{"--quiet"}, true},
-		{[]string{"--quiet", "--sites", path}, false},
+		// --sites replaces the embedded sites inside the Creuse only: the
+		// checks of France Services elsewhere stay.
+		{[]string{"--quiet", "--sites", path}, true},
+		{[]string{"--quiet", "--sites", path, "--sites-only"}, false},
 	} {
 		if _, err := run(t, tc.args...); err != nil {
 			t.Fatal(err)

@@ -219,7 +219,8 @@ func (ss *session) loadFiles(files map[string][]userFile, params *diag.Params) (
 	if len(files["indicateurs"]) > 0 {
 		ds.Indicators = ss.base.Indicators.Clone()
 	}
-	if err := addUserFiles(context.Background(), &ds, files["lieux"], files["indicateurs"]); err != nil {
+	// The uploaded sites replace every embedded site (as --sites-only).
+	if err := addUserFiles(context.Background(), &ds, files["lieux"], files["indicateurs"], siteRule{only: true}, nil); err != nil {
 		return nil, badRequest("%v", err)
 	}
 	for _, f := range files["poids"] {

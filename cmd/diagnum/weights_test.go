@@ -140,3 +140,49 @@ func TestCOMDepartement(t *testing.T) {
 		t.Errorf("files left behind: %v", entries)
 	}
 }
+
+// TestSitesReplaceInTerritory: a Creuse file of France Services replaces
+// the embedded France Services of the Creuse only: the conseiller-numérique
+// sites (the default supply) stay, so the Creuse's coverage is the
+// default run's; with --sites-only these sites are the only ones and
+// nothing counts as supply. Rejected rows are announced on the console.
+func TestSitesReplaceInTerritory(t *testing.T) {
+	fs, err := filepath.Abs("../../testdata/sites/creuse-france-services.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := filepath.Abs("../../testdata/bad/bad-coordinate.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	coverage := func(stderr string) string {
+		i := strings.Index(stderr, "couverture ")
+		if i < 0 {
+			t.Fatalf("no coverage in %q", stderr)
+		}
+		return strings.Fields(stderr[i:])[1]
+	}
+	def, err := run(t, "--out", "x.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := run(t, "--sites", fs, "--out", "x.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	only, err := run(t, "--sites", fs, "--sites-only", "--out", "x.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if coverage(own) != coverage(def) || coverage(only) != "0.0" {
+		t.Errorf("coverage: default %s, --sites %s (want the same), --sites-only %s (want 0.0)", coverage(def), coverage(own), coverage(only))
+	}
+	// bad-coordinate.csv: rows 3, 4 and 5 are rejected (bad-coordinate.err).
+	stderr, err := run(t, "--sites", bad, "--out", "x.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, bad+" : 3 lignes rejetées, voir Contrôles") {
+		t.Errorf("console does not announce the 3 rejected rows: %q", stderr)
+	}
+}
