@@ -151,7 +151,7 @@ func ReplaceSites(ds *data.Dataset, user []data.Site, t Territory) (sites []data
 	dropped = map[string]bool{}
 	for i, s := range placed {
 		if kinds[s.Kind] {
-			if j, ok := ds.CommuneIndex(s.Commune); ok && t.Contains(&ds.Communes[j]) {
+			if j, ok := ds.CommuneIndex(s.Commune); ok && t.Contains(ds.Communes[j].Dep, ds.Communes[j].Region) {
 				dropped[s.ID] = true
 				continue
 			}
