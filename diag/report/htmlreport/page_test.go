@@ -2,11 +2,13 @@ package htmlreport
 
 import (
 	"bytes"
+	"context"
 	"regexp"
 	"strings"
 	"testing"
 
 	"diagnum/diag"
+	"diagnum/diag/plan"
 )
 
 // TestPageCreuse checks the page of Creuse: a shape per commune (its
@@ -115,5 +117,41 @@ func TestPageFrance(t *testing.T) {
 	}
 	if pg.Map.Omitted != omitted {
 		t.Errorf("omitted %d communes, want %d (overseas or without geometry)", pg.Map.Omitted, omitted)
+	}
+}
+
+// TestPagePlan checks that the planner's proposals of a plan run are on
+// the page: one row per pick, in order, placed on the map.
+func TestPagePlan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long (a national baseline and a plan)")
+	}
+	in := creuseInput(t)
+	b, err := diag.NewBaseline(context.Background(), embeddedDS, diag.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Run(context.Background(), b, plan.Options{Territory: in.Territory, Add: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in2 := *in
+	in2.Plan = p
+	pg := NewPage(&in2)
+	if len(pg.Picks) != len(p.Picks) || len(p.Picks) == 0 || pg.Plan == "" {
+		t.Fatalf("%d proposals on the page for %d picks; sentence %q", len(pg.Picks), len(p.Picks), pg.Plan)
+	}
+	for i, k := range p.Picks {
+		got := pg.Picks[i]
+		if got.Rank != k.Rank || got.NewPop != k.NewPop || got.XY == nil {
+			t.Errorf("proposal %d = %+v, want rank %d, %d newly covered, on the map", i, got, k.Rank, k.NewPop)
+		}
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, pg, Static); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"propositions":[{"rang":1`) {
+		t.Error("the file does not hold the proposals")
 	}
 }
