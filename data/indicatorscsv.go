@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -65,6 +66,27 @@ type indColumn struct {
 // unreadable file, no code column or no numeric column (ErrMissingColumn),
 // or no usable row (ErrEmptyFile).
 func LoadIndicatorsCSV(name string, r io.Reader, into *Indicators) (Checks, error) {
+	return LoadIndicators(name, r, into, IndicatorsOptions{})
+}
+
+// IndicatorsOptions are the options of LoadIndicators. The zero value
+// checks codes for shape only and reserves no column name.
+type IndicatorsOptions struct {
+	// Resolve maps a code to the current commune it belongs to (e.g.
+	// Dataset.Resolve); a row whose code is no current commune is
+	// rejected (ErrUnknownINSEE): a code that does not exist (23999), or
+	// an arrondissement or old code (75101), whose values would be
+	// ignored by the measures. nil: codes are only checked for shape.
+	Resolve func(code string) (string, bool)
+	// Reserved are column names that the measures write themselves
+	// (population, rang, score_ecart, …): such a column is ignored with a
+	// warning (ErrBadValue), compared case-insensitively.
+	Reserved []string
+}
+
+// LoadIndicators is LoadIndicatorsCSV with options: codes checked
+// against the communes, reserved column names refused.
+func LoadIndicators(name string, r io.Reader, into *Indicators, opt IndicatorsOptions) (Checks, error) {
 	if into == nil {
 		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: nil Indicators table", ErrBadValue)}
 	}
@@ -78,12 +100,12 @@ func LoadIndicatorsCSV(name string, r io.Reader, into *Indicators) (Checks, erro
 			"%w %q: an indicators file needs a commune code column (header: %s)",
 			ErrMissingColumn, "code_insee", strings.Join(t.Header, string(t.Comma)))}
 	}
-	cols, checks := indColumns(t, codeCol)
+	cols, checks := indColumns(t, codeCol, opt.Reserved)
 	if len(cols) == 0 {
 		return checks, &ParseError{File: name, Line: 1, Err: fmt.Errorf(
 			"%w: no indicator column beside %q", ErrMissingColumn, t.Header[codeCol])}
 	}
-	codes, rowChecks := indRows(t, codeCol, cols)
+	codes, rowChecks := indRows(t, codeCol, cols, opt.Resolve)
 	checks = append(checks, rowChecks...)
 	checks = append(checks, indColumnChecks(t, cols)...)
 	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
@@ -96,7 +118,7 @@ func LoadIndicatorsCSV(name string, r io.Reader, into *Indicators) (Checks, erro
 
 // indColumns lists the numeric columns of t; duplicate and unnamed
 // columns are ignored with a warning.
-func indColumns(t *Table, codeCol int) ([]*indColumn, Checks) {
+func indColumns(t *Table, codeCol int, reserved []string) ([]*indColumn, Checks) {
 	var cols []*indColumn
 	var checks Checks
 	seen := map[string]bool{}
@@ -114,6 +136,9 @@ func indColumns(t *Table, codeCol int) ([]*indColumn, Checks) {
 			checks.Warn(&ParseError{File: t.File, Line: 1, Err: fmt.Errorf("%w: column %d has no name; ignored", ErrMissingColumn, i+1)})
 		case seen[folded]:
 			checks.Warn(&ParseError{File: t.File, Line: 1, Column: h, Err: fmt.Errorf("%w: column %q appears twice; the second is ignored", ErrDuplicate, h)})
+		case slices.ContainsFunc(reserved, func(r string) bool { return strings.EqualFold(r, h) }):
+			checks.Warn(&ParseError{File: t.File, Line: 1, Column: h, Err: fmt.Errorf(
+				"%w: column %q is a measure diagnum computes itself; ignored (rename it to use it as an indicator)", ErrBadValue, h)})
 		case strings.HasPrefix(folded, "code"), strings.HasPrefix(folded, "lib"),
 			strings.HasPrefix(folded, "nom"), strings.HasPrefix(folded, "name"):
 			// identifier or label
@@ -126,7 +151,7 @@ func indColumns(t *Table, codeCol int) ([]*indColumn, Checks) {
 }
 
 // indRows parses the rows: the kept codes, in file order, and the row checks.
-func indRows(t *Table, codeCol int, cols []*indColumn) ([]string, Checks) {
+func indRows(t *Table, codeCol int, cols []*indColumn, resolve func(string) (string, bool)) ([]string, Checks) {
 	var codes []string
 	var checks Checks
 	seen := map[string]int{}
@@ -136,6 +161,9 @@ func indRows(t *Table, codeCol int, cols []*indColumn) ([]string, Checks) {
 			continue
 		}
 		code, err := NormINSEE(rec.Field(codeCol))
+		if err == nil && resolve != nil {
+			err = indKnown(code, resolve)
+		}
 		if err == nil {
 			if first, dup := seen[code]; dup {
 				err = fmt.Errorf("%w: code %s already given at line %d", ErrDuplicate, code, first)
@@ -152,6 +180,18 @@ func indRows(t *Table, codeCol int, cols []*indColumn) ([]string, Checks) {
 		}
 	}
 	return codes, checks
+}
+
+// indKnown returns why code is not a current commune, or nil.
+func indKnown(code string, resolve func(string) (string, bool)) error {
+	cur, ok := resolve(code)
+	switch {
+	case !ok:
+		return fmt.Errorf("%w: %s is not a commune code; row ignored", ErrUnknownINSEE, code)
+	case cur != code:
+		return fmt.Errorf("%w: %s is not a current commune (an arrondissement or an old code of %s); row ignored, give the values of %s", ErrUnknownINSEE, code, cur, cur)
+	}
+	return nil
 }
 
 // indCell parses one cell of column c; a bad cell is recorded in c.bad.

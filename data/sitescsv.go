@@ -10,9 +10,17 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 )
+
+// MaxCellChars is the most characters a workbook cell holds (Excel's
+// limit); a longer text is cut, ending with CutMark.
+const MaxCellChars = 32_767
+
+// CutMark ends a text cut to MaxCellChars characters.
+const CutMark = " […tronqué]"
 
 // DefaultMaxFTE is the largest FTE LoadSitesCSV accepts on one row when
 // SitesOptions.MaxFTE is 0: more than 100 advisors in one place is a typo.
@@ -93,6 +101,7 @@ func LoadSitesCSV(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, e
 	if err != nil {
 		return nil, nil, err
 	}
+	headerChecks := HeaderChecks(t, sitesNames())
 	if n := len(t.Records); n > maxSites {
 		return nil, nil, tooManySites(name, t.Records[maxSites].Line)
 	}
@@ -102,7 +111,7 @@ func LoadSitesCSV(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, e
 	}
 	sites, lines, checks := sitesRows(t, col, maxFTE)
 	sites, more := ValidateSites(name, sites, lines, opt.Known)
-	checks = append(checks, more...)
+	checks = append(append(headerChecks, checks...), more...)
 	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
 	if len(sites) == 0 {
 		return nil, checks, sitesNoRow(name, len(t.Records), checks)
@@ -135,6 +144,51 @@ func sitesRows(t *Table, col [len(sitesColumns)]int, maxFTE float64) ([]Site, []
 		sites, lines = append(sites, s), append(lines, rec.Line)
 	}
 	return sites, lines, checks
+}
+
+// sitesNames returns the names of each column of the format: its name
+// then its aliases.
+func sitesNames() [][]string {
+	out := make([][]string, len(sitesColumns))
+	for i, c := range sitesColumns {
+		out[i] = append([]string{c.name}, c.aliases...)
+	}
+	return out
+}
+
+// HeaderChecks warns (ErrDuplicate, line 1) about a header that names a
+// column twice (case-insensitive), or that gives one column of the format
+// under two of its names (canonical and alias, e.g. nom and name): the
+// first such column is used, the others are ignored. names lists, for
+// each column of the format, its accepted names.
+func HeaderChecks(t *Table, names [][]string) Checks {
+	var checks Checks
+	first := map[string]int{}
+	for i, h := range t.Header {
+		key := strings.ToLower(h)
+		if h == "" {
+			continue
+		}
+		if j, dup := first[key]; dup {
+			checks.Warn(&ParseError{File: t.File, Line: 1, Column: h, Err: fmt.Errorf(
+				"%w: column %q appears twice (columns %d and %d); the first is used", ErrDuplicate, h, j+1, i+1)})
+			continue
+		}
+		first[key] = i
+	}
+	for _, alts := range names {
+		var given []string
+		for _, n := range alts {
+			if _, ok := first[n]; ok {
+				given = append(given, n)
+			}
+		}
+		if len(given) > 1 {
+			checks.Warn(&ParseError{File: t.File, Line: 1, Column: given[1], Err: fmt.Errorf(
+				"%w: columns %q and %q give the same information; %q is used, %q ignored", ErrDuplicate, given[0], given[1], t.Header[t.Index(alts...)], given[1])})
+		}
+	}
+	return checks
 }
 
 // sitesHeader locates the columns of the format (-1 for absent optional ones).
@@ -205,6 +259,10 @@ func sitesRow(t *Table, rec Record, col [len(sitesColumns)]int, maxFTE float64) 
 		}
 	}
 	warns := sitesOptional(t.File, rec.Line, &s, field(sitesPostcode), field(sitesSIRET), field(sitesDate))
+	if n := utf8.RuneCountInString(s.Name); n > MaxCellChars {
+		warns = append(warns, &ParseError{File: t.File, Line: rec.Line, Column: "nom", Err: fmt.Errorf(
+			"%w: name of %d characters; the workbook shows its first %d, ending with %q", ErrBadValue, n, MaxCellChars-utf8.RuneCountInString(CutMark), CutMark)})
+	}
 	return s, warns, nil
 }
 

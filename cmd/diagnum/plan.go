@@ -333,7 +333,7 @@ func (o *planOptions) loadCandidates(base *diag.Baseline, t diag.Territory) ([]p
 	err := readFile(o.candidates, func(r io.Reader) error {
 		var checks data.Checks
 		var err error
-		sites, checks, err = data.LoadSitesCSV(o.candidates, r, data.SitesOptions{Known: ds.KnownCode})
+		sites, checks, err = data.LoadSites(o.candidates, r, data.SitesOptions{Known: ds.KnownCode})
 		if err == nil && o.strict {
 			err = strictError(checks)
 		}

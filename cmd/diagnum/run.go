@@ -293,7 +293,8 @@ func addUserFiles(ctx context.Context, ds *data.Dataset, sites, indicators []use
 	}
 	for _, f := range indicators {
 		err := readFileCtx(ctx, f.path, func(r io.Reader) error {
-			checks, err := data.LoadIndicatorsCSV(f.name, r, ds.Indicators)
+			checks, err := data.LoadIndicators(f.name, r, ds.Indicators,
+				data.IndicatorsOptions{Resolve: ds.Resolve, Reserved: reservedColumns()})
 			ds.Checks = append(ds.Checks, checks...)
 			announceRejected(console, f.name, checks)
 			return err
@@ -303,6 +304,18 @@ func addUserFiles(ctx context.Context, ds *data.Dataset, sites, indicators []use
 		}
 	}
 	return nil
+}
+
+// reservedColumns are the measures of the per-commune output (CSV
+// header), which an indicators file cannot bring: codes and names aside.
+func reservedColumns() []string {
+	var out []string
+	for _, c := range report.CSVHeader {
+		if !strings.HasPrefix(c, "code") && !strings.HasPrefix(c, "nom") {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // acrossFiles returns the sites of file whose id no earlier file used;

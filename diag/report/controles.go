@@ -2,7 +2,10 @@ package report
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+
+	"github.com/xuri/excelize/v2"
 
 	"diagnum/data"
 	"diagnum/diag"
@@ -208,8 +211,23 @@ func (b *book) controles() error {
 		}
 		return v
 	}
-	return b.table(SheetControles, cols, len(rows), row, nil)
+	n := len(rows)
+	var extra func(s *sheet) error
+	if n > maxControlRows {
+		n = maxControlRows
+		extra = func(s *sheet) error {
+			return s.add(nil, nil, nil, nil, fmt.Sprintf(
+				"… et %d contrôle(s) de plus, non affichés : un onglet Excel a au plus %d lignes ; ils sont comptés dans Synthèse, et --strict les refuse",
+				len(rows)-n, excelize.TotalRows))
+		}
+	}
+	return b.table(SheetControles, cols, n, row, extra)
 }
+
+// maxControlRows caps the rows of Contrôles below Excel's limit
+// (excelize.TotalRows, 1,048,576): the header and a last row saying how
+// many checks are not shown. A variable so that tests can lower it.
+var maxControlRows = excelize.TotalRows - 2
 
 // checkCounts writes, in Synthèse, the number of checks of each category.
 func (b *book) checkCounts(s *sheet) error {

@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"diagnum/data"
 )
 
 // column is a column of a table sheet.
@@ -57,6 +59,29 @@ func (b *book) pageSetup(name string) error {
 	})
 }
 
+// cutCell returns v with a text longer than data.MaxCellChars characters
+// cut to fit, ending with data.CutMark (Excel's limit; the loaders report
+// such names in Contrôles).
+func cutCell(v any) any {
+	cut := func(t string) string {
+		if len(t) <= data.MaxCellChars || utf8.RuneCountInString(t) <= data.MaxCellChars {
+			return t
+		}
+		r := []rune(t)
+		return string(r[:data.MaxCellChars-utf8.RuneCountInString(data.CutMark)]) + data.CutMark
+	}
+	switch x := v.(type) {
+	case string:
+		return cut(x)
+	case excelize.Cell:
+		if t, ok := x.Value.(string); ok {
+			x.Value = cut(t)
+		}
+		return x
+	}
+	return v
+}
+
 // add writes the next row; a plain value gets no style, an excelize.Cell
 // its StyleID. A row with wrapped text (the wrap style) is made high
 // enough for it: spreadsheets do not resize streamed rows themselves.
@@ -68,6 +93,7 @@ func (s *sheet) add(values ...any) error {
 	}
 	lines := 1
 	for i, v := range values {
+		values[i] = cutCell(v)
 		if c, ok := v.(excelize.Cell); ok && c.StyleID == s.b.st.wrap {
 			if text, ok := c.Value.(string); ok {
 				lines = max(lines, textLines(text, s.width(i), 1))

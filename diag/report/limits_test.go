@@ -1,0 +1,62 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"diagnum/data"
+)
+
+// TestControlesCapped: with the row cap of Contrôles lowered to 5, a run
+// with more checks shows 5 of them and a last row saying how many more
+// there are, instead of failing at Excel's row limit.
+func TestControlesCapped(t *testing.T) {
+	old := maxControlRows
+	maxControlRows = 5
+	t.Cleanup(func() { maxControlRows = old })
+	in := smallInput()
+	for i := range 20 {
+		in.Checks.Reject(&data.ParseError{File: "s.csv", Line: 100 + i, Column: "latitude", Err: fmt.Errorf("%w: row %d", data.ErrBadCoordinate, i)})
+	}
+	total := len(in.Checks) + len(in.Result.Checks)
+	var buf bytes.Buffer
+	if err := WriteWorkbook(&buf, in); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(SheetControles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+5+1 {
+		t.Fatalf("%d rows, want header, 5 checks and the note", len(rows))
+	}
+	last := strings.Join(rows[6], " ")
+	if want := fmt.Sprintf("… et %d contrôle(s) de plus, non affichés", total-5); !strings.Contains(last, want) {
+		t.Errorf("last row %q, want %q", last, want)
+	}
+}
+
+// TestLongTextCut: a name longer than Excel's 32,767 characters is cut
+// in the workbook, ending with the visible mark.
+func TestLongTextCut(t *testing.T) {
+	long := strings.Repeat("é", data.MaxCellChars+10)
+	got := cutCell(long).(string)
+	if n := len([]rune(got)); n != data.MaxCellChars || !strings.HasSuffix(got, data.CutMark) {
+		t.Errorf("cut to %d characters, suffix %q", n, got[len(got)-20:])
+	}
+	if cutCell("court") != "court" {
+		t.Error("a short text is changed")
+	}
+	c := cutCell(excelize.Cell{StyleID: 3, Value: long}).(excelize.Cell)
+	if c.StyleID != 3 || !strings.HasSuffix(c.Value.(string), data.CutMark) {
+		t.Errorf("cell %+v not cut", c.StyleID)
+	}
+}
