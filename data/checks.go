@@ -18,7 +18,7 @@ const (
 // CheckKind is what a check is about. The report groups the checks and
 // explains them in French by their kind (with their Severity: a rejected
 // row is shown as such whatever its kind), never by their message text.
-// Loaders get it from the sentinel error a check wraps (KindOf); the
+// Loaders get it from the sentinel error a check wraps (kindOf); the
 // diagnostic sets its own kinds.
 type CheckKind uint8
 
@@ -88,8 +88,8 @@ func (k CheckKind) String() string {
 	return fmt.Sprintf("CheckKind(%d)", uint8(k))
 }
 
-// ParseCheckKind returns the kind whose String is s.
-func ParseCheckKind(s string) (CheckKind, bool) {
+// parseCheckKind returns the kind whose String is s.
+func parseCheckKind(s string) (CheckKind, bool) {
 	for k, code := range checkKindCodes {
 		if code == s {
 			return CheckKind(k), true
@@ -109,10 +109,10 @@ var kindSentinels = []struct {
 	{ErrUnknownINSEE, CheckUnknownCode},
 }
 
-// KindOf returns the kind of a loader's check from the sentinel err wraps:
+// kindOf returns the kind of a loader's check from the sentinel err wraps:
 // ErrDuplicate, then the coordinate errors, ErrBadCode, ErrUnknownINSEE;
 // CheckOther for anything else.
-func KindOf(err error) CheckKind {
+func kindOf(err error) CheckKind {
 	for _, s := range kindSentinels {
 		if errors.Is(err, s.err) {
 			return s.kind
@@ -135,16 +135,16 @@ type Check struct {
 // Checks collects every rejected row and warning, in file order.
 type Checks []Check
 
-// Reject records a row that was not used, of kind KindOf(e).
+// Reject records a row that was not used, of kind kindOf(e).
 func (c *Checks) Reject(e *ParseError) { c.Add(Check{Severity: Rejected, Err: e}) }
 
-// Warn records a row that was used with a warning, of kind KindOf(e).
+// Warn records a row that was used with a warning, of kind kindOf(e).
 func (c *Checks) Warn(e *ParseError) { c.Add(Check{Severity: Warning, Err: e}) }
 
-// Add records x; a zero Kind is set to KindOf(x.Err).
+// Add records x; a zero Kind is set to kindOf(x.Err).
 func (c *Checks) Add(x Check) {
 	if x.Kind == CheckOther && x.Err != nil {
-		x.Kind = KindOf(x.Err)
+		x.Kind = kindOf(x.Err)
 	}
 	*c = append(*c, x)
 }

@@ -27,8 +27,8 @@ func TestKindOf(t *testing.T) {
 		{nil, CheckOther},
 	}
 	for _, tt := range tests {
-		if got := KindOf(tt.err); got != tt.want {
-			t.Errorf("KindOf(%v) = %s, want %s", tt.err, got, tt.want)
+		if got := kindOf(tt.err); got != tt.want {
+			t.Errorf("kindOf(%v) = %s, want %s", tt.err, got, tt.want)
 		}
 	}
 	var c Checks
@@ -52,12 +52,12 @@ func TestCheckKindCodes(t *testing.T) {
 			t.Errorf("kind %d: code %q empty, repeated or missing", k, code)
 		}
 		seen[code] = true
-		if back, ok := ParseCheckKind(code); !ok || back != k {
-			t.Errorf("ParseCheckKind(%q) = %v, %v", code, back, ok)
+		if back, ok := parseCheckKind(code); !ok || back != k {
+			t.Errorf("parseCheckKind(%q) = %v, %v", code, back, ok)
 		}
 	}
-	if _, ok := ParseCheckKind("Doublon"); ok {
-		t.Error("ParseCheckKind accepts an unknown code")
+	if _, ok := parseCheckKind("Doublon"); ok {
+		t.Error("parseCheckKind accepts an unknown code")
 	}
 	if got := CheckKind(200).String(); got != "CheckKind(200)" {
 		t.Errorf("String of an unknown kind = %q", got)

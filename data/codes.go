@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// MaxRenameSteps is how many successive renamings ResolveINSEE follows.
-const MaxRenameSteps = 8
+// maxRenameSteps is how many successive renamings ResolveINSEE follows.
+const maxRenameSteps = 8
 
 // ResolveINSEE maps an INSEE code of any vintage to the commune actuelle
 // that holds it today. This is the one rule of diagnum for old codes:
@@ -18,14 +18,14 @@ const MaxRenameSteps = 8
 //   - any other code goes through renamed (old code of a merged commune,
 //     commune déléguée or associée, arrondissement municipal → its
 //     successor), step by step, until a commune actuelle: at most
-//     MaxRenameSteps steps, a cycle or a missing step meaning no commune;
+//     maxRenameSteps steps, a cycle or a missing step meaning no commune;
 //   - ok is false when no commune actuelle is reached.
 //
 // The renamed map of make data (Dataset.Renamed) points every old code
 // straight at a commune actuelle, so one step suffices there; a longer
 // chain (A → B → C) only comes from hand-made maps.
 func ResolveINSEE(code string, isCommune func(string) bool, renamed map[string]string) (current string, ok bool) {
-	for range MaxRenameSteps + 1 {
+	for range maxRenameSteps + 1 {
 		if isCommune(code) {
 			return code, true
 		}

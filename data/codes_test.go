@@ -160,9 +160,9 @@ func TestParseDateFR(t *testing.T) {
 	tests := map[string]string{"2024-08-01": "2024-08-01", "01/08/2024": "2024-08-01",
 		"2022-05-09T10:00:00Z": "2022-05-09", "2024-02-30": "", "2024/08/01": "", "août 2024": ""}
 	for in, want := range tests {
-		got, err := ParseDateFR(in)
+		got, err := parseDateFR(in)
 		if (err != nil) != (want == "") || got != want {
-			t.Errorf("ParseDateFR(%q) = %q, %v; want %q", in, got, err, want)
+			t.Errorf("parseDateFR(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 }
@@ -189,7 +189,7 @@ func TestResolveINSEE(t *testing.T) {
 		"33333": "33333", // self-loop
 	}
 	long := "87085"
-	for i := MaxRenameSteps; i > 0; i-- { // a chain of exactly MaxRenameSteps steps
+	for i := maxRenameSteps; i > 0; i-- { // a chain of exactly maxRenameSteps steps
 		from := fmt.Sprintf("9%04d", i)
 		renamed[from] = long
 		long = from

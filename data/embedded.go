@@ -38,9 +38,9 @@ import (
 //go:embed embed
 var embedded embed.FS
 
-// EmbeddedFS returns the embedded default data set as a file system rooted
+// embeddedFS returns the embedded default data set as a file system rooted
 // at its folder.
-func EmbeddedFS() fs.FS {
+func embeddedFS() fs.FS {
 	sub, err := fs.Sub(embedded, "embed")
 	if err != nil {
 		panic(err) // the folder is compiled in
@@ -49,7 +49,7 @@ func EmbeddedFS() fs.FS {
 }
 
 // LoadEmbedded loads the embedded default data set.
-func LoadEmbedded() (*Dataset, error) { return LoadDir(EmbeddedFS()) }
+func LoadEmbedded() (*Dataset, error) { return LoadDir(embeddedFS()) }
 
 // LoadDir loads a data set stored in the embedded format from fsys.
 func LoadDir(fsys fs.FS) (*Dataset, error) {
@@ -272,7 +272,7 @@ func loadEmbeddedControls(fsys fs.FS, ds *Dataset) error {
 		if err != nil {
 			return &ParseError{File: t.File, Line: r.Line, Column: "ligne", Err: fmt.Errorf("%w: %v", ErrBadNumber, err)}
 		}
-		kind, ok := ParseCheckKind(r.Field(c[2]))
+		kind, ok := parseCheckKind(r.Field(c[2]))
 		if !ok {
 			return &ParseError{File: t.File, Line: r.Line, Column: "type", Err: fmt.Errorf("%w: unknown check kind %q", ErrBadValue, r.Field(c[2]))}
 		}

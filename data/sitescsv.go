@@ -333,17 +333,17 @@ func sitesOptional(file string, line int, s *Site, postcode, siret, date string)
 		warn("siret", err)
 	}
 	if date != "" {
-		if s.Date, err = ParseDateFR(date); err != nil {
+		if s.Date, err = parseDateFR(date); err != nil {
 			warn("date", err)
 		}
 	}
 	return warns
 }
 
-// ParseDateFR parses a date written YYYY-MM-DD (a time part after it is
+// parseDateFR parses a date written YYYY-MM-DD (a time part after it is
 // dropped) or DD/MM/YYYY, and returns it as YYYY-MM-DD. Errors wrap
 // ErrBadValue.
-func ParseDateFR(s string) (string, error) {
+func parseDateFR(s string) (string, error) {
 	t := strings.TrimSpace(s)
 	layout := "2006-01-02"
 	if strings.Contains(t, "/") {

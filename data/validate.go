@@ -39,9 +39,6 @@ var valTerritories = [...]Territory{
 	{"988", "Nouvelle-Calédonie", 163.5, -23.0, 168.3, -18.0},
 }
 
-// Territories returns the territories known to TerritoryOf, in table order.
-func Territories() []Territory { return append([]Territory(nil), valTerritories[:]...) }
-
 // TerritoryOf returns the first territory whose box holds p (lon, lat).
 func TerritoryOf(p orb.Point) (Territory, bool) {
 	for _, t := range valTerritories {

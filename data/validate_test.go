@@ -46,7 +46,7 @@ func TestTerritoryOf(t *testing.T) {
 			t.Errorf("TerritoryOf(%s %v) = %q, %v; want %q", tt.name, tt.p, got.Code, ok, tt.want)
 		}
 	}
-	if n := len(Territories()); n != 12 {
+	if n := len(valTerritories); n != 12 {
 		t.Errorf("%d territories, want 12 (metro, 5 DROM, 6 COM)", n)
 	}
 }
