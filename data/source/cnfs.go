@@ -1,6 +1,7 @@
 package source
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -32,27 +33,15 @@ func LoadCNFSStructures(name string, r io.Reader) ([]Structure, data.Checks, err
 	if err != nil {
 		return nil, nil, fmt.Errorf("load CNFS structures: %w", err)
 	}
-	var (
-		out    []Structure
-		checks data.Checks
-		seen   = map[string]int{}
-	)
-	for i, raw := range items {
-		row := siteRow{file: name, line: i + 1, what: "JSON object"}
+	var checks data.Checks
+	out := jsonItems(name, "JSON object", items, &checks, func(raw json.RawMessage, row siteRow) (Structure, string, bool, *data.ParseError) {
 		obj, perr := decodeJSONObject(raw, row)
-		var s Structure
-		if perr == nil {
-			s, perr = cnfsStructure(obj, row, &checks)
-		}
-		if perr == nil {
-			perr = siteCheckDuplicate(seen, s.ID, row, "id")
-		}
 		if perr != nil {
-			checks.Reject(perr)
-			continue
+			return Structure{}, "", false, perr
 		}
-		out = append(out, s)
-	}
+		st, perr := cnfsStructure(obj, row, &checks)
+		return st, st.ID, true, perr
+	})
 	if len(out) == 0 {
 		return nil, checks, fmt.Errorf("load CNFS structures: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid structure", data.ErrEmptyFile)})
 	}

@@ -62,27 +62,15 @@ func loadLieux(name string, r io.Reader, f lieuFormat) ([]data.Site, data.Checks
 	if err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", f.what, err)
 	}
-	var (
-		sites  []data.Site
-		checks data.Checks
-		seen   = map[string]int{}
-	)
-	for i, raw := range items {
-		row := siteRow{file: name, line: i + 1, what: "JSON object"}
+	var checks data.Checks
+	sites := jsonItems(name, "JSON object", items, &checks, func(raw json.RawMessage, row siteRow) (data.Site, string, bool, *data.ParseError) {
 		obj, perr := decodeJSONObject(raw, row)
-		var s data.Site
-		if perr == nil {
-			s, perr = lieuSite(obj, nil, row, f, &checks)
-		}
-		if perr == nil {
-			perr = siteCheckDuplicate(seen, s.ID, row, "id")
-		}
 		if perr != nil {
-			checks.Reject(perr)
-			continue
+			return data.Site{}, "", false, perr
 		}
-		sites = append(sites, s)
-	}
+		st, perr := lieuSite(obj, nil, row, f, &checks)
+		return st, st.ID, true, perr
+	})
 	return lieuxResult(name, f, sites, checks)
 }
 
@@ -171,28 +159,16 @@ func LoadPortrea(name string, r io.Reader) ([]data.Site, data.Checks, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", portreaFormat.what, err)
 	}
-	var (
-		sites   []data.Site
-		checks  data.Checks
-		seen    = map[string]int{}
-		skipped = map[string]int{}
-	)
-	for i, raw := range items {
-		row := siteRow{file: name, line: i + 1, what: "GeoJSON feature"}
-		s, skip, perr := portreaSite(raw, row, &checks)
+	var checks data.Checks
+	skipped := map[string]int{}
+	sites := jsonItems(name, "GeoJSON feature", items, &checks, func(raw json.RawMessage, row siteRow) (data.Site, string, bool, *data.ParseError) {
+		st, skip, perr := portreaSite(raw, row, &checks)
 		if perr == nil && skip != "" {
 			skipped[skip]++
-			continue
+			return st, "", false, nil
 		}
-		if perr == nil {
-			perr = siteCheckDuplicate(seen, s.ID, row, "id")
-		}
-		if perr != nil {
-			checks.Reject(perr)
-			continue
-		}
-		sites = append(sites, s)
-	}
+		return st, st.ID, true, perr
+	})
 	if n := skipped[portreaSkipped[0]] + skipped[portreaSkipped[1]]; n > 0 {
 		checks.Warn(&data.ParseError{File: name, Column: "source", Err: fmt.Errorf(
 			"%w: %d places skipped as duplicate of national file (source %s: %d, %s: %d)", data.ErrDuplicate, n,
@@ -268,6 +244,33 @@ func decodeJSONObject(raw json.RawMessage, row siteRow) (data.JSONObject, *data.
 		return nil, row.err("", fmt.Errorf("%w: not a JSON object", data.ErrBadValue))
 	}
 	return obj, nil
+}
+
+// jsonItems builds a value from each item of a JSON file, item i being
+// "<what> i+1" in the checks (what is "JSON object" or "GeoJSON
+// feature"). build returns the value, its id and keep; an item whose
+// build fails, or whose id repeats an earlier item's, is rejected with
+// its check; one that build does not keep (and does not fail) is skipped.
+func jsonItems[T any](name, what string, items []json.RawMessage, checks *data.Checks,
+	build func(raw json.RawMessage, row siteRow) (v T, id string, keep bool, perr *data.ParseError)) []T {
+	var out []T
+	seen := map[string]int{}
+	for i, raw := range items {
+		row := siteRow{file: name, line: i + 1, what: what}
+		v, id, keep, perr := build(raw, row)
+		if perr == nil && !keep {
+			continue
+		}
+		if perr == nil {
+			perr = siteCheckDuplicate(seen, id, row, "id")
+		}
+		if perr != nil {
+			checks.Reject(perr)
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // readJSONArray reads a file holding one JSON array and returns its items.
