@@ -96,14 +96,7 @@ func TestLoadCNFSStructuresObjects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			structs, checks, err := LoadCNFSStructures("cnfs.json", strings.NewReader(tt.json))
-			if tt.n == 0 {
-				if !errors.Is(err, data.ErrEmptyFile) {
-					t.Fatalf("err = %v, want ErrEmptyFile", err)
-				}
-			} else if err != nil || len(structs) != tt.n {
-				t.Fatalf("got %d structures, err %v; want %d", len(structs), err, tt.n)
-			}
-			sitesAssertCheck(t, checks, data.Rejected, tt.rejected, tt.line, tt.column)
+			assertLoadCase(t, len(structs), err, tt.n, checks, tt.rejected, tt.line, tt.column)
 			sitesAssertCheck(t, checks, data.Warning, tt.warned, -1, "")
 			if tt.check != nil && !tt.check(structs[0]) {
 				t.Errorf("structure = %+v", structs[0])

@@ -141,14 +141,7 @@ func TestLoadFranceServicesRows(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sites, checks, err := LoadFranceServices("fs.csv", strings.NewReader(fsHeader+tt.rows))
-			if tt.n == 0 {
-				if !errors.Is(err, data.ErrEmptyFile) {
-					t.Fatalf("err = %v, want ErrEmptyFile", err)
-				}
-			} else if err != nil || len(sites) != tt.n {
-				t.Fatalf("got %d sites, err %v; want %d", len(sites), err, tt.n)
-			}
-			sitesAssertCheck(t, checks, data.Rejected, tt.rejected, tt.line, tt.column)
+			assertLoadCase(t, len(sites), err, tt.n, checks, tt.rejected, tt.line, tt.column)
 			sitesAssertCheck(t, checks, data.Warning, tt.warned, -1, "")
 			if tt.check != nil && !tt.check(sites[0]) {
 				t.Errorf("site = %+v", sites[0])
@@ -177,6 +170,21 @@ func sitesAssertCheck(t *testing.T, checks data.Checks, sev data.Severity, want 
 			t.Errorf("check %v, want %v at line %d column %q", c.Err, want, line, column)
 		}
 	}
+}
+
+// assertLoadCase checks one case of a loader's table test: got values
+// and err against n (0: the load fails with ErrEmptyFile), then the one
+// rejected check (nil: none) at line and column.
+func assertLoadCase(t *testing.T, got int, err error, n int, checks data.Checks, rejected error, line int, column string) {
+	t.Helper()
+	if n == 0 {
+		if !errors.Is(err, data.ErrEmptyFile) {
+			t.Fatalf("err = %v, want ErrEmptyFile", err)
+		}
+	} else if err != nil || got != n {
+		t.Fatalf("got %d, err %v; want %d", got, err, n)
+	}
+	sitesAssertCheck(t, checks, data.Rejected, rejected, line, column)
 }
 
 func sitesChecksText(checks data.Checks) string {

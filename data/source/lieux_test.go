@@ -161,14 +161,7 @@ func TestLoadLieuxObjects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sites, checks, err := LoadCNFSPlaces("lieux.json", strings.NewReader(tt.json))
-			if tt.n == 0 {
-				if !errors.Is(err, data.ErrEmptyFile) {
-					t.Fatalf("err = %v, want ErrEmptyFile", err)
-				}
-			} else if err != nil || len(sites) != tt.n {
-				t.Fatalf("got %d sites, err %v; want %d", len(sites), err, tt.n)
-			}
-			sitesAssertCheck(t, checks, data.Rejected, tt.rejected, tt.line, tt.column)
+			assertLoadCase(t, len(sites), err, tt.n, checks, tt.rejected, tt.line, tt.column)
 			sitesAssertCheck(t, checks, data.Warning, tt.warned, -1, "")
 			if tt.rejected != nil && !strings.Contains(checks[0].Err.Error(), "JSON object") {
 				t.Errorf("message %q does not say the line is an object number", checks[0].Err)
@@ -207,14 +200,7 @@ func TestLoadPortreaFeatures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sites, checks, err := LoadPortrea("p.geojson", strings.NewReader(tt.json))
-			if tt.n == 0 {
-				if !errors.Is(err, data.ErrEmptyFile) {
-					t.Fatalf("err = %v, want ErrEmptyFile", err)
-				}
-			} else if err != nil || len(sites) != tt.n {
-				t.Fatalf("got %d sites, err %v; want %d", len(sites), err, tt.n)
-			}
-			sitesAssertCheck(t, checks, data.Rejected, tt.rejected, tt.line, tt.column)
+			assertLoadCase(t, len(sites), err, tt.n, checks, tt.rejected, tt.line, tt.column)
 			if tt.n > 0 && sites[0].Point != tt.point {
 				t.Errorf("point %v, want %v", sites[0].Point, tt.point)
 			}
