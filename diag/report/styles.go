@@ -31,6 +31,7 @@ type styles struct {
 	title, subtitle, header, headerC, text  int
 	wrap, code                              int
 	note                                    int // italic grey: explanations under a table
+	warn                                    int // bold dark red: a warning to the reader
 	integer, thousands, dec1, dec2, percent int
 	yesNo, signed2, points                  int
 }
@@ -45,6 +46,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	}{
 		{&s.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}},
 		{&s.subtitle, excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}}},
+		{&s.warn, excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}}},
 		{&s.header, excelize.Style{
 			Font:      &excelize.Font{Bold: true},
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},

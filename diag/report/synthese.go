@@ -270,7 +270,12 @@ func (b *book) sourceDates(s *sheet) error {
 	if len(b.in.Sources) == 0 {
 		return s.add("Aucune source déclarée.")
 	}
-	if err := s.add(cell(st.header, "Donnée"), cell(st.header, "Date")); err != nil {
+	for _, w := range staleAdvisorSources(b.in.Sources, b.in.Date) {
+		if err := s.add(cell(st.warn, w)); err != nil {
+			return err
+		}
+	}
+	if err := s.add(cell(st.header, "Donnée"), cell(st.header, "Date"), cell(st.header, "Âge (mois)")); err != nil {
 		return err
 	}
 	for _, src := range b.in.Sources {
@@ -278,7 +283,11 @@ func (b *book) sourceDates(s *sheet) error {
 		if title == "" {
 			title = src.Name
 		}
-		if err := s.add(title, cell(st.code, src.Date)); err != nil {
+		age := any("")
+		if m, ok := AgeMonths(src.Date, b.in.Date); ok {
+			age = m
+		}
+		if err := s.add(title, cell(st.code, src.Date), age); err != nil {
 			return err
 		}
 	}
