@@ -22,7 +22,7 @@ func TestBrowserServe(t *testing.T) {
 		t.Skip("long: make test-long (Chromium; TestServe* check the server in the short suite)")
 	}
 	_, ts := newTestServer(t)
-	ctx := browsertest.New(t, 3*time.Minute)
+	ctx := browsertest.New(t, 10*time.Minute) // three national computations, slow under -race
 	browsertest.Do(ctx, t, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(`#svg-carte [data-code="23030"]`))
 
 	// Click Bourganeuf (23030) on the map.

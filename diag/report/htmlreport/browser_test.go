@@ -39,7 +39,7 @@ func TestBrowserReport(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx := browsertest.New(t, 90*time.Second)
+	ctx := browsertest.New(t, 5*time.Minute)
 	u := (&url.URL{Scheme: "file", Path: path}).String()
 	browsertest.Do(ctx, t, chromedp.Navigate(u), chromedp.WaitVisible("#svg-carte .commune"))
 
