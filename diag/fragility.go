@@ -227,24 +227,6 @@ func (f *Fragility) Index(code string) float64 {
 	return 100 * distuv.UnitNormal.CDF(num/den)
 }
 
-// MedianAccess returns Amed, the median of A_i over the communes with
-// P_i > 0: stat.Quantile(0.5, stat.Empirical, sorted A, nil), i.e. the
-// lowest value at or above half of them. It is 0 when no commune is
-// populated.
-func MedianAccess(a []float64, pop []int) float64 {
-	var x []float64
-	for i, v := range a {
-		if pop[i] > 0 {
-			x = append(x, v)
-		}
-	}
-	if len(x) == 0 {
-		return 0
-	}
-	sort.Float64s(x)
-	return stat.Quantile(0.5, stat.Empirical, x, nil)
-}
-
 // Gap returns score_ecart, the population-equivalent lacking access, for
 // a commune of population p, fragility index frag (NaN = unknown), E2SFCA
 // accessibility a (A_i, per inhabitant), coverage and national median

@@ -6,8 +6,6 @@ import (
 	"math"
 	"slices"
 
-	"gonum.org/v1/gonum/stat"
-
 	"diagnum/data"
 	"diagnum/diag"
 )
@@ -129,10 +127,10 @@ func siteCosts(res *diag.Result, sites []data.Site, emps map[string]Employer, co
 func totals(t diag.Territory, res *diag.Result) Totals {
 	var o Totals
 	var pa float64
-	var acc []float64
+	in := func(c *diag.CommuneResult) bool { return t.Contains(c.Dep, c.Region) }
 	for i := range res.Communes {
 		c := &res.Communes[i]
-		if !t.Contains(c.Dep, c.Region) {
+		if !in(c) {
 			continue
 		}
 		o.Population += c.Population
@@ -146,18 +144,12 @@ func totals(t diag.Territory, res *diag.Result) Totals {
 		if !math.IsNaN(c.Gap) {
 			o.Gap += c.Gap
 		}
-		if c.Population > 0 {
-			acc = append(acc, c.Access10k)
-		}
 	}
 	if o.Population > 0 {
 		o.Coverage = float64(o.CoveredPop) / float64(o.Population)
 		o.MeanAccess10k = pa / float64(o.Population)
 	}
-	if len(acc) > 0 {
-		slices.Sort(acc)
-		o.MedianAccess10k = stat.Quantile(0.5, stat.Empirical, acc, nil)
-	}
+	o.MedianAccess10k, _ = diag.MedianAccess10k(res.Communes, in)
 	return o
 }
 

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"gonum.org/v1/gonum/stat"
-
 	"diagnum/data"
 	"diagnum/diag"
 	"diagnum/diag/plan"
@@ -144,21 +142,11 @@ func siteCounts(r *diag.Result, idx map[string]int, in func(*diag.CommuneResult)
 	return n
 }
 
-// medianAccess returns the median of Access10k over the populated
-// communes satisfying in, defined as diag.MedianAccess defines Amed (the
-// national value of which enters score_ecart):
-// stat.Quantile(0.5, stat.Empirical, sorted values, nil), the lowest
-// value at or above half of them. NaN when no such commune exists.
+// medianAccess returns diag.MedianAccess10k over the communes of cs
+// satisfying in, NaN when there is none.
 func medianAccess(cs []diag.CommuneResult, in func(*diag.CommuneResult) bool) float64 {
-	var x []float64
-	for i := range cs {
-		if in(&cs[i]) && cs[i].Population > 0 && !math.IsNaN(cs[i].Access10k) {
-			x = append(x, cs[i].Access10k)
-		}
+	if m, ok := diag.MedianAccess10k(cs, in); ok {
+		return m
 	}
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	slices.Sort(x)
-	return stat.Quantile(0.5, stat.Empirical, x, nil)
+	return math.NaN()
 }
