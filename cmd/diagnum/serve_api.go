@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -188,7 +189,7 @@ func (ss *session) configure(ctx context.Context, form map[string][]string, file
 	if err != nil {
 		return nil, badRequest("%s", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
 	}
-	ds, err := ss.loadFiles(files, &params)
+	ds, err := ss.loadFiles(ctx, files, &params, t)
 	if err != nil {
 		return nil, err
 	}
@@ -213,14 +214,16 @@ func (ss *session) configure(ctx context.Context, form map[string][]string, file
 
 // loadFiles returns the embedded data with the uploaded files, read by
 // the loaders of the command line (the embedded data are not modified).
-func (ss *session) loadFiles(files map[string][]userFile, params *diag.Params) (*data.Dataset, error) {
-	ds := *ss.base
-	ds.Checks = append(data.Checks(nil), ss.base.Checks...)
+func (ss *session) loadFiles(ctx context.Context, files map[string][]userFile, params *diag.Params, t diag.Territory) (*data.Dataset, error) {
+	ds := *ss.base // shallow: what the files change is copied first
+	ds.Checks = slices.Clone(ss.base.Checks)
+	ds.SiteChecks = slices.Clone(ss.base.SiteChecks)
 	if len(files["indicateurs"]) > 0 {
 		ds.Indicators = ss.base.Indicators.Clone()
 	}
-	// The uploaded sites replace every embedded site (as --sites-only).
-	if err := addUserFiles(context.Background(), &ds, files["lieux"], files["indicateurs"], siteRule{only: true}, nil); err != nil {
+	// The uploaded sites replace the embedded sites of their kinds in the
+	// territory, as --sites does.
+	if err := addUserFiles(ctx, &ds, files["lieux"], files["indicateurs"], siteRule{t: t}, nil); err != nil {
 		return nil, badRequest("%v", err)
 	}
 	for _, f := range files["poids"] {

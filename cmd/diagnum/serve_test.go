@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -240,6 +241,13 @@ func TestServeUploadsAndScenario(t *testing.T) {
 	}
 	s, ts := newTestServer(t)
 	a, b := openSession(t, s, ts), openSession(t, s, ts)
+	sites0, siteChecks0, checks0 := slices.Clone(s.base.Sites), slices.Clone(s.base.SiteChecks), len(s.base.Checks)
+	defer func() {
+		// The shared embedded data are never changed by a session.
+		if !slices.Equal(s.base.Sites, sites0) || !slices.Equal(s.base.SiteChecks, siteChecks0) || len(s.base.Checks) != checks0 {
+			t.Error("the embedded data shared by the sessions were modified")
+		}
+	}()
 	bad, err := os.ReadFile("../../testdata/bad/bad-coordinate.csv")
 	if err != nil {
 		t.Fatal(err)
