@@ -9,7 +9,7 @@ SHARED      ?= ../shared/data
 BIN         := bin/diagnum
 FUZZTIME    ?= 10s
 
-.PHONY: all build run test test-long fuzz bench lint data data-check clean
+.PHONY: all build run test test-long fuzz fuzz-long bench lint data data-check clean
 
 all: build
 
@@ -53,6 +53,23 @@ fuzz:
 	    if [ "$$n1" = "$$n0" ] && grep -q '^    context deadline exceeded$$' $$out; then \
 	      echo "fuzz $$t: no failing input, Go's fuzztime race (go.dev/issue/75804); not a failure"; \
 	    else exit 1; fi; \
+	  done; \
+	done
+
+# Long fuzzing, off CI: every target for 5 minutes (FUZZTIME), then the
+# inputs the fuzzer found interesting (kept in Go's cache) are copied into
+# each package's testdata/fuzz/<target>, to be committed: they seed the
+# short runs and `go test` from then on.
+fuzz-long:
+	$(MAKE) fuzz FUZZTIME=5m
+	@cache=$$($(GO) env GOCACHE)/fuzz; \
+	for pkg in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+	  ip=$$($(GO) list $$pkg); \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    if [ -d "$$cache/$$ip/$$t" ]; then \
+	      mkdir -p $$pkg/testdata/fuzz/$$t; cp -n "$$cache/$$ip/$$t"/* $$pkg/testdata/fuzz/$$t/ 2>/dev/null || true; \
+	      echo "$$pkg $$t: $$(ls $$pkg/testdata/fuzz/$$t | wc -l) corpus files"; \
+	    fi; \
 	  done; \
 	done
 

@@ -22,12 +22,16 @@ var corpusSentinels = []error{data.ErrUnknownINSEE, data.ErrBadCoordinate, data.
 	data.ErrBinary, data.ErrEncoding}
 
 // loadCorpusFile loads one file of testdata/bad with the loader its name
-// calls for: indicators-*.csv LoadIndicatorsCSV, cog-*.json
+// calls for: indicators-opts-*.csv LoadIndicators with testResolve and
+// three reserved columns, indicators-*.csv LoadIndicatorsCSV, cog-*.json
 // ReadCOGCommunes, polygons-*.geojson ReadPolygons, any other file
 // LoadSites (sites CSV, or GeoJSON by extension or content).
 func loadCorpusFile(name string, input []byte) (data.Checks, error) {
 	r := bytes.NewReader(input)
 	switch {
+	case strings.HasPrefix(name, "indicators-opts-"):
+		return data.LoadIndicators(name, r, data.NewIndicators(), data.IndicatorsOptions{Resolve: testResolve,
+			Reserved: []string{"population", "rang", "score_ecart"}})
 	case strings.HasPrefix(name, "indicators-"):
 		return data.LoadIndicatorsCSV(name, r, data.NewIndicators())
 	case strings.HasPrefix(name, "cog-"):
@@ -42,6 +46,18 @@ func loadCorpusFile(name string, input []byte) (data.Checks, error) {
 	}
 	_, checks, err := data.LoadSites(name, r, data.SitesOptions{Known: data.KnownForTest})
 	return checks, err
+}
+
+// testResolve resolves the codes of KnownForTest to themselves and the
+// Paris arrondissements (75101–75120) to Paris, as Dataset.Resolve does.
+func testResolve(code string) (string, bool) {
+	if data.KnownForTest(code) {
+		return code, true
+	}
+	if code >= "75101" && code <= "75120" {
+		return "75056", true
+	}
+	return "", false
 }
 
 // readCorpusInput returns the name and bytes of a corpus file; a .gz file
@@ -98,8 +114,8 @@ func TestBadCorpus(t *testing.T) {
 			checkCorpusCase(t, name, string(want), checks, err)
 		})
 	}
-	if n < 30 {
-		t.Errorf("the corpus has %d cases, want at least 30", n)
+	if n < 120 {
+		t.Errorf("the corpus has %d cases, want at least 120", n)
 	}
 }
 

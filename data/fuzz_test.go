@@ -131,7 +131,7 @@ func FuzzLoadIndicatorsCSV(f *testing.F) {
 // it, fields within MaxLineBytes and a known separator and encoding.
 func FuzzReadTable(f *testing.F) {
 	addFuzzSeeds(f)
-	encodings := map[string]bool{"UTF-8": true, "UTF-8 (BOM)": true, "UTF-16LE (BOM)": true, "UTF-16BE (BOM)": true, "Windows-1252": true}
+	encodings := map[string]bool{"UTF-8": true, "UTF-8 (BOM)": true, "UTF-16LE (BOM)": true, "UTF-16BE (BOM)": true, "UTF-16LE (no BOM)": true, "UTF-16BE (no BOM)": true, "Windows-1252": true}
 	f.Fuzz(func(t *testing.T, input []byte) {
 		tab, err := ReadTable("f.csv", bytes.NewReader(input))
 		checkFuzzError(t, "f.csv", nil, err)

@@ -144,3 +144,17 @@ func checkNoFormula(t *testing.T, path string) {
 		}
 	}
 }
+
+// TestSameSitesFileTwice (issue 17 §5): the same --sites file given twice
+// does not count its sites twice: every site of the second copy is
+// rejected with a check naming the first, and --strict refuses the run.
+func TestSameSitesFileTwice(t *testing.T) {
+	sites, err := filepath.Abs("../../testdata/sites/creuse-france-services.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = run(t, "--sites", sites, "--sites", sites, "--strict", "--out", "-")
+	if err == nil || !strings.Contains(err.Error(), `data: duplicate: id "fs-137" already used by an earlier file (`+sites+`); the same file given twice?`) {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -320,7 +320,9 @@ func reservedColumns() []string {
 
 // acrossFiles returns the sites of file whose id no earlier file used;
 // each other one is rejected with a check (the same file given twice
-// would count every site twice). ids records the ids seen.
+// would count every site twice). ids records the ids seen, with their
+// file. The loaders do not keep the line of a site, so the check names
+// the file and the id, without a line.
 func acrossFiles(ds *data.Dataset, file string, sites []data.Site, ids map[string]string) []data.Site {
 	kept := sites[:0]
 	for _, s := range sites {
@@ -332,7 +334,7 @@ func acrossFiles(ds *data.Dataset, file string, sites []data.Site, ids map[strin
 		kept = append(kept, s)
 	}
 	for _, s := range kept { // ids are unique within a file (LoadSites)
-		ids[s.ID] = fmt.Sprintf("%s:%d", file, s.Line)
+		ids[s.ID] = file
 	}
 	return kept
 }

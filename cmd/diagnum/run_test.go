@@ -103,6 +103,9 @@ func TestBadCorpusStrict(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if strings.HasPrefix(string(want), "ok: ") {
+			continue // a valid file (odd encodings, separators): no error to expect
+		}
 		flagName := "--sites"
 		if strings.HasPrefix(name, "indicators-") {
 			flagName = "--indicators"
