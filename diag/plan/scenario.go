@@ -79,7 +79,14 @@ func LoadScenario(name string, r io.Reader, opt data.SitesOptions) (*Scenario, d
 	}
 	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
 	if len(sc.Add) == 0 && len(sc.Remove) == 0 {
-		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w: no site to add or remove", data.ErrEmptyFile)}
+		reason := ""
+		for _, c := range checks {
+			if c.Severity == data.Rejected {
+				reason = "; first rejected row: " + c.Err.Error()
+				break
+			}
+		}
+		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w: no site to add or remove%s", data.ErrEmptyFile, reason)}
 	}
 	return sc, checks, nil
 }

@@ -258,3 +258,13 @@ func TestPlanCSVRoundTrip(t *testing.T) {
 		t.Errorf("scenario cost %.0f, plan %.0f", r.AddedCost, p.TotalCost())
 	}
 }
+
+// TestScenarioReasonGiven (issue 17 §6): a scenario whose only row is
+// rejected says why in its error, not only that nothing is left.
+func TestScenarioReasonGiven(t *testing.T) {
+	in := "id,nom,type,latitude,longitude,etp,code_insee,action,employeur\nn1,M,cnfs,46.17,1.87,1,,demenagement,\n"
+	_, _, err := LoadScenario("sc.csv", strings.NewReader(in), data.SitesOptions{})
+	if !errors.Is(err, data.ErrEmptyFile) || !strings.Contains(err.Error(), "no site to add or remove; first rejected row: sc.csv:2: column \"action\"") {
+		t.Errorf("err = %v", err)
+	}
+}
