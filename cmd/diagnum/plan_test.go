@@ -156,3 +156,42 @@ func TestPlanBadFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanModes runs the planner's modes from the command line on
+// Creuse: each succeeds and prints what it found (long: each run loads
+// the data; diag/plan tests every mode in the short run); bad values are
+// usage errors (short).
+func TestPlanModes(t *testing.T) {
+	for _, bad := range [][]string{{"--couvrir", "120%"}, {"--budget", "-1"}, {"--retirer", "-2"}, {"--capacite", "0"}, {"--objective", "loin"}} {
+		if _, err := run(t, append([]string{"plan", "--dept", "23"}, bad...)...); !errors.Is(err, errUsage) {
+			t.Errorf("%v: %v, want a usage error", bad, err)
+		}
+	}
+	if testing.Short() {
+		return
+	}
+	exclude := t.TempDir() + "/exclure.txt"
+	if err := os.WriteFile(exclude, []byte("23096\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string // a line of the summary
+	}{
+		{[]string{"--couvrir", "100%"}, `Couvrir 100.0 % de la population : \d+ poste\(s\), minimum prouvé`},
+		{[]string{"--budget", "120000"}, `Budget 120 000 € : 2 poste\(s\) pour 100 000 €`},
+		{[]string{"--retirer", "2"}, `Retirer 2 site\(s\) : couverture`},
+		{[]string{"--add", "12", "--objective", "equite", "--max-par-lieu", "1", "--exclure", exclude}, `Borne certifiée \(capacité\)|12 poste\(s\) proposé\(s\)`},
+		{[]string{"--add", "20", "--capacite", "300"}, `Étape capacité à partir du poste \d+ .* \(capacité 300 par ETP\)`},
+		{[]string{"--add", "4", "--echanges"}, `Borne certifiée \(couverture\) : au moins [0-9]+,[0-9] % de l'optimum`},
+	} {
+		args := append([]string{"plan", "--dept", "23", "--out", "modes.xlsx"}, tc.args...)
+		stderr, err := run(t, args...)
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", tc.args, err, stderr)
+		}
+		if !regexp.MustCompile(tc.want).MatchString(stderr) {
+			t.Errorf("%v: summary\n%s", tc.args, stderr)
+		}
+	}
+}

@@ -42,7 +42,7 @@ func TestGreedyVsExhaustive(t *testing.T) {
 		all := CommuneCandidates(setup.b, creuse)
 		sets := candidateSets(t, setup.b, all)
 		if testing.Short() {
-			sets = sets[:3] // make test-long runs all 16
+			sets = sets[:1] // make test-long runs all 16
 		}
 		for si, set := range sets {
 			o := newOracle(setup.b, creuse, set)
@@ -385,7 +385,11 @@ func TestColocatedCandidateGainsNothing(t *testing.T) {
 func TestPicksRaiseCoverageExactly(t *testing.T) {
 	ds, b := nationalBaseline(t)
 	before := territoryRollup(t, b.Result, "23")
-	for _, obj := range []Objective{ObjectiveCoverage, ObjectiveAccess} {
+	objectives := []Objective{ObjectiveCoverage, ObjectiveAccess}
+	if testing.Short() {
+		objectives = objectives[:1] // make test-long checks access too
+	}
+	for _, obj := range objectives {
 		p, err := Run(context.Background(), b, Options{Territory: creuse, Add: 5, Objective: obj})
 		if err != nil {
 			t.Fatal(err)
