@@ -88,6 +88,7 @@ bench:
 	$(GO) test -run '^$$' -bench '^BenchmarkCompute10x$$' -benchtime 1x -count 3 ./diag | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkEndToEndNational$$' -benchmem -count $(BENCHCOUNT) ./cmd/diagnum | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkPlan(National|Departement)$$' -benchmem -count 3 ./diag/plan | tee -a $(BENCHOUT)
+	$(GO) test -run '^$$' -bench '^BenchmarkGrid5M$$' -benchtime 1x -count 1 ./geo/route | tee -a $(BENCHOUT)
 	@$(MAKE) --no-print-directory build
 	@if [ -x /usr/bin/time ]; then \
 	  for i in 1 2 3; do \

@@ -44,6 +44,7 @@ type options struct {
 	osrmTimeout  time.Duration
 	osrmTotal    time.Duration
 	osrmUnreach  bool
+	osm          string
 	quiet        bool
 	strict       bool
 	version      bool
@@ -119,6 +120,10 @@ Méthode :
   --temps-strict       refuser un couple absent de la table (origine dans le territoire)
   --temps-unite UNITE  unité d'une matrice dont la 1re case ne la nomme pas :
                        minutes ou secondes
+  --osm FICHIER.osm.pbf  temps routiers calculés sans serveur sur un extrait OpenStreetMap
+                       (par ex. la région téléchargée chez Geofabrik) : vitesses par classe
+                       de route ou maxspeed, sens uniques ; communes et lieux rattachés au
+                       nœud routier le plus proche (2 km au plus, sinon temps du modèle)
   --parametres FICHIER détour et vitesse calés par « diagnum calibrer » (toutes les
                        communes et par classe de densité) ; remplace --detour et --speed
 
@@ -159,6 +164,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.osrmTimeout, "osrm-timeout", geo.DefaultOSRMTimeout, "")
 	fs.DurationVar(&o.osrmTotal, "osrm-timeout-total", geo.DefaultOSRMRunTimeout, "")
 	fs.BoolVar(&o.osrmUnreach, "osrm-injoignable", false, "")
+	fs.StringVar(&o.osm, "osm", "", "")
 	fs.BoolVar(&o.quiet, "quiet", false, "")
 	fs.BoolVar(&o.strict, "strict", false, "")
 }

@@ -92,7 +92,7 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	return nil
 }
 
-// load loads the data (loadData) and, with --osrm or --temps, sets the
+// load loads the data (loadData) and, with --osrm, --temps or --osm, sets the
 // road travel timer in params (travelTimer).
 func (o *options) load(ctx context.Context, pr *progress, params *diag.Params, t diag.Territory) (*data.Dataset, error) {
 	pr.step("chargement des données")
@@ -100,7 +100,7 @@ func (o *options) load(ctx context.Context, pr *progress, params *diag.Params, t
 	if err != nil {
 		return nil, err
 	}
-	if err := o.travelTimer(ds, t, params, pr); err != nil {
+	if err := o.travelTimer(ctx, ds, t, params, pr); err != nil {
 		return nil, err
 	}
 	if o.weights != "" {

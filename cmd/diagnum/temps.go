@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -8,15 +9,22 @@ import (
 	"diagnum/data"
 	"diagnum/diag"
 	"diagnum/geo"
+	"diagnum/geo/route"
 
 	"github.com/paulmach/orb"
 )
 
 // travelTimer sets params.Timer from --osrm or --temps; without either
 // the model of params is used.
-func (o *options) travelTimer(ds *data.Dataset, t diag.Territory, params *diag.Params, pr *progress) error {
-	if o.osrm != "" && o.temps != "" {
-		return fmt.Errorf("%w: --osrm et --temps s'excluent : choisir une seule source de temps", errUsage)
+func (o *options) travelTimer(ctx context.Context, ds *data.Dataset, t diag.Territory, params *diag.Params, pr *progress) error {
+	n := 0
+	for _, s := range []string{o.osrm, o.temps, o.osm} {
+		if s != "" {
+			n++
+		}
+	}
+	if n > 1 {
+		return fmt.Errorf("%w: --osrm, --temps et --osm s'excluent : choisir une seule source de temps", errUsage)
 	}
 	if o.tempsUnit != "" && o.tempsUnit != data.UnitMinutes && o.tempsUnit != data.UnitSeconds {
 		return fmt.Errorf("%w: --temps-unite %q : minutes ou secondes", errUsage, o.tempsUnit)
@@ -38,6 +46,13 @@ func (o *options) travelTimer(ds *data.Dataset, t diag.Territory, params *diag.P
 			Unreachable: o.osrmUnreach, Progress: pr.counter("requêtes OSRM")})
 		if err != nil {
 			return fmt.Errorf("%w: --osrm : %v", errUsage, err)
+		}
+		params.Timer = tm
+	case o.osm != "":
+		pr.step("graphe routier " + o.osm)
+		tm, err := o.loadOSM(ctx, params)
+		if err != nil {
+			return err
 		}
 		params.Timer = tm
 	case o.temps != "":
@@ -88,6 +103,22 @@ func (o *options) loadParametres(ds *data.Dataset, params *diag.Params) error {
 	}
 	params.Timer = cm
 	return nil
+}
+
+// loadOSM builds the road graph of the --osm extract.
+func (o *options) loadOSM(ctx context.Context, params *diag.Params) (*route.Timer, error) {
+	var g *route.Graph
+	var info route.Info
+	err := readFile(o.osm, func(r io.Reader) error {
+		var err error
+		g, info, err = route.ReadPBF(ctx, r)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("extrait OpenStreetMap %s : %w", o.osm, err)
+	}
+	p := params.WithDefaults()
+	return route.NewTimer(g, route.TimerOptions{Name: o.osm, Info: info, Model: geo.Model{Detour: p.Detour, SpeedKmh: p.SpeedKmh}}), nil
 }
 
 // readTemps reads the --temps table; its rejected rows go to Contrôles
@@ -142,6 +173,9 @@ func (o *options) loadTemps(ds *data.Dataset, t diag.Territory, params *diag.Par
 // timerChecks reports, after the computation, the travel times a table
 // did not hold (a Warning in Contrôles and a console line).
 func timerChecks(params diag.Params, stderr io.Writer, quiet bool) data.Checks {
+	if rt, ok := params.Timer.(*route.Timer); ok {
+		return routeChecks(rt, stderr, quiet)
+	}
 	tab, ok := params.Timer.(*geo.Table)
 	if !ok {
 		return nil
@@ -158,5 +192,23 @@ func timerChecks(params diag.Params, stderr io.Writer, quiet bool) data.Checks {
 	c.Warn(&data.ParseError{File: tab.Name(), Err: fmt.Errorf(
 		"%w: %d of %d travel times were absent from the table and computed with the model (%d from communes of the territory; %d origin communes)",
 		data.ErrMissingTime, st.Missing, st.Asked, st.MissingInScope, st.Origins)})
+	return c
+}
+
+// routeChecks reports the times of --osm left to the model (places more
+// than route.MaxSnapKm from every road of the extract).
+func routeChecks(rt *route.Timer, stderr io.Writer, quiet bool) data.Checks {
+	asked, unrouted := rt.Stats()
+	if !quiet {
+		fmt.Fprintf(stderr, "temps : %d temps calculés, %d sur le graphe routier, %d hors de l'extrait remplacés par le modèle\n",
+			asked, asked-unrouted, unrouted)
+	}
+	if unrouted == 0 {
+		return nil
+	}
+	var c data.Checks
+	c.Warn(&data.ParseError{File: rt.Name(), Err: fmt.Errorf(
+		"%w: %d of %d travel times involve a place more than %g km from every road of the extract and were computed with the model",
+		data.ErrMissingTime, unrouted, asked, route.MaxSnapKm)})
 	return c
 }

@@ -31,7 +31,7 @@ func TestTempsRefusals(t *testing.T) {
 	}{
 		{[]string{"--temps", isere}, `temps-voiture-isere.csv:1: column "id": data: missing column: unit of the matrix unknown`, false},
 		{[]string{"--temps", isere, "--temps-unite", "heures"}, `--temps-unite "heures"`, true},
-		{[]string{"--temps", isere, "--osrm", "http://localhost:5000"}, "--osrm et --temps s'excluent", true},
+		{[]string{"--temps", isere, "--osrm", "http://localhost:5000"}, "--osrm, --temps et --osm s'excluent", true},
 		{[]string{"--temps", badRow, "--strict"}, `bad.csv:3: column "minutes": data: not a number`, false},
 	} {
 		_, err := run(t, append(tc.args, "--dept", "38", "--out", "x.xlsx")...)
@@ -168,5 +168,27 @@ func TestOSRMHostileServers(t *testing.T) {
 				t.Error("a workbook was written")
 			}
 		})
+	}
+}
+
+// TestOSMRun: --osm on the Monaco extract gives road times to the
+// communes around it (the console counts them), and excludes --temps.
+func TestOSMRun(t *testing.T) {
+	pbf, err := filepath.Abs("../../testdata/osm/monaco.osm.pbf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, "--dept", "06", "--osm", pbf, "--temps", pbf, "--out", "x.xlsx"); !errors.Is(err, errUsage) {
+		t.Errorf("--osm with --temps: err = %v, want a usage error", err)
+	}
+	if testing.Short() {
+		t.Skip("long: make test-long")
+	}
+	out, err := run(t, "--dept", "06", "--osm", pbf, "--out", "x.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "sur le graphe routier") || strings.Contains(out, ", 0 sur le graphe routier") {
+		t.Errorf("console: %s", out)
 	}
 }
