@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strconv"
-	"strings"
 	"testing"
+
+	"diagnum/internal/benchstat"
 )
 
 // sitesFixture returns n random sites over mainland France as a sites CSV
@@ -51,7 +51,7 @@ func BenchmarkLoadSites(b *testing.B) {
 						b.Fatalf("%d sites, %v", len(sites), err)
 					}
 				}
-				if rss, ok := peakRSSMiB(); ok {
+				if rss, ok := benchstat.PeakRSSMiB(); ok {
 					b.ReportMetric(rss, "peak-RSS-MiB")
 				}
 			})
@@ -88,22 +88,7 @@ func BenchmarkIndicatorsWide(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	if rss, ok := peakRSSMiB(); ok {
+	if rss, ok := benchstat.PeakRSSMiB(); ok {
 		b.ReportMetric(rss, "peak-RSS-MiB")
 	}
-}
-
-// peakRSSMiB returns the peak resident set size of the process (VmHWM).
-func peakRSSMiB() (float64, bool) {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, false
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
-			return kb / 1024, err == nil
-		}
-	}
-	return 0, false
 }

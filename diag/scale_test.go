@@ -1,12 +1,10 @@
 package diag
 
 import (
-	"bufio"
 	"context"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
+
+	"diagnum/internal/benchstat"
 )
 
 // BenchmarkCompute10x is the scale case of the issue tracker: 350,000
@@ -28,25 +26,7 @@ func BenchmarkCompute10x(b *testing.B) {
 		}
 	}
 	reportCPU(b, start)
-	if mib, ok := peakRSSMiB(); ok {
+	if mib, ok := benchstat.PeakRSSMiB(); ok {
 		b.ReportMetric(mib, "peak-RSS-MiB")
 	}
-}
-
-// peakRSSMiB returns the peak resident set size of the process (VmHWM of
-// /proc/self/status, Linux), in MiB.
-func peakRSSMiB() (float64, bool) {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-			return kb / 1024, err == nil
-		}
-	}
-	return 0, false
 }

@@ -1,16 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"diagnum/internal/benchstat"
 )
 
 // BenchmarkEndToEndNational is the whole national run as a user starts
@@ -28,7 +26,7 @@ func BenchmarkEndToEndNational(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
-	if mib, ok := peakRSSMiB(); ok {
+	if mib, ok := benchstat.PeakRSSMiB(); ok {
 		b.ReportMetric(mib, "peak-RSS-MiB")
 	}
 }
@@ -40,22 +38,4 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// peakRSSMiB returns the peak resident set size of the process (VmHWM of
-// /proc/self/status, Linux), in MiB.
-func peakRSSMiB() (float64, bool) {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-			return kb / 1024, err == nil
-		}
-	}
-	return 0, false
 }
