@@ -158,3 +158,20 @@ func TestSameSitesFileTwice(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestWarningsCounted (issue 15 §7): a warning of a user's file (here a
+// column given twice) is counted on the console as well as listed in
+// Contrôles.
+func TestWarningsCounted(t *testing.T) {
+	path, err := filepath.Abs("../../testdata/bad/header-duplicate.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := run(t, "--sites", path, "--out", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, path+" : 1 avertissement, voir Contrôles") {
+		t.Errorf("console does not count the warning: %q", stderr)
+	}
+}

@@ -218,17 +218,29 @@ func replaceSites(ds *data.Dataset, user []data.Site, rule siteRule) {
 }
 
 // announceRejected says on the console how many rows of a user's file
-// were rejected (they are listed in Contrôles).
+// were rejected, and how many warnings it raised (they are listed in
+// Contrôles).
 func announceRejected(console io.Writer, name string, checks data.Checks) {
 	if console == nil {
 		return
 	}
+	var parts []string
 	switch n := checks.Count(data.Rejected); n {
 	case 0:
 	case 1:
-		fmt.Fprintf(console, "%s : 1 ligne rejetée, voir Contrôles\n", name)
+		parts = append(parts, "1 ligne rejetée")
 	default:
-		fmt.Fprintf(console, "%s : %d lignes rejetées, voir Contrôles\n", name, n)
+		parts = append(parts, fmt.Sprintf("%d lignes rejetées", n))
+	}
+	switch n := checks.Count(data.Warning); n {
+	case 0:
+	case 1:
+		parts = append(parts, "1 avertissement")
+	default:
+		parts = append(parts, fmt.Sprintf("%d avertissements", n))
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(console, "%s : %s, voir Contrôles\n", name, strings.Join(parts, ", "))
 	}
 }
 
@@ -274,7 +286,7 @@ type siteRule struct {
 func addUserFiles(ctx context.Context, ds *data.Dataset, sites, indicators []userFile, rule siteRule, console io.Writer) error {
 	if len(sites) > 0 {
 		var user []data.Site
-		ids := map[string]string{} // site id → file:line of its first site
+		ids := map[string]string{} // site id → file of its first site
 		for _, f := range sites {
 			var ss []data.Site
 			from := len(ds.Checks)
