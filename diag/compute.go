@@ -147,7 +147,7 @@ func (e *engine) prepareSites() data.Checks {
 		e.sites[j].Counted, e.sites[j].SupplyFTE = true, fte
 		e.counted = append(e.counted, j)
 		e.spts = append(e.spts, s.Point)
-		e.splaces = append(e.splaces, sitePlace(&s))
+		e.splaces = append(e.splaces, SitePlace(&s))
 	}
 	e.sidx = geo.NewPointIndex(e.spts)
 	return checks
@@ -313,7 +313,7 @@ func (e *engine) nearestOthers() error {
 			if !finitePoint(s.Point) {
 				continue
 			}
-			q, t, err := e.tm.nearest(e.ctx, e.sidx, e.splaces, sitePlace(&s.Site), qOf[j], e.tm.reachKm(e.d0)/2)
+			q, t, err := e.tm.nearest(e.ctx, e.sidx, e.splaces, SitePlace(&s.Site), qOf[j], e.tm.reachKm(e.d0)/2)
 			if err != nil {
 				return err
 			}
@@ -331,9 +331,9 @@ func (e *engine) communePlace(i int) geo.Place {
 	return geo.Place{Point: e.loc[i], Commune: e.ds.Communes[i].Code}
 }
 
-// sitePlace returns the place of a site for the timer: its point, the
+// SitePlace returns the place of a site for a geo.TravelTimer: its point, the
 // commune it is assigned to and its id.
-func sitePlace(s *data.Site) geo.Place {
+func SitePlace(s *data.Site) geo.Place {
 	return geo.Place{Point: s.Point, Commune: s.Commune, ID: s.ID}
 }
 

@@ -129,7 +129,7 @@ func (n *naive) supply() {
 			continue
 		}
 		s.Counted, s.SupplyFTE = true, fte
-		n.cpts, n.cj = append(n.cpts, sitePlace(&s.Site)), append(n.cj, j)
+		n.cpts, n.cj = append(n.cpts, SitePlace(&s.Site)), append(n.cj, j)
 	}
 	n.out = make([]float64, len(n.cpts))
 }
@@ -234,7 +234,7 @@ func (n *naive) nearestOthers() error {
 		if !finitePoint(s.Point) {
 			continue
 		}
-		if err := n.tm.fromPoint(n.ctx, sitePlace(&s.Site), n.cpts, n.out); err != nil {
+		if err := n.tm.fromPoint(n.ctx, SitePlace(&s.Site), n.cpts, n.out); err != nil {
 			return fmt.Errorf("diag: naive: %w", err)
 		}
 		for x, k := range n.cj {

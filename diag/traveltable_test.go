@@ -3,8 +3,6 @@ package diag
 import (
 	"context"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"diagnum/data"
@@ -20,28 +18,7 @@ import (
 // a site on its commune's point), coverage follows it, and ComputeNaive
 // (a scan of every pair) agrees.
 func TestIsereTableNearest(t *testing.T) {
-	full := embedded(t)
-	ds := &data.Dataset{Indicators: full.Indicators, Renamed: full.Renamed}
-	for _, c := range full.Communes {
-		if c.Dep == "38" {
-			ds.Communes = append(ds.Communes, c)
-		}
-	}
-	f, err := os.Open(filepath.Join("..", "testdata", "temps", "temps-voiture-isere.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tab, _, err := data.LoadTravelTable("isere.csv", f, data.TravelTableOptions{Unit: data.UnitSeconds, Known: ds.KnownCode})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pts := map[string]orb.Point{}
-	for _, c := range ds.Communes {
-		if c.HasPoint {
-			pts[c.Code] = c.Point
-		}
-	}
+	ds, tab, pts := isereSetup(t)
 	// Grenoble, Vienne, Bourgoin-Jallieu, Voiron, La Mure, Le Bourg-d'Oisans.
 	siteCodes := []string{"38185", "38544", "38053", "38563", "38269", "38052"}
 	for k, code := range siteCodes {
@@ -85,4 +62,62 @@ func TestIsereTableNearest(t *testing.T) {
 	if checked < 500 {
 		t.Errorf("only %d communes checked against the table", checked)
 	}
+}
+
+// isereSetup returns the communes of Isère (embedded), the real Isère
+// table and the communes' points.
+func isereSetup(t *testing.T) (*data.Dataset, *data.TravelTable, map[string]orb.Point) {
+	t.Helper()
+	full := embedded(t)
+	ds := &data.Dataset{Indicators: full.Indicators, Renamed: full.Renamed}
+	for _, c := range full.Communes {
+		if c.Dep == "38" {
+			ds.Communes = append(ds.Communes, c)
+		}
+	}
+	tab := isereTable(t, ds)
+	pts := map[string]orb.Point{}
+	for _, c := range ds.Communes {
+		if c.HasPoint {
+			pts[c.Code] = c.Point
+		}
+	}
+	return ds, tab, pts
+}
+
+// TestIsereTablePlanner: the planner's catchment of a candidate placed
+// on a commune's point takes the table's times to that commune.
+func TestIsereTablePlanner(t *testing.T) {
+	ds, tab, pts := isereSetup(t)
+	ds.Sites = []data.Site{{ID: "s1", Kind: data.KindCNFS, Point: pts["38185"], FTE: 1, INSEE: "38185"}}
+	b, err := NewBaseline(context.Background(), ds, Params{Timer: geo.NewTable(tab, geo.TableOptions{Name: "isere.csv", Communes: pts})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cand := geo.Place{Point: pts["38563"], Commune: "38563", ID: "38563"} // Voiron
+	reach, err := b.CatchmentsOf(context.Background(), []geo.Place{cand})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reach[0]) < 10 {
+		t.Fatalf("%d communes within reach of Voiron", len(reach[0]))
+	}
+	for _, r := range reach[0] {
+		code := ds.Communes[r.Commune].Code
+		if want, ok := tab.CommuneMinutes(code, "38563"); ok && r.Minutes != want {
+			t.Errorf("%s → Voiron: %v min, table %v", code, r.Minutes, want)
+		}
+	}
+	if _, tm, err := b.NearestSiteOf(context.Background(), cand); err != nil || tm != mustTime(t, tab, "38563", "38185") {
+		t.Errorf("Voiron → nearest site: %v (%v), want the table's %v", tm, err, mustTime(t, tab, "38563", "38185"))
+	}
+}
+
+func mustTime(t *testing.T, tab *data.TravelTable, o, d string) float64 {
+	t.Helper()
+	v, ok := tab.CommuneMinutes(o, d)
+	if !ok {
+		t.Fatalf("no time %s → %s", o, d)
+	}
+	return v
 }

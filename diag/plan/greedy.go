@@ -9,8 +9,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
-
-	"github.com/paulmach/orb"
+	"diagnum/geo"
 )
 
 // Run chooses opt.Add new posts for opt.Territory, on top of the sites of
@@ -203,12 +202,12 @@ func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candi
 //
 // summed by increasing k, as diag.Compute sums it.
 func (s *solver) catchments(ctx context.Context, b *diag.Baseline) error {
-	pts := make([]orb.Point, len(s.cands))
+	pts := make([]geo.Place, len(s.cands))
 	for i, c := range s.cands {
-		pts[i] = c.Point
+		pts[i] = geo.Place{Point: c.Point, Commune: c.Commune, ID: c.ID}
 	}
 	var err error
-	if s.reach, err = b.Catchments(ctx, pts); err != nil {
+	if s.reach, err = b.CatchmentsOf(ctx, pts); err != nil {
 		return err
 	}
 	s.r = make([]float64, len(s.cands))
@@ -397,7 +396,7 @@ func (s *solver) apply(c int) int {
 
 // nearest sets the nearest existing (baseline) site of a pick.
 func (s *solver) nearest(ctx context.Context, b *diag.Baseline, k *Pick) error {
-	j, t, err := b.NearestSite(ctx, k.Site.Point)
+	j, t, err := b.NearestSiteOf(ctx, diag.SitePlace(&k.Site))
 	if err != nil {
 		return fmt.Errorf("plan: nearest site of %s: %w", k.Site.ID, err)
 	}

@@ -7,8 +7,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
-
-	"github.com/paulmach/orb"
+	"diagnum/geo"
 )
 
 // Removal is an existing conseiller numérique site that --retirer
@@ -39,21 +38,21 @@ type Removal struct {
 func (s *solver) retire(ctx context.Context, b *diag.Baseline, p *Plan, n int) error {
 	res := b.Result
 	var ids []int
-	var pts []orb.Point
+	var pts []geo.Place
 	for j := range res.Sites {
 		st := &res.Sites[j]
 		if !st.Counted || st.Kind != data.KindCNFS || st.SupplyFTE <= 0 {
 			continue
 		}
 		if ci, ok := s.ds.CommuneIndex(st.Commune); ok && s.in[ci] {
-			ids, pts = append(ids, j), append(pts, st.Point)
+			ids, pts = append(ids, j), append(pts, diag.SitePlace(&st.Site))
 		}
 	}
 	cnt, err := s.siteCounts(ctx, b)
 	if err != nil {
 		return err
 	}
-	reach, err := b.Catchments(ctx, pts)
+	reach, err := b.CatchmentsOf(ctx, pts)
 	if err != nil {
 		return err
 	}
@@ -150,13 +149,13 @@ func (s *solver) loss(rs []diag.Reach, rj float64, cnt []int32) [3]float64 {
 
 // siteCounts returns, per commune, the counted sites within d0 of it.
 func (s *solver) siteCounts(ctx context.Context, b *diag.Baseline) ([]int32, error) {
-	var pts []orb.Point
+	var pts []geo.Place
 	for _, st := range b.Result.Sites {
 		if st.Counted {
-			pts = append(pts, st.Point)
+			pts = append(pts, diag.SitePlace(&st.Site))
 		}
 	}
-	reach, err := b.Catchments(ctx, pts)
+	reach, err := b.CatchmentsOf(ctx, pts)
 	if err != nil {
 		return nil, err
 	}
