@@ -51,6 +51,9 @@ func (b *book) areas() []area {
 		preds = append(preds, func(c *diag.CommuneResult) bool { return rollupContains(&in.France, c) })
 	}
 	for i := range v {
+		// The roll-ups leave out the communes without geography (COM).
+		p := preds[i]
+		preds[i] = func(c *diag.CommuneResult) bool { return !c.NoGeography && p(c) }
 		if v[i].r.Level == "" || countIn(in.Result.Communes, preds[i]) != v[i].r.Communes {
 			continue
 		}

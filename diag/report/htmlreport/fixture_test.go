@@ -53,6 +53,13 @@ func territoryInput(t testing.TB, ds *data.Dataset, res *diag.Result, terr diag.
 				in.Rollup, in.Name = r, r.Name
 			}
 		}
+		for _, d := range ds.Departements {
+			for _, r := range res.Regions {
+				if d.Code == terr.Codes[0] && r.Code == d.Region {
+					in.Region = r
+				}
+			}
+		}
 	}
 	return in
 }

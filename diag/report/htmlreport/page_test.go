@@ -31,6 +31,21 @@ func TestPageCreuse(t *testing.T) {
 			t.Errorf("row %d = %v…, want commune %s rank %d", i, pg.Communes[i][:2], c.Code, c.Rank)
 		}
 	}
+	// Key figures: Creuse, Nouvelle-Aquitaine and France, each with its
+	// site counts (the France column leaves out the COM, as its roll-up).
+	if len(pg.Areas) != 3 {
+		t.Errorf("key figures for %v, want Creuse, its région and France", pg.Areas)
+	}
+	for _, f := range pg.Figures {
+		if f.Label != "Sites, tous types" {
+			continue
+		}
+		for i, v := range f.Values {
+			if n, ok := v.(int); !ok || n <= 0 {
+				t.Errorf("%s, %s: %v, want a count", f.Label, pg.Areas[i], v)
+			}
+		}
+	}
 	var buf bytes.Buffer
 	if err := Write(&buf, pg, Static); err != nil {
 		t.Fatal(err)
