@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The JSON files every loader reads, user formats and open-data sources
@@ -218,6 +219,10 @@ func (o JSONObject) Text(key string) (string, error) {
 	switch {
 	case len(raw) == 0 || string(raw) == "null":
 		return "", nil
+	case raw[0] == '"' && len(raw) >= 2 && raw[len(raw)-1] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw):
+		// No escape: the text between the quotes (the decoder that gave
+		// raw has checked it is a valid JSON string).
+		return strings.TrimSpace(string(raw[1 : len(raw)-1])), nil
 	case raw[0] == '"':
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {

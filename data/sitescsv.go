@@ -101,7 +101,7 @@ func LoadSitesCSV(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, e
 	if err != nil {
 		return nil, nil, err
 	}
-	headerChecks := HeaderChecks(t, sitesNames())
+	headerChecks := HeaderChecks(t, sitesColumnNames)
 	if n := len(t.Records); n > maxSites {
 		return nil, nil, tooManySites(name, t.Records[maxSites].Line)
 	}
@@ -145,6 +145,10 @@ func sitesRows(t *Table, col [len(sitesColumns)]int, maxFTE float64) ([]Site, []
 	}
 	return sites, lines, checks
 }
+
+// sitesColumnNames are the names of each column of the format: its name
+// then its aliases (sitesNames).
+var sitesColumnNames = sitesNames()
 
 // sitesNames returns the names of each column of the format: its name
 // then its aliases.

@@ -151,17 +151,23 @@ func sitesGeoFields(file string, line int, msg json.RawMessage) ([]string, *Pars
 	fail := func(col string, err error) ([]string, *ParseError) {
 		return nil, &ParseError{File: file, Line: line, Column: col, Err: err}
 	}
-	// One decoding for a well-formed feature (properties an object); the
-	// member-by-member path below names what is wrong otherwise.
+	// One decoding for a well-formed feature (properties an object, a
+	// Point or no geometry); the member-by-member path below names what
+	// is wrong otherwise.
 	var fast struct {
-		Type       string          `json:"type"`
-		Geometry   json.RawMessage `json:"geometry"`
-		Properties JSONObject      `json:"properties"`
+		Type     string `json:"type"`
+		Geometry *struct {
+			Type        string    `json:"type"`
+			Coordinates []float64 `json:"coordinates"`
+		} `json:"geometry"`
+		Properties JSONObject `json:"properties"`
 	}
 	var props JSONObject
 	var geometry json.RawMessage
-	if err := json.Unmarshal(msg, &fast); err == nil && fast.Type == "Feature" && fast.Properties != nil {
-		props, geometry = fast.Properties, fast.Geometry
+	point := false
+	if err := json.Unmarshal(msg, &fast); err == nil && fast.Type == "Feature" && fast.Properties != nil &&
+		(fast.Geometry == nil || fast.Geometry.Type == "Point" && len(fast.Geometry.Coordinates) >= 2 && len(fast.Geometry.Coordinates) <= 3) {
+		props, point = fast.Properties, fast.Geometry != nil
 	} else {
 		var f struct {
 			Type       string          `json:"type"`
@@ -177,20 +183,23 @@ func sitesGeoFields(file string, line int, msg json.RawMessage) ([]string, *Pars
 		geometry = f.Geometry
 	}
 	fields := make([]string, len(sitesColumns))
-	for i, c := range sitesColumns {
-		for _, key := range append([]string{c.name}, c.aliases...) {
+	for i, names := range sitesColumnNames {
+		for _, key := range names {
 			if _, ok := props[key]; !ok {
 				continue
 			}
 			v, err := props.Text(key)
 			if err != nil {
-				return fail(c.name, err)
+				return fail(names[0], err)
 			}
 			fields[i] = v
 			break
 		}
 	}
-	if g := bytes.TrimSpace(geometry); len(g) > 0 && string(g) != "null" {
+	if point {
+		c := fast.Geometry.Coordinates
+		fields[sitesLat], fields[sitesLon] = strconv.FormatFloat(c[1], 'g', -1, 64), strconv.FormatFloat(c[0], 'g', -1, 64)
+	} else if g := bytes.TrimSpace(geometry); len(g) > 0 && string(g) != "null" {
 		lat, lon, err := sitesGeoPoint(g)
 		if err != nil {
 			return fail("geometry", err)
