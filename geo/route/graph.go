@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"diagnum/geo"
 
@@ -31,13 +32,13 @@ type adjacency struct {
 type Arc struct {
 	From, To int32
 	Sec      float32 // driving time, seconds
-	Kmh      float64 // its speed
 }
 
 // Builder collects arcs, then builds a Graph.
 type Builder struct {
 	Points []orb.Point
 	Arcs   []Arc
+	TopKmh float64 // the largest speed of a segment added
 }
 
 // AddSegment adds the segment a–b driven at kmh, in the directions
@@ -45,11 +46,14 @@ type Builder struct {
 func (b *Builder) AddSegment(a, c int32, kmh float64, fwd, bwd bool) {
 	km := geo.HaversineKm(b.Points[a], b.Points[c])
 	sec := float32(km / kmh * 3600)
+	if fwd || bwd {
+		b.TopKmh = max(b.TopKmh, kmh)
+	}
 	if fwd {
-		b.Arcs = append(b.Arcs, Arc{a, c, sec, kmh})
+		b.Arcs = append(b.Arcs, Arc{a, c, sec})
 	}
 	if bwd {
-		b.Arcs = append(b.Arcs, Arc{c, a, sec, kmh})
+		b.Arcs = append(b.Arcs, Arc{c, a, sec})
 	}
 }
 
@@ -59,12 +63,11 @@ func (b *Builder) Build() (*Graph, error) {
 	if n >= math.MaxInt32 || len(b.Arcs) >= math.MaxInt32 {
 		return nil, fmt.Errorf("route: graph of %d nodes and %d arcs too large", n, len(b.Arcs))
 	}
-	g := &Graph{Points: b.Points}
-	for _, a := range b.Arcs {
-		g.TopKmh = max(g.TopKmh, a.Kmh)
-	}
-	g.fwd = csr(n, b.Arcs, false)
+	g := &Graph{Points: b.Points, TopKmh: b.TopKmh}
+	var wg sync.WaitGroup
+	wg.Go(func() { g.fwd = csr(n, b.Arcs, false) })
 	g.rev = csr(n, b.Arcs, true)
+	wg.Wait()
 	b.Points, b.Arcs = nil, nil
 	return g, nil
 }
