@@ -153,12 +153,13 @@ func (e *engine) prepareSites() data.Checks {
 	return checks
 }
 
-// e2sfca runs the two steps of E2SFCA over every counted site and every
-// commune of the data set:
+// e2sfca runs the two steps of the method (see Method) over every counted
+// site and every commune of the data set:
 //
-//	R_j = S_j / Σ_k P_k·W(t_kj)   (0 when the sum is 0, with a Warning)
-//	A_i = Σ_j R_j·W(t_ij)
+//	R_j = S_j / Σ_k G_kj·P_k·W(t_kj)   (0 when the sum is 0, with a Warning)
+//	A_i = Σ_j G_ij·R_j·W(t_ij)
 //
+// with G = 1 except for 3SFCA.
 // Sums run in increasing index order, so the result is the same bit for
 // bit whatever the number of workers.
 func (e *engine) e2sfca() error {
@@ -176,11 +177,13 @@ func (e *engine) e2sfca() error {
 	if err != nil {
 		return err
 	}
+	e.transpose()
+	g := e.selection()
 	r := make([]float64, len(e.counted))
 	for q, j := range e.counted {
 		s := &e.sites[j]
 		for _, pr := range e.pairs[q] {
-			s.ReachPop += e.pop[pr.k] * pr.w
+			s.ReachPop += g(int(pr.k), pr.w) * e.pop[pr.k] * pr.w
 		}
 		if s.ReachPop > 0 {
 			s.R = s.SupplyFTE / s.ReachPop
@@ -189,14 +192,56 @@ func (e *engine) e2sfca() error {
 		}
 		r[q] = s.R
 	}
-	e.transpose()
 	e.a = make([]float64, len(e.ds.Communes))
 	for i := range e.a {
 		for x := e.off[i]; x < e.off[i+1]; x++ {
-			e.a[i] += r[e.cq[x]] * e.cw[x]
+			e.a[i] += g(i, e.cw[x]) * r[e.cq[x]] * e.cw[x]
 		}
 	}
+	if e.p.Normalize {
+		normalize(e.a, e.pop, e.has)
+	}
 	return nil
+}
+
+// selection returns G(i, W_ij), the selection weight of Method3SFCA,
+// G_ij = W_ij / Σ_k W_ik (0 when the sum is 0); 1 for the other methods.
+// Σ_k W_ik runs over the pairs of commune i by increasing site order.
+func (e *engine) selection() func(i int, w float64) float64 {
+	if e.p.Method != Method3SFCA {
+		return func(int, float64) float64 { return 1 }
+	}
+	sum := make([]float64, len(e.ds.Communes))
+	for i := range sum {
+		for x := e.off[i]; x < e.off[i+1]; x++ {
+			sum[i] += e.cw[x]
+		}
+	}
+	return func(i int, w float64) float64 {
+		if sum[i] > 0 {
+			return w / sum[i]
+		}
+		return 0
+	}
+}
+
+// normalize divides a by its mean weighted by pop over the communes that
+// have a point (has), Σ pop_i·a_i / Σ pop_i (Params.Normalize); a stays
+// unchanged when that mean is 0.
+func normalize(a, pop []float64, has []bool) {
+	var num, den float64
+	for i := range a {
+		if has[i] {
+			num += pop[i] * a[i]
+			den += pop[i]
+		}
+	}
+	if num > 0 && den > 0 {
+		m := num / den
+		for i := range a {
+			a[i] /= m
+		}
+	}
 }
 
 // siteBuf holds the scratch slices of one worker.
@@ -218,7 +263,7 @@ func (e *engine) catchment(q int, reach float64, b *siteBuf) error {
 	var out []pair
 	for x, n := range b.ns {
 		if t := b.t[x]; t <= e.d0 {
-			out = append(out, pair{k: int32(n.Index), t: t, w: Kernel(t, e.d0)})
+			out = append(out, pair{k: int32(n.Index), t: t, w: e.p.weight(t)})
 		}
 	}
 	e.pairs[q] = out

@@ -150,7 +150,7 @@ func (n *naive) row(i int, t []float64) error {
 }
 
 // measures scans all pairs twice: nearest site and Σ_k P_k·W(t_kj), then
-// A_i = Σ_j R_j·W(t_ij); then the per-commune figures.
+// A_i = Σ_j G_ij·R_j·W(t_ij) (G = 1 but for 3SFCA); then the per-commune figures.
 func (n *naive) measures() ([]CommuneResult, error) {
 	near, nearT, err := n.demand()
 	if err != nil {
@@ -180,12 +180,14 @@ func (n *naive) demand() ([]int, []float64, error) {
 		if err := n.row(i, t); err != nil {
 			return nil, nil, fmt.Errorf("diag: naive: %w", err)
 		}
+		g := n.selection(t)
 		for j := range n.sites {
 			if t[j] < nearT[i] {
 				near[i], nearT[i] = j, t[j]
 			}
 			if t[j] <= n.d0 {
-				n.sites[j].ReachPop += float64(max(c.Population, 0)) * Kernel(t[j], n.d0)
+				w := n.p.weight(t[j])
+				n.sites[j].ReachPop += g(w) * float64(max(c.Population, 0)) * w
 			}
 		}
 	}
@@ -218,13 +220,43 @@ func (n *naive) access() ([]float64, error) {
 		if err := n.row(i, t); err != nil {
 			return nil, fmt.Errorf("diag: naive: %w", err)
 		}
+		g := n.selection(t)
 		for j := range n.sites {
 			if t[j] <= n.d0 {
-				a[i] += n.sites[j].R * Kernel(t[j], n.d0)
+				w := n.p.weight(t[j])
+				a[i] += g(w) * n.sites[j].R * w
 			}
 		}
 	}
+	if n.p.Normalize {
+		pop := make([]float64, len(a))
+		for i, c := range n.ds.Communes {
+			pop[i] = float64(max(c.Population, 0))
+		}
+		normalize(a, pop, n.has)
+	}
 	return a, nil
+}
+
+// selection returns G(W_ij) of Method3SFCA for the row t of travel times
+// from one commune to every site, W_ij / Σ_k W_ik over the sites within
+// d0 (0 when the sum is 0); 1 for the other methods.
+func (n *naive) selection(t []float64) func(w float64) float64 {
+	if n.p.Method != Method3SFCA {
+		return func(float64) float64 { return 1 }
+	}
+	sum := 0.0
+	for j := range n.sites {
+		if t[j] <= n.d0 {
+			sum += n.p.weight(t[j])
+		}
+	}
+	return func(w float64) float64 {
+		if sum > 0 {
+			return w / sum
+		}
+		return 0
+	}
 }
 
 // nearestOthers scans every site pair for NearestOtherMin.

@@ -128,7 +128,9 @@ func (p Params) WithDefaults() Params {
 // Validate reports parameters that cannot be used, wrapping ErrBadParams:
 // a threshold outside [MinThresholdMin, MaxThresholdMin], and without a
 // Timer a speed outside [MinSpeedKmh, MaxSpeedKmh] or a detour outside
-// [MinDetour, MaxDetour]; an FTE per site outside [0, MaxFTEPerSite].
+// [MinDetour, MaxDetour]; an FTE per site outside [0, MaxFTEPerSite]; an
+// unknown method, a kernel outside its bounds or a method–kernel pair
+// that does not go together (see Method).
 // NaN is outside every range.
 func (p Params) Validate() error {
 	in := func(name string, v, lo, hi float64) error {
@@ -153,7 +155,7 @@ func (p Params) Validate() error {
 			return err
 		}
 	}
-	return nil
+	return p.validateMethod()
 }
 
 // timer returns the travel-time model in use.

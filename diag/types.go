@@ -21,6 +21,13 @@ type Params struct {
 	Weights map[string]float64
 	// Timer replaces the travel-time model (e.g. OSRM); nil = the model.
 	Timer geo.TravelTimer
+	// Method is the accessibility method (zero value E2SFCA, see Method).
+	Method Method
+	// Decay is the distance-decay kernel (zero value Gaussian, see Decay).
+	Decay Decay
+	// Normalize divides every access A_i by the population-weighted mean
+	// access of all loaded communes (see Method).
+	Normalize bool
 }
 
 // CommuneResult holds the measures of one commune. Field comments give
