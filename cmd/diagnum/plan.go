@@ -243,12 +243,12 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	// The workbook shows the diagnostic of the sites in effect (after the
 	// scenario, before the new posts) and the plan in Recommandations.
-	view, err := base.Result.Territory(t)
+	view, err := base.Result.View(t)
 	if err != nil {
 		return err
 	}
 	base.Dataset().Checks = append(base.Dataset().Checks, timerChecks(params, stderr, o.quiet)...)
-	in := reportInput(base.Dataset(), base.Result, view, t)
+	in := reportInput(base.Dataset(), base.Result, view)
 	p.Name = in.Name
 	in.Plan = p
 	// The map of the plan's workbook shows the proposed places too.

@@ -69,14 +69,14 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return err
 	}
 	ds.Checks = append(ds.Checks, timerChecks(params, stderr, o.quiet)...)
-	view, err := res.Territory(t)
+	view, err := res.View(t)
 	if errors.Is(err, diag.ErrNoGeography) {
 		return fmt.Errorf("%w : %s est une collectivité d'outre-mer (COM), sans géographie (ni point ni contour) : pas de diagnostic calculé", err, t)
 	}
 	if err != nil {
 		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
 	}
-	in := reportInput(ds, res, view, t)
+	in := reportInput(ds, res, view)
 	in.Map = drawMapAsync(report.NewMapInput(&in, ds))
 	written, err := writeOutputs(ctx, o, t, ds, in, stdout, pr)
 	if err != nil {
@@ -384,43 +384,17 @@ func readFileCtx(ctx context.Context, path string, fn func(io.Reader) error) err
 	return fn(data.WithContext(ctx, f))
 }
 
-// reportInput assembles what the workbook shows for territory t; the
-// caller sets its map (drawMapAsync), once.
-func reportInput(ds *data.Dataset, res, view *diag.Result, t diag.Territory) report.Input {
-	cs := slices.Clone(view.Communes)
-	slices.SortFunc(cs, func(a, b diag.CommuneResult) int { return a.Rank - b.Rank })
-	in := report.Input{
-		Territory: t, Result: res, Communes: cs, France: res.France,
+// reportInput assembles what the workbook shows for the view v of the
+// national result res.
+func reportInput(ds *data.Dataset, res *diag.Result, v *diag.View) report.Input {
+	return report.Input{
+		Territory: v.Territory, Name: v.Name, Result: res, Communes: v.Communes,
+		Rollup: v.Rollup, Region: v.Region, France: v.France,
 		Sources: ds.Sources, Checks: slices.Concat(ds.Checks, ds.SiteChecks), Version: version,
 		Date: time.Now().UTC().Truncate(24 * time.Hour),
+		// Rankings (région and France workbooks) and QPV/FRR flags.
+		Departements: v.Deps, Regions: v.Regions, Dataset: ds,
 	}
-	in.Name, in.Rollup = "France", res.France
-	pick := func(rs []diag.Rollup, code string) (diag.Rollup, bool) {
-		for _, r := range rs {
-			if r.Code == code {
-				return r, true
-			}
-		}
-		return diag.Rollup{}, false
-	}
-	switch t.Level {
-	case diag.LevelDepartement:
-		in.Rollup, _ = pick(res.Deps, t.Codes[0])
-		in.Name = in.Rollup.Name
-		for _, d := range ds.Departements {
-			if d.Code == t.Codes[0] {
-				in.Region, _ = pick(res.Regions, d.Region)
-			}
-		}
-	case diag.LevelRegion:
-		in.Rollup, _ = pick(res.Regions, t.Codes[0])
-		in.Name, in.Region = in.Rollup.Name, in.Rollup
-	}
-	// Rankings (région and France workbooks), QPV/FRR flags, and the map
-	// embedded in Synthèse (left out, with a note in the sheet, when it
-	// cannot be drawn).
-	in.Departements, in.Regions, in.Dataset = view.Deps, view.Regions, ds
-	return in
 }
 
 // drawMapAsync starts drawing the map on another goroutine and returns a

@@ -131,11 +131,11 @@ func (ss *session) compute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	view, err := b.Result.Territory(ss.terr)
+	view, err := b.Result.View(ss.terr)
 	if err != nil {
 		return badRequest("%v", err)
 	}
-	in := reportInput(ds, b.Result, view, ss.terr)
+	in := reportInput(ds, b.Result, view)
 	in.Version = version
 	if n := len(ss.edits); n > 0 && ss.edits[n-1].plan != nil {
 		in.Plan = ss.edits[n-1].plan
