@@ -231,3 +231,28 @@ func closeRel(a, b, rel float64) bool {
 	}
 	return math.Abs(a-b) <= rel*math.Max(math.Abs(a), math.Abs(b))
 }
+
+// TestHandAdvisorFTE: etp_cnfs is the FTE of the conseiller-numérique
+// sites alone (S1 2 FTE in A, S2 1 FTE in B), whether they count as
+// supply or not; etp_conseillers is the FTE of the counted supply (France
+// Services F in C: 1 FTE by default).
+func TestHandAdvisorFTE(t *testing.T) {
+	ds, tt := handDataset()
+	for _, tc := range []struct {
+		supply      []data.SiteKind
+		cnfs, count [3]float64
+	}{
+		{[]data.SiteKind{data.KindCNFS, data.KindFranceServices}, [3]float64{2, 1, 0}, [3]float64{2, 1, 1}},
+		{[]data.SiteKind{data.KindFranceServices}, [3]float64{2, 1, 0}, [3]float64{0, 0, 1}},
+	} {
+		res, err := Compute(context.Background(), ds, Params{Timer: tt, Supply: tc.supply})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range res.Communes {
+			if c.FTECNFS != tc.cnfs[i] || c.FTE != tc.count[i] {
+				t.Errorf("supply %v, %s: etp_cnfs %v, etp_conseillers %v; want %v, %v", tc.supply, c.Code, c.FTECNFS, c.FTE, tc.cnfs[i], tc.count[i])
+			}
+		}
+	}
+}

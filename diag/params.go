@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 
@@ -177,6 +178,28 @@ func (p Params) supply(k data.SiteKind, fte float64) (s float64, counted bool) {
 		return v, true
 	}
 	return fte, true
+}
+
+// AdvisorFTE returns etp_cnfs per commune code: the FTE of the sites of
+// kind cnfs (conseillers numériques) assigned to it, FTEPerSite[cnfs]
+// when set, else the site's FTE, whether cnfs counts as supply or not;
+// sites with a non-finite point or FTE are left out, as in the supply.
+func AdvisorFTE(sites []SiteResult, p Params) map[string]float64 {
+	out := map[string]float64{}
+	for j := range sites {
+		s := &sites[j].Site
+		if s.Kind != data.KindCNFS || s.Commune == "" || !finitePoint(s.Point) {
+			continue
+		}
+		fte := s.FTE
+		if v, ok := p.FTEPerSite[data.KindCNFS]; ok {
+			fte = v
+		}
+		if fte >= 0 && !math.IsInf(fte, 0) {
+			out[s.Commune] += fte
+		}
+	}
+	return out
 }
 
 // LoadWeights reads fragility weights from a CSV file with the columns

@@ -141,6 +141,7 @@ func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
 		pops[i] = c.Population
 	}
 	amed := MedianAccess(e.a, pops)
+	cnfs := AdvisorFTE(e.sites, e.p)
 	cs := make([]CommuneResult, len(idx))
 	err := parallel(e.ctx, len(idx), e.workers, func(lo, hi int) error {
 		for x := lo; x < hi; x++ {
@@ -150,6 +151,7 @@ func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
 				return fmt.Errorf("diag: nearest site of %s: %w", e.ds.Communes[i].Code, err)
 			}
 			cs[x] = communeResult(&e.ds.Communes[i], nb[i], fte[i], j, t, e.a[i], e.d0, e.frag, amed)
+			cs[x].FTECNFS = cnfs[cs[x].Code]
 		}
 		return nil
 	})

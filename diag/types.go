@@ -41,6 +41,7 @@ type CommuneResult struct {
 	Population  int     // population
 	NbSites     int     // nb_sites: counted sites located in the commune
 	FTE         float64 // etp_conseillers: FTE located in the commune
+	FTECNFS     float64 // etp_cnfs: FTE of the conseiller-numérique sites alone (AdvisorFTE), counted or not
 	Per10k      float64 // conseillers_pour_10k = FTE / population × 10,000 (0 when population is 0)
 	NearestMin  float64 // temps_site_proche_min (+Inf when no counted site exists, or the commune has neither point nor polygon)
 	NearestSite int     // index in Result.Sites of the nearest counted site, -1 if none

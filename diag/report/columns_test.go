@@ -11,7 +11,7 @@ import (
 func TestCommuneColumns(t *testing.T) {
 	want := []string{
 		"code_insee", "nom", "code_departement", "code_epci", "population",
-		"nb_sites", "etp_conseillers", "conseillers_pour_10k",
+		"nb_sites", "etp_conseillers", "etp_cnfs", "conseillers_pour_10k",
 		"temps_site_proche_min", "couvert", "acces_e2sfca_pour_10k",
 		"indice_fragilite", "score_ecart", "rang",
 	}

@@ -169,7 +169,7 @@ func TestWorkbookCommunesEqualCSV(t *testing.T) {
 		t.Fatalf("Communes has %d rows, CSV %d, want 5 (header + 4 communes of the Ain)", len(rows), len(recs))
 	}
 	wantHeader := []string{"Code INSEE", "Commune", "Département", "EPCI", "Population", "Sites", "ETP conseillers",
-		"Conseillers pour 10 000 hab.", "Temps au site le plus proche (min)", "Couvert (≤ 30 min)",
+		"ETP conseillers numériques seuls", "Conseillers pour 10 000 hab.", "Temps au site le plus proche (min)", "Couvert (≤ 30 min)",
 		"Accès E2SFCA pour 10 000 hab.", "Indice de fragilité (0–100)", "Score d'écart", "Rang"}
 	if !slices.Equal(rows[0], wantHeader) {
 		t.Errorf("header = %q", rows[0])
@@ -188,7 +188,7 @@ func sameAsCSV(t *testing.T, rows, recs [][]string) {
 	if len(rows) != len(recs) {
 		t.Fatalf("Communes has %d rows, CSV %d", len(rows), len(recs))
 	}
-	decimals := map[int]bool{6: true, 7: true, 8: true, 10: true, 11: true, 12: true}
+	decimals := map[int]bool{6: true, 7: true, 8: true, 9: true, 11: true, 12: true, 13: true}
 	errs := 0
 	for r := 1; r < len(rows) && errs < 10; r++ {
 		for c, want := range recs[r] {
@@ -235,10 +235,10 @@ func TestWorkbookCommunesFormats(t *testing.T) {
 	}{
 		{"A2", fmtText, ""}, {"C2", fmtText, ""}, {"D2", fmtText, ""},
 		{"E2", fmtThousands, ""}, {"F2", fmtInteger, ""},
-		{"G3", fmtDecimal2, ""}, {"H5", fmtDecimal2, ""},
-		{"I2", 0, customDecimal1}, {"J2", 0, customYesNo},
-		{"K4", fmtDecimal2, ""}, {"L2", 0, customDecimal1}, {"M2", fmtDecimal2, ""},
-		{"N5", fmtInteger, ""},
+		{"G3", fmtDecimal2, ""}, {"H3", fmtDecimal2, ""}, {"I5", fmtDecimal2, ""},
+		{"J2", 0, customDecimal1}, {"K2", 0, customYesNo},
+		{"L4", fmtDecimal2, ""}, {"M2", 0, customDecimal1}, {"N2", fmtDecimal2, ""},
+		{"O5", fmtInteger, ""},
 	}
 	for _, tt := range tests {
 		n, c := cellFormat(t, f, SheetCommunes, tt.ref)
@@ -256,7 +256,7 @@ func TestWorkbookCommunesFormats(t *testing.T) {
 	}
 	// Formatted values as excelize renders them (it renders the oui/non
 	// format wrongly; TestWorkbookLibreOffice checks it).
-	for ref, want := range map[string]string{"E5": "15,934", "I2": "31.4", "H5": "1.26"} {
+	for ref, want := range map[string]string{"E5": "15,934", "J2": "31.4", "I5": "1.26"} {
 		if v, _ := f.GetCellValue(SheetCommunes, ref); v != want {
 			t.Errorf("%s shows %q, want %q", ref, v, want)
 		}
@@ -274,7 +274,7 @@ func TestWorkbookCommunesLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ref := range []string{"K2:K5", "M2:M5"} {
+	for _, ref := range []string{"L2:L5", "N2:N5"} {
 		if len(cf[ref]) != 1 || cf[ref][0].Type != "3_color_scale" {
 			t.Errorf("conditional format on %s = %+v, want a 3-colour scale", ref, cf[ref])
 		}
@@ -284,13 +284,13 @@ func TestWorkbookCommunesLayout(t *testing.T) {
 	}
 	found := false
 	for _, d := range f.GetDefinedName() {
-		found = found || d.Name == "_xlnm._FilterDatabase" && d.Scope == SheetCommunes && d.RefersTo == "'Communes'!$A$1:$N$5"
+		found = found || d.Name == "_xlnm._FilterDatabase" && d.Scope == SheetCommunes && d.RefersTo == "'Communes'!$A$1:$O$5"
 	}
 	if !found {
-		t.Errorf("no autofilter defined name over 'Communes'!$A$1:$N$5 in %+v", f.GetDefinedName())
+		t.Errorf("no autofilter defined name over 'Communes'!$A$1:$O$5 in %+v", f.GetDefinedName())
 	}
-	if xml := zipEntry(t, b, "xl/worksheets/sheet2.xml"); !strings.Contains(xml, `<autoFilter ref="$A$1:$N$5">`) {
-		t.Errorf("sheet2.xml (Communes) has no autoFilter A1:N5")
+	if xml := zipEntry(t, b, "xl/worksheets/sheet2.xml"); !strings.Contains(xml, `<autoFilter ref="$A$1:$O$5">`) {
+		t.Errorf("sheet2.xml (Communes) has no autoFilter A1:O5")
 	}
 }
 
