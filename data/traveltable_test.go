@@ -168,3 +168,22 @@ func TestTravelParamsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func FuzzLoadTravelParams(f *testing.F) {
+	f.Add("classe_densite,detour,vitesse_kmh\ntoutes,1.3,60\n3,1.3,63.3\n")
+	f.Add("classe_densite;detour;vitesse_kmh\ntoutes;1,3;-1\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		p, err := LoadTravelParams("f.csv", strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		for c, m := range p.ByClass {
+			if c < 1 || c > 7 || !(m.Detour > 0) || !(m.SpeedKmh > 0) {
+				t.Fatalf("class %d: %+v", c, m)
+			}
+		}
+		if !(p.All.Detour > 0 && p.All.SpeedKmh > 0) {
+			t.Fatalf("all: %+v", p.All)
+		}
+	})
+}
