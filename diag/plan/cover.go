@@ -224,8 +224,7 @@ func (in *coverInst) split() []*coverInst {
 	for i := range root {
 		root[i] = int32(i)
 	}
-	var find func(int32) int32
-	find = func(i int32) int32 {
+	find := func(i int32) int32 {
 		for root[i] != i {
 			root[i] = root[root[i]]
 			i = root[i]
