@@ -472,9 +472,13 @@ func planSummary(w io.Writer, p *plan.Plan, written []string) {
 	for _, k := range p.Picks {
 		fragile += k.NewFragile
 	}
-	fmt.Fprintf(w, "%s : %s — %d poste(s) proposé(s), couverture %.1f %% → %.1f %% à %g min (%.0f habitants fragiles de plus), subvention %s €\n",
-		name, joinFiles(written), len(p.Picks), 100*p.Coverage(), 100*after, p.Params.WithDefaults().ThresholdMin,
-		fragile, thousands(p.TotalCost()))
+	if len(p.Removals) == 0 {
+		fmt.Fprintf(w, "%s : %s — %d poste(s) proposé(s), couverture %.1f %% → %.1f %% à %g min (%.0f habitants fragiles de plus), subvention %s €\n",
+			name, joinFiles(written), len(p.Picks), 100*p.Coverage(), 100*after, p.Params.WithDefaults().ThresholdMin,
+			fragile, thousands(p.TotalCost()))
+	} else {
+		fmt.Fprintf(w, "%s : %s\n", name, joinFiles(written))
+	}
 	if n := len(p.Removals); n > 0 {
 		last := p.Removals[n-1]
 		saving := 0.0
