@@ -38,7 +38,7 @@ const minMapExtent = 10000
 
 // fwd projects p, false when the result is not finite.
 func (m *mapModel) fwd(p orb.Point) (orb.Point, bool) {
-	x, y := m.proj.forward(p[0], p[1])
+	x, y := m.proj.Forward(p[0], p[1])
 	ok := !math.IsNaN(x+y) && !math.IsInf(x+y, 0)
 	return orb.Point{x, y}, ok
 }
@@ -217,7 +217,7 @@ func layoutMap(W, H vg.Length, in *MapInput, m *mapModel) mapLayout {
 		l.titleFace = mapFace(titleSize*(W-2*l.pad)/w, true)
 	}
 	l.titleAt = vg.Point{X: l.pad, Y: H - l.pad - titleSize}
-	note := "Projection : " + m.proj.name
+	note := "Projection : " + m.proj.Name
 	if m.omitted > 0 {
 		note += " — " + itoa(m.omitted) + " commune(s) non représentée(s) : sans géométrie, ou outre-mer sur une carte de métropole"
 	}

@@ -19,6 +19,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/geo"
 )
 
 // Default size of the map picture, in pixels.
@@ -222,7 +223,7 @@ func writeSVG(w io.Writer, in MapInput, m *mapModel) error {
 
 // mapModel is the projected content of a map.
 type mapModel struct {
-	proj     projection
+	proj     geo.Projection
 	classes  mapClasses
 	shapes   []mapShape // communes with a polygon, in input order
 	dots     []mapDot   // communes drawn as circles, largest population first
@@ -315,26 +316,26 @@ func geomBound(mc mapCommune) orb.Bound {
 	return orb.Bound{Min: mc.c.Point, Max: mc.c.Point}
 }
 
-// chooseProjection returns the communes to draw and their projection
+// chooseProjection returns the communes to draw and their geo.Projection
 // (see WriteMapPNG).
-func chooseProjection(all []mapCommune) ([]mapCommune, projection) {
+func chooseProjection(all []mapCommune) ([]mapCommune, geo.Projection) {
 	var metro []mapCommune
 	for _, mc := range all {
 		p := mc.centre()
-		if mc.c.Zone == "metro" || (mc.c.Zone == "" && inMetropole(p[0], p[1])) {
+		if mc.c.Zone == "metro" || (mc.c.Zone == "" && geo.InMetropole(p[0], p[1])) {
 			metro = append(metro, mc)
 		}
 	}
 	if len(metro) > 0 {
-		return metro, lambert93
+		return metro, geo.Lambert93
 	}
 	if len(all) == 0 {
-		return nil, lambert93
+		return nil, geo.Lambert93
 	}
 	b := geomBound(all[0])
 	for _, mc := range all[1:] {
 		b = b.Union(geomBound(mc))
 	}
 	c := b.Center()
-	return all, utm(utmZone(c[0]), c[1] < 0)
+	return all, geo.UTM(geo.UTMZone(c[0]), c[1] < 0)
 }

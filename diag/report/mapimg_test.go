@@ -19,6 +19,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/geo"
 )
 
 // rendered is a map drawn by RenderMap, decoded, with the model and
@@ -110,8 +111,8 @@ func TestRenderMapCreuse(t *testing.T) {
 	if b := r.img.Bounds(); b.Dx() != DefaultMapWidth || b.Dy() != DefaultMapHeight {
 		t.Fatalf("png %v, want %d×%d", b, DefaultMapWidth, DefaultMapHeight)
 	}
-	if len(r.m.shapes) != 258 || r.m.proj.name != "Lambert-93 (EPSG:2154)" || r.m.omitted != 0 {
-		t.Fatalf("%d shapes in %s, %d omitted", len(r.m.shapes), r.m.proj.name, r.m.omitted)
+	if len(r.m.shapes) != 258 || r.m.proj.Name != "Lambert-93 (EPSG:2154)" || r.m.omitted != 0 {
+		t.Fatalf("%d shapes in %s, %d omitted", len(r.m.shapes), r.m.proj.Name, r.m.omitted)
 	}
 	class := func(i int) int { // the hand-computed breaks 51, 103, 154, 206
 		switch {
@@ -315,8 +316,8 @@ func TestMapProjectionChoice(t *testing.T) {
 			t.Fatal(err)
 		}
 		m, err := newMapModel(&in)
-		if err != nil || m.proj.name != tt.proj || m.omitted != tt.omitted {
-			t.Errorf("%v: %v, %d omitted, %v; want %s, %d", tt.codes, m.proj.name, m.omitted, err, tt.proj, tt.omitted)
+		if err != nil || m.proj.Name != tt.proj || m.omitted != tt.omitted {
+			t.Errorf("%v: %v, %d omitted, %v; want %s, %d", tt.codes, m.proj.Name, m.omitted, err, tt.proj, tt.omitted)
 		}
 	}
 }
@@ -325,17 +326,17 @@ func TestMapProjectionChoice(t *testing.T) {
 // apex, turned from grid north by γ = n·(λ − 3°).
 func TestNorthAngle(t *testing.T) {
 	for _, tt := range []struct {
-		p    projection
+		p    geo.Projection
 		at   orb.Point
 		want float64
 	}{
-		{lambert93, orb.Point{-4, 48}, 0.7256077650532670 * -7 * math.Pi / 180}, // −0.08865 rad, −5.08°
-		{lambert93, orb.Point{3, 46}, 0},
-		{lambert93, orb.Point{8, 43}, 0.7256077650532670 * 5 * math.Pi / 180},
-		{utm(31, false), orb.Point{3, 45}, 0},
+		{geo.Lambert93, orb.Point{-4, 48}, 0.7256077650532670 * -7 * math.Pi / 180}, // −0.08865 rad, −5.08°
+		{geo.Lambert93, orb.Point{3, 46}, 0},
+		{geo.Lambert93, orb.Point{8, 43}, 0.7256077650532670 * 5 * math.Pi / 180},
+		{geo.UTM(31, false), orb.Point{3, 45}, 0},
 	} {
 		if got := northAngle(&mapModel{proj: tt.p, centre: tt.at}); math.Abs(got-tt.want) > 1e-9 {
-			t.Errorf("%s at %v: %v, want %v", tt.p.name, tt.at, got, tt.want)
+			t.Errorf("%s at %v: %v, want %v", tt.p.Name, tt.at, got, tt.want)
 		}
 	}
 }

@@ -61,10 +61,10 @@ func MapProjection(communes []diag.CommuneResult, ds *data.Dataset) (fwd func(or
 		in[mc.r.Code] = true
 	}
 	fwd = func(p orb.Point) orb.Point {
-		x, y := proj.forward(p[0], p[1])
+		x, y := proj.Forward(p[0], p[1])
 		return orb.Point{x, y}
 	}
-	return fwd, proj.name, func(code string) bool { return in[code] }, len(kept) > 0
+	return fwd, proj.Name, func(code string) bool { return in[code] }, len(kept) > 0
 }
 
 // MapClassColors returns the fill colours of the choropleth classes

@@ -1,4 +1,4 @@
-package report
+package geo
 
 import (
 	"fmt"
@@ -12,14 +12,15 @@ const (
 	grs80F = 1 / 298.257222101
 )
 
-// projection maps WGS84 longitude and latitude (degrees) to planar
-// coordinates in metres, x eastward and y northward.
-type projection struct {
-	name    string // e.g. "Lambert-93 (EPSG:2154)"
-	forward func(lon, lat float64) (x, y float64)
+// Projection maps WGS84 longitude and latitude (degrees) to planar
+// coordinates in metres, x eastward and y northward (the maps of the
+// workbook and of the HTML report).
+type Projection struct {
+	Name    string                                // e.g. "Lambert-93 (EPSG:2154)"
+	Forward func(lon, lat float64) (x, y float64) // the projection
 }
 
-// lambert93 is the Lambert-93 projection of metropolitan France
+// Lambert93 is the Lambert-93 projection of metropolitan France
 // (EPSG:2154): Lambert conformal conic with two standard parallels on
 // GRS80, φ1 = 49°, φ2 = 44°, latitude of origin φ0 = 46.5°, central
 // meridian λ0 = 3° E, false easting x0 = 700,000 m and false northing
@@ -32,7 +33,7 @@ type projection struct {
 //	ρ(φ) = a · m(φ1)/(n t(φ1)^n) · t(φ)^n
 //	x    = x0 + ρ(φ) sin(n(λ − λ0))
 //	y    = y0 + ρ(φ0) − ρ(φ) cos(n(λ − λ0))
-var lambert93 = newLambert93()
+var Lambert93 = newLambert93()
 
 // lccConstants holds the derived constants of the Lambert-93 projection:
 // the cone constant n, c = a·F (IGN's C) and ys = y0 + ρ(φ0) (IGN's Ys).
@@ -59,7 +60,7 @@ func lambert93Constants() lccConstants {
 }
 
 // newLambert93 returns the Lambert-93 projection.
-func newLambert93() projection {
+func newLambert93() Projection {
 	k := lambert93Constants()
 	rad := math.Pi / 180
 	fwd := func(lon, lat float64) (float64, float64) {
@@ -70,21 +71,21 @@ func newLambert93() projection {
 		g := k.n * (lon - 3) * rad
 		return 700000 + rho*math.Sin(g), k.ys - rho*math.Cos(g)
 	}
-	return projection{name: "Lambert-93 (EPSG:2154)", forward: fwd}
+	return Projection{Name: "Lambert-93 (EPSG:2154)", Forward: fwd}
 }
 
-// utmZone returns the UTM zone (1–60) of a longitude: ⌊(λ + 180)/6⌋ + 1.
+// UTMZone returns the UTM zone (1–60) of a longitude: ⌊(λ + 180)/6⌋ + 1.
 // At the centres of the overseas départements it gives the zones of
 // their official projections: Guadeloupe and Martinique 20 (EPSG:5490,
 // RGAF09 / UTM 20N), Guyane 22 (EPSG:2972), La Réunion 40 south
 // (EPSG:2975), Mayotte 38 south (EPSG:4471), Saint-Pierre-et-Miquelon 21
 // (EPSG:4467).
-func utmZone(lon float64) int {
+func UTMZone(lon float64) int {
 	z := int(math.Floor((lon+180)/6)) + 1
 	return min(max(z, 1), 60)
 }
 
-// utm returns the transverse Mercator projection of UTM zone (1–60),
+// UTM returns the transverse Mercator projection of UTM zone (1–60),
 // southern hemisphere when south (false northing 10,000 km), on GRS80
 // (the ellipsoid of RGAF09, RGFG95, RGR92 and RGM04; WGS84's differs by
 // 0.1 mm). It uses Krüger's series in the third flattening n to order n⁴
@@ -97,7 +98,7 @@ func utmZone(lon float64) int {
 //	ξ' = atan(t / cos Δλ),  η' = atanh(sin Δλ / √(1+t²))
 //	ξ  = ξ' + Σ αj sin(2jξ') cosh(2jη'),  η = η' + Σ αj cos(2jξ') sinh(2jη')
 //	x  = 500,000 + k0·A·η,  y = N0 + k0·A·ξ,  k0 = 0.9996
-func utm(zone int, south bool) projection {
+func UTM(zone int, south bool) Projection {
 	n := grs80F / (2 - grs80F)
 	n2, n3, n4 := n*n, n*n*n, n*n*n*n
 	A := grs80A / (1 + n) * (1 + n2/4 + n4/64)
@@ -127,11 +128,11 @@ func utm(zone int, south bool) projection {
 		}
 		return 500000 + 0.9996*A*x, n0 + 0.9996*A*y
 	}
-	return projection{name: fmt.Sprintf("UTM %d%s", zone, hemi), forward: fwd}
+	return Projection{Name: fmt.Sprintf("UTM %d%s", zone, hemi), Forward: fwd}
 }
 
-// inMetropole reports whether a lon/lat point lies in the box of
+// InMetropole reports whether a lon/lat point lies in the box of
 // metropolitan France and Corsica (−5.5° to 10° E, 41° to 51.5° N).
-func inMetropole(lon, lat float64) bool {
+func InMetropole(lon, lat float64) bool {
 	return lon >= -5.5 && lon <= 10 && lat >= 41 && lat <= 51.5
 }

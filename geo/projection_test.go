@@ -1,4 +1,4 @@
-package report
+package geo
 
 import (
 	"math"
@@ -40,37 +40,37 @@ func TestLambert93Constants(t *testing.T) {
 func TestProjections(t *testing.T) {
 	tests := []struct {
 		name     string
-		p        projection
+		p        Projection
 		lon, lat float64
 		x, y     float64
 	}{
-		{"L93 origin", lambert93, 3, 46.5, 700000, 6600000},
-		{"L93 Panthéon, Paris", lambert93, 2.345972, 48.846194, 652002.4828, 6860881.9761},
-		{"L93 Guéret", lambert93, 1.8717, 46.1714, 612952.4776, 6564129.8727},
-		{"L93 Brest", lambert93, -4.4861, 48.3904, 146632.9785, 6836262.3267},
-		{"L93 Nice", lambert93, 7.262, 43.7102, 1043410.1597, 6299400.0430},
-		{"L93 Ajaccio", lambert93, 8.7369, 41.9192, 1176526.6023, 6108263.0226},
-		{"L93 Dunkerque area", lambert93, 2.5, 51, 664824.3620, 7100575.9541},
-		{"UTM 20N Pointe-à-Pitre", utm(20, false), -61.5331, 16.2411, 656770.8974, 1796166.1759},
-		{"UTM 20N Fort-de-France", utm(20, false), -61.0588, 14.6161, 709096.3158, 1616759.7332},
-		{"UTM 22N Cayenne", utm(22, false), -52.3261, 4.9372, 352969.1152, 545868.9446},
-		{"UTM 40S Saint-Denis", utm(40, true), 55.4481, -20.8823, 338571.9495, 7690099.0508},
-		{"UTM 38S Mamoudzou", utm(38, true), 45.2279, -12.7806, 524735.3747, 8587115.8115},
-		{"UTM 21N Saint-Pierre", utm(21, false), -56.1764, 46.7811, 562869.8033, 5181168.3165},
+		{"L93 origin", Lambert93, 3, 46.5, 700000, 6600000},
+		{"L93 Panthéon, Paris", Lambert93, 2.345972, 48.846194, 652002.4828, 6860881.9761},
+		{"L93 Guéret", Lambert93, 1.8717, 46.1714, 612952.4776, 6564129.8727},
+		{"L93 Brest", Lambert93, -4.4861, 48.3904, 146632.9785, 6836262.3267},
+		{"L93 Nice", Lambert93, 7.262, 43.7102, 1043410.1597, 6299400.0430},
+		{"L93 Ajaccio", Lambert93, 8.7369, 41.9192, 1176526.6023, 6108263.0226},
+		{"L93 Dunkerque area", Lambert93, 2.5, 51, 664824.3620, 7100575.9541},
+		{"UTM 20N Pointe-à-Pitre", UTM(20, false), -61.5331, 16.2411, 656770.8974, 1796166.1759},
+		{"UTM 20N Fort-de-France", UTM(20, false), -61.0588, 14.6161, 709096.3158, 1616759.7332},
+		{"UTM 22N Cayenne", UTM(22, false), -52.3261, 4.9372, 352969.1152, 545868.9446},
+		{"UTM 40S Saint-Denis", UTM(40, true), 55.4481, -20.8823, 338571.9495, 7690099.0508},
+		{"UTM 38S Mamoudzou", UTM(38, true), 45.2279, -12.7806, 524735.3747, 8587115.8115},
+		{"UTM 21N Saint-Pierre", UTM(21, false), -56.1764, 46.7811, 562869.8033, 5181168.3165},
 	}
 	for _, tt := range tests {
-		x, y := tt.p.forward(tt.lon, tt.lat)
+		x, y := tt.p.Forward(tt.lon, tt.lat)
 		// 1 mm: PROJ's own tolerance; GRS80 vs WGS84 is 0.1 mm at most here.
 		if math.Abs(x-tt.x) > 1e-3 || math.Abs(y-tt.y) > 1e-3 {
 			t.Errorf("%s: (%.4f, %.4f), want (%.4f, %.4f)", tt.name, x, y, tt.x, tt.y)
 		}
 	}
 	for _, lat := range []float64{41.5, 44, 49, 51} {
-		if x, _ := lambert93.forward(3, lat); math.Abs(x-700000) > 1e-6 {
+		if x, _ := Lambert93.Forward(3, lat); math.Abs(x-700000) > 1e-6 {
 			t.Errorf("L93 x at (3, %v) = %v, want 700000", lat, x)
 		}
 	}
-	if x, y := utm(31, false).forward(3, 0); math.Abs(x-500000) > 1e-6 || math.Abs(y) > 1e-6 {
+	if x, y := UTM(31, false).Forward(3, 0); math.Abs(x-500000) > 1e-6 || math.Abs(y) > 1e-6 {
 		t.Errorf("UTM 31N (3, 0) = (%v, %v), want (500000, 0)", x, y)
 	}
 }
@@ -82,8 +82,8 @@ func TestUTMZone(t *testing.T) {
 		lon  float64
 		zone int
 	}{{-61.5, 20}, {-61.0, 20}, {-53.0, 22}, {55.5, 40}, {45.1, 38}, {-56.3, 21}, {-180, 1}, {180, 60}, {3, 31}} {
-		if z := utmZone(tt.lon); z != tt.zone {
-			t.Errorf("utmZone(%v) = %d, want %d", tt.lon, z, tt.zone)
+		if z := UTMZone(tt.lon); z != tt.zone {
+			t.Errorf("UTMZone(%v) = %d, want %d", tt.lon, z, tt.zone)
 		}
 	}
 }
