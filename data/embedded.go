@@ -29,6 +29,8 @@ import (
 //	polygones.bin.gz      commune polygons (COG 2025 codes) in the compact format of
 //	                      WritePolygonsBin
 //	sources.csv           name,titre,producteur,date,licence,attribution,fichier
+//	references.csv        territoire,indicateur,valeur,source,date,note: published
+//	                      figures to check the data against (Dataset.References)
 //	controles.csv.gz      domaine,gravite,type,fichier,ligne,colonne,site,commune,motif:
 //	                      the rows of the source files that make data rejected or
 //	                      flagged, with their kind (CheckKind.String) and subject;
@@ -67,6 +69,7 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 	steps := []func(fs.FS, *Dataset) error{
 		loadEmbeddedRegions, loadEmbeddedDeps, loadEmbeddedEPCI, loadEmbeddedCommunes,
 		loadEmbeddedRenamed, loadEmbeddedPolygons, loadEmbeddedSources, loadEmbeddedControls,
+		loadEmbeddedReferences,
 	}
 	var err error
 	for _, step := range steps {
@@ -122,6 +125,26 @@ func readEmbeddedTable(fsys fs.FS, name string, cols ...string) (*Table, []int, 
 		return err
 	})
 	return t, idx, err
+}
+
+// loadEmbeddedReferences reads references.csv, when the set has one.
+func loadEmbeddedReferences(fsys fs.FS, ds *Dataset) error {
+	if _, err := fs.Stat(fsys, "references.csv"); err != nil {
+		return nil
+	}
+	t, c, err := readEmbeddedTable(fsys, "references.csv", "territoire", "indicateur", "valeur", "source", "date", "note")
+	if err != nil {
+		return err
+	}
+	for _, r := range t.Records {
+		v, err := strconv.ParseFloat(r.Field(c[2]), 64)
+		if err != nil {
+			return &ParseError{File: t.File, Line: r.Line, Column: "valeur", Err: fmt.Errorf("%w: %v", ErrBadNumber, err)}
+		}
+		ds.References = append(ds.References, Reference{Territory: r.Field(c[0]), Measure: r.Field(c[1]), Value: v,
+			Source: r.Field(c[3]), Date: r.Field(c[4]), Note: r.Field(c[5])})
+	}
+	return nil
 }
 
 func loadEmbeddedRegions(fsys fs.FS, ds *Dataset) error {

@@ -208,6 +208,17 @@ type Source struct {
 	File        string
 }
 
+// Reference is a published figure the embedded data can be checked
+// against (the « Validation des données » sheet), with where it comes from.
+type Reference struct {
+	Territory string  // département code, or "France"
+	Measure   string  // e.g. "postes_cnfs": advisor posts granted
+	Value     float64 // the published figure
+	Source    string  // who published it, and in which document
+	Date      string  // date of the figure, YYYY-MM-DD
+	Note      string  // how to read it, or why the embedded figure may differ
+}
+
 // Dataset is everything a diagnostic needs.
 type Dataset struct {
 	Communes     []Commune // sorted by Code
@@ -220,7 +231,10 @@ type Dataset struct {
 	// communes, arrondissements municipaux) to the current commune.
 	Renamed map[string]string
 	Sources []Source
-	Checks  Checks
+	// References are the published figures to check the data against
+	// (references.csv of the embedded set; nil when absent).
+	References []Reference
+	Checks     Checks
 	// SiteChecks are the checks about Sites found when the embedded sites
 	// were made from their source files; they go with the sites when a
 	// user replaces them.

@@ -19,6 +19,15 @@ import (
 //     is an old code or a municipal arrondissement, if that commune exists;
 //  3. failing that, the commune whose point is nearest (great circle).
 //
+// Where the polygons cover the area (the commune with the nearest point
+// has a polygon: with the embedded national polygons, everywhere but the
+// COM), a point inside no polygon is either just off a coast or in a
+// sliver between simplified polygons, and goes to the commune whose
+// boundary is nearest if it is at most OffshoreKm away (a Warning naming
+// the distance), or lies outside France (Geneva, Lausanne, Tournai are 5
+// to 10 km beyond the border): the site is then refused (a Rejected
+// check), whatever code it declares. No bounding box is used.
+//
 // Every disagreement between a declared code (after Renamed) and the
 // polygon commune is a Warning naming the site id and both codes; so is a
 // declared code that names no commune. A site that none of the three
@@ -48,6 +57,7 @@ type assigner struct {
 	byCode  map[string]int
 	renamed map[string]string
 	polys   *geo.PolygonIndex // nil when no commune has a polygon
+	hasPoly []bool            // by commune index: whether it has a polygon
 	points  *geo.PointIndex   // over the communes with HasPoint
 	pts     []orb.Point       // their points
 	ptOwner []int             // points index -> commune index
@@ -70,6 +80,10 @@ func newAssigner(ds *data.Dataset) *assigner {
 	}
 	if anyPoly {
 		a.polys = geo.NewPolygonIndex(polys)
+		a.hasPoly = make([]bool, len(polys))
+		for i, mp := range polys {
+			a.hasPoly[i] = len(mp) > 0
+		}
 	}
 	if len(a.pts) > 0 {
 		a.points = geo.NewPointIndex(a.pts)
@@ -112,6 +126,14 @@ func (a *assigner) assign(s *data.Site, checks *data.Checks) string {
 			}
 			return found
 		}
+		if a.polygonArea(s.Point) {
+			if i, km, ok := a.polys.LocateNearest(s.Point, OffshoreKm); ok {
+				checks.Add(checkOffshore(s, a.codes[i], km))
+				return a.codes[i]
+			}
+			checks.Add(checkOutside(s))
+			return ""
+		}
 	}
 	if declared != "" {
 		return declared
@@ -126,6 +148,30 @@ func (a *assigner) assign(s *data.Site, checks *data.Checks) string {
 	}
 	checks.Add(checkUnplaced(s))
 	return ""
+}
+
+// OffshoreKm is the largest distance from a commune polygon at which a
+// point in no polygon is still taken as in France (Assign): a place on a
+// quay or a beach, or in a sliver between simplified polygons (about 50 m,
+// see data/gen), while the nearest foreign towns (Geneva, Tournai) lie 5 km
+// or more beyond the border.
+const OffshoreKm = 2.0
+
+// polygonAreaKm bounds the distance to the nearest commune point within
+// which polygons are taken to cover the area (polygonArea): far beyond
+// every commune of the data set (Saint-Martin is 230 km from Guadeloupe)
+// a point is not judged by the polygons.
+const polygonAreaKm = 50.0
+
+// polygonArea tells whether the commune with the point nearest to p has a
+// polygon and lies within polygonAreaKm, i.e. whether polygons cover the
+// area around p.
+func (a *assigner) polygonArea(p orb.Point) bool {
+	if a.points == nil || a.hasPoly == nil {
+		return false
+	}
+	n := a.points.Nearest(p, 1)
+	return len(n) == 1 && n[0].Km <= polygonAreaKm && a.hasPoly[a.ptOwner[n[0].Index]]
 }
 
 // finitePoint reports whether p is a usable lon/lat point.

@@ -121,3 +121,34 @@ func TestAssignMatchesNaive(t *testing.T) {
 }
 
 func nan() float64 { return math.NaN() }
+
+// TestAssignOutsideFrance: with the embedded national commune polygons,
+// Geneva, Lausanne and Tournai are refused as outside France (no bounding
+// box: Geneva's centre is 5 km from the border), even when they declare
+// a French code; Annemasse, across the border from Geneva, is placed in
+// its commune (74012).
+func TestAssignOutsideFrance(t *testing.T) {
+	ds := embedded(t)
+	ds.Sites = []data.Site{
+		{ID: "geneve", Kind: data.KindCNFS, Point: orb.Point{6.1432, 46.2044}, FTE: 1},
+		{ID: "geneve-74012", Kind: data.KindCNFS, Point: orb.Point{6.1432, 46.2044}, FTE: 1, INSEE: "74012"},
+		{ID: "lausanne", Kind: data.KindCNFS, Point: orb.Point{6.6323, 46.5197}, FTE: 1},
+		{ID: "tournai", Kind: data.KindCNFS, Point: orb.Point{3.3890, 50.6056}, FTE: 1},
+		{ID: "annemasse", Kind: data.KindCNFS, Point: orb.Point{6.2346, 46.1934}, FTE: 1},
+	}
+	sites, checks := Assign(ds)
+	for i, want := range []string{"", "", "", "", "74012"} {
+		if sites[i].Commune != want {
+			t.Errorf("%s: commune %q, want %q", sites[i].ID, sites[i].Commune, want)
+		}
+	}
+	refused := 0
+	for _, c := range checks {
+		if c.Severity == data.Rejected && errors.Is(c.Err, data.ErrOutsideFrance) {
+			refused++
+		}
+	}
+	if refused != 4 {
+		t.Errorf("%d refused as outside France, want 4: %v", refused, checks)
+	}
+}

@@ -50,6 +50,21 @@ func checkNearest(s *data.Site, found string) data.Check {
 		data.ErrUnknownINSEE, s.ID, s.INSEE, found))
 }
 
+// checkOffshore: site s lies in no commune polygon, km from that of found.
+func checkOffshore(s *data.Site, found string, km float64) data.Check {
+	return siteCheck(data.Warning, data.CheckPlacement, s, fmt.Errorf(
+		"%w: site %s lies in no commune polygon (coast or border sliver): placed in the nearest commune %s, %.2f km away",
+		data.ErrBadCoordinate, s.ID, found, km))
+}
+
+// checkOutside: site s lies more than OffshoreKm from every commune
+// polygon, outside France (rejected).
+func checkOutside(s *data.Site) data.Check {
+	return siteCheck(data.Rejected, data.CheckCoordinate, s, fmt.Errorf(
+		"%w: site %s (%.5f, %.5f) lies in no French commune and more than %g km from any: outside France, not counted",
+		data.ErrOutsideFrance, s.ID, s.Point[1], s.Point[0], OffshoreKm))
+}
+
 // checkUnplaced: site s cannot be placed in any commune (rejected).
 func checkUnplaced(s *data.Site) data.Check {
 	return siteCheck(data.Rejected, data.CheckPlacement, s, fmt.Errorf(

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/geo"
 )
 
 func embedded(tb testing.TB) *data.Dataset {
@@ -185,5 +186,81 @@ func TestEveryDepartement(t *testing.T) {
 	// 34,969 communes actuelles, of which 94 in the COM (communes.json).
 	if communes != 34969-94 {
 		t.Errorf("communes over the 101 départements: %d, want %d", communes, 34969-94)
+	}
+}
+
+// TestValidationAgreement: the embedded advisor supply agrees with the
+// published 2023 list (references.csv, posts per département of
+// structures-20230405.csv): at least 90 of the 101 départements within
+// ±20 % (the 2021 supply had 30 of 102, issue 9), and the national FTE is
+// the list's 3,925 posts less the 2 of Saint-Martin, a collectivity
+// without commune points.
+func TestValidationAgreement(t *testing.T) {
+	ds := embedded(t)
+	sites, _ := Assign(ds)
+	deps := map[string]bool{}
+	for _, d := range ds.Departements {
+		deps[d.Code] = true
+	}
+	within, total := 0, 0
+	var national ValidationRow
+	for _, r := range ValidateSupply(ds, sites) {
+		switch {
+		case r.Measure == "postes_cnfs" && deps[r.Territory]:
+			total++
+			if math.Abs(r.Gap()) <= 0.2 {
+				within++
+			} else {
+				t.Logf("%s: %g embedded, %g in the list", r.Territory, r.Embedded, r.Value)
+			}
+		case r.Measure == "postes_cnfs" && r.Territory == "France":
+			national = r
+		}
+	}
+	if total != 101 || within < 90 {
+		t.Errorf("%d of %d départements within ±20 %% of the 2023 list, want at least 90 of 101", within, total)
+	}
+	if national.Value != 3925 || math.Abs(national.Embedded-3923) > 1e-6 || national.Source == "" || national.Date != "2023-04-05" {
+		t.Errorf("national: %+v", national)
+	}
+}
+
+// TestChefLieuPoints: a commune's representative point is its town hall
+// (chefs-lieux), so in the huge communes of Guyane every site a commune
+// hosts is within 10 minutes of its point with the default travel model
+// (the old centre points were 31.5, 61.8 and 69.5 km from the towns:
+// 49, 96 and 108 minutes), and Kourou's own site covers it.
+func TestChefLieuPoints(t *testing.T) {
+	ds := embedded(t)
+	sites, _ := Assign(ds)
+	m := geo.DefaultModel()
+	for _, code := range []string{"97304", "97311", "97353"} { // Kourou, Saint-Laurent-du-Maroni, Maripasoula
+		i, ok := ds.CommuneIndex(code)
+		if !ok || !ds.Communes[i].HasPoint {
+			t.Fatalf("%s: no point", code)
+		}
+		n := 0
+		for _, s := range sites {
+			if s.Commune != code {
+				continue
+			}
+			n++
+			if min := m.Minutes(ds.Communes[i].Point, s.Point); min > 10 {
+				t.Errorf("%s: site %s (%s) is %.1f min from the commune's point", code, s.ID, s.Name, min)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s hosts no site", code)
+		}
+	}
+	ds.Sites = sites
+	r, err := Compute(context.Background(), ds, Params{Supply: []data.SiteKind{data.KindCNFS, data.KindFranceServices}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.Communes {
+		if c.Code == "97304" && (!c.Covered || c.NearestMin > 10) {
+			t.Errorf("Kourou: covered %v, nearest site %.1f min", c.Covered, c.NearestMin)
+		}
 	}
 }

@@ -138,6 +138,9 @@ func (g *gen) points() error {
 		g.checks = append(g.checks, source.MergePoints(n, g.cog.Communes, pointRows)...)
 		return nil
 	})
+	if err == nil {
+		err = g.chefsLieux()
+	}
 	if err != nil {
 		return err
 	}
@@ -153,19 +156,67 @@ func (g *gen) points() error {
 	})
 }
 
+// chefsLieux makes the town hall (chef-lieu, IGN ADMIN EXPRESS) the
+// representative point of every commune that has one (34,862 of the
+// 34,969 communes), so that a large commune's point sits in its town, not
+// at its centre (Kourou's centre point is 31.5 km from the town). The
+// rule for the others: Paris, Lyon and Marseille keep the point folded
+// from their arrondissements (FoldPoints), the 6 Meuse villages without a
+// town hall and the 4 communes restored since 2020 keep their
+// communes-points-2024 point, and the 94 communes of the COM have none.
+func (g *gen) chefsLieux() error {
+	return g.read("chefs-lieux/chefs-lieux-cog2025.csv", func(n string, r io.Reader) error {
+		pts, checks, err := source.LoadChefsLieux(n, r)
+		if err != nil {
+			return err
+		}
+		g.checks = append(g.checks, checks...)
+		for i := range g.cog.Communes {
+			c := &g.cog.Communes[i]
+			if pt, ok := pts[c.Code]; ok {
+				c.Point, c.HasPoint = pt, true
+			}
+		}
+		return nil
+	})
+}
+
+// nationalPolygons is the file of all the communes of France (COG 2018);
+// without it (a cut-down shared folder) the per-département files are read.
+const nationalPolygons = "france-geojson/communes-france-2018.geojson.gz"
+
 // polygons writes the commune polygons of france-geojson, with codes
-// folded into COG 2025 and rings oriented as RFC 7946 requires, in the
-// compact polygon format (data.WritePolygonsBin).
+// folded into COG 2025 (a merged commune's MultiPolygon holds the
+// polygons of the communes it absorbed, through anciensCodes), simplified
+// (simplifyPolygons, PolygonToleranceDeg) and oriented as RFC 7946
+// requires, in the compact polygon format (data.WritePolygonsBin). It
+// attaches them to the communes, so that the places of advisors are
+// located by point in polygon.
 func (g *gen) polygons() error {
-	files, err := filepath.Glob(filepath.Join(g.in, "france-geojson/communes/communes-*.geojson"))
-	if err != nil {
-		return err
+	files := []string{nationalPolygons}
+	if _, err := os.Stat(filepath.Join(g.in, nationalPolygons)); err != nil {
+		paths, err := filepath.Glob(filepath.Join(g.in, "france-geojson/communes/communes-*.geojson"))
+		if err != nil {
+			return err
+		}
+		sort.Strings(paths)
+		files = files[:0]
+		for _, p := range paths {
+			rel, _ := filepath.Rel(g.in, p)
+			files = append(files, rel)
+		}
 	}
-	sort.Strings(files)
 	all := map[string]orb.MultiPolygon{}
-	for _, path := range files {
-		rel, _ := filepath.Rel(g.in, path)
+	for _, rel := range files {
 		err := g.read(rel, func(n string, r io.Reader) error {
+			if strings.HasSuffix(n, ".gz") {
+				zr, err := gzip.NewReader(r)
+				if err != nil {
+					return fmt.Errorf("%s: %w", n, err)
+				}
+				defer zr.Close()
+				r = zr
+			}
 			polys, err := source.ReadPolygons(n, r)
 			if err != nil {
 				return err
@@ -173,7 +224,7 @@ func (g *gen) polygons() error {
 			folded, checks := source.FoldPolygons(n, polys, g.res)
 			g.checks = append(g.checks, checks...)
 			for code, mp := range folded {
-				all[code] = source.OrientRFC7946(mp)
+				all[code] = source.OrientRFC7946(simplifyPolygons(mp, PolygonToleranceDeg))
 			}
 			return nil
 		})
@@ -181,6 +232,7 @@ func (g *gen) polygons() error {
 			return err
 		}
 	}
+	source.AttachPolygons(g.cog.Communes, all)
 	return g.writeWith("polygones.bin.gz", func(w io.Writer) error { return data.WritePolygonsBin(w, all) })
 }
 

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"diagnum/data"
+
+	"github.com/paulmach/orb"
 )
 
 const mini = "../../testdata/shared-mini"
@@ -92,6 +94,21 @@ func TestGeneratedLoads(t *testing.T) {
 	}
 	if math.Abs(fte-14) > 1e-9 {
 		t.Errorf("CNFS FTE: got %v, want 14", fte)
+	}
+	// Representative points are the town halls (chefs-lieux-cog2025.csv
+	// row of 23096 Guéret: 1.8715, 46.16935).
+	if i, ok := ds.CommuneIndex("23096"); !ok || ds.Communes[i].Point != (orb.Point{1.8715, 46.16935}) {
+		t.Errorf("Guéret's point %v is not its town hall", ds.Communes[i].Point)
+	}
+	// references.csv: the 6 structures of 23 hold 14 posts in the 2023 list.
+	found := false
+	for _, r := range ds.References {
+		if r.Territory == "23" && r.Measure == "postes_cnfs" {
+			found = r.Value == 14 && r.Date == "2023-04-05"
+		}
+	}
+	if !found {
+		t.Errorf("no reference of 14 posts for 23: %+v", ds.References)
 	}
 	if len(ds.Sources) != len(sourceRows) {
 		t.Errorf("sources: got %d, want %d", len(ds.Sources), len(sourceRows))

@@ -100,6 +100,9 @@ func (g *gen) advisors() ([]data.Site, error) {
 		return nil, err
 	}
 	g.placeStructures(structures)
+	if err := g.references(structures); err != nil {
+		return nil, err
+	}
 	g.placeCommunes(places)
 	sites, checks := source.AllocateAdvisors(structures, places, links, source.AdvisorOptions{
 		File: stFile, PlacesFile: placeFile, Source: source.SourceCNFS2023})
@@ -167,4 +170,48 @@ func (g *gen) placeStructures(structures []source.Structure) {
 		}
 		s.Point, s.HasPoint, s.INSEE = g.cog.Communes[j].Point, true, code
 	}
+}
+
+// Measures of references.csv.
+const (
+	refPosts     = "postes_cnfs"          // advisor posts granted (COSELEC)
+	refRecruited = "conseillers_recrutes" // advisors recruited
+)
+
+// references writes references.csv: the published figures the embedded
+// advisor supply is checked against. Per département, the posts of the
+// 2023 list (structures-20230405.csv) summed by the département of each
+// structure's declared commune (COG 2025); nationally, the list's total,
+// the advisors recruited at 1 December 2022 and the 2021 wave.
+func (g *gen) references(structures []source.Structure) error {
+	const (
+		list = "ANCT – liste des structures et postes validés en comité de sélection (structures-20230405.csv)"
+		date = "2023-04-05"
+	)
+	byDep := map[string]float64{}
+	total := 0.0
+	for _, s := range structures {
+		total += s.Posts
+		if j, ok := g.communeIndex(s.INSEE); ok {
+			byDep[g.cog.Communes[j].Dep] += s.Posts
+		}
+	}
+	rows := [][]string{}
+	for _, d := range g.cog.Departements {
+		note := "postes des structures dont la commune déclarée est dans le département"
+		rows = append(rows, []string{d.Code, refPosts, ff(byDep[d.Code]), list, date, note})
+	}
+	rows = append(rows,
+		[]string{"France", refPosts, ff(total), list, date, "total de la liste, y compris les collectivités d'outre-mer"},
+		[]string{"France", refRecruited, "3956", "Conseil scientifique du numérique pour tous (CSNP), avis 2022-08, d'après l'ANCT", "2022-12-01",
+			"conseillers recrutés ; un tiers n'avait pas encore déclaré de lieu d'activité en décembre 2022"},
+		[]string{"23", refPosts + "_csnp", "14", "Conseil scientifique du numérique pour tous (CSNP), avis 2022-08", "2022-12-31",
+			"postes de conseillers numériques de la Creuse fin 2022"},
+		[]string{"59", refPosts + "_csnp", "124", "Conseil scientifique du numérique pour tous (CSNP), avis 2022-08", "2022-12-31",
+			"postes de conseillers numériques du Nord fin 2022"},
+		[]string{"France", refPosts + "_2021", "2138", "ANCT – Conseillers numériques France Services, structures retenues (cnfs.json)", "2021",
+			"première vague, l'ancienne offre par défaut"},
+	)
+	return g.writeCSV("references.csv", []string{"territoire", "indicateur", "valeur", "source", "date", "note"}, len(rows),
+		func(i int) []string { return rows[i] })
 }

@@ -45,7 +45,66 @@ func LoadCNFSStructures(name string, r io.Reader) ([]Structure, data.Checks, err
 	if len(out) == 0 {
 		return nil, checks, fmt.Errorf("load CNFS structures: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid structure", data.ErrEmptyFile)})
 	}
+	checks = append(checks, DefaultGeocodes(name, out)...)
 	return out, checks, nil
+}
+
+// DefaultGeocodes finds the default geocodes among structures: a point
+// shared exactly by structures that declare different communes (their
+// INSEE code, else their postcode; none declared counts as a commune of
+// its own) is where a geocoder put addresses it could not find, not an
+// address. Such structures lose their point (HasPoint false: their posts
+// are then placed by SIRET, or at their declared commune, or refused)
+// and each gets a Warning of kind data.CheckDefaultGeocode naming the
+// point and how many structures of how many communes share it. In the
+// 2021 file, 7 structures without address (9 posts, from 01, 02, 51, 59,
+// 65 and 972) share one point in Ardèche.
+func DefaultGeocodes(file string, structures []Structure) data.Checks {
+	at := map[orb.Point][]int{}
+	for i, s := range structures {
+		if s.HasPoint {
+			at[s.Point] = append(at[s.Point], i)
+		}
+	}
+	var (
+		checks  data.Checks
+		flagged []int
+	)
+	for i := range structures {
+		s := &structures[i]
+		group := at[s.Point]
+		if !s.HasPoint || len(group) < 2 {
+			continue
+		}
+		communes := map[string]bool{}
+		for _, j := range group {
+			communes[declaredCommune(structures[j])] = true
+		}
+		if len(communes) < 2 {
+			continue
+		}
+		checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckDefaultGeocode, Site: s.ID, Commune: s.INSEE,
+			Err: &data.ParseError{File: file, Column: "latitude", Err: fmt.Errorf(
+				"%w: structure %s (%s): point (%.5f, %.5f) shared by %d structures of %d different communes, a default geocode: point not used",
+				data.ErrBadCoordinate, s.ID, s.Name, s.Point[1], s.Point[0], len(group), len(communes))}})
+		flagged = append(flagged, i)
+	}
+	for _, i := range flagged {
+		structures[i].HasPoint = false
+	}
+	return checks
+}
+
+// declaredCommune is the commune a structure declares: its INSEE code,
+// else its postcode, else its id (nothing declared).
+func declaredCommune(s Structure) string {
+	switch {
+	case s.INSEE != "":
+		return s.INSEE
+	case s.Postcode != "":
+		return "cp" + s.Postcode
+	}
+	return "id" + s.ID
 }
 
 // cnfsStructure builds the structure of one object, or says why it is rejected.

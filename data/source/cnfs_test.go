@@ -21,7 +21,9 @@ func TestLoadCNFSStructuresReal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(structs) != 52 || checks.Count(data.Rejected) != 0 || checks.Count(data.Warning) != 12 {
+	// Ids 7 and 539 share a point with different postcodes: a default
+	// geocode (DefaultGeocodes), 2 more warnings, 2 more without a point.
+	if len(structs) != 52 || checks.Count(data.Rejected) != 0 || checks.Count(data.Warning) != 14 {
 		t.Fatalf("got %d structures, checks %s", len(structs), sitesChecksText(checks))
 	}
 	posts, public, noPoint := 0.0, 0, 0
@@ -36,18 +38,21 @@ func TestLoadCNFSStructuresReal(t *testing.T) {
 			t.Errorf("%s: point %v", s.ID, s.Point)
 		}
 	}
-	if posts != 80 || public != 44 || noPoint != 12 {
-		t.Errorf("posts %g, public %d, without point %d; want 80, 44, 12", posts, public, noPoint)
+	if posts != 80 || public != 44 || noPoint != 14 {
+		t.Errorf("posts %g, public %d, without point %d; want 80, 44, 14", posts, public, noPoint)
 	}
 	wantLines := []int{2, 3, 4, 6, 42, 46, 47, 48, 49, 50, 51, 52}
-	for i, c := range checks {
+	if k := checks[12].Kind; k != data.CheckDefaultGeocode || checks[13].Site != "cn21-539" {
+		t.Errorf("checks 12–13: %v", checks[12:])
+	}
+	for i, c := range checks[:12] {
 		if c.Err.Line != wantLines[i] || c.Err.Column != "latitude" || !errors.Is(c.Err, data.ErrBadCoordinate) ||
 			!strings.Contains(c.Err.Error(), "JSON object") {
 			t.Errorf("check %d: %v, want line %d", i, c.Err, wantLines[i])
 		}
 	}
 	// Object 1 (id 7): raison_sociale "0", siret "null", privée, code_postal 1960.
-	want := Structure{ID: "cn21-7", Posts: 1, Point: orb.Point{4.691, 44.9687}, HasPoint: true,
+	want := Structure{ID: "cn21-7", Posts: 1, Point: orb.Point{4.691, 44.9687}, HasPoint: false,
 		Date: "2021-05-19", Postcode: "01960"}
 	if structs[0] != want {
 		t.Errorf("structure 0 = %+v\nwant %+v", structs[0], want)
@@ -148,4 +153,33 @@ func FuzzLoadCNFSStructures(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDefaultGeocodeCluster: the 7 structures of the 2021 file that share
+// one point in Ardèche (cnfs_gilhoc.json; postcodes 01960, 02220, … of six
+// départements, 9 posts) are caught as a default geocode and lose their
+// point; the ordinary Ardèche structure after them keeps its own.
+func TestDefaultGeocodeCluster(t *testing.T) {
+	structs, checks, err := LoadCNFSStructures("cnfs_gilhoc.json", sitesRealOpen(t, "cnfs_gilhoc.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(structs) != 8 {
+		t.Fatalf("%d structures, want 8", len(structs))
+	}
+	caught, posts := 0, 0.0
+	for _, c := range checks {
+		if c.Kind == data.CheckDefaultGeocode && strings.Contains(c.Err.Error(), "shared by 7 structures") {
+			caught++
+		}
+	}
+	for _, s := range structs[:7] {
+		posts += s.Posts
+		if s.HasPoint {
+			t.Errorf("%s keeps the default point", s.ID)
+		}
+	}
+	if caught != 7 || posts != 9 || !structs[7].HasPoint {
+		t.Errorf("caught %d (want 7), posts %g (want 9), last has point %v; checks %s", caught, posts, structs[7].HasPoint, sitesChecksText(checks))
+	}
 }

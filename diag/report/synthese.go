@@ -310,6 +310,7 @@ var sheetDescriptions = map[string]string{
 	SheetControles:       "les lignes rejetées et les avertissements, regroupés par catégorie",
 	SheetMethodologie:    "formules, valeurs de tous les paramètres, pondérations, version",
 	SheetSources:         "provenance, licence et mention d'attribution de chaque donnée",
+	SheetValidation:      "les données comparées aux chiffres publiés par leurs sources (postes par département, totaux nationaux)",
 	SheetGraphiques:      "graphiques : plus forts scores d'écart, couverture par intercommunalité (et par département)",
 }
 

@@ -35,7 +35,7 @@ const (
 var Sheets = []string{
 	SheetSynthese, SheetCommunes, SheetEPCI, SheetSites, SheetZonesBlanches,
 	SheetRecommandations, SheetControles, SheetMethodologie, SheetSources,
-	SheetGraphiques,
+	SheetValidation, SheetGraphiques,
 }
 
 // SheetNames returns the sheets of the workbook of a territory level, in
@@ -65,6 +65,7 @@ var sheetFuncs = map[string]func(*book) error{
 	SheetControles:       (*book).controles,
 	SheetMethodologie:    (*book).methodologie,
 	SheetSources:         (*book).sources,
+	SheetValidation:      (*book).validation,
 	SheetGraphiques:      (*book).graphiques,
 }
 
