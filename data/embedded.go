@@ -234,14 +234,25 @@ func loadEmbeddedPolygons(fsys fs.FS, ds *Dataset) error {
 		if err != nil {
 			return err
 		}
+		found := 0
 		for code, mp := range polys {
 			if i, ok := ds.CommuneIndex(code); ok {
 				ds.Communes[i].Polygon = mp
+				found++
 			}
 		}
+		ds.PolygonsTileFrance = found >= NationalPolygonsMin
 		return nil
 	})
 }
+
+// NationalPolygonsMin is the number of commune polygons from which a data
+// set's polygons are taken to tile France (Dataset.PolygonsTileFrance):
+// the embedded national set has one for every commune of metropolitan
+// France and the DROM but the 11 created since 2019 (COG 2018 folded into
+// COG 2025);
+// a set of a few départements has far fewer.
+const NationalPolygonsMin = 34000
 
 func loadEmbeddedSources(fsys fs.FS, ds *Dataset) error {
 	t, c, err := readEmbeddedTable(fsys, "sources.csv", "name", "titre", "producteur", "date", "licence", "attribution", "fichier")

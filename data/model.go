@@ -231,6 +231,10 @@ type Dataset struct {
 	// communes, arrondissements municipaux) to the current commune.
 	Renamed map[string]string
 	Sources []Source
+	// PolygonsTileFrance is true when the commune polygons cover all of
+	// France (the embedded national set): a point in none of them is off
+	// a coast, in a sliver between them, or abroad (see diag.Assign).
+	PolygonsTileFrance bool
 	// References are the published figures to check the data against
 	// (references.csv of the embedded set; nil when absent).
 	References []Reference

@@ -19,9 +19,9 @@ import (
 //     is an old code or a municipal arrondissement, if that commune exists;
 //  3. failing that, the commune whose point is nearest (great circle).
 //
-// Where the polygons cover the area (the commune with the nearest point
-// has a polygon: with the embedded national polygons, everywhere but the
-// COM), a point inside no polygon is either just off a coast or in a
+// When the polygons tile France (Dataset.PolygonsTileFrance, the embedded
+// national set) and cover the area (the commune with the nearest point
+// has a polygon: everywhere but the COM), a point inside no polygon is either just off a coast or in a
 // sliver between simplified polygons, and goes to the commune whose
 // boundary is nearest if it is at most OffshoreKm away (a Warning naming
 // the distance), or lies outside France (Geneva, Lausanne, Tournai are 5
@@ -58,6 +58,7 @@ type assigner struct {
 	renamed map[string]string
 	polys   *geo.PolygonIndex // nil when no commune has a polygon
 	hasPoly []bool            // by commune index: whether it has a polygon
+	tiled   bool              // Dataset.PolygonsTileFrance
 	points  *geo.PointIndex   // over the communes with HasPoint
 	pts     []orb.Point       // their points
 	ptOwner []int             // points index -> commune index
@@ -65,7 +66,7 @@ type assigner struct {
 }
 
 func newAssigner(ds *data.Dataset) *assigner {
-	a := &assigner{byCode: communeIndex(ds), renamed: ds.Renamed, codes: make([]string, len(ds.Communes))}
+	a := &assigner{byCode: communeIndex(ds), renamed: ds.Renamed, codes: make([]string, len(ds.Communes)), tiled: ds.PolygonsTileFrance}
 	polys := make([]orb.MultiPolygon, len(ds.Communes))
 	anyPoly := false
 	for i, c := range ds.Communes {
@@ -167,7 +168,7 @@ const polygonAreaKm = 50.0
 // polygon and lies within polygonAreaKm, i.e. whether polygons cover the
 // area around p.
 func (a *assigner) polygonArea(p orb.Point) bool {
-	if a.points == nil || a.hasPoly == nil {
+	if !a.tiled || a.points == nil || a.hasPoly == nil {
 		return false
 	}
 	n := a.points.Nearest(p, 1)
