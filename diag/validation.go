@@ -62,3 +62,26 @@ func ValidateSupply(ds *data.Dataset, sites []data.Site) []ValidationRow {
 func isPostsMeasure(m string) bool {
 	return strings.HasPrefix(m, "postes_cnfs") || m == "conseillers_recrutes"
 }
+
+// DepartementsWithin counts the 101 départements (those of metropolitan
+// France and the DROM, not the COM) whose advisor FTE in rows is within
+// ±tol (a fraction) of the posts of the 2023 list, and how many were
+// compared.
+func DepartementsWithin(ds *data.Dataset, rows []ValidationRow, tol float64) (within, total int) {
+	dep := map[string]bool{}
+	for _, c := range ds.Communes {
+		if c.Zone != "com" {
+			dep[c.Dep] = true
+		}
+	}
+	for _, r := range rows {
+		if r.Measure != "postes_cnfs" || !r.Known || !dep[r.Territory] {
+			continue
+		}
+		total++
+		if math.Abs(r.Gap()) <= tol {
+			within++
+		}
+	}
+	return within, total
+}

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/png"
 	"io"
 	"slices"
@@ -118,6 +119,17 @@ func TestWorkbookEmbeddedCreuse(t *testing.T) {
 	}
 	sameAsCSV(t, rawRows(t, f, SheetCommunes, len(CSVHeader)), readCSV(t, in))
 	embeddedControles(t, f, in)
+	// Validation des données: one row per published figure of
+	// references.csv, then the agreement with the 2023 list (issue 9: at
+	// least 90 of the 101 départements within ±20 %).
+	val := rawRows(t, f, SheetValidation, 8)
+	var within, of int
+	if _, err := fmt.Sscanf(val[len(val)-1][0], "%d départements sur %d", &within, &of); err != nil || within < 90 || of != 101 {
+		t.Errorf("Validation note %q: %d of %d (%v)", val[len(val)-1][0], within, of, err)
+	}
+	if len(val) < 1+101+3 {
+		t.Errorf("Validation has %d rows", len(val))
+	}
 }
 
 // qpvShareOracle counts, over every site of the Creuse, those whose
@@ -174,10 +186,11 @@ func embeddedControles(t *testing.T, f *excelize.File, in Input) {
 	}
 	var want [nCategories]int
 	for _, c := range in.Result.Checks {
-		switch msg := c.Err.Error(); {
-		case strings.Contains(msg, "reaches no population"):
+		switch {
+		case c.Severity == data.Rejected:
+		case c.Kind == data.CheckNoReach:
 			want[catNoReach]++
-		case strings.Contains(msg, "declares INSEE code"):
+		case c.Kind == data.CheckPlacement: // declared code or nearest polygon
 			want[catDisagree]++
 		}
 	}

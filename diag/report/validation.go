@@ -38,7 +38,6 @@ func (b *book) validation() error {
 		{"Territoire", 12}, {"Indicateur", 24}, {"Chiffre publié", 14}, {"Source", 50}, {"Date", 12},
 		{"Données du calcul (ETP conseillers numériques)", 20}, {"Écart (%)", 10}, {"Lecture", 60},
 	}
-	within, deps := 0, 0
 	row := func(i int) []any {
 		r := &rows[i]
 		embedded, gap := any(""), any("")
@@ -51,13 +50,9 @@ func (b *book) validation() error {
 		return []any{cell(st.code, r.Territory), cell(st.wrap, r.Measure), cell(st.dec1, r.Value), cell(st.wrap, r.Source),
 			cell(st.code, r.Date), embedded, gap, cell(st.wrap, validationReading(r))}
 	}
-	for _, r := range rows {
-		if r.Measure == "postes_cnfs" && r.Territory != "France" && r.Known {
-			deps++
-			if math.Abs(r.Gap()) <= validationTolerance {
-				within++
-			}
-		}
+	var within, deps int
+	if b.in.Dataset != nil {
+		within, deps = diag.DepartementsWithin(b.in.Dataset, rows, validationTolerance)
 	}
 	return b.table(SheetValidation, cols, len(rows), row, func(s *sheet) error {
 		if len(rows) == 0 {
