@@ -69,14 +69,19 @@ func TestCoverCreuse(t *testing.T) {
 	if last := p.Picks[len(p.Picks)-1]; last.CoveredPop != p.Population || len(p.Picks) != p.Cover.Posts {
 		t.Errorf("after %d posts %d of %d inhabitants covered", len(p.Picks), last.CoveredPop, p.Population)
 	}
-	// A partial rate: fewer posts, never more than for 100 %, and the
-	// rate reached.
-	half, err := Run(context.Background(), b, Options{Territory: creuse, Cover: 0.9})
+	// A partial rate above today's (92.3 % on the 2023 supply with
+	// chef-lieu points, `diagnum --dept 23`): fewer posts, never more than
+	// for 100 %, and the rate reached.
+	half, err := Run(context.Background(), b, Options{Territory: creuse, Cover: 0.97})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(half.Picks); n == 0 || n > len(p.Picks) || half.Picks[n-1].Coverage < 0.9 || half.Cover.LowerBound > n {
-		t.Errorf("90 %%: %d posts, coverage %v, bound %d", n, half.Picks[n-1].Coverage, half.Cover.LowerBound)
+	n := len(half.Picks)
+	if n == 0 {
+		t.Fatal("97 %: no post proposed")
+	}
+	if n > len(p.Picks) || half.Picks[n-1].Coverage < 0.97 || half.Cover.LowerBound > n {
+		t.Errorf("97 %%: %d posts, coverage %v, bound %d", n, half.Picks[n-1].Coverage, half.Cover.LowerBound)
 	}
 }
 
