@@ -77,6 +77,11 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
 	}
 	in := reportInput(ds, res, view)
+	if o.outPath(t) != "-" {
+		if in.Offers, err = offers(ctx, ds, params, res, t); err != nil {
+			return err
+		}
+	}
 	in.Map = drawMapAsync(report.NewMapInput(&in, ds))
 	written, err := writeOutputs(ctx, o, t, ds, in, stdout, pr)
 	if err != nil {
@@ -395,6 +400,46 @@ func reportInput(ds *data.Dataset, res *diag.Result, v *diag.View) report.Input 
 		// Rankings (région and France workbooks) and QPV/FRR flags.
 		Departements: v.Deps, Regions: v.Regions, Dataset: ds,
 	}
+}
+
+// offers computes the figures of the conseillers numériques alone and of
+// the whole offer (every kind of site) for Synthèse, reusing res when
+// params already count one of them.
+func offers(ctx context.Context, ds *data.Dataset, params diag.Params, res *diag.Result, t diag.Territory) ([]report.Offer, error) {
+	var out []report.Offer
+	for _, o := range []struct {
+		label  string
+		supply []data.SiteKind
+	}{
+		{"Conseillers numériques seuls", []data.SiteKind{data.KindCNFS}},
+		{"Offre complète", data.Kinds},
+	} {
+		r := res
+		if !sameKinds(params.Supply, o.supply) {
+			p := params
+			p.Supply = o.supply
+			var err error
+			if r, err = diag.Compute(ctx, ds, p); err != nil {
+				return nil, err
+			}
+		}
+		v, err := r.View(t)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, report.Offer{Label: o.label, Territory: v.Rollup, France: v.France})
+	}
+	return out, nil
+}
+
+// sameKinds reports whether a and b hold the same kinds.
+func sameKinds(a, b []data.SiteKind) bool {
+	for _, k := range data.Kinds {
+		if slices.Contains(a, k) != slices.Contains(b, k) {
+			return false
+		}
+	}
+	return true
 }
 
 // drawMapAsync starts drawing the map on another goroutine and returns a

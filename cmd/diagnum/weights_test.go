@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"diagnum/data"
+	"diagnum/diag/report"
 )
 
 // writeFiles writes name → content files in dir and returns their paths.
@@ -184,5 +187,56 @@ func TestSitesReplaceInTerritory(t *testing.T) {
 	}
 	if !strings.Contains(stderr, bad+" : 3 lignes rejetées, voir Contrôles") {
 		t.Errorf("console does not announce the 3 rejected rows: %q", stderr)
+	}
+}
+
+// TestSyntheseOffers: Synthèse shows the conseillers numériques alone and
+// the whole offer side by side. The FTE of the advisors alone in the
+// Creuse is Σ etp_cnfs of the CSV (each rounded to 6 decimals: within
+// 255 × 5e-7); the whole offer has at least as many
+// FTE and at least the coverage of the advisors alone (more sites can
+// only bring a site nearer).
+func TestSyntheseOffers(t *testing.T) {
+	if _, err := run(t, "--csv", "c.csv", "--out", "x.xlsx", "--quiet"); err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, r := range readCommunesCSV(t, "c.csv") {
+		v, err := strconv.ParseFloat(r["etp_cnfs"], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum += v
+	}
+	f, err := excelize.OpenFile("x.xlsx", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(report.SheetSynthese)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := -1
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == "Conseillers numériques seuls et offre complète" {
+			start = i
+		}
+	}
+	if start < 0 || len(rows) < start+7 {
+		t.Fatalf("no offers table in Synthèse")
+	}
+	// Columns: label, Creuse alone, Creuse whole, France alone, France whole.
+	val := func(row, col int) float64 {
+		v, err := strconv.ParseFloat(rows[row][col], 64)
+		if err != nil {
+			t.Fatalf("row %v: %v", rows[row], err)
+		}
+		return v
+	}
+	fte, cov := start+2, start+4
+	if rows[fte][0] != "ETP conseillers" || math.Abs(val(fte, 1)-sum) > 5e-7*255 || val(fte, 2) < val(fte, 1) ||
+		val(cov, 2) < val(cov, 1) || val(cov, 4) < val(cov, 3) {
+		t.Errorf("offers table %v (Σ etp_cnfs %v)", rows[start:start+7], sum)
 	}
 }

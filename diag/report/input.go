@@ -12,6 +12,14 @@ import (
 	"diagnum/diag/plan"
 )
 
+// Offer is one reading of the offer (which kinds of site count) with the
+// roll-ups of the territory and of France computed with it.
+type Offer struct {
+	Label     string // e.g. "Conseillers numériques seuls"
+	Territory diag.Rollup
+	France    diag.Rollup
+}
+
 // Input is everything the workbook shows. Plain data: the caller computes
 // the diagnostic, ranks the territory's communes and picks the roll-ups.
 type Input struct {
@@ -53,6 +61,10 @@ type Input struct {
 	// columns data.ColQPV and data.ColFRR) shown in Synthèse and Sites;
 	// nil: the flags are "non renseigné".
 	Dataset *data.Dataset
+	// Offers are the readings of the offer shown side by side in
+	// Synthèse: the conseillers numériques alone and the whole offer
+	// (every kind of site); none: the table is left out.
+	Offers []Offer
 	// Plan is the placement plan written in the Recommandations sheet
 	// (WriteRecommandations); nil: the sheet says how to run the planner.
 	Plan *plan.Plan

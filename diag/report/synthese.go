@@ -88,6 +88,7 @@ func (b *book) synthese() error {
 		func() error { return s.add(cell(st.title, "Diagnostic de l'inclusion numérique — "+in.label())) },
 		func() error { return s.add(gen) },
 		func() error { s.skip(1); return b.keyFigures(s) },
+		func() error { return b.offers(s) },
 		func() error { return b.comNote(s) },
 		func() error { return b.zonageNotes(s) },
 		func() error { return b.mapPicture(s) },
@@ -201,6 +202,52 @@ func (b *book) figures() []figure {
 			return a.shares[shareFRRAll].known
 		}},
 	)
+}
+
+// offers writes the key figures of each reading of the offer (Input.Offers)
+// side by side, for the territory and for France.
+func (b *book) offers(s *sheet) error {
+	os, st := b.in.Offers, &b.st
+	if len(os) == 0 {
+		return nil
+	}
+	s.skip(1)
+	if err := s.add(cell(st.subtitle, "Conseillers numériques seuls et offre complète")); err != nil {
+		return err
+	}
+	head := []any{cell(st.header, "Indicateur")}
+	for _, where := range []string{b.in.label(), "France"} {
+		for _, o := range os {
+			head = append(head, cell(st.headerC, o.Label+" — "+where))
+		}
+	}
+	if err := s.add(head...); err != nil {
+		return err
+	}
+	rows := []struct {
+		label string
+		style int
+		v     func(r diag.Rollup) any
+	}{
+		{labelFTE, st.dec2, func(r diag.Rollup) any { return r.FTE }},
+		{labelPer10k, st.dec2, func(r diag.Rollup) any { return r.Per10k }},
+		{"Taux de couverture", st.percent, func(r diag.Rollup) any { return r.Coverage }},
+		{"Population sans site à portée", st.thousands, func(r diag.Rollup) any { return r.Uncovered }},
+		{labelAccessMean, st.dec2, func(r diag.Rollup) any { return r.MeanAccess10k }},
+	}
+	for _, r := range rows {
+		line := []any{r.label}
+		for _, pick := range []func(o Offer) diag.Rollup{
+			func(o Offer) diag.Rollup { return o.Territory }, func(o Offer) diag.Rollup { return o.France }} {
+			for _, o := range os {
+				line = append(line, cell(r.style, r.v(pick(o))))
+			}
+		}
+		if err := s.add(line...); err != nil {
+			return err
+		}
+	}
+	return s.add(cell(st.note, "Offre complète : tous les types de lieux (conseillers numériques, France Services, lieux de médiation, autres), avec les ETP par type de la Méthodologie. Les autres chiffres de cet onglet suivent l'offre choisie (--supply)."))
 }
 
 // comNote says that the overseas collectivities are outside the France
