@@ -49,6 +49,7 @@ type options struct {
 	strict       bool
 	version      bool
 	set          map[string]bool // flags given on the command line
+	methodOptions
 }
 
 const usageText = `diagnum — diagnostic territorial de l'inclusion numérique
@@ -126,6 +127,13 @@ Méthode :
                        nœud routier le plus proche (2 km au plus, sinon temps du modèle)
   --parametres FICHIER détour et vitesse calés par « diagnum calibrer » (toutes les
                        communes et par classe de densité) ; remplace --detour et --speed
+  --methode NOM        mesure d'accessibilité : 2sfca (bassin binaire), e2sfca (défaut),
+                       3sfca (Wan, Zou et Sternberg 2012) ou gravite (W = max(t, 1 min)^−β)
+  --decroissance K     décroissance W(t) jusqu'au seuil : gaussienne (défaut), aucune,
+                       paliers:10=1,20=0.68,30=0.22 (minutes=poids, poids de 0 à 1),
+                       puissance:β ou exponentielle:β (β de 0 exclu à 10, t en minutes)
+  --normaliser         diviser l'accès par sa moyenne pondérée par la population
+                       (10 000 = accès moyen de la France)
 
 Divers :
   --quiet              n'afficher que les erreurs
@@ -178,6 +186,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.geojson, "geojson", "", "")
 	fs.StringVar(&o.mapFile, "map", "", "")
 	fs.BoolVar(&o.version, "version", false, "")
+	o.registerMethod(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stderr, usageText)
@@ -190,6 +199,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	o.visited(fs)
 	if err := o.checkTerritory(); err != nil {
+		return nil, err
+	}
+	if err := o.checkMethod(); err != nil {
 		return nil, err
 	}
 	return o, o.checkBounds()
@@ -308,6 +320,7 @@ func (o *options) outPath(t diag.Territory) string {
 func (o *options) params() (diag.Params, error) {
 	p := diag.Defaults()
 	p.ThresholdMin, p.Detour, p.SpeedKmh = o.threshold, o.detour, o.speed
+	o.setMethod(&p)
 	p.Supply = nil
 	for _, s := range strings.Split(o.supply, ",") {
 		k, ok := data.ParseKind(strings.TrimSpace(s))

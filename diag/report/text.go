@@ -50,15 +50,15 @@ type methodRow struct{ name, text string }
 func (b *book) methodFormulas(p diag.Params) []methodRow {
 	th := frNumber(p.ThresholdMin)
 	travel := "t_ij = " + TravelMethod(p).Text
-	return []methodRow{
+	rows := []methodRow{
 		{"Temps de trajet t_ij", travel},
 		{"Offre S_j", "ETP retenus du site j : la valeur fixée pour son type quand il y en a une, sinon les ETP déclarés ; 0 pour un type non compté dans l'offre"},
 		{"Temps au site le plus proche", "min_j t_ij sur les sites comptés dans l'offre ; vide quand aucun site n'est compté"},
 		{"Couverture", "une commune est couverte quand le temps au site le plus proche est ≤ d0 = " + th + " min ; taux de couverture = population couverte / population"},
 		{"Conseillers pour 10 000 hab.", "ETP des sites comptés situés dans la commune / population × 10 000 (0 pour une commune sans population)"},
-		{"Pondération W(t)", "W(t) = (exp(−½(t/d0)²) − exp(−½)) / (1 − exp(−½)) si t ≤ d0, 0 au-delà ; W(0) = 1, W(d0) = 0 ; d0 = " + th + " min"},
-		{"Rapport offre / demande R_j", "R_j = S_j / Σ_k P_k·W(t_kj), P_k = population de la commune k"},
-		{"Accès E2SFCA A_i", "A_i = Σ_j R_j·W(t_ij) ; accès pour 10 000 hab. = A_i × 10 000"},
+	}
+	rows = append(rows, accessFormulas(p)...)
+	return append(rows, []methodRow{
 		{"Indice de fragilité (0–100)", "z_ik = (x_ik − moyenne_k) / écart-type_k, sur toutes les communes de France qui ont une valeur ; Z_i = Σ_k w_k·z_ik / Σ_k w_k sur les indicateurs connus de la commune ; indice = 100 × Φ(Z_i), Φ fonction de répartition de la loi normale centrée réduite. Un indicateur manquant est ignoré (jamais lu comme 0) ; vide quand aucun indicateur n'est connu. Un indicateur nommé n'entre dans l'indice par défaut que si sa couverture est nationale (au moins " + frPercent(diag.NationalCoverage) + " des communes hors collectivités d'outre-mer et des départements), pour que l'indice soit construit de la même façon partout ; --weights fixe les poids (0 retire un indicateur) ; une colonne d'un fichier --indicators sans poids compte avec le poids 1"},
 		{"Score d'écart", "F = indice de fragilité (50 s'il est inconnu) ; besoin = P × (0,5 + F/100) ; déficit = max(0, (Amed − A_i) / Amed), Amed = médiane des A_i des communes peuplées de France ; manque = (déficit + (1 − couvert)) / 2 ; score d'écart = besoin × manque, en équivalent population privée d'accès"},
 		{"Rang", "rang 1 = plus fort score d'écart du territoire ; à égalité, ordre des codes INSEE"},
@@ -66,7 +66,7 @@ func (b *book) methodFormulas(p diag.Params) []methodRow {
 		{"Parts de sites en QPV et en FRR", "sites rattachés à une commune de la zone (la commune de leur point) ; part = sites dont la commune compte un quartier prioritaire (liste 2024) ÷ sites dont la commune a une valeur connue ; de même pour le classement France Ruralités Revitalisation (FRR, successeur des ZRR) ; « " + notInformed + " » quand aucune de ces communes n'a de valeur. Référence nationale (rapports publics) : environ 25 % des structures en QPV, 20 % en ZRR/FRR"},
 		{"Classements des départements et des régions", "rang 1 = taux de couverture le plus faible, à égalité le moins de conseillers pour 10 000 hab. ; écart à la France = valeur − valeur nationale ; rapport = valeur ÷ valeur nationale ; écart de couverture en points = (taux − taux national) × 100 ; non classés : territoires dont aucune commune n'est localisée (mesures non calculées)"},
 		{"Périmètre de calcul", "toutes les mesures sont calculées sur toutes les communes et tous les sites de France, puis restituées pour le territoire : pas d'effet de bord aux limites"},
-	}
+	}...)
 }
 
 // TimesLabel names the travel times of p for the Synthèse and the map
