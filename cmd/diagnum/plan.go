@@ -209,26 +209,13 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	t, err := o.territory()
+	var costs plan.CostTable
+	op, err := o.open(ctx, stderr, func(t diag.Territory) []outputPath { return csvAndBook(o.csv, o.outPath(t)) }, o.inputs(),
+		func() (err error) { costs, err = o.loadCosts(); return err })
 	if err != nil {
 		return err
 	}
-	params, err := o.params()
-	if err != nil {
-		return err
-	}
-	if err := checkOutputs(csvAndBook(o.csv, o.outPath(t)), o.inputs(), notes(stderr, o.quiet)); err != nil {
-		return err
-	}
-	costs, err := o.loadCosts()
-	if err != nil {
-		return err
-	}
-	pr := newProgress(stderr, o.quiet)
-	ds, err := o.load(ctx, pr, &params, t)
-	if err != nil {
-		return err
-	}
+	t, params, pr, ds := op.t, op.params, op.pr, op.ds
 	pr.step("calcul du diagnostic")
 	base, err := diag.NewBaseline(ctx, ds, params)
 	if err != nil {

@@ -46,23 +46,49 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runDiagnostic(ctx, o, stdout, stderr)
 }
 
-func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+// opened is what both subcommands start from.
+type opened struct {
+	t      diag.Territory
+	params diag.Params
+	pr     *progress
+	ds     *data.Dataset
+}
+
+// open reads the territory and the parameters, checks the output paths
+// (outputs of the territory) against the input files (inputs), runs
+// before (nil: nothing), then loads the data: the opening of a diagnostic
+// and of a plan.
+func (o *options) open(ctx context.Context, stderr io.Writer, outputs func(diag.Territory) []outputPath, inputs []string, before func() error) (*opened, error) {
 	t, err := o.territory()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	params, err := o.params()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := checkOutputs(o.outputPaths(o.outPath(t)), o.inputs(), notes(stderr, o.quiet)); err != nil {
-		return err
+	if err := checkOutputs(outputs(t), inputs, notes(stderr, o.quiet)); err != nil {
+		return nil, err
+	}
+	if before != nil {
+		if err := before(); err != nil {
+			return nil, err
+		}
 	}
 	pr := newProgress(stderr, o.quiet)
 	ds, err := o.load(ctx, pr, &params, t)
 	if err != nil {
+		return nil, err
+	}
+	return &opened{t: t, params: params, pr: pr, ds: ds}, nil
+}
+
+func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	op, err := o.open(ctx, stderr, func(t diag.Territory) []outputPath { return o.outputPaths(o.outPath(t)) }, o.inputs(), nil)
+	if err != nil {
 		return err
 	}
+	t, params, pr, ds := op.t, op.params, op.pr, op.ds
 	pr.step("calcul des mesures")
 	res, err := diag.Compute(ctx, ds, params)
 	if err != nil {
