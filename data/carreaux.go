@@ -1,0 +1,98 @@
+package data
+
+import (
+	"fmt"
+	"io"
+	"math"
+
+	"diagnum/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// GridCell is one populated cell of INSEE's 200 m grid ("données
+// carroyées", Filosofi): a demand unit finer than the commune.
+type GridCell struct {
+	ID      string    // Idcar_200m, e.g. CRS3035RES200mN2596200E3693800
+	Cell    geo.Idcar // its south-west corner and side in EPSG:3035
+	Point   orb.Point // WGS84 centre of the cell (geo.Idcar.Center)
+	Pop     float64   // Ind: individuals (halves occur)
+	Pop65   float64   // Ind_65_79 + Ind_80p, when HasAges
+	HasAges bool      // the file has both age columns
+}
+
+// LoadGridCells reads INSEE's 200 m grid file as downloaded (any
+// separator and encoding ReadTable accepts): the columns Idcar_200m and
+// Ind, and when both are present Ind_65_79 and Ind_80p (names in any
+// case: INSEE's 2019+ files are lower-case). Other columns are ignored.
+//
+// Errors are *ParseError values naming the file, line and column, with a
+// French reason wrapping a sentinel: an unreadable identifier (ErrBadCode),
+// or outside the projection's domain, a count that is not a finite number ≥ 0 (ErrBadNumber, ErrBadValue), a
+// cell given twice (ErrDuplicate), no cell at all (ErrEmptyFile), a
+// missing column (ErrMissingColumn).
+func LoadGridCells(name string, r io.Reader) ([]GridCell, error) {
+	t, err := ReadTable(name, r)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := t.Require("Idcar_200m", "Ind")
+	if err != nil {
+		return nil, err
+	}
+	i65, i80 := t.Index("Ind_65_79"), t.Index("Ind_80p")
+	ages := i65 >= 0 && i80 >= 0
+	seen := map[string]int{}
+	out := make([]GridCell, 0, len(t.Records))
+	for _, rec := range t.Records {
+		if err := t.CheckWidth(rec); err != nil {
+			return nil, err
+		}
+		bad := func(col string, sentinel error, format string, a ...any) error {
+			return &ParseError{File: name, Line: rec.Line, Column: col, Err: fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, a...))}
+		}
+		id := rec.Field(idx[0])
+		cell, err := geo.ParseIdcar(id)
+		if err != nil {
+			return nil, bad("Idcar_200m", ErrBadCode, "identifiant de carreau %q illisible (attendu CRS3035RES200mN…E…, par ex. CRS3035RES200mN2596200E3693800)", id)
+		}
+		if l, dup := seen[id]; dup {
+			return nil, bad("Idcar_200m", ErrDuplicate, "carreau %s déjà donné ligne %d", id, l)
+		}
+		seen[id] = rec.Line
+		c := GridCell{ID: id, Cell: cell, Point: cell.Center(), HasAges: ages}
+		if math.IsNaN(c.Point[0]) || math.IsNaN(c.Point[1]) {
+			return nil, bad("Idcar_200m", ErrBadCode, "carreau %s hors du domaine de la projection EPSG:3035", id)
+		}
+		count := func(col int, colName string) (float64, error) {
+			text := rec.Field(col)
+			v, err := ParseFloatFR(text)
+			switch {
+			case err != nil:
+				return 0, bad(colName, ErrBadNumber, "effectif %q illisible : un nombre ≥ 0 est attendu", text)
+			case !(v >= 0) || math.IsInf(v, 0):
+				return 0, bad(colName, ErrBadValue, "effectif %q invalide : un nombre fini ≥ 0 est attendu", text)
+			}
+			return v, nil
+		}
+		if c.Pop, err = count(idx[1], "Ind"); err != nil {
+			return nil, err
+		}
+		if ages {
+			a, err := count(i65, "Ind_65_79")
+			if err != nil {
+				return nil, err
+			}
+			b, err := count(i80, "Ind_80p")
+			if err != nil {
+				return nil, err
+			}
+			c.Pop65 = a + b
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, &ParseError{File: name, Column: "Ind", Err: fmt.Errorf("%w: aucun carreau dans le fichier", ErrEmptyFile)}
+	}
+	return out, nil
+}
