@@ -57,15 +57,17 @@ func TestWorkbookLibreOffice(t *testing.T) {
 	}
 	// Rows in rank order; codes keep their leading zeros; couvert 0/1
 	// shows as non/oui; the unknown fragility of 01004 is empty.
+	// The sheet's columns are CommuneColumns, in order.
+	code, dep, cov, frag := communeColumn("code_insee"), communeColumn("code_departement"), communeColumn("couvert"), communeColumn("indice_fragilite")
 	want := [][]string{{"01002", "01", "non"}, {"01005", "01", "non"}, {"01001", "01", "oui"}, {"01004", "01", "oui"}}
 	for i, w := range want {
 		r := communes[i+1]
-		if got := []string{r[0], r[2], r[9]}; !slices.Equal(got, w) {
+		if got := []string{r[code], r[dep], r[cov]}; !slices.Equal(got, w) {
 			t.Errorf("Communes row %d = %q, want %q", i+2, got, w)
 		}
 	}
-	if communes[4][11] != "" {
-		t.Errorf("fragility of 01004 = %q, want empty", communes[4][11])
+	if communes[4][frag] != "" {
+		t.Errorf("fragility of 01004 = %q, want empty", communes[4][frag])
 	}
 	// Sites: the QPV flag of 01004 shows oui, an unknown FRR flag the text.
 	if sites := readLO(t, out, "diag-Sites.csv"); len(sites) < 3 || sites[2][8] != "oui" || sites[2][9] != notInformed {
