@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -118,8 +119,11 @@ func TestCalibrerIsere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "toutes      261632    1,30      60,7   7,80 / 22,03               10,88 / 34,84") {
-		t.Errorf("console:\n%s", out)
+	// 512 communes: 512 × 511 = 261,632 ordered pairs; the fitted model's
+	// median |error| is below the default model's, and so is its p90.
+	fitted, def := calibrerErrors(t, out, "toutes      261632 ")
+	if !(fitted[0] < def[0] && fitted[1] < def[1]) {
+		t.Errorf("fitted |error| median/p90 %v, default %v: want both lower\n%s", fitted, def, out)
 	}
 	b, err := os.ReadFile("p.csv")
 	if err != nil {
@@ -191,4 +195,31 @@ func TestOSMRun(t *testing.T) {
 	if !strings.Contains(out, "sur le graphe routier") || strings.Contains(out, ", 0 sur le graphe routier") {
 		t.Errorf("console: %s", out)
 	}
+}
+
+// calibrerErrors reads, on the console line of calibrer starting with
+// prefix, the fitted and default |error| (median, p90), in minutes.
+func calibrerErrors(t *testing.T, out, prefix string) (fitted, def [2]float64) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, prefix) {
+			continue
+		}
+		f := strings.Fields(strings.ReplaceAll(line, ",", "."))
+		// toutes, pairs, detour, speed, med, /, p90, med, /, p90
+		if len(f) != 10 {
+			break
+		}
+		var v [4]float64
+		for i, k := range []int{4, 6, 7, 9} {
+			x, err := strconv.ParseFloat(f[k], 64)
+			if err != nil {
+				t.Fatalf("line %q: %v", line, err)
+			}
+			v[i] = x
+		}
+		return [2]float64{v[0], v[1]}, [2]float64{v[2], v[3]}
+	}
+	t.Fatalf("no line %q in the console:\n%s", prefix, out)
+	return
 }
