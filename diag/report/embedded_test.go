@@ -306,15 +306,3 @@ func BenchmarkWriteWorkbookEmbedded(b *testing.B) {
 		})
 	}
 }
-
-// findRowAt returns the first row whose column col is v.
-func findRowAt(t *testing.T, rows [][]string, col int, v string) []string {
-	t.Helper()
-	for _, r := range rows {
-		if r[col] == v {
-			return r
-		}
-	}
-	t.Fatalf("no row with %q in column %d", v, col)
-	return nil
-}
