@@ -14,7 +14,7 @@ FUZZTIME    ?= 10s
 all: build
 
 build:
-	$(GO) build -o $(BIN) ./cmd/diagnum
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/diagnum
 
 run: build
 	./$(BIN)
