@@ -76,14 +76,16 @@ func (b *Baseline) Location(i int) (orb.Point, bool) {
 type Reach struct {
 	Commune int32   // index in Dataset.Communes (and Result.Communes)
 	Minutes float64 // travel time t from the commune to the point, ≤ ThresholdMin
-	W       float64 // Kernel(Minutes, ThresholdMin)
+	W       float64 // W(Minutes), the weight of the method and kernel in use (Params.Method, Params.Decay)
 }
 
 // Catchments returns, for each point of pts, the communes within
 // ThresholdMin of it by increasing commune index: exactly the pairs
 // Compute finds for a counted site placed at that point (same travel
 // times bit for bit), so that such a site would cover those communes and
-// have R = S / Σ P_k·W in that order. A non-finite point reaches nothing.
+// have R = S / Σ P_k·W in that order, W being the weight of the
+// baseline's method and kernel (Kernel for the default E2SFCA). A
+// non-finite point reaches nothing.
 func (b *Baseline) Catchments(ctx context.Context, pts []orb.Point) ([][]Reach, error) {
 	places := make([]geo.Place, len(pts))
 	for i, p := range pts {
@@ -126,7 +128,7 @@ func (e *engine) catchmentAt(ctx context.Context, p geo.Place, reach float64, b 
 	var out []Reach
 	for x, n := range b.ns {
 		if t := b.t[x]; t <= e.d0 {
-			out = append(out, Reach{Commune: int32(n.Index), Minutes: t, W: Kernel(t, e.d0)})
+			out = append(out, Reach{Commune: int32(n.Index), Minutes: t, W: e.p.weight(t)})
 		}
 	}
 	return out, nil

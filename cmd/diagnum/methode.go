@@ -9,7 +9,8 @@ import (
 
 // methodOptions are the flags of the accessibility method of a diagnostic
 // run: --methode, --decroissance and --normaliser (diag.Method, diag.Decay,
-// Params.Normalize). The planner keeps E2SFCA with the Gaussian kernel.
+// Params.Normalize). The planner follows them, except 3sfca and
+// --normaliser, which it refuses (diag/plan checkMethod).
 type methodOptions struct {
 	methode, decroissance string
 	normaliser            bool

@@ -52,3 +52,30 @@ func TestMethodFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanMethodFlags: `diagnum plan` takes --methode and --decroissance
+// into its parameters (the planner follows them), and refuses 3sfca and
+// --normaliser with a French usage error saying why.
+func TestPlanMethodFlags(t *testing.T) {
+	o, err := parsePlanFlags([]string{"--add", "2", "--methode", "gravite", "--decroissance", "puissance:2"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := o.params()
+	if err != nil || p.Method != diag.MethodGravity || p.Decay.Kind != diag.DecayPower || p.Decay.Beta != 2 {
+		t.Errorf("plan gravite puissance:2: %v %v, %v", p.Method, p.Decay, err)
+	}
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--add", "2", "--methode", "3sfca"}, "poids de sélection"},
+		{[]string{"--add", "2", "--normaliser"}, "accès moyen"},
+		{[]string{"--add", "2", "--methode", "2sfca", "--decroissance", "aucune"}, "bassin binaire"},
+	} {
+		_, err := parsePlanFlags(c.args, io.Discard)
+		if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%v: %v, want a usage error containing %q", c.args, err, c.msg)
+		}
+	}
+}

@@ -97,7 +97,10 @@ Fichiers produits :
   --html FICHIER       rapport interactif HTML, propositions comprises
 
 Données et méthode : comme le diagnostic (--sites, --indicators, --weights, --strict,
-  --supply, --etp, --threshold, --detour, --speed, --osrm, --quiet) ; voir diagnum --help.
+  --supply, --etp, --threshold, --detour, --speed, --osrm, --temps, --osm, --parametres,
+  --methode, --decroissance, --quiet) ; voir diagnum --help. Le plan suit la méthode
+  d'accessibilité choisie (e2sfca et sa --decroissance, 2sfca ou gravite) ; 3sfca et
+  --normaliser sont refusés : un poste ajouté y change les ratios des sites existants.
 
 Exemples :
   diagnum plan --dept 23 --add 10 --csv plan-23.csv
@@ -125,6 +128,7 @@ func parsePlanFlags(args []string, stderr io.Writer) (*planOptions, error) {
 	fs.StringVar(&o.cover, "couvrir", "", "")
 	fs.Float64Var(&o.budget, "budget", 0, "")
 	fs.IntVar(&o.remove, "retirer", 0, "")
+	o.registerMethod(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stderr, planUsageText)
@@ -147,7 +151,14 @@ func (o *planOptions) check(fs *flag.FlagSet) error {
 	if err := o.checkBounds(); err != nil {
 		return err
 	}
+	if err := o.checkMethod(); err != nil {
+		return err
+	}
 	switch {
+	case o.method == diag.Method3SFCA:
+		return fmt.Errorf("%w: plan : --methode 3sfca : un poste ajouté change les poids de sélection, donc les ratios de tous les sites à sa portée ; le plan prend e2sfca (défaut), 2sfca ou gravite", errUsage)
+	case o.normaliser:
+		return fmt.Errorf("%w: plan : --normaliser : un poste ajouté change l'accès moyen qui sert de diviseur ; le plan travaille sur l'accès lui-même (retirer --normaliser)", errUsage)
 	case o.set["add"] && (o.add < 1 || o.add > plan.MaxAdd):
 		return fmt.Errorf("%w: plan : --add %d hors des bornes (attendu : un nombre de postes entre 1 et %d)", errUsage, o.add, plan.MaxAdd)
 	case o.remove < 0:

@@ -52,6 +52,14 @@
 // mean accessibility before the plan (TargetAccess), independent of the
 // number of posts asked for.
 //
+// W is the weight of the baseline's accessibility method and kernel
+// (diag.Params.Method, Decay; --methode, --decroissance): the Gaussian
+// kernel of E2SFCA by default, any other kernel of E2SFCA, the binary
+// catchment of 2SFCA or the gravity weight, for all of which R_j depends
+// on populations only. 3SFCA (its selection weights G_ij change when a
+// site is added) and normalised access (its divisor changes) are refused
+// with ErrBadOptions.
+//
 // # Ties, determinism, nesting
 //
 // Two gains a and b are tied when |a − b| ≤ Tolerance·max(|a|, |b|)

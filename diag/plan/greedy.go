@@ -57,10 +57,30 @@ func Run(ctx context.Context, b *diag.Baseline, opt Options) (*Plan, error) {
 	return p, nil
 }
 
+// checkMethod refuses the accessibility settings under which a new post
+// would change the ratios R_j of the sites already there, so that the
+// planner's exact update A_i += R_c·W(t_ic) would no longer hold: 3SFCA
+// (the selection weights G_ij of every commune within reach change) and
+// Params.Normalize (the mean Ā changes). E2SFCA with any kernel, 2SFCA
+// and the gravity method keep R_j = S_j / Σ_k P_k·W_kj, which depends on
+// the populations only.
+func checkMethod(p diag.Params) error {
+	switch {
+	case p.Method == diag.Method3SFCA:
+		return fmt.Errorf("%w: method 3sfca: a new site changes the selection weights, hence every ratio within its reach; use e2sfca, 2sfca or gravite", ErrBadOptions)
+	case p.Normalize:
+		return fmt.Errorf("%w: normalised access: a new site changes the mean it is divided by; plan on the access itself", ErrBadOptions)
+	}
+	return nil
+}
+
 // prepare checks the options and candidates and returns the solver in
 // the state before any pick, with the plan's figures before the picks.
 func prepare(ctx context.Context, b *diag.Baseline, opt Options) (*solver, *Plan, error) {
 	if _, err := b.Result.Territory(opt.Territory); err != nil {
+		return nil, nil, err
+	}
+	if err := checkMethod(b.Result.Params); err != nil {
 		return nil, nil, err
 	}
 	supply, counted := b.Result.Params.SupplyFor(data.KindCNFS, 1)

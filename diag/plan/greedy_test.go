@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -471,6 +472,61 @@ func TestRunOptions(t *testing.T) {
 	} {
 		if _, err := Run(context.Background(), tc.b, tc.opt); !errors.Is(err, tc.want) {
 			t.Errorf("%s: error %v, want %v", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestPlanFollowsMethod: under another accessibility method or kernel
+// (2SFCA's binary catchment, the gravity weight t^−2, an exponential
+// decay), the planner's updated access is the diagnostic's: the median
+// of Access10k over Creuse after the posts, as the planner reports it,
+// equals that of diag.Compute with the same parameters on the data set
+// with the posts added, bit for bit. The plans differ from the default one (the weights
+// matter). 3SFCA and normalised access are refused.
+func TestPlanFollowsMethod(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long (the short twin is TestRunHand2SFCA)")
+	}
+	ds, def := nationalBaseline(t)
+	ref, err := Run(context.Background(), def, Options{Territory: creuse, Add: 3, Objective: ObjectiveAccess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []diag.Params{
+		{Method: diag.Method2SFCA},
+		{Method: diag.MethodGravity, Decay: diag.Decay{Kind: diag.DecayPower, Beta: 2}},
+		{Decay: diag.Decay{Kind: diag.DecayExponential, Beta: 0.1}},
+	}
+	for _, prm := range cases {
+		b, err := diag.NewBaseline(context.Background(), ds, prm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Run(context.Background(), b, Options{Territory: creuse, Add: 3, Objective: ObjectiveAccess})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("%s %s", prm.Method, prm.Decay)
+		res, err := diag.Compute(context.Background(), withSites(ds, PicksAsSites(p)), prm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var acc []float64
+		for _, c := range res.Communes {
+			if c.Dep == "23" && c.Population > 0 {
+				acc = append(acc, c.Access10k)
+			}
+		}
+		if med, last := newMedianTracker(acc).median(), p.Picks[len(p.Picks)-1]; med != last.MedianAccess10k {
+			t.Errorf("%s: median access after the plan %v, planner said %v", name, med, last.MedianAccess10k)
+		}
+		if fmt.Sprint(PicksAsSites(p)) == fmt.Sprint(PicksAsSites(ref)) {
+			t.Errorf("%s: same plan as the Gaussian E2SFCA", name)
+		}
+	}
+	for _, prm := range []diag.Params{{Method: diag.Method3SFCA}, {Normalize: true}} {
+		if err := checkMethod(prm); !errors.Is(err, ErrBadOptions) {
+			t.Errorf("%+v: error %v, want ErrBadOptions", prm, err)
 		}
 	}
 }

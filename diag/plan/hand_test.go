@@ -101,3 +101,34 @@ func TestRunHand(t *testing.T) {
 		}
 	}
 }
+
+// TestRunHand2SFCA: with 2SFCA (binary catchment, W = 1 up to 30 min)
+// a post at A reaches A and B with weight 1, R = 1 / (1000 + 500), and
+// serves, by hand (C = 544, weights 0.5, D_A = 500, D_B = 250, A_A = A_B
+// = 1/1500 before: s1 shares 1 FTE over 1,500 inhabitants),
+//
+//	served(500, 2·544·1000/1500) − served(500, 544·1000/1500)
+//	+ served(250, 2·544·500/1500) − served(250, 544·500/1500);
+//
+// the Gaussian kernel would give B the weight 0.803 and R = 1 / 1401.5.
+func TestRunHand2SFCA(t *testing.T) {
+	prm := diag.Params{Method: diag.Method2SFCA}
+	b, err := diag.NewBaseline(context.Background(), handDataset(), prm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands := []plan.Candidate{{ID: "a", Name: "A", Point: orb.Point{5.0, 46.0}, Commune: "01001"}}
+	p, err := plan.Run(context.Background(), b, plan.Options{Territory: diag.Departements("01"), Add: 1, Candidates: cands})
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := func(d, k float64) float64 { return d * (1 - math.Exp(-k/d)) }
+	kA, kB := 544*1000.0/1500, 544*500.0/1500
+	want := served(500, 2*kA) - served(500, kA) + served(250, 2*kB) - served(250, kB)
+	if len(p.Picks) != 1 || math.Abs(p.Picks[0].NewServed-want) > 1e-9*want || p.Picks[0].Stage != plan.StageCapacity {
+		t.Fatalf("picks %+v, want 1 capacity pick serving %v", p.Picks, want)
+	}
+	if got, w := p.Picks[0].MedianAccess10k, 2.0/1500*1e4; math.Abs(got-w) > 1e-9*w {
+		t.Errorf("median access after the post %v, want %v (A and B at 2/1500)", got, w)
+	}
+}
