@@ -271,7 +271,8 @@ func (e *engine) catchment(q int, reach float64, b *siteBuf) error {
 }
 
 // timesWithin sets b.ns to the communes within reach km of p, by
-// increasing commune index, and b.t to their travel times to p.
+// increasing commune index, and b.t to their travel times to p (exact up
+// to d0, possibly +Inf above: only the pairs within d0 are kept).
 func (e *engine) timesWithin(ctx context.Context, p geo.Place, reach float64, b *siteBuf) error {
 	b.ns = b.ns[:0]
 	e.cidx.Within(p.Point, reach, func(n geo.Neighbor) bool {
@@ -290,7 +291,7 @@ func (e *engine) timesWithin(ctx context.Context, p geo.Place, reach float64, b 
 	for _, n := range b.ns {
 		b.pts = append(b.pts, e.communePlace(n.Index))
 	}
-	return e.tm.toPoint(ctx, b.pts, p, b.t)
+	return e.tm.toPoint(ctx, b.pts, p, e.d0, b.t)
 }
 
 // transpose lists the pairs of every commune, by increasing site order.

@@ -43,8 +43,11 @@ func (tm *timing) reachKm(minutes float64) float64 {
 	return min(maxSearchKm, r*(1+1e-9)+1e-6)
 }
 
-// toPoint sets out[k] to the travel time from srcs[k] to dst.
-func (tm *timing) toPoint(ctx context.Context, srcs []geo.Place, dst geo.Place, out []float64) error {
+// toPoint sets out[k] to the travel time from srcs[k] to dst. Only the
+// times up to limit minutes are needed: with a geo.BoundedTimer (a road
+// graph) the searches stop there and a time above limit is +Inf; pass
+// +Inf for every time.
+func (tm *timing) toPoint(ctx context.Context, srcs []geo.Place, dst geo.Place, limit float64, out []float64) error {
 	if tm.fast {
 		for k, s := range srcs {
 			out[k] = tm.kmMinutes(s, geo.HaversineKm(s.Point, dst.Point))
@@ -54,7 +57,13 @@ func (tm *timing) toPoint(ctx context.Context, srcs []geo.Place, dst geo.Place, 
 	if len(srcs) == 0 {
 		return nil
 	}
-	t, err := tm.timer.Times(ctx, srcs, []geo.Place{dst})
+	var t [][]float64
+	var err error
+	if bt, ok := tm.timer.(geo.BoundedTimer); ok && !math.IsInf(limit, 1) {
+		t, err = bt.TimesWithin(ctx, srcs, []geo.Place{dst}, limit)
+	} else {
+		t, err = tm.timer.Times(ctx, srcs, []geo.Place{dst})
+	}
 	if err != nil {
 		return fmt.Errorf("travel times: %w", err)
 	}

@@ -46,6 +46,16 @@ type DistanceTimer interface {
 	KmMinutes(src Place, km float64) float64
 }
 
+// BoundedTimer is the optional bounded path of a TravelTimer whose cost
+// grows with the time searched (a road graph): a caller that needs the
+// times up to a threshold only (coverage, catchments) asks TimesWithin,
+// which returns Times(src, dst)[i][j] bit for bit when it is at most
+// maxMinutes, and +Inf otherwise.
+type BoundedTimer interface {
+	TravelTimer
+	TimesWithin(ctx context.Context, src, dst []Place, maxMinutes float64) ([][]float64, error)
+}
+
 // Method says how a TravelTimer's times are obtained, for the report.
 type Method struct {
 	Road bool   // road times (table, OSRM, OSM graph) rather than the crow-fly model

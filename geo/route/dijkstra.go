@@ -14,6 +14,7 @@ type Search struct {
 	done    []bool
 	touched []int32
 	heap    []item
+	want    []bool // targets of runTo not yet settled (all false between runs)
 }
 
 type item struct {
@@ -75,6 +76,44 @@ func (s *Search) Run(ctx context.Context, sources []int32, start []float64, rev 
 		}
 	}
 	return nil
+}
+
+// runTo runs a search from node from (none when from < 0) that stops
+// once every target node (those ≥ 0) is settled, or beyond limitSec.
+// The targets are marked in a slice of the search, not a map: a région's
+// searches ask for hundreds of communes each.
+func (s *Search) runTo(ctx context.Context, from int32, start float64, rev bool, targets []int32, limitSec float64) error {
+	s.reset()
+	if from < 0 {
+		return nil
+	}
+	if s.want == nil {
+		s.want = make([]bool, s.g.Nodes())
+	}
+	left := 0
+	for _, n := range targets {
+		if n >= 0 && !s.want[n] {
+			s.want[n] = true
+			left++
+		}
+	}
+	defer func() {
+		for _, n := range targets {
+			if n >= 0 {
+				s.want[n] = false
+			}
+		}
+	}()
+	if left == 0 {
+		return nil
+	}
+	return s.Run(ctx, []int32{from}, []float64{start}, rev, limitSec, func(n int32, _ float64) bool {
+		if s.want[n] {
+			s.want[n] = false
+			left--
+		}
+		return left > 0
+	})
 }
 
 // Dist returns the time of node n found by the last Run (+Inf when not

@@ -105,6 +105,30 @@ func (t *Timer) ReachKm(minutes float64) float64 { return minutes / 60 * t.vmax 
 // (a forward one when there is a single source), each stopped once
 // every node asked for is settled.
 func (t *Timer) Times(ctx context.Context, src, dst []geo.Place) ([][]float64, error) {
+	return t.times(ctx, src, dst, math.Inf(1))
+}
+
+// TimesWithin implements geo.BoundedTimer: the times of Times up to
+// maxMinutes, bit for bit, and +Inf for every time above it. Each search
+// stops at the first of: every node asked for settled, or the next node
+// beyond maxMinutes (a node not settled by then is farther, and the
+// other end's access term only adds to it). A search of a région's
+// graph thus visits the nodes within the threshold only, not the whole
+// graph up to the farthest commune asked for.
+func (t *Timer) TimesWithin(ctx context.Context, src, dst []geo.Place, maxMinutes float64) ([][]float64, error) {
+	out, err := t.times(ctx, src, dst, maxMinutes)
+	for _, row := range out {
+		for j, v := range row {
+			if v > maxMinutes {
+				row[j] = math.Inf(1)
+			}
+		}
+	}
+	return out, err
+}
+
+// times is Times, the searches stopped beyond limit minutes.
+func (t *Timer) times(ctx context.Context, src, dst []geo.Place, limit float64) ([][]float64, error) {
 	out := make([][]float64, len(src))
 	for i := range out {
 		out[i] = make([]float64, len(dst))
@@ -114,23 +138,9 @@ func (t *Timer) Times(ctx context.Context, src, dst []geo.Place) ([][]float64, e
 	dn, da := t.snapAll(dst)
 	s := t.pool.Get().(*Search)
 	defer t.pool.Put(s)
-	one := func(from int32, start float64, rev bool, targets []int32) error {
-		left := map[int32]bool{}
-		for _, n := range targets {
-			if n >= 0 {
-				left[n] = true
-			}
-		}
-		if from < 0 || len(left) == 0 {
-			return nil
-		}
-		return s.Run(ctx, []int32{from}, []float64{start}, rev, math.Inf(1), func(n int32, _ float64) bool {
-			delete(left, n)
-			return len(left) > 0
-		})
-	}
+	limitSec := limit * 60
 	if len(src) == 1 && len(dst) > 1 {
-		if err := one(sn[0], sa[0]*60, false, dn); err != nil {
+		if err := s.runTo(ctx, sn[0], sa[0]*60, false, dn, limitSec); err != nil {
 			return nil, err
 		}
 		for j := range dst {
@@ -139,7 +149,7 @@ func (t *Timer) Times(ctx context.Context, src, dst []geo.Place) ([][]float64, e
 		return out, nil
 	}
 	for j := range dst {
-		if err := one(dn[j], da[j]*60, true, sn); err != nil {
+		if err := s.runTo(ctx, dn[j], da[j]*60, true, sn, limitSec); err != nil {
 			return nil, err
 		}
 		for i := range src {
@@ -150,7 +160,8 @@ func (t *Timer) Times(ctx context.Context, src, dst []geo.Place) ([][]float64, e
 }
 
 // combine returns t(s, d) from the last search, whose settled node is
-// probe (the other end's node) and whose far access time is access.
+// probe (the other end's node) and whose far access time is access
+// (+Inf when the search stopped before probe).
 func (t *Timer) combine(s *Search, sp, dp geo.Place, sn, dn, probe int32, access float64) float64 {
 	if sn < 0 || dn < 0 {
 		t.unrouted.Add(1)
@@ -185,7 +196,7 @@ func (t *Timer) Describe() geo.Method {
 		date = t.opt.Info.Date.Format("02/01/2006")
 	}
 	return geo.Method{Road: true, Text: fmt.Sprintf(
-		"temps routiers calculés sur le graphe routier OpenStreetMap de l'extrait %s (%s ; %d nœuds, %d arcs ; vitesses par classe de route, ou maxspeed × %s ; sens uniques respectés ; plus court chemin de Dijkstra) ; chaque point rattaché au nœud routier le plus proche (au plus %s km, trajet d'accès au temps du modèle) ; %d temps calculés, dont %d hors de l'extrait (point à plus de %s km d'une route) donnés par le modèle vol d'oiseau × détour (détour = %s, vitesse = %s km/h)",
+		"temps routiers calculés sur le graphe routier OpenStreetMap de l'extrait %s (%s ; %d nœuds, %d arcs ; vitesses par classe de route, ou maxspeed × %s ; sens uniques respectés ; plus court chemin de Dijkstra, arrêté au seuil pour les bassins et la couverture) ; chaque point rattaché au nœud routier le plus proche (au plus %s km, trajet d'accès au temps du modèle) ; %d temps calculés, dont %d hors de l'extrait (point à plus de %s km d'une route) donnés par le modèle vol d'oiseau × détour (détour = %s, vitesse = %s km/h)",
 		t.opt.Name, date, t.g.Nodes(), t.g.Arcs(), geo.FrNumber(MaxSpeedFactor), geo.FrNumber(MaxSnapKm), asked, unrouted, geo.FrNumber(MaxSnapKm),
 		geo.FrNumber(t.opt.Model.Detour), geo.FrNumber(t.opt.Model.SpeedKmh))}
 }

@@ -3,6 +3,7 @@ package route
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"diagnum/data"
@@ -63,5 +64,66 @@ func TestMonacoCommunes(t *testing.T) {
 	}
 	if asked, unrouted := tm.Stats(); asked != 26 || unrouted != 1 {
 		t.Errorf("Stats() = %d, %d; want 26 asked, 1 unrouted", asked, unrouted)
+	}
+}
+
+// TestTimesWithinEqualsTimes: the bounded searches give the unbounded
+// times bit for bit up to the bound and +Inf above it, for many sources
+// and one destination (a catchment) and for one source and many
+// destinations, on the Monaco graph with places scattered over the
+// extract (some off the roads, one outside it: the model's time).
+func TestTimesWithinEqualsTimes(t *testing.T) {
+	g, info := monaco()
+	tm := NewTimer(g, TimerOptions{Name: "monaco.osm.pbf", Info: info})
+	rng := rand.New(rand.NewPCG(5, 6))
+	var places []geo.Place
+	for range 16 {
+		p := g.Points[rng.IntN(g.Nodes())]
+		places = append(places, geo.At(orb.Point{p[0] + (rng.Float64()-0.5)*0.004, p[1] + (rng.Float64()-0.5)*0.004}))
+	}
+	places = append(places, geo.At(orb.Point{7.262, 43.703})) // Nice, off the extract
+	ctx := context.Background()
+	full, err := tm.Times(ctx, places, places)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, cut := 0, 0
+	for _, limit := range []float64{0.5, 3, 30} {
+		for j := range places {
+			col, err := tm.TimesWithin(ctx, places, places[j:j+1], limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			row, err := tm.TimesWithin(ctx, places[j:j+1], places, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// One source is a forward search: its sums run the other
+			// way, so it is compared with the unbounded one of that shape.
+			fullRow, err := tm.Times(ctx, places[j:j+1], places)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range places {
+				for _, c := range []struct {
+					got, want float64
+					what      string
+				}{{col[i][0], full[i][j], "to"}, {row[0][i], fullRow[0][i], "from"}} {
+					want := c.want
+					if want > limit {
+						want = math.Inf(1)
+						cut++
+					} else {
+						kept++
+					}
+					if c.got != want {
+						t.Errorf("limit %v min, %s place %d, pair %d: %v, full search %v", limit, c.what, j, i, c.got, c.want)
+					}
+				}
+			}
+		}
+	}
+	if kept == 0 || cut == 0 {
+		t.Errorf("%d pairs kept, %d cut: the bounds test nothing", kept, cut)
 	}
 }
