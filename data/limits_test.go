@@ -51,7 +51,7 @@ func TestMaxFileBytes(t *testing.T) {
 	readers := map[string]func(r io.Reader) error{
 		"ReadTable":        func(r io.Reader) error { _, err := ReadTable("f", r); return err },
 		"LoadSites":        func(r io.Reader) error { _, _, err := LoadSites("f", r, SitesOptions{}); return err },
-		"LoadSitesGeoJSON": func(r io.Reader) error { _, _, err := LoadSitesGeoJSON("f", r, SitesOptions{}); return err },
+		"loadSitesGeoJSON": func(r io.Reader) error { _, _, err := loadSitesGeoJSON("f", r, SitesOptions{}); return err },
 		"ReadFeatures": func(r io.Reader) error {
 			return ReadFeatures("f", r, func(int, int, json.RawMessage) error { return nil })
 		},

@@ -13,7 +13,7 @@ import (
 )
 
 // LoadSites reads a sites file in either format users bring: GeoJSON
-// (LoadSitesGeoJSON) when the name ends in .geojson or .json or the
+// (loadSitesGeoJSON) when the name ends in .geojson or .json or the
 // content starts with '{' or '[' (after a BOM and blanks), CSV
 // (LoadSitesCSV) otherwise.
 func LoadSites(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, error) {
@@ -22,7 +22,7 @@ func LoadSites(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, erro
 	}
 	br := bufio.NewReaderSize(r, 4096)
 	if sitesIsJSON(name, br) {
-		return LoadSitesGeoJSON(name, keepContext(r, br), opt)
+		return loadSitesGeoJSON(name, keepContext(r, br), opt)
 	}
 	return LoadSitesCSV(name, keepContext(r, br), opt)
 }
@@ -39,7 +39,7 @@ func sitesIsJSON(name string, br *bufio.Reader) bool {
 	return len(head) > 0 && (head[0] == '{' || head[0] == '[')
 }
 
-// LoadSitesGeoJSON reads sites from a GeoJSON FeatureCollection of Point
+// loadSitesGeoJSON reads sites from a GeoJSON FeatureCollection of Point
 // features (WGS84 lon/lat, as RFC 7946 requires) whose properties are the
 // columns of the sites CSV format: id, nom, type (required), etp (FTE,
 // absent or null = 1), code_insee, and optionally code_postal, siret,
@@ -56,7 +56,7 @@ func sitesIsJSON(name string, br *bufio.Reader) bool {
 // "geometry"). The error is a *ParseError for whole-file problems: an
 // Excel or zip file, invalid JSON (e.g. NaN, which JSON does not allow),
 // not a FeatureCollection, no feature, or no usable feature.
-func LoadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, error) {
+func loadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, error) {
 	if err := checkSize(name, r); err != nil {
 		return nil, nil, err
 	}

@@ -53,9 +53,9 @@ var loadSitesGeoJSONTests = []struct {
 func TestLoadSitesGeoJSON(t *testing.T) {
 	for _, tt := range loadSitesGeoJSONTests {
 		t.Run(tt.name, func(t *testing.T) {
-			sites, checks, err := LoadSitesGeoJSON("t.geojson", strings.NewReader(tt.input), SitesOptions{Known: testKnown})
+			sites, checks, err := loadSitesGeoJSON("t.geojson", strings.NewReader(tt.input), SitesOptions{Known: testKnown})
 			if err != nil {
-				t.Fatalf("LoadSitesGeoJSON: %v", err)
+				t.Fatalf("loadSitesGeoJSON: %v", err)
 			}
 			if !reflect.DeepEqual(sites, tt.sites) {
 				t.Errorf("sites:\n got %+v\nwant %+v", sites, tt.sites)
@@ -106,7 +106,7 @@ func TestLoadSitesGeoJSONErrors(t *testing.T) {
 		{`{"type":"FeatureCollection","features":[]} {}`, "g.geojson:1: data: invalid value: data after the end of the JSON value"},
 	}
 	for _, tt := range tests {
-		_, _, err := LoadSitesGeoJSON("g.geojson", strings.NewReader(tt.in), SitesOptions{})
+		_, _, err := loadSitesGeoJSON("g.geojson", strings.NewReader(tt.in), SitesOptions{})
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("%.40s: error %v\nwant %s", tt.in, err, tt.want)
 		}
@@ -129,7 +129,7 @@ func FuzzLoadSitesGeoJSON(f *testing.F) {
 		f.Add([]byte(tt.input))
 	}
 	f.Fuzz(func(t *testing.T, input []byte) {
-		sites, checks, err := LoadSitesGeoJSON("f.geojson", bytes.NewReader(input), SitesOptions{Known: testKnown})
+		sites, checks, err := loadSitesGeoJSON("f.geojson", bytes.NewReader(input), SitesOptions{Known: testKnown})
 		checkFuzzError(t, "f.geojson", checks, err)
 		if err != nil {
 			if sites != nil {

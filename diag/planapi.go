@@ -30,18 +30,10 @@ func NewBaseline(ctx context.Context, ds *data.Dataset, params Params) (*Baselin
 	if err != nil {
 		return nil, err
 	}
-	all := make([]int, len(ds.Communes))
-	for i := range all {
-		all[i] = i
-	}
-	cs, err := e.communeResults(all)
+	res, err := e.nationalResult()
 	if err != nil {
 		return nil, err
 	}
-	rankCommunes(cs)
-	res := &Result{Params: e.p, Communes: cs, Sites: e.sites, Checks: e.checks, Indicators: e.frag.Uses}
-	res.EPCI, res.Deps, res.Regions, res.France = Rollups(ds, cs)
-	res.COM = COMRollup(cs)
 	return &Baseline{Result: res, e: e}, nil
 }
 

@@ -28,11 +28,29 @@ import (
 // figures are the same bit for bit as ComputeNaive's. Another TravelTimer
 // is called from one goroutine, with batched requests.
 func Compute(ctx context.Context, ds *data.Dataset, params Params) (*Result, error) {
-	b, err := NewBaseline(ctx, ds, params)
+	e, err := nationalEngine(ctx, ds, params)
 	if err != nil {
 		return nil, err
 	}
-	return b.Result, nil
+	return e.nationalResult()
+}
+
+// nationalResult returns the figures of every commune of the engine's
+// data set, ranked over France, with the roll-ups (Compute's result).
+func (e *engine) nationalResult() (*Result, error) {
+	all := make([]int, len(e.ds.Communes))
+	for i := range all {
+		all[i] = i
+	}
+	cs, err := e.communeResults(all)
+	if err != nil {
+		return nil, err
+	}
+	rankCommunes(cs)
+	res := &Result{Params: e.p, Communes: cs, Sites: e.sites, Checks: e.checks, Indicators: e.frag.Uses}
+	res.EPCI, res.Deps, res.Regions, res.France = Rollups(e.ds, cs)
+	res.COM = COMRollup(cs)
+	return res, nil
 }
 
 // nationalEngine prepares the engine and runs the national passes that

@@ -341,7 +341,7 @@ func TestSitesGeoJSONFTEExact(t *testing.T) {
 	if err := WriteSitesGeoJSON(&buf, sites); err != nil {
 		t.Fatal(err)
 	}
-	back, _, err := data.LoadSitesGeoJSON("sites.geojson", &buf, data.SitesOptions{})
+	back, _, err := data.LoadSites("sites.geojson", &buf, data.SitesOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
