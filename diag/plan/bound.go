@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"cmp"
 	"container/heap"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,13 +59,14 @@ func (s *solver) checkpoint(p *Plan) {
 		first[c] = s.gains(c)
 		covs[c] = first[c].cov
 	}
-	// Coverage: the N largest first gains of distinct candidates.
+	// Coverage: the N largest first gains of distinct candidates, then
+	// lowered by the Lagrangian relaxation (coverLagrange starts there).
 	slices.Sort(covs)
 	top := 0.0
 	for i := len(covs) - 1; i >= 0 && i >= len(covs)-n; i-- {
 		top += covs[i]
 	}
-	s.covBound = min(s.covBound, done.cov+top)
+	s.covBound = min(s.covBound, done.cov+top, done.cov+s.coverLagrange(n))
 	s.servedBound = min(s.servedBound, done.served+s.allocate(first, n, func(g gain) float64 { return g.served }))
 	s.accBound = min(s.accBound, done.acc+s.allocate(first, n, func(g gain) float64 { return g.acc }))
 }
@@ -148,4 +151,127 @@ func (h *incHeap) Pop() any {
 	e := h.items[len(h.items)-1]
 	h.items = h.items[:len(h.items)-1]
 	return e
+}
+
+// Limits of coverLagrange: subgradient steps, and work (candidate–commune
+// entries visited, summed over the steps) per checkpoint.
+const (
+	lagrangeSteps = 300
+	lagrangeWork  = 3e7
+)
+
+// coverLagrange returns an upper bound of the largest fragile population
+// that n posts can newly cover from the current state: the Lagrangian
+// relaxation of the maximum coverage problem over the territory's
+// communes not yet covered (demand D_i, candidates c covering the set
+// C_c of communes within d0),
+//
+//	max Σ_i D_i·y_i  s.t.  y_i ≤ Σ_{c ∋ i} x_c,  Σ_c x_c ≤ n,  x, y ∈ {0, 1}.
+//
+// For any multipliers 0 ≤ u_i ≤ D_i, Σ_i D_i·y_i ≤ Σ_i (D_i − u_i)·y_i
+// + Σ_c x_c·Σ_{i ∈ C_c} u_i for every feasible (x, y), hence
+//
+//	OPT ≤ L(u) = Σ_i (D_i − u_i) + (the n largest U_c = Σ_{i ∈ C_c} u_i).
+//
+// u = D gives the bound of the n best first gains; projected subgradient
+// steps (Polyak's step towards the best coverage found by the sets of
+// the n largest U_c) lower it towards the bound of the LP relaxation,
+// which is much tighter on small plans where candidates overlap. The
+// smallest L(u) met is returned, raised by a relative 1e-9 against
+// rounding. Deterministic: fixed order, ties by candidate index.
+func (s *solver) coverLagrange(n int) float64 {
+	// The communes that count (demand not yet covered) and, per candidate,
+	// the ones it covers, in local indexes.
+	local := map[int32]int32{}
+	var d []float64
+	var sets [][]int32
+	work := 0
+	for _, rs := range s.reach {
+		var set []int32
+		for _, x := range rs {
+			i := x.Commune
+			if !s.in[i] || s.covered[i] || !(s.wpop[i] > 0) {
+				continue
+			}
+			k, ok := local[i]
+			if !ok {
+				k = int32(len(d))
+				local[i] = k
+				d = append(d, s.wpop[i])
+			}
+			set = append(set, k)
+		}
+		if len(set) > 0 {
+			sets = append(sets, set)
+			work += len(set)
+		}
+	}
+	if len(sets) == 0 || n <= 0 {
+		return 0
+	}
+	if n >= len(sets) { // every candidate with a gain: all the demand
+		total := 0.0
+		for _, v := range d {
+			total += v
+		}
+		return total * (1 + 1e-9)
+	}
+	steps := min(lagrangeSteps, int(lagrangeWork/float64(work+len(sets))))
+	u := slices.Clone(d)
+	cnt := make([]int32, len(d))
+	score := make([]float64, len(sets))
+	order := make([]int, len(sets))
+	best, lower, theta, stale := math.Inf(1), 0.0, 2.0, 0
+	for step := 0; step <= steps; step++ {
+		for c, set := range sets {
+			score[c] = 0
+			for _, k := range set {
+				score[c] += u[k]
+			}
+			order[c] = c
+		}
+		slices.SortFunc(order, func(a, b int) int {
+			if score[a] != score[b] {
+				return cmp.Compare(score[b], score[a])
+			}
+			return a - b
+		})
+		l := 0.0
+		for k := range d {
+			l += d[k] - u[k]
+			cnt[k] = 0
+		}
+		for _, c := range order[:n] {
+			l += score[c]
+			for _, k := range sets[c] {
+				cnt[k]++
+			}
+		}
+		// The coverage of those n candidates is a feasible value.
+		value := 0.0
+		norm := 0.0
+		for k := range d {
+			if cnt[k] > 0 {
+				value += d[k]
+			}
+			// Gradient of L in u_k: cnt_k − 1, projected on [0, D_k].
+			if g := float64(cnt[k] - 1); g > 0 && u[k] > 0 || g < 0 && u[k] < d[k] {
+				norm += g * g
+			}
+		}
+		lower = max(lower, value)
+		if l < best {
+			best, stale = l, 0
+		} else if stale++; stale == 20 {
+			theta, stale = theta/2, 0
+		}
+		if norm == 0 || best-lower <= 1e-12*best {
+			break
+		}
+		lambda := theta * (l - lower) / norm
+		for k := range d {
+			u[k] = min(d[k], max(0, u[k]-lambda*float64(cnt[k]-1)))
+		}
+	}
+	return best * (1 + 1e-9)
 }

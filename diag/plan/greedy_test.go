@@ -23,8 +23,8 @@ import (
 // the greedy followed by the 1-exchange pass (Options.Swap) is never
 // worse than the greedy and never above the optimum; the certified
 // bounds of coverage and of the fragile population served are at least
-// the exhaustive optima (served: over every multiset of posts). The
-// ratios are logged.
+// the exhaustive optima (served: over every multiset of posts), and the
+// coverage certificate is at least 90 %. The ratios are logged.
 func TestGreedyVsExhaustive(t *testing.T) {
 	ds, b := nationalBaseline(t)
 	empty := *ds
@@ -110,6 +110,13 @@ func TestGreedyVsExhaustive(t *testing.T) {
 	}
 	t.Logf("%d cases, greedy below the optimum in %d, swap improves %d; worst ratios: greedy %.4f, greedy+swap %.4f, certified (coverage) %.4f, optimum/bound (served) %.4f",
 		cases, differ, swapBetter, worst, worstSwap, worstCert, worstServedCert)
+	// The n best first gains alone certified 0.6818 in the worst of the
+	// 128 cases of make test-long; with the Lagrangian relaxation
+	// (coverLagrange) the certificate is the greedy's true ratio there
+	// (0.9602, the bound equal to the optimum).
+	if worstCert < 0.9 {
+		t.Errorf("certified coverage ratio %.4f: the bound is loose", worstCert)
+	}
 }
 
 // servedOracle evaluates the fragile population newly served by brute
