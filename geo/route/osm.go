@@ -22,8 +22,9 @@ type Info struct {
 // ReadPBF builds the car graph of an OpenStreetMap extract: every way
 // whose highway class has a speed (Speeds) and that cars may use, at the
 // speed of wayKmh, in the directions of direction. Nodes are read first
-// (as .osm.pbf files order them); a segment whose node is absent from
-// the extract is left out (counted in Info.Cut).
+// (as .osm.pbf files order them), into sorted arrays (nodeTable); a
+// segment whose node is absent from the extract is left out (counted in
+// Info.Cut).
 func ReadPBF(ctx context.Context, r io.Reader) (*Graph, Info, error) {
 	sc := osmpbf.New(ctx, r, 1)
 	defer sc.Close()
@@ -32,26 +33,13 @@ func ReadPBF(ctx context.Context, r io.Reader) (*Graph, Info, error) {
 	if h, err := sc.Header(); err == nil && h != nil {
 		info.Date = h.ReplicationTimestamp
 	}
-	pts := map[osm.NodeID]orb.Point{}
-	index := map[osm.NodeID]int32{}
+	var nodes nodeTable
 	b := &Builder{}
-	node := func(id osm.NodeID) (int32, bool) {
-		if i, ok := index[id]; ok {
-			return i, true
-		}
-		p, ok := pts[id]
-		if !ok {
-			return 0, false
-		}
-		i := int32(len(b.Points))
-		b.Points = append(b.Points, p)
-		index[id] = i
-		return i, true
-	}
+	node := func(id osm.NodeID) (int32, bool) { return nodes.index(id, b) }
 	for sc.Scan() {
 		switch o := sc.Object().(type) {
 		case *osm.Node:
-			pts[o.ID] = orb.Point{o.Lon, o.Lat}
+			nodes.add(o.ID, orb.Point{o.Lon, o.Lat})
 		case *osm.Way:
 			t := o.Tags
 			kmh := wayKmh(t.Find("highway"), t.Find("maxspeed"), t.Find("access"), t.Find("motor_vehicle"))
