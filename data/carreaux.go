@@ -19,6 +19,7 @@ type GridCell struct {
 	Pop     float64   // Ind: individuals (halves occur)
 	Pop65   float64   // Ind_65_79 + Ind_80p, when HasAges
 	HasAges bool      // the file has both age columns
+	Line    int       // line of the file
 }
 
 // LoadGridCells reads INSEE's 200 m grid file as downloaded (any
@@ -36,6 +37,12 @@ func LoadGridCells(name string, r io.Reader) ([]GridCell, error) {
 	if err != nil {
 		return nil, err
 	}
+	return gridCells(t)
+}
+
+// gridCells reads the cells of a grid table (LoadGridCells).
+func gridCells(t *Table) ([]GridCell, error) {
+	name := t.File
 	idx, err := t.Require("Idcar_200m", "Ind")
 	if err != nil {
 		return nil, err
@@ -60,7 +67,7 @@ func LoadGridCells(name string, r io.Reader) ([]GridCell, error) {
 			return nil, bad("Idcar_200m", ErrDuplicate, "carreau %s déjà donné ligne %d", id, l)
 		}
 		seen[id] = rec.Line
-		c := GridCell{ID: id, Cell: cell, Point: cell.Center(), HasAges: ages}
+		c := GridCell{ID: id, Cell: cell, Point: cell.Center(), HasAges: ages, Line: rec.Line}
 		if math.IsNaN(c.Point[0]) || math.IsNaN(c.Point[1]) {
 			return nil, bad("Idcar_200m", ErrBadCode, "carreau %s hors du domaine de la projection EPSG:3035", id)
 		}

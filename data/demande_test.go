@@ -1,0 +1,146 @@
+package data
+
+import (
+	"errors"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"diagnum/geo"
+
+	"github.com/paulmach/orb"
+)
+
+// loadDemandFile loads a fixture of testdata with LoadDemand.
+func loadDemandFile(t *testing.T, path string) *DemandLayer {
+	t.Helper()
+	f, err := os.Open("../testdata/" + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	l, err := LoadDemand(path, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// sumDemand returns Σ Pop and Σ Pop65 of the units.
+func sumDemand(us []DemandUnit) (pop, pop65 float64) {
+	for _, u := range us {
+		pop += u.Pop
+		pop65 += u.Pop65
+	}
+	return pop, pop65
+}
+
+// TestLoadDemandFormats reads one fixture of each format. Expected sums
+// come from testdata/carreaux and testdata/demande PROVENANCE.md (counted
+// when cut): the 50-cell grid extract Σ Ind = 2,845 and Σ 65+ = 660.9;
+// the 8 IRIS of 93 Σ p16_pop = 17,600.66 + 4,744.07; the 6 IRIS of 23
+// Σ p16_pop = 13,275 + 1,438.
+func TestLoadDemandFormats(t *testing.T) {
+	grid := loadDemandFile(t, "carreaux/carreaux-200m-extrait.csv")
+	pop, pop65 := sumDemand(grid.Units)
+	if grid.Format != DemandGrid || len(grid.Units) != 50 || math.Abs(pop-2845) > 1e-9 || math.Abs(pop65-660.9) > 1e-9 || !grid.Units[0].HasAges {
+		t.Errorf("grid: %v, %d units, Σ %v, Σ 65+ %v", grid.Format, len(grid.Units), pop, pop65)
+	}
+	if grid.Units[0].Line != 2 || grid.Units[49].Line != 51 {
+		t.Errorf("grid lines %d, %d", grid.Units[0].Line, grid.Units[49].Line)
+	}
+	iris := loadDemandFile(t, "demande/iris-93-extrait.geojson")
+	pop, _ = sumDemand(iris.Units)
+	if iris.Format != DemandIRIS || len(iris.Units) != 8 || math.Abs(pop-(17600.66+4744.07)) > 1e-6 {
+		t.Errorf("IRIS 93: %v, %d units, Σ %v", iris.Format, len(iris.Units), pop)
+	}
+	// The representative point of a polygon lies inside it: Bobigny's
+	// first IRIS (Robespierre… here 930080101) is within 2 km of Bobigny's
+	// town hall (48.9086 N, 2.4397 E).
+	if u := iris.Units[0]; u.ID != "930080101" || u.Line != 2 || !u.HasAges || geo.HaversineKm(u.Point, orb.Point{2.4397, 48.9086}) > 2 {
+		t.Errorf("IRIS 93 first unit %+v", u)
+	}
+	pts := loadDemandFile(t, "demande/iris-23-extrait.csv")
+	pop, _ = sumDemand(pts.Units)
+	if pts.Format != DemandIRIS || len(pts.Units) != 6 || math.Abs(pop-(13275+1438)) > 1e-6 {
+		t.Errorf("IRIS 23: %v, %d units, Σ %v", pts.Format, len(pts.Units), pop)
+	}
+	if u := pts.Units[0]; u.ID != "230960101" || u.Point != (orb.Point{1.88359033365, 46.1670028583}) || u.Pop != 2485.99 || u.Pop65 != 628.63 {
+		t.Errorf("IRIS 23 first unit %+v", u)
+	}
+	gen, err := LoadDemand("p.csv", strings.NewReader("id;latitude;longitude;population\na;46,17;1,87;10\nb;46.2;1.9;0.5\n"))
+	if err != nil || gen.Format != DemandPoints || len(gen.Units) != 2 || gen.Units[0].Point != (orb.Point{1.87, 46.17}) ||
+		gen.Units[1].Pop != 0.5 || gen.Units[0].HasAges || gen.Units[1].Line != 3 {
+		t.Errorf("generic points: %+v, %v", gen, err)
+	}
+}
+
+// TestLoadDemandErrors: every bad unit stops the loading with a French
+// reason naming the file, line and column.
+func TestLoadDemandErrors(t *testing.T) {
+	const feat = `{"type":"Feature","properties":{"code_iris":"930080101","p16_pop":"%s"},"geometry":%s}`
+	for _, c := range []struct {
+		text, col string
+		line      int
+		sentinel  error
+		msg       string
+	}{
+		{"x,y\n1,2\n", "Idcar_200m", 1, ErrMissingColumn, "format de couche de demande non reconnu"},
+		{"id,latitude,longitude\na,46,1,\n", "population", 1, ErrMissingColumn, "colonne population"},
+		{"id,latitude,longitude,population\na,46,1,3\na,46,1,4\n", "id", 3, ErrDuplicate, "déjà donné ligne 2"},
+		{"id,latitude,longitude,population\n,46,1,3\n", "id", 2, ErrBadCode, "identifiant vide"},
+		{"id,latitude,longitude,population\na,460000,1,3\n", "latitude", 2, ErrBadCoordinate, "coordonnées inutilisables"},
+		{"id,latitude,longitude,population\na,46,200,3\n", "longitude", 2, ErrBadCoordinate, "coordonnées inutilisables"},
+		{"id,latitude,longitude,population\na,46,1,-1\n", "population", 2, ErrBadValue, "invalide"},
+		{"code_iris,lat,lon,p16_pop,p16_pop65p\n230960101,46,1,3,x\n", "p16_pop65p", 2, ErrBadNumber, "illisible"},
+		{"id,latitude,longitude,population\n", "", 0, ErrEmptyFile, "aucune unité"},
+		{`{"type":"FeatureCollection","features":[` + "\n" + strings.Replace(strings.Replace(feat, "%s", "12", 1), "%s", `{"type":"LineString","coordinates":[[2,48],[2.1,48]]}`, 1) + "]}",
+			"geometry", 2, ErrBadValue, "objet 1 : géométrie LineString"},
+		{`{"type":"FeatureCollection","features":[` + "\n" + strings.Replace(strings.Replace(feat, "%s", "douze", 1), "%s", `{"type":"Point","coordinates":[2,48]}`, 1) + "]}",
+			"p16_pop", 2, ErrBadNumber, "illisible"},
+		{`{"type":"FeatureCollection","features":[` + "\n" + `{"type":"Feature","properties":{"code_iris":"1"},"geometry":{"type":"Point","coordinates":[2,48]}}]}`,
+			"population", 2, ErrMissingColumn, "propriété population"},
+		{`{"type":"FeatureCollection","features":[` + "\n" + strings.Replace(strings.Replace(feat, "%s", "1", 1), "%s", `null`, 1) + "]}",
+			"geometry", 2, ErrBadValue, "géométrie absente"},
+	} {
+		_, err := LoadDemand("d.csv", strings.NewReader(c.text))
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.File != "d.csv" || pe.Line != c.line || pe.Column != c.col ||
+			!errors.Is(err, c.sentinel) || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%q: %v", c.text, err)
+		}
+	}
+}
+
+// FuzzLoadDemand: any input is refused with a *ParseError of the file or
+// read into units with a unique non-empty id, a finite WGS84 point and
+// finite counts ≥ 0.
+func FuzzLoadDemand(f *testing.F) {
+	for _, p := range []string{"carreaux/carreaux-200m-extrait.csv", "demande/iris-23-extrait.csv", "demande/iris-93-extrait.geojson"} {
+		if b, err := os.ReadFile("../testdata/" + p); err == nil {
+			f.Add(string(b[:min(len(b), 3000)]))
+		}
+	}
+	f.Add("id,latitude,longitude,population\na,46.1,1.8,3\n")
+	f.Add(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code_iris":"1","population":2},"geometry":{"type":"Point","coordinates":[2,48]}}]}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := LoadDemand("f", strings.NewReader(s))
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) || pe.File != "f" {
+				t.Fatalf("error %v (%T) is not a *ParseError of f", err, err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, u := range l.Units {
+			p := u.Point
+			if u.ID == "" || seen[u.ID] || math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.Abs(p[0]) > 180 || math.Abs(p[1]) > 90 ||
+				!(u.Pop >= 0) || math.IsInf(u.Pop, 0) || !(u.Pop65 >= 0) || math.IsInf(u.Pop65, 0) {
+				t.Fatalf("unit %+v", u)
+			}
+			seen[u.ID] = true
+		}
+	})
+}
