@@ -62,12 +62,20 @@ const (
 	// CheckDefaultGeocode: one point shared by sites declared in
 	// different communes, a default geocode; the point is not trusted.
 	CheckDefaultGeocode
+	// CheckDemandPlacement: a unit of the demand layer (--demande) lies in
+	// no commune; it is not counted (diag).
+	CheckDemandPlacement
+	// CheckDemandConservation: the population a demand layer gives a
+	// commune differs from its legal population, or the layer's totals
+	// (diag).
+	CheckDemandConservation
 	nCheckKinds
 )
 
 // CheckKinds lists every kind, in the order of the report's categories.
 var CheckKinds = []CheckKind{CheckNoReach, CheckPlacement, CheckUnusableSite, CheckNoLocation,
 	CheckDefaultGeocode, CheckFarMatch, CheckCommunePoint, CheckNoStructure,
+	CheckDemandPlacement, CheckDemandConservation,
 	CheckDuplicate, CheckCoordinate, CheckCode, CheckUnknownCode, CheckOther}
 
 // checkKindCodes are the codes of String, stored in the embedded
@@ -78,6 +86,7 @@ var checkKindCodes = [nCheckKinds]string{
 	CheckDuplicate: "doublon", CheckCoordinate: "coordonnees", CheckCode: "code",
 	CheckUnknownCode: "code-inconnu", CheckFarMatch: "appariement-lointain", CheckCommunePoint: "point-de-commune",
 	CheckNoStructure: "lieu-sans-structure", CheckDefaultGeocode: "geocodage-par-defaut",
+	CheckDemandPlacement: "demande-hors-commune", CheckDemandConservation: "demande-conservation",
 }
 
 // String returns the code of k ("doublon", "coordonnees", …).

@@ -40,6 +40,7 @@ type engine struct {
 
 	pairs [][]pair  // per counted site: communes with t ≤ d0, by increasing k
 	a     []float64 // A_i per commune
+	norm  float64   // Ā, the divisor of Params.Normalize (1 without it)
 	off   []int     // per commune: its pairs are cq[off[i]:off[i+1]]
 	cq    []int32
 	cw    []float64
@@ -198,8 +199,9 @@ func (e *engine) e2sfca() error {
 			e.a[i] += g(i, e.cw[x]) * r[e.cq[x]] * e.cw[x]
 		}
 	}
+	e.norm = 1
 	if e.p.Normalize {
-		normalize(e.a, e.pop, e.has)
+		e.norm = normalize(e.a, e.pop, e.has)
 	}
 	return nil
 }
@@ -227,8 +229,9 @@ func (e *engine) selection() func(i int, w float64) float64 {
 
 // normalize divides a by its mean weighted by pop over the communes that
 // have a point (has), Σ pop_i·a_i / Σ pop_i (Params.Normalize); a stays
-// unchanged when that mean is 0.
-func normalize(a, pop []float64, has []bool) {
+// unchanged when that mean is 0. It returns the divisor (1 when a is
+// unchanged).
+func normalize(a, pop []float64, has []bool) float64 {
 	var num, den float64
 	for i := range a {
 		if has[i] {
@@ -241,7 +244,9 @@ func normalize(a, pop []float64, has []bool) {
 		for i := range a {
 			a[i] /= m
 		}
+		return m
 	}
+	return 1
 }
 
 // siteBuf holds the scratch slices of one worker.

@@ -238,6 +238,17 @@ func (f *Fragility) Index(code string) float64 {
 //	lack   = (deficit + (1 − couvert)) / 2
 //	score_ecart = need × lack
 func Gap(p int, frag, a float64, covered bool, amed float64) float64 {
+	share := 0.0
+	if covered {
+		share = 1
+	}
+	return GapShare(p, frag, a, share, amed)
+}
+
+// GapShare is Gap with a covered share (part_couverte, 0–1) in place of
+// couvert: lack = (deficit + (1 − share)) / 2. A commune measured on a
+// demand layer (Baseline.ApplyDemand) uses it.
+func GapShare(p int, frag, a, share, amed float64) float64 {
 	f := frag
 	if math.IsNaN(f) {
 		f = 50
@@ -247,11 +258,7 @@ func Gap(p int, frag, a float64, covered bool, amed float64) float64 {
 	if amed > 0 {
 		deficit = max(0, (amed-a)/amed)
 	}
-	uncovered := 1.0
-	if covered {
-		uncovered = 0
-	}
-	lack := (deficit + uncovered) / 2
+	lack := (deficit + (1 - share)) / 2
 	return need * lack
 }
 

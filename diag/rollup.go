@@ -2,6 +2,7 @@ package diag
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -20,7 +21,8 @@ const (
 // Rollups aggregates communes (in the order given) per EPCI, département
 // and région, each list sorted by code, and for France:
 //
-//	Population, Communes, NbSites, FTE, CoveredPop: sums
+//	Population, Communes, NbSites, FTE: sums
+//	CoveredPop    = Σ P_i·CoveredShare_i (part_couverte), rounded to an integer
 //	Per10k        = FTE / Population × 10,000        (0 when Population is 0)
 //	Coverage      = CoveredPop / Population          (0 when Population is 0)
 //	Uncovered     = Population − CoveredPop
@@ -91,8 +93,9 @@ func COMRollup(cs []CommuneResult) Rollup {
 
 // accumulator sums the communes of a roll-up.
 type accumulator struct {
-	r  Rollup
-	pa float64 // Σ P_i·Access10k_i
+	r   Rollup
+	pa  float64 // Σ P_i·Access10k_i
+	cov float64 // Σ P_i·Share_i
 }
 
 func (a *accumulator) add(c *CommuneResult) {
@@ -100,14 +103,13 @@ func (a *accumulator) add(c *CommuneResult) {
 	a.r.Communes++
 	a.r.NbSites += c.NbSites
 	a.r.FTE += c.FTE
-	if c.Covered {
-		a.r.CoveredPop += c.Population
-	}
+	a.cov += float64(c.Population) * c.CoveredShare()
 	a.pa += float64(c.Population) * c.Access10k
 }
 
 func (a *accumulator) finish() Rollup {
 	r := a.r
+	r.CoveredPop = int(math.Round(a.cov))
 	r.Uncovered = r.Population - r.CoveredPop
 	if r.Population > 0 {
 		p := float64(r.Population)

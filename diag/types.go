@@ -46,6 +46,13 @@ type CommuneResult struct {
 	NearestMin  float64 // temps_site_proche_min (+Inf when no counted site exists, or the commune has neither point nor polygon)
 	NearestSite int     // index in Result.Sites of the nearest counted site, -1 if none
 	Covered     bool    // couvert: NearestMin <= threshold
+	// Share is the covered share of the population of the commune's
+	// demand-layer units (Baseline.ApplyDemand), meaningful when
+	// DemandUnits > 0; CoveredShare gives part_couverte in every case.
+	Share float64
+	// DemandUnits is the number of demand-layer units measured for the
+	// commune (0: measured at its representative point).
+	DemandUnits int
 	Access10k   float64 // acces_e2sfca_pour_10k = A_i × 10,000
 	Fragility   float64 // indice_fragilite, 0–100 (NaN when no indicator is known)
 	Gap         float64 // score_ecart
@@ -100,4 +107,17 @@ type Result struct {
 	// Indicators tells, for every indicator column of the data, its
 	// coverage and its part in the fragility index (Fragility.Uses).
 	Indicators []IndicatorUse
+}
+
+// CoveredShare returns part_couverte, the share of the commune's
+// population within the threshold (0–1): Share when the commune was
+// measured on a demand layer (DemandUnits > 0), else 1 or 0 from Covered.
+func (c *CommuneResult) CoveredShare() float64 {
+	switch {
+	case c.DemandUnits > 0:
+		return c.Share
+	case c.Covered:
+		return 1
+	}
+	return 0
 }

@@ -33,11 +33,15 @@ const (
 // the workbook's Communes sheet and the GeoJSON communes layer are all
 // written from CommuneColumns, in its order.
 type CommuneColumn struct {
-	Name   string // CSV header and GeoJSON property
-	Header string // French header of the Communes sheet; "{seuil}" stands for the threshold in minutes
-	Width  float64
-	Format Format
-	// Description says in French what the column holds.
+	Name string // CSV header and GeoJSON property
+	// Header is the French header of the Communes sheet; "{seuil}" stands
+	// for the threshold in minutes, "{methode}" for the accessibility
+	// method (MethodLabel). Description says the same way what the column
+	// holds, "{methode}" naming the method and its decay (MethodDecayLabel);
+	// Describe fills them in.
+	Header      string
+	Width       float64
+	Format      Format
 	Description string
 
 	text func(*diag.CommuneResult) string  // FormatCode, FormatText
@@ -69,12 +73,14 @@ var CommuneColumns = []CommuneColumn{
 	numColumn("conseillers_pour_10k", "Conseillers pour 10 000 hab.", 14, FormatDec2,
 		"ETP / population × 10 000", func(c *diag.CommuneResult) float64 { return c.Per10k }),
 	numColumn("temps_site_proche_min", "Temps au site le plus proche (min)", 14, FormatDec1,
-		"temps de trajet au site compté le plus proche, en minutes (vide sans site)",
+		"temps de trajet au site compté le plus proche, en minutes (vide sans site) ; avec --demande, moyenne des temps de ses unités pondérée par leur population",
 		func(c *diag.CommuneResult) float64 { return c.NearestMin }),
 	flagColumn("couvert", "Couvert (≤ {seuil} min)", 11,
-		"1 quand le site compté le plus proche est à {seuil} minutes ou moins", func(c *diag.CommuneResult) bool { return c.Covered }),
-	numColumn("acces_e2sfca_pour_10k", "Accès E2SFCA pour 10 000 hab.", 14, FormatDec2,
-		"accessibilité E2SFCA (décroissance gaussienne) × 10 000", func(c *diag.CommuneResult) float64 { return c.Access10k }),
+		"1 quand le site compté le plus proche est à {seuil} minutes ou moins (avec --demande : quand le temps moyen pondéré est à {seuil} minutes ou moins)",
+		func(c *diag.CommuneResult) bool { return c.Covered }),
+	numColumn("acces_e2sfca_pour_10k", "Accès {methode} pour 10 000 hab.", 14, FormatDec2,
+		"accessibilité {methode} × 10 000 (avec --demande : moyenne des accès des unités de la commune pondérée par leur population)",
+		func(c *diag.CommuneResult) float64 { return c.Access10k }),
 	numColumn("indice_fragilite", "Indice de fragilité (0–100)", 12, FormatDec1,
 		"indice de fragilité numérique, 0 à 100 (vide sans indicateur)",
 		func(c *diag.CommuneResult) float64 { return c.Fragility }),
@@ -82,6 +88,9 @@ var CommuneColumns = []CommuneColumn{
 		"besoin (population × fragilité) × manque d'accès", func(c *diag.CommuneResult) float64 { return c.Gap }),
 	intColumn("rang", "Rang", 8, FormatInteger,
 		"rang dans le territoire, 1 = plus fort score d'écart", func(c *diag.CommuneResult) int { return c.Rank }),
+	numColumn("part_couverte", "Part couverte (≤ {seuil} min)", 11, FormatDec2,
+		"part de la population à {seuil} minutes ou moins du site compté le plus proche, 0 à 1 : 1 ou 0 comme couvert pour une commune mesurée à son point ; avec --demande, part de la population de ses unités (carreaux, IRIS, points) à {seuil} minutes ou moins",
+		func(c *diag.CommuneResult) float64 { return c.CoveredShare() }),
 }
 
 func textColumn(name, header string, width float64, f Format, desc string, v func(*diag.CommuneResult) string) CommuneColumn {
@@ -150,9 +159,19 @@ func (col *CommuneColumn) geoProperty(g *geoWriter, c *diag.CommuneResult) {
 }
 
 // sheetColumn returns the column of the Communes sheet, its header with
-// the threshold th (French notation) in place of {seuil}.
-func (col *CommuneColumn) sheetColumn(th string) column {
-	return column{strings.ReplaceAll(col.Header, "{seuil}", th), col.Width}
+// the threshold th (French notation) in place of {seuil} and the method
+// label in place of {methode}.
+func (col *CommuneColumn) sheetColumn(th, method string) column {
+	return column{strings.NewReplacer("{seuil}", th, "{methode}", method).Replace(col.Header), col.Width}
+}
+
+// Describe returns the header and the description of the column for the
+// parameters p, threshold and method filled in.
+func (col *CommuneColumn) Describe(p diag.Params) (header, description string) {
+	p = p.WithDefaults()
+	th := frNumber(p.ThresholdMin)
+	return strings.NewReplacer("{seuil}", th, "{methode}", MethodLabel(p)).Replace(col.Header),
+		strings.NewReplacer("{seuil}", th, "{methode}", MethodDecayLabel(p)).Replace(col.Description)
 }
 
 // sheetCell returns the workbook cell of column col for commune c, with

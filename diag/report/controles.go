@@ -25,6 +25,8 @@ const (
 	catFarMatch
 	catCommunePoint
 	catNoStructure
+	catDemandPlacement
+	catDemandConservation
 	catDuplicate
 	catCoordinate
 	catCode
@@ -52,6 +54,10 @@ var categoryText = [nCategories]struct{ label, explain string }{
 		"La structure n'a déclaré aucun lieu d'activité : ses postes sont comptés au point représentatif de sa commune."},
 	catNoStructure: {"Lieux sans structure retenue",
 		"L'employeur de ces lieux n'est dans aucune structure de la liste 2023 (ni par SIRET ni par SIREN) : lieux d'accès sans ETP compté."},
+	catDemandPlacement: {"Unités de demande hors de toute commune",
+		"Le point de l'unité (carreau, IRIS ou point de la couche --demande) ne tombe dans aucune commune française : sa population n'est comptée nulle part."},
+	catDemandConservation: {"Conservation de la population de la couche de demande",
+		"La population que la couche de demande donne à la commune diffère de sa population légale ; la cause probable est donnée. Les mesures de la commune restent celles de ses unités."},
 	catDuplicate: {"Doublons probables",
 		"Deux lieux de même nom à quelques mètres : sans doute le même lieu saisi deux fois. Les deux sont gardés."},
 	catCoordinate: {"Coordonnées manquantes ou invalides",
@@ -65,19 +71,21 @@ var categoryText = [nCategories]struct{ label, explain string }{
 
 // kindCategory is the category of each kind of warning.
 var kindCategory = map[data.CheckKind]checkCategory{
-	data.CheckNoReach:        catNoReach,
-	data.CheckPlacement:      catDisagree,
-	data.CheckUnusableSite:   catUnusable,
-	data.CheckNoLocation:     catNoLocation,
-	data.CheckDefaultGeocode: catDefaultGeocode,
-	data.CheckFarMatch:       catFarMatch,
-	data.CheckCommunePoint:   catCommunePoint,
-	data.CheckNoStructure:    catNoStructure,
-	data.CheckDuplicate:      catDuplicate,
-	data.CheckCoordinate:     catCoordinate,
-	data.CheckCode:           catCode,
-	data.CheckUnknownCode:    catUnknownCode,
-	data.CheckOther:          catOther,
+	data.CheckNoReach:            catNoReach,
+	data.CheckPlacement:          catDisagree,
+	data.CheckUnusableSite:       catUnusable,
+	data.CheckNoLocation:         catNoLocation,
+	data.CheckDefaultGeocode:     catDefaultGeocode,
+	data.CheckFarMatch:           catFarMatch,
+	data.CheckCommunePoint:       catCommunePoint,
+	data.CheckNoStructure:        catNoStructure,
+	data.CheckDemandPlacement:    catDemandPlacement,
+	data.CheckDemandConservation: catDemandConservation,
+	data.CheckDuplicate:          catDuplicate,
+	data.CheckCoordinate:         catCoordinate,
+	data.CheckCode:               catCode,
+	data.CheckUnknownCode:        catUnknownCode,
+	data.CheckOther:              catOther,
 }
 
 // classify returns the category of a check: rejected rows first, then

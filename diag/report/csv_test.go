@@ -22,9 +22,9 @@ func TestWriteCSVBytes(t *testing.T) {
 	}
 	want := "\xEF\xBB\xBF" +
 		"code_insee,nom,code_departement,code_epci,population,nb_sites,etp_conseillers,etp_cnfs,conseillers_pour_10k," +
-		"temps_site_proche_min,couvert,acces_e2sfca_pour_10k,indice_fragilite,score_ecart,rang\r\n" +
-		"01005,Ambérieux-en-Dombes,01,200069193,1906,0,0.000000,0.000000,0.000000,,0,0.000000,55.250000,2.750000,2\r\n" +
-		"01004,Ambérieu-en-Bugey,01,240100883,15934,1,2.000000,0.000000,1.255178,0.000000,1,1.098765,,0.400000,4\r\n"
+		"temps_site_proche_min,couvert,acces_e2sfca_pour_10k,indice_fragilite,score_ecart,rang,part_couverte\r\n" +
+		"01005,Ambérieux-en-Dombes,01,200069193,1906,0,0.000000,0.000000,0.000000,,0,0.000000,55.250000,2.750000,2,0.000000\r\n" +
+		"01004,Ambérieu-en-Bugey,01,240100883,15934,1,2.000000,0.000000,1.255178,0.000000,1,1.098765,,0.400000,4,1.000000\r\n"
 	if got := buf.String(); got != want {
 		t.Errorf("WriteCSV:\n got %q\nwant %q", got, want)
 	}
@@ -38,7 +38,7 @@ func TestWriteCSVQuoting(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(buf.String(), "\r\n")
-	want := `2A004,"Ajaccio, ""la cité""",2A,,0,0,0.000000,0.000000,0.000000,0.000000,0,0.000000,0.000000,0.000000,1`
+	want := `2A004,"Ajaccio, ""la cité""",2A,,0,0,0.000000,0.000000,0.000000,0.000000,0,0.000000,0.000000,0.000000,1,0.000000`
 	if len(lines) != 3 || lines[1] != want || lines[2] != "" {
 		t.Errorf("lines = %q, want row %q", lines, want)
 	}

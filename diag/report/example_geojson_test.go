@@ -32,7 +32,7 @@ func ExampleWriteGeoJSON() {
 	}
 	// Output:
 	// {"type":"FeatureCollection","features":[
-	// {"type":"Feature","id":"23001","geometry":{"type":"MultiPolygon","coordinates":[[[[1.9,46.1],[1.8,46],[2,46],[1.9,46.1]]]]},"properties":{"code_insee":"23001","nom":"Ahun","code_departement":"23","code_epci":"200034825","population":1394,"nb_sites":0,"etp_conseillers":0,"etp_cnfs":0,"conseillers_pour_10k":0,"temps_site_proche_min":null,"couvert":0,"acces_e2sfca_pour_10k":0,"indice_fragilite":70,"score_ecart":1.234568,"rang":1,"layer":"communes"}},
+	// {"type":"Feature","id":"23001","geometry":{"type":"MultiPolygon","coordinates":[[[[1.9,46.1],[1.8,46],[2,46],[1.9,46.1]]]]},"properties":{"code_insee":"23001","nom":"Ahun","code_departement":"23","code_epci":"200034825","population":1394,"nb_sites":0,"etp_conseillers":0,"etp_cnfs":0,"conseillers_pour_10k":0,"temps_site_proche_min":null,"couvert":0,"acces_e2sfca_pour_10k":0,"indice_fragilite":70,"score_ecart":1.234568,"rang":1,"part_couverte":0,"layer":"communes"}},
 	// {"type":"Feature","geometry":{"type":"Point","coordinates":[1.933333,46.08]},"properties":{"id":"s4","nom":"France Services d'Ahun","type":"france-services","etp":1,"etp_retenu":0,"code_insee":"23001","compte":0,"layer":"sites"}}
 	// ]}
 }

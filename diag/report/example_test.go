@@ -28,6 +28,6 @@ func ExampleWriteCSV() {
 	fmt.Print(strings.ReplaceAll(strings.TrimPrefix(out, "\uFEFF"), "\r\n", "\n"))
 	// Output:
 	// BOM: true CRLF lines: 2
-	// code_insee,nom,code_departement,code_epci,population,nb_sites,etp_conseillers,etp_cnfs,conseillers_pour_10k,temps_site_proche_min,couvert,acces_e2sfca_pour_10k,indice_fragilite,score_ecart,rang
-	// 01004,Ambérieu-en-Bugey,01,240100883,15934,1,2.000000,0.000000,1.255178,0.000000,1,1.098765,,0.400000,1
+	// code_insee,nom,code_departement,code_epci,population,nb_sites,etp_conseillers,etp_cnfs,conseillers_pour_10k,temps_site_proche_min,couvert,acces_e2sfca_pour_10k,indice_fragilite,score_ecart,rang,part_couverte
+	// 01004,Ambérieu-en-Bugey,01,240100883,15934,1,2.000000,0.000000,1.255178,0.000000,1,1.098765,,0.400000,1,1.000000
 }

@@ -218,7 +218,7 @@ func TestWriteGeoJSONText(t *testing.T) {
 	want := `"properties":{"code_insee":"01002","nom":"L'Abergement-de-Varey","code_departement":"01",` +
 		`"code_epci":"240100883","population":270,"nb_sites":0,"etp_conseillers":0,"etp_cnfs":0,"conseillers_pour_10k":0,` +
 		`"temps_site_proche_min":null,"couvert":0,"acces_e2sfca_pour_10k":0,"indice_fragilite":null,` +
-		`"score_ecart":3.1,"rang":1,"layer":"communes"}}`
+		`"score_ecart":3.1,"rang":1,"part_couverte":0,"layer":"communes"}}`
 	if !bytes.Contains(b, []byte(want)) {
 		t.Errorf("01002 properties not as expected in\n%s", b)
 	}

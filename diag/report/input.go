@@ -61,6 +61,9 @@ type Input struct {
 	// columns data.ColQPV and data.ColFRR) shown in Synthèse and Sites;
 	// nil: the flags are "non renseigné".
 	Dataset *data.Dataset
+	// Demand is the demand layer the communes were measured on
+	// (diag.Baseline.ApplyDemand); nil: each commune at its point.
+	Demand *diag.DemandSummary
 	// Offers are the readings of the offer shown side by side in
 	// Synthèse: the conseillers numériques alone and the whole offer
 	// (every kind of site); none: the table is left out.

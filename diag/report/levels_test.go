@@ -228,6 +228,7 @@ func TestClassify(t *testing.T) {
 		data.CheckCode: catCode, data.CheckUnknownCode: catUnknownCode, data.CheckOther: catOther,
 		data.CheckDefaultGeocode: catDefaultGeocode, data.CheckFarMatch: catFarMatch,
 		data.CheckCommunePoint: catCommunePoint, data.CheckNoStructure: catNoStructure,
+		data.CheckDemandPlacement: catDemandPlacement, data.CheckDemandConservation: catDemandConservation,
 	}
 	if len(want) != len(data.CheckKinds) {
 		t.Fatalf("%d kinds tested, data.CheckKinds has %d", len(want), len(data.CheckKinds))

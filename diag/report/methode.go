@@ -1,6 +1,8 @@
 package report
 
 import (
+	"strings"
+
 	"diagnum/diag"
 )
 
@@ -59,4 +61,31 @@ func decayText(p diag.Params) string {
 		return "exponentielle : W(t) = exp(−β·t), t en minutes, β = " + frNumber(k.Beta) + ", si t ≤ d0, 0 au-delà"
 	}
 	return "W(t) = (exp(−½(t/d0)²) − exp(−½)) / (1 − exp(−½)) si t ≤ d0, 0 au-delà ; W(0) = 1, W(d0) = 0"
+}
+
+// MethodLabel names the accessibility method of p as the headers show it:
+// E2SFCA, 2SFCA, 3SFCA or gravitaire.
+func MethodLabel(p diag.Params) string {
+	return map[diag.Method]string{diag.MethodE2SFCA: "E2SFCA", diag.Method2SFCA: "2SFCA", diag.Method3SFCA: "3SFCA", diag.MethodGravity: "gravitaire"}[p.Method]
+}
+
+// MethodDecayLabel names the method of p with its kernel, as the column
+// descriptions show it: « E2SFCA (décroissance gaussienne) » by default.
+func MethodDecayLabel(p diag.Params) string {
+	k := p.Decay
+	switch {
+	case p.Method == diag.Method2SFCA:
+		return "2SFCA (bassin binaire)"
+	case p.Method == diag.MethodGravity && k.Kind == diag.DecayGaussian:
+		return "gravitaire (W = t^(−1))"
+	case p.Method == diag.MethodGravity:
+		return "gravitaire (W = t^(−β), β = " + frNumber(k.Beta) + ")"
+	}
+	decay := map[diag.DecayKind]string{
+		diag.DecayGaussian: "décroissance gaussienne", diag.DecayNone: "sans décroissance",
+		diag.DecaySteps:       "décroissance par paliers " + strings.TrimPrefix(k.String(), "paliers:"),
+		diag.DecayPower:       "décroissance puissance, β = " + frNumber(k.Beta),
+		diag.DecayExponential: "décroissance exponentielle, β = " + frNumber(k.Beta),
+	}[k.Kind]
+	return MethodLabel(p) + " (" + decay + ")"
 }

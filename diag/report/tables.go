@@ -11,10 +11,10 @@ import (
 
 // communeColumns are the columns of the Communes sheet: CommuneColumns.
 func (b *book) communeColumns() []column {
-	th := b.threshold()
+	th, method := b.threshold(), MethodLabel(b.in.Result.Params)
 	cols := make([]column, len(CommuneColumns))
 	for i := range CommuneColumns {
-		cols[i] = CommuneColumns[i].sheetColumn(th)
+		cols[i] = CommuneColumns[i].sheetColumn(th, method)
 	}
 	return cols
 }

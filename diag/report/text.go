@@ -54,13 +54,13 @@ func (b *book) methodFormulas(p diag.Params) []methodRow {
 		{"Temps de trajet t_ij", travel},
 		{"Offre S_j", "ETP retenus du site j : la valeur fixée pour son type quand il y en a une, sinon les ETP déclarés ; 0 pour un type non compté dans l'offre"},
 		{"Temps au site le plus proche", "min_j t_ij sur les sites comptés dans l'offre ; vide quand aucun site n'est compté"},
-		{"Couverture", "une commune est couverte quand le temps au site le plus proche est ≤ d0 = " + th + " min ; taux de couverture = population couverte / population"},
+		{"Couverture", "une commune est couverte quand le temps au site le plus proche est ≤ d0 = " + th + " min ; part_couverte = part de sa population à d0 ou moins (1 ou 0 pour une commune mesurée à son point, voir Demande) ; taux de couverture = population couverte / population, population couverte = Σ population × part_couverte"},
 		{"Conseillers pour 10 000 hab.", "ETP des sites comptés situés dans la commune / population × 10 000 (0 pour une commune sans population)"},
 	}
 	rows = append(rows, accessFormulas(p)...)
 	return append(rows, []methodRow{
 		{"Indice de fragilité (0–100)", "z_ik = (x_ik − moyenne_k) / écart-type_k, sur toutes les communes de France qui ont une valeur ; Z_i = Σ_k w_k·z_ik / Σ_k w_k sur les indicateurs connus de la commune ; indice = 100 × Φ(Z_i), Φ fonction de répartition de la loi normale centrée réduite. Un indicateur manquant est ignoré (jamais lu comme 0) ; vide quand aucun indicateur n'est connu. Un indicateur nommé n'entre dans l'indice par défaut que si sa couverture est nationale (au moins " + frPercent(diag.NationalCoverage) + " des communes hors collectivités d'outre-mer et des départements), pour que l'indice soit construit de la même façon partout ; --weights fixe les poids (0 retire un indicateur) ; une colonne d'un fichier --indicators sans poids compte avec le poids 1"},
-		{"Score d'écart", "F = indice de fragilité (50 s'il est inconnu) ; besoin = P × (0,5 + F/100) ; déficit = max(0, (Amed − A_i) / Amed), Amed = médiane des A_i des communes peuplées de France ; manque = (déficit + (1 − couvert)) / 2 ; score d'écart = besoin × manque, en équivalent population privée d'accès"},
+		{"Score d'écart", "F = indice de fragilité (50 s'il est inconnu) ; besoin = P × (0,5 + F/100) ; déficit = max(0, (Amed − A_i) / Amed), Amed = médiane des A_i des communes peuplées de France ; manque = (déficit + (1 − part_couverte)) / 2 ; score d'écart = besoin × manque, en équivalent population privée d'accès"},
 		{"Rang", "rang 1 = plus fort score d'écart du territoire ; à égalité, ordre des codes INSEE"},
 		{"Agrégats (EPCI, département, région, France)", "sommes des populations, sites et ETP ; conseillers pour 10 000 hab. = ETP / population × 10 000 ; taux de couverture = population couverte / population ; accès moyen pondéré par la population ; accès médian = médiane des communes peuplées"},
 		{"Parts de sites en QPV et en FRR", "sites rattachés à une commune de la zone (la commune de leur point) ; part = sites dont la commune compte un quartier prioritaire (liste 2024) ÷ sites dont la commune a une valeur connue ; de même pour le classement France Ruralités Revitalisation (FRR, successeur des ZRR) ; « " + notInformed + " » quand aucune de ces communes n'a de valeur. Référence nationale (rapports publics) : environ 25 % des structures en QPV, 20 % en ZRR/FRR"},
@@ -198,7 +198,9 @@ func (b *book) methodologie() error {
 		rows  []methodRow
 	}{
 		{"Formules", b.methodFormulas(p)},
+		{"Demande", b.demandMethod()},
 		{"Paramètres", b.methodParams(p)},
+		{"Colonnes de l'onglet Communes et de l'export CSV", b.columnRows()},
 		{"Indicateurs de l'indice de fragilité", methodIndicators(b.in.Result.Indicators)},
 		{"Planificateur (diagnum plan)", planMethod(b.in.Plan)},
 		{"Version", []methodRow{{"diagnum", b.in.Version}, {"Date de génération", b.in.Date.Format("02/01/2006")}}},

@@ -170,7 +170,7 @@ func TestWorkbookCommunesEqualCSV(t *testing.T) {
 	}
 	wantHeader := []string{"Code INSEE", "Commune", "Département", "EPCI", "Population", "Sites", "ETP conseillers",
 		"ETP conseillers numériques seuls", "Conseillers pour 10 000 hab.", "Temps au site le plus proche (min)", "Couvert (≤ 30 min)",
-		"Accès E2SFCA pour 10 000 hab.", "Indice de fragilité (0–100)", "Score d'écart", "Rang"}
+		"Accès E2SFCA pour 10 000 hab.", "Indice de fragilité (0–100)", "Score d'écart", "Rang", "Part couverte (≤ 30 min)"}
 	if !slices.Equal(rows[0], wantHeader) {
 		t.Errorf("header = %q", rows[0])
 	}
@@ -188,7 +188,7 @@ func sameAsCSV(t *testing.T, rows, recs [][]string) {
 	if len(rows) != len(recs) {
 		t.Fatalf("Communes has %d rows, CSV %d", len(rows), len(recs))
 	}
-	decimals := map[int]bool{6: true, 7: true, 8: true, 9: true, 11: true, 12: true, 13: true}
+	decimals := map[int]bool{6: true, 7: true, 8: true, 9: true, 11: true, 12: true, 13: true, 15: true}
 	errs := 0
 	for r := 1; r < len(rows) && errs < 10; r++ {
 		for c, want := range recs[r] {
@@ -284,13 +284,13 @@ func TestWorkbookCommunesLayout(t *testing.T) {
 	}
 	found := false
 	for _, d := range f.GetDefinedName() {
-		found = found || d.Name == "_xlnm._FilterDatabase" && d.Scope == SheetCommunes && d.RefersTo == "'Communes'!$A$1:$O$5"
+		found = found || d.Name == "_xlnm._FilterDatabase" && d.Scope == SheetCommunes && d.RefersTo == "'Communes'!$A$1:$P$5"
 	}
 	if !found {
-		t.Errorf("no autofilter defined name over 'Communes'!$A$1:$O$5 in %+v", f.GetDefinedName())
+		t.Errorf("no autofilter defined name over 'Communes'!$A$1:$P$5 in %+v", f.GetDefinedName())
 	}
-	if xml := zipEntry(t, b, "xl/worksheets/sheet2.xml"); !strings.Contains(xml, `<autoFilter ref="$A$1:$O$5">`) {
-		t.Errorf("sheet2.xml (Communes) has no autoFilter A1:O5")
+	if xml := zipEntry(t, b, "xl/worksheets/sheet2.xml"); !strings.Contains(xml, `<autoFilter ref="$A$1:$P$5">`) {
+		t.Errorf("sheet2.xml (Communes) has no autoFilter A1:P5")
 	}
 }
 

@@ -1,0 +1,103 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"diagnum/diag"
+)
+
+// maxListedCommunes bounds the communes named in a Méthodologie row.
+const maxListedCommunes = 60
+
+// demandMethod returns the Méthodologie rows of the demand layer
+// (Input.Demand): the layer, the formulas per unit and per commune, the
+// communes of the territory measured on it and those left at commune
+// level (how many and which), and the population conservation.
+func (b *book) demandMethod() []methodRow {
+	d := b.in.Demand
+	if d == nil {
+		return []methodRow{{"Couche de demande", "aucune (--demande non donné) : chaque commune est une unité de demande, mesurée à son point représentatif (chef-lieu) ; part_couverte vaut 1 ou 0 comme couvert"}}
+	}
+	l := d.Layer
+	rows := []methodRow{
+		{"Couche de demande (--demande)", fmt.Sprintf("fichier %s : %s unités (%s), %s hab. ; chaque unité est rattachée à la commune dont le contour contient son point (à moins de %s km d'un contour : la plus proche ; au-delà : hors de France, non comptée, voir Contrôles) et mesurée à son propre point (centre du carreau, point ou point intérieur du contour de l'IRIS)",
+			l.File, frInt(len(l.Units)), l.Format, frPop(d.Pop), frNumber(diag.OffshoreKm))},
+		{"Mesures par unité u", "t_u = temps au site compté le plus proche ; A_u = Σ_j G_uj·R_j·W(t_uj) sur les sites à d0 ou moins (G = 1 sauf 3SFCA : G_uj = W(t_uj) / Σ_k W(t_uk)), divisé par Ā avec --normaliser. Les rapports R_j (étape 1) restent ceux du calcul communal, sur la population légale des communes à leur point : seule l'étape 2 est évaluée au point de chaque unité, si bien que Σ_u P_u·A_u ne redonne pas exactement Σ_j S_j"},
+		{"Agrégation par commune", "P = Σ_u P_u sur ses unités ; part_couverte = Σ P_u (t_u ≤ d0) / P ; temps_site_proche_min = Σ P_u·t_u / P ; accès = Σ P_u·A_u / P × 10 000 ; couvert = temps moyen ≤ d0 ; score d'écart avec manque = (déficit + (1 − part_couverte)) / 2 ; population couverte des agrégats = Σ population légale × part_couverte"},
+	}
+	var in, inPop, out int
+	var names []string
+	for i := range b.in.Communes {
+		c := &b.in.Communes[i]
+		switch {
+		case c.NoGeography:
+		case c.DemandUnits > 0:
+			in++
+			inPop += c.Population
+		default:
+			out++
+			if len(names) < maxListedCommunes {
+				names = append(names, c.Name+" ("+c.Code+")")
+			}
+		}
+	}
+	rows = append(rows, methodRow{"Communes mesurées sur la couche", fmt.Sprintf("%s communes du territoire sur %s (%s hab. légaux)", frInt(in), frInt(in+out), frInt(inPop))})
+	rest := "aucune : la couche couvre toutes les communes du territoire"
+	if out > 0 {
+		rest = fmt.Sprintf("%s communes sans unité peuplée de la couche restent mesurées à leur point (part_couverte 1 ou 0) : %s", frInt(out), strings.Join(names, ", "))
+		if out > len(names) {
+			rest += fmt.Sprintf(" et %s autres (voir la colonne part_couverte et l'onglet Communes)", frInt(out-len(names)))
+		}
+	}
+	rows = append(rows, methodRow{"Communes restées au niveau communal", rest})
+	return append(rows, b.demandConservation(d))
+}
+
+// demandConservation compares, over the communes of the territory
+// measured on the layer, the layer's population with the legal one.
+func (b *book) demandConservation(d *diag.DemandSummary) methodRow {
+	code := map[string]bool{}
+	var legal int
+	for i := range b.in.Communes {
+		if c := &b.in.Communes[i]; c.DemandUnits > 0 {
+			code[c.Code] = true
+			legal += c.Population
+		}
+	}
+	var layer float64
+	if ds := b.in.Dataset; ds != nil {
+		for _, x := range d.Communes {
+			if code[ds.Communes[x.Commune].Code] {
+				layer += x.Pop
+			}
+		}
+	}
+	text := fmt.Sprintf("dans ces communes, la couche compte %s hab. pour %s hab. légaux (écart %s) ; les communes dont l'écart dépasse %s et %d hab. sont listées dans Contrôles avec la cause probable (couche partielle, unités à cheval sur une limite, millésime ou champ : Filosofi ne compte que les ménages fiscaux)",
+		frPop(layer), frInt(legal), frPop(layer-float64(legal)), frPercent(diag.DemandTolerance), diag.DemandToleranceInhabitants)
+	if d.Unplaced > 0 {
+		text += fmt.Sprintf(" ; %s unités (%s hab.) hors de toute commune ne sont pas comptées", frInt(d.Unplaced), frPop(d.UnplacedPop))
+	}
+	return methodRow{"Conservation de la population", text}
+}
+
+// frPop writes a population that may hold halves (INSEE's grid), in
+// French notation.
+func frPop(p float64) string {
+	if p == math.Trunc(p) {
+		return frInt(int(p))
+	}
+	return frNumber(math.Round(p*10) / 10)
+}
+
+// columnRows describe the columns of the Communes sheet and the CSV
+// export for the parameters of the report (method and threshold named).
+func (b *book) columnRows() []methodRow {
+	rows := make([]methodRow, len(CommuneColumns))
+	for i := range CommuneColumns {
+		h, desc := CommuneColumns[i].Describe(b.in.Result.Params)
+		rows[i] = methodRow{CommuneColumns[i].Name + " — " + h, desc}
+	}
+	return rows
+}
