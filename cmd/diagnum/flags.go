@@ -31,6 +31,7 @@ type options struct {
 	stderr       io.Writer // console messages (rejected rows); nil: none
 	indicators   []string
 	weights      string
+	demande      string // --demande: demand layer finer than the commune
 	supply       string
 	etp          string
 	threshold    float64
@@ -94,6 +95,11 @@ Vos données (facultatif) :
   --indicators FICHIER indicateurs par commune : CSV code_insee + colonnes numériques
                        (virgule décimale acceptée). Répétable. S'ajoute aux indicateurs intégrés.
   --weights FICHIER    poids de l'indice de fragilité : CSV indicateur,poids
+  --demande FICHIER    population plus fine que la commune, mesurée à son propre point
+                       puis agrégée par commune (colonne part_couverte) : carreaux INSEE
+                       de 200 m (Idcar_200m,Ind…), IRIS (code_iris,population,latitude,
+                       longitude ou GeoJSON de polygones) ou points (id,latitude,longitude,
+                       population). Les communes sans unité restent mesurées à leur point
   --strict             refuser vos fichiers au moindre problème de ligne (sinon les
                        lignes rejetées sont listées dans l'onglet Contrôles)
 
@@ -185,6 +191,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o.register(fs)
 	fs.StringVar(&o.geojson, "geojson", "", "")
 	fs.StringVar(&o.mapFile, "map", "", "")
+	fs.StringVar(&o.demande, "demande", "", "")
 	fs.BoolVar(&o.version, "version", false, "")
 	o.registerMethod(fs)
 	if err := fs.Parse(args); err != nil {

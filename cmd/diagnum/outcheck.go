@@ -54,6 +54,9 @@ func (o *options) inputs() []string {
 	if o.weights != "" {
 		in = append(in, o.weights)
 	}
+	if o.demande != "" {
+		in = append(in, o.demande)
+	}
 	return in
 }
 

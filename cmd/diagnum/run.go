@@ -89,10 +89,22 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return err
 	}
 	t, params, pr, ds := op.t, op.params, op.pr, op.ds
-	pr.step("calcul des mesures")
-	res, err := diag.Compute(ctx, ds, params)
+	layer, err := o.loadDemand(ctx, pr)
 	if err != nil {
 		return err
+	}
+	pr.step("calcul des mesures")
+	b, err := diag.NewBaseline(ctx, ds, params)
+	if err != nil {
+		return err
+	}
+	res := b.Result
+	var demand *diag.DemandSummary
+	if layer != nil {
+		pr.step("mesures sur la couche de demande")
+		if demand, err = applyDemand(ctx, b, ds, layer, notes(stderr, o.quiet)); err != nil {
+			return err
+		}
 	}
 	ds.Checks = append(ds.Checks, timerChecks(params, stderr, o.quiet)...)
 	view, err := res.View(t)
@@ -103,6 +115,7 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
 	}
 	in := reportInput(ds, res, view)
+	in.Demand = demand
 	if o.outPath(t) != "-" {
 		if in.Offers, err = offers(ctx, ds, params, res, t); err != nil {
 			return err

@@ -3,13 +3,14 @@ package report
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"diagnum/diag"
 )
 
 // maxListedCommunes bounds the communes named in a Méthodologie row.
-const maxListedCommunes = 60
+const maxListedCommunes = 100
 
 // demandMethod returns the Méthodologie rows of the demand layer
 // (Input.Demand): the layer, the formulas per unit and per commune, the
@@ -85,10 +86,15 @@ func (b *book) demandConservation(d *diag.DemandSummary) methodRow {
 // frPop writes a population that may hold halves (INSEE's grid), in
 // French notation.
 func frPop(p float64) string {
-	if p == math.Trunc(p) {
-		return frInt(int(p))
+	r := math.Round(math.Abs(p) * 10)
+	s := frInt(int(r / 10))
+	if d := int(math.Mod(r, 10)); d != 0 {
+		s += "," + strconv.Itoa(d)
 	}
-	return frNumber(math.Round(p*10) / 10)
+	if p < 0 && r != 0 {
+		s = "−" + s
+	}
+	return s
 }
 
 // columnRows describe the columns of the Communes sheet and the CSV
