@@ -3,6 +3,7 @@ package diag
 import (
 	"context"
 	"math"
+	"slices"
 
 	"diagnum/data"
 	"diagnum/geo"
@@ -36,8 +37,14 @@ import (
 //
 // Sites are placed on all cores; the checks come out in site order.
 func Assign(ds *data.Dataset) ([]data.Site, data.Checks) {
-	a := newAssigner(ds)
-	sites := append([]data.Site(nil), ds.Sites...)
+	sites, per := newAssigner(ds).assignAll(ds.Sites)
+	return sites, slices.Concat(per...)
+}
+
+// assignAll places a copy of sites (Assign) and returns the checks of
+// each site apart.
+func (a *assigner) assignAll(sites []data.Site) ([]data.Site, []data.Checks) {
+	sites = slices.Clone(sites)
 	per := make([]data.Checks, len(sites))
 	_ = parallel(context.Background(), len(sites), defaultWorkers(), func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
@@ -45,11 +52,7 @@ func Assign(ds *data.Dataset) ([]data.Site, data.Checks) {
 		}
 		return nil
 	})
-	var checks data.Checks
-	for _, c := range per {
-		checks = append(checks, c...)
-	}
-	return sites, checks
+	return sites, per
 }
 
 // assigner holds the indexes used to place sites.

@@ -37,6 +37,13 @@ type engine struct {
 	splaces []geo.Place // their points with commune and id, for the timer
 	sidx    *geo.PointIndex
 	byComm  map[string]int
+	asg     *assigner     // places sites in communes (kept for WithSites)
+	achecks []data.Checks // per site: the checks of its placement
+	cchecks data.Checks   // of the communes' locations (locateCommunes)
+	// nearJ, nearT: per commune, the nearest counted site (site index, -1
+	// for none) and its time when already known (WithSites); nil otherwise.
+	nearJ []int
+	nearT []float64
 
 	pairs [][]pair  // per counted site: communes with t ≤ d0, by increasing k
 	a     []float64 // A_i per commune
@@ -67,7 +74,7 @@ func newEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, e
 	// Three independent preparations, each with its own checks.
 	var cc, sc data.Checks
 	var wg sync.WaitGroup
-	wg.Go(func() { cc = e.locateCommunes() })
+	wg.Go(func() { cc = e.locateCommunes(); e.cchecks = cc })
 	wg.Go(func() { sc = e.prepareSites() })
 	wg.Go(func() { e.frag = NewFragility(ds, p.Weights) })
 	wg.Wait()
@@ -133,7 +140,16 @@ func (k *comCount) checks() data.Checks {
 
 // prepareSites assigns the sites and sets their supply S_j.
 func (e *engine) prepareSites() data.Checks {
-	sites, checks := Assign(e.ds)
+	e.asg = newAssigner(e.ds)
+	sites, per := e.asg.assignAll(e.ds.Sites)
+	return e.placeSites(sites, per)
+}
+
+// placeSites sets the sites placed in their communes (per: the checks of
+// each placement) and their supply S_j, and indexes the counted ones.
+func (e *engine) placeSites(sites []data.Site, per []data.Checks) data.Checks {
+	e.achecks = per
+	checks := slices.Concat(per...)
 	e.sites = make([]SiteResult, len(sites))
 	for j, s := range sites {
 		e.sites[j] = SiteResult{Site: s, NearestOtherMin: math.Inf(1)}
@@ -180,30 +196,54 @@ func (e *engine) e2sfca() error {
 	}
 	e.transpose()
 	g := e.selection()
-	r := make([]float64, len(e.counted))
-	for q, j := range e.counted {
-		s := &e.sites[j]
-		for _, pr := range e.pairs[q] {
-			s.ReachPop += g(int(pr.k), pr.w) * e.pop[pr.k] * pr.w
-		}
-		if s.ReachPop > 0 {
-			s.R = s.SupplyFTE / s.ReachPop
-		} else {
-			e.checks.Add(checkNoReach(&s.Site, e.d0))
-		}
-		r[q] = s.R
+	for q := range e.counted {
+		e.ratio(q, g)
 	}
+	r := e.ratios()
 	e.a = make([]float64, len(e.ds.Communes))
 	for i := range e.a {
-		for x := e.off[i]; x < e.off[i+1]; x++ {
-			e.a[i] += g(i, e.cw[x]) * r[e.cq[x]] * e.cw[x]
-		}
+		e.a[i] = e.access(i, g, r)
 	}
 	e.norm = 1
 	if e.p.Normalize {
 		e.norm = normalize(e.a, e.pop, e.has)
 	}
 	return nil
+}
+
+// ratio sets ReachPop and R_j of counted site q from its pairs; a site
+// that reaches no one is a Warning.
+func (e *engine) ratio(q int, g func(i int, w float64) float64) {
+	s := &e.sites[e.counted[q]]
+	s.ReachPop = 0
+	for _, pr := range e.pairs[q] {
+		s.ReachPop += g(int(pr.k), pr.w) * e.pop[pr.k] * pr.w
+	}
+	if s.ReachPop > 0 {
+		s.R = s.SupplyFTE / s.ReachPop
+	} else {
+		s.R = 0
+		e.checks.Add(checkNoReach(&s.Site, e.d0))
+	}
+}
+
+// ratios returns R_j of the counted sites, by counted position.
+func (e *engine) ratios() []float64 {
+	r := make([]float64, len(e.counted))
+	for q, j := range e.counted {
+		r[q] = e.sites[j].R
+	}
+	return r
+}
+
+// access returns A_i from the pairs of commune i, by increasing site
+// order, and the ratios r by counted position.
+func (e *engine) access(i int, g func(i int, w float64) float64, r []float64) float64 {
+	var a float64
+	for x := e.off[i]; x < e.off[i+1]; x++ {
+		a += g(i, e.cw[x]) * r[e.cq[x]] * e.cw[x]
+	}
+	return a
 }
 
 // selection returns G(i, W_ij), the selection weight of Method3SFCA,
@@ -360,20 +400,31 @@ func (e *engine) nearestOthers() error {
 	}
 	return parallel(e.ctx, len(e.sites), e.workers, func(lo, hi int) error {
 		for j := lo; j < hi; j++ {
-			s := &e.sites[j]
-			if !finitePoint(s.Point) {
-				continue
-			}
-			q, t, err := e.tm.nearest(e.ctx, e.sidx, e.splaces, SitePlace(&s.Site), qOf[j], e.tm.reachKm(e.d0)/2)
-			if err != nil {
+			if err := e.nearestOther(j, qOf[j]); err != nil {
 				return err
-			}
-			if q >= 0 {
-				s.NearestOtherMin = t
 			}
 		}
 		return nil
 	})
+}
+
+// nearestOther sets NearestOtherMin of site j, whose counted position is
+// q (-1 when it is not counted): the travel time to the nearest other
+// counted site (+Inf when none, or when j has no usable point).
+func (e *engine) nearestOther(j, q int) error {
+	s := &e.sites[j]
+	s.NearestOtherMin = math.Inf(1)
+	if !finitePoint(s.Point) {
+		return nil
+	}
+	q, t, err := e.tm.nearest(e.ctx, e.sidx, e.splaces, SitePlace(&s.Site), q, e.tm.reachKm(e.d0)/2)
+	if err != nil {
+		return err
+	}
+	if q >= 0 {
+		s.NearestOtherMin = t
+	}
+	return nil
 }
 
 // communePlace returns the place of commune i for the timer: its

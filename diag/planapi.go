@@ -30,6 +30,12 @@ func NewBaseline(ctx context.Context, ds *data.Dataset, params Params) (*Baselin
 	if err != nil {
 		return nil, err
 	}
+	return e.baseline()
+}
+
+// baseline computes the measures of every commune from the engine's
+// national passes and keeps the engine.
+func (e *engine) baseline() (*Baseline, error) {
 	res, err := e.nationalResult()
 	if err != nil {
 		return nil, err

@@ -46,6 +46,12 @@ func (e *engine) nationalResult() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.nearJ == nil { // kept for Baseline.WithSites
+		e.nearJ, e.nearT = make([]int, len(cs)), make([]float64, len(cs))
+		for i := range cs {
+			e.nearJ[i], e.nearT[i] = cs[i].NearestSite, cs[i].NearestMin
+		}
+	}
 	rankCommunes(cs)
 	res := &Result{Params: e.p, Communes: cs, Sites: e.sites, Checks: e.checks, Indicators: e.frag.Uses}
 	res.EPCI, res.Deps, res.Regions, res.France = Rollups(e.ds, cs)
@@ -164,7 +170,7 @@ func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
 	err := parallel(e.ctx, len(idx), e.workers, func(lo, hi int) error {
 		for x := lo; x < hi; x++ {
 			i := idx[x]
-			j, t, err := e.nearestSite(i)
+			j, t, err := e.nearestOf(i)
 			if err != nil {
 				return fmt.Errorf("diag: nearest site of %s: %w", e.ds.Communes[i].Code, err)
 			}
@@ -174,6 +180,14 @@ func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
 		return nil
 	})
 	return cs, err
+}
+
+// nearestOf is nearestSite, or the nearest site already known.
+func (e *engine) nearestOf(i int) (int, float64, error) {
+	if e.nearJ != nil {
+		return e.nearJ[i], e.nearT[i], nil
+	}
+	return e.nearestSite(i)
 }
 
 // communeResult assembles the measures of one commune (Rank left 0).

@@ -55,6 +55,7 @@ type edit struct {
 
 // computed is the diagnostic of the session's data after its changes.
 type computed struct {
+	src  *data.Dataset // the session's data the changes were applied to
 	ds   *data.Dataset
 	base *diag.Baseline
 	in   report.Input
@@ -127,7 +128,16 @@ func (ss *session) compute(ctx context.Context) error {
 			return badRequest("modification impossible : %v", err)
 		}
 	}
-	b, err := diag.NewBaseline(ctx, ds, ss.params)
+	// After a change of the sites only (a click, a planner run, undo), the
+	// figures are updated locally from the current ones (WithSites);
+	// after a change of the settings or files, computed in full.
+	var b *diag.Baseline
+	var err error
+	if ss.cur != nil && ss.cur.src == ss.ds {
+		b, err = ss.cur.base.WithSites(ctx, ds)
+	} else {
+		b, err = diag.NewBaseline(ctx, ds, ss.params)
+	}
 	if err != nil {
 		return err
 	}
@@ -140,7 +150,7 @@ func (ss *session) compute(ctx context.Context) error {
 	if n := len(ss.edits); n > 0 && ss.edits[n-1].plan != nil {
 		in.Plan = ss.edits[n-1].plan
 	}
-	ss.cur = &computed{ds: ds, base: b, in: in, sc: scFile}
+	ss.cur = &computed{src: ss.ds, ds: ds, base: b, in: in, sc: scFile}
 	return nil
 }
 
