@@ -156,7 +156,7 @@ func (ss *session) configure(ctx context.Context, form map[string][]string, file
 		}
 		return ""
 	}
-	st := settings{Level: first("niveau"), Code: first("code"), Supply: form["offre"]}
+	st := settings{Level: first("niveau"), Code: first("code"), Supply: form["offre"], SitesOnly: first("lieux_seuls") != ""}
 	o := &options{detour: diag.DefaultDetour, speed: diag.DefaultSpeedKmh, threshold: diag.DefaultThresholdMin}
 	switch st.Level {
 	case "dept":
@@ -189,7 +189,10 @@ func (ss *session) configure(ctx context.Context, form map[string][]string, file
 	if err != nil {
 		return nil, badRequest("%s", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
 	}
-	ds, err := ss.loadFiles(ctx, files, &params, t)
+	if st.SitesOnly && len(files["lieux"]) == 0 {
+		return nil, badRequest("« ne compter que vos lieux » demande un fichier de lieux")
+	}
+	ds, err := ss.loadFiles(ctx, files, &params, siteRule{t: t, only: st.SitesOnly})
 	if err != nil {
 		return nil, err
 	}
@@ -213,17 +216,17 @@ func (ss *session) configure(ctx context.Context, form map[string][]string, file
 }
 
 // loadFiles returns the embedded data with the uploaded files, read by
-// the loaders of the command line (the embedded data are not modified).
-func (ss *session) loadFiles(ctx context.Context, files map[string][]userFile, params *diag.Params, t diag.Territory) (*data.Dataset, error) {
+// the loaders of the command line (the embedded data are not modified);
+// the uploaded sites replace embedded ones as rule says, as --sites (and
+// --sites-only) do.
+func (ss *session) loadFiles(ctx context.Context, files map[string][]userFile, params *diag.Params, rule siteRule) (*data.Dataset, error) {
 	ds := *ss.base // shallow: what the files change is copied first
 	ds.Checks = slices.Clone(ss.base.Checks)
 	ds.SiteChecks = slices.Clone(ss.base.SiteChecks)
 	if len(files["indicateurs"]) > 0 {
 		ds.Indicators = ss.base.Indicators.Clone()
 	}
-	// The uploaded sites replace the embedded sites of their kinds in the
-	// territory, as --sites does.
-	if err := addUserFiles(ctx, &ds, files["lieux"], files["indicateurs"], siteRule{t: t}, nil); err != nil {
+	if err := addUserFiles(ctx, &ds, files["lieux"], files["indicateurs"], rule, nil); err != nil {
 		return nil, badRequest("%v", err)
 	}
 	for _, f := range files["poids"] {

@@ -45,6 +45,8 @@ type settings struct {
 	Seuil  float64  `json:"seuil"`
 	Supply []string `json:"offre"`
 	Files  []string `json:"fichiers"` // names of the uploaded files in effect
+	// SitesOnly: the uploaded sites and no others, anywhere (--sites-only).
+	SitesOnly bool `json:"lieux_seuls"`
 }
 
 // edit is one change of the stack: sites added and sites removed.

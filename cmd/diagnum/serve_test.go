@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"diagnum/data"
 	"diagnum/diag"
@@ -410,4 +411,62 @@ func formatLike(x float64, w string) string {
 		d = len(w) - i - 1
 	}
 	return strconv.FormatFloat(x, 'f', d, 64)
+}
+
+// TestServeSitesRule: an uploaded sites file follows the command line's
+// rule, through the same code: the sites of the data are those that
+// loadData gives for --sites (the file's kinds replaced inside the
+// territory only) and, with the box « ne compter que vos lieux »
+// ticked, for --sites-only (the file's sites and no others).
+func TestServeSitesRule(t *testing.T) {
+	base, err := embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const path = "../../testdata/sites/creuse-france-services.csv"
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, _, err := data.LoadSites(path, f, data.SitesOptions{Known: base.KnownCode})
+	f.Close()
+	if err != nil || len(user) == 0 {
+		t.Fatalf("%d sites, %v", len(user), err)
+	}
+	ids := map[string]bool{}
+	for _, s := range user {
+		ids[s.ID] = true
+	}
+	ss := newSession(base, t.TempDir(), "x", time.Now())
+	ctx := context.Background()
+	for _, only := range []bool{false, true} {
+		var p diag.Params
+		got, err := ss.loadFiles(ctx, map[string][]userFile{"lieux": {{"lieux.csv", path}}}, &p, siteRule{t: diag.Departements("23"), only: only})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := loadData(ctx, &options{dept: "23", sites: []string{path}, sitesOnly: only, quiet: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got.Sites, want.Sites) {
+			t.Errorf("only=%v: %d sites in the app, %d with the command line", only, len(got.Sites), len(want.Sites))
+		}
+		outside := 0
+		for _, s := range got.Sites {
+			if !ids[s.ID] {
+				outside++
+			}
+		}
+		switch {
+		case only && outside != 0:
+			t.Errorf("--sites-only: %d embedded sites left", outside)
+		case !only && outside < len(base.Sites)/2:
+			t.Errorf("--sites: %d embedded sites left of %d: the sites outside the territory must stay", outside, len(base.Sites))
+		}
+	}
+	form := map[string][]string{"niveau": {"dept"}, "code": {"23"}, "offre": {"cnfs"}, "lieux_seuls": {"1"}}
+	if _, err := ss.configure(ctx, form, nil); err == nil || !strings.Contains(err.Error(), "fichier de lieux") {
+		t.Errorf("« vos lieux seulement » without a file: %v", err)
+	}
 }

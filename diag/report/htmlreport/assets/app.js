@@ -568,6 +568,7 @@
       $("code").value = r.code;
       $("seuil").value = r.seuil;
       document.querySelectorAll('input[name="offre"]').forEach((c) => (c.checked = (r.offre || []).includes(c.value)));
+      $("lieux-seuls").checked = !!r.lieux_seuls;
     };
     const apply = (rep, fresh) => {
       if (fresh) load(rep.page); else update(rep.page);
