@@ -121,6 +121,43 @@ func TestBrowserReport(t *testing.T) {
 	}
 }
 
+// TestBrowserReportPacked opens the report of Creuse with its data packed
+// (gzip and base64, as the report of France is) from a file:// URL: the
+// page unpacks them with no network and shows the map, whose colours
+// follow the measure, and the search.
+func TestBrowserReportPacked(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long (Chromium; TestPagePacked checks the packing in the short suite)")
+	}
+	in := creuseInput(t)
+	defer func(v int) { packAbove = v }(packAbove)
+	packAbove = 0
+	var buf bytes.Buffer
+	if err := Write(&buf, NewPage(in), Static); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(buf.Bytes(), []byte(`type="application/gzip"`)) {
+		t.Fatal("the data are not packed")
+	}
+	path := filepath.Join(t.TempDir(), "creuse-compresse.html")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t, 5*time.Minute)
+	browsertest.Do(ctx, t, chromedp.Navigate((&url.URL{Scheme: "file", Path: path}).String()), chromedp.WaitVisible("#svg-carte .commune"))
+	if n := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#svg-carte path.commune").length`); n != len(in.Communes) {
+		t.Errorf("%d communes drawn, want %d", n, len(in.Communes))
+	}
+	checkFills(t, ctx, "score_ecart", in.Communes, quantileColours(in.Communes, func(c *diag.CommuneResult) float64 { return c.Gap }, false))
+	browsertest.Do(ctx, t, chromedp.SendKeys("#recherche", "gueret\r"))
+	if picked := browsertest.Eval[[]string](ctx, t, `[...document.querySelectorAll(".commune.choisie")].map(e => e.dataset.code)`); !slices.Equal(picked, []string{"23096"}) {
+		t.Errorf("search « gueret » in the packed page: picked %v, want 23096", picked)
+	}
+	if n := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#table-communes tbody tr").length`); n == 0 {
+		t.Error("packed page: empty communes table")
+	}
+}
+
 // checkFills selects measure col and compares each shape's fill with want.
 func checkFills(t *testing.T, ctx context.Context, col string, cs []diag.CommuneResult, want func(*diag.CommuneResult) string) {
 	t.Helper()

@@ -64,8 +64,6 @@ type site struct {
 	FTE     float64 `json:"etp"`
 	Commune string  `json:"commune"`
 	XY      *[2]int `json:"xy"` // map coordinates, null when off the map
-	Lon     float64 `json:"lon"`
-	Lat     float64 `json:"lat"`
 }
 
 type kind struct {
@@ -223,8 +221,7 @@ func newSite(s *diag.SiteResult, proj *projector) site {
 			k = i
 		}
 	}
-	out := site{ID: s.ID, Name: s.Name, Kind: k, Counted: s.Counted, FTE: finite(s.SupplyFTE), Commune: s.Commune,
-		Lon: finite(s.Point[0]), Lat: finite(s.Point[1])}
+	out := site{ID: s.ID, Name: s.Name, Kind: k, Counted: s.Counted, FTE: finite(s.SupplyFTE), Commune: s.Commune}
 	if !s.Counted {
 		out.FTE = finite(s.FTE)
 	}

@@ -550,7 +550,21 @@
     $("filtre-non-couvertes").addEventListener("change", communesTable);
     $("plus-communes").addEventListener("click", () => { state.showAll = true; communesTable(); });
     $("filtre-epci").addEventListener("input", epciTable);
-    load(JSON.parse($("donnees").textContent));
+    const raw = $("donnees");
+    if (raw.type !== "application/gzip") { load(JSON.parse(raw.textContent)); return; }
+    // A large report holds its data gzip-compressed in base64 (URL
+    // alphabet): unpacked here, with no network.
+    if (typeof DecompressionStream === "undefined") {
+      info(["Ce navigateur est trop ancien pour ouvrir ce rapport compressé : il faut Chrome ou Edge 80, Firefox 113, Safari 16.4 ou plus récent."]);
+      return;
+    }
+    info(["Chargement des données…"]);
+    const bin = atob(raw.textContent.trim().replace(/-/g, "+").replace(/_/g, "/"));
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text()
+      .then((txt) => { load(JSON.parse(txt)); $("infobulle").classList.remove("visible"); })
+      .catch((e) => info(["Données du rapport illisibles : " + e.message]));
   }
   // ---- the app of diagnum serve: every change goes through the server,
   // which sends back the whole page's data.
