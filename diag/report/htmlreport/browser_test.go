@@ -16,9 +16,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"gonum.org/v1/gonum/stat"
 
 	"diagnum/diag"
+	"diagnum/diag/plan"
 	"diagnum/diag/report"
 	"diagnum/internal/browsertest"
 )
@@ -212,5 +214,94 @@ func quantileColours(cs []diag.CommuneResult, v func(*diag.CommuneResult) float6
 			}
 		}
 		return fills[len(fills)-1]
+	}
+}
+
+// TestBrowserReportPlanAndKeyboard opens the report of a plan for Creuse
+// (3 posts): the planner's proposals are listed in order and starred on
+// the map; the EPCI table sorts by population and filters; and the map
+// is usable from the keyboard: a commune reached by focus shows its
+// tooltip, Enter picks it, + zooms in and the arrows pan.
+func TestBrowserReportPlanAndKeyboard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long (Chromium; TestPagePlan checks the proposals in the short suite)")
+	}
+	in := creuseInput(t)
+	b, err := diag.NewBaseline(context.Background(), embeddedDS, diag.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Run(context.Background(), b, plan.Options{Territory: in.Territory, Add: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in2 := *in
+	in2.Plan = p
+	pg := NewPage(&in2)
+	var buf bytes.Buffer
+	if err := Write(&buf, pg, Static); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "plan-creuse.html")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t, 5*time.Minute)
+	browsertest.Do(ctx, t, chromedp.Navigate((&url.URL{Scheme: "file", Path: path}).String()), chromedp.WaitVisible("#svg-carte .commune"))
+
+	// Proposals: the section shows, one row per pick in order, one star each.
+	if browsertest.Eval[bool](ctx, t, `document.getElementById("propositions").hidden`) {
+		t.Error("the proposals section is hidden in the report of a plan")
+	}
+	rows := browsertest.Eval[[]string](ctx, t, `[...document.querySelectorAll("#table-propositions tbody tr td:nth-child(2)")].map(td => td.textContent)`)
+	var want []string
+	for _, k := range p.Picks {
+		want = append(want, k.Site.Name)
+	}
+	if len(want) != 3 || !slices.Equal(rows, want) {
+		t.Errorf("proposals listed %q, want %q", rows, want)
+	}
+	if n := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#svg-carte .proposition").length`); n != len(p.Picks) {
+		t.Errorf("%d proposals on the map, want %d", n, len(p.Picks))
+	}
+
+	// EPCI table: sorted by population ascending, then filtered.
+	epcis := slices.Clone(pg.EPCI)
+	slices.SortStableFunc(epcis, func(a, b epci) int { return a.Population - b.Population })
+	browsertest.Do(ctx, t, chromedp.Click(`#table-epci th button[data-col="population"]`))
+	names := browsertest.Eval[[]string](ctx, t, `[...document.querySelectorAll("#table-epci tbody tr td:first-child")].map(td => td.textContent)`)
+	if len(names) != len(epcis) || len(names) < 2 || names[0] != epcis[0].Name {
+		t.Errorf("EPCI sorted by population: %d rows, first %q; want %d rows, first %q", len(names), names[:min(1, len(names))], len(epcis), epcis[0].Name)
+	}
+	browsertest.Do(ctx, t, chromedp.SendKeys("#filtre-epci", epcis[0].Name))
+	if n := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#table-epci tbody tr").length`); n != 1 {
+		t.Errorf("EPCI filter %q: %d rows, want 1", epcis[0].Name, n)
+	}
+
+	// Keyboard: every commune of the map can take the focus (Tab reaches
+	// it); focused, Guéret shows its tooltip; Enter picks it.
+	if n := browsertest.Eval[int](ctx, t, `document.querySelectorAll('#svg-carte .commune[tabindex="0"]').length`); n != len(in.Communes) {
+		t.Errorf("%d communes reachable by Tab, want %d", n, len(in.Communes))
+	}
+	browsertest.Do(ctx, t, chromedp.Focus(`#svg-carte .commune[data-code="23096"]`), chromedp.KeyEvent("\r"))
+	tip := browsertest.Eval[string](ctx, t, `document.getElementById("infobulle").textContent`)
+	if !strings.Contains(tip, "Guéret (23096)") {
+		t.Errorf("focus on Guéret: tooltip %q", tip)
+	}
+	picked := browsertest.Eval[[]string](ctx, t, `[...document.querySelectorAll(".commune.choisie")].map(e => e.dataset.code)`)
+	if !slices.Equal(picked, []string{"23096"}) {
+		t.Errorf("Enter on Guéret picked %v", picked)
+	}
+	// + zooms in, → pans right (on the map itself).
+	box := func() []float64 {
+		return browsertest.Eval[[]float64](ctx, t, `document.getElementById("svg-carte").getAttribute("viewBox").split(" ").map(Number)`)
+	}
+	v0 := box()
+	browsertest.Do(ctx, t, chromedp.Focus(`#svg-carte`), chromedp.KeyEvent("+"))
+	v1 := box()
+	browsertest.Do(ctx, t, chromedp.KeyEvent(kb.ArrowRight))
+	v2 := box()
+	if len(v0) != 4 || len(v1) != 4 || len(v2) != 4 || !(v1[2] < v0[2]) || !(v2[0] > v1[0]) {
+		t.Errorf("keyboard zoom and pan: viewBox %v → + → %v → right → %v", v0, v1, v2)
 	}
 }

@@ -511,7 +511,12 @@
       else if (ev.key === "-") zoom(1 / 0.7);
       else if (ev.key === "Enter" || ev.key === " ") {
         const h = target(ev);
-        if (h) { svg.dispatchEvent(new CustomEvent("choix", { detail: h })); ev.preventDefault(); }
+        if (h) {
+          // As a click: the commune is picked (and, in the app, the change made).
+          if (h.row !== undefined) choose(h.row, false);
+          svg.dispatchEvent(new CustomEvent("choix", { detail: h }));
+          ev.preventDefault();
+        }
       }
     });
     svg.addEventListener("wheel", (ev) => { ev.preventDefault(); const p = svgPoint(ev); zoom(ev.deltaY > 0 ? 1.25 : 0.8, p[0], p[1]); }, { passive: false });
