@@ -4,9 +4,7 @@ import (
 	"context"
 	"io"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
 
 	"diagnum/internal/benchstat"
 )
@@ -19,23 +17,14 @@ import (
 func BenchmarkEndToEndNational(b *testing.B) {
 	out := filepath.Join(b.TempDir(), "france.xlsx")
 	b.ReportAllocs()
-	start := cpuTime()
+	start := benchstat.CPUTime()
 	for b.Loop() {
 		if err := Run(context.Background(), []string{"--france", "--quiet", "--out", out}, io.Discard, io.Discard); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+	b.ReportMetric(float64(benchstat.CPUTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
 	if mib, ok := benchstat.PeakRSSMiB(); ok {
 		b.ReportMetric(mib, "peak-RSS-MiB")
 	}
-}
-
-// cpuTime returns the user + system CPU time of the process.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -16,6 +16,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/internal/benchstat"
 )
 
 // embedded is the national diagnostic of the embedded data set, with the
@@ -305,4 +306,24 @@ func BenchmarkWriteWorkbookEmbedded(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkWorkbookFrance writes the national workbook of diagnum --france
+// with its map picture already drawn (BenchmarkMapFrance draws it), and
+// reports the CPU time of all goroutines per workbook (target: ≈ 0.25 s).
+func BenchmarkWorkbookFrance(b *testing.B) {
+	in := embeddedInput(b, diag.France())
+	var pic bytes.Buffer
+	if err := WriteMapPNG(&pic, NewMapInput(&in, in.Dataset)); err != nil {
+		b.Fatal(err)
+	}
+	in.MapPNG = pic.Bytes()
+	b.ReportAllocs()
+	start := benchstat.CPUTime()
+	for b.Loop() {
+		if err := WriteWorkbook(io.Discard, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(benchstat.CPUTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
 }

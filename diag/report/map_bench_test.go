@@ -10,6 +10,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/internal/benchstat"
 )
 
 // syntheticMap returns n communes on a grid over metropolitan France,
@@ -65,4 +66,20 @@ func BenchmarkRenderMap(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkMapFrance draws the map embedded in the national workbook:
+// the embedded data's 34,875 metropolitan and overseas communes (circles)
+// and its counted sites, as diagnum --france does (target: ≈ 0.1 s).
+func BenchmarkMapFrance(b *testing.B) {
+	in := embeddedInput(b, diag.France())
+	mi := NewMapInput(&in, in.Dataset)
+	b.ReportAllocs()
+	start := benchstat.CPUTime()
+	for b.Loop() {
+		if err := WriteMapPNG(io.Discard, mi); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(benchstat.CPUTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
 }

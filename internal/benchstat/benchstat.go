@@ -1,5 +1,5 @@
 // Package benchstat measures the process for the benchmarks of diagnum:
-// peak resident memory, reported beside the times.
+// peak resident memory and CPU time, reported beside the times.
 package benchstat
 
 import (
@@ -7,6 +7,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // PeakRSSMiB returns the peak resident set size of the process (VmHWM of
@@ -25,4 +27,14 @@ func PeakRSSMiB() (mib float64, ok bool) {
 		}
 	}
 	return 0, false
+}
+
+// CPUTime returns the user + system CPU time of the process so far (zero
+// when getrusage fails), to report CPU per operation beside wall time.
+func CPUTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
