@@ -205,7 +205,7 @@ func TestMapGoldenBudgetFails(t *testing.T) {
 	noSites.Sites, noSites.Picks = nil, nil
 	recoloured := toRGBA(paint(in))
 	shifted := image.NewRGBA(recoloured.Rect)
-		for y := range recoloured.Rect.Dy() {
+	for y := range recoloured.Rect.Dy() {
 		for x := range recoloured.Rect.Dx() {
 			if c := recoloured.RGBAAt(x, y); c == ylOrRd[5][2] {
 				recoloured.SetRGBA(x, y, ylOrRd[5][3])
