@@ -136,3 +136,43 @@ func UTM(zone int, south bool) Projection {
 func InMetropole(lon, lat float64) bool {
 	return lon >= -5.5 && lon <= 10 && lat >= 41 && lat <= 51.5
 }
+
+// Gridded returns p interpolated bilinearly between its values at the
+// nodes of a grid of step degrees covering the longitudes lon0…lon1 and
+// latitudes lat0…lat1, and exact elsewhere: it projects the n vertices
+// of a map's polygons for the price of the grid's nodes plus n
+// interpolations (the national map: 1.7 million vertices). Bilinear
+// interpolation errs by at most step²/8 times the second derivatives of
+// p (Lambert-93: |∂²y/∂λ²| = ρ·n²·cos γ ≈ 3·10⁶ m/rad²): at step = 0.1°,
+// about a metre over metropolitan France (TestGridded), a thousandth of
+// a pixel on the national map. The name is p's.
+func (p Projection) Gridded(lon0, lat0, lon1, lat1, step float64) Projection {
+	nx := int(math.Ceil((lon1-lon0)/step)) + 1
+	ny := int(math.Ceil((lat1-lat0)/step)) + 1
+	if !(step > 0) || nx < 2 || ny < 2 || nx*ny > 1<<22 {
+		return p
+	}
+	xy := make([][2]float64, nx*ny)
+	for j := range ny {
+		for i := range nx {
+			x, y := p.Forward(lon0+float64(i)*step, lat0+float64(j)*step)
+			xy[j*nx+i] = [2]float64{x, y}
+		}
+	}
+	exact := p.Forward
+	inv := 1 / step
+	fwd := func(lon, lat float64) (float64, float64) {
+		u, v := (lon-lon0)*inv, (lat-lat0)*inv
+		if !(u >= 0 && v >= 0 && u <= float64(nx-1) && v <= float64(ny-1)) {
+			return exact(lon, lat)
+		}
+		i, j := min(int(u), nx-2), min(int(v), ny-2)
+		fu, fv := u-float64(i), v-float64(j)
+		a, b := xy[j*nx+i], xy[j*nx+i+1]
+		c, d := xy[(j+1)*nx+i], xy[(j+1)*nx+i+1]
+		x := (a[0]*(1-fu)+b[0]*fu)*(1-fv) + (c[0]*(1-fu)+d[0]*fu)*fv
+		y := (a[1]*(1-fu)+b[1]*fu)*(1-fv) + (c[1]*(1-fu)+d[1]*fu)*fv
+		return x, y
+	}
+	return Projection{Name: p.Name, Forward: fwd}
+}

@@ -13,6 +13,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/geo"
 )
 
 // mapFonts holds the Liberation fonts the map's texts use.
@@ -36,24 +37,41 @@ var (
 // a single commune drawn as a point still has a scale.
 const minMapExtent = 10000
 
-// fwd projects p, false when the result is not finite.
-func (m *mapModel) fwd(p orb.Point) (orb.Point, bool) {
-	x, y := m.proj.Forward(p[0], p[1])
+// fwd projects p with proj (m.proj or m.grid), false when the result is
+// not finite.
+func (m *mapModel) fwd(proj geo.Projection, p orb.Point) (orb.Point, bool) {
+	x, y := proj.Forward(p[0], p[1])
 	ok := !math.IsNaN(x+y) && !math.IsInf(x+y, 0)
 	return orb.Point{x, y}, ok
 }
 
-// project fills shapes, dots and the projected bound from the communes.
+// project fills shapes, dots and the projected bound from the communes,
+// projected through m.grid.
 func (m *mapModel) project(kept []mapCommune) {
-	var pts []orb.Point
+	m.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	extend := func(b orb.Bound) {
+		m.bound.Min = orb.Point{min(m.bound.Min[0], b.Min[0]), min(m.bound.Min[1], b.Min[1])}
+		m.bound.Max = orb.Point{max(m.bound.Max[0], b.Max[0]), max(m.bound.Max[1], b.Max[1])}
+	}
+	// One array holds every projected vertex: the national map has 1.7
+	// million, in 35,000 communes.
+	n := 0
+	for _, mc := range kept {
+		for _, p := range mc.c.Polygon {
+			for _, r := range p {
+				n += len(r)
+			}
+		}
+	}
+	buf := make([]orb.Point, 0, n)
 	for _, mc := range kept {
 		fill := m.classes.color(mc.r.Gap)
-		if poly := m.projectPoly(mc.c.Polygon); len(poly) > 0 {
+		if poly, b := m.projectPoly(mc.c.Polygon, &buf); len(poly) > 0 {
 			m.shapes = append(m.shapes, mapShape{poly: poly, fill: fill})
-			pts = append(pts, poly.Bound().Min, poly.Bound().Max)
-		} else if p, ok := m.fwd(mc.c.Point); ok && mc.c.HasPoint {
+			extend(b)
+		} else if p, ok := m.fwd(m.grid, mc.c.Point); ok && mc.c.HasPoint {
 			m.dots = append(m.dots, mapDot{p: p, pop: mc.r.Population, fill: fill})
-			pts = append(pts, p)
+			extend(orb.Bound{Min: p, Max: p})
 		} else {
 			m.omitted++
 			continue
@@ -63,7 +81,9 @@ func (m *mapModel) project(kept []mapCommune) {
 		}
 	}
 	sort.SliceStable(m.dots, func(i, j int) bool { return m.dots[i].pop > m.dots[j].pop })
-	m.bound = orb.MultiPoint(pts).Bound()
+	if len(m.shapes) == 0 && len(m.dots) == 0 {
+		m.bound = orb.Bound{}
+	}
 	for k := range 2 {
 		if d := minMapExtent - (m.bound.Max[k] - m.bound.Min[k]); d > 0 {
 			m.bound.Min[k] -= d / 2
@@ -73,36 +93,45 @@ func (m *mapModel) project(kept []mapCommune) {
 }
 
 // projectPoly projects mp, dropping rings with a point that does not
-// project and polygons whose exterior ring is dropped. Exterior rings
-// come out counter-clockwise and holes clockwise, whatever the input's
-// winding, so the nonzero fill rule of PNG and SVG leaves holes empty.
-func (m *mapModel) projectPoly(mp orb.MultiPolygon) orb.MultiPolygon {
+// project and polygons whose exterior ring is dropped, and returns the
+// bound of what it kept. Exterior rings come out counter-clockwise and
+// holes clockwise, whatever the input's winding, so the nonzero fill
+// rule of PNG and SVG leaves holes empty. The rings are appended to buf.
+func (m *mapModel) projectPoly(mp orb.MultiPolygon, buf *[]orb.Point) (orb.MultiPolygon, orb.Bound) {
 	var out orb.MultiPolygon
+	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	for _, p := range mp {
 		var q orb.Polygon
 		for j, r := range p {
-			rr := make(orb.Ring, 0, len(r))
+			start := len(*buf)
+			rb := b
 			for _, pt := range r {
-				if xy, ok := m.fwd(pt); ok {
-					rr = append(rr, xy)
+				if xy, ok := m.fwd(m.grid, pt); ok {
+					*buf = append(*buf, xy)
+					rb.Min = orb.Point{min(rb.Min[0], xy[0]), min(rb.Min[1], xy[1])}
+					rb.Max = orb.Point{max(rb.Max[0], xy[0]), max(rb.Max[1], xy[1])}
 				}
 			}
+			rr := orb.Ring((*buf)[start:len(*buf):len(*buf)])
 			if len(rr) < len(r) || len(rr) < 3 {
+				*buf = (*buf)[:start]
 				if j == 0 {
 					break
 				}
 				continue
 			}
-			if a := shoelace(append(rr, rr[0])); (j == 0 && a < 0) || (j > 0 && a > 0) {
+			last := len(rr) - 1
+			if a := shoelace(rr) + rr[last][0]*rr[0][1] - rr[0][0]*rr[last][1]; (j == 0 && a < 0) || (j > 0 && a > 0) {
 				rr.Reverse() // nonzero fill: holes must wind against the exterior
 			}
 			q = append(q, rr)
+			b = rb
 		}
 		if len(q) > 0 {
 			out = append(out, q)
 		}
 	}
-	return out
+	return out, b
 }
 
 // addSites keeps the counted sites whose point projects inside the
@@ -114,7 +143,7 @@ func (m *mapModel) addSites(sites []diag.SiteResult) {
 		if !s.Counted {
 			continue
 		}
-		if p, ok := m.fwd(s.Point); ok && b.Contains(p) {
+		if p, ok := m.fwd(m.proj, s.Point); ok && b.Contains(p) {
 			m.sites = append(m.sites, mapSite{p: p, kind: s.Kind})
 			m.kindSeen[s.Kind]++
 		}
@@ -126,7 +155,7 @@ func (m *mapModel) addSites(sites []diag.SiteResult) {
 func (m *mapModel) addPicks(picks []data.Site) {
 	b := m.bound.Pad(0.02 * math.Max(m.bound.Max[0]-m.bound.Min[0], m.bound.Max[1]-m.bound.Min[1]))
 	for _, s := range picks {
-		if p, ok := m.fwd(s.Point); ok && b.Contains(p) {
+		if p, ok := m.fwd(m.proj, s.Point); ok && b.Contains(p) {
 			m.picks = append(m.picks, p)
 		}
 	}
@@ -233,16 +262,24 @@ func layoutMap(W, H vg.Length, in *MapInput, m *mapModel) mapLayout {
 	return l
 }
 
-// drawMap draws the whole picture on c, of size W×H points.
-func drawMap(c vg.Canvas, W, H vg.Length, in *MapInput, m *mapModel) {
+// drawMap draws the whole picture on c, of size W×H points. With a
+// raster (the PNG), the communes and sites are drawn by it, first, the
+// rest by c over them.
+func drawMap(c vg.Canvas, W, H vg.Length, in *MapInput, m *mapModel, raster *mapRaster) {
 	l := layoutMap(W, H, in, m)
+	if raster != nil {
+		raster.communes(l.view, l.u, m)
+		raster.sites(l.view, l.u, m)
+	}
 	c.SetColor(textColor)
 	c.FillString(l.titleFace, l.titleAt, in.Title)
 	for i, s := range l.footer {
 		c.FillString(l.footFace, vg.Point{X: l.pad, Y: l.pad + vg.Length(len(l.footer)-1-i)*footerLineHeight*l.u}, s)
 	}
-	drawCommunes(c, l.view, l.u, m)
-	drawSites(c, l.view, l.u, m)
+	if raster == nil {
+		drawCommunes(c, l.view, l.u, m)
+		drawSites(c, l.view, l.u, m)
+	}
 	drawScaleBar(c, l.view, l.frame, l.u)
 	drawNorthArrow(c, l.frame, l.u, m)
 	drawLegend(c, l.legendAt, l.u, m)
@@ -334,18 +371,28 @@ func drawSites(c vg.Canvas, v mapView, u vg.Length, m *mapModel) {
 	}
 }
 
+// Marker shapes: unit vertices (y up), scaled by the marker's size.
+var (
+	squareUnit   = [][2]float64{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}}
+	triangleUnit = [][2]float64{{-1, -0.8}, {1, -0.8}, {0, 1}}
+	diamondUnit  = [][2]float64{{0, -1}, {1, 0}, {0, 1}, {-1, 0}}
+	starUnit     = func() [][2]float64 { // five points, inner radius 0.45
+		star := make([][2]float64, 10)
+		for i := range star {
+			a := math.Pi/2 + float64(i)*math.Pi/5
+			k := 1.0
+			if i%2 == 1 {
+				k = 0.45
+			}
+			star[i] = [2]float64{k * math.Cos(a), k * math.Sin(a)}
+		}
+		return star
+	}()
+)
+
 // drawPick draws a planner pick: a black five-pointed star, white outline.
 func drawPick(c vg.Canvas, p vg.Point, r, u vg.Length) {
-	star := make([][2]float64, 10)
-	for i := range star {
-		a := math.Pi/2 + float64(i)*math.Pi/5
-		k := 1.0
-		if i%2 == 1 {
-			k = 0.45
-		}
-		star[i] = [2]float64{k * math.Cos(a), k * math.Sin(a)}
-	}
-	path := polygonPath(p, r, star)
+	path := polygonPath(p, r, starUnit)
 	c.SetColor(color.Black)
 	c.Fill(path)
 	c.SetLineWidth(0.8 * u)
@@ -362,11 +409,11 @@ func drawMarker(c vg.Canvas, p vg.Point, k data.SiteKind, r, u vg.Length) {
 	case data.KindCNFS:
 		path = circlePath(p, r)
 	case data.KindFranceServices:
-		path = polygonPath(p, r*0.9, [][2]float64{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}})
+		path = polygonPath(p, r*0.9, squareUnit)
 	case data.KindMediation:
-		path = polygonPath(p, r*1.2, [][2]float64{{-1, -0.8}, {1, -0.8}, {0, 1}})
+		path = polygonPath(p, r*1.2, triangleUnit)
 	default:
-		path = polygonPath(p, r*1.2, [][2]float64{{0, -1}, {1, 0}, {0, 1}, {-1, 0}})
+		path = polygonPath(p, r*1.2, diamondUnit)
 	}
 	c.SetColor(siteColors[k])
 	c.Fill(path)

@@ -75,8 +75,8 @@ func textCentred(c vg.Canvas, f font.Face, p vg.Point, s string) {
 // meridian convergence of the projection there (n·(λ − 3°) for
 // Lambert-93, 0 on a central meridian).
 func northAngle(m *mapModel) float64 {
-	p0, ok0 := m.fwd(m.centre)
-	p1, ok1 := m.fwd(orb.Point{m.centre[0], m.centre[1] + 0.01})
+	p0, ok0 := m.fwd(m.proj, m.centre)
+	p1, ok1 := m.fwd(m.proj, orb.Point{m.centre[0], m.centre[1] + 0.01})
 	if !ok0 || !ok1 {
 		return 0
 	}

@@ -65,7 +65,7 @@ func (r rendered) at(p orb.Point) color.RGBA {
 
 // atLonLat returns the colour at the pixel of a lon/lat point.
 func (r rendered) atLonLat(t *testing.T, lon, lat float64) color.RGBA {
-	p, ok := r.m.fwd(orb.Point{lon, lat})
+	p, ok := r.m.fwd(r.m.proj, orb.Point{lon, lat})
 	if !ok {
 		t.Fatalf("(%v, %v) does not project", lon, lat)
 	}

@@ -50,7 +50,7 @@ func MapProjection(communes []diag.CommuneResult, ds *data.Dataset) (fwd func(or
 	var all []mapCommune
 	for i := range communes {
 		if j, found := ds.CommuneIndex(communes[i].Code); found {
-			if mc := (mapCommune{&communes[i], &ds.Communes[j]}); mc.drawable() {
+			if mc := newMapCommune(&communes[i], &ds.Communes[j]); mc.drawable() {
 				all = append(all, mc)
 			}
 		}
