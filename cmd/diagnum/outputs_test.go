@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -138,5 +139,50 @@ func TestOutDash(t *testing.T) {
 	}
 	if got := listDir(t, "."); len(got) != 1 {
 		t.Errorf("folder holds %v, want only c.csv", got)
+	}
+}
+
+// TestMapOnlyWhenNeeded: --out - draws no map (no output embeds it);
+// a workbook with --map draws it once, and the PNG file is the picture
+// embedded in the workbook.
+func TestMapOnlyWhenNeeded(t *testing.T) {
+	t.Chdir(t.TempDir())
+	n := mapsDrawn.Load()
+	if err := Run(context.Background(), []string{"--out", "-", "--quiet"}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if d := mapsDrawn.Load() - n; d != 0 {
+		t.Errorf("--out -: %d map(s) drawn, want none", d)
+	}
+	n = mapsDrawn.Load()
+	if err := Run(context.Background(), []string{"--out", "w.xlsx", "--map", "m", "--quiet"}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if d := mapsDrawn.Load() - n; d != 1 {
+		t.Errorf("--out w.xlsx --map m: %d map(s) drawn, want 1", d)
+	}
+	file, err := os.ReadFile("m.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader("w.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	r, err := zr.Open("xl/media/image1.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	embedded, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(file, embedded) || len(file) < 1000 {
+		t.Errorf("m.png (%d bytes) is not the workbook's picture (%d bytes)", len(file), len(embedded))
+	}
+	if svg, err := os.ReadFile("m.svg"); err != nil || !bytes.Contains(svg, []byte("<svg")) {
+		t.Errorf("m.svg: %v", err)
 	}
 }

@@ -249,10 +249,13 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	in := reportInput(base.Dataset(), base.Result, view)
 	p.Name = in.Name
 	in.Plan = p
-	// The map of the plan's workbook shows the proposed places too.
-	mi := report.NewMapInput(&in, base.Dataset())
-	mi.Picks = p.Sites()
-	in.Map = drawMapAsync(mi)
+	// The map of the plan's workbook shows the proposed places too; only
+	// the workbook embeds it.
+	if o.outPath(t) != "-" {
+		mi := report.NewMapInput(&in, base.Dataset())
+		mi.Picks = p.Sites()
+		in.Map = drawMapAsync(mi)
+	}
 	return o.write(ctx, pr, p, in, stdout, stderr)
 }
 

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"diagnum/data"
@@ -121,7 +122,9 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 			return err
 		}
 	}
-	in.Map = drawMapAsync(report.NewMapInput(&in, ds))
+	if o.outPath(t) != "-" { // only the workbook embeds the map
+		in.Map = drawMapAsync(report.NewMapInput(&in, ds))
+	}
 	written, err := writeOutputs(ctx, o, t, ds, in, stdout, pr)
 	if err != nil {
 		return err
@@ -482,16 +485,22 @@ func sameKinds(a, b []data.SiteKind) bool {
 }
 
 // drawMapAsync starts drawing the map on another goroutine and returns a
-// function that waits for the picture (nil when it cannot be drawn).
+// function that waits for the picture (nil when it cannot be drawn); it
+// may be called more than once (--map writes the same picture).
 func drawMapAsync(mi report.MapInput) func() []byte {
 	done := make(chan []byte, 1)
 	go func() { done <- mapPicture(mi) }()
-	return func() []byte { return <-done }
+	return sync.OnceValue(func() []byte { return <-done })
 }
+
+// mapsDrawn counts the maps mapPicture drew (tests: a map is drawn
+// only when an output needs it, once).
+var mapsDrawn atomic.Int64
 
 // mapPicture renders the map embedded in Synthèse, or nil when it cannot
 // be drawn (the sheet then says so).
 func mapPicture(mi report.MapInput) []byte {
+	mapsDrawn.Add(1)
 	var png bytes.Buffer
 	if report.WriteMapPNG(&png, mi) != nil {
 		return nil
@@ -586,15 +595,37 @@ func writeLayers(set *outputs, o *options, ds *data.Dataset, in report.Input, pr
 	if o.mapFile != "" {
 		pr.step("dessin de la carte")
 		stem := mapStem(o.mapFile)
-		mi := report.NewMapInput(&in, ds)
-		if err := write(stem+".png", func(w io.Writer) error { return report.WriteMapPNG(w, mi) }); err != nil {
+		// The map is projected once for both pictures, and the PNG is
+		// the workbook's when it is being drawn (the same input).
+		var pngData []byte
+		if in.Map != nil {
+			pngData = in.Map()
+		}
+		var svgData []byte
+		var err error
+		if pngData == nil {
+			pngData, svgData, err = report.RenderMap(report.NewMapInput(&in, ds))
+		} else {
+			svgData, err = mapSVG(report.NewMapInput(&in, ds))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s.png : %w", stem, err)
+		}
+		if err := write(stem+".png", func(w io.Writer) error { _, err := w.Write(pngData); return err }); err != nil {
 			return nil, err
 		}
-		if err := write(stem+".svg", func(w io.Writer) error { return report.WriteMapSVG(w, mi) }); err != nil {
+		if err := write(stem+".svg", func(w io.Writer) error { _, err := w.Write(svgData); return err }); err != nil {
 			return nil, err
 		}
 	}
 	return written, nil
+}
+
+// mapSVG returns the map as SVG.
+func mapSVG(mi report.MapInput) ([]byte, error) {
+	var b bytes.Buffer
+	err := report.WriteMapSVG(&b, mi)
+	return b.Bytes(), err
 }
 
 // sitesLayerPath returns the path of the sites layer beside a communes

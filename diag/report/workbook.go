@@ -1,11 +1,8 @@
 package report
 
 import (
-	"archive/zip"
-	"bytes"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -95,6 +92,7 @@ func WriteWorkbook(w io.Writer, in Input) error {
 	}
 	f := excelize.NewFile()
 	defer f.Close()
+	f.SetZipWriter(newPartZip)
 	b := &book{f: f, in: &in, idx: communeIndex(in.Result), zn: newZonage(in.Dataset)}
 	if err := b.build(); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
@@ -103,7 +101,7 @@ func WriteWorkbook(w io.Writer, in Input) error {
 	if err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
-	if err := rezip(w, buf.Bytes()); err != nil {
+	if _, err := buf.WriteTo(w); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	return nil
@@ -152,85 +150,4 @@ func (b *book) properties() error {
 		Subject:        "Diagnostic territorial de l'inclusion numérique",
 		Language:       "fr-FR",
 	})
-}
-
-// rezip copies the zip archive src to w with its entries in reverse name
-// order (excelize's own order for the parts it does not stream), without
-// recompressing, and with the Default elements of [Content_Types].xml
-// sorted. excelize writes streamed sheets, and those Default elements, in
-// map order; rezip makes the bytes of the workbook depend on its content
-// only.
-func rezip(w io.Writer, src []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
-	if err != nil {
-		return err
-	}
-	files := slices.Clone(zr.File)
-	slices.SortFunc(files, func(a, b *zip.File) int { return strings.Compare(b.Name, a.Name) })
-	zw := zip.NewWriter(w)
-	for _, zf := range files {
-		if zf.Name == contentTypesPart {
-			err = copyContentTypes(zw, zf)
-		} else {
-			err = copyRaw(zw, zf)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return zw.Close()
-}
-
-// contentTypesPart is the name of the content types part of a workbook.
-const contentTypesPart = "[Content_Types].xml"
-
-// copyRaw copies a zip entry without decompressing it.
-func copyRaw(zw *zip.Writer, zf *zip.File) error {
-	fw, err := zw.CreateRaw(&zf.FileHeader)
-	if err != nil {
-		return err
-	}
-	r, err := zf.OpenRaw()
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(fw, r)
-	return err
-}
-
-// defaultElem matches a Default element of [Content_Types].xml.
-var defaultElem = regexp.MustCompile(`<Default [^>]*(/>|></Default>)`)
-
-// copyContentTypes copies the content types part with its Default
-// elements sorted in place.
-func copyContentTypes(zw *zip.Writer, zf *zip.File) error {
-	r, err := zf.Open()
-	if err != nil {
-		return err
-	}
-	b, err := io.ReadAll(r)
-	r.Close()
-	if err != nil {
-		return err
-	}
-	loc := defaultElem.FindAllIndex(b, -1)
-	elems := make([]string, len(loc))
-	for i, l := range loc {
-		elems[i] = string(b[l[0]:l[1]])
-	}
-	slices.Sort(elems)
-	var out bytes.Buffer
-	prev := 0
-	for i, l := range loc {
-		out.Write(b[prev:l[0]])
-		out.WriteString(elems[i])
-		prev = l[1]
-	}
-	out.Write(b[prev:])
-	fw, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate})
-	if err != nil {
-		return err
-	}
-	_, err = fw.Write(out.Bytes())
-	return err
 }

@@ -122,7 +122,7 @@ func firstDiff(a, b string) string {
 }
 
 func TestWorkbookDeterministic(t *testing.T) {
-	// excelize writes streamed sheets in map order; rezip fixes the order,
+	// excelize writes streamed sheets in map order; partZip fixes the order,
 	// so two runs give the same bytes.
 	a, b := writeSmall(t), writeSmall(t)
 	for range 5 {
