@@ -28,6 +28,9 @@ var targets = map[string]time.Duration{
 	"BenchmarkEndToEndNational": 2 * time.Second,
 	"BenchmarkCLINational":      2 * time.Second,
 	"BenchmarkCompute10x":       20 * time.Second,
+	// Issue #16: the national map picture and workbook (its map drawn).
+	"BenchmarkMapFrance":      100 * time.Millisecond,
+	"BenchmarkWorkbookFrance": 250 * time.Millisecond,
 	// Issue #5: the planner, national --add 4000.
 	"BenchmarkPlanNational/coverage": 30 * time.Second,
 	"BenchmarkPlanNational/access":   30 * time.Second,
