@@ -160,3 +160,63 @@ func TestWithSitesFullWhenNotLocal(t *testing.T) {
 	}
 	sameBaselines(t, got, want)
 }
+
+// TestWithSitesEmbedded: on the embedded national data (polygons,
+// overseas communes, the COM, every kind of site), random edits chained
+// give the figures of a full recomputation, with France Services counted.
+func TestWithSitesEmbedded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long (national baselines; TestWithSitesMatchesFull runs on synthetic data)")
+	}
+	ds := embedded(t)
+	ctx := context.Background()
+	p := Params{Supply: []data.SiteKind{data.KindCNFS, data.KindFranceServices}}
+	cur, err := NewBaseline(ctx, ds, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var gone []data.Site
+	for round := range 4 {
+		next := *cur.Dataset()
+		next.Sites = randomEdit(rng, ds, next.Sites, round, &gone)
+		got, err := cur.WithSites(ctx, &next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.e.frag != cur.e.frag {
+			t.Fatalf("round %d: WithSites recomputed everything", round)
+		}
+		want, err := NewBaseline(ctx, &next, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameBaselines(t, got, want)
+		if t.Failed() {
+			t.Fatalf("round %d", round)
+		}
+		cur = got
+	}
+}
+
+// BenchmarkWithSitesNational is one post added at Guéret's reference
+// point on the embedded national data, updated from the baseline; the
+// full computation is BenchmarkComputeNational.
+func BenchmarkWithSitesNational(b *testing.B) {
+	ds := embedded(b)
+	ctx := context.Background()
+	base, err := NewBaseline(ctx, ds, Params{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	i, _ := ds.CommuneIndex("23096")
+	next := *ds
+	next.Sites = append(slices.Clip(ds.Sites), data.Site{ID: "poste-23096", Name: "Nouveau poste", Kind: data.KindCNFS,
+		FTE: 1, Point: ds.Communes[i].Point, INSEE: "23096"})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := base.WithSites(ctx, &next); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
