@@ -68,7 +68,7 @@ func (s *solver) checkpoint(p *Plan) {
 	}
 	s.covBound = min(s.covBound, done.cov+top, done.cov+s.coverLagrange(n))
 	s.servedBound = min(s.servedBound, done.served+s.allocate(first, n, func(g gain) float64 { return g.served }))
-	s.accBound = min(s.accBound, done.acc+s.allocate(first, n, func(g gain) float64 { return g.acc }))
+	s.accBound = min(s.accBound, done.acc+s.allocate(first, n, func(g gain) float64 { return g.acc }), done.acc+s.accessLagrange(n))
 }
 
 // allocate returns the largest Σ_c h_c(n_c) with Σ n_c = n on the
@@ -153,80 +153,66 @@ func (h *incHeap) Pop() any {
 	return e
 }
 
-// Limits of coverLagrange: subgradient steps, and work (candidate–commune
-// entries visited, summed over the steps) per checkpoint.
+// Limits of the Lagrangian bounds: subgradient steps, and work
+// (candidate–commune entries visited, summed over the steps) per bound.
 const (
 	lagrangeSteps = 300
 	lagrangeWork  = 3e7
 )
 
-// coverLagrange returns an upper bound of the largest fragile population
-// that n posts can newly cover from the current state: the Lagrangian
-// relaxation of the maximum coverage problem over the territory's
-// communes not yet covered (demand D_i, candidates c covering the set
-// C_c of communes within d0),
+// relaxed is a separable concave problem over the communes k that count,
 //
-//	max Σ_i D_i·y_i  s.t.  y_i ≤ Σ_{c ∋ i} x_c,  Σ_c x_c ≤ n,  x, y ∈ {0, 1}.
+//	max Σ_k p_k·min(z_k, δ_k),  z_k = Σ_c n_c·a_ck,  Σ_c n_c ≤ n,  0 ≤ n_c ≤ m_c,
 //
-// For any multipliers 0 ≤ u_i ≤ D_i, Σ_i D_i·y_i ≤ Σ_i (D_i − u_i)·y_i
-// + Σ_c x_c·Σ_{i ∈ C_c} u_i for every feasible (x, y), hence
-//
-//	OPT ≤ L(u) = Σ_i (D_i − u_i) + (the n largest U_c = Σ_{i ∈ C_c} u_i).
-//
-// u = D gives the bound of the n best first gains; projected subgradient
-// steps (Polyak's step towards the best coverage found by the sets of
-// the n largest U_c) lower it towards the bound of the LP relaxation,
-// which is much tighter on small plans where candidates overlap. The
-// smallest L(u) met is returned, raised by a relative 1e-9 against
-// rounding. Deterministic: fixed order, ties by candidate index.
-func (s *solver) coverLagrange(n int) float64 {
-	// The communes that count (demand not yet covered) and, per candidate,
-	// the ones it covers, in local indexes.
-	local := map[int32]int32{}
-	var d []float64
-	var sets [][]int32
-	work := 0
-	for _, rs := range s.reach {
-		var set []int32
-		for _, x := range rs {
-			i := x.Commune
-			if !s.in[i] || s.covered[i] || !(s.wpop[i] > 0) {
-				continue
-			}
-			k, ok := local[i]
-			if !ok {
-				k = int32(len(d))
-				local[i] = k
-				d = append(d, s.wpop[i])
-			}
-			set = append(set, k)
-		}
-		if len(set) > 0 {
-			sets = append(sets, set)
-			work += len(set)
-		}
+// with the entries a_ck > 0 of candidate c in sets[c] (local commune
+// indexes) and a[c] (their values).
+type relaxed struct {
+	p, delta []float64
+	sets     [][]int32
+	a        [][]float64
+	m        []int // most posts per candidate
+}
+
+// add records candidate c's entries (none: left out).
+func (r *relaxed) add(set []int32, a []float64, m int) {
+	if len(set) > 0 && m > 0 {
+		r.sets, r.a, r.m = append(r.sets, set), append(r.a, a), append(r.m, m)
 	}
-	if len(sets) == 0 || n <= 0 {
+}
+
+// upper returns an upper bound of the optimum of r with n posts, by
+// Lagrangian relaxation. For any 0 ≤ λ_k ≤ p_k, p·min(z, δ) ≤ λ·z +
+// (p − λ)·δ (a convex combination of z and δ, both ≥ min(z, δ)), so
+//
+//	OPT ≤ L(λ) = Σ_k (p_k − λ_k)·δ_k + max Σ_c n_c·U_c,  U_c = Σ_k λ_k·a_ck,
+//
+// the max filling the n posts on the largest U_c, m_c at most each.
+// λ = p gives the bound of the n best first gains when a_ck·m_c ≥ δ_k
+// (coverage); projected subgradient steps (gradient z_k − δ_k, Polyak's
+// step towards the best value Σ p_k·min(z_k, δ_k) of the allocations
+// met) lower it towards the bound of the LP relaxation, which counts
+// once a commune that several candidates reach. The smallest L(λ) met is
+// returned, raised by a relative 1e-9 against rounding. Deterministic:
+// fixed order, ties by candidate index.
+func (r *relaxed) upper(n int) float64 {
+	work := 0
+	for _, set := range r.sets {
+		work += len(set)
+	}
+	if len(r.sets) == 0 || n <= 0 {
 		return 0
 	}
-	if n >= len(sets) { // every candidate with a gain: all the demand
-		total := 0.0
-		for _, v := range d {
-			total += v
-		}
-		return total * (1 + 1e-9)
-	}
-	steps := min(lagrangeSteps, int(lagrangeWork/float64(work+len(sets))))
-	u := slices.Clone(d)
-	cnt := make([]int32, len(d))
-	score := make([]float64, len(sets))
-	order := make([]int, len(sets))
+	steps := min(lagrangeSteps, int(lagrangeWork/float64(work+len(r.sets))))
+	lambda := slices.Clone(r.p)
+	z := make([]float64, len(r.p))
+	score := make([]float64, len(r.sets))
+	order := make([]int, len(r.sets))
 	best, lower, theta, stale := math.Inf(1), 0.0, 2.0, 0
 	for step := 0; step <= steps; step++ {
-		for c, set := range sets {
+		for c, set := range r.sets {
 			score[c] = 0
-			for _, k := range set {
-				score[c] += u[k]
+			for x, k := range set {
+				score[c] += lambda[k] * r.a[c][x]
 			}
 			order[c] = c
 		}
@@ -237,25 +223,26 @@ func (s *solver) coverLagrange(n int) float64 {
 			return a - b
 		})
 		l := 0.0
-		for k := range d {
-			l += d[k] - u[k]
-			cnt[k] = 0
+		for k := range r.p {
+			l += (r.p[k] - lambda[k]) * r.delta[k]
+			z[k] = 0
 		}
-		for _, c := range order[:n] {
-			l += score[c]
-			for _, k := range sets[c] {
-				cnt[k]++
+		for left, o := n, 0; left > 0 && o < len(order); o++ {
+			c := order[o]
+			if score[c] <= 0 {
+				break
+			}
+			nc := min(left, r.m[c])
+			left -= nc
+			l += float64(nc) * score[c]
+			for x, k := range r.sets[c] {
+				z[k] += float64(nc) * r.a[c][x]
 			}
 		}
-		// The coverage of those n candidates is a feasible value.
-		value := 0.0
-		norm := 0.0
-		for k := range d {
-			if cnt[k] > 0 {
-				value += d[k]
-			}
-			// Gradient of L in u_k: cnt_k − 1, projected on [0, D_k].
-			if g := float64(cnt[k] - 1); g > 0 && u[k] > 0 || g < 0 && u[k] < d[k] {
+		value, norm := 0.0, 0.0
+		for k := range r.p {
+			value += r.p[k] * min(z[k], r.delta[k])
+			if g := z[k] - r.delta[k]; g > 0 && lambda[k] > 0 || g < 0 && lambda[k] < r.p[k] {
 				norm += g * g
 			}
 		}
@@ -268,10 +255,73 @@ func (s *solver) coverLagrange(n int) float64 {
 		if norm == 0 || best-lower <= 1e-12*best {
 			break
 		}
-		lambda := theta * (l - lower) / norm
-		for k := range d {
-			u[k] = min(d[k], max(0, u[k]-lambda*float64(cnt[k]-1)))
+		step := theta * (l - lower) / norm
+		for k := range r.p {
+			lambda[k] = min(r.p[k], max(0, lambda[k]-step*(z[k]-r.delta[k])))
 		}
 	}
 	return best * (1 + 1e-9)
+}
+
+// coverLagrange returns an upper bound of the largest fragile population
+// that n posts can newly cover from the current state: relaxed.upper on
+// the maximum coverage problem over the territory's communes not yet
+// covered (p_k = D_k, δ_k = 1, a_ck = 1 for the communes within d0 of c,
+// one post per candidate: a copy covers nothing more).
+func (s *solver) coverLagrange(n int) float64 {
+	r := &relaxed{}
+	local := map[int32]int32{}
+	for _, rs := range s.reach {
+		var set []int32
+		var a []float64
+		for _, x := range rs {
+			i := x.Commune
+			if !s.in[i] || s.covered[i] || !(s.wpop[i] > 0) {
+				continue
+			}
+			k, ok := local[i]
+			if !ok {
+				k = int32(len(r.p))
+				local[i] = k
+				r.p, r.delta = append(r.p, s.wpop[i]), append(r.delta, 1)
+			}
+			set, a = append(set, k), append(a, 1)
+		}
+		r.add(set, a, 1)
+	}
+	return r.upper(n)
+}
+
+// accessLagrange returns an upper bound of the largest reduction of the
+// deficit that n posts can bring from the current state: relaxed.upper
+// with p_k = P_k, δ_k = max(0, A* − A_k) over the territory's communes
+// with a deficit, a_ck = R_c·W(t_kc), and the room left at each
+// candidate (Options.MaxPerPlace; n when unlimited).
+func (s *solver) accessLagrange(n int) float64 {
+	r := &relaxed{}
+	local := map[int32]int32{}
+	for c, rs := range s.reach {
+		var set []int32
+		var a []float64
+		for _, x := range rs {
+			i := x.Commune
+			da := s.r[c] * x.W
+			if !s.in[i] || !(s.pop[i] > 0) || !(s.target-s.a[i] > 0) || !(da > 0) {
+				continue
+			}
+			k, ok := local[i]
+			if !ok {
+				k = int32(len(r.p))
+				local[i] = k
+				r.p, r.delta = append(r.p, s.pop[i]), append(r.delta, s.target-s.a[i])
+			}
+			set, a = append(set, k), append(a, da)
+		}
+		m := n
+		if s.maxPer > 0 {
+			m = max(0, s.maxPer-int(s.posts[c]))
+		}
+		r.add(set, a, m)
+	}
+	return r.upper(n)
 }

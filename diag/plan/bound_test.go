@@ -123,3 +123,87 @@ func topSum(v []float64, n int) float64 {
 	}
 	return sum
 }
+
+// TestRelaxedVsExhaustive: on random separable instances (6 candidates
+// with random entries a_ck over 8 communes, weights p_k, caps δ_k, and
+// 1 to 3 posts per candidate at most), the Lagrangian bound is at least
+// the optimum over every allocation of n posts, found by enumeration.
+func TestRelaxedVsExhaustive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	worst, cases := 1.0, 0
+	for range 80 {
+		const nc, nk = 6, 8
+		r := &relaxed{}
+		for range nk {
+			r.p, r.delta = append(r.p, float64(1+rng.IntN(100))), append(r.delta, rng.Float64())
+		}
+		for range nc {
+			var set []int32
+			var a []float64
+			for _, k := range rng.Perm(nk)[:1+rng.IntN(4)] {
+				set, a = append(set, int32(k)), append(a, 0.05+rng.Float64()/2)
+			}
+			r.add(set, a, 1+rng.IntN(3))
+		}
+		value := func(alloc []int) float64 {
+			z := make([]float64, nk)
+			for c, m := range alloc {
+				for x, k := range r.sets[c] {
+					z[k] += float64(m) * r.a[c][x]
+				}
+			}
+			v := 0.0
+			for k := range z {
+				v += r.p[k] * min(z[k], r.delta[k])
+			}
+			return v
+		}
+		for n := 1; n <= 4; n++ {
+			opt := 0.0
+			alloc := make([]int, nc)
+			var walk func(c, left int)
+			walk = func(c, left int) {
+				if c == nc {
+					opt = max(opt, value(alloc))
+					return
+				}
+				for m := 0; m <= min(left, r.m[c]); m++ {
+					alloc[c] = m
+					walk(c+1, left-m)
+				}
+				alloc[c] = 0
+			}
+			walk(0, n)
+			got := r.upper(n)
+			if got < opt {
+				t.Fatalf("%d posts: bound %v below the optimum %v", n, got, opt)
+			}
+			if opt > 0 {
+				worst, cases = min(worst, opt/got), cases+1
+			}
+		}
+	}
+	t.Logf("%d cases: worst optimum / bound %.4f", cases, worst)
+}
+
+// TestAccessLagrangeHand: one commune of 1,000 inhabitants with a
+// deficit δ = A* − A = 0.002 per inhabitant, one candidate raising its
+// access by a = R·W = 0.0005 per post. n posts reduce the deficit by
+// 1,000·min(n·a, δ): 0.5 for one post, 2 (the whole deficit) from four
+// on; the bound is exact here.
+func TestAccessLagrangeHand(t *testing.T) {
+	s := &solver{in: []bool{true}, pop: []float64{1000}, a: []float64{0.001}, target: 0.003, r: []float64{0.0005},
+		reach: [][]diag.Reach{{{Commune: 0, W: 1}}}, posts: []int32{0}}
+	for _, c := range []struct {
+		n    int
+		want float64
+	}{{1, 0.5}, {3, 1.5}, {4, 2}, {10, 2}} {
+		if got := s.accessLagrange(c.n); math.Abs(got-c.want) > 1e-8 || got < c.want {
+			t.Errorf("%d posts: bound %v, want %v", c.n, got, c.want)
+		}
+	}
+	s.maxPer = 2 // at most 2 posts at the candidate: 1
+	if got := s.accessLagrange(4); math.Abs(got-1) > 1e-8 {
+		t.Errorf("4 posts, 2 per place: bound %v, want 1", got)
+	}
+}
