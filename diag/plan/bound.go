@@ -270,7 +270,7 @@ func (r *relaxed) upper(n int) float64 {
 // one post per candidate: a copy covers nothing more).
 func (s *solver) coverLagrange(n int) float64 {
 	r := &relaxed{}
-	local := map[int32]int32{}
+	local := s.localIndex()
 	for _, rs := range s.reach {
 		var set []int32
 		var a []float64
@@ -279,8 +279,8 @@ func (s *solver) coverLagrange(n int) float64 {
 			if !s.in[i] || s.covered[i] || !(s.wpop[i] > 0) {
 				continue
 			}
-			k, ok := local[i]
-			if !ok {
+			k := local[i]
+			if k < 0 {
 				k = int32(len(r.p))
 				local[i] = k
 				r.p, r.delta = append(r.p, s.wpop[i]), append(r.delta, 1)
@@ -299,7 +299,7 @@ func (s *solver) coverLagrange(n int) float64 {
 // candidate (Options.MaxPerPlace; n when unlimited).
 func (s *solver) accessLagrange(n int) float64 {
 	r := &relaxed{}
-	local := map[int32]int32{}
+	local := s.localIndex()
 	for c, rs := range s.reach {
 		var set []int32
 		var a []float64
@@ -309,8 +309,8 @@ func (s *solver) accessLagrange(n int) float64 {
 			if !s.in[i] || !(s.pop[i] > 0) || !(s.target-s.a[i] > 0) || !(da > 0) {
 				continue
 			}
-			k, ok := local[i]
-			if !ok {
+			k := local[i]
+			if k < 0 {
 				k = int32(len(r.p))
 				local[i] = k
 				r.p, r.delta = append(r.p, s.pop[i]), append(r.delta, s.target-s.a[i])
@@ -324,4 +324,14 @@ func (s *solver) accessLagrange(n int) float64 {
 		r.add(set, a, m)
 	}
 	return r.upper(n)
+}
+
+// localIndex returns a commune → local index table of the relaxed
+// problems, -1 (not yet numbered) for every commune.
+func (s *solver) localIndex() []int32 {
+	local := make([]int32, len(s.in))
+	for i := range local {
+		local[i] = -1
+	}
+	return local
 }

@@ -94,12 +94,14 @@
 //	h_c(n) = f(S_t + n posts at c) − f(S_t)
 //
 // (h_c concave, so the N largest increments give the max), and the
-// smallest such value is the bound. For coverage, the gain of N posts
-// from S_t is further bounded by the Lagrangian relaxation of maximum
-// coverage (coverLagrange: subgradient steps towards the LP relaxation's
-// bound), which counts a commune reached by several candidates once: on
-// the 128 exhaustive Creuse cases the worst certified coverage ratio
-// rose from 0.68 to 0.96, the greedy's true ratio there. Bound.Ratio is
+// smallest such value is the bound. For coverage and for the deficit,
+// the gain of N posts from S_t is further bounded by a Lagrangian
+// relaxation (relaxed.upper: subgradient steps towards the LP
+// relaxation's bound of Σ_i p_i·min(z_i, δ_i)), which counts a commune
+// reached by several candidates once: on the 128 exhaustive Creuse
+// cases the worst certified coverage ratio rose from 0.68 to 0.96, the
+// greedy's true ratio there; the national access certificate of 4,000
+// posts from 43 % to 88 %. Bound.Ratio is
 // the share of the
 // optimum the plan is certified to reach. Options.Swap runs a 1-exchange
 // pass after the greedy (posts × candidates ≤ MaxSwapWork), which may
