@@ -85,6 +85,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./geo | tee $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^Benchmark(Compute|ComputeTerritory|ComputeNational|LoadCompute)$$' -benchmem -count $(BENCHCOUNT) ./diag | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^Benchmark(Compute|ComputeNational)Naive$$' -benchtime 1x -count 1 ./diag | tee -a $(BENCHOUT)
+	$(GO) test -run '^$$' -bench '^BenchmarkDemand$$' -benchtime 1x -count 1 ./diag | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./diag/report | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkCompute10x$$' -benchtime 1x -count 3 ./diag | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkEndToEndNational$$' -benchmem -count $(BENCHCOUNT) ./cmd/diagnum | tee -a $(BENCHOUT)

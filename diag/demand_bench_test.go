@@ -1,0 +1,55 @@
+package diag
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"diagnum/data"
+
+	"github.com/paulmach/orb"
+)
+
+// synthDemand returns n demand units placed like the synthetic communes
+// (clustered around towns, synthPoint), 1 to 60 inhabitants each, as the
+// populated cells of INSEE's 200 m grid are (2.3 M cells for France).
+func synthDemand(n int, seed uint64) *data.DemandLayer {
+	rng := rand.New(rand.NewPCG(seed, seed^0x51ed27))
+	towns := make([]orb.Point, 80)
+	for i := range towns {
+		towns[i] = orb.Point{synLonMin + rng.Float64()*(synLonMax-synLonMin), synLatMin + rng.Float64()*(synLatMax-synLatMin)}
+	}
+	l := &data.DemandLayer{File: "synth", Format: data.DemandGrid, Units: make([]data.DemandUnit, n)}
+	for i := range l.Units {
+		p, _ := synthPoint(rng, towns)
+		l.Units[i] = data.DemandUnit{ID: fmt.Sprint(i), Line: i + 2, Point: p, Pop: float64(1 + rng.IntN(60))}
+	}
+	return l
+}
+
+// BenchmarkDemand measures Baseline.Demand (placing every unit in its
+// commune, its nearest site and its access, the per-commune sums and the
+// conservation checks) for 350 k, 1 M and 2.3 M units (the populated
+// 200 m cells of France) against a synthetic France of 35,000 communes
+// and 10,000 sites (7,000 counted); the baseline is built once, outside
+// the timing. The growth exponent between sizes is log(t2/t1)/log(n2/n1).
+func BenchmarkDemand(b *testing.B) {
+	base, err := NewBaseline(context.Background(), synthDataset(35000, 10000, 42), Params{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{350_000, 1_000_000, 2_300_000} {
+		layer := synthDemand(n, 7)
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			start := cpuTime()
+			for b.Loop() {
+				if _, err := base.Demand(context.Background(), layer); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, start)
+		})
+	}
+}
