@@ -67,7 +67,7 @@ func (s *solver) checkpoint(p *Plan) {
 		top += covs[i]
 	}
 	s.covBound = min(s.covBound, done.cov+top, done.cov+s.coverLagrange(n))
-	s.servedBound = min(s.servedBound, done.served+s.allocate(first, n, func(g gain) float64 { return g.served }))
+	s.servedBound = min(s.servedBound, done.served+s.allocate(first, n, func(g gain) float64 { return g.served }), done.served+s.servedLagrange(n))
 	s.accBound = min(s.accBound, done.acc+s.allocate(first, n, func(g gain) float64 { return g.acc }), done.acc+s.accessLagrange(n))
 }
 
@@ -166,11 +166,40 @@ const (
 //
 // with the entries a_ck > 0 of candidate c in sets[c] (local commune
 // indexes) and a[c] (their values).
+//
+// With q set (served), the term of commune k is instead the concave
+// h_k(z) = M_k·(1 − exp(−q_k·z)), of slope p_k = M_k·q_k at 0.
 type relaxed struct {
 	p, delta []float64
+	q, mx    []float64 // served: q_k and M_k (nil otherwise)
 	sets     [][]int32
 	a        [][]float64
 	m        []int // most posts per candidate
+}
+
+// term returns commune k's term at z.
+func (r *relaxed) term(k int, z float64) float64 {
+	if r.q != nil {
+		return -r.mx[k] * math.Expm1(-r.q[k]*z)
+	}
+	return r.p[k] * min(z, r.delta[k])
+}
+
+// conj returns h*_k(λ) = max_z h_k(z) − λ·z for 0 ≤ λ ≤ p_k, and the z
+// where it is reached (capped for λ = 0 when served):
+//
+//	p·min(z, δ):   (p − λ)·δ at z = δ
+//	M·(1 − e^−qz): M·(1 − λ/p) − (λ/q)·ln(p/λ) at z = ln(p/λ)/q
+func (r *relaxed) conj(k int, lambda float64) (float64, float64) {
+	if r.q == nil {
+		return (r.p[k] - lambda) * r.delta[k], r.delta[k]
+	}
+	const far = 40 // e^−40: nothing left beyond
+	if lambda <= 0 {
+		return r.mx[k], far / r.q[k]
+	}
+	lg := math.Log(r.p[k] / lambda)
+	return r.mx[k]*(1-lambda/r.p[k]) - lambda/r.q[k]*lg, min(far, lg) / r.q[k]
 }
 
 // add records candidate c's entries (none: left out).
@@ -181,15 +210,15 @@ func (r *relaxed) add(set []int32, a []float64, m int) {
 }
 
 // upper returns an upper bound of the optimum of r with n posts, by
-// Lagrangian relaxation. For any 0 ≤ λ_k ≤ p_k, p·min(z, δ) ≤ λ·z +
-// (p − λ)·δ (a convex combination of z and δ, both ≥ min(z, δ)), so
+// Lagrangian relaxation. For any 0 ≤ λ_k ≤ p_k, h_k(z) ≤ λ·z + h*_k(λ)
+// (conj; for p·min(z, δ), (p − λ)·δ), so
 //
-//	OPT ≤ L(λ) = Σ_k (p_k − λ_k)·δ_k + max Σ_c n_c·U_c,  U_c = Σ_k λ_k·a_ck,
+//	OPT ≤ L(λ) = Σ_k h*_k(λ_k) + max Σ_c n_c·U_c,  U_c = Σ_k λ_k·a_ck,
 //
 // the max filling the n posts on the largest U_c, m_c at most each.
 // λ = p gives the bound of the n best first gains when a_ck·m_c ≥ δ_k
-// (coverage); projected subgradient steps (gradient z_k − δ_k, Polyak's
-// step towards the best value Σ p_k·min(z_k, δ_k) of the allocations
+// (coverage); projected subgradient steps (gradient z_k − z*_k(λ_k),
+// Polyak's step towards the best value Σ h_k(z_k) of the allocations
 // met) lower it towards the bound of the LP relaxation, which counts
 // once a commune that several candidates reach. The smallest L(λ) met is
 // returned, raised by a relative 1e-9 against rounding. Deterministic:
@@ -204,7 +233,7 @@ func (r *relaxed) upper(n int) float64 {
 	}
 	steps := min(lagrangeSteps, int(lagrangeWork/float64(work+len(r.sets))))
 	lambda := slices.Clone(r.p)
-	z := make([]float64, len(r.p))
+	z, zstar := make([]float64, len(r.p)), make([]float64, len(r.p))
 	score := make([]float64, len(r.sets))
 	order := make([]int, len(r.sets))
 	best, lower, theta, stale := math.Inf(1), 0.0, 2.0, 0
@@ -224,8 +253,9 @@ func (r *relaxed) upper(n int) float64 {
 		})
 		l := 0.0
 		for k := range r.p {
-			l += (r.p[k] - lambda[k]) * r.delta[k]
-			z[k] = 0
+			h, zs := r.conj(k, lambda[k])
+			l += h
+			z[k], zstar[k] = 0, zs
 		}
 		for left, o := n, 0; left > 0 && o < len(order); o++ {
 			c := order[o]
@@ -241,8 +271,8 @@ func (r *relaxed) upper(n int) float64 {
 		}
 		value, norm := 0.0, 0.0
 		for k := range r.p {
-			value += r.p[k] * min(z[k], r.delta[k])
-			if g := z[k] - r.delta[k]; g > 0 && lambda[k] > 0 || g < 0 && lambda[k] < r.p[k] {
+			value += r.term(k, z[k])
+			if g := z[k] - zstar[k]; g > 0 && lambda[k] > 0 || g < 0 && lambda[k] < r.p[k] {
 				norm += g * g
 			}
 		}
@@ -257,7 +287,7 @@ func (r *relaxed) upper(n int) float64 {
 		}
 		step := theta * (l - lower) / norm
 		for k := range r.p {
-			lambda[k] = min(r.p[k], max(0, lambda[k]-step*(z[k]-r.delta[k])))
+			lambda[k] = min(r.p[k], max(0, lambda[k]-step*(z[k]-zstar[k])))
 		}
 	}
 	return best * (1 + 1e-9)
@@ -314,6 +344,47 @@ func (s *solver) accessLagrange(n int) float64 {
 				k = int32(len(r.p))
 				local[i] = k
 				r.p, r.delta = append(r.p, s.pop[i]), append(r.delta, s.target-s.a[i])
+			}
+			set, a = append(set, k), append(a, da)
+		}
+		m := n
+		if s.maxPer > 0 {
+			m = max(0, s.maxPer-int(s.posts[c]))
+		}
+		r.add(set, a, m)
+	}
+	return r.upper(n)
+}
+
+// servedLagrange returns an upper bound of the largest rise of the
+// fragile population served per year that n posts can bring from the
+// current state: relaxed.upper with, for the territory's communes of
+// demand D_k > 0, K_k = C·P_k·A_k and z the rise of A_k,
+//
+//	h_k(z) = served(D_k, K_k + C·P_k·z) − served(D_k, K_k) = M_k·(1 − e^−q_k·z),
+//	M_k = D_k·e^(−K_k/D_k),  q_k = C·P_k / D_k,
+//
+// a_ck = R_c·W(t_kc), and the room left at each candidate.
+func (s *solver) servedLagrange(n int) float64 {
+	r := &relaxed{}
+	local := s.localIndex()
+	for c, rs := range s.reach {
+		var set []int32
+		var a []float64
+		for _, x := range rs {
+			i := x.Commune
+			da := s.r[c] * x.W
+			d := s.wpop[i]
+			if !s.in[i] || !(s.pop[i] > 0) || !(d > 0) || !(da > 0) {
+				continue
+			}
+			k := local[i]
+			if k < 0 {
+				k = int32(len(r.p))
+				local[i] = k
+				m := d * math.Exp(-s.capacity*s.pop[i]*s.a[i]/d)
+				q := s.capacity * s.pop[i] / d
+				r.mx, r.q, r.p = append(r.mx, m), append(r.q, q), append(r.p, m*q)
 			}
 			set, a = append(set, k), append(a, da)
 		}

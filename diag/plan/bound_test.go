@@ -126,8 +126,9 @@ func topSum(v []float64, n int) float64 {
 
 // TestRelaxedVsExhaustive: on random separable instances (6 candidates
 // with random entries a_ck over 8 communes, weights p_k, caps δ_k, and
-// 1 to 3 posts per candidate at most), the Lagrangian bound is at least
-// the optimum over every allocation of n posts, found by enumeration.
+// 1 to 3 posts per candidate at most; then the same candidates with the
+// served terms M_k·(1 − e^−q_k·z)), the Lagrangian bound is at least the
+// optimum over every allocation of n posts, found by enumeration.
 func TestRelaxedVsExhaustive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
 	worst, cases := 1.0, 0
@@ -145,41 +146,53 @@ func TestRelaxedVsExhaustive(t *testing.T) {
 			}
 			r.add(set, a, 1+rng.IntN(3))
 		}
-		value := func(alloc []int) float64 {
-			z := make([]float64, nk)
-			for c, m := range alloc {
-				for x, k := range r.sets[c] {
-					z[k] += float64(m) * r.a[c][x]
-				}
-			}
-			v := 0.0
-			for k := range z {
-				v += r.p[k] * min(z[k], r.delta[k])
-			}
-			return v
+		// The same candidates with the served terms M·(1 − e^−qz).
+		e := &relaxed{sets: r.sets, a: r.a, m: r.m}
+		for range nk {
+			m, q := float64(1+rng.IntN(100)), 0.5+5*rng.Float64()
+			e.mx, e.q, e.p = append(e.mx, m), append(e.q, q), append(e.p, m*q)
 		}
-		for n := 1; n <= 4; n++ {
-			opt := 0.0
-			alloc := make([]int, nc)
-			var walk func(c, left int)
-			walk = func(c, left int) {
-				if c == nc {
-					opt = max(opt, value(alloc))
-					return
+		for _, r := range []*relaxed{r, e} {
+			value := func(alloc []int) float64 {
+				z := make([]float64, nk)
+				for c, m := range alloc {
+					for x, k := range r.sets[c] {
+						z[k] += float64(m) * r.a[c][x]
+					}
 				}
-				for m := 0; m <= min(left, r.m[c]); m++ {
-					alloc[c] = m
-					walk(c+1, left-m)
+				v := 0.0
+				for k := range z {
+					if r.q != nil {
+						v += r.mx[k] * (1 - math.Exp(-r.q[k]*z[k]))
+					} else {
+						v += r.p[k] * min(z[k], r.delta[k])
+					}
 				}
-				alloc[c] = 0
+				return v
 			}
-			walk(0, n)
-			got := r.upper(n)
-			if got < opt {
-				t.Fatalf("%d posts: bound %v below the optimum %v", n, got, opt)
-			}
-			if opt > 0 {
-				worst, cases = min(worst, opt/got), cases+1
+			for n := 1; n <= 4; n++ {
+				opt := 0.0
+				alloc := make([]int, nc)
+				var walk func(c, left int)
+				walk = func(c, left int) {
+					if c == nc {
+						opt = max(opt, value(alloc))
+						return
+					}
+					for m := 0; m <= min(left, r.m[c]); m++ {
+						alloc[c] = m
+						walk(c+1, left-m)
+					}
+					alloc[c] = 0
+				}
+				walk(0, n)
+				got := r.upper(n)
+				if got < opt {
+					t.Fatalf("%d posts: bound %v below the optimum %v", n, got, opt)
+				}
+				if opt > 0 {
+					worst, cases = min(worst, opt/got), cases+1
+				}
 			}
 		}
 	}
