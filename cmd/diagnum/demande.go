@@ -43,3 +43,21 @@ func applyDemand(ctx context.Context, b *diag.Baseline, ds *data.Dataset, layer 
 	announceRejected(console, layer.File, s.Checks)
 	return s, nil
 }
+
+// computeWithDemand is diag.Compute, measured on layer when there is one
+// (its checks are those of the main run, not repeated).
+func computeWithDemand(ctx context.Context, ds *data.Dataset, p diag.Params, layer *data.DemandLayer) (*diag.Result, error) {
+	if layer == nil {
+		return diag.Compute(ctx, ds, p)
+	}
+	b, err := diag.NewBaseline(ctx, ds, p)
+	if err != nil {
+		return nil, err
+	}
+	s, err := b.Demand(ctx, layer)
+	if err != nil {
+		return nil, err
+	}
+	b.ApplyDemand(s)
+	return b.Result, nil
+}

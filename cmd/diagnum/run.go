@@ -118,7 +118,7 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	in := reportInput(ds, res, view)
 	in.Demand = demand
 	if o.outPath(t) != "-" {
-		if in.Offers, err = offers(ctx, ds, params, res, t); err != nil {
+		if in.Offers, err = offers(ctx, ds, params, res, t, layer); err != nil {
 			return err
 		}
 	}
@@ -446,8 +446,9 @@ func reportInput(ds *data.Dataset, res *diag.Result, v *diag.View) report.Input 
 
 // offers computes the figures of the conseillers numériques alone and of
 // the whole offer (every kind of site) for Synthèse, reusing res when
-// params already count one of them.
-func offers(ctx context.Context, ds *data.Dataset, params diag.Params, res *diag.Result, t diag.Territory) ([]report.Offer, error) {
+// params already count one of them; with a demand layer (--demande) both
+// are measured on it, as res is.
+func offers(ctx context.Context, ds *data.Dataset, params diag.Params, res *diag.Result, t diag.Territory, layer *data.DemandLayer) ([]report.Offer, error) {
 	var out []report.Offer
 	for _, o := range []struct {
 		label  string
@@ -461,7 +462,7 @@ func offers(ctx context.Context, ds *data.Dataset, params diag.Params, res *diag
 			p := params
 			p.Supply = o.supply
 			var err error
-			if r, err = diag.Compute(ctx, ds, p); err != nil {
+			if r, err = computeWithDemand(ctx, ds, p, layer); err != nil {
 				return nil, err
 			}
 		}
