@@ -44,6 +44,9 @@ func TestBrowserServe(t *testing.T) {
 		t.Errorf("changes shown: %q", modifs)
 	}
 	browsertest.ScreenshotAt(ctx, t, "atelier", "app-creuse-ajout.png")
+	if n, bad := browsertest.LowContrast(ctx, t); n < 500 || len(bad) > 0 {
+		t.Errorf("contrast of the app: %d texts checked, below 4.5: %q", n, bad)
+	}
 
 	// Upload a sites file with three bad rows.
 	bad, err := os.ReadFile("../../testdata/bad/bad-coordinate.csv")

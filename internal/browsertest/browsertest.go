@@ -148,3 +148,36 @@ func EvalAwait[T any](ctx context.Context, t testing.TB, js string) T {
 	}
 	return v
 }
+
+// LowContrast checks the contrast of every visible text of the page: it
+// returns the number of visible elements with text of their own, and
+// (at most 10 of) those whose colour has a WCAG 2 contrast ratio below
+// 4.5 (level AA) with the first opaque background behind them, from the
+// computed styles: (L1 + 0.05) / (L2 + 0.05) with L the relative
+// luminance of the sRGB colour.
+func LowContrast(ctx context.Context, t testing.TB) (int, []string) {
+	t.Helper()
+	v := Eval[struct {
+		N   int
+		Bad []string
+	}](ctx, t, lowContrastJS)
+	return v.N, v.Bad
+}
+
+const lowContrastJS = `(() => {
+  const rgb = (s) => { const m = s.match(/[\d.]+/g); return m ? m.map(Number) : null; };
+  const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const bg = (e) => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c && (c.length < 4 || c[3] > 0)) return c; } return [255, 255, 255]; };
+  const bad = []; let n = 0;
+  for (const e of document.querySelectorAll("body *")) {
+    if (![...e.childNodes].some((x) => x.nodeType === 3 && x.textContent.trim())) continue;
+    const st = getComputedStyle(e);
+    if (st.visibility === "hidden" || !e.getClientRects().length) continue;
+    const a = lum(rgb(st.color)), b = lum(bg(e));
+    const r = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    n++;
+    if (r < 4.5) bad.push(e.tagName + " « " + e.textContent.trim().slice(0, 30) + " » " + r.toFixed(2));
+  }
+  return { N: n, Bad: bad.slice(0, 10) };
+})()`

@@ -160,27 +160,6 @@ func TestBrowserReportPacked(t *testing.T) {
 	}
 }
 
-// contrastJS returns the number of visible elements with text and those
-// whose text colour has a WCAG contrast ratio below 4.5 with the first
-// opaque background behind them.
-const contrastJS = `(() => {
-  const rgb = (s) => { const m = s.match(/[\d.]+/g); return m ? m.map(Number) : null; };
-  const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
-  const bg = (e) => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c && (c.length < 4 || c[3] > 0)) return c; } return [255, 255, 255]; };
-  const bad = []; let n = 0;
-  for (const e of document.querySelectorAll("body *")) {
-    if (![...e.childNodes].some((x) => x.nodeType === 3 && x.textContent.trim())) continue;
-    const st = getComputedStyle(e);
-    if (st.visibility === "hidden" || !e.getClientRects().length) continue;
-    const a = lum(rgb(st.color)), b = lum(bg(e));
-    const r = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-    n++;
-    if (r < 4.5) bad.push(e.tagName + " « " + e.textContent.trim().slice(0, 30) + " » " + r.toFixed(2));
-  }
-  return { N: n, Bad: bad.slice(0, 10) };
-})()`
-
 // checkFills selects measure col and compares each shape's fill with want.
 func checkFills(t *testing.T, ctx context.Context, col string, cs []diag.CommuneResult, want func(*diag.CommuneResult) string) {
 	t.Helper()
@@ -316,12 +295,8 @@ func TestBrowserReportPlanAndKeyboard(t *testing.T) {
 	}
 	// Contrast: every visible text of the page reaches the WCAG AA ratio
 	// of 4.5 against the background it is drawn on (computed styles).
-	contrast := browsertest.Eval[struct {
-		N   int
-		Bad []string
-	}](ctx, t, contrastJS)
-	if contrast.N < 500 || len(contrast.Bad) > 0 {
-		t.Errorf("contrast: %d texts checked, below 4.5: %q", contrast.N, contrast.Bad)
+	if n, bad := browsertest.LowContrast(ctx, t); n < 500 || len(bad) > 0 {
+		t.Errorf("contrast: %d texts checked, below 4.5: %q", n, bad)
 	}
 	// + zooms in, → pans right (on the map itself).
 	box := func() []float64 {
