@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/tidwall/rtree"
 )
 
 // Neighbor is a result of a nearest or within-radius query.
@@ -13,13 +12,13 @@ type Neighbor struct {
 	Km    float64 // great-circle distance from the query point
 }
 
-// PointIndex is an R-tree over points (sites or commune points), in
-// lon/lat degrees, answering great-circle queries exactly: results are
+// PointIndex is a bulk-loaded R-tree (boxTree) over points (sites or
+// commune points), in lon/lat degrees, answering great-circle queries exactly: results are
 // those of a brute-force scan with HaversineKm, in the same order.
 // Queries may run concurrently; the index is immutable.
 type PointIndex struct {
 	pts []orb.Point
-	tr  rtree.RTreeG[int]
+	tr  *boxTree
 }
 
 // NewPointIndex indexes pts; indexes in results refer to this slice.
@@ -27,11 +26,13 @@ type PointIndex struct {
 // returned. Longitudes are expected in [−180, 180].
 func NewPointIndex(pts []orb.Point) *PointIndex {
 	ix := &PointIndex{pts: append([]orb.Point(nil), pts...)}
+	bs, ids := make([]box, 0, len(pts)), make([]int, 0, len(pts))
 	for i, p := range ix.pts {
 		if finite(p) {
-			ix.tr.Insert(p, p, i)
+			bs, ids = append(bs, box{p, p}), append(ids, i)
 		}
 	}
+	ix.tr = newBoxTree(bs, ids)
 	return ix
 }
 
@@ -46,15 +47,13 @@ func (ix *PointIndex) Within(p orb.Point, km float64, fn func(Neighbor) bool) {
 	if !finite(p) || !(km >= 0) {
 		return
 	}
-	for _, box := range capBoxes(p, km) {
-		more := true
-		ix.tr.Search(box[0], box[1], func(_, _ [2]float64, i int) bool {
+	for _, b := range capBoxes(p, km) {
+		if !ix.tr.search(box{b[0], b[1]}, func(i int) bool {
 			if d := HaversineKm(p, ix.pts[i]); d <= km {
-				more = fn(Neighbor{i, d})
+				return fn(Neighbor{i, d})
 			}
-			return more
-		})
-		if !more {
+			return true
+		}) {
 			return
 		}
 	}
@@ -101,14 +100,10 @@ func (ix *PointIndex) Ascending(p orb.Point, fn func(Neighbor) bool) {
 		return true
 	}
 	stopped := false
-	ix.tr.Nearby(
-		func(lo, hi [2]float64, i int, item bool) float64 {
-			if item {
-				return HaversineKm(p, ix.pts[i])
-			}
-			return boxMinKm(p, lo, hi)
-		},
-		func(_, _ [2]float64, i int, d float64) bool {
+	ix.tr.nearby(
+		func(b *box) float64 { return boxMinKm(p, b.lo, b.hi) },
+		func(i int) float64 { return HaversineKm(p, ix.pts[i]) },
+		func(i int, d float64) bool {
 			if len(group) > 0 && d != group[0].Km && !flush() {
 				stopped = true
 				return false

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-	"github.com/tidwall/rtree"
 )
 
 // PolygonIndex is an R-tree over the bounds of polygon parts (each
@@ -15,7 +14,7 @@ import (
 type PolygonIndex struct {
 	n     int
 	parts []part
-	tr    rtree.RTreeG[int] // index into parts
+	tr    *boxTree // data: index into parts
 }
 
 // ring is a ring with its bounding box.
@@ -36,16 +35,19 @@ type part struct {
 // points or a non-finite coordinate are skipped, as are such holes.
 func NewPolygonIndex(polys []orb.MultiPolygon) *PolygonIndex {
 	ix := &PolygonIndex{n: len(polys)}
+	var bs []box
+	var ids []int
 	for i, mp := range polys {
 		for _, poly := range mp {
 			pt, ok := newPart(i, poly)
 			if !ok {
 				continue
 			}
-			ix.tr.Insert(pt.rings[0].lo, pt.rings[0].hi, len(ix.parts))
+			bs, ids = append(bs, box{pt.rings[0].lo, pt.rings[0].hi}), append(ids, len(ix.parts))
 			ix.parts = append(ix.parts, pt)
 		}
 	}
+	ix.tr = newBoxTree(bs, ids)
 	return ix
 }
 
@@ -91,7 +93,7 @@ func (ix *PolygonIndex) Locate(p orb.Point) (int, bool) {
 	if !finite(p) {
 		return best, false
 	}
-	ix.tr.Search(p, p, func(_, _ [2]float64, j int) bool {
+	ix.tr.search(box{p, p}, func(j int) bool {
 		pt := &ix.parts[j]
 		if (best < 0 || pt.mp < best) && pt.contains(p) {
 			best = pt.mp
@@ -117,8 +119,8 @@ func (ix *PolygonIndex) LocateNearest(p orb.Point, maxKm float64) (int, float64,
 		return -1, 0, false
 	}
 	best, bestKm := -1, math.Inf(1)
-	for _, box := range capBoxes(p, maxKm) {
-		ix.tr.Search(box[0], box[1], func(_, _ [2]float64, j int) bool {
+	for _, b := range capBoxes(p, maxKm) {
+		ix.tr.search(box{b[0], b[1]}, func(j int) bool {
 			pt := &ix.parts[j]
 			d := pt.boundaryKm(p, bestKm)
 			if d <= maxKm && (d < bestKm || d == bestKm && pt.mp < best) {
