@@ -26,7 +26,7 @@ const treeFanout = 16
 // the nodes above, up to one root. Building costs two sorts
 // (O(n log n)) instead of n insertions with node splits, and the tree is
 // held in flat arrays: boxes[starts[l]:starts[l+1]] are the nodes of
-// level l (level 0 the items, the last level the root), and node k of
+// level l (level 0 the items, the last level the root, always above the items), and node k of
 // level l+1 covers entries [k·F, (k+1)·F) of level l.
 type boxTree struct {
 	boxes  []box
@@ -64,16 +64,20 @@ func newBoxTree(bs []box, ids []int) *boxTree {
 		slices.Sort(part)
 	}
 	size := n
-	for m := n; m > 1; {
+	for m := n; ; {
 		m = (m + treeFanout - 1) / treeFanout
 		size += m
+		if m == 1 {
+			break
+		}
 	}
 	t.boxes = make([]box, n, size)
 	for x, k := range keys {
 		t.boxes[x], t.ids[x] = bs[k&mask], ids[k&mask]
 	}
 	t.starts = []int{0}
-	for lo, hi := 0, n; hi-lo > 1; lo, hi = hi, len(t.boxes) {
+	// At least one level of nodes above the items, even for one item.
+	for lo, hi := 0, n; lo == 0 || hi-lo > 1; lo, hi = hi, len(t.boxes) {
 		t.starts = append(t.starts, hi)
 		for c := lo; c < hi; c += treeFanout {
 			u := t.boxes[c]

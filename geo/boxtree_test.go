@@ -21,8 +21,11 @@ func TestBoxTreeSearchAgainstScan(t *testing.T) {
 			bs[i], ids[i] = randBox(0.3), 1000+i
 		}
 		tr := newBoxTree(bs, ids)
-		for range 200 {
+		for r := range 200 {
 			q := randBox(2)
+			if r == 0 {
+				q = box{[2]float64{-180, -90}, [2]float64{180, 90}} // every item
+			}
 			var got, want []int
 			tr.search(q, func(id int) bool { got = append(got, id); return true })
 			for i := range bs {
