@@ -29,9 +29,9 @@ func (ds *Dataset) Clone() *Dataset {
 // Clone returns a copy of t whose columns and values can be changed
 // without changing t.
 func (t *Indicators) Clone() *Indicators {
-	cp := &Indicators{Columns: slices.Clone(t.Columns), rows: make(map[string][]float64, len(t.rows))}
-	for code, r := range t.rows {
-		cp.rows[code] = slices.Clone(r)
+	cp := &Indicators{Columns: slices.Clone(t.Columns), row: maps.Clone(t.row), vals: make([][]float64, len(t.vals))}
+	for c, v := range t.vals {
+		cp.vals[c] = slices.Clone(v)
 	}
 	return cp
 }

@@ -111,15 +111,18 @@ func FuzzLoadIndicatorsCSV(f *testing.F) {
 			}
 			return
 		}
-		for code, row := range ind.rows {
+		if len(ind.vals) != len(ind.Columns) {
+			t.Fatalf("%d value columns for %d columns", len(ind.vals), len(ind.Columns))
+		}
+		for code, r := range ind.row {
 			if c, err := NormINSEE(code); err != nil || c != code {
 				t.Fatalf("code %q stored", code)
 			}
-			if len(row) != len(ind.Columns) {
-				t.Fatalf("row %s has %d values for %d columns", code, len(row), len(ind.Columns))
-			}
-			for _, v := range row {
-				if math.IsInf(v, 0) {
+			for col, vals := range ind.vals {
+				if len(vals) != ind.Len() {
+					t.Fatalf("column %d has %d values for %d rows", col, len(vals), ind.Len())
+				}
+				if math.IsInf(vals[r], 0) {
 					t.Fatalf("row %s holds an infinity", code)
 				}
 			}

@@ -230,9 +230,6 @@ func indColumnChecks(t *Table, cols []*indColumn) Checks {
 
 // indMerge writes the parsed values into the table.
 func indMerge(into *Indicators, codes []string, cols []*indColumn) {
-	if into.rows == nil {
-		into.rows = map[string][]float64{}
-	}
 	for _, c := range cols {
 		if c.values == nil {
 			continue

@@ -140,13 +140,18 @@ type Site struct {
 // Indicators is a per-commune table of named numeric columns. A missing
 // value is NaN and stays missing: it is never read as 0.
 type Indicators struct {
-	Columns []string             // column names, in order
-	rows    map[string][]float64 // INSEE code -> values, NaN when missing
+	Columns []string // column names, in order
+	// Stored by column: vals[col][row] is the value of the commune of
+	// that row (NaN when missing); row maps INSEE codes to rows. A reader
+	// resolves a commune's row once (Rows) and then reads plain arrays.
+	row  map[string]int32
+	vals [][]float64
 }
 
 // NewIndicators returns an empty table with the given columns.
 func NewIndicators(columns ...string) *Indicators {
-	return &Indicators{Columns: append([]string(nil), columns...), rows: map[string][]float64{}}
+	return &Indicators{Columns: append([]string(nil), columns...), row: map[string]int32{},
+		vals: make([][]float64, len(columns))}
 }
 
 // Column returns the index of the named column, or -1.
@@ -166,36 +171,83 @@ func (t *Indicators) AddColumn(name string) int {
 		return i
 	}
 	t.Columns = append(t.Columns, name)
-	for code, r := range t.rows {
-		t.rows[code] = append(r, math.NaN())
-	}
+	t.vals = append(t.vals, nanSlice(len(t.row)))
 	return len(t.Columns) - 1
+}
+
+// nanSlice returns n NaNs.
+func nanSlice(n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = math.NaN()
+	}
+	return v
+}
+
+// rowOf returns the row of code, adding one (all values missing) when
+// the code has none.
+func (t *Indicators) rowOf(code string) int32 {
+	if t.row == nil {
+		t.row = map[string]int32{}
+	}
+	r, ok := t.row[code]
+	if !ok {
+		r = int32(len(t.row))
+		t.row[code] = r
+		for c := range t.vals {
+			t.vals[c] = append(t.vals[c], math.NaN())
+		}
+	}
+	return r
 }
 
 // Set stores v for commune code in column col (an index from Column).
 func (t *Indicators) Set(code string, col int, v float64) {
-	r, ok := t.rows[code]
-	if !ok {
-		r = make([]float64, len(t.Columns))
-		for i := range r {
-			r[i] = math.NaN()
-		}
-		t.rows[code] = r
+	r := t.rowOf(code)
+	for len(t.vals) <= col {
+		t.vals = append(t.vals, nanSlice(len(t.row)))
 	}
-	r[col] = v
+	t.vals[col][r] = v
 }
 
 // Get returns the value of column col for commune code, and false when it is missing.
 func (t *Indicators) Get(code string, col int) (float64, bool) {
-	r, ok := t.rows[code]
-	if !ok || col < 0 || col >= len(r) || math.IsNaN(r[col]) {
+	r, ok := t.row[code]
+	if !ok {
 		return math.NaN(), false
 	}
-	return r[col], true
+	return t.At(r, col)
+}
+
+// Rows returns the row of each code (-1 for a code without values), for
+// At: one map lookup per commune instead of one per value read.
+func (t *Indicators) Rows(codes []string) []int32 {
+	rows := make([]int32, len(codes))
+	for i, c := range codes {
+		rows[i] = t.Row(c)
+	}
+	return rows
+}
+
+// Row returns the row of code for At, -1 when it has no values.
+func (t *Indicators) Row(code string) int32 {
+	if r, ok := t.row[code]; ok {
+		return r
+	}
+	return -1
+}
+
+// At returns the value of column col in row r (from Rows), and false when
+// it is missing (r < 0, col out of range, NaN).
+func (t *Indicators) At(r int32, col int) (float64, bool) {
+	if r < 0 || col < 0 || col >= len(t.vals) || int(r) >= len(t.vals[col]) || math.IsNaN(t.vals[col][r]) {
+		return math.NaN(), false
+	}
+	return t.vals[col][r], true
 }
 
 // Codes returns the number of communes with at least one row.
-func (t *Indicators) Len() int { return len(t.rows) }
+func (t *Indicators) Len() int { return len(t.row) }
 
 // Source describes one input data set, for the Sources sheet.
 type Source struct {

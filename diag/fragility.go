@@ -50,6 +50,7 @@ type Fragility struct {
 	Checks data.Checks
 	cols   []int
 	ind    *data.Indicators
+	rows   []int32 // the indicator row of each commune of the data set (Indicators.Rows)
 }
 
 // NationalCoverage is the coverage an indicator needs to enter the index
@@ -118,9 +119,15 @@ func NewFragility(ds *data.Dataset, weights map[string]float64) *Fragility {
 		return f
 	}
 	defaults := DefaultWeights()
+	codes := make([]string, len(ds.Communes))
+	for i := range ds.Communes {
+		codes[i] = ds.Communes[i].Code
+	}
+	f.rows = ds.Indicators.Rows(codes)
+	deps := newCommuneDeps(ds)
 	x := make([]float64, 0, len(ds.Communes))
 	for col, name := range ds.Indicators.Columns {
-		u := indicatorCoverage(ds, col)
+		u := indicatorCoverage(ds, deps, f.rows, col)
 		u.Name = name
 		key := strings.ToLower(name)
 		w, explicit := weights[key]
@@ -135,8 +142,8 @@ func NewFragility(ds *data.Dataset, weights map[string]float64) *Fragility {
 			}
 		}
 		x = x[:0]
-		for _, c := range ds.Communes {
-			if v, ok := ds.Indicators.Get(c.Code, col); ok && !math.IsInf(v, 0) {
+		for _, r := range f.rows {
+			if v, ok := ds.Indicators.At(r, col); ok && !math.IsInf(v, 0) {
 				x = append(x, v)
 			}
 		}
@@ -180,41 +187,79 @@ func (f *Fragility) warn(u IndicatorUse) {
 }
 
 // indicatorCoverage counts the communes and départements outside the COM
-// that have a value in column col.
-func indicatorCoverage(ds *data.Dataset, col int) IndicatorUse {
+// that have a value in column col; rows are the communes' indicator rows.
+func indicatorCoverage(ds *data.Dataset, deps *communeDeps, rows []int32, col int) IndicatorUse {
 	var u IndicatorUse
-	deps := map[string]bool{}
-	for _, c := range ds.Communes {
+	has := make([]bool, len(deps.names))
+	for i, c := range ds.Communes {
 		if c.Zone == data.ZoneCOM {
 			continue
 		}
 		u.Total++
-		if _, seen := deps[c.Dep]; !seen {
-			deps[c.Dep] = false
-		}
-		if v, ok := ds.Indicators.Get(c.Code, col); ok && !math.IsInf(v, 0) {
+		if v, ok := ds.Indicators.At(rows[i], col); ok && !math.IsInf(v, 0) {
 			u.Communes++
-			deps[c.Dep] = true
+			has[deps.of[i]] = true
 		}
 	}
-	u.DepTotal = len(deps)
-	for d, has := range deps {
-		if has {
+	u.DepTotal = len(deps.names)
+	for d, h := range has {
+		if h {
 			u.Deps++
 		} else {
-			u.Missing = append(u.Missing, d)
+			u.Missing = append(u.Missing, deps.names[d])
 		}
 	}
 	sort.Strings(u.Missing)
 	return u
 }
 
+// communeDeps numbers the départements of the communes outside the COM:
+// of[i] is the number of commune i's département in names.
+type communeDeps struct {
+	of    []int32
+	names []string
+}
+
+func newCommuneDeps(ds *data.Dataset) *communeDeps {
+	d := &communeDeps{of: make([]int32, len(ds.Communes))}
+	num := map[string]int32{}
+	for i, c := range ds.Communes {
+		if c.Zone == data.ZoneCOM {
+			continue
+		}
+		k, ok := num[c.Dep]
+		if !ok {
+			k = int32(len(d.names))
+			num[c.Dep] = k
+			d.names = append(d.names, c.Dep)
+		}
+		d.of[i] = k
+	}
+	return d
+}
+
 // Index returns indice_fragilite of the commune code (0–100), or NaN
 // when none of the indicators is known for it.
 func (f *Fragility) Index(code string) float64 {
+	if f.ind == nil {
+		return math.NaN()
+	}
+	return f.indexRow(f.ind.Row(code))
+}
+
+// indexAt is Index of commune i of the data set, without a map lookup.
+func (f *Fragility) indexAt(i int) float64 {
+	if f.rows == nil {
+		return math.NaN()
+	}
+	return f.indexRow(f.rows[i])
+}
+
+// indexRow is Index of indicator row r.
+func (f *Fragility) indexRow(r int32) float64 {
 	var num, den float64
 	for k, col := range f.cols {
-		v, ok := f.ind.Get(code, col)
+		v, ok := f.ind.At(r, col)
 		if !ok || math.IsInf(v, 0) {
 			continue
 		}

@@ -298,7 +298,7 @@ func (n *naive) communes(a []float64, near []int, nearT []float64) []CommuneResu
 	cs := make([]CommuneResult, len(n.ds.Communes))
 	for i := range n.ds.Communes {
 		c := &n.ds.Communes[i]
-		cs[i] = communeResult(c, nb[c.Code], fte[c.Code], near[i], nearT[i], a[i], n.d0, frag, amed)
+		cs[i] = communeResult(c, nb[c.Code], fte[c.Code], near[i], nearT[i], a[i], n.d0, frag.Index(c.Code), amed)
 		cs[i].FTECNFS = cnfs[c.Code]
 	}
 	return cs

@@ -174,7 +174,7 @@ func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
 			if err != nil {
 				return fmt.Errorf("diag: nearest site of %s: %w", e.ds.Communes[i].Code, err)
 			}
-			cs[x] = communeResult(&e.ds.Communes[i], nb[i], fte[i], j, t, e.a[i], e.d0, e.frag, amed)
+			cs[x] = communeResult(&e.ds.Communes[i], nb[i], fte[i], j, t, e.a[i], e.d0, e.frag.indexAt(i), amed)
 			cs[x].FTECNFS = cnfs[cs[x].Code]
 		}
 		return nil
@@ -192,12 +192,12 @@ func (e *engine) nearestOf(i int) (int, float64, error) {
 
 // communeResult assembles the measures of one commune (Rank left 0).
 func communeResult(c *data.Commune, nb int, fte float64, nearest int, t, a, d0 float64,
-	frag *Fragility, amed float64) CommuneResult {
+	fragility, amed float64) CommuneResult {
 	r := CommuneResult{
 		Code: c.Code, Name: c.Name, Dep: c.Dep, Region: c.Region, EPCI: c.EPCI,
 		Population: c.Population, NbSites: nb, FTE: fte,
 		NearestMin: t, NearestSite: nearest, Covered: t <= d0,
-		Access10k: a * 10000, Fragility: frag.Index(c.Code),
+		Access10k: a * 10000, Fragility: fragility,
 	}
 	if c.Population > 0 {
 		r.Per10k = fte / float64(c.Population) * 10000
