@@ -78,7 +78,12 @@ fuzz-long:
 # each naive O(communes × sites) baseline (tens of seconds each), the 10×
 # scale case, the national run end to end (in process, then the built
 # command under /usr/bin/time for its wall time and peak RSS), then the
-# table of medians, ratios, peak memory and targets.
+# table of medians, ratios, peak memory and targets; last, bench/ sets the
+# national measures beside the numpy + cKDTree peer (bench/peer.py,
+# interleaved rounds; skipped with a message without python3-numpy and
+# python3-scipy) and the command beside the recorded PostGIS figure. The
+# 2.3 M × 50 k grid case runs only with DIAGNUM_BENCH_GRID=1 (make bench
+# DIAGNUM_BENCH_GRID=1 adds it).
 BENCHCOUNT ?= 5
 BENCHOUT   := /tmp/diagnum-bench.txt
 bench:
@@ -88,6 +93,7 @@ bench:
 	$(GO) test -run '^$$' -bench '^BenchmarkDemand$$' -benchtime 1x -count 1 ./diag | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./diag/report | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkCompute10x$$' -benchtime 1x -count 3 ./diag | tee -a $(BENCHOUT)
+	DIAGNUM_BENCH_GRID=$(DIAGNUM_BENCH_GRID) $(GO) test -run '^$$' -bench '^BenchmarkComputeGrid$$' -benchtime 1x -count 1 -timeout 60m ./diag | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkEndToEndNational$$' -benchmem -count $(BENCHCOUNT) ./cmd/diagnum | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkPlan(National|Departement)$$' -benchmem -count 3 ./diag/plan | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkGrid5M$$' -benchtime 1x -count 1 ./geo/route | tee -a $(BENCHOUT)
@@ -100,6 +106,8 @@ bench:
 	  rm -f /tmp/diagnum-time.txt /tmp/diagnum-bench-france.xlsx; \
 	else echo "bench: no /usr/bin/time (apt-get install time): the command's wall time and peak RSS are not measured"; fi
 	@$(GO) run ./diag/internal/benchreport < $(BENCHOUT)
+	@echo
+	@$(GO) run ./bench -rounds $(BENCHCOUNT) -bin $(BIN)
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
