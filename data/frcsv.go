@@ -1,17 +1,12 @@
 package data
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/unicode"
 )
 
 // Input limits: files beyond them are refused rather than exhausting memory.
@@ -52,77 +47,119 @@ type Table struct {
 // (ErrMissingColumn), a line or field longer than MaxLineBytes, a file
 // larger than MaxFileBytes (refused before reading when r is an *os.File)
 // or with more than MaxRows rows or MaxColumns columns on a row (ErrTooLarge).
+// OpenTable reads the same files row by row.
 func ReadTable(name string, r io.Reader) (*Table, error) {
-	ctx := ContextOf(r)
-	raw, err := readAllLimited(name, r)
+	tr, err := OpenTable(name, r)
 	if err != nil {
 		return nil, err
 	}
-	text, enc, err := decodeText(raw)
-	if err != nil {
-		return nil, withFile(name, err)
-	}
-	if strings.TrimSpace(text) == "" {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: the file is empty", ErrEmptyFile)}
-	}
-	text = frMacLineEnds(text)
-	if err := checkText(text); err != nil {
-		return nil, withFile(name, err)
-	}
-	text, comma, err := frSeparator(text)
-	if err != nil {
-		return nil, &ParseError{File: name, Line: 1, Err: err}
-	}
-	t := &Table{File: name, Comma: comma, Encoding: enc}
-	if err := t.readRecords(ctx, text); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-// readRecords parses text into t.Header and t.Records; it stops with
-// ctx's error once ctx is done.
-func (t *Table) readRecords(ctx context.Context, text string) error {
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = t.Comma
-	cr.FieldsPerRecord = -1
-	first := true
+	t := &tr.Table
 	for {
-		fields, err := cr.Read()
-		if err == io.EOF && first {
-			return &ParseError{File: t.File, Err: fmt.Errorf("%w: no header line", ErrEmptyFile)}
-		}
+		rec, err := tr.Next()
 		if err == io.EOF {
-			return nil
+			return t, nil
 		}
 		if err != nil {
-			return csvError(t.File, err)
+			return nil, err
 		}
-		if len(t.Records)%checkEvery == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		line, _ := cr.FieldPos(0)
-		if len(fields) > MaxColumns {
-			return &ParseError{File: t.File, Line: line, Err: fmt.Errorf("%w: %d columns, more than %d", ErrTooLarge, len(fields), MaxColumns)}
-		}
-		for i := range fields {
-			if len(fields[i]) > MaxLineBytes {
-				return &ParseError{File: t.File, Line: line, Err: fmt.Errorf("%w: field %d longer than 1 MiB", ErrTooLarge, i+1)}
-			}
-			fields[i] = strings.TrimSpace(fields[i])
-		}
-		switch {
-		case first:
-			first = false
-			t.Header = fields
-		case len(fields) == 1 && fields[0] == "":
-			// blank line
-		case len(t.Records) >= maxRows:
-			return &ParseError{File: t.File, Line: line, Err: fmt.Errorf("%w: more than %d rows", ErrTooLarge, maxRows)}
-		default:
-			t.Records = append(t.Records, Record{Line: line, Fields: fields})
-		}
+		t.Records = append(t.Records, rec)
 	}
+}
+
+// TableReader reads the data rows of a CSV file one at a time, so that
+// memory stays proportional to a row: its Table has the header and what
+// was detected, and no Records.
+type TableReader struct {
+	Table
+	ctx  context.Context
+	cr   *csv.Reader
+	rows int
+}
+
+// OpenTable reads the header of a CSV file with the conventions and
+// refusals of ReadTable; Next then gives the rows. r is read twice from
+// its current position when it can seek and read at an offset (a regular
+// file): once to check the encoding, the line ends and the lines' length,
+// once to parse. Another reader (a pipe) is first read whole within
+// MaxFileBytes. A context set by WithContext stops the reading.
+func OpenTable(name string, r io.Reader) (*TableReader, error) {
+	ctx := ContextOf(r)
+	src, err := tableInput(name, r)
+	if err != nil {
+		return nil, err
+	}
+	s, err := scanTable(ctx, name, src)
+	if err != nil {
+		return nil, err
+	}
+	text, err := s.text(src)
+	if err != nil {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
+	}
+	if _, err := io.CopyN(io.Discard, text, s.skip); err != nil {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
+	}
+	cr := csv.NewReader(&ctxReader{ctx: ctx, r: text})
+	cr.Comma = s.comma
+	cr.FieldsPerRecord = -1
+	tr := &TableReader{Table: Table{File: name, Comma: s.comma, Encoding: s.encoding}, ctx: ctx, cr: cr}
+	header, _, err := tr.read()
+	if err == io.EOF {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: no header line", ErrEmptyFile)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	tr.Header = header
+	return tr, nil
+}
+
+// Next returns the next data row (blank lines are skipped), io.EOF after
+// the last one, or a *ParseError (a row beyond MaxRows, a malformed
+// quote, too many columns, a field too long), or the context's error.
+func (tr *TableReader) Next() (Record, error) {
+	for {
+		if tr.rows%checkEvery == 0 && tr.ctx.Err() != nil {
+			return Record{}, tr.ctx.Err()
+		}
+		fields, line, err := tr.read()
+		if err != nil {
+			return Record{}, err
+		}
+		if len(fields) == 1 && fields[0] == "" {
+			continue
+		}
+		if tr.rows >= maxRows {
+			return Record{}, &ParseError{File: tr.File, Line: line, Err: fmt.Errorf("%w: more than %d rows", ErrTooLarge, maxRows)}
+		}
+		tr.rows++
+		return Record{Line: line, Fields: fields}, nil
+	}
+}
+
+// read returns the next record's trimmed fields and its line.
+func (tr *TableReader) read() ([]string, int, error) {
+	fields, err := tr.cr.Read()
+	if err == io.EOF {
+		return nil, 0, err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return nil, 0, tr.ctx.Err()
+	}
+	if err != nil {
+		return nil, 0, csvError(tr.File, err)
+	}
+	line, _ := tr.cr.FieldPos(0)
+	if len(fields) > MaxColumns {
+		return nil, 0, &ParseError{File: tr.File, Line: line, Err: fmt.Errorf("%w: %d columns, more than %d", ErrTooLarge, len(fields), MaxColumns)}
+	}
+	for i := range fields {
+		if len(fields[i]) > MaxLineBytes {
+			return nil, 0, &ParseError{File: tr.File, Line: line, Err: fmt.Errorf("%w: field %d longer than 1 MiB", ErrTooLarge, i+1)}
+		}
+		fields[i] = strings.TrimSpace(fields[i])
+	}
+	return fields, line, nil
 }
 
 // lineError is an error found at a line before the file name is known.
@@ -152,170 +189,6 @@ func csvError(name string, err error) error {
 		return &ParseError{File: name, Line: pe.StartLine, Err: reason}
 	}
 	return &ParseError{File: name, Err: err}
-}
-
-// decodeText returns the file as UTF-8 text and the detected encoding.
-func decodeText(raw []byte) (string, string, error) {
-	if bytes.HasPrefix(raw, []byte("PK\x03\x04")) {
-		return "", "", fmt.Errorf("%w: this is a zip or Excel (.xlsx) file; save it as CSV first", ErrBinary)
-	}
-	if bytes.HasPrefix(raw, []byte("\xD0\xCF\x11\xE0")) {
-		return "", "", fmt.Errorf("%w: this is an old Excel (.xls) file; save it as CSV first", ErrBinary)
-	}
-	if bytes.HasPrefix(raw, []byte("\xFF\xFE")) || bytes.HasPrefix(raw, []byte("\xFE\xFF")) {
-		return decodeUTF16(raw)
-	}
-	if enc := sniffUTF16(raw); enc != "" {
-		return decodeUTF16NoBOM(raw, enc)
-	}
-	if i := bytes.IndexByte(raw, 0); i >= 0 {
-		return "", "", &lineError{1 + bytes.Count(raw[:i], []byte("\n")), fmt.Errorf("%w: binary content (NUL byte)", ErrBinary)}
-	}
-	if b, ok := bytes.CutPrefix(raw, []byte("\xEF\xBB\xBF")); ok {
-		if !utf8.Valid(b) {
-			return "", "", &lineError{frInvalidLine(raw), fmt.Errorf("%w: the BOM says UTF-8 but this line is not UTF-8", ErrEncoding)}
-		}
-		return string(b), "UTF-8 (BOM)", nil
-	}
-	if utf8.Valid(raw) {
-		return string(raw), "UTF-8", nil
-	}
-	return decodeCP1252(raw)
-}
-
-// decodeCP1252 decodes a file that is not UTF-8 as Windows-1252, unless it
-// also holds several UTF-8 sequences (a mix, as concatenated files give).
-func decodeCP1252(raw []byte) (string, string, error) {
-	if n, line := frUTF8Sequences(raw); n >= 3 {
-		return "", "", &lineError{frInvalidLine(raw), fmt.Errorf(
-			"%w: mixed encodings: this line is not UTF-8 but line %d is; save the file again as UTF-8", ErrEncoding, line)}
-	}
-	b, err := charmap.Windows1252.NewDecoder().Bytes(raw)
-	if err != nil {
-		return "", "", fmt.Errorf("%w: neither UTF-8 nor Windows-1252", ErrBinary)
-	}
-	if i := bytes.Index(b, []byte("\uFFFD")); i >= 0 {
-		return "", "", &lineError{1 + bytes.Count(b[:i], []byte("\n")),
-			fmt.Errorf("%w: a byte is undefined in Windows-1252: neither UTF-8 nor Windows-1252", ErrEncoding)}
-	}
-	return string(b), "Windows-1252", nil
-}
-
-func decodeUTF16(raw []byte) (string, string, error) {
-	enc, name := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "UTF-16LE (BOM)"
-	if raw[0] == 0xFE {
-		enc, name = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "UTF-16BE (BOM)"
-	}
-	b, err := enc.NewDecoder().Bytes(raw)
-	if err != nil || bytes.Contains(b, []byte("\uFFFD")) || bytes.IndexByte(b, 0) >= 0 {
-		return "", "", fmt.Errorf("%w: the BOM says UTF-16 but the content is not", ErrEncoding)
-	}
-	return string(b), name, nil
-}
-
-// decodeUTF16NoBOM decodes UTF-16 text without a byte order mark, in the
-// byte order sniffUTF16 found.
-func decodeUTF16NoBOM(raw []byte, enc string) (string, string, error) {
-	order := unicode.LittleEndian
-	if enc == "UTF-16BE" {
-		order = unicode.BigEndian
-	}
-	b, err := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder().Bytes(raw)
-	if err != nil || bytes.Contains(b, []byte("\uFFFD")) || bytes.IndexByte(b, 0) >= 0 {
-		return "", "", fmt.Errorf("%w: the file looks like %s without a byte order mark, but is not; save it as UTF-8", ErrEncoding, enc)
-	}
-	return string(b), enc + " (no BOM)", nil
-}
-
-// frUTF8Sequences counts valid multi-byte UTF-8 sequences in raw and gives
-// the line of the first one.
-func frUTF8Sequences(raw []byte) (n, line int) {
-	ln := 1
-	for i := 0; i < len(raw); {
-		c := raw[i]
-		if c == '\n' {
-			ln++
-		}
-		if c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(raw[i:])
-		if r != utf8.RuneError || size > 1 {
-			if n == 0 {
-				line = ln
-			}
-			n++
-		}
-		i += size
-	}
-	return n, line
-}
-
-// frInvalidLine returns the line of the first byte that is not UTF-8.
-func frInvalidLine(raw []byte) int {
-	raw = bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF"))
-	for i := 0; i < len(raw); {
-		r, size := utf8.DecodeRune(raw[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return 1 + bytes.Count(raw[:i], []byte("\n"))
-		}
-		i += size
-	}
-	return 0
-}
-
-// frMacLineEnds turns old Mac line ends ('\r' alone) into '\n' when no
-// line outside quotes ends with '\n'; line breaks inside quoted fields
-// (often '\n', as Excel writes them in a cell) are kept as they are.
-func frMacLineEnds(text string) string {
-	quoted, lf, cr := false, 0, 0
-	for i := 0; i < len(text); i++ {
-		switch c := text[i]; {
-		case c == '"':
-			quoted = !quoted
-		case quoted:
-		case c == '\n':
-			lf++
-		case c == '\r' && (i+1 == len(text) || text[i+1] != '\n'):
-			cr++
-		}
-	}
-	if lf > 0 || cr == 0 {
-		return text
-	}
-	b := []byte(text)
-	quoted = false
-	for i, c := range b {
-		switch {
-		case c == '"':
-			quoted = !quoted
-		case c == '\r' && !quoted:
-			b[i] = '\n'
-		}
-	}
-	return string(b)
-}
-
-// checkText refuses a byte order mark after the start (two files pasted
-// together) and physical lines longer than MaxLineBytes.
-func checkText(text string) error {
-	if i := strings.IndexRune(text[frBOMLen(text):], '\uFEFF'); i >= 0 {
-		line := 1 + strings.Count(text[:frBOMLen(text)+i], "\n")
-		return &lineError{line, fmt.Errorf("%w: byte order mark (U+FEFF) in the middle of the file; were two files concatenated?", ErrEncoding)}
-	}
-	line := 1
-	for rest := text; rest != ""; line++ {
-		i := strings.IndexByte(rest, '\n')
-		if i < 0 {
-			i = len(rest)
-		}
-		if i > MaxLineBytes {
-			return &lineError{line, fmt.Errorf("%w: line longer than 1 MiB (%d bytes)", ErrTooLarge, i)}
-		}
-		rest = rest[min(i+1, len(rest)):]
-	}
-	return nil
 }
 
 func frBOMLen(text string) int {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/transform"
 )
 
 // The JSON files every loader reads, user formats and open-data sources
@@ -147,13 +149,13 @@ func readAllJSON(name string, r io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if bytes.HasPrefix(raw, []byte("\xFF\xFE")) || bytes.HasPrefix(raw, []byte("\xFE\xFF")) || sniffUTF16(raw) != "" {
+	if s := utf16Of(raw); s != nil {
 		// UTF-16 (Windows "Unicode"), with or without a byte order mark.
-		text, _, err := decodeText(raw)
-		if err != nil {
-			return nil, withFile(name, err)
+		b, _, err := transform.Bytes(s.decode(), raw)
+		if err != nil || bytes.Contains(b, []byte("\uFFFD")) || bytes.IndexByte(b, 0) >= 0 {
+			return nil, &ParseError{File: name, Err: fmt.Errorf("%w: %s", ErrEncoding, s.badText)}
 		}
-		raw = []byte(text)
+		raw = b
 	}
 	return bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF")), nil
 }

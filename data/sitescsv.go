@@ -93,48 +93,62 @@ const (
 // or Excel file, missing required column, or no usable row (ErrEmptyFile,
 // whose message quotes the first reason; the checks list them all).
 func LoadSitesCSV(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, error) {
-	t, err := ReadTable(name, r)
+	tr, err := OpenTable(name, r)
 	if err != nil {
 		return nil, nil, err
 	}
-	col, err := sitesHeader(t)
+	col, err := sitesHeader(&tr.Table)
 	if err != nil {
 		return nil, nil, err
 	}
-	headerChecks := HeaderChecks(t, sitesColumnNames)
-	if n := len(t.Records); n > maxSites {
-		return nil, nil, tooManySites(name, t.Records[maxSites].Line)
-	}
+	headerChecks := HeaderChecks(&tr.Table, sitesColumnNames)
 	maxFTE := opt.MaxFTE
 	if maxFTE <= 0 {
 		maxFTE = DefaultMaxFTE
 	}
-	sites, lines, checks := sitesRows(t, col, maxFTE)
+	sites, lines, checks, rows, err := sitesRows(tr, col, maxFTE)
+	if err != nil {
+		return nil, nil, err
+	}
 	sites, more := ValidateSites(name, sites, lines, opt.Known)
 	checks = append(append(headerChecks, checks...), more...)
 	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
 	if len(sites) == 0 {
-		return nil, checks, sitesNoRow(name, len(t.Records), checks)
+		return nil, checks, sitesNoRow(name, rows, checks)
 	}
 	return sites, checks, nil
 }
 
-// sitesRows parses every record: the sites, their lines, and the checks.
-func sitesRows(t *Table, col [len(sitesColumns)]int, maxFTE float64) ([]Site, []int, Checks) {
+// sitesRows parses the rows as they are read (the file is never held
+// whole): the sites, their lines, the checks and the number of rows, or
+// the error that stops the reading (more than MaxSites rows, a malformed
+// file).
+func sitesRows(tr *TableReader, col [len(sitesColumns)]int, maxFTE float64) ([]Site, []int, Checks, int, error) {
 	var checks Checks
 	var sites []Site
 	var lines []int
 	seen := map[string]int{}
-	for _, rec := range t.Records {
-		s, warns, err := sitesRow(t, rec, col, maxFTE)
-		if err == nil {
+	rows := 0
+	for {
+		rec, err := tr.Next()
+		if err == io.EOF {
+			return sites, lines, checks, rows, nil
+		}
+		if err != nil {
+			return nil, nil, nil, 0, err
+		}
+		if rows++; rows > maxSites {
+			return nil, nil, nil, 0, tooManySites(tr.File, rec.Line)
+		}
+		s, warns, perr := sitesRow(&tr.Table, rec, col, maxFTE)
+		if perr == nil {
 			if first, dup := seen[s.ID]; dup {
-				err = &ParseError{File: t.File, Line: rec.Line, Column: "id",
+				perr = &ParseError{File: tr.File, Line: rec.Line, Column: "id",
 					Err: fmt.Errorf("%w: id %q already used at line %d", ErrDuplicate, s.ID, first)}
 			}
 		}
-		if err != nil {
-			checks.Reject(err)
+		if perr != nil {
+			checks.Reject(perr)
 			continue
 		}
 		for _, w := range warns {
@@ -143,7 +157,6 @@ func sitesRows(t *Table, col [len(sitesColumns)]int, maxFTE float64) ([]Site, []
 		seen[s.ID] = rec.Line
 		sites, lines = append(sites, s), append(lines, rec.Line)
 	}
-	return sites, lines, checks
 }
 
 // sitesColumnNames are the names of each column of the format: its name

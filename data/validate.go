@@ -2,6 +2,7 @@ package data
 
 import (
 	"diagnum/geo"
+	"hash/maphash"
 
 	"fmt"
 	"math"
@@ -55,7 +56,9 @@ const DuplicateKm = 0.050
 
 // ValidateSites checks sites and returns those kept, with the checks sorted
 // by line. lines[i] is the file line of sites[i] (nil: Site.Line, 0 when
-// unknown); every message names the site id.
+// unknown); every message names the site id. The kept sites and lines
+// are compacted in the arrays of sites and lines, which must not be used
+// afterwards.
 //
 // Rejected (the site is dropped): non-finite coordinates or FTE, a negative
 // FTE (ErrBadCoordinate, ErrBadValue); a point in no box of Territories
@@ -76,8 +79,13 @@ func ValidateSites(file string, sites []Site, lines []int, known func(code strin
 		}
 		return sites[i].Line
 	}
-	kept := make([]Site, 0, len(sites))
-	keptLines := make([]int, 0, len(sites))
+	kept := sites[:0] // in place: a large file's sites are not copied
+	var keptLines []int
+	if len(lines) >= len(sites) {
+		keptLines = lines[:0]
+	} else {
+		keptLines = make([]int, 0, len(sites))
+	}
 	for i, s := range sites {
 		if err := valSite(s); err != nil {
 			checks.Add(Check{Severity: Rejected, Site: s.ID,
@@ -132,16 +140,28 @@ func valFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // site is named). Sites are indexed by name and by cell of a grid whose
 // cells are at least DuplicateKm wide (valCell), so each site is compared
 // only with the sites of the same name in its cell and the 8 around it:
-// O(n) expected time, even when thousands of sites share one name.
+// O(n) expected time, even when thousands of sites share one name. The
+// grid holds a hash of each name, not the name, so that its memory does
+// not grow with the names' length; a candidate's name is compared in full.
 func valDuplicates(file string, sites []Site, lines []int) Checks {
 	var checks Checks
+	seed := maphash.MakeSeed()
+	// First the names given more than once: only their sites go to the grid.
+	hashes := make([]uint64, len(sites))
+	count := map[valCellKey]int32{}
+	for i, s := range sites {
+		if name := valNormName(s.Name); name != "" {
+			hashes[i] = maphash.String(seed, name)
+			count[valCellKey{kind: s.Kind, name: hashes[i]}]++
+		}
+	}
 	grid := map[valCellKey][]int{}
 	for i, s := range sites {
-		name := valNormName(s.Name)
-		if name == "" {
+		key := valCellKey{kind: s.Kind, name: hashes[i]}
+		if count[key] < 2 {
 			continue
 		}
-		key := valCellKey{kind: s.Kind, name: name}
+		name := valNormName(s.Name)
 		lat, lon, polar := valCell(s.Point)
 		first := -1
 		for dlat := -1; dlat <= 1; dlat++ {
@@ -151,7 +171,7 @@ func valDuplicates(file string, sites []Site, lines []int) Checks {
 					continue // one cell holds every polar site
 				}
 				for _, j := range grid[key] {
-					if (first < 0 || j < first) && geo.HaversineKm(sites[j].Point, s.Point) <= DuplicateKm {
+					if (first < 0 || j < first) && geo.HaversineKm(sites[j].Point, s.Point) <= DuplicateKm && valNormName(sites[j].Name) == name {
 						first = j
 					}
 				}
@@ -172,7 +192,7 @@ func valDuplicates(file string, sites []Site, lines []int) Checks {
 // valCellKey is a cell of the duplicate grid for one kind and name.
 type valCellKey struct {
 	kind     SiteKind
-	name     string
+	name     uint64 // maphash of the normalised name
 	lat, lon int
 	polar    bool
 }

@@ -1,0 +1,109 @@
+package data
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestReadTableChunkBoundaries: the first pass reads 1 MiB at a time; a
+// character cut by a chunk's end, a Mac line end or a byte order mark
+// past the first chunk are read as in a file read whole.
+func TestReadTableChunkBoundaries(t *testing.T) {
+	pad := func(prefix string, at int) string { // a field that ends at offset at
+		return prefix + strings.Repeat("x", at-len(prefix))
+	}
+	head := "a;b\n1;"
+	tests := []struct {
+		name, input, enc, errText string
+		line                      int
+	}{
+		{"é cut by the chunk", pad(head, scanChunk-1) + "é;\n2;y\n", "UTF-8", "", 0},
+		{"Windows-1252 é at the chunk end", pad(head, scanChunk-1) + "\xE9\n2;y\n", "Windows-1252", "", 0},
+		{"BOM past the first chunk", pad(head, scanChunk+10) + "\n\uFEFFa;b\n", "", "byte order mark", 3},
+		{"Mac line ends across chunks", "a;b\r" + strings.Repeat("1;xxxxxxxxxxxxxxxx\r", scanChunk/19+100) + "2;y\r", "UTF-8", "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab, err := ReadTable("c.csv", strings.NewReader(tt.input))
+			if tt.errText != "" {
+				var pe *ParseError
+				if !errors.As(err, &pe) || !strings.Contains(err.Error(), tt.errText) || pe.Line != tt.line {
+					t.Fatalf("err %v; want %q at line %d", err, tt.errText, tt.line)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tab.Encoding != tt.enc || len(tab.Records) < 2 || tab.Records[len(tab.Records)-1].Fields[0] == "" {
+				t.Fatalf("encoding %q, %d records; want %q", tab.Encoding, len(tab.Records), tt.enc)
+			}
+			if f := tab.Records[0].Fields[1]; !strings.HasSuffix(f, "x") && !strings.HasSuffix(f, "é") {
+				t.Errorf("first row's field ends with %q", f[len(f)-5:])
+			}
+		})
+	}
+}
+
+// TestOpenTableStreams: a 40 MB file is read row by row: the live heap
+// stays far below the file's size (reading it whole, as ReadTable did,
+// holds 40 MB and more).
+func TestOpenTableStreams(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long")
+	}
+	path := filepath.Join(t.TempDir(), "big.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "id;nom;latitude;longitude")
+	const rows = 400_000
+	for i := range rows {
+		fmt.Fprintf(w, "s%d;Lieu numéro %d, une médiathèque de quartier;46,%06d;2,%06d\n", i, i, i, i)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	f.Close()
+	in, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	tr, err := OpenTable(path, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ms runtime.MemStats
+	peak, n := uint64(0), 0
+	for {
+		_, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n%20_000 == 0 {
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+	}
+	if n != rows {
+		t.Fatalf("%d rows, want %d", n, rows)
+	}
+	if limit := uint64(fi.Size()) / 8; peak > limit {
+		t.Errorf("live heap %d bytes while reading a %d-byte file; want under %d", peak, fi.Size(), limit)
+	}
+}
