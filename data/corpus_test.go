@@ -17,7 +17,7 @@ import (
 
 // corpusSentinels are the sentinel errors every corpus error and check
 // must wrap (encoding/csv's quote errors are accepted for the CSV syntax).
-var corpusSentinels = []error{data.ErrUnknownINSEE, data.ErrBadCoordinate, data.ErrOutsideFrance, data.ErrSwappedLatLon,
+var corpusSentinels = []error{data.ErrUnknownINSEE, data.ErrBadCoordinate, data.ErrOutsideFrance, data.ErrSwappedLatLon, data.ErrOutsideScope,
 	data.ErrMissingColumn, data.ErrBadNumber, data.ErrEmptyFile, data.ErrBadCode, data.ErrDuplicate, data.ErrBadValue, data.ErrTooLarge,
 	data.ErrBinary, data.ErrEncoding}
 

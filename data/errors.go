@@ -11,6 +11,7 @@ var (
 	ErrBadCoordinate = errors.New("data: bad coordinate")
 	ErrOutsideFrance = errors.New("data: coordinates outside the French territories")
 	ErrSwappedLatLon = errors.New("data: latitude and longitude look swapped")
+	ErrOutsideScope  = errors.New("data: outside the diagnostic's territories")
 	ErrMissingColumn = errors.New("data: missing column")
 	ErrBadNumber     = errors.New("data: not a number")
 	ErrEmptyFile     = errors.New("data: no usable row")

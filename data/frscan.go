@@ -36,10 +36,11 @@ func tableInput(name string, r io.Reader) (*io.SectionReader, error) {
 	if err := checkSize(name, r); err != nil {
 		return nil, err
 	}
+	under := r
 	if c, ok := r.(*ctxReader); ok {
-		r = c.r
+		under = c.r
 	}
-	if ra, ok := r.(interface {
+	if ra, ok := under.(interface {
 		io.ReaderAt
 		io.Seeker
 	}); ok {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"os"
+	"time"
 )
 
 // WithContext returns r wrapped so that the loaders of this package stop
@@ -12,7 +14,15 @@ import (
 // check ctx between rows and features (so Ctrl-C stops a load within a
 // second even after the file is read). The loaders' signatures stay
 // free of a context; they find it on the reader (ContextOf).
+//
+// A read blocked on a pipe or a FIFO that nothing writes to is ended too:
+// when ctx is done, the read deadline of such a file is set to now.
 func WithContext(ctx context.Context, r io.Reader) io.Reader {
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+			context.AfterFunc(ctx, func() { f.SetReadDeadline(time.Now()) })
+		}
+	}
 	return &ctxReader{ctx: ctx, r: r}
 }
 
@@ -26,7 +36,11 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	return c.r.Read(p)
+	n, err := c.r.Read(p)
+	if err != nil && c.ctx.Err() != nil {
+		return n, c.ctx.Err() // e.g. the deadline WithContext set
+	}
+	return n, err
 }
 
 // Stat passes on the size of the file underneath, when it has one, so

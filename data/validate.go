@@ -1,14 +1,14 @@
 package data
 
 import (
-	"diagnum/geo"
-	"hash/maphash"
-
 	"fmt"
+	"hash/maphash"
 	"math"
 	"sort"
 	"strings"
 	"unicode"
+
+	"diagnum/geo"
 
 	"github.com/paulmach/orb"
 )
@@ -63,12 +63,15 @@ const DuplicateKm = 0.050
 // Rejected (the site is dropped): non-finite coordinates or FTE, a negative
 // FTE (ErrBadCoordinate, ErrBadValue); a point in no box of Territories
 // (ErrOutsideFrance), or ErrSwappedLatLon when the point with latitude and
-// longitude exchanged falls in one.
+// longitude exchanged falls in one; a point in a collectivité d'outre-mer
+// (IsCOM: Saint-Barthélemy, Polynésie…), whose communes the diagnostic
+// leaves out (ErrOutsideScope).
 //
 // Warnings (the site is kept): a site with the same kind and normalised
 // name (case, accents and punctuation ignored) as an earlier kept site
 // less than DuplicateKm away (ErrDuplicate; a conseiller numérique place
-// inside a France Services site is two kinds, not a duplicate); a declared INSEE code for which known
+// inside a France Services site is two kinds, not a duplicate); a declared
+// code of a collectivité d'outre-mer (ErrOutsideScope, cleared); a declared INSEE code for which known
 // returns false (ErrUnknownINSEE): the code is cleared so that the
 // spatial join assigns the commune. known == nil skips that check.
 func ValidateSites(file string, sites []Site, lines []int, known func(code string) bool) ([]Site, Checks) {
@@ -91,6 +94,12 @@ func ValidateSites(file string, sites []Site, lines []int, known func(code strin
 			checks.Add(Check{Severity: Rejected, Site: s.ID,
 				Err: &ParseError{File: file, Line: line(i), Column: err.column, Err: err.err}})
 			continue
+		}
+		if IsCOM(s.INSEE) {
+			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: line(i), Column: "code_insee", Err: fmt.Errorf(
+				"%w: site %q declares %s, a commune of a collectivité d'outre-mer, outside the 101 départements; ignored, the commune will come from the coordinates",
+				ErrOutsideScope, s.ID, s.INSEE)}})
+			s.INSEE = ""
 		}
 		if s.INSEE != "" && known != nil && !known(s.INSEE) {
 			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: line(i), Column: "code_insee", Err: fmt.Errorf(
@@ -119,7 +128,11 @@ func valSite(s Site) *valError {
 	case !valFinite(s.FTE) || s.FTE < 0:
 		return &valError{"etp", fmt.Errorf("%w: site %q: FTE %g must be a finite number ≥ 0", ErrBadValue, s.ID, s.FTE)}
 	}
-	if _, ok := TerritoryOf(s.Point); ok {
+	if t, ok := TerritoryOf(s.Point); ok {
+		if IsCOM(t.Code) {
+			return &valError{"latitude", fmt.Errorf("%w: site %q: latitude %g, longitude %g is in %s, a collectivité d'outre-mer: "+
+				"the diagnostic covers the 101 départements, whose communes alone have a geography here", ErrOutsideScope, s.ID, lat, lon, t.Name)}
+		}
 		return nil
 	}
 	if t, ok := TerritoryOf(orb.Point{lat, lon}); ok {
@@ -131,6 +144,20 @@ func valSite(s Site) *valError {
 		hint = "; (0, 0) usually stands for missing coordinates"
 	}
 	return &valError{"latitude", fmt.Errorf("%w: site %q: latitude %g, longitude %g%s", ErrOutsideFrance, s.ID, lat, lon, hint)}
+}
+
+// IsCOM reports whether a département or INSEE code belongs to a
+// collectivité d'outre-mer of the COG (975, 977, 978, 984, 986–989),
+// outside the 101 départements of the diagnostic.
+func IsCOM(code string) bool {
+	if len(code) < 3 {
+		return false
+	}
+	switch code[:3] {
+	case "975", "977", "978", "984", "986", "987", "988", "989":
+		return true
+	}
+	return false
 }
 
 func valFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

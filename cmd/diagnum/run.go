@@ -219,10 +219,35 @@ func (e frParseError) Unwrap() error { return e.pe }
 // process, read it once instead of once a command.
 var embedded = sync.OnceValues(data.LoadEmbedded)
 
+// embeddedCtx returns embedded(), or ctx's error as soon as ctx is done
+// (Ctrl-C while the embedded data decode, which is not interruptible):
+// the decoding goes on in its goroutine, for a later call in the same
+// process.
+func embeddedCtx(ctx context.Context) (*data.Dataset, error) {
+	type result struct {
+		ds  *data.Dataset
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		ds, err := embedded()
+		ch <- result{ds, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.ds, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // loadData loads the embedded data and the user's files; the loads stop
 // once ctx is done.
 func loadData(ctx context.Context, o *options) (*data.Dataset, error) {
-	ds, err := embedded()
+	ds, err := embeddedCtx(ctx)
+	if err != nil && err == ctx.Err() {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("données intégrées : %w", err)
 	}

@@ -152,3 +152,111 @@ func TestRunCancelled(t *testing.T) {
 		t.Errorf("files written: %v", got)
 	}
 }
+
+// TestSIGINTWhileLoading: Ctrl-C (SIGINT) while `diagnum --sites` reads
+// a file that is still coming (a FIFO whose writer has sent the header
+// and 2,000 rows, then waits) ends the run within 5 s with the French
+// message and status 130; the old workbook and CSV are left as they
+// were and no temporary file remains. A second run (long) is interrupted
+// 400 ms after its start, while it loads the data and a 200,000-row
+// regular file.
+func TestSIGINTWhileLoading(t *testing.T) {
+	bin := buildDiagnum(t)
+	rows := func(w io.Writer, n int) {
+		fmt.Fprintln(w, "id,nom,type,latitude,longitude,etp,code_insee")
+		for i := range n {
+			fmt.Fprintf(w, "s%d,Lieu %d,cnfs,46.%06d,1.%06d,1,\n", i, i, i, i)
+		}
+	}
+	for _, input := range []string{"fifo", "file"} {
+		t.Run(input, func(t *testing.T) {
+			if input == "file" && testing.Short() {
+				t.Skip("long: make test-long")
+			}
+			dir := t.TempDir()
+			old := map[string]string{"f.xlsx": "ancien classeur", "f.csv": "ancien csv"}
+			for name, text := range old {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sites := filepath.Join(dir, "lieux.csv")
+			opened := make(chan *os.File, 1)
+			if input == "fifo" {
+				if err := syscall.Mkfifo(sites, 0o600); err != nil {
+					t.Skip("no FIFO here:", err)
+				}
+				go func() { // blocks until diagnum opens the FIFO
+					w, err := os.OpenFile(sites, os.O_WRONLY, 0)
+					if err != nil {
+						close(opened)
+						return
+					}
+					rows(w, 2000)
+					opened <- w
+				}()
+			} else {
+				var b bytes.Buffer
+				rows(&b, 200_000)
+				if err := os.WriteFile(sites, b.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cmd := exec.Command(bin, "--sites", sites, "--out", "f.xlsx", "--csv", "f.csv")
+			cmd.Dir = dir
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			if input == "fifo" {
+				select {
+				case w := <-opened:
+					if w == nil {
+						t.Fatal("could not write to the FIFO")
+					}
+					defer w.Close()
+				case err := <-done:
+					t.Fatalf("diagnum ended (%v) before opening its sites; stderr:\n%s", err, stderr.String())
+				case <-time.After(60 * time.Second):
+					cmd.Process.Kill()
+					t.Fatal("diagnum did not open the FIFO within 60 s")
+				}
+				time.Sleep(200 * time.Millisecond)
+			} else {
+				time.Sleep(400 * time.Millisecond)
+			}
+			sent := time.Now()
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(30 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("diagnum did not stop within 30 s of SIGINT; stderr:\n%s", stderr.String())
+			}
+			if d := time.Since(sent); d > 5*time.Second {
+				t.Errorf("stopped %v after SIGINT, want within 5 s", d)
+			}
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+				t.Fatalf("exit: %v, want status 130; stderr:\n%s", err, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "interrompu") || !strings.Contains(stderr.String(), "aucun fichier n'a été écrit ni modifié") {
+				t.Errorf("stderr does not say in French that the run was interrupted:\n%s", stderr.String())
+			}
+			for name, text := range old {
+				if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(b) != text {
+					t.Errorf("%s after SIGINT: %q, %v; want it unchanged", name, b, err)
+				}
+			}
+			if got := listDir(t, dir); len(got) != 3 {
+				t.Errorf("files after SIGINT: %v; want only f.xlsx, f.csv and lieux.csv", got)
+			}
+		})
+	}
+}
