@@ -25,6 +25,9 @@ type Info struct {
 // (as .osm.pbf files order them), into sorted arrays (nodeTable); a
 // segment whose node is absent from the extract is left out (counted in
 // Info.Cut).
+//
+// Once ctx is done (Ctrl-C, SIGTERM) the reading stops and ctx's error is
+// returned, never a graph of the part read so far.
 func ReadPBF(ctx context.Context, r io.Reader) (*Graph, Info, error) {
 	sc := osmpbf.New(ctx, r, 1)
 	defer sc.Close()
@@ -60,6 +63,9 @@ func ReadPBF(ctx context.Context, r io.Reader) (*Graph, Info, error) {
 			}
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, info, err // the scanner stops without an error of its own
+	}
 	if err := sc.Err(); err != nil {
 		return nil, info, fmt.Errorf("route: read extract: %w", err)
 	}
@@ -67,5 +73,8 @@ func ReadPBF(ctx context.Context, r io.Reader) (*Graph, Info, error) {
 		return nil, info, fmt.Errorf("route: no road for cars in the extract")
 	}
 	g, err := b.Build()
+	if err == nil && ctx.Err() != nil {
+		return nil, info, ctx.Err()
+	}
 	return g, info, err
 }
