@@ -216,8 +216,11 @@ type JSONObject map[string]json.RawMessage
 
 // Text returns member key as text: a string (trimmed), or the literal of a
 // number or boolean. Absent and null give "".
-func (o JSONObject) Text(key string) (string, error) {
-	raw := bytes.TrimSpace(o[key])
+func (o JSONObject) Text(key string) (string, error) { return jsonText(o[key]) }
+
+// jsonText is JSONObject.Text of one encoded member value.
+func jsonText(raw []byte) (string, error) {
+	raw = bytes.TrimSpace(raw)
 	switch {
 	case len(raw) == 0 || string(raw) == "null":
 		return "", nil
@@ -246,7 +249,7 @@ func (o JSONObject) Number(key string) (v float64, ok bool, err error) {
 	case len(raw) == 0 || string(raw) == "null":
 		return 0, false, nil
 	case raw[0] == '"':
-		s, err := o.Text(key)
+		s, err := jsonText(raw)
 		if err != nil || s == "" {
 			return 0, false, err
 		}

@@ -105,12 +105,13 @@ func sitesGeoTable(name string) *Table {
 
 // sitesGeo accumulates the sites of a GeoJSON file.
 type sitesGeo struct {
-	t      *Table
-	maxFTE float64
-	seen   map[string][2]int // id → feature number, line
-	sites  []Site
-	lines  []int
-	checks Checks
+	t       *Table
+	maxFTE  float64
+	seen    map[string][2]int // id → feature number, line
+	scratch []jsonMember      // reused by sitesGeoFast
+	sites   []Site
+	lines   []int
+	checks  Checks
 }
 
 // feature parses feature number k (1-based), starting at line, and keeps
@@ -120,7 +121,7 @@ func (g *sitesGeo) feature(k, line int, msg json.RawMessage) {
 		pe.Err = fmt.Errorf("feature %d: %w", k, pe.Err)
 		return pe
 	}
-	fields, perr := sitesGeoFields(g.t.File, line, msg)
+	fields, perr := sitesGeoFields(g.t.File, line, msg, &g.scratch)
 	var s Site
 	var warns []*ParseError
 	if perr == nil {
@@ -147,7 +148,21 @@ func (g *sitesGeo) feature(k, line int, msg json.RawMessage) {
 
 // sitesGeoFields turns one feature into the fields of a CSV row, in the
 // order of sitesColumns, the coordinates taken from the geometry.
-func sitesGeoFields(file string, line int, msg json.RawMessage) ([]string, *ParseError) {
+func sitesGeoFields(file string, line int, msg json.RawMessage, scratch *[]jsonMember) ([]string, *ParseError) {
+	fail := func(col string, err error) ([]string, *ParseError) {
+		return nil, &ParseError{File: file, Line: line, Column: col, Err: err}
+	}
+	if fields, ok, err := sitesGeoFast(msg, scratch); ok {
+		if ce, bad := err.(*columnError); bad {
+			return fail(ce.column, ce.err)
+		}
+		return fields, nil
+	}
+	return sitesGeoSlow(file, line, msg)
+}
+
+// sitesGeoSlow is sitesGeoFields for a feature sitesGeoFast declines.
+func sitesGeoSlow(file string, line int, msg json.RawMessage) ([]string, *ParseError) {
 	fail := func(col string, err error) ([]string, *ParseError) {
 		return nil, &ParseError{File: file, Line: line, Column: col, Err: err}
 	}

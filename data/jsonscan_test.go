@@ -1,0 +1,48 @@
+package data
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestSitesGeoFastMatchesSlow: on every feature the fast path accepts, it
+// gives the fields (or the error's column) of the general path; the
+// features it must decline are declined.
+func TestSitesGeoFastMatchesSlow(t *testing.T) {
+	tests := []struct {
+		feature string
+		fast    bool
+	}{
+		{`{"type":"Feature","geometry":{"type":"Point","coordinates":[2.216669,46.34908]},"properties":{"id":"s1","nom":"Mairie","type":"cnfs","etp":1}}`, true},
+		{` { "properties" : { "type" : "mediation" , "nom" : "A \"B\" é" , "id" : 7 , "fte":"0,5", "extra": {"a":[1,"]"]} } , "type" : "Feature" , "geometry" : null } `, true},
+		{`{"type":"Feature","properties":{"id":"x","name":"N","type":"autre","latitude":"46,1","longitude":2.1,"cp":"1100"}}`, true},
+		{`{"type":"Feature","geometry":{"coordinates":[-1e-3,4.6e1,120],"type":"Point"},"properties":{"id":"a","nom":"n","type":"cnfs","id":"b"}}`, true},
+		{`{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"id":"a","nom":{"x":1},"type":"cnfs"}}`, true},
+		{`{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"id":"a","nom":"n","type":"cnfs"},"id":3}`, false},
+		{`{"Type":"Feature","properties":{"id":"a"}}`, false},
+		{`{"type":"Feature","properties":{"i\u0064":"a"}}`, false},
+		{`{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]},"properties":{"id":"a"}}`, false},
+		{`{"type":"Feature","geometry":{"type":"Point","coordinates":[1]},"properties":{"id":"a"}}`, false},
+		{`{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":null}`, false},
+		{`{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2,3,4]},"properties":{}}`, false},
+		{`{"type":"Feat","properties":{}}`, false},
+	}
+	var scratch []jsonMember
+	for _, tt := range tests {
+		fields, ok, err := sitesGeoFast([]byte(tt.feature), &scratch)
+		if ok != tt.fast {
+			t.Errorf("%s: fast path ok = %v, want %v", tt.feature, ok, tt.fast)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		want, perr := sitesGeoSlow("f", 1, []byte(tt.feature))
+		switch ce, _ := err.(*columnError); {
+		case perr != nil && (ce == nil || ce.column != perr.Column || ce.err.Error() != perr.Err.Error()):
+			t.Errorf("%s: fast error %v, slow %v", tt.feature, err, perr)
+		case perr == nil && (err != nil || !reflect.DeepEqual(fields, want)):
+			t.Errorf("%s: fast %q (%v), slow %q", tt.feature, fields, err, want)
+		}
+	}
+}
