@@ -43,7 +43,8 @@ func csvAndBook(csv, out string) []outputPath {
 	case out == "-" && csv != "-":
 		ps = append(ps, outputPath{"--out", "-"})
 	case out != "-":
-		ps = append(ps, outputPath{"--out", out})
+		// The CSV of the checks, written only when Contrôles overflows.
+		ps = append(ps, outputPath{"--out", out}, outputPath{"--out", checksCSVPath(out)})
 	}
 	return ps
 }

@@ -559,6 +559,15 @@ func writeOutputs(ctx context.Context, o *options, t diag.Territory, ds *data.Da
 		}
 		written = append(written, path)
 	}
+	if out != "-" && report.ChecksOverflow(in) > 0 {
+		// More checks than a sheet holds: all of them beside the workbook.
+		path := checksCSVPath(out)
+		in.ChecksCSV = filepath.Base(path)
+		if err := set.write(path, func(w io.Writer) error { return report.WriteChecksCSV(w, in) }); err != nil {
+			return nil, fmt.Errorf("contrôles %s : %w", path, err)
+		}
+		written = append(written, path)
+	}
 	if out != "-" {
 		pr.step("écriture du classeur")
 		if err := set.write(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) }); err != nil {
@@ -656,6 +665,13 @@ func mapSVG(mi report.MapInput) ([]byte, error) {
 
 // sitesLayerPath returns the path of the sites layer beside a communes
 // layer: communes.geojson → communes-sites.geojson.
+// checksCSVPath is the CSV of every check written beside the workbook
+// when its Contrôles sheet cannot hold them: diagnostic-23.xlsx →
+// diagnostic-23-controles.csv.
+func checksCSVPath(book string) string {
+	return strings.TrimSuffix(book, filepath.Ext(book)) + "-controles.csv"
+}
+
 func sitesLayerPath(path string) string {
 	ext := filepath.Ext(path)
 	return strings.TrimSuffix(path, ext) + "-sites" + ext

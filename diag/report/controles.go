@@ -224,9 +224,13 @@ func (b *book) controles() error {
 	if n > maxControlRows {
 		n = maxControlRows
 		extra = func(s *sheet) error {
+			where := "ils sont comptés dans Synthèse, et --strict les refuse"
+			if b.in.ChecksCSV != "" {
+				where = "tous les contrôles sont dans le fichier " + b.in.ChecksCSV + ", à côté du classeur"
+			}
 			return s.add(nil, nil, nil, nil, fmt.Sprintf(
-				"… et %d contrôle(s) de plus, non affichés : un onglet Excel a au plus %d lignes ; ils sont comptés dans Synthèse, et --strict les refuse",
-				len(rows)-n, excelize.TotalRows))
+				"… et %d contrôle(s) de plus, non affichés : un onglet Excel a au plus %d lignes ; %s",
+				len(rows)-n, excelize.TotalRows, where))
 		}
 	}
 	return b.table(SheetControles, cols, n, row, extra)

@@ -40,9 +40,13 @@ type Input struct {
 	Sources  []data.Source
 	// Checks are the checks of the loading step; Result.Checks are shown
 	// after them.
-	Checks  data.Checks
-	Version string    // diagnum version, e.g. "v0.3.0"
-	Date    time.Time // generation date: the document properties and Synthèse show it
+	Checks data.Checks
+	// ChecksCSV is the name of the CSV of every check written beside the
+	// workbook when Contrôles cannot hold them (ChecksOverflow); the
+	// sheet's last row names it. "" when there is none.
+	ChecksCSV string
+	Version   string    // diagnum version, e.g. "v0.3.0"
+	Date      time.Time // generation date: the document properties and Synthèse show it
 
 	// MapPNG is the map picture (RenderMap) embedded in Synthèse, scaled
 	// to mapWidthPx pixels wide; nil: no picture, a line says how to get one.

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,5 +59,64 @@ func TestLongTextCut(t *testing.T) {
 	c := cutCell(excelize.Cell{StyleID: 3, Value: long}).(excelize.Cell)
 	if c.StyleID != 3 || !strings.HasSuffix(c.Value.(string), data.CutMark) {
 		t.Errorf("cell %+v not cut", c.StyleID)
+	}
+}
+
+// TestChecksCSVBesideWorkbook: with the cap of Contrôles lowered to 5 and
+// 20 rejected rows more, ChecksOverflow counts the checks the sheet
+// cannot show, WriteChecksCSV writes them all (header + one row per
+// check, the rejected rows with file, line and column), and the sheet's
+// last row names that file.
+func TestChecksCSVBesideWorkbook(t *testing.T) {
+	old := maxControlRows
+	maxControlRows = 5
+	t.Cleanup(func() { maxControlRows = old })
+	in := smallInput()
+	if ChecksOverflow(in) != max(0, len(in.Checks)+len(in.Result.Checks)-5) {
+		t.Fatal("overflow of the small input")
+	}
+	for i := range 20 {
+		in.Checks.Reject(&data.ParseError{File: "s.csv", Line: 100 + i, Column: "latitude", Err: fmt.Errorf("%w: row %d", data.ErrBadCoordinate, i)})
+	}
+	total := len(in.Checks) + len(in.Result.Checks)
+	if got := ChecksOverflow(in); got != total-5 {
+		t.Fatalf("ChecksOverflow = %d, want %d", got, total-5)
+	}
+	in.ChecksCSV = "d-controles.csv"
+	var csvBuf, book bytes.Buffer
+	if err := WriteChecksCSV(&csvBuf, in); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := data.ReadTable("d-controles.csv", &csvBuf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Records) != total || strings.Join(tab.Header, ",") != strings.Join(ChecksCSVHeader, ",") {
+		t.Fatalf("%d rows, header %v; want %d rows", len(tab.Records), tab.Header, total)
+	}
+	found := 0
+	for _, r := range tab.Records {
+		if r.Field(1) == "s.csv" && r.Field(3) == "latitude" && r.Field(0) == "Rejeté" {
+			if line, _ := strconv.Atoi(r.Field(2)); line >= 100 && line < 120 {
+				found++
+			}
+		}
+	}
+	if found != 20 {
+		t.Errorf("%d of the 20 rejected rows in the CSV", found)
+	}
+	if err := WriteWorkbook(&book, in); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(SheetControles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := strings.Join(rows[len(rows)-1], " "); !strings.Contains(last, "tous les contrôles sont dans le fichier d-controles.csv") {
+		t.Errorf("last row %q does not name the CSV", last)
 	}
 }

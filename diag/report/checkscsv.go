@@ -1,0 +1,64 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+	"diagnum/data"
+)
+
+// ChecksOverflow returns how many checks of in the Contrôles sheet cannot
+// show (Excel's limit of 1,048,576 rows); 0 when all fit. The caller then
+// writes them all with WriteChecksCSV beside the workbook and names that
+// file in Input.ChecksCSV.
+func ChecksOverflow(in Input) int {
+	return max(0, len(in.Checks)+len(in.Result.Checks)-maxControlRows)
+}
+
+// ChecksCSVHeader is the header of WriteChecksCSV: the columns of Contrôles.
+var ChecksCSVHeader = []string{"gravite", "fichier", "ligne", "colonne", "categorie", "concerne_le_territoire",
+	"element_concerne", "explication", "message"}
+
+// WriteChecksCSV writes every check of in, in the order and with the
+// columns of the Contrôles sheet, as CSV (UTF-8 with BOM, ',' and CRLF,
+// like WriteCSV; text cells through data.FormulaSafe).
+func WriteChecksCSV(w io.Writer, in Input) error {
+	if err := in.validate(); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return fmt.Errorf("write checks csv: %w", err)
+	}
+	b := &book{in: &in, idx: communeIndex(in.Result), zn: newZonage(in.Dataset)}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(ChecksCSVHeader); err != nil {
+		return fmt.Errorf("write checks csv: %w", err)
+	}
+	for _, c := range b.checkRows() {
+		rec := []string{severityLabel(c.Severity), "", "", "", categoryText[c.cat].label, whereLabel(c.where), c.what,
+			categoryText[c.cat].explain, ""}
+		if e := c.Err; e != nil {
+			rec[1], rec[3] = e.File, e.Column
+			if e.Line > 0 {
+				rec[2] = strconv.Itoa(e.Line)
+			}
+			if e.Err != nil {
+				rec[8] = e.Err.Error()
+			}
+		}
+		for i := range rec {
+			rec[i] = data.FormulaSafe(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("write checks csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write checks csv: %w", err)
+	}
+	return nil
+}
