@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -12,6 +13,7 @@ import (
 // commune-actuelle) and anct-france-services/liste-fs-20240801.csv,
 // counted with python3 (json.load / csv.DictReader), as noted per value.
 func TestEmbeddedCOG(t *testing.T) {
+	t.Parallel()
 	ds := loadEmbedded(t)
 	// 34,969 communes actuelles, total legal population 68,952,941.
 	if n := len(ds.Communes); n != 34969 {
@@ -53,6 +55,7 @@ func TestEmbeddedCOG(t *testing.T) {
 }
 
 func TestEmbeddedSites(t *testing.T) {
+	t.Parallel()
 	ds := loadEmbedded(t)
 	fs23, cnfs, fte := 0, 0, 0.0
 	for _, s := range ds.Sites {
@@ -93,6 +96,7 @@ func TestEmbeddedSites(t *testing.T) {
 // them again, under that name); communes-points-2024 has no lat/lng for
 // 60694.
 func TestEmbeddedChecksTyped(t *testing.T) {
+	t.Parallel()
 	ds := loadEmbedded(t)
 	dups := 0
 	for _, c := range ds.SiteChecks {
@@ -117,9 +121,14 @@ func TestEmbeddedChecksTyped(t *testing.T) {
 	}
 }
 
+// embeddedOnce loads the embedded data set once for the tests of the
+// package, which only read it.
+var embeddedOnce = sync.OnceValues(LoadEmbedded)
+
+// loadEmbedded returns the embedded data set (shared: do not change it).
 func loadEmbedded(t *testing.T) *Dataset {
 	t.Helper()
-	ds, err := LoadEmbedded()
+	ds, err := embeddedOnce()
 	if err != nil {
 		t.Fatal(err)
 	}

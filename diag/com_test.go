@@ -1,7 +1,6 @@
 package diag
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -15,7 +14,8 @@ import (
 // Result.COM shows them apart. Expected counts come from the data set
 // (the COG: 94 communes, 602,143 inhabitants in COG 2025).
 func TestCOMOutOfRankings(t *testing.T) {
-	ds := embedded(t)
+	t.Parallel()
+	ds, b := national(t)
 	var comN, comPop, restPop int
 	for _, c := range ds.Communes {
 		if c.Zone == data.ZoneCOM {
@@ -27,10 +27,7 @@ func TestCOMOutOfRankings(t *testing.T) {
 	if comN == 0 {
 		t.Fatal("no COM commune in the embedded data")
 	}
-	res, err := Compute(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := b.Result
 	if res.COM.Communes != comN || res.COM.Population != comPop || res.France.Population != restPop {
 		t.Errorf("COM %+v (want %d communes, %d inh.), France population %d (want %d)",
 			res.COM, comN, comPop, res.France.Population, restPop)

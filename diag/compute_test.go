@@ -3,7 +3,9 @@ package diag
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"reflect"
 	"runtime"
 	"testing"
 
@@ -386,5 +388,24 @@ func TestFarNearest(t *testing.T) {
 	}
 	if s := got.Sites[1]; math.IsInf(s.NearestOtherMin, 1) || s.NearestOtherMin < 10000 {
 		t.Errorf("antipode: %+v", s)
+	}
+}
+
+// TestBaselineIsCompute: the planner's baseline holds the diagnostic,
+// identical to Compute (compared through %v, which prints every float64
+// exactly and NaN equal to NaN), on a synthetic data set.
+func TestBaselineIsCompute(t *testing.T) {
+	ds := synthDataset(3000, 450, 11)
+	b, err := NewBaseline(context.Background(), ds, Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Compute(context.Background(), ds, Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(res.Communes) != fmt.Sprint(b.Result.Communes) || !reflect.DeepEqual(res.Sites, b.Result.Sites) ||
+		res.France != b.Result.France || len(res.Checks) != len(b.Result.Checks) || b.Dataset() != ds {
+		t.Error("NewBaseline differs from Compute")
 	}
 }

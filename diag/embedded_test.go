@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 
 	"diagnum/data"
@@ -13,13 +14,40 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// embeddedOnce loads the embedded data set once per test process.
+var embeddedOnce = sync.OnceValues(data.LoadEmbedded)
+
+// embedded returns a copy of the embedded data set (data.Dataset.Clone:
+// the caller may change its communes, sites and indicators).
 func embedded(tb testing.TB) *data.Dataset {
 	tb.Helper()
-	ds, err := data.LoadEmbedded()
+	ds, err := embeddedOnce()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return ds
+	return ds.Clone()
+}
+
+// nationalOnce is the national baseline of the embedded data set with
+// the default parameters, computed once per test process.
+var nationalOnce = sync.OnceValues(func() (*Baseline, error) {
+	ds, err := embeddedOnce()
+	if err != nil {
+		return nil, err
+	}
+	return NewBaseline(context.Background(), ds, Params{})
+})
+
+// national returns the embedded data set and its national baseline
+// (default parameters), shared by the tests: read them, never change
+// them (copy the Dataset struct to give it other sites).
+func national(tb testing.TB) (*data.Dataset, *Baseline) {
+	tb.Helper()
+	b, err := nationalOnce()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b.Dataset(), b
 }
 
 // TestEmbeddedSitesAssigned: every embedded site (France Services,
@@ -155,11 +183,9 @@ func BenchmarkLoadCompute(b *testing.B) {
 // France, 5 overseas) can be reported, and their communes add up to the
 // national result minus the collectivités d'outre-mer.
 func TestEveryDepartement(t *testing.T) {
-	ds := embedded(t)
-	res, err := Compute(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	ds, b := national(t)
+	res := b.Result
 	zone := map[string]string{}
 	for _, c := range ds.Communes {
 		zone[c.Dep] = c.Zone

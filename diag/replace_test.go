@@ -44,12 +44,9 @@ func depOfSites(ds *data.Dataset, res *Result) map[string]string {
 // counted by default, the national median access Amed and every measure
 // outside the Creuse are unchanged bit for bit.
 func TestReplaceSitesCreuseOnly(t *testing.T) {
-	ds := embedded(t)
+	t.Parallel()
+	ds, before := national(t)
 	user := creuseFranceServices(t, ds)
-	before, err := NewBaseline(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	mod := *ds
 	var dropped map[string]bool
 	mod.Sites, dropped = ReplaceSites(ds, user, Departements("23"))
@@ -92,11 +89,8 @@ func TestReplaceSitesCreuseOnly(t *testing.T) {
 // sites by an identical copy leaves every measure of France unchanged
 // (up to the order of the sums: 1e-12 relative).
 func TestReplaceSitesIdentity(t *testing.T) {
-	ds := embedded(t)
-	before, err := NewBaseline(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	ds, before := national(t)
 	var copyOf []data.Site
 	for i, s := range before.Result.Sites {
 		if s.Kind == data.KindCNFS && len(s.Commune) == 5 && s.Commune[:2] == "23" {

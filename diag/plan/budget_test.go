@@ -10,6 +10,7 @@ import (
 // budget (one zone: gain per euro orders as gain), for 250,000 €. With
 // every post at 70,000 € (a costs table), the same budget pays 3 posts.
 func TestBudget(t *testing.T) {
+	t.Parallel()
 	_, b := nationalBaseline(t)
 	free, err := Run(context.Background(), b, Options{Territory: creuse, Add: 5})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 // 10 EPCIs, and the 5 communes of 2,000 inhabitants or more (23008,
 // 23030, 23096, 23176, 23193) make these 11 communes.
 func TestChefLieuCandidates(t *testing.T) {
+	t.Parallel()
 	_, b := nationalBaseline(t)
 	var got []string
 	for _, c := range ChefLieuCandidates(b, creuse) {
@@ -31,6 +32,7 @@ func TestChefLieuCandidates(t *testing.T) {
 // TestCandidateCommunes: a candidate without a commune is placed by
 // diag.Assign, one with a declared code keeps it.
 func TestCandidateCommunes(t *testing.T) {
+	t.Parallel()
 	ds, b := nationalBaseline(t)
 	i, _ := ds.CommuneIndex("23096")
 	gueret := ds.Communes[i].Point
@@ -44,6 +46,7 @@ func TestCandidateCommunes(t *testing.T) {
 // Creuse commune point against a scan of all counted sites with
 // geo.Model (ties to the lowest index).
 func TestNearestSiteBruteForce(t *testing.T) {
+	t.Parallel()
 	_, b := nationalBaseline(t)
 	m := geo.DefaultModel()
 	for _, c := range CommuneCandidates(b, creuse) {
@@ -66,6 +69,7 @@ func TestNearestSiteBruteForce(t *testing.T) {
 // TestRunOverseas: a département d'outre-mer gets its posts, in its own
 // communes, with its zone.
 func TestRunOverseas(t *testing.T) {
+	t.Parallel()
 	_, b := nationalBaseline(t)
 	p, err := Run(context.Background(), b, Options{Territory: diag.Departements("971"), Add: 2, Employer: EmployerPrivate})
 	if err != nil {

@@ -77,6 +77,7 @@ func TestLoadCosts(t *testing.T) {
 // employer. La Réunion: 3 posts × 67,500 € = 202,500 €; Creuse with a
 // private employer: 2 × 32,000 € = 64,000 €.
 func TestPlanCosts(t *testing.T) {
+	t.Parallel()
 	_, b := nationalBaseline(t)
 	p, err := Run(context.Background(), b, Options{Territory: diag.Departements("974"), Add: 3})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 // Creuse needed 5 and the greedy alone 7; the test reads the minimum
 // from the exhaustive search, whatever the embedded supply.)
 func TestCoverCreuse(t *testing.T) {
+	t.Parallel()
 	_, b := nationalBaseline(t)
 	p, err := Run(context.Background(), b, Options{Territory: creuse, Cover: 1})
 	if err != nil {

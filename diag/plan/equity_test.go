@@ -14,6 +14,7 @@ import (
 // communes most, found by brute force (every candidate, every commune,
 // times from geo.Model); the worst time never rises from pick to pick.
 func TestEquity(t *testing.T) {
+	t.Parallel()
 	_, b := nationalBaseline(t)
 	p, err := Run(context.Background(), b, Options{Territory: creuse, Add: 12, Objective: ObjectiveEquity})
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 // the exhaustive optima (served: over every multiset of posts), and the
 // coverage certificate is at least 90 %. The ratios are logged.
 func TestGreedyVsExhaustive(t *testing.T) {
+	t.Parallel()
 	ds, b := nationalBaseline(t)
 	empty := *ds
 	empty.Sites = nil
@@ -252,6 +253,7 @@ func ids(set []Candidate, idx []int) []string {
 // communes of Creuse as candidates and on the France Services sites of
 // Limousin as candidates.
 func TestLazyMatchesPlainGreedy(t *testing.T) {
+	t.Parallel()
 	ds, b := nationalBaseline(t)
 	var fs []data.Site
 	for _, s := range ds.Sites {
@@ -338,6 +340,7 @@ func plainGreedy(t *testing.T, b *diag.Baseline, opt Options) []string {
 // candidate placed exactly on a counted site covers nobody new (every
 // commune within its reach is within the same time of that site).
 func TestColocatedCandidateGainsNothing(t *testing.T) {
+	t.Parallel()
 	_, b := nationalBaseline(t)
 	var cands []Candidate
 	for _, s := range b.Result.Sites {
@@ -393,6 +396,7 @@ func TestColocatedCandidateGainsNothing(t *testing.T) {
 // (the new sites come last, as the planner adds their R·W last), hence
 // the median of Access10k exactly.
 func TestPicksRaiseCoverageExactly(t *testing.T) {
+	t.Parallel()
 	ds, b := nationalBaseline(t)
 	before := territoryRollup(t, b.Result, "23")
 	objectives := []Objective{ObjectiveCoverage, ObjectiveAccess}
@@ -458,6 +462,7 @@ func territoryRollup(t *testing.T, r *diag.Result, dep string) diag.Rollup {
 
 // TestRunOptions: options that cannot be used are refused.
 func TestRunOptions(t *testing.T) {
+	t.Parallel()
 	_, b := nationalBaseline(t)
 	onlyFS := *b
 	fsRes := *b.Result

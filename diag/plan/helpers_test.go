@@ -2,9 +2,7 @@ package plan
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -127,17 +125,3 @@ func near(a, b, rel float64) bool {
 	return math.Abs(a-b) <= rel*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
 
-// TestBaselineIsCompute: the planner's baseline is the diagnostic,
-// identical to diag.Compute on the embedded data set (compared through
-// %v, which prints every float64 exactly and NaN equal to NaN).
-func TestBaselineIsCompute(t *testing.T) {
-	ds, b := nationalBaseline(t)
-	res, err := diag.Compute(context.Background(), ds, diag.Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fmt.Sprint(res.Communes) != fmt.Sprint(b.Result.Communes) || !reflect.DeepEqual(res.Sites, b.Result.Sites) ||
-		res.France != b.Result.France || len(res.Checks) != len(b.Result.Checks) {
-		t.Error("NewBaseline differs from Compute")
-	}
-}

@@ -28,6 +28,7 @@ func planCSV(t *testing.T, p *Plan) []byte {
 // a plan is byte-identical with GOMAXPROCS=1, with the default, and with
 // the candidates listed in reverse order.
 func TestNestedAndDeterministic(t *testing.T) {
+	t.Parallel()
 	_, b := nationalBaseline(t)
 	for _, tc := range []struct {
 		t      diag.Territory
@@ -78,6 +79,7 @@ func TestNestedAndDeterministic(t *testing.T) {
 // candidate that reaches nobody of the territory gains nothing in any
 // stage; MaxPerPlace exhausts a single candidate.
 func TestStopSaysWhy(t *testing.T) {
+	t.Parallel()
 	_, b := nationalBaseline(t)
 	// A point in Creuse, more than 30 minutes from every commune of the
 	// Pyrénées-Atlantiques: nothing to gain there.

@@ -16,6 +16,7 @@ import (
 // population no longer covered) equal the recomputed ones. The short run
 // checks the first removal only against one recomputation.
 func TestRetire(t *testing.T) {
+	t.Parallel()
 	ds, b := nationalBaseline(t)
 	p, err := Run(context.Background(), b, Options{Territory: creuse, Remove: 3})
 	if err != nil {

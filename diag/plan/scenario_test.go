@@ -130,6 +130,7 @@ func scenarioFile(t *testing.T, rows []data.Site, actions []string) string {
 // sites, same figures, no commune listed, equal totals, and the subsidy
 // of the posts removed equals that of the posts added.
 func TestScenarioRemoveReAddIsNoop(t *testing.T) {
+	t.Parallel()
 	ds, b := nationalBaseline(t)
 	s := creuseSite(t, b)
 	text := scenarioFile(t, []data.Site{s, s}, []string{ActionRemove, ActionAdd})
@@ -166,6 +167,7 @@ func TestScenarioRemoveReAddIsNoop(t *testing.T) {
 // lose coverage and access, and the totals are those of the diagnostic
 // run without them.
 func TestScenarioRemove(t *testing.T) {
+	t.Parallel()
 	ds, b := nationalBaseline(t)
 	sc := &Scenario{}
 	fte := 0.0
@@ -222,6 +224,7 @@ func TestScenarioRemove(t *testing.T) {
 // that gives back the planned posts, and evaluating it reproduces the
 // coverage the plan reached.
 func TestPlanCSVRoundTrip(t *testing.T) {
+	t.Parallel()
 	ds, b := nationalBaseline(t)
 	p, err := Run(context.Background(), b, Options{Territory: creuse, Add: 12})
 	if err != nil {
