@@ -124,4 +124,3 @@ func (o *oracle) best(n, k int) (float64, []int) {
 func near(a, b, rel float64) bool {
 	return math.Abs(a-b) <= rel*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
-
