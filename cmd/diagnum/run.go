@@ -259,18 +259,12 @@ func loadData(ctx context.Context, o *options) (*data.Dataset, error) {
 	if err := checkKnown(t, ds); err != nil {
 		return nil, err
 	}
-	embeddedChecks := len(ds.Checks)
 	var console io.Writer
 	if !o.quiet {
 		console = o.stderr
 	}
-	if err := addUserFiles(ctx, ds, pathFiles(o.sites), pathFiles(o.indicators), siteRule{t, o.sitesOnly}, console); err != nil {
+	if err := addUserFiles(ctx, ds, pathFiles(o.sites), pathFiles(o.indicators), siteRule{t, o.sitesOnly, o.strict}, console); err != nil {
 		return nil, err
-	}
-	if o.strict {
-		if err := strictError(ds.Checks[embeddedChecks:]); err != nil {
-			return nil, err
-		}
 	}
 	return ds, nil
 }
@@ -348,20 +342,25 @@ func pathFiles(paths []string) []userFile {
 type siteRule struct {
 	t    diag.Territory // the reported territory
 	only bool           // --sites-only: every embedded site goes
+	// strict (--strict): a check on a row of the user's files is an
+	// error, found before the sites replace the embedded ones.
+	strict bool
 }
 
 // addUserFiles loads the user's sites files, which replace sites of ds
 // as rule says (replaceSites), and indicators files, which are merged
 // into ds.Indicators; the checks of their rows are appended to ds.Checks
 // and the count of rejected rows of each file is written to console
-// (nil: nothing).
+// (nil: nothing). With rule.strict a check of theirs stops it
+// (strictError) before any site is replaced.
 func addUserFiles(ctx context.Context, ds *data.Dataset, sites, indicators []userFile, rule siteRule, console io.Writer) error {
+	from := len(ds.Checks)
+	var user []data.Site
 	if len(sites) > 0 {
-		var user []data.Site
 		ids := map[string]string{} // site id → file of its first site
 		for _, f := range sites {
 			var ss []data.Site
-			from := len(ds.Checks)
+			first := len(ds.Checks)
 			err := readFileCtx(ctx, f.path, func(r io.Reader) error {
 				s, checks, err := data.LoadSites(f.name, r, data.SitesOptions{Known: ds.KnownCode})
 				ss, ds.Checks = s, append(ds.Checks, checks...)
@@ -371,9 +370,8 @@ func addUserFiles(ctx context.Context, ds *data.Dataset, sites, indicators []use
 				return fmt.Errorf("lieux %s : %w", f.name, err)
 			}
 			user = append(user, acrossFiles(ds, f.name, ss, ids)...)
-			announceRejected(console, f.name, ds.Checks[from:])
+			announceRejected(console, f.name, ds.Checks[first:])
 		}
-		replaceSites(ds, user, rule)
 	}
 	for _, f := range indicators {
 		err := readFileCtx(ctx, f.path, func(r io.Reader) error {
@@ -386,6 +384,16 @@ func addUserFiles(ctx context.Context, ds *data.Dataset, sites, indicators []use
 		if err != nil {
 			return fmt.Errorf("indicateurs %s : %w", f.name, err)
 		}
+	}
+	if rule.strict {
+		if err := strictError(ds.Checks[from:]); err != nil {
+			return err
+		}
+	}
+	// The sites replace the embedded ones once every file is read (and,
+	// with --strict, accepted): placing them takes a national assignment.
+	if len(sites) > 0 {
+		replaceSites(ds, user, rule)
 	}
 	return nil
 }

@@ -5,13 +5,16 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"diagnum/data"
 	"diagnum/diag/report"
 )
 
@@ -167,15 +170,19 @@ func TestRejectedRowsReported(t *testing.T) {
 	}
 }
 
-// TestOwnSitesDropEmbeddedSiteChecks: with --sites-only, Contrôles lists
-// the user's rows, not the checks of the embedded site sources they
-// replace; with --sites, only the checks of the sites replaced go.
-func TestOwnSitesDropEmbeddedSiteChecks(t *testing.T) {
+// ownSitesCases are the runs of TestOwnSitesDropEmbeddedSiteChecks:
+// with --sites-only, Contrôles lists the user's rows, not the checks of
+// the embedded site sources they replace; with --sites, only the checks
+// of the sites replaced go.
+func ownSitesCases(t *testing.T) []struct {
+	args     []string
+	embedded bool
+} {
 	path, err := filepath.Abs("../../testdata/bad/bad-coordinate.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct {
+	return []struct {
 		args     []string
 		embedded bool
 	}{
@@ -184,7 +191,45 @@ func TestOwnSitesDropEmbeddedSiteChecks(t *testing.T) {
 		// checks of France Services elsewhere stay.
 		{[]string{"--quiet", "--sites", path}, true},
 		{[]string{"--quiet", "--sites", path, "--sites-only"}, false},
-	} {
+	}
+}
+
+// embeddedFSList is the embedded France Services list, a source of
+// embedded site checks (cnfs.json is another).
+const embeddedFSList = "anct-france-services/liste-fs-20240801.csv"
+
+// TestOwnSitesDropEmbeddedSiteChecks: the checks a run reports
+// (reportInput: the data set's Checks, then its SiteChecks) keep or drop
+// those of the embedded France Services as ownSitesCases says. Loading
+// only; TestOwnSitesDropEmbeddedSiteChecksWorkbook reads them in the
+// Contrôles sheet.
+func TestOwnSitesDropEmbeddedSiteChecks(t *testing.T) {
+	for _, tc := range ownSitesCases(t) {
+		o, err := parseFlags(tc.args, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, err := loadData(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := slices.ContainsFunc(slices.Concat(ds.Checks, ds.SiteChecks), func(c data.Check) bool {
+			return c.Err != nil && strings.Contains(c.Err.File, embeddedFSList)
+		})
+		if found != tc.embedded {
+			t.Errorf("%v: checks of the embedded France Services kept = %v, want %v", tc.args, found, tc.embedded)
+		}
+	}
+}
+
+// TestOwnSitesDropEmbeddedSiteChecksWorkbook: the Contrôles sheet of
+// each run of ownSitesCases lists the checks of the embedded France
+// Services, or not.
+func TestOwnSitesDropEmbeddedSiteChecksWorkbook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long")
+	}
+	for _, tc := range ownSitesCases(t) {
 		if _, err := run(t, tc.args...); err != nil {
 			t.Fatal(err)
 		}
@@ -199,8 +244,7 @@ func TestOwnSitesDropEmbeddedSiteChecks(t *testing.T) {
 		}
 		found := false
 		for _, r := range rows {
-			// cnfs.json and the France Services list are embedded site sources.
-			if strings.Contains(strings.Join(r, " "), "anct-france-services/liste-fs-20240801.csv") {
+			if strings.Contains(strings.Join(r, " "), embeddedFSList) {
 				found = true
 			}
 		}

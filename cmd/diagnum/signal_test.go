@@ -62,17 +62,30 @@ func buildDiagnum(t *testing.T) string {
 // as soon as its first temporary output file appears, and SIGHUP (handled
 // like SIGTERM) while it writes. The run must stop
 // with a non-zero status, leaving the folder empty: no output, no
-// temporary file.
+// temporary file. The short run signals while writing without the
+// workbook (--out -: the GeoJSON layers, written first, then the CSV),
+// which spares the second national computation (the offers of Synthèse);
+// make test-long adds the workbook and SIGHUP.
 func TestSIGTERM(t *testing.T) {
 	bin := buildDiagnum(t)
 	for _, tc := range []struct {
 		when string
 		sig  syscall.Signal
-	}{{"computing", syscall.SIGTERM}, {"writing", syscall.SIGTERM}, {"writing", syscall.SIGHUP}} {
+		out  string
+		long bool
+	}{
+		{"computing", syscall.SIGTERM, "f.xlsx", false},
+		{"writing", syscall.SIGTERM, "-", false},
+		{"writing", syscall.SIGTERM, "f.xlsx", true},
+		{"writing", syscall.SIGHUP, "f.xlsx", true},
+	} {
 		when := tc.when
-		t.Run(tc.sig.String()+" "+when, func(t *testing.T) {
+		t.Run(tc.sig.String()+" "+when+" --out "+tc.out, func(t *testing.T) {
+			if tc.long && testing.Short() {
+				t.Skip("long: make test-long")
+			}
 			dir := t.TempDir()
-			cmd := exec.Command(bin, "--france", "--out", "f.xlsx", "--csv", "f.csv", "--geojson", "f.geojson")
+			cmd := exec.Command(bin, "--france", "--out", tc.out, "--csv", "f.csv", "--geojson", "f.geojson")
 			cmd.Dir = dir
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr

@@ -18,10 +18,10 @@ import (
 func TestSitesGeoJSON(t *testing.T) {
 	t.Chdir(t.TempDir())
 	ctx := context.Background()
-	if err := Run(ctx, []string{"--quiet", "--csv", "a.csv", "--geojson", "layer.geojson"}, io.Discard, io.Discard); err != nil {
+	if err := Run(ctx, []string{"--quiet", "--out", "-", "--csv", "a.csv", "--geojson", "layer.geojson"}, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if err := Run(ctx, []string{"--quiet", "--strict", "--sites", "layer-sites.geojson", "--csv", "b.csv", "--out", "b.xlsx"}, io.Discard, io.Discard); err != nil {
+	if err := Run(ctx, []string{"--quiet", "--strict", "--sites", "layer-sites.geojson", "--csv", "b.csv", "--out", "-"}, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	a, b := readCommunesCSV(t, "a.csv"), readCommunesCSV(t, "b.csv")

@@ -57,7 +57,7 @@ func TestWeightsChangeIndex(t *testing.T) {
 		{"w13.csv", [3]float64{69.14624612740131, 22.66273523768682, 59.87063256829237}},
 		{"w31.csv", [3]float64{30.853753872598688, 40.12936743170763, 77.33726476231317}},
 	} {
-		stderr, err := run(t, "--indicators", p["ind.csv"], "--weights", p[tc.weights], "--csv", "c.csv", "--out", "x.xlsx")
+		stderr, err := run(t, "--indicators", p["ind.csv"], "--weights", p[tc.weights], "--csv", "c.csv", "--out", "-")
 		if err != nil {
 			t.Fatalf("%s: %v", tc.weights, err)
 		}
@@ -78,7 +78,7 @@ func TestWeightsChangeIndex(t *testing.T) {
 	}
 	// Without weights the user columns enter with weight 1 beside the
 	// embedded indicators, with a warning each.
-	stderr, err := run(t, "--indicators", p["ind.csv"], "--csv", "c.csv", "--out", "x.xlsx")
+	stderr, err := run(t, "--indicators", p["ind.csv"], "--csv", "c.csv", "--out", "-")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,15 +165,15 @@ func TestSitesReplaceInTerritory(t *testing.T) {
 		}
 		return strings.Fields(stderr[i:])[1]
 	}
-	def, err := run(t, "--out", "x.xlsx")
+	def, err := run(t, "--out", "-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	own, err := run(t, "--sites", fs, "--out", "x.xlsx")
+	own, err := run(t, "--sites", fs, "--out", "-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	only, err := run(t, "--sites", fs, "--sites-only", "--out", "x.xlsx")
+	only, err := run(t, "--sites", fs, "--sites-only", "--out", "-")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestSitesReplaceInTerritory(t *testing.T) {
 		t.Errorf("coverage: default %s, --sites %s (want the same), --sites-only %s (want 0.0)", coverage(def), coverage(own), coverage(only))
 	}
 	// bad-coordinate.csv: rows 3, 4 and 5 are rejected (bad-coordinate.err).
-	stderr, err := run(t, "--sites", bad, "--out", "x.xlsx")
+	stderr, err := run(t, "--sites", bad, "--out", "-")
 	if err != nil {
 		t.Fatal(err)
 	}
