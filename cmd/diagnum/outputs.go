@@ -9,6 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"diagnum/diag/report"
+	"diagnum/diag/report/htmlreport"
 )
 
 // outputs writes the files of one run all or nothing. write puts each
@@ -237,4 +240,61 @@ func (c ctxWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.w.Write(p)
+}
+
+// outputFile is one file of a subcommand's outputs.
+type outputFile struct {
+	path  string
+	step  string                // progress step announced before it ("" for none)
+	label string                // what its errors start with, e.g. "classeur " ("" for the path alone)
+	write func(io.Writer) error // its content
+}
+
+// writeAll writes files into s in order, announcing their steps, and
+// returns their paths; on the first error s holds the files written
+// before it, which the caller's abort removes.
+func (s *outputs) writeAll(pr *progress, files []outputFile) ([]string, error) {
+	var written []string
+	for _, f := range files {
+		if f.step != "" {
+			pr.step(f.step)
+		}
+		if err := s.write(f.path, f.write); err != nil {
+			return nil, fmt.Errorf("%s%s : %w", f.label, f.path, err)
+		}
+		written = append(written, f.path)
+	}
+	return written, nil
+}
+
+// csvFiles returns the CSV outputs of a run: the --csv path, and
+// standard output when the workbook path out is "-" (once, when --csv is
+// "-" too).
+func csvFiles(csvPath, out string, write func(io.Writer) error) []outputFile {
+	var files []outputFile
+	if csvPath != "" {
+		files = append(files, outputFile{csvPath, "écriture du CSV", "CSV ", write})
+	}
+	if out == "-" && csvPath != "-" {
+		files = append(files, outputFile{"-", "écriture du CSV", "CSV ", write})
+	}
+	return files
+}
+
+// workbookFile returns the workbook output at out, none when out is "-".
+func workbookFile(out string, write func(io.Writer) error) []outputFile {
+	if out == "-" {
+		return nil
+	}
+	return []outputFile{{out, "écriture du classeur", "classeur ", write}}
+}
+
+// htmlFile returns the HTML report of in at path (--html), none when
+// path is "".
+func htmlFile(path string, in *report.Input) []outputFile {
+	if path == "" {
+		return nil
+	}
+	return []outputFile{{path, "écriture du rapport HTML", "rapport HTML ",
+		func(w io.Writer) error { return htmlreport.Write(w, htmlreport.NewPage(in), htmlreport.Static) }}}
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,7 +14,6 @@ import (
 	"diagnum/diag"
 	"diagnum/diag/plan"
 	"diagnum/diag/report"
-	"diagnum/diag/report/htmlreport"
 )
 
 // planOptions are the command-line settings of `diagnum plan`: those of
@@ -417,34 +417,11 @@ func (o *planOptions) write(ctx context.Context, pr *progress, p *plan.Plan, in 
 	set := newOutputs(ctx, stdout)
 	defer set.abort()
 	out := o.outPath(in.Territory)
-	var written []string
-	csvPaths := []string{}
-	if o.csv != "" {
-		csvPaths = append(csvPaths, o.csv)
-	}
-	if out == "-" && o.csv != "-" {
-		csvPaths = append(csvPaths, "-")
-	}
-	for _, path := range csvPaths {
-		pr.step("écriture du CSV")
-		if err := set.write(path, func(w io.Writer) error { return plan.WriteCSV(w, p) }); err != nil {
-			return fmt.Errorf("CSV %s : %w", path, err)
-		}
-		written = append(written, path)
-	}
-	if o.html != "" {
-		pr.step("écriture du rapport HTML")
-		if err := set.write(o.html, func(w io.Writer) error { return htmlreport.Write(w, htmlreport.NewPage(&in), htmlreport.Static) }); err != nil {
-			return fmt.Errorf("rapport HTML %s : %w", o.html, err)
-		}
-		written = append(written, o.html)
-	}
-	if out != "-" {
-		pr.step("écriture du classeur")
-		if err := set.write(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) }); err != nil {
-			return fmt.Errorf("classeur %s : %w", out, err)
-		}
-		written = append(written, out)
+	files := csvFiles(o.csv, out, func(w io.Writer) error { return plan.WriteCSV(w, p) })
+	files = slices.Concat(files, htmlFile(o.html, &in), workbookFile(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) }))
+	written, err := set.writeAll(pr, files)
+	if err != nil {
+		return err
 	}
 	if err := set.commit(); err != nil {
 		return err

@@ -17,7 +17,6 @@ import (
 	"diagnum/data"
 	"diagnum/diag"
 	"diagnum/diag/report"
-	"diagnum/diag/report/htmlreport"
 )
 
 // version is the diagnum version shown in reports; set at build time with
@@ -553,36 +552,19 @@ func writeOutputs(ctx context.Context, o *options, t diag.Territory, ds *data.Da
 		return nil, err
 	}
 	out := o.outPath(t)
-	var csvPaths []string
-	if o.csv != "" {
-		csvPaths = append(csvPaths, o.csv)
-	}
-	if out == "-" && o.csv != "-" {
-		csvPaths = append(csvPaths, "-")
-	}
-	for _, path := range csvPaths {
-		pr.step("écriture du CSV")
-		if err := set.write(path, func(w io.Writer) error { return report.WriteCSV(w, in.Communes) }); err != nil {
-			return nil, fmt.Errorf("CSV %s : %w", path, err)
-		}
-		written = append(written, path)
-	}
+	files := csvFiles(o.csv, out, func(w io.Writer) error { return report.WriteCSV(w, in.Communes) })
 	if out != "-" && report.ChecksOverflow(in) > 0 {
 		// More checks than a sheet holds: all of them beside the workbook.
 		path := checksCSVPath(out)
 		in.ChecksCSV = filepath.Base(path)
-		if err := set.write(path, func(w io.Writer) error { return report.WriteChecksCSV(w, in) }); err != nil {
-			return nil, fmt.Errorf("contrôles %s : %w", path, err)
-		}
-		written = append(written, path)
+		files = append(files, outputFile{path, "", "contrôles ", func(w io.Writer) error { return report.WriteChecksCSV(w, in) }})
 	}
-	if out != "-" {
-		pr.step("écriture du classeur")
-		if err := set.write(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) }); err != nil {
-			return nil, fmt.Errorf("classeur %s : %w", out, err)
-		}
-		written = append(written, out)
+	files = append(files, workbookFile(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) })...)
+	more, err := set.writeAll(pr, files)
+	if err != nil {
+		return nil, err
 	}
+	written = append(written, more...)
 	if err := set.commit(); err != nil {
 		return nil, err
 	}
@@ -629,12 +611,11 @@ func writeLayers(set *outputs, o *options, ds *data.Dataset, in report.Input, pr
 			return nil, err
 		}
 	}
-	if o.html != "" {
-		pr.step("écriture du rapport HTML")
-		if err := write(o.html, func(w io.Writer) error { return htmlreport.Write(w, htmlreport.NewPage(&in), htmlreport.Static) }); err != nil {
-			return nil, err
-		}
+	html, err := set.writeAll(pr, htmlFile(o.html, &in))
+	if err != nil {
+		return nil, err
 	}
+	written = append(written, html...)
 	if o.mapFile != "" {
 		pr.step("dessin de la carte")
 		stem := mapStem(o.mapFile)
