@@ -1,7 +1,6 @@
 package diag
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -91,15 +90,7 @@ func TestAssignMatchesNaive(t *testing.T) {
 		}
 		ds.Sites = append(ds.Sites, s)
 	}
-	got, err := Compute(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := ComputeNaive(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	compareResults(t, got, want)
+	got, want := againstNaive(t, ds, Params{})
 	for i := range got.Checks {
 		g, w := got.Checks[i], want.Checks[i]
 		if g.Err.Error() != w.Err.Error() || g.Kind != w.Kind || g.Site != w.Site || g.Commune != w.Commune {

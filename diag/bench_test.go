@@ -6,6 +6,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"diagnum/data"
 )
 
 // cpuTime returns the user + system CPU time of the process.
@@ -32,31 +34,21 @@ var benchSizes = []struct {
 
 // BenchmarkCompute measures the indexed, parallel computation of every
 // measure over a synthetic France.
-func BenchmarkCompute(b *testing.B) {
-	for _, sz := range benchSizes {
-		ds := synthDataset(sz.nc, sz.ns, 42)
-		b.Run(sz.name, func(b *testing.B) {
-			b.ReportAllocs()
-			start := cpuTime()
-			for b.Loop() {
-				if _, err := Compute(context.Background(), ds, Params{}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			reportCPU(b, start)
-		})
-	}
-}
+func BenchmarkCompute(b *testing.B) { benchSynthetic(b, Compute) }
 
 // BenchmarkComputeNaive measures the naive double scan (the baseline).
-func BenchmarkComputeNaive(b *testing.B) {
+func BenchmarkComputeNaive(b *testing.B) { benchSynthetic(b, ComputeNaive) }
+
+// benchSynthetic runs compute over the synthetic data set of each of
+// benchSizes.
+func benchSynthetic(b *testing.B, compute func(context.Context, *data.Dataset, Params) (*Result, error)) {
 	for _, sz := range benchSizes {
 		ds := synthDataset(sz.nc, sz.ns, 42)
 		b.Run(sz.name, func(b *testing.B) {
 			b.ReportAllocs()
 			start := cpuTime()
 			for b.Loop() {
-				if _, err := ComputeNaive(context.Background(), ds, Params{}); err != nil {
+				if _, err := compute(context.Background(), ds, Params{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -69,18 +69,9 @@ func TestComputeMatchesNaive(t *testing.T) {
 	if testing.Short() {
 		ds = synthDataset(2000, 400, 1) // make test-long compares 5,000 communes × 1,000 sites
 	}
-	ctx := context.Background()
 	for _, p := range []Params{{}, {Timer: wrapped{geo.DefaultModel()}}, {ThresholdMin: 12, SpeedKmh: 70,
 		Supply: []data.SiteKind{data.KindCNFS, data.KindFranceServices, data.KindMediation}}} {
-		got, err := Compute(ctx, ds, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := ComputeNaive(ctx, ds, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		compareResults(t, got, want)
+		got, want := againstNaive(t, ds, p)
 		if len(got.Checks) != len(want.Checks) {
 			t.Errorf("%d checks, naive %d", len(got.Checks), len(want.Checks))
 		}
@@ -373,15 +364,7 @@ func TestFarNearest(t *testing.T) {
 			{ID: "antipode", Kind: data.KindCNFS, FTE: 1, Point: orb.Point{-178, -46}},
 		},
 	}
-	got, err := Compute(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := ComputeNaive(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	compareResults(t, got, want)
+	got, _ := againstNaive(t, ds, Params{})
 	// Guéret–Réunion: about 9,330 km great circle → × 1.3 / 50 × 60 ≈ 14,550 min.
 	if c := got.Communes[0]; c.NearestSite != 0 || c.NearestMin < 14000 || c.NearestMin > 15000 {
 		t.Errorf("Guéret: %+v", c)

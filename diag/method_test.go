@@ -142,15 +142,7 @@ func TestMethodsConservation(t *testing.T) {
 	} {
 		ds := synthDataset(1500, 200, 7)
 		p.ThresholdMin = 25
-		res, err := Compute(context.Background(), ds, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		naive, err := ComputeNaive(context.Background(), ds, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		compareResults(t, res, naive)
+		res, _ := againstNaive(t, ds, p)
 		var demand, supply float64
 		for _, c := range res.Communes {
 			demand += c.Access10k / 10000 * float64(c.Population)

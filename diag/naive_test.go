@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"testing"
 
 	"diagnum/data"
 	"diagnum/geo"
@@ -39,6 +40,21 @@ func ComputeNaive(ctx context.Context, ds *data.Dataset, params Params) (*Result
 	res.EPCI, res.Deps, res.Regions, res.France = Rollups(ds, cs)
 	res.COM = COMRollup(cs)
 	return res, nil
+}
+
+// againstNaive computes ds with params by Compute and by ComputeNaive,
+// checks that they agree (compareResults) and returns both.
+func againstNaive(t *testing.T, ds *data.Dataset, params Params) (got, want *Result) {
+	t.Helper()
+	got, err := Compute(context.Background(), ds, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, err = ComputeNaive(context.Background(), ds, params); err != nil {
+		t.Fatal(err)
+	}
+	compareResults(t, got, want)
+	return got, want
 }
 
 type naive struct {

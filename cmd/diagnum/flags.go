@@ -311,16 +311,23 @@ func checkKnown(t diag.Territory, ds *data.Dataset) error {
 
 // outPath returns the workbook path: --out, or a name from the territory.
 func (o *options) outPath(t diag.Territory) string {
-	if o.out != "" {
-		return o.out
+	return workbookPath(o.out, "diagnostic", t)
+}
+
+// workbookPath returns out when set, otherwise the default workbook name
+// of a subcommand for territory t: prefix-france.xlsx,
+// prefix-region-CODE.xlsx or prefix-CODE.xlsx (the first code).
+func workbookPath(out, prefix string, t diag.Territory) string {
+	if out != "" {
+		return out
 	}
 	switch t.Level {
 	case diag.LevelFrance:
-		return "diagnostic-france.xlsx"
+		return prefix + "-france.xlsx"
 	case diag.LevelRegion:
-		return "diagnostic-region-" + t.Codes[0] + ".xlsx"
+		return prefix + "-region-" + t.Codes[0] + ".xlsx"
 	}
-	return "diagnostic-" + t.Codes[0] + ".xlsx"
+	return prefix + "-" + t.Codes[0] + ".xlsx"
 }
 
 // params returns the diagnostic parameters set by the flags.

@@ -202,16 +202,7 @@ func (o *planOptions) inputs() []string {
 
 // outPath returns the workbook path: --out, or a name from the territory.
 func (o *planOptions) outPath(t diag.Territory) string {
-	if o.out != "" {
-		return o.out
-	}
-	switch t.Level {
-	case diag.LevelFrance:
-		return "plan-france.xlsx"
-	case diag.LevelRegion:
-		return "plan-region-" + t.Codes[0] + ".xlsx"
-	}
-	return "plan-" + t.Codes[0] + ".xlsx"
+	return workbookPath(o.out, "plan", t)
 }
 
 // runPlan runs `diagnum plan` with args (after "plan").
