@@ -20,6 +20,7 @@ const csvAllSheets = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,t
 // TestWorkbookLibreOffice opens the workbook in LibreOffice (headless
 // conversion to CSV) and checks what a reader sees.
 func TestWorkbookLibreOffice(t *testing.T) {
+	t.Parallel() // mostly waiting for soffice: the other tests run meanwhile
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
 		t.Skip("soffice not installed: apt-get install libreoffice-calc-nogui to run this test")
