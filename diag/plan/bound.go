@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"diagnum/diag"
 )
 
 // Bound is the certified bound of a plan on one criterion: no set of as
@@ -172,9 +174,40 @@ const (
 type relaxed struct {
 	p, delta []float64
 	q, mx    []float64 // served: q_k and M_k (nil otherwise)
-	sets     [][]int32
-	a        [][]float64
-	m        []int // most posts per candidate
+	// Candidate c's entries: communes idx[off[c]:off[c+1]] (local
+	// indexes), values a_ck in val, flat so that a national instance is
+	// a few arrays rather than a slice per candidate.
+	off []int
+	idx []int32
+	val []float64
+	m   []int // most posts per candidate
+}
+
+// entry adds commune k, with a_ck = a, to the candidate being recorded.
+func (r *relaxed) entry(k int32, a float64) {
+	r.idx, r.val = append(r.idx, k), append(r.val, a)
+}
+
+// close ends the candidate being recorded, with at most m posts; a
+// candidate without entries, or with no room, is left out.
+func (r *relaxed) close(m int) {
+	if r.off == nil {
+		r.off = []int{0}
+	}
+	last := r.off[len(r.off)-1]
+	if len(r.idx) == last || m <= 0 {
+		r.idx, r.val = r.idx[:last], r.val[:last]
+		return
+	}
+	r.off, r.m = append(r.off, len(r.idx)), append(r.m, m)
+}
+
+// cands returns the number of candidates recorded.
+func (r *relaxed) cands() int { return len(r.m) }
+
+// set returns candidate c's communes and values.
+func (r *relaxed) set(c int) ([]int32, []float64) {
+	return r.idx[r.off[c]:r.off[c+1]], r.val[r.off[c]:r.off[c+1]]
 }
 
 // term returns commune k's term at z.
@@ -202,11 +235,12 @@ func (r *relaxed) conj(k int, lambda float64) (float64, float64) {
 	return r.mx[k]*(1-lambda/r.p[k]) - lambda/r.q[k]*lg, min(far, lg) / r.q[k]
 }
 
-// add records candidate c's entries (none: left out).
+// add records a candidate with entries set, a and at most m posts.
 func (r *relaxed) add(set []int32, a []float64, m int) {
-	if len(set) > 0 && m > 0 {
-		r.sets, r.a, r.m = append(r.sets, set), append(r.a, a), append(r.m, m)
+	for x, k := range set {
+		r.entry(k, a[x])
 	}
+	r.close(m)
 }
 
 // upper returns an upper bound of the optimum of r with n posts, by
@@ -224,24 +258,22 @@ func (r *relaxed) add(set []int32, a []float64, m int) {
 // returned, raised by a relative 1e-9 against rounding. Deterministic:
 // fixed order, ties by candidate index.
 func (r *relaxed) upper(n int) float64 {
-	work := 0
-	for _, set := range r.sets {
-		work += len(set)
-	}
-	if len(r.sets) == 0 || n <= 0 {
+	nc := r.cands()
+	if nc == 0 || n <= 0 {
 		return 0
 	}
-	steps := min(lagrangeSteps, int(lagrangeWork/float64(work+len(r.sets))))
+	steps := min(lagrangeSteps, int(lagrangeWork/float64(len(r.idx)+nc)))
 	lambda := slices.Clone(r.p)
 	z, zstar := make([]float64, len(r.p)), make([]float64, len(r.p))
-	score := make([]float64, len(r.sets))
-	order := make([]int, len(r.sets))
+	score := make([]float64, nc)
+	order := make([]int, nc)
 	best, lower, theta, stale := math.Inf(1), 0.0, 2.0, 0
 	for step := 0; step <= steps; step++ {
-		for c, set := range r.sets {
+		for c := range nc {
+			set, a := r.set(c)
 			score[c] = 0
 			for x, k := range set {
-				score[c] += lambda[k] * r.a[c][x]
+				score[c] += lambda[k] * a[x]
 			}
 			order[c] = c
 		}
@@ -262,11 +294,12 @@ func (r *relaxed) upper(n int) float64 {
 			if score[c] <= 0 {
 				break
 			}
-			nc := min(left, r.m[c])
-			left -= nc
-			l += float64(nc) * score[c]
-			for x, k := range r.sets[c] {
-				z[k] += float64(nc) * r.a[c][x]
+			posts := min(left, r.m[c])
+			left -= posts
+			l += float64(posts) * score[c]
+			set, a := r.set(c)
+			for x, k := range set {
+				z[k] += float64(posts) * a[x]
 			}
 		}
 		value, norm := 0.0, 0.0
@@ -299,26 +332,14 @@ func (r *relaxed) upper(n int) float64 {
 // covered (p_k = D_k, δ_k = 1, a_ck = 1 for the communes within d0 of c,
 // one post per candidate: a copy covers nothing more).
 func (s *solver) coverLagrange(n int) float64 {
-	r := &relaxed{}
-	local := s.localIndex()
-	for _, rs := range s.reach {
-		var set []int32
-		var a []float64
-		for _, x := range rs {
-			i := x.Commune
-			if !s.in[i] || s.covered[i] || !(s.wpop[i] > 0) {
-				continue
-			}
-			k := local[i]
-			if k < 0 {
-				k = int32(len(r.p))
-				local[i] = k
-				r.p, r.delta = append(r.p, s.wpop[i]), append(r.delta, 1)
-			}
-			set, a = append(set, k), append(a, 1)
+	r := s.relax(func(_ int, x diag.Reach) float64 {
+		if i := x.Commune; !s.in[i] || s.covered[i] || !(s.wpop[i] > 0) {
+			return 0
 		}
-		r.add(set, a, 1)
-	}
+		return 1
+	}, func(r *relaxed, i int32) {
+		r.p, r.delta = append(r.p, s.wpop[i]), append(r.delta, 1)
+	}, func(int) int { return 1 })
 	return r.upper(n)
 }
 
@@ -328,31 +349,14 @@ func (s *solver) coverLagrange(n int) float64 {
 // with a deficit, a_ck = R_c·W(t_kc), and the room left at each
 // candidate (Options.MaxPerPlace; n when unlimited).
 func (s *solver) accessLagrange(n int) float64 {
-	r := &relaxed{}
-	local := s.localIndex()
-	for c, rs := range s.reach {
-		var set []int32
-		var a []float64
-		for _, x := range rs {
-			i := x.Commune
-			da := s.r[c] * x.W
-			if !s.in[i] || !(s.pop[i] > 0) || !(s.target-s.a[i] > 0) || !(da > 0) {
-				continue
-			}
-			k := local[i]
-			if k < 0 {
-				k = int32(len(r.p))
-				local[i] = k
-				r.p, r.delta = append(r.p, s.pop[i]), append(r.delta, s.target-s.a[i])
-			}
-			set, a = append(set, k), append(a, da)
+	r := s.relax(func(c int, x diag.Reach) float64 {
+		if i := x.Commune; !s.in[i] || !(s.pop[i] > 0) || !(s.target-s.a[i] > 0) {
+			return 0
 		}
-		m := n
-		if s.maxPer > 0 {
-			m = max(0, s.maxPer-int(s.posts[c]))
-		}
-		r.add(set, a, m)
-	}
+		return s.r[c] * x.W
+	}, func(r *relaxed, i int32) {
+		r.p, r.delta = append(r.p, s.pop[i]), append(r.delta, s.target-s.a[i])
+	}, s.roomOr(n))
 	return r.upper(n)
 }
 
@@ -366,43 +370,65 @@ func (s *solver) accessLagrange(n int) float64 {
 //
 // a_ck = R_c·W(t_kc), and the room left at each candidate.
 func (s *solver) servedLagrange(n int) float64 {
-	r := &relaxed{}
-	local := s.localIndex()
-	for c, rs := range s.reach {
-		var set []int32
-		var a []float64
-		for _, x := range rs {
-			i := x.Commune
-			da := s.r[c] * x.W
-			d := s.wpop[i]
-			if !s.in[i] || !(s.pop[i] > 0) || !(d > 0) || !(da > 0) {
-				continue
-			}
-			k := local[i]
-			if k < 0 {
-				k = int32(len(r.p))
-				local[i] = k
-				m := d * math.Exp(-s.capacity*s.pop[i]*s.a[i]/d)
-				q := s.capacity * s.pop[i] / d
-				r.mx, r.q, r.p = append(r.mx, m), append(r.q, q), append(r.p, m*q)
-			}
-			set, a = append(set, k), append(a, da)
+	r := s.relax(func(c int, x diag.Reach) float64 {
+		if i := x.Commune; !s.in[i] || !(s.pop[i] > 0) || !(s.wpop[i] > 0) {
+			return 0
 		}
-		m := n
-		if s.maxPer > 0 {
-			m = max(0, s.maxPer-int(s.posts[c]))
-		}
-		r.add(set, a, m)
-	}
+		return s.r[c] * x.W
+	}, func(r *relaxed, i int32) {
+		d := s.wpop[i]
+		m := d * math.Exp(-s.capacity*s.pop[i]*s.a[i]/d)
+		q := s.capacity * s.pop[i] / d
+		r.mx, r.q, r.p = append(r.mx, m), append(r.q, q), append(r.p, m*q)
+	}, s.roomOr(n))
 	return r.upper(n)
 }
 
-// localIndex returns a commune → local index table of the relaxed
-// problems, -1 (not yet numbered) for every commune.
-func (s *solver) localIndex() []int32 {
+// roomOr returns the posts a candidate may still take (Options.MaxPerPlace
+// minus those planned), n when unlimited.
+func (s *solver) roomOr(n int) func(c int) int {
+	return func(c int) int {
+		if s.maxPer > 0 {
+			return max(0, s.maxPer-int(s.posts[c]))
+		}
+		return n
+	}
+}
+
+// relax builds a relaxed problem from the catchments of the candidates:
+// the entries a_ck = val(c, x) > 0, each commune numbered on its first
+// entry (commune adds its terms), at most room(c) posts at candidate c.
+// A first pass counts the entries so that the flat arrays are allocated
+// once.
+func (s *solver) relax(val func(c int, x diag.Reach) float64, commune func(r *relaxed, i int32), room func(c int) int) *relaxed {
+	count := 0
+	for c, rs := range s.reach {
+		for _, x := range rs {
+			if val(c, x) > 0 {
+				count++
+			}
+		}
+	}
+	r := &relaxed{idx: make([]int32, 0, count), val: make([]float64, 0, count)}
 	local := make([]int32, len(s.in))
 	for i := range local {
 		local[i] = -1
 	}
-	return local
+	for c, rs := range s.reach {
+		for _, x := range rs {
+			a := val(c, x)
+			if !(a > 0) {
+				continue
+			}
+			k := local[x.Commune]
+			if k < 0 {
+				k = int32(len(r.p))
+				local[x.Commune] = k
+				commune(r, x.Commune)
+			}
+			r.entry(k, a)
+		}
+		r.close(room(c))
+	}
+	return r
 }

@@ -147,7 +147,7 @@ func TestRelaxedVsExhaustive(t *testing.T) {
 			r.add(set, a, 1+rng.IntN(3))
 		}
 		// The same candidates with the served terms M·(1 − e^−qz).
-		e := &relaxed{sets: r.sets, a: r.a, m: r.m}
+		e := &relaxed{off: r.off, idx: r.idx, val: r.val, m: r.m}
 		for range nk {
 			m, q := float64(1+rng.IntN(100)), 0.5+5*rng.Float64()
 			e.mx, e.q, e.p = append(e.mx, m), append(e.q, q), append(e.p, m*q)
@@ -156,8 +156,9 @@ func TestRelaxedVsExhaustive(t *testing.T) {
 			value := func(alloc []int) float64 {
 				z := make([]float64, nk)
 				for c, m := range alloc {
-					for x, k := range r.sets[c] {
-						z[k] += float64(m) * r.a[c][x]
+					set, a := r.set(c)
+					for x, k := range set {
+						z[k] += float64(m) * a[x]
 					}
 				}
 				v := 0.0
