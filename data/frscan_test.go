@@ -2,6 +2,8 @@ package data
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -105,5 +107,39 @@ func TestOpenTableStreams(t *testing.T) {
 	}
 	if limit := uint64(fi.Size()) / 8; peak > limit {
 		t.Errorf("live heap %d bytes while reading a %d-byte file; want under %d", peak, fi.Size(), limit)
+	}
+}
+
+// atOnlyReader is a file-like reader (ReadAt and Seek) that counts the
+// bytes read through Read, the path of a reader read whole.
+type atOnlyReader struct {
+	*bytes.Reader
+	read int
+}
+
+func (a *atOnlyReader) Read(p []byte) (int, error) {
+	n, err := a.Reader.Read(p)
+	a.read += n
+	return n, err
+}
+
+// TestLoadSitesReadsAtOffsets: LoadSites on a file (a reader at offsets)
+// sniffs the format and parses the CSV without reading the file through
+// Read, the path that holds it whole; through WithContext too.
+func TestLoadSitesReadsAtOffsets(t *testing.T) {
+	in := "id,nom,type,latitude,longitude\na,Mairie,cnfs,46.34908,2.216669\nb,Poste,cnfs,46.17,1.87\n"
+	for _, wrap := range []bool{false, true} {
+		f := &atOnlyReader{Reader: bytes.NewReader([]byte(in))}
+		var r io.Reader = f
+		if wrap {
+			r = WithContext(context.Background(), f)
+		}
+		sites, _, err := LoadSites("s.csv", r, SitesOptions{})
+		if err != nil || len(sites) != 2 {
+			t.Fatalf("%d sites, %v", len(sites), err)
+		}
+		if f.read != 0 {
+			t.Errorf("WithContext %v: %d bytes read through Read; want the file read at offsets only", wrap, f.read)
+		}
 	}
 }

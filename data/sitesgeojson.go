@@ -20,21 +20,44 @@ func LoadSites(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, erro
 	if err := checkSize(name, r); err != nil {
 		return nil, nil, err
 	}
-	br := bufio.NewReaderSize(r, 4096)
-	if sitesIsJSON(name, br) {
-		return loadSitesGeoJSON(name, keepContext(r, br), opt)
+	head, r := peekHead(r, 4096)
+	if sitesIsJSON(name, head) {
+		return loadSitesGeoJSON(name, r, opt)
 	}
-	return LoadSitesCSV(name, keepContext(r, br), opt)
+	return LoadSitesCSV(name, r, opt)
+}
+
+// peekHead returns the first n bytes of r (fewer at its end) and a reader
+// of r from its start. A reader that can read at an offset (a file) is
+// read there and returned as it is, so that LoadSitesCSV can still read it
+// twice instead of holding it whole; another is buffered.
+func peekHead(r io.Reader, n int) ([]byte, io.Reader) {
+	under := r
+	if c, ok := r.(*ctxReader); ok {
+		under = c.r
+	}
+	if ra, ok := under.(interface {
+		io.ReaderAt
+		io.Seeker
+	}); ok {
+		if at, err := ra.Seek(0, io.SeekCurrent); err == nil {
+			head := make([]byte, n)
+			k, _ := ra.ReadAt(head, at)
+			return head[:k], r
+		}
+	}
+	br := bufio.NewReaderSize(r, n)
+	head, _ := br.Peek(n)
+	return head, keepContext(r, br)
 }
 
 // sitesIsJSON tells from the extension or the first bytes whether a
 // sites file is JSON.
-func sitesIsJSON(name string, br *bufio.Reader) bool {
+func sitesIsJSON(name string, head []byte) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".geojson", ".json":
 		return true
 	}
-	head, _ := br.Peek(br.Size())
 	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
 	return len(head) > 0 && (head[0] == '{' || head[0] == '[')
 }
