@@ -92,7 +92,7 @@ func (p *zipPart) Write(b []byte) (int, error) {
 	}
 	for len(b) > 0 {
 		if p.buf == nil {
-			p.buf = make([]byte, 0, zipChunkSize)
+			p.buf = (*chunkBufs.Get().(*[]byte))[:0]
 		}
 		k := len(b)
 		if !p.whole && !p.store {
@@ -131,8 +131,17 @@ func (p *zipPart) compress(data []byte, final bool) {
 			_ = fw.Flush()
 		}
 		flateWriters.Put(fw)
+		if cap(data) == zipChunkSize {
+			chunkBufs.Put(&data)
+		}
 	})
 }
+
+// chunkBufs holds the buffers of the chunks, reused once compressed.
+var chunkBufs = sync.Pool{New: func() any {
+	b := make([]byte, 0, zipChunkSize)
+	return &b
+}}
 
 var flateWriters = sync.Pool{New: func() any {
 	fw, _ := flate.NewWriter(nil, zipLevel) // a valid level: no error
