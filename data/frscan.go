@@ -36,28 +36,51 @@ func tableInput(name string, r io.Reader) (*io.SectionReader, error) {
 	if err := checkSize(name, r); err != nil {
 		return nil, err
 	}
-	under := r
-	if c, ok := r.(*ctxReader); ok {
-		under = c.r
-	}
-	if ra, ok := under.(interface {
-		io.ReaderAt
-		io.Seeker
-	}); ok {
-		if start, err := ra.Seek(0, io.SeekCurrent); err == nil {
-			if end, err := ra.Seek(0, io.SeekEnd); err == nil && end >= start {
-				if end-start > maxFileBytes {
-					return nil, tooLarge(name, end-start)
-				}
-				return io.NewSectionReader(ra, start, end-start), nil
-			}
+	if sr, ok := sectionOf(r); ok {
+		if sr.Size() > maxFileBytes {
+			return nil, tooLarge(name, sr.Size())
 		}
+		return sr, nil
 	}
 	raw, err := readAllLimited(name, r)
 	if err != nil {
 		return nil, err
 	}
 	return io.NewSectionReader(bytes.NewReader(raw), 0, int64(len(raw))), nil
+}
+
+// sectionOf returns the rest of r, from its current position, as a
+// section read at offsets, when r (or the reader under WithContext) can
+// read at an offset and seek and is no device or pipe (a regular file, a
+// bytes.Reader). /dev/zero seeks but has no end: it is read as a stream.
+func sectionOf(r io.Reader) (*io.SectionReader, bool) {
+	if c, ok := r.(*ctxReader); ok {
+		r = c.r
+	}
+	ra, ok := r.(interface {
+		io.ReaderAt
+		io.Seeker
+	})
+	if !ok {
+		return nil, false
+	}
+	if s, ok := r.(statReader); ok {
+		if fi, err := s.Stat(); err != nil || !fi.Mode().IsRegular() {
+			return nil, false
+		}
+	}
+	start, err := ra.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, false
+	}
+	end, err := ra.Seek(0, io.SeekEnd)
+	if err != nil || end < start {
+		return nil, false
+	}
+	if _, err := ra.Seek(start, io.SeekStart); err != nil {
+		return nil, false
+	}
+	return io.NewSectionReader(ra, start, end-start), true
 }
 
 // tableScan is what the first pass learns of a CSV file.

@@ -32,19 +32,10 @@ func LoadSites(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, erro
 // read there and returned as it is, so that LoadSitesCSV can still read it
 // twice instead of holding it whole; another is buffered.
 func peekHead(r io.Reader, n int) ([]byte, io.Reader) {
-	under := r
-	if c, ok := r.(*ctxReader); ok {
-		under = c.r
-	}
-	if ra, ok := under.(interface {
-		io.ReaderAt
-		io.Seeker
-	}); ok {
-		if at, err := ra.Seek(0, io.SeekCurrent); err == nil {
-			head := make([]byte, n)
-			k, _ := ra.ReadAt(head, at)
-			return head[:k], r
-		}
+	if sr, ok := sectionOf(r); ok {
+		head := make([]byte, n)
+		k, _ := sr.ReadAt(head, 0)
+		return head[:k], r
 	}
 	br := bufio.NewReaderSize(r, n)
 	head, _ := br.Peek(n)
