@@ -47,6 +47,13 @@ type DemandSummary struct {
 	// one (a coast, a border sliver): placed in that commune.
 	Offshore int
 	Checks   data.Checks
+	// Access is A per commune (data order) with the layer as demand:
+	// the population-weighted access of its units for a commune of the
+	// layer, A_k at its point otherwise (hybridAccess).
+	Access []float64
+	// R and ReachPop are R_j and its denominator per site (Result.Sites
+	// order; 0 for a site not counted) with the layer as demand.
+	R, ReachPop []float64
 }
 
 // UnitAccess returns the access of a demand unit at p, step 2 of the
@@ -71,9 +78,30 @@ type unitBuf struct {
 }
 
 func (e *engine) unitAccess(ctx context.Context, p geo.Place, b *unitBuf) (a, tmin float64, err error) {
-	tmin = math.Inf(1)
+	ps, tmin, err := e.unitPairs(ctx, p, b)
+	if err != nil {
+		return 0, tmin, err
+	}
+	g := unitSelection(e.p.Method, ps)
+	for _, x := range ps {
+		a += g(x.w) * e.sites[e.counted[x.q]].R * x.w
+	}
+	return a / e.norm, tmin, nil
+}
+
+// unitPair is a counted site q within d0 of a demand unit, with W(t).
+type unitPair struct {
+	q int32
+	w float64
+}
+
+// unitPairs returns the counted sites within d0 of p by increasing
+// index, with their weight W(t), and t_u, the travel time to the nearest
+// counted site (+Inf when there is none).
+func (e *engine) unitPairs(ctx context.Context, p geo.Place, b *unitBuf) ([]unitPair, float64, error) {
+	tmin := math.Inf(1)
 	if !finitePoint(p.Point) || len(e.counted) == 0 {
-		return 0, tmin, nil
+		return nil, tmin, nil
 	}
 	b.ns = b.ns[:0]
 	e.sidx.Within(p.Point, e.tm.reachKm(e.d0), func(n geo.Neighbor) bool {
@@ -92,43 +120,54 @@ func (e *engine) unitAccess(ctx context.Context, p geo.Place, b *unitBuf) (a, tm
 			b.pts = append(b.pts, e.splaces[n.Index])
 		}
 		if err := e.tm.fromPoint(ctx, p, b.pts, b.t); err != nil {
-			return 0, tmin, err
+			return nil, tmin, err
 		}
 	}
-	var sumW, rw, rw2 float64 // Σ W_uj, Σ R_j·W_uj, Σ R_j·W_uj²
+	var out []unitPair
 	for x, n := range b.ns {
-		t := b.t[x]
-		if !(t <= e.d0) {
-			continue
-		}
-		w, r := e.p.weight(t), e.sites[e.counted[n.Index]].R
-		sumW, rw, rw2 = sumW+w, rw+r*w, rw2+r*w*w
-		tmin = min(tmin, t)
-	}
-	a = rw
-	if e.p.Method == Method3SFCA { // G_uj = W_uj / Σ_k W_uk
-		a = 0
-		if sumW > 0 {
-			a = rw2 / sumW
+		if t := b.t[x]; t <= e.d0 {
+			out = append(out, unitPair{q: int32(n.Index), w: e.p.weight(t)})
+			tmin = min(tmin, t)
 		}
 	}
 	if math.IsInf(tmin, 1) {
+		var err error
 		if _, tmin, err = e.tm.nearest(ctx, e.sidx, e.splaces, p, -1, 2*e.tm.reachKm(e.d0)); err != nil {
-			return 0, math.Inf(1), err
+			return nil, math.Inf(1), err
 		}
 	}
-	return a / e.norm, tmin, nil
+	return out, tmin, nil
 }
 
-// Demand measures the units of layer (see CommuneDemand) on all cores.
-// A unit that no commune takes is rejected with a check naming its file,
-// line and id (never dropped silently); the other checks are those of
-// DemandChecks.
+// unitSelection returns G(W_uj) for the pairs of a unit: W_uj / Σ_k W_uk
+// for Method3SFCA (0 when the sum is 0), 1 otherwise.
+func unitSelection(m Method, ps []unitPair) func(w float64) float64 {
+	if m != Method3SFCA {
+		return func(float64) float64 { return 1 }
+	}
+	var sum float64
+	for _, x := range ps {
+		sum += x.w
+	}
+	return func(w float64) float64 {
+		if sum > 0 {
+			return w / sum
+		}
+		return 0
+	}
+}
+
+// Demand measures the units of layer (see CommuneDemand) on all cores,
+// the layer taking the place of the commune points as demand where it
+// has population (hybridAccess). A unit that no commune takes is
+// rejected with a check naming its file, line and id (never dropped
+// silently); the other checks are those of demandChecks.
 func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*DemandSummary, error) {
 	e := b.e
 	us := layer.Units
 	comm := make([]int, len(us))
-	tu, au := make([]float64, len(us)), make([]float64, len(us))
+	tu := make([]float64, len(us))
+	pairs := make([][]unitPair, len(us))
 	offshore := make([]bool, len(us))
 	a := newAssigner(e.ds)
 	err := parallel(ctx, len(us), e.workers, func(lo, hi int) error {
@@ -144,7 +183,7 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 			}
 			comm[i], offshore[i] = k, len(cs) > 0
 			var err error
-			if au[i], tu[i], err = e.unitAccess(ctx, geo.Place{Point: us[i].Point, Commune: code, ID: us[i].ID}, &buf); err != nil {
+			if pairs[i], tu[i], err = e.unitPairs(ctx, geo.Place{Point: us[i].Point, Commune: code, ID: us[i].ID}, &buf); err != nil {
 				return err
 			}
 		}
@@ -179,13 +218,23 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 		}
 		if u.Pop > 0 {
 			d.MeanMin += u.Pop * tu[i]
-			d.Access += u.Pop * au[i]
+		}
+	}
+	inLayer := make([]bool, len(e.ds.Communes))
+	for k, d := range acc {
+		inLayer[k] = d.Pop > 0
+	}
+	au := e.hybridAccess(sum, us, comm, pairs, inLayer)
+	for i, u := range us {
+		if comm[i] >= 0 && u.Pop > 0 {
+			acc[comm[i]].Access += u.Pop * au[i]
 		}
 	}
 	for k := range len(e.ds.Communes) {
 		if d, ok := acc[k]; ok {
 			if d.Pop > 0 {
 				d.Share, d.MeanMin, d.Access = d.CoveredPop/d.Pop, d.MeanMin/d.Pop, d.Access/d.Pop
+				sum.Access[k] = d.Access
 			} else {
 				d.MeanMin, d.Access = math.NaN(), math.NaN()
 			}
@@ -194,6 +243,86 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 	}
 	sum.Checks = append(sum.Checks, demandChecks(e.ds, sum)...)
 	return sum, nil
+}
+
+// hybridAccess runs the two steps of the method (see Method) over a
+// demand made of the layer's units, in the communes where the layer has
+// population (inLayer), and of the other communes' points:
+//
+//	R_j = S_j / (Σ_k∉layer G_kj·P_k·W_kj + Σ_u G_uj·P_u·W_uj)
+//	A_u = Σ_j G_uj·R_j·W_uj,   A_k = Σ_j G_kj·R_j·W_kj (k ∉ layer)
+//
+// (divided by Ā = Σ P·A / Σ P over both with Params.Normalize), so that
+// the supply is conserved: Σ_k∉layer P_k·A_k + Σ_u P_u·A_u = Σ_j S_j over
+// the sites with a non-empty catchment. A site that reaches no unit
+// keeps the sums, in the same order, and so the R_j, of Compute. It sets
+// s.Access (A_k for the communes outside the layer; the caller sets the
+// others), s.R and s.ReachPop, and returns A_u.
+func (e *engine) hybridAccess(s *DemandSummary, us []data.DemandUnit, comm []int, pairs [][]unitPair, inLayer []bool) []float64 {
+	n := len(e.ds.Communes)
+	gk := e.selection()
+	reach := make([]float64, len(e.counted))
+	for k := range n {
+		if inLayer[k] {
+			continue
+		}
+		for x := e.off[k]; x < e.off[k+1]; x++ {
+			reach[e.cq[x]] += gk(k, e.cw[x]) * e.pop[k] * e.cw[x]
+		}
+	}
+	for i, ps := range pairs {
+		if comm[i] < 0 || !inLayer[comm[i]] || !(us[i].Pop > 0) {
+			continue
+		}
+		g := unitSelection(e.p.Method, ps)
+		for _, x := range ps {
+			reach[x.q] += g(x.w) * us[i].Pop * x.w
+		}
+	}
+	s.R, s.ReachPop = make([]float64, len(e.sites)), make([]float64, len(e.sites))
+	r := make([]float64, len(e.counted))
+	for q, j := range e.counted {
+		if reach[q] > 0 {
+			r[q] = e.sites[j].SupplyFTE / reach[q]
+		}
+		s.R[j], s.ReachPop[j] = r[q], reach[q]
+	}
+	s.Access = make([]float64, n)
+	var num, den float64
+	for k := range n {
+		if inLayer[k] {
+			continue
+		}
+		for x := e.off[k]; x < e.off[k+1]; x++ {
+			s.Access[k] += gk(k, e.cw[x]) * r[e.cq[x]] * e.cw[x]
+		}
+		if e.has[k] {
+			num, den = num+e.pop[k]*s.Access[k], den+e.pop[k]
+		}
+	}
+	au := make([]float64, len(us))
+	for i, ps := range pairs {
+		if comm[i] < 0 {
+			continue
+		}
+		g := unitSelection(e.p.Method, ps)
+		for _, x := range ps {
+			au[i] += g(x.w) * r[x.q] * x.w
+		}
+		if inLayer[comm[i]] && us[i].Pop > 0 {
+			num, den = num+us[i].Pop*au[i], den+us[i].Pop
+		}
+	}
+	if e.p.Normalize && num > 0 && den > 0 {
+		m := num / den
+		for k := range s.Access {
+			s.Access[k] /= m
+		}
+		for i := range au {
+			au[i] /= m
+		}
+	}
+	return au
 }
 
 // DemandCoverage is Demand on INSEE grid cells: the per-commune figures

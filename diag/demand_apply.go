@@ -3,6 +3,7 @@ package diag
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"diagnum/data"
 )
@@ -77,21 +78,37 @@ func fmtPop(p float64) string {
 	return fmt.Sprintf("%.10g", math.Round(p*10)/10)
 }
 
-// ApplyDemand puts the figures of s into the baseline's Result: every
+// ApplyDemand puts the figures of s into the baseline's Result. Every
 // commune holding units of population > 0 takes its demand figures
-// (CommuneDemand), the other communes stay measured at their point:
+// (CommuneDemand); the other communes stay measured at their point, their
+// access A_k taken from s.Access (the ratios R_j changed with the
+// demand):
 //
 //	part_couverte         = Share (1 or 0 from couvert at commune level)
 //	temps_site_proche_min = MeanMin, the population-weighted mean time
 //	couvert               = MeanMin ≤ threshold
-//	acces_…_pour_10k      = Access × 10,000, the population-weighted access
-//	score_ecart           = GapShare(P, F, Access, Share, Amed)
+//	acces_…_pour_10k      = s.Access × 10,000 (population-weighted access of
+//	                        the units, or A_k)
+//	score_ecart           = GapShare(P, F, A, part_couverte, Amed)
 //
-// with P the legal population and Amed the median commune access
-// (unchanged); ranks and roll-ups are computed again.
+// with P the legal population and Amed the median of s.Access over the
+// populated communes; the sites take s.R and s.ReachPop, and ranks and
+// roll-ups are computed again.
 func (b *Baseline) ApplyDemand(s *DemandSummary) {
 	res := b.Result
-	amed := b.MedianAccess()
+	pops := make([]int, len(res.Communes))
+	for i := range res.Communes {
+		pops[i] = res.Communes[i].Population
+	}
+	amed := MedianAccess(s.Access, pops)
+	for k := range res.Communes {
+		c := &res.Communes[k]
+		if c.NoGeography {
+			continue
+		}
+		c.Access10k = s.Access[k] * 10000
+		c.Gap = Gap(c.Population, c.Fragility, s.Access[k], c.Covered, amed)
+	}
 	for _, d := range s.Communes {
 		c := &res.Communes[d.Commune]
 		if c.NoGeography || !(d.Pop > 0) {
@@ -99,8 +116,13 @@ func (b *Baseline) ApplyDemand(s *DemandSummary) {
 		}
 		c.DemandUnits, c.Share = d.Units, d.Share
 		c.NearestMin, c.Covered = d.MeanMin, d.MeanMin <= b.e.d0
-		c.Access10k = d.Access * 10000
 		c.Gap = GapShare(c.Population, c.Fragility, d.Access, d.Share, amed)
+	}
+	res.Sites = slices.Clone(res.Sites) // the engine keeps its own R_j
+	for j := range res.Sites {
+		if res.Sites[j].Counted {
+			res.Sites[j].R, res.Sites[j].ReachPop = s.R[j], s.ReachPop[j]
+		}
 	}
 	rankCommunes(res.Communes)
 	res.EPCI, res.Deps, res.Regions, res.France = Rollups(b.e.ds, res.Communes)

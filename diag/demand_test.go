@@ -79,23 +79,26 @@ func TestDemandUnitAtCommunePoint(t *testing.T) {
 	}
 }
 
-// TestDemandApplyHand: commune C holds two units, 30 inh. at C's point
-// (t = 35: not covered, A = 0: no site within 30 min) and 10 inh. at F's
-// point (t = 5 to S1, 12 to S2), so with E2SFCA
+// TestDemandApplyHand: the layer holds 4 units, so every commune is
+// measured on it and the units are the whole demand. Commune C holds
+// two, 30 inh. at C's point (t = 35 and 40: not covered, no site within
+// 30 min) and 10 inh. at F's point (t = 5 to S1, 12 to S2); A holds 100
+// inh. at its point (0, 20), B 50 at its point (20, 10). With E2SFCA:
 //
+//	R_S1 = 2 / (100·W(0) + 50·W(20) + 10·W(5))
+//	R_S2 = 1 / (100·W(20) + 50·W(10) + 10·W(12))
 //	A_F = R_S1·W(5) + R_S2·W(12),  Access_C = (30·0 + 10·A_F) / 40
 //	part_couverte_C = 10/40 = 0.25, temps = (30·35 + 10·5)/40 = 27.5 ≤ 30
 //
-// A and B hold one unit each at their points (share 1). The roll-up
-// covers 1000 + 2000 + 0.25·500 = 3125 inhabitants, and C's score_ecart
-// is GapShare with share 0.25.
+// and the supply is conserved: 100·A_a + 50·A_b + 10·A_F = 2 + 1. The
+// roll-up covers 1000 + 2000 + 0.25·500 = 3125 inhabitants, and C's
+// score_ecart is GapShare with share 0.25.
 func TestDemandApplyHand(t *testing.T) {
 	ds, tt := handDataset()
 	b, err := NewBaseline(context.Background(), ds, Params{Timer: tt})
 	if err != nil {
 		t.Fatal(err)
 	}
-	amed := b.MedianAccess()
 	layer := &data.DemandLayer{File: "d.csv", Format: data.DemandPoints, Units: []data.DemandUnit{
 		{ID: "a", Line: 2, Point: ptA, Pop: 100}, {ID: "b", Line: 3, Point: ptB, Pop: 50},
 		{ID: "c", Line: 4, Point: ptC, Pop: 30}, {ID: "f", Line: 5, Point: ptF, Pop: 10},
@@ -104,20 +107,32 @@ func TestDemandApplyHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r1, r2 := b.Result.Sites[0].R, b.Result.Sites[1].R
-	aF := r1*Kernel(5, 30) + r2*Kernel(12, 30)
+	w := func(t float64) float64 { return Kernel(t, 30) }
+	r1 := 2 / (100*w(0) + 50*w(20) + 10*w(5))
+	r2 := 1 / (100*w(20) + 50*w(10) + 10*w(12))
+	aA, aB, aF := r1+r2*w(20), r1*w(20)+r2*w(10), r1*w(5)+r2*w(12)
 	c := s.Communes[2]
-	if len(s.Communes) != 3 || c.Units != 2 || c.Pop != 40 || c.Share != 0.25 || c.MeanMin != 27.5 || math.Abs(c.Access-10*aF/40) > 1e-18 {
+	if len(s.Communes) != 3 || c.Units != 2 || c.Pop != 40 || c.Share != 0.25 || c.MeanMin != 27.5 || math.Abs(c.Access-10*aF/40) > 1e-15 {
 		t.Fatalf("commune C %+v (A_F %v)", c, aF)
 	}
+	if math.Abs(s.R[0]-r1) > 1e-15 || math.Abs(s.R[1]-r2) > 1e-15 || math.Abs(s.Access[0]-aA) > 1e-15 || math.Abs(s.Access[1]-aB) > 1e-15 {
+		t.Errorf("R %v, access %v; want %v %v, %v %v", s.R, s.Access, r1, r2, aA, aB)
+	}
+	if got := 100*s.Access[0] + 50*s.Access[1] + 40*s.Access[2]; math.Abs(got-3) > 1e-12 {
+		t.Errorf("Σ P_u·A_u = %v, want 3", got)
+	}
+	amed := MedianAccess(s.Access, []int{1000, 2000, 500})
 	b.ApplyDemand(s)
 	rc := b.Result.Communes[2]
 	if rc.Share != 0.25 || rc.NearestMin != 27.5 || !rc.Covered || rc.DemandUnits != 2 || math.Abs(rc.Access10k-1e4*10*aF/40) > 1e-12 ||
-		rc.Gap != GapShare(500, rc.Fragility, 10*aF/40, 0.25, amed) {
+		rc.Gap != GapShare(500, rc.Fragility, s.Access[2], 0.25, amed) {
 		t.Errorf("C after ApplyDemand %+v", rc)
 	}
 	if f := b.Result.France; f.CoveredPop != 3125 || f.Coverage != 3125.0/3500 {
 		t.Errorf("France covered %d (%v), want 3125", f.CoveredPop, f.Coverage)
+	}
+	if b.Result.Sites[0].R != s.R[0] || b.Result.Sites[1].ReachPop != s.ReachPop[1] {
+		t.Errorf("sites not updated: %+v", b.Result.Sites[:2])
 	}
 	// Conservation: every commune differs from its legal population by
 	// more than 10 %: a total check and one per commune, A (100 for
@@ -125,6 +140,63 @@ func TestDemandApplyHand(t *testing.T) {
 	if n := len(s.Checks); n != 4 || s.Checks[0].Commune != "" || s.Checks[3].Commune != "01003" ||
 		!strings.Contains(s.Checks[1].Err.Error(), "qu'une partie de la commune") {
 		t.Errorf("checks %v", s.Checks)
+	}
+}
+
+// TestDemandConservation: with a layer covering only commune C (units at
+// C's and F's points), A and B stay demand points with their legal
+// population, and for every method the supply is conserved:
+// 1000·A_A + 2000·A_B + Σ_u P_u·A_u = Σ S_j = 3 (both sites reach
+// population). By hand for E2SFCA: R_S1 = 2 / (1000·W(0) + 2000·W(20) +
+// 10·W(5)).
+func TestDemandConservation(t *testing.T) {
+	for _, p := range []Params{{}, {Method: Method2SFCA}, {Method: Method3SFCA}, {Method: MethodGravity}} {
+		ds, tt := handDataset()
+		p.Timer = tt
+		b, err := NewBaseline(context.Background(), ds, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := b.Demand(context.Background(), &data.DemandLayer{File: "d.csv", Units: []data.DemandUnit{
+			{ID: "c", Line: 2, Point: ptC, Pop: 30}, {ID: "f", Line: 3, Point: ptF, Pop: 10},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := 1000*s.Access[0] + 2000*s.Access[1] + 40*s.Access[2]; math.Abs(got-3) > 1e-12 {
+			t.Errorf("%v: Σ P·A = %v, want 3", p.Method, got)
+		}
+		if w := func(t float64) float64 { return Kernel(t, 30) }; p.Method == MethodE2SFCA && math.Abs(s.R[0]-2/(1000+2000*w(20)+10*w(5))) > 1e-18 {
+			t.Errorf("R_S1 = %v", s.R[0])
+		}
+	}
+}
+
+// TestDemandLayerOfCommunePoints: a layer of one unit per commune, at its
+// point with its legal population, is the commune demand itself: the
+// access of every commune is Compute's, for every method and with
+// --normaliser.
+func TestDemandLayerOfCommunePoints(t *testing.T) {
+	for _, p := range []Params{{}, {Method: Method2SFCA}, {Method: Method3SFCA}, {Method: MethodGravity}, {Normalize: true}} {
+		ds, tt := handDataset()
+		p.Timer = tt
+		b, err := NewBaseline(context.Background(), ds, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := &data.DemandLayer{File: "d.csv"}
+		for i, c := range ds.Communes {
+			l.Units = append(l.Units, data.DemandUnit{ID: c.Code, Line: i + 2, Point: c.Point, Pop: float64(c.Population)})
+		}
+		s, err := b.Demand(context.Background(), l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range b.Access() {
+			if math.Abs(s.Access[i]-a) > 1e-15*max(1, a) {
+				t.Errorf("%v commune %d: %v, want %v", p.Method, i, s.Access[i], a)
+			}
+		}
 	}
 }
 
