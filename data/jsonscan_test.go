@@ -1,6 +1,7 @@
 package data
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 )
@@ -45,4 +46,30 @@ func TestSitesGeoFastMatchesSlow(t *testing.T) {
 			t.Errorf("%s: fast %q (%v), slow %q", tt.feature, fields, err, want)
 		}
 	}
+}
+
+// FuzzSitesGeoFast: on any valid JSON value the fast path accepts, it
+// agrees with the general path (fields, or the column and text of the
+// error), as TestSitesGeoFastMatchesSlow checks by hand.
+func FuzzSitesGeoFast(f *testing.F) {
+	f.Add(`{"type":"Feature","geometry":{"type":"Point","coordinates":[2.2,46.3]},"properties":{"id":"s1","nom":"M","type":"cnfs","etp":1}}`)
+	f.Add(`{"properties":{"name":"a\"b","fte":"0,5","lat":46,"lon":"2"},"type":"Feature","geometry":null}`)
+	f.Add(`{"type":"Feature","properties":{"id":{"x":[1,"}"]},"nom":true}}`)
+	f.Fuzz(func(t *testing.T, feature string) {
+		if !json.Valid([]byte(feature)) {
+			return
+		}
+		var scratch []jsonMember
+		fields, ok, err := sitesGeoFast([]byte(feature), &scratch)
+		if !ok {
+			return
+		}
+		want, perr := sitesGeoSlow("f", 1, []byte(feature))
+		switch ce, _ := err.(*columnError); {
+		case perr != nil && (ce == nil || ce.column != perr.Column || ce.err.Error() != perr.Err.Error()):
+			t.Fatalf("fast error %v, slow %v", err, perr)
+		case perr == nil && (err != nil || !reflect.DeepEqual(fields, want)):
+			t.Fatalf("fast %q (%v), slow %q", fields, err, want)
+		}
+	})
 }
