@@ -48,6 +48,7 @@ type engine struct {
 	pairs [][]pair  // per counted site: communes with t ≤ d0, by increasing k
 	a     []float64 // A_i per commune
 	norm  float64   // Ā, the divisor of Params.Normalize (1 without it)
+	raw   []float64 // A_i before Params.Normalize divides them (nil without it)
 	off   []int     // per commune: its pairs are cq[off[i]:off[i+1]]
 	cq    []int32
 	cw    []float64
@@ -204,11 +205,18 @@ func (e *engine) e2sfca() error {
 	for i := range e.a {
 		e.a[i] = e.access(i, g, r)
 	}
-	e.norm = 1
+	e.normalize()
+	return nil
+}
+
+// normalize sets norm and, with Params.Normalize, keeps A_i in raw and
+// divides them by Ā.
+func (e *engine) normalize() {
+	e.norm, e.raw = 1, nil
 	if e.p.Normalize {
+		e.raw = slices.Clone(e.a)
 		e.norm = normalize(e.a, e.pop, e.has)
 	}
-	return nil
 }
 
 // ratio sets ReachPop and R_j of counted site q from its pairs; a site

@@ -40,13 +40,14 @@ const maxIncremental = 256
 //   - the fragility index, the communes' locations and the spatial index
 //     of the communes do not depend on the sites and are shared;
 //   - the median access Amed, the gap score, the ranks and the roll-ups
-//     are national and recomputed (a pass over the communes).
+//     are national and recomputed (a pass over the communes), and so is
+//     the division of every A_i by the national mean with
+//     Params.Normalize (from the A_i before it, kept).
 //
 // It recomputes everything, as NewBaseline does, when the changes are
 // not local or not cheap: a TravelTimer that is not a geo.DistanceTimer,
 // Method3SFCA (its selection weights tie each site to its neighbours'),
-// Params.Normalize (every A_i is divided by the national mean), more
-// than 256 changed sites, or a data set that differs by more than its
+// more than 256 changed sites, or a data set that differs by more than its
 // sites.
 func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, error) {
 	old := b.e
@@ -150,11 +151,15 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 	}
 	r := e.ratios()
 	e.a = slices.Clone(old.a)
+	if old.raw != nil {
+		e.a = slices.Clone(old.raw)
+	}
 	for i, d := range dirty {
 		if d {
 			e.a[i] = e.access(i, g, r)
 		}
 	}
+	e.normalize()
 
 	if err := e.nearestOthersAfter(old, match, freshQ, gone); err != nil {
 		return nil, fmt.Errorf("diag: nearest sites: %w", err)
@@ -168,7 +173,7 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 // local reports whether WithSites can update the engine for ds locally.
 func (e *engine) local(ds *data.Dataset) bool {
 	o := e.ds
-	return e.tm.fast && e.p.Method != Method3SFCA && !e.p.Normalize && e.nearJ != nil &&
+	return e.tm.fast && e.p.Method != Method3SFCA && e.nearJ != nil &&
 		sameSlice(ds.Communes, o.Communes) && ds.Indicators == o.Indicators &&
 		ds.PolygonsTileFrance == o.PolygonsTileFrance && maps.Equal(ds.Renamed, o.Renamed)
 }

@@ -86,6 +86,9 @@ func sameBaselines(t *testing.T, got, want *Baseline) {
 	if !slices.Equal(ge.off, we.off) || !slices.Equal(ge.cq, we.cq) || !slices.Equal(ge.cw, we.cw) || !slices.Equal(ge.ct, we.ct) {
 		t.Errorf("catchment pairs differ")
 	}
+	if ge.norm != we.norm || !slices.Equal(ge.raw, we.raw) {
+		t.Errorf("normalisation: Ā %v, want %v", ge.norm, we.norm)
+	}
 	if !slices.Equal(ge.counted, we.counted) || !slices.Equal(ge.nearJ, we.nearJ) || !slices.Equal(ge.nearT, we.nearT) {
 		t.Errorf("counted sites or nearest sites differ")
 	}
@@ -103,7 +106,7 @@ func TestWithSitesMatchesFull(t *testing.T) {
 	}
 	ctx := context.Background()
 	for pi, p := range []Params{{}, {ThresholdMin: 15, Supply: []data.SiteKind{data.KindCNFS, data.KindFranceServices, data.KindMediation}},
-		{Method: MethodGravity, ThresholdMin: 45}} {
+		{Method: MethodGravity, ThresholdMin: 45}, {Normalize: true, ThresholdMin: 20}} {
 		ds := synthDataset(nc, ns, uint64(11+pi))
 		rng := rand.New(rand.NewPCG(uint64(pi), 42))
 		cur, err := NewBaseline(ctx, ds, p)
