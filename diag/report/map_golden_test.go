@@ -131,9 +131,16 @@ func goldenMaps(t *testing.T) map[string]MapInput {
 	return map[string]MapInput{"creuse": creuse, "grid": grid}
 }
 
+// TestMapGolden compares the maps with their goldens; the short suite
+// draws the Creuse one (every kind of shape), make test-long the grid
+// too (about 10 s each under -race on a loaded machine).
 func TestMapGolden(t *testing.T) {
+	t.Parallel()
 	for name, in := range goldenMaps(t) {
 		t.Run(name, func(t *testing.T) {
+			if name != "creuse" && testing.Short() {
+				t.Skip("long: make test-long")
+			}
 			var got bytes.Buffer
 			if err := WriteMapPNG(&got, in); err != nil {
 				t.Fatal(err)
@@ -185,6 +192,9 @@ func decodePNGFile(t *testing.T, path string) image.Image {
 // class in another colour, or shifted by one pixel is out of budget; the
 // golden against itself is at zero.
 func TestMapGoldenBudgetFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long (TestDiffImagesBudget is its fast twin)")
+	}
 	in := goldenMaps(t)["creuse"]
 	want := decodePNGFile(t, filepath.Join("..", "..", "testdata", "golden", "map_creuse.png"))
 	if d := diffImages(want, want, 0); d.mean != 0 || d.bigFrac != 0 || d.tile != 0 {
@@ -203,7 +213,9 @@ func TestMapGoldenBudgetFails(t *testing.T) {
 	}
 	noSites := in
 	noSites.Sites, noSites.Picks = nil, nil
-	recoloured := toRGBA(paint(in))
+	drawn := paint(in)
+	recoloured := image.NewRGBA(drawn.Bounds())
+	draw.Draw(recoloured, recoloured.Rect, drawn, drawn.Bounds().Min, draw.Src)
 	shifted := image.NewRGBA(recoloured.Rect)
 	for y := range recoloured.Rect.Dy() {
 		for x := range recoloured.Rect.Dx() {
@@ -212,8 +224,7 @@ func TestMapGoldenBudgetFails(t *testing.T) {
 			}
 		}
 	}
-	shiftedSrc := paint(in)
-	stdDraw(shifted, shifted.Rect.Add(image.Pt(1, 0)), shiftedSrc)
+	stdDraw(shifted, shifted.Rect.Add(image.Pt(1, 0)), drawn)
 	for name, img := range map[string]image.Image{"no sites": paint(noSites), "class 3 recoloured": recoloured, "shifted 1 px": shifted} {
 		if d := diffImages(img, want, mapBudget.bigDiff); d.within(mapBudget) {
 			t.Errorf("%s: within budget (%v): the golden test cannot see it", name, d)
@@ -303,4 +314,53 @@ func gridFixture(side int) (*data.Dataset, []diag.CommuneResult, []diag.SiteResu
 		}
 	}
 	return ds, cs, sites
+}
+
+// TestDiffImagesBudget is the fast twin of TestMapGoldenBudgetFails, on
+// a small picture: coloured squares with grey 1 px borders. Softening
+// every border pixel by 40 (as another anti-aliasing would) stays within
+// mapBudget; a missing 10 px square (a marker), one square of another
+// colour, or the picture shifted by 2 px does not.
+func TestDiffImagesBudget(t *testing.T) {
+	t.Parallel()
+	const w, h = 400, 300
+	base := func(skip int, recolour int) *image.RGBA {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		draw.Draw(img, img.Rect, image.NewUniform(color.White), image.Point{}, draw.Src)
+		for k := range 40 {
+			if k == skip {
+				continue
+			}
+			x, y := 20+(k%8)*45, 20+(k/8)*50
+			col := ylOrRd[5][k%5]
+			if k == recolour {
+				col = ylOrRd[5][(k+2)%5]
+			}
+			draw.Draw(img, image.Rect(x-1, y-1, x+11, y+11), image.NewUniform(borderColor), image.Point{}, draw.Src)
+			draw.Draw(img, image.Rect(x, y, x+10, y+10), image.NewUniform(col), image.Point{}, draw.Src)
+		}
+		return img
+	}
+	want := base(-1, -1)
+	soft := base(-1, -1)
+	for i := 0; i < len(soft.Pix); i += 4 {
+		if c := (color.RGBA{soft.Pix[i], soft.Pix[i+1], soft.Pix[i+2], 255}); c == borderColor {
+			for k := range 3 {
+				soft.Pix[i+k] += 40
+			}
+		}
+	}
+	if d := diffImages(soft, want, mapBudget.bigDiff); !d.within(mapBudget) {
+		t.Errorf("softened borders: out of budget (%v)", d)
+	}
+	shifted := image.NewRGBA(want.Rect)
+	stdDraw(shifted, shifted.Rect.Add(image.Pt(2, 0)), want)
+	for name, img := range map[string]image.Image{"missing square": base(13, -1), "recoloured square": base(-1, 13), "shifted 2 px": shifted} {
+		if d := diffImages(img, want, mapBudget.bigDiff); d.within(mapBudget) {
+			t.Errorf("%s: within budget (%v)", name, d)
+		}
+	}
+	if d := diffImages(image.NewRGBA(image.Rect(0, 0, 10, 10)), want, 64); d.within(mapBudget) {
+		t.Error("images of different sizes: within budget")
+	}
 }
