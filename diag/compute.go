@@ -45,7 +45,7 @@ type engine struct {
 	nearJ []int
 	nearT []float64
 
-	pairs [][]pair  // per counted site: communes with t ≤ d0, by increasing k
+	pairs [][]Reach // per counted site: communes with t ≤ d0, by increasing k (exactly sized)
 	a     []float64 // A_i per commune
 	norm  float64   // Ā, the divisor of Params.Normalize (1 without it)
 	raw   []float64 // A_i before Params.Normalize divides them (nil without it)
@@ -53,13 +53,6 @@ type engine struct {
 	cq    []int32
 	cw    []float64
 	ct    []float64
-}
-
-// pair is a commune–site couple within the catchment.
-type pair struct {
-	k int32   // commune index
-	t float64 // t_kj, minutes
-	w float64 // W(t_kj)
 }
 
 func newEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, error) {
@@ -181,7 +174,7 @@ func (e *engine) placeSites(sites []data.Site, per []data.Checks) data.Checks {
 // Sums run in increasing index order, so the result is the same bit for
 // bit whatever the number of workers.
 func (e *engine) e2sfca() error {
-	e.pairs = make([][]pair, len(e.counted))
+	e.pairs = make([][]Reach, len(e.counted))
 	reach := e.tm.reachKm(e.d0)
 	err := parallel(e.ctx, len(e.counted), e.workers, func(lo, hi int) error {
 		var buf siteBuf
@@ -195,15 +188,34 @@ func (e *engine) e2sfca() error {
 	if err != nil {
 		return err
 	}
-	e.transpose()
+	if err := e.transpose(); err != nil {
+		return err
+	}
 	g := e.selection()
-	for q := range e.counted {
-		e.ratio(q, g)
+	// R_j by site and A_i by commune, each on all cores: every sum stays
+	// in its own slot and in index order.
+	if err := parallel(e.ctx, len(e.counted), e.workers, func(lo, hi int) error {
+		for q := lo; q < hi; q++ {
+			e.setRatio(q, g)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, j := range e.counted {
+		if s := &e.sites[j]; !(s.ReachPop > 0) {
+			e.checks.Add(checkNoReach(&s.Site, e.d0))
+		}
 	}
 	r := e.ratios()
 	e.a = make([]float64, len(e.ds.Communes))
-	for i := range e.a {
-		e.a[i] = e.access(i, g, r)
+	if err := parallel(e.ctx, len(e.a), e.workers, func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			e.a[i] = e.access(i, g, r)
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	e.normalize()
 	return nil
@@ -222,17 +234,25 @@ func (e *engine) normalize() {
 // ratio sets ReachPop and R_j of counted site q from its pairs; a site
 // that reaches no one is a Warning.
 func (e *engine) ratio(q int, g func(i int, w float64) float64) {
+	if !e.setRatio(q, g) {
+		e.checks.Add(checkNoReach(&e.sites[e.counted[q]].Site, e.d0))
+	}
+}
+
+// setRatio sets ReachPop and R_j of counted site q from its pairs, and
+// reports whether the site reaches anyone (ReachPop > 0).
+func (e *engine) setRatio(q int, g func(i int, w float64) float64) bool {
 	s := &e.sites[e.counted[q]]
 	s.ReachPop = 0
 	for _, pr := range e.pairs[q] {
-		s.ReachPop += g(int(pr.k), pr.w) * e.pop[pr.k] * pr.w
+		s.ReachPop += g(int(pr.Commune), pr.W) * e.pop[pr.Commune] * pr.W
 	}
 	if s.ReachPop > 0 {
 		s.R = s.SupplyFTE / s.ReachPop
-	} else {
-		s.R = 0
-		e.checks.Add(checkNoReach(&s.Site, e.d0))
+		return true
 	}
+	s.R = 0
+	return false
 }
 
 // ratios returns R_j of the counted sites, by counted position.
@@ -304,23 +324,44 @@ type siteBuf struct {
 	t   []float64
 }
 
-// catchment finds the communes within d0 of counted site q, by
-// increasing commune index. With the model, t comes from the distance
-// the index reports, which is HaversineKm(site, commune) exactly (the
-// PointIndex contract) and HaversineKm is symmetric, so t is
-// Model.Minutes(commune, site) bit for bit.
+// catchment sets the pairs of counted site q (catchmentAt at its place).
 func (e *engine) catchment(q int, reach float64, b *siteBuf) error {
-	if err := e.timesWithin(e.ctx, e.splaces[q], reach, b); err != nil {
-		return err
+	ps, err := e.catchmentAt(e.ctx, e.splaces[q], reach, b)
+	e.pairs[q] = ps
+	return err
+}
+
+// catchmentAt is the one catchment routine, for sites (E2SFCA, the
+// incremental update) and for candidate points (Baseline.Catchments):
+// the communes within d0 of p (t ≤ ThresholdMin), by increasing commune
+// index, in an exactly sized slice (nil when none). With the model, t
+// comes from the distance the index reports, which is
+// HaversineKm(p, commune) exactly (the PointIndex contract) and
+// HaversineKm is symmetric, so t is Model.Minutes(commune, p) bit for
+// bit. A non-finite point reaches nothing.
+func (e *engine) catchmentAt(ctx context.Context, p geo.Place, reach float64, b *siteBuf) ([]Reach, error) {
+	if !finitePoint(p.Point) {
+		return nil, nil
 	}
-	var out []pair
-	for x, n := range b.ns {
-		if t := b.t[x]; t <= e.d0 {
-			out = append(out, pair{k: int32(n.Index), t: t, w: e.p.weight(t)})
+	if err := e.timesWithin(ctx, p, reach, b); err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, t := range b.t {
+		if t <= e.d0 {
+			n++
 		}
 	}
-	e.pairs[q] = out
-	return nil
+	if n == 0 {
+		return nil, nil
+	}
+	out := make([]Reach, 0, n)
+	for x, nb := range b.ns {
+		if t := b.t[x]; t <= e.d0 {
+			out = append(out, Reach{Commune: int32(nb.Index), Minutes: t, W: e.p.weight(t)})
+		}
+	}
+	return out, nil
 }
 
 // timesWithin sets b.ns to the communes within reach km of p, by
@@ -347,14 +388,19 @@ func (e *engine) timesWithin(ctx context.Context, p geo.Place, reach float64, b 
 	return e.tm.toPoint(ctx, b.pts, p, e.d0, b.t)
 }
 
-// transpose lists the pairs of every commune, by increasing site order.
-func (e *engine) transpose() {
+// transpose lists the pairs of every commune, by increasing site order,
+// on all cores: each worker takes a range of communes and, for every
+// site in increasing order, the part of its pairs (sorted by commune)
+// that falls in the range, so it writes only its communes' slots.
+func (e *engine) transpose() error {
 	n := len(e.ds.Communes)
 	e.off = make([]int, n+1)
-	for _, ps := range e.pairs {
+	if err := e.byCommune(func(_ int32, ps []Reach) {
 		for _, pr := range ps {
-			e.off[pr.k+1]++
+			e.off[pr.Commune+1]++
 		}
+	}); err != nil {
+		return err
 	}
 	for i := 0; i < n; i++ {
 		e.off[i+1] += e.off[i]
@@ -362,13 +408,33 @@ func (e *engine) transpose() {
 	m := e.off[n]
 	e.cq, e.cw, e.ct = make([]int32, m), make([]float64, m), make([]float64, m)
 	fill := append([]int(nil), e.off[:n]...)
-	for q, ps := range e.pairs {
+	return e.byCommune(func(q int32, ps []Reach) {
 		for _, pr := range ps {
-			x := fill[pr.k]
-			e.cq[x], e.cw[x], e.ct[x] = int32(q), pr.w, pr.t
-			fill[pr.k]++
+			x := fill[pr.Commune]
+			e.cq[x], e.cw[x], e.ct[x] = q, pr.W, pr.Minutes
+			fill[pr.Commune]++
 		}
-	}
+	})
+}
+
+// byCommune calls fn(q, ps) for every counted site q in increasing
+// order, ps being the part of its pairs in a range of communes, with the
+// ranges split over the workers: each commune's pairs are seen by one
+// worker, by increasing q.
+func (e *engine) byCommune(fn func(q int32, ps []Reach)) error {
+	return parallel(e.ctx, len(e.ds.Communes), e.workers, func(clo, chi int) error {
+		for q, ps := range e.pairs {
+			lo, _ := slices.BinarySearchFunc(ps, int32(clo), func(r Reach, k int32) int { return int(r.Commune - k) })
+			hi := lo
+			for hi < len(ps) && ps[hi].Commune < int32(chi) {
+				hi++
+			}
+			if hi > lo {
+				fn(int32(q), ps[lo:hi])
+			}
+		}
+		return nil
+	})
 }
 
 // nearestSite returns the counted site with the smallest travel time from

@@ -94,7 +94,7 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 
 	// Catchments: kept sites share theirs, added ones are searched.
 	qOld := countedPositions(old)
-	e.pairs = make([][]pair, len(e.counted))
+	e.pairs = make([][]Reach, len(e.counted))
 	var freshQ []int
 	for q, j := range e.counted {
 		if p := match[j]; p >= 0 && qOld[p] >= 0 {
@@ -116,7 +116,9 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 	if err != nil {
 		return nil, fmt.Errorf("diag: accessibility: %w", err)
 	}
-	e.transpose()
+	if err := e.transpose(); err != nil {
+		return nil, fmt.Errorf("diag: accessibility: %w", err)
+	}
 
 	// R_j (kept for kept sites, with their warnings in site order) and
 	// A_i of the communes the changed sites reach.
@@ -126,7 +128,7 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 	for _, q := range freshQ {
 		isFresh[q] = true
 		for _, pr := range e.pairs[q] {
-			dirty[pr.k] = true
+			dirty[pr.Commune] = true
 		}
 	}
 	var gone []int // the removed counted sites, by old site index
@@ -134,7 +136,7 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 		if q := qOld[p]; q >= 0 {
 			gone = append(gone, p)
 			for _, pr := range old.pairs[q] {
-				dirty[pr.k] = true
+				dirty[pr.Commune] = true
 			}
 		}
 	}
@@ -304,7 +306,7 @@ func (e *engine) nearestAfter(old *engine, match, freshQ []int) error {
 	// Within d0: the added sites' catchments, with their very times.
 	for _, q := range freshQ {
 		for _, pr := range e.pairs[q] {
-			better(int(pr.k), e.counted[q], pr.t)
+			better(int(pr.Commune), e.counted[q], pr.Minutes)
 		}
 	}
 	// Beyond d0: an uncovered commune may be nearer to an added site.

@@ -115,23 +115,6 @@ func (b *Baseline) CatchmentsOf(ctx context.Context, pts []geo.Place) ([][]Reach
 	return out, nil
 }
 
-// catchmentAt is catchment for an arbitrary point p.
-func (e *engine) catchmentAt(ctx context.Context, p geo.Place, reach float64, b *siteBuf) ([]Reach, error) {
-	if !finitePoint(p.Point) {
-		return nil, nil
-	}
-	if err := e.timesWithin(ctx, p, reach, b); err != nil {
-		return nil, err
-	}
-	var out []Reach
-	for x, n := range b.ns {
-		if t := b.t[x]; t <= e.d0 {
-			out = append(out, Reach{Commune: int32(n.Index), Minutes: t, W: e.p.weight(t)})
-		}
-	}
-	return out, nil
-}
-
 // NearestSite returns the index in Result.Sites of the counted site with
 // the smallest travel time from p (ties to the lowest index) and that
 // time, or (-1, +Inf) when no site is counted or p is not finite.
