@@ -17,10 +17,17 @@ const rad = math.Pi / 180
 //	h = sin²(Δφ/2) + cos φ1 · cos φ2 · sin²(Δλ/2)
 //	d = 2 R asin(√h)
 func HaversineKm(a, b orb.Point) float64 {
-	la1, la2 := a[1]*rad, b[1]*rad
-	dla := la2 - la1
+	return haversineCos(a, b, math.Cos(a[1]*rad), math.Cos(b[1]*rad))
+}
+
+// haversineCos is HaversineKm given cos φ1 and cos φ2, so that an index
+// computes each point's cosine once: the same operations, hence the same
+// result bit for bit.
+func haversineCos(a, b orb.Point, cos1, cos2 float64) float64 {
+	dla := b[1]*rad - a[1]*rad
 	dlo := (b[0] - a[0]) * rad
-	h := math.Sin(dla/2)*math.Sin(dla/2) + math.Cos(la1)*math.Cos(la2)*math.Sin(dlo/2)*math.Sin(dlo/2)
+	s1, s2 := math.Sin(dla/2), math.Sin(dlo/2)
+	h := s1*s1 + cos1*cos2*s2*s2
 	return 2 * EarthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 

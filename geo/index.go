@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"math"
 	"slices"
 
 	"github.com/paulmach/orb"
@@ -18,6 +19,7 @@ type Neighbor struct {
 // Queries may run concurrently; the index is immutable.
 type PointIndex struct {
 	pts []orb.Point
+	cos []float64 // cos φ of each point (haversineCos)
 	tr  *boxTree
 }
 
@@ -25,9 +27,10 @@ type PointIndex struct {
 // Points with a NaN or infinite coordinate are not indexed and never
 // returned. Longitudes are expected in [−180, 180].
 func NewPointIndex(pts []orb.Point) *PointIndex {
-	ix := &PointIndex{pts: append([]orb.Point(nil), pts...)}
+	ix := &PointIndex{pts: append([]orb.Point(nil), pts...), cos: make([]float64, len(pts))}
 	bs, ids := make([]box, 0, len(pts)), make([]int, 0, len(pts))
 	for i, p := range ix.pts {
+		ix.cos[i] = math.Cos(p[1] * rad)
 		if finite(p) {
 			bs, ids = append(bs, box{p, p}), append(ids, i)
 		}
@@ -47,9 +50,10 @@ func (ix *PointIndex) Within(p orb.Point, km float64, fn func(Neighbor) bool) {
 	if !finite(p) || !(km >= 0) {
 		return
 	}
+	cp := math.Cos(p[1] * rad)
 	for _, b := range capBoxes(p, km) {
 		if !ix.tr.search(box{b[0], b[1]}, func(i int) bool {
-			if d := HaversineKm(p, ix.pts[i]); d <= km {
+			if d := haversineCos(p, ix.pts[i], cp, ix.cos[i]); d <= km {
 				return fn(Neighbor{i, d})
 			}
 			return true
@@ -100,9 +104,10 @@ func (ix *PointIndex) Ascending(p orb.Point, fn func(Neighbor) bool) {
 		return true
 	}
 	stopped := false
+	cp := math.Cos(p[1] * rad)
 	ix.tr.nearby(
 		func(b *box) float64 { return boxMinKm(p, b.lo, b.hi) },
-		func(i int) float64 { return HaversineKm(p, ix.pts[i]) },
+		func(i int) float64 { return haversineCos(p, ix.pts[i], cp, ix.cos[i]) },
 		func(i int, d float64) bool {
 			if len(group) > 0 && d != group[0].Km && !flush() {
 				stopped = true
