@@ -93,3 +93,23 @@ func readCommunesCSV(t *testing.T, path string) map[string]map[string]string {
 	}
 	return out
 }
+
+// TestSitesCOM: the sites of testdata/bad/sites-com.csv in a collectivité
+// d'outre-mer are announced on the console (3 rejected rows and the
+// warning of a Polynesian code on a Creuse point, see sites-com.err), and
+// --strict refuses the file naming Saint-Barthélemy.
+func TestSitesCOM(t *testing.T) {
+	abs, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "bad", "sites-com.csv"))
+	t.Chdir(t.TempDir())
+	var stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"--sites", abs, "--out", "-", "--csv", "c.csv"}, io.Discard, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if want := "sites-com.csv : 3 lignes rejetées, 1 avertissement, voir Contrôles"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("console does not say %q:\n%s", want, stderr.String())
+	}
+	_, err := run(t, "--sites", abs, "--strict", "--out", "x.xlsx")
+	if err == nil || !strings.Contains(err.Error(), "Saint-Barthélemy, a collectivité d'outre-mer") {
+		t.Errorf("--strict: %v", err)
+	}
+}
