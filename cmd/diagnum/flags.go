@@ -221,8 +221,12 @@ func (o *options) visited(fs *flag.FlagSet) {
 }
 
 // checkTerritory refuses two territories or an empty code, and sets the
-// default territory (--dept 23) when none is given.
+// default territory (--dept 23) when none is given. It also refuses
+// --sites-only without a --sites file, which would count no site at all.
 func (o *options) checkTerritory() error {
+	if o.sitesOnly && len(o.sites) == 0 {
+		return fmt.Errorf("%w: --sites-only demande au moins un fichier --sites (sinon aucun lieu ne serait compté)", errUsage)
+	}
 	n := 0
 	for _, name := range []string{"dept", "region", "france"} {
 		if o.set[name] {

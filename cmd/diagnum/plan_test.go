@@ -110,6 +110,7 @@ func TestPlanUsageErrors(t *testing.T) {
 		{"plan", "--dept", "23", "--add", "2", "--objective", "cost"},
 		{"plan", "--dept", "23", "--add", "2", "--employeur", "etat"},
 		{"plan", "--dept", "23", "--add", "2", "extra"},
+		{"plan", "--dept", "23", "--add", "2", "--sites-only"},
 	} {
 		_, err := run(t, args...)
 		if !errors.Is(err, errUsage) {

@@ -77,6 +77,7 @@ func TestUsageErrors(t *testing.T) {
 		{"--dept", "ZZ"},
 		{"--supply", "boulangerie"},
 		{"--etp", "france-services"},
+		{"--sites-only"},
 		{"extra"},
 	} {
 		if _, err := run(t, args...); !errors.Is(err, errUsage) {
