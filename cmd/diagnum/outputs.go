@@ -281,6 +281,18 @@ func csvFiles(csvPath, out string, write func(io.Writer) error) []outputFile {
 	return files
 }
 
+// checksFile returns the CSV of every check, beside the workbook out,
+// when its Contrôles sheet cannot hold them (report.ChecksOverflow), and
+// names it in in.ChecksCSV for the sheet's last row; none otherwise.
+func checksFile(out string, in *report.Input) []outputFile {
+	if out == "-" || report.ChecksOverflow(*in) == 0 {
+		return nil
+	}
+	path := checksCSVPath(out)
+	in.ChecksCSV = filepath.Base(path)
+	return []outputFile{{path, "écriture des contrôles", "contrôles ", func(w io.Writer) error { return report.WriteChecksCSV(w, *in) }}}
+}
+
 // workbookFile returns the workbook output at out, none when out is "-".
 func workbookFile(out string, write func(io.Writer) error) []outputFile {
 	if out == "-" {

@@ -409,7 +409,7 @@ func (o *planOptions) write(ctx context.Context, pr *progress, p *plan.Plan, in 
 	defer set.abort()
 	out := o.outPath(in.Territory)
 	files := csvFiles(o.csv, out, func(w io.Writer) error { return plan.WriteCSV(w, p) })
-	files = slices.Concat(files, htmlFile(o.html, &in), workbookFile(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) }))
+	files = slices.Concat(files, htmlFile(o.html, &in), checksFile(out, &in), workbookFile(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) }))
 	written, err := set.writeAll(pr, files)
 	if err != nil {
 		return err

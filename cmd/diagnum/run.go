@@ -553,12 +553,7 @@ func writeOutputs(ctx context.Context, o *options, t diag.Territory, ds *data.Da
 	}
 	out := o.outPath(t)
 	files := csvFiles(o.csv, out, func(w io.Writer) error { return report.WriteCSV(w, in.Communes) })
-	if out != "-" && report.ChecksOverflow(in) > 0 {
-		// More checks than a sheet holds: all of them beside the workbook.
-		path := checksCSVPath(out)
-		in.ChecksCSV = filepath.Base(path)
-		files = append(files, outputFile{path, "", "contrôles ", func(w io.Writer) error { return report.WriteChecksCSV(w, in) }})
-	}
+	files = append(files, checksFile(out, &in)...)
 	files = append(files, workbookFile(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) })...)
 	more, err := set.writeAll(pr, files)
 	if err != nil {
