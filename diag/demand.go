@@ -75,6 +75,7 @@ type unitBuf struct {
 	ns  []geo.Neighbor
 	pts []geo.Place
 	t   []float64
+	ps  []unitPair
 }
 
 func (e *engine) unitAccess(ctx context.Context, p geo.Place, b *unitBuf) (a, tmin float64, err error) {
@@ -97,7 +98,8 @@ type unitPair struct {
 
 // unitPairs returns the counted sites within d0 of p by increasing
 // index, with their weight W(t), and t_u, the travel time to the nearest
-// counted site (+Inf when there is none).
+// counted site (+Inf when there is none). The pairs live in b until its
+// next use.
 func (e *engine) unitPairs(ctx context.Context, p geo.Place, b *unitBuf) ([]unitPair, float64, error) {
 	tmin := math.Inf(1)
 	if !finitePoint(p.Point) || len(e.counted) == 0 {
@@ -123,7 +125,7 @@ func (e *engine) unitPairs(ctx context.Context, p geo.Place, b *unitBuf) ([]unit
 			return nil, tmin, err
 		}
 	}
-	var out []unitPair
+	out := b.ps[:0]
 	for x, n := range b.ns {
 		if t := b.t[x]; t <= e.d0 {
 			out = append(out, unitPair{q: int32(n.Index), w: e.p.weight(t)})
@@ -136,6 +138,7 @@ func (e *engine) unitPairs(ctx context.Context, p geo.Place, b *unitBuf) ([]unit
 			return nil, math.Inf(1), err
 		}
 	}
+	b.ps = out
 	return out, tmin, nil
 }
 
@@ -167,25 +170,40 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 	us := layer.Units
 	comm := make([]int, len(us))
 	tu := make([]float64, len(us))
-	pairs := make([][]unitPair, len(us))
 	offshore := make([]bool, len(us))
 	a := newAssigner(e.ds)
-	err := parallel(ctx, len(us), e.workers, func(lo, hi int) error {
+	// Blocks of demandBlock units, fixed whatever the number of workers,
+	// each with its sums Σ G_uj·P_u·W_uj per site in unit order: the
+	// denominators of R_j come out the same bit for bit on any machine.
+	nb := (len(us) + demandBlock - 1) / demandBlock
+	partial := make([]map[int32]float64, nb)
+	err := parallel(ctx, nb, e.workers, func(lo, hi int) error {
 		var buf unitBuf
-		for i := lo; i < hi; i++ {
-			var cs data.Checks
-			s := data.Site{ID: us[i].ID, Point: us[i].Point}
-			code := a.assign(&s, &cs)
-			k, ok := e.byComm[code]
-			if !ok {
-				comm[i] = -1
-				continue
+		for bi := lo; bi < hi; bi++ {
+			part := map[int32]float64{}
+			for i := bi * demandBlock; i < min(len(us), (bi+1)*demandBlock); i++ {
+				var cs data.Checks
+				s := data.Site{ID: us[i].ID, Point: us[i].Point}
+				code := a.assign(&s, &cs)
+				k, ok := e.byComm[code]
+				if !ok {
+					comm[i] = -1
+					continue
+				}
+				comm[i], offshore[i] = k, len(cs) > 0
+				ps, t, err := e.unitPairs(ctx, unitPlace(&us[i], code), &buf)
+				if err != nil {
+					return err
+				}
+				tu[i] = t
+				if us[i].Pop > 0 {
+					g := unitSelection(e.p.Method, ps)
+					for _, x := range ps {
+						part[x.q] += g(x.w) * us[i].Pop * x.w
+					}
+				}
 			}
-			comm[i], offshore[i] = k, len(cs) > 0
-			var err error
-			if pairs[i], tu[i], err = e.unitPairs(ctx, geo.Place{Point: us[i].Point, Commune: code, ID: us[i].ID}, &buf); err != nil {
-				return err
-			}
+			partial[bi] = part
 		}
 		return nil
 	})
@@ -224,7 +242,10 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 	for k, d := range acc {
 		inLayer[k] = d.Pop > 0
 	}
-	au := e.hybridAccess(sum, us, comm, pairs, inLayer)
+	au, err := e.hybridAccess(ctx, sum, us, comm, partial, inLayer)
+	if err != nil {
+		return nil, fmt.Errorf("diag: demand layer %s: %w", layer.File, err)
+	}
 	for i, u := range us {
 		if comm[i] >= 0 && u.Pop > 0 {
 			acc[comm[i]].Access += u.Pop * au[i]
@@ -258,7 +279,7 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 // keeps the sums, in the same order, and so the R_j, of Compute. It sets
 // s.Access (A_k for the communes outside the layer; the caller sets the
 // others), s.R and s.ReachPop, and returns A_u.
-func (e *engine) hybridAccess(s *DemandSummary, us []data.DemandUnit, comm []int, pairs [][]unitPair, inLayer []bool) []float64 {
+func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.DemandUnit, comm []int, partial []map[int32]float64, inLayer []bool) ([]float64, error) {
 	n := len(e.ds.Communes)
 	gk := e.selection()
 	reach := make([]float64, len(e.counted))
@@ -270,13 +291,9 @@ func (e *engine) hybridAccess(s *DemandSummary, us []data.DemandUnit, comm []int
 			reach[e.cq[x]] += gk(k, e.cw[x]) * e.pop[k] * e.cw[x]
 		}
 	}
-	for i, ps := range pairs {
-		if comm[i] < 0 || !inLayer[comm[i]] || !(us[i].Pop > 0) {
-			continue
-		}
-		g := unitSelection(e.p.Method, ps)
-		for _, x := range ps {
-			reach[x.q] += g(x.w) * us[i].Pop * x.w
+	for _, part := range partial { // a unit of population > 0 is in a commune of the layer
+		for q, v := range part {
+			reach[q] += v
 		}
 	}
 	s.R, s.ReachPop = make([]float64, len(e.sites)), make([]float64, len(e.sites))
@@ -301,15 +318,28 @@ func (e *engine) hybridAccess(s *DemandSummary, us []data.DemandUnit, comm []int
 		}
 	}
 	au := make([]float64, len(us))
-	for i, ps := range pairs {
-		if comm[i] < 0 {
-			continue
+	err := parallel(ctx, len(us), e.workers, func(lo, hi int) error {
+		var buf unitBuf
+		for i := lo; i < hi; i++ {
+			if comm[i] < 0 {
+				continue
+			}
+			ps, _, err := e.unitPairs(ctx, unitPlace(&us[i], e.ds.Communes[comm[i]].Code), &buf)
+			if err != nil {
+				return err
+			}
+			g := unitSelection(e.p.Method, ps)
+			for _, x := range ps {
+				au[i] += g(x.w) * r[x.q] * x.w
+			}
 		}
-		g := unitSelection(e.p.Method, ps)
-		for _, x := range ps {
-			au[i] += g(x.w) * r[x.q] * x.w
-		}
-		if inLayer[comm[i]] && us[i].Pop > 0 {
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range us {
+		if comm[i] >= 0 && us[i].Pop > 0 {
 			num, den = num+us[i].Pop*au[i], den+us[i].Pop
 		}
 	}
@@ -322,7 +352,15 @@ func (e *engine) hybridAccess(s *DemandSummary, us []data.DemandUnit, comm []int
 			au[i] /= m
 		}
 	}
-	return au
+	return au, nil
+}
+
+// demandBlock is the number of units per block of Demand's first pass.
+const demandBlock = 4096
+
+// unitPlace is the place of unit u of commune code for the timer.
+func unitPlace(u *data.DemandUnit, code string) geo.Place {
+	return geo.Place{Point: u.Point, Commune: code, ID: u.ID}
 }
 
 // DemandCoverage is Demand on INSEE grid cells: the per-commune figures
