@@ -27,7 +27,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,6 +34,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/internal/benchstat"
 )
 
 // Targets (issue 16).
@@ -82,12 +82,12 @@ func run(rounds int, bin, peer string, w io.Writer) error {
 	peerOK := py != ""
 	var ours, ourCPU, theirs, theirCPU, ratios []float64
 	for range rounds {
-		t0, c0 := time.Now(), cpuSeconds()
+		t0, c0 := time.Now(), benchstat.CPUTime().Seconds()
 		if _, err := diag.Compute(ctx, ds, diag.Params{}); err != nil {
 			return err
 		}
 		d := time.Since(t0).Seconds()
-		ours, ourCPU = append(ours, d), append(ourCPU, cpuSeconds()-c0)
+		ours, ourCPU = append(ours, d), append(ourCPU, benchstat.CPUTime().Seconds()-c0)
 		if !peerOK {
 			continue
 		}
@@ -104,14 +104,14 @@ func run(rounds int, bin, peer string, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "national measures (diag.Compute, embedded data, %d communes, %d counted sites), median of %d interleaved rounds\n",
 		len(idx), countedSites(base), rounds)
-	fmt.Fprintf(w, "  diagnum            %8.3f s   target ≤ %.3f s   %s   (CPU %.3f s)\n", median(ours), targetMeasures, verdict(median(ours) <= targetMeasures), median(ourCPU))
+	fmt.Fprintf(w, "  diagnum            %8.3f s   target ≤ %.3f s   %s   (CPU %.3f s)\n", benchstat.Median(ours), targetMeasures, verdict(benchstat.Median(ours) <= targetMeasures), benchstat.Median(ourCPU))
 	if peerOK {
 		agree, err := compare(base, idx, filepath.Join(dir, "peer.csv"))
 		if err != nil {
 			return err
 		}
-		r := median(ratios)
-		fmt.Fprintf(w, "  numpy+cKDTree peer %8.3f s   (CPU %.3f s; %s)\n", median(theirs), median(theirCPU), agree)
+		r := benchstat.Median(ratios)
+		fmt.Fprintf(w, "  numpy+cKDTree peer %8.3f s   (CPU %.3f s; %s)\n", benchstat.Median(theirs), benchstat.Median(theirCPU), agree)
 		fmt.Fprintf(w, "  peer / diagnum     %8.2f ×   target ≥ %.1f ×   %s\n", r, targetPeerRatio, verdict(r >= targetPeerRatio))
 	} else {
 		fmt.Fprintf(w, "  numpy+cKDTree peer skipped: %s (apt-get install python3-numpy python3-scipy)\n", why)
@@ -228,32 +228,12 @@ func cli(bin string, rounds int, w io.Writer) error {
 			cpus = append(cpus, float64(ru.Utime.Nano()+ru.Stime.Nano())/1e9)
 		}
 	}
-	m := median(walls)
+	m := benchstat.Median(walls)
 	fmt.Fprintf(w, "command end to end (%s --france --quiet --out -: load, measures, roll-ups, CSV), median of %d runs\n", bin, rounds)
-	fmt.Fprintf(w, "  diagnum            %8.3f s   peak RSS %.0f MiB   (CPU %.3f s)\n", m, float64(peak)/1024, median(cpus))
+	fmt.Fprintf(w, "  diagnum            %8.3f s   peak RSS %.0f MiB   (CPU %.3f s)\n", m, float64(peak)/1024, benchstat.Median(cpus))
 	fmt.Fprintf(w, "  PostGIS (recorded) %8.3f s\n", postgisSec)
 	fmt.Fprintf(w, "  PostGIS / diagnum  %8.2f ×   target ≥ %.0f ×   %s\n", postgisSec/m, targetCLIRatio, verdict(postgisSec/m >= targetCLIRatio))
 	return nil
-}
-
-// cpuSeconds returns the user + system CPU time of this process.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return math.NaN()
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
-}
-
-func median(x []float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	s := slices.Sorted(slices.Values(x))
-	if n := len(s); n%2 == 0 {
-		return (s[n/2-1] + s[n/2]) / 2
-	}
-	return s[len(s)/2]
 }
 
 func verdict(ok bool) string {

@@ -12,10 +12,11 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"diagnum/internal/benchstat"
 )
 
 // targets are the documented performance targets (issue tracker).
@@ -76,12 +77,12 @@ func report(r io.Reader, w io.Writer) error {
 		if strings.Contains(name, "Naive") {
 			continue
 		}
-		med := median(runs[name])
+		med := benchstat.Median(runs[name])
 		ratio := ""
 		if base, ok := runs[naiveName(name)]; ok {
-			ratio = fmt.Sprintf("%.0f×", median(base)/med)
+			ratio = fmt.Sprintf("%.0f×", benchstat.Median(base)/med)
 			if want, ok := minRatio[name]; ok {
-				ratio += okMark(median(base)/med >= want)
+				ratio += okMark(benchstat.Median(base)/med >= want)
 			}
 		}
 		target := ""
@@ -143,14 +144,4 @@ func parse(r io.Reader) (map[string][]float64, map[string]float64, []string, err
 		}
 	}
 	return runs, peaks, order, sc.Err()
-}
-
-func median(x []float64) float64 {
-	s := slices.Clone(x)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
