@@ -463,17 +463,13 @@ func readFileCtx(ctx context.Context, path string, fn func(io.Reader) error) err
 	return fn(data.WithContext(ctx, f))
 }
 
-// reportInput assembles what the workbook shows for the view v of the
-// national result res.
+// reportInput assembles what the outputs show for the view v of the
+// national result res (report.NewInput), with this version and today's
+// date.
 func reportInput(ds *data.Dataset, res *diag.Result, v *diag.View) report.Input {
-	return report.Input{
-		Territory: v.Territory, Name: v.Name, Result: res, Communes: v.Communes,
-		Rollup: v.Rollup, Region: v.Region, France: v.France,
-		Sources: ds.Sources, Checks: slices.Concat(ds.Checks, ds.SiteChecks), Version: version,
-		Date: time.Now().UTC().Truncate(24 * time.Hour),
-		// Rankings (région and France workbooks) and QPV/FRR flags.
-		Departements: v.Deps, Regions: v.Regions, Dataset: ds,
-	}
+	in := report.NewInput(ds, res, v)
+	in.Version, in.Date = version, time.Now().UTC().Truncate(24*time.Hour)
+	return in
 }
 
 // offers computes the figures of the conseillers numériques alone and of

@@ -43,35 +43,16 @@ func embeddedResult(tb testing.TB) (*data.Dataset, *diag.Result) {
 }
 
 // embeddedInput builds the report input of territory t over the embedded
-// data as cmd/diagnum does (reportInput), without the map.
+// data as cmd/diagnum does (NewInput of Result.View), without the map.
 func embeddedInput(tb testing.TB, t diag.Territory) Input {
 	tb.Helper()
 	ds, res := embeddedResult(tb)
-	view, err := res.Territory(t)
+	v, err := res.View(t)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cs := slices.Clone(view.Communes)
-	slices.SortFunc(cs, func(a, b diag.CommuneResult) int { return a.Rank - b.Rank })
-	in := Input{Territory: t, Result: res, Communes: cs, France: res.France, Rollup: res.France, Name: "France",
-		Sources: ds.Sources, Checks: ds.Checks, Version: "test", Date: fixtureDate,
-		Departements: view.Deps, Regions: view.Regions, Dataset: ds}
-	pick := func(rs []diag.Rollup, code string) diag.Rollup {
-		i := slices.IndexFunc(rs, func(r diag.Rollup) bool { return r.Code == code })
-		if i < 0 {
-			tb.Fatalf("no roll-up %s", code)
-		}
-		return rs[i]
-	}
-	switch t.Level {
-	case diag.LevelDepartement:
-		in.Rollup = pick(res.Deps, t.Codes[0])
-		in.Region = pick(res.Regions, cs[0].Region)
-	case diag.LevelRegion:
-		in.Rollup = pick(res.Regions, t.Codes[0])
-		in.Region = in.Rollup
-	}
-	in.Name = in.Rollup.Name
+	in := NewInput(ds, res, v)
+	in.Version, in.Date = "test", fixtureDate
 	return in
 }
 

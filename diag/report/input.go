@@ -77,6 +77,20 @@ type Input struct {
 	Plan *plan.Plan
 }
 
+// NewInput returns what the outputs show for the view v of the national
+// result res over ds: v's territory, name, communes and roll-ups, the
+// sources, and the checks (ds.Checks, then ds.SiteChecks). Version and
+// Date are the caller's; MapPNG, Map, Offers and Plan are left empty.
+func NewInput(ds *data.Dataset, res *diag.Result, v *diag.View) Input {
+	return Input{
+		Territory: v.Territory, Name: v.Name, Result: res, Communes: v.Communes,
+		Rollup: v.Rollup, Region: v.Region, France: v.France,
+		Sources: ds.Sources, Checks: slices.Concat(ds.Checks, ds.SiteChecks),
+		// Rankings (région and France workbooks) and QPV/FRR flags.
+		Departements: v.Deps, Regions: v.Regions, Dataset: ds,
+	}
+}
+
 // validate returns an error when the input cannot be reported.
 func (in *Input) validate() error {
 	if in.Result == nil {

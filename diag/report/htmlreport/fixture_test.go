@@ -2,7 +2,6 @@ package htmlreport
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -36,30 +35,14 @@ func creuseInput(t testing.TB) *report.Input {
 }
 
 // territoryInput assembles the report input of territory t (a
-// département or France) from a national result.
+// département or France) from a national result, as cmd/diagnum does.
 func territoryInput(t testing.TB, ds *data.Dataset, res *diag.Result, terr diag.Territory) *report.Input {
 	t.Helper()
-	view, err := res.Territory(terr)
+	v, err := res.View(terr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := slices.Clone(view.Communes)
-	slices.SortFunc(cs, func(a, b diag.CommuneResult) int { return a.Rank - b.Rank })
-	in := &report.Input{Territory: terr, Name: "France", Result: res, Communes: cs, Rollup: res.France, France: res.France,
-		Sources: ds.Sources, Dataset: ds, Version: "test", Date: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)}
-	if terr.Level == diag.LevelDepartement {
-		for _, r := range res.Deps {
-			if r.Code == terr.Codes[0] {
-				in.Rollup, in.Name = r, r.Name
-			}
-		}
-		for _, d := range ds.Departements {
-			for _, r := range res.Regions {
-				if d.Code == terr.Codes[0] && r.Code == d.Region {
-					in.Region = r
-				}
-			}
-		}
-	}
-	return in
+	in := report.NewInput(ds, res, v)
+	in.Version, in.Date = "test", time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	return &in
 }
