@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"io"
 	"os"
 	"path/filepath"
@@ -131,14 +130,7 @@ func TestDeterminismShort(t *testing.T) {
 // on the CSV with python3), so the rule is exercised.
 func checkTiesByCode(t *testing.T, path string) {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF")))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, path)
 	col := map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i

@@ -72,8 +72,9 @@ func TestSitesGeoJSONCorpusStrict(t *testing.T) {
 	}
 }
 
-// readCommunesCSV returns the rows of a communes CSV by code_insee.
-func readCommunesCSV(t *testing.T, path string) map[string]map[string]string {
+// readCSV returns the records of the CSV file at path (an output of
+// diagnum: UTF-8 with a byte-order mark).
+func readCSV(t *testing.T, path string) [][]string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -83,6 +84,13 @@ func readCommunesCSV(t *testing.T, path string) map[string]map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return recs
+}
+
+// readCommunesCSV returns the rows of a communes CSV by code_insee.
+func readCommunesCSV(t *testing.T, path string) map[string]map[string]string {
+	t.Helper()
+	recs := readCSV(t, path)
 	out := map[string]map[string]string{}
 	for _, r := range recs[1:] {
 		row := map[string]string{}
