@@ -39,6 +39,27 @@ func nationalBaseline(tb testing.TB) (*data.Dataset, *diag.Baseline) {
 
 var creuse = diag.Departements("23")
 
+// evalScenario applies sc to ds (WithScenario), computes the diagnostic
+// after it and compares the Creuse before (b) and after (Compare, default
+// costs, employer e); it returns the comparison, the result after and the
+// data set after.
+func evalScenario(t *testing.T, ds *data.Dataset, b *diag.Baseline, sc *Scenario, e Employer) (*ScenarioResult, *diag.Result, *data.Dataset) {
+	t.Helper()
+	ds2, err := WithScenario(ds, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := diag.Compute(context.Background(), ds2, diag.Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Compare(creuse, b.Result, after, sc, nil, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, after, ds2
+}
+
 // withSites returns a shallow copy of ds with more sites appended.
 func withSites(ds *data.Dataset, more []data.Site) *data.Dataset {
 	cp := *ds

@@ -36,18 +36,7 @@ func TestRoamingScenario(t *testing.T) {
 		if err != nil || len(checks) != 0 {
 			t.Fatalf("load: %v %v", err, checks)
 		}
-		ds2, err := WithScenario(ds, sc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		after, err := diag.Compute(context.Background(), ds2, diag.Params{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := Compare(creuse, b.Result, after, sc, nil, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		r, after, _ := evalScenario(t, ds, b, sc, "")
 		return r, after
 	}
 	rRoam, aRoam := eval(third)

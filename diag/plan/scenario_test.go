@@ -138,20 +138,9 @@ func TestScenarioRemoveReAddIsNoop(t *testing.T) {
 	if err != nil || len(checks) != 0 {
 		t.Fatalf("load: %v %v", err, checks)
 	}
-	ds2, err := WithScenario(ds, sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, _, ds2 := evalScenario(t, ds, b, sc, "")
 	if !reflect.DeepEqual(ds2.Sites, ds.Sites) {
 		t.Fatal("the sites changed")
-	}
-	after, err := diag.Compute(context.Background(), ds2, diag.Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := Compare(creuse, b.Result, after, sc, nil, "")
-	if err != nil {
-		t.Fatal(err)
 	}
 	if len(r.Communes) != 0 || r.Unchanged != 255 || r.Before != r.After {
 		t.Errorf("no-op changed %d communes (%d unchanged); before %+v after %+v", len(r.Communes), r.Unchanged, r.Before, r.After)
@@ -241,18 +230,7 @@ func TestPlanCSVRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(sc.Add, PicksAsSites(p)) || len(sc.Remove) != 0 {
 		t.Fatalf("read back %d sites, want the %d picks", len(sc.Add), len(p.Picks))
 	}
-	ds2, err := WithScenario(ds, sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	after, err := diag.Compute(context.Background(), ds2, diag.Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := Compare(creuse, b.Result, after, sc, nil, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, _, _ := evalScenario(t, ds, b, sc, "")
 	last := p.Picks[len(p.Picks)-1]
 	if r.After.CoveredPop != last.CoveredPop || r.After.MedianAccess10k != last.MedianAccess10k {
 		t.Errorf("scenario: covered %d, median %v; plan %d, %v", r.After.CoveredPop, r.After.MedianAccess10k, last.CoveredPop, last.MedianAccess10k)
