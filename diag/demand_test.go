@@ -226,3 +226,36 @@ func TestDemandUnplaced(t *testing.T) {
 		t.Errorf("unplaced %d (%v), rejected %v", s.Unplaced, s.UnplacedPop, rejected)
 	}
 }
+
+// TestDemandWorkers: the demand figures are the same bit for bit with 1
+// or 3 workers (the ratios' denominators are summed in fixed blocks of
+// units, in unit order), on 10,000 synthetic units over a synthetic
+// France of 1,000 communes and 157 sites.
+func TestDemandWorkers(t *testing.T) {
+	ds := synthDataset(1000, 157, 3)
+	layer := synthDemand(10000, 5)
+	var got [2]*DemandSummary
+	for x, w := range []int{1, 3} {
+		b, err := NewBaseline(context.Background(), ds, Params{Method: Method3SFCA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.e.workers = w
+		if got[x], err = b.Demand(context.Background(), layer); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k := range got[0].Access {
+		if math.Float64bits(got[0].Access[k]) != math.Float64bits(got[1].Access[k]) {
+			t.Fatalf("commune %d: %v with 1 worker, %v with 3", k, got[0].Access[k], got[1].Access[k])
+		}
+	}
+	for j := range got[0].R {
+		if math.Float64bits(got[0].R[j]) != math.Float64bits(got[1].R[j]) {
+			t.Fatalf("site %d: R %v with 1 worker, %v with 3", j, got[0].R[j], got[1].R[j])
+		}
+	}
+	if len(got[0].Communes) < 100 {
+		t.Errorf("only %d communes hold units", len(got[0].Communes))
+	}
+}
