@@ -85,7 +85,7 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 	}
 	ds.Indicators, ds.Checks = ind, append(ds.Checks, indChecks...)
 	if err := openTable(fsys, "sites.csv.gz", func(name string, r io.Reader) error {
-		sites, checks, err := LoadSitesCSV(name, r, SitesOptions{Known: ds.KnownCode})
+		sites, checks, err := LoadSitesCSV(name, r, SitesOptions{Known: ds.KnownCode, Checked: true})
 		ds.Sites, ds.SiteChecks = sites, append(ds.SiteChecks, checks...)
 		return err
 	}); err != nil {

@@ -34,6 +34,12 @@ type SitesOptions struct {
 	Known func(code string) bool
 	// MaxFTE is the largest FTE accepted on one row (0: DefaultMaxFTE).
 	MaxFTE float64
+	// Checked marks a file written by make data from sites that
+	// ValidateSites already checked, source by source (the embedded
+	// sites.csv.gz, whose checks are in controles.csv.gz): the probable
+	// duplicates are not searched again, so that Contrôles does not list
+	// each of them twice.
+	Checked bool
 }
 
 // sitesColumn is a column of the sites format, with accepted aliases.
@@ -86,8 +92,8 @@ const (
 // negative or above MaxFTE (ErrBadValue), malformed code_insee
 // (ErrBadCode). A malformed code_postal, siret or date is only a warning
 // and cleared. The kept sites then go through ValidateSites (territory
-// boxes, swapped coordinates, duplicates, and unknown codes when
-// opt.Known is set).
+// boxes, swapped coordinates, duplicates unless opt.Checked, and unknown
+// codes when opt.Known is set).
 //
 // The error is a *ParseError for whole-file problems: unreadable, binary
 // or Excel file, missing required column, or no usable row (ErrEmptyFile,
@@ -110,7 +116,7 @@ func LoadSitesCSV(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, e
 	if err != nil {
 		return nil, nil, err
 	}
-	sites, more := ValidateSites(name, sites, lines, opt.Known)
+	sites, more := validateSites(name, sites, lines, opt.Known, !opt.Checked)
 	checks = append(append(headerChecks, checks...), more...)
 	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
 	if len(sites) == 0 {

@@ -201,3 +201,26 @@ func TestParseKind(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadSitesCSVChecked: two sites of one name 11 m apart are a probable
+// duplicate (one warning, line 3) unless the file was already checked by
+// make data (SitesOptions.Checked), whose checks already list it.
+func TestLoadSitesCSVChecked(t *testing.T) {
+	const input = "id,nom,type,latitude,longitude\na,Mairie d'Ahun,cnfs,46.0800,1.9300\nb,MAIRIE D AHUN,cnfs,46.0801,1.9300\n"
+	for _, checked := range []bool{false, true} {
+		sites, checks, err := LoadSitesCSV("t.csv", strings.NewReader(input), SitesOptions{Checked: checked})
+		if err != nil || len(sites) != 2 {
+			t.Fatalf("checked=%v: %d sites, err %v", checked, len(sites), err)
+		}
+		want := 1
+		if checked {
+			want = 0
+		}
+		if len(checks) != want {
+			t.Fatalf("checked=%v: %d checks, want %d: %v", checked, len(checks), want, checks)
+		}
+		if want == 1 && (checks[0].Kind != CheckDuplicate || checks[0].Err.Line != 3 || checks[0].Site != "b") {
+			t.Errorf("check %+v, want a duplicate of site b at line 3", checks[0])
+		}
+	}
+}

@@ -75,6 +75,12 @@ const DuplicateKm = 0.050
 // returns false (ErrUnknownINSEE): the code is cleared so that the
 // spatial join assigns the commune. known == nil skips that check.
 func ValidateSites(file string, sites []Site, lines []int, known func(code string) bool) ([]Site, Checks) {
+	return validateSites(file, sites, lines, known, true)
+}
+
+// validateSites is ValidateSites, searching the probable duplicates only
+// when dups is set.
+func validateSites(file string, sites []Site, lines []int, known func(code string) bool, dups bool) ([]Site, Checks) {
 	var checks Checks
 	line := func(i int) int {
 		if i < len(lines) {
@@ -109,7 +115,9 @@ func ValidateSites(file string, sites []Site, lines []int, known func(code strin
 		}
 		kept, keptLines = append(kept, s), append(keptLines, line(i))
 	}
-	checks = append(checks, valDuplicates(file, kept, keptLines)...)
+	if dups {
+		checks = append(checks, valDuplicates(file, kept, keptLines)...)
+	}
 	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
 	return kept, checks
 }
