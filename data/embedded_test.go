@@ -69,6 +69,10 @@ func TestEmbeddedSites(t *testing.T) {
 		if math.IsNaN(s.FTE) || s.FTE < 0 {
 			t.Errorf("site %s: FTE %v", s.ID, s.FTE)
 		}
+		// No person's name (SIRENE's "NOM*PRÉNOM/" form) is embedded.
+		if i := strings.IndexByte(s.Name, '*'); i >= 0 && strings.Contains(s.Name[i:], "/") {
+			t.Errorf("site %s: name in a person's form", s.ID)
+		}
 	}
 	// 21 rows with insee_dep = 23 in liste-fs-20240801.csv.
 	if fs23 != 21 {

@@ -124,7 +124,7 @@ func cnfsStructure(obj data.JSONObject, row siteRow, checks *data.Checks) (Struc
 		return Structure{}, row.err("nb_cnfs", err)
 	}
 	s := Structure{ID: "cn21-" + id, Posts: posts}
-	s.Name = cnfsText(obj, "raison_sociale", row, checks)
+	s.Name = structureName(cnfsText(obj, "raison_sociale", row, checks))
 	if s.Name == "0" {
 		s.Name = ""
 	}

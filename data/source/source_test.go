@@ -99,3 +99,26 @@ func FuzzLoaders(f *testing.F) {
 		_, _, _ = LoadAdvisorLinks("f", strings.NewReader(in))
 	})
 }
+
+// TestStructureNamePerson: a structure that is a person (SIRENE's
+// "NOM*PRÉNOM/" form, here invented) loses its name; company names with a
+// '/' or a '*' alone keep theirs.
+func TestStructureNamePerson(t *testing.T) {
+	for in, want := range map[string]string{
+		"DUPONT*/JEAN  /":         PersonNameRemoved,
+		"MARTIN*DURAND/MARIE /":   PersonNameRemoved,
+		"ASSOCIATION A/B":         "ASSOCIATION A/B",
+		"ESPACE *NUMERIQUE":       "ESPACE *NUMERIQUE",
+		"FABRIQUE GARE NUMERIQUE": "FABRIQUE GARE NUMERIQUE",
+		"*/ (étoile en tête) ":    "*/ (étoile en tête) ",
+	} {
+		if got := structureName(in); got != want {
+			t.Errorf("structureName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	in := s23Header + "DUPONT*/JEAN  /;Metz;Moselle;Grand Est;1;14/04/2021;privée;12345678900011;57;x;57463;57000;0;non;non;non\n"
+	st, _, err := LoadStructures2023("s.csv", strings.NewReader(in))
+	if err != nil || len(st) != 1 || st[0].Name != PersonNameRemoved {
+		t.Fatalf("got %+v, %v; want one structure named %q", st, err, PersonNameRemoved)
+	}
+}

@@ -33,7 +33,8 @@ const (
 // structure has ID "cn23-<SIRET>", INSEE from `Code commune INSEE` (the
 // leading zero the file lost is restored; the `Commune INSEE` column holds
 // a name), Public when Type is "publique", and no point (the file has no
-// coordinates). A row whose number of posts is not a positive integer, or
+// coordinates). The name of a structure that is a person (an
+// entrepreneur individuel, see structureName) is not kept. A row whose number of posts is not a positive integer, or
 // without a SIRET, is rejected.
 func LoadStructures2023(name string, r io.Reader) ([]Structure, data.Checks, error) {
 	t, err := data.ReadTable(name, r)
@@ -85,13 +86,27 @@ func structure2023(rec data.Record, idx []int, rw siteRow, checks *data.Checks) 
 		return Structure{}, rw.err(colS23SIRET, fmt.Errorf("%w: no SIRET: the structure cannot be told apart from the others", data.ErrBadValue))
 	}
 	s := Structure{
-		ID: "cn23-" + siret, Name: rec.Field(idx[0]), SIRET: siret, Posts: float64(posts),
+		ID: "cn23-" + siret, Name: structureName(rec.Field(idx[0])), SIRET: siret, Posts: float64(posts),
 		Public:   strings.EqualFold(rec.Field(idx[3]), "publique"),
 		INSEE:    rw.insee(rec.Field(idx[5]), colS23INSEE, checks),
 		Postcode: rw.postcode(rec.Field(idx[6]), colS23Postal, checks),
 	}
 	s.Date = frDate(rec.Field(idx[2]), rw, colS23Date, checks)
 	return s, nil
+}
+
+// PersonNameRemoved replaces the name of a structure that is a person.
+const PersonNameRemoved = "entrepreneur individuel (nom non repris)"
+
+// structureName returns the name of a structure, or PersonNameRemoved when
+// it is a person's: SIRENE writes the name of an entrepreneur individuel
+// as "NOM*PRÉNOM/" or "NOM*NOM D'USAGE/PRÉNOM /" (a '*' then a '/'),
+// which no company name does. Personal data are not copied.
+func structureName(v string) string {
+	if i := strings.IndexByte(v, '*'); i > 0 && strings.IndexByte(v[i:], '/') > 0 {
+		return PersonNameRemoved
+	}
+	return v
 }
 
 // frDate converts a dd/mm/yyyy date to YYYY-MM-DD; anything else gives ""
