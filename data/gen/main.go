@@ -55,7 +55,7 @@ func run(in, out string) error {
 		return err
 	}
 	g := &gen{in: in, out: out}
-	steps := []func() error{g.admin, g.points, g.polygons, g.indicators, g.sites, g.sources, g.controls}
+	steps := []func() error{g.admin, g.polygons, g.points, g.indicators, g.sites, g.sources, g.controls}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
@@ -144,6 +144,7 @@ func (g *gen) points() error {
 	if err != nil {
 		return err
 	}
+	g.checks = append(g.checks, source.PlaceRestored("communes", g.cog.Communes, source.RestoredParents)...)
 	cs := g.cog.Communes
 	return g.writeCSV("communes.csv.gz", []string{"code_insee", "nom", "code_departement", "code_region", "code_epci",
 		"zone", "population", "latitude", "longitude"}, len(cs), func(i int) []string {
@@ -162,8 +163,10 @@ func (g *gen) points() error {
 // at its centre (Kourou's centre point is 31.5 km from the town). The
 // rule for the others: Paris, Lyon and Marseille keep the point folded
 // from their arrondissements (FoldPoints), the 6 Meuse villages without a
-// town hall and the 4 communes restored since 2020 keep their
-// communes-points-2024 point, and the 94 communes of the COM have none.
+// town hall keep their communes-points-2024 point, the communes restored
+// since 2018 that no source locates get the point of the commune that held
+// them (source.PlaceRestored, after the polygons are attached), and the 94
+// communes of the COM have none.
 func (g *gen) chefsLieux() error {
 	return g.read("chefs-lieux/chefs-lieux-cog2025.csv", func(n string, r io.Reader) error {
 		pts, checks, err := source.LoadChefsLieux(n, r)

@@ -100,7 +100,7 @@ func pointRowOf(name string, rec data.Record, req, opt []int, checks *data.Check
 	switch {
 	case lat == "" && lng == "":
 		checks.Add(data.Check{Severity: data.Warning, Commune: code, Err: &data.ParseError{File: name, Line: rec.Line,
-			Column: ptLat, Err: fmt.Errorf("%w: commune %s has no lat/lng; kept without point", data.ErrBadCoordinate, code)}})
+			Column: ptLat, Err: fmt.Errorf("%w: commune %s has no lat/lng; kept without a point from this file (the chef-lieu file or the rule for restored communes may give one)", data.ErrBadCoordinate, code)}})
 	default:
 		pt, perr := parseLonLat(name, rec.Line, lat, lng)
 		if perr != nil {
@@ -259,7 +259,7 @@ func MergePoints(file string, communes []data.Commune, pts map[string]PointRow) 
 			com++
 		default:
 			checks.Add(data.Check{Severity: data.Warning, Commune: c.Code, Err: &data.ParseError{File: file, Column: ptCode,
-				Err: fmt.Errorf("%w: commune %s %s is not in this file; it has no point", data.ErrUnknownINSEE, c.Code, c.Name)}})
+				Err: fmt.Errorf("%w: commune %s %s is not in this file, which gives it no point (the chef-lieu file or the rule for restored communes may give one)", data.ErrUnknownINSEE, c.Code, c.Name)}})
 		}
 	}
 	if com > 0 {
