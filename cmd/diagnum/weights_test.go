@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,6 +75,9 @@ func TestWeightsChangeIndex(t *testing.T) {
 		}
 		if v := rows["23004"]["indice_fragilite"]; v != "" {
 			t.Errorf("%s: 23004 has no indicator left, index %q", tc.weights, v)
+		}
+		if tc.weights == "w13.csv" {
+			communesSheetIndicators(t, "x.xlsx")
 		}
 	}
 	// Without weights the user columns enter with weight 1 beside the
@@ -239,4 +243,34 @@ func TestSyntheseOffers(t *testing.T) {
 		val(cov, 2) < val(cov, 1) || val(cov, 4) < val(cov, 3) {
 		t.Errorf("offers table %v (Σ etp_cnfs %v)", rows[start:start+7], sum)
 	}
+}
+
+// communesSheetIndicators: with w13.csv the Communes sheet of x.xlsx ends
+// with the two indicators that entered the index, with their weights,
+// and 23001's values of ind.csv (enquete 1, autre 3); qpv, densite and
+// taux_chomage (weight 0) are not shown.
+func communesSheetIndicators(t *testing.T, path string) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Communes", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(report.CSVHeader)
+	if got := rows[0][n:]; !slices.Equal(got, []string{"Indicateur : enquete (poids 1)", "Indicateur : autre (poids 3)"}) {
+		t.Fatalf("indicator columns %q", got)
+	}
+	for _, r := range rows[1:] {
+		if r[0] == "23001" {
+			if r[n] != "1" || r[n+1] != "3" {
+				t.Errorf("23001: enquete %q, autre %q, want 1 and 3", r[n], r[n+1])
+			}
+			return
+		}
+	}
+	t.Error("23001 not in the Communes sheet")
 }

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -107,6 +109,39 @@ func numColumn(name, header string, width float64, f Format, desc string, v func
 
 func flagColumn(name, header string, width float64, desc string, v func(*diag.CommuneResult) bool) CommuneColumn {
 	return CommuneColumn{Name: name, Header: header, Width: width, Format: FormatYesNo, Description: desc, flag: v}
+}
+
+// IndicatorColumns returns one column per indicator that entered the
+// fragility index (uses of Status diag.Used, in their order, see
+// diag.Result.Indicators), holding the commune's value as read from ind
+// (NaN, so an empty cell, when the commune has none). Its name is the
+// indicator's, its header "Indicateur : <name> (poids w)". The Communes
+// sheet shows them after CommuneColumns, so that each index can be
+// explained from the values that made it; nil when ind is nil.
+func IndicatorColumns(uses []diag.IndicatorUse, ind *data.Indicators) []CommuneColumn {
+	if ind == nil {
+		return nil
+	}
+	var out []CommuneColumn
+	for _, u := range uses {
+		col := ind.Column(u.Name)
+		if u.Status != diag.Used || col < 0 {
+			continue
+		}
+		desc := "indicateur lu dans vos fichiers (--indicators)"
+		if l, ok := indicatorLabels[strings.ToLower(u.Name)]; ok {
+			desc = l
+		}
+		header := fmt.Sprintf("Indicateur : %s (poids %s)", u.Name, frNumber(u.Weight))
+		out = append(out, numColumn(u.Name, header, 14, FormatDec2, desc+", valeur entrée dans l'indice de fragilité",
+			func(c *diag.CommuneResult) float64 {
+				if v, ok := ind.Get(c.Code, col); ok {
+					return v
+				}
+				return math.NaN()
+			}))
+	}
+	return out
 }
 
 // CSVHeader is the header row of WriteCSV: the names of CommuneColumns.

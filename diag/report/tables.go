@@ -6,15 +6,32 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"diagnum/data"
 	"diagnum/diag"
 )
 
-// communeColumns are the columns of the Communes sheet: CommuneColumns.
+// sheetCommuneColumns are the columns of the Communes sheet:
+// CommuneColumns, then the indicators that entered the fragility index
+// (IndicatorColumns), computed once.
+func (b *book) sheetCommuneColumns() []CommuneColumn {
+	if b.communeCols == nil {
+		var ind *data.Indicators
+		if b.in.Dataset != nil {
+			ind = b.in.Dataset.Indicators
+		}
+		b.communeCols = append(slices.Clip(CommuneColumns), IndicatorColumns(b.in.Result.Indicators, ind)...)
+	}
+	return b.communeCols
+}
+
+// communeColumns are the headers of the Communes sheet
+// (sheetCommuneColumns).
 func (b *book) communeColumns() []column {
 	th, method := b.threshold(), MethodLabel(b.in.Result.Params)
-	cols := make([]column, len(CommuneColumns))
-	for i := range CommuneColumns {
-		cols[i] = CommuneColumns[i].sheetColumn(th, method)
+	all := b.sheetCommuneColumns()
+	cols := make([]column, len(all))
+	for i := range all {
+		cols[i] = all[i].sheetColumn(th, method)
 	}
 	return cols
 }
@@ -24,13 +41,14 @@ func (b *book) threshold() string {
 	return frNumber(b.in.Result.Params.WithDefaults().ThresholdMin)
 }
 
-// communeRow returns the cells of one commune, in CommuneColumns order,
-// with the values written by WriteCSV (measures rounded to 6 decimals,
-// empty when not finite, couvert 1 or 0 shown as oui/non).
+// communeRow returns the cells of one commune, in sheetCommuneColumns
+// order, with the values written by WriteCSV (measures rounded to 6
+// decimals, empty when not finite, couvert 1 or 0 shown as oui/non).
 func (b *book) communeRow(c *diag.CommuneResult) []any {
-	row := make([]any, len(CommuneColumns))
-	for i := range CommuneColumns {
-		row[i] = CommuneColumns[i].sheetCell(&b.st, c)
+	all := b.sheetCommuneColumns()
+	row := make([]any, len(all))
+	for i := range all {
+		row[i] = all[i].sheetCell(&b.st, c)
 	}
 	return row
 }

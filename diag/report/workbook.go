@@ -73,6 +73,9 @@ type book struct {
 	in  *Input
 	idx map[string]int // INSEE code -> index in in.Result.Communes
 	zn  zonage
+	// communeCols are the columns of the Communes sheet
+	// (sheetCommuneColumns), set once.
+	communeCols []CommuneColumn
 }
 
 // WriteWorkbook writes the diagnostic workbook (.xlsx) of in to w. Its

@@ -14,6 +14,9 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"diagnum/data"
+	"diagnum/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
@@ -311,4 +314,33 @@ func zipEntry(t *testing.T, b []byte, name string) string {
 		t.Fatal(err)
 	}
 	return string(c)
+}
+
+// TestWorkbookCommunesIndicators: the Communes sheet shows, after the
+// CSV's columns, each indicator that entered the index with its weight
+// (qpv, weight 1.5) and not the one left out (frr, partial coverage);
+// the values are those of the data: 01004 holds a QPV, the three other
+// communes of the Ain none (rank order 01002, 01005, 01001, 01004).
+func TestWorkbookCommunesIndicators(t *testing.T) {
+	in := smallInput()
+	r := *in.Result
+	r.Indicators = []diag.IndicatorUse{
+		{Name: data.ColQPV, Weight: 1.5, Status: diag.Used},
+		{Name: data.ColFRR, Weight: 1, Status: diag.OutCoverage},
+	}
+	in.Result = &r
+	n := len(CSVHeader)
+	rows := rawRows(t, openBook(t, writeBytes(t, in)), SheetCommunes, n+2)
+	if got := rows[0][n]; got != "Indicateur : qpv (poids 1,5)" {
+		t.Errorf("header %q, want the qpv column with its weight", got)
+	}
+	if rows[0][n+1] != "" {
+		t.Errorf("column after qpv: %q, want none (frr is out of the index)", rows[0][n+1])
+	}
+	if got := []string{rows[1][n], rows[2][n], rows[3][n], rows[4][n]}; !slices.Equal(got, []string{"0", "0", "0", "1"}) {
+		t.Errorf("qpv values %q, want 0 0 0 1", got)
+	}
+	if cols := IndicatorColumns(r.Indicators, nil); cols != nil {
+		t.Errorf("no indicators table: %d columns, want none", len(cols))
+	}
 }
