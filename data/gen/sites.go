@@ -11,7 +11,8 @@ import (
 )
 
 // sites loads every site source, places the 2023 advisor posts at the
-// 2022-12 places, validates each source against the territories and the COG,
+// 2022-12 places, adds data·inclusion's lieux in the standard des lieux
+// except those of the sources already read (StandardDuplicateSources), validates each source against the territories and the COG,
 // and writes sites.csv.gz in the sites CSV format.
 func (g *gen) sites() error {
 	known := func(code string) bool { _, ok := g.res(code); return ok }
@@ -46,6 +47,9 @@ func (g *gen) sites() error {
 	}{
 		{"cartographie-nationale-hinaura/lieux_hinaura_2021.json", source.LoadHinaura},
 		{"portrea-mediation-numerique/locations.geojson", source.LoadPortrea},
+		{"data-inclusion-2023/lieux-20230206.json", func(n string, r io.Reader) ([]data.Site, data.Checks, error) {
+			return source.LoadStandardLieux(n, r, source.StandardDuplicateSources)
+		}},
 	} {
 		if err := g.read(src.file, func(n string, r io.Reader) error {
 			s, c, err := src.load(n, r)

@@ -26,6 +26,8 @@ var sourceRows = [][]string{
 		"ANCT – Cartographie nationale des lieux d'inclusion numérique, source Hinaura", "cartographie-nationale-hinaura/lieux_hinaura_2021.json"},
 	{"portrea", "Lieux de médiation numérique du Nord et du Pas-de-Calais", "Les Assembleurs (portrea), data·inclusion, ANCT", "2017–2023", "Licence Ouverte 2.0",
 		"Les Assembleurs (portrea) – lieux de médiation numérique, d'après la cartographie nationale (ANCT)", "portrea-mediation-numerique/locations.geojson"},
+	{"standard-lieux", "Lieux de médiation numérique au standard des lieux (hors lieux des conseillers numériques et de Hinaura, déjà comptés)", "data·inclusion, ANCT (sources dora, siao, cd35, cd72, odspep)", "2023-02-06", "Licence Ouverte 2.0",
+		"data·inclusion / ANCT – lieux de médiation numérique (standard des lieux), 06/02/2023", "data-inclusion-2023/lieux-20230206.json"},
 	{"zonages", "Communes comportant un QPV (liste 2024), grille communale de densité", "ANCT – Observatoire des territoires, INSEE", "COG 2025, QPV 2024", "Licence Ouverte 2.0",
 		"ANCT – Observatoire des territoires / superposeur de zonages, COG 2025", "anct-zonages-2025/*.csv"},
 	{"frr", "Classement France Ruralités Revitalisation (19, 23, 59, 62, 87, 93, DROM)", "ANCT, d'après DGCL", "communes 2025", "Licence Ouverte 2.0",

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"diagnum/data"
 
@@ -100,7 +101,7 @@ func lieuSite(obj data.JSONObject, geom *orb.Point, row siteRow, f lieuFormat, c
 		key string
 		set func(string)
 	}{
-		{"nom", func(v string) { s.Name = v }},
+		{"nom", func(v string) { s.Name = structureName(v) }},
 		{"code_postal", func(v string) { s.Postcode = row.postcode(v, "code_postal", checks) }},
 		{"code_insee", func(v string) { s.INSEE = row.insee(v, "code_insee", checks) }},
 		{"pivot", func(v string) { s.SIRET = row.siret(v, "pivot", checks) }},
@@ -169,12 +170,23 @@ func LoadPortrea(name string, r io.Reader) ([]data.Site, data.Checks, error) {
 		}
 		return st, st.ID, true, perr
 	})
-	if n := skipped[portreaSkipped[0]] + skipped[portreaSkipped[1]]; n > 0 {
-		checks.Warn(&data.ParseError{File: name, Column: "source", Err: fmt.Errorf(
-			"%w: %d places skipped as duplicate of national file (source %s: %d, %s: %d)", data.ErrDuplicate, n,
-			portreaSkipped[0], skipped[portreaSkipped[0]], portreaSkipped[1], skipped[portreaSkipped[1]])})
-	}
+	warnSkipped(name, portreaSkipped, skipped, &checks)
 	return lieuxResult(name, portreaFormat, sites, checks)
+}
+
+// warnSkipped adds one Warning (ErrDuplicate, column source) counting the
+// places skipped per source of sources (skipped[source]), when any was.
+func warnSkipped(name string, sources []string, skipped map[string]int, checks *data.Checks) {
+	n := 0
+	parts := make([]string, len(sources))
+	for i, src := range sources {
+		n += skipped[src]
+		parts[i] = fmt.Sprintf("%s: %d", src, skipped[src])
+	}
+	if n > 0 {
+		checks.Warn(&data.ParseError{File: name, Column: "source", Err: fmt.Errorf(
+			"%w: %d places skipped as duplicate of national file (source %s)", data.ErrDuplicate, n, strings.Join(parts, ", "))})
+	}
 }
 
 // portreaSite decodes one feature. skip is its source when the feature is
