@@ -360,8 +360,9 @@ func addUserFiles(ctx context.Context, ds *data.Dataset, sites, indicators []use
 		for _, f := range sites {
 			var ss []data.Site
 			first := len(ds.Checks)
+			format := sniffSites(f.path)
 			err := readFileCtx(ctx, f.path, func(r io.Reader) error {
-				s, checks, err := data.LoadSites(f.name, r, data.SitesOptions{Known: ds.KnownCode})
+				s, checks, err := loadUserSites(f.name, r, format, ds)
 				ss, ds.Checks = s, append(ds.Checks, checks...)
 				return err
 			})
