@@ -322,7 +322,8 @@ func TestParamsValidate(t *testing.T) {
 		}
 	}
 	if d := (Params{}).WithDefaults(); d.ThresholdMin != 30 || d.Detour != 1.3 || d.SpeedKmh != 50 ||
-		d.FTEPerSite[data.KindFranceServices] != 1 || d.Weights != nil || len(d.Supply) != 1 {
+		d.FTEPerSite[data.KindFranceServices] != 1 || d.FTEPerSite[data.KindMediation] != 0.5 || d.FTEPerSite[data.KindOther] != 0.5 ||
+		d.Weights != nil || len(d.Supply) != 1 {
 		t.Errorf("defaults = %+v", d)
 	}
 }

@@ -88,17 +88,46 @@ func DefaultWeights() map[string]float64 {
 	return w
 }
 
+// The default FTE counted per site of a kind (Params.FTEPerSite), used
+// when the kind counts as supply (the command's default offer counts
+// every kind). Conseillers numériques have no
+// default: each place keeps the FTE its advisors give it (the 2023 posts
+// allocated over their places, source.AllocateAdvisors), so that the
+// offer's cnfs total stays the posts granted.
+//
+//	france-services  1    a France Services site has at least two agents
+//	                      trained to help with online procedures, among
+//	                      other tasks: one FTE of digital help
+//	mediation        0.5  a lieu de médiation numérique without a
+//	                      conseiller numérique (library, association,
+//	                      CCAS…): its staff or volunteers help part of
+//	                      their time; no national figure exists, half an
+//	                      FTE is the convention
+//	autre            0.5  any other place (an Aidants Connect structure,
+//	                      a user's place): the same convention
+//
+// --etp KIND=N replaces any of them.
+const (
+	DefaultFTEFranceServices = 1.0
+	DefaultFTEMediation      = 0.5
+	DefaultFTEOther          = 0.5
+)
+
 // Defaults returns the default parameters: a 30-minute threshold, the
 // travel-time model at 1.3 detour and 50 km/h, conseiller numérique sites
-// as supply, France Services sites counted as 1 FTE each when they are
-// included, and no user weight (the fragility index uses DefaultWeights).
+// as supply, the FTE per kind above for the kinds a caller adds, and no
+// user weight (the fragility index uses DefaultWeights). The command
+// counts the whole offer by default (every kind, data.Kinds: its
+// --supply), the library the conseillers numériques, so that a caller
+// chooses the other kinds explicitly.
 func Defaults() Params {
 	return Params{
 		ThresholdMin: DefaultThresholdMin,
 		Detour:       DefaultDetour,
 		SpeedKmh:     DefaultSpeedKmh,
 		Supply:       []data.SiteKind{data.KindCNFS},
-		FTEPerSite:   map[data.SiteKind]float64{data.KindFranceServices: 1},
+		FTEPerSite: map[data.SiteKind]float64{data.KindFranceServices: DefaultFTEFranceServices,
+			data.KindMediation: DefaultFTEMediation, data.KindOther: DefaultFTEOther},
 	}
 }
 

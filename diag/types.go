@@ -11,10 +11,12 @@ type Params struct {
 	ThresholdMin float64 // coverage threshold and E2SFCA catchment d0, minutes (default 30)
 	Detour       float64 // travel-time model detour factor (default 1.3)
 	SpeedKmh     float64 // travel-time model speed, km/h (default 50)
-	// Supply lists the site kinds that count as supply (default cnfs only).
+	// Supply lists the site kinds that count as supply (default cnfs
+	// only; the command's default is every kind, data.Kinds).
 	Supply []data.SiteKind
-	// FTEPerSite overrides the FTE of every site of a kind (e.g. France
-	// Services = 1). A kind absent from the map keeps the FTE of its rows.
+	// FTEPerSite overrides the FTE of every site of a kind (default
+	// France Services 1, mediation 0.5, autre 0.5: DefaultFTEFranceServices…).
+	// A kind absent from the map keeps the FTE of its rows.
 	FTEPerSite map[data.SiteKind]float64
 	// Weights are the user's weights of the fragility index per indicator
 	// column (lower case), overriding DefaultWeights; nil = none.

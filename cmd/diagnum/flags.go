@@ -105,8 +105,11 @@ Vos données (facultatif) :
 
 Méthode :
   --supply TYPES       types de lieux comptés comme offre, séparés par des virgules
-                       (défaut : cnfs ; possibles : cnfs,france-services,mediation,autre)
-  --etp TYPE=N,...     ETP compté par lieu d'un type, de 0 à 100 (défaut : france-services=1)
+                       (défaut : tous, cnfs,france-services,mediation,autre ;
+                       --supply cnfs pour les seuls conseillers numériques)
+  --etp TYPE=N,...     ETP compté par lieu d'un type, de 0 à 100 (défaut :
+                       france-services=1,mediation=0.5,autre=0.5 ; les lieux cnfs
+                       gardent les ETP des postes répartis sur leurs lieux)
   --threshold MINUTES  temps d'accès jugé acceptable, de 1 à 240 (défaut : 30)
   --detour FACTEUR     détour de la route par rapport à la ligne droite, de 1 à 3 (défaut : 1.3)
   --speed KMH          vitesse moyenne en km/h, de 5 à 150 (défaut : 50)
@@ -165,7 +168,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.sitesOnly, "sites-only", false, "")
 	fs.Func("indicators", "", func(s string) error { o.indicators = append(o.indicators, s); return nil })
 	fs.StringVar(&o.weights, "weights", "", "")
-	fs.StringVar(&o.supply, "supply", "cnfs", "")
+	fs.StringVar(&o.supply, "supply", "cnfs,france-services,mediation,autre", "")
 	fs.StringVar(&o.etp, "etp", "", "")
 	fs.Float64Var(&o.threshold, "threshold", diag.DefaultThresholdMin, "")
 	fs.Float64Var(&o.detour, "detour", diag.DefaultDetour, "")
