@@ -149,10 +149,11 @@ func TestCOMDepartement(t *testing.T) {
 }
 
 // TestSitesReplaceInTerritory: a Creuse file of France Services replaces
-// the embedded France Services of the Creuse only: the conseiller-numérique
-// sites (the default supply) stay, so the Creuse's coverage is the
-// default run's; with --sites-only these sites are the only ones and
-// nothing counts as supply. Rejected rows are announced on the console.
+// the embedded France Services of the Creuse only: with --supply cnfs the
+// conseiller-numérique sites stay and are the whole supply, so the
+// Creuse's coverage is the run's without the file; with --sites-only
+// these sites are the only ones and nothing counts as supply. Rejected
+// rows are announced on the console.
 func TestSitesReplaceInTerritory(t *testing.T) {
 	fs, err := filepath.Abs("../../testdata/sites/creuse-france-services.csv")
 	if err != nil {
@@ -169,15 +170,15 @@ func TestSitesReplaceInTerritory(t *testing.T) {
 		}
 		return strings.Fields(stderr[i:])[1]
 	}
-	def, err := run(t, "--out", "-")
+	def, err := run(t, "--supply", "cnfs", "--out", "-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	own, err := run(t, "--sites", fs, "--out", "-")
+	own, err := run(t, "--supply", "cnfs", "--sites", fs, "--out", "-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	only, err := run(t, "--sites", fs, "--sites-only", "--out", "-")
+	only, err := run(t, "--supply", "cnfs", "--sites", fs, "--sites-only", "--out", "-")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,6 +243,19 @@ func TestSyntheseOffers(t *testing.T) {
 	if rows[fte][0] != "ETP conseillers" || math.Abs(val(fte, 1)-sum) > 5e-7*255 || val(fte, 2) < val(fte, 1) ||
 		val(cov, 2) < val(cov, 1) || val(cov, 4) < val(cov, 3) {
 		t.Errorf("offers table %v (Σ etp_cnfs %v)", rows[start:start+7], sum)
+	}
+	// The default run counts the whole offer, with the FTE per kind of
+	// diag.Defaults: in the Creuse, the 14 posts of the 2023 list, the 21
+	// France Services at 1 FTE (liste-fs-20240801.csv) and the one lieu de
+	// médiation (data·inclusion's Cap Emploi 23 in Guéret, dora) at 0.5:
+	// 35.5 FTE, in the CSV (Σ etp_conseillers) and in the whole-offer column.
+	all := 0.0
+	for _, r := range readCommunesCSV(t, "c.csv") {
+		v, _ := strconv.ParseFloat(r["etp_conseillers"], 64)
+		all += v
+	}
+	if math.Abs(sum-14) > 1e-4 || math.Abs(all-35.5) > 1e-4 || math.Abs(val(fte, 2)-35.5) > 1e-4 {
+		t.Errorf("Creuse FTE: advisors %v, CSV %v, whole offer %v; want 14, 35.5, 35.5", sum, all, val(fte, 2))
 	}
 }
 

@@ -203,13 +203,9 @@ func TestWorkbookEmbeddedRegion(t *testing.T) {
 			t.Errorf("département %s missing from %v", c, codes)
 		}
 	}
-	// With the whole offer (the default), the least covered is the Landes:
-	// 99.82 % of its inhabitants within 30 min, every other département of
-	// the région 100.0 % (the CLI's France CSV, summed with python3); the
-	// Creuse, least covered by the conseillers numériques alone, is 100 %
-	// covered once its 21 France Services count.
-	if rows[1][1] != "40" || rows[1][0] != "1" {
-		t.Errorf("first row %q, want the Landes ranked 1", rows[1][:3])
+	// The least covered is the Creuse (54.0 % at 30 min, the CLI's figure).
+	if rows[1][1] != "23" || rows[1][0] != "1" {
+		t.Errorf("first row %q, want the Creuse ranked 1", rows[1][:3])
 	}
 	syntheseTotals(t, rawRows(t, f, SheetSynthese, 9), []diag.Rollup{in.Rollup, in.France})
 }
