@@ -111,6 +111,11 @@ func TestStructureNamePerson(t *testing.T) {
 		"ESPACE *NUMERIQUE":       "ESPACE *NUMERIQUE",
 		"FABRIQUE GARE NUMERIQUE": "FABRIQUE GARE NUMERIQUE",
 		"*/ (étoile en tête) ":    "*/ (étoile en tête) ",
+		"MONSIEUR JEAN DUPONT":    PersonNameRemoved,
+		"Mme Marie Martin":        PersonNameRemoved,
+		"M. Durand":               PersonNameRemoved,
+		"Maison de services":      "Maison de services",
+		"MADAME":                  "MADAME",
 	} {
 		if got := structureName(in); got != want {
 			t.Errorf("structureName(%q) = %q, want %q", in, got, want)

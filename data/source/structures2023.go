@@ -101,10 +101,18 @@ const PersonNameRemoved = "entrepreneur individuel (nom non repris)"
 // structureName returns the name of a structure, or PersonNameRemoved when
 // it is a person's: SIRENE writes the name of an entrepreneur individuel
 // as "NOM*PRÉNOM/" or "NOM*NOM D'USAGE/PRÉNOM /" (a '*' then a '/'),
-// which no company name does. Personal data are not copied.
+// which no company name does; a name opening with a civility (Monsieur,
+// Madame, M., Mme) is a person's too. Personal data are not copied.
 func structureName(v string) string {
 	if i := strings.IndexByte(v, '*'); i > 0 && strings.IndexByte(v[i:], '/') > 0 {
 		return PersonNameRemoved
+	}
+	f := strings.Fields(strings.ToLower(v))
+	if len(f) > 1 {
+		switch f[0] {
+		case "monsieur", "madame", "m.", "mme", "mme.", "mr", "mr.":
+			return PersonNameRemoved
+		}
 	}
 	return v
 }
