@@ -115,7 +115,9 @@ func TestDemandeCreuse(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: make test-long")
 	}
-	console, err := run(t, "--dept", "23", "--demande", fixture(t, "carreaux/carreaux-200m-creuse.csv"), "--csv", "c.csv", "--out", "c.xlsx")
+	// The conseillers numériques alone: the whole offer (the default)
+	// covers every cell of the Creuse, leaving no commune partly covered.
+	console, err := run(t, "--dept", "23", "--supply", "cnfs", "--demande", fixture(t, "carreaux/carreaux-200m-creuse.csv"), "--csv", "c.csv", "--out", "c.xlsx")
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, console)
 	}
