@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -22,9 +24,9 @@ import (
 // Sentinel errors of the OSRM client, for errors.Is. The underlying
 // error (e.g. context.DeadlineExceeded) is wrapped as well.
 var (
-	ErrOSRMUnreachable = errors.New("geo: osrm server unreachable")
-	ErrOSRMRefused     = errors.New("geo: osrm request refused")
-	ErrOSRMMalformed   = errors.New("geo: malformed osrm response")
+	ErrOSRMUnreachable = errors.New("geo : serveur OSRM injoignable")
+	ErrOSRMRefused     = errors.New("geo : requête OSRM refusée")
+	ErrOSRMMalformed   = errors.New("geo : réponse OSRM mal formée")
 )
 
 // Defaults of OSRMOptions.
@@ -109,23 +111,23 @@ var profileRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 func NewOSRM(baseURL string, opt OSRMOptions) (*OSRM, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil {
-		return nil, fmt.Errorf("osrm: bad base URL %q: %w", baseURL, err)
+		return nil, fmt.Errorf("osrm : adresse de base %q illisible : %w", baseURL, err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
-		return nil, fmt.Errorf("osrm: bad base URL %q: want http(s)://host[:port][/path]", baseURL)
+		return nil, fmt.Errorf("osrm : adresse de base %q incorrecte : attendu http(s)://hôte[:port][/chemin]", baseURL)
 	}
 	opt = opt.withDefaults()
 	switch {
 	case !profileRE.MatchString(opt.Profile):
-		return nil, fmt.Errorf("osrm: bad profile %q", opt.Profile)
+		return nil, fmt.Errorf("osrm : profil %q incorrect (lettres, chiffres, _ ou -)", opt.Profile)
 	case opt.MaxCoords < 2:
-		return nil, fmt.Errorf("osrm: MaxCoords %d < 2", opt.MaxCoords)
+		return nil, fmt.Errorf("osrm : MaxCoords %d < 2 (au moins 2 coordonnées par requête)", opt.MaxCoords)
 	case opt.Timeout < 0 || opt.RunTimeout < 0:
-		return nil, fmt.Errorf("osrm: negative timeout %v / %v", opt.Timeout, opt.RunTimeout)
+		return nil, fmt.Errorf("osrm : délai négatif %v / %v", opt.Timeout, opt.RunTimeout)
 	case !(opt.MaxSpeedKmh > 0) || math.IsInf(opt.MaxSpeedKmh, 0):
-		return nil, fmt.Errorf("osrm: bad MaxSpeedKmh %v", opt.MaxSpeedKmh)
+		return nil, fmt.Errorf("osrm : vitesse maximale MaxSpeedKmh %v incorrecte (attendu un nombre positif fini)", opt.MaxSpeedKmh)
 	case opt.Concurrency < 1 || opt.Retries < 0:
-		return nil, fmt.Errorf("osrm: bad Concurrency %d or Retries %d", opt.Concurrency, opt.Retries)
+		return nil, fmt.Errorf("osrm : Concurrency %d ou Retries %d incorrect (attendu Concurrency ≥ 1 et Retries ≥ 0)", opt.Concurrency, opt.Retries)
 	}
 	o := &OSRM{base: strings.TrimRight(baseURL, "/"), opt: opt, client: opt.Client, sem: make(chan struct{}, opt.Concurrency)}
 	if o.client == nil {
@@ -250,7 +252,7 @@ func (o *OSRM) fail(ctx context.Context, err error) error {
 func checkPoints(what string, pts []orb.Point) error {
 	for i, p := range pts {
 		if !finite(p) {
-			return fmt.Errorf("osrm: %s %d: bad coordinate %v", what, i, p)
+			return fmt.Errorf("osrm : %s %d : coordonnée incorrecte %v", what, i, p)
 		}
 	}
 	return nil
@@ -271,7 +273,7 @@ func (o *OSRM) table(ctx context.Context, s, d []orb.Point) ([][]float64, error)
 	select {
 	case o.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, fmt.Errorf("osrm: %w", ctx.Err())
+		return nil, fmt.Errorf("osrm : %w", ctx.Err())
 	}
 	defer func() { <-o.sem }()
 	if err := o.failure(); err != nil {
@@ -298,7 +300,7 @@ func (o *OSRM) table(ctx context.Context, s, d []orb.Point) ([][]float64, error)
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
-			return nil, fmt.Errorf("osrm: %w", ctx.Err())
+			return nil, fmt.Errorf("osrm : %w", ctx.Err())
 		}
 	}
 }
@@ -307,7 +309,7 @@ func (o *OSRM) table(ctx context.Context, s, d []orb.Point) ([][]float64, error)
 // (429, 503), with the server's Retry-After when given; -1 otherwise.
 func (o *OSRM) once(ctx context.Context, s, d []orb.Point) (t [][]float64, retryAfter time.Duration, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, -1, fmt.Errorf("osrm: %w", err)
+		return nil, -1, fmt.Errorf("osrm : %w", err)
 	}
 	deadline := time.Now().Add(o.opt.Timeout)
 	run := false
@@ -318,19 +320,19 @@ func (o *OSRM) once(ctx context.Context, s, d []orb.Point) (t [][]float64, retry
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, o.tableURL(s, d), nil)
 	if err != nil {
-		return nil, -1, fmt.Errorf("osrm: %w", err)
+		return nil, -1, fmt.Errorf("osrm : %w", err)
 	}
 	o.sent.Add(1)
 	resp, err := o.client.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, -1, fmt.Errorf("osrm: %w", ctx.Err())
+			return nil, -1, fmt.Errorf("osrm : %w", ctx.Err())
 		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, -1, &osrmError{ErrOSRMUnreachable, fmt.Sprintf("osrm: cannot reach %s: %v%s", o.base, err, o.deadlineNote(rctx, run)), err}
+		return nil, -1, &osrmError{ErrOSRMUnreachable, fmt.Sprintf("osrm : impossible de joindre %s : %s%s", o.base, netReason(err), o.deadlineNote(rctx, run)), err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
@@ -338,11 +340,11 @@ func (o *OSRM) once(ctx context.Context, s, d []orb.Point) (t [][]float64, retry
 		if sec, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && sec >= 0 {
 			retryAfter = time.Duration(min(sec, 10)) * time.Second
 		}
-		return nil, retryAfter, &osrmError{ErrOSRMRefused, fmt.Sprintf("osrm: %s: HTTP %d %s, retries exhausted", o.base, resp.StatusCode, http.StatusText(resp.StatusCode)), nil}
+		return nil, retryAfter, &osrmError{ErrOSRMRefused, fmt.Sprintf("osrm : %s : HTTP %d %s, nouvelles tentatives épuisées", o.base, resp.StatusCode, http.StatusText(resp.StatusCode)), nil}
 	}
 	t, err = decodeTable(io.LimitReader(resp.Body, maxOSRMBody), resp.StatusCode, len(s), len(d))
 	if err != nil && ctx.Err() == nil && rctx.Err() != nil {
-		return nil, -1, &osrmError{ErrOSRMUnreachable, fmt.Sprintf("osrm: reading the answer of %s: %v%s", o.base, rctx.Err(), o.deadlineNote(rctx, run)), rctx.Err()}
+		return nil, -1, &osrmError{ErrOSRMUnreachable, fmt.Sprintf("osrm : lecture de la réponse de %s : %s%s", o.base, netReason(rctx.Err()), o.deadlineNote(rctx, run)), rctx.Err()}
 	}
 	if err != nil {
 		return nil, -1, o.named(err)
@@ -353,13 +355,13 @@ func (o *OSRM) once(ctx context.Context, s, d []orb.Point) (t [][]float64, retry
 	return t, -1, nil
 }
 
-// named puts the server in an error's message: "osrm: BASE: …".
+// named puts the server in an error's message: "osrm : BASE : …".
 func (o *OSRM) named(err error) error {
 	var oe *osrmError
 	if !errors.As(err, &oe) {
 		return err
 	}
-	return &osrmError{oe.kind, "osrm: " + o.base + ": " + strings.TrimPrefix(oe.msg, "osrm: "), oe.err}
+	return &osrmError{oe.kind, "osrm : " + o.base + " : " + strings.TrimPrefix(oe.msg, "osrm : "), oe.err}
 }
 
 // deadlineNote says which deadline ran out.
@@ -368,9 +370,24 @@ func (o *OSRM) deadlineNote(rctx context.Context, run bool) string {
 	case rctx.Err() == nil:
 		return ""
 	case run:
-		return fmt.Sprintf(" (the run's requests took more than %v)", o.opt.RunTimeout)
+		return fmt.Sprintf(" (les requêtes de ce calcul ont pris plus de %v au total)", o.opt.RunTimeout)
 	}
-	return fmt.Sprintf(" (no complete answer within %v)", o.opt.Timeout)
+	return fmt.Sprintf(" (pas de réponse complète en %v)", o.opt.Timeout)
+}
+
+// netReason says in French why a request to the server failed, keeping
+// the system's own text (in English) in parentheses for the technicians.
+func netReason(err error) string {
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "délai dépassé"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("connexion refusée, aucun serveur n'écoute à cette adresse (%v)", err)
+	case errors.As(err, &dns):
+		return fmt.Sprintf("nom d'hôte introuvable (%v)", err)
+	}
+	return fmt.Sprintf("erreur réseau (%v)", err)
 }
 
 // checkDurations refuses a negative duration, and a null (+Inf here) or
@@ -386,14 +403,14 @@ func (o *OSRM) checkDurations(t [][]float64, s, d []orb.Point) error {
 				row[j] = math.Inf(1)
 				continue
 			}
-			what := "no route (null)"
+			what := "aucun itinéraire (null)"
 			switch {
 			case v < 0:
-				what = fmt.Sprintf("a negative duration (%v s)", v*60)
+				what = fmt.Sprintf("une durée négative (%v s)", v*60)
 			case !math.IsInf(v, 1):
-				what = fmt.Sprintf("%v s, more than 24 h", v*60)
+				what = fmt.Sprintf("%v s, plus de 24 h", v*60)
 			}
-			return &osrmError{ErrOSRMMalformed, fmt.Sprintf("osrm: %s answered %s from %.6f,%.6f to %.6f,%.6f: wrong extract or profile? (--osrm-injoignable marks such pairs unreachable)",
+			return &osrmError{ErrOSRMMalformed, fmt.Sprintf("osrm : %s a répondu %s de %.6f,%.6f à %.6f,%.6f : mauvais extrait ou mauvais profil ? (--osrm-injoignable marque ces paires inaccessibles)",
 				o.base, what, s[i][0], s[i][1], d[j][0], d[j][1]), nil}
 		}
 	}
@@ -456,17 +473,17 @@ func decodeTable(r io.Reader, status, ns, nd int) ([][]float64, error) {
 	var tr tableResponse
 	jerr := json.NewDecoder(r).Decode(&tr)
 	if status != http.StatusOK {
-		msg := fmt.Sprintf("osrm: HTTP %d %s", status, http.StatusText(status))
+		msg := fmt.Sprintf("osrm : HTTP %d %s", status, http.StatusText(status))
 		if jerr == nil && tr.Code != "" {
-			msg += ": " + tr.Code + ": " + tr.Message
+			msg += " : " + tr.Code + " : " + tr.Message
 		}
 		return nil, &osrmError{ErrOSRMRefused, msg, nil}
 	}
 	if jerr != nil {
-		return nil, &osrmError{ErrOSRMMalformed, "osrm: malformed JSON answer: " + jerr.Error(), jerr}
+		return nil, &osrmError{ErrOSRMMalformed, "osrm : réponse JSON mal formée : " + jerr.Error(), jerr}
 	}
 	if tr.Code != "Ok" {
-		return nil, &osrmError{ErrOSRMRefused, fmt.Sprintf("osrm: code %q: %s", tr.Code, tr.Message), nil}
+		return nil, &osrmError{ErrOSRMRefused, fmt.Sprintf("osrm : code %q : %s", tr.Code, tr.Message), nil}
 	}
 	return durationsToMinutes(tr.Durations, ns, nd)
 }
@@ -474,15 +491,15 @@ func decodeTable(r io.Reader, status, ns, nd int) ([][]float64, error) {
 // durationsToMinutes checks the matrix shape and converts seconds.
 func durationsToMinutes(ds [][]*float64, ns, nd int) ([][]float64, error) {
 	malformed := func(format string, a ...any) error {
-		return &osrmError{ErrOSRMMalformed, "osrm: " + fmt.Sprintf(format, a...), nil}
+		return &osrmError{ErrOSRMMalformed, "osrm : " + fmt.Sprintf(format, a...), nil}
 	}
 	if len(ds) != ns {
-		return nil, malformed("durations has %d rows, want %d", len(ds), ns)
+		return nil, malformed("durations a %d ligne(s), attendu %d", len(ds), ns)
 	}
 	t := make([][]float64, ns)
 	for i, row := range ds {
 		if len(row) != nd {
-			return nil, malformed("durations row %d has %d columns, want %d", i, len(row), nd)
+			return nil, malformed("ligne %d de durations : %d colonne(s), attendu %d", i, len(row), nd)
 		}
 		t[i] = make([]float64, nd)
 		for j, v := range row {

@@ -59,7 +59,7 @@ func TestOSRMNeverHangs(t *testing.T) {
 			o, _ := NewOSRM(srv.URL, OSRMOptions{Timeout: 150 * time.Millisecond})
 			start := time.Now()
 			_, err := o.Times(context.Background(), twoPlaces, twoPlaces)
-			if !errors.Is(err, ErrOSRMUnreachable) || !strings.Contains(err.Error(), srv.URL) || !strings.Contains(err.Error(), "within 150ms") {
+			if !errors.Is(err, ErrOSRMUnreachable) || !strings.Contains(err.Error(), srv.URL) || !strings.Contains(err.Error(), "délai dépassé (pas de réponse complète en 150ms)") {
 				t.Errorf("err = %v", err)
 			}
 			if d := time.Since(start); d > 2*time.Second {
@@ -87,7 +87,7 @@ func TestOSRMRetries(t *testing.T) {
 	srv, n = hostile(t, func(_ int32, w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
 	o, _ = NewOSRM(srv.URL, OSRMOptions{RetryBase: time.Millisecond, Retries: 2})
 	_, err = o.Times(context.Background(), twoPlaces, twoPlaces)
-	if !errors.Is(err, ErrOSRMRefused) || !strings.Contains(err.Error(), "HTTP 503 Service Unavailable, retries exhausted") || n.Load() != 3 {
+	if !errors.Is(err, ErrOSRMRefused) || !strings.Contains(err.Error(), "HTTP 503 Service Unavailable, nouvelles tentatives épuisées") || n.Load() != 3 {
 		t.Errorf("err = %v after %d requests, want a refusal after 1 + 2 retries", err, n.Load())
 	}
 }
@@ -102,7 +102,7 @@ func TestOSRMFirstFailureEndsRun(t *testing.T) {
 	})
 	o, _ := NewOSRM(srv.URL, OSRMOptions{Concurrency: 1})
 	_, first := o.Times(context.Background(), twoPlaces, twoPlaces)
-	if !errors.Is(first, ErrOSRMMalformed) || !strings.Contains(first.Error(), "no route (null)") {
+	if !errors.Is(first, ErrOSRMMalformed) || !strings.Contains(first.Error(), "aucun itinéraire (null)") {
 		t.Fatalf("err = %v", first)
 	}
 	for range 100 {
@@ -126,7 +126,7 @@ func TestOSRMRunDeadline(t *testing.T) {
 	pts := placesOf(make([]orb.Point, 40)) // 40 × 40 blocks of 1 × 1
 	start := time.Now()
 	_, err := o.Times(context.Background(), pts, pts)
-	if !errors.Is(err, ErrOSRMUnreachable) || !strings.Contains(err.Error(), "the run's requests took more than 300ms") {
+	if !errors.Is(err, ErrOSRMUnreachable) || !strings.Contains(err.Error(), "les requêtes de ce calcul ont pris plus de 300ms au total") {
 		t.Errorf("err = %v", err)
 	}
 	if d := time.Since(start); d > 2*time.Second || n.Load() > 10 {

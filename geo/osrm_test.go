@@ -157,7 +157,7 @@ func TestOSRMUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = o.Times(context.Background(), placesOf([]orb.Point{notreDame}), placesOf([]orb.Point{gueret}))
-	if !errors.Is(err, ErrOSRMUnreachable) || !strings.HasPrefix(err.Error(), "osrm: cannot reach "+base+": ") {
+	if !errors.Is(err, ErrOSRMUnreachable) || !strings.HasPrefix(err.Error(), "osrm : impossible de joindre "+base+" : connexion refusée") {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -173,7 +173,7 @@ func TestOSRMTimeout(t *testing.T) {
 	}
 	start := time.Now()
 	_, err = o.Times(context.Background(), placesOf([]orb.Point{notreDame}), placesOf([]orb.Point{gueret}))
-	if !errors.Is(err, ErrOSRMUnreachable) || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no complete answer within 100ms") {
+	if !errors.Is(err, ErrOSRMUnreachable) || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "délai dépassé (pas de réponse complète en 100ms)") {
 		t.Errorf("err = %v, want a timeout", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
@@ -190,19 +190,19 @@ func TestOSRMErrorAnswers(t *testing.T) {
 		msg    string
 	}{
 		{"invalid-query", 400, `{"code":"InvalidQuery","message":"Query string malformed close to position 3"}`,
-			ErrOSRMRefused, "osrm: SRV: HTTP 400 Bad Request: InvalidQuery: Query string malformed close to position 3"},
-		{"not-ok-200", 200, `{"code":"NoTable","message":"no table"}`, ErrOSRMRefused, `osrm: SRV: code "NoTable": no table`},
-		{"http-500", 500, `<html>oops</html>`, ErrOSRMRefused, "osrm: SRV: HTTP 500 Internal Server Error"},
-		{"bad-json", 200, `{"code":"Ok","durations":[[1,`, ErrOSRMMalformed, "osrm: SRV: malformed JSON answer: unexpected EOF"},
-		{"rows", 200, `{"code":"Ok","durations":[[1,2]]}`, ErrOSRMMalformed, "osrm: SRV: durations has 1 rows, want 2"},
-		{"cols", 200, `{"code":"Ok","durations":[[1,2],[3]]}`, ErrOSRMMalformed, "osrm: SRV: durations row 1 has 1 columns, want 2"},
+			ErrOSRMRefused, "osrm : SRV : HTTP 400 Bad Request : InvalidQuery : Query string malformed close to position 3"},
+		{"not-ok-200", 200, `{"code":"NoTable","message":"no table"}`, ErrOSRMRefused, `osrm : SRV : code "NoTable" : no table`},
+		{"http-500", 500, `<html>oops</html>`, ErrOSRMRefused, "osrm : SRV : HTTP 500 Internal Server Error"},
+		{"bad-json", 200, `{"code":"Ok","durations":[[1,`, ErrOSRMMalformed, "osrm : SRV : réponse JSON mal formée : unexpected EOF"},
+		{"rows", 200, `{"code":"Ok","durations":[[1,2]]}`, ErrOSRMMalformed, "osrm : SRV : durations a 1 ligne(s), attendu 2"},
+		{"cols", 200, `{"code":"Ok","durations":[[1,2],[3]]}`, ErrOSRMMalformed, "osrm : SRV : ligne 1 de durations : 1 colonne(s), attendu 2"},
 		{"negative", 200, `{"code":"Ok","durations":[[1,2],[3,-4]]}`, ErrOSRMMalformed,
-			"osrm: SRV answered a negative duration (-4 s) from 1.871700,46.170000 to 1.871700,46.170000: wrong extract or profile? (--osrm-injoignable marks such pairs unreachable)"},
+			"osrm : SRV a répondu une durée négative (-4 s) de 1.871700,46.170000 à 1.871700,46.170000 : mauvais extrait ou mauvais profil ? (--osrm-injoignable marque ces paires inaccessibles)"},
 		{"null", 200, `{"code":"Ok","durations":[[1,null],[3,4]]}`, ErrOSRMMalformed,
-			"osrm: SRV answered no route (null) from 2.349900,48.853000 to 1.871700,46.170000: wrong extract or profile? (--osrm-injoignable marks such pairs unreachable)"},
+			"osrm : SRV a répondu aucun itinéraire (null) de 2.349900,48.853000 à 1.871700,46.170000 : mauvais extrait ou mauvais profil ? (--osrm-injoignable marque ces paires inaccessibles)"},
 		{"absurd", 200, `{"code":"Ok","durations":[[1e308,1],[3,4]]}`, ErrOSRMMalformed,
-			"osrm: SRV answered 1e+308 s, more than 24 h from 2.349900,48.853000 to 2.349900,48.853000: wrong extract or profile? (--osrm-injoignable marks such pairs unreachable)"},
-		{"no-durations", 200, `{"code":"Ok"}`, ErrOSRMMalformed, "osrm: SRV: durations has 0 rows, want 2"},
+			"osrm : SRV a répondu 1e+308 s, plus de 24 h de 2.349900,48.853000 à 2.349900,48.853000 : mauvais extrait ou mauvais profil ? (--osrm-injoignable marque ces paires inaccessibles)"},
+		{"no-durations", 200, `{"code":"Ok"}`, ErrOSRMMalformed, "osrm : SRV : durations a 0 ligne(s), attendu 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

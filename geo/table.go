@@ -12,7 +12,7 @@ import (
 )
 
 // ErrTimeMissing reports, in strict mode, a pair absent from a table.
-var ErrTimeMissing = errors.New("geo: travel time missing from the table")
+var ErrTimeMissing = errors.New("geo : temps de trajet absent de la table")
 
 // PairTimes is a travel-time table keyed by codes (data.TravelTable):
 // minutes from an origin commune to a destination commune or site.
@@ -152,7 +152,7 @@ func (t *Table) intra(x Place) float64 {
 func (t *Table) absent(s, d Place) (float64, error) {
 	in := s.Commune != "" && (t.opt.InScope == nil || t.opt.InScope(s.Commune))
 	if in && t.opt.Strict {
-		return 0, fmt.Errorf("%w: %s: no time for %s → %s (--temps-strict)", ErrTimeMissing, t.opt.Name, orUnknown(s.Commune), placeName(d))
+		return 0, fmt.Errorf("%w : %s : pas de temps pour %s → %s (--temps-strict)", ErrTimeMissing, t.opt.Name, orUnknown(s.Commune), placeName(d))
 	}
 	t.missing.Add(1)
 	if in {

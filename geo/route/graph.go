@@ -61,7 +61,7 @@ func (b *Builder) AddSegment(a, c int32, kmh float64, fwd, bwd bool) {
 func (b *Builder) Build() (*Graph, error) {
 	n := len(b.Points)
 	if n >= math.MaxInt32 || len(b.Arcs) >= math.MaxInt32 {
-		return nil, fmt.Errorf("route: graph of %d nodes and %d arcs too large", n, len(b.Arcs))
+		return nil, fmt.Errorf("route : graphe de %d nœuds et %d arcs trop grand", n, len(b.Arcs))
 	}
 	g := &Graph{Points: b.Points, TopKmh: b.TopKmh}
 	var wg sync.WaitGroup

@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -67,10 +68,10 @@ func ReadPBF(ctx context.Context, r io.Reader) (*Graph, Info, error) {
 		return nil, info, err // the scanner stops without an error of its own
 	}
 	if err := sc.Err(); err != nil {
-		return nil, info, fmt.Errorf("route: read extract: %w", err)
+		return nil, info, fmt.Errorf("route : lecture de l'extrait : %w", err)
 	}
 	if info.Segments == 0 {
-		return nil, info, fmt.Errorf("route: no road for cars in the extract")
+		return nil, info, errors.New("route : aucune route ouverte aux voitures dans l'extrait")
 	}
 	g, err := b.Build()
 	if err == nil && ctx.Err() != nil {
