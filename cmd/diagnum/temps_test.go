@@ -151,10 +151,10 @@ func TestOSRMHostileServers(t *testing.T) {
 		h    http.HandlerFunc
 		want string
 	}{
-		{"hangs", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, "no complete answer within 300ms"},
+		{"hangs", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, "pas de réponse complète en 300ms"},
 		{"null", func(w http.ResponseWriter, r *http.Request) {
 			w.Write([]byte(`{"code":"Ok","durations":null}`))
-		}, "durations has 0 rows"},
+		}, "durations a 0 ligne(s)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var n atomic.Int32
