@@ -88,7 +88,7 @@ func Calibrate(ctx context.Context, ds *data.Dataset, tab *data.TravelTable, par
 	}
 	overall, ok := fitOn(obs)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s: no pair of communes with points to fit on (%d pairs left out)", data.ErrEmptyFile, tab.File, c.Skipped)
+		return nil, fmt.Errorf("%w : %s : aucune paire de communes avec des points sur laquelle caler le modèle (%d paires écartées)", data.ErrEmptyFile, tab.File, c.Skipped)
 	}
 	c.Timer = geo.ClassModel{All: overall, ByClass: map[int]geo.Model{}, Class: class}
 	var byClass [8][]geo.KmTime

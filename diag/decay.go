@@ -111,24 +111,24 @@ func (k Decay) validate() error {
 		return nil
 	case DecayPower, DecayExponential:
 		if !(k.Beta > 0 && k.Beta <= MaxDecayBeta) {
-			return fmt.Errorf("%w: decay β = %v, want a number in (0, %g]", ErrBadParams, k.Beta, MaxDecayBeta)
+			return fmt.Errorf("%w : décroissance β = %v, attendu un nombre dans ]0, %g]", ErrBadParams, k.Beta, MaxDecayBeta)
 		}
 		return nil
 	case DecaySteps:
 		if len(k.Steps) == 0 || len(k.Steps) > MaxDecaySteps {
-			return fmt.Errorf("%w: %d decay steps, want 1 to %d", ErrBadParams, len(k.Steps), MaxDecaySteps)
+			return fmt.Errorf("%w : %d paliers de décroissance, attendu de 1 à %d", ErrBadParams, len(k.Steps), MaxDecaySteps)
 		}
 		prev := 0.0
 		for _, s := range k.Steps {
 			if !(s.UpToMin > prev && s.UpToMin <= MaxThresholdMin) || !(s.Weight >= 0 && s.Weight <= 1) {
-				return fmt.Errorf("%w: decay step %v=%v, want increasing bounds in (0, %g] and weights in [0, 1]",
+				return fmt.Errorf("%w : palier de décroissance %v=%v, attendu des bornes croissantes dans ]0, %g] et des poids dans [0, 1]",
 					ErrBadParams, s.UpToMin, s.Weight, MaxThresholdMin)
 			}
 			prev = s.UpToMin
 		}
 		return nil
 	}
-	return fmt.Errorf("%w: unknown decay kind %d", ErrBadParams, k.Kind)
+	return fmt.Errorf("%w : type de décroissance inconnu %d", ErrBadParams, k.Kind)
 }
 
 // ParseDecay reads a kernel as --decroissance gives it: "gaussienne",

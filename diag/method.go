@@ -98,11 +98,11 @@ func (p Params) weight(t float64) float64 {
 func (p Params) validateMethod() error {
 	switch {
 	case p.Method < MethodE2SFCA || p.Method > MethodGravity:
-		return fmt.Errorf("%w: unknown method %d", ErrBadParams, p.Method)
+		return fmt.Errorf("%w : méthode inconnue %d", ErrBadParams, p.Method)
 	case p.Method == Method2SFCA && p.Decay.Kind != DecayGaussian:
-		return fmt.Errorf("%w: 2SFCA has a binary catchment, decay %s given", ErrBadParams, p.Decay)
+		return fmt.Errorf("%w : la méthode 2SFCA a un bassin binaire, décroissance %s donnée", ErrBadParams, p.Decay)
 	case p.Method == MethodGravity && p.Decay.Kind != DecayGaussian && p.Decay.Kind != DecayPower:
-		return fmt.Errorf("%w: the gravity method takes a power decay, %s given", ErrBadParams, p.Decay)
+		return fmt.Errorf("%w : la méthode gravitaire prend une décroissance puissance, %s donnée", ErrBadParams, p.Decay)
 	}
 	return p.Decay.validate()
 }

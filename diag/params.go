@@ -16,12 +16,12 @@ import (
 var (
 	// ErrBadParams reports parameters that cannot be used (negative or
 	// non-finite threshold, speed or detour).
-	ErrBadParams = errors.New("diag: invalid parameters")
+	ErrBadParams = errors.New("diag : paramètres incorrects")
 	// ErrUnknownTerritory reports a territory code with no commune.
-	ErrUnknownTerritory = errors.New("diag: unknown territory")
+	ErrUnknownTerritory = errors.New("diag : territoire inconnu")
 	// ErrNoGeography reports a territory made of overseas collectivities
 	// (COM) only: they have no geography and are not computed.
-	ErrNoGeography = errors.New("diag: no geography")
+	ErrNoGeography = errors.New("diag : pas de géographie")
 )
 
 // Defaults of the parameters.
@@ -165,23 +165,23 @@ func (p Params) WithDefaults() Params {
 func (p Params) Validate() error {
 	in := func(name string, v, lo, hi float64) error {
 		if !(v >= lo && v <= hi) {
-			return fmt.Errorf("%w: %s = %v, want a number in [%g, %g]", ErrBadParams, name, v, lo, hi)
+			return fmt.Errorf("%w : %s = %v, attendu un nombre dans [%g, %g]", ErrBadParams, name, v, lo, hi)
 		}
 		return nil
 	}
-	if err := in("threshold (minutes)", p.ThresholdMin, MinThresholdMin, MaxThresholdMin); err != nil {
+	if err := in("seuil (minutes)", p.ThresholdMin, MinThresholdMin, MaxThresholdMin); err != nil {
 		return err
 	}
 	if p.Timer == nil {
-		if err := in("detour", p.Detour, MinDetour, MaxDetour); err != nil {
+		if err := in("détour", p.Detour, MinDetour, MaxDetour); err != nil {
 			return err
 		}
-		if err := in("speed (km/h)", p.SpeedKmh, MinSpeedKmh, MaxSpeedKmh); err != nil {
+		if err := in("vitesse (km/h)", p.SpeedKmh, MinSpeedKmh, MaxSpeedKmh); err != nil {
 			return err
 		}
 	}
 	for k, v := range p.FTEPerSite {
-		if err := in(fmt.Sprintf("FTE per %s site", k), v, 0, MaxFTEPerSite); err != nil {
+		if err := in(fmt.Sprintf("ETP par lieu %s", k), v, 0, MaxFTEPerSite); err != nil {
 			return err
 		}
 	}

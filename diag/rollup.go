@@ -218,7 +218,7 @@ func (r *Result) Territory(t Territory) (*Result, error) {
 	}
 	if err := t.checkFound(deps, regs); err != nil {
 		if com > 0 {
-			return nil, fmt.Errorf("%w: %s is an overseas collectivity (COM): no geography, not computed", ErrNoGeography, t)
+			return nil, fmt.Errorf("%w : %s est une collectivité d'outre-mer (COM) : pas de géographie, pas de calcul", ErrNoGeography, t)
 		}
 		return nil, err
 	}
@@ -243,14 +243,14 @@ func (t Territory) checkFound(deps, regs map[string]bool) error {
 		return nil
 	case LevelRegion, LevelDepartement:
 	default:
-		return fmt.Errorf("%w: level %q", ErrUnknownTerritory, t.Level)
+		return fmt.Errorf("%w : niveau %q", ErrUnknownTerritory, t.Level)
 	}
 	if len(t.Codes) == 0 {
-		return fmt.Errorf("%w: no %s code", ErrUnknownTerritory, t.Level)
+		return fmt.Errorf("%w : aucun code de %s", ErrUnknownTerritory, t.Level)
 	}
 	for _, code := range t.Codes {
 		if t.Level == LevelRegion && !regs[code] || t.Level == LevelDepartement && !deps[code] {
-			return fmt.Errorf("%w: %s %q has no commune", ErrUnknownTerritory, t.Level, code)
+			return fmt.Errorf("%w : %s %q sans aucune commune", ErrUnknownTerritory, t.Level, code)
 		}
 	}
 	return nil

@@ -65,14 +65,14 @@ func (tm *timing) toPoint(ctx context.Context, srcs []geo.Place, dst geo.Place, 
 		t, err = tm.timer.Times(ctx, srcs, []geo.Place{dst})
 	}
 	if err != nil {
-		return fmt.Errorf("travel times: %w", err)
+		return fmt.Errorf("temps de trajet : %w", err)
 	}
 	if len(t) != len(srcs) {
-		return fmt.Errorf("travel times: %d rows for %d sources", len(t), len(srcs))
+		return fmt.Errorf("temps de trajet : %d lignes pour %d origines", len(t), len(srcs))
 	}
 	for k, row := range t {
 		if len(row) != 1 {
-			return fmt.Errorf("travel times: %d columns for 1 destination", len(row))
+			return fmt.Errorf("temps de trajet : %d colonnes pour 1 destination", len(row))
 		}
 		if out[k], err = cleanTime(row[0]); err != nil {
 			return err
@@ -94,10 +94,10 @@ func (tm *timing) fromPoint(ctx context.Context, src geo.Place, dsts []geo.Place
 	}
 	t, err := tm.timer.Times(ctx, []geo.Place{src}, dsts)
 	if err != nil {
-		return fmt.Errorf("travel times: %w", err)
+		return fmt.Errorf("temps de trajet : %w", err)
 	}
 	if len(t) != 1 || len(t[0]) != len(dsts) {
-		return fmt.Errorf("travel times: wrong matrix shape for 1×%d", len(dsts))
+		return fmt.Errorf("temps de trajet : matrice de mauvaise taille pour 1×%d", len(dsts))
 	}
 	for k, v := range t[0] {
 		if out[k], err = cleanTime(v); err != nil {
@@ -114,7 +114,7 @@ func cleanTime(v float64) (float64, error) {
 	case math.IsNaN(v):
 		return math.Inf(1), nil
 	case v < 0:
-		return 0, fmt.Errorf("travel times: negative time %v minutes", v)
+		return 0, fmt.Errorf("temps de trajet : temps négatif de %v minutes", v)
 	}
 	return v, nil
 }
