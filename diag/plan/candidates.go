@@ -115,11 +115,11 @@ func checkCandidates(cs []Candidate) error {
 	for _, c := range cs {
 		switch {
 		case strings.TrimSpace(c.ID) == "":
-			return fmt.Errorf("%w: candidate %q has no id", ErrBadOptions, c.Name)
+			return fmt.Errorf("%w : le candidat %q n'a pas d'identifiant", ErrBadOptions, c.Name)
 		case seen[c.ID]:
-			return fmt.Errorf("%w: candidate id %q used twice", ErrBadOptions, c.ID)
+			return fmt.Errorf("%w : identifiant de candidat %q utilisé deux fois", ErrBadOptions, c.ID)
 		case !finite(c.Point[0]) || !finite(c.Point[1]):
-			return fmt.Errorf("%w: candidate %q has no usable point", ErrBadOptions, c.ID)
+			return fmt.Errorf("%w : le candidat %q n'a pas de point utilisable", ErrBadOptions, c.ID)
 		}
 		seen[c.ID] = true
 	}
@@ -172,7 +172,7 @@ func LoadExclusions(name string, r io.Reader) (map[string]bool, error) {
 		return nil, &data.ParseError{File: name, Err: err}
 	}
 	if len(keys) == 0 {
-		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w: aucun lieu à exclure (un code INSEE ou un identifiant par ligne)", ErrBadOptions)}
+		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun lieu à exclure (un code INSEE ou un identifiant par ligne)", ErrBadOptions)}
 	}
 	return keys, nil
 }

@@ -56,7 +56,7 @@ type ScenarioResult struct {
 // ("" = public).
 func Compare(t diag.Territory, before, after *diag.Result, sc *Scenario, costs CostTable, employer Employer) (*ScenarioResult, error) {
 	if len(before.Communes) != len(after.Communes) {
-		return nil, fmt.Errorf("%w: the two diagnostics have %d and %d communes",
+		return nil, fmt.Errorf("%w : les deux diagnostics ont %d et %d communes",
 			ErrBadOptions, len(before.Communes), len(after.Communes))
 	}
 	if costs == nil {

@@ -163,14 +163,14 @@ func LoadCosts(name string, r io.Reader) (CostTable, error) {
 		for _, k := range keys {
 			if first, dup := seen[k]; dup {
 				return nil, &data.ParseError{File: name, Line: rec.Line, Column: "zone", Err: fmt.Errorf(
-					"%w: %s, %s already set at line %d", data.ErrDuplicate, k.Zone, k.Employer, first)}
+					"%w : %s, %s déjà donné à la ligne %d", data.ErrDuplicate, k.Zone, k.Employer, first)}
 			}
 			seen[k] = rec.Line
 			out[k] = amount
 		}
 	}
 	if len(seen) == 0 {
-		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w: no amount", data.ErrEmptyFile)}
+		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun montant", data.ErrEmptyFile)}
 	}
 	return out, nil
 }
@@ -185,14 +185,14 @@ func costRow(t *data.Table, rec data.Record, idx []int) ([]CostKey, float64, *da
 	}
 	z, ok := ParseZone(rec.Field(idx[0]))
 	if !ok {
-		return fail("zone", fmt.Errorf("%w: unknown zone %q: expected metropole, reunion-mayotte or antilles-guyane",
+		return fail("zone", fmt.Errorf("%w : zone inconnue %q : attendu metropole, reunion-mayotte ou antilles-guyane",
 			data.ErrBadValue, rec.Field(idx[0])))
 	}
 	emps := Employers
 	if s := rec.Field(idx[1]); s != "" && fold(s) != "tous" {
 		e, ok := ParseEmployer(s)
 		if !ok {
-			return fail("employeur", fmt.Errorf("%w: unknown employer %q: expected public or prive", data.ErrBadValue, s))
+			return fail("employeur", fmt.Errorf("%w : employeur inconnu %q : attendu public ou prive", data.ErrBadValue, s))
 		}
 		emps = []Employer{e}
 	}
@@ -201,7 +201,7 @@ func costRow(t *data.Table, rec data.Record, idx []int) ([]CostKey, float64, *da
 		return fail("montant", err)
 	}
 	if !(v >= 0 && v <= MaxCostPerPost) {
-		return fail("montant", fmt.Errorf("%w: amount %g € per post outside [0, %g]", data.ErrBadValue, v, MaxCostPerPost))
+		return fail("montant", fmt.Errorf("%w : montant de %g € par poste hors de [0, %g]", data.ErrBadValue, v, MaxCostPerPost))
 	}
 	keys := make([]CostKey, len(emps))
 	for i, e := range emps {

@@ -32,16 +32,16 @@ var CSVHeader = []string{
 func WriteCSV(w io.Writer, p *Plan) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
-		return fmt.Errorf("write plan: %w", err)
+		return fmt.Errorf("écriture du plan : %w", err)
 	}
 	for i := range p.Picks {
 		if err := cw.Write(csvRow(p, &p.Picks[i])); err != nil {
-			return fmt.Errorf("write plan: %w", err)
+			return fmt.Errorf("écriture du plan : %w", err)
 		}
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write plan: %w", err)
+		return fmt.Errorf("écriture du plan : %w", err)
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func (s *solver) equity(ctx context.Context, b *diag.Baseline, p *Plan) error {
 		}
 	}
 	if len(ids)*len(s.cands) > MaxEquityPairs {
-		return fmt.Errorf("%w: equity objective over %d communes × %d candidates, more than %d pairs: choose a smaller territory or chefs-lieux candidates",
+		return fmt.Errorf("%w : objectif d'équité sur %d communes × %d candidats, plus de %d paires : choisir un territoire plus petit ou les chefs-lieux comme candidats",
 			ErrBadOptions, len(ids), len(s.cands), MaxEquityPairs)
 	}
 	cpts := make([]geo.Place, len(s.cands))
@@ -53,7 +53,7 @@ func (s *solver) equity(ctx context.Context, b *diag.Baseline, p *Plan) error {
 	}
 	tt, err := timer.Times(ctx, pts, cpts)
 	if err != nil {
-		return fmt.Errorf("plan: equity travel times: %w", err)
+		return fmt.Errorf("plan : temps de trajet de l'objectif d'équité : %w", err)
 	}
 	cur := make([]float64, len(ids))
 	for k, i := range ids {

@@ -67,9 +67,9 @@ func Run(ctx context.Context, b *diag.Baseline, opt Options) (*Plan, error) {
 func checkMethod(p diag.Params) error {
 	switch {
 	case p.Method == diag.Method3SFCA:
-		return fmt.Errorf("%w: method 3sfca: a new site changes the selection weights, hence every ratio within its reach; use e2sfca, 2sfca or gravite", ErrBadOptions)
+		return fmt.Errorf("%w : méthode 3sfca : un lieu ajouté change les poids de sélection, donc tous les ratios à sa portée ; utiliser e2sfca, 2sfca ou gravite", ErrBadOptions)
 	case p.Normalize:
-		return fmt.Errorf("%w: normalised access: a new site changes the mean it is divided by; plan on the access itself", ErrBadOptions)
+		return fmt.Errorf("%w : accès normalisé : un lieu ajouté change la moyenne qui sert de diviseur ; planifier sur l'accès lui-même", ErrBadOptions)
 	}
 	return nil
 }
@@ -85,7 +85,7 @@ func prepare(ctx context.Context, b *diag.Baseline, opt Options) (*solver, *Plan
 	}
 	supply, counted := b.Result.Params.SupplyFor(data.KindCNFS, 1)
 	if !counted {
-		return nil, nil, fmt.Errorf("%w: the planner adds conseiller numérique posts, but cnfs sites do not count as supply", ErrBadOptions)
+		return nil, nil, fmt.Errorf("%w : le plan ajoute des postes de conseiller numérique, mais les lieux cnfs ne comptent pas dans l'offre", ErrBadOptions)
 	}
 	cands := opt.Candidates
 	if cands == nil {
@@ -418,7 +418,7 @@ func (s *solver) apply(c int) int {
 func (s *solver) nearest(ctx context.Context, b *diag.Baseline, k *Pick) error {
 	j, t, err := b.NearestSiteOf(ctx, diag.SitePlace(&k.Site))
 	if err != nil {
-		return fmt.Errorf("plan: nearest site of %s: %w", k.Site.ID, err)
+		return fmt.Errorf("plan : lieu le plus proche de %s : %w", k.Site.ID, err)
 	}
 	k.NearestSite, k.NearestMin = j, t
 	if j >= 0 {

@@ -12,10 +12,10 @@ import (
 // Sentinel errors of the package, for errors.Is.
 var (
 	// ErrBadOptions reports planner options that cannot be used.
-	ErrBadOptions = errors.New("plan: invalid options")
+	ErrBadOptions = errors.New("plan : options incorrectes")
 	// ErrUnknownSite reports a scenario that removes a site id absent
 	// from the sites.
-	ErrUnknownSite = errors.New("plan: unknown site id")
+	ErrUnknownSite = errors.New("plan : identifiant de lieu inconnu")
 )
 
 // Objective is what the planner maximises first; the other objective
@@ -120,21 +120,21 @@ func (o Options) withDefaults() (Options, error) {
 
 	switch {
 	case !(o.Capacity > 0) || math.IsInf(o.Capacity, 0):
-		return o, fmt.Errorf("%w: capacity %v people per FTE", ErrBadOptions, o.Capacity)
+		return o, fmt.Errorf("%w : capacité de %v personnes par ETP (attendu un nombre positif)", ErrBadOptions, o.Capacity)
 	case !(o.Budget >= 0) || math.IsInf(o.Budget, 0):
-		return o, fmt.Errorf("%w: budget %v €", ErrBadOptions, o.Budget)
+		return o, fmt.Errorf("%w : budget de %v € (attendu un montant positif ou nul)", ErrBadOptions, o.Budget)
 	case !(o.Cover >= 0 && o.Cover <= 1):
-		return o, fmt.Errorf("%w: coverage rate %v (0–1)", ErrBadOptions, o.Cover)
+		return o, fmt.Errorf("%w : taux de couverture %v (attendu entre 0 et 1)", ErrBadOptions, o.Cover)
 	case o.Remove < 0 || o.Remove > MaxAdd:
-		return o, fmt.Errorf("%w: %d sites to remove", ErrBadOptions, o.Remove)
+		return o, fmt.Errorf("%w : %d lieux à retirer (attendu entre 0 et %d)", ErrBadOptions, o.Remove, MaxAdd)
 	case o.MaxPerPlace < 0:
-		return o, fmt.Errorf("%w: %d posts per place", ErrBadOptions, o.MaxPerPlace)
+		return o, fmt.Errorf("%w : %d postes par lieu (attendu un nombre positif ou nul)", ErrBadOptions, o.MaxPerPlace)
 	case o.Add < 0 || o.Add > MaxAdd:
-		return o, fmt.Errorf("%w: %d posts to add, want 0–%d", ErrBadOptions, o.Add, MaxAdd)
+		return o, fmt.Errorf("%w : %d postes à ajouter, attendu entre 0 et %d", ErrBadOptions, o.Add, MaxAdd)
 	case o.Objective != ObjectiveCoverage && o.Objective != ObjectiveAccess && o.Objective != ObjectiveEquity:
-		return o, fmt.Errorf("%w: objective %q (coverage, access or equite)", ErrBadOptions, o.Objective)
+		return o, fmt.Errorf("%w : objectif %q (attendu coverage, access ou equite)", ErrBadOptions, o.Objective)
 	case o.Employer != EmployerPublic && o.Employer != EmployerPrivate:
-		return o, fmt.Errorf("%w: employer %q (public or prive)", ErrBadOptions, o.Employer)
+		return o, fmt.Errorf("%w : employeur %q (attendu public ou prive)", ErrBadOptions, o.Employer)
 	}
 	return o, nil
 }

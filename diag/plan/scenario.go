@@ -59,7 +59,7 @@ func LoadScenario(name string, r io.Reader, opt data.SitesOptions) (*Scenario, d
 	idCol := t.Index("id")
 	if idCol < 0 {
 		return nil, nil, &data.ParseError{File: name, Line: 1, Column: "id",
-			Err: fmt.Errorf("%w \"id\" (header: %s)", data.ErrMissingColumn, strings.Join(t.Header, string(t.Comma)))}
+			Err: fmt.Errorf("%w \"id\" (en-tête : %s)", data.ErrMissingColumn, strings.Join(t.Header, string(t.Comma)))}
 	}
 	sc := &Scenario{AddEmployer: map[string]Employer{}, RemoveEmployer: map[string]Employer{}}
 	adds, emps, checks := scenarioRows(t, idCol, sc)
@@ -82,11 +82,11 @@ func LoadScenario(name string, r io.Reader, opt data.SitesOptions) (*Scenario, d
 		reason := ""
 		for _, c := range checks {
 			if c.Severity == data.Rejected {
-				reason = "; first rejected row: " + c.Err.Error()
+				reason = " ; première ligne rejetée : " + c.Err.Error()
 				break
 			}
 		}
-		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w: no site to add or remove%s", data.ErrEmptyFile, reason)}
+		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun lieu à ajouter ni à retirer%s", data.ErrEmptyFile, reason)}
 	}
 	return sc, checks, nil
 }
@@ -105,13 +105,13 @@ func scenarioRows(t *data.Table, idCol int, sc *Scenario) ([]data.Record, map[st
 	for _, rec := range t.Records {
 		act, ok := parseAction(rec.Field(actCol))
 		if !ok {
-			reject(rec, "action", fmt.Errorf("%w: action %q: expected ajout or suppression", data.ErrBadValue, rec.Field(actCol)))
+			reject(rec, "action", fmt.Errorf("%w : action %q : attendu ajout ou suppression", data.ErrBadValue, rec.Field(actCol)))
 			continue
 		}
 		var emp Employer
 		if s := rec.Field(empCol); s != "" {
 			if emp, ok = ParseEmployer(s); !ok {
-				reject(rec, "employeur", fmt.Errorf("%w: employer %q: expected public or prive", data.ErrBadValue, s))
+				reject(rec, "employeur", fmt.Errorf("%w : employeur %q : attendu public ou prive", data.ErrBadValue, s))
 				continue
 			}
 		}
@@ -123,10 +123,10 @@ func scenarioRows(t *data.Table, idCol int, sc *Scenario) ([]data.Record, map[st
 				emps[id] = emp
 			}
 		case id == "":
-			reject(rec, "id", fmt.Errorf("%w: empty id of the site to remove", data.ErrBadValue))
+			reject(rec, "id", fmt.Errorf("%w : identifiant vide pour le lieu à retirer", data.ErrBadValue))
 		case removed[id] > 0:
 			checks.Add(data.Check{Severity: data.Rejected, Site: id, Err: &data.ParseError{File: t.File, Line: rec.Line,
-				Column: "id", Err: fmt.Errorf("%w: site %q already removed at line %d", data.ErrDuplicate, id, removed[id])}})
+				Column: "id", Err: fmt.Errorf("%w : lieu %q déjà retiré à la ligne %d", data.ErrDuplicate, id, removed[id])}})
 		default:
 			removed[id] = rec.Line
 			sc.Remove = append(sc.Remove, id)
@@ -174,7 +174,7 @@ func (sc *Scenario) Apply(sites []data.Site) ([]data.Site, error) {
 	removed := map[string]bool{}
 	for _, id := range sc.Remove {
 		if _, ok := first[id]; !ok {
-			return nil, fmt.Errorf("%w: %q (scenario, action %s)", ErrUnknownSite, id, ActionRemove)
+			return nil, fmt.Errorf("%w : %q (scénario, action %s)", ErrUnknownSite, id, ActionRemove)
 		}
 		removed[id] = true
 	}
@@ -186,7 +186,7 @@ func (sc *Scenario) Apply(sites []data.Site) ([]data.Site, error) {
 		case removed[s.ID]:
 			replace[s.ID] = s
 		case exists:
-			return nil, fmt.Errorf("%w: site id %q already exists; remove it first (action %s)",
+			return nil, fmt.Errorf("%w : l'identifiant de lieu %q existe déjà ; le retirer d'abord (action %s)",
 				data.ErrDuplicate, s.ID, ActionRemove)
 		default:
 			tail = append(tail, s)

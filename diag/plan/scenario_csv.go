@@ -22,7 +22,7 @@ var ScenarioHeader = CSVHeader[:13]
 func WriteScenarioCSV(w io.Writer, add, remove []data.Site, employer Employer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(ScenarioHeader); err != nil {
-		return fmt.Errorf("write scenario: %w", err)
+		return fmt.Errorf("écriture du scénario : %w", err)
 	}
 	for _, group := range []struct {
 		sites  []data.Site
@@ -30,13 +30,13 @@ func WriteScenarioCSV(w io.Writer, add, remove []data.Site, employer Employer) e
 	}{{add, ActionAdd}, {remove, ActionRemove}} {
 		for i := range group.sites {
 			if err := cw.Write(scenarioFields(&group.sites[i], group.action, employer)); err != nil {
-				return fmt.Errorf("write scenario: %w", err)
+				return fmt.Errorf("écriture du scénario : %w", err)
 			}
 		}
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write scenario: %w", err)
+		return fmt.Errorf("écriture du scénario : %w", err)
 	}
 	return nil
 }

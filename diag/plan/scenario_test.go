@@ -245,7 +245,8 @@ func TestPlanCSVRoundTrip(t *testing.T) {
 func TestScenarioReasonGiven(t *testing.T) {
 	in := "id,nom,type,latitude,longitude,etp,code_insee,action,employeur\nn1,M,cnfs,46.17,1.87,1,,demenagement,\n"
 	_, _, err := LoadScenario("sc.csv", strings.NewReader(in), data.SitesOptions{})
-	if !errors.Is(err, data.ErrEmptyFile) || !strings.Contains(err.Error(), "no site to add or remove; first rejected row: sc.csv:2: column \"action\"") {
+	if !errors.Is(err, data.ErrEmptyFile) || !strings.Contains(err.Error(), "aucun lieu à ajouter ni à retirer ; première ligne rejetée : sc.csv") ||
+		!strings.Contains(err.Error(), `"action"`) || !strings.Contains(err.Error(), `"demenagement"`) {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -14,9 +14,9 @@ import (
 // Reasons a candidate of a file is refused (ScreenCandidates), for
 // errors.Is.
 var (
-	ErrCandidateOutside = errors.New("plan: candidate outside the territory")
-	ErrCandidateAtSea   = errors.New("plan: candidate outside every commune (at sea?)")
-	ErrCandidateEmpty   = errors.New("plan: candidate in a commune without inhabitants")
+	ErrCandidateOutside = errors.New("plan : candidat hors du territoire")
+	ErrCandidateAtSea   = errors.New("plan : candidat hors de toute commune (en mer ?)")
+	ErrCandidateEmpty   = errors.New("plan : candidat dans une commune sans habitants")
 )
 
 // Screening distances: a candidate more than CoastKm from the polygon of
@@ -66,24 +66,24 @@ func screen(b *diag.Baseline, t diag.Territory, polys *geo.PolygonIndex, c Candi
 	ds := b.Dataset()
 	i, ok := ds.CommuneIndex(c.Commune)
 	if !ok {
-		return fmt.Errorf("%w: %s (%.5f, %.5f) lies in no commune", ErrCandidateAtSea, c.ID, c.Point[1], c.Point[0])
+		return fmt.Errorf("%w : %s (%.5f, %.5f) n'est dans aucune commune", ErrCandidateAtSea, c.ID, c.Point[1], c.Point[0])
 	}
 	com := &ds.Communes[i]
 	switch {
 	case len(com.Polygon) > 0 && polys != nil:
 		if _, _, in := polys.LocateNearest(c.Point, CoastKm); !in {
-			return fmt.Errorf("%w: %s (%.5f, %.5f) is more than %g km from every commune polygon", ErrCandidateAtSea, c.ID, c.Point[1], c.Point[0], CoastKm)
+			return fmt.Errorf("%w : %s (%.5f, %.5f) est à plus de %g km de tout contour communal", ErrCandidateAtSea, c.ID, c.Point[1], c.Point[0], CoastKm)
 		}
 	default:
 		if p, ok := b.Location(i); ok && geo.HaversineKm(p, c.Point) > NoPolygonKm {
-			return fmt.Errorf("%w: %s is %.0f km from the point of its commune %s", ErrCandidateAtSea, c.ID, geo.HaversineKm(p, c.Point), com.Code)
+			return fmt.Errorf("%w : %s est à %.0f km du point de sa commune %s", ErrCandidateAtSea, c.ID, geo.HaversineKm(p, c.Point), com.Code)
 		}
 	}
 	if !t.Contains(com.Dep, com.Region) {
-		return fmt.Errorf("%w: %s is in %s %s (département %s)", ErrCandidateOutside, c.ID, com.Code, com.Name, com.Dep)
+		return fmt.Errorf("%w : %s est à %s %s (département %s)", ErrCandidateOutside, c.ID, com.Code, com.Name, com.Dep)
 	}
 	if com.Population <= 0 {
-		return fmt.Errorf("%w: %s is in %s %s", ErrCandidateEmpty, c.ID, com.Code, com.Name)
+		return fmt.Errorf("%w : %s est à %s %s", ErrCandidateEmpty, c.ID, com.Code, com.Name)
 	}
 	return nil
 }
