@@ -29,13 +29,13 @@ func WriteChecksCSV(w io.Writer, in Input) error {
 		return err
 	}
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return fmt.Errorf("write checks csv: %w", err)
+		return fmt.Errorf("écriture du CSV des contrôles : %w", err)
 	}
 	b := &book{in: &in, idx: communeIndex(in.Result), zn: newZonage(in.Dataset)}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	if err := cw.Write(ChecksCSVHeader); err != nil {
-		return fmt.Errorf("write checks csv: %w", err)
+		return fmt.Errorf("écriture du CSV des contrôles : %w", err)
 	}
 	for _, c := range b.checkRows() {
 		rec := []string{severityLabel(c.Severity), "", "", "", categoryText[c.cat].label, whereLabel(c.where), c.what,
@@ -53,12 +53,12 @@ func WriteChecksCSV(w io.Writer, in Input) error {
 			rec[i] = data.FormulaSafe(rec[i])
 		}
 		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("write checks csv: %w", err)
+			return fmt.Errorf("écriture du CSV des contrôles : %w", err)
 		}
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write checks csv: %w", err)
+		return fmt.Errorf("écriture du CSV des contrôles : %w", err)
 	}
 	return nil
 }

@@ -27,21 +27,21 @@ const csvDecimals = 6
 // is known (NaN).
 func WriteCSV(w io.Writer, communes []diag.CommuneResult) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return fmt.Errorf("write csv: %w", err)
+		return fmt.Errorf("écriture du CSV : %w", err)
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	if err := cw.Write(CSVHeader); err != nil {
-		return fmt.Errorf("write csv: %w", err)
+		return fmt.Errorf("écriture du CSV : %w", err)
 	}
 	for i := range communes {
 		if err := cw.Write(csvRecord(&communes[i])); err != nil {
-			return fmt.Errorf("write csv: commune %s: %w", communes[i].Code, err)
+			return fmt.Errorf("écriture du CSV : commune %s : %w", communes[i].Code, err)
 		}
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write csv: %w", err)
+		return fmt.Errorf("écriture du CSV : %w", err)
 	}
 	return nil
 }

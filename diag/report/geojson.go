@@ -61,7 +61,7 @@ const coordScale = 1e6
 // beside <name>.geojson.
 func WriteGeoJSON(w io.Writer, communes []diag.CommuneResult, ds *data.Dataset, sites []diag.SiteResult) error {
 	if ds == nil {
-		return errors.New("write geojson: report: no dataset")
+		return errors.New("écriture du GeoJSON : rapport sans jeu de données")
 	}
 	g := newGeoWriter(w)
 	for i := range communes {
@@ -71,7 +71,7 @@ func WriteGeoJSON(w io.Writer, communes []diag.CommuneResult, ds *data.Dataset, 
 		g.site(&sites[i])
 	}
 	if err := g.close(); err != nil {
-		return fmt.Errorf("write geojson: %w", err)
+		return fmt.Errorf("écriture du GeoJSON : %w", err)
 	}
 	return nil
 }
@@ -84,7 +84,7 @@ func WriteSitesGeoJSON(w io.Writer, sites []diag.SiteResult) error {
 		g.site(&sites[i])
 	}
 	if err := g.close(); err != nil {
-		return fmt.Errorf("write sites geojson: %w", err)
+		return fmt.Errorf("écriture du GeoJSON des lieux : %w", err)
 	}
 	return nil
 }

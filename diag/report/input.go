@@ -94,13 +94,13 @@ func NewInput(ds *data.Dataset, res *diag.Result, v *diag.View) Input {
 // validate returns an error when the input cannot be reported.
 func (in *Input) validate() error {
 	if in.Result == nil {
-		return fmt.Errorf("report: no diagnostic result")
+		return fmt.Errorf("rapport : aucun résultat de diagnostic")
 	}
 	switch in.Territory.Level {
 	case diag.LevelDepartement, diag.LevelRegion, diag.LevelFrance:
 		return nil
 	}
-	return fmt.Errorf("report: unknown territory level %q", in.Territory.Level)
+	return fmt.Errorf("rapport : niveau de territoire inconnu %q", in.Territory.Level)
 }
 
 // label returns the territory's name with its codes, e.g. "Creuse (23)".

@@ -34,7 +34,7 @@ const mapDPI = 96
 
 // ErrNothingToMap reports a map with no commune to draw: none given, or
 // none with a polygon or a point in the dataset.
-var ErrNothingToMap = errors.New("report: no commune to map")
+var ErrNothingToMap = errors.New("rapport : aucune commune à cartographier")
 
 // MapInput is what RenderMap draws. Zero fields take the defaults of
 // NewMapInput's documentation.
@@ -112,7 +112,7 @@ func mapSourceLine(sources []data.Source, version string) string {
 // cannot be drawn.
 func (in MapInput) withDefaults() (MapInput, error) {
 	if in.Dataset == nil {
-		return in, errors.New("report: map: no dataset")
+		return in, errors.New("rapport : carte : aucun jeu de données")
 	}
 	if in.Title == "" {
 		in.Title = "Score d'écart"
@@ -124,7 +124,7 @@ func (in MapInput) withDefaults() (MapInput, error) {
 		in.Width, in.Height = DefaultMapWidth, DefaultMapHeight
 	}
 	if in.Width < 400 || in.Height < 300 || in.Width > 20000 || in.Height > 20000 {
-		return in, fmt.Errorf("report: map: size %d×%d px out of 400×300 to 20000×20000", in.Width, in.Height)
+		return in, fmt.Errorf("rapport : carte : taille %d×%d px hors de 400×300 à 20000×20000", in.Width, in.Height)
 	}
 	return in, nil
 }
@@ -210,7 +210,7 @@ func writePNG(w io.Writer, in MapInput, m *mapModel) error {
 	// tenth of the national map's time.
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	if err := enc.Encode(w, c.Image()); err != nil {
-		return fmt.Errorf("write map png: %w", err)
+		return fmt.Errorf("écriture de la carte PNG : %w", err)
 	}
 	return nil
 }
@@ -220,7 +220,7 @@ func writeSVG(w io.Writer, in MapInput, m *mapModel) error {
 	c := vgsvg.NewWith(vgsvg.UseWH(W, H))
 	drawMap(c, W, H, &in, m, nil)
 	if _, err := c.WriteTo(w); err != nil {
-		return fmt.Errorf("write map svg: %w", err)
+		return fmt.Errorf("écriture de la carte SVG : %w", err)
 	}
 	return nil
 }

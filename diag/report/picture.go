@@ -32,7 +32,7 @@ func (b *book) mapPicture(s *sheet) error {
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(b.in.MapPNG))
 	if err != nil || format != "png" || cfg.Width <= 0 || cfg.Height <= 0 {
-		return fmt.Errorf("map picture: not a PNG image (%v)", err)
+		return fmt.Errorf("image de la carte : ce n'est pas une image PNG (%v)", err)
 	}
 	scale := float64(mapWidthPx) / float64(cfg.Width)
 	ref, err := excelize.CoordinatesToCellName(1, s.row+1)

@@ -38,7 +38,7 @@ const maxScenarioRows = 5000
 // marginal-return curve).
 func WriteRecommandations(f *excelize.File, sheet string, p *plan.Plan) error {
 	if p == nil {
-		return fmt.Errorf("report: no plan")
+		return fmt.Errorf("rapport : aucun plan")
 	}
 	st, err := newStyles(f)
 	if err != nil {
@@ -48,7 +48,7 @@ func WriteRecommandations(f *excelize.File, sheet string, p *plan.Plan) error {
 	steps := []func() error{w.intro, w.summary, w.costs, w.scenarioTotals, w.picks, w.removals, w.departements, w.scenarioCommunes, w.widths}
 	for _, step := range steps {
 		if err := step(); err != nil {
-			return fmt.Errorf("sheet %s: %w", sheet, err)
+			return fmt.Errorf("feuille %s : %w", sheet, err)
 		}
 	}
 	return nil

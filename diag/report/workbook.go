@@ -98,14 +98,14 @@ func WriteWorkbook(w io.Writer, in Input) error {
 	f.SetZipWriter(newPartZip)
 	b := &book{f: f, in: &in, idx: communeIndex(in.Result), zn: newZonage(in.Dataset)}
 	if err := b.build(); err != nil {
-		return fmt.Errorf("write workbook: %w", err)
+		return fmt.Errorf("écriture du classeur : %w", err)
 	}
 	buf, err := f.WriteToBuffer()
 	if err != nil {
-		return fmt.Errorf("write workbook: %w", err)
+		return fmt.Errorf("écriture du classeur : %w", err)
 	}
 	if _, err := buf.WriteTo(w); err != nil {
-		return fmt.Errorf("write workbook: %w", err)
+		return fmt.Errorf("écriture du classeur : %w", err)
 	}
 	return nil
 }
@@ -132,7 +132,7 @@ func (b *book) build() error {
 			b.in.MapPNG = b.in.Map()
 		}
 		if err := sheetFuncs[name](b); err != nil {
-			return fmt.Errorf("sheet %s: %w", name, err)
+			return fmt.Errorf("feuille %s : %w", name, err)
 		}
 	}
 	// Synthèse, the first sheet, is the active one by default. (Do not

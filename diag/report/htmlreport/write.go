@@ -56,20 +56,20 @@ var packAbove = 1 << 20
 func write(w io.Writer, pg *Page, mode Mode, csrf string) error {
 	js, err := json.Marshal(pg)
 	if err != nil {
-		return fmt.Errorf("write html: %w", err)
+		return fmt.Errorf("écriture du rapport HTML : %w", err)
 	}
 	packed := mode == Static && len(js) > packAbove
 	if packed {
 		var z bytes.Buffer
 		zw, err := gzip.NewWriterLevel(&z, gzip.BestCompression)
 		if err != nil {
-			return fmt.Errorf("write html: %w", err)
+			return fmt.Errorf("écriture du rapport HTML : %w", err)
 		}
 		if _, err := zw.Write(js); err != nil {
-			return fmt.Errorf("write html: %w", err)
+			return fmt.Errorf("écriture du rapport HTML : %w", err)
 		}
 		if err := zw.Close(); err != nil {
-			return fmt.Errorf("write html: %w", err)
+			return fmt.Errorf("écriture du rapport HTML : %w", err)
 		}
 		js = []byte(base64.RawURLEncoding.EncodeToString(z.Bytes()))
 	}
@@ -87,10 +87,10 @@ func write(w io.Writer, pg *Page, mode Mode, csrf string) error {
 		CSRF   string
 	}{pg.Title, template.CSS(styleCSS), template.JS(js), packed, template.JS(appJS), mode == App, csrf})
 	if err != nil {
-		return fmt.Errorf("write html: %w", err)
+		return fmt.Errorf("écriture du rapport HTML : %w", err)
 	}
 	if _, err := buf.WriteTo(w); err != nil {
-		return fmt.Errorf("write html: %w", err)
+		return fmt.Errorf("écriture du rapport HTML : %w", err)
 	}
 	return nil
 }
