@@ -8,8 +8,8 @@ import (
 
 // The checks the diagnostic adds to Result.Checks, each with its kind
 // (data.CheckKind) and the site or commune it concerns; the report groups
-// and explains them by kind. The messages stay in English, as the
-// loaders' are.
+// and explains them by kind. The messages are in French: they reach the
+// console and the Contrôles sheet.
 
 // File names used in the checks about sites and communes.
 const (
@@ -21,7 +21,7 @@ const (
 func checkNoLocation(code string) data.Check {
 	return data.Check{Severity: data.Warning, Kind: data.CheckNoLocation, Commune: code,
 		Err: &data.ParseError{File: communeFile, Column: "code_insee", Err: fmt.Errorf(
-			"%w: commune %s has neither point nor polygon: no travel time, not covered, access 0",
+			"%w : la commune %s n'a ni point ni contour : pas de temps de trajet, non couverte, accès 0",
 			data.ErrBadCoordinate, code)}}
 }
 
@@ -30,7 +30,7 @@ func checkNoLocation(code string) data.Check {
 func checkCOM(n, pop int) data.Check {
 	return data.Check{Severity: data.Warning, Kind: data.CheckNoLocation,
 		Err: &data.ParseError{File: communeFile, Column: "code_insee", Err: fmt.Errorf(
-			"%w: %d communes of the overseas collectivities (COM, %d inhabitants) have neither point nor polygon: not computed, out of every ranking and national rate, shown apart",
+			"%w : %d communes des collectivités d'outre-mer (COM, %d habitants) n'ont ni point ni contour : non calculées, hors de tout classement et de tout taux national, montrées à part",
 			data.ErrBadCoordinate, n, pop)}}
 }
 
@@ -38,7 +38,7 @@ func checkCOM(n, pop int) data.Check {
 // "" if none) is not found, the commune its point lies in.
 func checkDisagree(s *data.Site, declared, found string) data.Check {
 	return siteCheck(data.Warning, data.CheckPlacement, s, fmt.Errorf(
-		"%w: site %s declares INSEE code %s (%s) but lies in commune %s",
+		"%w : le lieu %s déclare le code INSEE %s (%s) mais se trouve dans la commune %s",
 		data.ErrBadValue, s.ID, s.INSEE, orNone(declared), found))
 }
 
@@ -46,14 +46,14 @@ func checkDisagree(s *data.Site, declared, found string) data.Check {
 // no polygon; it goes to found, the commune of the nearest point.
 func checkNearest(s *data.Site, found string) data.Check {
 	return siteCheck(data.Warning, data.CheckPlacement, s, fmt.Errorf(
-		"%w: site %s declares INSEE code %s, which names no commune; assigned to the nearest commune %s",
+		"%w : le lieu %s déclare le code INSEE %s, qui ne désigne aucune commune ; rattaché à la commune la plus proche, %s",
 		data.ErrUnknownINSEE, s.ID, s.INSEE, found))
 }
 
 // checkOffshore: site s lies in no commune polygon, km from that of found.
 func checkOffshore(s *data.Site, found string, km float64) data.Check {
 	return siteCheck(data.Warning, data.CheckPlacement, s, fmt.Errorf(
-		"%w: site %s lies in no commune polygon (coast or border sliver): placed in the nearest commune %s, %.2f km away",
+		"%w : le lieu %s n'est dans aucun contour communal (côte ou interstice de frontière) : placé dans la commune la plus proche, %s, à %.2f km",
 		data.ErrBadCoordinate, s.ID, found, km))
 }
 
@@ -61,27 +61,27 @@ func checkOffshore(s *data.Site, found string, km float64) data.Check {
 // polygon, outside France (rejected).
 func checkOutside(s *data.Site) data.Check {
 	return siteCheck(data.Rejected, data.CheckCoordinate, s, fmt.Errorf(
-		"%w: site %s (%.5f, %.5f) lies in no French commune and more than %g km from any: outside France, not counted",
+		"%w : le lieu %s (%.5f, %.5f) n'est dans aucune commune française et à plus de %g km de toutes : hors de France, non compté",
 		data.ErrOutsideFrance, s.ID, s.Point[1], s.Point[0], OffshoreKm))
 }
 
 // checkUnplaced: site s cannot be placed in any commune (rejected).
 func checkUnplaced(s *data.Site) data.Check {
 	return siteCheck(data.Rejected, data.CheckPlacement, s, fmt.Errorf(
-		"%w: site %s (declared code %q) cannot be placed in any commune",
+		"%w : le lieu %s (code déclaré %q) ne peut être placé dans aucune commune",
 		data.ErrUnknownINSEE, s.ID, s.INSEE))
 }
 
 // checkUnusable: site s has a point or FTE that cannot be counted.
 func checkUnusable(s *data.Site) data.Check {
 	return siteCheck(data.Warning, data.CheckUnusableSite, s, fmt.Errorf(
-		"%w: site %s has an unusable point or FTE (%v): not counted", data.ErrBadValue, s.ID, s.FTE))
+		"%w : le lieu %s a un point ou un ETP inutilisable (%v) : non compté", data.ErrBadValue, s.ID, s.FTE))
 }
 
 // checkNoReach: counted site s reaches no population within d0 minutes.
 func checkNoReach(s *data.Site, d0 float64) data.Check {
 	return siteCheck(data.Warning, data.CheckNoReach, s, fmt.Errorf(
-		"%w: site %s reaches no population within %g minutes: R_j = 0", data.ErrBadValue, s.ID, d0))
+		"%w : le lieu %s n'atteint aucune population en %g minutes : R_j = 0", data.ErrBadValue, s.ID, d0))
 }
 
 // siteCheck is the check of severity sev and kind about site s, in the
@@ -97,7 +97,7 @@ func siteCheck(sev data.Severity, kind data.CheckKind, s *data.Site, err error) 
 
 func orNone(code string) string {
 	if code == "" {
-		return "no current commune"
+		return "aucune commune actuelle"
 	}
-	return "current code " + code
+	return "code actuel " + code
 }

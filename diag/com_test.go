@@ -74,7 +74,7 @@ func TestCOMOutOfRankings(t *testing.T) {
 	}
 	n := 0
 	for _, c := range res.Checks {
-		if strings.Contains(c.Err.Error(), "overseas collectivities") {
+		if strings.Contains(c.Err.Error(), "collectivités d'outre-mer") {
 			n++
 		}
 		if strings.Contains(c.Err.Error(), "commune 98818 ") {

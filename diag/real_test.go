@@ -2,8 +2,10 @@ package diag
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"diagnum/data"
@@ -163,8 +165,8 @@ func TestCreuseDisagreement(t *testing.T) {
 	if sites[0].Commune != declared || len(checks) != 1 || checks[0].Severity != data.Warning {
 		t.Fatalf("site in %s, checks %v", sites[0].Commune, checks)
 	}
-	want := "sites (france-services): data: invalid value: site 137 declares INSEE code 23096 (current code 23096) but lies in commune 23031"
-	if got := checks[0].Err.Error(); got != want {
-		t.Errorf("check = %q\nwant %q", got, want)
+	want := "le lieu 137 déclare le code INSEE 23096 (code actuel 23096) mais se trouve dans la commune 23031"
+	if got := checks[0].Err.Error(); !errors.Is(checks[0].Err, data.ErrBadValue) || !strings.HasPrefix(got, "sites (france-services)") || !strings.HasSuffix(got, want) {
+		t.Errorf("check = %q\nwant %q in file sites (france-services)", got, want)
 	}
 }
