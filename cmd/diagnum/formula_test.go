@@ -154,7 +154,7 @@ func TestSameSitesFileTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = run(t, "--sites", sites, "--sites", sites, "--strict", "--out", "-")
-	if err == nil || !strings.Contains(err.Error(), `data: duplicate: id "fs-137" already used by an earlier file (`+sites+`); the same file given twice?`) {
+	if err == nil || !strings.Contains(err.Error(), `identifiant "fs-137" déjà utilisé par un fichier précédent (`+sites+`) ; le même fichier donné deux fois ?`) {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -75,7 +75,7 @@ func (s *outputs) write(path string, fn func(io.Writer) error) error {
 	}
 	f, err := os.CreateTemp(dir, tempPattern(base, tmpKind))
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("écriture de %s : %w", path, err)
 	}
 	s.pending = append(s.pending, pendingFile{f.Name(), path})
 	err = f.Chmod(outputMode(path))
@@ -89,7 +89,7 @@ func (s *outputs) write(path string, fn func(io.Writer) error) error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("écriture de %s : %w", path, err)
 	}
 	return nil
 }
@@ -117,7 +117,7 @@ func (s *outputs) commit() error {
 			}
 		}
 		if err != nil {
-			return errors.Join(fmt.Errorf("write %s: %w", p.path, err), restore(done))
+			return errors.Join(fmt.Errorf("écriture de %s : %w", p.path, err), restore(done))
 		}
 		done = append(done, replaced{p.path, old})
 	}
@@ -129,7 +129,7 @@ func (s *outputs) commit() error {
 	}
 	if s.std != nil {
 		if _, err := s.std.WriteTo(s.stdout); err != nil {
-			return fmt.Errorf("write standard output: %w", err)
+			return fmt.Errorf("écriture sur la sortie standard : %w", err)
 		}
 	}
 	return nil
@@ -147,7 +147,7 @@ func keepOld(path string) (string, error) {
 		return "", err
 	}
 	if !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", path)
+		return "", fmt.Errorf("%s n'est pas un fichier ordinaire", path)
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -201,7 +201,7 @@ func restore(done []replaced) error {
 			err = os.Remove(r.path)
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("restore %s: %w", r.path, err))
+			errs = append(errs, fmt.Errorf("remise en place de %s : %w", r.path, err))
 		}
 	}
 	return errors.Join(errs...)

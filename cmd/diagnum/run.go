@@ -420,7 +420,7 @@ func acrossFiles(ds *data.Dataset, file string, sites []data.Site, ids map[strin
 	for _, s := range sites {
 		if first, dup := ids[s.ID]; dup {
 			ds.Checks.Add(data.Check{Severity: data.Rejected, Site: s.ID, Err: &data.ParseError{File: file, Line: s.Line, Column: "id",
-				Err: fmt.Errorf("%w: id %q already used by an earlier file (%s); the same file given twice?", data.ErrDuplicate, s.ID, first)}})
+				Err: fmt.Errorf("%w : identifiant %q déjà utilisé par un fichier précédent (%s) ; le même fichier donné deux fois ?", data.ErrDuplicate, s.ID, first)}})
 			continue
 		}
 		kept = append(kept, s)

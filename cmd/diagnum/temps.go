@@ -190,7 +190,7 @@ func timerChecks(params diag.Params, stderr io.Writer, quiet bool) data.Checks {
 	}
 	var c data.Checks
 	c.Warn(&data.ParseError{File: tab.Name(), Err: fmt.Errorf(
-		"%w: %d of %d travel times were absent from the table and computed with the model (%d from communes of the territory; %d origin communes)",
+		"%w : %d temps de trajet sur %d étaient absents de la table et ont été calculés avec le modèle (%d depuis des communes du territoire ; %d communes d'origine)",
 		data.ErrMissingTime, st.Missing, st.Asked, st.MissingInScope, st.Origins)})
 	return c
 }
@@ -208,7 +208,7 @@ func routeChecks(rt *route.Timer, stderr io.Writer, quiet bool) data.Checks {
 	}
 	var c data.Checks
 	c.Warn(&data.ParseError{File: rt.Name(), Err: fmt.Errorf(
-		"%w: %d of %d travel times involve a place more than %g km from every road of the extract and were computed with the model",
+		"%w : %d temps de trajet sur %d concernent un lieu à plus de %g km de toute route de l'extrait et ont été calculés avec le modèle",
 		data.ErrMissingTime, unrouted, asked, route.MaxSnapKm)})
 	return c
 }
