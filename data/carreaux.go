@@ -56,7 +56,7 @@ func gridCells(t *Table) ([]GridCell, error) {
 			return nil, err
 		}
 		bad := func(col string, sentinel error, format string, a ...any) error {
-			return &ParseError{File: name, Line: rec.Line, Column: col, Err: fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, a...))}
+			return &ParseError{File: name, Line: rec.Line, Column: col, Err: fmt.Errorf("%w : %s", sentinel, fmt.Sprintf(format, a...))}
 		}
 		id := rec.Field(idx[0])
 		cell, err := geo.ParseIdcar(id)
@@ -99,7 +99,7 @@ func gridCells(t *Table) ([]GridCell, error) {
 		out = append(out, c)
 	}
 	if len(out) == 0 {
-		return nil, &ParseError{File: name, Column: "Ind", Err: fmt.Errorf("%w: aucun carreau dans le fichier", ErrEmptyFile)}
+		return nil, &ParseError{File: name, Column: "Ind", Err: fmt.Errorf("%w : aucun carreau dans le fichier", ErrEmptyFile)}
 	}
 	return out, nil
 }

@@ -20,10 +20,10 @@ func TestKindOf(t *testing.T) {
 		{ErrOutsideFrance, CheckCoordinate},
 		{ErrBadCode, CheckCode},
 		{ErrUnknownINSEE, CheckUnknownCode},
-		{fmt.Errorf("%w: %w", ErrDuplicate, ErrBadCoordinate), CheckDuplicate},
+		{fmt.Errorf("%w : %w", ErrDuplicate, ErrBadCoordinate), CheckDuplicate},
 		{ErrBadValue, CheckOther},
 		{ErrBadNumber, CheckOther},
-		{errors.New("data: duplicate: a message is not a sentinel"), CheckOther},
+		{errors.New("doublon : a message is not a sentinel"), CheckOther},
 		{nil, CheckOther},
 	}
 	for _, tt := range tests {

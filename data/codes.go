@@ -51,19 +51,19 @@ func NormINSEE(s string) (string, error) {
 		c = "0" + c
 	}
 	if len(c) != 5 {
-		return "", codeError("INSEE code", s, "5 characters, e.g. 01053, 2A004 or 97411")
+		return "", codeError("code INSEE", s, "5 caractères, par exemple 01053, 2A004 ou 97411")
 	}
 	if !codeAllDigits(c[2:]) {
-		return "", codeError("INSEE code", s, "digits after the département, e.g. 01053")
+		return "", codeError("code INSEE", s, "des chiffres après le département, par exemple 01053")
 	}
 	if c[:2] == "97" || c[:2] == "98" {
 		if codeOverseas(c[:3]) {
 			return c, nil
 		}
-		return "", codeError("INSEE code", s, "an overseas code starting 971–978, 984 or 986–989")
+		return "", codeError("code INSEE", s, "un code d'outre-mer commençant par 971–978, 984 ou 986–989")
 	}
 	if _, err := codeMetroDep(c[:2]); err != nil {
-		return "", codeError("INSEE code", s, err.Error())
+		return "", codeError("code INSEE", s, err.Error())
 	}
 	return c, nil
 }
@@ -79,7 +79,7 @@ func NormDep(s string) (string, error) {
 	switch len(c) {
 	case 2:
 		if _, err := codeMetroDep(c); err != nil {
-			return "", codeError("département code", s, err.Error())
+			return "", codeError("code de département", s, err.Error())
 		}
 		return c, nil
 	case 3:
@@ -87,7 +87,7 @@ func NormDep(s string) (string, error) {
 			return c, nil
 		}
 	}
-	return "", codeError("département code", s, "01–95, 2A, 2B or 971–976")
+	return "", codeError("code de département", s, "01–95, 2A, 2B ou 971–976")
 }
 
 // NormPostcode normalises a French postcode: 5 digits, a lost leading zero
@@ -98,7 +98,7 @@ func NormPostcode(s string) (string, error) {
 		c = "0" + c
 	}
 	if len(c) != 5 || !codeAllDigits(c) || c[:2] == "00" {
-		return "", codeError("postcode", s, "5 digits, e.g. 01100")
+		return "", codeError("code postal", s, "5 chiffres, par exemple 01100")
 	}
 	return c, nil
 }
@@ -118,7 +118,7 @@ func ParseSIRET(s string) (string, error) {
 		return "", nil
 	}
 	if len(c) != 14 || !codeAllDigits(c) {
-		return "", codeError("SIRET", s, "14 digits")
+		return "", codeError("SIRET", s, "14 chiffres")
 	}
 	return c, nil
 }
@@ -129,13 +129,13 @@ func codeMetroDep(d string) (string, error) {
 		return d, nil
 	}
 	if !codeAllDigits(d) {
-		return "", fmt.Errorf("a département 01–95, 2A or 2B")
+		return "", fmt.Errorf("un département 01–95, 2A ou 2B")
 	}
 	switch n, _ := strconv.Atoi(d); {
 	case n == 20:
-		return "", fmt.Errorf("2A or 2B for Corsica, not 20")
+		return "", fmt.Errorf("2A ou 2B pour la Corse, pas 20")
 	case n < 1 || n > 95:
-		return "", fmt.Errorf("a département 01–95, 2A or 2B")
+		return "", fmt.Errorf("un département 01–95, 2A ou 2B")
 	}
 	return d, nil
 }
@@ -159,7 +159,7 @@ func codeAllDigits(s string) bool {
 }
 
 func codeError(what, s, want string) error {
-	return fmt.Errorf("%w: %s %q: expected %s", ErrBadCode, what, s, want)
+	return fmt.Errorf("%w : %s %q : attendu %s", ErrBadCode, what, s, want)
 }
 
 // ParseFloatFR parses a number as French files write it: a decimal comma
@@ -175,18 +175,18 @@ func codeError(what, s, want string) error {
 func ParseFloatFR(s string) (float64, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
-		return 0, numError(s, "empty")
+		return 0, numError(s, "vide")
 	}
 	switch strings.ToLower(strings.TrimLeft(t, "+-")) {
 	case "nan", "inf", "infinity":
-		return 0, numError(s, "NaN and infinities are not accepted")
+		return 0, numError(s, "NaN et les infinis ne sont pas acceptés")
 	}
 	nc, nd := strings.Count(t, ","), strings.Count(t, ".")
 	switch {
 	case nc > 0 && nd > 0:
-		return 0, numError(s, "both ',' and '.': ambiguous decimal separator")
+		return 0, numError(s, "à la fois ',' et '.' : séparateur décimal ambigu")
 	case nc > 1 || nd > 1:
-		return 0, numError(s, "more than one decimal separator")
+		return 0, numError(s, "plus d'un séparateur décimal")
 	}
 	t = strings.Replace(t, ",", ".", 1)
 	t, err := frUngroup(t)
@@ -198,7 +198,7 @@ func ParseFloatFR(s string) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, numError(s, "out of range")
+		return 0, numError(s, "hors de la plage des nombres représentables")
 	}
 	return v, nil
 }
@@ -218,7 +218,7 @@ func frUngroup(t string) (string, error) {
 		intPart, rest = t[:i], t[i:]
 	}
 	if strings.Contains(rest, " ") {
-		return "", fmt.Errorf("space after the decimal separator")
+		return "", fmt.Errorf("espace après le séparateur décimal")
 	}
 	groups := strings.Split(intPart, " ")
 	for i, g := range groups {
@@ -228,7 +228,7 @@ func frUngroup(t string) (string, error) {
 			bad = len(digits) == 0 || len(digits) > 3 || len(g)-len(digits) > 1
 		}
 		if bad || !codeAllDigits(digits) {
-			return "", fmt.Errorf("spaces must separate groups of three digits")
+			return "", fmt.Errorf("les espaces doivent séparer des groupes de trois chiffres")
 		}
 	}
 	return strings.Join(groups, "") + rest, nil
@@ -246,7 +246,7 @@ func frSyntax(t string) error {
 		i++
 	}
 	if i == start || t[start:i] == "." {
-		return fmt.Errorf("no digits")
+		return fmt.Errorf("aucun chiffre")
 	}
 	if i < len(t) && (t[i] == 'e' || t[i] == 'E') {
 		i++
@@ -258,11 +258,11 @@ func frSyntax(t string) error {
 			i++
 		}
 		if i == exp {
-			return fmt.Errorf("bad exponent")
+			return fmt.Errorf("exposant invalide")
 		}
 	}
 	if i < len(t) {
-		return fmt.Errorf("unexpected character %q", frRuneAt(t, i))
+		return fmt.Errorf("caractère inattendu %q", frRuneAt(t, i))
 	}
 	return nil
 }
@@ -279,7 +279,7 @@ func frRuneAt(t string, i int) rune {
 type numberError struct{ input, reason string }
 
 func (e *numberError) Error() string {
-	return fmt.Sprintf("%v: %q (%s)", ErrBadNumber, e.input, e.reason)
+	return fmt.Sprintf("%v : %q (%s)", ErrBadNumber, e.input, e.reason)
 }
 
 func (e *numberError) Unwrap() error { return ErrBadNumber }
@@ -290,7 +290,7 @@ func numError(s, reason string) error { return &numberError{s, reason} }
 func numReason(err error) string {
 	var ne *numberError
 	if errors.As(err, &ne) {
-		return fmt.Sprintf("%q is not a number (%s)", ne.input, ne.reason)
+		return fmt.Sprintf("%q n'est pas un nombre (%s)", ne.input, ne.reason)
 	}
 	return err.Error()
 }

@@ -120,7 +120,7 @@ func LoadDemand(name string, r io.Reader) (*DemandLayer, error) {
 		l.Format = DemandPoints
 		l.Units, err = demandPoints(t, []string{"id"})
 	default:
-		return nil, &ParseError{File: name, Line: 1, Column: "Idcar_200m", Err: fmt.Errorf("%w: format de couche de demande non reconnu (en-tête : %s) ; "+
+		return nil, &ParseError{File: name, Line: 1, Column: "Idcar_200m", Err: fmt.Errorf("%w : format de couche de demande non reconnu (en-tête : %s) ; "+
 			"attendu : carreaux INSEE (Idcar_200m, Ind…), IRIS (code_iris, population, latitude, longitude, ou GeoJSON de polygones) "+
 			"ou points (id, latitude, longitude, population)", ErrMissingColumn, strings.Join(t.Header, string(t.Comma)))}
 	}
@@ -136,7 +136,7 @@ func demandColumn(t *Table, names []string) (int, error) {
 	if i := t.Index(names...); i >= 0 {
 		return i, nil
 	}
-	return -1, &ParseError{File: t.File, Line: 1, Column: names[0], Err: fmt.Errorf("%w: colonne %s absente (en-tête : %s)",
+	return -1, &ParseError{File: t.File, Line: 1, Column: names[0], Err: fmt.Errorf("%w : colonne %s absente (en-tête : %s)",
 		ErrMissingColumn, strings.Join(names[:min(2, len(names))], " ou "), strings.Join(t.Header, string(t.Comma)))}
 }
 
@@ -198,9 +198,9 @@ func (d *demandReader) count(line int, col, text string) (float64, error) {
 	v, err := ParseFloatFR(text)
 	switch {
 	case err != nil:
-		return 0, &ParseError{File: d.file, Line: line, Column: col, Err: fmt.Errorf("%w: effectif %q illisible : un nombre ≥ 0 est attendu", ErrBadNumber, text)}
+		return 0, &ParseError{File: d.file, Line: line, Column: col, Err: fmt.Errorf("%w : effectif %q illisible : un nombre ≥ 0 est attendu", ErrBadNumber, text)}
 	case !(v >= 0) || math.IsInf(v, 0):
-		return 0, &ParseError{File: d.file, Line: line, Column: col, Err: fmt.Errorf("%w: effectif %q invalide : un nombre fini ≥ 0 est attendu", ErrBadValue, text)}
+		return 0, &ParseError{File: d.file, Line: line, Column: col, Err: fmt.Errorf("%w : effectif %q invalide : un nombre fini ≥ 0 est attendu", ErrBadValue, text)}
 	}
 	return v, nil
 }
@@ -208,13 +208,13 @@ func (d *demandReader) count(line int, col, text string) (float64, error) {
 // add keeps u after checking its id.
 func (d *demandReader) add(u *DemandUnit) error {
 	if u.ID == "" {
-		return &ParseError{File: d.file, Line: u.Line, Column: d.idCol, Err: fmt.Errorf("%w: identifiant vide", ErrBadCode)}
+		return &ParseError{File: d.file, Line: u.Line, Column: d.idCol, Err: fmt.Errorf("%w : identifiant vide", ErrBadCode)}
 	}
 	if l, dup := d.seen[u.ID]; dup {
-		return &ParseError{File: d.file, Line: u.Line, Column: d.idCol, Err: fmt.Errorf("%w: %s déjà donné ligne %d", ErrDuplicate, u.ID, l)}
+		return &ParseError{File: d.file, Line: u.Line, Column: d.idCol, Err: fmt.Errorf("%w : %s déjà donné ligne %d", ErrDuplicate, u.ID, l)}
 	}
 	if len(d.units) >= MaxRows {
-		return &ParseError{File: d.file, Line: u.Line, Err: fmt.Errorf("%w: plus de %d unités de demande", ErrTooLarge, MaxRows)}
+		return &ParseError{File: d.file, Line: u.Line, Err: fmt.Errorf("%w : plus de %d unités de demande", ErrTooLarge, MaxRows)}
 	}
 	d.seen[u.ID] = u.Line
 	d.units = append(d.units, *u)
@@ -224,7 +224,7 @@ func (d *demandReader) add(u *DemandUnit) error {
 // done returns the units, or ErrEmptyFile when there is none.
 func (d *demandReader) done() ([]DemandUnit, error) {
 	if len(d.units) == 0 {
-		return nil, &ParseError{File: d.file, Err: fmt.Errorf("%w: aucune unité de demande dans le fichier", ErrEmptyFile)}
+		return nil, &ParseError{File: d.file, Err: fmt.Errorf("%w : aucune unité de demande dans le fichier", ErrEmptyFile)}
 	}
 	return d.units, nil
 }
@@ -250,7 +250,7 @@ func loadDemandGeoJSON(name string, r io.Reader) ([]DemandUnit, error) {
 func demandFeature(d *demandReader, i, line int, msg json.RawMessage) (DemandUnit, error) {
 	fail := func(col string, format string, a ...any) (DemandUnit, error) {
 		return DemandUnit{}, &ParseError{File: d.file, Line: line, Column: col,
-			Err: fmt.Errorf("%w: objet %d : %s", ErrBadValue, i+1, fmt.Sprintf(format, a...))}
+			Err: fmt.Errorf("%w : objet %d : %s", ErrBadValue, i+1, fmt.Sprintf(format, a...))}
 	}
 	var f struct {
 		Type       string          `json:"type"`
@@ -277,7 +277,7 @@ func demandFeature(d *demandReader, i, line int, msg json.RawMessage) (DemandUni
 	}
 	if popCol == "" {
 		return DemandUnit{}, &ParseError{File: d.file, Line: line, Column: "population",
-			Err: fmt.Errorf("%w: objet %d : propriété population (ou p16_pop) absente", ErrMissingColumn, i+1)}
+			Err: fmt.Errorf("%w : objet %d : propriété population (ou p16_pop) absente", ErrMissingColumn, i+1)}
 	}
 	if u.Pop, err = d.count(line, popCol, pop); err != nil {
 		return DemandUnit{}, err

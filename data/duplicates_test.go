@@ -49,7 +49,7 @@ func TestDuplicatesAgainstNaive(t *testing.T) {
 		var got []string
 		for _, c := range valDuplicates("f.csv", sites, lines) {
 			var a, b string
-			fmt.Sscanf(c.Err.Err.Error()[len("data: duplicate: site "):], "%q has the same name as site %q", &a, &b)
+			fmt.Sscanf(c.Err.Err.Error()[len("doublon : le lieu "):], "%q a le même nom que le lieu %q", &a, &b)
 			got = append(got, fmt.Sprintf("%s:%d: %s ~ %s", c.Err.File, c.Err.Line, a, b))
 		}
 		want := naiveDuplicates("f.csv", sites, lines)

@@ -98,13 +98,13 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 func openTable(fsys fs.FS, name string, fn func(string, io.Reader) error) error {
 	raw, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return fmt.Errorf("embedded data %s: %w", name, err)
+		return fmt.Errorf("données intégrées %s : %w", name, err)
 	}
 	var r io.Reader = bytes.NewReader(raw)
 	if strings.HasSuffix(name, ".gz") {
 		zr, err := gzip.NewReader(r)
 		if err != nil {
-			return fmt.Errorf("embedded data %s: %w", name, err)
+			return fmt.Errorf("données intégrées %s : %w", name, err)
 		}
 		defer zr.Close()
 		r = zr
@@ -139,7 +139,7 @@ func loadEmbeddedReferences(fsys fs.FS, ds *Dataset) error {
 	for _, r := range t.Records {
 		v, err := strconv.ParseFloat(r.Field(c[2]), 64)
 		if err != nil {
-			return &ParseError{File: t.File, Line: r.Line, Column: "valeur", Err: fmt.Errorf("%w: %v", ErrBadNumber, err)}
+			return &ParseError{File: t.File, Line: r.Line, Column: "valeur", Err: fmt.Errorf("%w : %v", ErrBadNumber, err)}
 		}
 		ds.References = append(ds.References, Reference{Territory: r.Field(c[0]), Measure: r.Field(c[1]), Value: v,
 			Source: r.Field(c[3]), Date: r.Field(c[4]), Note: r.Field(c[5])})
@@ -192,13 +192,13 @@ func loadEmbeddedCommunes(fsys fs.FS, ds *Dataset) error {
 		cm := Commune{Code: r.Field(c[0]), Name: r.Field(c[1]), Dep: r.Field(c[2]), Region: r.Field(c[3]),
 			EPCI: r.Field(c[4]), Zone: r.Field(c[5])}
 		if cm.Population, err = strconv.Atoi(r.Field(c[6])); err != nil {
-			return &ParseError{File: t.File, Line: r.Line, Column: "population", Err: fmt.Errorf("%w: %v", ErrBadNumber, err)}
+			return &ParseError{File: t.File, Line: r.Line, Column: "population", Err: fmt.Errorf("%w : %v", ErrBadNumber, err)}
 		}
 		if lat, lon := r.Field(c[7]), r.Field(c[8]); lat != "" && lon != "" {
 			y, err1 := strconv.ParseFloat(lat, 64)
 			x, err2 := strconv.ParseFloat(lon, 64)
 			if err := errors.Join(err1, err2); err != nil {
-				return &ParseError{File: t.File, Line: r.Line, Column: "latitude", Err: fmt.Errorf("%w: %v", ErrBadCoordinate, err)}
+				return &ParseError{File: t.File, Line: r.Line, Column: "latitude", Err: fmt.Errorf("%w : %v", ErrBadCoordinate, err)}
 			}
 			cm.Point, cm.HasPoint = orb.Point{x, y}, true
 		}
@@ -304,11 +304,11 @@ func loadEmbeddedControls(fsys fs.FS, ds *Dataset) error {
 	for _, r := range t.Records {
 		line, err := strconv.Atoi(r.Field(c[4]))
 		if err != nil {
-			return &ParseError{File: t.File, Line: r.Line, Column: "ligne", Err: fmt.Errorf("%w: %v", ErrBadNumber, err)}
+			return &ParseError{File: t.File, Line: r.Line, Column: "ligne", Err: fmt.Errorf("%w : %v", ErrBadNumber, err)}
 		}
 		kind, ok := parseCheckKind(r.Field(c[2]))
 		if !ok {
-			return &ParseError{File: t.File, Line: r.Line, Column: "type", Err: fmt.Errorf("%w: unknown check kind %q", ErrBadValue, r.Field(c[2]))}
+			return &ParseError{File: t.File, Line: r.Line, Column: "type", Err: fmt.Errorf("%w : type de contrôle inconnu %q", ErrBadValue, r.Field(c[2]))}
 		}
 		x := Check{Severity: Warning, Kind: kind, Site: r.Field(c[6]), Commune: r.Field(c[7]),
 			Err: &ParseError{File: r.Field(c[3]), Line: line, Column: r.Field(c[5]), Err: errors.New(r.Field(c[8]))}}

@@ -7,23 +7,23 @@ import (
 
 // Sentinel errors, for errors.Is.
 var (
-	ErrUnknownINSEE  = errors.New("data: unknown INSEE code")
-	ErrBadCoordinate = errors.New("data: bad coordinate")
-	ErrOutsideFrance = errors.New("data: coordinates outside the French territories")
-	ErrSwappedLatLon = errors.New("data: latitude and longitude look swapped")
-	ErrOutsideScope  = errors.New("data: outside the diagnostic's territories")
-	ErrMissingColumn = errors.New("data: missing column")
-	ErrBadNumber     = errors.New("data: not a number")
-	ErrEmptyFile     = errors.New("data: no usable row")
-	ErrBadCode       = errors.New("data: malformed code")
-	ErrDuplicate     = errors.New("data: duplicate")
-	ErrBadValue      = errors.New("data: invalid value")
+	ErrUnknownINSEE  = errors.New("code INSEE inconnu")
+	ErrBadCoordinate = errors.New("coordonnée invalide")
+	ErrOutsideFrance = errors.New("coordonnées hors des territoires français")
+	ErrSwappedLatLon = errors.New("latitude et longitude semblent inversées")
+	ErrOutsideScope  = errors.New("hors des territoires du diagnostic")
+	ErrMissingColumn = errors.New("colonne absente")
+	ErrBadNumber     = errors.New("nombre illisible")
+	ErrEmptyFile     = errors.New("aucune ligne utilisable")
+	ErrBadCode       = errors.New("code mal formé")
+	ErrDuplicate     = errors.New("doublon")
+	ErrBadValue      = errors.New("valeur invalide")
 	// ErrUnknownIndicator: a weight names an indicator that is not in the data.
-	ErrUnknownIndicator = errors.New("data: unknown indicator")
-	ErrTooLarge         = errors.New("data: input beyond limits")
-	ErrBinary           = errors.New("data: not a text file")
+	ErrUnknownIndicator = errors.New("indicateur inconnu")
+	ErrTooLarge         = errors.New("entrée au-delà des limites")
+	ErrBinary           = errors.New("pas un fichier texte")
 	// ErrEncoding: the text mixes encodings or holds a byte order mark after its start.
-	ErrEncoding = errors.New("data: bad text encoding")
+	ErrEncoding = errors.New("encodage du texte invalide")
 )
 
 // ParseError is the error for one field of one row of an input file.
@@ -43,7 +43,17 @@ func (e *ParseError) Error() string {
 	case e.Column == "":
 		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
 	}
-	return fmt.Sprintf("%s:%d: column %q: %v", e.File, e.Line, e.Column, e.Err)
+	return fmt.Sprintf("%s:%d: colonne %q : %v", e.File, e.Line, e.Column, e.Err)
 }
 
 func (e *ParseError) Unwrap() error { return e.Err }
+
+// textError gives a French text to an error of the standard library
+// (encoding/csv, encoding/json) while keeping it for errors.Is.
+type textError struct {
+	text string
+	err  error
+}
+
+func (e *textError) Error() string { return e.text }
+func (e *textError) Unwrap() error { return e.err }

@@ -31,6 +31,6 @@ cn-3;Centre social;cnfs;6536148;648541;1;
 	// Output:
 	// fs-137 france-services lat 46.34908 lon 2.21667 FTE 1 INSEE 23031
 	// cn-1 cnfs lat 46.20520 lon 5.22550 FTE 0.5 INSEE 01053
-	// sites.csv:4: column "latitude": data: latitude and longitude look swapped: site "cn-2": latitude 2.166036, longitude 45.955593 is in no French territory, but would be in France métropolitaine if swapped
-	// sites.csv:5: column "latitude": data: bad coordinate: latitude 6.536148e+06, longitude 648541 looks like Lambert-93 metres (or another projection), not WGS84 degrees
+	// sites.csv:4: colonne "latitude" : latitude et longitude semblent inversées : lieu "cn-2" : latitude 2.166036, longitude 45.955593 n'est dans aucun territoire français, mais relèverait de France métropolitaine une fois inversées
+	// sites.csv:5: colonne "latitude" : coordonnée invalide : latitude 6.536148e+06, longitude 648541 ressemble à des mètres Lambert-93 (ou une autre projection), pas à des degrés WGS84
 }

@@ -94,10 +94,10 @@ func OpenTable(name string, r io.Reader) (*TableReader, error) {
 	}
 	text, err := s.text(src)
 	if err != nil {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
+		return nil, &ParseError{File: name, Err: fmt.Errorf("lecture : %w", err)}
 	}
 	if _, err := io.CopyN(io.Discard, text, s.skip); err != nil {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
+		return nil, &ParseError{File: name, Err: fmt.Errorf("lecture : %w", err)}
 	}
 	cr := csv.NewReader(&ctxReader{ctx: ctx, r: text})
 	cr.Comma = s.comma
@@ -105,7 +105,7 @@ func OpenTable(name string, r io.Reader) (*TableReader, error) {
 	tr := &TableReader{Table: Table{File: name, Comma: s.comma, Encoding: s.encoding}, ctx: ctx, cr: cr}
 	header, _, err := tr.read()
 	if err == io.EOF {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: no header line", ErrEmptyFile)}
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w : pas de ligne d'en-tête", ErrEmptyFile)}
 	}
 	if err != nil {
 		return nil, err
@@ -130,7 +130,7 @@ func (tr *TableReader) Next() (Record, error) {
 			continue
 		}
 		if tr.rows >= maxRows {
-			return Record{}, &ParseError{File: tr.File, Line: line, Err: fmt.Errorf("%w: more than %d rows", ErrTooLarge, maxRows)}
+			return Record{}, &ParseError{File: tr.File, Line: line, Err: fmt.Errorf("%w : plus de %d lignes", ErrTooLarge, maxRows)}
 		}
 		tr.rows++
 		return Record{Line: line, Fields: fields}, nil
@@ -151,11 +151,11 @@ func (tr *TableReader) read() ([]string, int, error) {
 	}
 	line, _ := tr.cr.FieldPos(0)
 	if len(fields) > MaxColumns {
-		return nil, 0, &ParseError{File: tr.File, Line: line, Err: fmt.Errorf("%w: %d columns, more than %d", ErrTooLarge, len(fields), MaxColumns)}
+		return nil, 0, &ParseError{File: tr.File, Line: line, Err: fmt.Errorf("%w : %d colonnes, plus de %d", ErrTooLarge, len(fields), MaxColumns)}
 	}
 	for i := range fields {
 		if len(fields[i]) > MaxLineBytes {
-			return nil, 0, &ParseError{File: tr.File, Line: line, Err: fmt.Errorf("%w: field %d longer than 1 MiB", ErrTooLarge, i+1)}
+			return nil, 0, &ParseError{File: tr.File, Line: line, Err: fmt.Errorf("%w : champ %d de plus de 1 Mio", ErrTooLarge, i+1)}
 		}
 		fields[i] = strings.TrimSpace(fields[i])
 	}
@@ -168,7 +168,7 @@ type lineError struct {
 	err  error
 }
 
-func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
+func (e *lineError) Error() string { return fmt.Sprintf("ligne %d : %v", e.line, e.err) }
 func (e *lineError) Unwrap() error { return e.err }
 
 func withFile(name string, err error) error {
@@ -184,7 +184,7 @@ func csvError(name string, err error) error {
 	if errors.As(err, &pe) {
 		reason := pe.Err
 		if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-			reason = fmt.Errorf("%w (unterminated or stray quote; the file may be truncated)", pe.Err)
+			reason = &textError{csvQuoteText(pe.Err) + " (guillemet non fermé ou isolé ; le fichier est peut-être tronqué)", pe.Err}
 		}
 		return &ParseError{File: name, Line: pe.StartLine, Err: reason}
 	}
@@ -236,7 +236,7 @@ func detectComma(text string) (rune, error) {
 		}
 	}
 	if n == 0 {
-		return 0, fmt.Errorf("%w: no separator (';', ',' or tab) in the header line", ErrMissingColumn)
+		return 0, fmt.Errorf("%w : aucun séparateur (';', ',' ou tabulation) dans la ligne d'en-tête", ErrMissingColumn)
 	}
 	return best, nil
 }
@@ -262,7 +262,7 @@ func (t *Table) Require(names ...string) ([]int, error) {
 		idx[i] = t.Index(n)
 		if idx[i] < 0 {
 			return nil, &ParseError{File: t.File, Line: 1, Column: n,
-				Err: fmt.Errorf("%w %q (header: %s)", ErrMissingColumn, n, strings.Join(t.Header, string(t.Comma)))}
+				Err: fmt.Errorf("%w %q (en-tête : %s)", ErrMissingColumn, n, strings.Join(t.Header, string(t.Comma)))}
 		}
 	}
 	return idx, nil
@@ -283,23 +283,23 @@ func (t *Table) CheckWidth(r Record) error {
 	hint := ""
 	switch joined := strings.Join(r.Fields, ""); {
 	case n < want && t.Comma != ';' && strings.Contains(joined, ";"):
-		hint = "; this row seems separated by ';'"
+		hint = " ; cette ligne semble séparée par ';'"
 	case n < want && t.Comma != ',' && strings.Contains(joined, ","):
-		hint = "; this row seems separated by ',' not " + frCommaName(t.Comma)
+		hint = " ; cette ligne semble séparée par ',' et non par " + frCommaName(t.Comma)
 	case n < want && t.Comma != '\t' && strings.Contains(joined, "\t"):
-		hint = "; this row seems separated by tabs"
+		hint = " ; cette ligne semble séparée par des tabulations"
 	case n > want && t.Comma == ',':
-		hint = "; a decimal comma or a comma inside an unquoted value?"
+		hint = " ; une virgule décimale ou une virgule dans une valeur sans guillemets ?"
 	case n > want:
-		hint = "; a separator inside an unquoted value?"
+		hint = " ; un séparateur dans une valeur sans guillemets ?"
 	}
 	return &ParseError{File: t.File, Line: r.Line,
-		Err: fmt.Errorf("%w: %d fields but the header has %d%s", ErrBadValue, len(r.Fields), want, hint)}
+		Err: fmt.Errorf("%w : %d champ%s alors que l'en-tête en a %d%s", ErrBadValue, len(r.Fields), frPlural(len(r.Fields)), want, hint)}
 }
 
 func frCommaName(c rune) string {
 	if c == '\t' {
-		return "tab"
+		return "tabulation"
 	}
 	return fmt.Sprintf("'%c'", c)
 }
@@ -310,4 +310,20 @@ func (r Record) Field(i int) string {
 		return ""
 	}
 	return r.Fields[i]
+}
+
+// csvQuoteText names in French the quote error of encoding/csv.
+func csvQuoteText(err error) string {
+	if errors.Is(err, csv.ErrBareQuote) {
+		return `guillemet " dans un champ sans guillemets`
+	}
+	return `guillemet " manquant ou en trop dans un champ entre guillemets`
+}
+
+// frPlural is the "s" of a French plural: "" for n = 0 or 1.
+func frPlural(n int) string {
+	if n > 1 {
+		return "s"
+	}
+	return ""
 }

@@ -87,33 +87,33 @@ var readTableTests = []struct {
 	header: []string{"a", "b"}, comma: ';', encoding: "UTF-8",
 	records: []Record{{2, []string{"1", "2"}}},
 }, {
-	name: "empty", input: "", errIs: ErrEmptyFile, errText: "the file is empty",
+	name: "vide", input: "", errIs: ErrEmptyFile, errText: "le fichier est vide",
 }, {
-	name: "only spaces", input: " \n\r\n\t", errIs: ErrEmptyFile, errText: "the file is empty",
+	name: "only spaces", input: " \n\r\n\t", errIs: ErrEmptyFile, errText: "le fichier est vide",
 }, {
-	name: "only an Excel sep= line", input: "sep=;\r\n", errIs: ErrEmptyFile, errText: "no header line",
+	name: "only an Excel sep= line", input: "sep=;\r\n", errIs: ErrEmptyFile, errText: "pas de ligne d'en-tête",
 }, {
 	name: "xlsx renamed", input: "PK\x03\x04\x14\x00\x06\x00", errIs: ErrBinary, errText: "Excel (.xlsx)",
 }, {
-	name: "xls renamed", input: "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", errIs: ErrBinary, errText: "old Excel (.xls)",
+	name: "xls renamed", input: "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", errIs: ErrBinary, errText: "ancien fichier Excel (.xls)",
 }, {
-	name: "NUL byte", input: "a;b\n1;2\n\x00\x01\x02", errIs: ErrBinary, errText: "NUL byte", errLine: 3,
+	name: "octet NUL", input: "a;b\n1;2\n\x00\x01\x02", errIs: ErrBinary, errText: "octet NUL", errLine: 3,
 }, {
 	name: "BOM in the middle", input: "\xEF\xBB\xBFa;b\n1;2\n\xEF\xBB\xBFa;b\n3;4\n",
-	errIs: ErrEncoding, errText: "byte order mark (U+FEFF) in the middle", errLine: 3,
+	errIs: ErrEncoding, errText: "marque d'ordre des octets (U+FEFF) au milieu", errLine: 3,
 }, {
 	name: "mixed UTF-8 and Windows-1252", input: "a;b\n1;Guéret\n2;Aubusson é è\n3;Ch\xE9n\xE9railles\n",
-	errIs: ErrEncoding, errText: "mixed encodings: this line is not UTF-8 but line 2 is", errLine: 4,
+	errIs: ErrEncoding, errText: "encodages mélangés : cette ligne n'est pas en UTF-8 mais la ligne 2 l'est", errLine: 4,
 }, {
-	name: "byte undefined in Windows-1252", input: "a;b\n1;x\x81y\n", errIs: ErrEncoding, errText: "undefined in Windows-1252", errLine: 2,
+	name: "byte pas défini en Windows-1252", input: "a;b\n1;x\x81y\n", errIs: ErrEncoding, errText: "pas défini en Windows-1252", errLine: 2,
 }, {
-	name: "UTF-8 BOM with invalid content", input: "\xEF\xBB\xBFa;b\n1;\xE9\n", errIs: ErrEncoding, errText: "BOM says UTF-8", errLine: 2,
+	name: "UTF-8 BOM with invalid content", input: "\xEF\xBB\xBFa;b\n1;\xE9\n", errIs: ErrEncoding, errText: "(BOM) annonce de l'UTF-8", errLine: 2,
 }, {
-	name: "UTF-16 BOM with an odd number of bytes", input: "\xFF\xFEa\x00;\x00b", errIs: ErrEncoding, errText: "BOM says UTF-16",
+	name: "UTF-16 BOM with an odd number of bytes", input: "\xFF\xFEa\x00;\x00b", errIs: ErrEncoding, errText: "(BOM) annonce de l'UTF-16",
 }, {
-	name: "unterminated quote", input: "a;b\n1;2\n3;\"quatre\n5;6\n", errIs: csv.ErrQuote, errText: "unterminated or stray quote", errLine: 3,
+	name: "unterminated quote", input: "a;b\n1;2\n3;\"quatre\n5;6\n", errIs: csv.ErrQuote, errText: "guillemet non fermé ou isolé", errLine: 3,
 }, {
-	name: "no separator", input: "code\n23031\n", errIs: ErrMissingColumn, errText: "no separator", errLine: 1,
+	name: "aucun séparateur", input: "code\n23031\n", errIs: ErrMissingColumn, errText: "aucun séparateur", errLine: 1,
 }}
 
 func TestReadTable(t *testing.T) {
@@ -158,12 +158,12 @@ func TestReadTableHugeLine(t *testing.T) {
 	// as one 10 MB field.
 	big := "a;b\n1;2\n3;" + strings.Repeat("x", 10<<20) + "\n4;5\n"
 	_, err := ReadTable("big.csv", strings.NewReader(big))
-	checkParseError(t, err, ErrTooLarge, "line longer than 1 MiB (10485762 bytes)", "big.csv", 3)
+	checkParseError(t, err, ErrTooLarge, "ligne de plus de 1 Mio (10485762 octets)", "big.csv", 3)
 
 	// A quoted field of 2 MiB made of short lines is caught as a field.
 	field := strings.Repeat("abcdefghi\n", 2<<20/10)
 	_, err = ReadTable("field.csv", strings.NewReader("a;b\n1;\""+field+"\"\n"))
-	checkParseError(t, err, ErrTooLarge, "field 2 longer than 1 MiB", "field.csv", 2)
+	checkParseError(t, err, ErrTooLarge, "champ 2 de plus de 1 Mio", "field.csv", 2)
 }
 
 func TestCheckWidth(t *testing.T) {
@@ -173,12 +173,12 @@ func TestCheckWidth(t *testing.T) {
 	}{
 		{"a;b;c\n1;2;3\n", ""},
 		{"a;b;c\n1;2;3;;\n", ""}, // empty trailing fields are fine
-		{"a;b;c\n1,2,3\n", "1 fields but the header has 3; this row seems separated by ',' not ';'"},
-		{"a,b,c\n1;2;3\n", "1 fields but the header has 3; this row seems separated by ';'"},
-		{"a;b;c\n1\t2\t3\n", "this row seems separated by tabs"},
-		{"a,b,c\n1,2,5,3\n", "4 fields but the header has 3; a decimal comma"},
-		{"a;b;c\n1;2;3;4\n", "a separator inside an unquoted value"},
-		{"a;b;c\n1;2\n", "2 fields but the header has 3"},
+		{"a;b;c\n1,2,3\n", "1 champ alors que l'en-tête en a 3 ; cette ligne semble séparée par ',' et non par ';'"},
+		{"a,b,c\n1;2;3\n", "1 champ alors que l'en-tête en a 3 ; cette ligne semble séparée par ';'"},
+		{"a;b;c\n1\t2\t3\n", "cette ligne semble séparée par des tabulations"},
+		{"a,b,c\n1,2,5,3\n", "4 champs alors que l'en-tête en a 3 ; une virgule décimale"},
+		{"a;b;c\n1;2;3;4\n", "un séparateur dans une valeur sans guillemets"},
+		{"a;b;c\n1;2\n", "2 champs alors que l'en-tête en a 3"},
 	}
 	for _, tt := range tests {
 		tab, err := ReadTable("w.csv", strings.NewReader(tt.input))
@@ -205,7 +205,7 @@ func TestTableIndexRequire(t *testing.T) {
 		t.Errorf("Index = %d, want 0", i)
 	}
 	_, err = tab.Require("code_insee", "population")
-	checkParseError(t, err, ErrMissingColumn, `missing column "population" (header: Code_INSEE;nom)`, "r.csv", 1)
+	checkParseError(t, err, ErrMissingColumn, `colonne absente "population" (en-tête : Code_INSEE;nom)`, "r.csv", 1)
 	if got := tab.Records[0].Field(5); got != "" {
 		t.Errorf("Field(5) = %q, want empty", got)
 	}
@@ -214,7 +214,7 @@ func TestTableIndexRequire(t *testing.T) {
 func TestReadTableReadError(t *testing.T) {
 	boom := errors.New("disk on fire")
 	_, err := ReadTable("r.csv", iotest.ErrReader(boom))
-	checkParseError(t, err, boom, "r.csv: read: disk on fire", "r.csv", 0)
+	checkParseError(t, err, boom, "r.csv: lecture : disk on fire", "r.csv", 0)
 	_, _, err = LoadSitesCSV("r.csv", iotest.ErrReader(boom), SitesOptions{})
-	checkParseError(t, err, boom, "r.csv: read: disk on fire", "r.csv", 0)
+	checkParseError(t, err, boom, "r.csv: lecture : disk on fire", "r.csv", 0)
 }

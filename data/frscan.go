@@ -119,7 +119,7 @@ func (s *tableScan) text(src *io.SectionReader) (io.Reader, error) {
 func scanTable(ctx context.Context, name string, src *io.SectionReader) (*tableScan, error) {
 	head := make([]byte, min(headBytes, src.Size()))
 	if _, err := src.ReadAt(head, 0); err != nil && err != io.EOF {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
+		return nil, &ParseError{File: name, Err: fmt.Errorf("lecture : %w", err)}
 	}
 	if err := checkHead(head); err != nil {
 		return nil, withFile(name, err)
@@ -130,7 +130,7 @@ func scanTable(ctx context.Context, name string, src *io.SectionReader) (*tableS
 	}
 	text, err := s.text(src)
 	if err != nil {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
+		return nil, &ParseError{File: name, Err: fmt.Errorf("lecture : %w", err)}
 	}
 	ts := textStats{checkDecoded: s.decode != nil}
 	if err := ts.scan(ctx, text, s); err != nil {
@@ -142,12 +142,12 @@ func scanTable(ctx context.Context, name string, src *io.SectionReader) (*tableS
 	// The separator, from the text as the parser will see it.
 	text, err = s.text(src)
 	if err != nil {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
+		return nil, &ParseError{File: name, Err: fmt.Errorf("lecture : %w", err)}
 	}
 	first := make([]byte, headTextBytes)
 	n, err := io.ReadFull(text, first)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
+		return nil, &ParseError{File: name, Err: fmt.Errorf("lecture : %w", err)}
 	}
 	bom := frBOMLen(string(first[:min(n, 3)]))
 	rest, comma, err := frSeparator(string(first[bom:n]))
@@ -165,9 +165,9 @@ func scanTable(ctx context.Context, name string, src *io.SectionReader) (*tableS
 func scanEncoding(ctx context.Context, head []byte, src *io.SectionReader) (*tableScan, error) {
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return nil, fmt.Errorf("%w: this is a zip or Excel (.xlsx) file; save it as CSV first", ErrBinary)
+		return nil, fmt.Errorf("%w : c'est un fichier zip ou Excel (.xlsx) ; enregistrez-le d'abord en CSV", ErrBinary)
 	case bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0")):
-		return nil, fmt.Errorf("%w: this is an old Excel (.xls) file; save it as CSV first", ErrBinary)
+		return nil, fmt.Errorf("%w : c'est un ancien fichier Excel (.xls) ; enregistrez-le d'abord en CSV", ErrBinary)
 	}
 	if s := utf16Of(head); s != nil {
 		return s, nil
@@ -179,19 +179,19 @@ func scanEncoding(ctx context.Context, head []byte, src *io.SectionReader) (*tab
 	bom := bytes.HasPrefix(head, []byte("\xEF\xBB\xBF"))
 	switch {
 	case bs.nulLine > 0:
-		return nil, &lineError{bs.nulLine, fmt.Errorf("%w: binary content (NUL byte)", ErrBinary)}
+		return nil, &lineError{bs.nulLine, fmt.Errorf("%w : contenu binaire (octet NUL)", ErrBinary)}
 	case bom && bs.invalidLine > 0:
-		return nil, &lineError{bs.invalidLine, fmt.Errorf("%w: the BOM says UTF-8 but this line is not UTF-8", ErrEncoding)}
+		return nil, &lineError{bs.invalidLine, fmt.Errorf("%w : la marque d'ordre des octets (BOM) annonce de l'UTF-8 mais cette ligne n'est pas en UTF-8", ErrEncoding)}
 	case bom:
 		return &tableScan{encoding: "UTF-8 (BOM)"}, nil
 	case bs.invalidLine == 0:
 		return &tableScan{encoding: "UTF-8"}, nil
 	case bs.sequences >= 3:
 		return nil, &lineError{bs.invalidLine, fmt.Errorf(
-			"%w: mixed encodings: this line is not UTF-8 but line %d is; save the file again as UTF-8", ErrEncoding, bs.sequenceLine)}
+			"%w : encodages mélangés : cette ligne n'est pas en UTF-8 mais la ligne %d l'est ; enregistrez de nouveau le fichier en UTF-8", ErrEncoding, bs.sequenceLine)}
 	}
 	return &tableScan{encoding: "Windows-1252", decode: func() transform.Transformer { return charmap.Windows1252.NewDecoder() },
-		badText: "a byte is undefined in Windows-1252: neither UTF-8 nor Windows-1252", withLine: true}, nil
+		badText: "un octet n'est pas défini en Windows-1252 : ni UTF-8 ni Windows-1252", withLine: true}, nil
 }
 
 // utf16Of returns the scan of a UTF-16 file from its first bytes (a byte
@@ -214,9 +214,9 @@ func utf16Of(head []byte) *tableScan {
 
 // utf16Scan is the scan of a UTF-16 file, named enc ("UTF-16LE (BOM)"…).
 func utf16Scan(enc string, order textunicode.Endianness, bom textunicode.BOMPolicy) *tableScan {
-	bad := "the BOM says UTF-16 but the content is not"
+	bad := "la marque d'ordre des octets (BOM) annonce de l'UTF-16 mais le contenu n'en est pas"
 	if bom == textunicode.IgnoreBOM {
-		bad = fmt.Sprintf("the file looks like %s without a byte order mark, but is not; save it as UTF-8", enc[:len("UTF-16LE")])
+		bad = fmt.Sprintf("le fichier ressemble à de l'%s sans marque d'ordre des octets, mais n'en est pas ; enregistrez-le en UTF-8", enc[:len("UTF-16LE")])
 	}
 	return &tableScan{encoding: enc, badText: bad,
 		decode: func() transform.Transformer { return textunicode.UTF16(order, bom).NewDecoder() }}
@@ -355,7 +355,7 @@ func (t *textStats) scan(ctx context.Context, text io.Reader, s *tableScan) erro
 		return err
 	}
 	if err != nil || t.bad {
-		err := fmt.Errorf("%w: %s", ErrEncoding, s.badText)
+		err := fmt.Errorf("%w : %s", ErrEncoding, s.badText)
 		if s.withLine && t.badLine > 0 {
 			return &lineError{t.badLine, err}
 		}
@@ -437,11 +437,11 @@ func (t *textStats) verdict(s *tableScan) error {
 	}
 	switch {
 	case !t.nonSpace:
-		return fmt.Errorf("%w: the file is empty", ErrEmptyFile)
+		return fmt.Errorf("%w : le fichier est vide", ErrEmptyFile)
 	case t.bomLine > 0:
-		return &lineError{t.bomLine, fmt.Errorf("%w: byte order mark (U+FEFF) in the middle of the file; were two files concatenated?", ErrEncoding)}
+		return &lineError{t.bomLine, fmt.Errorf("%w : marque d'ordre des octets (U+FEFF) au milieu du fichier ; deux fichiers ont-ils été mis bout à bout ?", ErrEncoding)}
 	case lines.longLine > 0:
-		return &lineError{lines.longLine, fmt.Errorf("%w: line longer than 1 MiB (%d bytes)", ErrTooLarge, lines.longLen)}
+		return &lineError{lines.longLine, fmt.Errorf("%w : ligne de plus de 1 Mio (%d octets)", ErrTooLarge, lines.longLen)}
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ func TestReadTableChunkBoundaries(t *testing.T) {
 	}{
 		{"é cut by the chunk", pad(head, scanChunk-1) + "é;\n2;y\n", "UTF-8", "", 0},
 		{"Windows-1252 é at the chunk end", pad(head, scanChunk-1) + "\xE9\n2;y\n", "Windows-1252", "", 0},
-		{"BOM past the first chunk", pad(head, scanChunk+10) + "\n\uFEFFa;b\n", "", "byte order mark", 3},
+		{"BOM past the first chunk", pad(head, scanChunk+10) + "\n\uFEFFa;b\n", "", "marque d'ordre des octets", 3},
 		{"Mac line ends across chunks", "a;b\r" + strings.Repeat("1;xxxxxxxxxxxxxxxx\r", scanChunk/19+100) + "2;y\r", "UTF-8", "", 0},
 	}
 	for _, tt := range tests {

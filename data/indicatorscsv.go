@@ -88,7 +88,7 @@ type IndicatorsOptions struct {
 // against the communes, reserved column names refused.
 func LoadIndicators(name string, r io.Reader, into *Indicators, opt IndicatorsOptions) (Checks, error) {
 	if into == nil {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: nil Indicators table", ErrBadValue)}
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w : table d'indicateurs absente (nil)", ErrBadValue)}
 	}
 	t, err := ReadTable(name, r)
 	if err != nil {
@@ -97,20 +97,20 @@ func LoadIndicators(name string, r io.Reader, into *Indicators, opt IndicatorsOp
 	codeCol := t.Index(indCodeColumns...)
 	if codeCol < 0 {
 		return nil, &ParseError{File: name, Line: 1, Column: "code_insee", Err: fmt.Errorf(
-			"%w %q: an indicators file needs a commune code column (header: %s)",
+			"%w %q : un fichier d'indicateurs doit avoir une colonne de code de commune (en-tête : %s)",
 			ErrMissingColumn, "code_insee", strings.Join(t.Header, string(t.Comma)))}
 	}
 	cols, checks := indColumns(t, codeCol, opt.Reserved)
 	if len(cols) == 0 {
 		return checks, &ParseError{File: name, Line: 1, Err: fmt.Errorf(
-			"%w: no indicator column beside %q", ErrMissingColumn, t.Header[codeCol])}
+			"%w : aucune colonne d'indicateur à côté de %q", ErrMissingColumn, t.Header[codeCol])}
 	}
 	codes, rowChecks := indRows(t, codeCol, cols, opt.Resolve)
 	checks = append(checks, rowChecks...)
 	checks = append(checks, indColumnChecks(t, cols)...)
 	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
 	if len(codes) == 0 {
-		return checks, &ParseError{File: name, Err: fmt.Errorf("%w: no row with a valid commune code", ErrEmptyFile)}
+		return checks, &ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne avec un code de commune valide", ErrEmptyFile)}
 	}
 	indMerge(into, codes, cols)
 	return checks, nil
@@ -133,12 +133,12 @@ func indColumns(t *Table, codeCol int, reserved []string) ([]*indColumn, Checks)
 			// label of the IFN 2023 file
 		case i == codeCol:
 		case h == "":
-			checks.Warn(&ParseError{File: t.File, Line: 1, Err: fmt.Errorf("%w: column %d has no name; ignored", ErrMissingColumn, i+1)})
+			checks.Warn(&ParseError{File: t.File, Line: 1, Err: fmt.Errorf("%w : la colonne %d n'a pas de nom ; ignorée", ErrMissingColumn, i+1)})
 		case seen[folded]:
-			checks.Warn(&ParseError{File: t.File, Line: 1, Column: h, Err: fmt.Errorf("%w: column %q appears twice; the second is ignored", ErrDuplicate, h)})
+			checks.Warn(&ParseError{File: t.File, Line: 1, Column: h, Err: fmt.Errorf("%w : la colonne %q apparaît deux fois ; la seconde est ignorée", ErrDuplicate, h)})
 		case slices.ContainsFunc(reserved, func(r string) bool { return strings.EqualFold(r, h) }):
 			checks.Warn(&ParseError{File: t.File, Line: 1, Column: h, Err: fmt.Errorf(
-				"%w: column %q is a measure diagnum computes itself; ignored (rename it to use it as an indicator)", ErrBadValue, h)})
+				"%w : la colonne %q est une mesure que diagnum calcule lui-même ; ignorée (renommez-la pour l'utiliser comme indicateur)", ErrBadValue, h)})
 		case strings.HasPrefix(folded, "code"), strings.HasPrefix(folded, "lib"),
 			strings.HasPrefix(folded, "nom"), strings.HasPrefix(folded, "name"):
 			// identifier or label
@@ -166,7 +166,7 @@ func indRows(t *Table, codeCol int, cols []*indColumn, resolve func(string) (str
 		}
 		if err == nil {
 			if first, dup := seen[code]; dup {
-				err = fmt.Errorf("%w: code %s already given at line %d", ErrDuplicate, code, first)
+				err = fmt.Errorf("%w : code %s déjà donné ligne %d", ErrDuplicate, code, first)
 			}
 		}
 		if err != nil {
@@ -187,9 +187,9 @@ func indKnown(code string, resolve func(string) (string, bool)) error {
 	cur, ok := resolve(code)
 	switch {
 	case !ok:
-		return fmt.Errorf("%w: %s is not a commune code; row ignored", ErrUnknownINSEE, code)
+		return fmt.Errorf("%w : %s n'est pas un code de commune ; ligne ignorée", ErrUnknownINSEE, code)
 	case cur != code:
-		return fmt.Errorf("%w: %s is not a current commune (an arrondissement or an old code of %s); row ignored, give the values of %s", ErrUnknownINSEE, code, cur, cur)
+		return fmt.Errorf("%w : %s n'est pas une commune actuelle (un arrondissement ou un ancien code de %s) ; ligne ignorée, donnez les valeurs de %s", ErrUnknownINSEE, code, cur, cur)
 	}
 	return nil
 }
@@ -219,7 +219,7 @@ func indColumnChecks(t *Table, cols []*indColumn) Checks {
 	for _, c := range cols {
 		if c.parsed == 0 && len(c.bad) > 0 {
 			checks.Warn(&ParseError{File: t.File, Line: 1, Column: c.name, Err: fmt.Errorf(
-				"%w: column %q holds no number (first value %q); ignored", ErrBadNumber, c.name, c.first)})
+				"%w : la colonne %q ne contient aucun nombre (première valeur %q) ; ignorée", ErrBadNumber, c.name, c.first)})
 			c.values = nil
 			continue
 		}

@@ -44,8 +44,8 @@ var loadIndicatorsTests = []struct {
 	columns: []string{"a", "b"},
 	values:  []indValue{{"23031", "a", 1.5}, {"23031", "b", math.NaN()}, {"23096", "b", 3.5}, {"23008", "a", math.NaN()}, {"23008", "b", 4}},
 	checks: []string{
-		`i.csv:2: column "b": data: not a number: "x" (no digits)`,
-		`i.csv:4: column "a": data: not a number: "1e999" (out of range)`,
+		`i.csv:2: colonne "b" : nombre illisible : "x" (aucun chiffre)`,
+		`i.csv:4: colonne "a" : nombre illisible : "1e999" (hors de la plage des nombres représentables)`,
 	},
 }, {
 	name: "a column without any number is ignored once; duplicate and unnamed columns are ignored",
@@ -55,9 +55,9 @@ var loadIndicatorsTests = []struct {
 	columns: []string{"x"},
 	values:  []indValue{{"23031", "x", 1}, {"23096", "x", 2}},
 	checks: []string{
-		`i.csv:1: column "x": data: duplicate: column "x" appears twice; the second is ignored`,
-		`i.csv:1: data: missing column: column 5 has no name; ignored`,
-		`i.csv:1: column "commentaire": data: not a number: column "commentaire" holds no number (first value "rural"); ignored`,
+		`i.csv:1: colonne "x" : doublon : la colonne "x" apparaît deux fois ; la seconde est ignorée`,
+		`i.csv:1: colonne absente : la colonne 5 n'a pas de nom ; ignorée`,
+		`i.csv:1: colonne "commentaire" : nombre illisible : la colonne "commentaire" ne contient aucun nombre (première valeur "rural") ; ignorée`,
 	},
 }, {
 	name: "bad rows: code shape, duplicate code, wrong width",
@@ -70,9 +70,9 @@ var loadIndicatorsTests = []struct {
 	columns: []string{"x"},
 	values:  []indValue{{"23031", "x", 1}, {"23008", "x", 5}},
 	checks: []string{
-		`i.csv:3: column "code_insee": data: malformed code: INSEE code "230310"`,
-		`i.csv:4: column "code_insee": data: duplicate: code 23031 already given at line 2`,
-		`i.csv:5: data: invalid value: 1 fields but the header has 2; this row seems separated by ',' not ';'`,
+		`i.csv:3: colonne "code_insee" : code mal formé : code INSEE "230310"`,
+		`i.csv:4: colonne "code_insee" : doublon : code 23031 déjà donné ligne 2`,
+		`i.csv:5: valeur invalide : 1 champ alors que l'en-tête en a 2 ; cette ligne semble séparée par ',' et non par ';'`,
 	},
 }}
 
@@ -137,11 +137,11 @@ func TestLoadIndicatorsCSVFatal(t *testing.T) {
 		text  string
 		line  int
 	}{
-		{"code_insee;nom\n23031;Boussac\n", ErrMissingColumn, `no indicator column beside "code_insee"`, 1},
-		{"commune;x\n23031;1\n", ErrMissingColumn, `missing column "code_insee"`, 1},
-		{"code_insee;x\n", ErrEmptyFile, "no row with a valid commune code", 0},
-		{"code_insee;x\n230;1\n99999;2\n", ErrEmptyFile, "no row with a valid commune code", 0},
-		{"", ErrEmptyFile, "the file is empty", 0},
+		{"code_insee;nom\n23031;Boussac\n", ErrMissingColumn, `aucune colonne d'indicateur à côté de "code_insee"`, 1},
+		{"commune;x\n23031;1\n", ErrMissingColumn, `colonne absente "code_insee"`, 1},
+		{"code_insee;x\n", ErrEmptyFile, "aucune ligne avec un code de commune valide", 0},
+		{"code_insee;x\n230;1\n99999;2\n", ErrEmptyFile, "aucune ligne avec un code de commune valide", 0},
+		{"", ErrEmptyFile, "le fichier est vide", 0},
 	}
 	for _, tt := range tests {
 		ind := NewIndicators("old")
@@ -158,7 +158,7 @@ func TestLoadIndicatorsCSVFatal(t *testing.T) {
 }
 
 // TestIndicatorsIFN2023: the commune file of the IFN 2023 is read as it
-// comes (code column "code", label columns name and division) with the
+// comes (code colonne "code", label columns name and division) with the
 // named indicators of IFN2023Columns. Expected values: line 2 of the
 // extract, Ahun (23001): 8.0, 8.0, 9.0, 9.0, 6.0, total 8.0.
 func TestIndicatorsIFN2023(t *testing.T) {

@@ -49,7 +49,7 @@ func (c *ctxReader) Stat() (fs.FileInfo, error) {
 	if s, ok := c.r.(statReader); ok {
 		return s.Stat()
 	}
-	return nil, errors.New("data: no file information")
+	return nil, errors.New("informations sur le fichier indisponibles")
 }
 
 // keepContext returns wrapped (a reader over r, e.g. a bufio.Reader)

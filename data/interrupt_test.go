@@ -48,7 +48,7 @@ func TestLoadInterrupted(t *testing.T) {
 	}
 }
 
-// zeros is an endless stream of NUL bytes, like /dev/zero, counting what
+// zeros is an endless stream of octet NULs, like /dev/zero, counting what
 // was read from it.
 type zeros struct{ n int64 }
 
@@ -58,7 +58,7 @@ func (z *zeros) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestNULRefusedAtOnce: a stream starting with NUL bytes is refused after
+// TestNULRefusedAtOnce: a stream starting with octet NULs is refused after
 // its first bytes (headBytes and the reader's buffer), not read up to the
 // 2 GiB limit; /dev/zero too when the system has it.
 func TestNULRefusedAtOnce(t *testing.T) {
@@ -68,7 +68,7 @@ func TestNULRefusedAtOnce(t *testing.T) {
 		func(r io.Reader) error { _, err := LoadIndicatorsCSV("z.csv", r, NewIndicators()); return err },
 	} {
 		z := &zeros{}
-		if err := load(z); !errors.Is(err, ErrBinary) || !strings.Contains(err.Error(), "binary content (NUL byte)") {
+		if err := load(z); !errors.Is(err, ErrBinary) || !strings.Contains(err.Error(), "contenu binaire (octet NUL)") {
 			t.Errorf("err = %v, want a binary-content error", err)
 		}
 		if z.n > 2*headBytes {

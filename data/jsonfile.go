@@ -32,7 +32,7 @@ func ReadFeatures(name string, r io.Reader, fn func(i, line int, msg json.RawMes
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := expectDelim(name, raw, dec, '{', "a GeoJSON FeatureCollection object"); err != nil {
+	if err := expectDelim(name, raw, dec, '{', "un objet GeoJSON FeatureCollection"); err != nil {
 		return err
 	}
 	for dec.More() {
@@ -43,7 +43,7 @@ func ReadFeatures(name string, r io.Reader, fn func(i, line int, msg json.RawMes
 		key, _ := tok.(string)
 		switch key {
 		case "features":
-			if err := expectDelim(name, raw, dec, '[', "a features array"); err != nil {
+			if err := expectDelim(name, raw, dec, '[', "un tableau features"); err != nil {
 				return err
 			}
 			if _, err := jsonElements(ctx, name, raw, dec, fn); err != nil {
@@ -52,7 +52,7 @@ func ReadFeatures(name string, r io.Reader, fn func(i, line int, msg json.RawMes
 		case "type":
 			var t string
 			if err := dec.Decode(&t); err != nil || t != "FeatureCollection" {
-				return &ParseError{File: name, Line: 1, Err: fmt.Errorf("%w: type %q (want FeatureCollection)", ErrBadValue, t)}
+				return &ParseError{File: name, Line: 1, Err: fmt.Errorf("%w : type %q (FeatureCollection attendu)", ErrBadValue, t)}
 			}
 		default:
 			var skip json.RawMessage
@@ -78,7 +78,7 @@ func ReadJSONArray(name string, r io.Reader, fn func(i, line int, msg json.RawMe
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := expectDelim(name, raw, dec, '[', "a JSON array"); err != nil {
+	if err := expectDelim(name, raw, dec, '[', "un tableau JSON"); err != nil {
 		return err
 	}
 	n, err := jsonElements(ctx, name, raw, dec, fn)
@@ -86,7 +86,7 @@ func ReadJSONArray(name string, r io.Reader, fn func(i, line int, msg json.RawMe
 		return err
 	}
 	if n == 0 {
-		return &ParseError{File: name, Err: fmt.Errorf("%w: empty JSON array", ErrEmptyFile)}
+		return &ParseError{File: name, Err: fmt.Errorf("%w : tableau JSON vide", ErrEmptyFile)}
 	}
 	return expectEOF(name, raw, dec)
 }
@@ -121,14 +121,14 @@ func jsonElements(ctx context.Context, name string, raw []byte, dec *json.Decode
 func expectDelim(name string, raw []byte, dec *json.Decoder, delim json.Delim, what string) error {
 	tok, err := dec.Token()
 	if err == io.EOF {
-		return &ParseError{File: name, Err: fmt.Errorf("%w: the file is empty", ErrEmptyFile)}
+		return &ParseError{File: name, Err: fmt.Errorf("%w : le fichier est vide", ErrEmptyFile)}
 	}
 	if err != nil {
 		return jsonError(name, raw, err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != delim {
 		return &ParseError{File: name, Line: lineAt(raw, dec.InputOffset()),
-			Err: fmt.Errorf("%w: expected %s", ErrBadValue, what)}
+			Err: fmt.Errorf("%w : attendu %s", ErrBadValue, what)}
 	}
 	return nil
 }
@@ -137,7 +137,7 @@ func expectDelim(name string, raw []byte, dec *json.Decoder, delim json.Delim, w
 func expectEOF(name string, raw []byte, dec *json.Decoder) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return &ParseError{File: name, Line: lineAt(raw, dec.InputOffset()),
-			Err: fmt.Errorf("%w: data after the end of the JSON value", ErrBadValue)}
+			Err: fmt.Errorf("%w : données après la fin de la valeur JSON", ErrBadValue)}
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ func readAllJSON(name string, r io.Reader) ([]byte, error) {
 		// UTF-16 (Windows "Unicode"), with or without a byte order mark.
 		b, _, err := transform.Bytes(s.decode(), raw)
 		if err != nil || bytes.Contains(b, []byte("\uFFFD")) || bytes.IndexByte(b, 0) >= 0 {
-			return nil, &ParseError{File: name, Err: fmt.Errorf("%w: %s", ErrEncoding, s.badText)}
+			return nil, &ParseError{File: name, Err: fmt.Errorf("%w : %s", ErrEncoding, s.badText)}
 		}
 		raw = b
 	}
@@ -168,13 +168,15 @@ func jsonError(name string, raw []byte, err error) error {
 	switch {
 	case errors.As(err, &se):
 		line = lineAt(raw, se.Offset)
+		err = &textError{"syntaxe JSON invalide (" + se.Error() + ")", err}
 	case errors.As(err, &te):
 		line = lineAt(raw, te.Offset)
+		err = &textError{jsonTypeText(te), err}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		line = lineAt(raw, int64(len(raw)))
-		err = fmt.Errorf("unexpected end of JSON: %w", io.ErrUnexpectedEOF)
+		err = &textError{"fin inattendue du JSON", io.ErrUnexpectedEOF}
 	}
-	return &ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", ErrBadValue, err)}
+	return &ParseError{File: name, Line: line, Err: fmt.Errorf("%w : %w", ErrBadValue, err)}
 }
 
 // lineAt returns the 1-based line of the first byte at or after off that
@@ -231,13 +233,13 @@ func jsonText(raw []byte) (string, error) {
 	case raw[0] == '"':
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return "", fmt.Errorf("%w: %w", ErrBadValue, err)
+			return "", fmt.Errorf("%w : texte JSON illisible : %w", ErrBadValue, err)
 		}
 		return strings.TrimSpace(s), nil
 	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9') || string(raw) == "true" || string(raw) == "false":
 		return string(raw), nil
 	}
-	return "", fmt.Errorf("%w: expected text, got %.20s", ErrBadValue, raw)
+	return "", fmt.Errorf("%w : texte attendu, trouvé %.20s", ErrBadValue, raw)
 }
 
 // Number returns member key as a number, from a JSON number or a string
@@ -258,7 +260,15 @@ func (o JSONObject) Number(key string) (v float64, ok bool, err error) {
 	}
 	v, err = strconv.ParseFloat(string(raw), 64)
 	if err != nil {
-		return 0, false, fmt.Errorf("%w: %.20s", ErrBadNumber, raw)
+		return 0, false, fmt.Errorf("%w : %.20s", ErrBadNumber, raw)
 	}
 	return v, true, nil
+}
+
+// jsonTypeText says in French what an encoding/json type error is about.
+func jsonTypeText(te *json.UnmarshalTypeError) string {
+	if te.Field == "" {
+		return fmt.Sprintf("valeur JSON de type %s là où %s est attendu", te.Value, te.Type)
+	}
+	return fmt.Sprintf("champ %q : valeur JSON de type %s là où %s est attendu", te.Field, te.Value, te.Type)
 }

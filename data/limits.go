@@ -48,7 +48,7 @@ func readAllLimited(name string, r io.Reader) ([]byte, error) {
 	}
 	raw, err := io.ReadAll(io.LimitReader(br, maxFileBytes+1))
 	if err != nil {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("read: %w", err)}
+		return nil, &ParseError{File: name, Err: fmt.Errorf("lecture : %w", err)}
 	}
 	if int64(len(raw)) > maxFileBytes {
 		return nil, tooLarge(name, -1)
@@ -68,7 +68,7 @@ func checkHead(head []byte) error {
 		bytes.HasPrefix(head, []byte("\xFF\xFE")) || bytes.HasPrefix(head, []byte("\xFE\xFF")) || sniffUTF16(head) != "" {
 		return nil
 	}
-	return &lineError{1 + bytes.Count(head[:i], []byte("\n")), fmt.Errorf("%w: binary content (NUL byte)", ErrBinary)}
+	return &lineError{1 + bytes.Count(head[:i], []byte("\n")), fmt.Errorf("%w : contenu binaire (octet NUL)", ErrBinary)}
 }
 
 // sniffUTF16 tells UTF-16 text without a byte order mark from its first
@@ -101,12 +101,12 @@ func sniffUTF16(head []byte) string {
 
 // tooLarge is the error of a file beyond maxFileBytes (size -1: unknown).
 func tooLarge(name string, size int64) error {
-	limit := fmt.Sprintf("%d bytes", maxFileBytes)
+	limit := fmt.Sprintf("%d octets", maxFileBytes)
 	if maxFileBytes%(1<<30) == 0 {
-		limit = fmt.Sprintf("%d GiB", maxFileBytes>>30)
+		limit = fmt.Sprintf("%d Gio", maxFileBytes>>30)
 	}
 	if size < 0 {
-		return &ParseError{File: name, Err: fmt.Errorf("%w: file larger than %s", ErrTooLarge, limit)}
+		return &ParseError{File: name, Err: fmt.Errorf("%w : fichier de plus de %s", ErrTooLarge, limit)}
 	}
-	return &ParseError{File: name, Err: fmt.Errorf("%w: file of %d bytes, larger than %s", ErrTooLarge, size, limit)}
+	return &ParseError{File: name, Err: fmt.Errorf("%w : fichier de %d octets, plus de %s", ErrTooLarge, size, limit)}
 }

@@ -36,7 +36,7 @@ func TestMaxRows(t *testing.T) {
 		t.Fatalf("3 rows: %v", err)
 	}
 	_, err = ReadTable("r.csv", strings.NewReader(in+"23004;4\n"))
-	checkParseError(t, err, ErrTooLarge, "r.csv:6: data: input beyond limits: more than 3 rows", "r.csv", 6)
+	checkParseError(t, err, ErrTooLarge, "r.csv:6: entrée au-delà des limites : plus de 3 lignes", "r.csv", 6)
 }
 
 // TestMaxFileBytes: with the limit lowered to 100 bytes, every reader
@@ -65,7 +65,7 @@ func TestMaxFileBytes(t *testing.T) {
 				t.Errorf("%s refuses 100 bytes: %v", name, err)
 			}
 			err := read(strings.NewReader(in + " "))
-			if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "f: data: input beyond limits: file") || !strings.Contains(err.Error(), "larger than 100 bytes") {
+			if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "f: entrée au-delà des limites : fichier") || !strings.Contains(err.Error(), "plus de 100 octets") {
 				t.Errorf("%s on 101 bytes: %v", name, err)
 			}
 		}
@@ -85,7 +85,7 @@ func TestHugeFileRefusedUnread(t *testing.T) {
 	if err := f.Truncate(MaxFileBytes + 1); err != nil {
 		t.Skip("cannot make a sparse file:", err)
 	}
-	want := "huge.csv: data: input beyond limits: file of 2147483649 bytes, larger than 2 GiB"
+	want := "huge.csv: entrée au-delà des limites : fichier de 2147483649 octets, plus de 2 Gio"
 	for name, read := range map[string]func() error{
 		"ReadTable": func() error { _, err := ReadTable("huge.csv", f); return err },
 		"LoadSites": func() error { _, _, err := LoadSites("huge.csv", f, SitesOptions{}); return err },
@@ -124,7 +124,7 @@ func (bigInfo) Mode() fs.FileMode { return 0o644 }
 
 func TestSizedReaderRefusedUnread(t *testing.T) {
 	_, err := ReadTable("big.csv", unreadable{t})
-	checkParseError(t, err, ErrTooLarge, "big.csv: data: input beyond limits: file of 3221225472 bytes, larger than 2 GiB", "big.csv", 0)
+	checkParseError(t, err, ErrTooLarge, "big.csv: entrée au-delà des limites : fichier de 3221225472 octets, plus de 2 Gio", "big.csv", 0)
 }
 
 // TestMaxSites: with the sites limit lowered to 2, a CSV or GeoJSON file
@@ -138,13 +138,13 @@ func TestMaxSites(t *testing.T) {
 		t.Fatalf("2 sites: %d, %v", len(s), err)
 	}
 	_, _, err := LoadSites("s.csv", strings.NewReader(csv+"c,C,cnfs,46.3,1.9\n"), SitesOptions{})
-	checkParseError(t, err, ErrTooLarge, "s.csv:4: data: input beyond limits: more than 2 sites in one file", "s.csv", 4)
+	checkParseError(t, err, ErrTooLarge, "s.csv:4: entrée au-delà des limites : plus de 2 lieux dans un même fichier", "s.csv", 4)
 	feature := func(id string) string {
 		return `{"type":"Feature","geometry":{"type":"Point","coordinates":[1.9,46.1]},"properties":{"id":"` + id + `","nom":"` + id + `","type":"cnfs"}}`
 	}
 	gj := "{\"type\":\"FeatureCollection\",\"features\":[\n" + feature("a") + ",\n" + feature("b") + ",\n" + feature("c") + "]}"
 	_, _, err = LoadSites("s.geojson", strings.NewReader(gj), SitesOptions{})
-	checkParseError(t, err, ErrTooLarge, "s.geojson:4: data: input beyond limits: more than 2 sites in one file", "s.geojson", 4)
+	checkParseError(t, err, ErrTooLarge, "s.geojson:4: entrée au-delà des limites : plus de 2 lieux dans un même fichier", "s.geojson", 4)
 }
 
 // TestMaxColumns: a row of MaxColumns columns is read, one more is refused.
@@ -154,5 +154,5 @@ func TestMaxColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := ReadTable("c.csv", strings.NewReader(header+"23001"+strings.Repeat(";1", MaxColumns)+"\n"))
-	checkParseError(t, err, ErrTooLarge, "c.csv:2: data: input beyond limits: 1001 columns, more than 1000", "c.csv", 2)
+	checkParseError(t, err, ErrTooLarge, "c.csv:2: entrée au-delà des limites : 1001 colonnes, plus de 1000", "c.csv", 2)
 }

@@ -32,7 +32,7 @@ const polyScale = 1e5
 
 // errPolyGrid is returned by WritePolygonsBin for a coordinate that is
 // not on the 1e-5 degree grid (it could not be restored exactly).
-var errPolyGrid = errors.New("data: coordinate not on the 1e-5 degree grid")
+var errPolyGrid = errors.New("coordonnée hors de la grille de 1e-5 degré")
 
 // WritePolygonsBin writes polys in the compact polygon format, in code
 // order. Every coordinate must lie on the 1e-5 degree grid.
@@ -61,7 +61,7 @@ func WritePolygonsBin(w io.Writer, polys map[string]orb.MultiPolygon) error {
 				for _, p := range ring {
 					x, y := math.Round(p[0]*polyScale), math.Round(p[1]*polyScale)
 					if x/polyScale != p[0] || y/polyScale != p[1] {
-						return fmt.Errorf("%w: %s (%v, %v)", errPolyGrid, code, p[0], p[1])
+						return fmt.Errorf("%w : %s (%v, %v)", errPolyGrid, code, p[0], p[1])
 					}
 					sv(int64(x) - px)
 					sv(int64(y) - py)
@@ -83,17 +83,17 @@ type polyReader struct {
 func (p *polyReader) count(what string, max uint64) (int, error) {
 	v, err := binary.ReadUvarint(p.r)
 	if err != nil {
-		return 0, p.fail(fmt.Errorf("%s: %w", what, err))
+		return 0, p.fail(fmt.Errorf("%s : %w", what, err))
 	}
 	if v > max {
-		return 0, p.fail(fmt.Errorf("%w: %d %s", ErrTooLarge, v, what))
+		return 0, p.fail(fmt.Errorf("%w : %d %s", ErrTooLarge, v, what))
 	}
 	return int(v), nil
 }
 
 func (p *polyReader) fail(err error) error {
 	if errors.Is(err, io.EOF) {
-		err = fmt.Errorf("%w: truncated", ErrBadValue)
+		err = fmt.Errorf("%w : fichier tronqué", ErrBadValue)
 	}
 	return &ParseError{File: p.name, Err: err}
 }
@@ -104,9 +104,9 @@ func ReadPolygonsBin(name string, r io.Reader) (map[string]orb.MultiPolygon, err
 	p := &polyReader{name: name, r: bufio.NewReader(r)}
 	magic := make([]byte, len(polyMagic))
 	if _, err := io.ReadFull(p.r, magic); err != nil || string(magic) != polyMagic {
-		return nil, p.fail(fmt.Errorf("%w: not a diagnum polygon file", ErrBadValue))
+		return nil, p.fail(fmt.Errorf("%w : pas un fichier de polygones diagnum", ErrBadValue))
 	}
-	n, err := p.count("multipolygons", 1<<20)
+	n, err := p.count("multipolygones", 1<<20)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func ReadPolygonsBin(name string, r io.Reader) (map[string]orb.MultiPolygon, err
 }
 
 func (p *polyReader) multiPolygon() (string, orb.MultiPolygon, error) {
-	l, err := p.count("code bytes", 16)
+	l, err := p.count("octets de code", 16)
 	if err != nil {
 		return "", nil, err
 	}
@@ -130,13 +130,13 @@ func (p *polyReader) multiPolygon() (string, orb.MultiPolygon, error) {
 	if _, err := io.ReadFull(p.r, code); err != nil {
 		return "", nil, p.fail(err)
 	}
-	np, err := p.count("polygons", 1<<16)
+	np, err := p.count("polygones", 1<<16)
 	if err != nil {
 		return "", nil, err
 	}
 	mp := make(orb.MultiPolygon, np)
 	for i := range mp {
-		nr, err := p.count("rings", 1<<16)
+		nr, err := p.count("anneaux", 1<<16)
 		if err != nil {
 			return "", nil, err
 		}
@@ -156,7 +156,7 @@ func (p *polyReader) ring(code string) (orb.Ring, error) {
 		return nil, err
 	}
 	if n < 4 {
-		return nil, p.fail(fmt.Errorf("%w: %s: ring of %d points", ErrBadValue, code, n))
+		return nil, p.fail(fmt.Errorf("%w : %s : anneau de %d points", ErrBadValue, code, n))
 	}
 	ring := make(orb.Ring, n)
 	for k := range ring {
@@ -168,11 +168,11 @@ func (p *polyReader) ring(code string) (orb.Ring, error) {
 		p.px, p.py = p.px+dx, p.py+dy
 		ring[k] = orb.Point{float64(p.px) / polyScale, float64(p.py) / polyScale}
 		if math.Abs(ring[k][0]) > 180 || math.Abs(ring[k][1]) > 90 {
-			return nil, p.fail(fmt.Errorf("%w: %s: point %v", ErrBadCoordinate, code, ring[k]))
+			return nil, p.fail(fmt.Errorf("%w : %s : point %v", ErrBadCoordinate, code, ring[k]))
 		}
 	}
 	if ring[0] != ring[n-1] {
-		return nil, p.fail(fmt.Errorf("%w: %s: ring not closed", ErrBadValue, code))
+		return nil, p.fail(fmt.Errorf("%w : %s : anneau non fermé", ErrBadValue, code))
 	}
 	return ring, nil
 }

@@ -150,7 +150,7 @@ func sitesRows(tr *TableReader, col [len(sitesColumns)]int, maxFTE float64) ([]S
 		if perr == nil {
 			if first, dup := seen[s.ID]; dup {
 				perr = &ParseError{File: tr.File, Line: rec.Line, Column: "id",
-					Err: fmt.Errorf("%w: id %q already used at line %d", ErrDuplicate, s.ID, first)}
+					Err: fmt.Errorf("%w : id %q déjà utilisé ligne %d", ErrDuplicate, s.ID, first)}
 			}
 		}
 		if perr != nil {
@@ -194,7 +194,7 @@ func HeaderChecks(t *Table, names [][]string) Checks {
 		}
 		if j, dup := first[key]; dup {
 			checks.Warn(&ParseError{File: t.File, Line: 1, Column: h, Err: fmt.Errorf(
-				"%w: column %q appears twice (columns %d and %d); the first is used", ErrDuplicate, h, j+1, i+1)})
+				"%w : la colonne %q apparaît deux fois (colonnes %d et %d) ; la première est utilisée", ErrDuplicate, h, j+1, i+1)})
 			continue
 		}
 		first[key] = i
@@ -208,7 +208,7 @@ func HeaderChecks(t *Table, names [][]string) Checks {
 		}
 		if len(given) > 1 {
 			checks.Warn(&ParseError{File: t.File, Line: 1, Column: given[1], Err: fmt.Errorf(
-				"%w: columns %q and %q give the same information; %q is used, %q ignored", ErrDuplicate, given[0], given[1], t.Header[t.Index(alts...)], given[1])})
+				"%w : les colonnes %q et %q donnent la même information ; %q est utilisée, %q ignorée", ErrDuplicate, given[0], given[1], t.Header[t.Index(alts...)], given[1])})
 		}
 	}
 	return checks
@@ -221,7 +221,7 @@ func sitesHeader(t *Table) ([len(sitesColumns)]int, error) {
 		col[i] = t.Index(append([]string{c.name}, c.aliases...)...)
 		if col[i] < 0 && c.required {
 			return col, &ParseError{File: t.File, Line: 1, Column: c.name, Err: fmt.Errorf(
-				"%w %q: a sites file needs id,nom,type,latitude,longitude (header: %s)",
+				"%w %q : un fichier de lieux doit avoir les colonnes id,nom,type,latitude,longitude (en-tête : %s)",
 				ErrMissingColumn, c.name, strings.Join(t.Header, string(t.Comma)))}
 		}
 	}
@@ -231,21 +231,24 @@ func sitesHeader(t *Table) ([len(sitesColumns)]int, error) {
 // tooManySites is the error of a sites file with more than MaxSites rows
 // or features; line is where the first one beyond starts.
 func tooManySites(name string, line int) error {
-	return &ParseError{File: name, Line: line, Err: fmt.Errorf("%w: more than %d sites in one file", ErrTooLarge, maxSites)}
+	return &ParseError{File: name, Line: line, Err: fmt.Errorf("%w : plus de %d lieux dans un même fichier", ErrTooLarge, maxSites)}
 }
 
 func sitesNoRow(name string, rows int, checks Checks) error {
 	if rows == 0 {
-		return &ParseError{File: name, Err: fmt.Errorf("%w: no data row after the header", ErrEmptyFile)}
+		return &ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne de données après l'en-tête", ErrEmptyFile)}
 	}
 	first := ""
 	for _, c := range checks {
 		if c.Severity == Rejected {
-			first = "; first: " + c.Err.Error()
+			first = " ; la première : " + c.Err.Error()
 			break
 		}
 	}
-	return &ParseError{File: name, Err: fmt.Errorf("%w: all %d rows rejected%s", ErrEmptyFile, rows, first)}
+	if rows == 1 {
+		return &ParseError{File: name, Err: fmt.Errorf("%w : la seule ligne est rejetée%s", ErrEmptyFile, first)}
+	}
+	return &ParseError{File: name, Err: fmt.Errorf("%w : les %d lignes sont toutes rejetées%s", ErrEmptyFile, rows, first)}
 }
 
 // sitesRow parses one record into a site, or the reason to reject it.
@@ -262,11 +265,11 @@ func sitesRow(t *Table, rec Record, col [len(sitesColumns)]int, maxFTE float64) 
 	field := func(c int) string { return rec.Field(col[c]) }
 	s := Site{ID: FormulaRestore(field(sitesID)), Name: FormulaRestore(field(sitesName)), Source: FormulaRestore(field(sitesSource))}
 	if s.ID == "" {
-		return fail("id", fmt.Errorf("%w: empty id", ErrBadValue))
+		return fail("id", fmt.Errorf("%w : id vide", ErrBadValue))
 	}
 	var ok bool
 	if s.Kind, ok = ParseKind(field(sitesType)); !ok {
-		return fail("type", fmt.Errorf("%w: unknown type %q: expected cnfs, france-services, mediation or autre", ErrBadValue, field(sitesType)))
+		return fail("type", fmt.Errorf("%w : type %q inconnu : attendu cnfs, france-services, mediation ou autre", ErrBadValue, field(sitesType)))
 	}
 	var column string
 	var err error
@@ -284,7 +287,7 @@ func sitesRow(t *Table, rec Record, col [len(sitesColumns)]int, maxFTE float64) 
 	warns := sitesOptional(t.File, rec.Line, &s, field(sitesPostcode), field(sitesSIRET), field(sitesDate))
 	if n := utf8.RuneCountInString(s.Name); n > MaxCellChars {
 		warns = append(warns, &ParseError{File: t.File, Line: rec.Line, Column: "nom", Err: fmt.Errorf(
-			"%w: name of %d characters; the workbook shows its first %d, ending with %q", ErrBadValue, n, MaxCellChars-utf8.RuneCountInString(CutMark), CutMark)})
+			"%w : nom de %d caractères ; le classeur en montre les %d premiers, suivis de %q", ErrBadValue, n, MaxCellChars-utf8.RuneCountInString(CutMark), CutMark)})
 	}
 	return s, warns, nil
 }
@@ -301,23 +304,23 @@ func sitesPoint(latText, lonText string) (orb.Point, string, error) {
 	}
 	switch {
 	case math.Abs(lat) > 1000 || math.Abs(lon) > 1000:
-		return orb.Point{}, "latitude", fmt.Errorf("%w: latitude %g, longitude %g looks like Lambert-93 metres "+
-			"(or another projection), not WGS84 degrees", ErrBadCoordinate, lat, lon)
+		return orb.Point{}, "latitude", fmt.Errorf("%w : latitude %g, longitude %g ressemble à des mètres Lambert-93 "+
+			"(ou une autre projection), pas à des degrés WGS84", ErrBadCoordinate, lat, lon)
 	case math.Abs(lat) > 90:
-		return orb.Point{}, "latitude", fmt.Errorf("%w: latitude %g outside [-90, 90]", ErrBadCoordinate, lat)
+		return orb.Point{}, "latitude", fmt.Errorf("%w : latitude %g hors de [-90, 90]", ErrBadCoordinate, lat)
 	case math.Abs(lon) > 180:
-		return orb.Point{}, "longitude", fmt.Errorf("%w: longitude %g outside [-180, 180]", ErrBadCoordinate, lon)
+		return orb.Point{}, "longitude", fmt.Errorf("%w : longitude %g hors de [-180, 180]", ErrBadCoordinate, lon)
 	}
 	return orb.Point{lon, lat}, "", nil
 }
 
 func sitesCoord(s, what string) (float64, error) {
 	if s == "" {
-		return 0, fmt.Errorf("%w: empty %s", ErrBadCoordinate, what)
+		return 0, fmt.Errorf("%w : %s vide", ErrBadCoordinate, what)
 	}
 	v, err := ParseFloatFR(s)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %s %s", ErrBadCoordinate, what, numReason(err))
+		return 0, fmt.Errorf("%w : %s %s", ErrBadCoordinate, what, numReason(err))
 	}
 	return v, nil
 }
@@ -329,11 +332,11 @@ func sitesParseFTE(s string, maxFTE float64) (float64, error) {
 	v, err := ParseFloatFR(s)
 	switch {
 	case err != nil:
-		return 0, fmt.Errorf("%w: FTE %s", ErrBadValue, numReason(err))
+		return 0, fmt.Errorf("%w : ETP %s", ErrBadValue, numReason(err))
 	case v < 0:
-		return 0, fmt.Errorf("%w: negative FTE %g", ErrBadValue, v)
+		return 0, fmt.Errorf("%w : ETP négatif %g", ErrBadValue, v)
 	case v > maxFTE:
-		return 0, fmt.Errorf("%w: FTE %g is not plausible (more than %g in one place)", ErrBadValue, v, maxFTE)
+		return 0, fmt.Errorf("%w : ETP %g invraisemblable (plus de %g en un même lieu)", ErrBadValue, v, maxFTE)
 	}
 	return v, nil
 }
@@ -344,7 +347,7 @@ func sitesOptional(file string, line int, s *Site, postcode, siret, date string)
 	var warns []*ParseError
 	warn := func(column string, err error) {
 		warns = append(warns, &ParseError{File: file, Line: line, Column: column,
-			Err: fmt.Errorf("%w; ignored for site %q", err, s.ID)})
+			Err: fmt.Errorf("%w ; valeur ignorée pour le lieu %q", err, s.ID)})
 	}
 	var err error
 	if postcode != "" {
@@ -376,7 +379,7 @@ func parseDateFR(s string) (string, error) {
 	}
 	d, err := time.Parse(layout, t)
 	if err != nil {
-		return "", fmt.Errorf("%w: date %q: expected YYYY-MM-DD or DD/MM/YYYY", ErrBadValue, s)
+		return "", fmt.Errorf("%w : date %q : attendu AAAA-MM-JJ ou JJ/MM/AAAA", ErrBadValue, s)
 	}
 	return d.Format("2006-01-02"), nil
 }
@@ -394,18 +397,18 @@ func WriteSitesCSV(w io.Writer, sites []Site) error {
 		header[i] = c.name
 	}
 	if err := cw.Write(header); err != nil {
-		return fmt.Errorf("write sites: %w", err)
+		return fmt.Errorf("écriture des lieux : %w", err)
 	}
 	for _, s := range sites {
 		row := []string{FormulaSafe(s.ID), FormulaSafe(s.Name), s.Kind.String(), sitesFloat(s.Point[1]), sitesFloat(s.Point[0]),
 			sitesFloat(s.FTE), s.INSEE, s.Postcode, s.SIRET, FormulaSafe(s.Source), s.Date}
 		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write sites: %w", err)
+			return fmt.Errorf("écriture des lieux : %w", err)
 		}
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write sites: %w", err)
+		return fmt.Errorf("écriture des lieux : %w", err)
 	}
 	return nil
 }

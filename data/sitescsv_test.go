@@ -55,9 +55,9 @@ var loadSitesTests = []struct {
 		{ID: "b", Name: "Y", Kind: KindCNFS, Point: orb.Point{2.2, 46.2}, FTE: 1, INSEE: "23031", Source: "cnfs-2022"},
 	},
 	checks: []string{
-		`t.csv:3: column "code_postal": data: malformed code: postcode "236": expected 5 digits, e.g. 01100; ignored for site "b"`,
-		`t.csv:3: column "siret": data: malformed code: SIRET "123": expected 14 digits; ignored for site "b"`,
-		`t.csv:3: column "date": data: invalid value: date "mai 2022"`,
+		`t.csv:3: colonne "code_postal" : code mal formé : code postal "236" : attendu 5 chiffres, par exemple 01100 ; valeur ignorée pour le lieu "b"`,
+		`t.csv:3: colonne "siret" : code mal formé : SIRET "123" : attendu 14 chiffres ; valeur ignorée pour le lieu "b"`,
+		`t.csv:3: colonne "date" : valeur invalide : date "mai 2022"`,
 	},
 }, {
 	name: "quoted name with newline: later rows keep their physical lines",
@@ -65,7 +65,7 @@ var loadSitesTests = []struct {
 		"a,\"Maison\nFrance services\",france-services,46.1,2.1\n" +
 		"b,B,cnfs,abc,2.1\n",
 	sites:  []Site{{ID: "a", Name: "Maison\nFrance services", Kind: KindFranceServices, Point: orb.Point{2.1, 46.1}, FTE: 1}},
-	checks: []string{`t.csv:4: column "latitude": data: bad coordinate: latitude "abc" is not a number`},
+	checks: []string{`t.csv:4: colonne "latitude" : coordonnée invalide : latitude "abc" n'est pas un nombre`},
 }, {
 	name: "Windows-1252 name, unknown code cleared",
 	input: "id;nom;type;latitude;longitude;etp;code_insee\n" +
@@ -75,14 +75,14 @@ var loadSitesTests = []struct {
 		{ID: "a", Name: "Guéret", Kind: KindCNFS, Point: orb.Point{1.871, 46.171}, FTE: 1, INSEE: "23096"},
 		{ID: "b", Name: "Chénérailles", Kind: KindCNFS, Point: orb.Point{2.176, 46.111}, FTE: 1},
 	},
-	checks: []string{`t.csv:3: column "code_insee": data: unknown INSEE code: site "b" declares 23061`},
+	checks: []string{`t.csv:3: colonne "code_insee" : code INSEE inconnu : le lieu "b" déclare 23061`},
 }, {
-	name:  "empty id and latitude out of range",
+	name:  "empty id and latitude hors de la plage des nombres représentables",
 	input: "id,nom,type,latitude,longitude\n,A,cnfs,46.1,2.1\nb,B,cnfs,95,2.1\nc,C,cnfs,46.1,2.1\n",
 	sites: []Site{{ID: "c", Name: "C", Kind: KindCNFS, Point: orb.Point{2.1, 46.1}, FTE: 1}},
 	checks: []string{
-		`t.csv:2: column "id": data: invalid value: empty id`,
-		`t.csv:3: column "latitude": data: bad coordinate: latitude 95 outside [-90, 90]`,
+		`t.csv:2: colonne "id" : valeur invalide : id vide`,
+		`t.csv:3: colonne "latitude" : coordonnée invalide : latitude 95 hors de [-90, 90]`,
 	},
 }}
 
@@ -119,7 +119,7 @@ func checkTexts(c Checks) []string {
 func TestLoadSitesCSVHugeLine(t *testing.T) {
 	input := "id,nom,type,latitude,longitude\na,A,cnfs,46.1,2.1\nb," + strings.Repeat("B", 10<<20) + ",cnfs,46.1,2.1\n"
 	_, _, err := LoadSitesCSV("huge.csv", strings.NewReader(input), SitesOptions{})
-	checkParseError(t, err, ErrTooLarge, "huge.csv:3: data: input beyond limits: line longer than 1 MiB", "huge.csv", 3)
+	checkParseError(t, err, ErrTooLarge, "huge.csv:3: entrée au-delà des limites : ligne de plus de 1 Mio", "huge.csv", 3)
 }
 
 // TestLoadSitesCreuse loads the 21 France Services of Creuse (see

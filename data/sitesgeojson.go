@@ -76,7 +76,7 @@ func loadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Check
 	}
 	br := bufio.NewReader(r)
 	if head, _ := br.Peek(4); bytes.HasPrefix(head, []byte("PK\x03\x04")) {
-		return nil, nil, &ParseError{File: name, Err: fmt.Errorf("%w: this is a zip or Excel (.xlsx) file, not GeoJSON", ErrBinary)}
+		return nil, nil, &ParseError{File: name, Err: fmt.Errorf("%w : c'est un fichier zip ou Excel (.xlsx), pas du GeoJSON", ErrBinary)}
 	}
 	maxFTE := opt.MaxFTE
 	if maxFTE <= 0 {
@@ -96,7 +96,7 @@ func loadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Check
 		return nil, nil, err
 	}
 	if n == 0 {
-		return nil, nil, &ParseError{File: name, Err: fmt.Errorf("%w: the FeatureCollection has no feature", ErrEmptyFile)}
+		return nil, nil, &ParseError{File: name, Err: fmt.Errorf("%w : la FeatureCollection n'a aucun objet (feature)", ErrEmptyFile)}
 	}
 	sites, more := ValidateSites(name, g.sites, g.lines, opt.Known)
 	checks := append(g.checks, more...)
@@ -132,7 +132,7 @@ type sitesGeo struct {
 // its site or records why it was rejected.
 func (g *sitesGeo) feature(k, line int, msg json.RawMessage) {
 	prefix := func(pe *ParseError) *ParseError {
-		pe.Err = fmt.Errorf("feature %d: %w", k, pe.Err)
+		pe.Err = fmt.Errorf("objet %d : %w", k, pe.Err)
 		return pe
 	}
 	fields, perr := sitesGeoFields(g.t.File, line, msg, &g.scratch)
@@ -147,7 +147,7 @@ func (g *sitesGeo) feature(k, line int, msg json.RawMessage) {
 	}
 	if first, dup := g.seen[s.ID]; perr == nil && dup {
 		perr = &ParseError{File: g.t.File, Line: line, Column: "id", Err: fmt.Errorf(
-			"%w: id %q already used by feature %d (line %d)", ErrDuplicate, s.ID, first[0], first[1])}
+			"%w : id %q déjà utilisé par l'objet %d (ligne %d)", ErrDuplicate, s.ID, first[0], first[1])}
 	}
 	if perr != nil {
 		g.checks.Reject(prefix(perr))
@@ -204,10 +204,10 @@ func sitesGeoSlow(file string, line int, msg json.RawMessage) ([]string, *ParseE
 			Properties json.RawMessage `json:"properties"`
 		}
 		if err := json.Unmarshal(msg, &f); err != nil || f.Type != "Feature" {
-			return fail("", fmt.Errorf("%w: not a GeoJSON Feature", ErrBadValue))
+			return fail("", fmt.Errorf("%w : pas un objet GeoJSON Feature", ErrBadValue))
 		}
 		if err := json.Unmarshal(f.Properties, &props); err != nil || props == nil {
-			return fail("properties", fmt.Errorf("%w: properties missing or not an object", ErrBadValue))
+			return fail("properties", fmt.Errorf("%w : properties absent ou qui n'est pas un objet", ErrBadValue))
 		}
 		geometry = f.Geometry
 	}
@@ -246,14 +246,14 @@ func sitesGeoPoint(raw json.RawMessage) (lat, lon string, err error) {
 		Coordinates json.RawMessage `json:"coordinates"`
 	}
 	if err := json.Unmarshal(raw, &g); err != nil {
-		return "", "", fmt.Errorf("%w: geometry is not a GeoJSON object", ErrBadCoordinate)
+		return "", "", fmt.Errorf("%w : geometry n'est pas un objet GeoJSON", ErrBadCoordinate)
 	}
 	if g.Type != "Point" {
-		return "", "", fmt.Errorf("%w: geometry %.30q: a site must be a Point", ErrBadCoordinate, g.Type)
+		return "", "", fmt.Errorf("%w : geometry %.30q : un lieu doit être un Point", ErrBadCoordinate, g.Type)
 	}
 	var c []float64
 	if err := json.Unmarshal(g.Coordinates, &c); err != nil || len(c) < 2 || len(c) > 3 {
-		return "", "", fmt.Errorf("%w: Point coordinates %.40s: want [longitude, latitude]", ErrBadCoordinate, g.Coordinates)
+		return "", "", fmt.Errorf("%w : coordonnées du Point %.40s : [longitude, latitude] attendu", ErrBadCoordinate, g.Coordinates)
 	}
 	format := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	return format(c[1]), format(c[0]), nil

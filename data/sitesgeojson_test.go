@@ -42,11 +42,11 @@ var loadSitesGeoJSONTests = []struct {
 		{ID: "d", Name: "D", Kind: KindCNFS, Point: orb.Point{2.3, 46.3}, FTE: 1},
 	},
 	checks: []string{
-		`t.geojson:3: column "geometry": feature 2: data: bad coordinate: geometry "MultiPoint": a site must be a Point`,
-		`t.geojson:4: column "id": feature 3: data: duplicate: id "a" already used by feature 1 (line 2)`,
-		`t.geojson:5: column "properties": feature 4: data: invalid value: properties missing or not an object`,
-		`t.geojson:6: column "date": feature 5: data: invalid value: date "mai 2022": expected YYYY-MM-DD or DD/MM/YYYY; ignored for site "d"`,
-		`t.geojson:7: feature 6: data: invalid value: not a GeoJSON Feature`,
+		`t.geojson:3: colonne "geometry" : objet 2 : coordonnée invalide : geometry "MultiPoint" : un lieu doit être un Point`,
+		`t.geojson:4: colonne "id" : objet 3 : doublon : id "a" déjà utilisé par l'objet 1 (ligne 2)`,
+		`t.geojson:5: colonne "properties" : objet 4 : valeur invalide : properties absent ou qui n'est pas un objet`,
+		`t.geojson:6: colonne "date" : objet 5 : valeur invalide : date "mai 2022" : attendu AAAA-MM-JJ ou JJ/MM/AAAA ; valeur ignorée pour le lieu "d"`,
+		`t.geojson:7: objet 6 : valeur invalide : pas un objet GeoJSON Feature`,
 	},
 }}
 
@@ -98,12 +98,12 @@ func TestLoadSitesCreuseGeoJSON(t *testing.T) {
 
 func TestLoadSitesGeoJSONErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{``, "g.geojson: data: no usable row: the file is empty"},
-		{`[]`, "g.geojson:1: data: invalid value: expected a GeoJSON FeatureCollection object"},
-		{`{"type":"FeatureCollection"}`, "g.geojson: data: no usable row: the FeatureCollection has no feature"},
+		{``, "g.geojson: aucune ligne utilisable : le fichier est vide"},
+		{`[]`, "g.geojson:1: valeur invalide : attendu un objet GeoJSON FeatureCollection"},
+		{`{"type":"FeatureCollection"}`, "g.geojson: aucune ligne utilisable : la FeatureCollection n'a aucun objet (feature)"},
 		{`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a","nom":"A","type":"cnfs"},"geometry":null}]}`,
-			`g.geojson: data: no usable row: all 1 rows rejected; first: g.geojson:1: column "latitude": feature 1: data: bad coordinate: empty latitude`},
-		{`{"type":"FeatureCollection","features":[]} {}`, "g.geojson:1: data: invalid value: data after the end of the JSON value"},
+			`g.geojson: aucune ligne utilisable : la seule ligne est rejetée ; la première : g.geojson:1: colonne "latitude" : objet 1 : coordonnée invalide : latitude vide`},
+		{`{"type":"FeatureCollection","features":[]} {}`, "g.geojson:1: valeur invalide : données après la fin de la valeur JSON"},
 	}
 	for _, tt := range tests {
 		_, _, err := loadSitesGeoJSON("g.geojson", strings.NewReader(tt.in), SitesOptions{})

@@ -55,22 +55,22 @@ func LoadTravelParams(name string, r io.Reader) (*TravelParams, error) {
 		class := strings.ToLower(rec.Field(idx[0]))
 		if class == ClassAll {
 			if all {
-				return nil, bad(fmt.Errorf("%w: row %s listed twice", ErrDuplicate, ClassAll))
+				return nil, bad(fmt.Errorf("%w : ligne %s donnée deux fois", ErrDuplicate, ClassAll))
 			}
 			p.All, all = m, true
 			continue
 		}
 		c, err := strconv.Atoi(class)
 		if err != nil || c < 1 || c > 7 {
-			return nil, bad(fmt.Errorf("%w: %q, want %s or a density class 1–7", ErrBadValue, class, ClassAll))
+			return nil, bad(fmt.Errorf("%w : %q, attendu %s ou une classe de densité 1–7", ErrBadValue, class, ClassAll))
 		}
 		if _, dup := p.ByClass[c]; dup {
-			return nil, bad(fmt.Errorf("%w: class %d listed twice", ErrDuplicate, c))
+			return nil, bad(fmt.Errorf("%w : classe %d donnée deux fois", ErrDuplicate, c))
 		}
 		p.ByClass[c] = m
 	}
 	if !all {
-		return nil, &ParseError{File: name, Line: 1, Column: "classe_densite", Err: fmt.Errorf("%w: no row %s", ErrMissingColumn, ClassAll)}
+		return nil, &ParseError{File: name, Line: 1, Column: "classe_densite", Err: fmt.Errorf("%w : pas de ligne %s", ErrMissingColumn, ClassAll)}
 	}
 	return p, nil
 }
@@ -82,7 +82,7 @@ func travelParamsRow(name string, rec Record, idx []int) (ModelParams, error) {
 		col := travelParamsColumns[k+1]
 		x, err := ParseFloatFR(rec.Field(idx[k+1]))
 		if err == nil && !(x > 0) {
-			err = fmt.Errorf("%w: %s = %v, want a positive number", ErrBadValue, col, x)
+			err = fmt.Errorf("%w : %s = %v, un nombre positif est attendu", ErrBadValue, col, x)
 		}
 		if err != nil {
 			return ModelParams{}, &ParseError{File: name, Line: rec.Line, Column: col, Err: err}

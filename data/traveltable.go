@@ -10,7 +10,7 @@ import (
 
 // ErrMissingTime reports travel times absent from a --temps table (the
 // model then gives them).
-var ErrMissingTime = errors.New("data: travel time missing from the table")
+var ErrMissingTime = errors.New("temps de trajet absent de la table")
 
 // Limits of a travel-time table.
 const (
@@ -128,7 +128,7 @@ func LoadTravelTable(name string, r io.Reader, opt TravelTableOptions) (*TravelT
 		return nil, b.checks, err
 	}
 	if b.t.known == 0 {
-		return nil, b.checks, &ParseError{File: name, Err: fmt.Errorf("%w: no usable travel time (%d rows rejected)", ErrEmptyFile, len(b.checks))}
+		return nil, b.checks, &ParseError{File: name, Err: fmt.Errorf("%w : aucun temps de trajet utilisable (%d lignes rejetées)", ErrEmptyFile, len(b.checks))}
 	}
 	return b.t, b.checks, nil
 }
@@ -172,13 +172,13 @@ func (b *ttBuilder) long(tab *Table) error {
 	if s := tab.Index(UnitSeconds); s >= 0 {
 		if vcol >= 0 {
 			return &ParseError{File: tab.File, Line: 1, Column: UnitSeconds,
-				Err: fmt.Errorf("%w: both minutes and secondes columns: keep one", ErrDuplicate)}
+				Err: fmt.Errorf("%w : colonnes minutes et secondes à la fois : gardez-en une", ErrDuplicate)}
 		}
 		vcol, vname = s, UnitSeconds
 	}
 	if vcol < 0 {
 		return &ParseError{File: tab.File, Line: 1, Column: UnitMinutes,
-			Err: fmt.Errorf("%w \"minutes\" or \"secondes\" (header: %s)", ErrMissingColumn, strings.Join(tab.Header, string(tab.Comma)))}
+			Err: fmt.Errorf("%w \"minutes\" ou \"secondes\" (en-tête : %s)", ErrMissingColumn, strings.Join(tab.Header, string(tab.Comma)))}
 	}
 	b.unit(vname)
 	seen := map[[2]int]bool{}
@@ -193,7 +193,7 @@ func (b *ttBuilder) long(tab *Table) error {
 		}
 		dest := strings.TrimSpace(rec.Field(idx[1]))
 		if dest == "" {
-			b.checks.Reject(&ParseError{File: tab.File, Line: rec.Line, Column: "destination", Err: fmt.Errorf("%w: empty destination", ErrBadValue)})
+			b.checks.Reject(&ParseError{File: tab.File, Line: rec.Line, Column: "destination", Err: fmt.Errorf("%w : destination vide", ErrBadValue)})
 			continue
 		}
 		d := b.dest(dest)
@@ -203,7 +203,7 @@ func (b *ttBuilder) long(tab *Table) error {
 		}
 		if seen[[2]int{o, d}] {
 			b.checks.Reject(&ParseError{File: tab.File, Line: rec.Line, Column: "destination", Err: fmt.Errorf(
-				"%w: pair %s → %s listed twice (the first row is kept)", ErrDuplicate, b.t.Origins[o], b.t.Dests[d])})
+				"%w : paire %s → %s donnée deux fois (la première ligne est gardée)", ErrDuplicate, b.t.Origins[o], b.t.Dests[d])})
 			continue
 		}
 		seen[[2]int{o, d}] = true
@@ -224,20 +224,20 @@ func (b *ttBuilder) wide(tab *Table) error {
 	b.t.Format = "large"
 	if len(tab.Header) < 2 {
 		return &ParseError{File: tab.File, Line: 1, Err: fmt.Errorf(
-			"%w: a travel-time table needs origine,destination,minutes columns or a matrix (origin codes, then one column per destination)", ErrMissingColumn)}
+			"%w : une table de temps de trajet doit avoir les colonnes origine,destination,minutes ou être une matrice (codes d'origine, puis une colonne par destination)", ErrMissingColumn)}
 	}
 	if !b.unit(tab.Header[0]) && !b.unit(b.opt.Unit) {
 		return &ParseError{File: tab.File, Line: 1, Column: tab.Header[0], Err: fmt.Errorf(
-			"%w: unit of the matrix unknown: name the first header cell \"minutes\" or \"secondes\" (or give --temps-unite)", ErrMissingColumn)}
+			"%w : unité de la matrice inconnue : nommez la première case de l'en-tête \"minutes\" ou \"secondes\" (ou donnez --temps-unite)", ErrMissingColumn)}
 	}
 	cols := make([]int, len(tab.Header))
 	for k, h := range tab.Header[1:] {
 		if strings.TrimSpace(h) == "" {
-			return &ParseError{File: tab.File, Line: 1, Err: fmt.Errorf("%w: empty destination in the header (column %d)", ErrBadValue, k+2)}
+			return &ParseError{File: tab.File, Line: 1, Err: fmt.Errorf("%w : destination vide dans l'en-tête (colonne %d)", ErrBadValue, k+2)}
 		}
 		n := len(b.t.Dests)
 		if cols[k+1] = b.dest(h); cols[k+1] < n {
-			return &ParseError{File: tab.File, Line: 1, Column: h, Err: fmt.Errorf("%w: destination %s listed twice in the header", ErrDuplicate, h)}
+			return &ParseError{File: tab.File, Line: 1, Column: h, Err: fmt.Errorf("%w : destination %s donnée deux fois dans l'en-tête", ErrDuplicate, h)}
 		}
 	}
 	rows := map[int]bool{}
@@ -257,7 +257,7 @@ func (b *ttBuilder) wide(tab *Table) error {
 		}
 		if rows[o] {
 			b.checks.Reject(&ParseError{File: tab.File, Line: rec.Line, Column: tab.Header[0], Err: fmt.Errorf(
-				"%w: origin %s listed twice (the first row is kept)", ErrDuplicate, b.t.Origins[o])})
+				"%w : origine %s donnée deux fois (la première ligne est gardée)", ErrDuplicate, b.t.Origins[o])})
 			continue
 		}
 		rows[o] = true
@@ -282,7 +282,7 @@ func (b *ttBuilder) wide(tab *Table) error {
 func (b *ttBuilder) alloc(file string) error {
 	n := len(b.t.Origins) * len(b.t.Dests)
 	if len(b.t.Dests) > 0 && (n/len(b.t.Dests) != len(b.t.Origins) || n > MaxTableCells) {
-		return &ParseError{File: file, Err: fmt.Errorf("%w: %d origins × %d destinations, more than %d cells",
+		return &ParseError{File: file, Err: fmt.Errorf("%w : %d origines × %d destinations, plus de %d cases",
 			ErrTooLarge, len(b.t.Origins), len(b.t.Dests), MaxTableCells)}
 	}
 	b.t.minutes = make([]float64, n)
@@ -297,7 +297,7 @@ func (b *ttBuilder) alloc(file string) error {
 func (b *ttBuilder) origin(file string, line int, col, s string) (int, bool) {
 	code, err := NormINSEE(s)
 	if err == nil && b.opt.Known != nil && !b.opt.Known(code) {
-		err = fmt.Errorf("%w: %s names no commune", ErrUnknownINSEE, code)
+		err = fmt.Errorf("%w : %s ne désigne aucune commune", ErrUnknownINSEE, code)
 	}
 	if err != nil {
 		b.checks.Reject(&ParseError{File: file, Line: line, Column: col, Err: err})
@@ -340,9 +340,9 @@ func (b *ttBuilder) value(file string, line int, col, s string) (float64, bool) 
 		v *= b.scale
 		switch {
 		case v < 0:
-			err = fmt.Errorf("%w: negative travel time %s", ErrBadValue, s)
+			err = fmt.Errorf("%w : temps de trajet négatif %s", ErrBadValue, s)
 		case v > MaxTravelMinutes:
-			err = fmt.Errorf("%w: travel time %s %s is more than 24 h (wrong unit?)", ErrBadValue, s, b.t.Unit)
+			err = fmt.Errorf("%w : temps de trajet %s %s de plus de 24 h (mauvaise unité ?)", ErrBadValue, s, b.t.Unit)
 		}
 	}
 	if err != nil {

@@ -80,11 +80,11 @@ func TestLoadTravelTable(t *testing.T) {
 // TestLoadTravelTableErrors: files that cannot be used at all.
 func TestLoadTravelTableErrors(t *testing.T) {
 	tests := []struct{ name, in, unit, msg string }{
-		{"wide without unit", "id,38185\n38185,1\n", "", `t.csv:1: column "id": data: missing column: unit of the matrix unknown`},
-		{"long without value column", "origine,destination,temps\n38185,38421,1\n", "", `t.csv:1: column "minutes": data: missing column "minutes" or "secondes"`},
-		{"both units", "origine,destination,minutes,secondes\n38185,38421,1,60\n", "", "both minutes and secondes"},
-		{"duplicate destination", "minutes,38185,38185\n38185,1,2\n", "", "destination 38185 listed twice in the header"},
-		{"nothing usable", "minutes,38185\n38185,NA\n", "", "data: no usable row"},
+		{"wide without unit", "id,38185\n38185,1\n", "", `t.csv:1: colonne "id" : colonne absente : unité de la matrice inconnue`},
+		{"long without value column", "origine,destination,temps\n38185,38421,1\n", "", `t.csv:1: colonne "minutes" : colonne absente "minutes" ou "secondes"`},
+		{"both units", "origine,destination,minutes,secondes\n38185,38421,1,60\n", "", "colonnes minutes et secondes à la fois"},
+		{"duplicate destination", "minutes,38185,38185\n38185,1,2\n", "", "destination 38185 donnée deux fois dans l'en-tête"},
+		{"nothing usable", "minutes,38185\n38185,NA\n", "", "aucune ligne utilisable"},
 	}
 	for _, tt := range tests {
 		_, _, err := LoadTravelTable("t.csv", strings.NewReader(tt.in), ttOpts(tt.unit))
@@ -158,10 +158,10 @@ func TestTravelParamsRoundTrip(t *testing.T) {
 		t.Errorf("read back %+v", p)
 	}
 	for _, tc := range []struct{ in, want string }{
-		{"classe_densite;detour;vitesse_kmh\n3;1,3;60\n", `p.csv:1: column "classe_densite": data: missing column: no row toutes`},
-		{"classe_densite;detour;vitesse_kmh\ntoutes;1,3;60\n8;1,3;60\n", `p.csv:3: column "classe_densite": data: invalid value: "8"`},
-		{"classe_densite;detour;vitesse_kmh\ntoutes;1,3;-60\n", `p.csv:2: column "vitesse_kmh": data: invalid value: vitesse_kmh = -60`},
-		{"classe_densite;detour;vitesse_kmh\ntoutes;1,3;60\nTOUTES;1,3;60\n", `p.csv:3: column "classe_densite": data: duplicate: row toutes listed twice`},
+		{"classe_densite;detour;vitesse_kmh\n3;1,3;60\n", `p.csv:1: colonne "classe_densite" : colonne absente : pas de ligne toutes`},
+		{"classe_densite;detour;vitesse_kmh\ntoutes;1,3;60\n8;1,3;60\n", `p.csv:3: colonne "classe_densite" : valeur invalide : "8"`},
+		{"classe_densite;detour;vitesse_kmh\ntoutes;1,3;-60\n", `p.csv:2: colonne "vitesse_kmh" : valeur invalide : vitesse_kmh = -60`},
+		{"classe_densite;detour;vitesse_kmh\ntoutes;1,3;60\nTOUTES;1,3;60\n", `p.csv:3: colonne "classe_densite" : doublon : ligne toutes donnée deux fois`},
 	} {
 		if _, err := LoadTravelParams("p.csv", strings.NewReader(tc.in)); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("err = %v, want %q", err, tc.want)

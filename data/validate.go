@@ -103,13 +103,13 @@ func validateSites(file string, sites []Site, lines []int, known func(code strin
 		}
 		if IsCOM(s.INSEE) {
 			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: line(i), Column: "code_insee", Err: fmt.Errorf(
-				"%w: site %q declares %s, a commune of a collectivité d'outre-mer, outside the 101 départements; ignored, the commune will come from the coordinates",
+				"%w : le lieu %q déclare %s, une commune d'une collectivité d'outre-mer, hors des 101 départements ; code ignoré, la commune sera déduite des coordonnées",
 				ErrOutsideScope, s.ID, s.INSEE)}})
 			s.INSEE = ""
 		}
 		if s.INSEE != "" && known != nil && !known(s.INSEE) {
 			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: line(i), Column: "code_insee", Err: fmt.Errorf(
-				"%w: site %q declares %s, which is not a commune; ignored, the commune will come from the coordinates",
+				"%w : le lieu %q déclare %s, qui n'est pas une commune ; code ignoré, la commune sera déduite des coordonnées",
 				ErrUnknownINSEE, s.ID, s.INSEE)}})
 			s.INSEE = ""
 		}
@@ -132,26 +132,26 @@ func valSite(s Site) *valError {
 	lon, lat := s.Point[0], s.Point[1]
 	switch {
 	case !valFinite(lon) || !valFinite(lat):
-		return &valError{"latitude", fmt.Errorf("%w: site %q has non-finite coordinates", ErrBadCoordinate, s.ID)}
+		return &valError{"latitude", fmt.Errorf("%w : le lieu %q a des coordonnées non finies", ErrBadCoordinate, s.ID)}
 	case !valFinite(s.FTE) || s.FTE < 0:
-		return &valError{"etp", fmt.Errorf("%w: site %q: FTE %g must be a finite number ≥ 0", ErrBadValue, s.ID, s.FTE)}
+		return &valError{"etp", fmt.Errorf("%w : lieu %q : l'ETP %g doit être un nombre fini ≥ 0", ErrBadValue, s.ID, s.FTE)}
 	}
 	if t, ok := TerritoryOf(s.Point); ok {
 		if IsCOM(t.Code) {
-			return &valError{"latitude", fmt.Errorf("%w: site %q: latitude %g, longitude %g is in %s, a collectivité d'outre-mer: "+
-				"the diagnostic covers the 101 départements, whose communes alone have a geography here", ErrOutsideScope, s.ID, lat, lon, t.Name)}
+			return &valError{"latitude", fmt.Errorf("%w : lieu %q : latitude %g, longitude %g relève de %s, une collectivité d'outre-mer : "+
+				"le diagnostic couvre les 101 départements, dont seules les communes ont ici une géographie", ErrOutsideScope, s.ID, lat, lon, t.Name)}
 		}
 		return nil
 	}
 	if t, ok := TerritoryOf(orb.Point{lat, lon}); ok {
-		return &valError{"latitude", fmt.Errorf("%w: site %q: latitude %g, longitude %g is in no French territory, but would be in %s if swapped",
+		return &valError{"latitude", fmt.Errorf("%w : lieu %q : latitude %g, longitude %g n'est dans aucun territoire français, mais relèverait de %s une fois inversées",
 			ErrSwappedLatLon, s.ID, lat, lon, t.Name)}
 	}
 	hint := ""
 	if lat == 0 && lon == 0 {
-		hint = "; (0, 0) usually stands for missing coordinates"
+		hint = " ; (0, 0) signifie en général des coordonnées manquantes"
 	}
-	return &valError{"latitude", fmt.Errorf("%w: site %q: latitude %g, longitude %g%s", ErrOutsideFrance, s.ID, lat, lon, hint)}
+	return &valError{"latitude", fmt.Errorf("%w : lieu %q : latitude %g, longitude %g%s", ErrOutsideFrance, s.ID, lat, lon, hint)}
 }
 
 // IsCOM reports whether a département or INSEE code belongs to a
@@ -215,7 +215,7 @@ func valDuplicates(file string, sites []Site, lines []int) Checks {
 		if first >= 0 {
 			d := geo.HaversineKm(sites[first].Point, s.Point)
 			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: lines[i], Column: "nom", Err: fmt.Errorf(
-				"%w: site %q has the same name as site %q (line %d), %.0f m away: the same place twice?",
+				"%w : le lieu %q a le même nom que le lieu %q (ligne %d), à %.0f m : le même lieu deux fois ?",
 				ErrDuplicate, s.ID, sites[first].ID, lines[first], d*1000)}})
 		}
 		key.lat, key.lon, key.polar = lat, lon, polar

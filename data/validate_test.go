@@ -100,13 +100,13 @@ func TestValidateSites(t *testing.T) {
 		line int
 		text string
 	}{
-		{Warning, ErrDuplicate, 3, `site "dup" has the same name as site "ok" (line 2), 44 m away`},
-		{Rejected, ErrSwappedLatLon, 7, `site "swap": latitude 55.4504, longitude -20.8821 is in no French territory, but would be in La Réunion if swapped`},
-		{Rejected, ErrOutsideFrance, 8, `site "out": latitude 40.4168, longitude -3.7038`},
-		{Rejected, ErrBadCoordinate, 9, `site "nan" has non-finite coordinates`},
-		{Rejected, ErrBadValue, 10, `site "neg": FTE -1 must be a finite number ≥ 0`},
-		{Rejected, ErrBadValue, 11, `site "inf": FTE +Inf`},
-		{Warning, ErrUnknownINSEE, 12, `site "code" declares 23999`},
+		{Warning, ErrDuplicate, 3, `le lieu "dup" a le même nom que le lieu "ok" (ligne 2), à 44 m`},
+		{Rejected, ErrSwappedLatLon, 7, `lieu "swap" : latitude 55.4504, longitude -20.8821 n'est dans aucun territoire français, mais relèverait de La Réunion une fois inversées`},
+		{Rejected, ErrOutsideFrance, 8, `lieu "out" : latitude 40.4168, longitude -3.7038`},
+		{Rejected, ErrBadCoordinate, 9, `le lieu "nan" a des coordonnées non finies`},
+		{Rejected, ErrBadValue, 10, `lieu "neg" : l'ETP -1 doit être un nombre fini ≥ 0`},
+		{Rejected, ErrBadValue, 11, `lieu "inf" : l'ETP +Inf`},
+		{Warning, ErrUnknownINSEE, 12, `le lieu "code" déclare 23999`},
 	}
 	if len(checks) != len(want) {
 		t.Fatalf("%d checks, want %d:\n%s", len(checks), len(want), strings.Join(checkTexts(checks), "\n"))
@@ -126,7 +126,7 @@ func TestValidateSitesWithoutLinesOrKnown(t *testing.T) {
 		t.Errorf("kept %+v; want site a with its code (no known callback)", kept)
 	}
 	if len(checks) != 1 || checks[0].Err.Line != 0 || !errors.Is(checks[0].Err, ErrOutsideFrance) ||
-		!strings.Contains(checks[0].Err.Error(), "mem: data: coordinates outside the French territories: site \"b\"") {
+		!strings.Contains(checks[0].Err.Error(), "mem: coordonnées hors des territoires français : lieu \"b\"") {
 		t.Errorf("checks %v", checkTexts(checks))
 	}
 }

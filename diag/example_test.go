@@ -49,5 +49,5 @@ func ExampleLoadWeights() {
 	fmt.Println(err)
 	// Output:
 	// map[ifn_score:3 qpv:0.5] <nil>
-	// poids.csv:2: column "poids": poids "-1" négatif : un poids est un nombre ≥ 0 (0 retire l'indicateur)
+	// poids.csv:2: colonne "poids" : poids "-1" négatif : un poids est un nombre ≥ 0 (0 retire l'indicateur)
 }

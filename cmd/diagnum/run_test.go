@@ -49,10 +49,10 @@ func TestBadInputsWriteNothing(t *testing.T) {
 	for _, tc := range []struct {
 		flag, file, want string
 	}{
-		{"--sites", "empty.csv", "no usable row"},
-		{"--sites", "missing-column.csv", "missing column"},
-		{"--sites", "binary.csv", "not a text file"},
-		{"--sites", "header-only.csv", "no usable row"},
+		{"--sites", "empty.csv", "aucune ligne utilisable"},
+		{"--sites", "missing-column.csv", "colonne absente"},
+		{"--sites", "binary.csv", "pas un fichier texte"},
+		{"--sites", "header-only.csv", "aucune ligne utilisable"},
 		{"--indicators", "indicators-no-code.csv", "code_insee"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {

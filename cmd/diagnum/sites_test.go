@@ -117,7 +117,7 @@ func TestSitesCOM(t *testing.T) {
 		t.Errorf("console does not say %q:\n%s", want, stderr.String())
 	}
 	_, err := run(t, "--sites", abs, "--strict", "--out", "x.xlsx")
-	if err == nil || !strings.Contains(err.Error(), "Saint-Barthélemy, a collectivité d'outre-mer") {
+	if err == nil || !strings.Contains(err.Error(), "Saint-Barthélemy, une collectivité d'outre-mer") {
 		t.Errorf("--strict: %v", err)
 	}
 }

@@ -30,10 +30,10 @@ func TestTempsRefusals(t *testing.T) {
 		want  string
 		usage bool
 	}{
-		{[]string{"--temps", isere}, `temps-voiture-isere.csv:1: column "id": data: missing column: unit of the matrix unknown`, false},
+		{[]string{"--temps", isere}, `temps-voiture-isere.csv:1: colonne "id" : colonne absente : unité de la matrice inconnue`, false},
 		{[]string{"--temps", isere, "--temps-unite", "heures"}, `--temps-unite "heures"`, true},
 		{[]string{"--temps", isere, "--osrm", "http://localhost:5000"}, "--osrm, --temps et --osm s'excluent", true},
-		{[]string{"--temps", badRow, "--strict"}, `bad.csv:3: column "minutes": data: not a number`, false},
+		{[]string{"--temps", badRow, "--strict"}, `bad.csv:3: colonne "minutes" : nombre illisible`, false},
 	} {
 		_, err := run(t, append(tc.args, "--dept", "38", "--out", "x.xlsx")...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || errors.Is(err, errUsage) != tc.usage {

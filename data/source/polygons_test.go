@@ -124,7 +124,7 @@ func TestReadPolygonsMalformed(t *testing.T) {
 		text     string // part of the message
 	}{
 		{"unclosed ring", fc(feat(`"23001"`, sq), feat(`"23096"`, `{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}`)),
-			data.ErrBadValue, 3, `feature 1 (code "23096"): polygon 0 ring 0: data: invalid value: ring not closed`},
+			data.ErrBadValue, 3, `feature 1 (code "23096"): polygon 0 ring 0: valeur invalide: ring not closed`},
 		{"three points", fc(feat(`"23001"`, `{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}`)), data.ErrBadValue, 2, "3 points"},
 		{"latitude 91", fc(feat(`"23001"`, `{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,91],[0,0]]]]}`)), data.ErrBadCoordinate, 2, "[1, 91]"},
 		{"empty collection", `{"type":"FeatureCollection","features":[]}`, data.ErrEmptyFile, 0, "no feature"},
