@@ -25,6 +25,10 @@ import (
 //	epci.csv              code,nom,type
 //	anciens_codes.csv.gz  ancien_code,code_insee
 //	sites.csv.gz          the sites CSV format (LoadSitesCSV) with code_postal,siret,source,date
+//	sites_communes.csv.gz id,commune: for every site of sites.csv.gz as LoadSitesCSV
+//	                      keeps it, in order, the commune diag.Assign places it in
+//	                      (Site.Placed), or "" when that placement gives a check
+//	                      (the site is then placed again at run time, for its check)
 //	indicateurs.csv.gz    the indicators CSV format (LoadIndicatorsCSV)
 //	polygones.bin.gz      commune polygons (COG 2025 codes) in the compact format of
 //	                      WritePolygonsBin
@@ -91,7 +95,41 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 	}); err != nil {
 		return nil, err
 	}
+	if err := loadEmbeddedPlacements(fsys, ds); err != nil {
+		return nil, err
+	}
 	return ds, nil
+}
+
+// loadEmbeddedPlacements sets the commune make data assigned to each site
+// (sites_communes.csv.gz, when present) and marks the data set's sites as
+// placed (Dataset.PlacedSites). The file must list the sites in order.
+func loadEmbeddedPlacements(fsys fs.FS, ds *Dataset) error {
+	const name = "sites_communes.csv.gz"
+	if _, err := fs.Stat(fsys, name); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	t, c, err := readEmbeddedTable(fsys, name, "id", "commune")
+	if err != nil {
+		return err
+	}
+	if len(t.Records) != len(ds.Sites) {
+		return &ParseError{File: t.File, Err: fmt.Errorf("%w: %d rows for %d sites", ErrBadValue, len(t.Records), len(ds.Sites))}
+	}
+	for i, r := range t.Records {
+		s := &ds.Sites[i]
+		if id := r.Field(c[0]); id != s.ID {
+			return &ParseError{File: t.File, Line: r.Line, Column: "id", Err: fmt.Errorf("%w: site %q where sites.csv.gz has %q", ErrBadValue, id, s.ID)}
+		}
+		if code := r.Field(c[1]); code != "" {
+			if _, ok := ds.CommuneIndex(code); !ok {
+				return &ParseError{File: t.File, Line: r.Line, Column: "commune", Err: fmt.Errorf("%w: site %s placed in %q, which is no commune", ErrBadCode, s.ID, code)}
+			}
+			s.Commune, s.Placed = code, true
+		}
+	}
+	ds.PlacedSites = true
+	return nil
 }
 
 // openTable opens name in fsys (gunzipping .gz files) and passes it to fn.

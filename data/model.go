@@ -131,6 +131,10 @@ type Site struct {
 	Source   string    // short source name (see Sources)
 	Date     string    // date of the record, YYYY-MM-DD, "" if unknown
 	Commune  string    // INSEE code assigned by the spatial join ("" before)
+	// Placed marks an embedded site whose Commune is the assignment that
+	// make data stored (sites_communes.csv.gz): diag.Assign keeps it when
+	// the data set's PlacedSites is set. Loaders of user files never set it.
+	Placed bool
 	// Line is where the record stands in its source file, for the checks:
 	// the line of a CSV record or the number of a JSON object; 0 when
 	// unknown (it is not written by WriteSitesCSV).
@@ -287,6 +291,12 @@ type Dataset struct {
 	// France (the embedded national set): a point in none of them is off
 	// a coast, in a sliver between them, or abroad (see diag.Assign).
 	PolygonsTileFrance bool
+	// PlacedSites is true when the Commune of the sites marked Placed was
+	// assigned by make data against these very Communes, polygons and
+	// Renamed codes (LoadDir of the embedded set): diag.Assign then keeps
+	// it instead of placing the site again. Whoever changes the communes,
+	// their polygons or Renamed must clear it.
+	PlacedSites bool
 	// References are the published figures to check the data against
 	// (references.csv of the embedded set; nil when absent).
 	References []Reference

@@ -35,6 +35,10 @@ import (
 // rules can place (no usable point and no known code, or no located
 // commune at all) keeps Commune == "" and is a Rejected check.
 //
+// A site marked Placed keeps its Commune, without a check, when the data
+// set's PlacedSites is set: the embedded sites, which make data placed by
+// these rules against the same communes (data.Dataset.PlacedSites).
+//
 // Sites are placed on all cores; the checks come out in site order.
 func Assign(ds *data.Dataset) ([]data.Site, data.Checks) {
 	sites, per := newAssigner(ds).assignAll(ds.Sites)
@@ -62,6 +66,7 @@ type assigner struct {
 	polys   *geo.PolygonIndex // nil when no commune has a polygon
 	hasPoly []bool            // by commune index: whether it has a polygon
 	tiled   bool              // Dataset.PolygonsTileFrance
+	placed  bool              // Dataset.PlacedSites: keep Site.Commune of Placed sites
 	points  *geo.PointIndex   // over the communes with HasPoint
 	pts     []orb.Point       // their points
 	ptOwner []int             // points index -> commune index
@@ -69,7 +74,7 @@ type assigner struct {
 }
 
 func newAssigner(ds *data.Dataset) *assigner {
-	a := &assigner{byCode: communeIndex(ds), renamed: ds.Renamed, codes: make([]string, len(ds.Communes)), tiled: ds.PolygonsTileFrance}
+	a := &assigner{byCode: communeIndex(ds), renamed: ds.Renamed, codes: make([]string, len(ds.Communes)), tiled: ds.PolygonsTileFrance, placed: ds.PlacedSites}
 	polys := make([]orb.MultiPolygon, len(ds.Communes))
 	anyPoly := false
 	for i, c := range ds.Communes {
@@ -117,6 +122,9 @@ func (a *assigner) isCommune(code string) bool {
 }
 
 func (a *assigner) assign(s *data.Site, checks *data.Checks) string {
+	if a.placed && s.Placed {
+		return s.Commune
+	}
 	declared := ""
 	if s.INSEE != "" {
 		declared = a.current(s.INSEE)

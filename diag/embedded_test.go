@@ -291,3 +291,50 @@ func TestChefLieuPoints(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredPlacementOracle: the communes make data stored for the
+// embedded sites (sites_communes.csv.gz, Site.Placed) are those Assign
+// finds when it places every site again (the oracle: PlacedSites
+// cleared), and the checks are the same, in the same order. Only the
+// sites whose placement gives a check are placed again at run time.
+func TestStoredPlacementOracle(t *testing.T) {
+	ds := embedded(t)
+	if !ds.PlacedSites {
+		t.Fatal("embedded data set: PlacedSites not set (sites_communes.csv.gz missing?)")
+	}
+	fresh := ds.Clone()
+	fresh.PlacedSites = false
+	want, wantChecks := Assign(fresh)
+	got, gotChecks := Assign(ds)
+	flagged := map[string]bool{}
+	for _, c := range wantChecks {
+		flagged[c.Site] = true
+	}
+	placed := 0
+	for i, s := range ds.Sites {
+		if got[i].Commune != want[i].Commune {
+			t.Errorf("site %s: stored commune %q, placed again %q", s.ID, got[i].Commune, want[i].Commune)
+		}
+		if s.Placed {
+			placed++
+		}
+		if s.Placed == flagged[s.ID] {
+			t.Errorf("site %s: Placed %v, but its placement gives a check: %v", s.ID, s.Placed, flagged[s.ID])
+		}
+	}
+	// 10,918 sites, 18 of which are warned about (all rattachement).
+	if placed < len(ds.Sites)-50 {
+		t.Errorf("only %d of %d sites stored as placed", placed, len(ds.Sites))
+	}
+	if !reflect.DeepEqual(gotChecks, wantChecks) {
+		t.Errorf("checks differ:\nstored: %v\nplaced again: %v", gotChecks, wantChecks)
+	}
+	// A site marked Placed in a data set whose communes are not those
+	// make data used (PlacedSites clear) is placed again.
+	s := ds.Sites[0]
+	s.Commune = "99999"
+	out, _ := Assign(&data.Dataset{Communes: ds.Communes, Renamed: ds.Renamed, PolygonsTileFrance: true, Sites: []data.Site{s}})
+	if out[0].Commune != want[0].Commune {
+		t.Errorf("Placed site without PlacedSites: got %q, want %q", out[0].Commune, want[0].Commune)
+	}
+}

@@ -55,7 +55,7 @@ func run(in, out string) error {
 		return err
 	}
 	g := &gen{in: in, out: out}
-	steps := []func() error{g.admin, g.polygons, g.points, g.indicators, g.sites, g.sources, g.controls}
+	steps := []func() error{g.admin, g.polygons, g.points, g.indicators, g.sites, g.sources, g.controls, g.placements}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

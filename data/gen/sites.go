@@ -1,7 +1,11 @@
 package main
 
 import (
+	"errors"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 
@@ -126,6 +130,34 @@ func (g *gen) placeCommunes(places []source.AdvisorPlace) {
 	for i := range places {
 		places[i].Site.Commune = assigned[i].Commune
 	}
+}
+
+// placements writes sites_communes.csv.gz: the commune diag.Assign places
+// each embedded site in, as a run loads the written data set (so that the
+// run does not place them again), and "" for the sites whose placement
+// gives a check, which the run places again for their checks (Contrôles
+// unchanged). It runs last, on the files already written.
+func (g *gen) placements() error {
+	const name = "sites_communes.csv.gz"
+	if err := os.Remove(filepath.Join(g.out, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	ds, err := data.LoadDir(os.DirFS(g.out))
+	if err != nil {
+		return err
+	}
+	placed, checks := diag.Assign(ds)
+	flagged := map[string]bool{}
+	for _, c := range checks {
+		flagged[c.Site] = true
+	}
+	return g.writeCSV(name, []string{"id", "commune"}, len(placed), func(i int) []string {
+		s := &placed[i]
+		if flagged[s.ID] {
+			return []string{s.ID, ""}
+		}
+		return []string{s.ID, s.Commune}
+	})
 }
 
 // controls writes the checks found while generating, so that the report
