@@ -197,6 +197,11 @@ func (sc *Scenario) Apply(sites []data.Site) ([]data.Site, error) {
 		if !removed[s.ID] {
 			out = append(out, s)
 		} else if a, ok := replace[s.ID]; ok && first[s.ID] == i {
+			u := s
+			u.Commune, u.Placed = "", false
+			if u == a {
+				a = s // re-added unchanged: keep the commune make data stored (data.Site.Placed)
+			}
 			out = append(out, a)
 		}
 	}
