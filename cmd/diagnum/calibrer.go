@@ -58,7 +58,7 @@ func runCalibrer(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			fmt.Fprint(stderr, calibrerUsageText)
 			return err
 		}
-		return fmt.Errorf("%w: calibrer : %v", errUsage, err)
+		return fmt.Errorf("%w: calibrer : %s", errUsage, frFlagError(err))
 	}
 	o.visited(fs)
 	switch {

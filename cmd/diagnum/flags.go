@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -202,7 +203,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 			fmt.Fprint(stderr, usageText)
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: %v", errUsage, err)
+		return nil, fmt.Errorf("%w: %s", errUsage, frFlagError(err))
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("%w: argument inattendu %q", errUsage, fs.Arg(0))
@@ -365,4 +366,31 @@ func (o *options) params() (diag.Params, error) {
 		}
 	}
 	return p, p.Validate()
+}
+
+// flagMessages translates the messages of the flag package (Go's own, in
+// English) for users: an unknown option, a missing or unreadable value.
+var flagMessages = []struct {
+	re *regexp.Regexp
+	fr string
+}{
+	{regexp.MustCompile(`^flag provided but not defined: (-+\S*)$`), "option inconnue $1"},
+	{regexp.MustCompile(`^flag needs an argument: (-+\S*)$`), "l'option $1 demande une valeur"},
+	{regexp.MustCompile(`^bad flag syntax: (.*)$`), "option mal écrite : $1"},
+	{regexp.MustCompile(`^invalid boolean value ("(?:[^"\\]|\\.)*") for (-\S+): .*$`), "valeur $1 incorrecte pour $2 : attendu true ou false"},
+	{regexp.MustCompile(`^invalid boolean flag (\S+): .*$`), "valeur incorrecte pour -$1 : attendu true ou false"},
+	{regexp.MustCompile(`^invalid value ("(?:[^"\\]|\\.)*") for flag (-\S+): parse error$`), "valeur $1 illisible pour $2"},
+	{regexp.MustCompile(`^invalid value ("(?:[^"\\]|\\.)*") for flag (-\S+): value out of range$`), "valeur $1 hors des bornes pour $2"},
+	{regexp.MustCompile(`^invalid value ("(?:[^"\\]|\\.)*") for flag (-\S+): (.*)$`), "valeur $1 incorrecte pour $2 : $3"},
+}
+
+// frFlagError returns the French message of an error of flag.Parse.
+func frFlagError(err error) string {
+	msg := err.Error()
+	for _, m := range flagMessages {
+		if m.re.MatchString(msg) {
+			return m.re.ReplaceAllString(msg, m.fr)
+		}
+	}
+	return msg
 }

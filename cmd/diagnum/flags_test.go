@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 
 	"diagnum/data"
@@ -40,5 +41,28 @@ func TestSupplyKindsAsInFiles(t *testing.T) {
 	}
 	if _, err := params("--supply", "boulangerie"); !errors.Is(err, errUsage) {
 		t.Errorf("--supply boulangerie: %v, want a usage error", err)
+	}
+}
+
+// TestFlagErrorsInFrench: the flag package's own messages (unknown
+// option, missing or unreadable value) reach the user in French, naming
+// the option and the value, as usage errors.
+func TestFlagErrorsInFrench(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--verbeux"}, "option inconnue -verbeux"},
+		{[]string{"--threshold"}, "l'option -threshold demande une valeur"},
+		{[]string{"--threshold", "trente"}, `valeur "trente" illisible pour -threshold`},
+		{[]string{"--threshold", "1e999"}, `valeur "1e999" hors des bornes pour -threshold`},
+		{[]string{"--france=oui"}, `valeur "oui" incorrecte pour -france : attendu true ou false`},
+		{[]string{"plan", "--add", "deux"}, `plan : valeur "deux" illisible pour -add`},
+		{[]string{"serve", "--inconnue"}, "serve : option inconnue -inconnue"},
+	} {
+		_, err := run(t, tc.args...)
+		if !errors.Is(err, errUsage) || !strings.HasSuffix(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want a usage error ending in %q", tc.args, err, tc.want)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
 	"syscall"
@@ -36,6 +37,26 @@ func main() {
 		os.Exit(2)
 	default:
 		fmt.Fprintln(os.Stderr, "diagnum: erreur :", err)
+		if c := osCause(err); c != "" {
+			fmt.Fprintln(os.Stderr, "Cause :", c)
+		}
 		os.Exit(1)
 	}
+}
+
+// osCause explains in French the system errors whose own text (from the
+// operating system, in English) ends a message: disk full, permission
+// denied, file not found, read-only file system; "" for other errors.
+func osCause(err error) string {
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		return "disque plein : libérer de la place ou écrire dans un autre dossier"
+	case errors.Is(err, syscall.EROFS):
+		return "système de fichiers en lecture seule : écrire dans un autre dossier"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission refusée : vérifier les droits sur le fichier ou le dossier"
+	case errors.Is(err, fs.ErrNotExist):
+		return "fichier ou dossier introuvable : vérifier le chemin"
+	}
+	return ""
 }

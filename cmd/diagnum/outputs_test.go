@@ -5,10 +5,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -184,5 +187,25 @@ func TestMapOnlyWhenNeeded(t *testing.T) {
 	}
 	if svg, err := os.ReadFile("m.svg"); err != nil || !bytes.Contains(svg, []byte("<svg")) {
 		t.Errorf("m.svg: %v", err)
+	}
+}
+
+// TestOSCause: the system errors users meet (disk full, permission,
+// missing file, read-only disk) get a French cause, even wrapped; others
+// none.
+func TestOSCause(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&fs.PathError{Op: "write", Path: "x.xlsx", Err: syscall.ENOSPC}, "disque plein"},
+		{fmt.Errorf("écriture de x.xlsx : %w", &fs.PathError{Op: "open", Path: "x.xlsx", Err: syscall.EACCES}), "permission refusée"},
+		{fmt.Errorf("lieux l.csv : %w", &fs.PathError{Op: "open", Path: "l.csv", Err: syscall.ENOENT}), "fichier ou dossier introuvable"},
+		{&fs.PathError{Op: "open", Path: "x", Err: syscall.EROFS}, "système de fichiers en lecture seule"},
+		{errors.New("autre"), ""},
+	} {
+		if got := osCause(tc.err); !strings.HasPrefix(got, tc.want) || (tc.want == "") != (got == "") {
+			t.Errorf("osCause(%v) = %q, want %q…", tc.err, got, tc.want)
+		}
 	}
 }

@@ -134,7 +134,7 @@ func parsePlanFlags(args []string, stderr io.Writer) (*planOptions, error) {
 			fmt.Fprint(stderr, planUsageText)
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: plan : %v", errUsage, err)
+		return nil, fmt.Errorf("%w: plan : %s", errUsage, frFlagError(err))
 	}
 	return o, o.check(fs)
 }

@@ -66,7 +66,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveOptions, error) {
 			fmt.Fprint(stderr, serveUsageText)
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: serve : %v", errUsage, err)
+		return nil, fmt.Errorf("%w: serve : %s", errUsage, frFlagError(err))
 	}
 	switch {
 	case fs.NArg() > 0:
