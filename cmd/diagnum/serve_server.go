@@ -85,7 +85,7 @@ func (s *server) guard(next http.Handler) http.Handler {
 		}
 		defer func() {
 			if v := recover(); v != nil {
-				log.Printf("diagnum serve: %s %s: panic: %v", r.Method, r.URL.Path, v)
+				log.Printf("diagnum serve : %s %s : erreur interne (panic) : %v", r.Method, r.URL.Path, v)
 				jsonError(w, http.StatusInternalServerError, "erreur interne du serveur ; la requête n'a pas abouti")
 			}
 		}()
