@@ -208,7 +208,7 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("diag : couche de demande %s : %w", layer.File, err)
+		return nil, fmt.Errorf("couche de demande %s : %w", layer.File, err)
 	}
 	sum := &DemandSummary{Layer: layer}
 	acc := map[int]*CommuneDemand{}
@@ -244,7 +244,7 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 	}
 	au, err := e.hybridAccess(ctx, sum, us, comm, partial, inLayer)
 	if err != nil {
-		return nil, fmt.Errorf("diag : couche de demande %s : %w", layer.File, err)
+		return nil, fmt.Errorf("couche de demande %s : %w", layer.File, err)
 	}
 	for i, u := range us {
 		if comm[i] >= 0 && u.Pop > 0 {

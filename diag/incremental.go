@@ -114,10 +114,10 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("diag : accessibilité : %w", err)
+		return nil, fmt.Errorf("calcul de l'accessibilité : %w", err)
 	}
 	if err := e.transpose(); err != nil {
-		return nil, fmt.Errorf("diag : accessibilité : %w", err)
+		return nil, fmt.Errorf("calcul de l'accessibilité : %w", err)
 	}
 
 	// R_j (kept for kept sites, with their warnings in site order) and
@@ -164,7 +164,7 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 	e.normalize()
 
 	if err := e.nearestOthersAfter(old, match, freshQ, gone); err != nil {
-		return nil, fmt.Errorf("diag : lieux les plus proches : %w", err)
+		return nil, fmt.Errorf("recherche des lieux les plus proches : %w", err)
 	}
 	if err := e.nearestAfter(old, match, freshQ); err != nil {
 		return nil, err
@@ -325,7 +325,7 @@ func (e *engine) nearestAfter(old *engine, match, freshQ []int) error {
 		}
 		j, t, err := e.nearestSite(i)
 		if err != nil {
-			return fmt.Errorf("diag : lieu le plus proche de %s : %w", e.ds.Communes[i].Code, err)
+			return fmt.Errorf("lieu le plus proche de la commune %s : %w", e.ds.Communes[i].Code, err)
 		}
 		if math.IsInf(t, 1) {
 			j = -1

@@ -16,12 +16,12 @@ import (
 var (
 	// ErrBadParams reports parameters that cannot be used (negative or
 	// non-finite threshold, speed or detour).
-	ErrBadParams = errors.New("diag : paramètres incorrects")
+	ErrBadParams = errors.New("paramètres incorrects")
 	// ErrUnknownTerritory reports a territory code with no commune.
-	ErrUnknownTerritory = errors.New("diag : territoire inconnu")
+	ErrUnknownTerritory = errors.New("territoire inconnu")
 	// ErrNoGeography reports a territory made of overseas collectivities
 	// (COM) only: they have no geography and are not computed.
-	ErrNoGeography = errors.New("diag : pas de géographie")
+	ErrNoGeography = errors.New("pas de géographie")
 )
 
 // Defaults of the parameters.

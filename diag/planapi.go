@@ -110,7 +110,7 @@ func (b *Baseline) CatchmentsOf(ctx context.Context, pts []geo.Place) ([][]Reach
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("diag : bassins : %w", err)
+		return nil, fmt.Errorf("calcul des bassins : %w", err)
 	}
 	return out, nil
 }

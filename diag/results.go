@@ -68,10 +68,10 @@ func nationalEngine(ctx context.Context, ds *data.Dataset, params Params) (*engi
 		return nil, err
 	}
 	if err := e.e2sfca(); err != nil {
-		return nil, fmt.Errorf("diag : accessibilité : %w", err)
+		return nil, fmt.Errorf("calcul de l'accessibilité : %w", err)
 	}
 	if err := e.nearestOthers(); err != nil {
-		return nil, fmt.Errorf("diag : lieux les plus proches : %w", err)
+		return nil, fmt.Errorf("recherche des lieux les plus proches : %w", err)
 	}
 	return e, nil
 }
@@ -172,7 +172,7 @@ func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
 			i := idx[x]
 			j, t, err := e.nearestOf(i)
 			if err != nil {
-				return fmt.Errorf("diag : lieu le plus proche de %s : %w", e.ds.Communes[i].Code, err)
+				return fmt.Errorf("lieu le plus proche de la commune %s : %w", e.ds.Communes[i].Code, err)
 			}
 			cs[x] = communeResult(&e.ds.Communes[i], nb[i], fte[i], j, t, e.a[i], e.d0, e.frag.indexAt(i), amed)
 			cs[x].FTECNFS = cnfs[cs[x].Code]

@@ -104,7 +104,7 @@ func LAEAInverse(e, n float64) orb.Point {
 
 // ErrBadIdcar reports a grid cell identifier that is not INSEE's
 // CRS3035RES{r}mN{y}E{x}.
-var ErrBadIdcar = errors.New("geo : identifiant de carreau incorrect")
+var ErrBadIdcar = errors.New("identifiant de carreau incorrect")
 
 // Idcar is a cell of INSEE's grid: its south-west corner in EPSG:3035
 // (metres) and its side.

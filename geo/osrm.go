@@ -24,9 +24,9 @@ import (
 // Sentinel errors of the OSRM client, for errors.Is. The underlying
 // error (e.g. context.DeadlineExceeded) is wrapped as well.
 var (
-	ErrOSRMUnreachable = errors.New("geo : serveur OSRM injoignable")
-	ErrOSRMRefused     = errors.New("geo : requête OSRM refusée")
-	ErrOSRMMalformed   = errors.New("geo : réponse OSRM mal formée")
+	ErrOSRMUnreachable = errors.New("serveur OSRM injoignable")
+	ErrOSRMRefused     = errors.New("requête OSRM refusée")
+	ErrOSRMMalformed   = errors.New("réponse OSRM mal formée")
 )
 
 // Defaults of OSRMOptions.

@@ -12,7 +12,7 @@ import (
 )
 
 // ErrTimeMissing reports, in strict mode, a pair absent from a table.
-var ErrTimeMissing = errors.New("geo : temps de trajet absent de la table")
+var ErrTimeMissing = errors.New("temps de trajet absent de la table")
 
 // PairTimes is a travel-time table keyed by codes (data.TravelTable):
 // minutes from an origin commune to a destination commune or site.

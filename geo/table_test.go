@@ -61,7 +61,7 @@ func TestTableTimes(t *testing.T) {
 	}
 	strict := NewTable(pt, TableOptions{Name: "t.csv", Strict: true, Communes: map[string]orb.Point{"A": a, "B": b}})
 	_, err = strict.Times(context.Background(), src[1:2], dst[:1])
-	if !errors.Is(err, ErrTimeMissing) || err.Error() != "geo : temps de trajet absent de la table : t.csv : pas de temps pour B → B (--temps-strict)" {
+	if !errors.Is(err, ErrTimeMissing) || err.Error() != "temps de trajet absent de la table : t.csv : pas de temps pour B → B (--temps-strict)" {
 		t.Errorf("strict: err = %v", err)
 	}
 }

@@ -12,10 +12,10 @@ import (
 // Sentinel errors of the package, for errors.Is.
 var (
 	// ErrBadOptions reports planner options that cannot be used.
-	ErrBadOptions = errors.New("plan : options incorrectes")
+	ErrBadOptions = errors.New("options du plan incorrectes")
 	// ErrUnknownSite reports a scenario that removes a site id absent
 	// from the sites.
-	ErrUnknownSite = errors.New("plan : identifiant de lieu inconnu")
+	ErrUnknownSite = errors.New("identifiant de lieu inconnu")
 )
 
 // Objective is what the planner maximises first; the other objective

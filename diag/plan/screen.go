@@ -14,9 +14,9 @@ import (
 // Reasons a candidate of a file is refused (ScreenCandidates), for
 // errors.Is.
 var (
-	ErrCandidateOutside = errors.New("plan : candidat hors du territoire")
-	ErrCandidateAtSea   = errors.New("plan : candidat hors de toute commune (en mer ?)")
-	ErrCandidateEmpty   = errors.New("plan : candidat dans une commune sans habitants")
+	ErrCandidateOutside = errors.New("candidat hors du territoire")
+	ErrCandidateAtSea   = errors.New("candidat hors de toute commune (en mer ?)")
+	ErrCandidateEmpty   = errors.New("candidat dans une commune sans habitants")
 )
 
 // Screening distances: a candidate more than CoastKm from the polygon of

@@ -34,7 +34,7 @@ const mapDPI = 96
 
 // ErrNothingToMap reports a map with no commune to draw: none given, or
 // none with a polygon or a point in the dataset.
-var ErrNothingToMap = errors.New("rapport : aucune commune à cartographier")
+var ErrNothingToMap = errors.New("aucune commune à cartographier")
 
 // MapInput is what RenderMap draws. Zero fields take the defaults of
 // NewMapInput's documentation.
