@@ -168,7 +168,7 @@ func jsonError(name string, raw []byte, err error) error {
 	switch {
 	case errors.As(err, &se):
 		line = lineAt(raw, se.Offset)
-		err = &textError{"syntaxe JSON invalide (" + se.Error() + ")", err}
+		err = &textError{jsonSyntaxText(se), err}
 	case errors.As(err, &te):
 		line = lineAt(raw, te.Offset)
 		err = &textError{jsonTypeText(te), err}
@@ -271,4 +271,51 @@ func jsonTypeText(te *json.UnmarshalTypeError) string {
 		return fmt.Sprintf("valeur JSON de type %s là où %s est attendu", te.Value, te.Type)
 	}
 	return fmt.Sprintf("champ %q : valeur JSON de type %s là où %s est attendu", te.Field, te.Value, te.Type)
+}
+
+// jsonSyntaxContexts are the contexts of encoding/json's "invalid
+// character" errors, in French.
+var jsonSyntaxContexts = map[string]string{
+	"looking for beginning of value":             "là où une valeur doit commencer",
+	"looking for beginning of object key string": "là où une clé d'objet doit commencer",
+	"after object key":                           "après une clé d'objet (':' attendu)",
+	"after object key:value pair":                "après un couple clé:valeur (',' ou '}' attendu)",
+	"after array element":                        "après un élément de tableau (',' ou ']' attendu)",
+	"in string literal":                          "dans une chaîne",
+	"in string escape code":                      "dans une séquence d'échappement",
+	"in \\u hexadecimal character escape":        "dans un échappement \\u hexadécimal",
+	"in numeric literal":                         "dans un nombre",
+	"after decimal point in numeric literal":     "après le point décimal d'un nombre",
+	"in exponent of numeric literal":             "dans l'exposant d'un nombre",
+	"after top-level value":                      "après la valeur principale",
+	"in literal true (expecting 'r')":            "dans le littéral true",
+	"in literal true (expecting 'u')":            "dans le littéral true",
+	"in literal true (expecting 'e')":            "dans le littéral true",
+	"in literal false (expecting 'a')":           "dans le littéral false",
+	"in literal false (expecting 'l')":           "dans le littéral false",
+	"in literal false (expecting 's')":           "dans le littéral false",
+	"in literal false (expecting 'e')":           "dans le littéral false",
+	"in literal null (expecting 'u')":            "dans le littéral null",
+	"in literal null (expecting 'l')":            "dans le littéral null",
+}
+
+// jsonSyntaxText says in French what an encoding/json syntax error is
+// about; an error it does not know keeps Go's text in parentheses.
+func jsonSyntaxText(se *json.SyntaxError) string {
+	msg := se.Error()
+	if rest, ok := strings.CutPrefix(msg, "invalid character "); ok {
+		best := "" // the longest context that ends the message
+		for ctx := range jsonSyntaxContexts {
+			if strings.HasSuffix(rest, " "+ctx) && len(ctx) > len(best) {
+				best = ctx
+			}
+		}
+		if best != "" {
+			return "syntaxe JSON invalide : caractère " + rest[:len(rest)-len(best)-1] + " inattendu " + jsonSyntaxContexts[best]
+		}
+	}
+	if msg == "unexpected end of JSON input" {
+		return "fin inattendue du JSON"
+	}
+	return "syntaxe JSON invalide (" + msg + ")"
 }

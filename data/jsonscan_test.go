@@ -2,6 +2,7 @@ package data
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"testing"
 )
@@ -72,4 +73,30 @@ func FuzzSitesGeoFast(f *testing.F) {
 			t.Fatalf("fast %q (%v), slow %q", fields, err, want)
 		}
 	})
+}
+
+// TestJSONSyntaxText: encoding/json's syntax errors are told in French,
+// the longest context winning ("after decimal point in numeric literal"
+// also ends with "in numeric literal"); an unknown one keeps Go's text.
+func TestJSONSyntaxText(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a" 1}`: `syntaxe JSON invalide : caractère '1' inattendu après une clé d'objet (':' attendu)`,
+		`[1 2]`:   `syntaxe JSON invalide : caractère '2' inattendu après un élément de tableau (',' ou ']' attendu)`,
+		`[NaN]`:   `syntaxe JSON invalide : caractère 'N' inattendu là où une valeur doit commencer`,
+		`[1.e]`:   `syntaxe JSON invalide : caractère 'e' inattendu après le point décimal d'un nombre`,
+		`[-]`:     `syntaxe JSON invalide : caractère ']' inattendu dans un nombre`,
+		`[tru]`:   `syntaxe JSON invalide : caractère ']' inattendu dans le littéral true`,
+		`[1`:      `fin inattendue du JSON`,
+	} {
+		var v any
+		var se *json.SyntaxError
+		if err := json.Unmarshal([]byte(in), &v); !errors.As(err, &se) {
+			t.Errorf("%s: %v is not a *json.SyntaxError", in, err)
+		} else if got := jsonSyntaxText(se); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+	if got := jsonSyntaxText(&json.SyntaxError{}); got != "syntaxe JSON invalide ()" {
+		t.Errorf("unknown syntax error: %q", got)
+	}
 }

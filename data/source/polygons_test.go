@@ -135,7 +135,7 @@ func TestReadPolygonsMalformed(t *testing.T) {
 		{"duplicate code", fc(feat(`"23001"`, sq), feat(`"23001"`, sq)), data.ErrDuplicate, 3, "feature 1"},
 		{"not a collection", `{"type":"Feature"}`, data.ErrBadValue, 1, "FeatureCollection"},
 		{"array", `[]`, data.ErrBadValue, 1, "FeatureCollection"},
-		{"bad json", "{\"type\":\"FeatureCollection\",\n\"features\":[{]}", data.ErrBadValue, 2, "invalid character"},
+		{"bad json", "{\"type\":\"FeatureCollection\",\n\"features\":[{]}", data.ErrBadValue, 2, "caractère ']' inattendu"},
 		{"bad feature", fc(`{"type":"Feature","geometry":{"type":"Polygon","coordinates":"x"}}`), data.ErrBadValue, 2, "feature 0"},
 	}
 	for _, tt := range tests {
