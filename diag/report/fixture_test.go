@@ -75,13 +75,13 @@ func smallResult() *diag.Result {
 	// has no location (as its +Inf time says).
 	r.Checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckNoReach, Site: "s2", Err: &data.ParseError{
 		File: "sites (test)", Column: "code_insee",
-		Err: fmt.Errorf("%w: site s2 reaches no population within 30 minutes: R_j = 0", data.ErrBadValue)}})
+		Err: fmt.Errorf("%w : le lieu s2 n'atteint aucune population en 30 minutes : R_j = 0", data.ErrBadValue)}})
 	r.Checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckPlacement, Site: "s3", Err: &data.ParseError{
 		File: "sites.csv", Line: 7, Column: "code_insee",
-		Err: fmt.Errorf("%w: site s3 declares INSEE code 01002 (01002) but lies in commune 01001", data.ErrBadValue)}})
+		Err: fmt.Errorf("%w : le lieu s3 déclare le code INSEE 01002 (code actuel 01002) mais se trouve dans la commune 01001", data.ErrBadValue)}})
 	r.Checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckNoLocation, Commune: "01005", Err: &data.ParseError{
 		File: "communes", Column: "code_insee",
-		Err: fmt.Errorf("%w: commune 01005 has neither point nor polygon: no travel time, not covered, access 0", data.ErrBadCoordinate)}})
+		Err: fmt.Errorf("%w : la commune 01005 n'a ni point ni contour : pas de temps de trajet, non couverte, accès 0", data.ErrBadCoordinate)}})
 	return r
 }
 
