@@ -243,3 +243,50 @@ func TestDemandeAges(t *testing.T) {
 		t.Errorf("Méthodologie: %q", m)
 	}
 }
+
+// TestDemandeZonesBlanches: at 15 min, two communes of the 50-cell
+// extract are partly covered: Vallière (23257, 705 inh.) and
+// Saint-Yrieix-la-Montagne (23249, 219 inh.); Vallière is even couvert
+// (its population-weighted mean time is under 15 min). Both are listed
+// in Zones blanches with part_couverte and population × (1 −
+// part_couverte) not covered: Vallière 705 × (1 − 12/13) ≈ 54.
+func TestDemandeZonesBlanches(t *testing.T) {
+	console, err := run(t, "--dept", "23", "--threshold", "15", "--demande", fixture(t, "carreaux/carreaux-200m-extrait.csv"), "--csv", "c.csv", "--out", "c.xlsx")
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, console)
+	}
+	cs := readCommunesCSV(t, "c.csv")
+	if v := cs["23257"]; v["couvert"] != "1" || v["part_couverte"] != "0.923077" {
+		t.Errorf("Vallière %v", v)
+	}
+	f, err := excelize.OpenFile("c.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(report.SheetZonesBlanches, excelize.Options{RawCellValue: true})
+	listed := map[string][]string{}
+	for _, r := range rows {
+		if len(r) > 9 {
+			listed[r[1]] = r
+		}
+	}
+	for code, c := range cs {
+		share, _ := strconv.ParseFloat(c["part_couverte"], 64)
+		pop, _ := strconv.ParseFloat(c["population"], 64)
+		r, ok := listed[code]
+		if ok != (share < 1) {
+			t.Errorf("%s (part_couverte %v, couvert %s) listed %v", code, share, c["couvert"], ok)
+			continue
+		}
+		if ok && (math.Abs(num(t, r[8])-share) > 1e-6 || num(t, r[9]) != math.Round(pop*(1-share))) {
+			t.Errorf("%s: row %v, want part %v and %v not covered", code, r, share, math.Round(pop*(1-share)))
+		}
+	}
+	if r := listed["23257"]; len(r) < 10 || r[9] != "54" {
+		t.Errorf("Vallière in Zones blanches: %v", r)
+	}
+	if r := listed["23249"]; len(r) < 10 || r[9] != "28" {
+		t.Errorf("Saint-Yrieix-la-Montagne in Zones blanches: %v", r)
+	}
+}
