@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -25,7 +26,9 @@ func main() {
 	case errors.Is(err, flag.ErrHelp):
 	case errors.Is(err, context.Canceled) && interrupted:
 		// Ctrl-C, SIGTERM or SIGHUP: outputs are written all or nothing.
-		fmt.Fprintf(os.Stderr, "diagnum: interrompu (%v) ; aucun fichier n'a été écrit ni modifié\n", err)
+		// The step that was stopped stays named; Go's "context canceled" is said in French.
+		where := strings.ReplaceAll(err.Error(), context.Canceled.Error(), "arrêt demandé (Ctrl-C ou signal)")
+		fmt.Fprintf(os.Stderr, "diagnum: interrompu (%s) ; aucun fichier n'a été écrit ni modifié\n", where)
 		os.Exit(130)
 	case errors.Is(err, errUsage):
 		fmt.Fprintln(os.Stderr, "diagnum:", err)

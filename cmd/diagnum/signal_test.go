@@ -99,7 +99,7 @@ func TestSIGTERM(t *testing.T) {
 			if !errors.As(err, &ee) || ee.ExitCode() == 0 {
 				t.Fatalf("exit: %v, want a non-zero status; stderr:\n%s", err, stderr.String())
 			}
-			if !strings.Contains(stderr.String(), "context canceled") {
+			if !strings.Contains(stderr.String(), "interrompu (") || !strings.Contains(stderr.String(), "arrêt demandé (Ctrl-C ou signal)") {
 				t.Errorf("stderr does not say the run was cancelled:\n%s", stderr.String())
 			}
 			if got := listDir(t, dir); len(got) != 0 {
