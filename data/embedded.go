@@ -25,10 +25,10 @@ import (
 //	epci.csv              code,nom,type
 //	anciens_codes.csv.gz  ancien_code,code_insee
 //	sites.csv.gz          the sites CSV format (LoadSitesCSV) with code_postal,siret,source,date
-//	sites_communes.csv.gz id,commune: for every site of sites.csv.gz as LoadSitesCSV
-//	                      keeps it, in order, the commune diag.Assign places it in
-//	                      (Site.Placed), or "" when that placement gives a check
-//	                      (the site is then placed again at run time, for its check)
+//	sites_communes.csv.gz id,commune,controle,declare,km: for every site of sites.csv.gz
+//	                      as LoadSitesCSV keeps it, in order, where diag.Assign places
+//	                      it and the check it gives (Placement: Site.Commune and
+//	                      Placed, Dataset.Placements)
 //	indicateurs.csv.gz    the indicators CSV format (LoadIndicatorsCSV)
 //	polygones.bin.gz      commune polygons (COG 2025 codes) in the compact format of
 //	                      WritePolygonsBin
@@ -101,31 +101,56 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 	return ds, nil
 }
 
-// loadEmbeddedPlacements sets the commune make data assigned to each site
-// (sites_communes.csv.gz, when present) and marks the data set's sites as
-// placed (Dataset.PlacedSites). The file must list the sites in order.
+// loadEmbeddedPlacements sets the placement make data stored for each
+// site (sites_communes.csv.gz, when present: Site.Commune and Placed, and
+// Dataset.Placements for those with a check) and marks the data set's
+// sites as placed (Dataset.PlacedSites). The file lists the sites in order.
 func loadEmbeddedPlacements(fsys fs.FS, ds *Dataset) error {
 	const name = "sites_communes.csv.gz"
 	if _, err := fs.Stat(fsys, name); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	t, c, err := readEmbeddedTable(fsys, name, "id", "commune")
+	t, c, err := readEmbeddedTable(fsys, name, "id", "commune", "controle", "declare", "km")
 	if err != nil {
 		return err
 	}
 	if len(t.Records) != len(ds.Sites) {
 		return &ParseError{File: t.File, Err: fmt.Errorf("%w: %d rows for %d sites", ErrBadValue, len(t.Records), len(ds.Sites))}
 	}
+	checks := map[string]PlaceCheck{}
+	for k, n := range placeCheckNames {
+		checks[n] = PlaceCheck(k)
+	}
+	ds.Placements = map[string]Placement{}
 	for i, r := range t.Records {
 		s := &ds.Sites[i]
-		if id := r.Field(c[0]); id != s.ID {
-			return &ParseError{File: t.File, Line: r.Line, Column: "id", Err: fmt.Errorf("%w: site %q where sites.csv.gz has %q", ErrBadValue, id, s.ID)}
+		fail := func(col string, err error) error {
+			return &ParseError{File: t.File, Line: r.Line, Column: col, Err: err}
 		}
-		if code := r.Field(c[1]); code != "" {
-			if _, ok := ds.CommuneIndex(code); !ok {
-				return &ParseError{File: t.File, Line: r.Line, Column: "commune", Err: fmt.Errorf("%w: site %s placed in %q, which is no commune", ErrBadCode, s.ID, code)}
+		if id := r.Field(c[0]); id != s.ID {
+			return fail("id", fmt.Errorf("%w: site %q where sites.csv.gz has %q", ErrBadValue, id, s.ID))
+		}
+		p := Placement{Commune: r.Field(c[1]), Declared: r.Field(c[3])}
+		for _, code := range []string{p.Commune, p.Declared} {
+			if _, ok := ds.CommuneIndex(code); code != "" && !ok {
+				return fail("commune", fmt.Errorf("%w: site %s placed in %q, which is no commune", ErrBadCode, s.ID, code))
 			}
-			s.Commune, s.Placed = code, true
+		}
+		var ok bool
+		if p.Check, ok = checks[r.Field(c[2])]; !ok {
+			return fail("controle", fmt.Errorf("%w: %q is no placement check", ErrBadValue, r.Field(c[2])))
+		}
+		if km := r.Field(c[4]); km != "" {
+			if p.Km, err = strconv.ParseFloat(km, 64); err != nil {
+				return fail("km", fmt.Errorf("%w: %v", ErrBadNumber, err))
+			}
+		}
+		if (p.Commune == "") != (p.Check == PlaceOutside || p.Check == PlaceUnplaced) {
+			return fail("commune", fmt.Errorf("%w: site %s: commune %q with check %q", ErrBadValue, s.ID, p.Commune, p.Check))
+		}
+		s.Commune, s.Placed = p.Commune, true
+		if p.Check != PlaceOK {
+			ds.Placements[s.ID] = p
 		}
 	}
 	ds.PlacedSites = true

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -132,8 +133,9 @@ type Site struct {
 	Date     string    // date of the record, YYYY-MM-DD, "" if unknown
 	Commune  string    // INSEE code assigned by the spatial join ("" before)
 	// Placed marks an embedded site whose Commune is the assignment that
-	// make data stored (sites_communes.csv.gz): diag.Assign keeps it when
-	// the data set's PlacedSites is set. Loaders of user files never set it.
+	// make data stored (sites_communes.csv.gz): diag.Assign keeps it, and
+	// the check of Dataset.Placements, when the data set's PlacedSites is
+	// set. Loaders of user files never set it.
 	Placed bool
 	// Line is where the record stands in its source file, for the checks:
 	// the line of a CSV record or the number of a JSON object; 0 when
@@ -275,6 +277,42 @@ type Reference struct {
 	Note      string  // how to read it, or why the embedded figure may differ
 }
 
+// Placement is where diag.Assign places a site, and the check that
+// placement gives; make data stores it for the embedded sites.
+type Placement struct {
+	Commune string     // INSEE code; "" when the site is refused
+	Check   PlaceCheck // PlaceOK when the placement gives no check
+	// Declared is, for PlaceDisagree, the commune actuelle of the site's
+	// declared code ("" when it names none).
+	Declared string
+	// Km is, for PlaceOffshore, the distance to the polygon of Commune.
+	Km float64
+}
+
+// PlaceCheck is the check a placement gives (see diag.Assign).
+type PlaceCheck uint8
+
+// The checks of a placement; their names are the controle column of
+// sites_communes.csv.gz.
+const (
+	PlaceOK       PlaceCheck = iota // no check
+	PlaceDisagree                   // the polygon's commune is not the declared one
+	PlaceNearest                    // declared code unknown: commune of the nearest point
+	PlaceOffshore                   // in no polygon, within diag.OffshoreKm of one
+	PlaceOutside                    // in no polygon and far from all: refused
+	PlaceUnplaced                   // no usable point nor known code: refused
+)
+
+var placeCheckNames = [...]string{"", "contour", "code-inconnu", "cote", "hors-france", "non-place"}
+
+// String is the name of the check in sites_communes.csv.gz.
+func (c PlaceCheck) String() string {
+	if int(c) < len(placeCheckNames) {
+		return placeCheckNames[c]
+	}
+	return fmt.Sprintf("PlaceCheck(%d)", c)
+}
+
 // Dataset is everything a diagnostic needs.
 type Dataset struct {
 	Communes     []Commune // sorted by Code
@@ -297,6 +335,9 @@ type Dataset struct {
 	// it instead of placing the site again. Whoever changes the communes,
 	// their polygons or Renamed must clear it.
 	PlacedSites bool
+	// Placements are the stored placements of the Placed sites whose
+	// placement gives a check, by site ID (the others give none).
+	Placements map[string]Placement
 	// References are the published figures to check the data against
 	// (references.csv of the embedded set; nil when absent).
 	References []Reference

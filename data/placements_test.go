@@ -22,9 +22,10 @@ func placementsFS(t *testing.T, csv string) fstest.MapFS {
 	return fstest.MapFS{"sites_communes.csv.gz": {Data: b.Bytes()}}
 }
 
-// TestLoadEmbeddedPlacements: the stored communes are set on the sites
-// they name (an empty one leaves the site to be placed at run time), and
-// a file that does not match the sites is refused, naming the line.
+// TestLoadEmbeddedPlacements: the stored placements are set on the sites
+// they name (Site.Commune, Placed; Dataset.Placements for those with a
+// check), and a file that does not match the sites is refused, naming
+// the line and column.
 func TestLoadEmbeddedPlacements(t *testing.T) {
 	newDS := func() *Dataset {
 		return &Dataset{Communes: []Commune{{Code: "23096"}, {Code: "87085"}},
@@ -34,12 +35,17 @@ func TestLoadEmbeddedPlacements(t *testing.T) {
 	if err := loadEmbeddedPlacements(fstest.MapFS{}, ds); err != nil || ds.PlacedSites {
 		t.Fatalf("no file: err %v, PlacedSites %v", err, ds.PlacedSites)
 	}
-	if err := loadEmbeddedPlacements(placementsFS(t, "id,commune\na,23096\nb,\nc,87085\n"), ds); err != nil {
+	const head = "id,commune,controle,declare,km\n"
+	if err := loadEmbeddedPlacements(placementsFS(t, head+"a,23096,,,\nb,,hors-france,,\nc,87085,cote,,0.25\n"), ds); err != nil {
 		t.Fatal(err)
 	}
-	want := []Site{{ID: "a", Commune: "23096", Placed: true}, {ID: "b"}, {ID: "c", Commune: "87085", Placed: true}}
+	want := []Site{{ID: "a", Commune: "23096", Placed: true}, {ID: "b", Placed: true}, {ID: "c", Commune: "87085", Placed: true}}
 	if !ds.PlacedSites || ds.Sites[0] != want[0] || ds.Sites[1] != want[1] || ds.Sites[2] != want[2] {
 		t.Errorf("got %+v (PlacedSites %v), want %+v", ds.Sites, ds.PlacedSites, want)
+	}
+	wantP := map[string]Placement{"b": {Check: PlaceOutside}, "c": {Commune: "87085", Check: PlaceOffshore, Km: 0.25}}
+	if len(ds.Placements) != 2 || ds.Placements["b"] != wantP["b"] || ds.Placements["c"] != wantP["c"] {
+		t.Errorf("placements %+v, want %+v", ds.Placements, wantP)
 	}
 	for _, c := range []struct {
 		csv    string
@@ -47,12 +53,16 @@ func TestLoadEmbeddedPlacements(t *testing.T) {
 		column string
 		err    error
 	}{
-		{"id,commune\na,23096\nc,87085\nb,\n", 3, "id", ErrBadValue},
-		{"id,commune\na,23096\nb,23999\nc,\n", 3, "commune", ErrBadCode},
-		{"id,commune\na,23096\nb,\n", 0, "", ErrBadValue},
+		{"a,23096,,,\nc,87085,,,\nb,,hors-france,,\n", 3, "id", ErrBadValue},
+		{"a,23096,,,\nb,23999,,,\nc,23096,,,\n", 3, "commune", ErrBadCode},
+		{"a,23096,,,\nb,23096,contour,23999,\nc,23096,,,\n", 3, "commune", ErrBadCode},
+		{"a,23096,,,\nb,23096,ailleurs,,\nc,23096,,,\n", 3, "controle", ErrBadValue},
+		{"a,23096,,,\nb,,,,\nc,23096,,,\n", 3, "commune", ErrBadValue},
+		{"a,23096,,,\nb,23096,cote,,loin\nc,23096,,,\n", 3, "km", ErrBadNumber},
+		{"a,23096,,,\nb,23096,,,\n", 0, "", ErrBadValue},
 	} {
 		ds := newDS()
-		err := loadEmbeddedPlacements(placementsFS(t, c.csv), ds)
+		err := loadEmbeddedPlacements(placementsFS(t, head+c.csv), ds)
 		var pe *ParseError
 		if !errors.As(err, &pe) || !errors.Is(err, c.err) || pe.Line != c.line || pe.Column != c.column {
 			t.Errorf("%q: got %v, want %v at line %d column %q", c.csv, err, c.err, c.line, c.column)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"sync"
 
 	"diagnum/data"
 	"diagnum/geo"
@@ -59,14 +60,18 @@ func (a *assigner) assignAll(sites []data.Site) ([]data.Site, []data.Checks) {
 	return sites, per
 }
 
-// assigner holds the indexes used to place sites.
+// assigner holds the indexes used to place sites. They are built on the
+// first site that needs them (index): a run whose sites all keep their
+// stored commune (data.Site.Placed) builds none.
 type assigner struct {
+	ds      *data.Dataset
+	placed  bool // Dataset.PlacedSites: keep Site.Commune of Placed sites
+	once    sync.Once
 	byCode  map[string]int
 	renamed map[string]string
 	polys   *geo.PolygonIndex // nil when no commune has a polygon
 	hasPoly []bool            // by commune index: whether it has a polygon
 	tiled   bool              // Dataset.PolygonsTileFrance
-	placed  bool              // Dataset.PlacedSites: keep Site.Commune of Placed sites
 	points  *geo.PointIndex   // over the communes with HasPoint
 	pts     []orb.Point       // their points
 	ptOwner []int             // points index -> commune index
@@ -74,30 +79,37 @@ type assigner struct {
 }
 
 func newAssigner(ds *data.Dataset) *assigner {
-	a := &assigner{byCode: communeIndex(ds), renamed: ds.Renamed, codes: make([]string, len(ds.Communes)), tiled: ds.PolygonsTileFrance, placed: ds.PlacedSites}
-	polys := make([]orb.MultiPolygon, len(ds.Communes))
-	anyPoly := false
-	for i, c := range ds.Communes {
-		a.codes[i] = c.Code
-		if len(c.Polygon) > 0 {
-			polys[i], anyPoly = c.Polygon, true
+	return &assigner{ds: ds, placed: ds.PlacedSites}
+}
+
+// index builds the indexes, once.
+func (a *assigner) index() {
+	a.once.Do(func() {
+		ds := a.ds
+		a.byCode, a.renamed, a.codes, a.tiled = communeIndex(ds), ds.Renamed, make([]string, len(ds.Communes)), ds.PolygonsTileFrance
+		polys := make([]orb.MultiPolygon, len(ds.Communes))
+		anyPoly := false
+		for i, c := range ds.Communes {
+			a.codes[i] = c.Code
+			if len(c.Polygon) > 0 {
+				polys[i], anyPoly = c.Polygon, true
+			}
+			if c.HasPoint && finitePoint(c.Point) {
+				a.pts = append(a.pts, c.Point)
+				a.ptOwner = append(a.ptOwner, i)
+			}
 		}
-		if c.HasPoint && finitePoint(c.Point) {
-			a.pts = append(a.pts, c.Point)
-			a.ptOwner = append(a.ptOwner, i)
+		if anyPoly {
+			a.polys = geo.NewPolygonIndex(polys)
+			a.hasPoly = make([]bool, len(polys))
+			for i, mp := range polys {
+				a.hasPoly[i] = len(mp) > 0
+			}
 		}
-	}
-	if anyPoly {
-		a.polys = geo.NewPolygonIndex(polys)
-		a.hasPoly = make([]bool, len(polys))
-		for i, mp := range polys {
-			a.hasPoly[i] = len(mp) > 0
+		if len(a.pts) > 0 {
+			a.points = geo.NewPointIndex(a.pts)
 		}
-	}
-	if len(a.pts) > 0 {
-		a.points = geo.NewPointIndex(a.pts)
-	}
-	return a
+	})
 }
 
 // communeIndex maps INSEE codes to their index in ds.Communes.
@@ -122,9 +134,36 @@ func (a *assigner) isCommune(code string) bool {
 }
 
 func (a *assigner) assign(s *data.Site, checks *data.Checks) string {
-	if a.placed && s.Placed {
-		return s.Commune
+	p := a.place(s)
+	if c, ok := placeCheck(s, p); ok {
+		checks.Add(c)
 	}
+	return p.Commune
+}
+
+// Placements places every site of ds as Assign does and returns where,
+// with the check each placement gives (make data stores them).
+func Placements(ds *data.Dataset) []data.Placement {
+	a := newAssigner(ds)
+	out := make([]data.Placement, len(ds.Sites))
+	_ = parallel(context.Background(), len(out), defaultWorkers(), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			out[i] = a.place(&ds.Sites[i])
+		}
+		return nil
+	})
+	return out
+}
+
+// place places s by the rules of Assign.
+func (a *assigner) place(s *data.Site) data.Placement {
+	if a.placed && s.Placed {
+		if p, ok := a.ds.Placements[s.ID]; ok {
+			return p
+		}
+		return data.Placement{Commune: s.Commune}
+	}
+	a.index()
 	declared := ""
 	if s.INSEE != "" {
 		declared = a.current(s.INSEE)
@@ -134,32 +173,46 @@ func (a *assigner) assign(s *data.Site, checks *data.Checks) string {
 		if i, ok := a.polys.Locate(s.Point); ok {
 			found := a.codes[i]
 			if s.INSEE != "" && declared != found {
-				checks.Add(checkDisagree(s, declared, found))
+				return data.Placement{Commune: found, Check: data.PlaceDisagree, Declared: declared}
 			}
-			return found
+			return data.Placement{Commune: found}
 		}
 		if a.polygonArea(s.Point) {
 			if i, km, ok := a.polys.LocateNearest(s.Point, OffshoreKm); ok {
-				checks.Add(checkOffshore(s, a.codes[i], km))
-				return a.codes[i]
+				return data.Placement{Commune: a.codes[i], Check: data.PlaceOffshore, Km: km}
 			}
-			checks.Add(checkOutside(s))
-			return ""
+			return data.Placement{Check: data.PlaceOutside}
 		}
 	}
 	if declared != "" {
-		return declared
+		return data.Placement{Commune: declared}
 	}
 	if usable && len(a.pts) > 0 {
 		n := a.points.Nearest(s.Point, 1)
 		found := a.codes[a.ptOwner[n[0].Index]]
 		if s.INSEE != "" {
-			checks.Add(checkNearest(s, found))
+			return data.Placement{Commune: found, Check: data.PlaceNearest}
 		}
-		return found
+		return data.Placement{Commune: found}
 	}
-	checks.Add(checkUnplaced(s))
-	return ""
+	return data.Placement{Check: data.PlaceUnplaced}
+}
+
+// placeCheck is the check that placement p of site s gives, if any.
+func placeCheck(s *data.Site, p data.Placement) (data.Check, bool) {
+	switch p.Check {
+	case data.PlaceDisagree:
+		return checkDisagree(s, p.Declared, p.Commune), true
+	case data.PlaceNearest:
+		return checkNearest(s, p.Commune), true
+	case data.PlaceOffshore:
+		return checkOffshore(s, p.Commune, p.Km), true
+	case data.PlaceOutside:
+		return checkOutside(s), true
+	case data.PlaceUnplaced:
+		return checkUnplaced(s), true
+	}
+	return data.Check{}, false
 }
 
 // OffshoreKm is the largest distance from a commune polygon at which a

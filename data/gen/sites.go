@@ -132,11 +132,10 @@ func (g *gen) placeCommunes(places []source.AdvisorPlace) {
 	}
 }
 
-// placements writes sites_communes.csv.gz: the commune diag.Assign places
-// each embedded site in, as a run loads the written data set (so that the
-// run does not place them again), and "" for the sites whose placement
-// gives a check, which the run places again for their checks (Contrôles
-// unchanged). It runs last, on the files already written.
+// placements writes sites_communes.csv.gz: where diag.Assign places each
+// embedded site, as a run loads the written data set, and the check that
+// placement gives (diag.Placements), so that a run places none of them
+// again and lists the same checks. It runs last, on the files written.
 func (g *gen) placements() error {
 	const name = "sites_communes.csv.gz"
 	if err := os.Remove(filepath.Join(g.out, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -146,17 +145,14 @@ func (g *gen) placements() error {
 	if err != nil {
 		return err
 	}
-	placed, checks := diag.Assign(ds)
-	flagged := map[string]bool{}
-	for _, c := range checks {
-		flagged[c.Site] = true
-	}
-	return g.writeCSV(name, []string{"id", "commune"}, len(placed), func(i int) []string {
-		s := &placed[i]
-		if flagged[s.ID] {
-			return []string{s.ID, ""}
+	placed := diag.Placements(ds)
+	return g.writeCSV(name, []string{"id", "commune", "controle", "declare", "km"}, len(placed), func(i int) []string {
+		p := &placed[i]
+		km := ""
+		if p.Check == data.PlaceOffshore {
+			km = ff(p.Km)
 		}
-		return []string{s.ID, s.Commune}
+		return []string{ds.Sites[i].ID, p.Commune, p.Check.String(), p.Declared, km}
 	})
 }
 
