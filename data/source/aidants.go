@@ -48,11 +48,11 @@ func IsAidantsConnect(header string) bool {
 func LoadAidantsConnect(name string, r io.Reader) ([]data.Site, data.Checks, error) {
 	t, err := data.ReadTable(name, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load Aidants Connect: %w", err)
+		return nil, nil, fmt.Errorf("chargement Aidants Connect : %w", err)
 	}
 	idx, err := t.Require(colACName, colACID, colACActive, colACINSEE, colACPostal, colACSIRET, colACFS)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load Aidants Connect: %w", err)
+		return nil, nil, fmt.Errorf("chargement Aidants Connect : %w", err)
 	}
 	var (
 		out              []data.Site
@@ -76,7 +76,7 @@ func LoadAidantsConnect(name string, r io.Reader) ([]data.Site, data.Checks, err
 		}
 		id := strings.TrimSpace(rec.Field(idx[1]))
 		if id == "" {
-			checks.Reject(rw.err(colACID, fmt.Errorf("%w: empty ID", data.ErrBadValue)))
+			checks.Reject(rw.err(colACID, fmt.Errorf("%w : ID vide", data.ErrBadValue)))
 			continue
 		}
 		if perr := siteCheckDuplicate(seen, id, rw, colACID); perr != nil {
@@ -87,7 +87,7 @@ func LoadAidantsConnect(name string, r io.Reader) ([]data.Site, data.Checks, err
 			Source: SourceAidantsConnect, Line: rec.Line}
 		s.INSEE = rw.insee(rec.Field(idx[3]), colACINSEE, &checks)
 		if s.INSEE == "" {
-			checks.Reject(rw.err(colACINSEE, fmt.Errorf("%w: structure %s has no INSEE code and no coordinates: it cannot be placed", data.ErrBadCoordinate, s.ID)))
+			checks.Reject(rw.err(colACINSEE, fmt.Errorf("%w : la structure %s n'a ni code INSEE ni coordonnées : elle ne peut pas être placée", data.ErrBadCoordinate, s.ID)))
 			continue
 		}
 		s.Postcode = rw.postcode(rec.Field(idx[4]), colACPostal, &checks)
@@ -96,14 +96,14 @@ func LoadAidantsConnect(name string, r io.Reader) ([]data.Site, data.Checks, err
 	}
 	if inactive > 0 {
 		checks.Warn(&data.ParseError{File: name, Column: colACActive, Err: fmt.Errorf(
-			"%w: %d inactive structures skipped", data.ErrBadValue, inactive)})
+			"%w : %d structures inactives ignorées", data.ErrBadValue, inactive)})
 	}
 	if labels > 0 {
 		checks.Warn(&data.ParseError{File: name, Column: colACFS, Err: fmt.Errorf(
-			"%w: %d structures labelled France Services skipped: the France Services list counts them", data.ErrDuplicate, labels)})
+			"%w : %d structures labellisées France Services ignorées : la liste des France Services les compte déjà", data.ErrDuplicate, labels)})
 	}
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("load Aidants Connect: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no usable structure", data.ErrEmptyFile)})
+		return nil, checks, fmt.Errorf("chargement Aidants Connect : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune structure utilisable", data.ErrEmptyFile)})
 	}
 	return out, checks, nil
 }
@@ -120,7 +120,7 @@ func PlaceAtCommunes(file string, sites []data.Site, point func(code string) (or
 		p, ok := point(s.INSEE)
 		if !ok {
 			checks.Add(data.Check{Severity: data.Rejected, Site: s.ID, Err: &data.ParseError{File: file, Line: s.Line, Column: colACINSEE,
-				Err: fmt.Errorf("%w: site %s: commune %q has no point: it cannot be placed", data.ErrBadCoordinate, s.ID, s.INSEE)}})
+				Err: fmt.Errorf("%w : lieu %s : la commune %q n'a pas de point : le lieu ne peut pas être placé", data.ErrBadCoordinate, s.ID, s.INSEE)}})
 			continue
 		}
 		s.Point = p
@@ -128,7 +128,7 @@ func PlaceAtCommunes(file string, sites []data.Site, point func(code string) (or
 	}
 	if len(kept) > 0 {
 		checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckCommunePoint, Err: &data.ParseError{File: file, Err: fmt.Errorf(
-			"%w: %d sites without coordinates placed at the point of their commune (town hall)", data.ErrBadCoordinate, len(kept))}})
+			"%w : %d lieux sans coordonnées placés au point de leur commune (mairie)", data.ErrBadCoordinate, len(kept))}})
 	}
 	return kept, checks
 }

@@ -47,7 +47,7 @@ func TestLoadAidantsConnect(t *testing.T) {
 	var inactive, fs, noINSEE int
 	for _, c := range checks {
 		switch {
-		case c.Err.Column == colACActive && strings.Contains(c.Err.Error(), "3 inactive"):
+		case c.Err.Column == colACActive && strings.Contains(c.Err.Error(), "3 structures inactives"):
 			inactive++
 		case c.Err.Column == colACFS && errors.Is(c.Err, data.ErrDuplicate) && strings.Contains(c.Err.Error(), "15 structures"):
 			fs++
@@ -81,7 +81,7 @@ func TestPlaceAtCommunes(t *testing.T) {
 		t.Error("PlaceAtCommunes changed its input")
 	}
 	if len(checks) != 2 || checks[0].Severity != data.Rejected || checks[0].Site != "b" ||
-		checks[1].Kind != data.CheckCommunePoint || !strings.Contains(checks[1].Err.Error(), "2 sites") {
+		checks[1].Kind != data.CheckCommunePoint || !strings.Contains(checks[1].Err.Error(), "2 lieux") {
 		t.Errorf("checks %v", checks)
 	}
 }

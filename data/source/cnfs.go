@@ -34,7 +34,7 @@ func LoadCNFSStructures(name string, r io.Reader) ([]Structure, data.Checks, err
 		return nil, nil, fmt.Errorf("load CNFS structures: %w", err)
 	}
 	var checks data.Checks
-	out := jsonItems(name, "JSON object", items, &checks, func(raw json.RawMessage, row siteRow) (Structure, string, bool, *data.ParseError) {
+	out := jsonItems(name, "objet JSON", items, &checks, func(raw json.RawMessage, row siteRow) (Structure, string, bool, *data.ParseError) {
 		obj, perr := decodeJSONObject(raw, row)
 		if perr != nil {
 			return Structure{}, "", false, perr

@@ -47,7 +47,7 @@ func TestLoadCNFSStructuresReal(t *testing.T) {
 	}
 	for i, c := range checks[:12] {
 		if c.Err.Line != wantLines[i] || c.Err.Column != "latitude" || !errors.Is(c.Err, data.ErrBadCoordinate) ||
-			!strings.Contains(c.Err.Error(), "JSON object") {
+			!strings.Contains(c.Err.Error(), "objet JSON") {
 			t.Errorf("check %d: %v, want line %d", i, c.Err, wantLines[i])
 		}
 	}

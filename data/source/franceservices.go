@@ -108,7 +108,7 @@ type siteRow struct {
 // err returns the *ParseError for column col of the row.
 func (r siteRow) err(col string, err error) *data.ParseError {
 	if r.what != "" {
-		err = fmt.Errorf("%s %d: %w", r.what, r.line, err)
+		err = fmt.Errorf("%s %d : %w", r.what, r.line, err)
 	}
 	return &data.ParseError{File: r.file, Line: r.line, Column: col, Err: err}
 }
@@ -158,7 +158,7 @@ func (r siteRow) date(s, col string, checks *data.Checks) string {
 // siteCheckDuplicate records id and returns an error if it was seen before.
 func siteCheckDuplicate(seen map[string]int, id string, row siteRow, col string) *data.ParseError {
 	if first, ok := seen[id]; ok {
-		return row.err(col, fmt.Errorf("%w: id %q already at %d", data.ErrDuplicate, id, first))
+		return row.err(col, fmt.Errorf("%w : id %q déjà vu en %d", data.ErrDuplicate, id, first))
 	}
 	seen[id] = row.line
 	return nil
@@ -176,7 +176,7 @@ func normSiteDate(s string) (string, error) {
 			return s[:10], nil
 		}
 	}
-	return "", fmt.Errorf("%w: date %q is not YYYY-MM-DD", data.ErrBadValue, s)
+	return "", fmt.Errorf("%w : date %q qui n'est pas au format AAAA-MM-JJ", data.ErrBadValue, s)
 }
 
 // sitePoint checks a WGS84 latitude/longitude pair and returns it as an
@@ -185,13 +185,13 @@ func normSiteDate(s string) (string, error) {
 // lie in one once swapped is reported as ErrSwappedLatLon.
 func sitePoint(lat, lon float64) (orb.Point, error) {
 	if math.IsNaN(lat) || math.IsNaN(lon) || math.Abs(lat) > 90 || math.Abs(lon) > 180 {
-		return orb.Point{}, fmt.Errorf("%w: latitude %g, longitude %g", data.ErrBadCoordinate, lat, lon)
+		return orb.Point{}, fmt.Errorf("%w : latitude %g, longitude %g", data.ErrBadCoordinate, lat, lon)
 	}
 	if _, ok := data.TerritoryOf(orb.Point{lon, lat}); ok {
 		return orb.Point{lon, lat}, nil
 	}
 	if _, ok := data.TerritoryOf(orb.Point{lat, lon}); ok {
-		return orb.Point{}, fmt.Errorf("%w: latitude %g, longitude %g", data.ErrSwappedLatLon, lat, lon)
+		return orb.Point{}, fmt.Errorf("%w : latitude %g, longitude %g", data.ErrSwappedLatLon, lat, lon)
 	}
-	return orb.Point{}, fmt.Errorf("%w: latitude %g, longitude %g", data.ErrOutsideFrance, lat, lon)
+	return orb.Point{}, fmt.Errorf("%w : latitude %g, longitude %g", data.ErrOutsideFrance, lat, lon)
 }

@@ -61,10 +61,10 @@ func LoadHinaura(name string, r io.Reader) ([]data.Site, data.Checks, error) {
 func loadLieux(name string, r io.Reader, f lieuFormat) ([]data.Site, data.Checks, error) {
 	items, err := readJSONArray(name, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load %s: %w", f.what, err)
+		return nil, nil, fmt.Errorf("chargement %s : %w", f.what, err)
 	}
 	var checks data.Checks
-	sites := jsonItems(name, "JSON object", items, &checks, func(raw json.RawMessage, row siteRow) (data.Site, string, bool, *data.ParseError) {
+	sites := jsonItems(name, "objet JSON", items, &checks, func(raw json.RawMessage, row siteRow) (data.Site, string, bool, *data.ParseError) {
 		obj, perr := decodeJSONObject(raw, row)
 		if perr != nil {
 			return data.Site{}, "", false, perr
@@ -77,7 +77,7 @@ func loadLieux(name string, r io.Reader, f lieuFormat) ([]data.Site, data.Checks
 
 func lieuxResult(name string, f lieuFormat, sites []data.Site, checks data.Checks) ([]data.Site, data.Checks, error) {
 	if len(sites) == 0 {
-		return nil, checks, fmt.Errorf("load %s: %w", f.what, &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid place", data.ErrEmptyFile)})
+		return nil, checks, fmt.Errorf("chargement %s : %w", f.what, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun lieu valide", data.ErrEmptyFile)})
 	}
 	return sites, checks, nil
 }
@@ -90,7 +90,7 @@ func lieuSite(obj data.JSONObject, geom *orb.Point, row siteRow, f lieuFormat, c
 		return data.Site{}, row.err("id", err)
 	}
 	if id == "" {
-		return data.Site{}, row.err("id", fmt.Errorf("%w: empty id", data.ErrBadValue))
+		return data.Site{}, row.err("id", fmt.Errorf("%w : id vide", data.ErrBadValue))
 	}
 	pt, col, err := lieuPoint(obj, geom)
 	if err != nil {
@@ -127,14 +127,14 @@ func lieuPoint(obj data.JSONObject, geom *orb.Point) (orb.Point, string, error) 
 	}
 	lat, ok, err := obj.Number("latitude")
 	if err == nil && !ok {
-		err = fmt.Errorf("%w: missing latitude", data.ErrBadCoordinate)
+		err = fmt.Errorf("%w : latitude absente", data.ErrBadCoordinate)
 	}
 	if err != nil {
 		return orb.Point{}, "latitude", err
 	}
 	lon, ok, err := obj.Number("longitude")
 	if err == nil && !ok {
-		err = fmt.Errorf("%w: missing longitude", data.ErrBadCoordinate)
+		err = fmt.Errorf("%w : longitude absente", data.ErrBadCoordinate)
 	}
 	if err != nil {
 		return orb.Point{}, "longitude", err
@@ -158,11 +158,11 @@ var portreaSkipped = []string{"conseiller-numerique", "france-services"}
 func LoadPortrea(name string, r io.Reader) ([]data.Site, data.Checks, error) {
 	items, err := readFeatureArray(name, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load %s: %w", portreaFormat.what, err)
+		return nil, nil, fmt.Errorf("chargement %s : %w", portreaFormat.what, err)
 	}
 	var checks data.Checks
 	skipped := map[string]int{}
-	sites := jsonItems(name, "GeoJSON feature", items, &checks, func(raw json.RawMessage, row siteRow) (data.Site, string, bool, *data.ParseError) {
+	sites := jsonItems(name, "objet GeoJSON", items, &checks, func(raw json.RawMessage, row siteRow) (data.Site, string, bool, *data.ParseError) {
 		st, skip, perr := portreaSite(raw, row, &checks)
 		if perr == nil && skip != "" {
 			skipped[skip]++
@@ -181,11 +181,11 @@ func warnSkipped(name string, sources []string, skipped map[string]int, checks *
 	parts := make([]string, len(sources))
 	for i, src := range sources {
 		n += skipped[src]
-		parts[i] = fmt.Sprintf("%s: %d", src, skipped[src])
+		parts[i] = fmt.Sprintf("%s : %d", src, skipped[src])
 	}
 	if n > 0 {
 		checks.Warn(&data.ParseError{File: name, Column: "source", Err: fmt.Errorf(
-			"%w: %d places skipped as duplicate of national file (source %s)", data.ErrDuplicate, n, strings.Join(parts, ", "))})
+			"%w : %d lieux ignorés comme doublons d'un fichier national (source %s)", data.ErrDuplicate, n, strings.Join(parts, ", "))})
 	}
 }
 
@@ -253,7 +253,7 @@ func MergeSites(base, extra []data.Site) (merged []data.Site, dup int) {
 func decodeJSONObject(raw json.RawMessage, row siteRow) (data.JSONObject, *data.ParseError) {
 	var obj data.JSONObject
 	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
-		return nil, row.err("", fmt.Errorf("%w: not a JSON object", data.ErrBadValue))
+		return nil, row.err("", fmt.Errorf("%w : pas un objet JSON", data.ErrBadValue))
 	}
 	return obj, nil
 }
@@ -295,7 +295,7 @@ func readJSONArray(name string, r io.Reader) ([]json.RawMessage, error) {
 func readFeatureArray(name string, r io.Reader) ([]json.RawMessage, error) {
 	items, err := readItems(data.ReadFeatures, name, r)
 	if err == nil && len(items) == 0 {
-		err = &data.ParseError{File: name, Err: fmt.Errorf("%w: no feature", data.ErrEmptyFile)}
+		err = &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun objet (feature)", data.ErrEmptyFile)}
 	}
 	return items, err
 }

@@ -99,8 +99,8 @@ func TestLoadPortreaReal(t *testing.T) {
 	}
 	sitesAssertValid(t, sites)
 	sitesAssertCheck(t, checks, data.Warning, data.ErrDuplicate, 0, "source")
-	if msg := checks[0].Err.Error(); !strings.Contains(msg, "7 places skipped as duplicate of national file") ||
-		!strings.Contains(msg, "conseiller-numerique: 5") || !strings.Contains(msg, "france-services: 2") {
+	if msg := checks[0].Err.Error(); !strings.Contains(msg, "7 lieux ignorés comme doublons d'un fichier national") ||
+		!strings.Contains(msg, "conseiller-numerique : 5") || !strings.Contains(msg, "france-services : 2") {
 		t.Errorf("warning %q", msg)
 	}
 	withINSEE := 0
@@ -163,7 +163,7 @@ func TestLoadLieuxObjects(t *testing.T) {
 			sites, checks, err := LoadCNFSPlaces("lieux.json", strings.NewReader(tt.json))
 			assertLoadCase(t, len(sites), err, tt.n, checks, tt.rejected, tt.line, tt.column)
 			sitesAssertCheck(t, checks, data.Warning, tt.warned, -1, "")
-			if tt.rejected != nil && !strings.Contains(checks[0].Err.Error(), "JSON object") {
+			if tt.rejected != nil && !strings.Contains(checks[0].Err.Error(), "objet JSON") {
 				t.Errorf("message %q does not say the line is an object number", checks[0].Err)
 			}
 			if tt.check != nil && !tt.check(sites[0]) {

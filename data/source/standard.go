@@ -39,11 +39,11 @@ var StandardDuplicateSources = []string{"conseiller-numerique", "Hinaura"}
 func LoadStandardLieux(name string, r io.Reader, skip []string) ([]data.Site, data.Checks, error) {
 	items, err := readJSONArray(name, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load %s: %w", standardFormat.what, err)
+		return nil, nil, fmt.Errorf("chargement %s : %w", standardFormat.what, err)
 	}
 	var checks data.Checks
 	skipped := map[string]int{}
-	sites := jsonItems(name, "JSON object", items, &checks, func(raw json.RawMessage, row siteRow) (data.Site, string, bool, *data.ParseError) {
+	sites := jsonItems(name, "objet JSON", items, &checks, func(raw json.RawMessage, row siteRow) (data.Site, string, bool, *data.ParseError) {
 		obj, perr := decodeJSONObject(raw, row)
 		if perr != nil {
 			return data.Site{}, "", false, perr

@@ -50,7 +50,7 @@ func TestLoadStandardLieux(t *testing.T) {
 			if c.Err.Line != 20 && c.Err.Line != 21 {
 				t.Errorf("rejection at object %d, want 20 or 21 (siao)", c.Err.Line)
 			}
-		case errors.Is(c.Err, data.ErrDuplicate) && strings.Contains(c.Err.Error(), "conseiller-numerique: 9, Hinaura: 1"):
+		case errors.Is(c.Err, data.ErrDuplicate) && strings.Contains(c.Err.Error(), "conseiller-numerique : 9, Hinaura : 1"):
 			skipWarn++
 		}
 	}
