@@ -115,7 +115,7 @@ func loadEmbeddedPlacements(fsys fs.FS, ds *Dataset) error {
 		return err
 	}
 	if len(t.Records) != len(ds.Sites) {
-		return &ParseError{File: t.File, Err: fmt.Errorf("%w: %d rows for %d sites", ErrBadValue, len(t.Records), len(ds.Sites))}
+		return &ParseError{File: t.File, Err: fmt.Errorf("%w : %d lignes pour %d lieux", ErrBadValue, len(t.Records), len(ds.Sites))}
 	}
 	checks := map[string]PlaceCheck{}
 	for k, n := range placeCheckNames {
@@ -128,25 +128,25 @@ func loadEmbeddedPlacements(fsys fs.FS, ds *Dataset) error {
 			return &ParseError{File: t.File, Line: r.Line, Column: col, Err: err}
 		}
 		if id := r.Field(c[0]); id != s.ID {
-			return fail("id", fmt.Errorf("%w: site %q where sites.csv.gz has %q", ErrBadValue, id, s.ID))
+			return fail("id", fmt.Errorf("%w : lieu %q là où sites.csv.gz a %q", ErrBadValue, id, s.ID))
 		}
 		p := Placement{Commune: r.Field(c[1]), Declared: r.Field(c[3])}
 		for _, code := range []string{p.Commune, p.Declared} {
 			if _, ok := ds.CommuneIndex(code); code != "" && !ok {
-				return fail("commune", fmt.Errorf("%w: site %s placed in %q, which is no commune", ErrBadCode, s.ID, code))
+				return fail("commune", fmt.Errorf("%w : lieu %s placé dans %q, qui n'est pas une commune", ErrBadCode, s.ID, code))
 			}
 		}
 		var ok bool
 		if p.Check, ok = checks[r.Field(c[2])]; !ok {
-			return fail("controle", fmt.Errorf("%w: %q is no placement check", ErrBadValue, r.Field(c[2])))
+			return fail("controle", fmt.Errorf("%w : %q n'est pas un contrôle de rattachement", ErrBadValue, r.Field(c[2])))
 		}
 		if km := r.Field(c[4]); km != "" {
 			if p.Km, err = strconv.ParseFloat(km, 64); err != nil {
-				return fail("km", fmt.Errorf("%w: %v", ErrBadNumber, err))
+				return fail("km", fmt.Errorf("%w : %v", ErrBadNumber, err))
 			}
 		}
 		if (p.Commune == "") != (p.Check == PlaceOutside || p.Check == PlaceUnplaced) {
-			return fail("commune", fmt.Errorf("%w: site %s: commune %q with check %q", ErrBadValue, s.ID, p.Commune, p.Check))
+			return fail("commune", fmt.Errorf("%w : lieu %s : commune %q avec le contrôle %q", ErrBadValue, s.ID, p.Commune, p.Check))
 		}
 		s.Commune, s.Placed = p.Commune, true
 		if p.Check != PlaceOK {
