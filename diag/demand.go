@@ -24,11 +24,13 @@ import (
 //	             NaN when Pop = 0)
 //	Access     = Σ P_u·A_u / Pop (NaN when Pop = 0)
 //	Pop65      = Σ P65_u (when the layer has ages)
+//	Part65     = Pop65 / Pop when every unit of population > 0 has ages
+//	             and Pop > 0 (part_65_plus), NaN otherwise
 type CommuneDemand struct {
 	Commune         int // index in the data set's communes
 	Units           int
 	Pop, CoveredPop float64
-	Pop65           float64
+	Pop65, Part65   float64
 	Share, MeanMin  float64
 	Access          float64
 }
@@ -54,6 +56,14 @@ type DemandSummary struct {
 	// R and ReachPop are R_j and its denominator per site (Result.Sites
 	// order; 0 for a site not counted) with the layer as demand.
 	R, ReachPop []float64
+	// Fragility is indice_fragilite per commune (data order) with the
+	// layer's part_65_plus (demandFragility), and Indicators the use of
+	// every indicator in that index, Table the data set's indicators
+	// with the layer's part_65_plus; all nil when no unit has ages.
+	Fragility  []float64
+	Indicators []IndicatorUse
+	Table      *data.Indicators
+	comm       []int // commune of each unit, -1 when unplaced
 }
 
 // UnitAccess returns the access of a demand unit at p, step 2 of the
@@ -212,6 +222,7 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 	}
 	sum := &DemandSummary{Layer: layer}
 	acc := map[int]*CommuneDemand{}
+	noAges := map[int]bool{}
 	for i, u := range us {
 		sum.Pop += u.Pop
 		if comm[i] < 0 {
@@ -231,6 +242,9 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 		d.Units++
 		d.Pop += u.Pop
 		d.Pop65 += u.Pop65
+		if u.Pop > 0 && !u.HasAges {
+			noAges[comm[i]] = true
+		}
 		if tu[i] <= e.d0 {
 			d.CoveredPop += u.Pop
 		}
@@ -253,9 +267,13 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 	}
 	for k := range len(e.ds.Communes) {
 		if d, ok := acc[k]; ok {
+			d.Part65 = math.NaN()
 			if d.Pop > 0 {
 				d.Share, d.MeanMin, d.Access = d.CoveredPop/d.Pop, d.MeanMin/d.Pop, d.Access/d.Pop
 				sum.Access[k] = d.Access
+				if !noAges[k] {
+					d.Part65 = d.Pop65 / d.Pop
+				}
 			} else {
 				d.MeanMin, d.Access = math.NaN(), math.NaN()
 			}
@@ -263,6 +281,8 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 		}
 	}
 	sum.Checks = append(sum.Checks, demandChecks(e.ds, sum)...)
+	sum.comm = comm
+	e.demandFragility(sum)
 	return sum, nil
 }
 

@@ -89,6 +89,8 @@ func fmtPop(p float64) string {
 //	couvert               = MeanMin ≤ threshold
 //	acces_…_pour_10k      = s.Access × 10,000 (population-weighted access of
 //	                        the units, or A_k)
+//	indice_fragilite      = s.Fragility when the layer has ages
+//	                        (demandFragility), else unchanged
 //	score_ecart           = GapShare(P, F, A, part_couverte, Amed)
 //
 // with P the legal population and Amed the median of s.Access over the
@@ -101,10 +103,16 @@ func (b *Baseline) ApplyDemand(s *DemandSummary) {
 		pops[i] = res.Communes[i].Population
 	}
 	amed := MedianAccess(s.Access, pops)
+	if s.Fragility != nil {
+		res.Indicators = s.Indicators
+	}
 	for k := range res.Communes {
 		c := &res.Communes[k]
 		if c.NoGeography {
 			continue
+		}
+		if s.Fragility != nil {
+			c.Fragility = s.Fragility[k]
 		}
 		c.Access10k = s.Access[k] * 10000
 		c.Gap = Gap(c.Population, c.Fragility, s.Access[k], c.Covered, amed)

@@ -257,14 +257,23 @@ func (f *Fragility) indexAt(i int) float64 {
 
 // indexRow is Index of indicator row r.
 func (f *Fragility) indexRow(r int32) float64 {
+	return f.indexWith(r, -1, 0)
+}
+
+// indexWith is indexRow of row r with the value of the k-th indicator
+// used (f.cols[k]) replaced by v (k < 0: none replaced).
+func (f *Fragility) indexWith(r int32, k int, v float64) float64 {
 	var num, den float64
-	for k, col := range f.cols {
-		v, ok := f.ind.At(r, col)
-		if !ok || math.IsInf(v, 0) {
-			continue
+	for x, col := range f.cols {
+		y := v
+		if x != k {
+			var ok bool
+			if y, ok = f.ind.At(r, col); !ok || math.IsInf(y, 0) {
+				continue
+			}
 		}
-		num += f.Weight[k] * ((v - f.Mean[k]) / f.SD[k])
-		den += f.Weight[k]
+		num += f.Weight[x] * ((y - f.Mean[x]) / f.SD[x])
+		den += f.Weight[x]
 	}
 	if den == 0 {
 		return math.NaN()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 
 	"diagnum/data"
 	"diagnum/diag"
@@ -28,8 +29,22 @@ func (o *options) loadDemand(ctx context.Context, pr *progress) (*data.DemandLay
 	return l, nil
 }
 
+// demandWeights refuses a --weights file naming part_65_plus (accepted
+// with --demande, see load) when neither the layer has ages nor the data
+// have that column: its weight would be ignored.
+func demandWeights(file string, w map[string]float64, ds *data.Dataset, layer *data.DemandLayer) error {
+	if _, ok := w[data.ColPart65Plus]; !ok || (ds.Indicators != nil && ds.Indicators.Column(data.ColPart65Plus) >= 0) {
+		return nil
+	}
+	if layer != nil && slices.ContainsFunc(layer.Units, func(u data.DemandUnit) bool { return u.HasAges }) {
+		return nil
+	}
+	return fmt.Errorf("poids de l'indice de fragilité (--weights) : fichier %s : indicateur %q absent des données : la couche --demande n'a pas d'âges (Ind_65_79 et Ind_80p, ou population_65_plus) ; ajoutez-le avec --indicators, ou corrigez son nom", file, data.ColPart65Plus)
+}
+
 // applyDemand measures the units of layer, puts their figures into b's
-// result (diag.Baseline.ApplyDemand), adds their checks to ds.Checks and
+// result (diag.Baseline.ApplyDemand), adds their checks to ds.Checks (and
+// the layer's part_65_plus to ds.Indicators when it has ages) and
 // says on console what the layer gave and what it rejected.
 func applyDemand(ctx context.Context, b *diag.Baseline, ds *data.Dataset, layer *data.DemandLayer, console io.Writer) (*diag.DemandSummary, error) {
 	s, err := b.Demand(ctx, layer)
@@ -37,6 +52,9 @@ func applyDemand(ctx context.Context, b *diag.Baseline, ds *data.Dataset, layer 
 		return nil, err
 	}
 	b.ApplyDemand(s)
+	if s.Table != nil { // the layer's part_65_plus, for the Communes sheet
+		ds.Indicators = s.Table
+	}
 	ds.Checks = append(ds.Checks, s.Checks...)
 	fmt.Fprintf(console, "%s : %d unités (%s), %.10g hab., rattachées à %d communes\n",
 		layer.File, len(layer.Units), layer.Format, s.Pop, len(s.Communes))

@@ -182,3 +182,111 @@ func findText(t *testing.T, rows [][]string, label string) string {
 	t.Fatalf("no row %q", label)
 	return ""
 }
+
+// TestDemandeAges: the 50-cell extract carries Ind_65_79 and Ind_80p.
+// Six of its cells fall in Guéret's polygon (N2596000E3694000: 597.5
+// inh., 174 aged 65+; N2596200E3693600: 189, 23; N2596200E3694200: 222,
+// 84; N2596800E3693800: 294, 78; N2596800E3694000: 302, 47;
+// N2597200E3694600: 224.5, 0), so part_65_plus = 406 / 1,829 there. By
+// default the indicator (19 communes of France) stays out of the index
+// by the national-coverage rule, as Méthodologie says, and Guéret's
+// index is the one of the run without --demande; with --weights
+// part_65_plus,1 it takes part, Guéret's index changes and the Communes
+// sheet shows the value. (The default run, two more runs, is in the
+// long suite; TestDemandFragilityHand checks both cases by hand.)
+func TestDemandeAges(t *testing.T) {
+	grid := fixture(t, "carreaux/carreaux-200m-extrait.csv")
+	plain := map[string]string{"indice_fragilite": "94.741474"} // Guéret without --demande
+	if !testing.Short() {
+		cs, _ := runCSV(t, "--dept", "23")
+		plain = cs["23096"]
+		byDefault, _ := runCSV(t, "--dept", "23", "--demande", grid)
+		if g, p := byDefault["23096"]["indice_fragilite"], plain["indice_fragilite"]; g != p {
+			t.Errorf("Guéret's index %s with the layer by default, %s without", g, p)
+		}
+	}
+	w := filepath.Join(t.TempDir(), "w.csv")
+	if err := os.WriteFile(w, []byte("indicateur,poids\npart_65_plus,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	console, err := run(t, "--dept", "23", "--demande", grid, "--weights", w, "--csv", "c.csv", "--out", "c.xlsx")
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, console)
+	}
+	cs := readCommunesCSV(t, "c.csv")
+	if g, p := cs["23096"]["indice_fragilite"], plain["indice_fragilite"]; g == p {
+		t.Errorf("Guéret's index %s unchanged by part_65_plus", g)
+	}
+	f, err := excelize.OpenFile("c.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(report.SheetCommunes, excelize.Options{RawCellValue: true})
+	col := -1
+	var guéret []string
+	for _, r := range rows {
+		for i, h := range r {
+			if strings.Contains(h, "part_65_plus") {
+				col = i
+			}
+			if h == "Guéret" {
+				guéret = r
+			}
+		}
+	}
+	if col < 0 || col >= len(guéret) || math.Abs(num(t, guéret[col])-406.0/1829) > 1e-6 {
+		t.Errorf("Communes: column %d, Guéret %v; want part_65_plus %.6f", col, guéret, 406.0/1829)
+	}
+	meth, _ := f.GetRows(report.SheetMethodologie)
+	if m := findText(t, meth, "Besoin selon l'âge (part_65_plus)"); !strings.Contains(m, "Ici elle est retenue") {
+		t.Errorf("Méthodologie: %q", m)
+	}
+}
+
+// TestDemandeZonesBlanches: at 15 min, two communes of the 50-cell
+// extract are partly covered: Vallière (23257, 705 inh.) and
+// Saint-Yrieix-la-Montagne (23249, 219 inh.); Vallière is even couvert
+// (its population-weighted mean time is under 15 min). Both are listed
+// in Zones blanches with part_couverte and population × (1 −
+// part_couverte) not covered: Vallière 705 × (1 − 12/13) ≈ 54.
+func TestDemandeZonesBlanches(t *testing.T) {
+	console, err := run(t, "--dept", "23", "--threshold", "15", "--demande", fixture(t, "carreaux/carreaux-200m-extrait.csv"), "--csv", "c.csv", "--out", "c.xlsx")
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, console)
+	}
+	cs := readCommunesCSV(t, "c.csv")
+	if v := cs["23257"]; v["couvert"] != "1" || v["part_couverte"] != "0.923077" {
+		t.Errorf("Vallière %v", v)
+	}
+	f, err := excelize.OpenFile("c.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(report.SheetZonesBlanches, excelize.Options{RawCellValue: true})
+	listed := map[string][]string{}
+	for _, r := range rows {
+		if len(r) > 9 {
+			listed[r[1]] = r
+		}
+	}
+	for code, c := range cs {
+		share, _ := strconv.ParseFloat(c["part_couverte"], 64)
+		pop, _ := strconv.ParseFloat(c["population"], 64)
+		r, ok := listed[code]
+		if ok != (share < 1) {
+			t.Errorf("%s (part_couverte %v, couvert %s) listed %v", code, share, c["couvert"], ok)
+			continue
+		}
+		if ok && (math.Abs(num(t, r[8])-share) > 1e-6 || num(t, r[9]) != math.Round(pop*(1-share))) {
+			t.Errorf("%s: row %v, want part %v and %v not covered", code, r, share, math.Round(pop*(1-share)))
+		}
+	}
+	if r := listed["23257"]; len(r) < 10 || r[9] != "54" {
+		t.Errorf("Vallière in Zones blanches: %v", r)
+	}
+	if r := listed["23249"]; len(r) < 10 || r[9] != "28" {
+		t.Errorf("Saint-Yrieix-la-Montagne in Zones blanches: %v", r)
+	}
+}

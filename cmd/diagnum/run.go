@@ -93,6 +93,9 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if err := demandWeights(o.weights, params.Weights, ds, layer); err != nil {
+		return err
+	}
 	pr.step("calcul des mesures")
 	b, err := diag.NewBaseline(ctx, ds, params)
 	if err != nil {
@@ -150,7 +153,11 @@ func (o *options) load(ctx context.Context, pr *progress, params *diag.Params, t
 		return nil, err
 	}
 	if o.weights != "" {
-		if params.Weights, err = loadWeights(userFile{o.weights, o.weights}, ds); err != nil {
+		var extra []string
+		if o.demande != "" { // a layer with ages gives part_65_plus (checked by demandWeights)
+			extra = append(extra, data.ColPart65Plus)
+		}
+		if params.Weights, err = loadWeights(userFile{o.weights, o.weights}, ds, extra...); err != nil {
 			return nil, err
 		}
 	}
@@ -158,9 +165,12 @@ func (o *options) load(ctx context.Context, pr *progress, params *diag.Params, t
 }
 
 // loadWeights reads the --weights file, checked against the indicator
-// columns of ds (diag.LoadWeights, diag.CheckWeights).
-func loadWeights(f userFile, ds *data.Dataset) (map[string]float64, error) {
+// columns of ds and the names extra (diag.LoadWeights, diag.CheckWeights).
+func loadWeights(f userFile, ds *data.Dataset, extra ...string) (map[string]float64, error) {
 	known := func(name string) bool {
+		if slices.ContainsFunc(extra, func(e string) bool { return strings.EqualFold(e, name) }) {
+			return true
+		}
 		if ds.Indicators == nil {
 			return false
 		}

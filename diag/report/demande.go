@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"diagnum/data"
 	"diagnum/diag"
 )
 
@@ -53,7 +54,29 @@ func (b *book) demandMethod() []methodRow {
 		}
 	}
 	rows = append(rows, methodRow{"Communes restées au niveau communal", rest})
+	rows = append(rows, b.demandAges(d))
 	return append(rows, b.demandConservation(d))
+}
+
+// demandAges tells whether the layer's share aged 65+ entered the
+// fragility index (diag's demandFragility) and how.
+func (b *book) demandAges(d *diag.DemandSummary) methodRow {
+	const name = "Besoin selon l'âge (part_65_plus)"
+	if d.Fragility == nil {
+		return methodRow{name, "la couche ne donne pas d'âges : l'indice de fragilité reste celui des indicateurs communaux"}
+	}
+	text := "part_65_plus = Σ_u P65_u / Σ_u P_u sur les unités de la commune (carreaux : Ind_65_79 + Ind_80p), pour les communes dont toutes les unités peuplées ont des âges ; elle remplace là toute valeur des indicateurs, les autres communes gardent la leur (ou aucune). Poids par défaut 1 ; comme tout indicateur de poids par défaut, elle n'entre dans l'indice que si sa couverture est nationale (au moins " +
+		frPercent(diag.NationalCoverage) + " des communes et des départements), ou si --weights lui donne un poids. "
+	for _, u := range b.in.Result.Indicators {
+		if !strings.EqualFold(u.Name, data.ColPart65Plus) {
+			continue
+		}
+		if u.Status == diag.Used {
+			return methodRow{name, text + "Ici elle est retenue (" + coverageText(u) + ") : chaque unité a sa propre fragilité, calculée avec sa part des 65 ans ou plus (P65_u / P_u, centrée et réduite par la moyenne et l'écart-type des communes) et les autres indicateurs de sa commune ; l'indice de la commune est la moyenne de celles de ses unités pondérée par P_u, et le score d'écart en découle."}
+		}
+		return methodRow{name, text + "Ici elle n'est pas retenue (" + useText(u) + " — " + coverageText(u) + ") : l'indice de fragilité est celui des indicateurs communaux ; --weights avec une ligne part_65_plus,1 la retient."}
+	}
+	return methodRow{name, text}
 }
 
 // demandConservation compares, over the communes of the territory

@@ -160,9 +160,10 @@ func TestWorkbookOtherSheets(t *testing.T) {
 			{"s3", "Lieu de médiation numérique", "01001", "01", "0", "non renseigné", "0", "18.75"},
 			{"s1", "Conseiller numérique", "01004", "01", "1", "non renseigné", "1", "95.5"}}},
 		// Not covered: 01002 (31.4 min from s1) and 01005 (no counted site).
-		{SheetZonesBlanches, []int{1, 3, 4, 5, 6, 7}, [][]string{
-			{"01002", "01", "270", "Médiathèque d'Ambérieu", "Ambérieu-en-Bugey (01004)", "31.4"},
-			{"01005", "01", "1906", "aucun site compté", "", ""}}},
+		// Part couverte 0, so the whole population is not covered.
+		{SheetZonesBlanches, []int{1, 3, 4, 5, 6, 7, 8, 9}, [][]string{
+			{"01002", "01", "270", "Médiathèque d'Ambérieu", "Ambérieu-en-Bugey (01004)", "31.4", "0", "270"},
+			{"01005", "01", "1906", "aucun site compté", "", "", "0", "1906"}}},
 		// Rejected rows first, then each category; in a category, the
 		// territory's first.
 		{SheetControles, []int{0, 1, 2, 3, 5, 6}, [][]string{

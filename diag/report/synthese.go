@@ -352,7 +352,7 @@ var sheetDescriptions = map[string]string{
 	SheetCommunes:        "toutes les mesures par commune, triées par score d'écart (rang 1 = la plus mal desservie)",
 	SheetEPCI:            "les intercommunalités du territoire, de la moins couverte à la mieux couverte",
 	SheetSites:           "l'inventaire des lieux : type, ETP, commune, QPV et FRR, temps à l'autre site le plus proche",
-	SheetZonesBlanches:   "les communes sans site compté à portée, avec leur population et le site le plus proche",
+	SheetZonesBlanches:   "les communes sans site compté à portée, ou dont une part de la population n'en a pas (--demande), avec leur population non couverte et le site le plus proche",
 	SheetRecommandations: "les implantations proposées par le planificateur, ou comment l'exécuter",
 	SheetControles:       "les lignes rejetées et les avertissements, regroupés par catégorie",
 	SheetMethodologie:    "formules, valeurs de tous les paramètres, pondérations, version",

@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
 	"github.com/xuri/excelize/v2"
@@ -150,18 +151,26 @@ func (b *book) sites() error {
 }
 
 // zonesBlanches writes the communes of the territory that are not
-// covered, in rank order, with their nearest counted site.
+// covered (couvert = 0) or, measured on a demand layer (--demande), whose
+// covered share part_couverte is below 1, in rank order, with their
+// nearest counted site and the population beyond the threshold:
+//
+//	population non couverte = population × (1 − part_couverte)
 func (b *book) zonesBlanches() error {
 	th := b.threshold()
+	timeCol := "Temps au site le plus proche (min, > " + th + ")"
+	if b.in.Demand != nil {
+		timeCol = "Temps au site le plus proche (min ; moyenne pondérée par la population pour une commune mesurée sur la couche de demande)"
+	}
 	cols := []column{
 		{"Rang", 8}, {"Code INSEE", 11}, {"Commune", 28}, {"Département", 11}, {"Population", 12},
 		{"Site compté le plus proche", 36}, {"Commune du site", 24},
-		{"Temps au site le plus proche (min, > " + th + ")", 16},
+		{timeCol, 16}, {"Part couverte (≤ " + th + " min)", 11}, {"Population non couverte", 12},
 	}
 	var v []*diag.CommuneResult
 	for i := range b.in.Communes {
-		if !b.in.Communes[i].Covered {
-			v = append(v, &b.in.Communes[i])
+		if c := &b.in.Communes[i]; !c.Covered || c.CoveredShare() < 1 {
+			v = append(v, c)
 		}
 	}
 	st := &b.st
@@ -171,9 +180,11 @@ func (b *book) zonesBlanches() error {
 		if s := nearestSite(b.in.Result, c.NearestSite); s != nil {
 			site, where = s.Name, b.communeLabel(s.Commune)
 		}
+		share := c.CoveredShare()
 		return []any{
 			cell(st.integer, c.Rank), cell(st.code, c.Code), c.Name, cell(st.code, c.Dep), cell(st.thousands, c.Population),
-			site, where, cell(st.dec1, measure(c.NearestMin)),
+			site, where, cell(st.dec1, measure(c.NearestMin)), cell(st.dec2, share),
+			cell(st.thousands, int(math.Round(float64(max(c.Population, 0))*(1-share)))),
 		}
 	}
 	return b.table(SheetZonesBlanches, cols, len(v), row, nil)
