@@ -188,8 +188,8 @@ func (a *assigner) place(s *data.Site) data.Placement {
 		return data.Placement{Commune: declared}
 	}
 	if usable && len(a.pts) > 0 {
-		n := a.points.Nearest(s.Point, 1)
-		found := a.codes[a.ptOwner[n[0].Index]]
+		n, _ := a.points.NearestOne(s.Point)
+		found := a.codes[a.ptOwner[n.Index]]
 		if s.INSEE != "" {
 			return data.Placement{Commune: found, Check: data.PlaceNearest}
 		}
@@ -235,8 +235,8 @@ func (a *assigner) polygonArea(p orb.Point) bool {
 	if !a.tiled || a.points == nil || a.hasPoly == nil {
 		return false
 	}
-	n := a.points.Nearest(p, 1)
-	return len(n) == 1 && n[0].Km <= polygonAreaKm && a.hasPoly[a.ptOwner[n[0].Index]]
+	n, ok := a.points.NearestOne(p)
+	return ok && n.Km <= polygonAreaKm && a.hasPoly[a.ptOwner[n.Index]]
 }
 
 // finitePoint reports whether p is a usable lon/lat point.

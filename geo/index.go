@@ -77,6 +77,64 @@ func (ix *PointIndex) Nearest(p orb.Point, k int) []Neighbor {
 	return out
 }
 
+// NearestOne returns the point nearest to p, ties broken by index: the
+// first of Nearest(p, 1), without allocating (a depth-first branch and
+// bound over the R-tree, children visited by increasing boxMinKm, a node
+// skipped when its lower bound exceeds the best distance found). ok is
+// false when p is not finite or no point is indexed.
+func (ix *PointIndex) NearestOne(p orb.Point) (n Neighbor, ok bool) {
+	t := ix.tr
+	if !finite(p) || len(t.ids) == 0 {
+		return Neighbor{-1, 0}, false
+	}
+	q := nearestQuery{ix: ix, p: p, cp: math.Cos(p[1] * rad), best: Neighbor{-1, math.Inf(1)}}
+	q.visit(len(t.starts)-2, 0)
+	return q.best, q.best.Index >= 0
+}
+
+// nearestQuery is the state of NearestOne.
+type nearestQuery struct {
+	ix   *PointIndex
+	p    orb.Point
+	cp   float64 // cos φ of p
+	best Neighbor
+}
+
+// visit searches the children of node k of level l (l ≥ 1).
+func (q *nearestQuery) visit(l, k int) {
+	t := q.ix.tr
+	lo, hi := t.children(l, k)
+	if l == 1 {
+		for c := lo; c < hi; c++ {
+			i := t.ids[c]
+			if d := haversineCos(q.p, q.ix.pts[i], q.cp, q.ix.cos[i]); d < q.best.Km || (d == q.best.Km && i < q.best.Index) {
+				q.best = Neighbor{i, d}
+			}
+		}
+		return
+	}
+	var order [treeFanout]struct {
+		d float64
+		c int
+	}
+	n := 0
+	for c := lo; c < hi; c++ {
+		d, x := boxMinKm(q.p, t.boxes[c].lo, t.boxes[c].hi), n
+		for ; x > 0 && order[x-1].d > d; x-- {
+			order[x] = order[x-1]
+		}
+		order[x].d, order[x].c = d, c
+		n++
+	}
+	base := t.starts[l-1]
+	for _, o := range order[:n] {
+		if o.d > q.best.Km {
+			break
+		}
+		q.visit(l-1, o.c-base)
+	}
+}
+
 // Ascending calls fn for points by increasing distance from p (ties by
 // index) until fn returns false. Nothing is reported when p is not finite.
 //

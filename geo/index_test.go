@@ -300,3 +300,45 @@ func BenchmarkWithinNaive(b *testing.B) {
 		}
 	})
 }
+
+// TestNearestOneAgainstBruteForce: NearestOne is the nearest point of a
+// brute-force scan with HaversineKm, ties broken by the lowest index
+// (duplicated points make ties), for points clustered like communes and
+// queries around and beyond them; it allocates nothing.
+func TestNearestOneAgainstBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	pts := make([]orb.Point, 3000)
+	for i := range pts {
+		if i > 0 && rng.IntN(10) == 0 {
+			pts[i] = pts[rng.IntN(i)] // a duplicate: a tie
+			continue
+		}
+		pts[i] = orb.Point{-5 + 14*rng.Float64(), 42 + 9*rng.Float64()}
+	}
+	ix := NewPointIndex(pts)
+	for range 2000 {
+		q := orb.Point{-8 + 20*rng.Float64(), 40 + 13*rng.Float64()}
+		if rng.IntN(4) == 0 {
+			q = pts[rng.IntN(len(pts))]
+		}
+		want := Neighbor{-1, math.Inf(1)}
+		for i, p := range pts {
+			if d := HaversineKm(q, p); d < want.Km {
+				want = Neighbor{i, d}
+			}
+		}
+		got, ok := ix.NearestOne(q)
+		if !ok || got.Index != want.Index || math.Abs(got.Km-want.Km) > 1e-9 {
+			t.Fatalf("NearestOne(%v) = %+v, want %+v", q, got, want)
+		}
+	}
+	if _, ok := ix.NearestOne(orb.Point{math.NaN(), 45}); ok {
+		t.Error("NearestOne of a NaN point found one")
+	}
+	if _, ok := NewPointIndex(nil).NearestOne(orb.Point{2, 45}); ok {
+		t.Error("NearestOne of an empty index found one")
+	}
+	if a := testing.AllocsPerRun(100, func() { ix.NearestOne(orb.Point{2.35, 48.85}) }); a != 0 {
+		t.Errorf("NearestOne allocates %v times", a)
+	}
+}
