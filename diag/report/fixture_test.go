@@ -1,7 +1,6 @@
 package report
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -132,7 +131,7 @@ func smallInput() Input {
 	}
 	in.Checks.Reject(&data.ParseError{File: "sites.csv", Line: 12, Column: "latitude",
 		Err: fmt.Errorf("%w: %q", data.ErrBadNumber, "4S,2")})
-	in.Checks.Reject(&data.ParseError{File: "indicateurs.csv", Err: errors.New("data: no usable row")})
+	in.Checks.Reject(&data.ParseError{File: "indicateurs.csv", Err: data.ErrEmptyFile})
 	return in
 }
 
