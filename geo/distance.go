@@ -91,7 +91,8 @@ func boxMinKm(p orb.Point, lo, hi [2]float64) float64 {
 	return havToKm(h) * lowerBoundSafety
 }
 
-// capBoxes returns one or two lon/lat boxes (degrees) that together
+// capBoxes returns one or two lon/lat boxes (degrees; the first n of bs,
+// so that a query allocates nothing) that together
 // contain every point q with HaversineKm(p, q) <= km.
 //
 // Derivation. If d(p, q) <= r (radians, r = km/R) then |φq − φp| <= r
@@ -105,27 +106,26 @@ func boxMinKm(p orb.Point, lo, hi [2]float64) float64 {
 // ±180° is split in two, so queries near the antimeridian are exact (no
 // French territory crosses it: Wallis-et-Futuna is at −176°, New
 // Caledonia at +166°, French Polynesia around −150°).
-func capBoxes(p orb.Point, km float64) [][2][2]float64 {
+func capBoxes(p orb.Point, km float64) (bs [2][2][2]float64, n int) {
 	r := km / EarthRadiusKm * (1 + 1e-9)
 	dlat := r/rad + 1e-9
 	lat0, lat1 := p[1]-dlat, p[1]+dlat
-	all := [][2][2]float64{{{math.Inf(-1), lat0}, {math.Inf(1), lat1}}}
 	if r >= math.Pi || lat0 <= -90 || lat1 >= 90 {
-		return all
+		return [2][2][2]float64{{{math.Inf(-1), lat0}, {math.Inf(1), lat1}}}, 1
 	}
 	s := math.Sin(r/2) / math.Cos(math.Max(math.Abs(lat0), math.Abs(lat1))*rad)
 	if s >= 1 {
-		return all
+		return [2][2][2]float64{{{math.Inf(-1), lat0}, {math.Inf(1), lat1}}}, 1
 	}
 	dlon := 2*math.Asin(s)/rad + 1e-9
 	w, e := p[0]-dlon, p[0]+dlon
 	switch {
 	case w < -180:
-		return [][2][2]float64{{{-180, lat0}, {e, lat1}}, {{w + 360, lat0}, {180, lat1}}}
+		return [2][2][2]float64{{{-180, lat0}, {e, lat1}}, {{w + 360, lat0}, {180, lat1}}}, 2
 	case e > 180:
-		return [][2][2]float64{{{w, lat0}, {180, lat1}}, {{-180, lat0}, {e - 360, lat1}}}
+		return [2][2][2]float64{{{w, lat0}, {180, lat1}}, {{-180, lat0}, {e - 360, lat1}}}, 2
 	}
-	return [][2][2]float64{{{w, lat0}, {e, lat1}}}
+	return [2][2][2]float64{{{w, lat0}, {e, lat1}}}, 1
 }
 
 // finite reports whether both coordinates of p are finite numbers.

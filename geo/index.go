@@ -51,7 +51,8 @@ func (ix *PointIndex) Within(p orb.Point, km float64, fn func(Neighbor) bool) {
 		return
 	}
 	cp := math.Cos(p[1] * rad)
-	for _, b := range capBoxes(p, km) {
+	bs, nb := capBoxes(p, km)
+	for _, b := range bs[:nb] {
 		if !ix.tr.search(box{b[0], b[1]}, func(i int) bool {
 			if d := haversineCos(p, ix.pts[i], cp, ix.cos[i]); d <= km {
 				return fn(Neighbor{i, d})

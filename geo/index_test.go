@@ -341,4 +341,10 @@ func TestNearestOneAgainstBruteForce(t *testing.T) {
 	if a := testing.AllocsPerRun(100, func() { ix.NearestOne(orb.Point{2.35, 48.85}) }); a != 0 {
 		t.Errorf("NearestOne allocates %v times", a)
 	}
+	count := 0
+	if a := testing.AllocsPerRun(100, func() {
+		ix.Within(orb.Point{2.35, 48.85}, 80, func(Neighbor) bool { count++; return true })
+	}); a != 0 || count == 0 {
+		t.Errorf("Within allocates %v times (%d points found)", a, count)
+	}
 }

@@ -119,7 +119,8 @@ func (ix *PolygonIndex) LocateNearest(p orb.Point, maxKm float64) (int, float64,
 		return -1, 0, false
 	}
 	best, bestKm := -1, math.Inf(1)
-	for _, b := range capBoxes(p, maxKm) {
+	bs, nb := capBoxes(p, maxKm)
+	for _, b := range bs[:nb] {
 		ix.tr.search(box{b[0], b[1]}, func(j int) bool {
 			pt := &ix.parts[j]
 			d := pt.boundaryKm(p, bestKm)
