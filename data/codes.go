@@ -209,7 +209,9 @@ var frSpaces = strings.NewReplacer("\u00A0", " ", "\u202F", " ")
 // frUngroup removes thousands separators (space, U+00A0, U+202F), which
 // must separate groups of exactly three digits in the integer part.
 func frUngroup(t string) (string, error) {
-	t = frSpaces.Replace(t)
+	if strings.ContainsAny(t, "\u00A0\u202F") { // Replace allocates even when it replaces nothing
+		t = frSpaces.Replace(t)
+	}
 	if !strings.Contains(t, " ") {
 		return t, nil
 	}

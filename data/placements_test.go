@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -66,6 +67,21 @@ func TestLoadEmbeddedPlacements(t *testing.T) {
 		var pe *ParseError
 		if !errors.As(err, &pe) || !errors.Is(err, c.err) || pe.Line != c.line || pe.Column != c.column {
 			t.Errorf("%q: got %v, want %v at line %d column %q", c.csv, err, c.err, c.line, c.column)
+		}
+	}
+}
+
+// TestFrFoldFastPath: frFold, which skips the replacer on ASCII text,
+// folds as the replacer does on every kind of text (the oracle).
+func TestFrFoldFastPath(t *testing.T) {
+	for _, s := range []string{"", "france-services", "France Services", "ÉCOLE Numérique", "Cœur d' Æ", "abc\u00A0déf", "ÑANDÚ", "x"} {
+		if got, want := frFold(s), frAccents.Replace(strings.ToLower(s)); got != want {
+			t.Errorf("frFold(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for _, s := range []string{"1 234,5", "1\u00A0234,5", "1\u202F234", "12"} {
+		if _, err := ParseFloatFR(s); err != nil {
+			t.Errorf("ParseFloatFR(%q): %v", s, err)
 		}
 	}
 }

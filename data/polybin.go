@@ -78,6 +78,24 @@ type polyReader struct {
 	name   string
 	r      *bufio.Reader
 	px, py int64
+	// Arenas the rings, polygons and points are carved from (carve), so
+	// that reading allocates per chunk, not per ring.
+	pts   []orb.Point
+	rings []orb.Ring
+	polys []orb.Polygon
+}
+
+// carve returns n zeroed elements taken from *arena, with their capacity
+// capped at n (an append to them never reaches a neighbour), starting a
+// new chunk of at least 1<<14 elements when *arena has too little room.
+func carve[T any](arena *[]T, n int) []T {
+	a := *arena
+	if cap(a)-len(a) < n {
+		a = make([]T, 0, max(n, 1<<14))
+	}
+	out := a[len(a) : len(a)+n : len(a)+n]
+	*arena = a[:len(a)+n]
+	return out
 }
 
 func (p *polyReader) count(what string, max uint64) (int, error) {
@@ -134,20 +152,21 @@ func (p *polyReader) multiPolygon() (string, orb.MultiPolygon, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	mp := make(orb.MultiPolygon, np)
+	name := string(code)
+	mp := orb.MultiPolygon(carve(&p.polys, np))
 	for i := range mp {
 		nr, err := p.count("anneaux", 1<<16)
 		if err != nil {
 			return "", nil, err
 		}
-		mp[i] = make(orb.Polygon, nr)
+		mp[i] = carve(&p.rings, nr)
 		for j := range mp[i] {
-			if mp[i][j], err = p.ring(string(code)); err != nil {
+			if mp[i][j], err = p.ring(name); err != nil {
 				return "", nil, err
 			}
 		}
 	}
-	return string(code), mp, nil
+	return name, mp, nil
 }
 
 func (p *polyReader) ring(code string) (orb.Ring, error) {
@@ -158,7 +177,7 @@ func (p *polyReader) ring(code string) (orb.Ring, error) {
 	if n < 4 {
 		return nil, p.fail(fmt.Errorf("%w : %s : anneau de %d points", ErrBadValue, code, n))
 	}
-	ring := make(orb.Ring, n)
+	ring := orb.Ring(carve(&p.pts, n))
 	for k := range ring {
 		dx, err1 := binary.ReadVarint(p.r)
 		dy, err2 := binary.ReadVarint(p.r)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"diagnum/geo"
 
@@ -268,7 +269,13 @@ func valNormName(s string) string {
 
 // frFold lower-cases s and removes the accents of French letters.
 func frFold(s string) string {
-	return frAccents.Replace(strings.ToLower(s))
+	s = strings.ToLower(s)
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return frAccents.Replace(s)
+		}
+	}
+	return s // ASCII: no accent to remove (Replace would allocate anyway)
 }
 
 var frAccents = strings.NewReplacer(
