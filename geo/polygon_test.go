@@ -187,6 +187,11 @@ func TestLocateAgainstBruteForce(t *testing.T) {
 	if found < queries*3/4 || found == queries {
 		t.Fatalf("weak test: %d of %d points located", found, queries)
 	}
+	// Placing a demand unit (2.3 M for France) allocates nothing.
+	mid := orb.Point{(b.Min[0] + b.Max[0]) / 2, (b.Min[1] + b.Max[1]) / 2}
+	if a := testing.AllocsPerRun(100, func() { ix.Locate(mid); ix.LocateNearest(mid, 50) }); a != 0 {
+		t.Errorf("Locate and LocateNearest allocate %v times", a)
+	}
 }
 
 func TestLocateHandCases(t *testing.T) {
