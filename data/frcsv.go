@@ -74,6 +74,10 @@ type TableReader struct {
 	ctx  context.Context
 	cr   *csv.Reader
 	rows int
+	// fields is the arena each record's fields are carved from (the
+	// reader reuses its own slice): one allocation per chunk of fields,
+	// not per record.
+	fields []string
 }
 
 // OpenTable reads the header of a CSV file with the conventions and
@@ -102,6 +106,7 @@ func OpenTable(name string, r io.Reader) (*TableReader, error) {
 	cr := csv.NewReader(&ctxReader{ctx: ctx, r: text})
 	cr.Comma = s.comma
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true // read copies the fields into its arena
 	tr := &TableReader{Table: Table{File: name, Comma: s.comma, Encoding: s.encoding}, ctx: ctx, cr: cr}
 	header, _, err := tr.read()
 	if err == io.EOF {
@@ -153,6 +158,7 @@ func (tr *TableReader) read() ([]string, int, error) {
 	if len(fields) > MaxColumns {
 		return nil, 0, &ParseError{File: tr.File, Line: line, Err: fmt.Errorf("%w : %d colonnes, plus de %d", ErrTooLarge, len(fields), MaxColumns)}
 	}
+	fields = append(carve(&tr.fields, len(fields))[:0], fields...)
 	for i := range fields {
 		if len(fields[i]) > MaxLineBytes {
 			return nil, 0, &ParseError{File: tr.File, Line: line, Err: fmt.Errorf("%w : champ %d de plus de 1 Mio", ErrTooLarge, i+1)}

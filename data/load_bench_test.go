@@ -92,3 +92,14 @@ func BenchmarkIndicatorsWide(b *testing.B) {
 		b.ReportMetric(rss, "peak-RSS-MiB")
 	}
 }
+
+// BenchmarkLoadEmbedded decodes the embedded data set (issue 16 §3: no
+// allocation per row where it can be avoided; allocs/op is the figure).
+func BenchmarkLoadEmbedded(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := LoadEmbedded(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -87,11 +87,12 @@ type polyReader struct {
 
 // carve returns n zeroed elements taken from *arena, with their capacity
 // capped at n (an append to them never reaches a neighbour), starting a
-// new chunk of at least 1<<14 elements when *arena has too little room.
+// new chunk when *arena has too little room: twice the last one, from 256
+// up to 1<<14 elements (or n if larger).
 func carve[T any](arena *[]T, n int) []T {
 	a := *arena
 	if cap(a)-len(a) < n {
-		a = make([]T, 0, max(n, 1<<14))
+		a = make([]T, 0, max(n, min(max(2*cap(a), 256), 1<<14)))
 	}
 	out := a[len(a) : len(a)+n : len(a)+n]
 	*arena = a[:len(a)+n]
