@@ -114,6 +114,9 @@ var sitesKindAliases = map[string]SiteKind{
 // Services", "France_Services", "FS", "Médiation numérique", "Lieu de
 // médiation numérique", "other".
 func ParseKind(s string) (SiteKind, bool) {
+	if k, ok := sitesKindAliases[s]; ok { // already a key (the embedded sites): no folding
+		return k, true
+	}
 	key := strings.Join(strings.FieldsFunc(frFold(s), func(r rune) bool { return r == ' ' || r == '_' || r == '-' }), "-")
 	k, ok := sitesKindAliases[key]
 	return k, ok

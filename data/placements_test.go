@@ -85,3 +85,17 @@ func TestFrFoldFastPath(t *testing.T) {
 		}
 	}
 }
+
+// TestParseKindFastPath: every key of sitesKindAliases is its own folded
+// form, so ParseKind's direct lookup gives what folding would.
+func TestParseKindFastPath(t *testing.T) {
+	for key, kind := range sitesKindAliases {
+		folded := strings.Join(strings.FieldsFunc(frFold(key), func(r rune) bool { return r == ' ' || r == '_' || r == '-' }), "-")
+		if folded != key {
+			t.Errorf("alias %q folds to %q", key, folded)
+		}
+		if k, ok := ParseKind(strings.ToUpper(key)); !ok || k != kind {
+			t.Errorf("ParseKind(%q) = %v, %v; want %v", strings.ToUpper(key), k, ok, kind)
+		}
+	}
+}
