@@ -58,12 +58,7 @@ func TestLoadGridCellsErrors(t *testing.T) {
 	if err != nil || len(cells) != 1 || cells[0].Pop != 12.5 || cells[0].HasAges {
 		t.Fatalf("lower case: %+v, %v", cells, err)
 	}
-	for _, c := range []struct {
-		text, col string
-		line      int
-		sentinel  error
-		msg       string
-	}{
+	for _, c := range []parseErrorCase{
 		{"Idcar_200m,Ind\nN2596000E3694000,3\n", "Idcar_200m", 2, ErrBadCode, "identifiant de carreau"},
 		{"Idcar_200m,Ind\nCRS3035RES200mN1E1,3\nCRS3035RES200mN1E1,4\n", "Idcar_200m", 3, ErrDuplicate, "déjà donné ligne 2"},
 		{"Idcar_200m,Ind\nCRS3035RES200mN4294967295E4294967295,1\n", "Idcar_200m", 2, ErrBadCode, "hors du domaine"},
@@ -72,11 +67,7 @@ func TestLoadGridCellsErrors(t *testing.T) {
 		{"Idcar_200m,Ind,Ind_65_79,Ind_80p\nCRS3035RES200mN1E1,3,1,x\n", "Ind_80p", 2, ErrBadNumber, "illisible"},
 	} {
 		_, err := LoadGridCells("g.csv", strings.NewReader(c.text))
-		var pe *ParseError
-		if !errors.As(err, &pe) || pe.File != "g.csv" || pe.Line != c.line || pe.Column != c.col ||
-			!errors.Is(err, c.sentinel) || !strings.Contains(err.Error(), c.msg) {
-			t.Errorf("%q: %v", c.text, err)
-		}
+		c.check(t, "g.csv", err)
 	}
 	if _, err := LoadGridCells("g.csv", strings.NewReader("Idcar_200m,Ind\n")); err == nil {
 		t.Error("empty file accepted")

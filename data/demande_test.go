@@ -80,12 +80,7 @@ func TestLoadDemandFormats(t *testing.T) {
 // reason naming the file, line and column.
 func TestLoadDemandErrors(t *testing.T) {
 	const feat = `{"type":"Feature","properties":{"code_iris":"930080101","p16_pop":"%s"},"geometry":%s}`
-	for _, c := range []struct {
-		text, col string
-		line      int
-		sentinel  error
-		msg       string
-	}{
+	for _, c := range []parseErrorCase{
 		{"x,y\n1,2\n", "Idcar_200m", 1, ErrMissingColumn, "format de couche de demande non reconnu"},
 		{"id,latitude,longitude\na,46,1,\n", "population", 1, ErrMissingColumn, "colonne population"},
 		{"id,latitude,longitude,population\na,46,1,3\na,46,1,4\n", "id", 3, ErrDuplicate, "déjà donné ligne 2"},
@@ -105,11 +100,7 @@ func TestLoadDemandErrors(t *testing.T) {
 			"geometry", 2, ErrBadValue, "géométrie absente"},
 	} {
 		_, err := LoadDemand("d.csv", strings.NewReader(c.text))
-		var pe *ParseError
-		if !errors.As(err, &pe) || pe.File != "d.csv" || pe.Line != c.line || pe.Column != c.col ||
-			!errors.Is(err, c.sentinel) || !strings.Contains(err.Error(), c.msg) {
-			t.Errorf("%q: %v", c.text, err)
-		}
+		c.check(t, "d.csv", err)
 	}
 }
 

@@ -153,6 +153,25 @@ func checkParseError(t *testing.T, err, is error, text, file string, line int) {
 	}
 }
 
+// parseErrorCase is one bad input of a loader's error table: the error must
+// be a *ParseError naming file, line and column, wrap sentinel and contain msg.
+type parseErrorCase struct {
+	text, col string
+	line      int
+	sentinel  error
+	msg       string
+}
+
+// check asserts err against c for a file read under the name file.
+func (c parseErrorCase) check(t *testing.T, file string, err error) {
+	t.Helper()
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.File != file || pe.Line != c.line || pe.Column != c.col ||
+		!errors.Is(err, c.sentinel) || !strings.Contains(err.Error(), c.msg) {
+		t.Errorf("%q: %v", c.text, err)
+	}
+}
+
 func TestReadTableHugeLine(t *testing.T) {
 	// A 10 MB line on line 3 must be refused with its line number, not read
 	// as one 10 MB field.
