@@ -63,7 +63,8 @@ type DemandSummary struct {
 	Fragility  []float64
 	Indicators []IndicatorUse
 	Table      *data.Indicators
-	comm       []int // commune of each unit, -1 when unplaced
+	comm       []int     // commune of each unit, -1 when unplaced
+	au, tu     []float64 // A_u and t_u of each unit (0 for an unplaced unit)
 }
 
 // UnitAccess returns the access of a demand unit at p, step 2 of the
@@ -281,7 +282,7 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 		}
 	}
 	sum.Checks = append(sum.Checks, demandChecks(e.ds, sum)...)
-	sum.comm = comm
+	sum.comm, sum.au, sum.tu = comm, au, tu
 	e.demandFragility(sum)
 	return sum, nil
 }

@@ -95,7 +95,9 @@ func fmtPop(p float64) string {
 //
 // with P the legal population and Amed the median of s.Access over the
 // populated communes; the sites take s.R and s.ReachPop, and ranks and
-// roll-ups are computed again.
+// roll-ups are computed again. The baseline keeps the layer's units as
+// its demand points (DemandPoints, PointCatchmentsOf), which the planner
+// counts.
 func (b *Baseline) ApplyDemand(s *DemandSummary) {
 	res := b.Result
 	pops := make([]int, len(res.Communes))
@@ -134,4 +136,5 @@ func (b *Baseline) ApplyDemand(s *DemandSummary) {
 	}
 	rankCommunes(res.Communes)
 	res.EPCI, res.Deps, res.Regions, res.France = Rollups(b.e.ds, res.Communes)
+	b.keepDemand(s)
 }

@@ -21,6 +21,7 @@ type Baseline struct {
 	// Result is the diagnostic, identical to Compute(ctx, ds, params).
 	Result *Result
 	e      *engine
+	demand *demandState // the demand layer applied (ApplyDemand), nil without
 }
 
 // NewBaseline computes the diagnostic of ds exactly as Compute does and

@@ -29,6 +29,29 @@ func (o *options) loadDemand(ctx context.Context, pr *progress) (*data.DemandLay
 	return l, nil
 }
 
+// baseline computes the national baseline of ds and, with --demande,
+// measures it on the layer (loadDemand, demandWeights, applyDemand): the
+// one path of the diagnostic and of the planner.
+func (o *options) baseline(ctx context.Context, pr *progress, ds *data.Dataset, params diag.Params) (*diag.Baseline, *data.DemandLayer, *diag.DemandSummary, error) {
+	layer, err := o.loadDemand(ctx, pr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := demandWeights(o.weights, params.Weights, ds, layer); err != nil {
+		return nil, nil, nil, err
+	}
+	b, err := diag.NewBaseline(ctx, ds, params)
+	if err != nil || layer == nil {
+		return b, nil, nil, err
+	}
+	pr.step("mesures sur la couche de demande")
+	s, err := applyDemand(ctx, b, ds, layer, notes(o.stderr, o.quiet))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return b, layer, s, nil
+}
+
 // demandWeights refuses a --weights file naming part_65_plus (accepted
 // with --demande, see load) when neither the layer has ages nor the data
 // have that column: its weight would be ignored.
@@ -72,10 +95,23 @@ func computeWithDemand(ctx context.Context, ds *data.Dataset, p diag.Params, lay
 	if err != nil {
 		return nil, err
 	}
-	s, err := b.Demand(ctx, layer)
-	if err != nil {
+	if err := remeasure(ctx, b, layer); err != nil {
 		return nil, err
 	}
-	b.ApplyDemand(s)
 	return b.Result, nil
+}
+
+// remeasure measures b on layer again (nil: nothing), after a change of
+// the sites or the supply: the checks of the layer, already listed by
+// applyDemand, are not repeated.
+func remeasure(ctx context.Context, b *diag.Baseline, layer *data.DemandLayer) error {
+	if layer == nil {
+		return nil
+	}
+	s, err := b.Demand(ctx, layer)
+	if err != nil {
+		return err
+	}
+	b.ApplyDemand(s)
+	return nil
 }

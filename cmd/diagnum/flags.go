@@ -169,6 +169,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.sitesOnly, "sites-only", false, "")
 	fs.Func("indicators", "", func(s string) error { o.indicators = append(o.indicators, s); return nil })
 	fs.StringVar(&o.weights, "weights", "", "")
+	fs.StringVar(&o.demande, "demande", "", "")
 	fs.StringVar(&o.supply, "supply", "cnfs,france-services,mediation,autre", "")
 	fs.StringVar(&o.etp, "etp", "", "")
 	fs.Float64Var(&o.threshold, "threshold", diag.DefaultThresholdMin, "")
@@ -195,7 +196,6 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o.register(fs)
 	fs.StringVar(&o.geojson, "geojson", "", "")
 	fs.StringVar(&o.mapFile, "map", "", "")
-	fs.StringVar(&o.demande, "demande", "", "")
 	fs.BoolVar(&o.version, "version", false, "")
 	o.registerMethod(fs)
 	if err := fs.Parse(args); err != nil {

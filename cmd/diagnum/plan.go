@@ -34,6 +34,7 @@ type planOptions struct {
 	cover      string
 	budget     float64
 	remove     int
+	layer      *data.DemandLayer // --demande, once loaded
 }
 
 const planUsageText = `diagnum plan — où ajouter des postes de conseiller numérique
@@ -98,7 +99,10 @@ Fichiers produits :
 
 Données et méthode : comme le diagnostic (--sites, --indicators, --weights, --strict,
   --supply, --etp, --threshold, --detour, --speed, --osrm, --temps, --osm, --parametres,
-  --methode, --decroissance, --quiet) ; voir diagnum --help. Le plan suit la méthode
+  --methode, --decroissance, --demande, --quiet) ; voir diagnum --help. Avec --demande, le
+  plan compte la population de la couche (carreaux, IRIS, points) là où elle en a : une unité
+  est couverte quand elle est à moins du seuil d'un poste, la couverture d'une commune est
+  sa part_couverte. Le plan suit la méthode
   d'accessibilité choisie (e2sfca et sa --decroissance, 2sfca ou gravite) ; 3sfca et
   --normaliser sont refusés : un poste ajouté y change les ratios des sites existants.
 
@@ -219,10 +223,11 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	t, params, pr, ds := op.t, op.params, op.pr, op.ds
 	pr.step("calcul du diagnostic")
-	base, err := diag.NewBaseline(ctx, ds, params)
+	base, layer, demand, err := o.baseline(ctx, pr, ds, params)
 	if err != nil {
 		return err
 	}
+	o.layer = layer
 	if _, err := base.Result.Territory(t); err != nil {
 		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
 	}
@@ -238,6 +243,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	base.Dataset().Checks = append(base.Dataset().Checks, timerChecks(params, stderr, o.quiet)...)
 	in := reportInput(base.Dataset(), base.Result, view)
+	in.Demand = demand
 	p.Name = in.Name
 	in.Plan = p
 	// The map of the plan's workbook shows the proposed places too; only
@@ -305,6 +311,9 @@ func (o *planOptions) applyScenario(ctx context.Context, base *diag.Baseline, t 
 	}
 	after, err := diag.NewBaseline(ctx, ds2, base.Result.Params)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := remeasure(ctx, after, o.layer); err != nil {
 		return nil, nil, err
 	}
 	sr, err := plan.Compare(t, base.Result, after.Result, sc, costs, employer)

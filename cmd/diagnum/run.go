@@ -89,26 +89,12 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return err
 	}
 	t, params, pr, ds := op.t, op.params, op.pr, op.ds
-	layer, err := o.loadDemand(ctx, pr)
-	if err != nil {
-		return err
-	}
-	if err := demandWeights(o.weights, params.Weights, ds, layer); err != nil {
-		return err
-	}
 	pr.step("calcul des mesures")
-	b, err := diag.NewBaseline(ctx, ds, params)
+	b, layer, demand, err := o.baseline(ctx, pr, ds, params)
 	if err != nil {
 		return err
 	}
 	res := b.Result
-	var demand *diag.DemandSummary
-	if layer != nil {
-		pr.step("mesures sur la couche de demande")
-		if demand, err = applyDemand(ctx, b, ds, layer, notes(stderr, o.quiet)); err != nil {
-			return err
-		}
-	}
 	ds.Checks = append(ds.Checks, timerChecks(params, stderr, o.quiet)...)
 	view, err := res.View(t)
 	if errors.Is(err, diag.ErrNoGeography) {

@@ -126,7 +126,7 @@ func siteCosts(res *diag.Result, sites []data.Site, emps map[string]Employer, co
 // totals sums the communes of t in res.
 func totals(t diag.Territory, res *diag.Result) Totals {
 	var o Totals
-	var pa float64
+	var pa, cov float64
 	in := func(c *diag.CommuneResult) bool { return t.Contains(c.Dep, c.Region) }
 	for i := range res.Communes {
 		c := &res.Communes[i]
@@ -137,14 +137,13 @@ func totals(t diag.Territory, res *diag.Result) Totals {
 		o.Communes++
 		o.NbSites += c.NbSites
 		o.FTE += c.FTE
-		if c.Covered {
-			o.CoveredPop += c.Population
-		}
+		cov += float64(c.Population) * c.CoveredShare() // part_couverte on a demand layer
 		pa += float64(c.Population) * c.Access10k
 		if !math.IsNaN(c.Gap) {
 			o.Gap += c.Gap
 		}
 	}
+	o.CoveredPop = int(math.Round(cov))
 	if o.Population > 0 {
 		o.Coverage = float64(o.CoveredPop) / float64(o.Population)
 		o.MeanAccess10k = pa / float64(o.Population)

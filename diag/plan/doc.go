@@ -12,6 +12,17 @@
 // communes of neighbouring départements also gain from a post near the
 // border, but neither the objective nor the figures count them.
 //
+// Demand points. The planner counts the baseline's demand points
+// (diag.Baseline.DemandPoints): the communes, each at its point, or,
+// once a demand layer is applied (diag.Baseline.ApplyDemand,
+// --demande), the layer's units in the communes it populates, each
+// counting P_k·P_u / Σ_u P_u of its commune's legal population P_k and
+// measured from its own point (diag.Baseline.PointCatchmentsOf), the
+// other communes staying at their point. Below, "commune i" reads
+// "demand point i": coverage is then the covered units' population, so
+// that a commune is partly covered (part_couverte), and the fragility
+// weight w_i is the commune's.
+//
 // Candidates are, by default, the representative point of every commune
 // of the territory (CommuneCandidates); ChefLieuCandidates keeps the
 // pôles (préfecture, ville-centre of each EPCI, communes of 2,000

@@ -34,8 +34,8 @@ func (s *solver) equity(ctx context.Context, b *diag.Baseline, p *Plan) error {
 		if !s.in[i] || s.wpop[i] <= 0 {
 			continue
 		}
-		if pt, ok := b.Location(i); ok {
-			ids, pts = append(ids, i), append(pts, geo.Place{Point: pt, Commune: s.ds.Communes[i].Code})
+		if s.pts.Located[i] {
+			ids, pts = append(ids, i), append(pts, s.pts.Place[i])
 		}
 	}
 	if len(ids)*len(s.cands) > MaxEquityPairs {
@@ -57,7 +57,7 @@ func (s *solver) equity(ctx context.Context, b *diag.Baseline, p *Plan) error {
 	}
 	cur := make([]float64, len(ids))
 	for k, i := range ids {
-		cur[k] = b.Result.Communes[i].NearestMin
+		cur[k] = s.pts.Nearest[i]
 	}
 	p.WorstMin = maxOf(cur)
 	p.Stages = append(p.Stages, StageEquity)

@@ -141,19 +141,26 @@ func assignCandidates(b *diag.Baseline, cs []Candidate) []Candidate {
 	return out
 }
 
-// solver holds the state of the greedy: what is covered and A_i so far.
+// solver holds the state of the greedy: what is covered and A_i so far,
+// over the baseline's demand points (diag.Baseline.DemandPoints): the
+// communes, or, where a demand layer is applied, its units. Every
+// per-point slice is indexed by point, Reach.Commune of the catchments
+// holding a point index.
 type solver struct {
 	ds       *data.Dataset
 	obj      Objective
 	supply   float64
-	capacity float64   // C, people accompanied per FTE per year
-	maxPer   int       // posts allowed per candidate (0: no limit)
-	in       []bool    // the commune is in the territory
-	pop      []float64 // P_i (negative read as 0), every commune
+	capacity float64 // C, people accompanied per FTE per year
+	maxPer   int     // posts allowed per candidate (0: no limit)
+	pts      *diag.DemandPoints
+	in       []bool    // the point's commune is in the territory
+	pop      []float64 // P_i (negative read as 0), every point
 	wpop     []float64 // P_i·w_i, 0 outside the territory: the demand D_i
-	w        []float64 // w_i
+	w        []float64 // w_i, of the point's commune
 	covered  []bool
-	a        []float64 // A_i
+	a        []float64 // A_i per point
+	ca       []float64 // access per commune (the median's values / 10,000)
+	covPop   float64   // Σ P_i over the covered points of the territory
 	target   float64   // A*, the reference of the deficit
 	cands    []Candidate
 	posts    []int32 // posts already planned at each candidate
@@ -169,8 +176,9 @@ type solver struct {
 	budget, budgetLeft float64
 	cost               []float64
 	// The state before any pick, for swap.
-	a0       []float64
+	a0, ca0  []float64
 	covered0 []bool
+	covPop0  float64
 	med0     []float64
 }
 
@@ -179,25 +187,32 @@ type solver struct {
 // catchments.
 func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candidate, supply float64) (*solver, error) {
 	ds := b.Dataset()
-	n := len(ds.Communes)
-	s := &solver{ds: ds, obj: opt.Objective, supply: supply, capacity: opt.Capacity, maxPer: opt.MaxPerPlace,
-		cands: cands, a: b.Access(), in: make([]bool, n), pop: make([]float64, n), wpop: make([]float64, n),
-		w: make([]float64, n), covered: make([]bool, n), medID: make([]int32, n), posts: make([]int32, len(cands)),
-		covBound: math.Inf(1), servedBound: math.Inf(1), accBound: math.Inf(1)}
-	s.target = TargetAccess(b, supply)
+	pts := b.DemandPoints()
+	n, np := len(ds.Communes), len(pts.Pop)
+	s := &solver{ds: ds, obj: opt.Objective, supply: supply, capacity: opt.Capacity, maxPer: opt.MaxPerPlace, pts: pts,
+		cands: cands, a: slices.Clone(pts.Access), ca: slices.Clone(pts.Access[:n]), in: make([]bool, np), pop: slices.Clone(pts.Pop),
+		wpop: make([]float64, np), w: make([]float64, np), covered: slices.Clone(pts.Covered), medID: make([]int32, n),
+		posts: make([]int32, len(cands)), covBound: math.Inf(1), servedBound: math.Inf(1), accBound: math.Inf(1)}
+	s.target = targetAccess(pts)
 	var vals []float64
 	for i := range ds.Communes {
 		c, cr := &ds.Communes[i], &b.Result.Communes[i]
-		s.pop[i], s.covered[i], s.medID[i] = float64(max(c.Population, 0)), cr.Covered, -1
+		s.medID[i] = -1
+		if opt.Territory.Contains(c.Dep, c.Region) && c.Population > 0 {
+			s.medID[i] = int32(len(vals))
+			vals = append(vals, cr.Access10k)
+		}
+	}
+	for i, k := range pts.Commune {
+		c := &ds.Communes[k]
 		if !opt.Territory.Contains(c.Dep, c.Region) {
 			continue
 		}
 		s.in[i] = true
-		s.w[i] = FragileWeight(cr.Fragility)
+		s.w[i] = FragileWeight(b.Result.Communes[k].Fragility)
 		s.wpop[i] = s.pop[i] * s.w[i]
-		if c.Population > 0 {
-			s.medID[i] = int32(len(vals))
-			vals = append(vals, cr.Access10k)
+		if s.covered[i] {
+			s.covPop += s.pop[i]
 		}
 	}
 	if opt.Budget > 0 {
@@ -211,36 +226,45 @@ func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candi
 		}
 	}
 	s.med, s.med0 = newMedianTracker(vals), vals
-	s.a0, s.covered0 = slices.Clone(s.a), slices.Clone(s.covered)
+	s.a0, s.ca0, s.covered0, s.covPop0 = slices.Clone(s.a), slices.Clone(s.ca), slices.Clone(s.covered), s.covPop
 	return s, s.catchments(ctx, b)
 }
 
-// catchments finds the communes within reach of every candidate with
+// catchments finds the points within reach of every candidate with
 // the spatial index, and the ratio R_c of a post there:
 //
-//	R_c = S / Σ_k P_k·W(t_kc)   over every commune k (0 when the sum is 0)
+//	R_c = S / Σ_k P_k·W(t_kc)   over every point k (0 when the sum is 0)
 //
-// summed by increasing k, as diag.Compute sums it.
+// summed by increasing k, as diag.Compute sums it (P_k: the point's
+// RPop, the units' own population where a demand layer is applied, as
+// diag.Baseline.Demand sums it).
 func (s *solver) catchments(ctx context.Context, b *diag.Baseline) error {
 	pts := make([]geo.Place, len(s.cands))
 	for i, c := range s.cands {
 		pts[i] = geo.Place{Point: c.Point, Commune: c.Commune, ID: c.ID}
 	}
 	var err error
-	if s.reach, err = b.CatchmentsOf(ctx, pts); err != nil {
+	if s.reach, err = b.PointCatchmentsOf(ctx, pts); err != nil {
 		return err
 	}
 	s.r = make([]float64, len(s.cands))
 	for c, rs := range s.reach {
-		reachPop := 0.0
-		for _, x := range rs {
-			reachPop += s.pop[x.Commune] * x.W
-		}
-		if reachPop > 0 {
-			s.r[c] = s.supply / reachPop
-		}
+		s.r[c] = s.ratio(s.supply, rs)
 	}
 	return nil
+}
+
+// ratio returns R = supply / Σ RPop_k·W over the points rs reaches (0
+// when the sum is 0), summed in their order.
+func (s *solver) ratio(supply float64, rs []diag.Reach) float64 {
+	reachPop := 0.0
+	for _, x := range rs {
+		reachPop += s.pts.RPop[x.Commune] * x.W
+	}
+	if reachPop > 0 {
+		return supply / reachPop
+	}
+	return 0
 }
 
 // plan returns the plan with the territory's figures before any pick.
@@ -248,20 +272,23 @@ func (s *solver) plan(opt Options, ncand int) *Plan {
 	p := &Plan{Territory: opt.Territory, Objective: opt.Objective, Employer: opt.Employer, Costs: opt.Costs,
 		Requested: opt.Add, Candidates: ncand, PostFTE: s.supply, TargetAccess: s.target,
 		Capacity: s.capacity, MaxPerPlace: opt.MaxPerPlace, MedianAccess10k: s.med.median(), CapacityFrom: -1,
-		DepNeed: map[string]float64{}}
-	for i, c := range s.ds.Communes {
+		DepNeed: map[string]float64{}, CoveredPop: int(math.Round(s.covPop))}
+	for _, c := range s.ds.Communes {
+		if opt.Territory.Contains(c.Dep, c.Region) {
+			p.Population += c.Population
+		}
+	}
+	for i, k := range s.pts.Commune {
 		if !s.in[i] {
 			continue
 		}
-		p.Population += c.Population
 		p.FragilePop += s.wpop[i]
 		if s.covered[i] {
-			p.CoveredPop += c.Population
 			p.CoveredFragile += s.wpop[i]
 		}
 		p.Deficit += s.pop[i] * max(0, s.target-s.a[i])
 		p.Served += s.served(i)
-		p.DepNeed[c.Dep] += s.wpop[i] - s.served(i)
+		p.DepNeed[s.ds.Communes[k].Dep] += s.wpop[i] - s.served(i)
 	}
 	return p
 }
@@ -338,8 +365,9 @@ func (s *solver) gainsCopy(c, n int) gain {
 }
 
 // TargetAccess returns A*, the reference of the access deficit: the
-// population-weighted mean of A_i over the communes of the data set that
-// have a location, before the plan,
+// population-weighted mean of A_i over the demand points of the
+// baseline that have a location (the communes, or a demand layer's
+// units where one is applied), before the plan,
 //
 //	A* = Σ_i P_i·A_i / Σ_i P_i
 //
@@ -349,12 +377,15 @@ func (s *solver) gainsCopy(c, n int) gain {
 // supply is unused and kept for the callers' clarity (S of a post).
 func TargetAccess(b *diag.Baseline, supply float64) float64 {
 	_ = supply
-	a := b.Access()
+	return targetAccess(b.DemandPoints())
+}
+
+func targetAccess(pts *diag.DemandPoints) float64 {
 	var pa, p float64
-	for i, c := range b.Dataset().Communes {
-		if _, ok := b.Location(i); ok && c.Population > 0 {
-			pa += float64(c.Population) * a[i]
-			p += float64(c.Population)
+	for i, pop := range pts.Pop {
+		if pts.Located[i] && pop > 0 {
+			pa += pop * pts.Access[i]
+			p += pop
 		}
 	}
 	return ratio(pa, p)
@@ -378,11 +409,13 @@ func (s *solver) pick(ctx context.Context, b *diag.Baseline, p *Plan, c int, sta
 		k.CommuneName, k.Dep = s.ds.Communes[ci].Name, s.ds.Communes[ci].Dep
 	}
 	before := s.med.median()
-	k.NewPop = s.apply(c)
-	k.CoveredPop = p.CoveredPop + k.NewPop
+	prev := p.CoveredPop
 	if n := len(p.Picks); n > 0 {
-		k.CoveredPop = p.Picks[n-1].CoveredPop + k.NewPop
+		prev = p.Picks[n-1].CoveredPop
 	}
+	s.apply(c)
+	k.CoveredPop = int(math.Round(s.covPop))
+	k.NewPop = k.CoveredPop - prev
 	k.Coverage = ratio(float64(k.CoveredPop), float64(p.Population))
 	k.MedianAccess10k = s.med.median()
 	k.DeltaMedian10k = k.MedianAccess10k - before
@@ -397,21 +430,22 @@ func (s *solver) pick(ctx context.Context, b *diag.Baseline, p *Plan, c int, sta
 }
 
 // apply adds one post at candidate c to the state (coverage, A_i and
-// the median) and returns the population newly covered.
-func (s *solver) apply(c int) int {
-	newPop := 0
+// the median).
+func (s *solver) apply(c int) {
 	for _, x := range s.reach[c] {
 		i := x.Commune
 		if s.in[i] && !s.covered[i] {
 			s.covered[i] = true
-			newPop += s.ds.Communes[i].Population
+			s.covPop += s.pop[i]
 		}
-		s.a[i] += s.r[c] * x.W
-		if id := s.medID[i]; id >= 0 {
-			s.med.raise(int(id), s.a[i]*10000)
+		da := s.r[c] * x.W
+		s.a[i] += da
+		k := s.pts.Commune[i]
+		s.ca[k] += s.pts.Part[i] * da
+		if id := s.medID[k]; id >= 0 {
+			s.med.raise(int(id), s.ca[k]*10000)
 		}
 	}
-	return newPop
 }
 
 // nearest sets the nearest existing (baseline) site of a pick.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 
 	"diagnum/data"
 	"diagnum/diag"
@@ -52,22 +53,16 @@ func (s *solver) retire(ctx context.Context, b *diag.Baseline, p *Plan, n int) e
 	if err != nil {
 		return err
 	}
-	reach, err := b.CatchmentsOf(ctx, pts)
+	reach, err := b.PointCatchmentsOf(ctx, pts)
 	if err != nil {
 		return err
 	}
 	r := make([]float64, len(ids))
 	for k, rs := range reach {
-		sum := 0.0
-		for _, x := range rs {
-			sum += s.pop[x.Commune] * x.W
-		}
-		if sum > 0 {
-			r[k] = res.Sites[ids[k]].SupplyFTE / sum
-		}
+		r[k] = s.ratio(res.Sites[ids[k]].SupplyFTE, rs)
 	}
 	gone := make([]bool, len(ids))
-	covered := p.CoveredPop
+	covered, coveredPop := s.covPop, p.CoveredPop
 	for len(p.Removals) < n {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -94,7 +89,7 @@ func (s *solver) retire(ctx context.Context, b *diag.Baseline, p *Plan, n int) e
 			i := x.Commune
 			cnt[i]--
 			if cnt[i] == 0 && s.in[i] {
-				rm.LostPop += s.ds.Communes[i].Population
+				covered -= s.pop[i]
 			}
 			s.a[i] -= r[best] * x.W
 		}
@@ -102,8 +97,9 @@ func (s *solver) retire(ctx context.Context, b *diag.Baseline, p *Plan, n int) e
 			rm.CommuneName = s.ds.Communes[ci].Name
 			rm.Saving = site.FTE * p.Costs.PerPost(ZoneOf(s.ds.Communes[ci].Dep), p.Employer)
 		}
-		covered -= rm.LostPop
-		rm.CoveredPop, rm.Coverage = covered, ratio(float64(covered), float64(p.Population))
+		rm.CoveredPop = int(math.Round(covered))
+		rm.LostPop, coveredPop = coveredPop-rm.CoveredPop, rm.CoveredPop
+		rm.Coverage = ratio(float64(rm.CoveredPop), float64(p.Population))
 		p.Removals = append(p.Removals, rm)
 	}
 	return nil
@@ -155,11 +151,11 @@ func (s *solver) siteCounts(ctx context.Context, b *diag.Baseline) ([]int32, err
 			pts = append(pts, diag.SitePlace(&st.Site))
 		}
 	}
-	reach, err := b.CatchmentsOf(ctx, pts)
+	reach, err := b.PointCatchmentsOf(ctx, pts)
 	if err != nil {
 		return nil, err
 	}
-	cnt := make([]int32, len(s.ds.Communes))
+	cnt := make([]int32, len(s.pop))
 	for _, rs := range reach {
 		for _, x := range rs {
 			cnt[x.Commune]++

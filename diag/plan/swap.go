@@ -90,7 +90,9 @@ func (s *solver) reset(set []int, skip int) {
 // from the baseline state.
 func (s *solver) replay(ctx context.Context, b *diag.Baseline, p *Plan, set []int) error {
 	copy(s.a, s.a0)
+	copy(s.ca, s.ca0)
 	copy(s.covered, s.covered0)
+	s.covPop = s.covPop0
 	clear(s.posts)
 	s.picked = s.picked[:0]
 	s.med = newMedianTracker(s.med0)
