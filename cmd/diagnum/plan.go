@@ -252,6 +252,11 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		mi := report.NewMapInput(&in, base.Dataset())
 		mi.Picks = p.Sites()
 		in.Map = drawMapAsync(mi)
+		// and, over several départements, the map of the posts per
+		// département beside their table in Recommandations.
+		if dm, ok := report.PlanMapInput(&in); ok {
+			in.PlanMap = drawMapAsync(dm)
+		}
 	}
 	return o.write(ctx, pr, p, in, stdout, stderr)
 }

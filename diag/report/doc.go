@@ -9,7 +9,9 @@
 // région workbook ranks its départements, a France workbook the régions
 // and every département. Synthèse embeds the map picture (Input.MapPNG).
 // The Recommandations sheet shows the placement plan (Input.Plan,
-// WriteRecommandations), or how to run the planner.
+// WriteRecommandations), or how to run the planner; a plan over several
+// départements also gets their table and the map of the posts added per
+// département (PlanMapInput, Input.PlanMap).
 //
 // It is the only package of diagnum that imports excelize. Every text of
 // the workbook is in French, except the original (technical) message of

@@ -75,6 +75,10 @@ type Input struct {
 	// Plan is the placement plan written in the Recommandations sheet
 	// (WriteRecommandations); nil: the sheet says how to run the planner.
 	Plan *plan.Plan
+	// PlanMap, for a plan over two départements or more, returns the
+	// picture of PlanMapInput shown beside the per-département table
+	// (called once, like Map); nil: the sheet draws it itself.
+	PlanMap func() []byte
 }
 
 // NewInput returns what the outputs show for the view v of the national

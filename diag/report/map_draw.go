@@ -282,7 +282,11 @@ func drawMap(c vg.Canvas, W, H vg.Length, in *MapInput, m *mapModel, raster *map
 	}
 	drawScaleBar(c, l.view, l.frame, l.u)
 	drawNorthArrow(c, l.frame, l.u, m)
-	drawLegend(c, l.legendAt, l.u, m)
+	legend := drawLegend
+	if in.legend != nil {
+		legend = in.legend
+	}
+	legend(c, l.legendAt, l.u, m)
 }
 
 // wrapText splits s into lines no wider than width (a word longer than

@@ -64,6 +64,11 @@ type MapInput struct {
 	// legend: "temps routiers" or "temps estimés (vol d'oiseau × détour)"
 	// (TimesLabel); "" leaves it out.
 	Times string
+
+	// classes, when set, replaces the quantile classes of the communes'
+	// Gap, and legend the score_ecart legend (PlanMapInput).
+	classes *mapClasses
+	legend  func(c vg.Canvas, at vg.Point, u vg.Length, m *mapModel)
 }
 
 // NewMapInput returns the map input of the report input in: the title
@@ -333,7 +338,11 @@ func newMapModel(in *MapInput) (*mapModel, error) {
 	}
 	m.centre = ll.Center()
 	m.grid = proj.Gridded(ll.Min[0], ll.Min[1], ll.Max[0], ll.Max[1], gridStep(ll))
-	m.classes = quantileClasses(gaps)
+	if in.classes != nil {
+		m.classes = *in.classes
+	} else {
+		m.classes = quantileClasses(gaps)
+	}
 	m.project(kept)
 	if len(m.shapes) == 0 && len(m.dots) == 0 {
 		return nil, ErrNothingToMap

@@ -72,6 +72,18 @@ func (r rendered) atLonLat(t *testing.T, lon, lat float64) color.RGBA {
 	return r.at(p)
 }
 
+// clearPoint returns a point well inside shape s (interiorPoint), and
+// whether its pixel can be checked: at least 6 px from the shape's
+// border, away from the north arrow and the scale bar.
+func (r rendered) clearPoint(s mapShape) (orb.Point, bool) {
+	f, u := r.l.frame, r.l.u
+	p, d := interiorPoint(s.poly)
+	pt := r.l.view.pt(p)
+	nearArrow := pt.X > f.Max.X-50*u && pt.Y > f.Max.Y-70*u
+	nearScale := pt.X < f.Min.X+260*u && pt.Y < f.Min.Y+40*u
+	return p, d*r.l.view.s*mapDPI/72 >= 6 && !nearArrow && !nearScale
+}
+
 // interiorPoint returns the point of a 15×15 grid over mp's bound that is
 // inside mp and farthest from its rings, with that distance.
 func interiorPoint(mp orb.MultiPolygon) (orb.Point, float64) {
@@ -127,14 +139,10 @@ func TestRenderMapCreuse(t *testing.T) {
 		}
 		return 4
 	}
-	f, u := r.l.frame, r.l.u
 	checked := 0
 	for i, s := range r.m.shapes {
-		p, d := interiorPoint(s.poly)
-		pt := r.l.view.pt(p)
-		nearArrow := pt.X > f.Max.X-50*u && pt.Y > f.Max.Y-70*u
-		nearScale := pt.X < f.Min.X+260*u && pt.Y < f.Min.Y+40*u
-		if d*r.l.view.s*mapDPI/72 < 6 || nearArrow || nearScale {
+		p, ok := r.clearPoint(s)
+		if !ok {
 			continue
 		}
 		if got, want := r.at(p), ylOrRd[5][class(i)]; got != want {

@@ -19,7 +19,7 @@ func planSheet(f *excelize.File, sheet string, in *Input) error {
 		cp.Name = in.Name
 		p = &cp
 	}
-	return WriteRecommandations(f, sheet, p)
+	return writeRecommandations(f, sheet, p, planSheetExtras(in))
 }
 
 // maxScenarioRows caps the communes listed for a scenario; the totals
@@ -37,6 +37,10 @@ const maxScenarioRows = 5000
 // of the coverage rate against the number of advisors added (the
 // marginal-return curve).
 func WriteRecommandations(f *excelize.File, sheet string, p *plan.Plan) error {
+	return writeRecommandations(f, sheet, p, planExtras{})
+}
+
+func writeRecommandations(f *excelize.File, sheet string, p *plan.Plan, x planExtras) error {
 	if p == nil {
 		return fmt.Errorf("rapport : aucun plan")
 	}
@@ -44,7 +48,7 @@ func WriteRecommandations(f *excelize.File, sheet string, p *plan.Plan) error {
 	if err != nil {
 		return err
 	}
-	w := &planWriter{f: f, sh: sheet, st: st, p: p, row: 1}
+	w := &planWriter{f: f, sh: sheet, st: st, p: p, row: 1, x: x}
 	steps := []func() error{w.intro, w.summary, w.costs, w.scenarioTotals, w.picks, w.removals, w.departements, w.scenarioCommunes, w.widths}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -63,6 +67,7 @@ type planWriter struct {
 	p       *plan.Plan
 	row     int
 	chartAt int // row where the chart is anchored, in column F
+	x       planExtras
 }
 
 // line writes cells from column A on the next row; an excelize.Cell
@@ -133,33 +138,6 @@ func (w *planWriter) removals() error {
 	return nil
 }
 
-// departements writes, for a territory of several départements, the
-// posts added per département beside its fragile population in need of
-// service, and their rank correlation.
-func (w *planWriter) departements() error {
-	ds := w.p.Departements()
-	if len(ds) < 2 {
-		return nil
-	}
-	st := &w.st
-	w.skip()
-	rows := [][]any{
-		{cell(st.subtitle, "Postes ajoutés par département et besoin")},
-		{fmt.Sprintf("Corrélation des rangs (Spearman) entre les postes ajoutés et la population fragile ayant besoin d'un service : %s.",
-			frNumber(math.Round(w.p.NeedCorrelation()*1000)/1000))},
-		{cell(st.header, "Département"), cell(st.header, "Population fragile ayant besoin d'un service"), cell(st.header, "Postes ajoutés")},
-	}
-	for _, d := range ds {
-		rows = append(rows, []any{cell(st.code, d.Dep), cell(st.thousands, measure(d.Need)), cell(st.integer, d.Posts)})
-	}
-	for _, r := range rows {
-		if err := w.line(r...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // boundWhat names the criterion of a bound.
 func boundWhat(st plan.Stage) string {
 	switch st {
@@ -198,7 +176,7 @@ func planMethod(p *plan.Plan) []methodRow {
 		{"Capacité", "C = " + c + " personnes accompagnées par ETP et par an (défaut 544 = 2 135 298 usagers des comptes rendus d'activité 2023 des conseillers numériques, ANCT, / 3 925 postes validés par le COSELEC du 05/04/2023 ; option --capacite). Capacité qui atteint la commune i : K_i = C·P_i·A_i (A_i : accessibilité E2SFCA). Demande : D_i = P_i·w_i. Population fragile servie : servie_i = D_i·(1 − exp(−K_i / D_i)), au plus min(D_i, K_i) : rendements décroissants là où la demande est déjà servie, rien au-delà de la demande à portée."},
 		{"Ex aequo", "Deux gains sont égaux à une tolérance relative de 1e-9 près (|a − b| ≤ 1e-9·max(|a|, |b|)). Ex aequo départagés par la population servie, puis le déficit d'accès réduit (ou la couverture), puis le code INSEE du lieu, puis son identifiant. Le plan de N postes est le début du plan de N + k postes ; il ne dépend ni de l'ordre des candidats ni du nombre de cœurs."},
 		{"Borne certifiée", "Pour chaque critère, l'optimum de N postes est au plus f(S_t) + la plus grande somme des gains marginaux de N postes à l'étape t (sous-modularité ; Nemhauser, Wolsey et Fisher 1978), au minimum sur plusieurs étapes t ; ce gain de N postes est aussi borné par une relaxation lagrangienne (majorants linéaires des termes concaves de chaque commune, pas de sous-gradient), qui ne compte qu'une fois une commune atteinte par plusieurs candidats. « Au moins X % de l'optimum » = gain du plan / la plus petite de ces bornes."},
-		{"Besoin par département", "Population fragile ayant besoin d'un service : Σ (D_i − servie_i) avant le plan ; corrélation des rangs de Spearman entre ce besoin et les postes ajoutés par département."},
+		{"Besoin par département", "Population fragile ayant besoin d'un service : Σ (D_i − servie_i) avant le plan ; corrélation des rangs de Spearman entre ce besoin et les postes ajoutés par département. Parts : besoin du département / besoin total, postes du département / postes du plan ; rang 1 = le plus grand (ex aequo au même rang). Carte (plan sur plusieurs départements) : chaque commune prend la couleur de son département, postes ajoutés / besoin × 10 000, en 5 classes aux quantiles des départements (gris : sans besoin)."},
 	}
 }
 
