@@ -148,7 +148,7 @@ func (tr *TableReader) read() ([]string, int, error) {
 	if err == io.EOF {
 		return nil, 0, err
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if isContextErr(err) {
 		return nil, 0, tr.ctx.Err()
 	}
 	if err != nil {

@@ -3,7 +3,6 @@ package data
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"unicode"
@@ -351,7 +350,7 @@ func (l *lineLengths) end() {
 // scan reads the whole decoded text.
 func (t *textStats) scan(ctx context.Context, text io.Reader, s *tableScan) error {
 	err := scanChunks(ctx, text, t.add)
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if isContextErr(err) {
 		return err
 	}
 	if err != nil || t.bad {

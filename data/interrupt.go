@@ -73,3 +73,9 @@ func ContextOf(r io.Reader) context.Context {
 // checkEvery is how many rows or features a loader reads between two
 // checks of its context.
 const checkEvery = 1024
+
+// isContextErr tells a context's cancellation or deadline, which the
+// loaders return as they are (the command maps them to its exit codes).
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}

@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/text/transform"
 )
 
 // The JSON files every loader reads, user formats and open-data sources
@@ -21,196 +18,107 @@ import (
 // ReadFeatures streams the features of a GeoJSON FeatureCollection,
 // calling fn with each feature's 0-based index, the line where it starts,
 // and the feature still encoded, so that a loader reads its members itself
-// and one bad feature rejects only itself. A "type" other than
-// FeatureCollection, invalid JSON or data after the object fail with a
-// *ParseError naming the line; an error from fn stops the reading and is
+// and one bad feature rejects only itself. The file is never held whole
+// (openJSON): memory is the largest feature, not the file. A "type" other
+// than FeatureCollection, invalid JSON or data after the object fail with
+// a *ParseError naming the line; an error from fn stops the reading and is
 // returned. A collection without features calls fn zero times.
 func ReadFeatures(name string, r io.Reader, fn func(i, line int, msg json.RawMessage) error) error {
 	ctx := ContextOf(r)
-	raw, err := readAllJSON(name, r)
+	js, err := openJSON(name, r)
 	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := expectDelim(name, raw, dec, '{', "un objet GeoJSON FeatureCollection"); err != nil {
+	if err := js.expectDelim('{', "un objet GeoJSON FeatureCollection"); err != nil {
 		return err
 	}
-	for dec.More() {
-		tok, err := dec.Token()
+	for js.dec.More() {
+		pos := js.dec.InputOffset()
+		tok, err := js.dec.Token()
 		if err != nil {
-			return jsonError(name, raw, err)
+			return js.fail(err, pos)
 		}
 		key, _ := tok.(string)
 		switch key {
 		case "features":
-			if err := expectDelim(name, raw, dec, '[', "un tableau features"); err != nil {
+			if err := js.expectDelim('[', "un tableau features"); err != nil {
 				return err
 			}
-			if _, err := jsonElements(ctx, name, raw, dec, fn); err != nil {
+			if _, err := js.elements(ctx, fn); err != nil {
 				return err
 			}
 		case "type":
 			var t string
-			if err := dec.Decode(&t); err != nil || t != "FeatureCollection" {
+			pos := js.dec.InputOffset()
+			if err := js.dec.Decode(&t); err != nil && !isTypeError(err) {
+				return js.fail(err, pos)
+			}
+			if t != "FeatureCollection" {
 				return &ParseError{File: name, Line: 1, Err: fmt.Errorf("%w : type %q (FeatureCollection attendu)", ErrBadValue, t)}
 			}
 		default:
 			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return jsonError(name, raw, err)
+			pos := js.dec.InputOffset()
+			if err := js.dec.Decode(&skip); err != nil {
+				return js.fail(err, pos)
 			}
 		}
 	}
-	if _, err := dec.Token(); err != nil { // the closing '}'
-		return jsonError(name, raw, err)
+	pos := js.dec.InputOffset()
+	if _, err := js.dec.Token(); err != nil { // the closing '}'
+		return js.fail(err, pos)
 	}
-	return expectEOF(name, raw, dec)
+	return js.expectEOF()
 }
 
 // ReadJSONArray calls fn on each element of the top-level JSON array of r,
-// with its 0-based index and the line where it starts. It fails on bad
-// JSON, on a top level that is not an array, and on an empty array
-// (ErrEmptyFile); an error from fn stops the reading and is returned.
+// with its 0-based index and the line where it starts, streaming as
+// ReadFeatures does. It fails on bad JSON, on a top level that is not an
+// array, and on an empty array (ErrEmptyFile); an error from fn stops the
+// reading and is returned.
 func ReadJSONArray(name string, r io.Reader, fn func(i, line int, msg json.RawMessage) error) error {
 	ctx := ContextOf(r)
-	raw, err := readAllJSON(name, r)
+	js, err := openJSON(name, r)
 	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := expectDelim(name, raw, dec, '[', "un tableau JSON"); err != nil {
+	if err := js.expectDelim('[', "un tableau JSON"); err != nil {
 		return err
 	}
-	n, err := jsonElements(ctx, name, raw, dec, fn)
+	n, err := js.elements(ctx, fn)
 	if err != nil {
 		return err
 	}
 	if n == 0 {
 		return &ParseError{File: name, Err: fmt.Errorf("%w : tableau JSON vide", ErrEmptyFile)}
 	}
-	return expectEOF(name, raw, dec)
+	return js.expectEOF()
 }
 
-// jsonElements decodes the elements of the array whose '[' dec has just
-// read, up to and including its ']', and returns how many there were. It
-// stops with ctx's error once ctx is done.
-func jsonElements(ctx context.Context, name string, raw []byte, dec *json.Decoder, fn func(i, line int, msg json.RawMessage) error) (int, error) {
+// elements decodes the elements of the array whose '[' the decoder has
+// just read, up to and including its ']', and returns how many there
+// were. It stops with ctx's error once ctx is done.
+func (js *jsonStream) elements(ctx context.Context, fn func(i, line int, msg json.RawMessage) error) (int, error) {
 	n := 0
-	lines := lineCounter{raw: raw}
-	for dec.More() {
+	for js.dec.More() {
 		if n%checkEvery == 0 && ctx.Err() != nil {
 			return n, ctx.Err()
 		}
-		off := dec.InputOffset()
+		off := js.dec.InputOffset()
 		var msg json.RawMessage
-		if err := dec.Decode(&msg); err != nil {
-			return n, jsonError(name, raw, err)
+		if err := js.dec.Decode(&msg); err != nil {
+			return n, js.fail(err, off)
 		}
-		if err := fn(n, lines.at(off), msg); err != nil {
+		if err := fn(n, js.lines.at(off), msg); err != nil {
 			return n, err
 		}
 		n++
 	}
-	if _, err := dec.Token(); err != nil { // the closing ']'
-		return n, jsonError(name, raw, err)
+	pos := js.dec.InputOffset()
+	if _, err := js.dec.Token(); err != nil { // the closing ']'
+		return n, js.fail(err, pos)
 	}
 	return n, nil
-}
-
-// expectDelim reads the next token and checks that it is delim.
-func expectDelim(name string, raw []byte, dec *json.Decoder, delim json.Delim, what string) error {
-	tok, err := dec.Token()
-	if err == io.EOF {
-		return &ParseError{File: name, Err: fmt.Errorf("%w : le fichier est vide", ErrEmptyFile)}
-	}
-	if err != nil {
-		return jsonError(name, raw, err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != delim {
-		return &ParseError{File: name, Line: lineAt(raw, dec.InputOffset()),
-			Err: fmt.Errorf("%w : attendu %s", ErrBadValue, what)}
-	}
-	return nil
-}
-
-// expectEOF checks that nothing follows the top-level JSON value.
-func expectEOF(name string, raw []byte, dec *json.Decoder) error {
-	if _, err := dec.Token(); err != io.EOF {
-		return &ParseError{File: name, Line: lineAt(raw, dec.InputOffset()),
-			Err: fmt.Errorf("%w : données après la fin de la valeur JSON", ErrBadValue)}
-	}
-	return nil
-}
-
-// readAllJSON reads a JSON file within MaxFileBytes, decodes UTF-16 and
-// drops a UTF-8 BOM.
-func readAllJSON(name string, r io.Reader) ([]byte, error) {
-	raw, err := readAllLimited(name, r)
-	if err != nil {
-		return nil, err
-	}
-	if s := utf16Of(raw); s != nil {
-		// UTF-16 (Windows "Unicode"), with or without a byte order mark.
-		b, _, err := transform.Bytes(s.decode(), raw)
-		if err != nil || bytes.Contains(b, []byte("\uFFFD")) || bytes.IndexByte(b, 0) >= 0 {
-			return nil, &ParseError{File: name, Err: fmt.Errorf("%w : %s", ErrEncoding, s.badText)}
-		}
-		raw = b
-	}
-	return bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF")), nil
-}
-
-// jsonError turns a decoding error into a *ParseError with its line.
-func jsonError(name string, raw []byte, err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	line := 0
-	switch {
-	case errors.As(err, &se):
-		line = lineAt(raw, se.Offset)
-		err = &textError{jsonSyntaxText(se), err}
-	case errors.As(err, &te):
-		line = lineAt(raw, te.Offset)
-		err = &textError{jsonTypeText(te), err}
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		line = lineAt(raw, int64(len(raw)))
-		err = &textError{"fin inattendue du JSON", io.ErrUnexpectedEOF}
-	}
-	return &ParseError{File: name, Line: line, Err: fmt.Errorf("%w : %w", ErrBadValue, err)}
-}
-
-// lineAt returns the 1-based line of the first byte at or after off that
-// is not blank or a comma.
-func lineAt(raw []byte, off int64) int {
-	c := lineCounter{raw: raw}
-	return c.at(off)
-}
-
-// lineCounter gives lineAt for increasing offsets in linear time overall:
-// it counts the newlines from the previous offset only (from the start
-// when an offset goes back).
-type lineCounter struct {
-	raw  []byte
-	off  int64 // offset counted up to
-	line int   // line at off, minus one
-}
-
-// at returns lineAt(c.raw, off).
-func (c *lineCounter) at(off int64) int {
-	raw := c.raw
-	off = max(0, min(off, int64(len(raw))))
-	for off < int64(len(raw)) && strings.IndexByte(" \t\r\n,", raw[off]) >= 0 {
-		off++
-	}
-	if off == int64(len(raw)) && off > 0 && raw[off-1] == '\n' {
-		off--
-	}
-	if off < c.off {
-		c.off, c.line = 0, 0
-	}
-	c.line += bytes.Count(raw[c.off:off], []byte{'\n'})
-	c.off = off
-	return c.line + 1
 }
 
 // JSONObject is one JSON object with its members still encoded.
@@ -314,8 +222,13 @@ func jsonSyntaxText(se *json.SyntaxError) string {
 			return "syntaxe JSON invalide : caractère " + rest[:len(rest)-len(best)-1] + " inattendu " + jsonSyntaxContexts[best]
 		}
 	}
-	if msg == "unexpected end of JSON input" {
+	switch msg {
+	case "unexpected end of JSON input":
 		return "fin inattendue du JSON"
+	case "expected comma after array element":
+		return "syntaxe JSON invalide : ',' attendue après un élément de tableau"
+	case "expected colon after object key":
+		return "syntaxe JSON invalide : ':' attendu après une clé d'objet"
 	}
 	return "syntaxe JSON invalide (" + msg + ")"
 }
