@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -10,17 +11,29 @@ import (
 	"diagnum/diag"
 )
 
+// registerDemande declares --demande (the demand layer's file) on fs,
+// for every command that takes it: the diagnostic, the plan and serve.
+func registerDemande(fs *flag.FlagSet, file *string) {
+	fs.StringVar(file, "demande", "", "")
+}
+
 // loadDemand reads the --demande layer (nil without the flag); a bad
 // unit stops the run with the file, line and column in French.
 func (o *options) loadDemand(ctx context.Context, pr *progress) (*data.DemandLayer, error) {
-	if o.demande == "" {
+	return loadDemandFile(ctx, o.demande, pr)
+}
+
+// loadDemandFile reads the demand layer of file ("": none) with
+// data.LoadDemand, its place in French (frenchLocation).
+func loadDemandFile(ctx context.Context, file string, pr *progress) (*data.DemandLayer, error) {
+	if file == "" {
 		return nil, nil
 	}
 	pr.step("chargement de la couche de demande")
 	var l *data.DemandLayer
-	err := readFileCtx(ctx, o.demande, func(r io.Reader) error {
+	err := readFileCtx(ctx, file, func(r io.Reader) error {
 		var err error
-		l, err = data.LoadDemand(o.demande, r)
+		l, err = data.LoadDemand(file, r)
 		return err
 	})
 	if err != nil {

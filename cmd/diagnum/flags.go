@@ -169,7 +169,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.sitesOnly, "sites-only", false, "")
 	fs.Func("indicators", "", func(s string) error { o.indicators = append(o.indicators, s); return nil })
 	fs.StringVar(&o.weights, "weights", "", "")
-	fs.StringVar(&o.demande, "demande", "", "")
+	registerDemande(fs, &o.demande)
 	fs.StringVar(&o.supply, "supply", "cnfs,france-services,mediation,autre", "")
 	fs.StringVar(&o.etp, "etp", "", "")
 	fs.Float64Var(&o.threshold, "threshold", diag.DefaultThresholdMin, "")

@@ -16,7 +16,7 @@ import (
 const serveUsageText = `diagnum serve — l'application web locale du diagnostic
 
 Usage :
-  diagnum serve [--port N] [--adresse ADRESSE]
+  diagnum serve [--port N] [--adresse ADRESSE] [--demande FICHIER]
 
 Ouvre sur ce poste un tableau de bord dans le navigateur : choix du
 territoire et des paramètres, dépôt de vos fichiers de lieux et
@@ -31,6 +31,10 @@ scénario (relu par diagnum plan --scenario).
                        Une autre adresse (par ex. 0.0.0.0) ouvre l'application
                        au réseau : à ne faire que délibérément, sur un réseau de confiance.
   --calculs N          calculs simultanés au plus (défaut : 2)
+  --demande FICHIER    couche de demande plus fine que la commune (carreaux INSEE de
+                       200 m, IRIS ou points), comme diagnum --demande : chaque calcul
+                       de l'application y est mesuré (colonne part_couverte), le
+                       planificateur compte sa population
 
 Limites : fichier déposé ≤ 10 Mio, requête ≤ 32 Mio ; 200 sessions au plus,
 fermées après 2 h d'inactivité ; calcul interrompu après 2 min ou quand le
@@ -52,6 +56,7 @@ type serveOptions struct {
 	port    int
 	address string
 	slots   int
+	demande string // the demand layer's file (--demande), "" for none
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveOptions, error) {
@@ -61,6 +66,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveOptions, error) {
 	fs.IntVar(&o.port, "port", 8080, "")
 	fs.StringVar(&o.address, "adresse", "127.0.0.1", "")
 	fs.IntVar(&o.slots, "calculs", 2, "")
+	registerDemande(fs, &o.demande)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stderr, serveUsageText)
@@ -91,11 +97,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("données intégrées : %w", err)
 	}
+	layer, err := loadDemandFile(ctx, o.demande, newProgress(stderr, false))
+	if err != nil {
+		return err
+	}
 	srv, err := newServer(ds, o.slots)
 	if err != nil {
 		return err
 	}
 	defer srv.close()
+	srv.layer = layer
+	if layer != nil {
+		fmt.Fprintf(stderr, "%s : %d unités (%s), mesurées à chaque calcul\n", layer.File, len(layer.Units), layer.Format)
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(o.address, strconv.Itoa(o.port)))
 	if err != nil {
 		return fmt.Errorf("serve : écoute sur %s:%d : %w", o.address, o.port, err)

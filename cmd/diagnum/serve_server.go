@@ -32,6 +32,9 @@ type server struct {
 	// request must name a loopback host (a page of another site whose
 	// name was rebound to 127.0.0.1 is refused).
 	loopback bool
+	// layer is the demand layer of --demande (nil: none), read once and
+	// shared by the sessions, never modified.
+	layer *data.DemandLayer
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -169,6 +172,7 @@ func (s *server) newSession(w http.ResponseWriter) (*session, error) {
 		return nil, fmt.Errorf("dossier de session : %w", err)
 	}
 	ss := newSession(s.base, dir, csrf, now)
+	ss.layer = s.layer
 	s.sessions[id] = ss
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	return ss, nil

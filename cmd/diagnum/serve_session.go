@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -28,7 +29,8 @@ type session struct {
 	dir  string // its uploads, under the server's temporary folder
 	last time.Time
 
-	base     *data.Dataset // the embedded data, shared, never modified
+	base     *data.Dataset     // the embedded data, shared, never modified
+	layer    *data.DemandLayer // the server's demand layer (--demande), nil without
 	settings settings
 	terr     diag.Territory
 	params   diag.Params
@@ -143,12 +145,27 @@ func (ss *session) compute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// With a demand layer, the figures are measured on it as the command
+	// line measures them (applyDemand); its checks and part_65_plus go to
+	// a copy of ds, so that ds stays the baseline's and the next change
+	// can still be made locally.
+	rds := ds
+	var demand *diag.DemandSummary
+	if ss.layer != nil {
+		cp := *ds
+		cp.Checks = slices.Clip(ds.Checks)
+		if demand, err = applyDemand(ctx, b, &cp, ss.layer, io.Discard); err != nil {
+			return err
+		}
+		rds = &cp
+	}
 	view, err := b.Result.View(ss.terr)
 	if err != nil {
 		return badRequest("%v", err)
 	}
-	in := reportInput(ds, b.Result, view)
+	in := reportInput(rds, b.Result, view)
 	in.Version = version
+	in.Demand = demand
 	if n := len(ss.edits); n > 0 && ss.edits[n-1].plan != nil {
 		in.Plan = ss.edits[n-1].plan
 	}

@@ -342,6 +342,13 @@ func TestServeUploadsAndScenario(t *testing.T) {
 // rows of the page's JSON (the values of the CSV columns).
 func checkScenarioFigures(t *testing.T, sc, pageJSON []byte, terr diag.Territory) {
 	t.Helper()
+	checkScenarioFiguresOn(t, sc, pageJSON, terr, nil)
+}
+
+// checkScenarioFiguresOn is checkScenarioFigures with a demand layer
+// (nil: none), as `diagnum plan --scenario --demande` measures it.
+func checkScenarioFiguresOn(t *testing.T, sc, pageJSON []byte, terr diag.Territory, layer *data.DemandLayer) {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "scenario.csv")
 	if err := os.WriteFile(path, sc, 0o644); err != nil {
@@ -356,7 +363,7 @@ func checkScenarioFigures(t *testing.T, sc, pageJSON []byte, terr diag.Territory
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &planOptions{scenario: path}
+	o := &planOptions{scenario: path, layer: layer}
 	after, _, err := o.applyScenario(ctx, base, terr, plan.DefaultCosts(), plan.EmployerPublic)
 	if err != nil {
 		t.Fatal(err)

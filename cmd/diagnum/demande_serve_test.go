@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"diagnum/diag"
+)
+
+// TestServeDemande starts the app with the Creuse 200 m grid fixture as
+// its demand layer (diagnum serve --demande): its first figures are,
+// value for value, the CSV of `diagnum --dept 23 --supply cnfs --demande`
+// on the same file (the page's defaults: Creuse, 30 min, cnfs); after a
+// click adding a post, the page equals `diagnum plan --scenario
+// --demande` with the downloaded scenario (updated locally, then measured
+// on the layer again); the planner of the page counts the layer.
+func TestServeDemande(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long (national computations; the fast twins are the loader's and diag's demand tests)")
+	}
+	grid := fixture(t, "carreaux/carreaux-200m-creuse.csv")
+	want, _ := runCSV(t, "--dept", "23", "--supply", "cnfs", "--demande", grid)
+	layer, err := loadDemandFile(context.Background(), grid, newProgress(io.Discard, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ts := newTestServer(t)
+	s.layer = layer
+	a := openSession(t, s, ts)
+	body, ctype := uploadForm("23", "", nil)
+	code, v := a.post("/api/calcul", ctype, body, nil)
+	if code != http.StatusOK {
+		t.Fatalf("calcul: %d %v", code, v)
+	}
+	page, _ := json.Marshal(v["page"])
+	var pg struct {
+		Columns  []string `json:"colonnes"`
+		Communes [][]any  `json:"communes"`
+	}
+	if err := json.Unmarshal(page, &pg); err != nil {
+		t.Fatal(err)
+	}
+	if len(pg.Communes) != len(want) {
+		t.Fatalf("page: %d communes, CLI: %d", len(pg.Communes), len(want))
+	}
+	diffs, partial := 0, 0
+	for _, r := range pg.Communes {
+		code, _ := r[0].(string)
+		w := want[code]
+		for j, name := range pg.Columns {
+			wv, ok := w[name]
+			if !ok {
+				continue // a column of the page only
+			}
+			g := ""
+			switch x := r[j].(type) {
+			case string:
+				g = x
+			case float64:
+				g = formatLike(x, wv)
+			}
+			if g != wv {
+				if diffs < 5 {
+					t.Errorf("commune %s, %s: page %q, CLI %q", code, name, g, wv)
+				}
+				diffs++
+			}
+		}
+		if sh, _ := strconv.ParseFloat(w["part_couverte"], 64); sh > 0 && sh < 1 {
+			partial++
+		}
+	}
+	if diffs > 0 || partial < 10 {
+		t.Errorf("%d values differ between the app and the CLI; %d communes partly covered (want ≥ 10)", diffs, partial)
+	}
+
+	code, v = a.post("/api/ajout", "application/json", strings.NewReader(`{"code":"23030"}`), nil)
+	if code != http.StatusOK {
+		t.Fatalf("add: %d %v", code, v)
+	}
+	_, sc := a.get("/telecharger/scenario")
+	page, _ = json.Marshal(v["page"])
+	checkScenarioFiguresOn(t, sc, page, diag.Departements("23"), layer)
+
+	if code, v = a.post("/api/plan", "application/json", strings.NewReader(`{"n":1}`), nil); code != http.StatusOK {
+		t.Fatalf("plan: %d %v", code, v["erreur"])
+	}
+	props, _ := v["page"].(map[string]any)["propositions"].([]any)
+	scPath := filepath.Join(t.TempDir(), "scenario.csv")
+	if err := os.WriteFile(scPath, sc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	console, err := run(t, "plan", "--dept", "23", "--supply", "cnfs", "--demande", grid, "--scenario", scPath, "--add", "1", "--csv", "p.csv", "--out", "p.xlsx")
+	if err != nil {
+		t.Fatalf("plan --scenario: %v\n%s", err, console)
+	}
+	if len(props) != 1 {
+		t.Fatalf("planner of the page: %d proposals", len(props))
+	}
+	pick, _ := props[0].(map[string]any)
+	recs := readCSV(t, "p.csv")
+	col := func(name string) string { return recs[1][slices.Index(recs[0], name)] }
+	if len(recs) != 2 || pick["commune"] != col("commune") || strconv.Itoa(int(pick["nouveaux_couverts"].(float64))) != col("population_nouvellement_couverte") {
+		t.Errorf("planner of the page %v, CLI's plan on the same scenario and layer: %v", pick, recs)
+	}
+}
+
+// TestServeDemandeBadFile: serve reads --demande at start-up through
+// the diagnostic's loader, and a bad unit stops it before it listens,
+// with the file, line and column.
+func TestServeDemandeBadFile(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "iris.csv")
+	if err := os.WriteFile(bad, []byte("code_iris,population,latitude,longitude\n230960101,1200,46.17,1.87\n230960102,-5,46.17,1.87\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	err := Run(context.Background(), []string{"serve", "--port", "0", "--demande", bad}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "--demande") || !strings.Contains(err.Error(), "ligne 3, colonne « population »") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(stdout.String(), "ouvrir http") {
+		t.Errorf("serve listened despite the bad layer: %q", stdout.String())
+	}
+}
