@@ -24,10 +24,19 @@ func HaversineKm(a, b orb.Point) float64 {
 // computes each point's cosine once: the same operations, hence the same
 // result bit for bit.
 func haversineCos(a, b orb.Point, cos1, cos2 float64) float64 {
+	return havKm(haversineH(a, b, cos1, cos2))
+}
+
+// haversineH is the h of HaversineKm given cos φ1 and cos φ2.
+func haversineH(a, b orb.Point, cos1, cos2 float64) float64 {
 	dla := b[1]*rad - a[1]*rad
 	dlo := (b[0] - a[0]) * rad
 	s1, s2 := math.Sin(dla/2), math.Sin(dlo/2)
-	h := s1*s1 + cos1*cos2*s2*s2
+	return s1*s1 + cos1*cos2*s2*s2
+}
+
+// havKm is the d of HaversineKm for its h: 2 R asin(√h), increasing in h.
+func havKm(h float64) float64 {
 	return 2 * EarthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 

@@ -21,6 +21,9 @@ type PointIndex struct {
 	pts []orb.Point
 	cos []float64 // cos φ of each point (haversineCos)
 	tr  *boxTree
+	// ncos: per entry of tr.boxes, the smallest cos φ over the box's
+	// latitudes (boxMinHav)
+	ncos []float64
 }
 
 // NewPointIndex indexes pts; indexes in results refer to this slice.
@@ -36,6 +39,10 @@ func NewPointIndex(pts []orb.Point) *PointIndex {
 		}
 	}
 	ix.tr = newBoxTree(bs, ids)
+	ix.ncos = make([]float64, len(ix.tr.boxes))
+	for k, b := range ix.tr.boxes {
+		ix.ncos[k] = math.Max(0, math.Min(math.Cos(b.lo[1]*rad), math.Cos(b.hi[1]*rad)))
+	}
 	return ix
 }
 
@@ -80,25 +87,27 @@ func (ix *PointIndex) Nearest(p orb.Point, k int) []Neighbor {
 
 // NearestOne returns the point nearest to p, ties broken by index: the
 // first of Nearest(p, 1), without allocating (a depth-first branch and
-// bound over the R-tree, children visited by increasing boxMinKm, a node
-// skipped when its lower bound exceeds the best distance found). ok is
-// false when p is not finite or no point is indexed.
+// bound over the R-tree, children visited by increasing boxMinHav, a node
+// skipped when its lower bound exceeds the haversine of the best point
+// found by more than rounding can explain). ok is false when p is not
+// finite or no point is indexed.
 func (ix *PointIndex) NearestOne(p orb.Point) (n Neighbor, ok bool) {
 	t := ix.tr
 	if !finite(p) || len(t.ids) == 0 {
 		return Neighbor{-1, 0}, false
 	}
-	q := nearestQuery{ix: ix, p: p, cp: math.Cos(p[1] * rad), best: Neighbor{-1, math.Inf(1)}}
+	q := nearestQuery{ix: ix, p: p, cp: math.Cos(p[1] * rad), best: Neighbor{-1, math.Inf(1)}, bestH: math.Inf(1)}
 	q.visit(len(t.starts)-2, 0)
 	return q.best, q.best.Index >= 0
 }
 
 // nearestQuery is the state of NearestOne.
 type nearestQuery struct {
-	ix   *PointIndex
-	p    orb.Point
-	cp   float64 // cos φ of p
-	best Neighbor
+	ix    *PointIndex
+	p     orb.Point
+	cp    float64 // cos φ of p
+	best  Neighbor
+	bestH float64 // the haversine h of best (haversineH)
 }
 
 // visit searches the children of node k of level l (l ≥ 1).
@@ -108,32 +117,78 @@ func (q *nearestQuery) visit(l, k int) {
 	if l == 1 {
 		for c := lo; c < hi; c++ {
 			i := t.ids[c]
-			if d := haversineCos(q.p, q.ix.pts[i], q.cp, q.ix.cos[i]); d < q.best.Km || (d == q.best.Km && i < q.best.Index) {
-				q.best = Neighbor{i, d}
+			h := haversineH(q.p, q.ix.pts[i], q.cp, q.ix.cos[i])
+			if h > q.bestH*(1+1e-9) {
+				continue // farther than best even after rounding (see below)
+			}
+			if d := havKm(h); d < q.best.Km || (d == q.best.Km && i < q.best.Index) {
+				q.best, q.bestH = Neighbor{i, d}, h
 			}
 		}
 		return
 	}
 	var order [treeFanout]struct {
-		d float64
+		h float64
 		c int
 	}
 	n := 0
 	for c := lo; c < hi; c++ {
-		d, x := boxMinKm(q.p, t.boxes[c].lo, t.boxes[c].hi), n
-		for ; x > 0 && order[x-1].d > d; x-- {
+		h, x := boxMinHav(q.p, q.cp, &t.boxes[c], q.ix.ncos[c]), n
+		for ; x > 0 && order[x-1].h > h; x-- {
 			order[x] = order[x-1]
 		}
-		order[x].d, order[x].c = d, c
+		order[x].h, order[x].c = h, c
 		n++
 	}
 	base := t.starts[l-1]
 	for _, o := range order[:n] {
-		if o.d > q.best.Km {
+		// A point of the node has h ≥ o.h, so h > bestH·(1+1e-9): its
+		// distance is larger than best's even after rounding, and it can
+		// be neither nearer nor tied.
+		if o.h > q.bestH*(1+1e-9) {
 			break
 		}
 		q.visit(l-1, o.c-base)
 	}
+}
+
+// boxMinHav returns a lower bound of the haversine h (haversineH) between
+// p (cos φ = cp) and every point of box b, whose smallest cos φ is cmin:
+//
+//	h = hav(Δφ) + cos φp · cos φ · hav(Δλ) ≥ hav(gφ) + cp · cmin · hav(gλ)
+//
+// with gφ and gλ the gaps between p and the box in latitude and longitude
+// (0 inside its span; the longitude term is dropped when gλ > 90°, so that
+// wrapping past ±180° never overstates it). hav(x) = sin²(x/2) is bounded
+// below by (y − y³/6)² with y = x/2 (sin y ≥ y − y³/6 for y ≥ 0), which
+// needs no trigonometry; the result is shrunk by a relative 1e-12 against
+// rounding.
+func boxMinHav(p orb.Point, cp float64, b *box, cmin float64) float64 {
+	var gphi, glam float64
+	switch {
+	case p[1] < b.lo[1]:
+		gphi = b.lo[1] - p[1]
+	case p[1] > b.hi[1]:
+		gphi = p[1] - b.hi[1]
+	}
+	switch {
+	case p[0] < b.lo[0]:
+		glam = b.lo[0] - p[0]
+	case p[0] > b.hi[0]:
+		glam = p[0] - b.hi[0]
+	}
+	if glam > 90 {
+		glam = 0
+	}
+	return (havBelow(gphi*rad) + cp*cmin*havBelow(glam*rad)) * (1 - 1e-12)
+}
+
+// havBelow returns a lower bound of hav(x) = sin²(x/2) for 0 ≤ x ≤ π:
+// (y − y³/6)² with y = x/2.
+func havBelow(x float64) float64 {
+	y := x / 2
+	s := y - y*y*y/6
+	return s * s
 }
 
 // Ascending calls fn for points by increasing distance from p (ties by
