@@ -513,6 +513,75 @@ func SitePlace(s *data.Site) geo.Place {
 	return geo.Place{Point: s.Point, Commune: s.Commune, ID: s.ID}
 }
 
+// sortScratch holds the scratch slices of sortNeighbors.
+type sortScratch struct {
+	keys []uint64
+	tmp  []geo.Neighbor
+}
+
+// sortNeighbors sorts ns by increasing Index (indexes are distinct).
+// Short lists take an insertion sort, longer ones a sort of
+// Index<<32 | position keys (no comparison function) and a gather.
+func sortNeighbors(ns []geo.Neighbor, s *sortScratch) {
+	if len(ns) <= 24 {
+		for x := 1; x < len(ns); x++ {
+			for y := x; y > 0 && ns[y-1].Index > ns[y].Index; y-- {
+				ns[y-1], ns[y] = ns[y], ns[y-1]
+			}
+		}
+		return
+	}
+	s.keys = s.keys[:0]
+	for x, n := range ns {
+		s.keys = append(s.keys, uint64(n.Index)<<32|uint64(x))
+	}
+	slices.Sort(s.keys)
+	s.tmp = append(s.tmp[:0], ns...)
+	for x, k := range s.keys {
+		ns[x] = s.tmp[k&0xffffffff]
+	}
+}
+
+// siteSum is the sum v of one counted site q (siteSums).
+type siteSum struct {
+	q int32
+	v float64
+}
+
+// siteSums accumulates sums per counted site in a dense array, keeping
+// the list of the sites touched: the sums of a block of units, each
+// site's terms added in the block's order.
+type siteSums struct {
+	acc     []float64
+	seen    []bool
+	touched []int32
+}
+
+func newSiteSums(n int) *siteSums {
+	return &siteSums{acc: make([]float64, n), seen: make([]bool, n)}
+}
+
+// add adds v to the sum of site q.
+func (s *siteSums) add(q int32, v float64) {
+	if !s.seen[q] {
+		s.seen[q] = true
+		s.touched = append(s.touched, q)
+	}
+	s.acc[q] += v
+}
+
+// take returns the sums of the touched sites, in the order they were
+// first touched, and resets them.
+func (s *siteSums) take() []siteSum {
+	out := make([]siteSum, len(s.touched))
+	for x, q := range s.touched {
+		out[x] = siteSum{q, s.acc[q]}
+		s.acc[q], s.seen[q] = 0, false
+	}
+	s.touched = s.touched[:0]
+	return out
+}
+
 func growFloats(x []float64, n int) []float64 {
 	if cap(x) < n {
 		return make([]float64, n)

@@ -84,44 +84,36 @@ func (b *Baseline) UnitAccess(ctx context.Context, p geo.Place) (a, t float64, e
 // unitBuf holds the scratch slices of one worker of unitAccess.
 type unitBuf struct {
 	ns  []geo.Neighbor
+	ss  sortScratch
 	pts []geo.Place
 	t   []float64
-	ps  []unitPair
+	pq  []int32
+	pw  []float64
 }
 
 func (e *engine) unitAccess(ctx context.Context, p geo.Place, b *unitBuf) (a, tmin float64, err error) {
-	ps, tmin, err := e.unitPairs(ctx, p, b)
+	qs, ws, tmin, err := e.unitPairs(ctx, p, b)
 	if err != nil {
 		return 0, tmin, err
 	}
-	g := unitSelection(e.p.Method, ps)
-	for _, x := range ps {
-		a += g(x.w) * e.sites[e.counted[x.q]].R * x.w
+	g := unitSelection(e.p.Method, ws)
+	for x, q := range qs {
+		a += g(ws[x]) * e.sites[e.counted[q]].R * ws[x]
 	}
 	return a / e.norm, tmin, nil
 }
 
-// unitPair is a counted site q within d0 of a demand unit, with W(t).
-type unitPair struct {
-	q int32
-	w float64
-}
-
-// unitPairs returns the counted sites within d0 of p by increasing
-// index, with their weight W(t), and t_u, the travel time to the nearest
-// counted site (+Inf when there is none). The pairs live in b until its
-// next use.
-func (e *engine) unitPairs(ctx context.Context, p geo.Place, b *unitBuf) ([]unitPair, float64, error) {
-	tmin := math.Inf(1)
+// unitPairs returns the counted sites q within d0 of p by increasing
+// index, with their weights W(t) (ws[x] for qs[x]), and t_u, the travel
+// time to the nearest counted site (+Inf when there is none). The pairs
+// live in b until its next use.
+func (e *engine) unitPairs(ctx context.Context, p geo.Place, b *unitBuf) (qs []int32, ws []float64, tmin float64, err error) {
+	tmin = math.Inf(1)
 	if !finitePoint(p.Point) || len(e.counted) == 0 {
-		return nil, tmin, nil
+		return nil, nil, tmin, nil
 	}
-	b.ns = b.ns[:0]
-	e.sidx.Within(p.Point, e.tm.reachKm(e.d0), func(n geo.Neighbor) bool {
-		b.ns = append(b.ns, n)
-		return true
-	})
-	slices.SortFunc(b.ns, func(x, y geo.Neighbor) int { return x.Index - y.Index })
+	b.ns = e.sidx.AppendWithin(b.ns[:0], p.Point, e.tm.reachKm(e.d0))
+	sortNeighbors(b.ns, &b.ss)
 	b.t = growFloats(b.t, len(b.ns))
 	if e.tm.fast {
 		for x, n := range b.ns {
@@ -133,35 +125,35 @@ func (e *engine) unitPairs(ctx context.Context, p geo.Place, b *unitBuf) ([]unit
 			b.pts = append(b.pts, e.splaces[n.Index])
 		}
 		if err := e.tm.fromPoint(ctx, p, b.pts, b.t); err != nil {
-			return nil, tmin, err
+			return nil, nil, tmin, err
 		}
 	}
-	out := b.ps[:0]
+	b.pq, b.pw = b.pq[:0], b.pw[:0]
+	kern := e.p.kernel()
 	for x, n := range b.ns {
 		if t := b.t[x]; t <= e.d0 {
-			out = append(out, unitPair{q: int32(n.Index), w: e.p.weight(t)})
+			b.pq, b.pw = append(b.pq, int32(n.Index)), append(b.pw, kern.Weight(t, e.d0))
 			tmin = min(tmin, t)
 		}
 	}
 	if math.IsInf(tmin, 1) {
-		var err error
 		if _, tmin, err = e.tm.nearest(ctx, e.sidx, e.splaces, p, -1, 2*e.tm.reachKm(e.d0)); err != nil {
-			return nil, math.Inf(1), err
+			return nil, nil, math.Inf(1), err
 		}
 	}
-	b.ps = out
-	return out, tmin, nil
+	return b.pq, b.pw, tmin, nil
 }
 
-// unitSelection returns G(W_uj) for the pairs of a unit: W_uj / Σ_k W_uk
-// for Method3SFCA (0 when the sum is 0), 1 otherwise.
-func unitSelection(m Method, ps []unitPair) func(w float64) float64 {
+// unitSelection returns G(W_uj) for the weights ws of the pairs of a
+// unit: W_uj / Σ_k W_uk for Method3SFCA (0 when the sum is 0), 1
+// otherwise.
+func unitSelection(m Method, ws []float64) func(w float64) float64 {
 	if m != Method3SFCA {
 		return func(float64) float64 { return 1 }
 	}
 	var sum float64
-	for _, x := range ps {
-		sum += x.w
+	for _, w := range ws {
+		sum += w
 	}
 	return func(w float64) float64 {
 		if sum > 0 {
@@ -186,13 +178,21 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 	// Blocks of demandBlock units, fixed whatever the number of workers,
 	// each with its sums Σ G_uj·P_u·W_uj per site in unit order: the
 	// denominators of R_j come out the same bit for bit on any machine.
+	// Each unit's sites are searched once: the block keeps its pairs for
+	// the second step (hybridAccess).
 	nb := (len(us) + demandBlock - 1) / demandBlock
-	partial := make([]map[int32]float64, nb)
+	blocks := make([]unitBlock, nb)
 	err := parallel(ctx, nb, e.workers, func(lo, hi int) error {
 		var buf unitBuf
+		sums := newSiteSums(len(e.counted))
+		var bq []int32
+		var bw []float64
 		for bi := lo; bi < hi; bi++ {
-			part := map[int32]float64{}
-			for i := bi * demandBlock; i < min(len(us), (bi+1)*demandBlock); i++ {
+			first, last := bi*demandBlock, min(len(us), (bi+1)*demandBlock)
+			off := make([]int32, last-first+1)
+			bq, bw = bq[:0], bw[:0]
+			for i := first; i < last; i++ {
+				off[i-first] = int32(len(bq))
 				var cs data.Checks
 				s := data.Site{ID: us[i].ID, Point: us[i].Point}
 				code := a.assign(&s, &cs)
@@ -202,19 +202,21 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 					continue
 				}
 				comm[i], offshore[i] = k, len(cs) > 0
-				ps, t, err := e.unitPairs(ctx, unitPlace(&us[i], code), &buf)
+				qs, ws, t, err := e.unitPairs(ctx, unitPlace(&us[i], code), &buf)
 				if err != nil {
 					return err
 				}
 				tu[i] = t
+				bq, bw = append(bq, qs...), append(bw, ws...)
 				if us[i].Pop > 0 {
-					g := unitSelection(e.p.Method, ps)
-					for _, x := range ps {
-						part[x.q] += g(x.w) * us[i].Pop * x.w
+					g := unitSelection(e.p.Method, ws)
+					for x, q := range qs {
+						sums.add(q, g(ws[x])*us[i].Pop*ws[x])
 					}
 				}
 			}
-			partial[bi] = part
+			off[last-first] = int32(len(bq))
+			blocks[bi] = unitBlock{first: first, off: off, q: slices.Clone(bq), w: slices.Clone(bw), sums: sums.take()}
 		}
 		return nil
 	})
@@ -257,7 +259,7 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 	for k, d := range acc {
 		inLayer[k] = d.Pop > 0
 	}
-	au, err := e.hybridAccess(ctx, sum, us, comm, partial, inLayer)
+	au, err := e.hybridAccess(ctx, sum, us, comm, blocks, inLayer)
 	if err != nil {
 		return nil, fmt.Errorf("couche de demande %s : %w", layer.File, err)
 	}
@@ -300,7 +302,7 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 // keeps the sums, in the same order, and so the R_j, of Compute. It sets
 // s.Access (A_k for the communes outside the layer; the caller sets the
 // others), s.R and s.ReachPop, and returns A_u.
-func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.DemandUnit, comm []int, partial []map[int32]float64, inLayer []bool) ([]float64, error) {
+func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.DemandUnit, comm []int, blocks []unitBlock, inLayer []bool) ([]float64, error) {
 	n := len(e.ds.Communes)
 	gk := e.selection()
 	reach := make([]float64, len(e.counted))
@@ -312,9 +314,9 @@ func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.D
 			reach[e.cq[x]] += gk(k, e.cw[x]) * e.pop[k] * e.cw[x]
 		}
 	}
-	for _, part := range partial { // a unit of population > 0 is in a commune of the layer
-		for q, v := range part {
-			reach[q] += v
+	for _, b := range blocks { // a unit of population > 0 is in a commune of the layer
+		for _, x := range b.sums {
+			reach[x.q] += x.v
 		}
 	}
 	s.R, s.ReachPop = make([]float64, len(e.sites)), make([]float64, len(e.sites))
@@ -339,19 +341,18 @@ func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.D
 		}
 	}
 	au := make([]float64, len(us))
-	err := parallel(ctx, len(us), e.workers, func(lo, hi int) error {
-		var buf unitBuf
-		for i := lo; i < hi; i++ {
-			if comm[i] < 0 {
-				continue
-			}
-			ps, _, err := e.unitPairs(ctx, unitPlace(&us[i], e.ds.Communes[comm[i]].Code), &buf)
-			if err != nil {
-				return err
-			}
-			g := unitSelection(e.p.Method, ps)
-			for _, x := range ps {
-				au[i] += g(x.w) * r[x.q] * x.w
+	err := parallel(ctx, len(blocks), e.workers, func(lo, hi int) error {
+		for _, b := range blocks[lo:hi] {
+			for u := range len(b.off) - 1 {
+				i := b.first + u
+				if comm[i] < 0 {
+					continue
+				}
+				qs, ws := b.q[b.off[u]:b.off[u+1]], b.w[b.off[u]:b.off[u+1]]
+				g := unitSelection(e.p.Method, ws)
+				for x, q := range qs {
+					au[i] += g(ws[x]) * r[q] * ws[x]
+				}
 			}
 		}
 		return nil
@@ -378,6 +379,18 @@ func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.D
 
 // demandBlock is the number of units per block of Demand's first pass.
 const demandBlock = 4096
+
+// unitBlock is what Demand's first pass keeps of a block of units: the
+// pairs of unit first+u are q[off[u]:off[u+1]] (counted sites, by
+// increasing index) with their weights w, and sums the block's
+// Σ G_uj·P_u·W_uj per site it reaches (siteSums).
+type unitBlock struct {
+	first int
+	off   []int32
+	q     []int32
+	w     []float64
+	sums  []siteSum
+}
 
 // unitPlace is the place of unit u of commune code for the timer.
 func unitPlace(u *data.DemandUnit, code string) geo.Place {

@@ -71,6 +71,51 @@ func (ix *PointIndex) Within(p orb.Point, km float64, fn func(Neighbor) bool) {
 	}
 }
 
+// AppendWithin appends to dst every point at most km from p (great
+// circle), as Within reports them, and returns the extended slice: the
+// same search without a call per point.
+func (ix *PointIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Neighbor {
+	t := ix.tr
+	if !finite(p) || !(km >= 0) || len(t.ids) == 0 {
+		return dst
+	}
+	cp := math.Cos(p[1] * rad)
+	bs, nb := capBoxes(p, km)
+	root := len(t.starts) - 2
+	var buf [8 * treeFanout]treeRef
+	for _, b := range bs[:nb] {
+		q := box{b[0], b[1]}
+		if !t.boxes[t.starts[root]].intersects(&q) {
+			continue
+		}
+		stack := append(buf[:0], treeRef{int32(root), 0})
+		for len(stack) > 0 {
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			lo, hi := t.children(int(n.l), int(n.k))
+			if n.l == 1 {
+				for c := lo; c < hi; c++ {
+					if !t.boxes[c].intersects(&q) {
+						continue
+					}
+					i := t.ids[c]
+					if d := haversineCos(p, ix.pts[i], cp, ix.cos[i]); d <= km {
+						dst = append(dst, Neighbor{i, d})
+					}
+				}
+				continue
+			}
+			base := t.starts[n.l-1]
+			for c := lo; c < hi; c++ {
+				if t.boxes[c].intersects(&q) {
+					stack = append(stack, treeRef{n.l - 1, int32(c - base)})
+				}
+			}
+		}
+	}
+	return dst
+}
+
 // Nearest returns the k points nearest to p, by increasing distance, ties
 // broken by index. It returns nil when k <= 0 or p is not finite.
 func (ix *PointIndex) Nearest(p orb.Point, k int) []Neighbor {
