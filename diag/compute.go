@@ -45,14 +45,37 @@ type engine struct {
 	nearJ []int
 	nearT []float64
 
-	pairs [][]Reach // per counted site: communes with t ≤ d0, by increasing k (exactly sized)
-	a     []float64 // A_i per commune
-	norm  float64   // Ā, the divisor of Params.Normalize (1 without it)
-	raw   []float64 // A_i before Params.Normalize divides them (nil without it)
-	off   []int     // per commune: its pairs are cq[off[i]:off[i+1]]
-	cq    []int32
-	cw    []float64
-	ct    []float64
+	// rows: the pairs of every commune, by blocks of rowBlock communes
+	// (pairRows); nq, nt: per commune, the counted position of its
+	// nearest site within d0 (-1: none) and that time (+Inf: none).
+	rows []pairRows
+	nq   []int32
+	nt   []float64
+	a    []float64 // A_i per commune
+	norm float64   // Ā, the divisor of Params.Normalize (1 without it)
+	raw  []float64 // A_i before Params.Normalize divides them (nil without it)
+}
+
+// rowBlock is the number of communes per block of pairs (pairRows).
+const rowBlock = 512
+
+// pairRows holds the pairs of the communes first … first+len(off)−2:
+// the pairs of commune first+u are the counted sites q[off[u]:off[u+1]]
+// within d0 (t ≤ d0), by increasing position, with their weights W(t)
+// in w. One compact copy (12 bytes a pair), exactly sized, in blocks so
+// that they are built on all cores without a copy.
+type pairRows struct {
+	first int
+	off   []int32
+	q     []int32
+	w     []float64
+}
+
+// row returns the pairs of commune i: counted positions and weights.
+func (e *engine) row(i int) ([]int32, []float64) {
+	b := &e.rows[i/rowBlock]
+	u := i - b.first
+	return b.q[b.off[u]:b.off[u+1]], b.w[b.off[u]:b.off[u+1]]
 }
 
 func newEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, error) {
@@ -171,39 +194,23 @@ func (e *engine) placeSites(sites []data.Site, per []data.Checks) data.Checks {
 //	A_i = Σ_j G_ij·R_j·W(t_ij)
 //
 // with G = 1 except for 3SFCA.
-// Sums run in increasing index order, so the result is the same bit for
-// bit whatever the number of workers.
+// Sums run in increasing index order (over k for R_j, over j for A_i),
+// so the result is the same bit for bit whatever the number of workers.
 func (e *engine) e2sfca() error {
-	e.pairs = make([][]Reach, len(e.counted))
-	reach := e.tm.reachKm(e.d0)
-	err := parallel(e.ctx, len(e.counted), e.workers, func(lo, hi int) error {
-		var buf siteBuf
-		for q := lo; q < hi; q++ {
-			if err := e.catchment(q, reach, &buf); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if err := e.transpose(); err != nil {
+	if err := e.buildRows(); err != nil {
 		return err
 	}
 	g := e.selection()
-	// R_j by site and A_i by commune, each on all cores: every sum stays
-	// in its own slot and in index order.
-	if err := parallel(e.ctx, len(e.counted), e.workers, func(lo, hi int) error {
-		for q := lo; q < hi; q++ {
-			e.setRatio(q, g)
-		}
-		return nil
-	}); err != nil {
+	reach, err := e.reachSums(g, nil)
+	if err != nil {
 		return err
 	}
-	for _, j := range e.counted {
-		if s := &e.sites[j]; !(s.ReachPop > 0) {
+	for q, j := range e.counted {
+		s := &e.sites[j]
+		s.ReachPop, s.R = reach[q], 0
+		if s.ReachPop > 0 {
+			s.R = s.SupplyFTE / s.ReachPop
+		} else {
 			e.checks.Add(checkNoReach(&s.Site, e.d0))
 		}
 	}
@@ -221,6 +228,179 @@ func (e *engine) e2sfca() error {
 	return nil
 }
 
+// buildRows sets rows, nq and nt. With a geo.DistanceTimer each
+// commune's counted sites within reach are found from the commune
+// (searchRow); with another timer each site's catchment is asked of the
+// timer and the pairs are regrouped by commune (rowsFromSites).
+func (e *engine) buildRows() error {
+	if !e.tm.fast {
+		n := len(e.ds.Communes)
+		e.rows = make([]pairRows, (n+rowBlock-1)/rowBlock)
+		e.nq, e.nt = make([]int32, n), make([]float64, n)
+		return e.rowsFromSites()
+	}
+	return e.fillRows(e.searchRow)
+}
+
+// rowBuf holds the scratch slices of one worker of fillRows.
+type rowBuf struct {
+	ns []geo.Neighbor
+	ss sortScratch
+	q  []int32
+	w  []float64
+}
+
+// fillRows sets rows, nq and nt, each(i, rb) appending the pairs of
+// commune i to rb.q, rb.w and setting nq[i], nt[i]; the blocks of
+// communes are built on all cores.
+func (e *engine) fillRows(each func(i int, rb *rowBuf)) error {
+	n := len(e.ds.Communes)
+	e.rows = make([]pairRows, (n+rowBlock-1)/rowBlock)
+	e.nq, e.nt = make([]int32, n), make([]float64, n)
+	return parallelChunks(e.ctx, len(e.rows), e.workers, 1, func(lo, hi int) error {
+		var rb rowBuf
+		for b := lo; b < hi; b++ {
+			first, last := b*rowBlock, min(n, (b+1)*rowBlock)
+			off := make([]int32, last-first+1)
+			rb.q, rb.w = rb.q[:0], rb.w[:0]
+			for i := first; i < last; i++ {
+				off[i-first] = int32(len(rb.q))
+				each(i, &rb)
+			}
+			off[last-first] = int32(len(rb.q))
+			e.rows[b] = pairRows{first: first, off: off, q: slices.Clone(rb.q), w: slices.Clone(rb.w)}
+		}
+		return nil
+	})
+}
+
+// searchRow appends the pairs of commune i to rb and sets nq[i], nt[i]
+// (geo.DistanceTimer only): the counted sites within reach of its point,
+// by increasing position, whose time is at most d0. The distance is
+// HaversineKm, symmetric bit for bit, so t is the time the site's
+// catchment (catchmentAt) gives.
+func (e *engine) searchRow(i int, rb *rowBuf) {
+	e.nq[i], e.nt[i] = -1, math.Inf(1)
+	if !e.has[i] {
+		return
+	}
+	place := e.communePlace(i)
+	rb.ns = e.sidx.AppendWithin(rb.ns[:0], e.loc[i], e.tm.reachKm(e.d0))
+	sortNeighbors(rb.ns, &rb.ss)
+	kern := e.p.kernel()
+	for _, nb := range rb.ns {
+		if t := e.tm.kmMinutes(place, nb.Km); t <= e.d0 {
+			rb.q, rb.w = append(rb.q, int32(nb.Index)), append(rb.w, kern.Weight(t, e.d0))
+			if t < e.nt[i] {
+				e.nq[i], e.nt[i] = int32(nb.Index), t
+			}
+		}
+	}
+}
+
+// rowsFromSites sets rows, nq and nt from the catchment of every counted
+// site (the timer's times), each block of communes on one worker taking,
+// for every site in increasing order, the part of its pairs (sorted by
+// commune) that falls in the block.
+func (e *engine) rowsFromSites() error {
+	pairs := make([][]Reach, len(e.counted))
+	reach := e.tm.reachKm(e.d0)
+	err := parallel(e.ctx, len(e.counted), e.workers, func(lo, hi int) error {
+		var buf siteBuf
+		for q := lo; q < hi; q++ {
+			ps, err := e.catchmentAt(e.ctx, e.splaces[q], reach, &buf)
+			if err != nil {
+				return err
+			}
+			pairs[q] = ps
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	n := len(e.ds.Communes)
+	return parallelChunks(e.ctx, len(e.rows), e.workers, 1, func(lo, hi int) error {
+		for b := lo; b < hi; b++ {
+			first, last := b*rowBlock, min(n, (b+1)*rowBlock)
+			off := make([]int32, last-first+1)
+			span := make([][2]int, len(pairs))
+			for q, ps := range pairs {
+				x, _ := slices.BinarySearchFunc(ps, int32(first), func(r Reach, k int32) int { return int(r.Commune - k) })
+				y := x
+				for y < len(ps) && ps[y].Commune < int32(last) {
+					off[ps[y].Commune-int32(first)+1]++
+					y++
+				}
+				span[q] = [2]int{x, y}
+			}
+			for u := range last - first {
+				off[u+1] += off[u]
+			}
+			m := off[last-first]
+			rq, rw := make([]int32, m), make([]float64, m)
+			fill := slices.Clone(off[:last-first])
+			for i := first; i < last; i++ {
+				e.nq[i], e.nt[i] = -1, math.Inf(1)
+			}
+			for q, ps := range pairs {
+				for _, pr := range ps[span[q][0]:span[q][1]] {
+					u := pr.Commune - int32(first)
+					rq[fill[u]], rw[fill[u]] = int32(q), pr.W
+					fill[u]++
+					if i := pr.Commune; pr.Minutes < e.nt[i] {
+						e.nq[i], e.nt[i] = int32(q), pr.Minutes
+					}
+				}
+			}
+			e.rows[b] = pairRows{first: first, off: off, q: rq, w: rw}
+		}
+		return nil
+	})
+}
+
+// reachSums returns, per counted site q, Σ_k G(k, W_kq)·P_k·W_kq over
+// the communes k in increasing order, leaving out those with skip[k]
+// (skip may be nil; g nil means G = 1). The sites are split in ranges
+// over the workers, each summing its own sites in commune order: the
+// denominators of R_j, the same bit for bit on any number of workers.
+func (e *engine) reachSums(g func(i int, w float64) float64, skip []bool) ([]float64, error) {
+	nq := len(e.counted)
+	out := make([]float64, nq)
+	parts := max(1, min(nq, 4*e.workers))
+	err := parallelChunks(e.ctx, parts, e.workers, 1, func(lo, hi int) error {
+		for part := lo; part < hi; part++ {
+			qlo, qhi := int32(part*nq/parts), int32((part+1)*nq/parts)
+			for _, b := range e.rows {
+				for u := range len(b.off) - 1 {
+					k := b.first + u
+					if skip != nil && skip[k] {
+						continue
+					}
+					qs, ws := b.q[b.off[u]:b.off[u+1]], b.w[b.off[u]:b.off[u+1]]
+					x := 0
+					if len(qs) > 16 {
+						x, _ = slices.BinarySearch(qs, qlo)
+					}
+					p := e.pop[k]
+					for ; x < len(qs) && qs[x] < qhi; x++ {
+						if q := qs[x]; q >= qlo {
+							w := ws[x]
+							if g != nil {
+								out[q] += g(k, w) * p * w
+							} else {
+								out[q] += p * w
+							}
+						}
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // normalize sets norm and, with Params.Normalize, keeps A_i in raw and
 // divides them by Ā.
 func (e *engine) normalize() {
@@ -231,28 +411,24 @@ func (e *engine) normalize() {
 	}
 }
 
-// ratio sets ReachPop and R_j of counted site q from its pairs; a site
-// that reaches no one is a Warning.
-func (e *engine) ratio(q int, g func(i int, w float64) float64) {
-	if !e.setRatio(q, g) {
-		e.checks.Add(checkNoReach(&e.sites[e.counted[q]].Site, e.d0))
-	}
-}
-
-// setRatio sets ReachPop and R_j of counted site q from its pairs, and
-// reports whether the site reaches anyone (ReachPop > 0).
-func (e *engine) setRatio(q int, g func(i int, w float64) float64) bool {
+// ratio sets ReachPop and R_j of counted site q from its pairs ps
+// (its catchment, by increasing commune); a site that reaches no one is
+// a Warning.
+func (e *engine) ratio(q int, ps []Reach, g func(i int, w float64) float64) {
 	s := &e.sites[e.counted[q]]
-	s.ReachPop = 0
-	for _, pr := range e.pairs[q] {
-		s.ReachPop += g(int(pr.Commune), pr.W) * e.pop[pr.Commune] * pr.W
+	s.ReachPop, s.R = 0, 0
+	for _, pr := range ps {
+		if g != nil {
+			s.ReachPop += g(int(pr.Commune), pr.W) * e.pop[pr.Commune] * pr.W
+		} else {
+			s.ReachPop += e.pop[pr.Commune] * pr.W
+		}
 	}
 	if s.ReachPop > 0 {
 		s.R = s.SupplyFTE / s.ReachPop
-		return true
+	} else {
+		e.checks.Add(checkNoReach(&s.Site, e.d0))
 	}
-	s.R = 0
-	return false
 }
 
 // ratios returns R_j of the counted sites, by counted position.
@@ -268,23 +444,32 @@ func (e *engine) ratios() []float64 {
 // order, and the ratios r by counted position.
 func (e *engine) access(i int, g func(i int, w float64) float64, r []float64) float64 {
 	var a float64
-	for x := e.off[i]; x < e.off[i+1]; x++ {
-		a += g(i, e.cw[x]) * r[e.cq[x]] * e.cw[x]
+	qs, ws := e.row(i)
+	if g == nil {
+		for x, q := range qs {
+			a += r[q] * ws[x]
+		}
+		return a
+	}
+	for x, q := range qs {
+		a += g(i, ws[x]) * r[q] * ws[x]
 	}
 	return a
 }
 
 // selection returns G(i, W_ij), the selection weight of Method3SFCA,
-// G_ij = W_ij / Σ_k W_ik (0 when the sum is 0); 1 for the other methods.
-// Σ_k W_ik runs over the pairs of commune i by increasing site order.
+// G_ij = W_ij / Σ_k W_ik (0 when the sum is 0); nil, meaning G = 1, for
+// the other methods. Σ_k W_ik runs over the pairs of commune i by
+// increasing site order.
 func (e *engine) selection() func(i int, w float64) float64 {
 	if e.p.Method != Method3SFCA {
-		return func(int, float64) float64 { return 1 }
+		return nil
 	}
 	sum := make([]float64, len(e.ds.Communes))
 	for i := range sum {
-		for x := e.off[i]; x < e.off[i+1]; x++ {
-			sum[i] += e.cw[x]
+		_, ws := e.row(i)
+		for _, w := range ws {
+			sum[i] += w
 		}
 	}
 	return func(i int, w float64) float64 {
@@ -322,13 +507,6 @@ type siteBuf struct {
 	ns  []geo.Neighbor // Index: commune index
 	pts []geo.Place
 	t   []float64
-}
-
-// catchment sets the pairs of counted site q (catchmentAt at its place).
-func (e *engine) catchment(q int, reach float64, b *siteBuf) error {
-	ps, err := e.catchmentAt(e.ctx, e.splaces[q], reach, b)
-	e.pairs[q] = ps
-	return err
 }
 
 // catchmentAt is the one catchment routine, for sites (E2SFCA, the
@@ -388,55 +566,6 @@ func (e *engine) timesWithin(ctx context.Context, p geo.Place, reach float64, b 
 	return e.tm.toPoint(ctx, b.pts, p, e.d0, b.t)
 }
 
-// transpose lists the pairs of every commune, by increasing site order,
-// on all cores: each worker takes a range of communes and, for every
-// site in increasing order, the part of its pairs (sorted by commune)
-// that falls in the range, so it writes only its communes' slots.
-func (e *engine) transpose() error {
-	n := len(e.ds.Communes)
-	e.off = make([]int, n+1)
-	if err := e.byCommune(func(_ int32, ps []Reach) {
-		for _, pr := range ps {
-			e.off[pr.Commune+1]++
-		}
-	}); err != nil {
-		return err
-	}
-	for i := 0; i < n; i++ {
-		e.off[i+1] += e.off[i]
-	}
-	m := e.off[n]
-	e.cq, e.cw, e.ct = make([]int32, m), make([]float64, m), make([]float64, m)
-	fill := append([]int(nil), e.off[:n]...)
-	return e.byCommune(func(q int32, ps []Reach) {
-		for _, pr := range ps {
-			x := fill[pr.Commune]
-			e.cq[x], e.cw[x], e.ct[x] = q, pr.W, pr.Minutes
-			fill[pr.Commune]++
-		}
-	})
-}
-
-// byCommune calls fn(q, ps) for every counted site q in increasing
-// order, ps being the part of its pairs in a range of communes, with the
-// ranges split over the workers: each commune's pairs are seen by one
-// worker, by increasing q.
-func (e *engine) byCommune(fn func(q int32, ps []Reach)) error {
-	return parallel(e.ctx, len(e.ds.Communes), e.workers, func(clo, chi int) error {
-		for q, ps := range e.pairs {
-			lo, _ := slices.BinarySearchFunc(ps, int32(clo), func(r Reach, k int32) int { return int(r.Commune - k) })
-			hi := lo
-			for hi < len(ps) && ps[hi].Commune < int32(chi) {
-				hi++
-			}
-			if hi > lo {
-				fn(int32(q), ps[lo:hi])
-			}
-		}
-		return nil
-	})
-}
-
 // nearestSite returns the counted site with the smallest travel time from
 // commune i (ties to the lowest site index) and that time. Its pairs hold
 // every site within d0; beyond, the index is searched by distance.
@@ -444,12 +573,7 @@ func (e *engine) nearestSite(i int) (int, float64, error) {
 	if !e.has[i] {
 		return -1, math.Inf(1), nil
 	}
-	best, bestQ := math.Inf(1), -1
-	for x := e.off[i]; x < e.off[i+1]; x++ {
-		if e.ct[x] < best {
-			best, bestQ = e.ct[x], int(e.cq[x])
-		}
-	}
+	best, bestQ := e.nt[i], int(e.nq[i])
 	if bestQ < 0 {
 		var err error
 		if bestQ, best, err = e.tm.nearest(e.ctx, e.sidx, e.splaces, e.communePlace(i), -1, 2*e.tm.reachKm(e.d0)); err != nil {

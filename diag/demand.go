@@ -305,14 +305,9 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.DemandUnit, comm []int, blocks []unitBlock, inLayer []bool) ([]float64, error) {
 	n := len(e.ds.Communes)
 	gk := e.selection()
-	reach := make([]float64, len(e.counted))
-	for k := range n {
-		if inLayer[k] {
-			continue
-		}
-		for x := e.off[k]; x < e.off[k+1]; x++ {
-			reach[e.cq[x]] += gk(k, e.cw[x]) * e.pop[k] * e.cw[x]
-		}
+	reach, err := e.reachSums(gk, inLayer)
+	if err != nil {
+		return nil, err
 	}
 	for _, b := range blocks { // a unit of population > 0 is in a commune of the layer
 		for _, x := range b.sums {
@@ -333,15 +328,13 @@ func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.D
 		if inLayer[k] {
 			continue
 		}
-		for x := e.off[k]; x < e.off[k+1]; x++ {
-			s.Access[k] += gk(k, e.cw[x]) * r[e.cq[x]] * e.cw[x]
-		}
+		s.Access[k] = e.access(k, gk, r)
 		if e.has[k] {
 			num, den = num+e.pop[k]*s.Access[k], den+e.pop[k]
 		}
 	}
 	au := make([]float64, len(us))
-	err := parallel(ctx, len(blocks), e.workers, func(lo, hi int) error {
+	err = parallel(ctx, len(blocks), e.workers, func(lo, hi int) error {
 		for _, b := range blocks[lo:hi] {
 			for u := range len(b.off) - 1 {
 				i := b.first + u

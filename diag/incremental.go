@@ -92,22 +92,36 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 	sc := e.placeSites(placed, per)
 	e.checks = slices.Concat(e.cchecks, sc, e.frag.Checks)
 
-	// Catchments: kept sites share theirs, added ones are searched.
+	// Catchments of the added counted sites and of the removed ones: the
+	// communes whose pairs change (dirty).
 	qOld := countedPositions(old)
-	e.pairs = make([][]Reach, len(e.counted))
+	remap := make([]int32, len(old.counted)) // old counted position -> new
 	var freshQ []int
 	for q, j := range e.counted {
 		if p := match[j]; p >= 0 && qOld[p] >= 0 {
-			e.pairs[q] = old.pairs[qOld[p]]
+			remap[qOld[p]] = int32(q)
 		} else {
 			freshQ = append(freshQ, q)
 		}
 	}
+	var gone []int // the removed counted sites, by old site index
+	for _, p := range removed {
+		if qOld[p] >= 0 {
+			gone = append(gone, p)
+		}
+	}
 	reach := e.tm.reachKm(e.d0)
-	err := parallel(ctx, len(freshQ), e.workers, func(lo, hi int) error {
+	freshPairs, gonePairs := make([][]Reach, len(freshQ)), make([][]Reach, len(gone))
+	err := parallel(ctx, len(freshQ)+len(gone), e.workers, func(lo, hi int) error {
 		var buf siteBuf
-		for _, q := range freshQ[lo:hi] {
-			if err := e.catchment(q, reach, &buf); err != nil {
+		for x := lo; x < hi; x++ {
+			var err error
+			if x < len(freshQ) {
+				freshPairs[x], err = e.catchmentAt(ctx, e.splaces[freshQ[x]], reach, &buf)
+			} else {
+				gonePairs[x-len(freshQ)], err = old.catchmentAt(ctx, old.splaces[qOld[gone[x-len(freshQ)]]], reach, &buf)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -116,33 +130,41 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 	if err != nil {
 		return nil, fmt.Errorf("calcul de l'accessibilité : %w", err)
 	}
-	if err := e.transpose(); err != nil {
+	dirty := make([]bool, len(ds.Communes))
+	for _, ps := range slices.Concat(freshPairs, gonePairs) {
+		for _, pr := range ps {
+			dirty[pr.Commune] = true
+		}
+	}
+	// Pairs: searched again for the dirty communes, else the old ones
+	// with the sites renumbered (in the same order).
+	if err := e.fillRows(func(i int, rb *rowBuf) {
+		if dirty[i] {
+			e.searchRow(i, rb)
+			return
+		}
+		qs, ws := old.row(i)
+		for x, q := range qs {
+			rb.q, rb.w = append(rb.q, remap[q]), append(rb.w, ws[x])
+		}
+		e.nq[i], e.nt[i] = -1, old.nt[i]
+		if q := old.nq[i]; q >= 0 {
+			e.nq[i] = remap[q]
+		}
+	}); err != nil {
 		return nil, fmt.Errorf("calcul de l'accessibilité : %w", err)
 	}
 
 	// R_j (kept for kept sites, with their warnings in site order) and
 	// A_i of the communes the changed sites reach.
 	g := e.selection()
-	dirty := make([]bool, len(ds.Communes))
-	isFresh := make([]bool, len(e.counted))
-	for _, q := range freshQ {
-		isFresh[q] = true
-		for _, pr := range e.pairs[q] {
-			dirty[pr.Commune] = true
-		}
-	}
-	var gone []int // the removed counted sites, by old site index
-	for _, p := range removed {
-		if q := qOld[p]; q >= 0 {
-			gone = append(gone, p)
-			for _, pr := range old.pairs[q] {
-				dirty[pr.Commune] = true
-			}
-		}
+	isFresh := make([]int, len(e.counted)) // 1 + index in freshQ, 0 for a kept site
+	for x, q := range freshQ {
+		isFresh[q] = x + 1
 	}
 	for q, j := range e.counted {
-		if isFresh[q] {
-			e.ratio(q, g)
+		if x := isFresh[q]; x > 0 {
+			e.ratio(q, freshPairs[x-1], g)
 			continue
 		}
 		s, o := &e.sites[j], &old.sites[match[j]]
@@ -166,7 +188,7 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 	if err := e.nearestOthersAfter(old, match, freshQ, gone); err != nil {
 		return nil, fmt.Errorf("recherche des lieux les plus proches : %w", err)
 	}
-	if err := e.nearestAfter(old, match, freshQ); err != nil {
+	if err := e.nearestAfter(old, match, freshQ, freshPairs); err != nil {
 		return nil, err
 	}
 	return e.baseline()
@@ -274,8 +296,9 @@ func (e *engine) nearestOthersAfter(old *engine, match, freshQ, gone []int) erro
 
 // nearestAfter sets the nearest site of every commune (nearJ, nearT) from
 // those of old: a new search where it was removed, else the old one or an
-// added counted site (freshQ) that is nearer, ties to the lowest index.
-func (e *engine) nearestAfter(old *engine, match, freshQ []int) error {
+// added counted site (freshQ, with their catchments freshPairs) that is
+// nearer, ties to the lowest index.
+func (e *engine) nearestAfter(old *engine, match, freshQ []int, freshPairs [][]Reach) error {
 	n := len(e.ds.Communes)
 	oldToNew := make([]int, len(old.sites))
 	for j := range oldToNew {
@@ -304,8 +327,8 @@ func (e *engine) nearestAfter(old *engine, match, freshQ []int) error {
 		}
 	}
 	// Within d0: the added sites' catchments, with their very times.
-	for _, q := range freshQ {
-		for _, pr := range e.pairs[q] {
+	for x, q := range freshQ {
+		for _, pr := range freshPairs[x] {
 			better(int(pr.Commune), e.counted[q], pr.Minutes)
 		}
 	}

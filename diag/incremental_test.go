@@ -83,8 +83,15 @@ func sameBaselines(t *testing.T, got, want *Baseline) {
 		t.Errorf("Amed %v, want %v", got.MedianAccess(), want.MedianAccess())
 	}
 	ge, we := got.e, want.e
-	if !slices.Equal(ge.off, we.off) || !slices.Equal(ge.cq, we.cq) || !slices.Equal(ge.cw, we.cw) || !slices.Equal(ge.ct, we.ct) {
-		t.Errorf("catchment pairs differ")
+	for i := range ge.ds.Communes {
+		gq, gw := ge.row(i)
+		wq, ww := we.row(i)
+		if !slices.Equal(gq, wq) || !slices.Equal(gw, ww) {
+			t.Fatalf("catchment pairs of commune %d differ", i)
+		}
+	}
+	if !slices.Equal(ge.nq, we.nq) || !slices.Equal(ge.nt, we.nt) {
+		t.Errorf("nearest sites within d0 differ")
 	}
 	if ge.norm != we.norm || !slices.Equal(ge.raw, we.raw) {
 		t.Errorf("normalisation: Ā %v, want %v", ge.norm, we.norm)

@@ -12,13 +12,18 @@ import (
 // result does not depend on scheduling. It returns the error of the
 // lowest failing chunk, or the context's error.
 func parallel(ctx context.Context, n, workers int, fn func(lo, hi int) error) error {
+	return parallelChunks(ctx, n, workers, max(16, n/(max(workers, 1)*16)), fn)
+}
+
+// parallelChunks is parallel with chunks of the given size (at least 1).
+func parallelChunks(ctx context.Context, n, workers, chunk int, fn func(lo, hi int) error) error {
 	if n == 0 {
 		return ctx.Err()
 	}
 	if workers < 1 {
 		workers = 1
 	}
-	chunk := max(16, n/(workers*16))
+	chunk = max(1, chunk)
 	nchunks := (n + chunk - 1) / chunk
 	errs := make([]error, nchunks)
 	var next atomic.Int64
