@@ -82,9 +82,13 @@ fuzz-long:
 # national measures beside the numpy + cKDTree peer (bench/peer.py,
 # interleaved rounds; skipped with a message without python3-numpy and
 # python3-scipy) and the command beside the recorded PostGIS figure. The
-# 2.3 M × 50 k grid case runs only with DIAGNUM_BENCH_GRID=1 (make bench
-# DIAGNUM_BENCH_GRID=1 adds it).
+# demand cases run once each: 350 k, 1 M and 2.3 M demand units × 10 k
+# sites (BenchmarkDemand, issue 14) and 350 k, 1 M and 2.3 M demand points
+# × 50 k sites (BenchmarkComputeGrid, issue 16), with their growth
+# exponents; they take minutes (make bench DIAGNUM_BENCH_GRID= leaves the
+# 50 k case out).
 BENCHCOUNT ?= 5
+DIAGNUM_BENCH_GRID ?= 1
 BENCHOUT   := /tmp/diagnum-bench.txt
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./geo | tee $(BENCHOUT)

@@ -3,13 +3,19 @@
 // ratio against its naive baseline (the benchmark of the same name with
 // "Naive" inserted, e.g. BenchmarkComputeNaive/35k for
 // BenchmarkCompute/35k), the target where one is set, and the largest
-// peak-RSS-MiB metric with its target. It is the report of `make bench`.
+// peak-RSS-MiB metric with its target, and the CPU time per operation
+// (cpu-ms/op) where the benchmark reports it. For a benchmark run at
+// several sizes (sub-benchmarks named 350k, 1000k, 2300k…) it prints the
+// growth exponent of the largest size against each smaller one,
+// log(c2/c1) / log(n2/n1) on the CPU times (the wall times without
+// them), with its target. It is the report of `make bench`.
 package main
 
 import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"regexp"
 	"strconv"
@@ -34,8 +40,10 @@ var targets = map[string]time.Duration{
 	// Issue #16: the national map picture and workbook (its map drawn).
 	"BenchmarkMapFrance":      100 * time.Millisecond,
 	"BenchmarkWorkbookFrance": 250 * time.Millisecond,
-	// Issue 16: 2.3 M demand points × 50 k sites (DIAGNUM_BENCH_GRID=1).
+	// Issue 16: 2.3 M demand points × 50 k sites; issue 14: 2.3 M demand
+	// units (the layer of Baseline.Demand) × 10 k sites.
 	"BenchmarkComputeGrid/2300k": 10 * time.Second,
+	"BenchmarkDemand/2300k":      10 * time.Second,
 	// Issue #5: the planner, national --add 4000.
 	"BenchmarkPlanNational/coverage": 30 * time.Second,
 	"BenchmarkPlanNational/access":   30 * time.Second,
@@ -47,6 +55,13 @@ var maxRSSMiB = map[string]float64{
 	"BenchmarkEndToEndNational":  1024,
 	"BenchmarkCLINational":       1024,
 	"BenchmarkComputeGrid/2300k": 3072,
+	"BenchmarkDemand/2300k":      4096,
+}
+
+// maxGrowth are the documented growth exponents in the number of demand
+// points (issue 16), of the largest size against each smaller one.
+var maxGrowth = map[string]float64{
+	"BenchmarkComputeGrid": 1.05,
 }
 
 // minRatio are the documented speed-up targets against the naive scan.
@@ -58,6 +73,8 @@ var minRatio = map[string]float64{
 var (
 	line = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op`)
 	rss  = regexp.MustCompile(`\s([\d.]+) peak-RSS-MiB`)
+	cpu  = regexp.MustCompile(`\s([\d.]+) cpu-ms/op`)
+	size = regexp.MustCompile(`^(Benchmark[^/]+)/(\d+)k$`)
 )
 
 func main() {
@@ -68,11 +85,11 @@ func main() {
 }
 
 func report(r io.Reader, w io.Writer) error {
-	runs, peaks, order, err := parse(r)
+	runs, peaks, cpus, order, err := parse(r)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%-44s %14s %10s %12s %10s %16s\n", "benchmark (median)", "time/op", "vs naive", "target", "peak RSS", "target")
+	fmt.Fprintf(w, "\n%-44s %14s %10s %12s %10s %16s %12s\n", "benchmark (median)", "time/op", "vs naive", "target", "peak RSS", "target", "CPU/op")
 	for _, name := range order {
 		if strings.Contains(name, "Naive") {
 			continue
@@ -96,9 +113,68 @@ func report(r io.Reader, w io.Writer) error {
 				memTarget = fmt.Sprintf("≤ %.0f MiB%s", want, okMark(p <= want))
 			}
 		}
-		fmt.Fprintf(w, "%-44s %14v %10s %12s %10s %16s\n", name, time.Duration(med).Round(time.Microsecond), ratio, target, mem, memTarget)
+		c := ""
+		if v, ok := cpus[name]; ok {
+			c = time.Duration(benchstat.Median(v) * 1e6).Round(time.Millisecond).String()
+		}
+		fmt.Fprintf(w, "%-44s %14v %10s %12s %10s %16s %12s\n", name, time.Duration(med).Round(time.Microsecond), ratio, target, mem, memTarget, c)
 	}
+	growth(w, runs, cpus, order)
 	return nil
+}
+
+// growth prints, for every benchmark run at several sizes (Nk), the
+// growth exponent of its largest size against each smaller one.
+func growth(w io.Writer, runs, cpus map[string][]float64, order []string) {
+	type point struct {
+		n    float64
+		name string
+	}
+	sizes := map[string][]point{}
+	var tops []string
+	for _, name := range order {
+		m := size.FindStringSubmatch(name)
+		if m == nil {
+			continue
+		}
+		n, _ := strconv.ParseFloat(m[2], 64)
+		if _, seen := sizes[m[1]]; !seen {
+			tops = append(tops, m[1])
+		}
+		sizes[m[1]] = append(sizes[m[1]], point{n * 1000, name})
+	}
+	for _, top := range tops {
+		ps := sizes[top]
+		if len(ps) < 2 {
+			continue
+		}
+		cost, what := runs, "wall"
+		all := true
+		for _, p := range ps {
+			_, ok := cpus[p.name]
+			all = all && ok
+		}
+		if all {
+			cost, what = cpus, "CPU"
+		}
+		last := ps[0]
+		for _, p := range ps {
+			if p.n > last.n {
+				last = p
+			}
+		}
+		for _, p := range ps {
+			if p.n >= last.n {
+				continue
+			}
+			e := math.Log(benchstat.Median(cost[last.name])/benchstat.Median(cost[p.name])) / math.Log(last.n/p.n)
+			target := ""
+			if want, ok := maxGrowth[top]; ok {
+				target = fmt.Sprintf("   target ≤ %.2f%s", want, okMark(e <= want))
+			}
+			fmt.Fprintf(w, "%s growth exponent %s → %s (%s): %.2f%s\n", top, strings.TrimPrefix(p.name, top+"/"), strings.TrimPrefix(last.name, top+"/"), what, e, target)
+		}
+	}
 }
 
 func okMark(ok bool) string {
@@ -118,10 +194,12 @@ func naiveName(name string) string {
 }
 
 // parse returns the ns/op of every run of each benchmark, the largest
-// peak-RSS-MiB metric of each, and the benchmarks in order of appearance.
-func parse(r io.Reader) (map[string][]float64, map[string]float64, []string, error) {
+// peak-RSS-MiB metric of each, the cpu-ms/op of every run of those that
+// report it, and the benchmarks in order of appearance.
+func parse(r io.Reader) (map[string][]float64, map[string]float64, map[string][]float64, []string, error) {
 	runs := map[string][]float64{}
 	peaks := map[string]float64{}
+	cpus := map[string][]float64{}
 	var order []string
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
@@ -131,17 +209,22 @@ func parse(r io.Reader) (map[string][]float64, map[string]float64, []string, err
 		}
 		ns, err := strconv.ParseFloat(m[2], 64)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		if _, seen := runs[m[1]]; !seen {
 			order = append(order, m[1])
 		}
 		runs[m[1]] = append(runs[m[1]], ns)
+		if c := cpu.FindStringSubmatch(sc.Text()); c != nil {
+			if v, err := strconv.ParseFloat(c[1], 64); err == nil {
+				cpus[m[1]] = append(cpus[m[1]], v)
+			}
+		}
 		if p := rss.FindStringSubmatch(sc.Text()); p != nil {
 			if v, err := strconv.ParseFloat(p[1], 64); err == nil && v > peaks[m[1]] {
 				peaks[m[1]] = v
 			}
 		}
 	}
-	return runs, peaks, order, sc.Err()
+	return runs, peaks, cpus, order, sc.Err()
 }

@@ -47,3 +47,23 @@ BenchmarkCompute10x-2   	       1	10347163311 ns/op	     10424 cpu-ms/op	      1
 		}
 	}
 }
+
+func TestReportGrowth(t *testing.T) {
+	in := `BenchmarkComputeGrid/350k-2   	       1	1000000000 ns/op	      1500 cpu-ms/op	       500 peak-RSS-MiB
+BenchmarkComputeGrid/1000k-2   	       1	3000000000 ns/op	      4000 cpu-ms/op	       900 peak-RSS-MiB
+BenchmarkComputeGrid/2300k-2   	       1	9000000000 ns/op	      9200 cpu-ms/op	      2000 peak-RSS-MiB
+`
+	var b strings.Builder
+	if err := report(strings.NewReader(in), &b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	// CPU: log(9200/1500)/log(2300/350) = 0.963…; log(9200/4000)/log(2.3)
+	// = 1.0000 (to 2 decimals); 9.2 s CPU printed; 9 s ≤ 10 s, 2000 ≤ 3072.
+	for _, want := range []string{"350k → 2300k (CPU): 0.96   target ≤ 1.05 ok", "1000k → 2300k (CPU): 1.00   target ≤ 1.05 ok",
+		"9.2s", "≤ 10s ok", "≤ 3072 MiB ok"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
