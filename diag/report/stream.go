@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -15,15 +16,23 @@ type column struct {
 	width  float64
 }
 
-// sheet is a worksheet written through excelize's stream writer, row
-// after row, so that large sheets stay in bounded memory.
+// sheet is a worksheet written through excelize's stream writer (its
+// columns, panes, page breaks and whatever follows the rows), its rows
+// written by rowXML and compressed as they come, so that large sheets
+// stay in bounded memory: the workbook's zip writer splices them into
+// the sheet's part (partZip.segment).
 type sheet struct {
 	b      *book
 	name   string
 	sw     *excelize.StreamWriter
 	row    int       // last row written, 1-based
 	widths []float64 // column widths, 0 for the default
+	x      rowXML
+	rows   *zipPart
 }
+
+// rowsFlushSize is the size of row XML handed to the zip writer at once.
+const rowsFlushSize = 64 << 10
 
 // stream opens the named sheet for writing, with the given column widths
 // (0 keeps the default width).
@@ -35,6 +44,10 @@ func (b *book) stream(name string, widths ...float64) (*sheet, error) {
 	if err != nil {
 		return nil, err
 	}
+	part, err := b.sheetPart(name)
+	if err != nil {
+		return nil, err
+	}
 	for i, w := range widths {
 		if w > 0 {
 			if err := sw.SetColWidth(i+1, i+1, w); err != nil {
@@ -42,7 +55,36 @@ func (b *book) stream(name string, widths ...float64) (*sheet, error) {
 			}
 		}
 	}
-	return &sheet{b: b, name: name, sw: sw, widths: widths}, nil
+	return &sheet{b: b, name: name, sw: sw, widths: widths, rows: b.zip.segment(part)}, nil
+}
+
+// sheetPart returns the name of the part of the named sheet:
+// excelize names a sheet's part after its sheet ID.
+func (b *book) sheetPart(name string) (string, error) {
+	for id, n := range b.f.GetSheetMap() {
+		if n == name {
+			return "xl/worksheets/sheet" + itoa(id) + ".xml", nil
+		}
+	}
+	return "", excelize.ErrSheetNotExist{SheetName: name}
+}
+
+// setRow writes row s.row; height > 0 sets its height.
+func (s *sheet) setRow(values []any, height float64) error {
+	if err := s.x.row(s.row, values, height); err != nil {
+		return err
+	}
+	s.flushRows()
+	return nil
+}
+
+// flushRows hands the rows written so far to the zip writer once they
+// are rowsFlushSize long.
+func (s *sheet) flushRows() {
+	if len(s.x.buf) >= rowsFlushSize {
+		s.rows.write(s.x.buf)
+		s.x.buf = s.x.buf[:0]
+	}
 }
 
 // pageSetup makes the named sheet print on A4 landscape pages, fitted to
@@ -63,23 +105,28 @@ func (b *book) pageSetup(name string) error {
 // cut to fit, ending with data.CutMark (Excel's limit; the loaders report
 // such names in Contrôles).
 func cutCell(v any) any {
-	cut := func(t string) string {
-		if len(t) <= data.MaxCellChars || utf8.RuneCountInString(t) <= data.MaxCellChars {
-			return t
-		}
-		r := []rune(t)
-		return string(r[:data.MaxCellChars-utf8.RuneCountInString(data.CutMark)]) + data.CutMark
-	}
 	switch x := v.(type) {
 	case string:
-		return cut(x)
-	case excelize.Cell:
-		if t, ok := x.Value.(string); ok {
-			x.Value = cut(t)
+		if t := cutText(x); len(t) != len(x) {
+			return t
 		}
-		return x
+	case excelize.Cell:
+		if t, ok := x.Value.(string); ok && len(cutText(t)) != len(t) {
+			x.Value = cutText(t)
+			return x
+		}
 	}
-	return v
+	return v // unchanged, not boxed again
+}
+
+// cutText returns t cut to data.MaxCellChars characters, ending with
+// data.CutMark, when it is longer.
+func cutText(t string) string {
+	if len(t) <= data.MaxCellChars || utf8.RuneCountInString(t) <= data.MaxCellChars {
+		return t
+	}
+	r := []rune(t)
+	return string(r[:data.MaxCellChars-utf8.RuneCountInString(data.CutMark)]) + data.CutMark
 }
 
 // add writes the next row; a plain value gets no style, an excelize.Cell
@@ -87,10 +134,6 @@ func cutCell(v any) any {
 // enough for it: spreadsheets do not resize streamed rows themselves.
 func (s *sheet) add(values ...any) error {
 	s.row++
-	ref, err := excelize.CoordinatesToCellName(1, s.row)
-	if err != nil {
-		return err
-	}
 	lines := 1
 	for i, v := range values {
 		values[i] = cutCell(v)
@@ -101,9 +144,23 @@ func (s *sheet) add(values ...any) error {
 		}
 	}
 	if lines > 1 {
-		return s.sw.SetRow(ref, values, excelize.RowOpts{Height: float64(15 * lines)})
+		return s.setRow(values, float64(15*lines))
 	}
-	return s.sw.SetRow(ref, values)
+	return s.setRow(values, 0)
+}
+
+// addCells writes the next row, its cells written by cells (column i
+// at cell i) with no row height: a row of plain cells (no wrapped text)
+// not boxed into values.
+func (s *sheet) addCells(cells func(x *rowXML, rs string)) {
+	s.row++
+	rs := strconv.Itoa(s.row)
+	s.x.buf = append(s.x.buf, `<row r="`...)
+	s.x.buf = append(s.x.buf, rs...)
+	s.x.buf = append(s.x.buf, `">`...)
+	cells(&s.x, rs)
+	s.x.buf = append(s.x.buf, `</row>`...)
+	s.flushRows()
 }
 
 // width returns the width of column i (0-based).
@@ -140,11 +197,7 @@ func (s *sheet) header(cols []column) error {
 		lines = max(lines, textLines(c.header, w, 1.2))
 	}
 	s.row++
-	ref, err := excelize.CoordinatesToCellName(1, s.row)
-	if err != nil {
-		return err
-	}
-	return s.sw.SetRow(ref, v, excelize.RowOpts{Height: float64(13*lines + 4)})
+	return s.setRow(v, float64(13*lines+4))
 }
 
 // textLines estimates the number of lines of text wrapped in a column of
@@ -190,12 +243,22 @@ func (s *sheet) autoFilter(ncols int) error {
 }
 
 // flush ends the sheet.
-func (s *sheet) flush() error { return s.sw.Flush() }
+func (s *sheet) flush() error {
+	s.rows.write(s.x.buf)
+	s.x.buf = nil
+	s.rows.end()
+	return s.sw.Flush()
+}
 
 // table writes a whole table sheet: widths, frozen header row, n rows
 // from row(i), autofilter; extra, when not nil, runs before the flush
 // (conditional formats).
 func (b *book) table(name string, cols []column, n int, row func(i int) []any, extra func(s *sheet) error) error {
+	return b.tableRows(name, cols, n, func(s *sheet, i int) error { return s.add(row(i)...) }, extra)
+}
+
+// tableRows is table with each row written by add(s, i), row i of n.
+func (b *book) tableRows(name string, cols []column, n int, add func(s *sheet, i int) error, extra func(s *sheet) error) error {
 	widths := make([]float64, len(cols))
 	for i, c := range cols {
 		widths[i] = c.width
@@ -211,7 +274,7 @@ func (b *book) table(name string, cols []column, n int, row func(i int) []any, e
 		return err
 	}
 	for i := range n {
-		if err := s.add(row(i)...); err != nil {
+		if err := add(s, i); err != nil {
 			return err
 		}
 	}

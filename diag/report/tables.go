@@ -57,8 +57,16 @@ func (b *book) communeRow(c *diag.CommuneResult) []any {
 // communes writes the Communes sheet: in.Communes in the given order.
 func (b *book) communes() error {
 	cs := b.in.Communes
-	row := func(i int) []any { return b.communeRow(&cs[i]) }
-	return b.table(SheetCommunes, b.communeColumns(), len(cs), row, func(s *sheet) error {
+	head, cols, st := b.communeColumns(), b.sheetCommuneColumns(), &b.st
+	row := func(s *sheet, i int) error {
+		s.addCells(func(x *rowXML, rs string) {
+			for j := range cols {
+				cols[j].appendCell(x, j, rs, st, &cs[i])
+			}
+		})
+		return nil
+	}
+	return b.tableRows(SheetCommunes, head, len(cs), row, func(s *sheet) error {
 		if len(cs) == 0 {
 			return nil
 		}

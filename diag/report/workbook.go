@@ -69,6 +69,7 @@ var sheetFuncs = map[string]func(*book) error{
 // book is a workbook being written.
 type book struct {
 	f   *excelize.File
+	zip *partZip
 	st  styles
 	in  *Input
 	idx map[string]int // INSEE code -> index in in.Result.Communes
@@ -95,8 +96,9 @@ func WriteWorkbook(w io.Writer, in Input) error {
 	}
 	f := excelize.NewFile()
 	defer f.Close()
-	f.SetZipWriter(newPartZip)
-	b := &book{f: f, in: &in, idx: communeIndex(in.Result), zn: newZonage(in.Dataset)}
+	z := newPartZip(nil).(*partZip)
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { z.dst = w; return z })
+	b := &book{f: f, zip: z, in: &in, idx: communeIndex(in.Result), zn: newZonage(in.Dataset)}
 	if err := b.build(); err != nil {
 		return fmt.Errorf("écriture du classeur : %w", err)
 	}

@@ -38,6 +38,11 @@ type partZip struct {
 	cur   *zipPart
 	slots chan struct{} // a token per chunk in flight
 	wg    sync.WaitGroup
+	// rows are the rows of streamed sheets, by part name, compressed
+	// as they were written (sheet.add); each goes right after the
+	// <sheetData> of its part (splice).
+	rows map[string]*zipPart
+	err  error
 }
 
 // zipChunkSize is the size of the chunks compressed in parallel.
@@ -53,13 +58,52 @@ func newPartZip(dst io.Writer) excelize.ZipWriter {
 	return &partZip{dst: dst, slots: make(chan struct{}, runtime.GOMAXPROCS(0)+1)}
 }
 
+// segment returns a writer of bytes to be spliced into the part name
+// after its <sheetData> (the rows of a streamed sheet): they are
+// compressed in chunks as they come, like a part's; call end once
+// written.
+func (z *partZip) segment(name string) *zipPart {
+	if z.rows == nil {
+		z.rows = make(map[string]*zipPart)
+	}
+	p := &zipPart{z: z, name: name}
+	z.rows[name] = p
+	return p
+}
+
+// end compresses the rest of a segment (not ending the deflate stream:
+// the part goes on after it).
+func (p *zipPart) end() {
+	if len(p.buf) > 0 {
+		p.compress(p.buf, false)
+	}
+	p.buf = nil
+}
+
+// sheetDataTag is the start of the rows of a worksheet part.
+const sheetDataTag = "<sheetData>"
+
+// splice appends the segment seg to p: its compressed chunks, and its
+// CRC and size combined with p's.
+func (p *zipPart) splice(seg *zipPart) {
+	if len(p.buf) > 0 {
+		p.compress(p.buf, false)
+		p.buf = nil
+	}
+	p.chunks = append(p.chunks, seg.chunks...)
+	p.crc = crc32Combine(p.crc, seg.crc, seg.size)
+	p.size += seg.size
+}
+
 // zipPart is a part being written: its CRC and size so far, the chunk
 // being filled, and the compressed chunks.
 type zipPart struct {
 	z      *partZip
 	name   string
-	store  bool // a picture: stored uncompressed
-	whole  bool // [Content_Types].xml: rewritten once complete
+	seg    *zipPart // rows to splice in after <sheetData>, nil once done
+	head   []byte   // the bytes written before <sheetData> was seen
+	store  bool     // a picture: stored uncompressed
+	whole  bool     // [Content_Types].xml: rewritten once complete
 	crc    uint32
 	size   uint64
 	buf    []byte
@@ -77,6 +121,8 @@ func (z *partZip) Create(name string) (io.Writer, error) {
 	ext := strings.ToLower(path.Ext(name))
 	z.cur = &zipPart{z: z, name: name, whole: name == contentTypesPart,
 		store: ext == ".png" || ext == ".jpeg" || ext == ".jpg" || ext == ".gif"}
+	z.cur.seg = z.rows[name]
+	delete(z.rows, name)
 	z.parts = append(z.parts, z.cur)
 	return z.cur, nil
 }
@@ -85,6 +131,27 @@ func (z *partZip) Create(name string) (io.Writer, error) {
 func (z *partZip) AddFS(fs.FS) error { return errors.New("partZip: AddFS not supported") }
 
 func (p *zipPart) Write(b []byte) (int, error) {
+	if p.seg == nil {
+		return p.write(b)
+	}
+	// Hold the bytes until <sheetData> is complete, then write them,
+	// the rows and the rest.
+	p.head = append(p.head, b...)
+	i := bytes.Index(p.head, []byte(sheetDataTag))
+	if i < 0 {
+		return len(b), nil
+	}
+	i += len(sheetDataTag)
+	p.write(p.head[:i])
+	p.splice(p.seg)
+	p.seg = nil
+	p.write(p.head[i:])
+	p.head = nil
+	return len(b), nil
+}
+
+// write adds b to the part.
+func (p *zipPart) write(b []byte) (int, error) {
 	n := len(b)
 	if !p.whole {
 		p.crc = crc32.Update(p.crc, crc32.IEEETable, b)
@@ -156,6 +223,11 @@ func (z *partZip) finish() {
 		return
 	}
 	z.cur = nil
+	if p.seg != nil { // no <sheetData>: the rows have nowhere to go
+		z.err = errors.Join(z.err, errors.New("partZip: no "+sheetDataTag+" in "+p.name+" for its rows"))
+		p.write(p.head)
+		p.head = nil
+	}
 	if p.whole {
 		p.buf = sortContentTypes(p.buf)
 		p.crc = crc32.ChecksumIEEE(p.buf)
@@ -169,6 +241,12 @@ func (z *partZip) finish() {
 func (z *partZip) Close() error {
 	z.finish()
 	z.wg.Wait()
+	for name := range z.rows {
+		z.err = errors.Join(z.err, errors.New("partZip: rows of "+name+" without their part"))
+	}
+	if z.err != nil {
+		return z.err
+	}
 	parts := slices.Clone(z.parts)
 	slices.SortFunc(parts, func(a, b *zipPart) int { return strings.Compare(b.name, a.name) })
 	zw := zip.NewWriter(z.dst)
@@ -218,4 +296,44 @@ func sortContentTypes(b []byte) []byte {
 	}
 	out.Write(b[prev:])
 	return out.Bytes()
+}
+
+// crc32Combine returns the IEEE CRC-32 of the concatenation A‖B from
+// crcA = CRC(A), crcB = CRC(B) and lenB = |B| bytes:
+//
+//	CRC(A‖B) = crcA · x^(8·lenB) mod P  ⊕  crcB
+//
+// in GF(2)[x] modulo the CRC polynomial P (bit-reflected: bit 31 is
+// x^0). The pre- and post-inversions cancel out in this identity.
+func crc32Combine(crcA, crcB uint32, lenB uint64) uint32 {
+	if lenB == 0 {
+		return crcA
+	}
+	p := uint32(1 << 31)  // x^0
+	sq := uint32(1 << 23) // x^8
+	for n := lenB; n > 0; n >>= 1 {
+		if n&1 != 0 {
+			p = gf2MulModP(p, sq)
+		}
+		sq = gf2MulModP(sq, sq)
+	}
+	return gf2MulModP(p, crcA) ^ crcB
+}
+
+// gf2MulModP multiplies a and b, bit-reflected polynomials, modulo the
+// IEEE CRC-32 polynomial.
+func gf2MulModP(a, b uint32) uint32 {
+	var r uint32
+	for m := uint32(1 << 31); m != 0; m >>= 1 {
+		if a&m != 0 {
+			r ^= b
+		}
+		// b ← b·x mod P
+		if b&1 != 0 {
+			b = b>>1 ^ crc32.IEEE
+		} else {
+			b >>= 1
+		}
+	}
+	return r
 }
