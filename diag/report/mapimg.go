@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"io"
 	"math"
 	"slices"
@@ -210,11 +209,7 @@ func writePNG(w io.Writer, in MapInput, m *mapModel) error {
 	c := vgimg.NewWith(vgimg.UseImage(img), vgimg.UseDPI(mapDPI)) // white background
 	W, H := canvasSize(&in)
 	drawMap(c, W, H, &in, m, newMapRaster(c.Image().(*image.RGBA)))
-	// The fastest zlib level: the map is mostly flat colours, its PNG
-	// hardly larger than at the default level, and its encoding was a
-	// tenth of the national map's time.
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(w, c.Image()); err != nil {
+	if err := encodePNG(w, c.Image().(*image.RGBA)); err != nil {
 		return fmt.Errorf("écriture de la carte PNG : %w", err)
 	}
 	return nil
