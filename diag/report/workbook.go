@@ -96,8 +96,10 @@ func WriteWorkbook(w io.Writer, in Input) error {
 	}
 	f := excelize.NewFile()
 	defer f.Close()
-	z := newPartZip(nil).(*partZip)
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { z.dst = w; return z })
+	// The archive goes straight to w, not to the buffer excelize
+	// writes it to (which stays empty): the national workbook is 8 MB.
+	z := newPartZip(w).(*partZip)
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return z })
 	b := &book{f: f, zip: z, in: &in, idx: communeIndex(in.Result), zn: newZonage(in.Dataset)}
 	if err := b.build(); err != nil {
 		return fmt.Errorf("écriture du classeur : %w", err)
@@ -106,8 +108,8 @@ func WriteWorkbook(w io.Writer, in Input) error {
 	if err != nil {
 		return fmt.Errorf("écriture du classeur : %w", err)
 	}
-	if _, err := buf.WriteTo(w); err != nil {
-		return fmt.Errorf("écriture du classeur : %w", err)
+	if buf.Len() > 0 { // zip64 headers: not for a workbook under 4 GiB
+		return fmt.Errorf("écriture du classeur : %d octets inattendus après l'archive", buf.Len())
 	}
 	return nil
 }

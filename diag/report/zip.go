@@ -188,6 +188,7 @@ func (p *zipPart) compress(data []byte, final bool) {
 	p.z.slots <- struct{}{}
 	p.z.wg.Go(func() {
 		defer func() { <-p.z.slots; close(c.done) }()
+		c.out.Grow(len(data)/4 + 1024) // XML deflates to about a fifth
 		fw := flateWriters.Get().(*flate.Writer)
 		fw.Reset(&c.out)
 		// Writing to a bytes.Buffer does not fail.
