@@ -106,12 +106,12 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	in := reportInput(ds, res, view)
 	in.Demand = demand
 	if o.outPath(t) != "-" {
+		// Only the workbook embeds the map: it is drawn on the other
+		// core while the offers are computed and the workbook written.
+		in.Map = drawMapAsync(report.NewMapInput(&in, ds))
 		if in.Offers, err = offers(ctx, ds, params, res, t, layer); err != nil {
 			return err
 		}
-	}
-	if o.outPath(t) != "-" { // only the workbook embeds the map
-		in.Map = drawMapAsync(report.NewMapInput(&in, ds))
 	}
 	written, err := writeOutputs(ctx, o, t, ds, in, stdout, pr)
 	if err != nil {
