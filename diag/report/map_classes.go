@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -46,6 +47,7 @@ func rgb(v uint32) color.RGBA {
 type mapClasses struct {
 	min    float64
 	upper  []float64    // ascending, distinct; upper[len−1] is the maximum
+	low    []float64    // the lowest value of each class
 	colors []color.RGBA // one per class
 	counts []int        // communes per class
 }
@@ -53,8 +55,11 @@ type mapClasses struct {
 // quantileClasses returns the quantile classes of the finite values of
 // x: the breaks are the minimum, the quantiles k/5 for k = 1…4
 // (stat.Quantile, stat.Empirical: the lowest value at or above a fraction
-// k/5 of the values) and the maximum. Equal breaks are merged, so tied
-// values (many communes with score_ecart 0) may give fewer than 5
+// k/5 of the values) and the maximum. When the minimum is itself a
+// break (ties: half of France's communes have score_ecart 0), it is a
+// class of its own and the values above it get the quantiles k/4 of
+// theirs, so that the other colours still split the communes that
+// differ. Equal breaks are merged, so ties may give fewer than 5
 // classes; the colours are then the YlOrRd scheme of that many classes
 // (the 3-class one for 1 or 2 classes: its middle, or its ends). No
 // finite value gives no class.
@@ -70,15 +75,30 @@ func quantileClasses(x []float64) mapClasses {
 	}
 	slices.Sort(v)
 	var up []float64
-	for k := 1; k <= mapClassCount; k++ {
-		q := stat.Quantile(float64(k)/mapClassCount, stat.Empirical, v, nil)
+	add := func(q float64) {
 		if len(up) == 0 || q > up[len(up)-1] {
 			up = append(up, q)
 		}
 	}
-	c := mapClasses{min: v[0], upper: up, colors: classColors(len(up)), counts: make([]int, len(up))}
+	if q := stat.Quantile(1.0/mapClassCount, stat.Empirical, v, nil); q == v[0] && v[len(v)-1] > q {
+		add(q)
+		above := v[sort.SearchFloat64s(v, math.Nextafter(q, math.Inf(1))):]
+		for k := 1; k < mapClassCount; k++ {
+			add(stat.Quantile(float64(k)/(mapClassCount-1), stat.Empirical, above, nil))
+		}
+	} else {
+		for k := 1; k <= mapClassCount; k++ {
+			add(stat.Quantile(float64(k)/mapClassCount, stat.Empirical, v, nil))
+		}
+	}
+	c := mapClasses{min: v[0], upper: up, colors: classColors(len(up)), counts: make([]int, len(up)),
+		low: make([]float64, len(up))}
 	for _, f := range v {
-		c.counts[c.class(f)]++
+		i := c.class(f)
+		if c.counts[i] == 0 {
+			c.low[i] = f
+		}
+		c.counts[i]++
 	}
 	return c
 }
@@ -116,9 +136,11 @@ func (c *mapClasses) color(v float64) color.RGBA {
 	return noDataColor
 }
 
-// labels returns the legend label of each class, "a – b" in French
-// notation ("a" alone for a first class holding one value), with the
-// fewest decimals (0 to 3) that keep the breaks distinct.
+// labels returns the legend label of each class in French notation,
+// with the fewest decimals (0 to 3) that keep the breaks distinct: "a"
+// for a class holding one value, "a – b" for the others (a the previous
+// class's upper bound, or the minimum), "> a – b" after a class of the
+// one value a (a legend "0" then "0 – 29" read as if 0 were in both).
 func (c *mapClasses) labels() []string {
 	breaks := c.upper
 	if len(c.upper) > 0 && c.min < c.upper[0] {
@@ -130,6 +152,7 @@ func (c *mapClasses) labels() []string {
 			break
 		}
 	}
+	single := func(i int) bool { return c.low[i] == c.upper[i] }
 	out := make([]string, len(c.upper))
 	for i, hi := range c.upper {
 		lo := c.min
@@ -137,7 +160,11 @@ func (c *mapClasses) labels() []string {
 			lo = c.upper[i-1]
 		}
 		out[i] = frDecimal(hi, dec)
-		if lo < hi {
+		switch {
+		case single(i):
+		case i > 0 && single(i-1):
+			out[i] = "> " + frDecimal(lo, dec) + " – " + out[i]
+		default:
 			out[i] = frDecimal(lo, dec) + " – " + out[i]
 		}
 	}

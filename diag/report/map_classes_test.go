@@ -28,16 +28,24 @@ func TestQuantileClasses(t *testing.T) {
 		// ⌈206.4⌉−1 = 206, 257; counts 52, 52, 51, 52, 51.
 		{"0…257", seq, []float64{51, 103, 154, 206, 257}, []int{52, 52, 51, 52, 51}, ylOrRd[5],
 			[]string{"0 – 51", "51 – 103", "103 – 154", "154 – 206", "206 – 257"}},
-		// n = 10 (NaN and +Inf dropped): indices 1, 3, 5, 7, 9 hold 0, 0, 0,
-		// 2, 10; the three 0 breaks merge: 3 classes.
-		{"ties", []float64{3, 0, 0, nan, 0, 0, 10, 0, 0, 1, 2, inf}, []float64{0, 2, 10}, []int{6, 2, 2}, ylOrRd[3],
-			[]string{"0", "0 – 2", "2 – 10"}},
+		// n = 10 (NaN and +Inf dropped): index 1 holds 0, the minimum,
+		// so 0 is a class of its own (6 communes) and the 4 values above
+		// it, 1, 2, 3, 10, get the quantiles k/4: indices ⌈k·4/4⌉ − 1 =
+		// k − 1, every value a break and a class of one value.
+		{"ties", []float64{3, 0, 0, nan, 0, 0, 10, 0, 0, 1, 2, inf}, []float64{0, 1, 2, 3, 10}, []int{6, 1, 1, 1, 1}, ylOrRd[5],
+			[]string{"0", "1", "2", "3", "10"}},
+		// Ties at the minimum, then a spread: 0 ×3, then 4…11 (quantiles
+		// k/4 of 8 values: indices 1, 3, 5, 7 hold 5, 7, 9, 11). The class
+		// after "0" reads "> 0 – 5", not "0 – 5".
+		{"zeros then spread", []float64{0, 0, 0, 4, 5, 6, 7, 8, 9, 10, 11}, []float64{0, 5, 7, 9, 11}, []int{3, 2, 2, 2, 2}, ylOrRd[5],
+			[]string{"0", "> 0 – 5", "5 – 7", "7 – 9", "9 – 11"}},
 		{"one value", []float64{5, 5}, []float64{5}, []int{2}, []color.RGBA{ylOrRd[3][1]}, []string{"5"}},
 		{"two values", []float64{1, 1, 1, 2, 2}, []float64{1, 2}, []int{3, 2}, []color.RGBA{ylOrRd[3][0], ylOrRd[3][2]},
-			[]string{"1", "1 – 2"}},
-		// Indices 0…4: every value is a break; 2 decimals keep them distinct.
+			[]string{"1", "2"}},
+		// Every value is a break, each class holds one value; 2 decimals
+		// keep them distinct.
 		{"decimals", []float64{0.15, 0.11, 0.12, 0.13, 0.14}, []float64{0.11, 0.12, 0.13, 0.14, 0.15}, []int{1, 1, 1, 1, 1},
-			ylOrRd[5], []string{"0,11", "0,11 – 0,12", "0,12 – 0,13", "0,13 – 0,14", "0,14 – 0,15"}},
+			ylOrRd[5], []string{"0,11", "0,12", "0,13", "0,14", "0,15"}},
 		{"no value", []float64{nan, inf}, nil, nil, nil, []string{}},
 	}
 	for _, tt := range tests {
