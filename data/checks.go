@@ -41,8 +41,10 @@ const (
 	CheckNoLocation
 	// CheckDuplicate: the same thing twice (ErrDuplicate).
 	CheckDuplicate
-	// CheckCoordinate: coordinates missing, invalid, swapped or outside
-	// France (ErrBadCoordinate, ErrSwappedLatLon, ErrOutsideFrance).
+	// CheckCoordinate: coordinates missing, invalid, swapped, outside
+	// France or outside the diagnostic's territories (ErrBadCoordinate,
+	// ErrSwappedLatLon, ErrOutsideFrance, ErrOutsideScope: a site in a
+	// collectivité d'outre-mer).
 	CheckCoordinate
 	// CheckCode: a malformed code: SIRET, postcode, INSEE (ErrBadCode).
 	CheckCode
@@ -114,12 +116,13 @@ var kindSentinels = []struct {
 }{
 	{ErrDuplicate, CheckDuplicate},
 	{ErrBadCoordinate, CheckCoordinate}, {ErrSwappedLatLon, CheckCoordinate}, {ErrOutsideFrance, CheckCoordinate},
+	{ErrOutsideScope, CheckCoordinate},
 	{ErrBadCode, CheckCode},
 	{ErrUnknownINSEE, CheckUnknownCode},
 }
 
 // kindOf returns the kind of a loader's check from the sentinel err wraps:
-// ErrDuplicate, then the coordinate errors, ErrBadCode, ErrUnknownINSEE;
+// ErrDuplicate, then the coordinate and scope errors, ErrBadCode, ErrUnknownINSEE;
 // CheckOther for anything else.
 func kindOf(err error) CheckKind {
 	for _, s := range kindSentinels {

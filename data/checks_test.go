@@ -18,6 +18,7 @@ func TestKindOf(t *testing.T) {
 		{fmt.Errorf("x: %w", ErrBadCoordinate), CheckCoordinate},
 		{ErrSwappedLatLon, CheckCoordinate},
 		{ErrOutsideFrance, CheckCoordinate},
+		{fmt.Errorf("%w : lieu à Saint-Martin", ErrOutsideScope), CheckCoordinate},
 		{ErrBadCode, CheckCode},
 		{ErrUnknownINSEE, CheckUnknownCode},
 		{fmt.Errorf("%w : %w", ErrDuplicate, ErrBadCoordinate), CheckDuplicate},

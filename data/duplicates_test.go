@@ -16,12 +16,12 @@ import (
 func naiveDuplicates(file string, sites []Site, lines []int) []string {
 	var out []string
 	for i, s := range sites {
-		name := valNormName(s.Name)
+		name := NormName(s.Name)
 		if name == "" {
 			continue
 		}
 		for j := range i {
-			if sites[j].Kind == s.Kind && valNormName(sites[j].Name) == name && geo.HaversineKm(sites[j].Point, s.Point) <= DuplicateKm {
+			if sites[j].Kind == s.Kind && NormName(sites[j].Name) == name && geo.HaversineKm(sites[j].Point, s.Point) <= DuplicateKm {
 				out = append(out, fmt.Sprintf("%s:%d: %s ~ %s", file, lines[i], s.ID, sites[j].ID))
 				break
 			}

@@ -107,12 +107,17 @@ func TestEmbeddedChecksTyped(t *testing.T) {
 	for _, c := range ds.SiteChecks {
 		if c.Err.File == "sites.csv.gz" && c.Kind == CheckDuplicate {
 			again++
-		} else if c.Kind == CheckDuplicate && c.Site != "" && strings.Contains(c.Err.Error(), fmt.Sprintf("site %q", c.Site)) && strings.Contains(c.Err.Error(), "same name") {
+		} else if c.Kind == CheckDuplicate && c.Site != "" && strings.Contains(c.Err.Error(), fmt.Sprintf("le lieu %q", c.Site)) && strings.Contains(c.Err.Error(), "a le même nom") {
 			dups++
 		}
 	}
 	if dups != 37 || again != 0 {
 		t.Errorf("%d duplicate checks naming their site, want 37; %d found again in sites.csv.gz, want 0", dups, again)
+	}
+	for _, c := range ds.SiteChecks {
+		if c.Kind == CheckOther {
+			t.Errorf("embedded site check of kind %s: %v", c.Kind, c.Err)
+		}
 	}
 	found := false
 	for _, c := range ds.Checks {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -171,6 +172,21 @@ func (o JSONObject) Number(key string) (v float64, ok bool, err error) {
 		return 0, false, fmt.Errorf("%w : %.20s", ErrBadNumber, raw)
 	}
 	return v, true, nil
+}
+
+// JSONValueError gives a French text to an error of json.Unmarshal on
+// one element (a syntax or type error), keeping it for errors.As; other
+// errors are returned as they are.
+func JSONValueError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return &textError{jsonSyntaxText(se), err}
+	case errors.As(err, &te):
+		return &textError{jsonTypeText(te), err}
+	}
+	return err
 }
 
 // jsonTypeText says in French what an encoding/json type error is about.

@@ -186,7 +186,7 @@ func valDuplicates(file string, sites []Site, lines []int) Checks {
 	hashes := make([]uint64, len(sites))
 	count := map[valCellKey]int32{}
 	for i, s := range sites {
-		if name := valNormName(s.Name); name != "" {
+		if name := NormName(s.Name); name != "" {
 			hashes[i] = maphash.String(seed, name)
 			count[valCellKey{kind: s.Kind, name: hashes[i]}]++
 		}
@@ -197,7 +197,7 @@ func valDuplicates(file string, sites []Site, lines []int) Checks {
 		if count[key] < 2 {
 			continue
 		}
-		name := valNormName(s.Name)
+		name := NormName(s.Name)
 		lat, lon, polar := valCell(s.Point)
 		first := -1
 		for dlat := -1; dlat <= 1; dlat++ {
@@ -207,7 +207,7 @@ func valDuplicates(file string, sites []Site, lines []int) Checks {
 					continue // one cell holds every polar site
 				}
 				for _, j := range grid[key] {
-					if (first < 0 || j < first) && geo.HaversineKm(sites[j].Point, s.Point) <= DuplicateKm && valNormName(sites[j].Name) == name {
+					if (first < 0 || j < first) && geo.HaversineKm(sites[j].Point, s.Point) <= DuplicateKm && NormName(sites[j].Name) == name {
 						first = j
 					}
 				}
@@ -248,9 +248,9 @@ func valCell(p orb.Point) (lat, lon int, polar bool) {
 	return int(math.Floor(p[1] / valCellDeg)), int(math.Floor(p[0] / (2 * valCellDeg))), false
 }
 
-// valNormName folds case and accents and reduces punctuation to single
+// NormName folds case and accents and reduces punctuation to single
 // spaces: "Mairie d'Ahun " and "MAIRIE D AHUN" give "mairie d ahun".
-func valNormName(s string) string {
+func NormName(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range frFold(s) {

@@ -140,8 +140,8 @@ func TestValNormName(t *testing.T) {
 		"!!":                             "",
 	}
 	for in, want := range tests {
-		if got := valNormName(in); got != want {
-			t.Errorf("valNormName(%q) = %q, want %q", in, got, want)
+		if got := NormName(in); got != want {
+			t.Errorf("NormName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

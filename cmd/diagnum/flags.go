@@ -54,7 +54,28 @@ type options struct {
 	methodOptions
 }
 
-const usageText = `diagnum — diagnostic territorial de l'inclusion numérique
+// defaultSupply lists the codes of the kinds counted as supply when
+// --supply is not given, by the command and by diagnum serve's first
+// figures: the whole offer, every kind of data.Kinds (conseillers
+// numériques, France Services, lieux de médiation, autres), each with its
+// FTE per site (diag.DefaultFTEFranceServices …). The library's
+// diag.Defaults counts the conseillers numériques alone, so that a
+// caller of diag adds the other kinds knowingly.
+func defaultSupply() []string {
+	codes := make([]string, len(data.Kinds))
+	for i, k := range data.Kinds {
+		codes[i] = k.String()
+	}
+	return codes
+}
+
+// usageText is the help of the command; the kinds of sites come from
+// data.Kinds.
+var usageText = strings.NewReplacer(
+	"@OFFRE@", strings.Join(defaultSupply(), ","),
+).Replace(usageTemplate)
+
+const usageTemplate = `diagnum — diagnostic territorial de l'inclusion numérique
 
 Usage :
   diagnum [options]            le diagnostic d'un territoire (ci-dessous)
@@ -106,7 +127,7 @@ Vos données (facultatif) :
 
 Méthode :
   --supply TYPES       types de lieux comptés comme offre, séparés par des virgules
-                       (défaut : tous, cnfs,france-services,mediation,autre ;
+                       (défaut : tous, @OFFRE@ ;
                        --supply cnfs pour les seuls conseillers numériques)
   --etp TYPE=N,...     ETP compté par lieu d'un type, de 0 à 100 (défaut :
                        france-services=1,mediation=0.5,autre=0.5 ; les lieux cnfs
@@ -170,7 +191,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.Func("indicators", "", func(s string) error { o.indicators = append(o.indicators, s); return nil })
 	fs.StringVar(&o.weights, "weights", "", "")
 	registerDemande(fs, &o.demande)
-	fs.StringVar(&o.supply, "supply", "cnfs,france-services,mediation,autre", "")
+	fs.StringVar(&o.supply, "supply", strings.Join(defaultSupply(), ","), "")
 	fs.StringVar(&o.etp, "etp", "", "")
 	fs.Float64Var(&o.threshold, "threshold", diag.DefaultThresholdMin, "")
 	fs.Float64Var(&o.detour, "detour", diag.DefaultDetour, "")
@@ -347,7 +368,7 @@ func (o *options) params() (diag.Params, error) {
 	for _, s := range strings.Split(o.supply, ",") {
 		k, ok := data.ParseKind(strings.TrimSpace(s))
 		if !ok {
-			return p, fmt.Errorf("%w: --supply : type de lieu inconnu %q (cnfs, france-services, mediation, autre)", errUsage, s)
+			return p, fmt.Errorf("%w: --supply : type de lieu inconnu %q (%s)", errUsage, s, strings.Join(defaultSupply(), ", "))
 		}
 		p.Supply = append(p.Supply, k)
 	}

@@ -75,10 +75,32 @@ type reply struct {
 	Settings settings         `json:"reglages"`
 }
 
+// newSession starts a session on the figures of the command run without
+// options (cliDefaults): Creuse, the whole offer (defaultSupply), the
+// default threshold, FTE per kind and method.
 func newSession(base *data.Dataset, dir, csrf string, now time.Time) *session {
+	o, params, terr := cliDefaults()
 	return &session{csrf: csrf, dir: dir, last: now, base: base, ds: base,
-		settings: settings{Level: "dept", Code: "23", Seuil: diag.DefaultThresholdMin, Supply: []string{"cnfs"}},
-		terr:     diag.Departements("23"), params: diag.Defaults()}
+		settings: settings{Level: "dept", Code: o.dept, Seuil: params.ThresholdMin, Supply: strings.Split(o.supply, ",")},
+		terr:     terr, params: params}
+}
+
+// cliDefaults returns the options, parameters and territory of `diagnum`
+// run without arguments. The defaults are valid: an error is a bug.
+func cliDefaults() (*options, diag.Params, diag.Territory) {
+	o, err := parseFlags(nil, io.Discard)
+	if err != nil {
+		panic(fmt.Sprintf("diagnum: options par défaut invalides : %v", err))
+	}
+	params, err := o.params()
+	if err != nil {
+		panic(fmt.Sprintf("diagnum: paramètres par défaut invalides : %v", err))
+	}
+	terr, err := o.territory()
+	if err != nil {
+		panic(fmt.Sprintf("diagnum: territoire par défaut invalide : %v", err))
+	}
+	return o, params, terr
 }
 
 // remove deletes the session's uploads.

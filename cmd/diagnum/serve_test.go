@@ -477,3 +477,43 @@ func TestServeSitesRule(t *testing.T) {
 		t.Errorf("« vos lieux seulement » without a file: %v", err)
 	}
 }
+
+// TestServeFirstFiguresAreTheCommands: the page's first figures are those
+// of `diagnum` run without options (Creuse, the whole offer): the
+// per-commune CSV of the session's first computation is byte for byte the
+// command's, and the form shows every kind ticked. Before, the app opened
+// on the conseillers numériques alone and showed other figures for Creuse.
+func TestServeFirstFiguresAreTheCommands(t *testing.T) {
+	base, err := embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := newSession(base, t.TempDir(), "x", time.Now())
+	if err := ss.ensure(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"cnfs", "france-services", "mediation", "autre"}; !slices.Equal(ss.settings.Supply, want) {
+		t.Errorf("form supply %v, want %v", ss.settings.Supply, want)
+	}
+	var app bytes.Buffer
+	if err := report.WriteCSV(&app, ss.cur.in.Communes); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	var cli, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"--out", "-"}, &cli, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	if len(ss.cur.in.Communes) != 255 {
+		t.Errorf("%d communes in the app, want the 255 of Creuse", len(ss.cur.in.Communes))
+	}
+	if !bytes.Equal(app.Bytes(), cli.Bytes()) {
+		a, c := strings.Split(app.String(), "\n"), strings.Split(cli.String(), "\n")
+		for i := range min(len(a), len(c)) {
+			if a[i] != c[i] {
+				t.Fatalf("line %d differs:\napp %s\ncli %s", i+1, a[i], c[i])
+			}
+		}
+		t.Fatalf("app %d lines, command %d", len(a), len(c))
+	}
+}

@@ -31,11 +31,11 @@ func main() {
 	out := flag.String("out", "data/embed", "output folder")
 	flag.Parse()
 	if *shared == "" {
-		fmt.Fprintln(os.Stderr, "gen: -shared is required")
+		fmt.Fprintln(os.Stderr, "gen : -shared est requis (le dossier des données ouvertes partagées)")
 		os.Exit(2)
 	}
 	if err := run(*shared, *out); err != nil {
-		fmt.Fprintln(os.Stderr, "gen:", err)
+		fmt.Fprintln(os.Stderr, "gen :", err)
 		os.Exit(1)
 	}
 }
@@ -215,7 +215,7 @@ func (g *gen) polygons() error {
 			if strings.HasSuffix(n, ".gz") {
 				zr, err := gzip.NewReader(r)
 				if err != nil {
-					return fmt.Errorf("%s: %w", n, err)
+					return fmt.Errorf("%s : %w", n, err)
 				}
 				defer zr.Close()
 				r = zr

@@ -1,13 +1,15 @@
 package source
 
 import (
-	"diagnum/geo"
-
-	"diagnum/data"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+
+	"diagnum/data"
+	"diagnum/geo"
 )
 
 // AdvisorPlace is a place where conseillers numériques work, with the
@@ -194,14 +196,14 @@ func AllocateAdvisors(structures []Structure, places []AdvisorPlace, links []Adv
 		case MatchSelf:
 			out = append(out, data.Site{ID: s.ID, Name: s.Name, Kind: data.KindCNFS, Point: s.Point, FTE: s.Posts,
 				INSEE: s.INSEE, Postcode: s.Postcode, SIRET: s.SIRET, Source: opt.Source, Date: s.Date})
-			checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckCommunePoint, Site: s.ID, Commune: s.INSEE, Err: &data.ParseError{File: opt.File, Column: "SIRET", Err: fmt.Errorf(
-				"%w: structure %s (%s): %g posts, no declared place of work: placed at the point of its commune %s",
-				data.ErrBadCoordinate, s.ID, s.Name, s.Posts, s.INSEE)}})
+			checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckCommunePoint, Site: s.ID, Commune: s.INSEE, Err: &data.ParseError{File: opt.File, Line: s.Line, Column: "SIRET", Err: fmt.Errorf(
+				"%w : structure %s (%s) : %s sans lieu d'activité déclaré : placé(s) au point de sa commune %s",
+				data.ErrBadCoordinate, s.ID, s.Name, postes(s.Posts), s.INSEE)}})
 		case MatchNone:
 			checks.Add(data.Check{Severity: data.Rejected, Kind: data.CheckCoordinate, Site: s.ID, Commune: s.INSEE, Err: &data.ParseError{
-				File: opt.File, Column: "Code commune INSEE", Err: fmt.Errorf(
-					"%w: structure %s (%s): %g posts not placed: no declared place and no commune point",
-					data.ErrBadCoordinate, s.ID, s.Name, s.Posts)}})
+				File: opt.File, Line: s.Line, Column: "Code commune INSEE", Err: fmt.Errorf(
+					"%w : structure %s (%s) : %s non placé(s) : aucun lieu déclaré et pas de point pour sa commune",
+					data.ErrBadCoordinate, s.ID, s.Name, postes(s.Posts))}})
 		default:
 			for j, fte := range structureShares(s.Posts, m.Places, places, byEmployer, declared, byID) {
 				out[j].FTE += fte
@@ -221,9 +223,9 @@ func farCheck(s Structure, m AdvisorMatch, places []AdvisorPlace, opt AdvisorOpt
 			far, farKm = places[j].Site.ID, d
 		}
 	}
-	return &data.ParseError{File: opt.File, Column: "SIRET", Err: fmt.Errorf(
-		"%w: structure %s (%s, commune %s): %d places matched by %s lie in another département more than %g km away (farthest %s, %.0f km): not counted for this structure",
-		data.ErrBadCoordinate, s.ID, s.Name, s.INSEE, len(m.Far), m.Matched, opt.RadiusKm, far, farKm)}
+	return &data.ParseError{File: opt.File, Line: s.Line, Column: "SIRET", Err: fmt.Errorf(
+		"%w : structure %s (%s, commune %s) : %d lieu(x) rapproché(s) par %s sont dans un autre département, à plus de %g km (le plus loin : %s, à %.0f km) : non comptés pour cette structure",
+		data.ErrBadCoordinate, s.ID, s.Name, s.INSEE, len(m.Far), strings.ToUpper(m.Matched.String()), opt.RadiusKm, far, farKm)}
 }
 
 // structureShares returns FTE_p for each place p of a structure (the
@@ -271,10 +273,12 @@ func unclaimedEmployers(places []AdvisorPlace, claimed []bool, byEmployer map[st
 	var order []string
 	count := map[string]int{}
 	firstPlace := map[string]string{}
+	firstLine := map[string]int{}
 	for j, p := range places {
 		if _, seen := count[p.Employer]; !seen {
 			order = append(order, p.Employer)
 			firstPlace[p.Employer] = p.Site.ID
+			firstLine[p.Employer] = p.Site.Line
 		}
 		count[p.Employer]++
 		anyClaimed[p.Employer] = anyClaimed[p.Employer] || claimed[j]
@@ -289,8 +293,8 @@ func unclaimedEmployers(places []AdvisorPlace, claimed []bool, byEmployer map[st
 			adv[l.Advisor] = true
 		}
 		checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckNoStructure, Site: firstPlace[e], Err: &data.ParseError{
-			File: file, Column: "structureId", Err: fmt.Errorf(
-				"%w: employer %s (first place %s): %d places, %d advisors, in no listed structure by SIRET or SIREN: its places count as access points with 0 FTE",
+			File: file, Line: firstLine[e], Column: "structureId", Err: fmt.Errorf(
+				"%w : employeur %s (premier lieu %s) : %d lieu(x), %d conseiller(s), dans aucune structure de la liste par SIRET ni SIREN : ses lieux comptent comme points d'accès sans ETP",
 				data.ErrBadValue, e, firstPlace[e], count[e], len(adv))}})
 	}
 	return checks
@@ -315,13 +319,28 @@ func MergeSamePlaces(file string, sites []data.Site) ([]data.Site, data.Checks) 
 		if i, ok := first[k]; ok && s.Kind == out[i].Kind {
 			out[i].FTE += s.FTE
 			checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckDuplicate, Site: out[i].ID, Err: &data.ParseError{
-				File: file, Column: "nom", Err: fmt.Errorf(
-					"%w: site %s is site %s declared again (same name, same point): merged, FTE %g added",
-					data.ErrDuplicate, s.ID, out[i].ID, s.FTE)}})
+				File: file, Line: s.Line, Column: "nom", Err: fmt.Errorf(
+					"%w : le lieu %s est le lieu %s déclaré à nouveau (même nom, même point) : fusionnés, %s ETP ajouté(s)",
+					data.ErrDuplicate, s.ID, out[i].ID, etp(s.FTE))}})
 			continue
 		}
 		first[k] = len(out)
 		out = append(out, s)
 	}
 	return out, checks
+}
+
+// etp writes an FTE for a message, in the French way: at most two
+// decimals, a decimal comma ("0,1", "2,18").
+func etp(v float64) string {
+	return strings.Replace(strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64), ".", ",", 1)
+}
+
+// postes writes a number of posts for a message ("1 poste", "3 postes",
+// "0,5 poste").
+func postes(n float64) string {
+	if n >= 2 {
+		return etp(n) + " postes"
+	}
+	return etp(n) + " poste"
 }

@@ -20,11 +20,11 @@ import (
 func LoadChefsLieux(name string, r io.Reader) (map[string]orb.Point, data.Checks, error) {
 	t, err := data.ReadTable(name, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load chefs-lieux: %w", err)
+		return nil, nil, fmt.Errorf("chargement des chefs-lieux : %w", err)
 	}
 	idx, err := t.Require("code_insee", "lon", "lat")
 	if err != nil {
-		return nil, nil, fmt.Errorf("load chefs-lieux: %w", err)
+		return nil, nil, fmt.Errorf("chargement des chefs-lieux : %w", err)
 	}
 	out := map[string]orb.Point{}
 	var checks data.Checks
@@ -40,7 +40,7 @@ func LoadChefsLieux(name string, r io.Reader) (map[string]orb.Point, data.Checks
 			continue
 		}
 		if _, dup := out[code]; dup {
-			checks.Reject(rw.err("code_insee", fmt.Errorf("%w: code %s already has a point", data.ErrDuplicate, code)))
+			checks.Reject(rw.err("code_insee", fmt.Errorf("%w : la commune %s a déjà un point", data.ErrDuplicate, code)))
 			continue
 		}
 		pt, perr := placePoint(lat, lon, rw)
@@ -51,7 +51,7 @@ func LoadChefsLieux(name string, r io.Reader) (map[string]orb.Point, data.Checks
 		out[code] = pt
 	}
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("load chefs-lieux: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no point", data.ErrEmptyFile)})
+		return nil, checks, fmt.Errorf("chargement des chefs-lieux : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun point", data.ErrEmptyFile)})
 	}
 	return out, checks, nil
 }

@@ -31,7 +31,7 @@ import (
 func LoadCNFSStructures(name string, r io.Reader) ([]Structure, data.Checks, error) {
 	items, err := readJSONArray(name, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load CNFS structures: %w", err)
+		return nil, nil, fmt.Errorf("chargement des structures conseiller numérique : %w", err)
 	}
 	var checks data.Checks
 	out := jsonItems(name, "objet JSON", items, &checks, func(raw json.RawMessage, row siteRow) (Structure, string, bool, *data.ParseError) {
@@ -43,7 +43,7 @@ func LoadCNFSStructures(name string, r io.Reader) ([]Structure, data.Checks, err
 		return st, st.ID, true, perr
 	})
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("load CNFS structures: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid structure", data.ErrEmptyFile)})
+		return nil, checks, fmt.Errorf("chargement des structures conseiller numérique : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune structure valide", data.ErrEmptyFile)})
 	}
 	checks = append(checks, DefaultGeocodes(name, out)...)
 	return out, checks, nil
@@ -84,8 +84,8 @@ func DefaultGeocodes(file string, structures []Structure) data.Checks {
 			continue
 		}
 		checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckDefaultGeocode, Site: s.ID, Commune: s.INSEE,
-			Err: &data.ParseError{File: file, Column: "latitude", Err: fmt.Errorf(
-				"%w: structure %s (%s): point (%.5f, %.5f) shared by %d structures of %d different communes, a default geocode: point not used",
+			Err: &data.ParseError{File: file, Line: s.Line, Column: "latitude", Err: fmt.Errorf(
+				"%w : structure %s (%s) : le point (%.5f, %.5f) est partagé par %d structures de %d communes différentes, un géocodage par défaut : point non utilisé",
 				data.ErrBadCoordinate, s.ID, s.Name, s.Point[1], s.Point[0], len(group), len(communes))}})
 		flagged = append(flagged, i)
 	}
@@ -111,19 +111,19 @@ func declaredCommune(s Structure) string {
 func cnfsStructure(obj data.JSONObject, row siteRow, checks *data.Checks) (Structure, *data.ParseError) {
 	id, err := obj.Text("id")
 	if err == nil && id == "" {
-		err = fmt.Errorf("%w: empty id", data.ErrBadValue)
+		err = fmt.Errorf("%w : id vide", data.ErrBadValue)
 	}
 	if err != nil {
 		return Structure{}, row.err("id", err)
 	}
 	posts, ok, err := obj.Number("nb_cnfs")
 	if err == nil && (!ok || !(posts > 0) || math.IsInf(posts, 0)) {
-		err = fmt.Errorf("%w: nb_cnfs must be a positive number of posts", data.ErrBadValue)
+		err = fmt.Errorf("%w : nb_cnfs doit être un nombre de postes positif", data.ErrBadValue)
 	}
 	if err != nil {
 		return Structure{}, row.err("nb_cnfs", err)
 	}
-	s := Structure{ID: "cn21-" + id, Posts: posts}
+	s := Structure{ID: "cn21-" + id, Posts: posts, Line: row.line}
 	s.Name = structureName(cnfsText(obj, "raison_sociale", row, checks))
 	if s.Name == "0" {
 		s.Name = ""
@@ -136,7 +136,7 @@ func cnfsStructure(obj data.JSONObject, row siteRow, checks *data.Checks) (Struc
 		"date_de_validation_en_comité_de_sélection", checks)
 	pt, col, err := lieuPoint(obj, nil)
 	if err != nil {
-		checks.Warn(row.err(col, fmt.Errorf("%w (structure kept without a point: its posts are placed by SIRET only)", err)))
+		checks.Warn(row.err(col, fmt.Errorf("%w (structure gardée sans point : ses postes ne sont placés que par SIRET)", err)))
 	} else {
 		s.Point, s.HasPoint = pt, true
 	}
@@ -160,7 +160,7 @@ func cnfsPublic(v string, row siteRow, checks *data.Checks) bool {
 	case "privée", "privee", "":
 		return false
 	}
-	checks.Warn(row.err("type", fmt.Errorf("%w: type %q is neither publique nor privée (taken as private)", data.ErrBadValue, v)))
+	checks.Warn(row.err("type", fmt.Errorf("%w : le type %q n'est ni publique ni privée (lu comme privée)", data.ErrBadValue, v)))
 	return false
 }
 
@@ -186,4 +186,7 @@ type Structure struct {
 	INSEE    string
 	Date     string
 	Postcode string // declared postcode, "" if none
+	// Line is where the structure stands in its file (for the checks);
+	// several rows of one SIRET keep the first.
+	Line int
 }

@@ -53,7 +53,7 @@ func TestLoadCNFSStructuresReal(t *testing.T) {
 	}
 	// Object 1 (id 7): raison_sociale "0", siret "null", privée, code_postal 1960.
 	want := Structure{ID: "cn21-7", Posts: 1, Point: orb.Point{4.691, 44.9687}, HasPoint: false,
-		Date: "2021-05-19", Postcode: "01960"}
+		Date: "2021-05-19", Postcode: "01960", Line: 1}
 	if structs[0] != want {
 		t.Errorf("structure 0 = %+v\nwant %+v", structs[0], want)
 	}
@@ -78,7 +78,7 @@ func TestLoadCNFSStructuresObjects(t *testing.T) {
 	}{
 		{name: "complete", json: "[" + ok + "]", n: 1, check: func(s Structure) bool {
 			return s == Structure{ID: "cn21-1", Name: "COMMUNE", SIRET: "21230096300017", Public: true, Posts: 2,
-				Point: orb.Point{1.87, 46.17}, HasPoint: true, INSEE: "23096", Date: "2021-03-24", Postcode: "23000"}
+				Point: orb.Point{1.87, 46.17}, HasPoint: true, INSEE: "23096", Date: "2021-03-24", Postcode: "23000", Line: 1}
 		}},
 		{name: "strings with decimal comma", json: `[{"id":"5","nb_cnfs":"3","type":"privée","latitude":"46,17","longitude":"1,87","code_postal":1100}]`,
 			n: 1, check: func(s Structure) bool {
@@ -169,7 +169,7 @@ func TestDefaultGeocodeCluster(t *testing.T) {
 	}
 	caught, posts := 0, 0.0
 	for _, c := range checks {
-		if c.Kind == data.CheckDefaultGeocode && strings.Contains(c.Err.Error(), "shared by 7 structures") {
+		if c.Kind == data.CheckDefaultGeocode && strings.Contains(c.Err.Error(), "partagé par 7 structures de 7 communes différentes") {
 			caught++
 		}
 	}

@@ -104,7 +104,7 @@ func ReadCOGCommunes(name string, r io.Reader) (*COG, error) {
 			c.Communes = append(c.Communes, communeOf(e))
 			if e.Population == nil && e.Zone != "com" {
 				c.Checks.Add(data.Check{Severity: data.Warning, Commune: e.Code, Err: &data.ParseError{File: name, Line: line,
-					Column: "population", Err: fmt.Errorf("%w: commune %s has no population; 0 used", data.ErrBadValue, e.Code)}})
+					Column: "population", Err: fmt.Errorf("%w : la commune %s n'a pas de population ; 0 retenu", data.ErrBadValue, e.Code)}})
 			}
 		}
 		others = append(others, e)
@@ -115,7 +115,7 @@ func ReadCOGCommunes(name string, r io.Reader) (*COG, error) {
 	}
 	c.Communes = dedupCommunes(name, c.Communes, others, &c.Checks)
 	if len(c.Communes) == 0 {
-		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w: no commune actuelle", data.ErrEmptyFile)}
+		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune commune actuelle", data.ErrEmptyFile)}
 	}
 	c.buildRenamed(name, others)
 	return c, nil
@@ -125,7 +125,7 @@ func ReadCOGCommunes(name string, r io.Reader) (*COG, error) {
 func decodeCOGEntry(name string, line int, msg json.RawMessage) (cogEntry, *data.ParseError) {
 	var e cogEntry
 	if err := json.Unmarshal(msg, &e); err != nil {
-		return e, &data.ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", data.ErrBadValue, err)}
+		return e, &data.ParseError{File: name, Line: line, Err: fmt.Errorf("%w : %w", data.ErrBadValue, data.JSONValueError(err))}
 	}
 	e.line = line
 	bad := func(col string, err error) (cogEntry, *data.ParseError) {
@@ -135,31 +135,31 @@ func decodeCOGEntry(name string, line int, msg json.RawMessage) (cogEntry, *data
 	if !ok {
 		raw := e.Code
 		e.Code = ""
-		return bad("code", fmt.Errorf("%w: %q is not an INSEE commune code", data.ErrBadCode, raw))
+		return bad("code", fmt.Errorf("%w : %q n'est pas un code commune INSEE", data.ErrBadCode, raw))
 	}
 	e.Code = code
 	switch e.Type {
 	case cogActuelle:
 		switch {
 		case e.Zone != "metro" && e.Zone != "drom" && e.Zone != "com":
-			return bad("zone", fmt.Errorf("%w: zone %q (want metro, drom or com)", data.ErrBadValue, e.Zone))
+			return bad("zone", fmt.Errorf("%w : zone %q (attendu metro, drom ou com)", data.ErrBadValue, e.Zone))
 		case strings.TrimSpace(e.Nom) == "":
-			return bad("nom", fmt.Errorf("%w: commune %s has no name", data.ErrBadValue, code))
+			return bad("nom", fmt.Errorf("%w : la commune %s n'a pas de nom", data.ErrBadValue, code))
 		case e.Departement == "" || e.Region == "":
-			return bad("departement", fmt.Errorf("%w: commune %s has no département or région", data.ErrBadCode, code))
+			return bad("departement", fmt.Errorf("%w : la commune %s n'a pas de département ou de région", data.ErrBadCode, code))
 		case e.Population != nil && *e.Population < 0:
-			return bad("population", fmt.Errorf("%w: negative population %d", data.ErrBadValue, *e.Population))
+			return bad("population", fmt.Errorf("%w : population négative %d", data.ErrBadValue, *e.Population))
 		}
 	case cogDeleguee, cogAssociee:
 		if e.ChefLieu, ok = cogCode(e.ChefLieu); !ok {
-			return bad("chefLieu", fmt.Errorf("%w: chefLieu of %s is not an INSEE code", data.ErrBadCode, code))
+			return bad("chefLieu", fmt.Errorf("%w : le chefLieu de %s n'est pas un code INSEE", data.ErrBadCode, code))
 		}
 	case cogArm:
 		if e.Commune, ok = cogCode(e.Commune); !ok {
-			return bad("commune", fmt.Errorf("%w: commune of %s is not an INSEE code", data.ErrBadCode, code))
+			return bad("commune", fmt.Errorf("%w : la commune de %s n'est pas un code INSEE", data.ErrBadCode, code))
 		}
 	default:
-		return bad("type", fmt.Errorf("%w: unknown type %q", data.ErrBadValue, e.Type))
+		return bad("type", fmt.Errorf("%w : type %q inconnu", data.ErrBadValue, e.Type))
 	}
 	return e, nil
 }
@@ -181,7 +181,7 @@ func dedupCommunes(name string, cs []data.Commune, entries []cogEntry, checks *d
 	for i, c := range cs {
 		if i > 0 && c.Code == cs[i-1].Code {
 			checks.Reject(&data.ParseError{File: name, Line: lineOfActuelle(entries, c.Code, 2), Column: "code",
-				Err: fmt.Errorf("%w: commune actuelle %s appears twice", data.ErrDuplicate, c.Code)})
+				Err: fmt.Errorf("%w : la commune actuelle %s figure deux fois", data.ErrDuplicate, c.Code)})
 			continue
 		}
 		out = append(out, c)
@@ -214,7 +214,7 @@ func (c *COG) buildRenamed(name string, entries []cogEntry) {
 			return // a commune actuelle is never renamed
 		case !known[to]:
 			c.Checks.Warn(&data.ParseError{File: name, Line: e.line, Err: fmt.Errorf(
-				"%w: %s points to %s, which is not a commune actuelle; not mapped", data.ErrUnknownINSEE, from, to)})
+				"%w : %s renvoie à %s, qui n'est pas une commune actuelle ; non repris", data.ErrUnknownINSEE, from, to)})
 			return
 		}
 		c.Renamed[from] = to
@@ -297,19 +297,19 @@ func (c *COG) readDivisions(name string, r io.Reader, key func(data.Commune) str
 	err := data.ReadJSONArray(name, r, func(_, line int, msg json.RawMessage) error {
 		var d cogDivision
 		if err := json.Unmarshal(msg, &d); err != nil {
-			c.Checks.Reject(&data.ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", data.ErrBadValue, err)})
+			c.Checks.Reject(&data.ParseError{File: name, Line: line, Err: fmt.Errorf("%w : %w", data.ErrBadValue, data.JSONValueError(err))})
 			return nil
 		}
 		pe := &data.ParseError{File: name, Line: line, Column: "code"}
 		switch {
 		case len(d.Code) < 2 || len(d.Code) > 3 || strings.TrimSpace(d.Nom) == "":
-			pe.Err = fmt.Errorf("%w: code %q, name %q", data.ErrBadCode, d.Code, d.Nom)
+			pe.Err = fmt.Errorf("%w : code %q, nom %q", data.ErrBadCode, d.Code, d.Nom)
 			c.Checks.Reject(pe)
 		case seen[d.Code]:
-			pe.Err = fmt.Errorf("%w: code %s appears twice", data.ErrDuplicate, d.Code)
+			pe.Err = fmt.Errorf("%w : le code %s figure deux fois", data.ErrDuplicate, d.Code)
 			c.Checks.Reject(pe)
 		case used[d.Code] == 0:
-			pe.Err = fmt.Errorf("%w: %s %s has no commune; dropped", data.ErrUnknownINSEE, d.Code, d.Nom)
+			pe.Err = fmt.Errorf("%w : %s %s n'a aucune commune ; ignoré", data.ErrUnknownINSEE, d.Code, d.Nom)
 			c.Checks.Warn(pe)
 		default:
 			seen[d.Code] = true
@@ -321,7 +321,7 @@ func (c *COG) readDivisions(name string, r io.Reader, key func(data.Commune) str
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w: no entry matches a loaded commune", data.ErrEmptyFile)}
+		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune entrée ne correspond à une commune chargée", data.ErrEmptyFile)}
 	}
 	c.warnOrphans(name, seen, key)
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
@@ -337,7 +337,7 @@ func (c *COG) warnOrphans(name string, seen map[string]bool, key func(data.Commu
 		if !seen[k] && !warned[k] {
 			warned[k] = true
 			c.Checks.Add(data.Check{Severity: data.Warning, Commune: x.Code, Err: &data.ParseError{File: name, Err: fmt.Errorf(
-				"%w: code %s of commune %s is not in this file", data.ErrUnknownINSEE, k, x.Code)}})
+				"%w : le code %s de la commune %s n'est pas dans ce fichier", data.ErrUnknownINSEE, k, x.Code)}})
 		}
 	}
 }
@@ -369,12 +369,12 @@ func (c *COG) ReadEPCI(name string, r io.Reader) error {
 	err := data.ReadJSONArray(name, r, func(_, line int, msg json.RawMessage) error {
 		var e cogEPCI
 		if err := json.Unmarshal(msg, &e); err != nil {
-			c.Checks.Reject(&data.ParseError{File: name, Line: line, Err: fmt.Errorf("%w: %w", data.ErrBadValue, err)})
+			c.Checks.Reject(&data.ParseError{File: name, Line: line, Err: fmt.Errorf("%w : %w", data.ErrBadValue, data.JSONValueError(err))})
 			return nil
 		}
 		if !isDigits(e.Code, 9) {
 			c.Checks.Reject(&data.ParseError{File: name, Line: line, Column: "code",
-				Err: fmt.Errorf("%w: %q is not a 9-digit SIREN", data.ErrBadCode, e.Code)})
+				Err: fmt.Errorf("%w : %q n'est pas un SIREN à 9 chiffres", data.ErrBadCode, e.Code)})
 			return nil
 		}
 		x := data.EPCI{Code: e.Code, Name: e.Nom, Kind: e.Type}
@@ -388,7 +388,7 @@ func (c *COG) ReadEPCI(name string, r io.Reader) error {
 		return err
 	}
 	if len(c.EPCIs) == 0 {
-		return &data.ParseError{File: name, Err: fmt.Errorf("%w: no EPCI", data.ErrEmptyFile)}
+		return &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun EPCI", data.ErrEmptyFile)}
 	}
 	sort.SliceStable(c.EPCIs, func(i, j int) bool { return c.EPCIs[i].Code < c.EPCIs[j].Code })
 	return nil
@@ -403,11 +403,11 @@ func (c *COG) addMember(name string, line int, siren, code string, res Resolver,
 	pe := &data.ParseError{File: name, Line: line, Column: "membres"}
 	switch {
 	case !ok:
-		pe.Err = fmt.Errorf("%w: member %q of EPCI %s is not a commune; dropped", data.ErrUnknownINSEE, code, siren)
+		pe.Err = fmt.Errorf("%w : le membre %q de l'EPCI %s n'est pas une commune ; ignoré", data.ErrUnknownINSEE, code, siren)
 		c.Checks.Warn(pe)
 		return members
 	case c.Communes[pos[cur]].EPCI != "":
-		pe.Err = fmt.Errorf("%w: commune %s is already in EPCI %s; not added to %s",
+		pe.Err = fmt.Errorf("%w : la commune %s est déjà dans l'EPCI %s ; non ajoutée à %s",
 			data.ErrDuplicate, cur, c.Communes[pos[cur]].EPCI, siren)
 		c.Checks.Add(data.Check{Severity: data.Warning, Commune: cur, Err: pe})
 		return members

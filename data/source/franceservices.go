@@ -33,11 +33,11 @@ const FranceServicesDate = "2024-08-01"
 func LoadFranceServices(name string, r io.Reader) ([]data.Site, data.Checks, error) {
 	t, err := data.ReadTable(name, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load France Services: %w", err)
+		return nil, nil, fmt.Errorf("chargement des France Services : %w", err)
 	}
 	idx, err := t.Require("id_fs", "lib_fs", "insee_com", "code_postal", "latitude", "longitude")
 	if err != nil {
-		return nil, nil, fmt.Errorf("load France Services: %w", err)
+		return nil, nil, fmt.Errorf("chargement des France Services : %w", err)
 	}
 	var (
 		sites  []data.Site
@@ -57,7 +57,7 @@ func LoadFranceServices(name string, r io.Reader) ([]data.Site, data.Checks, err
 		sites = append(sites, s)
 	}
 	if len(sites) == 0 {
-		return nil, checks, fmt.Errorf("load France Services: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid site", data.ErrEmptyFile)})
+		return nil, checks, fmt.Errorf("chargement des France Services : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun lieu valide", data.ErrEmptyFile)})
 	}
 	return sites, checks, nil
 }
@@ -66,7 +66,7 @@ func LoadFranceServices(name string, r io.Reader) ([]data.Site, data.Checks, err
 func franceServicesSite(rec data.Record, idx []int, row siteRow, checks *data.Checks) (data.Site, *data.ParseError) {
 	id := rec.Field(idx[0])
 	if id == "" {
-		return data.Site{}, row.err("id_fs", fmt.Errorf("%w: empty id_fs", data.ErrBadValue))
+		return data.Site{}, row.err("id_fs", fmt.Errorf("%w : id_fs vide", data.ErrBadValue))
 	}
 	lat, err := data.ParseFloatFR(rec.Field(idx[4]))
 	if err != nil {

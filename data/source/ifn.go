@@ -48,7 +48,7 @@ func ReadIFN(name string, r io.Reader) ([]IFNRow, data.Checks, error) {
 	for _, rec := range t.Records {
 		code, err := data.NormINSEE(rec.Field(idx[0]))
 		if err == nil && seen[code] > 0 {
-			err = fmt.Errorf("%w: code %s already on line %d", data.ErrDuplicate, code, seen[code])
+			err = fmt.Errorf("%w : le code %s figure déjà ligne %d", data.ErrDuplicate, code, seen[code])
 		}
 		if err != nil {
 			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
@@ -61,13 +61,13 @@ func ReadIFN(name string, r io.Reader) ([]IFNRow, data.Checks, error) {
 			Pop65: optNumber(name, rec, i65, "p16_pop65p", &checks)}
 		if x.Score == 0 {
 			checks.Warn(&data.ParseError{File: name, Line: rec.Line, Column: "score_global_reg",
-				Err: fmt.Errorf("%w: score 0 means not computed; read as missing", data.ErrBadValue)})
+				Err: fmt.Errorf("%w : un score 0 signifie non calculé ; lu comme absent", data.ErrBadValue)})
 			x.Score = math.NaN()
 		}
 		rows = append(rows, x)
 	}
 	if len(rows) == 0 {
-		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid row", data.ErrEmptyFile)}
+		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne valide", data.ErrEmptyFile)}
 	}
 	return rows, checks, nil
 }
@@ -89,7 +89,7 @@ func FoldIFN(file string, rows []IFNRow, res Resolver) (map[string]IFN, data.Che
 		cur, ok := res(x.Code)
 		if !ok {
 			checks.Warn(&data.ParseError{File: file, Line: x.Line, Column: "insee_com",
-				Err: fmt.Errorf("%w: %s is not a commune of the COG nor a renamed code; row dropped", data.ErrUnknownINSEE, x.Code)})
+				Err: fmt.Errorf("%w : %s n'est ni une commune du COG ni un ancien code connu ; ligne ignorée", data.ErrUnknownINSEE, x.Code)})
 			continue
 		}
 		groups[cur] = append(groups[cur], x)

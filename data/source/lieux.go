@@ -97,6 +97,13 @@ func lieuSite(obj data.JSONObject, geom *orb.Point, row siteRow, f lieuFormat, c
 		return data.Site{}, row.err(col, err)
 	}
 	s := data.Site{ID: f.prefix + id, Kind: f.kind, Point: pt, Source: f.source, Line: row.line}
+	lieuFields(obj, row, &s, checks)
+	return s, nil
+}
+
+// lieuFields sets the name, postcode, INSEE code, SIRET and date of s
+// from an object, each unreadable field with a Warning.
+func lieuFields(obj data.JSONObject, row siteRow, s *data.Site, checks *data.Checks) {
 	fields := []struct {
 		key string
 		set func(string)
@@ -115,7 +122,6 @@ func lieuSite(obj data.JSONObject, geom *orb.Point, row siteRow, f lieuFormat, c
 		}
 		fl.set(v)
 	}
-	return s, nil
 }
 
 // lieuPoint returns the checked point of an object and, on error, the
@@ -211,7 +217,7 @@ func portreaSite(raw json.RawMessage, row siteRow, checks *data.Checks) (data.Si
 	if g := bytes.TrimSpace(feat["geometry"]); len(g) > 0 && string(g) != "null" {
 		gm, err := geojson.UnmarshalGeometry(g)
 		if err != nil {
-			return data.Site{}, "", row.err("geometry", fmt.Errorf("%w: %w", data.ErrBadCoordinate, err))
+			return data.Site{}, "", row.err("geometry", fmt.Errorf("%w : %w", data.ErrBadCoordinate, data.JSONValueError(err)))
 		}
 		if p, ok := gm.Geometry().(orb.Point); ok {
 			geom = &p

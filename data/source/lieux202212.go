@@ -28,11 +28,11 @@ const SourceCNFSLieux = "cnfs-lieux-2022-12"
 func LoadAdvisorPlaces(name string, r io.Reader) ([]AdvisorPlace, data.Checks, error) {
 	t, err := data.ReadTable(name, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load advisor places: %w", err)
+		return nil, nil, fmt.Errorf("chargement des lieux des conseillers : %w", err)
 	}
 	idx, err := t.Require("id", "structureId", "nom", "pivot", "code_postal", "latitude", "longitude", "date_maj")
 	if err != nil {
-		return nil, nil, fmt.Errorf("load advisor places: %w", err)
+		return nil, nil, fmt.Errorf("chargement des lieux des conseillers : %w", err)
 	}
 	var (
 		out    []AdvisorPlace
@@ -43,7 +43,7 @@ func LoadAdvisorPlaces(name string, r io.Reader) ([]AdvisorPlace, data.Checks, e
 		rw := siteRow{file: name, line: rec.Line}
 		p, perr := advisorPlace(t, rec, idx, rw, &checks)
 		if perr == nil && seen[p.Site.ID] {
-			perr = rw.err("id", fmt.Errorf("%w: id %s", data.ErrDuplicate, rec.Field(idx[0])))
+			perr = rw.err("id", fmt.Errorf("%w : id %s déjà vu", data.ErrDuplicate, rec.Field(idx[0])))
 		}
 		if perr != nil {
 			checks.Reject(perr)
@@ -53,7 +53,7 @@ func LoadAdvisorPlaces(name string, r io.Reader) ([]AdvisorPlace, data.Checks, e
 		out = append(out, p)
 	}
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("load advisor places: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid place", data.ErrEmptyFile)})
+		return nil, checks, fmt.Errorf("chargement des lieux des conseillers : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun lieu valide", data.ErrEmptyFile)})
 	}
 	return out, checks, nil
 }
@@ -64,7 +64,7 @@ func advisorPlace(t *data.Table, rec data.Record, idx []int, rw siteRow, checks 
 	}
 	id := strings.TrimSpace(rec.Field(idx[0]))
 	if id == "" {
-		return AdvisorPlace{}, rw.err("id", fmt.Errorf("%w: empty id", data.ErrBadValue))
+		return AdvisorPlace{}, rw.err("id", fmt.Errorf("%w : id vide", data.ErrBadValue))
 	}
 	pt, perr := placePoint(rec.Field(idx[5]), rec.Field(idx[6]), rw)
 	if perr != nil {
@@ -92,7 +92,7 @@ func widthErr(t *data.Table, rec data.Record) *data.ParseError {
 // placePoint reads a place's latitude and longitude (sitePoint's checks).
 func placePoint(lat, lon string, rw siteRow) (orb.Point, *data.ParseError) {
 	if strings.TrimSpace(lat) == "" || strings.TrimSpace(lon) == "" {
-		return orb.Point{}, rw.err("latitude", fmt.Errorf("%w: no coordinates", data.ErrBadCoordinate))
+		return orb.Point{}, rw.err("latitude", fmt.Errorf("%w : pas de coordonnées", data.ErrBadCoordinate))
 	}
 	la, err := data.ParseFloatFR(lat)
 	if err != nil {
@@ -128,11 +128,11 @@ func isoDate(v string) string {
 func LoadAdvisorLinks(name string, r io.Reader) ([]AdvisorLink, data.Checks, error) {
 	t, err := data.ReadTable(name, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load advisor links: %w", err)
+		return nil, nil, fmt.Errorf("chargement des liens lieu–conseiller : %w", err)
 	}
 	idx, err := t.Require("lieu_id", "structureId", "conseiller")
 	if err != nil {
-		return nil, nil, fmt.Errorf("load advisor links: %w", err)
+		return nil, nil, fmt.Errorf("chargement des liens lieu–conseiller : %w", err)
 	}
 	var (
 		out    []AdvisorLink
@@ -146,9 +146,9 @@ func LoadAdvisorLinks(name string, r io.Reader) ([]AdvisorLink, data.Checks, err
 		switch {
 		case perr != nil:
 		case rec.Field(idx[0]) == "" || l.Employer == "" || l.Advisor == "":
-			perr = rw.err("", fmt.Errorf("%w: lieu_id, structureId and conseiller are all required", data.ErrBadValue))
+			perr = rw.err("", fmt.Errorf("%w : lieu_id, structureId et conseiller sont tous requis", data.ErrBadValue))
 		case seen[[2]string{l.Place, l.Advisor}]:
-			perr = rw.err("conseiller", fmt.Errorf("%w: advisor %s already linked to place %s", data.ErrDuplicate, l.Advisor, rec.Field(idx[0])))
+			perr = rw.err("conseiller", fmt.Errorf("%w : le conseiller %s est déjà lié au lieu %s", data.ErrDuplicate, l.Advisor, rec.Field(idx[0])))
 		}
 		if perr != nil {
 			checks.Reject(perr)
@@ -158,7 +158,7 @@ func LoadAdvisorLinks(name string, r io.Reader) ([]AdvisorLink, data.Checks, err
 		out = append(out, l)
 	}
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("load advisor links: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid link", data.ErrEmptyFile)})
+		return nil, checks, fmt.Errorf("chargement des liens lieu–conseiller : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun lien valide", data.ErrEmptyFile)})
 	}
 	return out, checks, nil
 }

@@ -73,7 +73,7 @@ func ReadCommunePoints(name string, r io.Reader) ([]PointRow, data.Checks, error
 		p, perr := pointRowOf(name, rec, req, opt, &checks)
 		if perr == nil && seen[p.Code] > 0 {
 			perr = &data.ParseError{File: name, Line: rec.Line, Column: ptCode,
-				Err: fmt.Errorf("%w: code %s already on line %d", data.ErrDuplicate, p.Code, seen[p.Code])}
+				Err: fmt.Errorf("%w : le code %s figure déjà ligne %d", data.ErrDuplicate, p.Code, seen[p.Code])}
 		}
 		if perr != nil {
 			checks.Reject(perr)
@@ -83,7 +83,7 @@ func ReadCommunePoints(name string, r io.Reader) ([]PointRow, data.Checks, error
 		rows = append(rows, p)
 	}
 	if len(rows) == 0 {
-		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid row", data.ErrEmptyFile)}
+		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne valide", data.ErrEmptyFile)}
 	}
 	return rows, checks, nil
 }
@@ -100,7 +100,7 @@ func pointRowOf(name string, rec data.Record, req, opt []int, checks *data.Check
 	switch {
 	case lat == "" && lng == "":
 		checks.Add(data.Check{Severity: data.Warning, Commune: code, Err: &data.ParseError{File: name, Line: rec.Line,
-			Column: ptLat, Err: fmt.Errorf("%w: commune %s has no lat/lng; kept without a point from this file (the chef-lieu file or the rule for restored communes may give one)", data.ErrBadCoordinate, code)}})
+			Column: ptLat, Err: fmt.Errorf("%w : la commune %s n'a ni lat ni lng : gardée sans point de ce fichier (le fichier des chefs-lieux ou la règle des communes rétablies peut lui en donner un)", data.ErrBadCoordinate, code)}})
 	default:
 		pt, perr := parseLonLat(name, rec.Line, lat, lng)
 		if perr != nil {
@@ -115,7 +115,7 @@ func pointRowOf(name string, rec data.Record, req, opt []int, checks *data.Check
 	}
 	if p.Unemployed > p.Active {
 		checks.Warn(&data.ParseError{File: name, Line: rec.Line, Column: ptUnemployed,
-			Err: fmt.Errorf("%w: %v unemployed > %v active; ignored", data.ErrBadValue, p.Unemployed, p.Active)})
+			Err: fmt.Errorf("%w : %v chômeurs > %v actifs ; ignoré", data.ErrBadValue, p.Unemployed, p.Active)})
 		p.Unemployed = math.NaN()
 	}
 	return p, nil
@@ -133,7 +133,7 @@ func parseLonLat(name string, line int, lat, lng string) (orb.Point, *data.Parse
 	}
 	if math.Abs(y) > 90 || math.Abs(x) > 180 {
 		return orb.Point{}, &data.ParseError{File: name, Line: line, Column: ptLat,
-			Err: fmt.Errorf("%w: lat %v, lng %v out of range", data.ErrBadCoordinate, y, x)}
+			Err: fmt.Errorf("%w : lat %v, lng %v hors des bornes", data.ErrBadCoordinate, y, x)}
 	}
 	return orb.Point{x, y}, nil
 }
@@ -147,7 +147,7 @@ func optNumber(name string, rec data.Record, i int, col string, checks *data.Che
 	}
 	v, err := data.ParseFloatFR(s)
 	if err == nil && v < 0 {
-		err = fmt.Errorf("%w: negative %v", data.ErrBadValue, v)
+		err = fmt.Errorf("%w : valeur négative %v", data.ErrBadValue, v)
 	}
 	if err != nil {
 		checks.Warn(&data.ParseError{File: name, Line: rec.Line, Column: col, Err: err})
@@ -176,7 +176,7 @@ func FoldPoints(file string, rows []PointRow, res Resolver) (map[string]PointRow
 		cur, ok := res(p.Code)
 		if !ok {
 			checks.Warn(&data.ParseError{File: file, Line: p.Line, Column: ptCode,
-				Err: fmt.Errorf("%w: %s is not a commune of the COG nor a renamed code; row dropped", data.ErrUnknownINSEE, p.Code)})
+				Err: fmt.Errorf("%w : %s n'est ni une commune du COG ni un ancien code connu ; ligne ignorée", data.ErrUnknownINSEE, p.Code)})
 			continue
 		}
 		groups[cur] = append(groups[cur], p)
@@ -259,12 +259,12 @@ func MergePoints(file string, communes []data.Commune, pts map[string]PointRow) 
 			com++
 		default:
 			checks.Add(data.Check{Severity: data.Warning, Commune: c.Code, Err: &data.ParseError{File: file, Column: ptCode,
-				Err: fmt.Errorf("%w: commune %s %s is not in this file, which gives it no point (the chef-lieu file or the rule for restored communes may give one)", data.ErrUnknownINSEE, c.Code, c.Name)}})
+				Err: fmt.Errorf("%w : la commune %s %s n'est pas dans ce fichier, qui ne lui donne pas de point (le fichier des chefs-lieux ou la règle des communes rétablies peut lui en donner un)", data.ErrUnknownINSEE, c.Code, c.Name)}})
 		}
 	}
 	if com > 0 {
 		checks.Warn(&data.ParseError{File: file, Err: fmt.Errorf(
-			"%w: %d communes of the collectivités d'outre-mer are not in this file; they have no point",
+			"%w : %d communes des collectivités d'outre-mer ne sont pas dans ce fichier ; elles n'ont pas de point",
 			data.ErrUnknownINSEE, com)})
 	}
 	return checks

@@ -119,7 +119,7 @@ func TestMergePointsReal(t *testing.T) {
 	// (COM) one summary Warning. 269 communes − those 3 − 60694 (empty
 	// lat/lng) = 265 with a point.
 	if len(checks) != 2 || !strings.Contains(checks[0].Err.Error(), "15031") ||
-		!strings.Contains(checks[1].Err.Error(), "2 communes of the collectivités") {
+		!strings.Contains(checks[1].Err.Error(), "2 communes des collectivités d'outre-mer") {
 		t.Errorf("checks %v", checks)
 	}
 	n := 0

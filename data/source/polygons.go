@@ -35,20 +35,20 @@ func ReadPolygons(name string, r io.Reader) (map[string]orb.MultiPolygon, error)
 			Geometry   json.RawMessage    `json:"geometry"`
 		}
 		if err := json.Unmarshal(msg, &f); err != nil {
-			return &data.ParseError{File: name, Line: line, Err: fmt.Errorf("feature %d: %w: %w", i, data.ErrBadValue, err)}
+			return &data.ParseError{File: name, Line: line, Err: fmt.Errorf("objet (feature) %d : %w : %w", i, data.ErrBadValue, data.JSONValueError(err))}
 		}
 		code := propString(f.Properties, "code")
 		fail := func(err error) error {
-			return &data.ParseError{File: name, Line: line, Err: fmt.Errorf("feature %d (code %q): %w", i, code, err)}
+			return &data.ParseError{File: name, Line: line, Err: fmt.Errorf("objet (feature) %d (code %q) : %w", i, code, err)}
 		}
 		mp, err := decodeMultiPolygon(f.Geometry)
 		switch {
 		case err != nil:
 			return fail(err)
 		case code == "":
-			return fail(fmt.Errorf("%w: property \"code\" missing or not a string", data.ErrBadCode))
+			return fail(fmt.Errorf("%w : propriété \"code\" absente ou pas un texte", data.ErrBadCode))
 		case out[code] != nil:
-			return fail(fmt.Errorf("%w: code already seen", data.ErrDuplicate))
+			return fail(fmt.Errorf("%w : code déjà vu", data.ErrDuplicate))
 		}
 		out[code] = OrientRFC7946(mp)
 		return nil
@@ -57,7 +57,7 @@ func ReadPolygons(name string, r io.Reader) (map[string]orb.MultiPolygon, error)
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w: no feature", data.ErrEmptyFile)}
+		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun objet (feature)", data.ErrEmptyFile)}
 	}
 	return out, nil
 }
@@ -68,14 +68,14 @@ func ReadPolygons(name string, r io.Reader) (map[string]orb.MultiPolygon, error)
 // number (altitude) is dropped.
 func decodeMultiPolygon(raw json.RawMessage) (orb.MultiPolygon, error) {
 	if r := bytes.TrimSpace(raw); len(r) == 0 || string(r) == "null" {
-		return nil, fmt.Errorf("%w: no geometry", data.ErrBadValue)
+		return nil, fmt.Errorf("%w : pas de géométrie", data.ErrBadValue)
 	}
 	var g struct {
 		Type        string          `json:"type"`
 		Coordinates json.RawMessage `json:"coordinates"`
 	}
 	if err := json.Unmarshal(raw, &g); err != nil {
-		return nil, fmt.Errorf("%w: geometry: %w", data.ErrBadValue, err)
+		return nil, fmt.Errorf("%w : géométrie : %w", data.ErrBadValue, data.JSONValueError(err))
 	}
 	var c [][][][]float64
 	var err error
@@ -86,10 +86,10 @@ func decodeMultiPolygon(raw json.RawMessage) (orb.MultiPolygon, error) {
 	case "MultiPolygon":
 		err = json.Unmarshal(g.Coordinates, &c)
 	default:
-		return nil, fmt.Errorf("%w: geometry %s (want Polygon or MultiPolygon)", data.ErrBadValue, g.Type[:min(len(g.Type), 30)])
+		return nil, fmt.Errorf("%w : géométrie %s (attendu Polygon ou MultiPolygon)", data.ErrBadValue, g.Type[:min(len(g.Type), 30)])
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s coordinates: %w", data.ErrBadValue, g.Type, err)
+		return nil, fmt.Errorf("%w : coordonnées du %s : %w", data.ErrBadValue, g.Type, data.JSONValueError(err))
 	}
 	mp := make(orb.MultiPolygon, len(c))
 	for pi, p := range c {
@@ -98,7 +98,7 @@ func decodeMultiPolygon(raw json.RawMessage) (orb.MultiPolygon, error) {
 			mp[pi][ri] = make(orb.Ring, len(ring))
 			for k, pos := range ring {
 				if len(pos) < 2 || len(pos) > 3 {
-					return nil, fmt.Errorf("polygon %d ring %d: %w: position %d is %v, want [longitude, latitude]",
+					return nil, fmt.Errorf("polygone %d anneau %d : %w : la position %d vaut %v, attendu [longitude, latitude]",
 						pi, ri, data.ErrBadCoordinate, k, pos)
 				}
 				mp[pi][ri][k] = orb.Point{pos[0], pos[1]}
@@ -111,15 +111,15 @@ func decodeMultiPolygon(raw json.RawMessage) (orb.MultiPolygon, error) {
 // multiPolygonOf validates mp and returns it.
 func multiPolygonOf(mp orb.MultiPolygon) (orb.MultiPolygon, error) {
 	if len(mp) == 0 {
-		return nil, fmt.Errorf("%w: empty MultiPolygon", data.ErrBadValue)
+		return nil, fmt.Errorf("%w : MultiPolygon vide", data.ErrBadValue)
 	}
 	for pi, p := range mp {
 		if len(p) == 0 {
-			return nil, fmt.Errorf("%w: polygon %d has no ring", data.ErrBadValue, pi)
+			return nil, fmt.Errorf("%w : le polygone %d n'a aucun anneau", data.ErrBadValue, pi)
 		}
 		for ri, ring := range p {
 			if err := checkRing(ring); err != nil {
-				return nil, fmt.Errorf("polygon %d ring %d: %w", pi, ri, err)
+				return nil, fmt.Errorf("polygone %d anneau %d : %w", pi, ri, err)
 			}
 		}
 	}
@@ -129,19 +129,19 @@ func multiPolygonOf(mp orb.MultiPolygon) (orb.MultiPolygon, error) {
 // checkRing tells why a ring is not a valid closed ring of finite lon/lat.
 func checkRing(ring orb.Ring) error {
 	if len(ring) < 4 {
-		return fmt.Errorf("%w: %d points (a ring needs at least 4)", data.ErrBadValue, len(ring))
+		return fmt.Errorf("%w : %d points (un anneau en demande au moins 4)", data.ErrBadValue, len(ring))
 	}
 	for _, p := range ring {
 		lon, lat := p[0], p[1]
 		if math.IsNaN(lon) || math.IsNaN(lat) || math.Abs(lon) > 180 || math.Abs(lat) > 90 {
-			return fmt.Errorf("%w: [%v, %v] is not a lon/lat position", data.ErrBadCoordinate, lon, lat)
+			return fmt.Errorf("%w : [%v, %v] n'est pas une position lon/lat", data.ErrBadCoordinate, lon, lat)
 		}
 	}
 	if ring[0] != ring[len(ring)-1] {
-		return fmt.Errorf("%w: ring not closed (first %v, last %v)", data.ErrBadValue, ring[0], ring[len(ring)-1])
+		return fmt.Errorf("%w : anneau non fermé (premier point %v, dernier %v)", data.ErrBadValue, ring[0], ring[len(ring)-1])
 	}
 	if i, j, at, ok := ringCrossing(ring); ok {
-		return fmt.Errorf("%w: ring crosses itself: edges %d and %d meet at [%.6f, %.6f]", data.ErrBadValue, i, j, at[0], at[1])
+		return fmt.Errorf("%w : l'anneau se recoupe : les côtés %d et %d se croisent en [%.6f, %.6f]", data.ErrBadValue, i, j, at[0], at[1])
 	}
 	return nil
 }
@@ -190,7 +190,7 @@ func FoldPolygons(file string, polys map[string]orb.MultiPolygon, res Resolver) 
 		switch {
 		case !ok:
 			checks.Warn(&data.ParseError{File: file, Column: "code",
-				Err: fmt.Errorf("%w: polygon of %s dropped (not a commune, not in Renamed)", data.ErrUnknownINSEE, code)})
+				Err: fmt.Errorf("%w : polygone de %s ignoré (ni commune actuelle ni ancien code connu)", data.ErrUnknownINSEE, code)})
 		case cur == code:
 			out[code] = append(orb.MultiPolygon(nil), polys[code]...)
 		default:
@@ -231,7 +231,7 @@ func readFeatures(name string, r io.Reader, fn func(i, line int, f *geojson.Feat
 	return data.ReadFeatures(name, r, func(i, line int, msg json.RawMessage) error {
 		f, err := geojson.UnmarshalFeature(msg)
 		if err != nil {
-			return &data.ParseError{File: name, Line: line, Err: fmt.Errorf("feature %d: %w: %w", i, data.ErrBadValue, err)}
+			return &data.ParseError{File: name, Line: line, Err: fmt.Errorf("objet (feature) %d : %w : %w", i, data.ErrBadValue, data.JSONValueError(err))}
 		}
 		return fn(i, line, f)
 	})

@@ -124,19 +124,19 @@ func TestReadPolygonsMalformed(t *testing.T) {
 		text     string // part of the message
 	}{
 		{"unclosed ring", fc(feat(`"23001"`, sq), feat(`"23096"`, `{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}`)),
-			data.ErrBadValue, 3, `feature 1 (code "23096"): polygon 0 ring 0: valeur invalide: ring not closed`},
+			data.ErrBadValue, 3, `objet (feature) 1 (code "23096") : polygone 0 anneau 0 : valeur invalide : anneau non fermé`},
 		{"three points", fc(feat(`"23001"`, `{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}`)), data.ErrBadValue, 2, "3 points"},
 		{"latitude 91", fc(feat(`"23001"`, `{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,91],[0,0]]]]}`)), data.ErrBadCoordinate, 2, "[1, 91]"},
-		{"empty collection", `{"type":"FeatureCollection","features":[]}`, data.ErrEmptyFile, 0, "no feature"},
-		{"no features key", `{"type":"FeatureCollection"}`, data.ErrEmptyFile, 0, "no feature"},
+		{"empty collection", `{"type":"FeatureCollection","features":[]}`, data.ErrEmptyFile, 0, "aucun objet (feature)"},
+		{"no features key", `{"type":"FeatureCollection"}`, data.ErrEmptyFile, 0, "aucun objet (feature)"},
 		{"numeric code", fc(feat(`23001`, sq)), data.ErrBadCode, 2, "code"},
-		{"point geometry", fc(feat(`"23001"`, `{"type":"Point","coordinates":[0,0]}`)), data.ErrBadValue, 2, "geometry Point"},
-		{"null geometry", fc(feat(`"23001"`, `null`)), data.ErrBadValue, 2, "no geometry"},
-		{"duplicate code", fc(feat(`"23001"`, sq), feat(`"23001"`, sq)), data.ErrDuplicate, 3, "feature 1"},
+		{"point geometry", fc(feat(`"23001"`, `{"type":"Point","coordinates":[0,0]}`)), data.ErrBadValue, 2, "géométrie Point"},
+		{"null geometry", fc(feat(`"23001"`, `null`)), data.ErrBadValue, 2, "pas de géométrie"},
+		{"duplicate code", fc(feat(`"23001"`, sq), feat(`"23001"`, sq)), data.ErrDuplicate, 3, "objet (feature) 1"},
 		{"not a collection", `{"type":"Feature"}`, data.ErrBadValue, 1, "FeatureCollection"},
 		{"array", `[]`, data.ErrBadValue, 1, "FeatureCollection"},
 		{"bad json", "{\"type\":\"FeatureCollection\",\n\"features\":[{]}", data.ErrBadValue, 2, "caractère ']' inattendu"},
-		{"bad feature", fc(`{"type":"Feature","geometry":{"type":"Polygon","coordinates":"x"}}`), data.ErrBadValue, 2, "feature 0"},
+		{"bad feature", fc(`{"type":"Feature","geometry":{"type":"Polygon","coordinates":"x"}}`), data.ErrBadValue, 2, "objet (feature) 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

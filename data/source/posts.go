@@ -171,14 +171,14 @@ func AllocatePosts(structures []Structure, places []data.Site, opt PostOptions) 
 		s := structures[m.Structure]
 		switch {
 		case !(s.Posts >= 0) || math.IsInf(s.Posts, 0):
-			checks.Reject(&data.ParseError{File: opt.File, Column: "nb_cnfs",
-				Err: fmt.Errorf("%w: structure %s (%s): posts %g", data.ErrBadValue, s.ID, s.Name, s.Posts)})
+			checks.Reject(&data.ParseError{File: opt.File, Line: s.Line, Column: "nb_cnfs",
+				Err: fmt.Errorf("%w : structure %s (%s) : nombre de postes %g", data.ErrBadValue, s.ID, s.Name, s.Posts)})
 		case m.Rule == MatchSelf:
 			out = append(out, structureSite(s))
 		case m.Rule == MatchNone:
-			checks.Reject(&data.ParseError{File: opt.File, Column: "latitude", Err: fmt.Errorf(
-				"%w: structure %s (%s): %g posts not placed: no coordinates and no CNFS place with its SIRET or SIREN",
-				data.ErrBadCoordinate, s.ID, s.Name, s.Posts)})
+			checks.Reject(&data.ParseError{File: opt.File, Line: s.Line, Column: "latitude", Err: fmt.Errorf(
+				"%w : structure %s (%s) : %s non placé(s) : pas de coordonnées et aucun lieu de conseiller numérique de même SIRET ou SIREN",
+				data.ErrBadCoordinate, s.ID, s.Name, postes(s.Posts))})
 		default:
 			share := s.Posts / float64(len(m.Places))
 			for _, j := range m.Places {

@@ -117,7 +117,7 @@ func TestAllocatePostsDuplicateSIRET(t *testing.T) {
 
 func TestAllocatePostsRejects(t *testing.T) {
 	structs := []Structure{
-		{ID: "cn21-9", Name: "MAIRIE", SIRET: postsZ, Posts: 4},
+		{ID: "cn21-9", Name: "MAIRIE", SIRET: postsZ, Posts: 4, Line: 7},
 		{ID: "cn21-10", SIRET: postsX, Posts: math.NaN()},
 		{ID: "cn21-11", SIRET: postsX, Posts: -1},
 	}
@@ -127,7 +127,7 @@ func TestAllocatePostsRejects(t *testing.T) {
 		t.Fatalf("checks %s", sitesChecksText(checks))
 	}
 	c := checks[0].Err
-	if c.File != "x.json" || !errors.Is(c, data.ErrBadCoordinate) || !strings.Contains(c.Error(), "cn21-9 (MAIRIE): 4 posts not placed") {
+	if c.File != "x.json" || c.Line != 7 || !errors.Is(c, data.ErrBadCoordinate) || !strings.Contains(c.Error(), "cn21-9 (MAIRIE) : 4 postes non placé(s)") {
 		t.Errorf("check %v", c)
 	}
 	for i, s := range sites {

@@ -56,18 +56,18 @@ func PlaceRestored(file string, communes []data.Commune, parents map[string]stri
 		p := &communes[j]
 		warn := func(format string, a ...any) {
 			checks.Add(data.Check{Severity: data.Warning, Commune: c.Code, Err: &data.ParseError{File: file, Column: "code_insee",
-				Err: fmt.Errorf("%w: "+format, append([]any{data.ErrBadCoordinate}, a...)...)}})
+				Err: fmt.Errorf("%w : "+format, append([]any{data.ErrBadCoordinate}, a...)...)}})
 		}
 		if !c.HasPoint && p.HasPoint {
 			c.Point, c.HasPoint = p.Point, true
-			warn("commune %s %s, restored after 2018, has no point in any source: it is given the town-hall point of %s %s, the commune whose 2018 territory held it; its travel times are approximate (a few km)",
+			warn("la commune %s %s, rétablie après 2018, n'a de point dans aucune source : elle reçoit le point de la mairie de %s %s, la commune dont le territoire de 2018 la contenait ; ses temps de trajet sont approchés (quelques km)",
 				c.Code, c.Name, p.Code, p.Name)
 		}
 		if len(c.Polygon) == 0 {
-			warn("commune %s %s, restored after 2018, has no polygon of its own: its territory lies inside the polygon of %s %s, to which places there are assigned; it is shown by its point",
+			warn("la commune %s %s, rétablie après 2018, n'a pas de polygone propre : son territoire est dans le polygone de %s %s, à laquelle les lieux qui s'y trouvent sont rattachés ; elle est représentée par son point",
 				c.Code, c.Name, p.Code, p.Name)
 			if c.HasPoint && len(p.Polygon) > 0 && c.Point != p.Point && !planar.MultiPolygonContains(p.Polygon, c.Point) {
-				warn("commune %s %s: its point is outside the polygon of %s %s, which should hold it", c.Code, c.Name, p.Code, p.Name)
+				warn("la commune %s %s : son point est hors du polygone de %s %s, qui devrait le contenir", c.Code, c.Name, p.Code, p.Name)
 			}
 		}
 	}

@@ -42,7 +42,7 @@ func TestPlaceRestored(t *testing.T) {
 	if per["A"] != 2 || per["B"] != 1 || per["C"] != 2 || per["D"] != 0 || per["E"] != 0 || len(checks) != 5 {
 		t.Errorf("checks per commune %v, want A 2, B 1, C 2", per)
 	}
-	if !strings.Contains(checks[0].Err.Error(), "town-hall point of P Parent") {
+	if !strings.Contains(checks[0].Err.Error(), "point de la mairie de P Parent") {
 		t.Errorf("first check %q does not name the parent", checks[0].Err)
 	}
 }

@@ -27,7 +27,7 @@ func TestLoadStructures2023(t *testing.T) {
 		t.Fatalf("got %d structures, want 2: %+v", len(st), st)
 	}
 	want0 := Structure{ID: "cn23-82917522300033", Name: "FABRIQUE GARE NUMERIQUE", SIRET: "82917522300033",
-		Posts: 3, INSEE: "84031", Postcode: "84200", Date: "2022-02-03"}
+		Posts: 3, INSEE: "84031", Postcode: "84200", Date: "2022-02-03", Line: 2}
 	if st[0] != want0 {
 		t.Errorf("got %+v\nwant %+v", st[0], want0)
 	}

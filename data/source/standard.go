@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"diagnum/data"
+
+	"github.com/paulmach/orb"
 )
 
 // SourceStandard is the short source name (Site.Source) of the sites read
@@ -37,6 +39,24 @@ var StandardDuplicateSources = []string{"conseiller-numerique", "Hinaura"}
 // files. In the Checks, Line is the 1-based number of the object in the
 // array; contact fields (courriel, telephone) are never read.
 func LoadStandardLieux(name string, r io.Reader, skip []string) ([]data.Site, data.Checks, error) {
+	return LoadStandardLieuxAt(name, r, skip, nil)
+}
+
+// CommuneLocator finds the commune of a lieu that gives no coordinates,
+// from its declared INSEE code, else from its postcode and city name; it
+// returns the commune's code (COG 2025) and its representative point
+// (the chef-lieu, its town hall), or ok false.
+type CommuneLocator func(insee, postcode, city string) (code string, pt orb.Point, ok bool)
+
+// LoadStandardLieuxAt is LoadStandardLieux, except that a lieu with
+// neither latitude nor longitude whose commune locate finds (code_insee,
+// else code_postal and commune) is kept at that commune's representative
+// point, its INSEE set to the commune, with a Warning of kind
+// data.CheckCommunePoint naming it (« placé au chef-lieu de sa commune,
+// pas de coordonnées »): its travel times are those of the town hall, off
+// by the distance from it. A lieu locate cannot place is rejected as
+// before. A nil locate places none.
+func LoadStandardLieuxAt(name string, r io.Reader, skip []string, locate CommuneLocator) ([]data.Site, data.Checks, error) {
 	items, err := readJSONArray(name, r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("chargement %s : %w", standardFormat.what, err)
@@ -56,6 +76,9 @@ func LoadStandardLieux(name string, r io.Reader, skip []string) ([]data.Site, da
 			}
 		}
 		st, perr := lieuSite(obj, nil, row, standardFormat, &checks)
+		if perr != nil && locate != nil && noCoordinates(obj) {
+			st, perr = lieuAtCommune(obj, row, locate, &checks)
+		}
 		labels, _ := obj.Text("labels_nationaux")
 		st.Kind = standardKind(labels)
 		return st, st.ID, true, perr
@@ -76,4 +99,37 @@ func standardKind(labels string) data.SiteKind {
 		}
 	}
 	return kind
+}
+
+// noCoordinates tells whether an object gives neither latitude nor
+// longitude (absent, null or empty).
+func noCoordinates(obj data.JSONObject) bool {
+	_, okLat, errLat := obj.Number("latitude")
+	_, okLon, errLon := obj.Number("longitude")
+	return !okLat && !okLon && errLat == nil && errLon == nil
+}
+
+// lieuAtCommune builds the site of a lieu without coordinates at the
+// representative point of the commune locate finds for it, with its
+// Warning; or the rejection of a lieu it cannot place.
+func lieuAtCommune(obj data.JSONObject, row siteRow, locate CommuneLocator, checks *data.Checks) (data.Site, *data.ParseError) {
+	id, err := obj.Text("id")
+	if err != nil || id == "" {
+		return lieuSite(obj, nil, row, standardFormat, checks) // its rejection
+	}
+	s := data.Site{ID: standardFormat.prefix + id, Kind: standardFormat.kind, Source: standardFormat.source, Line: row.line}
+	var fields data.Checks
+	lieuFields(obj, row, &s, &fields)
+	city, _ := obj.Text("commune")
+	code, pt, ok := locate(s.INSEE, s.Postcode, city)
+	if !ok {
+		return data.Site{}, row.err("latitude", fmt.Errorf(
+			"%w : pas de coordonnées, et la commune du lieu (code INSEE %q, code postal %q, commune %q) n'a pas pu être retrouvée : lieu non placé",
+			data.ErrBadCoordinate, s.INSEE, s.Postcode, city))
+	}
+	*checks = append(*checks, fields...)
+	s.Point, s.INSEE = pt, code
+	checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckCommunePoint, Site: s.ID, Commune: code, Err: row.err("latitude", fmt.Errorf(
+		"%w : lieu %s (%s) placé au chef-lieu de sa commune %s, pas de coordonnées", data.ErrBadCoordinate, s.ID, s.Name, code))})
+	return s, nil
 }

@@ -39,11 +39,11 @@ const (
 func LoadStructures2023(name string, r io.Reader) ([]Structure, data.Checks, error) {
 	t, err := data.ReadTable(name, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load structures 2023: %w", err)
+		return nil, nil, fmt.Errorf("chargement des structures 2023 : %w", err)
 	}
 	idx, err := t.Require(colS23Name, colS23Posts, colS23Date, colS23Type, colS23SIRET, colS23INSEE, colS23Postal)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load structures 2023: %w", err)
+		return nil, nil, fmt.Errorf("chargement des structures 2023 : %w", err)
 	}
 	var (
 		out     []Structure
@@ -70,7 +70,7 @@ func LoadStructures2023(name string, r io.Reader) ([]Structure, data.Checks, err
 		out = append(out, s)
 	}
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("load structures 2023: %w", &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid structure", data.ErrEmptyFile)})
+		return nil, checks, fmt.Errorf("chargement des structures 2023 : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune structure valide", data.ErrEmptyFile)})
 	}
 	return out, checks, nil
 }
@@ -79,14 +79,14 @@ func LoadStructures2023(name string, r io.Reader) ([]Structure, data.Checks, err
 func structure2023(rec data.Record, idx []int, rw siteRow, checks *data.Checks) (Structure, *data.ParseError) {
 	posts, err := strconv.Atoi(strings.TrimSpace(rec.Field(idx[1])))
 	if err != nil || posts <= 0 {
-		return Structure{}, rw.err(colS23Posts, fmt.Errorf("%w: %q is not a positive number of posts", data.ErrBadValue, rec.Field(idx[1])))
+		return Structure{}, rw.err(colS23Posts, fmt.Errorf("%w : %q n'est pas un nombre de postes positif", data.ErrBadValue, rec.Field(idx[1])))
 	}
 	siret := rw.siret(rec.Field(idx[4]), colS23SIRET, checks)
 	if siret == "" {
-		return Structure{}, rw.err(colS23SIRET, fmt.Errorf("%w: no SIRET: the structure cannot be told apart from the others", data.ErrBadValue))
+		return Structure{}, rw.err(colS23SIRET, fmt.Errorf("%w : pas de SIRET : la structure ne peut pas être distinguée des autres", data.ErrBadValue))
 	}
 	s := Structure{
-		ID: "cn23-" + siret, Name: structureName(rec.Field(idx[0])), SIRET: siret, Posts: float64(posts),
+		ID: "cn23-" + siret, Name: structureName(rec.Field(idx[0])), SIRET: siret, Posts: float64(posts), Line: rw.line,
 		Public:   strings.EqualFold(rec.Field(idx[3]), "publique"),
 		INSEE:    rw.insee(rec.Field(idx[5]), colS23INSEE, checks),
 		Postcode: rw.postcode(rec.Field(idx[6]), colS23Postal, checks),
@@ -133,6 +133,6 @@ func frDate(v string, rw siteRow, col string, checks *data.Checks) string {
 			return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 		}
 	}
-	checks.Warn(rw.err(col, fmt.Errorf("%w: date %q is not dd/mm/yyyy", data.ErrBadValue, v)))
+	checks.Warn(rw.err(col, fmt.Errorf("%w : la date %q n'est pas au format jj/mm/aaaa", data.ErrBadValue, v)))
 	return ""
 }

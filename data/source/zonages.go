@@ -36,14 +36,14 @@ func ReadQPVCommunes(name string, r io.Reader) (map[string]int, data.Checks, err
 			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
 		case qp == "":
 			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "code_qp",
-				Err: fmt.Errorf("%w: empty QPV code", data.ErrBadCode)})
+				Err: fmt.Errorf("%w : code QPV vide", data.ErrBadCode)})
 		case !seen[[2]string{qp, code}]:
 			seen[[2]string{qp, code}] = true
 			out[code]++
 		}
 	}
 	if len(out) == 0 {
-		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid row", data.ErrEmptyFile)}
+		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne valide", data.ErrEmptyFile)}
 	}
 	return out, checks, nil
 }
@@ -90,7 +90,7 @@ func ReadDensity(name string, r io.Reader) (map[string]int, data.Checks, error) 
 	err := readCodeValues(name, r, []string{"niveau_densite"}, &checks, func(code, v string) error {
 		n, ok := ParseDensity(v)
 		if !ok {
-			return fmt.Errorf("%w: density level %q (want one of %s)", data.ErrBadValue, v, strings.Join(DensityLevels, ", "))
+			return fmt.Errorf("%w : niveau de densité %q (attendu l'un de %s)", data.ErrBadValue, v, strings.Join(DensityLevels, ", "))
 		}
 		out[code] = n
 		return nil
@@ -109,7 +109,7 @@ func ReadRurality(name string, r io.Reader) (map[string]string, data.Checks, err
 	out := map[string]string{}
 	err := readCodeValues(name, r, []string{"niveau_ruralite"}, &checks, func(code, v string) error {
 		if v == "" {
-			return fmt.Errorf("%w: empty rurality label", data.ErrBadValue)
+			return fmt.Errorf("%w : libellé de ruralité vide", data.ErrBadValue)
 		}
 		out[code] = v
 		return nil
@@ -133,7 +133,7 @@ func ReadFRR(name string, r io.Reader) (map[string]bool, data.Checks, error) {
 		case "false", "0", "non":
 			out[code] = false
 		default:
-			return fmt.Errorf("%w: FRR value %q (want true or false)", data.ErrBadValue, v)
+			return fmt.Errorf("%w : valeur FRR %q (attendu true ou false)", data.ErrBadValue, v)
 		}
 		return nil
 	})
@@ -182,7 +182,7 @@ func readCodeValues(name string, r io.Reader, cols []string, checks *data.Checks
 		}
 		if l := seen[code]; l > 0 {
 			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com",
-				Err: fmt.Errorf("%w: code %s already on line %d", data.ErrDuplicate, code, l)})
+				Err: fmt.Errorf("%w : le code %s figure déjà ligne %d", data.ErrDuplicate, code, l)})
 			continue
 		}
 		if err := set(code, strings.TrimSpace(rec.Field(idx[1]))); err != nil {
@@ -192,7 +192,7 @@ func readCodeValues(name string, r io.Reader, cols []string, checks *data.Checks
 		seen[code] = rec.Line
 	}
 	if len(seen) == 0 {
-		return &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid row", data.ErrEmptyFile)}
+		return &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne valide", data.ErrEmptyFile)}
 	}
 	return nil
 }
@@ -220,14 +220,14 @@ func ReadEPCICentroids(name string, r io.Reader) (map[string]orb.Point, data.Che
 		p, isPoint := f.Geometry.(orb.Point)
 		switch {
 		case !isDigits(siren, 9):
-			pe.Column, pe.Err = "siren_epci", fmt.Errorf("%w: feature %d has no 9-digit SIREN (%q)", data.ErrBadCode, i, siren)
+			pe.Column, pe.Err = "siren_epci", fmt.Errorf("%w : l'objet (feature) %d n'a pas de SIREN à 9 chiffres (%q)", data.ErrBadCode, i, siren)
 		case !isPoint || math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.Abs(p[0]) > 180 || math.Abs(p[1]) > 90:
-			pe.Err = fmt.Errorf("%w: feature %d (%s) is not a lon/lat Point", data.ErrBadCoordinate, i, siren)
+			pe.Err = fmt.Errorf("%w : l'objet (feature) %d (%s) n'est pas un Point lon/lat", data.ErrBadCoordinate, i, siren)
 		case propString(f.Properties, "type") == "ept" && !idfBound.Contains(p):
-			pe.Err = fmt.Errorf("%w: EPT %s at %v is outside Île-de-France", data.ErrBadCoordinate, siren, p)
+			pe.Err = fmt.Errorf("%w : l'EPT %s, en %v, est hors d'Île-de-France", data.ErrBadCoordinate, siren, p)
 		default:
 			if _, dup := out[siren]; dup {
-				pe.Err = fmt.Errorf("%w: SIREN %s appears twice", data.ErrDuplicate, siren)
+				pe.Err = fmt.Errorf("%w : le SIREN %s figure deux fois", data.ErrDuplicate, siren)
 			}
 		}
 		if pe.Err != nil {
@@ -238,7 +238,7 @@ func ReadEPCICentroids(name string, r io.Reader) (map[string]orb.Point, data.Che
 		return nil
 	})
 	if err == nil && len(out) == 0 {
-		err = &data.ParseError{File: name, Err: fmt.Errorf("%w: no valid feature", data.ErrEmptyFile)}
+		err = &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun objet (feature) valide", data.ErrEmptyFile)}
 	}
 	if err != nil {
 		return nil, checks, err
@@ -329,7 +329,7 @@ func foldByCommune[V any](file string, m map[string]V, res Resolver, merge func(
 		switch {
 		case !ok:
 			checks.Warn(&data.ParseError{File: file, Column: "insee_com",
-				Err: fmt.Errorf("%w: %s is not a commune of the COG nor a renamed code; ignored", data.ErrUnknownINSEE, code)})
+				Err: fmt.Errorf("%w : %s n'est ni une commune du COG ni un ancien code connu ; ignoré", data.ErrUnknownINSEE, code)})
 		case cur == code:
 			out[code] = m[code]
 		default:
