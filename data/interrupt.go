@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 	"time"
 )
 
@@ -78,4 +79,39 @@ const checkEvery = 1024
 // loaders return as they are (the command maps them to its exit codes).
 func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// Open opens the named file for reading, as os.Open does, but gives up
+// with ctx's error once ctx is done: open(2) of a FIFO blocks until a
+// writer opens it, which Ctrl-C could not end. A FIFO is therefore opened
+// in a goroutine; when ctx ends first, the FIFO's write end is opened and
+// closed once (non-blocking), which ends the pending open, and the file it
+// gives is closed.
+func Open(ctx context.Context, name string) (*os.File, error) {
+	if fi, err := os.Stat(name); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+		return os.Open(name)
+	}
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		f, err := os.Open(name)
+		done <- opened{f, err}
+	}()
+	select {
+	case o := <-done:
+		return o.f, o.err
+	case <-ctx.Done():
+		if w, err := os.OpenFile(name, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			w.Close()
+		}
+		go func() {
+			if o := <-done; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
 }

@@ -6,8 +6,12 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // cancelAtEOF is a reader over b that cancels its context when it
@@ -126,5 +130,48 @@ func TestMacLineEndsQuotedBreak(t *testing.T) {
 	tab, err := ReadTable("m.csv", strings.NewReader(in))
 	if err != nil || len(tab.Records) != 2 || tab.Records[0].Fields[1] != "Mairie\nsalle 2" || tab.Records[1].Line != 4 {
 		t.Fatalf("records %+v, %v", tab, err)
+	}
+}
+
+// TestOpenFIFOInterrupted: opening a FIFO that no one writes to blocks in
+// open(2); Open returns context.Canceled soon after the context ends, and
+// its pending open is freed (no goroutine is left behind). With a writer, Open gives the FIFO's bytes.
+func TestOpenFIFOInterrupted(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "lieux.csv")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFO here:", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	before := runtime.NumGoroutine()
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	f, err := Open(ctx, fifo)
+	if !errors.Is(err, context.Canceled) || f != nil {
+		t.Fatalf("Open = %v, %v; want context.Canceled", f, err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Open returned %v after its start, want soon after the cancellation", d)
+	}
+	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > before; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines 5 s after Open gave up, %d before: its open(2) is still pending", runtime.NumGoroutine(), before)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	go func() {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err == nil {
+			w.WriteString("id,nom\n")
+			w.Close()
+		}
+	}()
+	f, err = Open(context.Background(), fifo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if b, err := io.ReadAll(f); err != nil || string(b) != "id,nom\n" {
+		t.Errorf("read %q, %v", b, err)
 	}
 }

@@ -20,18 +20,19 @@ func LoadSites(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, erro
 	if err := checkSize(name, r); err != nil {
 		return nil, nil, err
 	}
-	head, r := peekHead(r, 4096)
+	head, r := PeekHead(r, 4096)
 	if sitesIsJSON(name, head) {
 		return loadSitesGeoJSON(name, r, opt)
 	}
 	return LoadSitesCSV(name, r, opt)
 }
 
-// peekHead returns the first n bytes of r (fewer at its end) and a reader
-// of r from its start. A reader that can read at an offset (a file) is
-// read there and returned as it is, so that LoadSitesCSV can still read it
-// twice instead of holding it whole; another is buffered.
-func peekHead(r io.Reader, n int) ([]byte, io.Reader) {
+// PeekHead returns the first n bytes of r (fewer at its end) and a reader
+// of r from its start, for a caller that tells a format from the head. A
+// reader that can read at an offset (a file) is read there and returned
+// as it is, so that LoadSitesCSV can still read it twice instead of
+// holding it whole; another (a pipe, a FIFO) is buffered, its head kept.
+func PeekHead(r io.Reader, n int) ([]byte, io.Reader) {
 	if sr, ok := sectionOf(r); ok {
 		head := make([]byte, n)
 		k, _ := sr.ReadAt(head, 0)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -356,8 +355,8 @@ func addUserFiles(ctx context.Context, ds *data.Dataset, sites, indicators []use
 		for _, f := range sites {
 			var ss []data.Site
 			first := len(ds.Checks)
-			format := sniffSites(f.path)
 			err := readFileCtx(ctx, f.path, func(r io.Reader) error {
+				format, r := sniffSites(r)
 				s, checks, err := loadUserSites(f.name, r, format, ds)
 				ss, ds.Checks = s, append(ds.Checks, checks...)
 				return err
@@ -450,9 +449,10 @@ func readFile(path string, fn func(io.Reader) error) error {
 }
 
 // readFileCtx opens path and passes it to fn through data.WithContext, so
-// that the loaders stop once ctx is done (Ctrl-C while a file loads).
+// that the loaders stop once ctx is done (Ctrl-C while a file loads, or
+// while a FIFO waits for its writer: data.Open).
 func readFileCtx(ctx context.Context, path string, fn func(io.Reader) error) error {
-	f, err := os.Open(path)
+	f, err := data.Open(ctx, path)
 	if err != nil {
 		return err
 	}

@@ -170,9 +170,10 @@ func TestRunCancelled(t *testing.T) {
 // a file that is still coming (a FIFO whose writer has sent the header
 // and 2,000 rows, then waits) ends the run within 5 s with the French
 // message and status 130; the old workbook and CSV are left as they
-// were and no temporary file remains. A second run (long) is interrupted
-// 400 ms after its start, while it loads the data and a 200,000-row
-// regular file.
+// were and no temporary file remains. The same holds when no one ever
+// writes to the FIFO (diagnum is then blocked in open(2): data.Open), and
+// for a run (long) interrupted 400 ms after its start, while it loads the
+// data and a 200,000-row regular file.
 func TestSIGINTWhileLoading(t *testing.T) {
 	bin := buildDiagnum(t)
 	rows := func(w io.Writer, n int) {
@@ -181,7 +182,7 @@ func TestSIGINTWhileLoading(t *testing.T) {
 			fmt.Fprintf(w, "s%d,Lieu %d,cnfs,46.%06d,1.%06d,1,\n", i, i, i, i)
 		}
 	}
-	for _, input := range []string{"fifo", "file"} {
+	for _, input := range []string{"fifo", "fifo-unwritten", "file"} {
 		t.Run(input, func(t *testing.T) {
 			if input == "file" && testing.Short() {
 				t.Skip("long: make test-long")
@@ -195,10 +196,12 @@ func TestSIGINTWhileLoading(t *testing.T) {
 			}
 			sites := filepath.Join(dir, "lieux.csv")
 			opened := make(chan *os.File, 1)
-			if input == "fifo" {
+			if input != "file" {
 				if err := syscall.Mkfifo(sites, 0o600); err != nil {
 					t.Skip("no FIFO here:", err)
 				}
+			}
+			if input == "fifo" {
 				go func() { // blocks until diagnum opens the FIFO
 					w, err := os.OpenFile(sites, os.O_WRONLY, 0)
 					if err != nil {
@@ -208,7 +211,7 @@ func TestSIGINTWhileLoading(t *testing.T) {
 					rows(w, 2000)
 					opened <- w
 				}()
-			} else {
+			} else if input == "file" {
 				var b bytes.Buffer
 				rows(&b, 200_000)
 				if err := os.WriteFile(sites, b.Bytes(), 0o644); err != nil {
@@ -238,6 +241,8 @@ func TestSIGINTWhileLoading(t *testing.T) {
 					t.Fatal("diagnum did not open the FIFO within 60 s")
 				}
 				time.Sleep(200 * time.Millisecond)
+			} else if input == "fifo-unwritten" {
+				waitFIFOOpen(t, cmd.Process.Pid, done)
 			} else {
 				time.Sleep(400 * time.Millisecond)
 			}
@@ -267,9 +272,37 @@ func TestSIGINTWhileLoading(t *testing.T) {
 					t.Errorf("%s after SIGINT: %q, %v; want it unchanged", name, b, err)
 				}
 			}
+			if input == "fifo-unwritten" {
+				return // the FIFO was never read: nothing more to check
+			}
 			if got := listDir(t, dir); len(got) != 3 {
 				t.Errorf("files after SIGINT: %v; want only f.xlsx, f.csv and lieux.csv", got)
 			}
 		})
 	}
+}
+
+// waitFIFOOpen waits until a thread of process pid is blocked opening a
+// FIFO (Linux's /proc/PID/task/*/wchan reads wait_for_partner), or 3 s
+// where /proc does not tell; it fails if the process ends first.
+func waitFIFOOpen(t *testing.T, pid int, done <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for start := time.Now(); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		select {
+		case err := <-done:
+			t.Fatalf("diagnum ended (%v) before opening its sites", err)
+		default:
+		}
+		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/wchan", pid))
+		if len(tasks) == 0 && time.Since(start) > 3*time.Second {
+			return
+		}
+		for _, w := range tasks {
+			if b, _ := os.ReadFile(w); string(b) == "wait_for_partner" {
+				return
+			}
+		}
+	}
+	t.Fatal("diagnum did not block opening the FIFO within 60 s")
 }

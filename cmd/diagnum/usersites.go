@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"io"
-	"os"
 
 	"diagnum/data"
 	"diagnum/data/source"
@@ -23,28 +22,23 @@ const (
 // sniffHead is how much of a file sniffSites reads.
 const sniffHead = 64 << 10
 
-// sniffSites tells the format of the sites file at path from its first
-// bytes: an Aidants Connect export by its header (source.IsAidantsConnect),
-// a standard des lieux export by a JSON array whose objects have the
-// standard's `pivot` or `services` keys; anything else (or an unreadable
-// file, whose error the loader reports) is a plain sites file.
-func sniffSites(path string) sitesFormat {
-	f, err := os.Open(path)
-	if err != nil {
-		return sitesPlain
-	}
-	defer f.Close()
-	head := make([]byte, sniffHead)
-	n, _ := io.ReadFull(f, head)
-	head = bytes.TrimLeft(bytes.TrimPrefix(head[:n], []byte("\xEF\xBB\xBF")), " \t\r\n")
+// sniffSites tells the format of the sites file r from its first bytes
+// (data.PeekHead: the head of a pipe or FIFO is kept, not lost) and
+// returns a reader of the whole file: an Aidants Connect export by its
+// header (source.IsAidantsConnect), a standard des lieux export by a JSON
+// array whose objects have the standard's `pivot` or `services` keys;
+// anything else is a plain sites file.
+func sniffSites(r io.Reader) (sitesFormat, io.Reader) {
+	head, r := data.PeekHead(r, sniffHead)
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
 	line, _, _ := bytes.Cut(head, []byte("\n"))
 	switch {
 	case source.IsAidantsConnect(string(line)):
-		return sitesAidants
+		return sitesAidants, r
 	case len(head) > 0 && head[0] == '[' && (bytes.Contains(head, []byte(`"pivot"`)) || bytes.Contains(head, []byte(`"services"`))):
-		return sitesStandard
+		return sitesStandard, r
 	}
-	return sitesPlain
+	return sitesPlain, r
 }
 
 // loadUserSites reads one sites file of the user in format f. The

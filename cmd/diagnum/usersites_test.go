@@ -1,7 +1,9 @@
 package main
 
 import (
+	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -62,5 +64,30 @@ func TestSitesStandardLieux(t *testing.T) {
 	}
 	if math.Abs(total-10) > 1e-9 {
 		t.Errorf("FTE in the 35: %v, want 10", total)
+	}
+}
+
+// TestSniffSitesKeepsHead: telling the format of a stream (a pipe or a
+// FIFO, which cannot be read twice) loses none of its bytes: the reader
+// sniffSites returns gives the whole input, its head included.
+func TestSniffSitesKeepsHead(t *testing.T) {
+	aidants, err := os.ReadFile("../../testdata/aidants-connect/structures_23.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		in   string
+		want sitesFormat
+	}{
+		{string(aidants), sitesAidants},
+		{`[{"id":"1","pivot":"x"}]`, sitesStandard},
+		{"id,nom,type,latitude,longitude\n" + strings.Repeat("s,n,cnfs,46,2\n", 10_000), sitesPlain},
+	} {
+		stream := io.MultiReader(strings.NewReader(tt.in)) // no ReadAt, no Seek
+		format, r := sniffSites(stream)
+		got, err := io.ReadAll(r)
+		if format != tt.want || err != nil || string(got) != tt.in {
+			t.Errorf("%.30q: format %v, %d of %d bytes read back (%v); want format %v and every byte", tt.in, format, len(got), len(tt.in), err, tt.want)
+		}
 	}
 }
