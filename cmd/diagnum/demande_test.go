@@ -58,7 +58,11 @@ func TestDemandeShort(t *testing.T) {
 // TestDemandeIRIS: the IRIS layers of testdata/demande (PROVENANCE.md):
 // 8 IRIS polygons of Bobigny and Pantin (93), placed by their interior
 // point in those 2 communes, Σ p16_pop = 17,600.66 + 4,744.07 =
-// 22,344.73; and the 6 IRIS points of Guéret and Ajain (23).
+// 22,344.73; and the 6 IRIS points of Guéret and Ajain (23). Their
+// p16_pop65p gives part_65_plus, outside the index (2 communes of
+// France) but shown in the CSV: Bobigny 1,706.19 / 17,600.66, Pantin
+// 647.47 / 4,744.07, Guéret 3,119.85 / 13,275, Ajain 401.03 / 1,438
+// (sums by hand in diag's TestDemandIRISAges), empty elsewhere.
 func TestDemandeIRIS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: make test-long (the loaders' tests and TestDemandeShort are the fast twins)")
@@ -74,9 +78,22 @@ func TestDemandeIRIS(t *testing.T) {
 			t.Errorf("%s part_couverte %q", c["code_insee"], c["part_couverte"])
 		}
 	}
-	_, console = runCSV(t, "--dept", "23", "--demande", iris23)
+	checkPart65(t, cs, map[string]string{"93008": "0.096939", "93055": "0.136480"})
+	cs, console = runCSV(t, "--dept", "23", "--demande", iris23)
 	if !strings.Contains(console, "6 unités (IRIS), 14713 hab., rattachées à 2 communes") {
 		t.Errorf("console: %q", console)
+	}
+	checkPart65(t, cs, map[string]string{"23096": "0.235017", "23001": "0.278880"})
+}
+
+// checkPart65 checks the part_65_plus column of a CSV: want's values,
+// empty for the other communes.
+func checkPart65(t *testing.T, cs map[string]map[string]string, want map[string]string) {
+	t.Helper()
+	for code, c := range cs {
+		if got, ok := c["part_65_plus"]; !ok || got != want[code] {
+			t.Errorf("%s part_65_plus %q (column %v), want %q", code, got, ok, want[code])
+		}
 	}
 }
 

@@ -545,7 +545,7 @@ func writeOutputs(ctx context.Context, o *options, t diag.Territory, ds *data.Da
 		return nil, err
 	}
 	out := o.outPath(t)
-	files := csvFiles(o.csv, out, func(w io.Writer) error { return report.WriteCSV(w, in.Communes) })
+	files := csvFiles(o.csv, out, func(w io.Writer) error { return report.WriteCSVColumns(w, in.Communes, in.CSVColumns()) })
 	files = append(files, checksFile(out, &in)...)
 	files = append(files, workbookFile(out, func(w io.Writer) error { return report.WriteWorkbook(w, in) })...)
 	more, err := set.writeAll(pr, files)

@@ -339,7 +339,7 @@ func (s *server) download(w http.ResponseWriter, r *http.Request) {
 		write = func(w io.Writer) error { return report.WriteWorkbook(w, in) }
 	case "csv":
 		name, ctype = "communes-"+code+".csv", "text/csv; charset=utf-8"
-		write = func(w io.Writer) error { return report.WriteCSV(w, in.Communes) }
+		write = func(w io.Writer) error { return report.WriteCSVColumns(w, in.Communes, in.CSVColumns()) }
 	case "geojson":
 		name, ctype = "communes-"+code+".geojson", "application/geo+json"
 		write = func(w io.Writer) error {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -117,31 +118,74 @@ func flagColumn(name, header string, width float64, desc string, v func(*diag.Co
 // (NaN, so an empty cell, when the commune has none). Its name is the
 // indicator's, its header "Indicateur : <name> (poids w)". The Communes
 // sheet shows them after CommuneColumns, so that each index can be
-// explained from the values that made it; nil when ind is nil.
+// explained from the values that made it. Then, when ind holds
+// part_65_plus (a demand layer with ages, an indicators file) and the
+// index leaves it out (national-coverage rule, weight 0), one
+// informational column part_65_plus, its header and description saying
+// it is outside the index and why. nil when ind is nil.
 func IndicatorColumns(uses []diag.IndicatorUse, ind *data.Indicators) []CommuneColumn {
 	if ind == nil {
 		return nil
 	}
 	var out []CommuneColumn
+	aged := false
 	for _, u := range uses {
 		col := ind.Column(u.Name)
-		if u.Status != diag.Used || col < 0 {
+		if col < 0 {
 			continue
 		}
 		desc := "indicateur lu dans vos fichiers (--indicators)"
 		if l, ok := indicatorLabels[strings.ToLower(u.Name)]; ok {
 			desc = l
 		}
-		header := fmt.Sprintf("Indicateur : %s (poids %s)", u.Name, frNumber(u.Weight))
-		out = append(out, numColumn(u.Name, header, 14, FormatDec2, desc+", valeur entrée dans l'indice de fragilité",
-			func(c *diag.CommuneResult) float64 {
-				if v, ok := ind.Get(c.Code, col); ok {
-					return v
-				}
-				return math.NaN()
-			}))
+		switch {
+		case u.Status == diag.Used:
+			header := fmt.Sprintf("Indicateur : %s (poids %s)", u.Name, frNumber(u.Weight))
+			out = append(out, indicatorColumn(u.Name, header, desc+", valeur entrée dans l'indice de fragilité", ind, col))
+		case strings.EqualFold(u.Name, data.ColPart65Plus):
+			out = append(out, indicatorColumn(data.ColPart65Plus, infoHeader,
+				desc+", pour information : hors de l'indice de fragilité ("+useText(u)+" ; "+coverageText(u)+")", ind, col))
+		default:
+			continue
+		}
+		aged = aged || strings.EqualFold(u.Name, data.ColPart65Plus)
+	}
+	if col := ind.Column(data.ColPart65Plus); col >= 0 && !aged {
+		out = append(out, indicatorColumn(data.ColPart65Plus, infoHeader,
+			indicatorLabels[data.ColPart65Plus]+", pour information : hors de l'indice de fragilité", ind, col))
 	}
 	return out
+}
+
+// infoHeader is the header of the informational part_65_plus column.
+const infoHeader = "part_65_plus (hors indice, pour information)"
+
+// indicatorColumn is the column named name of indicator col of ind.
+func indicatorColumn(name, header, desc string, ind *data.Indicators, col int) CommuneColumn {
+	return numColumn(name, header, 14, FormatDec2, desc, func(c *diag.CommuneResult) float64 {
+		if v, ok := ind.Get(c.Code, col); ok {
+			return v
+		}
+		return math.NaN()
+	})
+}
+
+// CSVColumns are the columns of the per-commune CSV of in:
+// CommuneColumns, then part_65_plus whenever in's indicators hold it
+// (the column of IndicatorColumns, in the index or for information), so
+// that the header is CSVHeader alone when it is unknown.
+func (in *Input) CSVColumns() []CommuneColumn {
+	var ind *data.Indicators
+	if in.Dataset != nil {
+		ind = in.Dataset.Indicators
+	}
+	cols := slices.Clip(CommuneColumns)
+	for _, c := range IndicatorColumns(in.Result.Indicators, ind) {
+		if strings.EqualFold(c.Name, data.ColPart65Plus) {
+			cols = append(cols, c)
+		}
+	}
+	return cols
 }
 
 // CSVHeader is the header row of WriteCSV: the names of CommuneColumns.

@@ -26,16 +26,26 @@ const csvDecimals = 6
 // when no counted site exists (+Inf), indice_fragilite when no indicator
 // is known (NaN).
 func WriteCSV(w io.Writer, communes []diag.CommuneResult) error {
+	return WriteCSVColumns(w, communes, CommuneColumns)
+}
+
+// WriteCSVColumns is WriteCSV with the columns cols (Input.CSVColumns:
+// CommuneColumns, then part_65_plus when known), their names as header.
+func WriteCSVColumns(w io.Writer, communes []diag.CommuneResult, cols []CommuneColumn) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return fmt.Errorf("écriture du CSV : %w", err)
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	if err := cw.Write(CSVHeader); err != nil {
+	header := make([]string, len(cols))
+	for i := range cols {
+		header[i] = cols[i].Name
+	}
+	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("écriture du CSV : %w", err)
 	}
 	for i := range communes {
-		if err := cw.Write(csvRecord(&communes[i])); err != nil {
+		if err := cw.Write(columnsRecord(&communes[i], cols)); err != nil {
 			return fmt.Errorf("écriture du CSV : commune %s : %w", communes[i].Code, err)
 		}
 	}
@@ -47,10 +57,13 @@ func WriteCSV(w io.Writer, communes []diag.CommuneResult) error {
 }
 
 // csvRecord returns the CSV fields of one commune, in CSVHeader order.
-func csvRecord(c *diag.CommuneResult) []string {
-	rec := make([]string, len(CommuneColumns))
-	for i := range CommuneColumns {
-		rec[i] = CommuneColumns[i].csvField(c)
+func csvRecord(c *diag.CommuneResult) []string { return columnsRecord(c, CommuneColumns) }
+
+// columnsRecord returns the CSV fields of one commune in the columns cols.
+func columnsRecord(c *diag.CommuneResult, cols []CommuneColumn) []string {
+	rec := make([]string, len(cols))
+	for i := range cols {
+		rec[i] = cols[i].csvField(c)
 	}
 	return rec
 }
