@@ -44,7 +44,42 @@ func methodCases() []methodCase {
 	//	S2: 1000·0.05 + 2000·0.1 + 500/35 = 1850/7 → R2 = 7/1850
 	//	A_A = R1 + 0.05·R2, A_B = 0.05·R1 + 0.1·R2, A_C = R2/35
 	g1, g2 := 2.0/1100, 7.0/1850
+	// Gravity, β = 2: W(0) = 1, W(10) = 1/100, W(20) = 1/400,
+	// W(35) = 1/1225.
+	//	S1: 1000·1 + 2000/400 = 1005 → R1 = 2/1005
+	//	S2: 1000/400 + 2000/100 + 500/1225 → R2 = 1/(22.5 + 500/1225)
+	//	A_A = R1 + R2/400, A_B = R1/400 + R2/100, A_C = R2/1225
+	q1, q2 := 2.0/1005, 1/(22.5+500.0/1225)
+	// E2SFCA, exponential β = 0.1: W(t) = e^(−t/10), W(35) = e^−3.5 ≤ d0.
+	//	S1: 1000 + 2000·e^−2 → R1 = 2/(1000 + 2000·e^−2)
+	//	S2: 1000·e^−2 + 2000·e^−1 + 500·e^−3.5 → R2 = 1/that
+	//	A_A = R1 + e^−2·R2, A_B = e^−2·R1 + e^−1·R2, A_C = e^−3.5·R2
+	e1, e2, e35 := math.Exp(-1), math.Exp(-2), math.Exp(-3.5)
+	x1, x2 := 2/(1000+2000*e2), 1/(1000*e2+2000*e1+500*e35)
+	// Gaussian (the default kernel) with d0 = 35:
+	// W(t) = (e^(−½(t/35)²) − e^−½) / (1 − e^−½), so W(0) = 1, W(35) = 0.
+	//	E2SFCA: S1: 1000 + 2000·W20 → R1 = 2/that; S2: 1000·W20 + 2000·W10
+	//	→ R2 = 1/that; A_A = R1 + W20·R2, A_B = W20·R1 + W10·R2, A_C = 0
+	gauss := func(t float64) float64 {
+		return (math.Exp(-0.5*(t/35)*(t/35)) - math.Exp(-0.5)) / (1 - math.Exp(-0.5))
+	}
+	w10, w20 := gauss(10), gauss(20)
+	k1, k2 := 2/(1000+2000*w20), 1/(1000*w20+2000*w10)
+	//	3SFCA: G_A = (1, W20)/(1 + W20), G_B = (W20, W10)/(W20 + W10),
+	//	G_C = 0 (both its weights are 0).
+	//	S1: 1000/(1 + W20) + 2000·W20²/(W20 + W10) → R1 = 2/that
+	//	S2: 1000·W20²/(1 + W20) + 2000·W10²/(W20 + W10) → R2 = 1/that
+	//	A_A = (R1 + W20²·R2)/(1 + W20), A_B = (W20²·R1 + W10²·R2)/(W20 + W10)
+	m1 := 2 / (1000/(1+w20) + 2000*w20*w20/(w20+w10))
+	m2 := 1 / (1000*w20*w20/(1+w20) + 2000*w10*w10/(w20+w10))
 	return []methodCase{
+		{"e2sfca gaussienne", Params{}, [2]float64{k1, k2}, [3]float64{k1 + w20*k2, w20*k1 + w10*k2, 0}},
+		{"e2sfca exponentielle:0.1", Params{Decay: Decay{Kind: DecayExponential, Beta: 0.1}}, [2]float64{x1, x2},
+			[3]float64{x1 + e2*x2, e2*x1 + e1*x2, e35 * x2}},
+		{"3sfca gaussienne", Params{Method: Method3SFCA}, [2]float64{m1, m2},
+			[3]float64{(m1 + w20*w20*m2) / (1 + w20), (w20*w20*m1 + w10*w10*m2) / (w20 + w10), 0}},
+		{"gravite puissance:2", Params{Method: MethodGravity, Decay: Decay{Kind: DecayPower, Beta: 2}}, [2]float64{q1, q2},
+			[3]float64{q1 + q2/400, q1/400 + q2/100, q2 / 1225}},
 		// 2SFCA: W = 1 within 35 min. S1 reaches A, B: 3000 → R1 = 2/3000;
 		// S2 reaches A, B, C: 3500 → R2 = 1/3500. A_A = A_B = R1 + R2 =
 		// 1/1050 = 0.000952380952…, A_C = R2 = 0.000285714285….
@@ -128,13 +163,41 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
+// TestNormalizeEveryMethod: --normaliser is PySAL access's normalize=True,
+// A_i / (Σ_k P_k·A_k / Σ_k P_k) over every demand unit (those of access 0
+// included): on the hand cases Σ P·A = 3 FTE and Σ P = 3,500, so every
+// normalised access is A_i × 3,500 / 3, and R_j is unchanged.
+func TestNormalizeEveryMethod(t *testing.T) {
+	ds, tt := handDataset()
+	for _, c := range methodCases() {
+		p := c.p
+		p.Timer, p.ThresholdMin, p.Normalize = tt, 35, true
+		res, err := Compute(context.Background(), ds, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range c.access {
+			if got, want := res.Communes[i].Access10k/10000, a*3500/3; !closeRel(got, want, 1e-12) && math.Abs(got-want) > 1e-15 {
+				t.Errorf("%s: normalised A_%s = %.17g, want %.17g", c.name, res.Communes[i].Name, got, want)
+			}
+		}
+		for j, want := range c.r {
+			if got := res.Sites[j].R; !closeRel(got, want, 1e-12) {
+				t.Errorf("%s: R_%s = %.17g with --normaliser, want %.17g", c.name, res.Sites[j].ID, got, want)
+			}
+		}
+	}
+}
+
 // TestMethodsConservation: on synthetic data sets the indexed computation
 // equals the naive one bit for bit for each method, and 2SFCA, E2SFCA
-// (step weights) and 3SFCA (Gaussian) distribute the supply exactly:
+// (step weights, Gaussian) and 3SFCA (Gaussian, exponential) distribute
+// the supply exactly:
 // Σ_i A_i·P_i = Σ_j S_j over the sites whose catchment is not empty.
 func TestMethodsConservation(t *testing.T) {
 	for _, p := range []Params{
 		{Method: Method2SFCA},
+		{}, // E2SFCA, Gaussian
 		{Decay: Decay{Kind: DecaySteps, Steps: []Step{{10, 1}, {20, 0.68}, {30, 0.22}}}},
 		{Method: Method3SFCA},
 		{Method: Method3SFCA, Decay: Decay{Kind: DecayExponential, Beta: 0.1}},
