@@ -257,15 +257,20 @@ func (e *engine) fillRows(each func(i int, rb *rowBuf)) error {
 	n := len(e.ds.Communes)
 	e.rows = make([]pairRows, (n+rowBlock-1)/rowBlock)
 	e.nq, e.nt = make([]int32, n), make([]float64, n)
+	var pool sync.Pool // one rowBuf per worker, kept from block to block
 	return parallelChunks(e.ctx, len(e.rows), e.workers, 1, func(lo, hi int) error {
-		var rb rowBuf
+		rb, _ := pool.Get().(*rowBuf)
+		if rb == nil {
+			rb = new(rowBuf)
+		}
+		defer pool.Put(rb)
 		for b := lo; b < hi; b++ {
 			first, last := b*rowBlock, min(n, (b+1)*rowBlock)
 			off := make([]int32, last-first+1)
 			rb.q, rb.w = rb.q[:0], rb.w[:0]
 			for i := first; i < last; i++ {
 				off[i-first] = int32(len(rb.q))
-				each(i, &rb)
+				each(i, rb)
 			}
 			off[last-first] = int32(len(rb.q))
 			e.rows[b] = pairRows{first: first, off: off, q: slices.Clone(rb.q), w: slices.Clone(rb.w)}

@@ -82,6 +82,13 @@ func (ix *PointIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Ne
 	cp := math.Cos(p[1] * rad)
 	bs, nb := capBoxes(p, km)
 	root := len(t.starts) - 2
+	// A point whose haversine h exceeds that of km by more than rounding
+	// can explain is farther than km: its arcsine is not needed.
+	hmax := math.Inf(1)
+	if r := km / (2 * EarthRadiusKm); r < math.Pi/4 {
+		s := math.Sin(r)
+		hmax = s * s * (1 + 1e-9)
+	}
 	var buf [8 * treeFanout]treeRef
 	for _, b := range bs[:nb] {
 		q := box{b[0], b[1]}
@@ -99,7 +106,11 @@ func (ix *PointIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Ne
 						continue
 					}
 					i := t.ids[c]
-					if d := haversineCos(p, ix.pts[i], cp, ix.cos[i]); d <= km {
+					h := haversineH(p, ix.pts[i], cp, ix.cos[i])
+					if h > hmax {
+						continue
+					}
+					if d := havKm(h); d <= km {
 						dst = append(dst, Neighbor{i, d})
 					}
 				}

@@ -124,6 +124,20 @@ func TestPointIndexAgainstBruteForce(t *testing.T) {
 		if got := collectWithin(ix, p, km); !slices.Equal(got, want) {
 			t.Fatalf("Within(%v, %v): %d points, want %d", p, km, len(got), len(want))
 		}
+		got := ix.AppendWithin(nil, p, km)
+		slices.SortFunc(got, func(a, b Neighbor) int { return a.Index - b.Index })
+		if !slices.Equal(got, want) {
+			t.Fatalf("AppendWithin(%v, %v): %d points, want %d", p, km, len(got), len(want))
+		}
+		// On the boundary: the radius is a point's exact distance.
+		if len(want) > 0 {
+			edge := want[rng.IntN(len(want))].Km
+			got := ix.AppendWithin(nil, p, edge)
+			slices.SortFunc(got, func(a, b Neighbor) int { return a.Index - b.Index })
+			if w := bruteWithin(pts, p, edge); !slices.Equal(got, w) {
+				t.Fatalf("AppendWithin(%v, %v) on a point's distance: %d points, want %d", p, edge, len(got), len(w))
+			}
+		}
 		nWithin += len(want)
 		m := 0
 		ix.Ascending(p, func(n Neighbor) bool {
