@@ -128,12 +128,6 @@ const nearestBatch = 32
 // other point. r0 is the first search radius of the model's search.
 func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []geo.Place, p geo.Place, skip int, r0 float64) (int, float64, error) {
 	if tm.fast {
-		// The nearest point by distance bounds the search: its time is
-		// reached within its distance (plus rounding), and the disc
-		// search settles ties between equal times.
-		if n, ok := ix.NearestOneExcept(p.Point, skip); ok {
-			r0 = n.Km*(1+1e-9) + 1e-9
-		}
 		q, t := tm.nearestWithin(ix, p, skip, r0)
 		return q, t, nil
 	}

@@ -148,17 +148,11 @@ func (ix *PointIndex) Nearest(p orb.Point, k int) []Neighbor {
 // found by more than rounding can explain). ok is false when p is not
 // finite or no point is indexed.
 func (ix *PointIndex) NearestOne(p orb.Point) (n Neighbor, ok bool) {
-	return ix.NearestOneExcept(p, -1)
-}
-
-// NearestOneExcept is NearestOne leaving out the point of index skip
-// (-1: none); ok is also false when skip is the only point.
-func (ix *PointIndex) NearestOneExcept(p orb.Point, skip int) (n Neighbor, ok bool) {
 	t := ix.tr
 	if !finite(p) || len(t.ids) == 0 {
 		return Neighbor{-1, 0}, false
 	}
-	q := nearestQuery{ix: ix, p: p, cp: math.Cos(p[1] * rad), best: Neighbor{-1, math.Inf(1)}, bestH: math.Inf(1), skip: skip}
+	q := nearestQuery{ix: ix, p: p, cp: math.Cos(p[1] * rad), best: Neighbor{-1, math.Inf(1)}, bestH: math.Inf(1)}
 	q.visit(len(t.starts)-2, 0)
 	return q.best, q.best.Index >= 0
 }
@@ -170,7 +164,6 @@ type nearestQuery struct {
 	cp    float64 // cos φ of p
 	best  Neighbor
 	bestH float64 // the haversine h of best (haversineH)
-	skip  int     // a point left out (-1: none)
 }
 
 // visit searches the children of node k of level l (l ≥ 1).
@@ -180,9 +173,6 @@ func (q *nearestQuery) visit(l, k int) {
 	if l == 1 {
 		for c := lo; c < hi; c++ {
 			i := t.ids[c]
-			if i == q.skip {
-				continue
-			}
 			h := haversineH(q.p, q.ix.pts[i], q.cp, q.ix.cos[i])
 			if h > q.bestH*(1+1e-9) {
 				continue // farther than best even after rounding (see below)

@@ -345,16 +345,6 @@ func TestNearestOneAgainstBruteForce(t *testing.T) {
 		if !ok || got.Index != want.Index || math.Abs(got.Km-want.Km) > 1e-9 {
 			t.Fatalf("NearestOne(%v) = %+v, want %+v", q, got, want)
 		}
-		// Leaving out that point gives the next one, ties by index.
-		next := Neighbor{-1, math.Inf(1)}
-		for i, p := range pts {
-			if d := HaversineKm(q, p); i != want.Index && d < next.Km {
-				next = Neighbor{i, d}
-			}
-		}
-		if got, ok := ix.NearestOneExcept(q, want.Index); !ok || got != next {
-			t.Fatalf("NearestOneExcept(%v, %d) = %+v, want %+v", q, want.Index, got, next)
-		}
 	}
 	if _, ok := ix.NearestOne(orb.Point{math.NaN(), 45}); ok {
 		t.Error("NearestOne of a NaN point found one")
