@@ -112,6 +112,13 @@ func (s *solver) bounds(p *Plan) {
 		return
 	}
 	s.checkpoint(p)
+	if len(p.Picks) > 0 && s.a0 != nil && p.Cover == nil {
+		served, access := s.startBounds(p.Requested)
+		s.servedBound, s.accBound = min(s.servedBound, served), min(s.accBound, access)
+		if served, access, ok := s.branchBounds(p.Requested); ok {
+			s.servedBound, s.accBound = min(s.servedBound, served), min(s.accBound, access)
+		}
+	}
 	var v gain
 	for _, k := range p.Picks {
 		v.cov += k.NewFragile
@@ -162,6 +169,56 @@ const (
 	lagrangeWork  = 3e7
 )
 
+// branchWork caps the work of branchBounds: candidates × catchment
+// entries (Creuse: 255 × about 15,000).
+const branchWork = 6e7
+
+// branchBounds returns upper bounds of the best rise of the fragile
+// population served and of the best reduction of the deficit that n ≥ 2
+// posts can bring from the state before any pick, by branching on one
+// post. The best set holds some candidate c, so, g_c being its gains
+// and M_{n−1} the data-dependent bound of n − 1 posts (checkpoint's
+// allocate) in the state with c added,
+//
+//	OPT_n ≤ max_c [g_c + OPT_{n−1}(S + c)] ≤ max_c [g_c + M_{n−1}(S + c)],
+//
+// exact for n = 2 (M_1 is the best single gain). The relaxations miss
+// what this sees: a post is whole, not a fraction spread over several
+// places. False when n < 2, or for instances beyond branchWork
+// (national plans). The state is restored.
+func (s *solver) branchBounds(n int) (served, access float64, ok bool) {
+	entries := 0
+	for _, rs := range s.reach {
+		entries += len(rs)
+	}
+	if n < 2 || float64(len(s.cands))*float64(entries) > branchWork {
+		return 0, 0, false
+	}
+	now, posts := s.a, s.posts
+	s.a, s.posts = slices.Clone(s.a0), make([]int32, len(s.cands))
+	defer func() { s.a, s.posts = now, posts }()
+	first := make([]gain, len(s.cands))
+	served, access = math.Inf(-1), math.Inf(-1)
+	for c := range s.cands {
+		g := s.gains(c)
+		for _, x := range s.reach[c] {
+			s.a[x.Commune] += s.r[c] * x.W
+		}
+		s.posts[c]++
+		for c2 := range s.cands {
+			first[c2] = s.gains(c2)
+		}
+		served = max(served, g.served+s.allocate(first, n-1, func(g gain) float64 { return g.served }))
+		access = max(access, g.acc+s.allocate(first, n-1, func(g gain) float64 { return g.acc }))
+		for _, x := range s.reach[c] {
+			s.a[x.Commune] = s.a0[x.Commune]
+		}
+		s.posts[c]--
+	}
+	// Against rounding, as relaxed.upper.
+	return max(0, served) * (1 + 1e-9), max(0, access) * (1 + 1e-9), true
+}
+
 // relaxed is a separable concave problem over the communes k that count,
 //
 //	max Σ_k p_k·min(z_k, δ_k),  z_k = Σ_c n_c·a_ck,  Σ_c n_c ≤ n,  0 ≤ n_c ≤ m_c,
@@ -181,6 +238,8 @@ type relaxed struct {
 	idx []int32
 	val []float64
 	m   []int // most posts per candidate
+	// commune[k] is the solver's index of local commune k.
+	commune []int32
 }
 
 // entry adds commune k, with a_ck = a, to the candidate being recorded.
@@ -257,17 +316,29 @@ func (r *relaxed) add(set []int32, a []float64, m int) {
 // once a commune that several candidates reach. The smallest L(λ) met is
 // returned, raised by a relative 1e-9 against rounding. Deterministic:
 // fixed order, ties by candidate index.
-func (r *relaxed) upper(n int) float64 {
+//
+// The steps start from lambda0 (nil: λ = p), clipped to [0, p]; L(0),
+// every term at its largest value, is a bound too.
+func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 	nc := r.cands()
 	if nc == 0 || n <= 0 {
 		return 0
 	}
 	steps := min(lagrangeSteps, int(lagrangeWork/float64(len(r.idx)+nc)))
 	lambda := slices.Clone(r.p)
+	for k, l := range lambda0 {
+		lambda[k] = min(r.p[k], max(0, l))
+	}
 	z, zstar := make([]float64, len(r.p)), make([]float64, len(r.p))
 	score := make([]float64, nc)
 	order := make([]int, nc)
-	best, lower, theta, stale := math.Inf(1), 0.0, 2.0, 0
+	// λ = 0: every term at its most, Σ_k h*_k(0) (the whole deficit
+	// reachable, or the whole demand not yet served), whatever the posts.
+	best, lower, theta, stale := 0.0, 0.0, 2.0, 0
+	for k := range r.p {
+		h, _ := r.conj(k, 0)
+		best += h
+	}
 	for step := 0; step <= steps; step++ {
 		for c := range nc {
 			set, a := r.set(c)
@@ -340,7 +411,7 @@ func (s *solver) coverLagrange(n int) float64 {
 	}, func(r *relaxed, i int32) {
 		r.p, r.delta = append(r.p, s.wpop[i]), append(r.delta, 1)
 	}, func(int) int { return 1 })
-	return r.upper(n)
+	return r.upper(n, nil)
 }
 
 // accessLagrange returns an upper bound of the largest reduction of the
@@ -349,15 +420,20 @@ func (s *solver) coverLagrange(n int) float64 {
 // with a deficit, a_ck = R_c·W(t_kc), and the room left at each
 // candidate (Options.MaxPerPlace; n when unlimited).
 func (s *solver) accessLagrange(n int) float64 {
-	r := s.relax(func(c int, x diag.Reach) float64 {
+	return s.accessRelaxed(s.roomOr(n)).upper(n, nil)
+}
+
+// accessRelaxed returns the relaxed problem of accessLagrange in the
+// current state, with room(c) posts at most at candidate c.
+func (s *solver) accessRelaxed(room func(c int) int) *relaxed {
+	return s.relax(func(c int, x diag.Reach) float64 {
 		if i := x.Commune; !s.in[i] || !(s.pop[i] > 0) || !(s.target-s.a[i] > 0) {
 			return 0
 		}
 		return s.r[c] * x.W
 	}, func(r *relaxed, i int32) {
 		r.p, r.delta = append(r.p, s.pop[i]), append(r.delta, s.target-s.a[i])
-	}, s.roomOr(n))
-	return r.upper(n)
+	}, room)
 }
 
 // servedLagrange returns an upper bound of the largest rise of the
@@ -370,7 +446,13 @@ func (s *solver) accessLagrange(n int) float64 {
 //
 // a_ck = R_c·W(t_kc), and the room left at each candidate.
 func (s *solver) servedLagrange(n int) float64 {
-	r := s.relax(func(c int, x diag.Reach) float64 {
+	return s.servedRelaxed(s.roomOr(n)).upper(n, nil)
+}
+
+// servedRelaxed returns the relaxed problem of servedLagrange in the
+// current state, with room(c) posts at most at candidate c.
+func (s *solver) servedRelaxed(room func(c int) int) *relaxed {
+	return s.relax(func(c int, x diag.Reach) float64 {
 		if i := x.Commune; !s.in[i] || !(s.pop[i] > 0) || !(s.wpop[i] > 0) {
 			return 0
 		}
@@ -380,8 +462,51 @@ func (s *solver) servedLagrange(n int) float64 {
 		m := d * math.Exp(-s.capacity*s.pop[i]*s.a[i]/d)
 		q := s.capacity * s.pop[i] / d
 		r.mx, r.q, r.p = append(r.mx, m), append(r.q, q), append(r.p, m*q)
-	}, s.roomOr(n))
-	return r.upper(n)
+	}, room)
+}
+
+// startBounds returns upper bounds of the best rise of the fragile
+// population served and of the best reduction of the deficit that n
+// posts can bring from the state before any pick (s.a0): the Lagrangian
+// relaxations of servedLagrange and accessLagrange in that state, their
+// multipliers started at the slopes of the terms where the plan's own
+// allocation leaves them (z^g_k = A_k now − A_k before the plan):
+//
+//	served: λ_k = p_k·e^(−q_k·z^g_k)   (h_k'(z^g_k))
+//	access: λ_k = p_k if z^g_k < δ_k, else 0
+//
+// Every λ in [0, p] gives a valid bound (relaxed.upper); the dual of a
+// concave problem is smallest at the multipliers of an optimal
+// allocation, and the plan's is near one, so this start is usually far
+// tighter than λ = p, which the national instances, too large for more
+// than a few subgradient steps, never leave. The state is restored.
+func (s *solver) startBounds(n int) (served, access float64) {
+	now := s.a
+	s.a = s.a0
+	defer func() { s.a = now }()
+	room := func(int) int {
+		if s.maxPer > 0 {
+			return s.maxPer
+		}
+		return n
+	}
+	r := s.servedRelaxed(room)
+	lambda := make([]float64, len(r.p))
+	for k, i := range r.commune {
+		lambda[k] = r.p[k] * math.Exp(-r.q[k]*(now[i]-s.a0[i]))
+	}
+	served = r.upper(n, lambda)
+	r = s.accessRelaxed(room)
+	lambda = lambda[:0]
+	for k, i := range r.commune {
+		l := 0.0
+		if now[i]-s.a0[i] < r.delta[k] {
+			l = r.p[k]
+		}
+		lambda = append(lambda, l)
+	}
+	access = r.upper(n, lambda)
+	return served, access
 }
 
 // roomOr returns the posts a candidate may still take (Options.MaxPerPlace
@@ -425,6 +550,7 @@ func (s *solver) relax(val func(c int, x diag.Reach) float64, commune func(r *re
 				k = int32(len(r.p))
 				local[x.Commune] = k
 				commune(r, x.Commune)
+				r.commune = append(r.commune, x.Commune)
 			}
 			r.entry(k, a)
 		}

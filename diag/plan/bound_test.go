@@ -187,7 +187,7 @@ func TestRelaxedVsExhaustive(t *testing.T) {
 					alloc[c] = 0
 				}
 				walk(0, n)
-				got := r.upper(n)
+				got := r.upper(n, nil)
 				if got < opt {
 					t.Fatalf("%d posts: bound %v below the optimum %v", n, got, opt)
 				}

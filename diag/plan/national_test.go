@@ -1,7 +1,10 @@
 package plan
 
 import (
+	"bytes"
 	"context"
+	"runtime"
+	"slices"
 	"testing"
 
 	"diagnum/diag"
@@ -10,7 +13,9 @@ import (
 // TestNationalFollowsNeed: the national plans of 4,000 and 8,000 posts
 // put posts where the fragile population in need of service is, per
 // département: Spearman's rank correlation at least 0.7 (issue 11). The
-// figures come from the embedded data, whatever its vintage.
+// figures come from the embedded data, whatever its vintage. The plan
+// is the same, byte for byte, with one thread and the candidates in
+// reverse order.
 func TestNationalFollowsNeed(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: make test-long")
@@ -23,6 +28,20 @@ func TestNationalFollowsNeed(t *testing.T) {
 	if len(p.Picks) != 8000 {
 		t.Fatalf("%d picks (%s)", len(p.Picks), p.Stop)
 	}
+	// The same on every run: with one thread and the candidates in
+	// reverse order, the same plan, byte for byte, and the same bounds.
+	rev := slices.Clone(CommuneCandidates(b, diag.France()))
+	slices.Reverse(rev)
+	old := runtime.GOMAXPROCS(1)
+	q, err := Run(context.Background(), b, Options{Territory: diag.France(), Add: 8000, Candidates: rev})
+	runtime.GOMAXPROCS(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(planCSV(t, q), planCSV(t, p)) {
+		t.Error("GOMAXPROCS=1 and candidates in reverse order: another national plan")
+	}
+	sameBounds(t, p, p, q)
 	p4 := *p
 	p4.Picks = p.Picks[:4000] // nested: the plan of 4,000
 	for _, q := range []*Plan{&p4, p} {
