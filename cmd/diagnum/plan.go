@@ -278,7 +278,8 @@ func (o *planOptions) plan(ctx context.Context, pr *progress, base *diag.Baselin
 	if err != nil {
 		return nil, nil, err
 	}
-	if cands, err = o.excludeCandidates(base, t, cands); err != nil {
+	cands, excluded, err := o.excludeCandidates(base, t, cands)
+	if err != nil {
 		return nil, nil, err
 	}
 	pr.step("planification")
@@ -288,7 +289,7 @@ func (o *planOptions) plan(ctx context.Context, pr *progress, base *diag.Baselin
 	if err != nil {
 		return nil, nil, err
 	}
-	p.Scenario = sr
+	p.Scenario, p.Excluded = sr, excluded
 	return p, base, nil
 }
 
@@ -379,11 +380,11 @@ func (o *planOptions) coverRate() (float64, error) {
 }
 
 // excludeCandidates removes the candidates listed in --exclure (by INSEE
-// code of their commune or by id); the default candidates are made
-// explicit first.
-func (o *planOptions) excludeCandidates(base *diag.Baseline, t diag.Territory, cands []plan.Candidate) ([]plan.Candidate, error) {
+// code of their commune or by id), the default candidates made explicit
+// first, and returns how many it removed.
+func (o *planOptions) excludeCandidates(base *diag.Baseline, t diag.Territory, cands []plan.Candidate) ([]plan.Candidate, int, error) {
 	if o.exclude == "" {
-		return cands, nil
+		return cands, 0, nil
 	}
 	var keys map[string]bool
 	err := readFile(o.exclude, func(r io.Reader) error {
@@ -392,12 +393,13 @@ func (o *planOptions) excludeCandidates(base *diag.Baseline, t diag.Territory, c
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("--exclure %s : %w", o.exclude, err)
+		return nil, 0, fmt.Errorf("--exclure %s : %w", o.exclude, err)
 	}
 	if cands == nil {
 		cands = plan.CommuneCandidates(base, t)
 	}
-	return plan.Exclude(cands, keys), nil
+	kept := plan.Exclude(cands, keys)
+	return kept, len(cands) - len(kept), nil
 }
 
 // loadCosts reads --couts, or returns the default amounts.
@@ -491,6 +493,12 @@ func planSummary(w io.Writer, p *plan.Plan, written []string) {
 	}
 	for _, bd := range p.Bounds {
 		fmt.Fprintf(w, "Borne certifiée (%s) : %s (%.1f sur une borne de %.1f)\n", bd.Stage, bd.Certificate(), bd.Value, bd.Upper)
+	}
+	if p.Excluded > 0 {
+		fmt.Fprintf(w, "Lieux exclus (--exclure) : %d candidat(s) écarté(s), %d retenu(s)\n", p.Excluded, p.Candidates)
+	}
+	if note := p.SwapNote(); note != "" {
+		fmt.Fprintf(w, "Échanges (--echanges) : %s\n", note)
 	}
 	if len(p.Picks) < p.Requested {
 		fmt.Fprintf(w, "Remarque : %d poste(s) seulement sur %d demandés : %s.\n", len(p.Picks), p.Requested, p.Stop)

@@ -176,15 +176,21 @@ func TestPlanModes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		args []string
-		want string // a line of the summary
+		args  []string
+		want  string // a line of the summary
+		sheet string // in Recommandations (cells tab-separated, rows on lines)
 	}{
-		{[]string{"--couvrir", "100%"}, `Couvrir 100.0 % de la population : \d+ poste\(s\), minimum prouvé`},
-		{[]string{"--budget", "120000"}, `Budget 120 000 € : 2 poste\(s\) pour 100 000 €`},
-		{[]string{"--retirer", "2"}, `Retirer 2 site\(s\) : couverture`},
-		{[]string{"--add", "12", "--objective", "equite", "--max-par-lieu", "1", "--exclure", exclude}, `Borne certifiée \(capacité\)|12 poste\(s\) proposé\(s\)`},
-		{[]string{"--add", "20", "--capacite", "300"}, `Étape capacité à partir du poste \d+ .* \(capacité 300 par ETP\)`},
-		{[]string{"--add", "4", "--echanges"}, `Borne certifiée \(couverture\) : au moins [0-9]+,[0-9] % de l'optimum`},
+		{[]string{"--couvrir", "100%"}, `Couvrir 100.0 % de la population : \d+ poste\(s\), minimum prouvé`,
+			`Le moins de postes pour couvrir 100 % de la population : \d+ poste\(s\) ; c'est le minimum \(prouvé\)`},
+		{[]string{"--budget", "120000"}, `Budget 120 000 € : 2 poste\(s\) pour 100 000 €`, `Budget : 120\s?000 € de subvention sur 24 mois ; 2 poste\(s\)`},
+		{[]string{"--retirer", "2"}, `Retirer 2 site\(s\) : couverture`, `Sites existants à retirer en perdant le moins, dans l'ordre`},
+		{[]string{"--add", "12", "--objective", "equite", "--max-par-lieu", "1", "--exclure", exclude},
+			`(?s)12 poste\(s\) proposé\(s\).*Lieux exclus \(--exclure\) : 1 candidat\(s\) écarté\(s\)`,
+			`(?s)Objectif\tréduire le temps le plus long.*Lieux candidats exclus \(--exclure\)\t1\n.*Postes au plus par lieu\t1\n`},
+		{[]string{"--add", "20", "--capacite", "300"}, `Étape capacité à partir du poste \d+ .* \(capacité 300 par ETP\)`,
+			`Capacité \(personnes accompagnées par ETP et par an\)\t300\n`},
+		{[]string{"--add", "4", "--echanges"}, `(?s)Borne certifiée \(couverture\) : au moins [0-9]+,[0-9] % de l'optimum.*Échanges \(--echanges\) : échanges 1 pour 1`,
+			`Après le glouton \(--echanges\) : échanges 1 pour 1`},
 	} {
 		// The conseillers numériques alone (the whole offer, the default,
 		// covers the Creuse entirely: nothing would be left to plan).
@@ -196,5 +202,51 @@ func TestPlanModes(t *testing.T) {
 		if !regexp.MustCompile(tc.want).MatchString(stderr) {
 			t.Errorf("%v: summary\n%s", tc.args, stderr)
 		}
+		if text := sheetText(t, "modes.xlsx", report.SheetRecommandations); !regexp.MustCompile(tc.sheet).MatchString(text) {
+			t.Errorf("%v: the workbook lacks %q\n%s", tc.args, tc.sheet, text)
+		}
 	}
+	// A plan over several départements: their table and map.
+	if stderr, err := run(t, "plan", "--region", "75", "--supply", "cnfs", "--add", "30", "--out", "region.xlsx"); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	f, err := excelize.OpenFile("region.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	hdr := sheetRowStarting(t, f, report.SheetRecommandations, "Département")
+	rows, _ := f.GetRows(report.SheetRecommandations)
+	at := 0
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == "Département" {
+			at = i + 1
+		}
+	}
+	if pics, err := f.GetPictures(report.SheetRecommandations, "K"+strconv.Itoa(at)); err != nil || len(pics) != 1 {
+		t.Errorf("header %v at row %d: %d picture(s) in K (%v), want the map of the posts per département", hdr, at, len(pics), err)
+	}
+	if total := rows[len(rows)-1]; len(total) < 5 || total[0] != "Total" || total[4] != "30" {
+		t.Errorf("last row %v, want the per-département total with 30 posts", total)
+	}
+}
+
+// sheetText returns the cells of a sheet of the workbook at path,
+// tab-separated, one row a line.
+func sheetText(t *testing.T, path, sheet string) string {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(strings.Join(r, "\t") + "\n")
+	}
+	return b.String()
 }

@@ -49,6 +49,7 @@ func Run(ctx context.Context, b *diag.Baseline, opt Options) (*Plan, error) {
 		return nil, err
 	}
 	if opt.Swap && opt.Objective != ObjectiveEquity {
+		p.Swap = true
 		if err := s.swap(ctx, b, p); err != nil {
 			return nil, err
 		}

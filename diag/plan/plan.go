@@ -180,8 +180,13 @@ type Plan struct {
 	Stop string
 	// Bounds are the certified bounds, the plan's own criterion first.
 	Bounds []Bound
-	// Swapped is the number of 1-exchanges made by Options.Swap.
+	// Swap is Options.Swap (ignored with the equity objective); Swapped
+	// is the number of 1-exchanges it made (SwapNote).
+	Swap    bool
 	Swapped int
+	// Excluded is the number of candidates left out before planning
+	// (--exclure); Run leaves it 0, the caller sets it.
+	Excluded int
 	// Removals are the existing sites to close (Options.Remove).
 	Removals []Removal
 	// Budget is Options.Budget (0: none).
@@ -276,3 +281,18 @@ func ratio(a, b float64) float64 {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// SwapNote says in French what the 1-exchange pass did, "" when it was
+// not asked for: the exchanges made, or why it was skipped (posts ×
+// candidates above MaxSwapWork).
+func (p *Plan) SwapNote() string {
+	switch {
+	case !p.Swap:
+		return ""
+	case len(p.Picks)*p.Candidates > MaxSwapWork:
+		return fmt.Sprintf("échanges 1 pour 1 non faits : %d postes × %d candidats dépasse %d", len(p.Picks), p.Candidates, MaxSwapWork)
+	case p.Swapped == 0:
+		return "échanges 1 pour 1 : aucun n'améliore le plan, qui reste emboîté"
+	}
+	return fmt.Sprintf("échanges 1 pour 1 : %d échange(s) ; le plan n'est plus le début du plan de N + k postes", p.Swapped)
+}

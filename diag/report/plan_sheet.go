@@ -201,6 +201,9 @@ func (w *planWriter) intro() error {
 		rows = append(rows, []any{fmt.Sprintf("Budget : %s € de subvention sur 24 mois ; %d poste(s) pour %s €, meilleur gain par euro d'abord.",
 			frNumber(p.Budget), len(p.Picks), frNumber(p.TotalCost()))})
 	}
+	if note := p.SwapNote(); note != "" {
+		rows = append(rows, []any{"Après le glouton (--echanges) : " + note + "."})
+	}
 	if c := p.Cover; c != nil {
 		proof := "le minimum n'est pas prouvé"
 		if c.Optimal {
@@ -230,6 +233,7 @@ func (w *planWriter) intro() error {
 		{"Postes demandés", cell(st.integer, p.Requested)},
 		{"Postes proposés", cell(st.integer, len(p.Picks))},
 		{"Lieux candidats", cell(st.integer, p.Candidates)},
+		{"Lieux candidats exclus (--exclure)", cell(st.integer, p.Excluded)},
 		{"Seuil de couverture (min)", cell(st.dec1, measure(p.Params.WithDefaults().ThresholdMin))},
 		{"Poids d'un habitant", "fragilité / 100"},
 		{"Accès de référence A* (pour 10 000 hab.)", cell(st.dec2, measure(p.TargetAccess*1e4))},
