@@ -20,20 +20,20 @@ func registerDemande(fs *flag.FlagSet, file *string) {
 // loadDemand reads the --demande layer (nil without the flag); a bad
 // unit stops the run with the file, line and column in French.
 func (o *options) loadDemand(ctx context.Context, pr *progress) (*data.DemandLayer, error) {
-	return loadDemandFile(ctx, o.demande, pr)
+	return loadDemandFile(ctx, userFile{o.demande, o.demande}, pr)
 }
 
-// loadDemandFile reads the demand layer of file ("": none) with
+// loadDemandFile reads the demand layer of file (path "": none) with
 // data.LoadDemand, its place in French (frenchLocation).
-func loadDemandFile(ctx context.Context, file string, pr *progress) (*data.DemandLayer, error) {
-	if file == "" {
+func loadDemandFile(ctx context.Context, f userFile, pr *progress) (*data.DemandLayer, error) {
+	if f.path == "" {
 		return nil, nil
 	}
 	pr.step("chargement de la couche de demande")
 	var l *data.DemandLayer
-	err := readFileCtx(ctx, file, func(r io.Reader) error {
+	err := readFileCtx(ctx, f.path, func(r io.Reader) error {
 		var err error
-		l, err = data.LoadDemand(file, r)
+		l, err = data.LoadDemand(f.name, r)
 		return err
 	})
 	if err != nil {

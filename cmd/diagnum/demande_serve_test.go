@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,7 +30,7 @@ func TestServeDemande(t *testing.T) {
 	}
 	grid := fixture(t, "carreaux/carreaux-200m-creuse.csv")
 	want, _ := runCSV(t, "--dept", "23", "--supply", "cnfs", "--demande", grid)
-	layer, err := loadDemandFile(context.Background(), grid, newProgress(io.Discard, true))
+	layer, err := loadDemandFile(context.Background(), userFile{grid, grid}, newProgress(io.Discard, true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,54 +42,14 @@ func TestServeDemande(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("calcul: %d %v", code, v)
 	}
-	page, _ := json.Marshal(v["page"])
-	var pg struct {
-		Columns  []string `json:"colonnes"`
-		Communes [][]any  `json:"communes"`
-	}
-	if err := json.Unmarshal(page, &pg); err != nil {
-		t.Fatal(err)
-	}
-	if len(pg.Communes) != len(want) {
-		t.Fatalf("page: %d communes, CLI: %d", len(pg.Communes), len(want))
-	}
-	diffs, partial := 0, 0
-	for _, r := range pg.Communes {
-		code, _ := r[0].(string)
-		w := want[code]
-		for j, name := range pg.Columns {
-			wv, ok := w[name]
-			if !ok {
-				continue // a column of the page only
-			}
-			g := ""
-			switch x := r[j].(type) {
-			case string:
-				g = x
-			case float64:
-				g = formatLike(x, wv)
-			}
-			if g != wv {
-				if diffs < 5 {
-					t.Errorf("commune %s, %s: page %q, CLI %q", code, name, g, wv)
-				}
-				diffs++
-			}
-		}
-		if sh, _ := strconv.ParseFloat(w["part_couverte"], 64); sh > 0 && sh < 1 {
-			partial++
-		}
-	}
-	if diffs > 0 || partial < 10 {
-		t.Errorf("%d values differ between the app and the CLI; %d communes partly covered (want ≥ 10)", diffs, partial)
-	}
+	checkPageCSV(t, v, want, 10)
 
 	code, v = a.post("/api/ajout", "application/json", strings.NewReader(`{"code":"23030"}`), nil)
 	if code != http.StatusOK {
 		t.Fatalf("add: %d %v", code, v)
 	}
 	_, sc := a.get("/telecharger/scenario")
-	page, _ = json.Marshal(v["page"])
+	page, _ := json.Marshal(v["page"])
 	checkScenarioFiguresOn(t, sc, page, diag.Departements("23"), layer)
 
 	if code, v = a.post("/api/plan", "application/json", strings.NewReader(`{"n":1}`), nil); code != http.StatusOK {
@@ -128,5 +90,108 @@ func TestServeDemandeBadFile(t *testing.T) {
 	}
 	if strings.Contains(stdout.String(), "ouvrir http") {
 		t.Errorf("serve listened despite the bad layer: %q", stdout.String())
+	}
+}
+
+// checkPageCSV compares the communes of the page of reply v with the
+// CSV rows want (code → column → value), value for value in the columns
+// both have, and asks for at least minPartial communes partly covered
+// (the layer was used).
+func checkPageCSV(t *testing.T, v map[string]any, want map[string]map[string]string, minPartial int) {
+	t.Helper()
+	page, _ := json.Marshal(v["page"])
+	var pg struct {
+		Columns  []string `json:"colonnes"`
+		Communes [][]any  `json:"communes"`
+	}
+	if err := json.Unmarshal(page, &pg); err != nil {
+		t.Fatal(err)
+	}
+	if len(pg.Communes) != len(want) {
+		t.Fatalf("page: %d communes, CLI: %d", len(pg.Communes), len(want))
+	}
+	diffs, partial := 0, 0
+	for _, r := range pg.Communes {
+		code, _ := r[0].(string)
+		w := want[code]
+		for j, name := range pg.Columns {
+			wv, ok := w[name]
+			if !ok {
+				continue // a column of the page only
+			}
+			g := ""
+			switch x := r[j].(type) {
+			case string:
+				g = x
+			case float64:
+				g = formatLike(x, wv)
+			}
+			if g != wv {
+				if diffs < 5 {
+					t.Errorf("commune %s, %s: page %q, CLI %q", code, name, g, wv)
+				}
+				diffs++
+			}
+		}
+		if sh, _ := strconv.ParseFloat(w["part_couverte"], 64); sh > 0 && sh < 1 {
+			partial++
+		}
+	}
+	if diffs > 0 || partial < minPartial {
+		t.Errorf("%d values differ between the app and the CLI; %d communes partly covered (want ≥ %d)", diffs, partial, minPartial)
+	}
+}
+
+// TestServeDemandeUpload: a demand layer uploaded in the page's form
+// (field demande, the 50-cell extract of the Creuse grid) is read by the
+// same loader and measured as --demande: the page equals the CLI's CSV
+// at 15 min (where the extract leaves communes partly covered,
+// TestDemandeZonesBlanches); a bad layer is refused with its line and
+// column, the figures before it kept.
+func TestServeDemandeUpload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long (national computations)")
+	}
+	grid := fixture(t, "carreaux/carreaux-200m-extrait.csv")
+	want, _ := runCSV(t, "--dept", "23", "--supply", "cnfs", "--threshold", "15", "--demande", grid)
+	layer, err := os.ReadFile(grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ts := newTestServer(t)
+	a := openSession(t, s, ts)
+	form := func(name string, content []byte) (*bytes.Buffer, string) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("niveau", "dept")
+		mw.WriteField("code", "23")
+		mw.WriteField("seuil", "15")
+		mw.WriteField("offre", "cnfs")
+		fw, _ := mw.CreateFormFile("demande", name)
+		fw.Write(content)
+		mw.Close()
+		return &buf, mw.FormDataContentType()
+	}
+	body, ctype := form("carreaux.csv", layer)
+	code, v := a.post("/api/calcul", ctype, body, nil)
+	if code != http.StatusOK {
+		t.Fatalf("calcul: %d %v", code, v)
+	}
+	checkPageCSV(t, v, want, 2) // Vallière and Saint-Yrieix-la-Montagne
+	body, ctype = form("mauvais.csv", []byte("Idcar_200m,Ind\nCRS3035RES200mN2596000E3694000,douze\n"))
+	code, v = a.post("/api/calcul", ctype, body, nil)
+	if msg, _ := v["erreur"].(string); code != http.StatusBadRequest || !strings.Contains(msg, "mauvais.csv, ligne 2, colonne « Ind »") {
+		t.Errorf("bad layer: %d %v", code, v)
+	}
+	n := 0
+	s.mu.Lock()
+	for _, ss := range s.sessions {
+		if ss.layer != nil {
+			n = len(ss.layer.Units)
+		}
+	}
+	s.mu.Unlock()
+	if n != 50 {
+		t.Errorf("layer in effect after the refused upload: %d units, want the 50 before", n)
 	}
 }

@@ -97,7 +97,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("données intégrées : %w", err)
 	}
-	layer, err := loadDemandFile(ctx, o.demande, newProgress(stderr, false))
+	layer, err := loadDemandFile(ctx, userFile{o.demande, o.demande}, newProgress(stderr, false))
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ func (s *server) calcul(ctx context.Context, ss *session, r *http.Request) (*rep
 			continue
 		}
 		switch name {
-		case "lieux", "indicateurs", "poids":
+		case "lieux", "indicateurs", "poids", "demande":
 		default:
 			return nil, badRequest("champ de fichier inconnu %q", name)
 		}
@@ -196,16 +196,22 @@ func (ss *session) configure(ctx context.Context, form map[string][]string, file
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range []string{"lieux", "indicateurs", "poids"} {
+	layer := ss.startLayer
+	for _, f := range files["demande"] { // the last one (the form has one)
+		if layer, err = loadDemandFile(ctx, f, newProgress(io.Discard, true)); err != nil {
+			return nil, badRequest("%v", err)
+		}
+	}
+	for _, k := range []string{"lieux", "indicateurs", "poids", "demande"} {
 		for _, f := range files[k] {
 			st.Files = append(st.Files, f.name)
 		}
 	}
-	oSettings, oTerr, oParams, oDS, oEdits, oUploads, oCur := ss.settings, ss.terr, ss.params, ss.ds, ss.edits, ss.uploads, ss.cur
-	ss.settings, ss.terr, ss.params, ss.ds, ss.edits = st, t, params, ds, nil
+	oSettings, oTerr, oParams, oDS, oEdits, oUploads, oCur, oLayer := ss.settings, ss.terr, ss.params, ss.ds, ss.edits, ss.uploads, ss.cur, ss.layer
+	ss.settings, ss.terr, ss.params, ss.ds, ss.edits, ss.layer = st, t, params, ds, nil, layer
 	ss.uploads = ds.Checks[len(ss.base.Checks):]
 	if err := ss.compute(ctx); err != nil {
-		ss.settings, ss.terr, ss.params, ss.ds, ss.edits, ss.uploads, ss.cur = oSettings, oTerr, oParams, oDS, oEdits, oUploads, oCur
+		ss.settings, ss.terr, ss.params, ss.ds, ss.edits, ss.uploads, ss.cur, ss.layer = oSettings, oTerr, oParams, oDS, oEdits, oUploads, oCur, oLayer
 		return nil, err
 	}
 	msg := fmt.Sprintf("Diagnostic de %s calculé.", report.Label(&ss.cur.in))

@@ -172,7 +172,7 @@ func (s *server) newSession(w http.ResponseWriter) (*session, error) {
 		return nil, fmt.Errorf("dossier de session : %w", err)
 	}
 	ss := newSession(s.base, dir, csrf, now)
-	ss.layer = s.layer
+	ss.layer, ss.startLayer = s.layer, s.layer
 	s.sessions[id] = ss
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	return ss, nil

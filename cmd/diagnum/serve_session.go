@@ -29,15 +29,18 @@ type session struct {
 	dir  string // its uploads, under the server's temporary folder
 	last time.Time
 
-	base     *data.Dataset     // the embedded data, shared, never modified
-	layer    *data.DemandLayer // the server's demand layer (--demande), nil without
-	settings settings
-	terr     diag.Territory
-	params   diag.Params
-	ds       *data.Dataset // base with the uploaded files, before the changes
-	uploads  data.Checks   // checks of the uploaded files
-	edits    []edit
-	cur      *computed // figures of ds after edits; nil before the first computation
+	base  *data.Dataset     // the embedded data, shared, never modified
+	layer *data.DemandLayer // the demand layer in effect: uploaded, else startLayer; nil: none
+	// startLayer is the server's demand layer (serve --demande), nil
+	// without.
+	startLayer *data.DemandLayer
+	settings   settings
+	terr       diag.Territory
+	params     diag.Params
+	ds         *data.Dataset // base with the uploaded files, before the changes
+	uploads    data.Checks   // checks of the uploaded files
+	edits      []edit
+	cur        *computed // figures of ds after edits; nil before the first computation
 }
 
 // settings are the choices of the page's form, sent back to it.
