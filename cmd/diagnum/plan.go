@@ -494,6 +494,9 @@ func planSummary(w io.Writer, p *plan.Plan, written []string) {
 	for _, bd := range p.Bounds {
 		fmt.Fprintf(w, "Borne certifiée (%s) : %s (%.1f sur une borne de %.1f)\n", bd.Stage, bd.Certificate(), bd.Value, bd.Upper)
 	}
+	if ds := p.Departements(); len(ds) >= 3 && len(p.Picks) > 0 {
+		fmt.Fprintf(w, "Postes par département et besoin : corrélation des rangs (Spearman) %.3f sur %d départements\n", p.NeedCorrelation(), len(ds))
+	}
 	if p.Excluded > 0 {
 		fmt.Fprintf(w, "Lieux exclus (--exclure) : %d candidat(s) écarté(s), %d retenu(s)\n", p.Excluded, p.Candidates)
 	}

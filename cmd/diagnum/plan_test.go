@@ -207,8 +207,12 @@ func TestPlanModes(t *testing.T) {
 		}
 	}
 	// A plan over several départements: their table and map.
-	if stderr, err := run(t, "plan", "--region", "75", "--supply", "cnfs", "--add", "30", "--out", "region.xlsx"); err != nil {
+	stderr, err := run(t, "plan", "--region", "75", "--supply", "cnfs", "--add", "30", "--out", "region.xlsx")
+	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if !regexp.MustCompile(`Postes par département et besoin : corrélation des rangs \(Spearman\) -?[01]\.\d{3} sur 12 départements`).MatchString(stderr) {
+		t.Errorf("région plan: summary\n%s", stderr)
 	}
 	f, err := excelize.OpenFile("region.xlsx")
 	if err != nil {

@@ -42,11 +42,14 @@ func TestNationalFollowsNeed(t *testing.T) {
 		t.Error("GOMAXPROCS=1 and candidates in reverse order: another national plan")
 	}
 	sameBounds(t, p, p, q)
+	for _, bd := range p.Bounds {
+		t.Logf("8000 posts, %s: %s (%.1f of a bound of %.1f)", bd.Stage, bd.Certificate(), bd.Value, bd.Upper)
+	}
 	p4 := *p
 	p4.Picks = p.Picks[:4000] // nested: the plan of 4,000
 	for _, q := range []*Plan{&p4, p} {
 		rho := q.NeedCorrelation()
-		t.Logf("%d posts: Spearman %.3f over %d départements; bounds %v", len(q.Picks), rho, len(q.Departements()), q.Bounds)
+		t.Logf("%d posts: Spearman %.3f over %d départements", len(q.Picks), rho, len(q.Departements()))
 		if !(rho >= 0.7) {
 			t.Errorf("%d posts: rank correlation %.3f < 0.7", len(q.Picks), rho)
 		}
