@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/data/source"
 
 	"github.com/paulmach/orb"
 )
@@ -112,5 +113,56 @@ func TestGeneratedLoads(t *testing.T) {
 	}
 	if len(ds.Sources) != len(sourceRows) {
 		t.Errorf("sources: got %d, want %d", len(ds.Sources), len(sourceRows))
+	}
+}
+
+// TestCommuneLocator: the rule that places a lieu without coordinates, on
+// hand-made communes. By INSEE code (an old code mapped to its
+// successor); else by postcode and city, CEDEX and its number dropped,
+// case and accents folded, among the communes of the postcode's
+// département (Corsica: 2A and 2B), only when one commune matches; a
+// commune without point places nothing.
+func TestCommuneLocator(t *testing.T) {
+	cs := []data.Commune{ // sorted by code, as the COG's
+		{Code: "28006", Name: "Allonnes", Dep: "28", Point: orb.Point{1.6, 48.3}, HasPoint: true},
+		{Code: "2A004", Name: "Ajaccio", Dep: "2A", Point: orb.Point{8.73, 41.93}, HasPoint: true},
+		{Code: "49002", Name: "Allonnes", Dep: "49", Point: orb.Point{0.0, 47.3}, HasPoint: true},
+		{Code: "72003", Name: "Allonnes", Dep: "72", Point: orb.Point{0.16, 47.97}, HasPoint: true},
+		{Code: "72181", Name: "Le Mans", Dep: "72", Point: orb.Point{0.1996, 48.0077}, HasPoint: true},
+		{Code: "72200", Name: "Saint-Rémy", Dep: "72", Point: orb.Point{0.3, 48.1}, HasPoint: true},
+		{Code: "72201", Name: "Saint-Remy", Dep: "72", Point: orb.Point{0.4, 48.2}, HasPoint: true},
+		{Code: "97304", Name: "Kourou", Dep: "973", Point: orb.Point{-52.65, 5.16}, HasPoint: true},
+		{Code: "98818", Name: "Nouméa", Dep: "988"},
+	}
+	cog := &source.COG{Communes: cs, Renamed: map[string]string{"72999": "72181"}}
+	g := &gen{cog: cog, res: cog.Resolver()}
+	locate := g.communeLocator()
+	tests := []struct {
+		insee, postcode, city string
+		want                  string // "" when not placed
+	}{
+		{"72181", "", "", "72181"},
+		{"72999", "", "", "72181"},                // old code → successor
+		{"", "72015", "LE MANS CEDEX 2", "72181"}, // CEDEX dropped
+		{"", "72703", "Allonnes Cedex", "72003"},  // one Allonnes in 72
+		{"", "20090", "AJACCIO", "2A004"},         // Corsica
+		{"", "97310", "Kourou", "97304"},          // overseas: 3 digits
+		{"", "72000", "Saint Remy", ""},           // two communes fold to it
+		{"", "72000", "Paris", ""},                // not in the département
+		{"", "7200", "Le Mans", ""},               // not a postcode
+		{"98818", "", "", ""},                     // no point
+		{"00000", "72000", "Le Mans", "72181"},    // unknown code, then postcode
+	}
+	for _, tt := range tests {
+		code, pt, ok := locate(tt.insee, tt.postcode, tt.city)
+		if ok != (tt.want != "") || code != tt.want {
+			t.Errorf("locate(%q, %q, %q) = %q, %v; want %q", tt.insee, tt.postcode, tt.city, code, ok, tt.want)
+			continue
+		}
+		if ok {
+			if i, _ := g.communeIndex(code); pt != cs[i].Point {
+				t.Errorf("locate(%q, %q, %q): point %v, want the commune's %v", tt.insee, tt.postcode, tt.city, pt, cs[i].Point)
+			}
+		}
 	}
 }

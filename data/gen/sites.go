@@ -8,19 +8,26 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"diagnum/data"
 	"diagnum/data/source"
 	"diagnum/diag"
+
+	"github.com/paulmach/orb"
 )
 
 // sites loads every site source, places the 2023 advisor posts at the
 // 2022-12 places, adds data·inclusion's lieux in the standard des lieux
-// except those of the sources already read (StandardDuplicateSources), validates each source against the territories and the COG,
-// and writes sites.csv.gz in the sites CSV format.
+// except those of the sources already read (StandardDuplicateSources; a
+// lieu without coordinates at its commune's chef-lieu, communeLocator),
+// validates each source against the territories and the COG, counts
+// once a place listed by two sources (source.CrossSourceDuplicates), and
+// writes sites.csv.gz in the sites CSV format.
 func (g *gen) sites() error {
 	known := func(code string) bool { _, ok := g.res(code); return ok }
 	var all []data.Site
+	files := map[string]string{} // source -> its file, for the checks
 	add := func(file string, sites []data.Site, checks data.Checks, err error) error {
 		if err != nil {
 			return err
@@ -29,6 +36,11 @@ func (g *gen) sites() error {
 		kept, vc := data.ValidateSites(file, sites, nil, known)
 		g.siteChecks = append(g.siteChecks, vc...)
 		all = append(all, kept...)
+		for _, s := range kept {
+			if _, ok := files[s.Source]; !ok {
+				files[s.Source] = file
+			}
+		}
 		return nil
 	}
 	const fsFile = "anct-france-services/liste-fs-20240801.csv"
@@ -52,7 +64,7 @@ func (g *gen) sites() error {
 		{"cartographie-nationale-hinaura/lieux_hinaura_2021.json", source.LoadHinaura},
 		{"portrea-mediation-numerique/locations.geojson", source.LoadPortrea},
 		{"data-inclusion-2023/lieux-20230206.json", func(n string, r io.Reader) ([]data.Site, data.Checks, error) {
-			return source.LoadStandardLieux(n, r, source.StandardDuplicateSources)
+			return source.LoadStandardLieuxAt(n, r, source.StandardDuplicateSources, g.communeLocator())
 		}},
 	} {
 		if err := g.read(src.file, func(n string, r io.Reader) error {
@@ -62,7 +74,21 @@ func (g *gen) sites() error {
 			return err
 		}
 	}
+	all, dups := source.CrossSourceDuplicates(files, all, g.siteCommunes(all))
+	g.siteChecks = append(g.siteChecks, dups...)
 	return g.writeWith("sites.csv.gz", func(w io.Writer) error { return data.WriteSitesCSV(w, all) })
+}
+
+// siteCommunes returns the commune each site lies in (diag.Assign: point
+// in polygon), "" when none.
+func (g *gen) siteCommunes(sites []data.Site) []string {
+	ds := &data.Dataset{Communes: g.cog.Communes, Renamed: g.cog.Renamed, Sites: slices.Clone(sites)}
+	assigned, _ := diag.Assign(ds)
+	out := make([]string, len(sites))
+	for i := range sites {
+		out[i] = assigned[i].Commune
+	}
+	return out
 }
 
 // advisors places the 2023 advisor posts (cnfs-structures-2023) at the
@@ -246,4 +272,58 @@ func (g *gen) references(structures []source.Structure) error {
 	)
 	return g.writeCSV("references.csv", []string{"territoire", "indicateur", "valeur", "source", "date", "note"}, len(rows),
 		func(i int) []string { return rows[i] })
+}
+
+// communeLocator finds the commune of a lieu without coordinates (for
+// source.LoadStandardLieuxAt): its INSEE code mapped to COG 2025 (g.res);
+// else its postcode and city name: the name, "CEDEX" and what follows it
+// removed and folded (data.NormName: "LE MANS CEDEX 2" → "le mans"), must
+// name exactly one commune of the postcode's département (its first two
+// digits, three overseas; 20 is Corsica, 2A or 2B). The point is the
+// commune's representative point, its chef-lieu (see chefsLieux); a
+// commune without one places nothing.
+func (g *gen) communeLocator() source.CommuneLocator {
+	byDepName := map[[2]string][]int{}
+	for i, c := range g.cog.Communes {
+		k := [2]string{c.Dep, data.NormName(c.Name)}
+		byDepName[k] = append(byDepName[k], i)
+	}
+	return func(insee, postcode, city string) (string, orb.Point, bool) {
+		j := -1
+		if code, ok := g.res(insee); insee != "" && ok {
+			j, ok = g.communeIndex(code)
+			if !ok {
+				j = -1
+			}
+		}
+		if j < 0 && len(postcode) == 5 && city != "" {
+			name := data.NormName(city)
+			if i := strings.Index(name, "cedex"); i >= 0 {
+				name = strings.TrimSpace(name[:i])
+			}
+			var found []int
+			for _, dep := range postcodeDeps(postcode) {
+				found = append(found, byDepName[[2]string{dep, name}]...)
+			}
+			if len(found) == 1 {
+				j = found[0]
+			}
+		}
+		if j < 0 || !g.cog.Communes[j].HasPoint {
+			return "", orb.Point{}, false
+		}
+		return g.cog.Communes[j].Code, g.cog.Communes[j].Point, true
+	}
+}
+
+// postcodeDeps returns the départements a postcode may belong to: its
+// first two digits, three overseas (97x), 2A and 2B for Corsica (20).
+func postcodeDeps(postcode string) []string {
+	switch {
+	case strings.HasPrefix(postcode, "97"):
+		return []string{postcode[:3]}
+	case strings.HasPrefix(postcode, "20"):
+		return []string{"2A", "2B"}
+	}
+	return []string{postcode[:2]}
 }

@@ -28,7 +28,7 @@ var StandardDuplicateSources = []string{"conseiller-numerique", "Hinaura"}
 // de médiation numérique" (schema v0 of the cartographie nationale's
 // national export; data·inclusion's lieux-20230206.json): id, nom,
 // pivot, code_insee, code_postal, latitude, longitude, labels_nationaux,
-// source, date_maj… Each object becomes a Site with ID "std-<id>",
+// source, date_maj… Each object becomes a Site with ID "std-<source>-<id>" (standardID),
 // Source SourceStandard, FTE 0 (the FTE of its kind applies,
 // diag.Params.FTEPerSite), SIRET from `pivot`, INSEE from `code_insee`,
 // and a kind from `labels_nationaux` (';'-separated): cnfs when it holds
@@ -61,8 +61,9 @@ func LoadStandardLieuxAt(name string, r io.Reader, skip []string, locate Commune
 	if err != nil {
 		return nil, nil, fmt.Errorf("chargement %s : %w", standardFormat.what, err)
 	}
-	var checks data.Checks
+	var checks, placed data.Checks
 	skipped := map[string]int{}
+	located := locatedIDs(items)
 	sites := jsonItems(name, "objet JSON", items, &checks, func(raw json.RawMessage, row siteRow) (data.Site, string, bool, *data.ParseError) {
 		obj, perr := decodeJSONObject(raw, row)
 		if perr != nil {
@@ -76,14 +77,28 @@ func LoadStandardLieuxAt(name string, r io.Reader, skip []string, locate Commune
 			}
 		}
 		st, perr := lieuSite(obj, nil, row, standardFormat, &checks)
-		if perr != nil && locate != nil && noCoordinates(obj) {
-			st, perr = lieuAtCommune(obj, row, locate, &checks)
+		if perr != nil && locate != nil && noCoordinates(obj) && !located[standardID(obj)] {
+			st, perr = lieuAtCommune(obj, row, locate, &placed)
+		}
+		if perr == nil {
+			st.ID = standardID(obj)
 		}
 		labels, _ := obj.Text("labels_nationaux")
 		st.Kind = standardKind(labels)
 		return st, st.ID, true, perr
 	})
 	warnSkipped(name, skip, skipped, &checks)
+	// The placement Warnings of the lieux kept (not of those rejected
+	// afterwards as a repeated id).
+	kept := make(map[int]bool, len(sites))
+	for _, s := range sites {
+		kept[s.Line] = true
+	}
+	for _, c := range placed {
+		if kept[c.Err.Line] {
+			checks = append(checks, c)
+		}
+	}
 	return lieuxResult(name, standardFormat, sites, checks)
 }
 
@@ -99,6 +114,37 @@ func standardKind(labels string) data.SiteKind {
 		}
 	}
 	return kind
+}
+
+// locatedIDs returns the ids of the objects that give coordinates: a
+// lieu repeated under its id, once without coordinates and once with, is
+// not placed at its commune: the copy with coordinates is kept.
+func locatedIDs(items []json.RawMessage) map[string]bool {
+	ids := map[string]bool{}
+	for _, raw := range items {
+		var obj data.JSONObject
+		if json.Unmarshal(raw, &obj) != nil || obj == nil || noCoordinates(obj) {
+			continue
+		}
+		ids[standardID(obj)] = true
+	}
+	return ids
+}
+
+// standardID is the site ID of a lieu: "std-<source>-<id>", the source
+// folded to lower case, letters and digits ("std-dora-0a1b…",
+// "std-cd72-100"), or "std-<id>" without source. The ids of an export are
+// unique within a source only: in data·inclusion's file, 38 ids repeat
+// across sources (siao's "100" is not cd72's).
+func standardID(obj data.JSONObject) string {
+	id, _ := obj.Text("id")
+	src, _ := obj.Text("source")
+	if src = strings.Join(strings.FieldsFunc(strings.ToLower(src), func(r rune) bool {
+		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9')
+	}), "-"); src != "" {
+		return standardFormat.prefix + src + "-" + id
+	}
+	return standardFormat.prefix + id
 }
 
 // noCoordinates tells whether an object gives neither latitude nor
@@ -117,7 +163,7 @@ func lieuAtCommune(obj data.JSONObject, row siteRow, locate CommuneLocator, chec
 	if err != nil || id == "" {
 		return lieuSite(obj, nil, row, standardFormat, checks) // its rejection
 	}
-	s := data.Site{ID: standardFormat.prefix + id, Kind: standardFormat.kind, Source: standardFormat.source, Line: row.line}
+	s := data.Site{ID: standardID(obj), Kind: standardFormat.kind, Source: standardFormat.source, Line: row.line}
 	var fields data.Checks
 	lieuFields(obj, row, &s, &fields)
 	city, _ := obj.Text("commune")

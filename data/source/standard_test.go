@@ -3,10 +3,13 @@ package source
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"diagnum/data"
+
+	"github.com/paulmach/orb"
 )
 
 // TestLoadStandardLieux reads the extract of data·inclusion's national
@@ -38,7 +41,7 @@ func TestLoadStandardLieux(t *testing.T) {
 		}
 	}
 	first := sites[0]
-	if first.ID != "std-1595" || first.INSEE != "35238" || first.Name != "Collectif Handicap 35 - Rennes" ||
+	if first.ID != "std-cd35-1595" || first.INSEE != "35238" || first.Name != "Collectif Handicap 35 - Rennes" ||
 		first.Point[1] != 48.0836757184 {
 		t.Errorf("first site %+v", first)
 	}
@@ -91,4 +94,52 @@ func FuzzLoadStandardLieux(f *testing.F) {
 	fuzzLieux(f, func(n string, r *strings.Reader) ([]data.Site, data.Checks, error) {
 		return LoadStandardLieux(n, r, StandardDuplicateSources)
 	})
+}
+
+// TestLoadStandardLieuxAt: the 2 siao lieux of the extract give no
+// coordinates but declare Toulouse (31555): with a locator that knows
+// Toulouse they are kept at its point, each named in a Warning of kind
+// CheckCommunePoint at its object (20, 21); with one that knows nothing
+// they are rejected as before.
+func TestLoadStandardLieuxAt(t *testing.T) {
+	const file = "../../testdata/lieux-standard/lieux_352.json"
+	toulouse := orb.Point{1.4437, 43.6045}
+	for _, knows := range []bool{true, false} {
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var asked []string
+		locate := func(insee, postcode, city string) (string, orb.Point, bool) {
+			asked = append(asked, insee+" "+postcode+" "+city)
+			return "31555", toulouse, knows && insee == "31555"
+		}
+		sites, checks, err := LoadStandardLieuxAt("lieux.json", f, StandardDuplicateSources, locate)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"31555 31300 Toulouse", "31555 31400 Toulouse"}; !slices.Equal(asked, want) {
+			t.Errorf("asked %q, want %q", asked, want)
+		}
+		placed := map[int]bool{}
+		for _, c := range checks {
+			if c.Kind == data.CheckCommunePoint && c.Severity == data.Warning && c.Commune == "31555" &&
+				strings.Contains(c.Err.Error(), "placé au chef-lieu de sa commune 31555, pas de coordonnées") {
+				placed[c.Err.Line] = true
+			}
+		}
+		var atToulouse []string
+		for _, s := range sites {
+			if s.Point == toulouse && s.INSEE == "31555" {
+				atToulouse = append(atToulouse, s.ID)
+			}
+		}
+		switch {
+		case knows && (len(sites) != 12 || !slices.Equal(atToulouse, []string{"std-siao-1000", "std-siao-1002"}) || !placed[20] || !placed[21] || checks.Count(data.Rejected) != 0):
+			t.Errorf("locator knows Toulouse: %d sites (want 12), at Toulouse %v, warnings at %v, %d rejected", len(sites), atToulouse, placed, checks.Count(data.Rejected))
+		case !knows && (len(sites) != 10 || len(placed) != 0 || checks.Count(data.Rejected) != 2):
+			t.Errorf("locator knows nothing: %d sites (want 10), %d placed, %d rejected (want 2)", len(sites), len(placed), checks.Count(data.Rejected))
+		}
+	}
 }
