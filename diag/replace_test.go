@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"diagnum/data"
@@ -123,4 +124,44 @@ func siteIndex(res *Result, id string) int {
 		}
 	}
 	return -1
+}
+
+// TestReplaceSitesCreuseOnlyWholeOffer: the same Creuse-only file of
+// France Services with the command's default supply, the whole offer
+// (every kind, France Services counted): the Haute-Vienne's sites are
+// the same and counted as before, and the national median access Amed is
+// unchanged; the Creuse's own figures follow the file.
+func TestReplaceSitesCreuseOnlyWholeOffer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: make test-long")
+	}
+	t.Parallel()
+	ds, _ := national(t)
+	p := Params{Supply: data.Kinds}
+	before, err := NewBaseline(context.Background(), ds, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := *ds
+	mod.Sites, _ = ReplaceSites(ds, creuseFranceServices(t, ds), Departements("23"))
+	after, err := NewBaseline(context.Background(), &mod, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fte87 := func(r *Result) (n int, fte float64) {
+		for _, s := range r.Sites {
+			if strings.HasPrefix(s.Commune, "87") {
+				n, fte = n+1, fte+s.FTE
+			}
+		}
+		return n, fte
+	}
+	nB, fB := fte87(before.Result)
+	nA, fA := fte87(after.Result)
+	if nB == 0 || nA != nB || fA != fB {
+		t.Errorf("Haute-Vienne: %d sites, %g FTE before; %d, %g after", nB, fB, nA, fA)
+	}
+	if before.MedianAccess() == 0 || before.MedianAccess() != after.MedianAccess() {
+		t.Errorf("national median %v → %v", before.MedianAccess(), after.MedianAccess())
+	}
 }

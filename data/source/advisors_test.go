@@ -101,7 +101,8 @@ func TestAllocateAdvisorsFar(t *testing.T) {
 	if got["cadillac"] != 0 || got["vitre"] != 2 {
 		t.Errorf("FTE %v, want all 2 posts at vitre", got)
 	}
-	if len(checks) != 1 || !strings.Contains(checks[0].Err.Error(), "(le plus loin : cadillac, à 398 km)") {
+	if len(checks) != 1 || checks[0].Kind != data.CheckFarMatch || checks[0].Severity != data.Warning ||
+		!strings.Contains(checks[0].Err.Error(), "(le plus loin : cadillac, à 398 km)") {
 		t.Errorf("checks %v, want the 400 km place named", checks)
 	}
 	// Far and alone: the posts go to the structure's commune point.

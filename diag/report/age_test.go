@@ -56,3 +56,20 @@ func TestStaleAdvisorSources(t *testing.T) {
 		}
 	}
 }
+
+// TestStaleEmbeddedAdvisorData: on the embedded data, a diagnostic of
+// 29 November 2026 warns about exactly the two advisor sources: the
+// 2023 list of posts (2023-04-05, 43 months) and the places of December
+// 2022 (2022-12-02, 47 months); the France Services list (2024-08-01,
+// 27 months old) is not an advisor source.
+func TestStaleEmbeddedAdvisorData(t *testing.T) {
+	ds, err := data.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := staleAdvisorSources(ds.Sources, time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC))
+	if len(w) != 2 || !strings.Contains(w[0], "datent de 2023-04-05, soit 43 mois") ||
+		!strings.Contains(w[1], "datent de 2022-12-02, soit 47 mois") {
+		t.Errorf("warnings %q", w)
+	}
+}
