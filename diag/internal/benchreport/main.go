@@ -4,7 +4,7 @@
 // "Naive" inserted, e.g. BenchmarkComputeNaive/35k for
 // BenchmarkCompute/35k), the target where one is set, and the largest
 // peak-RSS-MiB metric with its target, and the CPU time per operation
-// (cpu-ms/op) where the benchmark reports it. For a benchmark run at
+// (cpu-ms/op) where the benchmark reports it, with its target. For a benchmark run at
 // several sizes (sub-benchmarks named 350k, 1000k, 2300k…) it prints the
 // growth exponent of the largest size against each smaller one,
 // log(c2/c1) / log(n2/n1) on the CPU times (the wall times without
@@ -32,14 +32,14 @@ var targets = map[string]time.Duration{
 	"BenchmarkComputeNational": 60 * time.Millisecond,
 	"BenchmarkLoadCompute":     231 * time.Millisecond,
 	"BenchmarkCompute/35k":     350 * time.Millisecond,
-	// Issue #6: the national run end to end (load, measures, workbook),
-	// in process and as the built command, and ten times the data.
-	"BenchmarkEndToEndNational": 2 * time.Second,
-	"BenchmarkCLINational":      2 * time.Second,
+	// Issue 16: the national run end to end (load, measures, map,
+	// workbook), in process and as the built command, ≤ 1 s (issue #6
+	// asked 2 s); the built command's plan --france --add 8000 with its
+	// workbook ≤ 2 s; issue #6: ten times the data.
+	"BenchmarkEndToEndNational": time.Second,
+	"BenchmarkCLINational":      time.Second,
+	"BenchmarkCLIPlan8000":      2 * time.Second,
 	"BenchmarkCompute10x":       20 * time.Second,
-	// Issue #16: the national map picture and workbook (its map drawn).
-	"BenchmarkMapFrance":      100 * time.Millisecond,
-	"BenchmarkWorkbookFrance": 250 * time.Millisecond,
 	// Issue 16: 2.3 M demand points × 50 k sites; issue 14: 2.3 M demand
 	// units (the layer of Baseline.Demand) × 10 k sites.
 	"BenchmarkComputeGrid/2300k": 10 * time.Second,
@@ -49,11 +49,21 @@ var targets = map[string]time.Duration{
 	"BenchmarkPlanNational/access":   30 * time.Second,
 }
 
+// cpuTargets are the documented targets on the CPU time per operation
+// (cpu-ms/op: every goroutine's, so both cores' work counts), checked
+// against its median: issue 16's national map picture (≈ 0.1 s) and
+// workbook with its map already drawn (≈ 0.25 s of CPU).
+var cpuTargets = map[string]time.Duration{
+	"BenchmarkMapFrance":      100 * time.Millisecond,
+	"BenchmarkWorkbookFrance": 250 * time.Millisecond,
+}
+
 // maxRSSMiB are the documented peak-memory targets, checked against the
-// peak-RSS-MiB metric of a benchmark (issue #6: 1 GiB for the national run).
+// peak-RSS-MiB metric of a benchmark (issue 16: 250 MiB for the national
+// run; issue #6 asked 1 GiB).
 var maxRSSMiB = map[string]float64{
-	"BenchmarkEndToEndNational":  1024,
-	"BenchmarkCLINational":       1024,
+	"BenchmarkEndToEndNational":  250,
+	"BenchmarkCLINational":       250,
 	"BenchmarkComputeGrid/2300k": 3072,
 	"BenchmarkDemand/2300k":      4096,
 }
@@ -89,7 +99,7 @@ func report(r io.Reader, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%-44s %14s %10s %12s %10s %16s %12s\n", "benchmark (median)", "time/op", "vs naive", "target", "peak RSS", "target", "CPU/op")
+	fmt.Fprintf(w, "\n%-44s %14s %10s %12s %10s %16s %12s %14s\n", "benchmark (median)", "time/op", "vs naive", "target", "peak RSS", "target", "CPU/op", "target")
 	for _, name := range order {
 		if strings.Contains(name, "Naive") {
 			continue
@@ -113,11 +123,15 @@ func report(r io.Reader, w io.Writer) error {
 				memTarget = fmt.Sprintf("≤ %.0f MiB%s", want, okMark(p <= want))
 			}
 		}
-		c := ""
+		c, cpuTarget := "", ""
 		if v, ok := cpus[name]; ok {
-			c = time.Duration(benchstat.Median(v) * 1e6).Round(time.Millisecond).String()
+			m := time.Duration(benchstat.Median(v) * 1e6)
+			c = m.Round(time.Millisecond).String()
+			if d, ok := cpuTargets[name]; ok {
+				cpuTarget = fmt.Sprintf("≤ %v%s", d, okMark(m <= d))
+			}
 		}
-		fmt.Fprintf(w, "%-44s %14v %10s %12s %10s %16s %12s\n", name, time.Duration(med).Round(time.Microsecond), ratio, target, mem, memTarget, c)
+		fmt.Fprintf(w, "%-44s %14v %10s %12s %10s %16s %12s %14s\n", name, time.Duration(med).Round(time.Microsecond), ratio, target, mem, memTarget, c, cpuTarget)
 	}
 	growth(w, runs, cpus, order)
 	return nil
