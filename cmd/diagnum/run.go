@@ -105,12 +105,11 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	in := reportInput(ds, res, view)
 	in.Demand = demand
 	if o.outPath(t) != "-" {
-		// Only the workbook embeds the map: it is drawn on the other
-		// core while the offers are computed and the workbook written.
+		// Only the workbook embeds the map and the offers: the map is
+		// drawn and the offers computed on other goroutines while the
+		// workbook is written (Synthèse, its last sheet, waits for them).
 		in.Map = drawMapAsync(report.NewMapInput(&in, ds))
-		if in.Offers, err = offers(ctx, ds, params, res, t, layer); err != nil {
-			return err
-		}
+		in.OffersFunc = async(func() ([]report.Offer, error) { return offers(ctx, ds, params, res, t, layer) })
 	}
 	written, err := writeOutputs(ctx, o, t, ds, in, stdout, pr)
 	if err != nil {
@@ -517,6 +516,21 @@ func drawMapAsync(mi report.MapInput) func() []byte {
 	done := make(chan []byte, 1)
 	go func() { done <- mapPicture(mi) }()
 	return sync.OnceValue(func() []byte { return <-done })
+}
+
+// async starts fn on another goroutine and returns a function that waits
+// for its result (the same at every call).
+func async[T any](fn func() (T, error)) func() (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := fn()
+		done <- result{v, err}
+	}()
+	return sync.OnceValues(func() (T, error) { r := <-done; return r.v, r.err })
 }
 
 // mapsDrawn counts the maps mapPicture drew (tests: a map is drawn

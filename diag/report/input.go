@@ -72,6 +72,11 @@ type Input struct {
 	// Synthèse: the conseillers numériques alone and the whole offer
 	// (every kind of site); none: the table is left out.
 	Offers []Offer
+	// OffersFunc, when Offers is nil, returns them; it is called once,
+	// when Synthèse is written (after every other sheet), so that the
+	// caller can compute them on another core while the workbook is
+	// built. An error stops the workbook.
+	OffersFunc func() ([]Offer, error)
 	// Plan is the placement plan written in the Recommandations sheet
 	// (WriteRecommandations); nil: the sheet says how to run the planner.
 	Plan *plan.Plan

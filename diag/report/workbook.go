@@ -129,11 +129,17 @@ func (b *book) build() error {
 			return err
 		}
 	}
-	// Synthèse, which holds the map picture, is written last: the map may
-	// still be drawing (Input.Map). Sheet order is set above.
+	// Synthèse, which holds the map picture and the offers, is written
+	// last: the map may still be drawing (Input.Map), the offers being
+	// computed (Input.OffersFunc). Sheet order is set above.
 	for _, name := range slices.Concat(names[1:], names[:1]) {
 		if name == SheetSynthese && b.in.MapPNG == nil && b.in.Map != nil {
 			b.in.MapPNG = b.in.Map()
+		}
+		if name == SheetSynthese && b.in.Offers == nil && b.in.OffersFunc != nil {
+			if b.in.Offers, err = b.in.OffersFunc(); err != nil {
+				return err
+			}
 		}
 		if err := sheetFuncs[name](b); err != nil {
 			return fmt.Errorf("feuille %s : %w", name, err)

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"flag"
 	"io"
 	"os"
@@ -342,5 +343,30 @@ func TestWorkbookCommunesIndicators(t *testing.T) {
 	}
 	if cols := IndicatorColumns(r.Indicators, nil); cols != nil {
 		t.Errorf("no indicators table: %d columns, want none", len(cols))
+	}
+}
+
+// TestWorkbookOffersFunc: offers given by Input.OffersFunc make the same
+// workbook as the same offers in Input.Offers (the function is called
+// once), and its error stops the workbook.
+func TestWorkbookOffersFunc(t *testing.T) {
+	in := smallInput()
+	offers := []Offer{{Label: "Conseillers numériques seuls", Territory: in.Rollup, France: in.France},
+		{Label: "Offre complète", Territory: in.Rollup, France: in.France}}
+	direct := in
+	direct.Offers = offers
+	calls := 0
+	lazy := in
+	lazy.OffersFunc = func() ([]Offer, error) { calls++; return offers, nil }
+	if a, b := writeBytes(t, direct), writeBytes(t, lazy); !bytes.Equal(a, b) || calls != 1 {
+		t.Errorf("same bytes %v, calls %d", bytes.Equal(a, b), calls)
+	}
+	if !strings.Contains(dump(t, openBook(t, writeBytes(t, lazy))), "Conseillers numériques seuls") {
+		t.Error("the offers are not in the workbook")
+	}
+	bad := in
+	bad.OffersFunc = func() ([]Offer, error) { return nil, errors.New("no offers") }
+	if err := WriteWorkbook(io.Discard, bad); err == nil || !strings.Contains(err.Error(), "no offers") {
+		t.Errorf("error %v", err)
 	}
 }
