@@ -212,11 +212,7 @@ func TestMedianAccess(t *testing.T) {
 
 // TestTerritory selects départements and régions and re-ranks.
 func TestTerritory(t *testing.T) {
-	ds := synthDataset(3000, 400, 9)
-	res, err := Compute(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := synthResult(t)
 	dep := res.Communes[0].Dep
 	v, err := res.Territory(Departements(dep))
 	if err != nil {

@@ -17,6 +17,23 @@ const (
 	synLatMin, synLatMax = 41.3, 51.1
 )
 
+// synthComputed is the diagnostic of synthDataset(3000, 400, 9) with the
+// default parameters, computed once per test process: its tests only
+// read it.
+var synthComputed = sync.OnceValues(func() (*Result, error) {
+	return Compute(context.Background(), synthDataset(3000, 400, 9), Params{})
+})
+
+// synthResult returns synthComputed, failing t on an error.
+func synthResult(t *testing.T) *Result {
+	t.Helper()
+	res, err := synthComputed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // synthDataset returns a synthetic national data set with nc communes and
 // ns sites, reproducible from seed. Communes spread over the metropolitan
 // bounding box, 35 % of them clustered around 80 towns; 1 % of them (at

@@ -1,14 +1,20 @@
 package diag
 
 import (
+	"math"
 	"slices"
 	"strings"
+
+	"diagnum/data"
 )
 
 // View is what every output of a territory shows (the workbook, the CSV
 // and GeoJSON exports, the map, the HTML report), taken from a national
 // Result by Result.View.
 type View struct {
+	// Result is the diagnostic viewed, preferably national (Compute): the
+	// comparison levels count sites and take medians over its communes.
+	Result    *Result
 	Territory Territory
 	// Name is the territory's French name: the département's or région's,
 	// "France", or t.String() for several codes.
@@ -26,8 +32,50 @@ type View struct {
 	// territory, each over all its communes, sorted by code.
 	EPCI, Deps, Regions []Rollup
 	// Sites are the indexes in Result.Sites of the sites assigned to a
-	// commune of the territory, in Result order.
+	// commune of the territory, in Result order (SiteResults gives them).
 	Sites []int
+	// Levels are the comparison columns of the outputs, in order: the
+	// territory, its région (a département territory, unless the région is
+	// the same area, e.g. La Réunion) and France (unless the territory is
+	// France).
+	Levels []Level
+}
+
+// Level is a comparison level of a View: an area with its roll-up and,
+// when Result holds every commune of the area, its site counts and
+// median access.
+type Level struct {
+	// Area is the view's territory, its région (Regions(code)) or France().
+	Area Territory
+	// Rollup is the area's roll-up; zero when unknown (the column is left
+	// empty).
+	Rollup Rollup
+	// Full reports whether Result holds every commune of the area (as many
+	// communes with a geography as Rollup.Communes): SiteCounts and
+	// MedianAccess10k are known only then.
+	Full bool
+	// SiteCounts counts the sites of each kind of data.Kinds (same order)
+	// assigned to a commune of the area; its last element counts every
+	// kind. Nil unless Full.
+	SiteCounts []int
+	// MedianAccess10k is MedianAccess10k over the area's communes; NaN
+	// when unknown or when the area has no populated commune.
+	MedianAccess10k float64
+}
+
+// Contains reports whether commune c is in the level's area; the
+// communes without geography (COM) never are, as in the roll-ups.
+func (l *Level) Contains(c *CommuneResult) bool {
+	return !c.NoGeography && l.Area.Contains(c.Dep, c.Region)
+}
+
+// SiteResults returns the sites of the view (Sites), in Result order.
+func (v *View) SiteResults() []SiteResult {
+	out := make([]SiteResult, 0, len(v.Sites))
+	for _, j := range v.Sites {
+		out = append(out, v.Result.Sites[j])
+	}
+	return out
 }
 
 // View returns the view of territory t: Territory(t) with its communes
@@ -38,7 +86,7 @@ func (r *Result) View(t Territory) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &View{Territory: t, Communes: sub.Communes, EPCI: sub.EPCI, Deps: sub.Deps, Regions: sub.Regions, France: r.France}
+	v := &View{Result: r, Territory: t, Communes: sub.Communes, EPCI: sub.EPCI, Deps: sub.Deps, Regions: sub.Regions, France: r.France}
 	slices.SortFunc(v.Communes, func(a, b CommuneResult) int { return a.Rank - b.Rank })
 	v.Name, v.Rollup = "France", r.France
 	switch {
@@ -67,7 +115,57 @@ func (r *Result) View(t Territory) (*View, error) {
 			v.Sites = append(v.Sites, j)
 		}
 	}
+	v.Levels = []Level{r.level(t, v.Rollup)}
+	if t.Level == LevelDepartement && !sameArea(&v.Region, &v.Rollup) {
+		v.Levels = append(v.Levels, r.level(Regions(v.Region.Code), v.Region))
+	}
+	if t.Level != LevelFrance {
+		v.Levels = append(v.Levels, r.level(France(), v.France))
+	}
 	return v, nil
+}
+
+// sameArea reports whether the région roll-up reg covers exactly the
+// territory's roll-up t (a région of one département, e.g. La Réunion):
+// its level would repeat the territory's.
+func sameArea(reg, t *Rollup) bool {
+	return reg.Level != "" && reg.Communes == t.Communes && reg.Population == t.Population
+}
+
+// level returns the comparison level of area a with roll-up ru: full when
+// r holds as many communes of a (with a geography) as ru counts.
+func (r *Result) level(a Territory, ru Rollup) Level {
+	l := Level{Area: a, Rollup: ru, MedianAccess10k: math.NaN()}
+	n := 0
+	for i := range r.Communes {
+		if l.Contains(&r.Communes[i]) {
+			n++
+		}
+	}
+	if ru.Level == "" || n != ru.Communes {
+		return l
+	}
+	l.Full = true
+	if m, ok := MedianAccess10k(r.Communes, l.Contains); ok {
+		l.MedianAccess10k = m
+	}
+	in := make(map[string]bool, n)
+	for i := range r.Communes {
+		if l.Contains(&r.Communes[i]) {
+			in[r.Communes[i].Code] = true
+		}
+	}
+	l.SiteCounts = make([]int, len(data.Kinds)+1)
+	for j := range r.Sites {
+		if !in[r.Sites[j].Commune] {
+			continue
+		}
+		if k := slices.Index(data.Kinds, r.Sites[j].Kind); k >= 0 {
+			l.SiteCounts[k]++
+		}
+		l.SiteCounts[len(data.Kinds)]++
+	}
+	return l
 }
 
 // pickRollup returns the roll-up of code in rs.

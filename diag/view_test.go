@@ -2,18 +2,18 @@ package diag
 
 import (
 	"context"
+	"math"
+	"slices"
 	"testing"
+
+	"diagnum/data"
 )
 
 // TestView: a département's view holds its communes by rank, its
 // roll-up, its région's and France's, and exactly the sites assigned to
 // its communes; two départements together sum their roll-ups.
 func TestView(t *testing.T) {
-	ds := synthDataset(3000, 400, 9)
-	res, err := Compute(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := synthResult(t)
 	c0 := res.Communes[0]
 	v, err := res.View(Departements(c0.Dep))
 	if err != nil {
@@ -60,5 +60,62 @@ func TestView(t *testing.T) {
 	if two.Rollup.Population != dep.Population+b.Population || two.Rollup.Communes != dep.Communes+b.Communes ||
 		two.Rollup.NbSites != dep.NbSites+b.NbSites || two.Region != (Rollup{}) {
 		t.Errorf("two départements: %+v from %+v and %+v", two.Rollup, dep, b)
+	}
+}
+
+// TestViewLevels: a département's view compares it with its région and
+// France; each level's site counts and median are those of a brute-force
+// pass over the communes of its area, and a territory result (which
+// holds the département's communes only) leaves the région's and
+// France's unknown.
+func TestViewLevels(t *testing.T) {
+	res := synthResult(t)
+	c0 := res.Communes[0]
+	v, err := res.View(Departements(c0.Dep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Levels) != 3 || v.Levels[0].Rollup != v.Rollup || v.Levels[1].Rollup != v.Region || v.Levels[2].Rollup != res.France {
+		t.Fatalf("levels %+v", v.Levels)
+	}
+	areas := []func(c *CommuneResult) bool{
+		func(c *CommuneResult) bool { return c.Dep == c0.Dep },
+		func(c *CommuneResult) bool { return c.Region == c0.Region },
+		func(c *CommuneResult) bool { return true },
+	}
+	for i, l := range v.Levels {
+		want := make([]int, len(data.Kinds)+1)
+		for _, s := range res.Sites {
+			for _, c := range res.Communes {
+				if c.Code == s.Commune && areas[i](&c) {
+					want[slices.Index(data.Kinds, s.Kind)]++
+					want[len(data.Kinds)]++
+				}
+			}
+		}
+		var acc []float64
+		var pop []int
+		for _, c := range res.Communes {
+			if areas[i](&c) {
+				acc, pop = append(acc, c.Access10k), append(pop, c.Population)
+			}
+		}
+		if !l.Full || !slices.Equal(l.SiteCounts, want) || l.MedianAccess10k != MedianAccess(acc, pop) {
+			t.Errorf("level %d: full %v, sites %v (want %v), median %v (want %v)",
+				i, l.Full, l.SiteCounts, want, l.MedianAccess10k, MedianAccess(acc, pop))
+		}
+	}
+	sub, err := res.Territory(Departements(c0.Dep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err = sub.View(Departements(c0.Dep)); err != nil {
+		t.Fatal(err)
+	}
+	if l := v.Levels; len(l) != 3 || !l[0].Full || l[1].Full || l[2].Full || l[2].SiteCounts != nil || !math.IsNaN(l[2].MedianAccess10k) {
+		t.Errorf("territory result: levels %+v", l)
+	}
+	if f, err := res.View(France()); err != nil || len(f.Levels) != 1 || !f.Levels[0].Full {
+		t.Errorf("France: %v levels, %v", len(f.Levels), err)
 	}
 }

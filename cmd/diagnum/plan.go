@@ -242,7 +242,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	base.Dataset().Checks = append(base.Dataset().Checks, timerChecks(params, stderr, o.quiet)...)
-	in := reportInput(base.Dataset(), base.Result, view)
+	in := reportInput(base.Dataset(), view)
 	in.Demand = demand
 	p.Name = in.Name
 	in.Plan = p

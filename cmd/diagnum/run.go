@@ -102,7 +102,7 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
 	}
-	in := reportInput(ds, res, view)
+	in := reportInput(ds, view)
 	in.Demand = demand
 	if o.outPath(t) != "-" {
 		// Only the workbook embeds the map and the offers: the map is
@@ -460,10 +460,9 @@ func readFileCtx(ctx context.Context, path string, fn func(io.Reader) error) err
 }
 
 // reportInput assembles what the outputs show for the view v of the
-// national result res (report.NewInput), with this version and today's
-// date.
-func reportInput(ds *data.Dataset, res *diag.Result, v *diag.View) report.Input {
-	in := report.NewInput(ds, res, v)
+// national result (report.NewInput), with this version and today's date.
+func reportInput(ds *data.Dataset, v *diag.View) report.Input {
+	in := report.NewInput(ds, v)
 	in.Version, in.Date = version, time.Now().UTC().Truncate(24*time.Hour)
 	return in
 }
@@ -605,7 +604,7 @@ func writeLayers(set *outputs, o *options, ds *data.Dataset, in report.Input, pr
 	}
 	if o.geojson != "" {
 		pr.step("écriture des couches GeoJSON")
-		sites := report.TerritorySites(in.Result.Sites, in.Communes)
+		sites := in.SiteResults()
 		if err := write(o.geojson, func(w io.Writer) error { return report.WriteGeoJSON(w, in.Communes, ds, sites) }); err != nil {
 			return nil, err
 		}

@@ -349,7 +349,7 @@ func (s *server) download(w http.ResponseWriter, r *http.Request) {
 	case "geojson":
 		name, ctype = "communes-"+code+".geojson", "application/geo+json"
 		write = func(w io.Writer) error {
-			return report.WriteGeoJSON(w, in.Communes, ss.cur.ds, report.TerritorySites(in.Result.Sites, in.Communes))
+			return report.WriteGeoJSON(w, in.Communes, ss.cur.ds, in.SiteResults())
 		}
 	case "html":
 		name, ctype = "diagnostic-"+code+".html", "text/html; charset=utf-8"

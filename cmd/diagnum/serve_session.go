@@ -188,7 +188,7 @@ func (ss *session) compute(ctx context.Context) error {
 	if err != nil {
 		return badRequest("%v", err)
 	}
-	in := reportInput(rds, b.Result, view)
+	in := reportInput(rds, view)
 	in.Version = version
 	in.Demand = demand
 	if n := len(ss.edits); n > 0 && ss.edits[n-1].plan != nil {

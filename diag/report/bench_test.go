@@ -32,9 +32,12 @@ func syntheticInput(n int) Input {
 		r.EPCI = append(r.EPCI, diag.Rollup{Level: diag.LevelEPCI, Code: strconv.Itoa(200000000 + e/20), Name: "EPCI",
 			Communes: 20, Population: 20000, Coverage: float64(e%100) / 100})
 	}
-	fr := diag.Rollup{Level: diag.LevelFrance, Name: "France", Communes: n}
-	return Input{Territory: diag.France(), Name: "France", Result: r, Communes: r.Communes,
-		Rollup: fr, France: fr, Version: "bench", Date: fixtureDate}
+	r.France = diag.Rollup{Level: diag.LevelFrance, Name: "France", Communes: n}
+	v, err := r.View(diag.France())
+	if err != nil {
+		panic(err)
+	}
+	return Input{View: *v, Version: "bench", Date: fixtureDate}
 }
 
 func BenchmarkWriteWorkbook(b *testing.B) {

@@ -100,10 +100,10 @@ func (b *book) chartTables() []chartTable {
 		t[1].labels = append(t[1].labels, e.Name)
 		t[1].values = append(t[1].values, measure(e.Coverage))
 	}
-	if len(b.in.Departements) > 1 {
+	if len(b.in.Deps) > 1 {
 		d := chartTable{col: "A", valCol: "B", top: chartGapN + 5, title: "Taux de couverture par département (≤ " + th + " min)",
 			heading: "Département", header: "Taux de couverture", style: st.percent, numFmt: "0%"}
-		for _, r := range b.rankRollups(b.in.Departements) {
+		for _, r := range b.rankRollups(b.in.Deps) {
 			if r.assessed && len(d.labels) < chartEPCIN {
 				d.labels = append(d.labels, r.Name+" ("+r.Code+")")
 				d.values = append(d.values, measure(r.Coverage))

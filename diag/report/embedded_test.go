@@ -51,7 +51,7 @@ func embeddedInput(tb testing.TB, t diag.Territory) Input {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	in := NewInput(ds, res, v)
+	in := NewInput(ds, v)
 	in.Version, in.Date = "test", fixtureDate
 	return in
 }

@@ -116,11 +116,8 @@ func rollupOf(cs []diag.CommuneResult, level, code, name string) diag.Rollup {
 // smallInput is the report input of département 01 over smallResult:
 // its communes in rank order 01002, 01005, 01001, 01004.
 func smallInput() Input {
-	r := smallResult()
-	ranked := []diag.CommuneResult{r.Communes[1], r.Communes[3], r.Communes[0], r.Communes[2]}
 	in := Input{
-		Territory: diag.Departements("01"), Name: "Ain", Result: r, Communes: ranked,
-		Rollup: r.Deps[0], Region: r.Regions[1], France: r.France,
+		View: smallView(diag.Departements("01")),
 		Sources: []data.Source{
 			{Name: "cog", Title: "Découpage administratif", Producer: "INSEE, Etalab", Date: "2025-01-01",
 				Licence: "Licence Ouverte 2.0", Attribution: "INSEE, Code officiel géographique 2025", File: "communes.csv.gz"},
@@ -154,17 +151,36 @@ func smallDataset() *data.Dataset {
 	return &data.Dataset{Indicators: ind}
 }
 
+// smallView is the view of t over smallResult (diag.Result.View): for
+// département 01 its communes in rank order 01002, 01005, 01001, 01004
+// (Gap 3.1, 2.75, 1.2, 0.4), the Ain's roll-up, the région 84's and
+// France's.
+func smallView(t diag.Territory) diag.View {
+	v, err := smallResult().View(t)
+	if err != nil {
+		panic(err)
+	}
+	return *v
+}
+
 // franceInput is the France-level report input over smallResult, with
-// the départements and régions ranked.
+// the départements and régions ranked: communes by Gap 4, 3.1, 2.75,
+// 1.2, 0.4, 0.1.
 func franceInput() Input {
 	in := smallInput()
-	r := in.Result
-	in.Territory, in.Name = diag.France(), "France"
-	in.Communes = []diag.CommuneResult{r.Communes[5], r.Communes[1], r.Communes[3], r.Communes[0], r.Communes[2], r.Communes[4]}
-	for i := range in.Communes {
-		in.Communes[i].Rank = i + 1 // by Gap: 4, 3.1, 2.75, 1.2, 0.4, 0.1
-	}
-	in.Rollup, in.Region = r.France, diag.Rollup{}
-	in.Departements, in.Regions = r.Deps, r.Regions
+	in.View = smallView(diag.France())
 	return in
+}
+
+// rollupContains reports whether commune c belongs to the area of r.
+func rollupContains(r *diag.Rollup, c *diag.CommuneResult) bool {
+	switch r.Level {
+	case diag.LevelEPCI:
+		return c.EPCI == r.Code
+	case diag.LevelDepartement:
+		return c.Dep == r.Code
+	case diag.LevelRegion:
+		return c.Region == r.Code
+	}
+	return r.Level == diag.LevelFrance
 }

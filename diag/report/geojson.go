@@ -36,7 +36,7 @@ const coordScale = 1e6
 
 // WriteGeoJSON writes one RFC 7946 FeatureCollection holding a feature per
 // commune of communes (in the order given), then a feature per site of
-// sites (pass nil for none; TerritorySites picks those of the territory).
+// sites (pass nil for none; diag.View.SiteResults gives those of a territory).
 //
 // A commune's geometry is its polygon in ds (always written as a
 // MultiPolygon) when one is loaded, else its representative point, else
@@ -87,23 +87,6 @@ func WriteSitesGeoJSON(w io.Writer, sites []diag.SiteResult) error {
 		return fmt.Errorf("écriture du GeoJSON des lieux : %w", err)
 	}
 	return nil
-}
-
-// TerritorySites returns the sites of all assigned to one of communes
-// (Site.Commune), in the order of all, e.g. the sites of the reported
-// territory: TerritorySites(in.Result.Sites, in.Communes).
-func TerritorySites(all []diag.SiteResult, communes []diag.CommuneResult) []diag.SiteResult {
-	in := make(map[string]bool, len(communes))
-	for i := range communes {
-		in[communes[i].Code] = true
-	}
-	var out []diag.SiteResult
-	for i := range all {
-		if in[all[i].Commune] {
-			out = append(out, all[i])
-		}
-	}
-	return out
 }
 
 // geoWriter writes a FeatureCollection, one feature a line. Write errors

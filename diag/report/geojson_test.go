@@ -290,9 +290,9 @@ func creuseDataset(t testing.TB) (*data.Dataset, []diag.CommuneResult) {
 }
 
 func TestWriteSitesGeoJSON(t *testing.T) {
-	cs, _, sites := geoFixture()
+	_, _, sites := geoFixture()
 	var buf bytes.Buffer
-	if err := WriteSitesGeoJSON(&buf, TerritorySites(sites, cs[:2])); err != nil {
+	if err := WriteSitesGeoJSON(&buf, sites[:2]); err != nil {
 		t.Fatal(err)
 	}
 	fc := parseGeo(t, buf.Bytes())

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -20,24 +19,14 @@ type Offer struct {
 	France    diag.Rollup
 }
 
-// Input is everything the workbook shows. Plain data: the caller computes
-// the diagnostic, ranks the territory's communes and picks the roll-ups.
+// Input is everything the workbook shows: the view of the territory
+// (diag.Result.View: its name, communes by rank, roll-ups, sites and
+// comparison levels; its Deps and Regions are ranked in the Départements
+// and Régions sheets of a région or France report) and what the caller
+// adds. Plain data.
 type Input struct {
-	Territory diag.Territory // the area reported (one or more départements or régions, or France)
-	Name      string         // its French name, e.g. "Creuse"
-	// Result is the diagnostic, preferably national (diag.Compute): the
-	// région and France columns of Synthèse count sites and take medians
-	// over its communes, and leave those cells empty when Result does not
-	// hold every commune of the area (diag.ComputeTerritory,
-	// Result.Territory).
-	Result *diag.Result
-	// Communes are the territory's communes, sorted by Rank (1 = largest
-	// score_ecart first). Their NearestSite index into Result.Sites.
-	Communes []diag.CommuneResult
-	Rollup   diag.Rollup // the territory's roll-up
-	Region   diag.Rollup // the roll-up of its région (zero Rollup: column left empty)
-	France   diag.Rollup // the roll-up of France (zero Rollup: column left empty)
-	Sources  []data.Source
+	diag.View
+	Sources []data.Source
 	// Checks are the checks of the loading step; Result.Checks are shown
 	// after them.
 	Checks data.Checks
@@ -55,12 +44,6 @@ type Input struct {
 	// after every other sheet is written, so that the caller can draw the
 	// map on another core while the workbook is built.
 	Map func() []byte
-	// Departements are the roll-ups ranked in the Départements sheet: the
-	// région's départements for a région report, every département for
-	// France. The sheet exists only for those two levels.
-	Departements []diag.Rollup
-	// Regions are the roll-ups ranked in the Régions sheet (France report only).
-	Regions []diag.Rollup
 	// Dataset gives the QPV and FRR flags of the communes (indicator
 	// columns data.ColQPV and data.ColFRR) shown in Synthèse and Sites;
 	// nil: the flags are "non renseigné".
@@ -86,18 +69,12 @@ type Input struct {
 	PlanMap func() []byte
 }
 
-// NewInput returns what the outputs show for the view v of the national
-// result res over ds: v's territory, name, communes and roll-ups, the
-// sources, and the checks (ds.Checks, then ds.SiteChecks). Version and
-// Date are the caller's; MapPNG, Map, Offers and Plan are left empty.
-func NewInput(ds *data.Dataset, res *diag.Result, v *diag.View) Input {
-	return Input{
-		Territory: v.Territory, Name: v.Name, Result: res, Communes: v.Communes,
-		Rollup: v.Rollup, Region: v.Region, France: v.France,
-		Sources: ds.Sources, Checks: slices.Concat(ds.Checks, ds.SiteChecks),
-		// Rankings (région and France workbooks) and QPV/FRR flags.
-		Departements: v.Deps, Regions: v.Regions, Dataset: ds,
-	}
+// NewInput returns what the outputs show for the view v (of the national
+// result, preferably) over ds: the view, the sources, and the checks
+// (ds.Checks, then ds.SiteChecks). Version and Date are the caller's;
+// MapPNG, Map, Offers and Plan are left empty.
+func NewInput(ds *data.Dataset, v *diag.View) Input {
+	return Input{View: *v, Sources: ds.Sources, Checks: slices.Concat(ds.Checks, ds.SiteChecks), Dataset: ds}
 }
 
 // validate returns an error when the input cannot be reported.
@@ -124,19 +101,6 @@ func (in *Input) label() string {
 	return fmt.Sprintf("%s (%s)", name, strings.Join(in.Territory.Codes, ", "))
 }
 
-// rollupContains reports whether commune c belongs to the area of r.
-func rollupContains(r *diag.Rollup, c *diag.CommuneResult) bool {
-	switch r.Level {
-	case diag.LevelEPCI:
-		return c.EPCI == r.Code
-	case diag.LevelDepartement:
-		return c.Dep == r.Code
-	case diag.LevelRegion:
-		return c.Region == r.Code
-	}
-	return r.Level == diag.LevelFrance
-}
-
 // nearestSite returns the site at index i of r.Sites, or nil when i is out of range.
 func nearestSite(r *diag.Result, i int) *diag.SiteResult {
 	if i < 0 || i >= len(r.Sites) {
@@ -152,43 +116,4 @@ func communeIndex(r *diag.Result) map[string]int {
 		m[r.Communes[i].Code] = i
 	}
 	return m
-}
-
-// countIn returns the number of communes of cs satisfying in.
-func countIn(cs []diag.CommuneResult, in func(*diag.CommuneResult) bool) int {
-	n := 0
-	for i := range cs {
-		if in(&cs[i]) {
-			n++
-		}
-	}
-	return n
-}
-
-// siteCounts counts the sites of each kind of data.Kinds (same order)
-// whose assigned commune satisfies in; the last element counts every
-// kind. Sites without an assigned commune, or assigned to a commune absent
-// from the result, are not counted.
-func siteCounts(r *diag.Result, idx map[string]int, in func(*diag.CommuneResult) bool) []int {
-	n := make([]int, len(data.Kinds)+1)
-	for i := range r.Sites {
-		ci, ok := idx[r.Sites[i].Commune]
-		if !ok || !in(&r.Communes[ci]) {
-			continue
-		}
-		if k := slices.Index(data.Kinds, r.Sites[i].Kind); k >= 0 {
-			n[k]++
-		}
-		n[len(data.Kinds)]++
-	}
-	return n
-}
-
-// medianAccess returns diag.MedianAccess10k over the communes of cs
-// satisfying in, NaN when there is none.
-func medianAccess(cs []diag.CommuneResult, in func(*diag.CommuneResult) bool) float64 {
-	if m, ok := diag.MedianAccess10k(cs, in); ok {
-		return m
-	}
-	return math.NaN()
 }

@@ -42,12 +42,9 @@ func TestSheetNames(t *testing.T) {
 
 // regionInput is the report input of région 84 over smallResult.
 func regionInput() Input {
+	// Communes 01002, 01005, 01001, 01004, 03001; départements 01 and 03.
 	in := smallInput()
-	r := in.Result
-	in.Territory, in.Name = diag.Regions("84"), "Auvergne-Rhône-Alpes"
-	in.Communes = []diag.CommuneResult{r.Communes[1], r.Communes[3], r.Communes[0], r.Communes[2], r.Communes[4]}
-	in.Rollup, in.Region = r.Regions[1], r.Regions[1]
-	in.Departements = r.Deps[:2]
+	in.View = smallView(diag.Regions("84"))
 	return in
 }
 
@@ -157,7 +154,7 @@ func TestRankRollupsUnassessed(t *testing.T) {
 		{Code: "01001", Dep: "01", Region: "84", NearestMin: 12},
 		{Code: "03001", Dep: "03", Region: "84", NearestMin: 40},
 	}}
-	b := &book{in: &Input{Result: r}}
+	b := &book{in: &Input{View: diag.View{Result: r}}}
 	got := b.rankRollups([]diag.Rollup{
 		{Level: diag.LevelDepartement, Code: "987", Coverage: 0},
 		{Level: diag.LevelDepartement, Code: "01", Coverage: 1, Per10k: 0.5},

@@ -74,7 +74,7 @@ type MapInput struct {
 // "Score d'écart — <territory> (<codes>)", a source line naming the
 // attribution of each source of in.Sources (its producer when it has
 // none) and the diagnum version, the territory's communes, the counted
-// sites assigned to them (TerritorySites of in.Result.Sites), the
+// sites assigned to them (in.SiteResults), the
 // dataset ds and the default size.
 func NewMapInput(in *Input, ds *data.Dataset) MapInput {
 	m := MapInput{
@@ -84,7 +84,7 @@ func NewMapInput(in *Input, ds *data.Dataset) MapInput {
 		Dataset:  ds,
 	}
 	if in.Result != nil {
-		m.Sites = TerritorySites(in.Result.Sites, in.Communes)
+		m.Sites = in.SiteResults()
 		m.Times = TimesLabel(in.Result.Params)
 	}
 	return m

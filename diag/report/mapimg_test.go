@@ -406,9 +406,16 @@ func TestWriteMapSize(t *testing.T) {
 func TestNewMapInput(t *testing.T) {
 	ds, cs, sites := holeFixture()
 	sites = append(sites, diag.SiteResult{Site: data.Site{ID: "elsewhere", Commune: "01001"}, Counted: true})
+	for i := range cs {
+		cs[i].Dep = "23"
+	}
+	v, err := (&diag.Result{Communes: cs, Sites: sites}).View(diag.Departements("23"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Name = "Creuse"
 	in := Input{
-		Territory: diag.Departements("23"), Name: "Creuse", Communes: cs,
-		Result: &diag.Result{Communes: cs, Sites: sites},
+		View: *v,
 		Sources: []data.Source{{Attribution: "INSEE, Code officiel géographique 2025", Producer: "INSEE"},
 			{Producer: "ANCT"}, {Attribution: "INSEE, Code officiel géographique 2025"}, {}},
 		Version: "v0.1.0",

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"diagnum/diag"
 	"diagnum/diag/plan"
 )
 
@@ -83,7 +84,7 @@ func creuseDepInput(t *testing.T) Input {
 	for i := range cs {
 		cs[i].Dep = "D" + strconv.Itoa(min(5, i*5/250))
 	}
-	return Input{Name: "Creuse découpée", Communes: cs, Dataset: ds, Plan: depPlan(need, posts)}
+	return Input{View: diag.View{Name: "Creuse découpée", Communes: cs}, Dataset: ds, Plan: depPlan(need, posts)}
 }
 
 // TestPlanMap draws the per-département map of creuseDepInput: at a

@@ -78,7 +78,7 @@ func (b *book) regions() error {
 
 // departements writes the Départements sheet (région and France reports).
 func (b *book) departements() error {
-	return b.ranking(SheetDepartements, "Département", b.in.Departements, b.in.Territory.Level == diag.LevelFrance)
+	return b.ranking(SheetDepartements, "Département", b.in.Deps, b.in.Territory.Level == diag.LevelFrance)
 }
 
 // rankColumns are the columns of a ranking sheet; withParent adds the région.

@@ -128,9 +128,14 @@ func TestWorkbookPartialResult(t *testing.T) {
 	// A territory result (as from diag.ComputeTerritory) holds only the
 	// Ain's communes and no France roll-up: the région column keeps its
 	// roll-up figures but no site counts, the France column stays empty.
+	r := smallResult()
+	r.Communes, r.France = r.Communes[:4], diag.Rollup{}
+	v, err := r.View(diag.Departements("01"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	in := smallInput()
-	in.Result.Communes = slices.Clone(in.Result.Communes[:4])
-	in.France = diag.Rollup{}
+	in.View = *v
 	var buf bytes.Buffer
 	if err := WriteWorkbook(&buf, in); err != nil {
 		t.Fatal(err)
@@ -238,26 +243,5 @@ func TestWorkbookBadInput(t *testing.T) {
 	in.Communes = nil
 	if err := WriteWorkbook(&bytes.Buffer{}, in); err != nil {
 		t.Errorf("no communes: %v", err)
-	}
-}
-
-func TestMedianAccess(t *testing.T) {
-	all := func(*diag.CommuneResult) bool { return true }
-	c := func(pop int, a float64) diag.CommuneResult { return diag.CommuneResult{Population: pop, Access10k: a} }
-	tests := []struct {
-		cs   []diag.CommuneResult
-		want float64
-	}{
-		{nil, math.NaN()},
-		{[]diag.CommuneResult{c(0, 5)}, math.NaN()},                     // unpopulated only
-		{[]diag.CommuneResult{c(10, 5)}, 5},                             // one value
-		{[]diag.CommuneResult{c(1, 4), c(1, 1), c(1, 3), c(1, 2)}, 2},   // sorted 1 2 3 4: 2nd
-		{[]diag.CommuneResult{c(1, 3), c(0, 100), c(1, 1), c(1, 2)}, 2}, // 100 unpopulated
-	}
-	for i, tt := range tests {
-		got := medianAccess(tt.cs, all)
-		if got != tt.want && !(math.IsNaN(got) && math.IsNaN(tt.want)) {
-			t.Errorf("case %d: median = %v, want %v", i, got, tt.want)
-		}
 	}
 }

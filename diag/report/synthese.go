@@ -19,60 +19,41 @@ const (
 	nShares
 )
 
-// area is a column of the key figures of Synthèse.
+// area is a column of the key figures of Synthèse: a comparison level of
+// the view (diag.Level) with its label and its zone shares.
 type area struct {
-	label  string
-	r      *diag.Rollup
-	counts []int // siteCounts, nil when unknown
-	median any   // median Access10k, nil when unknown
-	full   bool  // Result holds every commune of the area: counts, median and shares are known
+	label string
+	*diag.Level
+	median any // median Access10k, nil when unknown
 	shares [nShares]zoneShare
 }
 
-// areas returns the columns of the key figures: the territory, its
-// région (département reports, unless it is the same area) and France (unless the territory is
-// France). A zero roll-up leaves its column empty; site counts, medians
-// and shares are left empty when Result does not hold every commune of
-// the roll-up.
+// areas returns the columns of the key figures, one per level of the
+// view (diag.View.Levels: the territory, its région, France). A zero
+// roll-up leaves its column empty; site counts, medians and shares are
+// left empty when Result does not hold every commune of the level.
 func (b *book) areas() []area {
 	in := b.in
-	regionLabel := "Région"
-	if in.Region.Name != "" {
-		regionLabel = fmt.Sprintf("%s (%s)", in.Region.Name, in.Region.Code)
-	}
-	v := []area{{label: in.label(), r: &in.Rollup}}
-	preds := []func(*diag.CommuneResult) bool{func(c *diag.CommuneResult) bool { return in.Territory.Contains(c.Dep, c.Region) }}
-	if in.Territory.Level == diag.LevelDepartement && !sameArea(&in.Region, &in.Rollup) {
-		v = append(v, area{label: regionLabel, r: &in.Region})
-		preds = append(preds, func(c *diag.CommuneResult) bool { return rollupContains(&in.Region, c) })
-	}
-	if in.Territory.Level != diag.LevelFrance {
-		v = append(v, area{label: "France", r: &in.France})
-		preds = append(preds, func(c *diag.CommuneResult) bool { return rollupContains(&in.France, c) })
-	}
-	for i := range v {
-		// The roll-ups leave out the communes without geography (COM).
-		p := preds[i]
-		preds[i] = func(c *diag.CommuneResult) bool { return !c.NoGeography && p(c) }
-		if v[i].r.Level == "" || countIn(in.Result.Communes, preds[i]) != v[i].r.Communes {
-			continue
+	v := make([]area, len(in.Levels))
+	for i := range in.Levels {
+		l := &in.Levels[i]
+		v[i] = area{label: "France", Level: l, median: measure(l.MedianAccess10k)}
+		switch {
+		case i == 0:
+			v[i].label = in.label()
+		case l.Area.Level == diag.LevelRegion && l.Rollup.Name != "":
+			v[i].label = fmt.Sprintf("%s (%s)", l.Rollup.Name, l.Rollup.Code)
+		case l.Area.Level == diag.LevelRegion:
+			v[i].label = "Région"
 		}
-		v[i].full = true
-		v[i].counts = siteCounts(in.Result, b.idx, preds[i])
-		v[i].median = measure(medianAccess(in.Result.Communes, preds[i]))
-		v[i].shares = [nShares]zoneShare{
-			b.zoneShares(preds[i], true, b.zn.qpv), b.zoneShares(preds[i], true, b.zn.frr),
-			b.zoneShares(preds[i], false, b.zn.qpv), b.zoneShares(preds[i], false, b.zn.frr),
+		if l.Full {
+			v[i].shares = [nShares]zoneShare{
+				b.zoneShares(l.Contains, true, b.zn.qpv), b.zoneShares(l.Contains, true, b.zn.frr),
+				b.zoneShares(l.Contains, false, b.zn.qpv), b.zoneShares(l.Contains, false, b.zn.frr),
+			}
 		}
 	}
 	return v
-}
-
-// sameArea reports whether the région roll-up r covers exactly the
-// territory's roll-up t (a région of one département, e.g. La Réunion):
-// its column would repeat the territory's.
-func sameArea(r, t *diag.Rollup) bool {
-	return r.Level != "" && r.Communes == t.Communes && r.Population == t.Population
 }
 
 // synthese writes the summary sheet.
@@ -143,7 +124,7 @@ func (b *book) keyFigures(s *sheet) error {
 		row := []any{f.label}
 		for i := range as {
 			var v any
-			if as[i].r.Level != "" {
+			if as[i].Rollup.Level != "" {
 				v = f.v(&as[i])
 			}
 			row = append(row, cell(f.style, v))
@@ -157,15 +138,15 @@ func (b *book) keyFigures(s *sheet) error {
 
 // siteCount returns the count of kind index k, nil when unknown.
 func (a *area) siteCount(k int) any {
-	if a.counts == nil {
+	if a.SiteCounts == nil {
 		return nil
 	}
-	return a.counts[k]
+	return a.SiteCounts[k]
 }
 
 // share returns the share of area.shares[k], nil when unknown.
 func (a *area) share(k int) any {
-	if !a.full {
+	if !a.Full {
 		return nil
 	}
 	return a.shares[k].value()
@@ -175,28 +156,28 @@ func (a *area) share(k int) any {
 func (b *book) figures() []figure {
 	st, th := &b.st, b.threshold()
 	f := []figure{
-		{labelCommunes, st.thousands, func(a *area) any { return a.r.Communes }},
-		{labelPopulation, st.thousands, func(a *area) any { return a.r.Population }},
+		{labelCommunes, st.thousands, func(a *area) any { return a.Rollup.Communes }},
+		{labelPopulation, st.thousands, func(a *area) any { return a.Rollup.Population }},
 	}
 	for k, kind := range data.Kinds {
 		f = append(f, figure{"Sites : " + kind.Label(), st.thousands, func(a *area) any { return a.siteCount(k) }})
 	}
 	return append(f,
 		figure{labelAllSites, st.thousands, func(a *area) any { return a.siteCount(len(data.Kinds)) }},
-		figure{labelCounted, st.thousands, func(a *area) any { return a.r.NbSites }},
-		figure{labelFTE, st.dec2, func(a *area) any { return measure(a.r.FTE) }},
-		figure{labelPer10k, st.dec2, func(a *area) any { return measure(a.r.Per10k) }},
-		figure{"Population couverte (site à " + th + " min ou moins)", st.thousands, func(a *area) any { return a.r.CoveredPop }},
-		figure{"Taux de couverture (site à " + th + " min ou moins)", st.percent, func(a *area) any { return measure(a.r.Coverage) }},
-		figure{"Population non couverte (aucun site à " + th + " min ou moins)", st.thousands, func(a *area) any { return a.r.Uncovered }},
-		figure{labelAccessMean, st.dec2, func(a *area) any { return measure(a.r.MeanAccess10k) }},
+		figure{labelCounted, st.thousands, func(a *area) any { return a.Rollup.NbSites }},
+		figure{labelFTE, st.dec2, func(a *area) any { return measure(a.Rollup.FTE) }},
+		figure{labelPer10k, st.dec2, func(a *area) any { return measure(a.Rollup.Per10k) }},
+		figure{"Population couverte (site à " + th + " min ou moins)", st.thousands, func(a *area) any { return a.Rollup.CoveredPop }},
+		figure{"Taux de couverture (site à " + th + " min ou moins)", st.percent, func(a *area) any { return measure(a.Rollup.Coverage) }},
+		figure{"Population non couverte (aucun site à " + th + " min ou moins)", st.thousands, func(a *area) any { return a.Rollup.Uncovered }},
+		figure{labelAccessMean, st.dec2, func(a *area) any { return measure(a.Rollup.MeanAccess10k) }},
 		figure{labelAccessMed, st.dec2, func(a *area) any { return a.median }},
 		figure{labelQPVCounted, st.percent, func(a *area) any { return a.share(shareQPVCounted) }},
 		figure{labelFRRCounted, st.percent, func(a *area) any { return a.share(shareFRRCounted) }},
 		figure{labelQPVAll, st.percent, func(a *area) any { return a.share(shareQPVAll) }},
 		figure{labelFRRAll, st.percent, func(a *area) any { return a.share(shareFRRAll) }},
 		figure{labelFRRKnown, st.thousands, func(a *area) any {
-			if !a.full {
+			if !a.Full {
 				return nil
 			}
 			return a.shares[shareFRRAll].known

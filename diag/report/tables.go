@@ -91,18 +91,11 @@ func colorScale(low, high string) []excelize.ConditionalFormatOptions {
 	}}
 }
 
-// territorySites returns the indices in Result.Sites of the sites assigned
-// to a commune of the territory, sorted by commune code (stable: sites of
-// a commune keep their data order).
+// territorySites returns the indices in Result.Sites of the view's sites
+// (diag.View.Sites) sorted by commune code (stable: sites of a commune
+// keep their data order).
 func (b *book) territorySites() []int {
-	r := b.in.Result
-	var v []int
-	for i := range r.Sites {
-		ci, ok := b.idx[r.Sites[i].Commune]
-		if ok && b.in.Territory.Contains(r.Communes[ci].Dep, r.Communes[ci].Region) {
-			v = append(v, i)
-		}
-	}
+	r, v := b.in.Result, slices.Clone(b.in.Sites)
 	slices.SortStableFunc(v, func(x, y int) int { return cmp.Compare(r.Sites[x].Commune, r.Sites[y].Commune) })
 	return v
 }

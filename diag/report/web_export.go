@@ -135,7 +135,7 @@ func KeyFigures(in *Input) (areas []string, rows []FigureRow) {
 		r := FigureRow{Label: f.label, Format: formats[f.style]}
 		for i := range as {
 			var v any
-			if as[i].r.Level != "" {
+			if as[i].Rollup.Level != "" {
 				v = f.v(&as[i])
 			}
 			r.Values = append(r.Values, v)

@@ -42,7 +42,7 @@ func territoryInput(t testing.TB, ds *data.Dataset, res *diag.Result, terr diag.
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := report.NewInput(ds, res, v)
+	in := report.NewInput(ds, v)
 	in.Version, in.Date = "test", time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
 	return &in
 }

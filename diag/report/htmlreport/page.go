@@ -153,7 +153,7 @@ func NewPage(in *report.Input) *Page {
 	for _, k := range data.Kinds {
 		pg.Kinds = append(pg.Kinds, kind{k.String(), k.Label(), report.SiteColor(k)})
 	}
-	for _, s := range report.TerritorySites(in.Result.Sites, in.Communes) {
+	for _, s := range in.SiteResults() {
 		pg.Sites = append(pg.Sites, newSite(&s, proj))
 	}
 	for _, r := range report.TerritoryEPCIs(in) {
