@@ -1,10 +1,13 @@
 package diag
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
+	"sync"
+	"testing"
 
 	"diagnum/data"
 

@@ -1,7 +1,6 @@
 package diag
 
 import (
-	"context"
 	"math"
 	"slices"
 	"testing"

@@ -59,19 +59,11 @@ func (m ClassModel) ReachKm(minutes float64) float64 {
 	return r
 }
 
-// Times implements TravelTimer.
+// Times implements TravelTimer. It checks ctx between rows.
 func (m ClassModel) Times(ctx context.Context, src, dst []Place) ([][]float64, error) {
-	t := make([][]float64, len(src))
-	for i, a := range src {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		t[i] = make([]float64, len(dst))
-		for j, b := range dst {
-			t[i][j] = m.KmMinutes(a, HaversineKm(a.Point, b.Point))
-		}
-	}
-	return t, nil
+	return pairTimes(ctx, src, dst, func(a, b Place) (float64, error) {
+		return m.KmMinutes(a, HaversineKm(a.Point, b.Point)), nil
+	})
 }
 
 // Describe implements Describer.

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -137,30 +138,14 @@ func NewOSRM(baseURL string, opt OSRMOptions) (*OSRM, error) {
 }
 
 func (opt OSRMOptions) withDefaults() OSRMOptions {
-	if opt.Profile == "" {
-		opt.Profile = DefaultOSRMProfile
-	}
-	if opt.MaxCoords == 0 {
-		opt.MaxCoords = DefaultOSRMMaxCoords
-	}
-	if opt.Timeout == 0 {
-		opt.Timeout = DefaultOSRMTimeout
-	}
-	if opt.RunTimeout == 0 {
-		opt.RunTimeout = DefaultOSRMRunTimeout
-	}
-	if opt.MaxSpeedKmh == 0 {
-		opt.MaxSpeedKmh = DefaultOSRMMaxSpeedKmh
-	}
-	if opt.Concurrency == 0 {
-		opt.Concurrency = DefaultOSRMConcurrency
-	}
-	if opt.Retries == 0 {
-		opt.Retries = DefaultOSRMRetries
-	}
-	if opt.RetryBase == 0 {
-		opt.RetryBase = 500 * time.Millisecond
-	}
+	opt.Profile = cmp.Or(opt.Profile, DefaultOSRMProfile)
+	opt.MaxCoords = cmp.Or(opt.MaxCoords, DefaultOSRMMaxCoords)
+	opt.Timeout = cmp.Or(opt.Timeout, DefaultOSRMTimeout)
+	opt.RunTimeout = cmp.Or(opt.RunTimeout, DefaultOSRMRunTimeout)
+	opt.MaxSpeedKmh = cmp.Or(opt.MaxSpeedKmh, DefaultOSRMMaxSpeedKmh)
+	opt.Concurrency = cmp.Or(opt.Concurrency, DefaultOSRMConcurrency)
+	opt.Retries = cmp.Or(opt.Retries, DefaultOSRMRetries)
+	opt.RetryBase = cmp.Or(opt.RetryBase, 500*time.Millisecond)
 	return opt
 }
 

@@ -102,23 +102,9 @@ func (t *Table) MinMinutes(km float64) float64 {
 // ReachKm returns minutes / 60 × vmax.
 func (t *Table) ReachKm(minutes float64) float64 { return minutes / 60 * t.vmax }
 
-// Times implements TravelTimer.
+// Times implements TravelTimer. It checks ctx between rows.
 func (t *Table) Times(ctx context.Context, src, dst []Place) ([][]float64, error) {
-	out := make([][]float64, len(src))
-	for i, s := range src {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		out[i] = make([]float64, len(dst))
-		for j, d := range dst {
-			v, err := t.minutes(s, d)
-			if err != nil {
-				return nil, err
-			}
-			out[i][j] = v
-		}
-	}
-	return out, nil
+	return pairTimes(ctx, src, dst, t.minutes)
 }
 
 // minutes is t(s, d) of the type comment.

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -99,12 +100,7 @@ func DefaultModel() Model { return Model{Detour: DefaultDetour, SpeedKmh: Defaul
 
 // withDefaults replaces zero fields by their defaults.
 func (m Model) withDefaults() Model {
-	if m.Detour == 0 {
-		m.Detour = DefaultDetour
-	}
-	if m.SpeedKmh == 0 {
-		m.SpeedKmh = DefaultSpeedKmh
-	}
+	m.Detour, m.SpeedKmh = cmp.Or(m.Detour, DefaultDetour), cmp.Or(m.SpeedKmh, DefaultSpeedKmh)
 	return m
 }
 
@@ -129,6 +125,13 @@ func (m Model) ReachKm(minutes float64) float64 {
 
 // Times implements TravelTimer. It checks ctx between rows.
 func (m Model) Times(ctx context.Context, src, dst []Place) ([][]float64, error) {
+	return pairTimes(ctx, src, dst, func(a, b Place) (float64, error) { return m.Minutes(a.Point, b.Point), nil })
+}
+
+// pairTimes returns the matrix of f(src[i], dst[j]), checking ctx between
+// rows; it stops at the first error of f. The TravelTimers that time each
+// pair alone (the models, a table) are this.
+func pairTimes(ctx context.Context, src, dst []Place, f func(a, b Place) (float64, error)) ([][]float64, error) {
 	t := make([][]float64, len(src))
 	for i, a := range src {
 		if err := ctx.Err(); err != nil {
@@ -136,7 +139,11 @@ func (m Model) Times(ctx context.Context, src, dst []Place) ([][]float64, error)
 		}
 		t[i] = make([]float64, len(dst))
 		for j, b := range dst {
-			t[i][j] = m.Minutes(a.Point, b.Point)
+			v, err := f(a, b)
+			if err != nil {
+				return nil, err
+			}
+			t[i][j] = v
 		}
 	}
 	return t, nil

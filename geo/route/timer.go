@@ -1,6 +1,7 @@
 package route
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -67,18 +68,11 @@ func NewTimer(g *Graph, opt TimerOptions) *Timer {
 		t.box = orb.Bound{Min: orb.Point{t.box.Min[0] - dLon, t.box.Min[1] - dLat}, Max: orb.Point{t.box.Max[0] + dLon, t.box.Max[1] + dLat}}
 	}
 	m := opt.Model
-	m.Detour, m.SpeedKmh = orDefault(m.Detour, geo.DefaultDetour), orDefault(m.SpeedKmh, geo.DefaultSpeedKmh)
+	m.Detour, m.SpeedKmh = cmp.Or(m.Detour, geo.DefaultDetour), cmp.Or(m.SpeedKmh, geo.DefaultSpeedKmh)
 	t.opt.Model = m
 	t.vmax = max(g.TopKmh, m.SpeedKmh/m.Detour) * (1 + 1e-9)
 	t.pool.New = func() any { return NewSearch(g) }
 	return t
-}
-
-func orDefault(v, d float64) float64 {
-	if v == 0 {
-		return d
-	}
-	return v
 }
 
 // Snap returns the routable node nearest to p and its distance, or false
