@@ -284,19 +284,19 @@ func announceRejected(console io.Writer, name string, checks data.Checks) {
 		return
 	}
 	var parts []string
-	switch n := checks.Count(data.Rejected); n {
-	case 0:
-	case 1:
-		parts = append(parts, "1 ligne rejetée")
-	default:
-		parts = append(parts, fmt.Sprintf("%d lignes rejetées", n))
-	}
-	switch n := checks.Count(data.Warning); n {
-	case 0:
-	case 1:
-		parts = append(parts, "1 avertissement")
-	default:
-		parts = append(parts, fmt.Sprintf("%d avertissements", n))
+	for _, c := range []struct {
+		n         int
+		one, many string
+	}{
+		{checks.Count(data.Rejected), "ligne rejetée", "lignes rejetées"},
+		{checks.Count(data.Warning), "avertissement", "avertissements"},
+	} {
+		switch {
+		case c.n == 1:
+			parts = append(parts, "1 "+c.one)
+		case c.n > 1:
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.many))
+		}
 	}
 	if len(parts) > 0 {
 		fmt.Fprintf(console, "%s : %s, voir Contrôles\n", name, strings.Join(parts, ", "))
