@@ -4,37 +4,20 @@ import (
 	"context"
 	"math"
 	"slices"
-	"sync"
 	"testing"
 
 	"diagnum/data"
 	"diagnum/diag"
 	"diagnum/geo"
+	"diagnum/internal/embedtest"
 )
-
-// The national baseline of the embedded (real) data set, computed once.
-var national struct {
-	once sync.Once
-	ds   *data.Dataset
-	b    *diag.Baseline
-	err  error
-}
 
 // nationalBaseline returns the embedded data set and its diagnostic
 // with the default parameters (conseiller numérique sites as supply,
-// 30 minutes).
+// 30 minutes), computed once per test process.
 func nationalBaseline(tb testing.TB) (*data.Dataset, *diag.Baseline) {
 	tb.Helper()
-	national.once.Do(func() {
-		national.ds, national.err = data.LoadEmbedded()
-		if national.err == nil {
-			national.b, national.err = diag.NewBaseline(context.Background(), national.ds, diag.Params{})
-		}
-	})
-	if national.err != nil {
-		tb.Fatal(national.err)
-	}
-	return national.ds, national.b
+	return embedtest.National(tb)
 }
 
 var creuse = diag.Departements("23")

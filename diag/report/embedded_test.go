@@ -2,13 +2,11 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"image/png"
 	"io"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,29 +15,15 @@ import (
 	"diagnum/data"
 	"diagnum/diag"
 	"diagnum/internal/benchstat"
+	"diagnum/internal/embedtest"
 )
 
-// embedded is the national diagnostic of the embedded data set, with the
-// default parameters, computed once.
-var embedded struct {
-	once sync.Once
-	ds   *data.Dataset
-	res  *diag.Result
-	err  error
-}
-
-// embeddedResult loads the embedded data set and computes its diagnostic.
+// embeddedResult returns the embedded data set and its national
+// diagnostic with the default parameters, computed once per test process.
 func embeddedResult(tb testing.TB) (*data.Dataset, *diag.Result) {
 	tb.Helper()
-	embedded.once.Do(func() {
-		if embedded.ds, embedded.err = data.LoadEmbedded(); embedded.err == nil {
-			embedded.res, embedded.err = diag.Compute(context.Background(), embedded.ds, diag.Params{})
-		}
-	})
-	if embedded.err != nil {
-		tb.Fatal(embedded.err)
-	}
-	return embedded.ds, embedded.res
+	ds, b := embedtest.National(tb)
+	return ds, b.Result
 }
 
 // embeddedInput builds the report input of territory t over the embedded

@@ -20,7 +20,6 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"diagnum/diag"
-	"diagnum/diag/plan"
 	"diagnum/diag/report"
 	"diagnum/internal/browsertest"
 )
@@ -227,18 +226,8 @@ func TestBrowserReportPlanAndKeyboard(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: make test-long (Chromium; TestPagePlan checks the proposals in the short suite)")
 	}
-	in := creuseInput(t)
-	b, err := diag.NewBaseline(context.Background(), embeddedDS, diag.Defaults())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Run(context.Background(), b, plan.Options{Territory: in.Territory, Add: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in2 := *in
-	in2.Plan = p
-	pg := NewPage(&in2)
+	in, p := creusePlanInput(t)
+	pg := NewPage(in)
 	var buf bytes.Buffer
 	if err := Write(&buf, pg, Static); err != nil {
 		t.Fatal(err)

@@ -2,36 +2,36 @@ package htmlreport
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/diag/plan"
 	"diagnum/diag/report"
+	"diagnum/internal/embedtest"
 )
 
-var (
-	embeddedOnce sync.Once
-	embeddedDS   *data.Dataset
-	embeddedRes  *diag.Result
-	embeddedErr  error
-)
-
-// creuseInput returns the report input of Creuse (23) on the embedded
-// data, computed once per test binary.
+// creuseInput returns the report input of Creuse (23) on the national
+// diagnostic of the embedded data, computed once per test binary.
 func creuseInput(t testing.TB) *report.Input {
 	t.Helper()
-	embeddedOnce.Do(func() {
-		embeddedDS, embeddedErr = data.LoadEmbedded()
-		if embeddedErr == nil {
-			embeddedRes, embeddedErr = diag.Compute(context.Background(), embeddedDS, diag.Defaults())
-		}
-	})
-	if embeddedErr != nil {
-		t.Fatal(embeddedErr)
+	ds, b := embedtest.National(t)
+	return territoryInput(t, ds, b.Result, diag.Departements("23"))
+}
+
+// creusePlanInput returns the report input of Creuse with the plan of 3
+// posts of plan.Run on the national baseline of the embedded data, and
+// that plan.
+func creusePlanInput(t testing.TB) (*report.Input, *plan.Plan) {
+	t.Helper()
+	in := creuseInput(t)
+	_, b := embedtest.National(t)
+	var err error
+	if in.Plan, err = plan.Run(context.Background(), b, plan.Options{Territory: in.Territory, Add: 3}); err != nil {
+		t.Fatal(err)
 	}
-	return territoryInput(t, embeddedDS, embeddedRes, diag.Departements("23"))
+	return in, in.Plan
 }
 
 // territoryInput assembles the report input of territory t (a

@@ -3,7 +3,6 @@ package htmlreport
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -13,8 +12,8 @@ import (
 	"testing"
 
 	"diagnum/diag"
-	"diagnum/diag/plan"
 	"diagnum/diag/report"
+	"diagnum/internal/embedtest"
 )
 
 // TestPageCreuse checks the page of Creuse: a shape per commune (its
@@ -115,7 +114,8 @@ func TestPageFrance(t *testing.T) {
 		t.Skip("long: make test-long (the page of 35,000 communes)")
 	}
 	creuseInput(t) // loads the embedded data and the national result
-	in := territoryInput(t, embeddedDS, embeddedRes, diag.France())
+	ds, b := embedtest.National(t)
+	in := territoryInput(t, ds, b.Result, diag.France())
 	pg := NewPage(in)
 	var buf bytes.Buffer
 	if err := Write(&buf, pg, Static); err != nil {
@@ -130,7 +130,7 @@ func TestPageFrance(t *testing.T) {
 	omitted := 0
 	for i, c := range in.Communes {
 		drawn := pg.Map.Shapes[i] != "" || pg.Map.Points[i] != nil
-		dc, _ := commune(embeddedDS, c.Code)
+		dc, _ := commune(ds, c.Code)
 		want := len(c.Dep) == 2 && (len(dc.Polygon) > 0 || dc.HasPoint)
 		if want != drawn {
 			t.Errorf("commune %s (département %s): drawn %v", c.Code, c.Dep, drawn)
@@ -150,18 +150,8 @@ func TestPagePlan(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: make test-long (a national baseline and a plan)")
 	}
-	in := creuseInput(t)
-	b, err := diag.NewBaseline(context.Background(), embeddedDS, diag.Defaults())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Run(context.Background(), b, plan.Options{Territory: in.Territory, Add: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in2 := *in
-	in2.Plan = p
-	pg := NewPage(&in2)
+	in, p := creusePlanInput(t)
+	pg := NewPage(in)
 	if len(pg.Picks) != len(p.Picks) || len(p.Picks) == 0 || pg.Plan == "" {
 		t.Fatalf("%d proposals on the page for %d picks; sentence %q", len(pg.Picks), len(p.Picks), pg.Plan)
 	}
