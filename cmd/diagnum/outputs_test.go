@@ -33,17 +33,25 @@ func writeString(s string) func(io.Writer) error {
 	return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
 }
 
+// existingOutputs returns a temporary folder holding b.csv ("old", mode
+// 0600), the path of b.csv, and a new output set whose standard output is
+// the buffer returned.
+func existingOutputs(t *testing.T) (dir, old string, stdout *bytes.Buffer, set *outputs) {
+	t.Helper()
+	dir = t.TempDir()
+	old = filepath.Join(dir, "b.csv")
+	if err := os.WriteFile(old, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout = &bytes.Buffer{}
+	return dir, old, stdout, newOutputs(context.Background(), stdout)
+}
+
 // TestOutputsAllOrNothing: when the third file fails, the first two are
 // not created, the existing file is unchanged, nothing reaches standard
 // output and no temporary file is left.
 func TestOutputsAllOrNothing(t *testing.T) {
-	dir := t.TempDir()
-	old := filepath.Join(dir, "b.csv")
-	if err := os.WriteFile(old, []byte("old"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var stdout bytes.Buffer
-	set := newOutputs(context.Background(), &stdout)
+	dir, old, stdout, set := existingOutputs(t)
 	boom := errors.New("disk on fire")
 	err := errors.Join(
 		set.write(filepath.Join(dir, "a.geojson"), writeString("{}")),
@@ -68,13 +76,7 @@ func TestOutputsAllOrNothing(t *testing.T) {
 // TestOutputsCommit: a successful run replaces the existing file, keeps
 // its permissions, and prints standard output only at commit.
 func TestOutputsCommit(t *testing.T) {
-	dir := t.TempDir()
-	old := filepath.Join(dir, "b.csv")
-	if err := os.WriteFile(old, []byte("old"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var stdout bytes.Buffer
-	set := newOutputs(context.Background(), &stdout)
+	dir, old, stdout, set := existingOutputs(t)
 	defer set.abort()
 	for _, err := range []error{set.write(old, writeString("new")), set.write("-", writeString("csv")),
 		set.write(filepath.Join(dir, "a.xlsx"), writeString("book"))} {

@@ -85,15 +85,7 @@ func TestSIGTERM(t *testing.T) {
 				t.Skip("long: make test-long")
 			}
 			dir := t.TempDir()
-			cmd := exec.Command(bin, "--france", "--out", tc.out, "--csv", "f.csv", "--geojson", "f.geojson")
-			cmd.Dir = dir
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
+			cmd, stderr, done := startCmd(t, dir, bin, "--france", "--out", tc.out, "--csv", "f.csv", "--geojson", "f.geojson")
 			err := signalWhen(t, cmd, dir, when, tc.sig, done)
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() == 0 {
@@ -111,7 +103,7 @@ func TestSIGTERM(t *testing.T) {
 
 // signalWhen sends sig at the moment named by when and returns the exit
 // error of the command.
-func signalWhen(t *testing.T, cmd *exec.Cmd, dir, when string, sig syscall.Signal, done chan error) error {
+func signalWhen(t *testing.T, cmd *exec.Cmd, dir, when string, sig syscall.Signal, done <-chan error) error {
 	t.Helper()
 	deadline := time.After(30 * time.Second)
 	start := time.Now()
@@ -218,15 +210,7 @@ func TestSIGINTWhileLoading(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			cmd := exec.Command(bin, "--sites", sites, "--out", "f.xlsx", "--csv", "f.csv")
-			cmd.Dir = dir
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
+			cmd, stderr, done := startCmd(t, dir, bin, "--sites", sites, "--out", "f.xlsx", "--csv", "f.csv")
 			if input == "fifo" {
 				select {
 				case w := <-opened:
@@ -305,4 +289,21 @@ func waitFIFOOpen(t *testing.T, pid int, done <-chan error) {
 		}
 	}
 	t.Fatal("diagnum did not block opening the FIFO within 60 s")
+}
+
+// startCmd starts bin with args in dir and returns the command, its
+// standard error and a channel that receives cmd.Wait's result when it
+// exits.
+func startCmd(t *testing.T, dir, bin string, args ...string) (*exec.Cmd, *bytes.Buffer, <-chan error) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	stderr := &bytes.Buffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	return cmd, stderr, done
 }

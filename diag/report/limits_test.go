@@ -24,15 +24,7 @@ func TestControlesCapped(t *testing.T) {
 		in.Checks.Reject(&data.ParseError{File: "s.csv", Line: 100 + i, Column: "latitude", Err: fmt.Errorf("%w: row %d", data.ErrBadCoordinate, i)})
 	}
 	total := len(in.Checks) + len(in.Result.Checks)
-	var buf bytes.Buffer
-	if err := WriteWorkbook(&buf, in); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := f.GetRows(SheetControles)
+	rows, err := openBook(t, writeBytes(t, in)).GetRows(SheetControles)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +75,7 @@ func TestChecksCSVBesideWorkbook(t *testing.T) {
 		t.Fatalf("ChecksOverflow = %d, want %d", got, total-5)
 	}
 	in.ChecksCSV = "d-controles.csv"
-	var csvBuf, book bytes.Buffer
+	var csvBuf bytes.Buffer
 	if err := WriteChecksCSV(&csvBuf, in); err != nil {
 		t.Fatal(err)
 	}
@@ -105,14 +97,7 @@ func TestChecksCSVBesideWorkbook(t *testing.T) {
 	if found != 20 {
 		t.Errorf("%d of the 20 rejected rows in the CSV", found)
 	}
-	if err := WriteWorkbook(&book, in); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&book)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := f.GetRows(SheetControles)
+	rows, err := openBook(t, writeBytes(t, in)).GetRows(SheetControles)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -169,15 +169,7 @@ func planZipEntry(t *testing.T, b []byte, name string) string {
 func TestWorkbookWithPlan(t *testing.T) {
 	in := smallInput()
 	in.Plan = planFixture(t)
-	var buf bytes.Buffer
-	if err := WriteWorkbook(&buf, in); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBook(t, writeBytes(t, in))
 	if v, _ := f.GetCellValue(SheetRecommandations, "A1"); v != "Recommandations d'implantation — Ain" {
 		t.Errorf("A1 = %q", v)
 	}

@@ -103,14 +103,7 @@ func OutDir(t testing.TB) string {
 func Screenshot(ctx context.Context, t testing.TB, name string) string {
 	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	path := filepath.Join(OutDir(t), name)
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return savePNG(t, name, png, err)
 }
 
 // ScreenshotAt scrolls the element of id to the top of the window and
@@ -119,6 +112,13 @@ func ScreenshotAt(ctx context.Context, t testing.TB, id, name string) string {
 	t.Helper()
 	Do(ctx, t, chromedp.Evaluate[chromedp.Void](`document.getElementById(`+strconv.Quote(id)+`).scrollIntoView()`))
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	return savePNG(t, name, png, err)
+}
+
+// savePNG writes the screenshot png taken with err as name in OutDir and
+// returns its path; it fails t on err.
+func savePNG(t testing.TB, name string, png []byte, err error) string {
+	t.Helper()
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
