@@ -62,38 +62,32 @@ func FuzzLoadSitesCSV(f *testing.F) {
 	addFuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, input []byte) {
 		sites, checks, err := LoadSitesCSV("f.csv", bytes.NewReader(input), SitesOptions{Known: testKnown})
-		checkFuzzError(t, "f.csv", checks, err)
-		if err != nil {
-			if sites != nil {
-				t.Fatalf("sites %v returned with error %v", sites, err)
-			}
-			return
-		}
-		ids := map[string]bool{}
-		for _, s := range sites {
-			if _, ok := TerritoryOf(s.Point); !ok || !valFinite(s.Point[0]) || !valFinite(s.Point[1]) {
-				t.Fatalf("site %+v outside every territory", s)
-			}
-			if !valFinite(s.FTE) || s.FTE < 0 || s.FTE > DefaultMaxFTE {
-				t.Fatalf("site %+v has FTE %v", s, s.FTE)
-			}
-			if s.ID == "" || ids[s.ID] || s.Kind == KindUnknown {
-				t.Fatalf("site %+v: empty or duplicate id, or unknown kind", s)
-			}
-			ids[s.ID] = true
-			if c, err := NormINSEE(s.INSEE); s.INSEE != "" && (err != nil || c != s.INSEE || !testKnown(c)) {
-				t.Fatalf("site %+v keeps code %q", s, s.INSEE)
-			}
-		}
-		var buf bytes.Buffer
-		if err := WriteSitesCSV(&buf, sites); err != nil {
-			t.Fatal(err)
-		}
-		again, _, err := LoadSitesCSV("f.csv", &buf, SitesOptions{Known: testKnown})
-		if err != nil || !reflect.DeepEqual(again, sites) {
-			t.Fatalf("round trip: %v\n got %+v\nwant %+v", err, again, sites)
-		}
+		checkFuzzLoad(t, "f.csv", sites, checks, err)
 	})
+}
+
+// checkFuzzLoad checks what a sites loader returned for file name on
+// fuzzed input: an error (checkFuzzError) with no sites, or sites that
+// pass checkFuzzSites and that WriteSitesCSV writes and LoadSitesCSV
+// reads back equal.
+func checkFuzzLoad(t *testing.T, name string, sites []Site, checks Checks, err error) {
+	t.Helper()
+	checkFuzzError(t, name, checks, err)
+	if err != nil {
+		if sites != nil {
+			t.Fatalf("sites %v returned with error %v", sites, err)
+		}
+		return
+	}
+	checkFuzzSites(t, sites)
+	var buf bytes.Buffer
+	if err := WriteSitesCSV(&buf, sites); err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := LoadSitesCSV("f.csv", &buf, SitesOptions{Known: testKnown})
+	if err != nil || !reflect.DeepEqual(again, sites) {
+		t.Fatalf("round trip: %v\n got %+v\nwant %+v", err, again, sites)
+	}
 }
 
 // FuzzLoadIndicatorsCSV: an error that leaves the table untouched, or

@@ -130,22 +130,7 @@ func FuzzLoadSitesGeoJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, input []byte) {
 		sites, checks, err := loadSitesGeoJSON("f.geojson", bytes.NewReader(input), SitesOptions{Known: testKnown})
-		checkFuzzError(t, "f.geojson", checks, err)
-		if err != nil {
-			if sites != nil {
-				t.Fatalf("sites %v returned with error %v", sites, err)
-			}
-			return
-		}
-		checkFuzzSites(t, sites)
-		var buf bytes.Buffer
-		if err := WriteSitesCSV(&buf, sites); err != nil {
-			t.Fatal(err)
-		}
-		again, _, err := LoadSitesCSV("f.csv", &buf, SitesOptions{Known: testKnown})
-		if err != nil || !reflect.DeepEqual(again, sites) {
-			t.Fatalf("round trip: %v\n got %+v\nwant %+v", err, again, sites)
-		}
+		checkFuzzLoad(t, "f.geojson", sites, checks, err)
 	})
 }
 

@@ -247,49 +247,52 @@ func (ss *session) loadFiles(ctx context.Context, files map[string][]userFile, p
 
 // ajout adds a post at the commune of the JSON body {"code": …}.
 func (s *server) ajout(ctx context.Context, ss *session, r *http.Request) (*reply, error) {
-	var req struct{ Code string }
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	if err := ss.ensure(ctx); err != nil {
+	req, err := request[struct{ Code string }](ctx, ss, r)
+	if err != nil {
 		return nil, err
 	}
 	site, err := ss.newPost(req.Code)
 	if err != nil {
 		return nil, err
 	}
-	if err := ss.push(ctx, edit{add: []data.Site{site}}); err != nil {
-		return nil, err
-	}
-	return ss.reply("Poste ajouté : " + site.Name + "."), nil
+	return ss.pushReply(ctx, edit{add: []data.Site{site}}, "Poste ajouté : "+site.Name+".")
 }
 
 // suppression removes the site of the JSON body {"id": …}.
 func (s *server) suppression(ctx context.Context, ss *session, r *http.Request) (*reply, error) {
-	var req struct{ ID string }
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	if err := ss.ensure(ctx); err != nil {
+	req, err := request[struct{ ID string }](ctx, ss, r)
+	if err != nil {
 		return nil, err
 	}
 	site, err := ss.site(req.ID)
 	if err != nil {
 		return nil, err
 	}
-	if err := ss.push(ctx, edit{remove: []data.Site{site}}); err != nil {
+	return ss.pushReply(ctx, edit{remove: []data.Site{site}}, "Lieu retiré : "+site.Name+".")
+}
+
+// request decodes the JSON body of r into a T and makes sure the
+// session's diagnostic is computed (session.ensure).
+func request[T any](ctx context.Context, ss *session, r *http.Request) (T, error) {
+	var req T
+	if err := decode(r, &req); err != nil {
+		return req, err
+	}
+	return req, ss.ensure(ctx)
+}
+
+// pushReply applies e to the session (session.push) and replies msg.
+func (ss *session) pushReply(ctx context.Context, e edit, msg string) (*reply, error) {
+	if err := ss.push(ctx, e); err != nil {
 		return nil, err
 	}
-	return ss.reply("Lieu retiré : " + site.Name + "."), nil
+	return ss.reply(msg), nil
 }
 
 // planifier runs the planner for the JSON body {"n": …} posts.
 func (s *server) planifier(ctx context.Context, ss *session, r *http.Request) (*reply, error) {
-	var req struct{ N int }
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	if err := ss.ensure(ctx); err != nil {
+	req, err := request[struct{ N int }](ctx, ss, r)
+	if err != nil {
 		return nil, err
 	}
 	p, err := ss.runPlan(ctx, req.N)

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -51,18 +52,8 @@ type AdvisorOptions struct {
 }
 
 func (o AdvisorOptions) withDefaults() AdvisorOptions {
-	if o.RadiusKm == 0 {
-		o.RadiusKm = DefaultAdvisorRadiusKm
-	}
-	if o.File == "" {
-		o.File = "structures"
-	}
-	if o.PlacesFile == "" {
-		o.PlacesFile = "lieux"
-	}
-	if o.Source == "" {
-		o.Source = "cnfs-2023"
-	}
+	o.RadiusKm, o.File = cmp.Or(o.RadiusKm, DefaultAdvisorRadiusKm), cmp.Or(o.File, "structures")
+	o.PlacesFile, o.Source = cmp.Or(o.PlacesFile, "lieux"), cmp.Or(o.Source, "cnfs-2023")
 	return o
 }
 

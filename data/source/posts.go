@@ -1,6 +1,7 @@
 package source
 
 import (
+	"cmp"
 	"diagnum/geo"
 
 	"fmt"
@@ -33,12 +34,7 @@ type PostOptions struct {
 }
 
 func (o PostOptions) withDefaults() PostOptions {
-	if o.RadiusKm == 0 {
-		o.RadiusKm = DefaultPostRadiusKm
-	}
-	if o.File == "" {
-		o.File = "cnfs.json"
-	}
+	o.RadiusKm, o.File = cmp.Or(o.RadiusKm, DefaultPostRadiusKm), cmp.Or(o.File, "cnfs.json")
 	return o
 }
 
