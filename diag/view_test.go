@@ -8,16 +8,23 @@ import (
 	"diagnum/data"
 )
 
+// synthDepView returns synthResult, its first commune and the view of
+// that commune's département.
+func synthDepView(t *testing.T) (*Result, CommuneResult, *View) {
+	t.Helper()
+	res := synthResult(t)
+	v, err := res.View(Departements(res.Communes[0].Dep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, res.Communes[0], v
+}
+
 // TestView: a département's view holds its communes by rank, its
 // roll-up, its région's and France's, and exactly the sites assigned to
 // its communes; two départements together sum their roll-ups.
 func TestView(t *testing.T) {
-	res := synthResult(t)
-	c0 := res.Communes[0]
-	v, err := res.View(Departements(c0.Dep))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, c0, v := synthDepView(t)
 	for i, c := range v.Communes {
 		if c.Dep != c0.Dep || c.Rank != i+1 {
 			t.Fatalf("commune %d: %s of %s, rank %d", i, c.Code, c.Dep, c.Rank)
@@ -68,12 +75,7 @@ func TestView(t *testing.T) {
 // holds the département's communes only) leaves the région's and
 // France's unknown.
 func TestViewLevels(t *testing.T) {
-	res := synthResult(t)
-	c0 := res.Communes[0]
-	v, err := res.View(Departements(c0.Dep))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, c0, v := synthDepView(t)
 	if len(v.Levels) != 3 || v.Levels[0].Rollup != v.Rollup || v.Levels[1].Rollup != v.Region || v.Levels[2].Rollup != res.France {
 		t.Fatalf("levels %+v", v.Levels)
 	}
