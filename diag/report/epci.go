@@ -18,28 +18,18 @@ type epciRow struct {
 }
 
 // territoryEPCIs returns the roll-ups of the EPCIs that have at least one
-// commune in the territory, ranked from the least covered: by Coverage
-// ascending, then Per10k ascending, then code. EPCIs absent from
-// Result.EPCI are left out.
+// commune in the territory (the view's EPCI), ranked from the least
+// covered: by Coverage ascending, then Per10k ascending, then code.
 func (b *book) territoryEPCIs() []epciRow {
-	pos := make(map[string]int, len(b.in.Result.EPCI))
-	for i, r := range b.in.Result.EPCI {
-		pos[r.Code] = i
-	}
-	seen := map[string]int{} // code -> index in v
-	var v []epciRow
+	in := make(map[string]int, len(b.in.EPCI))
 	for i := range b.in.Communes {
-		code := b.in.Communes[i].EPCI
-		if k, ok := seen[code]; ok {
-			v[k].InTerritory++
-			continue
+		in[b.in.Communes[i].EPCI]++
+	}
+	v := make([]epciRow, 0, len(b.in.EPCI))
+	for _, r := range b.in.EPCI {
+		if r.Code != "" && in[r.Code] > 0 {
+			v = append(v, epciRow{r, in[r.Code]})
 		}
-		p, ok := pos[code]
-		if code == "" || !ok {
-			continue
-		}
-		seen[code] = len(v)
-		v = append(v, epciRow{b.in.Result.EPCI[p], 1})
 	}
 	slices.SortFunc(v, func(x, y epciRow) int {
 		return cmp.Or(cmp.Compare(x.Coverage, y.Coverage), cmp.Compare(x.Per10k, y.Per10k), strings.Compare(x.Code, y.Code))
