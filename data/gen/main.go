@@ -75,6 +75,18 @@ func (g *gen) read(rel string, fn func(name string, r io.Reader) error) error {
 	return fn(rel, f)
 }
 
+// readChecked reads file rel with load into *dst, appends the checks of
+// the reading to *checks and returns the file's name.
+func readChecked[T any](g *gen, rel string, load func(string, io.Reader) (T, data.Checks, error), dst *T, checks *data.Checks) (string, error) {
+	err := g.read(rel, func(n string, r io.Reader) (err error) {
+		var c data.Checks
+		*dst, c, err = load(n, r)
+		*checks = append(*checks, c...)
+		return err
+	})
+	return rel, err
+}
+
 func (g *gen) admin() error {
 	dir := "decoupage-administratif/"
 	err := g.read(dir+"communes.json", func(n string, r io.Reader) (err error) {
@@ -248,34 +260,14 @@ func (g *gen) communeIndex(code string) (int, bool) {
 func (g *gen) indicators() error {
 	in := source.IndicatorInputs{Points: pointRows}
 	z := "anct-zonages-2025/"
-	err := g.read(z+"qpv2024_qpv_communes.csv", func(n string, r io.Reader) (err error) {
-		var c data.Checks
-		in.QPV, c, err = source.ReadQPVCommunes(n, r)
-		in.QPVFile = n
-		g.checks = append(g.checks, c...)
-		return err
-	})
-	if err != nil {
+	var err error
+	if in.QPVFile, err = readChecked(g, z+"qpv2024_qpv_communes.csv", source.ReadQPVCommunes, &in.QPV, &g.checks); err != nil {
 		return err
 	}
-	err = g.read(z+"grille_densite.csv", func(n string, r io.Reader) (err error) {
-		var c data.Checks
-		in.Density, c, err = source.ReadDensity(n, r)
-		in.DensityFile = n
-		g.checks = append(g.checks, c...)
-		return err
-	})
-	if err != nil {
+	if in.DensityFile, err = readChecked(g, z+"grille_densite.csv", source.ReadDensity, &in.Density, &g.checks); err != nil {
 		return err
 	}
-	err = g.read("frr-2025/frr_communes_subset.csv", func(n string, r io.Reader) (err error) {
-		var c data.Checks
-		in.FRR, c, err = source.ReadFRR(n, r)
-		in.FRRFile = n
-		g.checks = append(g.checks, c...)
-		return err
-	})
-	if err != nil {
+	if in.FRRFile, err = readChecked(g, "frr-2025/frr_communes_subset.csv", source.ReadFRR, &in.FRR, &g.checks); err != nil {
 		return err
 	}
 	t, c := source.BuildIndicators(g.cog.Communes, g.res, in)

@@ -108,27 +108,12 @@ func (g *gen) advisors() ([]data.Site, error) {
 		places     []source.AdvisorPlace
 		links      []source.AdvisorLink
 	)
-	err := g.read(stFile, func(n string, r io.Reader) (err error) {
-		var c data.Checks
-		structures, c, err = source.LoadStructures2023(n, r)
-		g.siteChecks = append(g.siteChecks, c...)
-		return err
-	})
+	_, err := readChecked(g, stFile, source.LoadStructures2023, &structures, &g.siteChecks)
 	if err == nil {
-		err = g.read(placeFile, func(n string, r io.Reader) (err error) {
-			var c data.Checks
-			places, c, err = source.LoadAdvisorPlaces(n, r)
-			g.siteChecks = append(g.siteChecks, c...)
-			return err
-		})
+		_, err = readChecked(g, placeFile, source.LoadAdvisorPlaces, &places, &g.siteChecks)
 	}
 	if err == nil {
-		err = g.read(linkFile, func(n string, r io.Reader) (err error) {
-			var c data.Checks
-			links, c, err = source.LoadAdvisorLinks(n, r)
-			g.siteChecks = append(g.siteChecks, c...)
-			return err
-		})
+		_, err = readChecked(g, linkFile, source.LoadAdvisorLinks, &links, &g.siteChecks)
 	}
 	if err != nil {
 		return nil, err
