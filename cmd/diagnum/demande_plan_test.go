@@ -77,6 +77,9 @@ func TestPlanDemandeCreuse(t *testing.T) {
 	if rest := findText(t, meth, "Communes restées au niveau communal"); !strings.Contains(rest, "Crocq (23069)") {
 		t.Errorf("Méthodologie: %q", rest)
 	}
+	if pl := findText(t, meth, "Planificateur sur la couche"); !strings.Contains(pl, "part_couverte") {
+		t.Errorf("Méthodologie: %q", pl)
+	}
 	console2, err := run(t, "plan", "--dept", "23", "--supply", "cnfs", "--add", "1", "--demande", grid,
 		"--scenario", filepath.Join(dir, "p.csv"), "--out", "q.xlsx")
 	if err != nil {

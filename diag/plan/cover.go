@@ -49,9 +49,9 @@ type CoverResult struct {
 // The posts found are then placed in the order of the greedy among them.
 func (s *solver) cover(ctx context.Context, b *diag.Baseline, p *Plan, rate float64) error {
 	in := s.coverInstance(p)
-	res := &CoverResult{Rate: rate, Reachable: ratio(float64(p.CoveredPop)+in.reachable, float64(p.Population))}
+	res := &CoverResult{Rate: rate, Reachable: ratio(s.covPop+in.reachable, float64(p.Population))}
 	p.Cover = res
-	need := rate*float64(p.Population) - float64(p.CoveredPop)
+	need := rate*float64(p.Population) - s.covPop
 	if rate >= res.Reachable {
 		need = in.reachable
 	}
@@ -78,7 +78,7 @@ func (s *solver) cover(ctx context.Context, b *diag.Baseline, p *Plan, rate floa
 	res.Optimal = res.Optimal || len(set) <= res.LowerBound
 	res.LowerBound = min(res.LowerBound, len(set))
 	res.Posts = len(set)
-	if rate > res.Reachable {
+	if rate > res.Reachable*(1+Tolerance) { // the units of a demand layer add up to P within rounding
 		p.Stop = fmt.Sprintf("couverture de %.1f %% inatteignable : au plus %.1f %% avec ces lieux candidats", 100*rate, 100*res.Reachable)
 	}
 	p.Requested = len(set)

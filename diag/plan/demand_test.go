@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -114,5 +115,42 @@ func TestRunDemandHand(t *testing.T) {
 	pts := b2.DemandPoints()
 	if n := len(pts.Pop); n != 5 || math.Abs(pts.Access[4]-1.0/700) > 1e-15 || pts.Pop[2] != 0 {
 		t.Errorf("demand points after pick 1: %d points, A(u2) = %v (want 1/700), C's own point %v inh. (want 0)", n, pts.Access[4], pts.Pop[2])
+	}
+}
+
+// TestCoverDemandRounding: --couvrir 100 % on a layer whose units count
+// 2,000/11 inhabitants each (eleven units of 1 inhabitant in C, six
+// within 1.2 km of C's point, five within 1 km of (5.0, 46.3)) reaches
+// 100 % with 2 posts (c and x) and says nothing is out of reach, though
+// 1,500 + 11 × 181.81… is 3,499.9999999999995 in floating point: within
+// Tolerance of the territory's 3,500 inhabitants.
+func TestCoverDemandRounding(t *testing.T) {
+	ctx := context.Background()
+	b, err := diag.NewBaseline(ctx, handDataset(), diag.Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	layer := &data.DemandLayer{File: "points.csv", Format: data.DemandPoints}
+	for k := range 11 {
+		lat := 46.5 + 0.002*float64(k)
+		if k >= 6 {
+			lat = 46.3 + 0.002*float64(k-6)
+		}
+		layer.Units = append(layer.Units, data.DemandUnit{ID: fmt.Sprint("u", k), Line: k + 2, Point: orb.Point{5.0, lat}, Pop: 1})
+	}
+	s, err := b.Demand(ctx, layer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.ApplyDemand(s)
+	p, err := plan.Run(ctx, b, plan.Options{Territory: diag.Departements("01"), Cover: 1, Candidates: []plan.Candidate{
+		{ID: "c", Name: "C", Point: orb.Point{5.0, 46.5}, Commune: "01003"},
+		{ID: "x", Name: "X", Point: orb.Point{5.0, 46.3}, Commune: "01003"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Cover == nil || p.Cover.Posts != 2 || p.Stop != "" || len(p.Picks) != 2 || math.Abs(p.Picks[1].Coverage-1) > 1e-12 {
+		t.Errorf("cover: %+v, stop %q, %d picks", p.Cover, p.Stop, len(p.Picks))
 	}
 }

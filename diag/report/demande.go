@@ -55,6 +55,9 @@ func (b *book) demandMethod() []methodRow {
 	}
 	rows = append(rows, methodRow{"Communes restées au niveau communal", rest})
 	rows = append(rows, b.demandAges(d))
+	if b.in.Plan != nil {
+		rows = append(rows, methodRow{"Planificateur sur la couche", "le planificateur compte les unités de la couche là où elle a de la population, les autres communes à leur point : l'unité u de la commune k pèse P_k·P_u / Σ_u P_u de sa population légale P_k et est couverte quand un poste est à d0 ou moins de son propre point ; un poste au lieu c a R_c = S / (Σ_k P_k·W(t_kc) + Σ_u P_u·W(t_uc)) et relève A_u de R_c·W(t_uc). La couverture annoncée est donc Σ population légale × part_couverte, celle que le diagnostic mesure une fois les postes ajoutés ; le poids de fragilité d'une unité est celui de sa commune"})
+	}
 	return append(rows, b.demandConservation(d))
 }
 
