@@ -74,6 +74,9 @@ type TableReader struct {
 	ctx  context.Context
 	cr   *csv.Reader
 	rows int
+	// records is at most the number of records, header included (from
+	// the first pass: the line ends outside quotes, plus one).
+	records int
 	// fields is the arena each record's fields are carved from (the
 	// reader reuses its own slice): one allocation per chunk of fields,
 	// not per record.
@@ -107,7 +110,7 @@ func OpenTable(name string, r io.Reader) (*TableReader, error) {
 	cr.Comma = s.comma
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true // read copies the fields into its arena
-	tr := &TableReader{Table: Table{File: name, Comma: s.comma, Encoding: s.encoding}, ctx: ctx, cr: cr}
+	tr := &TableReader{Table: Table{File: name, Comma: s.comma, Encoding: s.encoding}, ctx: ctx, cr: cr, records: s.lineEnds + 1}
 	header, _, err := tr.read()
 	if err == io.EOF {
 		return nil, &ParseError{File: name, Err: fmt.Errorf("%w : pas de ligne d'en-tête", ErrEmptyFile)}
@@ -118,6 +121,11 @@ func OpenTable(name string, r io.Reader) (*TableReader, error) {
 	tr.Header = header
 	return tr, nil
 }
+
+// RowsAtMost returns an upper bound of the data rows Next will give (the
+// records outside quotes counted by the first pass, less the header), so
+// that a loader can size its slices once instead of growing them.
+func (tr *TableReader) RowsAtMost() int { return max(0, tr.records-1) }
 
 // Next returns the next data row (blank lines are skipped), io.EOF after
 // the last one, or a *ParseError (a row beyond MaxRows, a malformed

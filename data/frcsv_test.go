@@ -237,3 +237,35 @@ func TestReadTableReadError(t *testing.T) {
 	_, _, err = LoadSitesCSV("r.csv", iotest.ErrReader(boom), SitesOptions{})
 	checkParseError(t, err, boom, "r.csv: lecture : disk on fire", "r.csv", 0)
 }
+
+// TestRowsAtMost: the bound the first pass gives is never below the rows
+// Next gives (counted here), and for a plain file it is at most one more
+// (a last line end is counted as if a row followed it).
+func TestRowsAtMost(t *testing.T) {
+	for _, tt := range []struct {
+		in    string
+		exact bool
+	}{
+		{"a,b\n1,2\n3,4\n", true},
+		{"a,b\n1,2\n3,4", true},
+		{"a,b\r\n1,2\r\n3,4\r\n", true},
+		{"a,b\r1,\"x\ry\"\r3,4\r", true},
+		{"a,b\n1,\"x\ny\"\n\n\n3,4\n", false},
+		{"a;b\n", true},
+	} {
+		tr, err := OpenTable("t.csv", strings.NewReader(tt.in))
+		if err != nil {
+			t.Fatalf("%q: %v", tt.in, err)
+		}
+		rows := 0
+		for {
+			if _, err := tr.Next(); err != nil {
+				break
+			}
+			rows++
+		}
+		if got := tr.RowsAtMost(); got < rows || tt.exact && got > rows+1 {
+			t.Errorf("%q: RowsAtMost %d for %d rows", tt.in, got, rows)
+		}
+	}
+}

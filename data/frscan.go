@@ -93,6 +93,7 @@ type tableScan struct {
 	mac      bool  // old Mac line ends: unquoted '\r' are line ends
 	skip     int64 // decoded bytes before the header: BOM and "sep=" line
 	comma    rune
+	lineEnds int // line ends outside quotes: the records are at most one more
 }
 
 // text returns the decoded text of src from its start, line ends made
@@ -430,6 +431,10 @@ func (t *textStats) verdict(s *tableScan) error {
 		t.cr++
 	}
 	s.mac = t.lf == 0 && t.cr > 0
+	s.lineEnds = t.lf
+	if s.mac {
+		s.lineEnds = t.cr
+	}
 	lines := t.unix
 	if s.mac {
 		lines = t.macLines

@@ -124,9 +124,15 @@ func ParseKind(s string) (SiteKind, bool) {
 
 // Site is a place where people can meet a digital advisor.
 type Site struct {
-	ID       string
-	Name     string
-	Kind     SiteKind
+	ID   string
+	Name string
+	Kind SiteKind
+	// Placed marks an embedded site whose Commune is the assignment that
+	// make data stored (sites_communes.csv.gz): diag.Assign keeps it, and
+	// the check of Dataset.Placements, when the data set's PlacedSites is
+	// set. Loaders of user files never set it. (Beside Kind, the two
+	// bytes share one word of the struct.)
+	Placed   bool
 	Point    orb.Point // WGS84 lon/lat
 	FTE      float64   // advisor full-time equivalents located here (0 = access point only)
 	INSEE    string    // declared INSEE commune code, "" if none
@@ -135,11 +141,6 @@ type Site struct {
 	Source   string    // short source name (see Sources)
 	Date     string    // date of the record, YYYY-MM-DD, "" if unknown
 	Commune  string    // INSEE code assigned by the spatial join ("" before)
-	// Placed marks an embedded site whose Commune is the assignment that
-	// make data stored (sites_communes.csv.gz): diag.Assign keeps it, and
-	// the check of Dataset.Placements, when the data set's PlacedSites is
-	// set. Loaders of user files never set it.
-	Placed bool
 	// Line is where the record stands in its source file, for the checks:
 	// the line of a CSV record or the number of a JSON object; 0 when
 	// unknown (it is not written by WriteSitesCSV).

@@ -183,20 +183,24 @@ func valDuplicates(file string, sites []Site, lines []int) Checks {
 	var checks Checks
 	seed := maphash.MakeSeed()
 	// First the names given more than once: only their sites go to the grid.
+	type kindName struct {
+		kind SiteKind
+		name uint64
+	}
 	hashes := make([]uint64, len(sites))
-	count := map[valCellKey]int32{}
+	count := map[kindName]int32{}
 	for i, s := range sites {
 		if name := NormName(s.Name); name != "" {
 			hashes[i] = maphash.String(seed, name)
-			count[valCellKey{kind: s.Kind, name: hashes[i]}]++
+			count[kindName{s.Kind, hashes[i]}]++
 		}
 	}
 	grid := map[valCellKey][]int{}
 	for i, s := range sites {
-		key := valCellKey{kind: s.Kind, name: hashes[i]}
-		if count[key] < 2 {
+		if count[kindName{s.Kind, hashes[i]}] < 2 {
 			continue
 		}
+		key := valCellKey{kind: s.Kind, name: hashes[i]}
 		name := NormName(s.Name)
 		lat, lon, polar := valCell(s.Point)
 		first := -1

@@ -47,6 +47,8 @@ var targets = map[string]time.Duration{
 	// Issue #5: the planner, national --add 4000.
 	"BenchmarkPlanNational/coverage": 30 * time.Second,
 	"BenchmarkPlanNational/access":   30 * time.Second,
+	// Issue 15: a 1 M-row sites CSV loads within 30 s and 2 GiB.
+	"BenchmarkLoadSitesFile/csv/1000k": 30 * time.Second,
 }
 
 // cpuTargets are the documented targets on the CPU time per operation
@@ -66,6 +68,8 @@ var maxRSSMiB = map[string]float64{
 	"BenchmarkCLINational":       250,
 	"BenchmarkComputeGrid/2300k": 3072,
 	"BenchmarkDemand/2300k":      4096,
+	// Issue 15: the 1 M-row sites CSV (the GeoJSON beside it is shown).
+	"BenchmarkLoadSitesFile/csv/1000k": 2048,
 }
 
 // maxGrowth are the documented growth exponents in the number of demand
