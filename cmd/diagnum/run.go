@@ -464,8 +464,13 @@ func readFileCtx(ctx context.Context, path string, fn func(io.Reader) error) err
 func reportInput(ds *data.Dataset, v *diag.View) report.Input {
 	in := report.NewInput(ds, v)
 	in.Version, in.Date = version, time.Now().UTC().Truncate(24*time.Hour)
+	in.MaxControlRows = controlRowsCap
 	return in
 }
+
+// controlRowsCap is report.Input.MaxControlRows for every output (0:
+// Excel's limit); tests lower it to reach the overflow of Contrôles.
+var controlRowsCap = 0
 
 // offers computes the figures of the conseillers numériques alone and of
 // the whole offer (every kind of site) for Synthèse, reusing res when

@@ -14,7 +14,16 @@ import (
 // writes them all with WriteChecksCSV beside the workbook and names that
 // file in Input.ChecksCSV.
 func ChecksOverflow(in Input) int {
-	return max(0, len(in.Checks)+len(in.Result.Checks)-maxControlRows)
+	return max(0, len(in.Checks)+len(in.Result.Checks)-in.controlRows())
+}
+
+// controlRows is the cap of Contrôles: in.MaxControlRows, or
+// maxControlRows.
+func (in Input) controlRows() int {
+	if in.MaxControlRows > 0 {
+		return in.MaxControlRows
+	}
+	return maxControlRows
 }
 
 // ChecksCSVHeader is the header of WriteChecksCSV: the columns of Contrôles.

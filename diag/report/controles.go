@@ -221,8 +221,8 @@ func (b *book) controles() error {
 	}
 	n := len(rows)
 	var extra func(s *sheet) error
-	if n > maxControlRows {
-		n = maxControlRows
+	if limit := b.in.controlRows(); n > limit {
+		n = limit
 		extra = func(s *sheet) error {
 			where := "ils sont comptés dans Synthèse, et --strict les refuse"
 			if b.in.ChecksCSV != "" {

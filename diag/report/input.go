@@ -34,6 +34,10 @@ type Input struct {
 	// workbook when Contrôles cannot hold them (ChecksOverflow); the
 	// sheet's last row names it. "" when there is none.
 	ChecksCSV string
+	// MaxControlRows caps the checks Contrôles shows (0: Excel's limit,
+	// 1,048,576 rows, less the header and the last row); a command's
+	// tests lower it to reach the overflow with a few checks.
+	MaxControlRows int
 	Version   string    // diagnum version, e.g. "v0.3.0"
 	Date      time.Time // generation date: the document properties and Synthèse show it
 
