@@ -79,6 +79,7 @@ const (
 	OutWeight                    // weight 0
 	OutCoverage                  // default indicator whose coverage is not national
 	OutConstant                  // fewer than two values, or all equal (sd 0)
+	OutSpread                    // values so far apart that the mean or sd overflow float64
 )
 
 // IndicatorUse describes one indicator column and its part in the index.
@@ -156,7 +157,12 @@ func NewFragility(ds *data.Dataset, weights map[string]float64) *Fragility {
 			u.Status = OutWeight
 		case u.Origin == WeightDefault && !u.National():
 			u.Status = OutCoverage
-		case !(sd > 0) || math.IsInf(sd, 0):
+		case len(x) >= 2 && (math.IsInf(mean, 0) || math.IsInf(sd, 0) || math.IsNaN(sd)):
+			u.Status = OutSpread
+			f.Checks.Warn(&data.ParseError{File: "indicateurs", Column: u.Name, Err: fmt.Errorf(
+				"%w: indicateur %q écarté de l'indice : ses valeurs sont si éloignées que leur moyenne ou leur écart type dépasse les nombres représentables (valeurs de l'ordre de 1e308) ; vérifier l'unité ou les valeurs aberrantes",
+				data.ErrBadValue, u.Name)})
+		case !(sd > 0):
 			u.Status = OutConstant
 		}
 		f.Uses = append(f.Uses, u)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -239,5 +240,33 @@ func TestTerritory(t *testing.T) {
 		if _, err := res.Territory(bad); !errors.Is(err, ErrUnknownTerritory) {
 			t.Errorf("%v: err = %v", bad, err)
 		}
+	}
+}
+
+// TestFragilitySpreadOverflow: an indicator whose values are so far apart
+// that their spread overflows (1e308, −1e308, 0: the sum of squares is
+// +Inf) is left out of the index even with an explicit weight, with its
+// own status and a warning naming it, instead of passing for constant.
+func TestFragilitySpreadOverflow(t *testing.T) {
+	ds, _ := handDataset()
+	c := ds.Indicators.AddColumn("ecart")
+	for code, v := range map[string]float64{"01001": 1e308, "01002": -1e308, "01003": 0} {
+		ds.Indicators.Set(code, c, v)
+	}
+	f := NewFragility(ds, map[string]float64{"ecart": 2})
+	if slices.Contains(f.Names, "ecart") {
+		t.Errorf("ecart in the index: %v", f.Names)
+	}
+	found := false
+	for _, u := range f.Uses {
+		if u.Name == "ecart" {
+			found = true
+			if u.Status != OutSpread {
+				t.Errorf("ecart: status %d, want OutSpread", u.Status)
+			}
+		}
+	}
+	if !found || len(f.Checks) != 1 || f.Checks[0].Err.Column != "ecart" || !strings.Contains(f.Checks[0].Err.Error(), "écarté de l'indice") {
+		t.Errorf("uses %+v, checks %v: want one warning about ecart", f.Uses, f.Checks)
 	}
 }

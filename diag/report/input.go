@@ -38,8 +38,8 @@ type Input struct {
 	// 1,048,576 rows, less the header and the last row); a command's
 	// tests lower it to reach the overflow with a few checks.
 	MaxControlRows int
-	Version   string    // diagnum version, e.g. "v0.3.0"
-	Date      time.Time // generation date: the document properties and Synthèse show it
+	Version        string    // diagnum version, e.g. "v0.3.0"
+	Date           time.Time // generation date: the document properties and Synthèse show it
 
 	// MapPNG is the map picture (RenderMap) embedded in Synthèse, scaled
 	// to mapWidthPx pixels wide; nil: no picture, a line says how to get one.

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"diagnum/data"
+	"diagnum/diag"
 )
 
 // TestControlesCapped: with the row cap of Contrôles lowered to 5, a run
@@ -103,5 +104,15 @@ func TestChecksCSVBesideWorkbook(t *testing.T) {
 	}
 	if last := strings.Join(rows[len(rows)-1], " "); !strings.Contains(last, "tous les contrôles sont dans le fichier d-controles.csv") {
 		t.Errorf("last row %q does not name the CSV", last)
+	}
+}
+
+// TestMethodologieSpreadOverflow: Méthodologie shows an indicator left out
+// for an overflowing spread as not used, with the reason, never with its
+// weight.
+func TestMethodologieSpreadOverflow(t *testing.T) {
+	rows := methodIndicators([]diag.IndicatorUse{{Name: "ecart", Weight: 2, Origin: diag.WeightExplicit, Status: diag.OutSpread, Communes: 3, Total: 3}})
+	if len(rows) == 0 || rows[0].name != "ecart" || !strings.Contains(rows[0].text, "non retenu : valeurs trop éloignées") || strings.Contains(rows[0].text, "poids 2") {
+		t.Errorf("rows %+v", rows)
 	}
 }

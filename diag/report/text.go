@@ -144,6 +144,8 @@ func useText(u diag.IndicatorUse) string {
 			" des communes et des départements ; --weights peut le retenir quand même)"
 	case diag.OutConstant:
 		return "non retenu : valeur identique partout ou connue de moins de deux communes"
+	case diag.OutSpread:
+		return "non retenu : valeurs trop éloignées (leur moyenne ou leur écart type dépasse les nombres représentables, voir Contrôles)"
 	}
 	return "retenu, poids " + frNumber(u.Weight) + " (" + origin + ")"
 }
