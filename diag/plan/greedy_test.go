@@ -25,7 +25,9 @@ import (
 // bounds of coverage and of the fragile population served are at least
 // the exhaustive optima (served: over every multiset of posts), and the
 // coverage certificate is at least 90 %; so is the deficit bound (access,
-// over multisets), within 87 % of that optimum. The ratios are logged.
+// over multisets), within 87 % of that optimum, and both equal the
+// optimum for 2 posts (branchBounds is exact there). The ratios are
+// logged.
 func TestGreedyVsExhaustive(t *testing.T) {
 	t.Parallel()
 	ds, b := nationalBaseline(t)
@@ -83,8 +85,11 @@ func TestGreedyVsExhaustive(t *testing.T) {
 				if cov.Stage != StageCoverage || cov.Upper < opt*(1-1e-12) {
 					t.Errorf("%s, set %d, %d posts: coverage bound %.3f below the optimum %.3f", setup.name, si, k, cov.Upper, opt)
 				}
-				if sOpt := so.best(len(set), k); p.Bounds[1].Upper < sOpt*(1-1e-12) {
+				sOpt := so.best(len(set), k)
+				if p.Bounds[1].Upper < sOpt*(1-1e-12) {
 					t.Errorf("%s, set %d, %d posts: served bound %.3f below the optimum %.3f", setup.name, si, k, p.Bounds[1].Upper, sOpt)
+				} else if k == 2 && p.Bounds[1].Upper > sOpt*(1+1e-8)+1e-9 {
+					t.Errorf("%s, set %d, 2 posts: served bound %.6f, optimum %.6f (the branch on one post is exact)", setup.name, si, p.Bounds[1].Upper, sOpt)
 				} else if sOpt > 0 {
 					worstServedCert = min(worstServedCert, sOpt/p.Bounds[1].Upper)
 					servedCert = min(servedCert, p.Bounds[1].Ratio())
@@ -96,8 +101,11 @@ func TestGreedyVsExhaustive(t *testing.T) {
 				if v := so.access(picked); !near(v, acc, 1e-9) {
 					t.Fatalf("%s: planner reduces the deficit by %.9f, brute force %.9f", setup.name, acc, v)
 				}
-				if aOpt := so.bestOf(len(set), k, so.access); p.Bounds[2].Upper < aOpt*(1-1e-12) {
+				aOpt := so.bestOf(len(set), k, so.access)
+				if p.Bounds[2].Upper < aOpt*(1-1e-12) {
 					t.Errorf("%s, set %d, %d posts: access bound %.6f below the optimum %.6f", setup.name, si, k, p.Bounds[2].Upper, aOpt)
+				} else if k == 2 && p.Bounds[2].Upper > aOpt*(1+1e-8)+1e-12 {
+					t.Errorf("%s, set %d, 2 posts: access bound %.9f, optimum %.9f (the branch on one post is exact)", setup.name, si, p.Bounds[2].Upper, aOpt)
 				} else if aOpt > 0 {
 					worstAccessTight = min(worstAccessTight, aOpt/p.Bounds[2].Upper)
 					accessCert = min(accessCert, p.Bounds[2].Ratio())
