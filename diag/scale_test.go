@@ -39,7 +39,9 @@ func BenchmarkCompute10x(b *testing.B) {
 // France, as synthetic communes) against 50,000 sites, every measure
 // computed (targets on 2 cores: ≤ 10 s and ≤ 3 GiB at 2.3 M, growth
 // exponent ≤ 1.05 in demand points, which benchreport prints from the
-// CPU times of the three sizes). Generating the data takes longer than
+// CPU times of the three sizes). The peak resident memory is that of
+// Compute with its data set resident: the peak is reset once the data are
+// generated (benchstat.ResetPeakRSS). Generating the data takes longer than
 // computing it, so it runs only when asked (make bench asks):
 // DIAGNUM_BENCH_GRID=1 go test -run '^$' -bench ComputeGrid -benchtime 1x ./diag.
 func BenchmarkComputeGrid(b *testing.B) {
@@ -50,6 +52,9 @@ func BenchmarkComputeGrid(b *testing.B) {
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
 			ds := synthDataset(n, 50000, 42)
 			runtime.GC()
+			if err := benchstat.ResetPeakRSS(); err != nil {
+				b.Logf("peak RSS not reset (%v): it includes generating the data", err)
+			}
 			b.ReportAllocs()
 			start := cpuTime()
 			for b.Loop() {

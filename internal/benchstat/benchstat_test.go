@@ -23,6 +23,29 @@ func TestPeakRSSMiB(t *testing.T) {
 	runtime.KeepAlive(b)
 }
 
+// TestResetPeakRSS: after touching 256 MiB and freeing them, the peak
+// falls back below them once reset (skipped where clear_refs cannot be
+// written).
+func TestResetPeakRSS(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("VmHWM is Linux only")
+	}
+	b := make([]byte, 256<<20)
+	for i := range b {
+		b[i] = 1
+	}
+	before, _ := PeakRSSMiB()
+	runtime.KeepAlive(b) // b is garbage from here on
+	runtime.GC()
+	if err := ResetPeakRSS(); err != nil {
+		t.Skipf("clear_refs: %v", err)
+	}
+	after, ok := PeakRSSMiB()
+	if !ok || !(after < before-128) {
+		t.Errorf("peak %.1f MiB after the reset, %.1f before; want at least 128 MiB less", after, before)
+	}
+}
+
 // TestMedian: hand-computed medians of odd, even and empty inputs, the
 // input left in its order.
 func TestMedian(t *testing.T) {
