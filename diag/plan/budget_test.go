@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"context"
 	"testing"
 )
 
@@ -12,14 +11,8 @@ import (
 func TestBudget(t *testing.T) {
 	t.Parallel()
 	_, b := nationalBaseline(t)
-	free, err := Run(context.Background(), b, Options{Territory: creuse, Add: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Run(context.Background(), b, Options{Territory: creuse, Budget: 275000})
-	if err != nil {
-		t.Fatal(err)
-	}
+	free := mustRun(t, b, Options{Territory: creuse, Add: 5})
+	p := mustRun(t, b, Options{Territory: creuse, Budget: 275000})
 	if len(p.Picks) != 5 || p.TotalCost() != 250000 || p.Budget != 275000 {
 		t.Fatalf("%d posts for %v €", len(p.Picks), p.TotalCost())
 	}
@@ -32,10 +25,7 @@ func TestBudget(t *testing.T) {
 	for k := range dear {
 		dear[k] = 70000
 	}
-	p, err = Run(context.Background(), b, Options{Territory: creuse, Budget: 275000, Costs: dear})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p = mustRun(t, b, Options{Territory: creuse, Budget: 275000, Costs: dear})
 	if len(p.Picks) != 3 || p.TotalCost() != 210000 {
 		t.Errorf("at 70,000 €: %d posts for %v €", len(p.Picks), p.TotalCost())
 	}

@@ -71,10 +71,7 @@ func TestNearestSiteBruteForce(t *testing.T) {
 func TestRunOverseas(t *testing.T) {
 	t.Parallel()
 	_, b := nationalBaseline(t)
-	p, err := Run(context.Background(), b, Options{Territory: diag.Departements("971"), Add: 2, Employer: EmployerPrivate})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustRun(t, b, Options{Territory: diag.Departements("971"), Add: 2, Employer: EmployerPrivate})
 	if len(p.Picks) != 2 || p.TotalCost() != 140000 {
 		t.Fatalf("%d picks, %.0f €; want 2 and 140000", len(p.Picks), p.TotalCost())
 	}

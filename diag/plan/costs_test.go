@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"context"
 	"errors"
 	"math/rand/v2"
 	"slices"
@@ -79,10 +78,7 @@ func TestLoadCosts(t *testing.T) {
 func TestPlanCosts(t *testing.T) {
 	t.Parallel()
 	_, b := nationalBaseline(t)
-	p, err := Run(context.Background(), b, Options{Territory: diag.Departements("974"), Add: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustRun(t, b, Options{Territory: diag.Departements("974"), Add: 3})
 	if len(p.Picks) != 3 || p.TotalCost() != 202500 {
 		t.Fatalf("974: %d posts, %.0f €, want 3 and 202500", len(p.Picks), p.TotalCost())
 	}
@@ -90,10 +86,7 @@ func TestPlanCosts(t *testing.T) {
 	if len(lines) != 1 || lines[0].Zone != ZoneReunionMayotte || lines[0].Posts != 3 || lines[0].Total != 202500 {
 		t.Errorf("974 cost lines %+v", lines)
 	}
-	p, err = Run(context.Background(), b, Options{Territory: creuse, Add: 2, Employer: EmployerPrivate})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p = mustRun(t, b, Options{Territory: creuse, Add: 2, Employer: EmployerPrivate})
 	if p.TotalCost() != 64000 {
 		t.Errorf("Creuse, private: %.0f €, want 64000", p.TotalCost())
 	}

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"context"
 	"slices"
 	"testing"
 )
@@ -18,10 +17,7 @@ import (
 func TestCoverCreuse(t *testing.T) {
 	t.Parallel()
 	_, b := nationalBaseline(t)
-	p, err := Run(context.Background(), b, Options{Territory: creuse, Cover: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustRun(t, b, Options{Territory: creuse, Cover: 1})
 	cands := CommuneCandidates(b, creuse)
 	o := newOracle(b, creuse, cands)
 	// The communes to cover, and the non-dominated reach sets.
@@ -73,10 +69,7 @@ func TestCoverCreuse(t *testing.T) {
 	// A partial rate above today's (92.3 % on the 2023 supply with
 	// chef-lieu points, `diagnum --dept 23`): fewer posts, never more than
 	// for 100 %, and the rate reached.
-	half, err := Run(context.Background(), b, Options{Territory: creuse, Cover: 0.97})
-	if err != nil {
-		t.Fatal(err)
-	}
+	half := mustRun(t, b, Options{Territory: creuse, Cover: 0.97})
 	n := len(half.Picks)
 	if n == 0 {
 		t.Fatal("97 %: no post proposed")

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"context"
 	"math"
 	"strings"
 	"testing"
@@ -16,10 +15,7 @@ import (
 func TestEquity(t *testing.T) {
 	t.Parallel()
 	_, b := nationalBaseline(t)
-	p, err := Run(context.Background(), b, Options{Territory: creuse, Add: 12, Objective: ObjectiveEquity})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustRun(t, b, Options{Territory: creuse, Add: 12, Objective: ObjectiveEquity})
 	ds := b.Dataset()
 	prm := b.Result.Params.WithDefaults()
 	m := geo.Model{Detour: prm.Detour, SpeedKmh: prm.SpeedKmh}

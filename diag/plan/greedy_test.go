@@ -437,10 +437,7 @@ func TestColocatedCandidateGainsNothing(t *testing.T) {
 	// 3 posts, the fewest that cover all of Creuse on the 2023 supply
 	// (TestCoverCreuse): a 4th would newly cover nobody.
 	all := append(slices.Clone(cands), CommuneCandidates(b, creuse)...)
-	p, err := Run(context.Background(), b, Options{Territory: creuse, Add: 3, Candidates: all})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustRun(t, b, Options{Territory: creuse, Add: 3, Candidates: all})
 	for _, pk := range p.Picks {
 		if pk.NewPop == 0 || pk.Site.ID[:4] == "sur-" {
 			t.Errorf("pick %d: %s, newly covered %d", pk.Rank, pk.Site.ID, pk.NewPop)
@@ -463,10 +460,7 @@ func TestPicksRaiseCoverageExactly(t *testing.T) {
 		objectives = objectives[:1] // make test-long checks access too
 	}
 	for _, obj := range objectives {
-		p, err := Run(context.Background(), b, Options{Territory: creuse, Add: 5, Objective: obj})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := mustRun(t, b, Options{Territory: creuse, Add: 5, Objective: obj})
 		if p.CoveredPop != before.CoveredPop || p.Population != before.Population {
 			t.Fatalf("baseline: plan %d/%d, diagnostic %d/%d", p.CoveredPop, p.Population, before.CoveredPop, before.Population)
 		}
@@ -573,10 +567,7 @@ func TestPlanFollowsMethod(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := Run(context.Background(), b, Options{Territory: creuse, Add: 3, Objective: ObjectiveAccess})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := mustRun(t, b, Options{Territory: creuse, Add: 3, Objective: ObjectiveAccess})
 		name := fmt.Sprintf("%s %s", prm.Method, prm.Decay)
 		res, err := diag.Compute(context.Background(), withSites(ds, PicksAsSites(p)), prm)
 		if err != nil {

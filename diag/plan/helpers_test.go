@@ -22,6 +22,16 @@ func nationalBaseline(tb testing.TB) (*data.Dataset, *diag.Baseline) {
 
 var creuse = diag.Departements("23")
 
+// mustRun runs the planner (Run) on b with o, failing t on an error.
+func mustRun(t testing.TB, b *diag.Baseline, o Options) *Plan {
+	t.Helper()
+	p, err := Run(context.Background(), b, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // evalScenario applies sc to ds (WithScenario), computes the diagnostic
 // after it and compares the Creuse before (b) and after (Compare, default
 // costs, employer e); it returns the comparison, the result after and the

@@ -21,10 +21,7 @@ func TestNationalFollowsNeed(t *testing.T) {
 		t.Skip("long: make test-long")
 	}
 	_, b := nationalBaseline(t)
-	p, err := Run(context.Background(), b, Options{Territory: diag.France(), Add: 8000})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustRun(t, b, Options{Territory: diag.France(), Add: 8000})
 	if len(p.Picks) != 8000 {
 		t.Fatalf("%d picks (%s)", len(p.Picks), p.Stop)
 	}

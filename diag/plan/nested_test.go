@@ -2,7 +2,6 @@ package plan
 
 import (
 	"bytes"
-	"context"
 	"runtime"
 	"slices"
 	"strings"
@@ -42,10 +41,7 @@ func TestNestedAndDeterministic(t *testing.T) {
 		{creuse, 10, 25, ObjectiveAccess, 1},
 	} {
 		run := func(add int, cands []Candidate) *Plan {
-			p, err := Run(context.Background(), b, Options{Territory: tc.t, Add: add, Objective: tc.obj, Candidates: cands})
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := mustRun(t, b, Options{Territory: tc.t, Add: add, Objective: tc.obj, Candidates: cands})
 			return p
 		}
 		small, large := run(tc.small, nil), run(tc.large, nil)
@@ -106,17 +102,11 @@ func TestStopSaysWhy(t *testing.T) {
 	// A point in Creuse, more than 30 minutes from every commune of the
 	// Pyrénées-Atlantiques: nothing to gain there.
 	cands := CommuneCandidates(b, creuse)[:1]
-	p, err := Run(context.Background(), b, Options{Territory: diag.Departements("64"), Add: 5, Candidates: cands})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustRun(t, b, Options{Territory: diag.Departements("64"), Add: 5, Candidates: cands})
 	if len(p.Picks) != 0 || p.Stop != "couverture et capacité saturées après 0 postes : aucun lieu candidat n'apporte plus rien" {
 		t.Errorf("%d picks, stop %q", len(p.Picks), p.Stop)
 	}
-	p, err = Run(context.Background(), b, Options{Territory: creuse, Add: 5, Candidates: cands, MaxPerPlace: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p = mustRun(t, b, Options{Territory: creuse, Add: 5, Candidates: cands, MaxPerPlace: 3})
 	if len(p.Picks) != 3 || !strings.Contains(p.Stop, "--max-par-lieu") || p.Picks[2].Post != 3 {
 		t.Errorf("%d picks, stop %q", len(p.Picks), p.Stop)
 	}

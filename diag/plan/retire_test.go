@@ -18,10 +18,7 @@ import (
 func TestRetire(t *testing.T) {
 	t.Parallel()
 	ds, b := nationalBaseline(t)
-	p, err := Run(context.Background(), b, Options{Territory: creuse, Remove: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustRun(t, b, Options{Territory: creuse, Remove: 3})
 	if len(p.Removals) != 3 || len(p.Picks) != 0 {
 		t.Fatalf("%d removals, %d picks", len(p.Removals), len(p.Picks))
 	}

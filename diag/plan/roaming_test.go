@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"context"
 	"math"
 	"strings"
 	"testing"
@@ -22,10 +21,7 @@ func TestRoamingScenario(t *testing.T) {
 		t.Skip("long: make test-long (scenario evaluation is also tested by TestScenarioRemove)")
 	}
 	ds, b := nationalBaseline(t)
-	p, err := Run(context.Background(), b, Options{Territory: creuse, Add: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustRun(t, b, Options{Territory: creuse, Add: 3})
 	full, third := PicksAsSites(p), PicksAsSites(p)
 	for i := range third {
 		third[i].FTE = 1.0 / 3

@@ -215,10 +215,7 @@ func TestScenarioRemove(t *testing.T) {
 func TestPlanCSVRoundTrip(t *testing.T) {
 	t.Parallel()
 	ds, b := nationalBaseline(t)
-	p, err := Run(context.Background(), b, Options{Territory: creuse, Add: 12})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustRun(t, b, Options{Territory: creuse, Add: 12})
 	var buf bytes.Buffer
 	if err := WriteCSV(&buf, p); err != nil {
 		t.Fatal(err)
