@@ -146,8 +146,9 @@ func checkPageCSV(t *testing.T, v map[string]any, want map[string]map[string]str
 // (field demande, the 50-cell extract of the Creuse grid) is read by the
 // same loader and measured as --demande: the page equals the CLI's CSV
 // at 15 min (where the extract leaves communes partly covered,
-// TestDemandeZonesBlanches); a bad layer is refused with its line and
-// column, the figures before it kept.
+// TestDemandeZonesBlanches), with and without weights naming
+// part_65_plus (accepted with a layer); a bad layer is refused with its
+// line and column, the layer before it kept.
 func TestServeDemandeUpload(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: make test-long (national computations)")
@@ -160,7 +161,9 @@ func TestServeDemandeUpload(t *testing.T) {
 	}
 	s, ts := newTestServer(t)
 	a := openSession(t, s, ts)
-	form := func(name string, content []byte) (*bytes.Buffer, string) {
+	// form returns the page's form with a demand layer (name, content)
+	// and optionally a weights file (weights: name, content).
+	form := func(name string, content []byte, weights ...any) (*bytes.Buffer, string) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
 		mw.WriteField("niveau", "dept")
@@ -169,6 +172,10 @@ func TestServeDemandeUpload(t *testing.T) {
 		mw.WriteField("offre", "cnfs")
 		fw, _ := mw.CreateFormFile("demande", name)
 		fw.Write(content)
+		if len(weights) == 2 {
+			fw, _ := mw.CreateFormFile("poids", weights[0].(string))
+			fw.Write(weights[1].([]byte))
+		}
 		mw.Close()
 		return &buf, mw.FormDataContentType()
 	}
@@ -178,6 +185,21 @@ func TestServeDemandeUpload(t *testing.T) {
 		t.Fatalf("calcul: %d %v", code, v)
 	}
 	checkPageCSV(t, v, want, 2) // Vallière and Saint-Yrieix-la-Montagne
+	// With the weights part_65_plus,1 (accepted with a layer, as with
+	// --demande): the page equals the CLI's run with --weights.
+	w := filepath.Join(t.TempDir(), "poids.csv")
+	if err := os.WriteFile(w, []byte("indicateur,poids\npart_65_plus,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wantW, _ := runCSV(t, "--dept", "23", "--supply", "cnfs", "--threshold", "15", "--demande", grid, "--weights", w)
+	if wantW["23096"]["indice_fragilite"] == want["23096"]["indice_fragilite"] {
+		t.Fatalf("Guéret's index unchanged by part_65_plus: %s", want["23096"]["indice_fragilite"])
+	}
+	body, ctype = form("carreaux.csv", layer, "poids.csv", []byte("indicateur,poids\npart_65_plus,1\n"))
+	if code, v = a.post("/api/calcul", ctype, body, nil); code != http.StatusOK {
+		t.Fatalf("calcul with weights: %d %v", code, v)
+	}
+	checkPageCSV(t, v, wantW, 2)
 	body, ctype = form("mauvais.csv", []byte("Idcar_200m,Ind\nCRS3035RES200mN2596000E3694000,douze\n"))
 	code, v = a.post("/api/calcul", ctype, body, nil)
 	if msg, _ := v["erreur"].(string); code != http.StatusBadRequest || !strings.Contains(msg, "mauvais.csv, ligne 2, colonne « Ind »") {

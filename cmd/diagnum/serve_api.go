@@ -192,15 +192,15 @@ func (ss *session) configure(ctx context.Context, form map[string][]string, file
 	if st.SitesOnly && len(files["lieux"]) == 0 {
 		return nil, badRequest("« ne compter que vos lieux » demande un fichier de lieux")
 	}
-	ds, err := ss.loadFiles(ctx, files, &params, siteRule{t: t, only: st.SitesOnly})
-	if err != nil {
-		return nil, err
-	}
 	layer := ss.startLayer
 	for _, f := range files["demande"] { // the last one (the form has one)
 		if layer, err = loadDemandFile(ctx, f, newProgress(io.Discard, true)); err != nil {
 			return nil, badRequest("%v", err)
 		}
+	}
+	ds, err := ss.loadFiles(ctx, files, &params, siteRule{t: t, only: st.SitesOnly}, layer)
+	if err != nil {
+		return nil, err
 	}
 	for _, k := range []string{"lieux", "indicateurs", "poids", "demande"} {
 		for _, f := range files[k] {
@@ -224,8 +224,9 @@ func (ss *session) configure(ctx context.Context, form map[string][]string, file
 // loadFiles returns the embedded data with the uploaded files, read by
 // the loaders of the command line (the embedded data are not modified);
 // the uploaded sites replace embedded ones as rule says, as --sites (and
-// --sites-only) do.
-func (ss *session) loadFiles(ctx context.Context, files map[string][]userFile, params *diag.Params, rule siteRule) (*data.Dataset, error) {
+// --sites-only) do. With a demand layer, the weights may name
+// part_65_plus, as with --demande (demandWeights).
+func (ss *session) loadFiles(ctx context.Context, files map[string][]userFile, params *diag.Params, rule siteRule, layer *data.DemandLayer) (*data.Dataset, error) {
 	ds := *ss.base // shallow: what the files change is copied first
 	ds.Checks = slices.Clone(ss.base.Checks)
 	ds.SiteChecks = slices.Clone(ss.base.SiteChecks)
@@ -235,8 +236,15 @@ func (ss *session) loadFiles(ctx context.Context, files map[string][]userFile, p
 	if err := addUserFiles(ctx, &ds, files["lieux"], files["indicateurs"], rule, nil); err != nil {
 		return nil, badRequest("%v", err)
 	}
+	var extra []string
+	if layer != nil {
+		extra = append(extra, data.ColPart65Plus)
+	}
 	for _, f := range files["poids"] {
-		w, err := loadWeights(f, &ds)
+		w, err := loadWeights(f, &ds, extra...)
+		if err == nil {
+			err = demandWeights(f.name, w, &ds, layer)
+		}
 		if err != nil {
 			return nil, badRequest("%v", err)
 		}

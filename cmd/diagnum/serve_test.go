@@ -448,7 +448,7 @@ func TestServeSitesRule(t *testing.T) {
 	ctx := context.Background()
 	for _, only := range []bool{false, true} {
 		var p diag.Params
-		got, err := ss.loadFiles(ctx, map[string][]userFile{"lieux": {{"lieux.csv", path}}}, &p, siteRule{t: diag.Departements("23"), only: only})
+		got, err := ss.loadFiles(ctx, map[string][]userFile{"lieux": {{"lieux.csv", path}}}, &p, siteRule{t: diag.Departements("23"), only: only}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
