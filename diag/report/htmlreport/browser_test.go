@@ -224,7 +224,7 @@ func quantileColours(cs []diag.CommuneResult, v func(*diag.CommuneResult) float6
 // text has a WCAG AA contrast (4.5).
 func TestBrowserReportPlanAndKeyboard(t *testing.T) {
 	if testing.Short() {
-		t.Skip("long: make test-long (Chromium; TestPagePlan checks the proposals in the short suite)")
+		t.Skip("long: make test-long (Chromium; TestPagePlan, also long, checks the proposals without a browser)")
 	}
 	in, p := creusePlanInput(t)
 	pg := NewPage(in)
