@@ -105,6 +105,7 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	in := reportInput(ds, view)
 	in.Demand = demand
 	if o.outPath(t) != "-" {
+		defer boundOutputMemory()()
 		// Only the workbook embeds the map and the offers: the map is
 		// drawn and the offers computed on other goroutines while the
 		// workbook is written (Synthèse, its last sheet, waits for them).
