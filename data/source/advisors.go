@@ -28,20 +28,11 @@ type AdvisorLink struct {
 	Advisor  string // anonymous advisor id, known to no other source
 }
 
-// DefaultAdvisorRadiusKm is the default AdvisorOptions.RadiusKm. Advisors of
-// a département council or an intercommunality work far from its seat but
-// inside its département (Maripasoula is 200 km from Cayenne); a place in
-// another département is taken as the structure's only within 50 km of its
-// commune, the reach of an intercommunality or an association straddling a
-// border. Beyond, a SIRET or SIREN match is an error of the source (a
-// Rennes association matched to places in Gironde, 370 km away).
-const DefaultAdvisorRadiusKm = 50.0
-
 // AdvisorOptions configures AllocateAdvisors. The zero value gives the defaults.
 type AdvisorOptions struct {
 	// RadiusKm is the largest great-circle distance between a structure's
 	// commune point and a matched place of another département (0 means
-	// DefaultAdvisorRadiusKm).
+	// data.AdvisorRadiusKm).
 	RadiusKm float64
 	// File and PlacesFile name the structures and places files in the
 	// data.Checks (defaults "structures" and "lieux").
@@ -52,7 +43,7 @@ type AdvisorOptions struct {
 }
 
 func (o AdvisorOptions) withDefaults() AdvisorOptions {
-	o.RadiusKm, o.File = cmp.Or(o.RadiusKm, DefaultAdvisorRadiusKm), cmp.Or(o.File, "structures")
+	o.RadiusKm, o.File = cmp.Or(o.RadiusKm, data.AdvisorRadiusKm), cmp.Or(o.File, "structures")
 	o.PlacesFile, o.Source = cmp.Or(o.PlacesFile, "lieux"), cmp.Or(o.Source, "cnfs-2023")
 	return o
 }

@@ -11,11 +11,6 @@ import (
 	"diagnum/geo"
 )
 
-// CrossDuplicateKm is the distance within which two sites of different
-// sources may be the same place (100 m: the geocodes of one address by
-// two sources differ by a few tens of metres).
-const CrossDuplicateKm = 0.100
-
 // sourceRank orders the sources from the most reliable: the official
 // list of France Services (2024), the programme's places of the
 // conseillers numériques (2022-12) and its structures (2023), then the
@@ -31,7 +26,7 @@ var sourceRank = map[string]int{
 // that would count one place twice. Two sites of different sources are
 // the same place when they lie in the same commune (commune[i], the
 // commune site i is placed in; "" matches nothing) within
-// CrossDuplicateKm of each other and either have the same SIRET, or
+// data.CrossDuplicateKm of each other and either have the same SIRET, or
 // similar names: the significant words of one name (data.NormName, words
 // of 3 letters or more) are all in the other, with at least 2 such words
 // ("France services Hondschoote" and "France Services - Hondschoote";
@@ -49,7 +44,7 @@ var sourceRank = map[string]int{
 func CrossSourceDuplicates(files map[string]string, sites []data.Site, commune []string) ([]data.Site, data.Checks) {
 	type cell struct{ lat, lon int }
 	// Cells of 0.001° of latitude (111 m) by 0.002° of longitude (≥ 100 m
-	// up to 63° N): two sites within CrossDuplicateKm are in neighbouring
+	// up to 63° N): two sites within data.CrossDuplicateKm are in neighbouring
 	// cells.
 	cellOf := func(s data.Site) cell {
 		return cell{int(math.Floor(s.Point[1] / 0.001)), int(math.Floor(s.Point[0] / 0.002))}
@@ -74,7 +69,7 @@ func CrossSourceDuplicates(files map[string]string, sites []data.Site, commune [
 				for _, j := range grid[cell{c.lat + dy, c.lon + dx}] {
 					o := sites[j]
 					if j == i || o.Source == s.Source || commune[i] == "" || commune[i] != commune[j] ||
-						!moreReliable(o, j, s, i) || geo.HaversineKm(s.Point, o.Point) > CrossDuplicateKm {
+						!moreReliable(o, j, s, i) || geo.HaversineKm(s.Point, o.Point) > data.CrossDuplicateKm {
 						continue
 					}
 					if (s.SIRET != "" && s.SIRET == o.SIRET) || similarNames(words[i], words[j]) {

@@ -56,8 +56,8 @@ func TestCrossSourceDuplicates(t *testing.T) {
 		communes[i] = "23096"
 	}
 	communes[11] = "23220" // std-cd23-2 across the border
-	if d := geo.HaversineKm(sites[8].Point, sites[9].Point); d <= CrossDuplicateKm {
-		t.Fatalf("hand case: %g km, want just over %g", d, CrossDuplicateKm)
+	if d := geo.HaversineKm(sites[8].Point, sites[9].Point); d <= data.CrossDuplicateKm {
+		t.Fatalf("hand case: %g km, want just over %g", d, data.CrossDuplicateKm)
 	}
 	files := map[string]string{SourcePortrea: "portrea.geojson", SourceHinaura: "hinaura.json"}
 	kept, checks := CrossSourceDuplicates(files, slices.Clone(sites), communes)

@@ -39,3 +39,18 @@ func TestAccessFormulas(t *testing.T) {
 		}
 	}
 }
+
+// TestMethodPlacement: the placement rules give the distances of the
+// constants make data applies (50 km, 100 m, 50 m).
+func TestMethodPlacement(t *testing.T) {
+	var b strings.Builder
+	for _, r := range methodPlacement() {
+		b.WriteString(r.name + ": " + r.text + "\n")
+	}
+	got := b.String()
+	for _, w := range []string{"1/k ETP", "plus de 50 km", "100 m au plus", "50 m au plus", "chef-lieu"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("placement rows lack %q:\n%s", w, got)
+		}
+	}
+}

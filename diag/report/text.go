@@ -187,6 +187,20 @@ func methodIndicators(uses []diag.IndicatorUse) []methodRow {
 	return rows
 }
 
+// methodPlacement states the placement rules of the embedded offer
+// (applied by make data, data/source), with their distances.
+func methodPlacement() []methodRow {
+	return []methodRow{
+		{"Conseillers numériques (liste 2023)", "les postes de chaque structure sont placés aux lieux d'activité déclarés par ses conseillers : un conseiller qui déclare k lieux compte 1/k ETP à chacun ; les postes au-delà des conseillers déclarés sont répartis également sur les lieux de la structure, ou placés au point de sa commune quand elle n'en a aucun (avec un avertissement) ; Σ ETP = postes de la structure"},
+		{"Appariement SIRET/SIREN", "les lieux d'une structure sont ceux de ses employeurs (même SIRET, sinon même SIREN) ; un lieu situé dans un autre département et à plus de " + frNumber(data.AdvisorRadiusKm) + " km de la commune de la structure est refusé pour elle (erreur de la source, voir Contrôles : appariements trop lointains)"},
+		{"Géocodage par défaut", "un point partagé exactement par des structures qui déclarent des communes différentes est celui d'un géocodeur qui n'a pas trouvé l'adresse : ces structures perdent leur point (voir Contrôles)"},
+		{"Lieux sans coordonnées", "un lieu de médiation sans coordonnées est placé au chef-lieu de sa commune (code INSEE, sinon code postal et ville) ; sans commune trouvée, il est refusé (voir Contrôles)"},
+		{"Doublons entre sources", "deux lieux de sources différentes, dans la même commune, à " + frNumber(data.CrossDuplicateKm*1000) + " m au plus l'un de l'autre, de même SIRET ou de noms semblables, sont un seul lieu : il est compté une fois, dans la source la plus fiable (France Services, conseillers numériques, data·inclusion, portrea, Hinaura) ; seul un lieu de médiation ou « autre » est retiré (voir Contrôles)"},
+		{"Doublons dans une source", "deux sites de même nom normalisé à " + frNumber(data.DuplicateKm*1000) + " m au plus sont signalés comme doublon probable, sans être fusionnés"},
+		{"Sites hors de France", "un site dont le point n'est dans aucune commune (contours des communes) est refusé"},
+	}
+}
+
 // methodologie writes the formulas, the parameters, the fragility
 // weights and the version.
 func (b *book) methodologie() error {
@@ -201,6 +215,7 @@ func (b *book) methodologie() error {
 	}{
 		{"Formules", b.methodFormulas(p)},
 		{"Demande", b.demandMethod()},
+		{"Placement de l'offre embarquée", methodPlacement()},
 		{"Paramètres", b.methodParams(p)},
 		{"Colonnes de l'onglet Communes et de l'export CSV", b.columnRows()},
 		{"Indicateurs de l'indice de fragilité", methodIndicators(b.in.Result.Indicators)},
