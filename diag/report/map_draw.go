@@ -339,9 +339,8 @@ func drawCommunes(c vg.Canvas, v mapView, u vg.Length, m *mapModel) {
 		c.Stroke(path)
 	}
 	c.SetLineWidth(0.6 * u)
-	maxPop := maxDotPop(m.dots)
 	for _, d := range m.dots {
-		path := circlePath(v.pt(d.p), dotRadius(d.pop, maxPop, u))
+		path := circlePath(v.pt(d.p), m.dotRadius(d.pop, u))
 		c.SetColor(d.fill)
 		c.Fill(path)
 		c.SetColor(rgb(0x404040))
@@ -349,16 +348,19 @@ func drawCommunes(c vg.Canvas, v mapView, u vg.Length, m *mapModel) {
 	}
 }
 
-func maxDotPop(dots []mapDot) int {
-	if len(dots) == 0 {
-		return 0
+// dotRadius returns the radius of commune circle d. On a map of circles
+// alone its area is proportional to the population, 16 u for the largest
+// commune, at least 1.5 u. On a map of polygons the few communes without
+// one are drawn at one small size, 3 u: scaled against each other, the
+// largest of two or three such communes would cover a département.
+func (m *mapModel) dotRadius(pop int, u vg.Length) vg.Length {
+	if len(m.shapes) > 0 {
+		return 3 * u
 	}
-	return dots[0].pop // sorted, largest first
-}
-
-// dotRadius returns the radius of a commune circle: its area is
-// proportional to the population, 16 u for the largest, at least 1.5 u.
-func dotRadius(pop, maxPop int, u vg.Length) vg.Length {
+	maxPop := 0
+	if len(m.dots) > 0 {
+		maxPop = m.dots[0].pop // sorted, largest first
+	}
 	if maxPop <= 0 || pop <= 0 {
 		return 1.5 * u
 	}

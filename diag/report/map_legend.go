@@ -185,29 +185,38 @@ func drawLegend(c vg.Canvas, at vg.Point, u vg.Length, m *mapModel) {
 	}
 }
 
-// legendCircles explains the commune circles: the largest population and
-// a round value near a quarter of it.
+// legendCircles explains the commune circles: on a map of polygons, one
+// circle for the communes without a contour and their count; on a map of
+// circles alone, the largest population and a round value near a quarter
+// of it.
 func legendCircles(l *legendWriter, m *mapModel) {
 	l.y -= 12 * l.u
-	l.heading("Communes sans contour : cercle")
-	l.note("de surface proportionnelle à la population")
-	maxPop := maxDotPop(m.dots)
-	pops := []int{maxPop}
-	if q := int(niceLength(float64(maxPop) / 4)); q > 0 && q < maxPop {
-		pops = append(pops, q)
-	}
-	rmax := dotRadius(maxPop, maxPop, l.u)
-	for _, p := range pops {
-		r := dotRadius(p, maxPop, l.u)
-		l.y -= max(0, r-7*l.u)
-		l.entryAt(frDecimal(float64(p), 0)+" hab.", func(c vg.Point) {
+	circle := func(r vg.Length) func(vg.Point) {
+		return func(c vg.Point) {
 			path := circlePath(c, r)
 			l.c.SetColor(color.White)
 			l.c.Fill(path)
 			l.c.SetLineWidth(0.6 * l.u)
 			l.c.SetColor(rgb(0x404040))
 			l.c.Stroke(path)
-		}, rmax)
+		}
+	}
+	if len(m.shapes) > 0 {
+		l.entry("Commune sans contour ("+itoa(len(m.dots))+")", circle(m.dotRadius(0, l.u)))
+		return
+	}
+	l.heading("Communes sans contour : cercle")
+	l.note("de surface proportionnelle à la population")
+	maxPop := m.dots[0].pop // sorted, largest first
+	pops := []int{maxPop}
+	if q := int(niceLength(float64(maxPop) / 4)); q > 0 && q < maxPop {
+		pops = append(pops, q)
+	}
+	rmax := m.dotRadius(maxPop, l.u)
+	for _, p := range pops {
+		r := m.dotRadius(p, l.u)
+		l.y -= max(0, r-7*l.u)
+		l.entryAt(frDecimal(float64(p), 0)+" hab.", circle(r), rmax)
 		l.y -= max(0, r-7*l.u)
 	}
 }

@@ -293,9 +293,8 @@ func (r *mapRaster) communes(v mapView, u vg.Length, m *mapModel) {
 		r.pts = pts
 		r.polygon(rings, s.fill, borderColor, w)
 	}
-	maxPop := maxDotPop(m.dots)
 	for _, d := range m.dots {
-		r.marker(v.pt(d.p), shapeDisc, dotRadius(d.pop, maxPop, u), 0.6*u, d.fill, rgb(0x404040))
+		r.marker(v.pt(d.p), shapeDisc, m.dotRadius(d.pop, u), 0.6*u, d.fill, rgb(0x404040))
 	}
 }
 

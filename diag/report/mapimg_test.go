@@ -232,11 +232,15 @@ func TestRenderMapSVG(t *testing.T) {
 // (populations 1,000 and 10). Scores 0, 10, 5: n = 3, the quantile
 // indices ⌈3k/5⌉ − 1 are 0, 1, 1, 2, 2, so the breaks are 0, 5, 10 and
 // the colours those of the 3-class YlOrRd: 23001 #ffeda0, 23003
-// #feb24c, 23002 #f03b20.
+// #feb24c, 23002 #f03b20. On this map of polygons both circles have the
+// one size of communes without a contour, 3 u.
 func TestRenderMapHoleDotsSites(t *testing.T) {
 	ds, cs, sites := holeFixture()
 	r := render(t, MapInput{Communes: cs, Dataset: ds, Sites: sites})
 	white := color.RGBA{255, 255, 255, 255}
+	pxPerPt := r.l.view.s * mapDPI / 72
+	east := func(px float64) float64 { return 2.3 + px/pxPerPt/77000 } // 77 km per degree of longitude at 46.1° N
+	rpx := float64(3*r.l.u) * mapDPI / 72
 	for _, tt := range []struct {
 		what     string
 		lon, lat float64
@@ -245,7 +249,8 @@ func TestRenderMapHoleDotsSites(t *testing.T) {
 		{"23001 ring", 1.96, 46.03, rgb(0xffeda0)},
 		{"23001 hole", 1.90, 46.075, white},
 		{"23002 circle centre", 2.3, 46.1, rgb(0xf03b20)},
-		{"23002 circle, 8 px east", 2.3 + 8/(r.l.view.s*mapDPI/72)/77000, 46.1, rgb(0xf03b20)},
+		{"23002 circle, 1.5 px inside its edge", east(rpx - 1.5), 46.1, rgb(0xf03b20)},
+		{"23002 circle, 2 px beyond its edge", east(rpx + 2), 46.1, white},
 		{"counted CNFS site", 1.82, 46.12, siteColors[data.KindCNFS]},
 		{"uncounted site not drawn", 1.85, 46.02, rgb(0xffeda0)},
 		{"outside", 2.15, 46.12, white},
@@ -254,15 +259,45 @@ func TestRenderMapHoleDotsSites(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tt.what, got, tt.want)
 		}
 	}
-	// 23003's circle: radius max(1.5, 16·√(10/1000)) = 1.6 pt ≈ 2.1 px.
 	if got := r.atLonLat(t, 2.5, 46.05); got != rgb(0xfeb24c) {
 		t.Errorf("23003 circle centre: %v", got)
 	}
 	if len(r.m.sites) != 1 || r.m.kindSeen[data.KindCNFS] != 1 || len(r.m.dots) != 2 || r.m.dots[0].pop != 1000 {
 		t.Errorf("sites %v, dots %v", r.m.sites, r.m.dots)
 	}
+	if !bytes.Contains(r.svg, []byte("Commune sans contour (2)")) || bytes.Contains(r.svg, []byte("hab.")) {
+		t.Error("svg lacks the one-size circle legend, or sizes circles by population")
+	}
+}
+
+// TestRenderMapDotsOnly: without any polygon the circles' areas follow
+// the population: 16 u for 23002 (1,000 inhabitants, the largest), and
+// max(1.5, 16·√(10/1000)) = 1.6 u for 23003, with the legend of sizes.
+func TestRenderMapDotsOnly(t *testing.T) {
+	ds, cs, sites := holeFixture()
+	ds.Communes, cs, sites = ds.Communes[1:], cs[1:], nil
+	r := render(t, MapInput{Communes: cs, Dataset: ds, Sites: sites})
+	pxPerPt := r.l.view.s * mapDPI / 72
+	for _, tt := range []struct {
+		what    string
+		lon     float64
+		lat     float64
+		radiusU float64
+		want    color.RGBA
+	}{
+		{"23002", 2.3, 46.1, 16, rgb(0xf03b20)},
+		{"23003", 2.5, 46.05, 1.6, rgb(0xffeda0)},
+	} {
+		rpx := tt.radiusU * float64(r.l.u) * mapDPI / 72
+		if got := r.atLonLat(t, tt.lon+(rpx-1.5)/pxPerPt/77000, tt.lat); got != tt.want {
+			t.Errorf("%s, 1.5 px inside its edge: %v, want %v", tt.what, got, tt.want)
+		}
+		if got := r.atLonLat(t, tt.lon+(rpx+2)/pxPerPt/77000, tt.lat); got != (color.RGBA{255, 255, 255, 255}) {
+			t.Errorf("%s, 2 px beyond its edge: %v, want white", tt.what, got)
+		}
+	}
 	if !bytes.Contains(r.svg, []byte("Communes sans contour : cercle")) || !bytes.Contains(r.svg, []byte("1\u00a0000 hab.")) {
-		t.Error("svg lacks the circle legend")
+		t.Error("svg lacks the circle-size legend")
 	}
 }
 
