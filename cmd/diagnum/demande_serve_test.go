@@ -185,6 +185,9 @@ func TestServeDemandeUpload(t *testing.T) {
 		t.Fatalf("calcul: %d %v", code, v)
 	}
 	checkPageCSV(t, v, want, 2) // Vallière and Saint-Yrieix-la-Montagne
+	if rej, _ := json.Marshal(v["rejets"]); string(rej) != "null" && string(rej) != "[]" {
+		t.Errorf("rejected rows %s, want none", rej)
+	}
 	// With the weights part_65_plus,1 (accepted with a layer, as with
 	// --demande): the page equals the CLI's run with --weights.
 	w := filepath.Join(t.TempDir(), "poids.csv")
@@ -200,6 +203,19 @@ func TestServeDemandeUpload(t *testing.T) {
 		t.Fatalf("calcul with weights: %d %v", code, v)
 	}
 	checkPageCSV(t, v, wantW, 2)
+	// A unit in Geneva (line 3), outside France, is rejected and listed
+	// in the page.
+	body, ctype = form("large.csv", []byte("id,latitude,longitude,population\np1,46.17,1.87,12\np2,46.2044,6.1432,7\n"))
+	if code, v = a.post("/api/calcul", ctype, body, nil); code != http.StatusOK {
+		t.Fatalf("calcul with a unit in Geneva: %d %v", code, v)
+	}
+	if rej, _ := json.Marshal(v["rejets"]); !strings.Contains(string(rej), "large.csv") || !strings.Contains(string(rej), "p2") {
+		t.Errorf("rejected rows %s, want the unit p2 of large.csv", rej)
+	}
+	body, ctype = form("carreaux.csv", layer)
+	if code, v = a.post("/api/calcul", ctype, body, nil); code != http.StatusOK {
+		t.Fatalf("calcul: %d %v", code, v)
+	}
 	body, ctype = form("mauvais.csv", []byte("Idcar_200m,Ind\nCRS3035RES200mN2596000E3694000,douze\n"))
 	code, v = a.post("/api/calcul", ctype, body, nil)
 	if msg, _ := v["erreur"].(string); code != http.StatusBadRequest || !strings.Contains(msg, "mauvais.csv, ligne 2, colonne « Ind »") {

@@ -214,6 +214,11 @@ func (ss *session) configure(ctx context.Context, form map[string][]string, file
 		ss.settings, ss.terr, ss.params, ss.ds, ss.edits, ss.uploads, ss.cur, ss.layer = oSettings, oTerr, oParams, oDS, oEdits, oUploads, oCur, oLayer
 		return nil, err
 	}
+	if d := ss.cur.in.Demand; d != nil && len(files["demande"]) > 0 {
+		// The units of the uploaded layer in no commune, listed with the
+		// rows of the other files (all its checks are in Contrôles).
+		ss.uploads = slices.Concat(ss.uploads, slices.DeleteFunc(slices.Clone(d.Checks), func(c data.Check) bool { return c.Severity != data.Rejected }))
+	}
 	msg := fmt.Sprintf("Diagnostic de %s calculé.", report.Label(&ss.cur.in))
 	if n := len(ss.uploads); n > 0 {
 		msg += fmt.Sprintf(" %d ligne(s) de vos fichiers rejetée(s) ou signalée(s), listées ci-dessous.", n)
