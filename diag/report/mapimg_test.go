@@ -274,9 +274,9 @@ func TestRenderMapHoleDotsSites(t *testing.T) {
 // the population: 16 u for 23002 (1,000 inhabitants, the largest), and
 // max(1.5, 16·√(10/1000)) = 1.6 u for 23003, with the legend of sizes.
 func TestRenderMapDotsOnly(t *testing.T) {
-	ds, cs, sites := holeFixture()
-	ds.Communes, cs, sites = ds.Communes[1:], cs[1:], nil
-	r := render(t, MapInput{Communes: cs, Dataset: ds, Sites: sites})
+	ds, cs, _ := holeFixture()
+	ds.Communes, cs = ds.Communes[1:], cs[1:]
+	r := render(t, MapInput{Communes: cs, Dataset: ds})
 	pxPerPt := r.l.view.s * mapDPI / 72
 	for _, tt := range []struct {
 		what    string
