@@ -140,3 +140,25 @@ func TestControlesOverflowExcelLimit(t *testing.T) {
 	}
 	checkControlesOverflow(t, excelize.TotalRows-2, map[string]int{"mes-lieux-a.csv": 530_000, "mes-lieux-b.csv": 530_000})
 }
+
+// TestIndicatorSpreadOverflowCLI: a user's indicator whose values are so
+// far apart that their spread overflows (±1e308) is left out of the index
+// with a console warning (and a Contrôles entry, diag's test), and
+// --strict refuses it before any output is written.
+func TestIndicatorSpreadOverflowCLI(t *testing.T) {
+	ind := filepath.Join(t.TempDir(), "ind.csv")
+	if err := os.WriteFile(ind, []byte("code_insee;ecart\n23096;1e308\n23008;-1e308\n23031;0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := run(t, "--dept", "23", "--indicators", ind, "--out", "d.xlsx")
+	if err != nil || !strings.Contains(stderr, "avertissement : l'indicateur « ecart » est écarté de l'indice") {
+		t.Errorf("err %v, console %q: want a warning about ecart", err, stderr)
+	}
+	_, err = run(t, "--dept", "23", "--indicators", ind, "--strict", "--out", "d.xlsx")
+	if err == nil || !strings.Contains(err.Error(), "--strict : l'indicateur « ecart » est écarté") {
+		t.Errorf("--strict: err %v, want a refusal naming ecart", err)
+	}
+	if entries, _ := os.ReadDir("."); len(entries) != 0 {
+		t.Errorf("--strict wrote %v", entries)
+	}
+}

@@ -94,6 +94,11 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return err
 	}
 	res := b.Result
+	if o.strict {
+		if err := strictIndicators(res.Indicators); err != nil {
+			return err
+		}
+	}
 	ds.Checks = append(ds.Checks, timerChecks(params, stderr, o.quiet)...)
 	view, err := res.View(t)
 	if errors.Is(err, diag.ErrNoGeography) {
@@ -309,6 +314,8 @@ func announceRejected(console io.Writer, name string, checks data.Checks) {
 func warnIndicators(w io.Writer, uses []diag.IndicatorUse) {
 	for _, u := range uses {
 		switch {
+		case u.Status == diag.OutSpread:
+			fmt.Fprintf(w, "avertissement : %v\n", spreadText(u))
 		case u.Status != diag.Used:
 		case u.Origin == diag.WeightImplicit:
 			fmt.Fprintf(w, "avertissement : l'indicateur « %s » n'a pas de poids (--weights) : poids 1 par défaut\n", u.Name)
@@ -317,6 +324,23 @@ func warnIndicators(w io.Writer, uses []diag.IndicatorUse) {
 				u.Name, u.Communes, u.Total, u.Deps, u.DepTotal)
 		}
 	}
+}
+
+// spreadText says that indicator u is left out of the index for an
+// overflowing spread (diag.OutSpread).
+func spreadText(u diag.IndicatorUse) string {
+	return fmt.Sprintf("l'indicateur « %s » est écarté de l'indice : ses valeurs sont si éloignées que leur écart type dépasse les nombres représentables (voir Contrôles)", u.Name)
+}
+
+// strictIndicators refuses, under --strict, an indicator left out of the
+// index for an overflowing spread.
+func strictIndicators(uses []diag.IndicatorUse) error {
+	for _, u := range uses {
+		if u.Status == diag.OutSpread {
+			return errors.New("--strict : " + spreadText(u))
+		}
+	}
+	return nil
 }
 
 // userFile is a file of the user: the name shown in messages and the
