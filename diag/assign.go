@@ -19,7 +19,8 @@ import (
 //     are loaded (the lowest commune index when polygons overlap);
 //  2. otherwise the declared INSEE code, mapped through ds.Renamed when it
 //     is an old code or a municipal arrondissement, if that commune exists;
-//  3. failing that, the commune whose point is nearest (great circle).
+//  3. failing that, the commune whose point is nearest (great circle);
+//     where the polygons tile France, only within polygonAreaKm of it.
 //
 // When the polygons tile France (Dataset.PolygonsTileFrance, the embedded
 // national set) and cover the area (the commune with the nearest point
@@ -189,6 +190,13 @@ func (a *assigner) place(s *data.Site) data.Placement {
 	}
 	if usable && len(a.pts) > 0 {
 		n, _ := a.points.NearestOne(s.Point)
+		if a.tiled && n.Km > polygonAreaKm {
+			// Where polygons tile France, a point in none of them and
+			// farther than polygonAreaKm from every commune is not in
+			// France (the open Atlantic, a COM): refused, never given
+			// to the nearest commune.
+			return data.Placement{Check: data.PlaceOutside}
+		}
 		found := a.codes[a.ptOwner[n.Index]]
 		if s.INSEE != "" {
 			return data.Placement{Commune: found, Check: data.PlaceNearest}

@@ -117,7 +117,9 @@ func nan() float64 { return math.NaN() }
 // Geneva, Lausanne and Tournai are refused as outside France (no bounding
 // box: Geneva's centre is 5 km from the border), even when they declare
 // a French code; Annemasse, across the border from Geneva, is placed in
-// its commune (74012).
+// its commune (74012). A point in the open Atlantic (45° N, 20° W) and one
+// in Saint-Pierre-et-Miquelon (a COM, no commune) are more than
+// polygonAreaKm from every commune: refused, not given to the nearest.
 func TestAssignOutsideFrance(t *testing.T) {
 	ds := embedded(t)
 	ds.Sites = []data.Site{
@@ -126,9 +128,11 @@ func TestAssignOutsideFrance(t *testing.T) {
 		{ID: "lausanne", Kind: data.KindCNFS, Point: orb.Point{6.6323, 46.5197}, FTE: 1},
 		{ID: "tournai", Kind: data.KindCNFS, Point: orb.Point{3.3890, 50.6056}, FTE: 1},
 		{ID: "annemasse", Kind: data.KindCNFS, Point: orb.Point{6.2346, 46.1934}, FTE: 1},
+		{ID: "atlantique", Kind: data.KindCNFS, Point: orb.Point{-20, 45}, FTE: 1},
+		{ID: "saint-pierre", Kind: data.KindCNFS, Point: orb.Point{-56.1773, 46.7811}, FTE: 1},
 	}
 	sites, checks := Assign(ds)
-	for i, want := range []string{"", "", "", "", "74012"} {
+	for i, want := range []string{"", "", "", "", "74012", "", ""} {
 		if sites[i].Commune != want {
 			t.Errorf("%s: commune %q, want %q", sites[i].ID, sites[i].Commune, want)
 		}
@@ -139,7 +143,7 @@ func TestAssignOutsideFrance(t *testing.T) {
 			refused++
 		}
 	}
-	if refused != 4 {
-		t.Errorf("%d refused as outside France, want 4: %v", refused, checks)
+	if refused != 6 {
+		t.Errorf("%d refused as outside France, want 6: %v", refused, checks)
 	}
 }
