@@ -144,7 +144,8 @@ func TestControlesOverflowExcelLimit(t *testing.T) {
 // TestIndicatorSpreadOverflowCLI: a user's indicator whose values are so
 // far apart that their spread overflows (±1e308) is left out of the index
 // with a console warning (and a Contrôles entry, diag's test), and
-// --strict refuses it before any output is written.
+// --strict refuses it before any output is written, in the diagnostic
+// and in the plan.
 func TestIndicatorSpreadOverflowCLI(t *testing.T) {
 	ind := filepath.Join(t.TempDir(), "ind.csv")
 	if err := os.WriteFile(ind, []byte("code_insee;ecart\n23096;1e308\n23008;-1e308\n23031;0\n"), 0o644); err != nil {
@@ -160,5 +161,12 @@ func TestIndicatorSpreadOverflowCLI(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir("."); len(entries) != 0 {
 		t.Errorf("--strict wrote %v", entries)
+	}
+	_, err = run(t, "plan", "--dept", "23", "--add", "1", "--indicators", ind, "--strict", "--out", "p.xlsx")
+	if err == nil || !strings.Contains(err.Error(), "--strict : l'indicateur « ecart » est écarté") {
+		t.Errorf("plan --strict: err %v, want a refusal naming ecart", err)
+	}
+	if entries, _ := os.ReadDir("."); len(entries) != 0 {
+		t.Errorf("plan --strict wrote %v", entries)
 	}
 }

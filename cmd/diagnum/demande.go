@@ -54,13 +54,20 @@ func (o *options) baseline(ctx context.Context, pr *progress, ds *data.Dataset, 
 		return nil, nil, nil, err
 	}
 	b, err := diag.NewBaseline(ctx, ds, params)
-	if err != nil || layer == nil {
-		return b, nil, nil, err
-	}
-	pr.step("mesures sur la couche de demande")
-	s, err := applyDemand(ctx, b, ds, layer, notes(o.stderr, o.quiet))
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	var s *diag.DemandSummary
+	if layer != nil {
+		pr.step("mesures sur la couche de demande")
+		if s, err = applyDemand(ctx, b, ds, layer, notes(o.stderr, o.quiet)); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if o.strict {
+		if err := strictIndicators(b.Result.Indicators); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	return b, layer, s, nil
 }

@@ -94,11 +94,6 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return err
 	}
 	res := b.Result
-	if o.strict {
-		if err := strictIndicators(res.Indicators); err != nil {
-			return err
-		}
-	}
 	ds.Checks = append(ds.Checks, timerChecks(params, stderr, o.quiet)...)
 	view, err := res.View(t)
 	if errors.Is(err, diag.ErrNoGeography) {
