@@ -77,7 +77,7 @@ func (s *solver) checkpoint(p *Plan) {
 // criterion of val: the n largest increments, taken one at a time from a
 // heap holding each candidate's next one.
 func (s *solver) allocate(first []gain, n int, val func(gain) float64) float64 {
-	h := &incHeap{}
+	h := &lessHeap[inc]{less: incFirst}
 	for c, g := range first {
 		if v := val(g); v > 0 && s.room(c, 0) {
 			h.items = append(h.items, inc{c: c, v: v})
@@ -144,22 +144,13 @@ type inc struct {
 	v    float64
 }
 
-type incHeap struct{ items []inc }
-
-func (h *incHeap) Len() int { return len(h.items) }
-func (h *incHeap) Less(i, j int) bool {
-	a, b := h.items[i], h.items[j]
+// incFirst orders increments by value, largest first, then by lower
+// candidate index.
+func incFirst(a, b inc) bool {
 	if a.v != b.v {
 		return a.v > b.v
 	}
 	return a.c < b.c
-}
-func (h *incHeap) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *incHeap) Push(x any)    { h.items = append(h.items, x.(inc)) }
-func (h *incHeap) Pop() any {
-	e := h.items[len(h.items)-1]
-	h.items = h.items[:len(h.items)-1]
-	return e
 }
 
 // Limits of the Lagrangian bounds: subgradient steps, and work

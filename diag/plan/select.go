@@ -88,24 +88,25 @@ type entry struct {
 // queue is a max-heap of entries on the stage's own criterion, then the
 // lower candidate index.
 type queue struct {
-	st    Stage
-	items []entry
+	st Stage
+	lessHeap[entry]
 }
 
-func (q *queue) Len() int { return len(q.items) }
-func (q *queue) Less(i, j int) bool {
-	a, b := q.st.criteria(q.items[i].g)[0], q.st.criteria(q.items[j].g)[0]
-	if a != b {
-		return a > b
-	}
-	return q.items[i].c < q.items[j].c
+// newQueue returns the queue of items on stage st.
+func newQueue(st Stage, items []entry) *queue {
+	q := &queue{st: st}
+	q.items, q.less = items, q.before
+	return q
 }
-func (q *queue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
-func (q *queue) Push(x any)    { q.items = append(q.items, x.(entry)) }
-func (q *queue) Pop() any {
-	e := q.items[len(q.items)-1]
-	q.items = q.items[:len(q.items)-1]
-	return e
+
+// before orders a ahead of b on the stage's criterion, then the lower
+// candidate index.
+func (q *queue) before(a, b entry) bool {
+	x, y := q.st.criteria(a.g)[0], q.st.criteria(b.g)[0]
+	if x != y {
+		return x > y
+	}
+	return a.c < b.c
 }
 
 // greedy runs the lazy greedy (CELF, Leskovec et al. 2007) stage after
@@ -120,7 +121,7 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 	if len(p.Picks) >= p.Requested {
 		return nil
 	}
-	q := &queue{st: stages[0], items: make([]entry, len(s.cands))}
+	q := newQueue(stages[0], make([]entry, len(s.cands)))
 	for c := range s.cands {
 		q.items[c] = entry{c: int32(c), g: s.rank(c)}
 	}
