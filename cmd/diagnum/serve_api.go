@@ -260,28 +260,36 @@ func (ss *session) loadFiles(ctx context.Context, files map[string][]userFile, p
 
 // ajout adds a post at the commune of the JSON body {"code": …}.
 func (s *server) ajout(ctx context.Context, ss *session, r *http.Request) (*reply, error) {
-	req, err := request[struct{ Code string }](ctx, ss, r)
-	if err != nil {
-		return nil, err
-	}
-	site, err := ss.newPost(req.Code)
-	if err != nil {
-		return nil, err
-	}
-	return ss.pushReply(ctx, edit{add: []data.Site{site}}, "Poste ajouté : "+site.Name+".")
+	return editRequest(ctx, ss, r, func(req struct{ Code string }) (edit, string, error) {
+		site, err := ss.newPost(req.Code)
+		return edit{add: []data.Site{site}}, "Poste ajouté : " + site.Name + ".", err
+	})
 }
 
 // suppression removes the site of the JSON body {"id": …}.
 func (s *server) suppression(ctx context.Context, ss *session, r *http.Request) (*reply, error) {
-	req, err := request[struct{ ID string }](ctx, ss, r)
+	return editRequest(ctx, ss, r, func(req struct{ ID string }) (edit, string, error) {
+		site, err := ss.site(req.ID)
+		return edit{remove: []data.Site{site}}, "Lieu retiré : " + site.Name + ".", err
+	})
+}
+
+// editRequest decodes the JSON body of r into a T (request), turns it
+// into an edit and its message with change, applies the edit to the
+// session (session.push) and replies the message.
+func editRequest[T any](ctx context.Context, ss *session, r *http.Request, change func(T) (edit, string, error)) (*reply, error) {
+	req, err := request[T](ctx, ss, r)
 	if err != nil {
 		return nil, err
 	}
-	site, err := ss.site(req.ID)
+	e, msg, err := change(req)
 	if err != nil {
 		return nil, err
 	}
-	return ss.pushReply(ctx, edit{remove: []data.Site{site}}, "Lieu retiré : "+site.Name+".")
+	if err := ss.push(ctx, e); err != nil {
+		return nil, err
+	}
+	return ss.reply(msg), nil
 }
 
 // request decodes the JSON body of r into a T and makes sure the
@@ -292,14 +300,6 @@ func request[T any](ctx context.Context, ss *session, r *http.Request) (T, error
 		return req, err
 	}
 	return req, ss.ensure(ctx)
-}
-
-// pushReply applies e to the session (session.push) and replies msg.
-func (ss *session) pushReply(ctx context.Context, e edit, msg string) (*reply, error) {
-	if err := ss.push(ctx, e); err != nil {
-		return nil, err
-	}
-	return ss.reply(msg), nil
 }
 
 // planifier runs the planner for the JSON body {"n": …} posts.
