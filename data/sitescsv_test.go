@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -21,12 +22,34 @@ var testKnownCodes = map[string]bool{
 
 func testKnown(code string) bool { return testKnownCodes[code] }
 
-var loadSitesTests = []struct {
+// sitesCase is a case of a sites loader: its input, the sites it keeps
+// and the text of its checks, in order.
+type sitesCase struct {
 	name   string
 	input  string
 	sites  []Site
-	checks []string // substrings of the checks, in order
-}{{
+	checks []string
+}
+
+// testSitesLoader runs each case through load, reading the input as file.
+func testSitesLoader(t *testing.T, file string, cases []sitesCase, load func(string, io.Reader, SitesOptions) ([]Site, Checks, error)) {
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			sites, checks, err := load(file, strings.NewReader(tt.input), SitesOptions{Known: testKnown})
+			if err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
+			if !reflect.DeepEqual(sites, tt.sites) {
+				t.Errorf("sites:\n got %+v\nwant %+v", sites, tt.sites)
+			}
+			if got := checkTexts(checks); !reflect.DeepEqual(got, tt.checks) {
+				t.Errorf("checks:\n got %q\nwant %q", got, tt.checks)
+			}
+		})
+	}
+}
+
+var loadSitesTests = []sitesCase{{
 	name: "minimal columns, FTE defaults to 1",
 	input: "id,nom,type,latitude,longitude\n" +
 		"a,Mairie,cnfs,46.34908,2.216669\n",
@@ -57,7 +80,7 @@ var loadSitesTests = []struct {
 	checks: []string{
 		`t.csv:3: colonne "code_postal" : code mal formé : code postal "236" : attendu 5 chiffres, par exemple 01100 ; valeur ignorée pour le lieu "b"`,
 		`t.csv:3: colonne "siret" : code mal formé : SIRET "123" : attendu 14 chiffres ; valeur ignorée pour le lieu "b"`,
-		`t.csv:3: colonne "date" : valeur invalide : date "mai 2022"`,
+		`t.csv:3: colonne "date" : valeur invalide : date "mai 2022" : attendu AAAA-MM-JJ ou JJ/MM/AAAA ; valeur ignorée pour le lieu "b"`,
 	},
 }, {
 	name: "quoted name with newline: later rows keep their physical lines",
@@ -65,7 +88,7 @@ var loadSitesTests = []struct {
 		"a,\"Maison\nFrance services\",france-services,46.1,2.1\n" +
 		"b,B,cnfs,abc,2.1\n",
 	sites:  []Site{{ID: "a", Name: "Maison\nFrance services", Kind: KindFranceServices, Point: orb.Point{2.1, 46.1}, FTE: 1}},
-	checks: []string{`t.csv:4: colonne "latitude" : coordonnée invalide : latitude "abc" n'est pas un nombre`},
+	checks: []string{`t.csv:4: colonne "latitude" : coordonnée invalide : latitude "abc" n'est pas un nombre (aucun chiffre)`},
 }, {
 	name: "Windows-1252 name, unknown code cleared",
 	input: "id;nom;type;latitude;longitude;etp;code_insee\n" +
@@ -75,7 +98,7 @@ var loadSitesTests = []struct {
 		{ID: "a", Name: "Guéret", Kind: KindCNFS, Point: orb.Point{1.871, 46.171}, FTE: 1, INSEE: "23096"},
 		{ID: "b", Name: "Chénérailles", Kind: KindCNFS, Point: orb.Point{2.176, 46.111}, FTE: 1},
 	},
-	checks: []string{`t.csv:3: colonne "code_insee" : code INSEE inconnu : le lieu "b" déclare 23061`},
+	checks: []string{`t.csv:3: colonne "code_insee" : code INSEE inconnu : le lieu "b" déclare 23061, qui n'est pas une commune ; code ignoré, la commune sera déduite des coordonnées`},
 }, {
 	name:  "empty id and latitude hors de la plage des nombres représentables",
 	input: "id,nom,type,latitude,longitude\n,A,cnfs,46.1,2.1\nb,B,cnfs,95,2.1\nc,C,cnfs,46.1,2.1\n",
@@ -87,25 +110,7 @@ var loadSitesTests = []struct {
 }}
 
 func TestLoadSitesCSV(t *testing.T) {
-	for _, tt := range loadSitesTests {
-		t.Run(tt.name, func(t *testing.T) {
-			sites, checks, err := LoadSitesCSV("t.csv", strings.NewReader(tt.input), SitesOptions{Known: testKnown})
-			if err != nil {
-				t.Fatalf("LoadSitesCSV: %v", err)
-			}
-			if !reflect.DeepEqual(sites, tt.sites) {
-				t.Errorf("sites:\n got %+v\nwant %+v", sites, tt.sites)
-			}
-			if len(checks) != len(tt.checks) {
-				t.Errorf("%d checks, want %d: %v", len(checks), len(tt.checks), checkTexts(checks))
-			}
-			for i := 0; i < len(checks) && i < len(tt.checks); i++ {
-				if !strings.Contains(checks[i].Err.Error(), tt.checks[i]) {
-					t.Errorf("check %d = %q\nwant it to contain %q", i, checks[i].Err, tt.checks[i])
-				}
-			}
-		})
-	}
+	testSitesLoader(t, "t.csv", loadSitesTests, LoadSitesCSV)
 }
 
 func checkTexts(c Checks) []string {

@@ -11,12 +11,7 @@ import (
 	"github.com/paulmach/orb"
 )
 
-var loadSitesGeoJSONTests = []struct {
-	name   string
-	input  string
-	sites  []Site
-	checks []string // the checks, in order
-}{{
+var loadSitesGeoJSONTests = []sitesCase{{
 	name: "QGIS export: numbers and strings, altitude dropped, FTE absent = 1",
 	input: `{"type":"FeatureCollection","name":"lieux","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[
 {"type":"Feature","properties":{"id":"a","nom":"Mairie","type":"Conseiller numérique","etp":0.5,"code_insee":23031},"geometry":{"type":"Point","coordinates":[2.216669,46.34908,350]}},
@@ -51,20 +46,7 @@ var loadSitesGeoJSONTests = []struct {
 }}
 
 func TestLoadSitesGeoJSON(t *testing.T) {
-	for _, tt := range loadSitesGeoJSONTests {
-		t.Run(tt.name, func(t *testing.T) {
-			sites, checks, err := loadSitesGeoJSON("t.geojson", strings.NewReader(tt.input), SitesOptions{Known: testKnown})
-			if err != nil {
-				t.Fatalf("loadSitesGeoJSON: %v", err)
-			}
-			if !reflect.DeepEqual(sites, tt.sites) {
-				t.Errorf("sites:\n got %+v\nwant %+v", sites, tt.sites)
-			}
-			if got := checkTexts(checks); !reflect.DeepEqual(got, tt.checks) {
-				t.Errorf("checks:\n got %q\nwant %q", got, tt.checks)
-			}
-		})
-	}
+	testSitesLoader(t, "t.geojson", loadSitesGeoJSONTests, loadSitesGeoJSON)
 }
 
 // TestLoadSitesCreuseGeoJSON: the 21 France Services of Creuse as GeoJSON
