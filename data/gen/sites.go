@@ -93,7 +93,9 @@ func (g *gen) siteCommunes(sites []data.Site) []string {
 
 // advisors places the 2023 advisor posts (cnfs-structures-2023) at the
 // places where advisors work (cnfs-lieux-2022-12, with the place ↔ advisor
-// links) by source.AllocateAdvisors. A structure is first given the
+// links) by source.AllocateAdvisors; a place without coordinates is put
+// at its commune's chef-lieu (communeLocator, as data·inclusion's lieux).
+// A structure is first given the
 // representative point of its declared commune, and each place the commune
 // it lies in (diag.Assign), for the distance rule and for the structures
 // without a place.
@@ -110,7 +112,9 @@ func (g *gen) advisors() ([]data.Site, error) {
 	)
 	_, err := readChecked(g, stFile, source.LoadStructures2023, &structures, &g.siteChecks)
 	if err == nil {
-		_, err = readChecked(g, placeFile, source.LoadAdvisorPlaces, &places, &g.siteChecks)
+		_, err = readChecked(g, placeFile, func(n string, r io.Reader) ([]source.AdvisorPlace, data.Checks, error) {
+			return source.LoadAdvisorPlacesAt(n, r, g.communeLocator())
+		}, &places, &g.siteChecks)
 	}
 	if err == nil {
 		_, err = readChecked(g, linkFile, source.LoadAdvisorLinks, &links, &g.siteChecks)
@@ -260,7 +264,7 @@ func (g *gen) references(structures []source.Structure) error {
 }
 
 // communeLocator finds the commune of a lieu without coordinates (for
-// source.LoadStandardLieuxAt): its INSEE code mapped to COG 2025 (g.res);
+// source.LoadStandardLieuxAt and source.LoadAdvisorPlacesAt): its INSEE code mapped to COG 2025 (g.res);
 // else its postcode and city name: the name, "CEDEX" and what follows it
 // removed and folded (data.NormName: "LE MANS CEDEX 2" → "le mans"), must
 // name exactly one commune of the postcode's département (its first two

@@ -4,6 +4,7 @@ import (
 	"diagnum/geo"
 
 	"diagnum/data"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -176,5 +177,91 @@ func TestMergeSamePlaces(t *testing.T) {
 	out, checks := MergeSamePlaces("lieux.csv", in)
 	if len(out) != 2 || out[0].ID != "a" || out[0].FTE != 0.75 || out[1].ID != "c" || len(checks) != 1 {
 		t.Errorf("got %+v, %v", out, checks)
+	}
+}
+
+// TestAdvisorPlaceAtChefLieu: real rows of cnfs-lieux-2022-12 lieux.csv
+// (columns cut to those read). The Creuse département council
+// (SIRET 22230962700016, here 3 posts) has three places: its head office
+// in Guéret, a Mairie in Saint-Priest-la-Feuille, and Bourganeuf's town
+// hall, given without coordinates. Advisor a1 declared Guéret and
+// Bourganeuf (1/2 each), a2 the Mairie (1). With the locator, Bourganeuf
+// is placed at its chef-lieu (23030) and named in a Warning; by hand,
+// n = 2, the extra post is spread over 3 places: Guéret 1/2 + 1/3,
+// Mairie 1 + 1/3, Bourganeuf 1/2 + 1/3. Without it, Bourganeuf is
+// rejected and a1's half there is not counted: n = 3/2, extra 3/4 over 2
+// places: Guéret 1/2 + 3/4, Mairie 1 + 3/4. The Meudon place, whose city
+// is no commune name, is rejected both times. Σ FTE = 3 posts either way.
+func TestAdvisorPlaceAtChefLieu(t *testing.T) {
+	const in = "id,structureId,nom,pivot,code_postal,commune,latitude,longitude,date_maj\n" +
+		"62ab14b38255a806e299c84f,60461fe0871498b5cec20856,CONSEIL DEPARTEMENTAL DE LA CREUSE,22230962700016,23000,GUERET,46.171691,1.866846,2022-11-29\n" +
+		"6333f766ac7aea06f2f9fe3b,60461fe0871498b5cec20856,Mairie,00000000000000,23300,SAINT-Priest La Feuille,46.201079,1.535949,2022-09-28\n" +
+		"638755ca0830e306f21edc89,60461fe0871498b5cec20856,COMMUNE DE BOURGANEUF,21230300200019,23400,BOURGANEUF,,,2022-11-30\n" +
+		"63243192ac7aea06f2f98c5d,60461fde871498b5cec20817,Médiathèque Meudon la forêt,00000000000000,92360,Meudon la forêt,,,2022-09-16\n"
+	const (
+		gueret = "cn22-62ab14b38255a806e299c84f"
+		mairie = "cn22-6333f766ac7aea06f2f9fe3b"
+		bourg  = "cn22-638755ca0830e306f21edc89"
+		e      = "60461fe0871498b5cec20856"
+	)
+	bourganeuf := orb.Point{1.7547, 45.9539}
+	var asked []string
+	locate := func(insee, postcode, city string) (string, orb.Point, bool) {
+		asked = append(asked, insee+"|"+postcode+"|"+city)
+		return "23030", bourganeuf, postcode == "23400" && city == "BOURGANEUF"
+	}
+	st := []Structure{{ID: "cn23-22230962700016", Name: "DEPARTEMENT DE LA CREUSE", SIRET: "22230962700016", Posts: 3,
+		INSEE: "23096", Point: orb.Point{1.8717, 46.1714}, HasPoint: true}}
+	links := []AdvisorLink{{gueret, e, "a1"}, {bourg, e, "a1"}, {mairie, e, "a2"}}
+	for _, tc := range []struct {
+		locate CommuneLocator
+		want   map[string]float64
+		asked  string
+	}{
+		{locate, map[string]float64{gueret: 0.5 + 1.0/3, mairie: 1 + 1.0/3, bourg: 0.5 + 1.0/3}, "[|23400|BOURGANEUF |92360|Meudon la forêt]"},
+		{nil, map[string]float64{gueret: 0.5 + 0.75, mairie: 1 + 0.75}, "[]"},
+	} {
+		asked = nil
+		places, checks, err := LoadAdvisorPlacesAt("lieux.csv", strings.NewReader(in), tc.locate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(asked) != tc.asked {
+			t.Errorf("locator asked %q, want %s", asked, tc.asked)
+		}
+		if len(places) != len(tc.want) {
+			t.Fatalf("%d places, want %d: %+v", len(places), len(tc.want), places)
+		}
+		var placedAt, rejected []int
+		for _, c := range checks {
+			switch {
+			case c.Severity == data.Warning && c.Kind == data.CheckCommunePoint && c.Site == bourg && c.Commune == "23030" &&
+				strings.Contains(c.Err.Error(), "lieu "+bourg+" (COMMUNE DE BOURGANEUF) placé au chef-lieu de sa commune 23030, pas de coordonnées"):
+				placedAt = append(placedAt, c.Err.Line)
+			case c.Severity == data.Rejected && errors.Is(c.Err, data.ErrBadCoordinate):
+				rejected = append(rejected, c.Err.Line)
+			}
+		}
+		if tc.locate != nil {
+			b := places[2].Site
+			if b.ID != bourg || b.Point != bourganeuf || b.INSEE != "23030" || b.Postcode != "23400" || b.SIRET != "21230300200019" ||
+				fmt.Sprint(placedAt) != "[4]" || fmt.Sprint(rejected) != "[5]" ||
+				!strings.Contains(checks[len(checks)-1].Err.Error(), `code postal "92360", commune "Meudon la forêt") n'a pas pu être retrouvée`) {
+				t.Errorf("Bourganeuf %+v, placed at lines %v, rejected %v, checks %v", b, placedAt, rejected, checks)
+			}
+		} else if len(placedAt) != 0 || fmt.Sprint(rejected) != "[4 5]" {
+			t.Errorf("no locator: placed at lines %v, rejected %v, want none and [4 5]", placedAt, rejected)
+		}
+		sites, _ := AllocateAdvisors(st, places, links, AdvisorOptions{})
+		got, sum := fteByID(sites), 0.0
+		for id, w := range tc.want {
+			if math.Abs(got[id]-w) > 1e-12 {
+				t.Errorf("locator %v: FTE at %s = %v, want %v", tc.locate != nil, id, got[id], w)
+			}
+			sum += got[id]
+		}
+		if math.Abs(sum-3) > 1e-12 {
+			t.Errorf("Σ FTE %v, want the 3 posts", sum)
+		}
 	}
 }

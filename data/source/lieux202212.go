@@ -26,6 +26,18 @@ const SourceCNFSLieux = "cnfs-lieux-2022-12"
 // with a duplicate id or with unusable coordinates is rejected (its
 // advisors' shares there are then not counted, see AllocateAdvisors).
 func LoadAdvisorPlaces(name string, r io.Reader) ([]AdvisorPlace, data.Checks, error) {
+	return LoadAdvisorPlacesAt(name, r, nil)
+}
+
+// LoadAdvisorPlacesAt is LoadAdvisorPlaces, except that a place with
+// neither latitude nor longitude whose commune locate finds (the file has
+// no INSEE code: its code_postal and commune) is kept at that commune's
+// chef-lieu, its INSEE set to the commune, with the Warning of
+// LoadStandardLieuxAt (data.CheckCommunePoint, « placé au chef-lieu de sa
+// commune, pas de coordonnées »); its advisors' shares then count there.
+// A place locate cannot find is rejected, naming its postcode and city.
+// A nil locate places none.
+func LoadAdvisorPlacesAt(name string, r io.Reader, locate CommuneLocator) ([]AdvisorPlace, data.Checks, error) {
 	t, err := data.ReadTable(name, r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("chargement des lieux des conseillers : %w", err)
@@ -38,10 +50,12 @@ func LoadAdvisorPlaces(name string, r io.Reader) ([]AdvisorPlace, data.Checks, e
 		out    []AdvisorPlace
 		checks data.Checks
 		seen   = map[string]bool{}
+		city   = t.Index("commune")
 	)
 	for _, rec := range t.Records {
 		rw := siteRow{file: name, line: rec.Line}
-		p, perr := advisorPlace(t, rec, idx, rw, &checks)
+		var rowChecks data.Checks
+		p, perr := advisorPlace(t, rec, idx, city, rw, locate, &rowChecks)
 		if perr == nil && seen[p.Site.ID] {
 			perr = rw.err("id", fmt.Errorf("%w : id %s déjà vu", data.ErrDuplicate, rec.Field(idx[0])))
 		}
@@ -49,6 +63,7 @@ func LoadAdvisorPlaces(name string, r io.Reader) ([]AdvisorPlace, data.Checks, e
 			checks.Reject(perr)
 			continue
 		}
+		checks = append(checks, rowChecks...)
 		seen[p.Site.ID] = true
 		out = append(out, p)
 	}
@@ -58,7 +73,9 @@ func LoadAdvisorPlaces(name string, r io.Reader) ([]AdvisorPlace, data.Checks, e
 	return out, checks, nil
 }
 
-func advisorPlace(t *data.Table, rec data.Record, idx []int, rw siteRow, checks *data.Checks) (AdvisorPlace, *data.ParseError) {
+// advisorPlace reads one row of lieux.csv (LoadAdvisorPlacesAt); its
+// field checks and placement Warning go to checks only when it is kept.
+func advisorPlace(t *data.Table, rec data.Record, idx []int, city int, rw siteRow, locate CommuneLocator, checks *data.Checks) (AdvisorPlace, *data.ParseError) {
 	if werr := widthErr(t, rec); werr != nil {
 		return AdvisorPlace{}, werr
 	}
@@ -66,18 +83,37 @@ func advisorPlace(t *data.Table, rec data.Record, idx []int, rw siteRow, checks 
 	if id == "" {
 		return AdvisorPlace{}, rw.err("id", fmt.Errorf("%w : id vide", data.ErrBadValue))
 	}
-	pt, perr := placePoint(rec.Field(idx[5]), rec.Field(idx[6]), rw)
-	if perr != nil {
-		return AdvisorPlace{}, perr
-	}
+	var fields data.Checks
 	s := data.Site{
-		ID: "cn22-" + id, Name: rec.Field(idx[2]), Kind: data.KindCNFS, Point: pt,
-		SIRET:    rw.siret(rec.Field(idx[3]), "pivot", checks),
-		Postcode: rw.postcode(rec.Field(idx[4]), "code_postal", checks),
+		ID: "cn22-" + id, Name: rec.Field(idx[2]), Kind: data.KindCNFS,
+		SIRET:    rw.siret(rec.Field(idx[3]), "pivot", &fields),
+		Postcode: rw.postcode(rec.Field(idx[4]), "code_postal", &fields),
 		Date:     isoDate(rec.Field(idx[7])),
 		Source:   SourceCNFSLieux, Line: rw.line,
 	}
+	pt, perr := placePoint(rec.Field(idx[5]), rec.Field(idx[6]), rw)
+	switch {
+	case perr == nil:
+		s.Point = pt
+	case locate == nil || !noPlaceCoordinates(rec, idx):
+		return AdvisorPlace{}, perr
+	default:
+		name := strings.TrimSpace(rec.Field(city))
+		code, pt, ok := locate("", s.Postcode, name)
+		if !ok {
+			return AdvisorPlace{}, communeNotFound(rw, "", s.Postcode, name)
+		}
+		s.Point, s.INSEE = pt, code
+		fields.Add(atChefLieu(rw, s))
+	}
+	*checks = append(*checks, fields...)
 	return AdvisorPlace{Site: s, Employer: strings.TrimSpace(rec.Field(idx[1]))}, nil
+}
+
+// noPlaceCoordinates tells whether a row of lieux.csv gives neither
+// latitude nor longitude.
+func noPlaceCoordinates(rec data.Record, idx []int) bool {
+	return strings.TrimSpace(rec.Field(idx[5])) == "" && strings.TrimSpace(rec.Field(idx[6])) == ""
 }
 
 // widthErr is t.CheckWidth(rec) as a *data.ParseError (nil for a well-formed row).

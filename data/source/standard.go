@@ -169,13 +169,25 @@ func lieuAtCommune(obj data.JSONObject, row siteRow, locate CommuneLocator, chec
 	city, _ := obj.Text("commune")
 	code, pt, ok := locate(s.INSEE, s.Postcode, city)
 	if !ok {
-		return data.Site{}, row.err("latitude", fmt.Errorf(
-			"%w : pas de coordonnées, et la commune du lieu (code INSEE %q, code postal %q, commune %q) n'a pas pu être retrouvée : lieu non placé",
-			data.ErrBadCoordinate, s.INSEE, s.Postcode, city))
+		return data.Site{}, communeNotFound(row, s.INSEE, s.Postcode, city)
 	}
 	*checks = append(*checks, fields...)
 	s.Point, s.INSEE = pt, code
-	checks.Add(data.Check{Severity: data.Warning, Kind: data.CheckCommunePoint, Site: s.ID, Commune: code, Err: row.err("latitude", fmt.Errorf(
-		"%w : lieu %s (%s) placé au chef-lieu de sa commune %s, pas de coordonnées", data.ErrBadCoordinate, s.ID, s.Name, code))})
+	checks.Add(atChefLieu(row, s))
 	return s, nil
+}
+
+// atChefLieu is the Warning of a site without coordinates placed at the
+// chef-lieu of its commune s.INSEE (a CommuneLocator's answer).
+func atChefLieu(row siteRow, s data.Site) data.Check {
+	return data.Check{Severity: data.Warning, Kind: data.CheckCommunePoint, Site: s.ID, Commune: s.INSEE, Err: row.err("latitude", fmt.Errorf(
+		"%w : lieu %s (%s) placé au chef-lieu de sa commune %s, pas de coordonnées", data.ErrBadCoordinate, s.ID, s.Name, s.INSEE))}
+}
+
+// communeNotFound is the rejection of a site without coordinates whose
+// commune a CommuneLocator could not find.
+func communeNotFound(row siteRow, insee, postcode, city string) *data.ParseError {
+	return row.err("latitude", fmt.Errorf(
+		"%w : pas de coordonnées, et la commune du lieu (code INSEE %q, code postal %q, commune %q) n'a pas pu être retrouvée : lieu non placé",
+		data.ErrBadCoordinate, insee, postcode, city))
 }
