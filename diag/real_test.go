@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/testnum"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -30,8 +30,8 @@ func creuseDataset(t *testing.T) *data.Dataset {
 			continue
 		}
 		ds.Communes = append(ds.Communes, data.Commune{Code: r.Field(col[0]), Dep: "23", Region: r.Field(col[2]),
-			Name: r.Field(col[3]), Point: orb.Point{atof(t, r.Field(col[5])), atof(t, r.Field(col[4]))}, HasPoint: true,
-			Population: int(atof(t, r.Field(col[6])))})
+			Name: r.Field(col[3]), Point: orb.Point{testnum.Float(t, r.Field(col[5])), testnum.Float(t, r.Field(col[4]))}, HasPoint: true,
+			Population: int(testnum.Float(t, r.Field(col[6])))})
 	}
 	raw, err := os.ReadFile("../testdata/real/communes-23-creuse.geojson")
 	if err != nil {
@@ -59,7 +59,7 @@ func creuseDataset(t *testing.T) *data.Dataset {
 	col = tableCols(t, fs, "id_fs", "insee_com", "latitude", "longitude", "lib_fs")
 	for _, r := range fs.Records {
 		ds.Sites = append(ds.Sites, data.Site{ID: r.Field(col[0]), Name: r.Field(col[4]), Kind: data.KindFranceServices,
-			INSEE: r.Field(col[1]), Point: orb.Point{atof(t, r.Field(col[3])), atof(t, r.Field(col[2]))}, Source: "france-services"})
+			INSEE: r.Field(col[1]), Point: orb.Point{testnum.Float(t, r.Field(col[3])), testnum.Float(t, r.Field(col[2]))}, Source: "france-services"})
 	}
 	return ds
 }
@@ -85,15 +85,6 @@ func tableCols(t *testing.T, tab *data.Table, names ...string) []int {
 		t.Fatal(err)
 	}
 	return idx
-}
-
-func atof(t *testing.T, s string) float64 {
-	t.Helper()
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
 }
 
 // TestCreuseReal runs the measures on Creuse with its 21 France Services

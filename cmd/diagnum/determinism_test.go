@@ -9,12 +9,12 @@ import (
 	"reflect"
 	"runtime"
 	"sort"
-	"strconv"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
 	"diagnum/diag/report"
+	"diagnum/internal/testnum"
 )
 
 // determinismFiles are the outputs of runNord compared byte for byte.
@@ -136,18 +136,20 @@ func checkTiesByCode(t *testing.T, path string) {
 		col[h] = i
 	}
 	rows := recs[1:]
-	if !sort.SliceIsSorted(rows, func(i, j int) bool { return atoi(t, rows[i][col["rang"]]) < atoi(t, rows[j][col["rang"]]) }) {
+	if !sort.SliceIsSorted(rows, func(i, j int) bool {
+		return testnum.Int(t, rows[i][col["rang"]]) < testnum.Int(t, rows[j][col["rang"]])
+	}) {
 		t.Fatal("CSV not sorted by rang")
 	}
 	ties, zeros := 0, 0
 	for _, r := range rows {
-		if atof(t, r[col["score_ecart"]]) == 0 {
+		if testnum.Float(t, r[col["score_ecart"]]) == 0 {
 			zeros++
 		}
 	}
 	for i := 1; i < len(rows); i++ {
 		prev, cur := rows[i-1], rows[i]
-		g0, g1 := atof(t, prev[col["score_ecart"]]), atof(t, cur[col["score_ecart"]])
+		g0, g1 := testnum.Float(t, prev[col["score_ecart"]]), testnum.Float(t, cur[col["score_ecart"]])
 		switch {
 		case g1 > g0:
 			t.Errorf("rang %s has a larger score_ecart than rang %s", cur[col["rang"]], prev[col["rang"]])
@@ -163,22 +165,4 @@ func checkTiesByCode(t *testing.T, path string) {
 	if zeros < 100 || ties != zeros-1 {
 		t.Errorf("%d consecutive ties, %d communes at 0; want at least 100 zeros, all tied", ties, zeros)
 	}
-}
-
-func atoi(t *testing.T, s string) int {
-	t.Helper()
-	v, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-func atof(t *testing.T, s string) float64 {
-	t.Helper()
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"diagnum/internal/testnum"
 )
 
 // TestSitesGeoJSON: --sites accepts GeoJSON. The sites layer that
@@ -34,7 +36,7 @@ func TestSitesGeoJSON(t *testing.T) {
 		if ra["nb_sites"] != rb["nb_sites"] || ra["etp_conseillers"] != rb["etp_conseillers"] {
 			t.Errorf("%s: nb_sites %s/%s, etp %s/%s", code, ra["nb_sites"], rb["nb_sites"], ra["etp_conseillers"], rb["etp_conseillers"])
 		}
-		sites += atoi(t, ra["nb_sites"])
+		sites += testnum.Int(t, ra["nb_sites"])
 	}
 	if sites == 0 {
 		t.Error("no site in Creuse: the comparison is empty")

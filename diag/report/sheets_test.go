@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"diagnum/diag"
+	"diagnum/internal/testnum"
 )
 
 // findRow returns the raw cells of the first row of sheet whose column A is label.
@@ -23,16 +24,6 @@ func findRow(t *testing.T, rows [][]string, label string) []string {
 	}
 	t.Fatalf("no row %q", label)
 	return nil
-}
-
-// num parses a raw numeric cell.
-func num(t *testing.T, s string) float64 {
-	t.Helper()
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatalf("cell %q: %v", s, err)
-	}
-	return v
 }
 
 // syntheseTotals checks the key figures of Synthèse (raw rows) against
@@ -63,7 +54,7 @@ func syntheseTotals(t *testing.T, rows [][]string, rs []diag.Rollup) {
 	for label, f := range floats {
 		row := findRow(t, rows, label)
 		for i, r := range rs {
-			if got := num(t, row[i+1]); math.Abs(got-f(r)) > 5e-7 {
+			if got := testnum.Float(t, row[i+1]); math.Abs(got-f(r)) > 5e-7 {
 				t.Errorf("%s column %d = %v, want %v", label, i+1, got, f(r))
 			}
 		}
