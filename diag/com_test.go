@@ -72,6 +72,9 @@ func TestCOMOutOfRankings(t *testing.T) {
 	if _, err := res.Territory(Departements("988")); !errors.Is(err, ErrNoGeography) {
 		t.Errorf("--dept 988: err = %v, want ErrNoGeography", err)
 	}
+	if _, err := res.TerritoryRollup(Departements("988")); !errors.Is(err, ErrNoGeography) {
+		t.Errorf("roll-up of 988: err = %v, want ErrNoGeography", err)
+	}
 	n := 0
 	for _, c := range res.Checks {
 		if strings.Contains(c.Err.Error(), "collectivités d'outre-mer") {

@@ -202,29 +202,27 @@ func (t Territory) check(ds *data.Dataset) error {
 // France roll-up and every check. It fails with ErrUnknownTerritory when
 // a code of t matches no commune of r.
 func (r *Result) Territory(t Territory) (*Result, error) {
-	out := &Result{Params: r.Params, France: r.France, COM: r.COM, Checks: slices.Clone(r.Checks),
-		Sites: slices.Clone(r.Sites), Indicators: r.Indicators}
-	epcis, deps, regs := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	com := 0
-	for _, c := range r.Communes {
-		switch {
-		case !t.Contains(c.Dep, c.Region):
-		case c.NoGeography:
-			com++
-		default:
-			out.Communes = append(out.Communes, c)
-			epcis[c.EPCI], deps[c.Dep], regs[c.Region] = true, true, true
-		}
-	}
-	if err := t.checkFound(deps, regs); err != nil {
-		if com > 0 {
-			return nil, fmt.Errorf("%w : %s est une collectivité d'outre-mer (COM) : pas de géographie, pas de calcul", ErrNoGeography, t)
-		}
+	idx, err := r.members(t)
+	if err != nil {
 		return nil, err
+	}
+	out := &Result{Params: r.Params, France: r.France, COM: r.COM, Checks: slices.Clone(r.Checks),
+		Sites: slices.Clone(r.Sites), Indicators: r.Indicators, Communes: make([]CommuneResult, len(idx))}
+	epcis, deps, regs := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for k, i := range idx {
+		c := &r.Communes[i]
+		out.Communes[k] = *c
+		epcis[c.EPCI], deps[c.Dep], regs[c.Region] = true, true, true
 	}
 	rankCommunes(out.Communes)
 	pick := func(in []Rollup, keep map[string]bool) []Rollup {
-		var o []Rollup
+		n := 0
+		for _, x := range in {
+			if keep[x.Code] {
+				n++
+			}
+		}
+		o := make([]Rollup, 0, n)
 		for _, x := range in {
 			if keep[x.Code] {
 				o = append(o, x)
@@ -234,6 +232,41 @@ func (r *Result) Territory(t Territory) (*Result, error) {
 	}
 	out.EPCI, out.Deps, out.Regions = pick(r.EPCI, epcis), pick(r.Deps, deps), pick(r.Regions, regs)
 	return out, nil
+}
+
+// members returns the indexes in r.Communes of the communes of t that
+// have a geography, in data order. It fails as Territory does: with
+// ErrNoGeography when t names only communes without geography (COM),
+// with ErrUnknownTerritory when a code of t matches no commune.
+func (r *Result) members(t Territory) ([]int, error) {
+	deps, regs := map[string]bool{}, map[string]bool{}
+	com, n := 0, 0
+	for i := range r.Communes {
+		c := &r.Communes[i]
+		switch {
+		case !t.Contains(c.Dep, c.Region):
+		case c.NoGeography:
+			com++
+		default:
+			n++
+			if t.Level != LevelFrance {
+				deps[c.Dep], regs[c.Region] = true, true
+			}
+		}
+	}
+	if err := t.checkFound(deps, regs); err != nil {
+		if com > 0 {
+			return nil, fmt.Errorf("%w : %s est une collectivité d'outre-mer (COM) : pas de géographie, pas de calcul", ErrNoGeography, t)
+		}
+		return nil, err
+	}
+	idx := make([]int, 0, n)
+	for i := range r.Communes {
+		if c := &r.Communes[i]; !c.NoGeography && t.Contains(c.Dep, c.Region) {
+			idx = append(idx, i)
+		}
+	}
+	return idx, nil
 }
 
 // checkFound reports a level or code of t that matched no commune.

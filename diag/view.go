@@ -88,34 +88,33 @@ func (r *Result) View(t Territory) (*View, error) {
 	}
 	v := &View{Result: r, Territory: t, Communes: sub.Communes, EPCI: sub.EPCI, Deps: sub.Deps, Regions: sub.Regions, France: r.France}
 	slices.SortFunc(v.Communes, func(a, b CommuneResult) int { return a.Rank - b.Rank })
-	v.Name, v.Rollup = "France", r.France
+	v.Name, v.Rollup = r.rollupOf(t, v.Communes)
 	switch {
 	case t.Level == LevelDepartement && len(t.Codes) == 1:
-		v.Rollup, _ = pickRollup(r.Deps, t.Codes[0])
-		v.Name = v.Rollup.Name
 		if len(v.Communes) > 0 {
 			v.Region, _ = pickRollup(r.Regions, v.Communes[0].Region)
 		}
 	case t.Level == LevelRegion && len(t.Codes) == 1:
-		v.Rollup, _ = pickRollup(r.Regions, t.Codes[0])
-		v.Name, v.Region = v.Rollup.Name, v.Rollup
-	case t.Level != LevelFrance:
-		acc := &accumulator{r: Rollup{Level: t.Level, Code: strings.Join(t.Codes, ",")}}
-		for i := range v.Communes {
-			acc.add(&v.Communes[i])
-		}
-		v.Rollup, v.Name = acc.finish(), t.String()
+		v.Region = v.Rollup
 	}
 	in := make(map[string]bool, len(v.Communes))
 	for i := range v.Communes {
 		in[v.Communes[i].Code] = true
 	}
+	n := 0
+	for j := range r.Sites {
+		if in[r.Sites[j].Commune] {
+			n++
+		}
+	}
+	v.Sites = make([]int, 0, n)
 	for j := range r.Sites {
 		if in[r.Sites[j].Commune] {
 			v.Sites = append(v.Sites, j)
 		}
 	}
-	v.Levels = []Level{r.level(t, v.Rollup)}
+	v.Levels = make([]Level, 0, 3)
+	v.Levels = append(v.Levels, r.level(t, v.Rollup))
 	if t.Level == LevelDepartement && !sameArea(&v.Region, &v.Rollup) {
 		v.Levels = append(v.Levels, r.level(Regions(v.Region.Code), v.Region))
 	}
@@ -123,6 +122,46 @@ func (r *Result) View(t Territory) (*View, error) {
 		v.Levels = append(v.Levels, r.level(France(), v.France))
 	}
 	return v, nil
+}
+
+// TerritoryRollup returns the roll-up of territory t, View(t).Rollup,
+// without copying the communes when t is France or one département or
+// région (the roll-up is then r's own). It fails as Territory does.
+func (r *Result) TerritoryRollup(t Territory) (Rollup, error) {
+	if t.Level != LevelFrance && len(t.Codes) != 1 {
+		v, err := r.View(t)
+		if err != nil {
+			return Rollup{}, err
+		}
+		return v.Rollup, nil
+	}
+	if _, err := r.members(t); err != nil {
+		return Rollup{}, err
+	}
+	_, ru := r.rollupOf(t, nil)
+	return ru, nil
+}
+
+// rollupOf returns the name and roll-up of territory t: France's, the
+// département's or the région's of r for one code, otherwise the sum
+// over ranked, the communes of t sorted by rank (View.Communes; summed in
+// that order so the figures do not depend on who asks).
+func (r *Result) rollupOf(t Territory, ranked []CommuneResult) (string, Rollup) {
+	switch {
+	case t.Level == LevelFrance:
+		return "France", r.France
+	case t.Level == LevelDepartement && len(t.Codes) == 1:
+		ru, _ := pickRollup(r.Deps, t.Codes[0])
+		return ru.Name, ru
+	case t.Level == LevelRegion && len(t.Codes) == 1:
+		ru, _ := pickRollup(r.Regions, t.Codes[0])
+		return ru.Name, ru
+	}
+	acc := &accumulator{r: Rollup{Level: t.Level, Code: strings.Join(t.Codes, ",")}}
+	for i := range ranked {
+		acc.add(&ranked[i])
+	}
+	return t.String(), acc.finish()
 }
 
 // sameArea reports whether the région roll-up reg covers exactly the

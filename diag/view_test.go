@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"testing"
@@ -118,5 +119,47 @@ func TestViewLevels(t *testing.T) {
 	}
 	if f, err := res.View(France()); err != nil || len(f.Levels) != 1 || !f.Levels[0].Full {
 		t.Errorf("France: %v levels, %v", len(f.Levels), err)
+	}
+}
+
+// TestTerritoryRollup: the roll-up alone is View's for France, each
+// département and région, two départements and a département with a
+// région's code; population, communes and sites agree with a brute-force
+// pass over the communes of the territory; a code without commune fails
+// as View does.
+func TestTerritoryRollup(t *testing.T) {
+	res := synthResult(t)
+	ts := []Territory{France()}
+	for _, d := range res.Deps {
+		ts = append(ts, Departements(d.Code))
+	}
+	for _, g := range res.Regions {
+		ts = append(ts, Regions(g.Code))
+	}
+	ts = append(ts, Departements(res.Deps[0].Code, res.Deps[len(res.Deps)-1].Code), Regions(res.Regions[0].Code, "zz"))
+	for _, tr := range ts {
+		got, err := res.TerritoryRollup(tr)
+		v, verr := res.View(tr)
+		if (err == nil) != (verr == nil) || err != nil && err.Error() != verr.Error() {
+			t.Fatalf("%s: err %v, View's %v", tr, err, verr)
+		}
+		if err != nil {
+			continue
+		}
+		if got != v.Rollup {
+			t.Errorf("%s: %+v, View's %+v", tr, got, v.Rollup)
+		}
+		pop, n, sites := 0, 0, 0
+		for _, c := range res.Communes {
+			if !c.NoGeography && tr.Contains(c.Dep, c.Region) {
+				pop, n, sites = pop+c.Population, n+1, sites+c.NbSites
+			}
+		}
+		if got.Population != pop || got.Communes != n || got.NbSites != sites {
+			t.Errorf("%s: %d hab., %d communes, %d sites; brute force %d, %d, %d", tr, got.Population, got.Communes, got.NbSites, pop, n, sites)
+		}
+	}
+	if _, err := res.TerritoryRollup(Departements("zz")); !errors.Is(err, ErrUnknownTerritory) {
+		t.Errorf("unknown département: err = %v", err)
 	}
 }

@@ -514,11 +514,11 @@ func offers(ctx context.Context, ds *data.Dataset, params diag.Params, res *diag
 				return nil, err
 			}
 		}
-		v, err := r.View(t)
+		ru, err := r.TerritoryRollup(t)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, report.Offer{Label: o.label, Territory: v.Rollup, France: v.France})
+		out = append(out, report.Offer{Label: o.label, Territory: ru, France: r.France})
 	}
 	return out, nil
 }
