@@ -25,6 +25,14 @@ import (
 // a *ParseError naming the line; an error from fn stops the reading and is
 // returned. A collection without features calls fn zero times.
 func ReadFeatures(name string, r io.Reader, fn func(i, line int, msg json.RawMessage) error) error {
+	return readFeatures(name, r, false, fn)
+}
+
+// readFeatures is ReadFeatures; with reuse, one buffer serves every
+// feature, so that msg is valid only during the call to fn (a loader that
+// copies what it keeps, as the sites loader does, saves an allocation and
+// a copy per feature).
+func readFeatures(name string, r io.Reader, reuse bool, fn func(i, line int, msg json.RawMessage) error) error {
 	ctx := ContextOf(r)
 	js, err := openJSON(name, r)
 	if err != nil {
@@ -45,7 +53,7 @@ func ReadFeatures(name string, r io.Reader, fn func(i, line int, msg json.RawMes
 			if err := js.expectDelim('[', "un tableau features"); err != nil {
 				return err
 			}
-			if _, err := js.elements(ctx, fn); err != nil {
+			if _, err := js.elements(ctx, reuse, fn); err != nil {
 				return err
 			}
 		case "type":
@@ -86,7 +94,7 @@ func ReadJSONArray(name string, r io.Reader, fn func(i, line int, msg json.RawMe
 	if err := js.expectDelim('[', "un tableau JSON"); err != nil {
 		return err
 	}
-	n, err := js.elements(ctx, fn)
+	n, err := js.elements(ctx, false, fn)
 	if err != nil {
 		return err
 	}
@@ -98,15 +106,20 @@ func ReadJSONArray(name string, r io.Reader, fn func(i, line int, msg json.RawMe
 
 // elements decodes the elements of the array whose '[' the decoder has
 // just read, up to and including its ']', and returns how many there
-// were. It stops with ctx's error once ctx is done.
-func (js *jsonStream) elements(ctx context.Context, fn func(i, line int, msg json.RawMessage) error) (int, error) {
+// were. It stops with ctx's error once ctx is done. With reuse, every
+// element is decoded into one buffer (a RawMessage decodes into the one it
+// has), valid only during the call to fn.
+func (js *jsonStream) elements(ctx context.Context, reuse bool, fn func(i, line int, msg json.RawMessage) error) (int, error) {
 	n := 0
+	var msg json.RawMessage
 	for js.dec.More() {
 		if n%checkEvery == 0 && ctx.Err() != nil {
 			return n, ctx.Err()
 		}
 		off := js.dec.InputOffset()
-		var msg json.RawMessage
+		if !reuse {
+			msg = nil // fn may keep the element
+		}
 		if err := js.dec.Decode(&msg); err != nil {
 			return n, js.fail(err, off)
 		}

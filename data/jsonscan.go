@@ -116,6 +116,12 @@ func jsonFind(members []jsonMember, key string) ([]byte, bool) {
 // of two or three numbers; ok is false for any other feature. scratch is
 // reused between features.
 func sitesGeoFast(msg []byte, scratch *[]jsonMember) (fields []string, ok bool, err error) {
+	return sitesGeoFastInto(msg, scratch, make([]string, len(sitesColumns)))
+}
+
+// sitesGeoFastInto is sitesGeoFast writing the fields into buf
+// (len(sitesColumns) long), which a loader reuses between features.
+func sitesGeoFastInto(msg []byte, scratch *[]jsonMember, buf []string) (fields []string, ok bool, err error) {
 	var topBuf [3]jsonMember
 	top, ok := jsonMembers(topBuf[:0], msg)
 	if !ok || len(top) > 3 {
@@ -148,7 +154,8 @@ func sitesGeoFast(msg []byte, scratch *[]jsonMember) (fields []string, ok bool, 
 	if !ok {
 		return nil, false, nil
 	}
-	fields = make([]string, len(sitesColumns))
+	fields = buf
+	clear(fields)
 	for i, names := range sitesColumnNames {
 		for _, key := range names {
 			v, found := jsonFind(members, key)

@@ -75,6 +75,7 @@ func loadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Check
 	if err := checkSize(name, r); err != nil {
 		return nil, nil, err
 	}
+	bound := featuresAtMost(r)
 	br := bufio.NewReader(r)
 	if head, _ := br.Peek(4); bytes.HasPrefix(head, []byte("PK\x03\x04")) {
 		return nil, nil, &ParseError{File: name, Err: fmt.Errorf("%w : c'est un fichier zip ou Excel (.xlsx), pas du GeoJSON", ErrBinary)}
@@ -83,9 +84,12 @@ func loadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Check
 	if maxFTE <= 0 {
 		maxFTE = DefaultMaxFTE
 	}
-	g := sitesGeo{t: sitesGeoTable(name), maxFTE: maxFTE, seen: map[string][2]int{}}
+	// Sized once, as LoadSitesCSV does (appending a million sites one by
+	// one would allocate the slice about five times over).
+	g := sitesGeo{t: sitesGeoTable(name), maxFTE: maxFTE, seen: make(map[string][2]int, bound),
+		sites: make([]Site, 0, bound), lines: make([]int, 0, bound), fields: make([]string, len(sitesColumns))}
 	n := 0
-	err := ReadFeatures(name, keepContext(r, br), func(i, line int, msg json.RawMessage) error {
+	err := readFeatures(name, keepContext(r, br), true, func(i, line int, msg json.RawMessage) error {
 		if n == maxSites {
 			return tooManySites(name, line)
 		}
@@ -108,6 +112,32 @@ func loadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Check
 	return sites, checks, nil
 }
 
+// featuresAtMost returns a bound of the features of r when r is a file
+// that can be read twice (sectionOf), 0 otherwise: the times "Feature"
+// (quotes included) occurs, which every plain feature's type holds, at
+// most MaxSites. A feature whose type is escaped escapes the count: the
+// bound only sizes slices, which grow past it if they must.
+func featuresAtMost(r io.Reader) int {
+	sr, ok := sectionOf(r)
+	if !ok {
+		return 0
+	}
+	const word = `"Feature"`
+	buf := make([]byte, 1<<20)
+	n, keep := 0, 0 // keep: bytes carried over, a word cut by the chunk end
+	for off := int64(0); n < maxSites; {
+		k, err := sr.ReadAt(buf[keep:], off)
+		off += int64(k)
+		chunk := buf[:keep+k]
+		n += bytes.Count(chunk, []byte(word))
+		if err != nil {
+			break
+		}
+		keep = copy(buf, chunk[max(0, len(chunk)-len(word)+1):])
+	}
+	return min(n, maxSites)
+}
+
 // sitesGeoTable is the table whose rows the features become: the columns
 // of the CSV format in canonical order.
 func sitesGeoTable(name string) *Table {
@@ -124,6 +154,7 @@ type sitesGeo struct {
 	maxFTE  float64
 	seen    map[string][2]int // id → feature number, line
 	scratch []jsonMember      // reused by sitesGeoFast
+	fields  []string          // the row of one feature, reused
 	sites   []Site
 	lines   []int
 	checks  Checks
@@ -136,7 +167,7 @@ func (g *sitesGeo) feature(k, line int, msg json.RawMessage) {
 		pe.Err = fmt.Errorf("objet %d : %w", k, pe.Err)
 		return pe
 	}
-	fields, perr := sitesGeoFields(g.t.File, line, msg, &g.scratch)
+	fields, perr := sitesGeoFields(g.t.File, line, msg, &g.scratch, g.fields)
 	var s Site
 	var warns []*ParseError
 	if perr == nil {
@@ -162,12 +193,13 @@ func (g *sitesGeo) feature(k, line int, msg json.RawMessage) {
 }
 
 // sitesGeoFields turns one feature into the fields of a CSV row, in the
-// order of sitesColumns, the coordinates taken from the geometry.
-func sitesGeoFields(file string, line int, msg json.RawMessage, scratch *[]jsonMember) ([]string, *ParseError) {
+// order of sitesColumns, the coordinates taken from the geometry. The
+// fast path writes them into buf (len(sitesColumns) long), reused.
+func sitesGeoFields(file string, line int, msg json.RawMessage, scratch *[]jsonMember, buf []string) ([]string, *ParseError) {
 	fail := func(col string, err error) ([]string, *ParseError) {
 		return nil, &ParseError{File: file, Line: line, Column: col, Err: err}
 	}
-	if fields, ok, err := sitesGeoFast(msg, scratch); ok {
+	if fields, ok, err := sitesGeoFastInto(msg, scratch, buf); ok {
 		if ce, bad := err.(*columnError); bad {
 			return fail(ce.column, ce.err)
 		}

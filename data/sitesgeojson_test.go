@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -136,5 +137,24 @@ func checkFuzzSites(t *testing.T, sites []Site) {
 		if c, err := NormINSEE(s.INSEE); s.INSEE != "" && (err != nil || c != s.INSEE || !testKnown(c)) {
 			t.Fatalf("site %+v keeps code %q", s, s.INSEE)
 		}
+	}
+}
+
+// TestFeaturesAtMost: the bound counts every "Feature", one cut by the
+// end of a read chunk (1 MiB) included and none counted twice; a reader
+// that cannot be read twice (a pipe) gives no bound.
+func TestFeaturesAtMost(t *testing.T) {
+	_, gj := sitesFixture(1000)
+	if got := featuresAtMost(bytes.NewReader(gj)); got != 1000 {
+		t.Errorf("fixture: %d, want 1000", got)
+	}
+	for _, cut := range []int{1, 4, 8, 9} { // bytes of the word before the chunk end
+		in := append(bytes.Repeat([]byte(" "), 1<<20-cut), `"Feature"x"Feature"`...)
+		if got := featuresAtMost(bytes.NewReader(in)); got != 2 {
+			t.Errorf("word cut after %d bytes: %d, want 2", cut, got)
+		}
+	}
+	if got := featuresAtMost(io.MultiReader(bytes.NewReader(gj))); got != 0 {
+		t.Errorf("pipe: %d, want 0", got)
 	}
 }
