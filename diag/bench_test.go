@@ -25,6 +25,19 @@ func reportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
 }
 
+// benchCPU runs op once per iteration of b, failing b on its error, and
+// reports the allocations and the CPU time per operation (reportCPU).
+func benchCPU(b *testing.B, op func() error) {
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		if err := op(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, start)
+}
+
 // benchSizes are national-like sizes: 35,000 communes and 5,500 sites
 // for France, scaled down for the smaller runs.
 var benchSizes = []struct {
@@ -45,14 +58,10 @@ func benchSynthetic(b *testing.B, compute func(context.Context, *data.Dataset, P
 	for _, sz := range benchSizes {
 		ds := synthDataset(sz.nc, sz.ns, 42)
 		b.Run(sz.name, func(b *testing.B) {
-			b.ReportAllocs()
-			start := cpuTime()
-			for b.Loop() {
-				if _, err := compute(context.Background(), ds, Params{}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			reportCPU(b, start)
+			benchCPU(b, func() error {
+				_, err := compute(context.Background(), ds, Params{})
+				return err
+			})
 		})
 	}
 }
@@ -63,14 +72,10 @@ func BenchmarkComputeTerritory(b *testing.B) {
 	ds := synthDataset(35000, 5500, 42)
 	for _, dep := range []string{"23", "974"} {
 		b.Run(fmt.Sprintf("dep%s", dep), func(b *testing.B) {
-			b.ReportAllocs()
-			start := cpuTime()
-			for b.Loop() {
-				if _, err := ComputeTerritory(context.Background(), ds, Params{}, []string{dep}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			reportCPU(b, start)
+			benchCPU(b, func() error {
+				_, err := ComputeTerritory(context.Background(), ds, Params{}, []string{dep})
+				return err
+			})
 		})
 	}
 }

@@ -46,14 +46,10 @@ func BenchmarkDemand(b *testing.B) {
 	for _, n := range []int{350_000, 1_000_000, 2_300_000} {
 		layer := synthDemand(n, 7)
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
-			b.ReportAllocs()
-			start := cpuTime()
-			for b.Loop() {
-				if _, err := base.Demand(context.Background(), layer); err != nil {
-					b.Fatal(err)
-				}
-			}
-			reportCPU(b, start)
+			benchCPU(b, func() error {
+				_, err := base.Demand(context.Background(), layer)
+				return err
+			})
 			if mib, ok := benchstat.PeakRSSMiB(); ok {
 				b.ReportMetric(mib, "peak-RSS-MiB")
 			}

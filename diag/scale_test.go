@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"testing"
 
+	"diagnum/data"
 	"diagnum/internal/benchstat"
 )
 
@@ -17,18 +18,7 @@ import (
 // peak resident memory of the process, data generation included.
 func BenchmarkCompute10x(b *testing.B) {
 	ds := synthDataset(350000, 50000, 42)
-	b.ReportAllocs()
-	start := cpuTime()
-	for b.Loop() {
-		res, err := Compute(context.Background(), ds, Params{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(res.Communes) != 350000 {
-			b.Fatalf("%d communes", len(res.Communes))
-		}
-	}
-	reportCPU(b, start)
+	benchCPU(b, computeAll(ds))
 	if mib, ok := benchstat.PeakRSSMiB(); ok {
 		b.ReportMetric(mib, "peak-RSS-MiB")
 	}
@@ -55,21 +45,22 @@ func BenchmarkComputeGrid(b *testing.B) {
 			if err := benchstat.ResetPeakRSS(); err != nil {
 				b.Logf("peak RSS not reset (%v): it includes generating the data", err)
 			}
-			b.ReportAllocs()
-			start := cpuTime()
-			for b.Loop() {
-				res, err := Compute(context.Background(), ds, Params{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if len(res.Communes) != n {
-					b.Fatalf("%d communes", len(res.Communes))
-				}
-			}
-			reportCPU(b, start)
+			benchCPU(b, computeAll(ds))
 			if mib, ok := benchstat.PeakRSSMiB(); ok {
 				b.ReportMetric(mib, "peak-RSS-MiB")
 			}
 		})
+	}
+}
+
+// computeAll returns the operation of computing every measure of ds,
+// which fails unless every commune has its result.
+func computeAll(ds *data.Dataset) func() error {
+	return func() error {
+		res, err := Compute(context.Background(), ds, Params{})
+		if err == nil && len(res.Communes) != len(ds.Communes) {
+			err = fmt.Errorf("%d communes, want %d", len(res.Communes), len(ds.Communes))
+		}
+		return err
 	}
 }
