@@ -322,7 +322,13 @@ func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 	}
 	z, zstar := make([]float64, len(r.p)), make([]float64, len(r.p))
 	score := make([]float64, nc)
-	order := make([]int, nc)
+	// order holds the candidates of positive score (the only ones that
+	// take posts), with their score next to them for the sort.
+	type scored struct {
+		v float64
+		c int
+	}
+	order := make([]scored, 0, nc)
 	// λ = 0: every term at its most, Σ_k h*_k(0) (the whole deficit
 	// reachable, or the whole demand not yet served), whatever the posts.
 	best, lower, theta, stale := 0.0, 0.0, 2.0, 0
@@ -331,19 +337,22 @@ func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 		best += h
 	}
 	for step := 0; step <= steps; step++ {
+		order = order[:0]
 		for c := range nc {
 			set, a := r.set(c)
 			score[c] = 0
 			for x, k := range set {
 				score[c] += lambda[k] * a[x]
 			}
-			order[c] = c
-		}
-		slices.SortFunc(order, func(a, b int) int {
-			if score[a] != score[b] {
-				return cmp.Compare(score[b], score[a])
+			if !(score[c] <= 0) {
+				order = append(order, scored{score[c], c})
 			}
-			return a - b
+		}
+		slices.SortFunc(order, func(a, b scored) int {
+			if a.v != b.v {
+				return cmp.Compare(b.v, a.v)
+			}
+			return a.c - b.c
 		})
 		l := 0.0
 		for k := range r.p {
@@ -352,7 +361,7 @@ func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 			z[k], zstar[k] = 0, zs
 		}
 		for left, o := n, 0; left > 0 && o < len(order); o++ {
-			c := order[o]
+			c := order[o].c
 			if score[c] <= 0 {
 				break
 			}

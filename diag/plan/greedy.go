@@ -170,6 +170,10 @@ type solver struct {
 	med      *medianTracker
 	medID    []int32 // commune -> id in med, -1 when not tracked
 	picked   []int   // candidate of each pick
+	// servedNow caches Served(D_i, C·P_i·A_i) per point with the A_i it
+	// was computed at (NaN: none), so that re-evaluating a candidate
+	// whose communes did not change costs one exponential per commune.
+	servedA, servedNow []float64
 	// Checkpoints of the certified bound (see bounds).
 	covBound, servedBound, accBound float64
 	// Budget mode (Options.Budget): the subsidy of a post at each
@@ -195,6 +199,10 @@ func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candi
 		wpop: make([]float64, np), w: make([]float64, np), covered: slices.Clone(pts.Covered), medID: make([]int32, n),
 		posts: make([]int32, len(cands)), covBound: math.Inf(1), servedBound: math.Inf(1), accBound: math.Inf(1)}
 	s.target = targetAccess(pts)
+	s.servedA, s.servedNow = make([]float64, np), make([]float64, np)
+	for i := range s.servedA {
+		s.servedA[i] = math.NaN()
+	}
 	var vals []float64
 	for i := range ds.Communes {
 		c, cr := &ds.Communes[i], &b.Result.Communes[i]
@@ -359,7 +367,10 @@ func (s *solver) gainsCopy(c, n int) gain {
 		g.acc += s.pop[i] * min(da, max(0, s.target-ai))
 		if d := s.wpop[i]; d > 0 {
 			k := s.capacity * s.pop[i] * ai
-			g.served += Served(d, k+s.capacity*s.pop[i]*da) - Served(d, k)
+			if s.servedA[i] != ai {
+				s.servedA[i], s.servedNow[i] = ai, Served(d, k)
+			}
+			g.served += Served(d, k+s.capacity*s.pop[i]*da) - s.servedNow[i]
 		}
 	}
 	return g
