@@ -322,13 +322,10 @@ func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 	}
 	z, zstar := make([]float64, len(r.p)), make([]float64, len(r.p))
 	score := make([]float64, nc)
-	// order holds the candidates of positive score (the only ones that
-	// take posts), with their score next to them for the sort.
-	type scored struct {
-		v float64
-		c int
-	}
-	order := make([]scored, 0, nc)
+	// order is a heap of the candidates of positive score (the only ones
+	// that take posts), popped in decreasing score, then index: the n
+	// posts usually go to the first few.
+	order := &scoreHeap{items: make([]scored, 0, nc)}
 	// λ = 0: every term at its most, Σ_k h*_k(0) (the whole deficit
 	// reachable, or the whole demand not yet served), whatever the posts.
 	best, lower, theta, stale := 0.0, 0.0, 2.0, 0
@@ -337,7 +334,7 @@ func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 		best += h
 	}
 	for step := 0; step <= steps; step++ {
-		order = order[:0]
+		order.items = order.items[:0]
 		for c := range nc {
 			set, a := r.set(c)
 			score[c] = 0
@@ -345,23 +342,18 @@ func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 				score[c] += lambda[k] * a[x]
 			}
 			if !(score[c] <= 0) {
-				order = append(order, scored{score[c], c})
+				order.items = append(order.items, scored{score[c], c})
 			}
 		}
-		slices.SortFunc(order, func(a, b scored) int {
-			if a.v != b.v {
-				return cmp.Compare(b.v, a.v)
-			}
-			return a.c - b.c
-		})
+		order.init()
 		l := 0.0
 		for k := range r.p {
 			h, zs := r.conj(k, lambda[k])
 			l += h
 			z[k], zstar[k] = 0, zs
 		}
-		for left, o := n, 0; left > 0 && o < len(order); o++ {
-			c := order[o].c
+		for left := n; left > 0 && len(order.items) > 0; {
+			c := order.pop().c
 			if score[c] <= 0 {
 				break
 			}
@@ -557,4 +549,55 @@ func (s *solver) relax(val func(c int, x diag.Reach) float64, commune func(r *re
 		r.close(room(c))
 	}
 	return r
+}
+
+// scored is a candidate and its score U_c in relaxed.upper.
+type scored struct {
+	v float64
+	c int
+}
+
+// scoreHeap is a max-heap of scored on the score, then the lower index
+// (a strict order: the pops come in the order of a full sort).
+type scoreHeap struct{ items []scored }
+
+func (h *scoreHeap) before(i, j int) bool {
+	a, b := h.items[i], h.items[j]
+	if d := cmp.Compare(a.v, b.v); d != 0 {
+		return d > 0
+	}
+	return a.c < b.c
+}
+
+func (h *scoreHeap) init() {
+	for i := len(h.items)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+// pop removes and returns the first item.
+func (h *scoreHeap) pop() scored {
+	top, last := h.items[0], len(h.items)-1
+	h.items[0] = h.items[last]
+	h.items = h.items[:last]
+	h.down(0)
+	return top
+}
+
+func (h *scoreHeap) down(i int) {
+	n := len(h.items)
+	for {
+		j := 2*i + 1
+		if j >= n {
+			return
+		}
+		if r := j + 1; r < n && h.before(r, j) {
+			j = r
+		}
+		if !h.before(j, i) {
+			return
+		}
+		h.items[i], h.items[j] = h.items[j], h.items[i]
+		i = j
+	}
 }
