@@ -47,7 +47,10 @@ func (b Bound) Certificate() string {
 // of A_i), so taking the N largest increments h_c(n+1) − h_c(n) one at a
 // time is that largest sum. Each checkpoint gives a valid bound; the plan
 // keeps the smallest.
-func (s *solver) checkpoint(p *Plan) {
+//
+// first holds the gains of every candidate in the current state when the
+// caller has them (nil: computed here).
+func (s *solver) checkpoint(p *Plan, first []gain) {
 	n := p.Requested
 	var done gain
 	for _, k := range p.Picks {
@@ -55,10 +58,14 @@ func (s *solver) checkpoint(p *Plan) {
 		done.served += k.NewServed
 		done.acc += k.DeficitGain
 	}
-	first := make([]gain, len(s.cands))
+	if first == nil {
+		first = make([]gain, len(s.cands))
+		for c := range s.cands {
+			first[c] = s.gains(c)
+		}
+	}
 	covs := make([]float64, len(s.cands))
 	for c := range s.cands {
-		first[c] = s.gains(c)
 		covs[c] = first[c].cov
 	}
 	// Coverage: the N largest first gains of distinct candidates, then
@@ -111,7 +118,7 @@ func (s *solver) bounds(p *Plan) {
 	if p.Objective == ObjectiveEquity {
 		return
 	}
-	s.checkpoint(p)
+	s.checkpoint(p, nil)
 	if len(p.Picks) > 0 && s.a0 != nil && p.Cover == nil {
 		served, access := s.startBounds(p.Requested)
 		s.servedBound, s.accBound = min(s.servedBound, served), min(s.accBound, access)

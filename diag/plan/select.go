@@ -122,15 +122,17 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 		return nil
 	}
 	q := newQueue(stages[0], make([]entry, len(s.cands)))
+	first := make([]gain, len(s.cands))
 	for c := range s.cands {
-		q.items[c] = entry{c: int32(c), g: s.rank(c)}
+		first[c] = s.gains(c)
+		q.items[c] = entry{c: int32(c), g: s.perEuro(c, first[c])}
 	}
 	heap.Init(q)
 	p.Stages = append(p.Stages, stages[0])
 	if stages[0] == StageCapacity {
 		p.CapacityFrom = len(p.Picks)
 	}
-	s.checkpoint(p)
+	s.checkpoint(p, first)
 	si := 0
 	for len(p.Picks) < p.Requested {
 		if err := ctx.Err(); err != nil {
@@ -156,7 +158,7 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 			if stages[si] == StageCapacity {
 				p.CapacityFrom = len(p.Picks)
 			}
-			s.checkpoint(p)
+			s.checkpoint(p, nil)
 			continue
 		}
 		if err := s.pick(ctx, b, p, c, q.st); err != nil {
@@ -253,7 +255,12 @@ func (s *solver) exhausted(n int) string {
 // gains, divided by the cost of a post there under a budget (gain per
 // euro; costs differ by zone only).
 func (s *solver) rank(c int) gain {
-	g := s.gains(c)
+	return s.perEuro(c, s.gains(c))
+}
+
+// perEuro returns the gains g of candidate c divided by the cost of a
+// post there under a budget, g itself otherwise.
+func (s *solver) perEuro(c int, g gain) gain {
 	if s.budget > 0 {
 		k := s.cost[c]
 		g.cov, g.served, g.acc = g.cov/k, g.served/k, g.acc/k
