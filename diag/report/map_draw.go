@@ -41,9 +41,14 @@ const minMapExtent = 10000
 // not finite.
 func (m *mapModel) fwd(proj geo.Projection, p orb.Point) (orb.Point, bool) {
 	x, y := proj.Forward(p[0], p[1])
-	ok := !math.IsNaN(x+y) && !math.IsInf(x+y, 0)
-	return orb.Point{x, y}, ok
+	return orb.Point{x, y}, finite(x, y)
 }
+
+// finite reports whether s = x+y is finite (then x and y are), as
+// !math.IsNaN(s) && !math.IsInf(s, 0) does: s-s is 0 for a finite s and
+// NaN for NaN or ±Inf. Cheaper in the loop over the 1.7 million vertices
+// of the national map.
+func finite(x, y float64) bool { return (x+y)-(x+y) == 0 }
 
 // project fills shapes, dots and the projected bound from the communes,
 // projected through m.grid.
@@ -100,13 +105,15 @@ func (m *mapModel) project(kept []mapCommune) {
 func (m *mapModel) projectPoly(mp orb.MultiPolygon, buf *[]orb.Point) (orb.MultiPolygon, orb.Bound) {
 	var out orb.MultiPolygon
 	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	f := m.grid.Forward // m.fwd(m.grid, ·), whose call the loop would not inline
 	for _, p := range mp {
 		var q orb.Polygon
 		for j, r := range p {
 			start := len(*buf)
 			rb := b
 			for _, pt := range r {
-				if xy, ok := m.fwd(m.grid, pt); ok {
+				if x, y := f(pt[0], pt[1]); finite(x, y) {
+					xy := orb.Point{x, y}
 					*buf = append(*buf, xy)
 					rb.Min = orb.Point{min(rb.Min[0], xy[0]), min(rb.Min[1], xy[1])}
 					rb.Max = orb.Point{max(rb.Max[0], xy[0]), max(rb.Max[1], xy[1])}

@@ -469,3 +469,15 @@ func TestNewMapInput(t *testing.T) {
 		t.Errorf("empty source line %q", got)
 	}
 }
+
+// TestFinite: finite agrees with math.IsNaN and math.IsInf on x+y for
+// ordinary, zero, infinite and NaN coordinates, and overflowing sums.
+func TestFinite(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	for _, c := range [][2]float64{{1, 2}, {0, 0}, {-652000, 6862000}, {inf, 0}, {0, -inf}, {inf, -inf}, {nan, 1}, {1, nan}, {math.MaxFloat64, math.MaxFloat64}, {math.MaxFloat64, -math.MaxFloat64}} {
+		s := c[0] + c[1]
+		if want := !math.IsNaN(s) && !math.IsInf(s, 0); finite(c[0], c[1]) != want {
+			t.Errorf("finite(%g, %g) = %v, want %v", c[0], c[1], !want, want)
+		}
+	}
+}
