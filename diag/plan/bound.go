@@ -522,18 +522,11 @@ func (s *solver) roomOr(n int) func(c int) int {
 // relax builds a relaxed problem from the catchments of the candidates:
 // the entries a_ck = val(c, x) > 0, each commune numbered on its first
 // entry (commune adds its terms), at most room(c) posts at candidate c.
-// A first pass counts the entries so that the flat arrays are allocated
-// once.
+// The flat arrays of entries are the solver's, reused from one relaxed
+// problem to the next: a relaxed problem is valid until the next relax.
 func (s *solver) relax(val func(c int, x diag.Reach) float64, commune func(r *relaxed, i int32), room func(c int) int) *relaxed {
-	count := 0
-	for c, rs := range s.reach {
-		for _, x := range rs {
-			if val(c, x) > 0 {
-				count++
-			}
-		}
-	}
-	r := &relaxed{idx: make([]int32, 0, count), val: make([]float64, 0, count)}
+	r := &relaxed{idx: s.relaxIdx[:0], val: s.relaxVal[:0]}
+	defer func() { s.relaxIdx, s.relaxVal = r.idx, r.val }()
 	local := make([]int32, len(s.in))
 	for i := range local {
 		local[i] = -1

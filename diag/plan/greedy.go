@@ -170,6 +170,9 @@ type solver struct {
 	med      *medianTracker
 	medID    []int32 // commune -> id in med, -1 when not tracked
 	picked   []int   // candidate of each pick
+	// The entries of the last relaxed problem (relax), reused.
+	relaxIdx []int32
+	relaxVal []float64
 	// servedNow caches Served(D_i, C·P_i·A_i) per point with the A_i it
 	// was computed at (NaN: none), so that re-evaluating a candidate
 	// whose communes did not change costs one exponential per commune.
