@@ -50,7 +50,7 @@ func TestServeDemande(t *testing.T) {
 	}
 	_, sc := a.get("/telecharger/scenario")
 	page, _ := json.Marshal(v["page"])
-	checkScenarioFiguresOn(t, sc, page, diag.Departements("23"), layer)
+	checkScenarioFiguresOn(t, sc, page, diag.Departements("23"), diag.Defaults(), layer) // uploadForm: offre=cnfs
 
 	if code, v = a.post("/api/plan", "application/json", strings.NewReader(`{"n":1}`), nil); code != http.StatusOK {
 		t.Fatalf("plan: %d %v", code, v["erreur"])

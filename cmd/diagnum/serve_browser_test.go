@@ -38,7 +38,8 @@ func TestBrowserServe(t *testing.T) {
 	if !strings.Contains(sc, "poste-23030-1,Nouveau poste — Bourganeuf,cnfs") {
 		t.Fatalf("scenario after the click:\n%s", sc)
 	}
-	checkScenarioFigures(t, []byte(sc), []byte(page), diag.Departements("23"))
+	_, defaults, _ := cliDefaults() // the session opens on the command's defaults: the whole offer
+	checkScenarioFigures(t, []byte(sc), []byte(page), diag.Departements("23"), defaults)
 	modifs := browsertest.Eval[string](ctx, t, `document.getElementById("modifs").textContent`)
 	if modifs != "1 modification(s) en cours" {
 		t.Errorf("changes shown: %q", modifs)

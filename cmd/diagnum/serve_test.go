@@ -287,7 +287,7 @@ func TestServeUploadsAndScenario(t *testing.T) {
 		t.Fatalf("scenario: %d %s", code, sc)
 	}
 	page, _ := json.Marshal(v["page"])
-	checkScenarioFigures(t, sc, page, diag.Departements("23"))
+	checkScenarioFigures(t, sc, page, diag.Departements("23"), diag.Defaults()) // uploadForm: offre=cnfs
 
 	// Remove a counted site of Creuse, run the planner for 2 posts, undo.
 	var pg struct {
@@ -316,7 +316,7 @@ func TestServeUploadsAndScenario(t *testing.T) {
 		t.Errorf("scenario after a removal:\n%s", sc)
 	}
 	page, _ = json.Marshal(v["page"])
-	checkScenarioFigures(t, sc, page, diag.Departements("23"))
+	checkScenarioFigures(t, sc, page, diag.Departements("23"), diag.Defaults()) // uploadForm: offre=cnfs
 	if code, v = a.post("/api/plan", "application/json", strings.NewReader(`{"n":2}`), nil); code != http.StatusOK || v["modifs"] != 3.0 {
 		t.Fatalf("plan: %d %v", code, v["erreur"])
 	}
@@ -338,16 +338,19 @@ func TestServeUploadsAndScenario(t *testing.T) {
 }
 
 // checkScenarioFigures applies scenario file sc as `diagnum plan
-// --scenario` does and compares every commune of territory terr with the
-// rows of the page's JSON (the values of the CSV columns).
-func checkScenarioFigures(t *testing.T, sc, pageJSON []byte, terr diag.Territory) {
+// --scenario` does with parameters p (those of the page: diag.Defaults()
+// after a form asking for the advisors alone, the command's defaults
+// (cliDefaults) in a session that never sent the form) and compares every
+// commune of territory terr with the rows of the page's JSON (the values
+// of the CSV columns).
+func checkScenarioFigures(t *testing.T, sc, pageJSON []byte, terr diag.Territory, p diag.Params) {
 	t.Helper()
-	checkScenarioFiguresOn(t, sc, pageJSON, terr, nil)
+	checkScenarioFiguresOn(t, sc, pageJSON, terr, p, nil)
 }
 
 // checkScenarioFiguresOn is checkScenarioFigures with a demand layer
 // (nil: none), as `diagnum plan --scenario --demande` measures it.
-func checkScenarioFiguresOn(t *testing.T, sc, pageJSON []byte, terr diag.Territory, layer *data.DemandLayer) {
+func checkScenarioFiguresOn(t *testing.T, sc, pageJSON []byte, terr diag.Territory, p diag.Params, layer *data.DemandLayer) {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "scenario.csv")
@@ -359,7 +362,7 @@ func checkScenarioFiguresOn(t *testing.T, sc, pageJSON []byte, terr diag.Territo
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	base, err := diag.NewBaseline(ctx, ds, diag.Defaults())
+	base, err := diag.NewBaseline(ctx, ds, p)
 	if err != nil {
 		t.Fatal(err)
 	}
