@@ -234,6 +234,13 @@ func (r *Result) Territory(t Territory) (*Result, error) {
 	return out, nil
 }
 
+// CheckTerritory returns the error Territory would return for t (an
+// unknown code, a COM without geography), without copying any commune.
+func (r *Result) CheckTerritory(t Territory) error {
+	_, err := r.members(t)
+	return err
+}
+
 // members returns the indexes in r.Communes of the communes of t that
 // have a geography, in data order. It fails as Territory does: with
 // ErrNoGeography when t names only communes without geography (COM),

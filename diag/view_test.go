@@ -143,6 +143,9 @@ func TestTerritoryRollup(t *testing.T) {
 		if (err == nil) != (verr == nil) || err != nil && err.Error() != verr.Error() {
 			t.Fatalf("%s: err %v, View's %v", tr, err, verr)
 		}
+		if cerr := res.CheckTerritory(tr); (cerr == nil) != (verr == nil) || cerr != nil && cerr.Error() != verr.Error() {
+			t.Fatalf("%s: CheckTerritory %v, View's %v", tr, cerr, verr)
+		}
 		if err != nil {
 			continue
 		}

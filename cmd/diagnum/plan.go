@@ -228,7 +228,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	o.layer = layer
-	if _, err := base.Result.Territory(t); err != nil {
+	if err := base.Result.CheckTerritory(t); err != nil {
 		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
 	}
 	p, base, err := o.plan(ctx, pr, base, t, costs)

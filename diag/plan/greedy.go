@@ -78,7 +78,7 @@ func checkMethod(p diag.Params) error {
 // prepare checks the options and candidates and returns the solver in
 // the state before any pick, with the plan's figures before the picks.
 func prepare(ctx context.Context, b *diag.Baseline, opt Options) (*solver, *Plan, error) {
-	if _, err := b.Result.Territory(opt.Territory); err != nil {
+	if err := b.Result.CheckTerritory(opt.Territory); err != nil {
 		return nil, nil, err
 	}
 	if err := checkMethod(b.Result.Params); err != nil {
