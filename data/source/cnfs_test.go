@@ -17,10 +17,7 @@ func TestLoadCNFSStructuresReal(t *testing.T) {
 	// (sum of nb_cnfs), 12 objects without latitude/longitude (objects 2,
 	// 3, 4, 6, 42, 46–52), 44 "publique", ids 7 and 539 without
 	// code_postal_bis (code_postal 1960 and 2220).
-	structs, checks, err := LoadCNFSStructures("cnfs_extract.json", sitesRealOpen(t, "cnfs_extract.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	structs, checks := readExtract(t, LoadCNFSStructures, "sites-real", "cnfs_extract.json")
 	// Ids 7 and 539 share a point with different postcodes: a default
 	// geocode (DefaultGeocodes), 2 more warnings, 2 more without a point.
 	if len(structs) != 52 || checks.Count(data.Rejected) != 0 || checks.Count(data.Warning) != 14 {
@@ -66,47 +63,31 @@ func TestLoadCNFSStructuresObjects(t *testing.T) {
 	const ok = `{"id":1,"raison_sociale":"COMMUNE","siret":"21230096300017","type":"publique","nb_cnfs":2,` +
 		`"insee_com":"23096","code_postal_bis":"23000","latitude":46.17,"longitude":1.87,` +
 		`"date_de_validation_en_comité_de_sélection":"2021-03-24"}`
-	tests := []struct {
-		name     string
-		json     string
-		n        int
-		rejected error
-		line     int
-		column   string
-		warned   error
-		check    func(Structure) bool
-	}{
-		{name: "complete", json: "[" + ok + "]", n: 1, check: func(s Structure) bool {
+	tests := []loadCase[Structure]{
+		{name: "complete", in: "[" + ok + "]", n: 1, check: func(s Structure) bool {
 			return s == Structure{ID: "cn21-1", Name: "COMMUNE", SIRET: "21230096300017", Public: true, Posts: 2,
 				Point: orb.Point{1.87, 46.17}, HasPoint: true, INSEE: "23096", Date: "2021-03-24", Postcode: "23000", Line: 1}
 		}},
-		{name: "strings with decimal comma", json: `[{"id":"5","nb_cnfs":"3","type":"privée","latitude":"46,17","longitude":"1,87","code_postal":1100}]`,
+		{name: "strings with decimal comma", in: `[{"id":"5","nb_cnfs":"3","type":"privée","latitude":"46,17","longitude":"1,87","code_postal":1100}]`,
 			n: 1, check: func(s Structure) bool {
 				return s.ID == "cn21-5" && s.Posts == 3 && s.Point == orb.Point{1.87, 46.17} && s.Postcode == "01100"
 			}},
-		{name: "zero posts", json: "[" + ok + `,{"id":2,"nb_cnfs":0}]`, n: 1, rejected: data.ErrBadValue, line: 2, column: "nb_cnfs"},
-		{name: "posts missing", json: "[" + ok + `,{"id":2}]`, n: 1, rejected: data.ErrBadValue, line: 2, column: "nb_cnfs"},
-		{name: "posts not a number", json: "[" + ok + `,{"id":2,"nb_cnfs":"deux"}]`, n: 1, rejected: data.ErrBadNumber, line: 2, column: "nb_cnfs"},
-		{name: "duplicate id", json: "[" + ok + "," + ok + "]", n: 1, rejected: data.ErrDuplicate, line: 2, column: "id"},
-		{name: "not an object", json: "[" + ok + ",42]", n: 1, rejected: data.ErrBadValue, line: 2},
-		{name: "null object", json: "[null," + ok + "]", n: 1, rejected: data.ErrBadValue, line: 1},
-		{name: "id is an object", json: `[{"id":{},"nb_cnfs":1}]`, rejected: data.ErrBadValue, line: 1, column: "id"},
-		{name: "outside France kept without point", json: `[{"id":1,"nb_cnfs":1,"latitude":0,"longitude":0}]`, n: 1,
+		{name: "zero posts", in: "[" + ok + `,{"id":2,"nb_cnfs":0}]`, n: 1, rejected: data.ErrBadValue, line: 2, column: "nb_cnfs"},
+		{name: "posts missing", in: "[" + ok + `,{"id":2}]`, n: 1, rejected: data.ErrBadValue, line: 2, column: "nb_cnfs"},
+		{name: "posts not a number", in: "[" + ok + `,{"id":2,"nb_cnfs":"deux"}]`, n: 1, rejected: data.ErrBadNumber, line: 2, column: "nb_cnfs"},
+		{name: "duplicate id", in: "[" + ok + "," + ok + "]", n: 1, rejected: data.ErrDuplicate, line: 2, column: "id"},
+		{name: "not an object", in: "[" + ok + ",42]", n: 1, rejected: data.ErrBadValue, line: 2},
+		{name: "null object", in: "[null," + ok + "]", n: 1, rejected: data.ErrBadValue, line: 1},
+		{name: "id is an object", in: `[{"id":{},"nb_cnfs":1}]`, rejected: data.ErrBadValue, line: 1, column: "id"},
+		{name: "outside France kept without point", in: `[{"id":1,"nb_cnfs":1,"latitude":0,"longitude":0}]`, n: 1,
 			warned: data.ErrOutsideFrance, check: func(s Structure) bool { return !s.HasPoint }},
-		{name: "bad type", json: `[{"id":1,"nb_cnfs":1,"type":"mixte","latitude":46.17,"longitude":1.87}]`, n: 1,
+		{name: "bad type", in: `[{"id":1,"nb_cnfs":1,"type":"mixte","latitude":46.17,"longitude":1.87}]`, n: 1,
 			warned: data.ErrBadValue, check: func(s Structure) bool { return !s.Public && s.HasPoint }},
-		{name: "bad SIRET", json: `[{"id":1,"nb_cnfs":1,"siret":"1234","latitude":46.17,"longitude":1.87}]`, n: 1,
+		{name: "bad SIRET", in: `[{"id":1,"nb_cnfs":1,"siret":"1234","latitude":46.17,"longitude":1.87}]`, n: 1,
 			warned: data.ErrBadCode, check: func(s Structure) bool { return s.SIRET == "" }},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			structs, checks, err := LoadCNFSStructures("cnfs.json", strings.NewReader(tt.json))
-			assertLoadCase(t, len(structs), err, tt.n, checks, tt.rejected, tt.line, tt.column)
-			sitesAssertCheck(t, checks, data.Warning, tt.warned, -1, "")
-			if tt.check != nil && !tt.check(structs[0]) {
-				t.Errorf("structure = %+v", structs[0])
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, LoadCNFSStructures, "cnfs.json") })
 	}
 }
 
@@ -160,10 +141,7 @@ func FuzzLoadCNFSStructures(f *testing.F) {
 // départements, 9 posts) are caught as a default geocode and lose their
 // point; the ordinary Ardèche structure after them keeps its own.
 func TestDefaultGeocodeCluster(t *testing.T) {
-	structs, checks, err := LoadCNFSStructures("cnfs_gilhoc.json", sitesRealOpen(t, "cnfs_gilhoc.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	structs, checks := readExtract(t, LoadCNFSStructures, "sites-real", "cnfs_gilhoc.json")
 	if len(structs) != 8 {
 		t.Fatalf("%d structures, want 8", len(structs))
 	}

@@ -4,35 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"diagnum/data"
 )
-
-// realExtract opens a file of testdata/real (see its PROVENANCE.md).
-func realExtract(t testing.TB, name string) *os.File {
-	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "real", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return f
-}
-
-// realExtractBytes returns the content of a file of testdata/real.
-func realExtractBytes(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "real", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // realCOG loads the COG 2025 extract: communes, départements, régions, EPCI.
 func realCOG(t testing.TB) *COG {

@@ -3,8 +3,6 @@ package source
 import (
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,34 +10,6 @@ import (
 
 	"github.com/paulmach/orb"
 )
-
-// sitesRealPath is the path of a real extract in testdata/sites-real
-// (see its PROVENANCE.md).
-func sitesRealPath(name string) string {
-	return filepath.Join("..", "..", "testdata", "sites-real", name)
-}
-
-// sitesRealOpen opens a real extract, closed at the end of the test.
-func sitesRealOpen(t *testing.T, name string) *os.File {
-	t.Helper()
-	f, err := os.Open(sitesRealPath(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return f
-}
-
-// sitesRealSeed adds the bytes of real extracts to a fuzz corpus.
-func sitesRealSeed(f *testing.F, names ...string) {
-	for _, n := range names {
-		b, err := os.ReadFile(sitesRealPath(n))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-}
 
 // sitesAssertValid checks what every loaded site must satisfy: a unique
 // non-empty ID, a known kind, finite coordinates inside a French
@@ -110,89 +80,29 @@ func TestLoadFranceServicesReal(t *testing.T) {
 const fsHeader = "id_fs;lib_fs;insee_com;code_postal;latitude;longitude;format_fs\n"
 
 func TestLoadFranceServicesRows(t *testing.T) {
-	tests := []struct {
-		name     string
-		rows     string // after the header (line 1)
-		n        int
-		rejected error // sentinel of the single rejected row
-		line     int   // its line
-		column   string
-		warned   error // sentinel of the single warning
-		check    func(data.Site) bool
-	}{
-		{name: "decimal comma, lost zeros", rows: "9;A;1033;1200;\"46,1\";\"5,8\";Fixe\n", n: 1,
+	tests := []loadCase[data.Site]{ // in: the rows after the header (line 1)
+		{name: "decimal comma, lost zeros", in: "9;A;1033;1200;\"46,1\";\"5,8\";Fixe\n", n: 1,
 			check: func(s data.Site) bool {
 				return s.INSEE == "01033" && s.Postcode == "01200" && s.Point == orb.Point{5.8, 46.1}
 			}},
-		{name: "swapped", rows: "9;A;01033;01200;5.8;46.1;Fixe\n", rejected: data.ErrSwappedLatLon, line: 2, column: "latitude"},
-		{name: "outside France", rows: "1;A;01033;01200;46.1;5.8;Fixe\n9;B;01033;01200;0;0;Fixe\n", n: 1,
+		{name: "swapped", in: "9;A;01033;01200;5.8;46.1;Fixe\n", rejected: data.ErrSwappedLatLon, line: 2, column: "latitude"},
+		{name: "outside France", in: "1;A;01033;01200;46.1;5.8;Fixe\n9;B;01033;01200;0;0;Fixe\n", n: 1,
 			rejected: data.ErrOutsideFrance, line: 3, column: "latitude"},
-		{name: "not a number", rows: "9;A;01033;01200;46.1;abc;Fixe\n", rejected: data.ErrBadNumber, line: 2, column: "longitude"},
-		{name: "empty latitude", rows: "9;A;01033;01200;;5.8;Fixe\n", rejected: data.ErrBadNumber, line: 2, column: "latitude"},
-		{name: "no id", rows: "1;A;01033;01200;46.1;5.8;Fixe\n;B;01033;01200;46.1;5.8;Fixe\n", n: 1,
+		{name: "not a number", in: "9;A;01033;01200;46.1;abc;Fixe\n", rejected: data.ErrBadNumber, line: 2, column: "longitude"},
+		{name: "empty latitude", in: "9;A;01033;01200;;5.8;Fixe\n", rejected: data.ErrBadNumber, line: 2, column: "latitude"},
+		{name: "no id", in: "1;A;01033;01200;46.1;5.8;Fixe\n;B;01033;01200;46.1;5.8;Fixe\n", n: 1,
 			rejected: data.ErrBadValue, line: 3, column: "id_fs"},
-		{name: "duplicate id", rows: "9;A;01033;01200;46.1;5.8;Fixe\n9;B;01033;01200;46.2;5.8;Fixe\n", n: 1,
+		{name: "duplicate id", in: "9;A;01033;01200;46.1;5.8;Fixe\n9;B;01033;01200;46.2;5.8;Fixe\n", n: 1,
 			rejected: data.ErrDuplicate, line: 3, column: "id_fs"},
-		{name: "bad INSEE kept", rows: "9;A;ABCDE;01200;46.1;5.8;Fixe\n", n: 1, warned: data.ErrBadCode,
+		{name: "bad INSEE kept", in: "9;A;ABCDE;01200;46.1;5.8;Fixe\n", n: 1, warned: data.ErrBadCode,
 			check: func(s data.Site) bool { return s.INSEE == "" && s.Postcode == "01200" }},
-		{name: "multi-line name", rows: "9;\"A\nB\";01033;01200;46.1;5.8;Fixe\n8;C;01033;01200;x;5.8;Fixe\n", n: 1,
+		{name: "multi-line name", in: "9;\"A\nB\";01033;01200;46.1;5.8;Fixe\n8;C;01033;01200;x;5.8;Fixe\n", n: 1,
 			rejected: data.ErrBadNumber, line: 4, column: "latitude"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sites, checks, err := LoadFranceServices("fs.csv", strings.NewReader(fsHeader+tt.rows))
-			assertLoadCase(t, len(sites), err, tt.n, checks, tt.rejected, tt.line, tt.column)
-			sitesAssertCheck(t, checks, data.Warning, tt.warned, -1, "")
-			if tt.check != nil && !tt.check(sites[0]) {
-				t.Errorf("site = %+v", sites[0])
-			}
-		})
+		tt.in = fsHeader + tt.in
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, LoadFranceServices, "fs.csv") })
 	}
-}
-
-// sitesAssertCheck asserts that checks hold exactly one check of severity
-// sev wrapping want (none when want is nil), at line (unless line < 0) and
-// column (unless column is "").
-func sitesAssertCheck(t *testing.T, checks data.Checks, sev data.Severity, want error, line int, column string) {
-	t.Helper()
-	n := 0
-	if want != nil {
-		n = 1
-	}
-	if got := checks.Count(sev); got != n {
-		t.Fatalf("%d checks of severity %d, want %d: %v", got, sev, n, sitesChecksText(checks))
-	}
-	for _, c := range checks {
-		if c.Severity != sev {
-			continue
-		}
-		if !errors.Is(c.Err, want) || line >= 0 && c.Err.Line != line || column != "" && c.Err.Column != column {
-			t.Errorf("check %v, want %v at line %d column %q", c.Err, want, line, column)
-		}
-	}
-}
-
-// assertLoadCase checks one case of a loader's table test: got values
-// and err against n (0: the load fails with ErrEmptyFile), then the one
-// rejected check (nil: none) at line and column.
-func assertLoadCase(t *testing.T, got int, err error, n int, checks data.Checks, rejected error, line int, column string) {
-	t.Helper()
-	if n == 0 {
-		if !errors.Is(err, data.ErrEmptyFile) {
-			t.Fatalf("err = %v, want ErrEmptyFile", err)
-		}
-	} else if err != nil || got != n {
-		t.Fatalf("got %d, err %v; want %d", got, err, n)
-	}
-	sitesAssertCheck(t, checks, data.Rejected, rejected, line, column)
-}
-
-func sitesChecksText(checks data.Checks) string {
-	var b strings.Builder
-	for _, c := range checks {
-		b.WriteString("\n  " + c.Err.Error())
-	}
-	return b.String()
 }
 
 func TestLoadFranceServicesMissingColumn(t *testing.T) {

@@ -10,10 +10,7 @@ import (
 )
 
 func TestReadIFNReal(t *testing.T) {
-	rows, checks, err := ReadIFN("ifn-communes.csv", realExtract(t, "ifn-communes.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows, checks := readExtract(t, ReadIFN, "real", "ifn-communes.csv")
 	// 305 rows in the extract; 26274 (Rochefourchat, 1 inhabitant) has
 	// score 0.00, read as missing with a Warning.
 	if len(rows) != 305 || len(checks) != 1 || checks[0].Err.Column != "score_global_reg" {

@@ -126,48 +126,34 @@ func TestLoadPortreaReal(t *testing.T) {
 
 func TestLoadLieuxObjects(t *testing.T) {
 	const ok = `{"id":"a","nom":"A","code_postal":"1100","latitude":46.1,"longitude":5.8,"pivot":"21010283100016","date_maj":"2022-05-09"}`
-	tests := []struct {
-		name     string
-		json     string
-		n        int
-		rejected error
-		line     int
-		column   string
-		warned   error
-		check    func(data.Site) bool
-	}{
-		{name: "numbers", json: "[" + ok + "]", n: 1, check: func(s data.Site) bool {
+	tests := []loadCase[data.Site]{
+		{name: "numbers", in: "[" + ok + "]", n: 1, check: func(s data.Site) bool {
 			return s == data.Site{ID: "cn22-a", Name: "A", Kind: data.KindCNFS, Point: orb.Point{5.8, 46.1}, Postcode: "01100",
 				SIRET: "21010283100016", Source: "cnfs-2022", Date: "2022-05-09", Line: 1}
 		}},
-		{name: "strings", json: `[{"id":7,"latitude":"46,1","longitude":" 5.8 ","pivot":"00000000000000","date_maj":"2022-05-09T10:00:00Z"}]`,
+		{name: "strings", in: `[{"id":7,"latitude":"46,1","longitude":" 5.8 ","pivot":"00000000000000","date_maj":"2022-05-09T10:00:00Z"}]`,
 			n: 1, check: func(s data.Site) bool {
 				return s.ID == "cn22-7" && s.Point == orb.Point{5.8, 46.1} && s.SIRET == "" && s.Date == "2022-05-09"
 			}},
-		{name: "pivot with APE", json: `[{"id":"a","latitude":46.1,"longitude":5.8,"pivot":"34106240403159/APE:8790B"}]`,
+		{name: "pivot with APE", in: `[{"id":"a","latitude":46.1,"longitude":5.8,"pivot":"34106240403159/APE:8790B"}]`,
 			n: 1, warned: data.ErrBadCode, check: func(s data.Site) bool { return s.SIRET == "" }},
-		{name: "bad date", json: `[{"id":"a","latitude":46.1,"longitude":5.8,"date_maj":"09/05/2022"}]`,
+		{name: "bad date", in: `[{"id":"a","latitude":46.1,"longitude":5.8,"date_maj":"09/05/2022"}]`,
 			n: 1, warned: data.ErrBadValue, check: func(s data.Site) bool { return s.Date == "" }},
-		{name: "no longitude", json: "[" + ok + `,{"id":"b","latitude":46.1}]`, n: 1,
+		{name: "no longitude", in: "[" + ok + `,{"id":"b","latitude":46.1}]`, n: 1,
 			rejected: data.ErrBadCoordinate, line: 2, column: "longitude"},
-		{name: "latitude is a list", json: `[{"id":"b","latitude":[46.1],"longitude":5.8},` + ok + "]", n: 1,
+		{name: "latitude is a list", in: `[{"id":"b","latitude":[46.1],"longitude":5.8},` + ok + "]", n: 1,
 			rejected: data.ErrBadNumber, line: 1, column: "latitude"},
-		{name: "huge number", json: `[{"id":"b","latitude":1e999,"longitude":5.8},` + ok + "]", n: 1,
+		{name: "huge number", in: `[{"id":"b","latitude":1e999,"longitude":5.8},` + ok + "]", n: 1,
 			rejected: data.ErrBadNumber, line: 1, column: "latitude"},
-		{name: "swapped", json: `[{"id":"b","latitude":5.8,"longitude":46.1}]`, rejected: data.ErrSwappedLatLon, line: 1, column: "latitude"},
-		{name: "no id", json: `[{"latitude":46.1,"longitude":5.8}]`, rejected: data.ErrBadValue, line: 1, column: "id"},
-		{name: "duplicate", json: "[" + ok + "," + ok + "]", n: 1, rejected: data.ErrDuplicate, line: 2, column: "id"},
+		{name: "swapped", in: `[{"id":"b","latitude":5.8,"longitude":46.1}]`, rejected: data.ErrSwappedLatLon, line: 1, column: "latitude"},
+		{name: "no id", in: `[{"latitude":46.1,"longitude":5.8}]`, rejected: data.ErrBadValue, line: 1, column: "id"},
+		{name: "duplicate", in: "[" + ok + "," + ok + "]", n: 1, rejected: data.ErrDuplicate, line: 2, column: "id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sites, checks, err := LoadCNFSPlaces("lieux.json", strings.NewReader(tt.json))
-			assertLoadCase(t, len(sites), err, tt.n, checks, tt.rejected, tt.line, tt.column)
-			sitesAssertCheck(t, checks, data.Warning, tt.warned, -1, "")
+			checks := tt.run(t, LoadCNFSPlaces, "lieux.json")
 			if tt.rejected != nil && !strings.Contains(checks[0].Err.Error(), "objet JSON") {
 				t.Errorf("message %q does not say the line is an object number", checks[0].Err)
-			}
-			if tt.check != nil && !tt.check(sites[0]) {
-				t.Errorf("site = %+v", sites[0])
 			}
 		})
 	}
@@ -178,33 +164,20 @@ func TestLoadPortreaFeatures(t *testing.T) {
 	fc := func(features ...string) string {
 		return `{"type":"FeatureCollection","features":[` + strings.Join(features, ",") + "]}"
 	}
-	tests := []struct {
-		name     string
-		json     string
-		n        int
-		rejected error
-		line     int
-		column   string
-		point    orb.Point
-	}{
-		{name: "geometry wins", json: fc(`{"type":"Feature",` + props + `,"geometry":{"type":"Point","coordinates":[3.2,50.7]}}`),
-			n: 1, point: orb.Point{3.2, 50.7}},
-		{name: "null geometry: properties", json: fc(`{"type":"Feature",` + props + `,"geometry":null}`), n: 1, point: orb.Point{3.19, 50.69}},
-		{name: "bad geometry", json: fc(`{"type":"Feature",` + props + `,"geometry":{"type":"Point","coordinates":"x"}}`),
+	at := func(p orb.Point) func(data.Site) bool { return func(s data.Site) bool { return s.Point == p } }
+	tests := []loadCase[data.Site]{
+		{name: "geometry wins", in: fc(`{"type":"Feature",` + props + `,"geometry":{"type":"Point","coordinates":[3.2,50.7]}}`),
+			n: 1, check: at(orb.Point{3.2, 50.7})},
+		{name: "null geometry: properties", in: fc(`{"type":"Feature",` + props + `,"geometry":null}`), n: 1, check: at(orb.Point{3.19, 50.69})},
+		{name: "bad geometry", in: fc(`{"type":"Feature",` + props + `,"geometry":{"type":"Point","coordinates":"x"}}`),
 			rejected: data.ErrBadCoordinate, line: 1, column: "geometry"},
-		{name: "geometry outside", json: fc(`{"type":"Feature",` + props + `,"geometry":{"type":"Point","coordinates":[0,0]}}`),
+		{name: "geometry outside", in: fc(`{"type":"Feature",` + props + `,"geometry":{"type":"Point","coordinates":[0,0]}}`),
 			rejected: data.ErrOutsideFrance, line: 1, column: "geometry"},
-		{name: "no properties", json: fc(`{"type":"Feature",`+props+`}`, `{"type":"Feature"}`), n: 1,
-			rejected: data.ErrBadValue, line: 2, column: "properties", point: orb.Point{3.19, 50.69}},
+		{name: "no properties", in: fc(`{"type":"Feature",`+props+`}`, `{"type":"Feature"}`), n: 1,
+			rejected: data.ErrBadValue, line: 2, column: "properties", check: at(orb.Point{3.19, 50.69})},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sites, checks, err := LoadPortrea("p.geojson", strings.NewReader(tt.json))
-			assertLoadCase(t, len(sites), err, tt.n, checks, tt.rejected, tt.line, tt.column)
-			if tt.n > 0 && sites[0].Point != tt.point {
-				t.Errorf("point %v, want %v", sites[0].Point, tt.point)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, LoadPortrea, "p.geojson") })
 	}
 	if _, _, err := LoadPortrea("p.json", strings.NewReader(`[{"id":"x"}]`)); !errors.Is(err, data.ErrBadValue) {
 		t.Errorf("array instead of FeatureCollection: err = %v", err)

@@ -14,18 +14,12 @@ import (
 
 func realPointRows(t testing.TB) []PointRow {
 	t.Helper()
-	rows, _, err := ReadCommunePoints("communes-points.csv", realExtract(t, "communes-points.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows, _ := readExtract(t, ReadCommunePoints, "real", "communes-points.csv")
 	return rows
 }
 
 func TestReadCommunePointsReal(t *testing.T) {
-	rows, checks, err := ReadCommunePoints("communes-points.csv", realExtract(t, "communes-points.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows, checks := readExtract(t, ReadCommunePoints, "real", "communes-points.csv")
 	// 311 data rows in the extract (wc -l minus the header); 60694 and
 	// 85165 have empty lat/lng: 2 Warnings, no rejected row.
 	if len(rows) != 311 || checks.Count(data.Warning) != 2 || checks.Count(data.Rejected) != 0 {

@@ -151,10 +151,7 @@ func TestAllocatePostsReal(t *testing.T) {
 	// share a default geocode (DefaultGeocodes) and lose their point: they
 	// move from structure to none (16 / 20 and 14 / 19). The Creuse département
 	// council place receives 11 posts by SIRET 22230962700016.
-	structs, _, err := LoadCNFSStructures("cnfs_extract.json", sitesRealOpen(t, "cnfs_extract.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	structs, _ := readExtract(t, LoadCNFSStructures, "sites-real", "cnfs_extract.json")
 	_, _, places, _ := sitesRealCNFSPlaces(t)
 	tally := TallyMatches(structs, MatchPosts(structs, places, PostOptions{}))
 	want := map[MatchRule]PostTally{MatchSIRET: {8, 19}, MatchNearest: {14, 22}, MatchSelf: {16, 20}, MatchNone: {14, 19}}

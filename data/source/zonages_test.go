@@ -12,10 +12,7 @@ import (
 )
 
 func TestReadQPVCommunesReal(t *testing.T) {
-	nb, checks, err := ReadQPVCommunes("qpv2024_qpv_communes.csv", realExtract(t, "qpv2024_qpv_communes.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	nb, checks := readExtract(t, ReadQPVCommunes, "real", "qpv2024_qpv_communes.csv")
 	// The whole file (PROVENANCE of anct-zonages-2025; python3 csv): 1,684
 	// (QPV, commune) rows, all distinct, over 824 communes; Guéret 1 QPV,
 	// Saint-Denis 10, Paris 21, Marseille 41, Lyon 10.
@@ -109,10 +106,7 @@ func TestReadFRR(t *testing.T) {
 }
 
 func TestReadEPCICentroidsReal(t *testing.T) {
-	pts, checks, err := ReadEPCICentroids("centroides_epci_ept.geojson", realExtract(t, "centroides_epci_ept.geojson"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pts, checks := readExtract(t, ReadEPCICentroids, "real", "centroides_epci_ept.geojson")
 	// 21 features: the 10 EPCI of the COG extract and the 11 EPT; Plaine
 	// Commune's point lies in La Réunion and is rejected.
 	if len(pts) != 20 || len(checks) != 1 || !strings.Contains(checks[0].Err.Error(), "200057867") {
@@ -124,7 +118,7 @@ func TestReadEPCICentroidsReal(t *testing.T) {
 	if _, ok := pts["200057875"]; !ok {
 		t.Error("EPT Est Ensemble missing")
 	}
-	_, _, err = ReadEPCICentroids("c.geojson", strings.NewReader(`{"type":"FeatureCollection","features":[]}`))
+	_, _, err := ReadEPCICentroids("c.geojson", strings.NewReader(`{"type":"FeatureCollection","features":[]}`))
 	if !errors.Is(err, data.ErrEmptyFile) {
 		t.Errorf("empty: %v", err)
 	}

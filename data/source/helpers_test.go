@@ -1,0 +1,146 @@
+package source
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"diagnum/data"
+)
+
+// extractPath is the path of a small extract of testdata/<dir> (each
+// folder says where its files come from in its PROVENANCE.md).
+func extractPath(dir, name string) string {
+	return filepath.Join("..", "..", "testdata", dir, name)
+}
+
+// openExtract opens testdata/<dir>/<name>, closed at the end of the test.
+func openExtract(t testing.TB, dir, name string) *os.File {
+	t.Helper()
+	f, err := os.Open(extractPath(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// realExtract opens a file of testdata/real.
+func realExtract(t testing.TB, name string) *os.File { return openExtract(t, "real", name) }
+
+// sitesRealOpen opens a file of testdata/sites-real.
+func sitesRealOpen(t testing.TB, name string) *os.File { return openExtract(t, "sites-real", name) }
+
+// realExtractBytes returns the content of a file of testdata/real.
+func realExtractBytes(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(extractPath("real", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// sitesRealSeed adds the bytes of files of testdata/sites-real to a fuzz
+// corpus.
+func sitesRealSeed(f *testing.F, names ...string) {
+	for _, n := range names {
+		b, err := os.ReadFile(extractPath("sites-real", n))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}
+
+// loader is the signature every adapter of this package shares: it reads
+// a named file and returns its values with the checks of the rows.
+type loader[T any] func(name string, r io.Reader) (T, data.Checks, error)
+
+// readExtract reads testdata/<dir>/<name> with load, failing the test on
+// an error.
+func readExtract[T any](t testing.TB, load loader[T], dir, name string) (T, data.Checks) {
+	t.Helper()
+	v, checks, err := load(name, openExtract(t, dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, checks
+}
+
+// loadCase is one row of a loader's table test: the input text, how many
+// values are kept (0: the load fails with ErrEmptyFile), the single
+// rejected row (nil: none) at line and column, the single warning (nil:
+// none) and a check of the first value (nil: none).
+type loadCase[T any] struct {
+	name     string
+	in       string
+	n        int
+	rejected error
+	line     int
+	column   string
+	warned   error
+	check    func(T) bool
+}
+
+// run loads c.in as file with load and asserts the case; it returns the
+// checks for further assertions.
+func (c loadCase[T]) run(t *testing.T, load loader[[]T], file string) data.Checks {
+	t.Helper()
+	got, checks, err := load(file, strings.NewReader(c.in))
+	assertLoadCase(t, len(got), err, c.n, checks, c.rejected, c.line, c.column)
+	sitesAssertCheck(t, checks, data.Warning, c.warned, -1, "")
+	if c.check != nil && !c.check(got[0]) {
+		t.Errorf("first value = %+v", got[0])
+	}
+	return checks
+}
+
+// sitesAssertCheck asserts that checks hold exactly one check of severity
+// sev wrapping want (none when want is nil), at line (unless line < 0) and
+// column (unless column is "").
+func sitesAssertCheck(t *testing.T, checks data.Checks, sev data.Severity, want error, line int, column string) {
+	t.Helper()
+	n := 0
+	if want != nil {
+		n = 1
+	}
+	if got := checks.Count(sev); got != n {
+		t.Fatalf("%d checks of severity %d, want %d: %v", got, sev, n, sitesChecksText(checks))
+	}
+	for _, c := range checks {
+		if c.Severity != sev {
+			continue
+		}
+		if !errors.Is(c.Err, want) || line >= 0 && c.Err.Line != line || column != "" && c.Err.Column != column {
+			t.Errorf("check %v, want %v at line %d column %q", c.Err, want, line, column)
+		}
+	}
+}
+
+// assertLoadCase checks one case of a loader's table test: got values
+// and err against n (0: the load fails with ErrEmptyFile), then the one
+// rejected check (nil: none) at line and column.
+func assertLoadCase(t *testing.T, got int, err error, n int, checks data.Checks, rejected error, line int, column string) {
+	t.Helper()
+	if n == 0 {
+		if !errors.Is(err, data.ErrEmptyFile) {
+			t.Fatalf("err = %v, want ErrEmptyFile", err)
+		}
+	} else if err != nil || got != n {
+		t.Fatalf("got %d, err %v; want %d", got, err, n)
+	}
+	sitesAssertCheck(t, checks, data.Rejected, rejected, line, column)
+}
+
+// sitesChecksText lists the checks' messages, one a line.
+func sitesChecksText(checks data.Checks) string {
+	var b strings.Builder
+	for _, c := range checks {
+		b.WriteString("\n  " + c.Err.Error())
+	}
+	return b.String()
+}
