@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"diagnum/internal/fuzzseed"
 )
 
 // addFuzzSeeds adds every CSV file of testdata/bad and testdata/sites,
@@ -15,14 +17,7 @@ import (
 // tables: communes-points, FRR, density grid, IFN, QPV), and the inline
 // inputs of the table tests, as seeds.
 func addFuzzSeeds(f *testing.F) {
-	for _, dir := range []string{"bad", "sites"} {
-		files, _ := filepath.Glob(filepath.Join("..", "testdata", dir, "*.csv"))
-		for _, name := range files {
-			if b, err := os.ReadFile(name); err == nil {
-				f.Add(b)
-			}
-		}
-	}
+	fuzzseed.Files(f, "../testdata", "bad/*.csv", "sites/*.csv")
 	real, _ := filepath.Glob(filepath.Join("..", "testdata", "real", "*.csv"))
 	for _, name := range real {
 		if b, err := os.ReadFile(name); err == nil {

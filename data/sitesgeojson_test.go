@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"diagnum/internal/fuzzseed"
+
 	"github.com/paulmach/orb"
 )
 
@@ -100,14 +102,7 @@ func TestLoadSitesGeoJSONErrors(t *testing.T) {
 // FuzzLoadSitesGeoJSON: an error, or valid sites (checkFuzzSites) that
 // WriteSitesCSV writes and LoadSitesCSV reads back unchanged.
 func FuzzLoadSitesGeoJSON(f *testing.F) {
-	for _, pattern := range []string{"bad/sites-*.geojson", "sites/*.geojson"} {
-		files, _ := filepath.Glob(filepath.Join("..", "testdata", pattern))
-		for _, name := range files {
-			if b, err := os.ReadFile(name); err == nil {
-				f.Add(b)
-			}
-		}
-	}
+	fuzzseed.Files(f, "../testdata", "bad/sites-*.geojson", "sites/*.geojson")
 	for _, tt := range loadSitesGeoJSONTests {
 		f.Add([]byte(tt.input))
 	}

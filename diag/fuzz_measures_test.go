@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"context"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/fuzzseed"
 )
 
 // FuzzMeasures feeds the sites that the user loaders (data.LoadSites, CSV
@@ -18,14 +17,7 @@ import (
 // documented cases: NearestMin is +Inf when no counted site exists or the
 // commune has no point, and Fragility is NaN when no indicator is known.
 func FuzzMeasures(f *testing.F) {
-	for _, pattern := range []string{"sites/*.csv", "sites/*.geojson", "bad/sites-*.geojson", "bad/duplicate-*.csv", "bad/fte-huge.csv", "bad/lambert93.csv"} {
-		files, _ := filepath.Glob(filepath.Join("..", "testdata", pattern))
-		for _, name := range files {
-			if b, err := os.ReadFile(name); err == nil {
-				f.Add(b)
-			}
-		}
-	}
+	fuzzseed.Files(f, "../testdata", "sites/*.csv", "sites/*.geojson", "bad/sites-*.geojson", "bad/duplicate-*.csv", "bad/fte-huge.csv", "bad/lambert93.csv")
 	base := synthDataset(200, 0, 7)
 	params := Params{Supply: data.Kinds}
 	f.Fuzz(func(t *testing.T, input []byte) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/fuzzseed"
 
 	"github.com/paulmach/orb"
 )
@@ -113,7 +114,7 @@ func TestLoadCNFSStructuresBadFile(t *testing.T) {
 }
 
 func FuzzLoadCNFSStructures(f *testing.F) {
-	sitesRealSeed(f, "cnfs_extract.json")
+	fuzzseed.Files(f, "../../testdata/sites-real", "cnfs_extract.json")
 	f.Add([]byte(`[{"id":"5","nb_cnfs":"3","latitude":"46,17","longitude":1.87},{"id":5,"nb_cnfs":-1},null,3]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		structs, _, err := LoadCNFSStructures("fuzz.json", strings.NewReader(string(b)))

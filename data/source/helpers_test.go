@@ -44,18 +44,6 @@ func realExtractBytes(t testing.TB, name string) []byte {
 	return b
 }
 
-// sitesRealSeed adds the bytes of files of testdata/sites-real to a fuzz
-// corpus.
-func sitesRealSeed(f *testing.F, names ...string) {
-	for _, n := range names {
-		b, err := os.ReadFile(extractPath("sites-real", n))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-}
-
 // loader is the signature every adapter of this package shares: it reads
 // a named file and returns its values with the checks of the rows.
 type loader[T any] func(name string, r io.Reader) (T, data.Checks, error)

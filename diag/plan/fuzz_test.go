@@ -3,23 +3,15 @@ package plan
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/fuzzseed"
 )
 
 // seedFiles adds the CSV files of testdata/bad and testdata/sites to f.
 func seedFiles(f *testing.F) {
-	for _, dir := range []string{"bad", "sites"} {
-		paths, _ := filepath.Glob(filepath.Join("..", "..", "testdata", dir, "*.csv"))
-		for _, p := range paths {
-			if b, err := os.ReadFile(p); err == nil && len(b) < 64<<10 {
-				f.Add(b)
-			}
-		}
-	}
+	fuzzseed.Files(f, "../../testdata", "bad/*.csv", "sites/*.csv")
 }
 
 // FuzzLoadScenario: any input gives a scenario or an error, never a
