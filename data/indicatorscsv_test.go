@@ -3,7 +3,6 @@ package data
 import (
 	"errors"
 	"math"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -162,13 +161,8 @@ func TestLoadIndicatorsCSVFatal(t *testing.T) {
 // named indicators of IFN2023Columns. Expected values: line 2 of the
 // extract, Ahun (23001): 8.0, 8.0, 9.0, 9.0, 6.0, total 8.0.
 func TestIndicatorsIFN2023(t *testing.T) {
-	f, err := os.Open("../testdata/ifn2023/ifn-communes-23.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	ind := NewIndicators()
-	checks, err := LoadIndicatorsCSV("ifn-communes-23.csv", f, ind)
+	checks, err := LoadIndicatorsCSV("ifn-communes-23.csv", openTestdata(t, "ifn2023/ifn-communes-23.csv"), ind)
 	if err != nil || len(checks) != 0 {
 		t.Fatalf("err %v, checks %v", err, checks)
 	}

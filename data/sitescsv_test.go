@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -133,12 +131,7 @@ func TestLoadSitesCSVHugeLine(t *testing.T) {
 func TestLoadSitesCreuse(t *testing.T) {
 	var loaded [2][]Site
 	for i, name := range []string{"creuse-france-services.csv", "creuse-france-services-excel.csv"} {
-		f, err := os.Open(filepath.Join("..", "testdata", "sites", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sites, checks, err := LoadSitesCSV(name, f, SitesOptions{})
-		f.Close()
+		sites, checks, err := LoadSitesCSV(name, openTestdata(t, "sites/"+name), SitesOptions{})
 		if err != nil || len(checks) != 0 {
 			t.Fatalf("%s: %v, checks %v", name, err, checkTexts(checks))
 		}

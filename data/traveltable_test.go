@@ -3,8 +3,6 @@ package data
 import (
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -113,12 +111,7 @@ func TestLoadTravelTableIsere(t *testing.T) {
 
 func loadIsere(tb testing.TB) *TravelTable {
 	tb.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", "temps", "temps-voiture-isere.csv"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	tab, checks, err := LoadTravelTable("isere.csv", f, TravelTableOptions{Unit: UnitSeconds})
+	tab, checks, err := LoadTravelTable("isere.csv", openTestdata(tb, "temps/temps-voiture-isere.csv"), TravelTableOptions{Unit: UnitSeconds})
 	if err != nil || len(checks) > 0 {
 		tb.Fatalf("err %v, %d checks", err, len(checks))
 	}
