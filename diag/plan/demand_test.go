@@ -64,10 +64,7 @@ func TestRunDemandHand(t *testing.T) {
 		return p
 	}
 	p := run(true)
-	checks := []struct {
-		name      string
-		got, want float64
-	}{
+	checkFigures(t, []figure{
 		{"population (legal)", float64(p.Population), 3500},
 		{"covered before", float64(p.CoveredPop), 1500},
 		{"fragile", p.FragilePop, 1750},
@@ -79,12 +76,7 @@ func TestRunDemandHand(t *testing.T) {
 		{"pick 1 deficit gain", p.Picks[0].DeficitGain, 0.4},
 		{"pick 2 newly covered (u1)", float64(p.Picks[1].NewPop), 600},
 		{"pick 2 coverage", p.Picks[1].Coverage, 1},
-	}
-	for _, c := range checks {
-		if math.Abs(c.got-c.want) > 1e-9*math.Max(1, math.Abs(c.want)) {
-			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
-		}
-	}
+	})
 	if p.Picks[0].Site.ID != "x" || p.Picks[1].Site.ID != "c" {
 		t.Errorf("picks %s, %s; want x, c", p.Picks[0].Site.ID, p.Picks[1].Site.ID)
 	}

@@ -50,10 +50,7 @@ func TestRunHand(t *testing.T) {
 	if !(gC > gA && gC > gB) {
 		t.Fatalf("hand gains: A %v, B %v, C %v; C should be best", gA, gB, gC)
 	}
-	checks := []struct {
-		name      string
-		got, want float64
-	}{
+	checkFigures(t, []figure{
 		{"population", float64(p.Population), 3500},
 		{"covered", float64(p.CoveredPop), 1500},
 		{"fragile population (weight 0.5)", p.FragilePop, 1750},
@@ -75,12 +72,7 @@ func TestRunHand(t *testing.T) {
 		{"pick 2 deficit gain: C above A*", p.Picks[1].DeficitGain, 0},
 		{"pick 2 newly covered", float64(p.Picks[1].NewPop), 0},
 		{"cost", p.TotalCost(), 100000},
-	}
-	for _, c := range checks {
-		if math.Abs(c.got-c.want) > 1e-9*math.Max(1, math.Abs(c.want)) {
-			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
-		}
-	}
+	})
 	if p.Picks[1].Site.ID != "plan-01003-2" || p.Picks[1].Post != 2 || p.Picks[1].NearestID != "s1" ||
 		p.Picks[0].Stage != plan.StageCoverage || p.Picks[1].Stage != plan.StageCapacity {
 		t.Errorf("pick 2: %+v", p.Picks[1])
@@ -130,5 +122,23 @@ func TestRunHand2SFCA(t *testing.T) {
 	}
 	if got, w := p.Picks[0].MedianAccess10k, 2.0/1500*1e4; math.Abs(got-w) > 1e-9*w {
 		t.Errorf("median access after the post %v, want %v (A and B at 2/1500)", got, w)
+	}
+}
+
+// figure is one figure of a hand computation: its name, the value the
+// planner gave and the value computed by hand.
+type figure struct {
+	name      string
+	got, want float64
+}
+
+// checkFigures reports every figure whose value is not the hand one
+// within 1e-9, relative (absolute below 1).
+func checkFigures(t *testing.T, figs []figure) {
+	t.Helper()
+	for _, f := range figs {
+		if math.Abs(f.got-f.want) > 1e-9*math.Max(1, math.Abs(f.want)) {
+			t.Errorf("%s = %v, want %v", f.name, f.got, f.want)
+		}
 	}
 }

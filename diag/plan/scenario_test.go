@@ -2,7 +2,6 @@ package plan
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"math"
 	"reflect"
@@ -169,20 +168,9 @@ func TestScenarioRemove(t *testing.T) {
 	if len(sc.Remove) < 10 {
 		t.Fatalf("only %d counted sites in Creuse", len(sc.Remove))
 	}
-	ds2, err := WithScenario(ds, sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, after, ds2 := evalScenario(t, ds, b, sc, EmployerPrivate)
 	if len(ds2.Sites) != len(ds.Sites)-len(sc.Remove) {
 		t.Fatalf("%d sites after removing %d of %d", len(ds2.Sites), len(sc.Remove), len(ds.Sites))
-	}
-	after, err := diag.Compute(context.Background(), ds2, diag.Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := Compare(creuse, b.Result, after, sc, nil, EmployerPrivate)
-	if err != nil {
-		t.Fatal(err)
 	}
 	roll := territoryRollup(t, after, "23")
 	if r.After.CoveredPop != roll.CoveredPop || r.After.FTE != roll.FTE || r.After.Population != roll.Population {

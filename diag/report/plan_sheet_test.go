@@ -1,10 +1,8 @@
 package report
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
-	"io"
 	"strings"
 	"testing"
 
@@ -133,35 +131,12 @@ func TestWriteRecommandations(t *testing.T) {
 	if err := f.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	chart := planZipEntry(t, buf.Bytes(), "xl/charts/chart1.xml")
+	chart := zipEntry(t, buf.Bytes(), "xl/charts/chart1.xml")
 	for _, s := range []string{"<lineChart>", "Recommandations!$J$" + n(r) + ":$J$" + n(r+2), "Recommandations!$B$" + n(r)} {
 		if !strings.Contains(chart, s) {
 			t.Errorf("chart lacks %q", s)
 		}
 	}
-}
-
-func planZipEntry(t *testing.T, b []byte, name string) string {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, zf := range zr.File {
-		if zf.Name == name {
-			rc, err := zf.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rc.Close()
-			data, err := io.ReadAll(rc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return string(data)
-		}
-	}
-	t.Fatalf("no %s in the workbook", name)
-	return ""
 }
 
 // TestWorkbookWithPlan: through Input.Plan, the workbook's
