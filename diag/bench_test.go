@@ -3,40 +3,11 @@ package diag
 import (
 	"context"
 	"fmt"
-	"syscall"
 	"testing"
-	"time"
 
 	"diagnum/data"
+	"diagnum/internal/benchstat"
 )
-
-// cpuTime returns the user + system CPU time of the process.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// reportCPU adds the CPU time per operation (all goroutines) to b's
-// results: on a shared machine it is steadier than the wall time.
-func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
-}
-
-// benchCPU runs op once per iteration of b, failing b on its error, and
-// reports the allocations and the CPU time per operation (reportCPU).
-func benchCPU(b *testing.B, op func() error) {
-	b.ReportAllocs()
-	start := cpuTime()
-	for b.Loop() {
-		if err := op(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportCPU(b, start)
-}
 
 // benchSizes are national-like sizes: 35,000 communes and 5,500 sites
 // for France, scaled down for the smaller runs.
@@ -58,7 +29,7 @@ func benchSynthetic(b *testing.B, compute func(context.Context, *data.Dataset, P
 	for _, sz := range benchSizes {
 		ds := synthDataset(sz.nc, sz.ns, 42)
 		b.Run(sz.name, func(b *testing.B) {
-			benchCPU(b, func() error {
+			benchstat.Loop(b, func() error {
 				_, err := compute(context.Background(), ds, Params{})
 				return err
 			})
@@ -72,7 +43,7 @@ func BenchmarkComputeTerritory(b *testing.B) {
 	ds := synthDataset(35000, 5500, 42)
 	for _, dep := range []string{"23", "974"} {
 		b.Run(fmt.Sprintf("dep%s", dep), func(b *testing.B) {
-			benchCPU(b, func() error {
+			benchstat.Loop(b, func() error {
 				_, err := ComputeTerritory(context.Background(), ds, Params{}, []string{dep})
 				return err
 			})

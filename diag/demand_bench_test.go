@@ -46,7 +46,7 @@ func BenchmarkDemand(b *testing.B) {
 	for _, n := range []int{350_000, 1_000_000, 2_300_000} {
 		layer := synthDemand(n, 7)
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
-			benchCPU(b, func() error {
+			benchstat.Loop(b, func() error {
 				_, err := base.Demand(context.Background(), layer)
 				return err
 			})

@@ -224,12 +224,8 @@ func BenchmarkWithSitesNational(b *testing.B) {
 	next := *ds
 	next.Sites = append(slices.Clip(ds.Sites), data.Site{ID: "poste-23096", Name: "Nouveau poste", Kind: data.KindCNFS,
 		FTE: 1, Point: ds.Communes[i].Point, INSEE: "23096"})
-	b.ReportAllocs()
-	start := benchstat.CPUTime()
-	for b.Loop() {
-		if _, err := base.WithSites(ctx, &next); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(benchstat.CPUTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+	benchstat.Loop(b, func() error {
+		_, err := base.WithSites(ctx, &next)
+		return err
+	})
 }

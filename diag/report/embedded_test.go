@@ -283,12 +283,5 @@ func BenchmarkWorkbookFrance(b *testing.B) {
 		b.Fatal(err)
 	}
 	in.MapPNG = pic.Bytes()
-	b.ReportAllocs()
-	start := benchstat.CPUTime()
-	for b.Loop() {
-		if err := WriteWorkbook(io.Discard, in); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(benchstat.CPUTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+	benchstat.Loop(b, func() error { return WriteWorkbook(io.Discard, in) })
 }

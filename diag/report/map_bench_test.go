@@ -74,12 +74,5 @@ func BenchmarkRenderMap(b *testing.B) {
 func BenchmarkMapFrance(b *testing.B) {
 	in := embeddedInput(b, diag.France())
 	mi := NewMapInput(&in, in.Dataset)
-	b.ReportAllocs()
-	start := benchstat.CPUTime()
-	for b.Loop() {
-		if err := WriteMapPNG(io.Discard, mi); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(benchstat.CPUTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+	benchstat.Loop(b, func() error { return WriteMapPNG(io.Discard, mi) })
 }

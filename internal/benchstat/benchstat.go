@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -50,6 +51,27 @@ func CPUTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// ReportCPU adds to b's results the CPU time per operation since start
+// (a CPUTime value), in cpu-ms/op: every goroutine's, so on a shared
+// machine it is steadier than the wall time.
+func ReportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(CPUTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
+// Loop runs op once per iteration of b, failing b on its error, and
+// reports the allocations and the CPU time per operation (ReportCPU).
+func Loop(b *testing.B, op func() error) {
+	b.Helper()
+	b.ReportAllocs()
+	start := CPUTime()
+	for b.Loop() {
+		if err := op(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ReportCPU(b, start)
 }
 
 // Median returns the median of x (the mean of the two middle values for

@@ -6,16 +6,24 @@ import (
 	"testing"
 )
 
-// TestPeakRSSMiB: on Linux the peak is positive and at least the heap in
-// use after allocating 64 MiB.
-func TestPeakRSSMiB(t *testing.T) {
+// touchMiB allocates n MiB and writes every byte, so that they count in
+// the resident set; it skips the test off Linux, where VmHWM is not read.
+func touchMiB(t *testing.T, n int) []byte {
+	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("VmHWM is Linux only")
 	}
-	b := make([]byte, 64<<20)
+	b := make([]byte, n<<20)
 	for i := range b {
 		b[i] = 1
 	}
+	return b
+}
+
+// TestPeakRSSMiB: on Linux the peak is positive and at least the heap in
+// use after allocating 64 MiB.
+func TestPeakRSSMiB(t *testing.T) {
+	b := touchMiB(t, 64)
 	mib, ok := PeakRSSMiB()
 	if !ok || mib < 64 {
 		t.Errorf("peak %.1f MiB, ok %v; want ≥ 64 after touching 64 MiB", mib, ok)
@@ -27,13 +35,7 @@ func TestPeakRSSMiB(t *testing.T) {
 // falls back below them once reset (skipped where clear_refs cannot be
 // written).
 func TestResetPeakRSS(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("VmHWM is Linux only")
-	}
-	b := make([]byte, 256<<20)
-	for i := range b {
-		b[i] = 1
-	}
+	b := touchMiB(t, 256)
 	before, _ := PeakRSSMiB()
 	runtime.KeepAlive(b) // b is garbage from here on
 	runtime.GC()
