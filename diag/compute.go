@@ -25,11 +25,15 @@ type engine struct {
 	checks  data.Checks
 	frag    *Fragility
 
-	loc  []orb.Point // representative point of each commune
-	has  []bool      // the commune has one
-	pop  []float64   // P_i (negative populations read as 0)
-	cidx *geo.PointIndex
-	cown []int // cidx index -> commune index
+	loc []orb.Point // representative point of each commune
+	has []bool      // the commune has one
+	pop []float64   // P_i (negative populations read as 0)
+	// cidx indexes the located communes, built on first use (only the
+	// catchments of sites and points ask for it: the pairs of the
+	// travel-time model search the sites' index); cown maps its indexes to
+	// commune indexes.
+	cidx func() *geo.PointIndex
+	cown []int
 
 	sites   []SiteResult
 	counted []int       // site indexes of the counted sites
@@ -128,7 +132,7 @@ func (e *engine) locateCommunes() (checks data.Checks) {
 		pts = append(pts, e.loc[i])
 		e.cown = append(e.cown, i)
 	}
-	e.cidx = geo.NewPointIndex(pts)
+	e.cidx = sync.OnceValue(func() *geo.PointIndex { return geo.NewPointIndex(pts) })
 	return append(checks, com.checks()...)
 }
 
@@ -552,7 +556,7 @@ func (e *engine) catchmentAt(ctx context.Context, p geo.Place, reach float64, b 
 // to d0, possibly +Inf above: only the pairs within d0 are kept).
 func (e *engine) timesWithin(ctx context.Context, p geo.Place, reach float64, b *siteBuf) error {
 	b.ns = b.ns[:0]
-	e.cidx.Within(p.Point, reach, func(n geo.Neighbor) bool {
+	e.cidx().Within(p.Point, reach, func(n geo.Neighbor) bool {
 		b.ns = append(b.ns, geo.Neighbor{Index: e.cown[n.Index], Km: n.Km})
 		return true
 	})
@@ -611,6 +615,13 @@ func (e *engine) nearestOthers() error {
 	})
 }
 
+// nearOtherKm is the first search radius of nearestOther: the answer of
+// timing.nearest does not depend on it (the disc doubles until the best
+// time found beats the radius's), and most sites have another within a
+// few km, so a small first disc reads fewer candidates than one of
+// half the catchment's reach (≈ 10 km with the defaults).
+const nearOtherKm = 2.0
+
 // nearestOther sets NearestOtherMin of site j, whose counted position is
 // q (-1 when it is not counted): the travel time to the nearest other
 // counted site (+Inf when none, or when j has no usable point).
@@ -620,7 +631,7 @@ func (e *engine) nearestOther(j, q int) error {
 	if !finitePoint(s.Point) {
 		return nil
 	}
-	q, t, err := e.tm.nearest(e.ctx, e.sidx, e.splaces, SitePlace(&s.Site), q, e.tm.reachKm(e.d0)/2)
+	q, t, err := e.tm.nearest(e.ctx, e.sidx, e.splaces, SitePlace(&s.Site), q, nearOtherKm)
 	if err != nil {
 		return err
 	}

@@ -128,7 +128,7 @@ func TestWithSitesMatchesFull(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.e.frag != cur.e.frag || got.e.cidx != cur.e.cidx {
+			if got.e.frag != cur.e.frag || got.e.cidx() != cur.e.cidx() {
 				t.Fatalf("params %d round %d: WithSites recomputed everything", pi, round)
 			}
 			want, err := NewBaseline(ctx, &next, p)

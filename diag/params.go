@@ -216,19 +216,24 @@ func (p Params) supply(k data.SiteKind, fte float64) (s float64, counted bool) {
 func AdvisorFTE(sites []SiteResult, p Params) map[string]float64 {
 	out := map[string]float64{}
 	for j := range sites {
-		s := &sites[j].Site
-		if s.Kind != data.KindCNFS || s.Commune == "" || !finitePoint(s.Point) {
-			continue
-		}
-		fte := s.FTE
-		if v, ok := p.FTEPerSite[data.KindCNFS]; ok {
-			fte = v
-		}
-		if fte >= 0 && !math.IsInf(fte, 0) {
-			out[s.Commune] += fte
+		if fte, ok := advisorFTE(&sites[j].Site, p); ok {
+			out[sites[j].Site.Commune] += fte
 		}
 	}
 	return out
+}
+
+// advisorFTE is the share of site s in AdvisorFTE: its FTE and whether it
+// counts there.
+func advisorFTE(s *data.Site, p Params) (float64, bool) {
+	if s.Kind != data.KindCNFS || s.Commune == "" || !finitePoint(s.Point) {
+		return 0, false
+	}
+	fte := s.FTE
+	if v, ok := p.FTEPerSite[data.KindCNFS]; ok {
+		fte = v
+	}
+	return fte, fte >= 0 && !math.IsInf(fte, 0)
 }
 
 // LoadWeights reads fragility weights from a CSV file with the columns

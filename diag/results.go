@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
 
 	"diagnum/data"
 )
@@ -52,10 +53,13 @@ func (e *engine) nationalResult() (*Result, error) {
 			e.nearJ[i], e.nearT[i] = cs[i].NearestSite, cs[i].NearestMin
 		}
 	}
-	rankCommunes(cs)
 	res := &Result{Params: e.p, Communes: cs, Sites: e.sites, Checks: e.checks, Indicators: e.frag.Uses}
+	// The ranking writes Rank only, which the roll-ups do not read.
+	var wg sync.WaitGroup
+	wg.Go(func() { rankCommunes(cs) })
 	res.EPCI, res.Deps, res.Regions, res.France = Rollups(e.ds, cs)
 	res.COM = COMRollup(cs)
+	wg.Wait()
 	return res, nil
 }
 
@@ -160,12 +164,20 @@ func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
 		nb[i]++
 		fte[i] += e.sites[j].SupplyFTE
 	}
+	// AdvisorFTE by commune index: the same sums, in the same site order.
+	cnfs := make([]float64, len(e.ds.Communes))
+	for j := range e.sites {
+		if v, ok := advisorFTE(&e.sites[j].Site, e.p); ok {
+			if i, known := e.byComm[e.sites[j].Commune]; known {
+				cnfs[i] += v
+			}
+		}
+	}
 	pops := make([]int, len(e.ds.Communes))
 	for i, c := range e.ds.Communes {
 		pops[i] = c.Population
 	}
 	amed := MedianAccess(e.a, pops)
-	cnfs := AdvisorFTE(e.sites, e.p)
 	cs := make([]CommuneResult, len(idx))
 	err := parallel(e.ctx, len(idx), e.workers, func(lo, hi int) error {
 		for x := lo; x < hi; x++ {
@@ -175,7 +187,7 @@ func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
 				return fmt.Errorf("lieu le plus proche de la commune %s : %w", e.ds.Communes[i].Code, err)
 			}
 			cs[x] = communeResult(&e.ds.Communes[i], nb[i], fte[i], j, t, e.a[i], e.d0, e.frag.indexAt(i), amed)
-			cs[x].FTECNFS = cnfs[cs[x].Code]
+			cs[x].FTECNFS = cnfs[i]
 		}
 		return nil
 	})

@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -132,16 +133,48 @@ func rankCommunes(cs []CommuneResult) {
 		}
 		order = append(order, i)
 	}
-	sort.Slice(order, func(x, y int) bool {
-		a, b := &cs[order[x]], &cs[order[y]]
-		if a.Gap != b.Gap {
-			return a.Gap > b.Gap
-		}
-		return a.Code < b.Code
-	})
-	for r, i := range order {
-		cs[i].Rank = r + 1
+	// The sort reads a compact copy of the keys, not the results.
+	keys := make([]rankKey, len(order))
+	for x, i := range order {
+		keys[x] = rankKey{cs[i].Gap, codePrefix(cs[i].Code), int32(i)}
 	}
+	slices.SortFunc(keys, func(a, b rankKey) int {
+		if a.gap != b.gap {
+			if a.gap > b.gap {
+				return -1
+			}
+			return 1
+		}
+		if a.code != b.code {
+			return cmp.Compare(a.code, b.code)
+		}
+		return strings.Compare(cs[a.i].Code, cs[b.i].Code)
+	})
+	for r, k := range keys {
+		cs[k.i].Rank = r + 1
+	}
+}
+
+// rankKey is the sort key of one commune in rankCommunes.
+type rankKey struct {
+	gap  float64
+	code uint64 // codePrefix of its code
+	i    int32
+}
+
+// codePrefix packs the first 8 bytes of s, big-endian, zero-padded: when
+// codePrefix(a) < codePrefix(b), a < b (strings compare bytewise, and a
+// shorter string is smaller than its extensions); equal prefixes leave
+// the order to the strings themselves.
+func codePrefix(s string) uint64 {
+	var k uint64
+	for x := range 8 {
+		k <<= 8
+		if x < len(s) {
+			k |= uint64(s[x])
+		}
+	}
+	return k
 }
 
 // Territory names the communes a report covers.

@@ -143,14 +143,14 @@ func (tm *timing) nearestWithin(ix *geo.PointIndex, p geo.Place, skip int, r0 fl
 	for {
 		r = min(r, maxSearchKm)
 		best, bestQ := math.Inf(1), -1
-		ix.Within(p.Point, r, func(n geo.Neighbor) bool {
+		var buf [64]geo.Neighbor
+		for _, n := range ix.AppendWithin(buf[:0], p.Point, r) {
 			if n.Index != skip { // n.Km is HaversineKm(p, point): see catchment
 				if t := tm.kmMinutes(p, n.Km); t < best || t == best && n.Index < bestQ {
 					best, bestQ = t, n.Index
 				}
 			}
-			return true
-		})
+		}
 		if r == maxSearchKm || bestQ >= 0 && best < tm.kmMinutes(p, r) {
 			return bestQ, best
 		}
