@@ -46,13 +46,9 @@ func IsAidantsConnect(header string) bool {
 // which the France Services list already counts (ErrDuplicate). A row
 // without an INSEE code cannot be placed and is rejected.
 func LoadAidantsConnect(name string, r io.Reader) ([]data.Site, data.Checks, error) {
-	t, err := data.ReadTable(name, r)
+	t, idx, err := readTable("Aidants Connect", name, r, colACName, colACID, colACActive, colACINSEE, colACPostal, colACSIRET, colACFS)
 	if err != nil {
-		return nil, nil, fmt.Errorf("chargement Aidants Connect : %w", err)
-	}
-	idx, err := t.Require(colACName, colACID, colACActive, colACINSEE, colACPostal, colACSIRET, colACFS)
-	if err != nil {
-		return nil, nil, fmt.Errorf("chargement Aidants Connect : %w", err)
+		return nil, nil, err
 	}
 	var (
 		out              []data.Site
@@ -103,7 +99,7 @@ func LoadAidantsConnect(name string, r io.Reader) ([]data.Site, data.Checks, err
 			"%w : %d structures labellisées France Services ignorées : la liste des France Services les compte déjà", data.ErrDuplicate, labels)})
 	}
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("chargement Aidants Connect : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune structure utilisable", data.ErrEmptyFile)})
+		return nil, checks, noneKept("Aidants Connect", name, "aucune structure utilisable")
 	}
 	return out, checks, nil
 }

@@ -18,13 +18,9 @@ import (
 // "no point". A row with a malformed code or unusable coordinates is
 // rejected; a repeated code is rejected.
 func LoadChefsLieux(name string, r io.Reader) (map[string]orb.Point, data.Checks, error) {
-	t, err := data.ReadTable(name, r)
+	t, idx, err := readTable("des chefs-lieux", name, r, "code_insee", "lon", "lat")
 	if err != nil {
-		return nil, nil, fmt.Errorf("chargement des chefs-lieux : %w", err)
-	}
-	idx, err := t.Require("code_insee", "lon", "lat")
-	if err != nil {
-		return nil, nil, fmt.Errorf("chargement des chefs-lieux : %w", err)
+		return nil, nil, err
 	}
 	out := map[string]orb.Point{}
 	var checks data.Checks
@@ -51,7 +47,7 @@ func LoadChefsLieux(name string, r io.Reader) (map[string]orb.Point, data.Checks
 		out[code] = pt
 	}
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("chargement des chefs-lieux : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun point", data.ErrEmptyFile)})
+		return nil, checks, noneKept("des chefs-lieux", name, "aucun point")
 	}
 	return out, checks, nil
 }

@@ -43,7 +43,7 @@ func LoadCNFSStructures(name string, r io.Reader) ([]Structure, data.Checks, err
 		return st, st.ID, true, perr
 	})
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("chargement des structures conseiller numérique : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune structure valide", data.ErrEmptyFile)})
+		return nil, checks, noneKept("des structures conseiller numérique", name, "aucune structure valide")
 	}
 	checks = append(checks, DefaultGeocodes(name, out)...)
 	return out, checks, nil

@@ -31,13 +31,9 @@ const FranceServicesDate = "2024-08-01"
 // id, with a duplicate id or with unusable coordinates are rejected.
 // Bus and itinerant sites (format_fs) are kept at their home base.
 func LoadFranceServices(name string, r io.Reader) ([]data.Site, data.Checks, error) {
-	t, err := data.ReadTable(name, r)
+	t, idx, err := readTable("des France Services", name, r, "id_fs", "lib_fs", "insee_com", "code_postal", "latitude", "longitude")
 	if err != nil {
-		return nil, nil, fmt.Errorf("chargement des France Services : %w", err)
-	}
-	idx, err := t.Require("id_fs", "lib_fs", "insee_com", "code_postal", "latitude", "longitude")
-	if err != nil {
-		return nil, nil, fmt.Errorf("chargement des France Services : %w", err)
+		return nil, nil, err
 	}
 	var (
 		sites  []data.Site
@@ -57,7 +53,7 @@ func LoadFranceServices(name string, r io.Reader) ([]data.Site, data.Checks, err
 		sites = append(sites, s)
 	}
 	if len(sites) == 0 {
-		return nil, checks, fmt.Errorf("chargement des France Services : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun lieu valide", data.ErrEmptyFile)})
+		return nil, checks, noneKept("des France Services", name, "aucun lieu valide")
 	}
 	return sites, checks, nil
 }
@@ -113,28 +109,27 @@ func (r siteRow) err(col string, err error) *data.ParseError {
 	return &data.ParseError{File: r.file, Line: r.line, Column: col, Err: err}
 }
 
-// insee returns the normalised INSEE code, or "" with a Warning.
-func (r siteRow) insee(s, col string, checks *data.Checks) string {
+// optCode returns the code s normalised by norm: "" when s is blank, ""
+// with a Warning when norm refuses it.
+func (r siteRow) optCode(s, col string, norm func(string) (string, error), checks *data.Checks) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
-	code, err := data.NormINSEE(s)
+	code, err := norm(s)
 	if err != nil {
 		checks.Warn(r.err(col, err))
 	}
 	return code
 }
 
+// insee returns the normalised INSEE code, or "" with a Warning.
+func (r siteRow) insee(s, col string, checks *data.Checks) string {
+	return r.optCode(s, col, data.NormINSEE, checks)
+}
+
 // postcode returns the normalised postcode, or "" with a Warning.
 func (r siteRow) postcode(s, col string, checks *data.Checks) string {
-	if strings.TrimSpace(s) == "" {
-		return ""
-	}
-	code, err := data.NormPostcode(s)
-	if err != nil {
-		checks.Warn(r.err(col, err))
-	}
-	return code
+	return r.optCode(s, col, data.NormPostcode, checks)
 }
 
 // siret returns the SIRET, or "" (absent or with a Warning when malformed).

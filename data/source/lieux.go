@@ -77,7 +77,7 @@ func loadLieux(name string, r io.Reader, f lieuFormat) ([]data.Site, data.Checks
 
 func lieuxResult(name string, f lieuFormat, sites []data.Site, checks data.Checks) ([]data.Site, data.Checks, error) {
 	if len(sites) == 0 {
-		return nil, checks, fmt.Errorf("chargement %s : %w", f.what, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun lieu valide", data.ErrEmptyFile)})
+		return nil, checks, noneKept(f.what, name, "aucun lieu valide")
 	}
 	return sites, checks, nil
 }

@@ -38,13 +38,9 @@ func LoadAdvisorPlaces(name string, r io.Reader) ([]AdvisorPlace, data.Checks, e
 // A place locate cannot find is rejected, naming its postcode and city.
 // A nil locate places none.
 func LoadAdvisorPlacesAt(name string, r io.Reader, locate CommuneLocator) ([]AdvisorPlace, data.Checks, error) {
-	t, err := data.ReadTable(name, r)
+	t, idx, err := readTable("des lieux des conseillers", name, r, "id", "structureId", "nom", "pivot", "code_postal", "latitude", "longitude", "date_maj")
 	if err != nil {
-		return nil, nil, fmt.Errorf("chargement des lieux des conseillers : %w", err)
-	}
-	idx, err := t.Require("id", "structureId", "nom", "pivot", "code_postal", "latitude", "longitude", "date_maj")
-	if err != nil {
-		return nil, nil, fmt.Errorf("chargement des lieux des conseillers : %w", err)
+		return nil, nil, err
 	}
 	var (
 		out    []AdvisorPlace
@@ -68,7 +64,7 @@ func LoadAdvisorPlacesAt(name string, r io.Reader, locate CommuneLocator) ([]Adv
 		out = append(out, p)
 	}
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("chargement des lieux des conseillers : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun lieu valide", data.ErrEmptyFile)})
+		return nil, checks, noneKept("des lieux des conseillers", name, "aucun lieu valide")
 	}
 	return out, checks, nil
 }
@@ -162,13 +158,9 @@ func isoDate(v string) string {
 // place's Site ID ("cn22-<lieu_id>"). A row with an empty field, or
 // repeating a (place, advisor) pair, is rejected.
 func LoadAdvisorLinks(name string, r io.Reader) ([]AdvisorLink, data.Checks, error) {
-	t, err := data.ReadTable(name, r)
+	t, idx, err := readTable("des liens lieu–conseiller", name, r, "lieu_id", "structureId", "conseiller")
 	if err != nil {
-		return nil, nil, fmt.Errorf("chargement des liens lieu–conseiller : %w", err)
-	}
-	idx, err := t.Require("lieu_id", "structureId", "conseiller")
-	if err != nil {
-		return nil, nil, fmt.Errorf("chargement des liens lieu–conseiller : %w", err)
+		return nil, nil, err
 	}
 	var (
 		out    []AdvisorLink
@@ -194,7 +186,7 @@ func LoadAdvisorLinks(name string, r io.Reader) ([]AdvisorLink, data.Checks, err
 		out = append(out, l)
 	}
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("chargement des liens lieu–conseiller : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucun lien valide", data.ErrEmptyFile)})
+		return nil, checks, noneKept("des liens lieu–conseiller", name, "aucun lien valide")
 	}
 	return out, checks, nil
 }

@@ -37,13 +37,9 @@ const (
 // entrepreneur individuel, see structureName) is not kept. A row whose number of posts is not a positive integer, or
 // without a SIRET, is rejected.
 func LoadStructures2023(name string, r io.Reader) ([]Structure, data.Checks, error) {
-	t, err := data.ReadTable(name, r)
+	t, idx, err := readTable("des structures 2023", name, r, colS23Name, colS23Posts, colS23Date, colS23Type, colS23SIRET, colS23INSEE, colS23Postal)
 	if err != nil {
-		return nil, nil, fmt.Errorf("chargement des structures 2023 : %w", err)
-	}
-	idx, err := t.Require(colS23Name, colS23Posts, colS23Date, colS23Type, colS23SIRET, colS23INSEE, colS23Postal)
-	if err != nil {
-		return nil, nil, fmt.Errorf("chargement des structures 2023 : %w", err)
+		return nil, nil, err
 	}
 	var (
 		out     []Structure
@@ -70,7 +66,7 @@ func LoadStructures2023(name string, r io.Reader) ([]Structure, data.Checks, err
 		out = append(out, s)
 	}
 	if len(out) == 0 {
-		return nil, checks, fmt.Errorf("chargement des structures 2023 : %w", &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune structure valide", data.ErrEmptyFile)})
+		return nil, checks, noneKept("des structures 2023", name, "aucune structure valide")
 	}
 	return out, checks, nil
 }
