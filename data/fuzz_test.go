@@ -9,7 +9,7 @@ import (
 	"reflect"
 	"testing"
 
-	"diagnum/internal/fuzzseed"
+	"diagnum/internal/fuzztest"
 )
 
 // addFuzzSeeds adds every CSV file of testdata/bad and testdata/sites,
@@ -17,7 +17,7 @@ import (
 // tables: communes-points, FRR, density grid, IFN, QPV), and the inline
 // inputs of the table tests, as seeds.
 func addFuzzSeeds(f *testing.F) {
-	fuzzseed.Files(f, "../testdata", "bad/*.csv", "sites/*.csv")
+	fuzztest.Seed(f, "../testdata", "bad/*.csv", "sites/*.csv")
 	real, _ := filepath.Glob(filepath.Join("..", "testdata", "real", "*.csv"))
 	for _, name := range real {
 		if b, err := os.ReadFile(name); err == nil {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"diagnum/internal/fuzzseed"
+	"diagnum/internal/fuzztest"
 
 	"github.com/paulmach/orb"
 )
@@ -102,7 +102,7 @@ func TestLoadSitesGeoJSONErrors(t *testing.T) {
 // FuzzLoadSitesGeoJSON: an error, or valid sites (checkFuzzSites) that
 // WriteSitesCSV writes and LoadSitesCSV reads back unchanged.
 func FuzzLoadSitesGeoJSON(f *testing.F) {
-	fuzzseed.Files(f, "../testdata", "bad/sites-*.geojson", "sites/*.geojson")
+	fuzztest.Seed(f, "../testdata", "bad/sites-*.geojson", "sites/*.geojson")
 	for _, tt := range loadSitesGeoJSONTests {
 		f.Add([]byte(tt.input))
 	}

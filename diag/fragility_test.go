@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/fuzztest"
 )
 
 func TestLoadWeights(t *testing.T) {
@@ -63,11 +64,7 @@ func FuzzLoadWeights(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		w, err := LoadWeights("fuzz.csv", strings.NewReader(in), nil)
-		if err != nil {
-			var pe *data.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %v is not a *data.ParseError", err)
-			}
+		if fuzztest.Refused[*data.ParseError](t, err) {
 			return
 		}
 		for k, v := range w {

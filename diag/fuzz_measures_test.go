@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"diagnum/data"
-	"diagnum/internal/fuzzseed"
+	"diagnum/internal/fuzztest"
 )
 
 // FuzzMeasures feeds the sites that the user loaders (data.LoadSites, CSV
@@ -17,7 +17,7 @@ import (
 // documented cases: NearestMin is +Inf when no counted site exists or the
 // commune has no point, and Fragility is NaN when no indicator is known.
 func FuzzMeasures(f *testing.F) {
-	fuzzseed.Files(f, "../testdata", "sites/*.csv", "sites/*.geojson", "bad/sites-*.geojson", "bad/duplicate-*.csv", "bad/fte-huge.csv", "bad/lambert93.csv")
+	fuzztest.Seed(f, "../testdata", "sites/*.csv", "sites/*.geojson", "bad/sites-*.geojson", "bad/duplicate-*.csv", "bad/fte-huge.csv", "bad/lambert93.csv")
 	base := synthDataset(200, 0, 7)
 	params := Params{Supply: data.Kinds}
 	f.Fuzz(func(t *testing.T, input []byte) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"diagnum/data"
-	"diagnum/internal/fuzzseed"
+	"diagnum/internal/fuzztest"
 
 	"github.com/paulmach/orb"
 )
@@ -114,7 +114,7 @@ func TestLoadCNFSStructuresBadFile(t *testing.T) {
 }
 
 func FuzzLoadCNFSStructures(f *testing.F) {
-	fuzzseed.Files(f, "../../testdata/sites-real", "cnfs_extract.json")
+	fuzztest.Seed(f, "../../testdata/sites-real", "cnfs_extract.json")
 	f.Add([]byte(`[{"id":"5","nb_cnfs":"3","latitude":"46,17","longitude":1.87},{"id":5,"nb_cnfs":-1},null,3]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		structs, _, err := LoadCNFSStructures("fuzz.json", strings.NewReader(string(b)))

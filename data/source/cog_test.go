@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/fuzztest"
 )
 
 // realCOG loads the COG 2025 extract: communes, départements, régions, EPCI.
@@ -228,11 +229,7 @@ func FuzzCOG(f *testing.F) {
 	f.Add([]byte(`[{"code":"1001","nom":"x","type":"commune-actuelle","zone":"metro","departement":"01","region":"84","anciensCodes":["20004"]}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := ReadCOGCommunes("fuzz.json", bytes.NewReader(b))
-		if err != nil {
-			var pe *data.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %v is not a *ParseError", err)
-			}
+		if fuzztest.Refused[*data.ParseError](t, err) {
 			return
 		}
 		known := map[string]bool{}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"diagnum/data"
-	"diagnum/internal/fuzzseed"
+	"diagnum/internal/fuzztest"
 
 	"github.com/paulmach/orb"
 )
@@ -115,7 +115,7 @@ func TestLoadFranceServicesMissingColumn(t *testing.T) {
 }
 
 func FuzzLoadFranceServices(f *testing.F) {
-	fuzzseed.Files(f, "../../testdata/sites-real", "fs_23.csv", "fs_974.csv")
+	fuzztest.Seed(f, "../../testdata/sites-real", "fs_23.csv", "fs_974.csv")
 	f.Add([]byte(fsHeader + "9;A;1033;1200;\"46,1\";\"5,8\";Fixe\n9;A;x;y;5.8;46.1;\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sites, checks, err := LoadFranceServices("fuzz.csv", strings.NewReader(string(b)))

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"diagnum/data"
-	"diagnum/internal/fuzzseed"
+	"diagnum/internal/fuzztest"
 
 	"github.com/paulmach/orb"
 )
@@ -207,7 +207,7 @@ func TestMergeSites(t *testing.T) {
 }
 
 func fuzzLieux(f *testing.F, load func(string, *strings.Reader) ([]data.Site, data.Checks, error), seeds ...string) {
-	fuzzseed.Files(f, "../../testdata/sites-real", seeds...)
+	fuzztest.Seed(f, "../../testdata/sites-real", seeds...)
 	f.Add([]byte(`[{"id":7,"latitude":"46,1","longitude":" 5.8 ","pivot":"0"},{"id":7},null,{"id":"x","latitude":1e400}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sites, _, err := load("fuzz.json", strings.NewReader(string(b)))

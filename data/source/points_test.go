@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/fuzztest"
 
 	"github.com/paulmach/orb"
 )
@@ -190,11 +191,7 @@ func FuzzPointsCSV(f *testing.F) {
 	res := NewResolver([]data.Commune{{Code: "75056"}, {Code: "23096"}}, map[string]string{"75101": "75056", "75102": "75056"})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rows, _, err := ReadCommunePoints("fuzz.csv", bytes.NewReader(b))
-		if err != nil {
-			var pe *data.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %v is not a *ParseError", err)
-			}
+		if fuzztest.Refused[*data.ParseError](t, err) {
 			return
 		}
 		for _, r := range rows {

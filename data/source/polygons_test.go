@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"math"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/fuzztest"
 
 	"github.com/paulmach/orb"
 )
@@ -33,10 +33,7 @@ func polygonStats(t *testing.T, polys map[string]orb.MultiPolygon) (npoly, npts 
 }
 
 func TestReadPolygonsCreuse(t *testing.T) {
-	polys, err := ReadPolygons("communes-23-creuse.geojson", realExtract(t, "communes-23-creuse.geojson"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	polys := creusePolygons(t)
 	// python3 on the file: 258 features (257 Polygon, 1 MultiPolygon:
 	// 23179 with 2 parts), 259 polygons, no hole, 25,009 positions; every
 	// exterior ring is clockwise in the source, so all 259 get reversed.
@@ -48,10 +45,7 @@ func TestReadPolygonsCreuse(t *testing.T) {
 }
 
 func TestFoldPolygonsCreuse(t *testing.T) {
-	polys, err := ReadPolygons("communes-23-creuse.geojson", realExtract(t, "communes-23-creuse.geojson"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	polys := creusePolygons(t)
 	own := polys["23149"][0]
 	folded, checks := FoldPolygons("communes-23-creuse.geojson", polys, realCOG(t).Resolver())
 	// COG 2018 → 2025: 23023 → 23149, 23126 → 23189, 23121 → 23109
@@ -178,11 +172,7 @@ func FuzzPolygons(f *testing.F) {
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"1"},"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[0,1],[1,1],[0,0]],[[0.1,0.1],[0.2,0.1],[0.2,0.2],[0.1,0.1]]]]}}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		polys, err := ReadPolygons("fuzz.geojson", bytes.NewReader(b))
-		if err != nil {
-			var pe *data.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %v is not a *ParseError", err)
-			}
+		if fuzztest.Refused[*data.ParseError](t, err) {
 			return
 		}
 		for code, mp := range polys {
@@ -207,15 +197,7 @@ func FuzzPolygons(f *testing.F) {
 // TestPolygonsBinRoundTrip: the real Creuse polygons survive the compact
 // format exactly (france-geojson coordinates have 5 decimals).
 func TestPolygonsBinRoundTrip(t *testing.T) {
-	f, err := os.Open("../../testdata/real/communes-23-creuse.geojson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	polys, err := ReadPolygons("creuse", f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	polys := creusePolygons(t)
 	var buf bytes.Buffer
 	if err := data.WritePolygonsBin(&buf, polys); err != nil {
 		t.Fatal(err)

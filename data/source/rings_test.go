@@ -2,8 +2,6 @@ package source
 
 import (
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -108,13 +106,11 @@ func TestRingCrossingCreuse(t *testing.T) {
 	}
 }
 
+// creusePolygons reads the communes of Creuse of testdata/real
+// (france-geojson, COG 2018 codes: 258 features).
 func creusePolygons(tb testing.TB) map[string]orb.MultiPolygon {
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "real", "communes-23-creuse.geojson"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	polys, err := ReadPolygons("communes-23-creuse.geojson", f)
+	tb.Helper()
+	polys, err := ReadPolygons("communes-23-creuse.geojson", realExtract(tb, "communes-23-creuse.geojson"))
 	if err != nil {
 		tb.Fatal(err)
 	}

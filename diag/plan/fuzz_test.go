@@ -2,16 +2,15 @@ package plan
 
 import (
 	"bytes"
-	"errors"
 	"testing"
 
 	"diagnum/data"
-	"diagnum/internal/fuzzseed"
+	"diagnum/internal/fuzztest"
 )
 
 // seedFiles adds the CSV files of testdata/bad and testdata/sites to f.
 func seedFiles(f *testing.F) {
-	fuzzseed.Files(f, "../../testdata", "bad/*.csv", "sites/*.csv")
+	fuzztest.Seed(f, "../../testdata", "bad/*.csv", "sites/*.csv")
 }
 
 // FuzzLoadScenario: any input gives a scenario or an error, never a
@@ -23,16 +22,13 @@ func FuzzLoadScenario(f *testing.F) {
 	seedFiles(f)
 	f.Fuzz(func(t *testing.T, in []byte) {
 		sc, checks, err := LoadScenario("f.csv", bytes.NewReader(in), data.SitesOptions{})
-		var pe *data.ParseError
-		if err != nil && !errors.As(err, &pe) {
-			t.Fatalf("error %T %v is not a *data.ParseError", err, err)
-		}
+		refused := fuzztest.Refused[*data.ParseError](t, err)
 		for _, c := range checks {
 			if c.Err == nil {
 				t.Fatal("check without error")
 			}
 		}
-		if err == nil && len(sc.Add)+len(sc.Remove) == 0 {
+		if !refused && len(sc.Add)+len(sc.Remove) == 0 {
 			t.Fatal("empty scenario without error")
 		}
 	})
@@ -46,11 +42,7 @@ func FuzzLoadCosts(f *testing.F) {
 	seedFiles(f)
 	f.Fuzz(func(t *testing.T, in []byte) {
 		tab, err := LoadCosts("f.csv", bytes.NewReader(in))
-		var pe *data.ParseError
-		if err != nil {
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v is not a *data.ParseError", err, err)
-			}
+		if fuzztest.Refused[*data.ParseError](t, err) {
 			return
 		}
 		for k, v := range tab {
