@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"compress/flate"
 	"encoding/binary"
 	"hash/adler32"
 	"hash/crc32"
@@ -11,6 +10,8 @@ import (
 	"io"
 	"runtime"
 	"sync"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // encodePNG writes img as an 8-bit PNG, RGB when every pixel is opaque
