@@ -70,9 +70,31 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 			return err
 		})
 	}()
+	// Nor does the decoding of the polygons (a third of the loading):
+	// they are attached to the communes in their turn (attachPolygons).
+	type decoded struct {
+		polys map[string]orb.MultiPolygon
+		err   error
+	}
+	polyDone := make(chan decoded, 1)
+	go func() {
+		var d decoded
+		d.err = openTable(fsys, "polygones.bin.gz", func(name string, r io.Reader) (err error) {
+			d.polys, err = ReadPolygonsBin(name, r)
+			return err
+		})
+		polyDone <- d
+	}()
+	attachPolygons := func(_ fs.FS, ds *Dataset) error {
+		d := <-polyDone
+		if d.err == nil {
+			attachEmbeddedPolygons(ds, d.polys)
+		}
+		return d.err
+	}
 	steps := []func(fs.FS, *Dataset) error{
 		loadEmbeddedRegions, loadEmbeddedDeps, loadEmbeddedEPCI, loadEmbeddedCommunes,
-		loadEmbeddedRenamed, loadEmbeddedPolygons, loadEmbeddedSources, loadEmbeddedControls,
+		loadEmbeddedRenamed, attachPolygons, loadEmbeddedSources, loadEmbeddedControls,
 		loadEmbeddedReferences,
 	}
 	var err error
@@ -291,22 +313,17 @@ func loadEmbeddedRenamed(fsys fs.FS, ds *Dataset) error {
 	return nil
 }
 
-func loadEmbeddedPolygons(fsys fs.FS, ds *Dataset) error {
-	return openTable(fsys, "polygones.bin.gz", func(n string, r io.Reader) error {
-		polys, err := ReadPolygonsBin(n, r)
-		if err != nil {
-			return err
+// attachEmbeddedPolygons gives the communes of ds their polygon from
+// polys (polygones.bin.gz, by code) and sets ds.PolygonsTileFrance.
+func attachEmbeddedPolygons(ds *Dataset, polys map[string]orb.MultiPolygon) {
+	found := 0
+	for code, mp := range polys {
+		if i, ok := ds.CommuneIndex(code); ok {
+			ds.Communes[i].Polygon = mp
+			found++
 		}
-		found := 0
-		for code, mp := range polys {
-			if i, ok := ds.CommuneIndex(code); ok {
-				ds.Communes[i].Polygon = mp
-				found++
-			}
-		}
-		ds.PolygonsTileFrance = found >= NationalPolygonsMin
-		return nil
-	})
+	}
+	ds.PolygonsTileFrance = found >= NationalPolygonsMin
 }
 
 // NationalPolygonsMin is the number of commune polygons from which a data
