@@ -82,13 +82,7 @@ func (ix *PointIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Ne
 	cp := math.Cos(p[1] * rad)
 	bs, nb := capBoxes(p, km)
 	root := len(t.starts) - 2
-	// A point whose haversine h exceeds that of km by more than rounding
-	// can explain is farther than km: its arcsine is not needed.
-	hmax := math.Inf(1)
-	if r := km / (2 * EarthRadiusKm); r < math.Pi/4 {
-		s := math.Sin(r)
-		hmax = s * s * (1 + 1e-9)
-	}
+	hmax := withinHmax(km)
 	var buf [8 * treeFanout]treeRef
 	for _, b := range bs[:nb] {
 		q := box{b[0], b[1]}
@@ -127,6 +121,44 @@ func (ix *PointIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Ne
 	return dst
 }
 
+// withinHmax bounds the haversine h of the points at most km away: a
+// point whose h exceeds that of km by more than rounding can explain is
+// farther than km, and its arcsine is not needed.
+func withinHmax(km float64) float64 {
+	if r := km / (2 * EarthRadiusKm); r < math.Pi/4 {
+		s := math.Sin(r)
+		return s * s * (1 + 1e-9)
+	}
+	return math.Inf(1)
+}
+
+// AppendWithinOf appends to dst those of cands (points of the index, as
+// an earlier query returned them) that lie at most km from p, in the
+// order of cands, with their distances from p computed as AppendWithin
+// computes them, and returns the extended slice. When cands holds every
+// point at most km from p (AppendWithin around a nearby point c with a
+// radius of km + HaversineKm(c, p) or more), the result is
+// AppendWithin(p, km)'s, bit for bit, in cands' order: a group of nearby
+// points searches the tree once.
+func (ix *PointIndex) AppendWithinOf(dst, cands []Neighbor, p orb.Point, km float64) []Neighbor {
+	if !finite(p) || !(km >= 0) {
+		return dst
+	}
+	cp := math.Cos(p[1] * rad)
+	hmax := withinHmax(km)
+	for _, c := range cands {
+		i := c.Index
+		h := haversineH(p, ix.pts[i], cp, ix.cos[i])
+		if h > hmax {
+			continue
+		}
+		if d := havKm(h); d <= km {
+			dst = append(dst, Neighbor{i, d})
+		}
+	}
+	return dst
+}
+
 // Nearest returns the k points nearest to p, by increasing distance, ties
 // broken by index. It returns nil when k <= 0 or p is not finite.
 func (ix *PointIndex) Nearest(p orb.Point, k int) []Neighbor {
@@ -148,11 +180,25 @@ func (ix *PointIndex) Nearest(p orb.Point, k int) []Neighbor {
 // found by more than rounding can explain). ok is false when p is not
 // finite or no point is indexed.
 func (ix *PointIndex) NearestOne(p orb.Point) (n Neighbor, ok bool) {
+	return ix.NearestOneFrom(p, -1)
+}
+
+// NearestOneFrom is NearestOne starting from point hint (an index of the
+// index's points, the nearest point of a neighbour of p; -1 or an
+// unindexed point for none): the search starts with its distance as the
+// bound to beat, so that far fewer nodes are opened when hint is near.
+// The result is NearestOne's whatever hint is.
+func (ix *PointIndex) NearestOneFrom(p orb.Point, hint int) (n Neighbor, ok bool) {
 	t := ix.tr
 	if !finite(p) || len(t.ids) == 0 {
 		return Neighbor{-1, 0}, false
 	}
-	q := nearestQuery{ix: ix, p: p, cp: math.Cos(p[1] * rad), best: Neighbor{-1, math.Inf(1)}, bestH: math.Inf(1)}
+	cp := math.Cos(p[1] * rad)
+	q := nearestQuery{ix: ix, p: p, cp: cp, best: Neighbor{-1, math.Inf(1)}, bestH: math.Inf(1)}
+	if hint >= 0 && hint < len(ix.pts) && finite(ix.pts[hint]) {
+		q.bestH = haversineH(p, ix.pts[hint], cp, ix.cos[hint])
+		q.best = Neighbor{hint, havKm(q.bestH)}
+	}
 	q.visit(len(t.starts)-2, 0)
 	return q.best, q.best.Index >= 0
 }

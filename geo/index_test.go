@@ -362,3 +362,104 @@ func TestNearestOneAgainstBruteForce(t *testing.T) {
 		t.Errorf("Within allocates %v times (%d points found)", a, count)
 	}
 }
+
+// TestAppendWithinOfAgainstBruteForce: the points of a group's candidate
+// list (AppendWithin around the group's centre, radius km plus the
+// group's radius) at most km from each member are AppendWithin's around
+// the member, the same indexes and distances bit for bit, and the
+// brute-force scan's; duplicated points make ties.
+func TestAppendWithinOfAgainstBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 4))
+	pts := randomPoints(rng, 4000)
+	ix := NewPointIndex(pts)
+	byIndex := func(ns []Neighbor) []Neighbor {
+		slices.SortFunc(ns, func(a, b Neighbor) int { return a.Index - b.Index })
+		return ns
+	}
+	for range 150 {
+		c := randomPoint(rng)
+		if rng.IntN(3) == 0 {
+			c = pts[rng.IntN(len(pts))]
+		}
+		km := []float64{0, 5, 40, 150}[rng.IntN(4)]
+		group := []orb.Point{c}
+		for range rng.IntN(6) {
+			group = append(group, orb.Point{c[0] + 0.05*rng.NormFloat64(), c[1] + 0.05*rng.NormFloat64()})
+		}
+		if rng.IntN(4) == 0 {
+			group = append(group, pts[rng.IntN(len(pts))]) // a member far away
+		}
+		var r float64
+		for _, p := range group {
+			r = max(r, HaversineKm(c, p))
+		}
+		cands := byIndex(ix.AppendWithin(nil, c, km+r+1e-6))
+		for _, p := range group {
+			got := ix.AppendWithinOf(nil, cands, p, km)
+			want := byIndex(ix.AppendWithin(nil, p, km))
+			if !slices.Equal(got, want) {
+				t.Fatalf("AppendWithinOf(%v, %g km) = %v, want %v", p, km, got, want)
+			}
+			brute := bruteWithin(pts, p, km)
+			if len(got) != len(brute) {
+				t.Fatalf("AppendWithinOf(%v, %g km): %d points, brute force %d", p, km, len(got), len(brute))
+			}
+			for x := range got {
+				if got[x].Index != brute[x].Index || math.Abs(got[x].Km-brute[x].Km) > 1e-9 {
+					t.Fatalf("AppendWithinOf(%v, %g km)[%d] = %+v, brute force %+v", p, km, x, got[x], brute[x])
+				}
+			}
+		}
+	}
+	if got := ix.AppendWithinOf(nil, []Neighbor{{0, 0}}, orb.Point{math.NaN(), 45}, 10); len(got) != 0 {
+		t.Errorf("AppendWithinOf of a NaN point: %v", got)
+	}
+}
+
+// TestNearestOneFromAgainstBruteForce: whatever the hint (the true
+// nearest, a neighbour's nearest, a far point, a duplicate of the answer
+// with a higher index, none, out of range), NearestOneFrom is the nearest
+// point of a brute-force scan, ties broken by the lowest index.
+func TestNearestOneFromAgainstBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 21))
+	pts := make([]orb.Point, 3000)
+	for i := range pts {
+		if i > 0 && rng.IntN(8) == 0 {
+			pts[i] = pts[rng.IntN(i)] // a duplicate: a tie
+			continue
+		}
+		pts[i] = orb.Point{-5 + 14*rng.Float64(), 42 + 9*rng.Float64()}
+	}
+	ix := NewPointIndex(pts)
+	for range 1500 {
+		q := orb.Point{-8 + 20*rng.Float64(), 40 + 13*rng.Float64()}
+		if rng.IntN(3) == 0 {
+			q = pts[rng.IntN(len(pts))]
+		}
+		want := Neighbor{-1, math.Inf(1)}
+		for i, p := range pts {
+			if d := HaversineKm(q, p); d < want.Km {
+				want = Neighbor{i, d}
+			}
+		}
+		hints := []int{-1, want.Index, rng.IntN(len(pts)), len(pts) + 3}
+		if nb, ok := ix.NearestOne(orb.Point{q[0] + 0.02, q[1] - 0.01}); ok {
+			hints = append(hints, nb.Index)
+		}
+		for i := len(pts) - 1; i > want.Index; i-- {
+			if pts[i] == pts[want.Index] {
+				hints = append(hints, i) // a tie with a higher index
+				break
+			}
+		}
+		for _, h := range hints {
+			got, ok := ix.NearestOneFrom(q, h)
+			if !ok || got.Index != want.Index || math.Abs(got.Km-want.Km) > 1e-9 {
+				t.Fatalf("NearestOneFrom(%v, %d) = %+v, want %+v", q, h, got, want)
+			}
+		}
+	}
+	if a := testing.AllocsPerRun(100, func() { ix.NearestOneFrom(orb.Point{2.35, 48.85}, 7) }); a != 0 {
+		t.Errorf("NearestOneFrom allocates %v times", a)
+	}
+}

@@ -103,6 +103,34 @@ func (ix *PolygonIndex) Locate(p orb.Point) (int, bool) {
 	return best, best >= 0
 }
 
+// AppendParts appends to dst the polygon parts whose bounds meet the box
+// [lo, hi] (lon/lat), in no particular order, and returns the extended
+// slice: the candidates of LocateIn for every point of the box, found by
+// one search of the tree for a group of nearby points.
+func (ix *PolygonIndex) AppendParts(dst []int32, lo, hi orb.Point) []int32 {
+	ix.tr.search(box{lo, hi}, func(j int) bool {
+		dst = append(dst, int32(j))
+		return true
+	})
+	return dst
+}
+
+// LocateIn is Locate among the parts of parts (AppendParts): when they
+// hold every part whose bounds contain p, the result is Locate(p)'s.
+func (ix *PolygonIndex) LocateIn(p orb.Point, parts []int32) (int, bool) {
+	best := -1
+	if !finite(p) {
+		return best, false
+	}
+	for _, j := range parts {
+		pt := &ix.parts[j]
+		if (best < 0 || pt.mp < best) && pt.contains(p) {
+			best = pt.mp
+		}
+	}
+	return best, best >= 0
+}
+
 // LocateNearest returns the polygon containing p as Locate does (with km
 // 0) or else the polygon whose boundary is nearest to p, if at most maxKm
 // away (ties by lowest index). It is the fallback for points falling in
@@ -196,10 +224,14 @@ func (rg *ring) locate(p orb.Point) (in, on bool) {
 	r := rg.pts
 	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
 		a, b := r[j], r[i]
-		if onSegment(a, b, p) {
+		cross := (a[1] > p[1]) != (b[1] > p[1])
+		// An edge whose ends are both above p, or both below it, neither
+		// holds p nor crosses its ray: onSegment is needed only when it
+		// crosses or an end lies at p's latitude.
+		if (cross || a[1] == p[1] || b[1] == p[1]) && onSegment(a, b, p) {
 			return false, true
 		}
-		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
+		if cross && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
 			in = !in
 		}
 	}

@@ -482,3 +482,85 @@ func BenchmarkLocateNaive(b *testing.B) {
 		})
 	}
 }
+
+// locateRef is the reference of ring.locate: every edge tested for p on
+// it, then the even-odd crossing rule.
+func locateRef(r orb.Ring, p orb.Point) (in, on bool) {
+	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+		if onSegment(r[j], r[i], p) {
+			return false, true
+		}
+	}
+	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+		a, b := r[j], r[i]
+		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
+			in = !in
+		}
+	}
+	return in, false
+}
+
+// TestLocateInAgainstLocate: for groups of nearby points, LocateIn among
+// the parts AppendParts finds for the group's box is Locate, and every
+// ring's locate is locateRef's, on random points and on points taken on
+// the polygons' vertices and on their edges (borders: on the ring).
+func TestLocateInAgainstLocate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 7))
+	polys, b := mixedPolygons(rng, 30, 20)
+	ix := NewPolygonIndex(polys)
+	var verts []orb.Point
+	for _, mp := range polys {
+		for _, poly := range mp {
+			for _, r := range poly {
+				for i := range r {
+					verts = append(verts, r[i])
+					if i > 0 && (r[i][0] == r[i-1][0] || r[i][1] == r[i-1][1]) {
+						verts = append(verts, orb.Point{(r[i][0] + r[i-1][0]) / 2, (r[i][1] + r[i-1][1]) / 2})
+					}
+				}
+			}
+		}
+	}
+	on := 0
+	for range 1000 {
+		c := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+		group := []orb.Point{c}
+		for range rng.IntN(5) {
+			group = append(group, orb.Point{c[0] + 0.3*rng.NormFloat64(), c[1] + 0.3*rng.NormFloat64()})
+		}
+		if len(verts) > 0 {
+			group = append(group, verts[rng.IntN(len(verts))])
+		}
+		lo, hi := group[0], group[0]
+		for _, p := range group {
+			lo = orb.Point{min(lo[0], p[0]), min(lo[1], p[1])}
+			hi = orb.Point{max(hi[0], p[0]), max(hi[1], p[1])}
+		}
+		parts := ix.AppendParts(nil, lo, hi)
+		for _, p := range group {
+			gi, gok := ix.LocateIn(p, parts)
+			wi, wok := ix.Locate(p)
+			if gi != wi || gok != wok {
+				t.Fatalf("LocateIn(%v) = %d, %v; Locate %d, %v", p, gi, gok, wi, wok)
+			}
+			for _, k := range parts {
+				for _, rg := range ix.parts[k].rings {
+					gin, gon := rg.locate(p)
+					win, won := locateRef(rg.pts, p)
+					if p[0] < rg.lo[0] || p[0] > rg.hi[0] || p[1] < rg.lo[1] || p[1] > rg.hi[1] {
+						win, won = false, false
+					}
+					if gin != win || gon != won {
+						t.Fatalf("part %d: locate(%v) = %v, %v; reference %v, %v", k, p, gin, gon, win, won)
+					}
+					if gon {
+						on++
+					}
+				}
+			}
+		}
+	}
+	if on < 500 {
+		t.Errorf("weak test: only %d points on a ring", on)
+	}
+}
