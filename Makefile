@@ -87,7 +87,9 @@ fuzz-long:
 # interleaved rounds; skipped with a message without python3-numpy and
 # python3-scipy) and the command beside the recorded PostGIS figure. The
 # demand cases run once each: 350 k, 1 M and 2.3 M demand units × 10 k
-# sites (BenchmarkDemand, issue 14) and 350 k, 1 M and 2.3 M demand points
+# sites (BenchmarkDemand, issue 14; BenchmarkDemandFrance: the same sizes
+# placed in the embedded communes' polygons, with their sites) and 350 k,
+# 1 M and 2.3 M demand points
 # × 50 k sites (BenchmarkComputeGrid, issue 16), with their growth
 # exponents; they take minutes (make bench DIAGNUM_BENCH_GRID= leaves the
 # 50 k case out).
@@ -98,7 +100,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./geo | tee $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^Benchmark(Compute|ComputeTerritory|ComputeNational|LoadCompute)$$' -benchmem -count $(BENCHCOUNT) ./diag | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^Benchmark(Compute|ComputeNational)Naive$$' -benchtime 1x -count 1 ./diag | tee -a $(BENCHOUT)
-	$(GO) test -run '^$$' -bench '^BenchmarkDemand$$' -benchtime 1x -count 1 ./diag | tee -a $(BENCHOUT)
+	$(GO) test -run '^$$' -bench '^BenchmarkDemand(France)?$$' -benchtime 1x -count 1 ./diag | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./diag/report | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkCompute10x$$' -benchtime 1x -count 3 ./diag | tee -a $(BENCHOUT)
 	DIAGNUM_BENCH_GRID=$(DIAGNUM_BENCH_GRID) $(GO) test -run '^$$' -bench '^BenchmarkComputeGrid$$' -benchtime 1x -count 1 -timeout 60m ./diag | tee -a $(BENCHOUT)

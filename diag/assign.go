@@ -178,32 +178,110 @@ func (a *assigner) place(s *data.Site) data.Placement {
 			}
 			return data.Placement{Commune: found}
 		}
-		if a.polygonArea(s.Point) {
-			if i, km, ok := a.polys.LocateNearest(s.Point, OffshoreKm); ok {
-				return data.Placement{Commune: a.codes[i], Check: data.PlaceOffshore, Km: km}
+		if k, km, ok := a.offPolygon(s.Point, nil); ok {
+			if k < 0 {
+				return data.Placement{Check: data.PlaceOutside}
 			}
-			return data.Placement{Check: data.PlaceOutside}
+			return data.Placement{Commune: a.codes[k], Check: data.PlaceOffshore, Km: km}
 		}
 	}
 	if declared != "" {
 		return data.Placement{Commune: declared}
 	}
 	if usable && len(a.pts) > 0 {
-		n, _ := a.points.NearestOne(s.Point)
-		if a.tiled && n.Km > polygonAreaKm {
-			// Where polygons tile France, a point in none of them and
-			// farther than polygonAreaKm from every commune is not in
-			// France (the open Atlantic, a COM): refused, never given
-			// to the nearest commune.
+		k := a.nearestCommune(s.Point, nil)
+		if k < 0 {
 			return data.Placement{Check: data.PlaceOutside}
 		}
-		found := a.codes[a.ptOwner[n.Index]]
 		if s.INSEE != "" {
-			return data.Placement{Commune: found, Check: data.PlaceNearest}
+			return data.Placement{Commune: a.codes[k], Check: data.PlaceNearest}
 		}
-		return data.Placement{Commune: found}
+		return data.Placement{Commune: a.codes[k]}
 	}
 	return data.Placement{Check: data.PlaceUnplaced}
+}
+
+// placePoint places point p of a unit that declares no commune (a demand
+// unit) by the rules of Assign, as place places a site without INSEE
+// code: it returns the commune's index, -1 when the point is refused, and
+// the check (PlaceOK, PlaceOffshore, PlaceOutside or PlaceUnplaced).
+// parts holds the polygon parts whose bounds meet a box around p
+// (geo.PolygonIndex.AppendParts; nil: searched here), and *near (near may
+// be nil) the index of the commune point nearest to a neighbour of p, -1
+// for none, which it updates: a group of nearby units searches the
+// polygon tree once and starts each nearest-point search from its
+// neighbour's answer, with the results of place.
+func (a *assigner) placePoint(p orb.Point, parts []int32, near *int) (int, data.PlaceCheck) {
+	a.index()
+	if !finitePoint(p) {
+		return -1, data.PlaceUnplaced
+	}
+	if a.polys != nil {
+		i, ok := 0, false
+		if parts != nil {
+			i, ok = a.polys.LocateIn(p, parts)
+		} else {
+			i, ok = a.polys.Locate(p)
+		}
+		if ok {
+			return i, data.PlaceOK
+		}
+		if k, _, ok := a.offPolygon(p, near); ok {
+			if k < 0 {
+				return -1, data.PlaceOutside
+			}
+			return k, data.PlaceOffshore
+		}
+	}
+	if len(a.pts) == 0 {
+		return -1, data.PlaceUnplaced
+	}
+	if k := a.nearestCommune(p, near); k >= 0 {
+		return k, data.PlaceOK
+	}
+	return -1, data.PlaceOutside
+}
+
+// offPolygon judges a point in no polygon where polygons cover the area
+// (polygonArea): ok is true, with the commune whose boundary is at most
+// OffshoreKm away and that distance, or k = −1 when none is (the point
+// is outside France). ok is false where polygons do not cover the area.
+// near is as for placePoint.
+func (a *assigner) offPolygon(p orb.Point, near *int) (k int, km float64, ok bool) {
+	if !a.polygonArea(p, near) {
+		return -1, 0, false
+	}
+	if i, km, ok := a.polys.LocateNearest(p, OffshoreKm); ok {
+		return i, km, true
+	}
+	return -1, 0, true
+}
+
+// nearestCommune returns the commune whose point is nearest to p, or −1
+// where polygons tile France and it lies farther than polygonAreaKm: a
+// point in no polygon and that far from every commune is not in France
+// (the open Atlantic, a COM), refused, never given to the nearest
+// commune. near is as for placePoint.
+func (a *assigner) nearestCommune(p orb.Point, near *int) int {
+	n, ok := a.nearestPoint(p, near)
+	if !ok || a.tiled && n.Km > polygonAreaKm {
+		return -1
+	}
+	return a.ptOwner[n.Index]
+}
+
+// nearestPoint is the commune point nearest to p (geo.PointIndex.
+// NearestOneFrom *near, which it updates; near may be nil).
+func (a *assigner) nearestPoint(p orb.Point, near *int) (geo.Neighbor, bool) {
+	hint := -1
+	if near != nil {
+		hint = *near
+	}
+	n, ok := a.points.NearestOneFrom(p, hint)
+	if ok && near != nil {
+		*near = n.Index
+	}
+	return n, ok
 }
 
 // placeCheck is the check that placement p of site s gives, if any.
@@ -238,12 +316,12 @@ const polygonAreaKm = 50.0
 
 // polygonArea tells whether the commune with the point nearest to p has a
 // polygon and lies within polygonAreaKm, i.e. whether polygons cover the
-// area around p.
-func (a *assigner) polygonArea(p orb.Point) bool {
+// area around p. near is as for placePoint.
+func (a *assigner) polygonArea(p orb.Point, near *int) bool {
 	if !a.tiled || a.points == nil || a.hasPoly == nil {
 		return false
 	}
-	n, ok := a.points.NearestOne(p)
+	n, ok := a.nearestPoint(p, near)
 	return ok && n.Km <= polygonAreaKm && a.hasPoly[a.ptOwner[n.Index]]
 }
 

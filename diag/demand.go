@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 
 	"diagnum/data"
 	"diagnum/geo"
@@ -108,12 +107,30 @@ func (e *engine) unitAccess(ctx context.Context, p geo.Place, b *unitBuf) (a, tm
 // time to the nearest counted site (+Inf when there is none). The pairs
 // live in b until its next use.
 func (e *engine) unitPairs(ctx context.Context, p geo.Place, b *unitBuf) (qs []int32, ws []float64, tmin float64, err error) {
-	tmin = math.Inf(1)
 	if !finitePoint(p.Point) || len(e.counted) == 0 {
-		return nil, nil, tmin, nil
+		return nil, nil, math.Inf(1), nil
 	}
 	b.ns = e.sidx.AppendWithin(b.ns[:0], p.Point, e.tm.reachKm(e.d0))
 	sortNeighbors(b.ns, &b.ss)
+	return e.pairsOfNeighbors(ctx, p, b)
+}
+
+// unitPairsOf is unitPairs with the sites within reach of p taken from
+// cands, counted sites by increasing index holding every one within
+// reach of p (a cell's candidates, passWorker.cell): the same pairs and
+// time bit for bit, without a search of the tree.
+func (e *engine) unitPairsOf(ctx context.Context, p geo.Place, cands []geo.Neighbor, b *unitBuf) (qs []int32, ws []float64, tmin float64, err error) {
+	if !finitePoint(p.Point) || len(e.counted) == 0 {
+		return nil, nil, math.Inf(1), nil
+	}
+	b.ns = e.sidx.AppendWithinOf(b.ns[:0], cands, p.Point, e.tm.reachKm(e.d0))
+	return e.pairsOfNeighbors(ctx, p, b)
+}
+
+// pairsOfNeighbors is the rest of unitPairs once b.ns holds the sites
+// within reach of p by increasing index.
+func (e *engine) pairsOfNeighbors(ctx context.Context, p geo.Place, b *unitBuf) (qs []int32, ws []float64, tmin float64, err error) {
+	tmin = math.Inf(1)
 	b.t = growFloats(b.t, len(b.ns))
 	if e.tm.fast {
 		for x, n := range b.ns {
@@ -171,77 +188,31 @@ func unitSelection(m Method, ws []float64) func(w float64) float64 {
 func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*DemandSummary, error) {
 	e := b.e
 	us := layer.Units
-	comm := make([]int, len(us))
-	tu := make([]float64, len(us))
-	offshore := make([]bool, len(us))
-	a := newAssigner(e.ds)
-	// Blocks of demandBlock units, fixed whatever the number of workers,
-	// each with its sums Σ G_uj·P_u·W_uj per site in unit order: the
-	// denominators of R_j come out the same bit for bit on any machine.
-	// Each unit's sites are searched once: the block keeps its pairs for
-	// the second step (hybridAccess).
-	nb := (len(us) + demandBlock - 1) / demandBlock
-	blocks := make([]unitBlock, nb)
-	err := parallel(ctx, nb, e.workers, func(lo, hi int) error {
-		var buf unitBuf
-		sums := newSiteSums(len(e.counted))
-		var bq []int32
-		var bw []float64
-		for bi := lo; bi < hi; bi++ {
-			first, last := bi*demandBlock, min(len(us), (bi+1)*demandBlock)
-			off := make([]int32, last-first+1)
-			bq, bw = bq[:0], bw[:0]
-			for i := first; i < last; i++ {
-				off[i-first] = int32(len(bq))
-				var cs data.Checks
-				s := data.Site{ID: us[i].ID, Point: us[i].Point}
-				code := a.assign(&s, &cs)
-				k, ok := e.byComm[code]
-				if !ok {
-					comm[i] = -1
-					continue
-				}
-				comm[i], offshore[i] = k, len(cs) > 0
-				qs, ws, t, err := e.unitPairs(ctx, unitPlace(&us[i], code), &buf)
-				if err != nil {
-					return err
-				}
-				tu[i] = t
-				bq, bw = append(bq, qs...), append(bw, ws...)
-				if us[i].Pop > 0 {
-					g := unitSelection(e.p.Method, ws)
-					for x, q := range qs {
-						sums.add(q, g(ws[x])*us[i].Pop*ws[x])
-					}
-				}
-			}
-			off[last-first] = int32(len(bq))
-			blocks[bi] = unitBlock{first: first, off: off, q: slices.Clone(bq), w: slices.Clone(bw), sums: sums.take()}
-		}
-		return nil
-	})
+	ps, err := e.placeUnits(ctx, us)
 	if err != nil {
 		return nil, fmt.Errorf("couche de demande %s : %w", layer.File, err)
 	}
+	blocks, err := e.siteSumsOf(ctx, us, ps)
+	if err != nil {
+		return nil, fmt.Errorf("couche de demande %s : %w", layer.File, err)
+	}
+	comm, tu := ps.comm, ps.tu
 	sum := &DemandSummary{Layer: layer}
-	acc := map[int]*CommuneDemand{}
-	noAges := map[int]bool{}
-	for i, u := range us {
+	acc := make([]CommuneDemand, len(e.ds.Communes)) // Units > 0: the commune holds units
+	noAges := make([]bool, len(e.ds.Communes))
+	for i := range us {
+		u := &us[i]
 		sum.Pop += u.Pop
 		if comm[i] < 0 {
 			sum.Unplaced++
 			sum.UnplacedPop += u.Pop
-			sum.Checks.Add(checkDemandUnplaced(layer.File, &u))
+			sum.Checks.Add(checkDemandUnplaced(layer.File, u))
 			continue
 		}
-		if offshore[i] {
+		if ps.offshore[i] {
 			sum.Offshore++
 		}
-		d := acc[comm[i]]
-		if d == nil {
-			d = &CommuneDemand{Commune: comm[i]}
-			acc[comm[i]] = d
-		}
+		d := &acc[comm[i]]
 		d.Units++
 		d.Pop += u.Pop
 		d.Pop65 += u.Pop65
@@ -256,20 +227,21 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 		}
 	}
 	inLayer := make([]bool, len(e.ds.Communes))
-	for k, d := range acc {
-		inLayer[k] = d.Pop > 0
+	for k := range acc {
+		inLayer[k] = acc[k].Units > 0 && acc[k].Pop > 0
 	}
-	au, err := e.hybridAccess(ctx, sum, us, comm, blocks, inLayer)
+	au, err := e.hybridAccess(ctx, sum, us, ps, blocks, inLayer)
 	if err != nil {
 		return nil, fmt.Errorf("couche de demande %s : %w", layer.File, err)
 	}
-	for i, u := range us {
-		if comm[i] >= 0 && u.Pop > 0 {
-			acc[comm[i]].Access += u.Pop * au[i]
+	for i := range us {
+		if comm[i] >= 0 && us[i].Pop > 0 {
+			acc[comm[i]].Access += us[i].Pop * au[i]
 		}
 	}
-	for k := range len(e.ds.Communes) {
-		if d, ok := acc[k]; ok {
+	for k := range acc {
+		if d := &acc[k]; d.Units > 0 {
+			d.Commune = k
 			d.Part65 = math.NaN()
 			if d.Pop > 0 {
 				d.Share, d.MeanMin, d.Access = d.CoveredPop/d.Pop, d.MeanMin/d.Pop, d.Access/d.Pop
@@ -302,7 +274,7 @@ func (b *Baseline) Demand(ctx context.Context, layer *data.DemandLayer) (*Demand
 // keeps the sums, in the same order, and so the R_j, of Compute. It sets
 // s.Access (A_k for the communes outside the layer; the caller sets the
 // others), s.R and s.ReachPop, and returns A_u.
-func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.DemandUnit, comm []int, blocks []unitBlock, inLayer []bool) ([]float64, error) {
+func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.DemandUnit, ps *unitPass, blocks [][]siteSum, inLayer []bool) ([]float64, error) {
 	n := len(e.ds.Communes)
 	gk := e.selection()
 	reach, err := e.reachSums(gk, inLayer)
@@ -310,7 +282,7 @@ func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.D
 		return nil, err
 	}
 	for _, b := range blocks { // a unit of population > 0 is in a commune of the layer
-		for _, x := range b.sums {
+		for _, x := range b {
 			reach[x.q] += x.v
 		}
 	}
@@ -333,19 +305,17 @@ func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.D
 			num, den = num+e.pop[k]*s.Access[k], den+e.pop[k]
 		}
 	}
+	comm := ps.comm
 	au := make([]float64, len(us))
-	err = parallel(ctx, len(blocks), e.workers, func(lo, hi int) error {
-		for _, b := range blocks[lo:hi] {
-			for u := range len(b.off) - 1 {
-				i := b.first + u
-				if comm[i] < 0 {
-					continue
-				}
-				qs, ws := b.q[b.off[u]:b.off[u+1]], b.w[b.off[u]:b.off[u+1]]
-				g := unitSelection(e.p.Method, ws)
-				for x, q := range qs {
-					au[i] += g(ws[x]) * r[q] * ws[x]
-				}
+	err = parallel(ctx, len(us), e.workers, func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			if comm[i] < 0 {
+				continue
+			}
+			qs, ws := ps.pairs(i)
+			g := unitSelection(e.p.Method, ws)
+			for x, q := range qs {
+				au[i] += g(ws[x]) * r[q] * ws[x]
 			}
 		}
 		return nil
@@ -370,20 +340,9 @@ func (e *engine) hybridAccess(ctx context.Context, s *DemandSummary, us []data.D
 	return au, nil
 }
 
-// demandBlock is the number of units per block of Demand's first pass.
+// demandBlock is the number of units per block of Demand's sums of R_j's
+// denominators (siteSumsOf) and per chunk of its first pass (placeUnits).
 const demandBlock = 4096
-
-// unitBlock is what Demand's first pass keeps of a block of units: the
-// pairs of unit first+u are q[off[u]:off[u+1]] (counted sites, by
-// increasing index) with their weights w, and sums the block's
-// Σ G_uj·P_u·W_uj per site it reaches (siteSums).
-type unitBlock struct {
-	first int
-	off   []int32
-	q     []int32
-	w     []float64
-	sums  []siteSum
-}
 
 // unitPlace is the place of unit u of commune code for the timer.
 func unitPlace(u *data.DemandUnit, code string) geo.Place {
