@@ -64,6 +64,10 @@ type DemandSummary struct {
 	Table      *data.Indicators
 	comm       []int     // commune of each unit, -1 when unplaced
 	au, tu     []float64 // A_u and t_u of each unit (0 for an unplaced unit)
+	// uf is each unit's own fragility index where part_65_plus enters
+	// the index at the units' level (demandFragility), NaN for the units
+	// that take no part; nil when it does not.
+	uf []float64
 }
 
 // UnitAccess returns the access of a demand unit at p, step 2 of the

@@ -32,7 +32,8 @@ import (
 // (mean_65 and sd_65 over the communes' values, as for any indicator;
 // a unit without ages or of population 0 takes no part, and a commune
 // without all its units aged keeps its commune-level index). It sets
-// s.Fragility (per commune of the data set), s.Indicators and s.Table, and adds
+// s.Fragility (per commune of the data set), s.Indicators and s.Table,
+// and the units' own indices (DemandPoints.Fragility), and adds
 // to s.Checks the warnings about part_65_plus; it does nothing when no
 // unit has ages.
 func (e *engine) demandFragility(s *DemandSummary) {
@@ -78,12 +79,15 @@ func (e *engine) demandFragility(s *DemandSummary) {
 		return // part_65_plus out of the index: the communes' indices
 	}
 	num, den := make([]float64, len(ds.Communes)), make([]float64, len(ds.Communes))
+	s.uf = make([]float64, len(us))
 	for i, u := range us {
+		s.uf[i] = math.NaN()
 		k := s.comm[i]
 		if k < 0 || !aged[k] || !(u.Pop > 0) {
 			continue
 		}
-		num[k] += u.Pop * f.indexWith(f.rows[k], k65, u.Pop65/u.Pop)
+		s.uf[i] = f.indexWith(f.rows[k], k65, u.Pop65/u.Pop)
+		num[k] += u.Pop * s.uf[i]
 		den[k] += u.Pop
 	}
 	for k := range num {

@@ -23,7 +23,10 @@ import (
 //	F_C = (30·100·Φ(Z_c) + 10·100·Φ(Z_f)) / 40
 //	F_B = 100·Φ(0) = 50 (densite only)
 //
-// and score_ecart follows F.
+// and score_ecart follows F. The planner's demand points (DemandPoints)
+// weigh each unit by its own index, 100·Φ(Z_a), 100·Φ(Z_c), 100·Φ(Z_f),
+// and each commune point by its commune's; by default every point takes
+// its commune's.
 func TestDemandFragilityHand(t *testing.T) {
 	phi := func(z float64) float64 { return 100 * 0.5 * math.Erfc(-z/math.Sqrt2) }
 	sd := math.Sqrt(0.02)
@@ -32,14 +35,16 @@ func TestDemandFragilityHand(t *testing.T) {
 		{ID: "c", Line: 3, Point: ptC, Pop: 30, Pop65: 15, HasAges: true},
 		{ID: "f", Line: 4, Point: ptF, Pop: 10, Pop65: 1, HasAges: true},
 	}}
+	zc, zf := phi((1+(0.5-0.3)/sd)/2), phi((1+(0.1-0.3)/sd)/2)
 	for _, tc := range []struct {
 		weights    map[string]float64
 		fa, fb, fc float64
+		fu         [3]float64 // the units' own indices a, c, f
 		used       bool
 	}{
-		{nil, phi(-1), phi(0), phi(1), false},
+		{nil, phi(-1), phi(0), phi(1), [3]float64{phi(-1), phi(1), phi(1)}, false},
 		{map[string]float64{"part_65_plus": 1}, phi((-1 + (0.2-0.3)/sd) / 2), phi(0),
-			(30*phi((1+(0.5-0.3)/sd)/2) + 10*phi((1+(0.1-0.3)/sd)/2)) / 40, true},
+			(30*zc + 10*zf) / 40, [3]float64{phi((-1 + (0.2-0.3)/sd) / 2), zc, zf}, true},
 	} {
 		ds, tt := handDataset()
 		b, err := NewBaseline(context.Background(), ds, Params{Timer: tt, Weights: tc.weights})
@@ -78,6 +83,12 @@ func TestDemandFragilityHand(t *testing.T) {
 			}
 			if g := GapShare(c.Population, want, s.Access[k], share, amed); math.Abs(c.Gap-g) > 1e-9*max(1, g) {
 				t.Errorf("weights %v, commune %s: score %v, want %v", tc.weights, c.Name, c.Gap, g)
+			}
+		}
+		pts := b.DemandPoints()
+		for x, want := range []float64{tc.fa, tc.fb, tc.fc, tc.fu[0], tc.fu[1], tc.fu[2]} {
+			if len(pts.Fragility) != 6 || math.Abs(pts.Fragility[x]-want) > 1e-9 {
+				t.Fatalf("weights %v: point %d of %d: indice %v, want %v", tc.weights, x, len(pts.Fragility), pts.Fragility[x], want)
 			}
 		}
 		if warned := len(s.Checks) > 0 && s.Checks[len(s.Checks)-1].Err.Column == data.ColPart65Plus; warned != tc.used {

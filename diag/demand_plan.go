@@ -3,6 +3,7 @@ package diag
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"diagnum/geo"
@@ -38,6 +39,12 @@ type DemandPoints struct {
 	Access   []float64 // A per point (for a commune point of the layer: the commune's access)
 	Covered  []bool    // within the threshold of a counted site
 	Nearest  []float64 // minutes to the nearest counted site (+Inf: none)
+	// Fragility is indice_fragilite at each point: its commune's, or a
+	// unit's own index where the layer's part_65_plus enters the index at
+	// the units' level (demandFragility: Z_u with the unit's share P65_u /
+	// P_u), whose population-weighted mean over a commune's units is the
+	// commune's index.
+	Fragility []float64
 }
 
 // demandState is what ApplyDemand keeps for DemandPoints and
@@ -64,11 +71,12 @@ func (b *Baseline) communePoints(inLayer []bool) *DemandPoints {
 	n := len(e.ds.Communes)
 	p := &DemandPoints{Communes: n, Commune: make([]int32, n), Place: make([]geo.Place, n), Located: slices.Clone(e.has),
 		Pop: make([]float64, n), RPop: make([]float64, n), Part: make([]float64, n), Access: make([]float64, n),
-		Covered: make([]bool, n), Nearest: make([]float64, n)}
+		Covered: make([]bool, n), Nearest: make([]float64, n), Fragility: make([]float64, n)}
 	for k := range n {
 		c := &res.Communes[k]
 		p.Commune[k], p.Place[k], p.Part[k] = int32(k), e.communePlace(k), 1
 		p.Access[k], p.Covered[k], p.Nearest[k] = c.Access10k/10000, c.Covered, c.NearestMin
+		p.Fragility[k] = c.Fragility
 		if inLayer == nil || !inLayer[k] {
 			p.Pop[k], p.RPop[k] = e.pop[k], e.pop[k]
 		}
@@ -111,6 +119,11 @@ func (b *Baseline) keepDemand(s *DemandSummary) {
 		p.Access = append(p.Access, s.au[i])
 		p.Covered = append(p.Covered, s.tu[i] <= e.d0)
 		p.Nearest = append(p.Nearest, s.tu[i])
+		f := b.Result.Communes[k].Fragility
+		if s.uf != nil && !math.IsNaN(s.uf[i]) {
+			f = s.uf[i]
+		}
+		p.Fragility = append(p.Fragility, f)
 	}
 	st.uidx = geo.NewPointIndex(upts)
 	b.demand = st

@@ -221,7 +221,7 @@ func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candi
 			continue
 		}
 		s.in[i] = true
-		s.w[i] = FragileWeight(b.Result.Communes[k].Fragility)
+		s.w[i] = FragileWeight(pts.Fragility[i])
 		s.wpop[i] = s.pop[i] * s.w[i]
 		if s.covered[i] {
 			s.covPop += s.pop[i]
