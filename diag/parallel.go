@@ -60,3 +60,10 @@ func parallelChunks(ctx context.Context, n, workers, chunk int, fn func(lo, hi i
 // defaultWorkers is the number of goroutines used with the travel-time
 // model: one per available CPU.
 func defaultWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// Parallel calls fn(lo, hi) over consecutive chunks of [0, n) on one
+// goroutine per available CPU (see parallel): for the packages that
+// build on diag (the planner), whose chunks write their own slots only.
+func Parallel(ctx context.Context, n int, fn func(lo, hi int) error) error {
+	return parallel(ctx, n, defaultWorkers(), fn)
+}

@@ -59,10 +59,7 @@ func (s *solver) checkpoint(p *Plan, first []gain) {
 		done.acc += k.DeficitGain
 	}
 	if first == nil {
-		first = make([]gain, len(s.cands))
-		for c := range s.cands {
-			first[c] = s.gains(c)
-		}
+		first = s.allGains()
 	}
 	covs := make([]float64, len(s.cands))
 	for c := range s.cands {

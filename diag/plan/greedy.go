@@ -167,15 +167,32 @@ type solver struct {
 	posts    []int32 // posts already planned at each candidate
 	reach    [][]diag.Reach
 	r        []float64 // R_c = supply / Σ P_k·W(t_kc)
-	med      *medianTracker
-	medID    []int32 // commune -> id in med, -1 when not tracked
-	picked   []int   // candidate of each pick
+	// The entries gains reads, candidate c's in gOff[c]:gOff[c+1]: the
+	// territory's points within reach (gPt) and R_c·W(t_ic) (gDa), in
+	// the order of reach[c], flat so that evaluating a candidate walks
+	// two arrays; cp[i] = C·P_i.
+	gOff []int32
+	gPt  []int32
+	gDa  []float64
+	cp   []float64
+	// stamp counts the changes of the state (apply); changed[i] is the
+	// stamp of the last change of point i (coverage or A_i), so that a
+	// candidate evaluated at stamp t whose points have not changed since
+	// has the same gains (fresh).
+	stamp   int32
+	changed []int32
+	med     *medianTracker
+	medID   []int32 // commune -> id in med, -1 when not tracked
+	picked  []int   // candidate of each pick
 	// The entries of the last relaxed problem (relax), reused.
 	relaxIdx []int32
 	relaxVal []float64
-	// servedNow caches Served(D_i, C·P_i·A_i) per point with the A_i it
-	// was computed at (NaN: none), so that re-evaluating a candidate
-	// whose communes did not change costs one exponential per commune.
+	// servedNow holds Served(D_i, C·P_i·A_i) per point with the A_i it
+	// was computed at (servedA; NaN: none), kept by apply, so that
+	// evaluating a candidate costs one exponential per point within
+	// reach. gains only reads it (and computes the value itself when A_i
+	// was changed elsewhere), so that candidates are evaluated in
+	// parallel.
 	servedA, servedNow []float64
 	// Checkpoints of the certified bound (see bounds).
 	covBound, servedBound, accBound float64
@@ -202,7 +219,7 @@ func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candi
 		wpop: make([]float64, np), w: make([]float64, np), covered: slices.Clone(pts.Covered), medID: make([]int32, n),
 		posts: make([]int32, len(cands)), covBound: math.Inf(1), servedBound: math.Inf(1), accBound: math.Inf(1)}
 	s.target = targetAccess(pts)
-	s.servedA, s.servedNow = make([]float64, np), make([]float64, np)
+	s.servedA, s.servedNow, s.cp, s.changed = make([]float64, np), make([]float64, np), make([]float64, np), make([]int32, np)
 	for i := range s.servedA {
 		s.servedA[i] = math.NaN()
 	}
@@ -223,6 +240,8 @@ func newSolver(ctx context.Context, b *diag.Baseline, opt Options, cands []Candi
 		s.in[i] = true
 		s.w[i] = FragileWeight(pts.Fragility[i])
 		s.wpop[i] = s.pop[i] * s.w[i]
+		s.cp[i] = s.capacity * s.pop[i]
+		s.keepServed(int32(i))
 		if s.covered[i] {
 			s.covPop += s.pop[i]
 		}
@@ -260,10 +279,25 @@ func (s *solver) catchments(ctx context.Context, b *diag.Baseline) error {
 		return err
 	}
 	s.r = make([]float64, len(s.cands))
+	s.gOff = make([]int32, len(s.cands)+1)
 	for c, rs := range s.reach {
 		s.r[c] = s.ratio(s.supply, rs)
+		for _, x := range rs {
+			if s.in[x.Commune] {
+				s.gPt, s.gDa = append(s.gPt, x.Commune), append(s.gDa, s.r[c]*x.W)
+			}
+		}
+		s.gOff[c+1] = int32(len(s.gPt))
 	}
 	return nil
+}
+
+// keepServed sets servedNow[i] to Served(D_i, C·P_i·A_i) at the current
+// A_i of a point of the territory with demand.
+func (s *solver) keepServed(i int32) {
+	if d := s.wpop[i]; d > 0 {
+		s.servedA[i], s.servedNow[i] = s.a[i], Served(d, s.cp[i]*s.a[i])
+	}
 }
 
 // ratio returns R = supply / Σ RPop_k·W over the points rs reaches (0
@@ -356,24 +390,22 @@ func (s *solver) gains(c int) gain {
 // 0 for n ≥ 1.
 func (s *solver) gainsCopy(c, n int) gain {
 	var g gain
-	rc := s.r[c]
-	for _, x := range s.reach[c] {
-		i := x.Commune
-		if !s.in[i] {
-			continue
-		}
+	lo, hi := s.gOff[c], s.gOff[c+1]
+	das := s.gDa[lo:hi]
+	for x, i := range s.gPt[lo:hi] {
 		if n == 0 && !s.covered[i] {
 			g.cov += s.wpop[i]
 		}
-		da := rc * x.W
+		da := das[x]
 		ai := s.a[i] + float64(n)*da
 		g.acc += s.pop[i] * min(da, max(0, s.target-ai))
 		if d := s.wpop[i]; d > 0 {
-			k := s.capacity * s.pop[i] * ai
+			k := s.cp[i] * ai
+			now := s.servedNow[i]
 			if s.servedA[i] != ai {
-				s.servedA[i], s.servedNow[i] = ai, Served(d, k)
+				now = Served(d, k)
 			}
-			g.served += Served(d, k+s.capacity*s.pop[i]*da) - s.servedNow[i]
+			g.served += Served(d, k+s.cp[i]*da) - now
 		}
 	}
 	return g
@@ -447,6 +479,7 @@ func (s *solver) pick(ctx context.Context, b *diag.Baseline, p *Plan, c int, sta
 // apply adds one post at candidate c to the state (coverage, A_i and
 // the median).
 func (s *solver) apply(c int) {
+	s.stamp++
 	for _, x := range s.reach[c] {
 		i := x.Commune
 		if s.in[i] && !s.covered[i] {
@@ -455,6 +488,10 @@ func (s *solver) apply(c int) {
 		}
 		da := s.r[c] * x.W
 		s.a[i] += da
+		if s.in[i] {
+			s.changed[i] = s.stamp
+			s.keepServed(i)
+		}
 		k := s.pts.Commune[i]
 		s.ca[k] += s.pts.Part[i] * da
 		if id := s.medID[k]; id >= 0 {

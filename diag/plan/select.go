@@ -77,11 +77,11 @@ func (s *solver) floor(st Stage, p *Plan) float64 {
 // tied reports whether a is within Tolerance of the largest value m.
 func tied(a, m float64) bool { return a >= m-Tolerance*math.Abs(m) }
 
-// entry is a candidate in the lazy queue, with gains computed at round
-// (−1: stale).
+// entry is a candidate in the lazy queue, with gains computed at stamp
+// (solver.stamp; −1: stale).
 type entry struct {
 	c     int32
-	round int32
+	stamp int32
 	g     gain
 }
 
@@ -122,10 +122,9 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 		return nil
 	}
 	q := newQueue(stages[0], make([]entry, len(s.cands)))
-	first := make([]gain, len(s.cands))
-	for c := range s.cands {
-		first[c] = s.gains(c)
-		q.items[c] = entry{c: int32(c), g: s.perEuro(c, first[c])}
+	first := s.allGains()
+	for c, g := range first {
+		q.items[c] = entry{c: int32(c), stamp: s.stamp, g: s.perEuro(c, g)}
 	}
 	heap.Init(q)
 	p.Stages = append(p.Stages, stages[0])
@@ -138,7 +137,7 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		c, ok := s.best(q, len(p.Picks), p)
+		c, ok := s.best(q, p)
 		if !ok {
 			if q.Len() == 0 {
 				p.Stop = s.exhausted(len(p.Picks))
@@ -168,16 +167,17 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 	return nil
 }
 
-// best returns the candidate to pick at round in the queue's stage, or
-// false when the stage gains nothing more (or the queue is empty). The
-// entries it looks at come back into the queue, the one picked stale
-// unless it has reached Options.MaxPerPlace.
-func (s *solver) best(q *queue, round int, p *Plan) (int, bool) {
+// best returns the candidate to pick in the current state in the
+// queue's stage, or false when the stage gains nothing more (or the
+// queue is empty). The entries it looks at come back into the queue
+// fresh, the one picked stale unless it has reached
+// Options.MaxPerPlace.
+func (s *solver) best(q *queue, p *Plan) (int, bool) {
 	if s.budget > 0 {
 		s.dropUnaffordable(q)
 	}
-	for q.Len() > 0 && q.items[0].round != int32(round) {
-		q.items[0].g, q.items[0].round = s.rank(int(q.items[0].c)), int32(round)
+	for q.Len() > 0 && q.items[0].stamp != s.stamp {
+		s.refresh(&q.items[0])
 		heap.Fix(q, 0)
 	}
 	if q.Len() == 0 {
@@ -190,9 +190,7 @@ func (s *solver) best(q *queue, round int, p *Plan) (int, bool) {
 	var popped []entry
 	for q.Len() > 0 && tied(q.st.criteria(q.items[0].g)[0], m1) {
 		e := heap.Pop(q).(entry)
-		if e.round != int32(round) {
-			e.g, e.round = s.rank(int(e.c)), int32(round)
-		}
+		s.refresh(&e)
 		popped = append(popped, e)
 	}
 	// Every candidate outside popped has a gain below m1's tolerance.
@@ -224,7 +222,7 @@ func (s *solver) best(q *queue, round int, p *Plan) (int, bool) {
 			if s.maxPer > 0 && int(s.posts[e.c])+1 >= s.maxPer {
 				continue
 			}
-			e.round = -1 // its gains before the pick bound those after
+			e.stamp = -1 // its gains before the pick bound those after
 		}
 		heap.Push(q, e)
 	}
@@ -249,6 +247,44 @@ func (s *solver) exhausted(n int) string {
 		return "aucun lieu candidat"
 	}
 	return fmt.Sprintf("chaque lieu candidat a reçu %d poste(s) (--max-par-lieu) après %d postes", s.maxPer, n)
+}
+
+// refresh makes entry e fresh: its gains stay when none of the points
+// within reach of its candidate changed since they were computed (the
+// gains depend on those points' state only), else they are computed
+// again. Either way they are exactly the gains in the current state.
+func (s *solver) refresh(e *entry) {
+	if e.stamp == s.stamp {
+		return
+	}
+	if e.stamp < 0 || s.touched(int(e.c), e.stamp) {
+		e.g = s.rank(int(e.c))
+	}
+	e.stamp = s.stamp
+}
+
+// touched reports whether a point within reach of candidate c changed
+// after stamp t.
+func (s *solver) touched(c int, t int32) bool {
+	for _, i := range s.gPt[s.gOff[c]:s.gOff[c+1]] {
+		if s.changed[i] > t {
+			return true
+		}
+	}
+	return false
+}
+
+// allGains returns the gains of every candidate in the current state,
+// evaluated in parallel (gains only reads the state).
+func (s *solver) allGains() []gain {
+	g := make([]gain, len(s.cands))
+	_ = diag.Parallel(context.Background(), len(g), func(lo, hi int) error {
+		for c := lo; c < hi; c++ {
+			g[c] = s.gains(c)
+		}
+		return nil
+	})
+	return g
 }
 
 // rank returns the gains of candidate c as the queue compares them: its
