@@ -181,6 +181,7 @@ type solver struct {
 	// has the same gains (fresh).
 	stamp   int32
 	changed []int32
+	batch   []entry // the entries best refreshes together, reused
 	med     *medianTracker
 	medID   []int32 // commune -> id in med, -1 when not tracked
 	picked  []int   // candidate of each pick

@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
+	"sync"
 
 	"diagnum/diag"
 )
@@ -176,10 +178,21 @@ func (s *solver) best(q *queue, p *Plan) (int, bool) {
 	if s.budget > 0 {
 		s.dropUnaffordable(q)
 	}
+	batch := s.batch[:0]
 	for q.Len() > 0 && q.items[0].stamp != s.stamp {
-		s.refresh(&q.items[0])
-		heap.Fix(q, 0)
+		// The stale entries at the top, refreshed together: the fresh
+		// entry that ends at the top is, as one by one, at least every
+		// other gain, fresh or an upper bound.
+		batch = batch[:0]
+		for len(batch) < refreshBatch && q.Len() > 0 && q.items[0].stamp != s.stamp {
+			batch = append(batch, heap.Pop(q).(entry))
+		}
+		s.refreshAll(batch)
+		for _, e := range batch {
+			heap.Push(q, e)
+		}
 	}
+	s.batch = batch
 	if q.Len() == 0 {
 		return -1, false
 	}
@@ -261,6 +274,34 @@ func (s *solver) refresh(e *entry) {
 		e.g = s.rank(int(e.c))
 	}
 	e.stamp = s.stamp
+}
+
+// refreshBatch is the number of stale entries best refreshes together.
+const refreshBatch = 8
+
+// refreshAll refreshes the entries of batch, on every available CPU
+// (entries k, k + w, k + 2w, … on worker k): each only reads the state
+// and writes its own entry.
+func (s *solver) refreshAll(batch []entry) {
+	w := min(len(batch), runtime.GOMAXPROCS(0))
+	if w <= 1 {
+		for k := range batch {
+			s.refresh(&batch[k])
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for k := 1; k < w; k++ {
+		wg.Go(func() {
+			for x := k; x < len(batch); x += w {
+				s.refresh(&batch[x])
+			}
+		})
+	}
+	for x := 0; x < len(batch); x += w {
+		s.refresh(&batch[x])
+	}
+	wg.Wait()
 }
 
 // touched reports whether a point within reach of candidate c changed
