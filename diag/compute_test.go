@@ -23,6 +23,16 @@ func sameCommune(a, b CommuneResult) bool {
 	return a == b
 }
 
+// mustCompute runs Compute on ds with p, failing t on an error.
+func mustCompute(t testing.TB, ds *data.Dataset, p Params) *Result {
+	t.Helper()
+	res, err := Compute(context.Background(), ds, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // compareResults fails t at the first difference between two results.
 func compareResults(t *testing.T, got, want *Result) {
 	t.Helper()
@@ -86,10 +96,7 @@ func TestComputeMatchesNaive(t *testing.T) {
 // TestWorkersDeterministic: one worker and all workers give the same bits.
 func TestWorkersDeterministic(t *testing.T) {
 	ds := synthDataset(4000, 700, 2)
-	many, err := Compute(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	many := mustCompute(t, ds, Params{})
 	prev := runtime.GOMAXPROCS(1)
 	one, err := Compute(context.Background(), ds, Params{})
 	runtime.GOMAXPROCS(prev)
@@ -104,10 +111,7 @@ func TestWorkersDeterministic(t *testing.T) {
 func TestConservation(t *testing.T) {
 	for seed := uint64(1); seed <= 3; seed++ {
 		ds := synthDataset(5000, 800, seed)
-		res, err := Compute(context.Background(), ds, Params{ThresholdMin: 20 + 5*float64(seed)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := mustCompute(t, ds, Params{ThresholdMin: 20 + 5*float64(seed)})
 		var demand, supply float64
 		for _, c := range res.Communes {
 			demand += c.Access10k / 10000 * float64(c.Population)
@@ -135,10 +139,7 @@ func TestConservation(t *testing.T) {
 func TestComputeTerritory(t *testing.T) {
 	ds := synthDataset(12000, 1900, 3)
 	ctx := context.Background()
-	nat, err := Compute(ctx, ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nat := mustCompute(t, ds, Params{})
 	for _, deps := range [][]string{{"23"}, {"974"}, {"59"}, {"23", "59", "974"}} {
 		got, err := ComputeTerritory(ctx, ds, Params{}, deps)
 		if err != nil {
@@ -167,10 +168,7 @@ func TestComputeTerritory(t *testing.T) {
 // communes.
 func TestRollupSums(t *testing.T) {
 	ds := synthDataset(6000, 900, 4)
-	res, err := Compute(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := mustCompute(t, ds, Params{})
 	for _, level := range [][]Rollup{res.Deps, res.Regions} {
 		checkSum(t, level, res.France)
 	}
@@ -221,10 +219,7 @@ func checkSum(t *testing.T, parts []Rollup, whole Rollup) {
 func TestNoNaNLeak(t *testing.T) {
 	ds := synthDataset(3000, 400, 5)
 	for _, p := range []Params{{}, {Supply: []data.SiteKind{data.KindOther}}} { // the second has no site at all
-		res, err := Compute(context.Background(), ds, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := mustCompute(t, ds, p)
 		ind := NewFragility(ds, nil)
 		for i, c := range res.Communes {
 			for _, v := range []float64{c.FTE, c.Per10k, c.Access10k, c.Gap} {
@@ -252,10 +247,7 @@ func TestNoNaNLeak(t *testing.T) {
 // = 0, so the gap is need × ½ (deficit 0, uncovered 1).
 func TestNoSupply(t *testing.T) {
 	ds, tt := handDataset()
-	res, err := Compute(context.Background(), ds, Params{Timer: tt, Supply: []data.SiteKind{data.KindOther}, Weights: handWeights})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := mustCompute(t, ds, Params{Timer: tt, Supply: []data.SiteKind{data.KindOther}, Weights: handWeights})
 	// A: need 710.4854852152649 (see TestHandComputed) → gap 355.24274260763245.
 	if c := res.Communes[0]; c.Covered || c.NearestSite != -1 || !math.IsInf(c.NearestMin, 1) || !closeRel(c.Gap, 355.24274260763245, 1e-12) {
 		t.Errorf("A = %+v", c)
@@ -271,10 +263,7 @@ func TestNoSupply(t *testing.T) {
 func TestCommuneWithoutLocation(t *testing.T) {
 	ds, tt := handDataset()
 	ds.Communes[2].HasPoint = false
-	res, err := Compute(context.Background(), ds, Params{Timer: tt})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := mustCompute(t, ds, Params{Timer: tt})
 	if c := res.Communes[2]; !math.IsInf(c.NearestMin, 1) || c.Covered || c.Access10k != 0 {
 		t.Errorf("C = %+v", c)
 	}
@@ -285,10 +274,7 @@ func TestCommuneWithoutLocation(t *testing.T) {
 	// A 0.002° square around C's point: C is located again (model times).
 	sq := orb.Ring{{2.199, 45.999}, {2.201, 45.999}, {2.201, 46.001}, {2.199, 46.001}, {2.199, 45.999}}
 	ds.Communes[2].Polygon = orb.MultiPolygon{{sq}}
-	res, err = Compute(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res = mustCompute(t, ds, Params{})
 	if c := res.Communes[2]; math.IsInf(c.NearestMin, 1) || len(res.Checks) != 0 {
 		t.Errorf("C with polygon = %+v, checks %v", c, res.Checks)
 	}
@@ -299,10 +285,7 @@ func TestCommuneWithoutLocation(t *testing.T) {
 func TestEmptyCatchment(t *testing.T) {
 	ds, _ := handDataset()
 	ds.Sites = append(ds.Sites, data.Site{ID: "far", Kind: data.KindCNFS, FTE: 1, Point: orb.Point{5, 48}, INSEE: "01003"})
-	res, err := Compute(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := mustCompute(t, ds, Params{})
 	s := res.Sites[3]
 	if !s.Counted || s.R != 0 || s.ReachPop != 0 || res.Checks.Count(data.Warning) != 1 ||
 		res.Checks[0].Kind != data.CheckNoReach || res.Checks[0].Site != "far" {
@@ -384,10 +367,7 @@ func TestBaselineIsCompute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Compute(context.Background(), ds, Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := mustCompute(t, ds, Params{})
 	if fmt.Sprint(res.Communes) != fmt.Sprint(b.Result.Communes) || !reflect.DeepEqual(res.Sites, b.Result.Sites) ||
 		res.France != b.Result.France || len(res.Checks) != len(b.Result.Checks) || b.Dataset() != ds {
 		t.Error("NewBaseline differs from Compute")

@@ -254,10 +254,7 @@ func TestChefLieuPoints(t *testing.T) {
 		t.Errorf("Maripasoula's point %v is not in the town", ds.Communes[i].Point)
 	}
 	ds.Sites = sites
-	r, err := Compute(context.Background(), ds, Params{Supply: []data.SiteKind{data.KindCNFS, data.KindFranceServices}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustCompute(t, ds, Params{Supply: []data.SiteKind{data.KindCNFS, data.KindFranceServices}})
 	for _, c := range r.Communes {
 		if c.Code == "97304" && (!c.Covered || c.NearestMin > 10) {
 			t.Errorf("Kourou: covered %v, nearest site %.1f min", c.Covered, c.NearestMin)

@@ -205,10 +205,7 @@ func checkHandSites(t *testing.T, res *Result) {
 //	C: NearestMin 2, covered, nb_sites 1, FTE 1, per 10k 1/500·1e4 = 20.
 func TestHandFranceServices(t *testing.T) {
 	ds, tt := handDataset()
-	res, err := Compute(context.Background(), ds, Params{Timer: tt, Supply: []data.SiteKind{data.KindCNFS, data.KindFranceServices}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := mustCompute(t, ds, Params{Timer: tt, Supply: []data.SiteKind{data.KindCNFS, data.KindFranceServices}})
 	c := res.Communes[2]
 	if c.NearestMin != 2 || c.NearestSite != 2 || !c.Covered || c.NbSites != 1 || c.FTE != 1 || c.Per10k != 20 {
 		t.Errorf("C = %+v", c)
@@ -245,10 +242,7 @@ func TestHandAdvisorFTE(t *testing.T) {
 		{[]data.SiteKind{data.KindCNFS, data.KindFranceServices}, [3]float64{2, 1, 0}, [3]float64{2, 1, 1}},
 		{[]data.SiteKind{data.KindFranceServices}, [3]float64{2, 1, 0}, [3]float64{0, 0, 1}},
 	} {
-		res, err := Compute(context.Background(), ds, Params{Timer: tt, Supply: tc.supply})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := mustCompute(t, ds, Params{Timer: tt, Supply: tc.supply})
 		for i, c := range res.Communes {
 			if c.FTECNFS != tc.cnfs[i] || c.FTE != tc.count[i] {
 				t.Errorf("supply %v, %s: etp_cnfs %v, etp_conseillers %v; want %v, %v", tc.supply, c.Code, c.FTECNFS, c.FTE, tc.cnfs[i], tc.count[i])

@@ -172,10 +172,7 @@ func TestNormalizeEveryMethod(t *testing.T) {
 	for _, c := range methodCases() {
 		p := c.p
 		p.Timer, p.ThresholdMin, p.Normalize = tt, 35, true
-		res, err := Compute(context.Background(), ds, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := mustCompute(t, ds, p)
 		for i, a := range c.access {
 			if got, want := res.Communes[i].Access10k/10000, a*3500/3; !closeRel(got, want, 1e-12) && math.Abs(got-want) > 1e-15 {
 				t.Errorf("%s: normalised A_%s = %.17g, want %.17g", c.name, res.Communes[i].Name, got, want)

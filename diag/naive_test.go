@@ -46,11 +46,9 @@ func ComputeNaive(ctx context.Context, ds *data.Dataset, params Params) (*Result
 // checks that they agree (compareResults) and returns both.
 func againstNaive(t *testing.T, ds *data.Dataset, params Params) (got, want *Result) {
 	t.Helper()
-	got, err := Compute(context.Background(), ds, params)
+	got = mustCompute(t, ds, params)
+	want, err := ComputeNaive(context.Background(), ds, params)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if want, err = ComputeNaive(context.Background(), ds, params); err != nil {
 		t.Fatal(err)
 	}
 	compareResults(t, got, want)

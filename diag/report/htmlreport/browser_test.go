@@ -24,6 +24,25 @@ import (
 	"diagnum/internal/browsertest"
 )
 
+// openInBrowser writes pg (Static) to a file name of a temporary folder
+// and opens it in headless Chromium from its file:// URL, as a
+// double-click would, until the map's communes are drawn. It returns the
+// browser context and the page's bytes.
+func openInBrowser(t *testing.T, pg *Page, name string) (context.Context, []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, pg, Static); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t, 5*time.Minute)
+	browsertest.Do(ctx, t, chromedp.Navigate((&url.URL{Scheme: "file", Path: path}).String()), chromedp.WaitVisible("#svg-carte .commune"))
+	return ctx, buf.Bytes()
+}
+
 // TestBrowserReport opens the report of Creuse in headless Chromium from
 // a file:// URL (as a double-click would) and checks the map, the
 // colours, the search and the sorting against the diagnostic's figures.
@@ -32,17 +51,7 @@ func TestBrowserReport(t *testing.T) {
 		t.Skip("long: make test-long (Chromium; TestPageCreuse checks the page's data in the short suite)")
 	}
 	in := creuseInput(t)
-	var buf bytes.Buffer
-	if err := Write(&buf, NewPage(in), Static); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "creuse.html")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx := browsertest.New(t, 5*time.Minute)
-	u := (&url.URL{Scheme: "file", Path: path}).String()
-	browsertest.Do(ctx, t, chromedp.Navigate(u), chromedp.WaitVisible("#svg-carte .commune"))
+	ctx, _ := openInBrowser(t, NewPage(in), "creuse.html")
 
 	// One shape per commune of the territory, each with its code.
 	codes := browsertest.Eval[[]string](ctx, t, `[...document.querySelectorAll("#svg-carte .commune")].map(e => e.dataset.code)`)
@@ -133,19 +142,10 @@ func TestBrowserReportPacked(t *testing.T) {
 	in := creuseInput(t)
 	defer func(v int) { packAbove = v }(packAbove)
 	packAbove = 0
-	var buf bytes.Buffer
-	if err := Write(&buf, NewPage(in), Static); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(buf.Bytes(), []byte(`type="application/gzip"`)) {
+	ctx, page := openInBrowser(t, NewPage(in), "creuse-compresse.html")
+	if !bytes.Contains(page, []byte(`type="application/gzip"`)) {
 		t.Fatal("the data are not packed")
 	}
-	path := filepath.Join(t.TempDir(), "creuse-compresse.html")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx := browsertest.New(t, 5*time.Minute)
-	browsertest.Do(ctx, t, chromedp.Navigate((&url.URL{Scheme: "file", Path: path}).String()), chromedp.WaitVisible("#svg-carte .commune"))
 	if n := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#svg-carte path.commune").length`); n != len(in.Communes) {
 		t.Errorf("%d communes drawn, want %d", n, len(in.Communes))
 	}
@@ -228,16 +228,7 @@ func TestBrowserReportPlanAndKeyboard(t *testing.T) {
 	}
 	in, p := creusePlanInput(t)
 	pg := NewPage(in)
-	var buf bytes.Buffer
-	if err := Write(&buf, pg, Static); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "plan-creuse.html")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx := browsertest.New(t, 5*time.Minute)
-	browsertest.Do(ctx, t, chromedp.Navigate((&url.URL{Scheme: "file", Path: path}).String()), chromedp.WaitVisible("#svg-carte .commune"))
+	ctx, _ := openInBrowser(t, pg, "plan-creuse.html")
 
 	// Proposals: the section shows, one row per pick in order, one star each.
 	if browsertest.Eval[bool](ctx, t, `document.getElementById("propositions").hidden`) {
