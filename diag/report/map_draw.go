@@ -72,7 +72,7 @@ func (m *mapModel) project(kept []mapCommune) {
 	for _, mc := range kept {
 		fill := m.classes.color(mc.r.Gap)
 		if poly, b := m.projectPoly(mc.c.Polygon, &buf); len(poly) > 0 {
-			m.shapes = append(m.shapes, mapShape{poly: poly, fill: fill})
+			m.shapes = append(m.shapes, mapShape{poly: poly, fill: fill, bound: b})
 			extend(b)
 		} else if p, ok := m.fwd(m.grid, mc.c.Point); ok && mc.c.HasPoint {
 			m.dots = append(m.dots, mapDot{p: p, pop: mc.r.Population, fill: fill})

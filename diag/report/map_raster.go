@@ -5,6 +5,8 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"runtime"
+	"sync"
 
 	"golang.org/x/image/vector"
 	"gonum.org/v1/plot/vg"
@@ -27,13 +29,14 @@ import (
 // stamped from masks rendered once per shape, size and quarter-pixel
 // position.
 type mapRaster struct {
-	img    *image.RGBA
-	k      float64 // pixels per point (mapDPI / 72)
-	h      float64 // image height in pixels (the y axis points down)
-	z      vector.Rasterizer
-	stamps map[stampKey]*stamp
-	pts    []vecPoint // scratch
-	off    []vecPoint // scratch of outline
+	img     *image.RGBA
+	k       float64 // pixels per point (mapDPI / 72)
+	h       float64 // image height in pixels (the y axis points down)
+	z       vector.Rasterizer
+	stamps  map[stampKey]*stamp
+	pts     []vecPoint // scratch
+	off     []vecPoint // scratch of outline
+	scratch []uint8    // pixels of polygon's scratch image
 }
 
 func newMapRaster(img *image.RGBA) *mapRaster {
@@ -48,11 +51,12 @@ func (r *mapRaster) px(p vg.Point) vecPoint {
 	return vecPoint{float64(p.X) * r.k, r.h - float64(p.Y)*r.k}
 }
 
-// paint composites col over the image through the paths added to the
-// rasteriser, whose origin is the pixel b.Min.
-func (r *mapRaster) paint(b image.Rectangle, col color.RGBA) {
+// paint composites col over dst (the image or a scratch copy of a part
+// of it) through the paths added to the rasteriser, whose origin is the
+// pixel b.Min.
+func (r *mapRaster) paint(dst *image.RGBA, b image.Rectangle, col color.RGBA) {
 	r.z.DrawOp = draw.Over
-	r.z.Draw(r.img, b, image.NewUniform(col), image.Point{})
+	r.z.Draw(dst, b, image.NewUniform(col), image.Point{})
 }
 
 // ring adds the closed ring pts to the rasteriser of origin o.
@@ -104,8 +108,13 @@ func circleSegments(rad float64) int {
 }
 
 // polygon fills the rings (pixels; holes wound against their exterior),
-// then strokes them w pixels wide in line (hairlines: see outline).
-func (r *mapRaster) polygon(rings [][]vecPoint, fill, line color.RGBA, w float64) {
+// then strokes them w pixels wide in line (hairlines: see outline),
+// changing only the pixels of rows inside clip (the image's, or a band
+// of it). A shape reaching out of clip is drawn as a whole into a
+// scratch copy of its box, whose rows inside clip are copied back: each
+// pixel is composited from its own value and the shape's coverage
+// alone, so the pixels are those of a drawing without clip.
+func (r *mapRaster) polygon(rings [][]vecPoint, fill, line color.RGBA, w float64, clip image.Rectangle) {
 	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, rg := range rings {
 		for _, p := range rg {
@@ -115,19 +124,46 @@ func (r *mapRaster) polygon(rings [][]vecPoint, fill, line color.RGBA, w float64
 	}
 	pad := w + 1
 	b := image.Rect(int(math.Floor(x0-pad)), int(math.Floor(y0-pad)), int(math.Ceil(x1+pad)), int(math.Ceil(y1+pad))).Intersect(r.img.Rect)
-	if b.Empty() {
+	in := b.Intersect(clip)
+	if in.Empty() {
 		return
+	}
+	dst := r.img
+	if in != b {
+		dst = r.scratchOf(b, in)
 	}
 	r.z.Reset(b.Dx(), b.Dy())
 	for _, rg := range rings {
 		r.ring(b.Min, rg)
 	}
-	r.paint(b, fill)
+	r.paint(dst, b, fill)
 	r.z.Reset(b.Dx(), b.Dy())
 	for _, rg := range rings {
 		r.outline(b.Min, rg, w/2)
 	}
-	r.paint(b, line)
+	r.paint(dst, b, line)
+	if dst != r.img {
+		copyRows(r.img, dst, in)
+	}
+}
+
+// scratchOf returns the scratch image of bounds b holding the pixels of
+// r.img inside in (a part of b; the other pixels are left undefined).
+func (r *mapRaster) scratchOf(b, in image.Rectangle) *image.RGBA {
+	n := 4 * b.Dx() * b.Dy()
+	if cap(r.scratch) < n {
+		r.scratch = make([]uint8, n)
+	}
+	dst := &image.RGBA{Pix: r.scratch[:n], Stride: 4 * b.Dx(), Rect: b}
+	copyRows(dst, r.img, in)
+	return dst
+}
+
+// copyRows copies the pixels of src inside b to dst.
+func copyRows(dst, src *image.RGBA, b image.Rectangle) {
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		copy(dst.Pix[dst.PixOffset(b.Min.X, y):][:4*b.Dx()], src.Pix[src.PixOffset(b.Min.X, y):][:4*b.Dx()])
+	}
 }
 
 // outline adds the band of half-width hw around the closed ring pts (its
@@ -268,12 +304,55 @@ func unitPoints(c vecPoint, rad float64, unit [][2]float64) []vecPoint {
 	return pts
 }
 
-// rasterCommunes draws the communes as drawCommunes does.
+// communes draws the communes as drawCommunes does: the shapes in
+// horizontal bands of the image drawn on every core at once (each band
+// by one goroutine, every shape crossing it in order: the pixels are
+// those of one pass, see polygon), then the circles.
 func (r *mapRaster) communes(v mapView, u vg.Length, m *mapModel) {
+	r.communeShapes(v, u, m, runtime.GOMAXPROCS(0))
+	for _, d := range m.dots {
+		r.marker(v.pt(d.p), shapeDisc, m.dotRadius(d.pop, u), 0.6*u, d.fill, rgb(0x404040))
+	}
+}
+
+// communeShapes draws the shapes on up to workers goroutines (3 bands
+// each, so that the dense and empty parts of the map even out).
+func (r *mapRaster) communeShapes(v mapView, u vg.Length, m *mapModel, workers int) {
+	img := r.img.Rect
+	nb := 1
+	if workers > 1 {
+		nb = min(3*workers, max(img.Dy()/16, 1))
+	}
+	next := make(chan image.Rectangle)
+	var wg sync.WaitGroup
+	for range min(workers, nb) {
+		z := &mapRaster{img: r.img, k: r.k, h: r.h}
+		wg.Go(func() {
+			for band := range next {
+				z.shapesIn(v, u, m, band)
+			}
+		})
+	}
+	for i := range nb {
+		next <- image.Rect(img.Min.X, img.Min.Y+i*img.Dy()/nb, img.Max.X, img.Min.Y+(i+1)*img.Dy()/nb)
+	}
+	close(next)
+	wg.Wait()
+}
+
+// shapesIn draws the pixels of the shapes inside band (rows of the
+// image), in order.
+func (r *mapRaster) shapesIn(v mapView, u vg.Length, m *mapModel, band image.Rectangle) {
 	w := float64(0.3*u) * r.k
 	minStep := 0.3 * r.k // polyPath's 0.3 pt
+	pad := w + 2
 	var rings [][]vecPoint
 	for _, s := range m.shapes {
+		// The shape's rows, from its projected bound (y down).
+		a, b := r.px(v.pt(s.bound.Min)), r.px(v.pt(s.bound.Max))
+		if min(a.y, b.y)-pad >= float64(band.Max.Y) || max(a.y, b.y)+pad < float64(band.Min.Y) {
+			continue
+		}
 		rings = rings[:0]
 		pts := r.pts[:0]
 		for _, p := range s.poly {
@@ -291,10 +370,7 @@ func (r *mapRaster) communes(v mapView, u vg.Length, m *mapModel) {
 			}
 		}
 		r.pts = pts
-		r.polygon(rings, s.fill, borderColor, w)
-	}
-	for _, d := range m.dots {
-		r.marker(v.pt(d.p), shapeDisc, m.dotRadius(d.pop, u), 0.6*u, d.fill, rgb(0x404040))
+		r.polygon(rings, s.fill, borderColor, w, band)
 	}
 }
 

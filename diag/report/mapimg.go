@@ -243,8 +243,9 @@ type mapModel struct {
 }
 
 type mapShape struct {
-	poly orb.MultiPolygon // projected
-	fill color.RGBA
+	poly  orb.MultiPolygon // projected
+	fill  color.RGBA
+	bound orb.Bound // projected bound of poly
 }
 
 type mapDot struct {
