@@ -65,6 +65,21 @@ func randomPoints(rng *rand.Rand, n int) []orb.Point {
 	return pts
 }
 
+// tiedPoints draws n points over metropolitan France (a box of 14° by
+// 9°), one in dupOneIn of them a duplicate of an earlier one: an exact
+// distance tie, which the lowest index must win.
+func tiedPoints(rng *rand.Rand, n, dupOneIn int) []orb.Point {
+	pts := make([]orb.Point, n)
+	for i := range pts {
+		if i > 0 && rng.IntN(dupOneIn) == 0 {
+			pts[i] = pts[rng.IntN(i)]
+			continue
+		}
+		pts[i] = orb.Point{-5 + 14*rng.Float64(), 42 + 9*rng.Float64()}
+	}
+	return pts
+}
+
 // bruteAscending is the reference: every point, sorted by (distance, index).
 func bruteAscending(pts []orb.Point, p orb.Point) []Neighbor {
 	all := make([]Neighbor, 0, len(pts))
@@ -321,26 +336,14 @@ func BenchmarkWithinNaive(b *testing.B) {
 // queries around and beyond them; it allocates nothing.
 func TestNearestOneAgainstBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 9))
-	pts := make([]orb.Point, 3000)
-	for i := range pts {
-		if i > 0 && rng.IntN(10) == 0 {
-			pts[i] = pts[rng.IntN(i)] // a duplicate: a tie
-			continue
-		}
-		pts[i] = orb.Point{-5 + 14*rng.Float64(), 42 + 9*rng.Float64()}
-	}
+	pts := tiedPoints(rng, 3000, 10)
 	ix := NewPointIndex(pts)
 	for range 2000 {
 		q := orb.Point{-8 + 20*rng.Float64(), 40 + 13*rng.Float64()}
 		if rng.IntN(4) == 0 {
 			q = pts[rng.IntN(len(pts))]
 		}
-		want := Neighbor{-1, math.Inf(1)}
-		for i, p := range pts {
-			if d := HaversineKm(q, p); d < want.Km {
-				want = Neighbor{i, d}
-			}
-		}
+		want := bruteNearest(pts, q, 1)[0]
 		got, ok := ix.NearestOne(q)
 		if !ok || got.Index != want.Index || math.Abs(got.Km-want.Km) > 1e-9 {
 			t.Fatalf("NearestOne(%v) = %+v, want %+v", q, got, want)
@@ -422,26 +425,14 @@ func TestAppendWithinOfAgainstBruteForce(t *testing.T) {
 // point of a brute-force scan, ties broken by the lowest index.
 func TestNearestOneFromAgainstBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 21))
-	pts := make([]orb.Point, 3000)
-	for i := range pts {
-		if i > 0 && rng.IntN(8) == 0 {
-			pts[i] = pts[rng.IntN(i)] // a duplicate: a tie
-			continue
-		}
-		pts[i] = orb.Point{-5 + 14*rng.Float64(), 42 + 9*rng.Float64()}
-	}
+	pts := tiedPoints(rng, 3000, 8)
 	ix := NewPointIndex(pts)
 	for range 1500 {
 		q := orb.Point{-8 + 20*rng.Float64(), 40 + 13*rng.Float64()}
 		if rng.IntN(3) == 0 {
 			q = pts[rng.IntN(len(pts))]
 		}
-		want := Neighbor{-1, math.Inf(1)}
-		for i, p := range pts {
-			if d := HaversineKm(q, p); d < want.Km {
-				want = Neighbor{i, d}
-			}
-		}
+		want := bruteNearest(pts, q, 1)[0]
 		hints := []int{-1, want.Index, rng.IntN(len(pts)), len(pts) + 3}
 		if nb, ok := ix.NearestOne(orb.Point{q[0] + 0.02, q[1] - 0.01}); ok {
 			hints = append(hints, nb.Index)
