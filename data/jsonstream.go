@@ -28,6 +28,18 @@ type jsonStream struct {
 
 // openJSON starts reading r as JSON.
 func openJSON(name string, r io.Reader) (*jsonStream, error) {
+	text, err := openJSONText(name, r)
+	if err != nil {
+		return nil, err
+	}
+	lines := &streamLines{r: text, bom: true}
+	return &jsonStream{name: name, dec: json.NewDecoder(lines), lines: lines}, nil
+}
+
+// openJSONText returns the text of r as UTF-8, read within maxFileBytes,
+// after the checks of its head (a NUL byte refuses it, UTF-16 is decoded
+// on the way); a UTF-8 BOM is left to the reader.
+func openJSONText(name string, r io.Reader) (io.Reader, error) {
 	if err := checkSize(name, r); err != nil {
 		return nil, err
 	}
@@ -44,8 +56,7 @@ func openJSON(name string, r io.Reader) (*jsonStream, error) {
 		// UTF-16 (Windows "Unicode"), with or without a byte order mark.
 		text = &utf16Check{r: transform.NewReader(br, s.decode()), err: &ParseError{File: name, Err: fmt.Errorf("%w : %s", ErrEncoding, s.badText)}}
 	}
-	lines := &streamLines{r: text, bom: true}
-	return &jsonStream{name: name, dec: json.NewDecoder(lines), lines: lines}, nil
+	return text, nil
 }
 
 // readError is the error of an input that could not be read: a

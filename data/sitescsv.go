@@ -256,6 +256,13 @@ func sitesNoRow(name string, rows int, checks Checks) error {
 // sitesRow parses one record into a site, or the reason to reject it.
 // Warnings are about optional columns that were cleared.
 func sitesRow(t *Table, rec Record, col [len(sitesColumns)]int, maxFTE float64) (Site, []*ParseError, *ParseError) {
+	return sitesRowAt(t, rec, col, maxFTE, nil)
+}
+
+// sitesRowAt is sitesRow with the point given as numbers when at is not
+// nil (a GeoJSON geometry, parsed once), in place of the latitude and
+// longitude fields, and checked by the same rules (sitesPointCheck).
+func sitesRowAt(t *Table, rec Record, col [len(sitesColumns)]int, maxFTE float64, at *orb.Point) (Site, []*ParseError, *ParseError) {
 	fail := func(column string, err error) (Site, []*ParseError, *ParseError) {
 		return Site{}, nil, &ParseError{File: t.File, Line: rec.Line, Column: column, Err: err}
 	}
@@ -275,7 +282,12 @@ func sitesRow(t *Table, rec Record, col [len(sitesColumns)]int, maxFTE float64) 
 	}
 	var column string
 	var err error
-	if s.Point, column, err = sitesPoint(field(sitesLat), field(sitesLon)); err != nil {
+	if at != nil {
+		s.Point, column, err = sitesPointCheck(at[1], at[0])
+	} else {
+		s.Point, column, err = sitesPoint(field(sitesLat), field(sitesLon))
+	}
+	if err != nil {
 		return fail(column, err)
 	}
 	if s.FTE, err = sitesParseFTE(field(sitesFTE), maxFTE); err != nil {
@@ -304,6 +316,12 @@ func sitesPoint(latText, lonText string) (orb.Point, string, error) {
 	if err != nil {
 		return orb.Point{}, "longitude", err
 	}
+	return sitesPointCheck(lat, lon)
+}
+
+// sitesPointCheck refuses coordinates that are not WGS84 degrees, or
+// says which column is wrong.
+func sitesPointCheck(lat, lon float64) (orb.Point, string, error) {
 	switch {
 	case math.Abs(lat) > 1000 || math.Abs(lon) > 1000:
 		return orb.Point{}, "latitude", fmt.Errorf("%w : latitude %g, longitude %g ressemble à des mètres Lambert-93 "+

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/paulmach/orb"
 )
 
 // LoadSites reads a sites file in either format users bring: GeoJSON
@@ -71,39 +73,85 @@ func sitesIsJSON(name string, head []byte) bool {
 // "geometry"). The error is a *ParseError for whole-file problems: an
 // Excel or zip file, invalid JSON (e.g. NaN, which JSON does not allow),
 // not a FeatureCollection, no feature, or no usable feature.
+//
+// A file that can be read again (sectionOf) is read in one pass
+// (sitesGeo.stream), each feature decoded once; the few inputs that pass
+// does not take to the end (bad JSON, a top level other than a plain
+// FeatureCollection, a failed read) are read again from the start by
+// json.Decoder (loadSitesGeoJSONDecoder), which words the error, so that
+// both give the same outcome (FuzzSitesGeoStream). A stream (a pipe) is
+// read by json.Decoder alone.
 func loadSitesGeoJSON(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, error) {
 	if err := checkSize(name, r); err != nil {
 		return nil, nil, err
 	}
+	if sr, ok := sectionOf(r); ok {
+		var head [4]byte
+		if k, _ := sr.ReadAt(head[:], 0); bytes.HasPrefix(head[:k], []byte("PK\x03\x04")) {
+			return nil, nil, sitesGeoZip(name)
+		}
+		g := newSitesGeo(name, opt, featuresAtMost(r))
+		text, err := openJSONText(name, keepContext(r, sr))
+		if err != nil {
+			return nil, nil, err
+		}
+		n, err := g.stream(ContextOf(r), newJSONLexer(text))
+		if err != errJSONLex {
+			return g.finish(n, err)
+		}
+		// sr reads at offsets: r is still at its start.
+	}
+	return loadSitesGeoJSONDecoder(name, r, opt)
+}
+
+// loadSitesGeoJSONDecoder is loadSitesGeoJSON through json.Decoder, for
+// a stream and for what the single pass leaves (see loadSitesGeoJSON).
+func loadSitesGeoJSONDecoder(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, error) {
 	bound := featuresAtMost(r)
 	br := bufio.NewReader(r)
 	if head, _ := br.Peek(4); bytes.HasPrefix(head, []byte("PK\x03\x04")) {
-		return nil, nil, &ParseError{File: name, Err: fmt.Errorf("%w : c'est un fichier zip ou Excel (.xlsx), pas du GeoJSON", ErrBinary)}
+		return nil, nil, sitesGeoZip(name)
 	}
+	g := newSitesGeo(name, opt, bound)
+	err := readFeatures(name, keepContext(r, br), true, func(i, line int, msg json.RawMessage) error {
+		if g.n == maxSites {
+			return tooManySites(name, line)
+		}
+		g.n++
+		g.feature(i+1, line, msg)
+		return nil
+	})
+	return g.finish(g.n, err)
+}
+
+// sitesGeoZip is the error of a zip or Excel file given as GeoJSON.
+func sitesGeoZip(name string) error {
+	return &ParseError{File: name, Err: fmt.Errorf("%w : c'est un fichier zip ou Excel (.xlsx), pas du GeoJSON", ErrBinary)}
+}
+
+// newSitesGeo starts reading the sites of file name, of about bound
+// features.
+func newSitesGeo(name string, opt SitesOptions, bound int) *sitesGeo {
 	maxFTE := opt.MaxFTE
 	if maxFTE <= 0 {
 		maxFTE = DefaultMaxFTE
 	}
 	// Sized once, as LoadSitesCSV does (appending a million sites one by
 	// one would allocate the slice about five times over).
-	g := sitesGeo{t: sitesGeoTable(name), maxFTE: maxFTE, seen: make(map[string][2]int, bound),
+	return &sitesGeo{t: sitesGeoTable(name), maxFTE: maxFTE, known: opt.Known, seen: make(map[string][2]int, bound),
 		sites: make([]Site, 0, bound), lines: make([]int, 0, bound), fields: make([]string, len(sitesColumns))}
-	n := 0
-	err := readFeatures(name, keepContext(r, br), true, func(i, line int, msg json.RawMessage) error {
-		if n == maxSites {
-			return tooManySites(name, line)
-		}
-		n++
-		g.feature(i+1, line, msg)
-		return nil
-	})
+}
+
+// finish returns the sites of n features read up to err.
+func (g *sitesGeo) finish(n int, err error) ([]Site, Checks, error) {
+	name := g.t.File
 	if err != nil {
 		return nil, nil, err
 	}
 	if n == 0 {
 		return nil, nil, &ParseError{File: name, Err: fmt.Errorf("%w : la FeatureCollection n'a aucun objet (feature)", ErrEmptyFile)}
 	}
-	sites, more := ValidateSites(name, g.sites, g.lines, opt.Known)
+	sites, more := ValidateSites(name, g.sites, g.lines, g.known)
 	checks := append(g.checks, more...)
 	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
 	if len(sites) == 0 {
@@ -123,7 +171,7 @@ func featuresAtMost(r io.Reader) int {
 		return 0
 	}
 	const word = `"Feature"`
-	buf := make([]byte, 1<<20)
+	buf := make([]byte, max(min(sr.Size(), 1<<20), 2*int64(len(word))))
 	n, keep := 0, 0 // keep: bytes carried over, a word cut by the chunk end
 	for off := int64(0); n < maxSites; {
 		k, err := sr.ReadAt(buf[keep:], off)
@@ -152,6 +200,8 @@ func sitesGeoTable(name string) *Table {
 type sitesGeo struct {
 	t       *Table
 	maxFTE  float64
+	known   func(string) bool
+	n       int               // features read
 	seen    map[string][2]int // id → feature number, line
 	scratch []jsonMember      // reused by sitesGeoFast
 	fields  []string          // the row of one feature, reused
@@ -163,19 +213,31 @@ type sitesGeo struct {
 // feature parses feature number k (1-based), starting at line, and keeps
 // its site or records why it was rejected.
 func (g *sitesGeo) feature(k, line int, msg json.RawMessage) {
+	fields, perr := sitesGeoFields(g.t.File, line, msg, &g.scratch, g.fields)
+	g.row(k, line, fields, nil, perr)
+}
+
+// sitesGeoColumns are the indexes of a feature's fields, in the order of
+// sitesColumns.
+var sitesGeoColumns = func() (idx [len(sitesColumns)]int) {
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}()
+
+// row keeps the site of feature number k, starting at line, from its
+// fields and its point (nil: the latitude and longitude fields), or
+// records why it was rejected: perr, or what sitesRowAt finds.
+func (g *sitesGeo) row(k, line int, fields []string, at *orb.Point, perr *ParseError) {
 	prefix := func(pe *ParseError) *ParseError {
 		pe.Err = fmt.Errorf("objet %d : %w", k, pe.Err)
 		return pe
 	}
-	fields, perr := sitesGeoFields(g.t.File, line, msg, &g.scratch, g.fields)
 	var s Site
 	var warns []*ParseError
 	if perr == nil {
-		var idx [len(sitesColumns)]int
-		for i := range idx {
-			idx[i] = i
-		}
-		s, warns, perr = sitesRow(g.t, Record{Line: line, Fields: fields}, idx, g.maxFTE)
+		s, warns, perr = sitesRowAt(g.t, Record{Line: line, Fields: fields}, sitesGeoColumns, g.maxFTE, at)
 	}
 	if first, dup := g.seen[s.ID]; perr == nil && dup {
 		perr = &ParseError{File: g.t.File, Line: line, Column: "id", Err: fmt.Errorf(

@@ -102,10 +102,7 @@ func TestLoadSitesGeoJSONErrors(t *testing.T) {
 // FuzzLoadSitesGeoJSON: an error, or valid sites (checkFuzzSites) that
 // WriteSitesCSV writes and LoadSitesCSV reads back unchanged.
 func FuzzLoadSitesGeoJSON(f *testing.F) {
-	fuzztest.Seed(f, "../testdata", "bad/sites-*.geojson", "sites/*.geojson")
-	for _, tt := range loadSitesGeoJSONTests {
-		f.Add([]byte(tt.input))
-	}
+	addSitesGeoJSONSeeds(f)
 	f.Fuzz(func(t *testing.T, input []byte) {
 		sites, checks, err := loadSitesGeoJSON("f.geojson", bytes.NewReader(input), SitesOptions{Known: testKnown})
 		checkFuzzLoad(t, "f.geojson", sites, checks, err)
@@ -151,5 +148,15 @@ func TestFeaturesAtMost(t *testing.T) {
 	}
 	if got := featuresAtMost(io.MultiReader(bytes.NewReader(gj))); got != 0 {
 		t.Errorf("pipe: %d, want 0", got)
+	}
+}
+
+// addSitesGeoJSONSeeds seeds a GeoJSON sites fuzz target with the sites
+// GeoJSON files of testdata (bad ones included) and the inputs of
+// loadSitesGeoJSONTests.
+func addSitesGeoJSONSeeds(f *testing.F) {
+	fuzztest.Seed(f, "../testdata", "bad/sites-*.geojson", "sites/*.geojson")
+	for _, tt := range loadSitesGeoJSONTests {
+		f.Add([]byte(tt.input))
 	}
 }

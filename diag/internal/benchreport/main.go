@@ -8,7 +8,10 @@
 // several sizes (sub-benchmarks named 350k, 1000k, 2300k…) it prints the
 // growth exponent of the largest size against each smaller one,
 // log(c2/c1) / log(n2/n1) on the CPU times (the wall times without
-// them), with its target. It is the report of `make bench`.
+// them), with its target. For a benchmark that reports its times over
+// those of the same work in CSV (x-csv-cpu, x-csv-wall: the GeoJSON sites
+// loads), it prints the medians of those ratios over the runs, judged on
+// the CPU one against its target. It is the report of `make bench`.
 package main
 
 import (
@@ -78,6 +81,12 @@ var maxGrowth = map[string]float64{
 	"BenchmarkComputeGrid": 1.05,
 }
 
+// maxVsCSV are the documented targets on the time of a load over that of
+// the same data in CSV (issue 17: 100 k GeoJSON sites within 2×).
+var maxVsCSV = map[string]float64{
+	"BenchmarkLoadSitesFile/geojson/100k": 2,
+}
+
 // minRatio are the documented speed-up targets against the naive scan.
 var minRatio = map[string]float64{
 	"BenchmarkComputeNational": 50,
@@ -89,6 +98,8 @@ var (
 	rss  = regexp.MustCompile(`\s([\d.]+) peak-RSS-MiB`)
 	cpu  = regexp.MustCompile(`\s([\d.]+) cpu-ms/op`)
 	size = regexp.MustCompile(`^(Benchmark[^/]+)/(\d+)k$`)
+	// vsCSV reads the metrics x-csv-cpu and x-csv-wall.
+	vsCSV = regexp.MustCompile(`\s([\d.]+) x-csv-(cpu|wall)`)
 )
 
 func main() {
@@ -99,7 +110,11 @@ func main() {
 }
 
 func report(r io.Reader, w io.Writer) error {
-	runs, peaks, cpus, order, err := parse(r)
+	var in strings.Builder
+	if _, err := io.Copy(&in, r); err != nil {
+		return err
+	}
+	runs, peaks, cpus, order, err := parse(strings.NewReader(in.String()))
 	if err != nil {
 		return err
 	}
@@ -138,7 +153,44 @@ func report(r io.Reader, w io.Writer) error {
 		fmt.Fprintf(w, "%-44s %14v %10s %12s %10s %16s %12s %14s\n", name, time.Duration(med).Round(time.Microsecond), ratio, target, mem, memTarget, c, cpuTarget)
 	}
 	growth(w, runs, cpus, order)
+	vsCSVReport(w, in.String())
 	return nil
+}
+
+// vsCSVReport prints, for each benchmark reporting x-csv-cpu, the medians
+// of its CPU and wall ratios to the CSV over its runs, with its target.
+func vsCSVReport(w io.Writer, in string) {
+	ratios := map[string]map[string][]float64{}
+	var order []string
+	for _, l := range strings.Split(in, "\n") {
+		m := line.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		for _, r := range vsCSV.FindAllStringSubmatch(l, -1) {
+			v, err := strconv.ParseFloat(r[1], 64)
+			if err != nil {
+				continue
+			}
+			if ratios[m[1]] == nil {
+				ratios[m[1]] = map[string][]float64{}
+				order = append(order, m[1])
+			}
+			ratios[m[1]][r[2]] = append(ratios[m[1]][r[2]], v)
+		}
+	}
+	for _, name := range order {
+		cpu, wall := ratios[name]["cpu"], ratios[name]["wall"]
+		if len(cpu) == 0 {
+			continue
+		}
+		c := benchstat.Median(cpu)
+		target := ""
+		if want, ok := maxVsCSV[name]; ok {
+			target = fmt.Sprintf("   target ≤ %g× (CPU)%s", want, okMark(c <= want))
+		}
+		fmt.Fprintf(w, "%s vs the same sites in CSV (median of %d): CPU %.2f×, wall %.2f×%s\n", name, len(cpu), c, benchstat.Median(wall), target)
+	}
 }
 
 // growth prints, for every benchmark run at several sizes (Nk), the

@@ -88,3 +88,27 @@ BenchmarkWorkbookFrance-2   	       1	 900000000 ns/op	       240 cpu-ms/op
 		}
 	}
 }
+
+// TestReportVsCSV: the GeoJSON load's ratios to the CSV are the medians
+// over the rounds of the ratios each round measured, judged on the CPU.
+func TestReportVsCSV(t *testing.T) {
+	in := `BenchmarkLoadSitesFile/csv/100k-2   	       1	 900000000 ns/op	 500 cpu-ms/op
+BenchmarkLoadSitesFile/geojson/100k-2   	       1	1000000000 ns/op	 600 cpu-ms/op	 1.5 x-csv-cpu	 2.5 x-csv-wall
+BenchmarkLoadSitesFile/geojson/100k-2   	       1	1000000000 ns/op	 600 cpu-ms/op	 1.2 x-csv-cpu	 1.1 x-csv-wall
+BenchmarkLoadSitesFile/geojson/100k-2   	       1	1000000000 ns/op	 600 cpu-ms/op	 2.4 x-csv-cpu	 1.3 x-csv-wall
+BenchmarkLoadSitesFile/geojson/1000k-2   	       1	1000000000 ns/op	 600 cpu-ms/op	 2.2 x-csv-cpu	 2.3 x-csv-wall
+`
+	var b strings.Builder
+	if err := report(strings.NewReader(in), &b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	// Medians: CPU of 1.5, 1.2, 2.4 = 1.5; wall of 2.5, 1.1, 1.3 = 1.3.
+	for _, want := range []string{
+		"BenchmarkLoadSitesFile/geojson/100k vs the same sites in CSV (median of 3): CPU 1.50×, wall 1.30×   target ≤ 2× (CPU) ok",
+		"BenchmarkLoadSitesFile/geojson/1000k vs the same sites in CSV (median of 1): CPU 2.20×, wall 2.30×\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
