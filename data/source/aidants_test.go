@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/fuzztest"
 
 	"github.com/paulmach/orb"
 )
@@ -87,9 +88,7 @@ func TestPlaceAtCommunes(t *testing.T) {
 }
 
 func FuzzLoadAidantsConnect(f *testing.F) {
-	if b, err := os.ReadFile("../../testdata/aidants-connect/structures_23.csv"); err == nil {
-		f.Add(b)
-	}
+	fuzztest.Seed(f, "../../testdata/aidants-connect", "structures_23.csv")
 	f.Add([]byte("Name,ID,Is Active,City Insee Code,Zip Code,Siret,France Services Label\n\"a,\nb\",1,true,2A004,20000,1.0,false\n,1,x,,,,\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sites, _, err := LoadAidantsConnect("fuzz.csv", strings.NewReader(string(b)))

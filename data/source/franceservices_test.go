@@ -117,21 +117,7 @@ func TestLoadFranceServicesMissingColumn(t *testing.T) {
 func FuzzLoadFranceServices(f *testing.F) {
 	fuzztest.Seed(f, "../../testdata/sites-real", "fs_23.csv", "fs_974.csv")
 	f.Add([]byte(fsHeader + "9;A;1033;1200;\"46,1\";\"5,8\";Fixe\n9;A;x;y;5.8;46.1;\n"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		sites, checks, err := LoadFranceServices("fuzz.csv", strings.NewReader(string(b)))
-		if err != nil {
-			if len(sites) != 0 {
-				t.Fatalf("error %v with %d sites", err, len(sites))
-			}
-			return
-		}
-		sitesAssertValid(t, sites)
-		for _, c := range checks {
-			if c.Err == nil || c.Err.Err == nil {
-				t.Fatal("check without error")
-			}
-		}
-	})
+	fuzzSites(f, "fuzz.csv", LoadFranceServices)
 }
 
 // siteInFrance reports whether lon, lat lies in a French territory box.

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -85,6 +86,27 @@ func (c loadCase[T]) run(t *testing.T, load loader[[]T], file string) data.Check
 		t.Errorf("first value = %+v", got[0])
 	}
 	return checks
+}
+
+// fuzzSites fuzzes a sites adapter from the seeds f holds: any input is
+// refused with no site, or read into sites that pass sitesAssertValid,
+// with checks that each carry their error.
+func fuzzSites(f *testing.F, file string, load loader[[]data.Site]) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sites, checks, err := load(file, bytes.NewReader(b))
+		if err != nil {
+			if len(sites) != 0 {
+				t.Fatalf("error %v with %d sites", err, len(sites))
+			}
+			return
+		}
+		sitesAssertValid(t, sites)
+		for _, c := range checks {
+			if c.Err == nil || c.Err.Err == nil {
+				t.Fatal("check without error")
+			}
+		}
+	})
 }
 
 // sitesAssertCheck asserts that checks hold exactly one check of severity

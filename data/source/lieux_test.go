@@ -206,33 +206,23 @@ func TestMergeSites(t *testing.T) {
 	}
 }
 
-func fuzzLieux(f *testing.F, load func(string, *strings.Reader) ([]data.Site, data.Checks, error), seeds ...string) {
+// fuzzLieux fuzzes a JSON lieux adapter (fuzzSites) from the files seeds
+// of testdata/sites-real and a malformed array.
+func fuzzLieux(f *testing.F, load loader[[]data.Site], seeds ...string) {
 	fuzztest.Seed(f, "../../testdata/sites-real", seeds...)
 	f.Add([]byte(`[{"id":7,"latitude":"46,1","longitude":" 5.8 ","pivot":"0"},{"id":7},null,{"id":"x","latitude":1e400}]`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		sites, _, err := load("fuzz.json", strings.NewReader(string(b)))
-		if err != nil {
-			if len(sites) != 0 {
-				t.Fatalf("error %v with %d sites", err, len(sites))
-			}
-			return
-		}
-		sitesAssertValid(t, sites)
-	})
+	fuzzSites(f, "fuzz.json", load)
 }
 
 func FuzzLoadCNFSPlaces(f *testing.F) {
-	fuzzLieux(f, func(n string, r *strings.Reader) ([]data.Site, data.Checks, error) { return LoadCNFSPlaces(n, r) },
-		"lieux_cnfs_france_93_23.json", "lieux_cnfs_idf_93.json")
+	fuzzLieux(f, LoadCNFSPlaces, "lieux_cnfs_france_93_23.json", "lieux_cnfs_idf_93.json")
 }
 
 func FuzzLoadHinaura(f *testing.F) {
-	fuzzLieux(f, func(n string, r *strings.Reader) ([]data.Site, data.Checks, error) { return LoadHinaura(n, r) },
-		"lieux_hinaura_15.json")
+	fuzzLieux(f, LoadHinaura, "lieux_hinaura_15.json")
 }
 
 func FuzzLoadPortrea(f *testing.F) {
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"properties":{"id":"x","latitude":"50,1","longitude":"3"},"geometry":{"type":"LineString","coordinates":[[3,50],[3.1,50]]}},{"geometry":{"type":"Point","coordinates":[]}}]}`))
-	fuzzLieux(f, func(n string, r *strings.Reader) ([]data.Site, data.Checks, error) { return LoadPortrea(n, r) },
-		"portrea_59100.geojson")
+	fuzzLieux(f, LoadPortrea, "portrea_59100.geojson")
 }

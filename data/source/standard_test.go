@@ -2,12 +2,14 @@ package source
 
 import (
 	"errors"
+	"io"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/fuzztest"
 
 	"github.com/paulmach/orb"
 )
@@ -87,11 +89,9 @@ func TestStandardKind(t *testing.T) {
 }
 
 func FuzzLoadStandardLieux(f *testing.F) {
-	if b, err := os.ReadFile("../../testdata/lieux-standard/lieux_352.json"); err == nil {
-		f.Add(b)
-	}
+	fuzztest.Seed(f, "../../testdata/lieux-standard", "lieux_352.json")
 	f.Add([]byte(`[{"id":"a","source":"Hinaura"},{"id":"b","labels_nationaux":["CNFS"],"latitude":48.1,"longitude":"-1,6"}]`))
-	fuzzLieux(f, func(n string, r *strings.Reader) ([]data.Site, data.Checks, error) {
+	fuzzLieux(f, func(n string, r io.Reader) ([]data.Site, data.Checks, error) {
 		return LoadStandardLieux(n, r, StandardDuplicateSources)
 	})
 }
