@@ -84,16 +84,7 @@ func ReadIFN(name string, r io.Reader) ([]IFNRow, data.Checks, error) {
 // A row whose code res does not know is dropped with a Warning naming file.
 func FoldIFN(file string, rows []IFNRow, res Resolver) (map[string]IFN, data.Checks) {
 	var checks data.Checks
-	groups := map[string][]IFNRow{}
-	for _, x := range rows {
-		cur, ok := res(x.Code)
-		if !ok {
-			checks.Warn(&data.ParseError{File: file, Line: x.Line, Column: "insee_com",
-				Err: fmt.Errorf("%w : %s n'est ni une commune du COG ni un ancien code connu ; ligne ignorée", data.ErrUnknownINSEE, x.Code)})
-			continue
-		}
-		groups[cur] = append(groups[cur], x)
-	}
+	groups := groupByCommune(file, "insee_com", rows, res, func(x IFNRow) (string, int) { return x.Code, x.Line }, &checks)
 	out := make(map[string]IFN, len(groups))
 	for cur, g := range groups {
 		out[cur] = IFN{Score: ifnScore(g), Part65: ifnPart65(g)}

@@ -171,16 +171,7 @@ func optNumber(name string, rec data.Record, i int, col string, checks *data.Che
 // A row whose code res does not know is dropped with a Warning.
 func FoldPoints(file string, rows []PointRow, res Resolver) (map[string]PointRow, data.Checks) {
 	var checks data.Checks
-	groups := map[string][]PointRow{}
-	for _, p := range rows {
-		cur, ok := res(p.Code)
-		if !ok {
-			checks.Warn(&data.ParseError{File: file, Line: p.Line, Column: ptCode,
-				Err: fmt.Errorf("%w : %s n'est ni une commune du COG ni un ancien code connu ; ligne ignorée", data.ErrUnknownINSEE, p.Code)})
-			continue
-		}
-		groups[cur] = append(groups[cur], p)
-	}
+	groups := groupByCommune(file, ptCode, rows, res, func(p PointRow) (string, int) { return p.Code, p.Line }, &checks)
 	out := make(map[string]PointRow, len(groups))
 	for cur, g := range groups {
 		out[cur] = foldGroup(cur, g)

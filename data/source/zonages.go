@@ -318,6 +318,25 @@ func setEach[V any](t *data.Indicators, col string, m map[string]V, f func(V) fl
 	}
 }
 
+// groupByCommune groups rows by their commune actuelle (res of the code
+// that key gives with the row's line), in the order of rows; a row whose
+// code res does not know is dropped with a Warning naming file, line and
+// column.
+func groupByCommune[R any](file, column string, rows []R, res Resolver, key func(R) (code string, line int), checks *data.Checks) map[string][]R {
+	groups := map[string][]R{}
+	for _, r := range rows {
+		code, line := key(r)
+		cur, ok := res(code)
+		if !ok {
+			checks.Warn(&data.ParseError{File: file, Line: line, Column: column,
+				Err: fmt.Errorf("%w : %s n'est ni une commune du COG ni un ancien code connu ; ligne ignorée", data.ErrUnknownINSEE, code)})
+			continue
+		}
+		groups[cur] = append(groups[cur], r)
+	}
+	return groups
+}
+
 // foldByCommune re-keys m by commune actuelle: entries of current codes
 // first, then old codes merged into them with merge(current, old) in code
 // order. Unknown codes are dropped with a Warning naming file.
