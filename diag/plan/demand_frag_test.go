@@ -42,15 +42,7 @@ func TestRunDemandUnitFragility(t *testing.T) {
 		{ID: "c", Name: "C", Point: orb.Point{5.0, 46.5}, Commune: "01003"},
 		{ID: "x", Name: "X", Point: orb.Point{5.0, 46.3}, Commune: "01003"},
 	}
-	b, err := diag.NewBaseline(ctx, handDataset(), diag.Params{Weights: map[string]float64{data.ColPart65Plus: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := b.Demand(ctx, layer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.ApplyDemand(s)
+	b := layerBaseline(t, handDataset(), diag.Params{Weights: map[string]float64{data.ColPart65Plus: 1}}, layer)
 	if got, want := b.Result.Communes[2].Fragility, (300*f1+700*f2)/1000; math.Abs(got-want) > 1e-9 {
 		t.Fatalf("indice_fragilite of C: %v, want %v", got, want)
 	}

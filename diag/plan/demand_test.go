@@ -45,25 +45,15 @@ func TestRunDemandHand(t *testing.T) {
 	if tm := geo.HaversineKm(orb.Point{5.0, 46.5}, orb.Point{5.0, 46.3}) * 1.3 / 50 * 60; math.Abs(tm-34.69) > 0.01 {
 		t.Fatalf("hand value t(c, u2) = %v", tm)
 	}
-	run := func(withLayer bool) *plan.Plan {
-		b, err := diag.NewBaseline(ctx, ds, diag.Params{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if withLayer {
-			s, err := b.Demand(ctx, layer)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b.ApplyDemand(s)
-		}
+	run := func(l *data.DemandLayer) *plan.Plan {
+		b := layerBaseline(t, ds, diag.Params{}, l)
 		p, err := plan.Run(ctx, b, plan.Options{Territory: diag.Departements("01"), Add: 2, Candidates: cands})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return p
 	}
-	p := run(true)
+	p := run(layer)
 	checkFigures(t, []figure{
 		{"population (legal)", float64(p.Population), 3500},
 		{"covered before", float64(p.CoveredPop), 1500},
@@ -80,7 +70,7 @@ func TestRunDemandHand(t *testing.T) {
 	if p.Picks[0].Site.ID != "x" || p.Picks[1].Site.ID != "c" {
 		t.Errorf("picks %s, %s; want x, c", p.Picks[0].Site.ID, p.Picks[1].Site.ID)
 	}
-	if q := run(false); q.Picks[0].Site.ID != "c" || q.Picks[0].NewPop != 2000 {
+	if q := run(nil); q.Picks[0].Site.ID != "c" || q.Picks[0].NewPop != 2000 {
 		t.Errorf("without the layer: first pick %s covering %d, want c covering 2000", q.Picks[0].Site.ID, q.Picks[0].NewPop)
 	}
 
@@ -89,15 +79,7 @@ func TestRunDemandHand(t *testing.T) {
 	// part_couverte 0.7) and u2's access R_x = 1/700.
 	ds2 := *ds
 	ds2.Sites = append(slices.Clone(ds.Sites), p.Picks[0].Site)
-	b2, err := diag.NewBaseline(ctx, &ds2, diag.Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s2, err := b2.Demand(ctx, layer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b2.ApplyDemand(s2)
+	b2 := layerBaseline(t, &ds2, diag.Params{}, layer)
 	if got := b2.Result.France.CoveredPop; got != 2900 {
 		t.Errorf("diagnostic after pick 1: %d covered, want 2900", got)
 	}
@@ -118,10 +100,6 @@ func TestRunDemandHand(t *testing.T) {
 // Tolerance of the territory's 3,500 inhabitants.
 func TestCoverDemandRounding(t *testing.T) {
 	ctx := context.Background()
-	b, err := diag.NewBaseline(ctx, handDataset(), diag.Params{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	layer := &data.DemandLayer{File: "points.csv", Format: data.DemandPoints}
 	for k := range 11 {
 		lat := 46.5 + 0.002*float64(k)
@@ -130,11 +108,7 @@ func TestCoverDemandRounding(t *testing.T) {
 		}
 		layer.Units = append(layer.Units, data.DemandUnit{ID: fmt.Sprint("u", k), Line: k + 2, Point: orb.Point{5.0, lat}, Pop: 1})
 	}
-	s, err := b.Demand(ctx, layer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.ApplyDemand(s)
+	b := layerBaseline(t, handDataset(), diag.Params{}, layer)
 	p, err := plan.Run(ctx, b, plan.Options{Territory: diag.Departements("01"), Cover: 1, Candidates: []plan.Candidate{
 		{ID: "c", Name: "C", Point: orb.Point{5.0, 46.5}, Commune: "01003"},
 		{ID: "x", Name: "X", Point: orb.Point{5.0, 46.3}, Commune: "01003"},
@@ -145,4 +119,24 @@ func TestCoverDemandRounding(t *testing.T) {
 	if p.Cover == nil || p.Cover.Posts != 2 || p.Stop != "" || len(p.Picks) != 2 || math.Abs(p.Picks[1].Coverage-1) > 1e-12 {
 		t.Errorf("cover: %+v, stop %q, %d picks", p.Cover, p.Stop, len(p.Picks))
 	}
+}
+
+// layerBaseline builds the baseline of ds with p and, when layer is not
+// nil, measures the layer on it (Baseline.Demand) and applies it
+// (ApplyDemand), failing t on an error.
+func layerBaseline(t *testing.T, ds *data.Dataset, p diag.Params, layer *data.DemandLayer) *diag.Baseline {
+	t.Helper()
+	ctx := context.Background()
+	b, err := diag.NewBaseline(ctx, ds, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if layer != nil {
+		s, err := b.Demand(ctx, layer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.ApplyDemand(s)
+	}
+	return b
 }
