@@ -42,7 +42,7 @@
   let measure = MEASURES[0];
   let view = null;         // current viewBox [x, y, w, h]
   let chosen = -1;         // commune picked by search or click
-  const state = { sortCol: "rang", sortAsc: true, showAll: false, epciSort: "couverture", epciAsc: true };
+  const state = { communesSort: { col: "rang", asc: true }, showAll: false, epciSort: { col: "couverture", asc: true } };
 
   const val = (r, c) => D.communes[r][col[c]];
   const label = (r) => val(r, "nom") + " (" + val(r, "code_insee") + ")";
@@ -329,13 +329,20 @@
   }
 
   // ---- tables
-  function header(table, cols, sortCol, asc, onSort) {
+  // header draws the sortable head of a table: a click on a column sorts
+  // by it (sort.col), reversing the order on a second click (sort.asc),
+  // then redraws the table.
+  function header(table, cols, sort, redraw) {
     const tr = el("tr");
     for (const c of cols) {
       const th = el("th", null, { scope: "col" });
-      if (c[0] === sortCol) th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+      if (c[0] === sort.col) th.setAttribute("aria-sort", sort.asc ? "ascending" : "descending");
       const b = el("button", c[1], { type: "button", "data-col": c[0] });
-      b.addEventListener("click", () => onSort(c[0]));
+      b.addEventListener("click", () => {
+        sort.asc = sort.col === c[0] ? !sort.asc : true;
+        sort.col = c[0];
+        redraw();
+      });
       th.append(b);
       tr.append(th);
     }
@@ -350,11 +357,7 @@
   }
   function communesTable() {
     const t = $("table-communes");
-    header(t, TABLE, state.sortCol, state.sortAsc, (c) => {
-      state.sortAsc = state.sortCol === c ? !state.sortAsc : true;
-      state.sortCol = c;
-      communesTable();
-    });
+    header(t, TABLE, state.communesSort, communesTable);
     const q = $("filtre-communes").value.trim().toLowerCase();
     const only = $("filtre-non-couvertes").checked;
     let rows = [];
@@ -363,7 +366,7 @@
       if (q && !(val(r, "nom").toLowerCase().includes(q) || val(r, "code_insee").toLowerCase().includes(q) || String(val(r, "code_epci")).includes(q))) continue;
       rows.push(r);
     }
-    const c = state.sortCol, dir = state.sortAsc ? 1 : -1;
+    const c = state.communesSort.col, dir = state.communesSort.asc ? 1 : -1;
     rows.sort((a, b) => {
       const x = val(a, c), y = val(b, c);
       if (x === null || x === undefined) return y === null || y === undefined ? 0 : 1;
@@ -393,15 +396,11 @@
     ["couverture", "Taux de couverture", fmtPct], ["non_couverts", "Population non couverte", fmt0], ["acces", "Accès E2SFCA moyen", fmt2]];
   function epciTable() {
     const t = $("table-epci");
-    header(t, EPCI_COLS, state.epciSort, state.epciAsc, (c) => {
-      state.epciAsc = state.epciSort === c ? !state.epciAsc : true;
-      state.epciSort = c;
-      epciTable();
-    });
+    header(t, EPCI_COLS, state.epciSort, epciTable);
     const q = $("filtre-epci").value.trim().toLowerCase();
     const rows = D.epci.filter((e) => !q || e.nom.toLowerCase().includes(q) || e.code.includes(q));
-    const dir = state.epciAsc ? 1 : -1;
-    rows.sort((a, b) => dir * compare(a[state.epciSort], b[state.epciSort]) || compare(a.code, b.code));
+    const c = state.epciSort.col, dir = state.epciSort.asc ? 1 : -1;
+    rows.sort((a, b) => dir * compare(a[c], b[c]) || compare(a.code, b.code));
     const body = document.createElement("tbody");
     for (const e of rows) {
       const tr = el("tr");
