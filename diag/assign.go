@@ -206,12 +206,11 @@ func (a *assigner) place(s *data.Site) data.Placement {
 // code: it returns the commune's index, -1 when the point is refused, and
 // the check (PlaceOK, PlaceOffshore, PlaceOutside or PlaceUnplaced).
 // parts holds the polygon parts whose bounds meet a box around p
-// (geo.PolygonIndex.AppendParts; nil: searched here), and *near (near may
-// be nil) the index of the commune point nearest to a neighbour of p, -1
-// for none, which it updates: a group of nearby units searches the
-// polygon tree once and starts each nearest-point search from its
-// neighbour's answer, with the results of place.
-func (a *assigner) placePoint(p orb.Point, parts []int32, near *int) (int, data.PlaceCheck) {
+// (geo.PolygonIndex.AppendParts; nil: searched here), and near (may be
+// nil) what a group of nearby units knows of the commune points
+// (pointNear): a group searches the polygon tree once and the points'
+// tree once or from a neighbour's answer, with the results of place.
+func (a *assigner) placePoint(p orb.Point, parts []int32, near *pointNear) (int, data.PlaceCheck) {
 	a.index()
 	if !finitePoint(p) {
 		return -1, data.PlaceUnplaced
@@ -247,7 +246,7 @@ func (a *assigner) placePoint(p orb.Point, parts []int32, near *int) (int, data.
 // OffshoreKm away and that distance, or k = −1 when none is (the point
 // is outside France). ok is false where polygons do not cover the area.
 // near is as for placePoint.
-func (a *assigner) offPolygon(p orb.Point, near *int) (k int, km float64, ok bool) {
+func (a *assigner) offPolygon(p orb.Point, near *pointNear) (k int, km float64, ok bool) {
 	if !a.polygonArea(p, near) {
 		return -1, 0, false
 	}
@@ -262,7 +261,7 @@ func (a *assigner) offPolygon(p orb.Point, near *int) (k int, km float64, ok boo
 // point in no polygon and that far from every commune is not in France
 // (the open Atlantic, a COM), refused, never given to the nearest
 // commune. near is as for placePoint.
-func (a *assigner) nearestCommune(p orb.Point, near *int) int {
+func (a *assigner) nearestCommune(p orb.Point, near *pointNear) int {
 	n, ok := a.nearestPoint(p, near)
 	if !ok || a.tiled && n.Km > polygonAreaKm {
 		return -1
@@ -270,16 +269,30 @@ func (a *assigner) nearestCommune(p orb.Point, near *int) int {
 	return a.ptOwner[n.Index]
 }
 
-// nearestPoint is the commune point nearest to p (geo.PointIndex.
-// NearestOneFrom *near, which it updates; near may be nil).
-func (a *assigner) nearestPoint(p orb.Point, near *int) (geo.Neighbor, bool) {
-	hint := -1
-	if near != nil {
-		hint = *near
+// pointNear is what a group of nearby units knows of the commune points
+// (indexes of assigner.points) for their nearest-point searches.
+type pointNear struct {
+	// cands, when not nil, holds every commune point that can be the
+	// nearest to a unit of the group (geo.PointIndex.NearestAmong);
+	cands []geo.Neighbor
+	// otherwise hint is the point nearest to the last unit placed, −1 for
+	// none, where the next search starts (geo.PointIndex.NearestOneFrom).
+	hint int
+}
+
+// nearestPoint is the commune point nearest to p: NearestOne, found
+// among near's candidates or from its hint, which it updates (near may
+// be nil).
+func (a *assigner) nearestPoint(p orb.Point, near *pointNear) (geo.Neighbor, bool) {
+	switch {
+	case near == nil:
+		return a.points.NearestOne(p)
+	case near.cands != nil:
+		return a.points.NearestAmong(p, near.cands)
 	}
-	n, ok := a.points.NearestOneFrom(p, hint)
-	if ok && near != nil {
-		*near = n.Index
+	n, ok := a.points.NearestOneFrom(p, near.hint)
+	if ok {
+		near.hint = n.Index
 	}
 	return n, ok
 }
@@ -317,7 +330,7 @@ const polygonAreaKm = 50.0
 // polygonArea tells whether the commune with the point nearest to p has a
 // polygon and lies within polygonAreaKm, i.e. whether polygons cover the
 // area around p. near is as for placePoint.
-func (a *assigner) polygonArea(p orb.Point, near *int) bool {
+func (a *assigner) polygonArea(p orb.Point, near *pointNear) bool {
 	if !a.tiled || a.points == nil || a.hasPoly == nil {
 		return false
 	}

@@ -87,7 +87,7 @@ func (e *engine) placeUnits(ctx context.Context, us []data.DemandUnit) (*unitPas
 	nc := (n + demandBlock - 1) / demandBlock
 	ps.chunks = make([]pairChunk, nc)
 	err := parallel(ctx, nc, e.workers, func(lo, hi int) error {
-		w := &passWorker{e: e, a: a, ps: ps, us: us}
+		w := &passWorker{e: e, a: a, ps: ps, us: us, ctrNear: -1}
 		for c := lo; c < hi; c++ {
 			if err := w.chunk(ctx, c, order[c*demandBlock:min(n, (c+1)*demandBlock)]); err != nil {
 				return err
@@ -107,9 +107,13 @@ type passWorker struct {
 	buf   unitBuf
 	parts []int32
 	cands []geo.Neighbor
-	cs    sortScratch
-	q     []int32
-	w     []float64
+	near  []geo.Neighbor
+	// ctrNear is the commune point nearest to the last cell's centre,
+	// −1 for none.
+	ctrNear int
+	cs      sortScratch
+	q       []int32
+	w       []float64
 }
 
 // chunk places and measures the units of order (one chunk c of the
@@ -132,42 +136,51 @@ func (w *passWorker) chunk(ctx context.Context, c int, order []uint64) error {
 }
 
 // cell places and measures the units of one cell; shared tells whether
-// they share their searches (two units or more with usable points): the
-// polygon parts meeting the cell's box, and the counted sites within
-// reach + r of the box's centre c, r the largest distance from c to a
-// unit (with a margin for rounding), which hold every site within reach
-// of each unit (triangle inequality).
+// they share their searches (two units or more with usable points).
+// With c the centre of the cell's box and r the largest distance from c
+// to a unit (with a margin for rounding), they share the polygon parts
+// meeting the box, the counted sites within reach + r of c, which hold
+// every site within reach of each unit, and, without polygons, the
+// commune points within d_c + 2r of c, d_c the distance from c to its
+// nearest commune point, which hold the nearest of each unit (triangle
+// inequality).
 func (w *passWorker) cell(ctx context.Context, c int, order []uint64, shared bool) error {
-	e, us := w.e, w.us
+	e, us, a := w.e, w.us, w.a
 	var parts []int32
 	var cands []geo.Neighbor
+	near := pointNear{hint: -1}
 	if shared {
 		lo, hi := us[uint32(order[0])].Point, us[uint32(order[0])].Point
 		for _, k := range order {
 			p := us[uint32(k)].Point
 			lo, hi = orb.Point{min(lo[0], p[0]), min(lo[1], p[1])}, orb.Point{max(hi[0], p[0]), max(hi[1], p[1])}
 		}
-		if w.a.polys != nil {
-			w.parts = w.a.polys.AppendParts(w.parts[:0], lo, hi)
+		ctr := orb.Point{(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2}
+		var r float64
+		for _, k := range order {
+			r = max(r, geo.HaversineKm(ctr, us[uint32(k)].Point))
+		}
+		if a.polys != nil {
+			w.parts = a.polys.AppendParts(w.parts[:0], lo, hi)
 			parts = w.parts
+		} else if a.points != nil {
+			if nc, ok := a.points.NearestOneFrom(ctr, w.ctrNear); ok {
+				w.ctrNear = nc.Index // the next cell's search starts there
+				w.near = a.points.AppendWithin(w.near[:0], ctr, (nc.Km+2*r)*(1+1e-9)+1e-6)
+				near.cands = w.near
+			}
 		}
 		if len(e.counted) > 0 {
-			ctr := orb.Point{(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2}
-			var r float64
-			for _, k := range order {
-				r = max(r, geo.HaversineKm(ctr, us[uint32(k)].Point))
-			}
 			reach := e.tm.reachKm(e.d0)
 			w.cands = e.sidx.AppendWithin(w.cands[:0], ctr, (reach+r)*(1+1e-9)+1e-6)
 			sortNeighbors(w.cands, &w.cs)
 			cands = w.cands
 		}
 	}
-	near := -1
 	ps := w.ps
 	for _, k := range order {
 		i := int(uint32(k))
-		kc, check := w.a.placePoint(us[i].Point, parts, &near)
+		kc, check := a.placePoint(us[i].Point, parts, &near)
 		ps.pc[i], ps.po[i] = int32(c), int32(len(w.q))
 		if kc < 0 {
 			ps.comm[i] = -1

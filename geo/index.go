@@ -203,6 +203,35 @@ func (ix *PointIndex) NearestOneFrom(p orb.Point, hint int) (n Neighbor, ok bool
 	return q.best, q.best.Index >= 0
 }
 
+// NearestAmong returns the point of cands (points of the index, as an
+// earlier query returned them) nearest to p, ties broken by index, with
+// its distance computed as NearestOne computes it. When cands holds every
+// point at most NearestOne(p).Km from p — AppendWithin around a nearby
+// point c with a radius of d_c + 2·HaversineKm(c, p) or more, d_c the
+// distance from c to its nearest point (triangle inequality) — the
+// result is NearestOne(p)'s, bit for bit: a group of nearby points
+// searches the tree once. ok is false when p is not finite or cands is
+// empty.
+func (ix *PointIndex) NearestAmong(p orb.Point, cands []Neighbor) (n Neighbor, ok bool) {
+	best := Neighbor{-1, math.Inf(1)}
+	if !finite(p) {
+		return best, false
+	}
+	cp := math.Cos(p[1] * rad)
+	bestH := math.Inf(1)
+	for _, c := range cands {
+		i := c.Index
+		h := haversineH(p, ix.pts[i], cp, ix.cos[i])
+		if h > bestH*(1+1e-9) {
+			continue // farther than best even after rounding (nearestQuery.visit)
+		}
+		if d := havKm(h); d < best.Km || (d == best.Km && i < best.Index) {
+			best, bestH = Neighbor{i, d}, h
+		}
+	}
+	return best, best.Index >= 0
+}
+
 // nearestQuery is the state of NearestOne.
 type nearestQuery struct {
 	ix    *PointIndex

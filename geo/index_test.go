@@ -454,3 +454,52 @@ func TestNearestOneFromAgainstBruteForce(t *testing.T) {
 		t.Errorf("NearestOneFrom allocates %v times", a)
 	}
 }
+
+// TestNearestAmongAgainstBruteForce: for groups of nearby points, the
+// nearest among the candidates around the group's centre c (radius d_c +
+// 2r, r the group's radius) is the brute-force nearest of each member,
+// ties by the lowest index, with NearestOne's distance bit for bit.
+func TestNearestAmongAgainstBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 13))
+	pts := make([]orb.Point, 2000)
+	for i := range pts {
+		if i > 0 && rng.IntN(8) == 0 {
+			pts[i] = pts[rng.IntN(i)] // a duplicate: a tie
+			continue
+		}
+		pts[i] = orb.Point{-5 + 14*rng.Float64(), 42 + 9*rng.Float64()}
+	}
+	ix := NewPointIndex(pts)
+	for range 300 {
+		c := orb.Point{-8 + 20*rng.Float64(), 40 + 13*rng.Float64()}
+		group := []orb.Point{c}
+		for range rng.IntN(6) {
+			group = append(group, orb.Point{c[0] + 0.03*rng.NormFloat64(), c[1] + 0.02*rng.NormFloat64()})
+		}
+		if rng.IntN(3) == 0 {
+			group = append(group, pts[rng.IntN(len(pts))]) // on a point, maybe far
+		}
+		var r float64
+		for _, p := range group {
+			r = max(r, HaversineKm(c, p))
+		}
+		nc, _ := ix.NearestOne(c)
+		cands := ix.AppendWithin(nil, c, (nc.Km+2*r)*(1+1e-9)+1e-6)
+		for _, p := range group {
+			want := Neighbor{-1, math.Inf(1)}
+			for i, q := range pts {
+				if d := HaversineKm(p, q); d < want.Km {
+					want = Neighbor{i, d}
+				}
+			}
+			got, ok := ix.NearestAmong(p, cands)
+			one, _ := ix.NearestOne(p)
+			if !ok || got.Index != want.Index || math.Abs(got.Km-want.Km) > 1e-9 || got != one {
+				t.Fatalf("NearestAmong(%v) = %+v; brute force %+v, NearestOne %+v", p, got, want, one)
+			}
+		}
+	}
+	if _, ok := ix.NearestAmong(orb.Point{2, 45}, nil); ok {
+		t.Error("NearestAmong of no candidate found one")
+	}
+}
