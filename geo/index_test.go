@@ -461,14 +461,7 @@ func TestNearestOneFromAgainstBruteForce(t *testing.T) {
 // ties by the lowest index, with NearestOne's distance bit for bit.
 func TestNearestAmongAgainstBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 13))
-	pts := make([]orb.Point, 2000)
-	for i := range pts {
-		if i > 0 && rng.IntN(8) == 0 {
-			pts[i] = pts[rng.IntN(i)] // a duplicate: a tie
-			continue
-		}
-		pts[i] = orb.Point{-5 + 14*rng.Float64(), 42 + 9*rng.Float64()}
-	}
+	pts := tiedPoints(rng, 2000, 8)
 	ix := NewPointIndex(pts)
 	for range 300 {
 		c := orb.Point{-8 + 20*rng.Float64(), 40 + 13*rng.Float64()}
@@ -486,12 +479,7 @@ func TestNearestAmongAgainstBruteForce(t *testing.T) {
 		nc, _ := ix.NearestOne(c)
 		cands := ix.AppendWithin(nil, c, (nc.Km+2*r)*(1+1e-9)+1e-6)
 		for _, p := range group {
-			want := Neighbor{-1, math.Inf(1)}
-			for i, q := range pts {
-				if d := HaversineKm(p, q); d < want.Km {
-					want = Neighbor{i, d}
-				}
-			}
+			want := bruteNearest(pts, p, 1)[0]
 			got, ok := ix.NearestAmong(p, cands)
 			one, _ := ix.NearestOne(p)
 			if !ok || got.Index != want.Index || math.Abs(got.Km-want.Km) > 1e-9 || got != one {
