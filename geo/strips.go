@@ -1,0 +1,169 @@
+package geo
+
+import (
+	"math"
+	"slices"
+
+	"github.com/paulmach/orb"
+)
+
+// StripIndex answers the within-radius queries of PointIndex.AppendWithin,
+// with the same results, from points held in latitude strips of equal
+// height, each strip sorted by longitude: a query reads, in every strip
+// its cap box crosses, the run of points within the box's longitudes
+// (found by a binary search), with no tree node to visit. Many queries
+// of one radius (the pairs of the travel-time model, all within the same
+// reach) read fewer candidates this way than through the R-tree when the
+// strips are about half the radius high. Queries may run concurrently;
+// the index is immutable.
+type StripIndex struct {
+	lat0, height float64 // strip s covers latitudes [lat0 + s·height, lat0 + (s+1)·height)
+	start        []int32 // strip s holds entries start[s]:start[s+1]
+	lon, lat     []float64
+	cos          []float64 // cos φ of each entry (haversineCos)
+	id           []int32   // index of each entry in the slice given to NewStripIndex
+	n            int       // len of that slice
+}
+
+// maxStripsPerPoint bounds the number of strips: the height grows when
+// the points' latitudes span more than this many strips per point.
+const maxStripsPerPoint = 4
+
+// NewStripIndex indexes pts in strips about height degrees of latitude
+// high (a positive number; the height grows so that there are at most
+// 4·len(pts) + 64 strips); indexes in results refer to pts. Points with
+// a NaN or infinite coordinate are not indexed and never returned.
+func NewStripIndex(pts []orb.Point, height float64) *StripIndex {
+	ix := &StripIndex{n: len(pts), height: height}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	n := 0
+	for _, p := range pts {
+		if finite(p) {
+			lo, hi = math.Min(lo, p[1]), math.Max(hi, p[1])
+			n++
+		}
+	}
+	if n == 0 {
+		ix.start = []int32{0, 0}
+		return ix
+	}
+	if !(ix.height > 0) || math.IsInf(ix.height, 0) {
+		ix.height = 1
+	}
+	limit := float64(maxStripsPerPoint*n + 64)
+	ix.height = math.Max(ix.height, (hi-lo)/limit)
+	ix.lat0 = lo
+	strips := int(math.Floor((hi-lo)/ix.height)) + 1
+	ix.start = make([]int32, strips+1) // strip() reads its length
+	for _, p := range pts {
+		if finite(p) {
+			ix.start[ix.strip(p[1])+1]++
+		}
+	}
+	for s := range strips {
+		ix.start[s+1] += ix.start[s]
+	}
+	ix.id = make([]int32, n)
+	fill := slices.Clone(ix.start[:strips])
+	for i, p := range pts {
+		if finite(p) {
+			s := ix.strip(p[1])
+			ix.id[fill[s]] = int32(i)
+			fill[s]++
+		}
+	}
+	for s := range strips {
+		part := ix.id[ix.start[s]:ix.start[s+1]]
+		slices.SortFunc(part, func(a, b int32) int {
+			if c := cmpFloat(pts[a][0], pts[b][0]); c != 0 {
+				return c
+			}
+			return int(a - b)
+		})
+	}
+	ix.lon, ix.lat, ix.cos = make([]float64, n), make([]float64, n), make([]float64, n)
+	for x, i := range ix.id {
+		p := pts[i]
+		ix.lon[x], ix.lat[x], ix.cos[x] = p[0], p[1], math.Cos(p[1]*rad)
+	}
+	return ix
+}
+
+// cmpFloat compares finite numbers.
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// strip returns the strip of latitude lat, clamped to the strips (a
+// non-decreasing function of lat).
+func (ix *StripIndex) strip(lat float64) int {
+	last := len(ix.start) - 2
+	s := math.Floor((lat - ix.lat0) / ix.height)
+	switch {
+	case !(s >= 0):
+		return 0
+	case s >= float64(last):
+		return last
+	}
+	return int(s)
+}
+
+// Len returns the number of points given to NewStripIndex (the range of
+// Neighbor.Index).
+func (ix *StripIndex) Len() int { return ix.n }
+
+// AppendWithin appends to dst every point at most km from p (great
+// circle) with its distance, and returns the extended slice: the points
+// and distances of PointIndex.AppendWithin over the same points, bit for
+// bit, in another order (by strip, then longitude).
+func (ix *StripIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Neighbor {
+	if !finite(p) || !(km >= 0) || len(ix.id) == 0 {
+		return dst
+	}
+	cp := math.Cos(p[1] * rad)
+	bs, nb := capBoxes(p, km)
+	// A point whose haversine h exceeds that of km by more than rounding
+	// can explain is farther than km: its arcsine is not needed.
+	hmax := math.Inf(1)
+	if r := km / (2 * EarthRadiusKm); r < math.Pi/4 {
+		s := math.Sin(r)
+		hmax = s * s * (1 + 1e-9)
+	}
+	for _, b := range bs[:nb] {
+		w, e, s, n := b[0][0], b[1][0], b[0][1], b[1][1]
+		// Strips are clamped: the first and last hold every point below
+		// and above them (none, since they span the points' latitudes).
+		for k := ix.strip(s); k <= ix.strip(n); k++ {
+			lo, hi := int(ix.start[k]), int(ix.start[k+1])
+			lons := ix.lon[lo:hi]
+			x, _ := slices.BinarySearch(lons, w)
+			for x += lo; x < hi && ix.lon[x] <= e; x++ {
+				lat := ix.lat[x]
+				if lat < s || lat > n {
+					continue
+				}
+				// haversineH and havKm written out (the same operations
+				// in the same order, hence the same bits: the tests compare
+				// with HaversineKm): their calls, which the compiler does
+				// not inline, cost a third of the query.
+				dla := lat*rad - p[1]*rad
+				dlo := (ix.lon[x] - p[0]) * rad
+				s1, s2 := math.Sin(dla/2), math.Sin(dlo/2)
+				h := s1*s1 + cp*ix.cos[x]*s2*s2
+				if h > hmax {
+					continue
+				}
+				if d := 2 * EarthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h))); d <= km {
+					dst = append(dst, Neighbor{int(ix.id[x]), d})
+				}
+			}
+		}
+	}
+	return dst
+}
