@@ -128,13 +128,7 @@ func (ix *StripIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Ne
 	}
 	cp := math.Cos(p[1] * rad)
 	bs, nb := capBoxes(p, km)
-	// A point whose haversine h exceeds that of km by more than rounding
-	// can explain is farther than km: its arcsine is not needed.
-	hmax := math.Inf(1)
-	if r := km / (2 * EarthRadiusKm); r < math.Pi/4 {
-		s := math.Sin(r)
-		hmax = s * s * (1 + 1e-9)
-	}
+	hmax := withinHmax(km)
 	for _, b := range bs[:nb] {
 		w, e, s, n := b[0][0], b[1][0], b[0][1], b[1][1]
 		// Strips are clamped: the first and last hold every point below
