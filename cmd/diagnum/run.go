@@ -88,10 +88,21 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 		return err
 	}
 	t, params, pr, ds := op.t, op.params, op.pr, op.ds
+	workbook := o.outPath(t) != "-"
+	var runs []func() (report.Offer, error)
+	if workbook && o.demande == "" {
+		// The offers' own national runs do not depend on the measures
+		// below: they start now and take the moments the measures leave
+		// a core idle, and their garbage is gone before the outputs.
+		runs = startOffers(ctx, ds, params, nil, t)
+	}
 	pr.step("calcul des mesures")
 	b, layer, demand, err := o.baseline(ctx, pr, ds, params)
 	if err != nil {
 		return err
+	}
+	if workbook && runs == nil { // measured on the demand layer, loaded by baseline
+		runs = startOffers(ctx, ds, params, layer, t)
 	}
 	res := b.Result
 	ds.Checks = append(ds.Checks, timerChecks(params, stderr, o.quiet)...)
@@ -104,13 +115,13 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	}
 	in := reportInput(ds, view)
 	in.Demand = demand
-	if o.outPath(t) != "-" {
+	if workbook {
 		defer boundOutputMemory()()
 		// Only the workbook embeds the map and the offers: the map is
-		// drawn and the offers computed on other goroutines while the
+		// drawn and the offers rolled up on other goroutines while the
 		// workbook is written (Synthèse, its last sheet, waits for them).
 		in.Map = drawMapAsync(report.NewMapInput(&in, ds))
-		in.OffersFunc = async(func() ([]report.Offer, error) { return offers(ctx, ds, params, res, t, layer) })
+		in.OffersFunc = async(func() ([]report.Offer, error) { return offers(runs, res, t) })
 	}
 	written, err := writeOutputs(ctx, o, t, ds, in, stdout, pr)
 	if err != nil {
@@ -492,33 +503,61 @@ func reportInput(ds *data.Dataset, v *diag.View) report.Input {
 // Excel's limit); tests lower it to reach the overflow of Contrôles.
 var controlRowsCap = 0
 
-// offers computes the figures of the conseillers numériques alone and of
-// the whole offer (every kind of site) for Synthèse, reusing res when
-// params already count one of them; with a demand layer (--demande) both
-// are measured on it, as res is.
-func offers(ctx context.Context, ds *data.Dataset, params diag.Params, res *diag.Result, t diag.Territory, layer *data.DemandLayer) ([]report.Offer, error) {
-	var out []report.Offer
-	for _, o := range []struct {
-		label  string
-		supply []data.SiteKind
-	}{
-		{"Conseillers numériques seuls", []data.SiteKind{data.KindCNFS}},
-		{"Offre complète", data.Kinds},
-	} {
-		r := res
+// offerKinds are the offers of Synthèse: the conseillers numériques
+// alone and the whole offer (every kind of site).
+var offerKinds = []struct {
+	label  string
+	supply []data.SiteKind
+}{
+	{"Conseillers numériques seuls", []data.SiteKind{data.KindCNFS}},
+	{"Offre complète", data.Kinds},
+}
+
+// startOffers starts on other goroutines the national runs of the
+// offers whose kinds differ from params.Supply (measured on layer when
+// it is not nil, as the run's own result is), each rolled up over t as
+// soon as computed (the national result is not kept), and returns, by
+// offer, the function that waits for its figures (nil: the run's own
+// result serves).
+func startOffers(ctx context.Context, ds *data.Dataset, params diag.Params, layer *data.DemandLayer, t diag.Territory) []func() (report.Offer, error) {
+	runs := make([]func() (report.Offer, error), len(offerKinds))
+	for i, o := range offerKinds {
 		if !sameKinds(params.Supply, o.supply) {
 			p := params
 			p.Supply = o.supply
-			var err error
-			if r, err = computeWithDemand(ctx, ds, p, layer); err != nil {
-				return nil, err
-			}
+			runs[i] = async(func() (report.Offer, error) {
+				r, err := computeWithDemand(ctx, ds, p, layer)
+				if err != nil {
+					return report.Offer{}, err
+				}
+				return offerOf(o.label, r, t)
+			})
 		}
-		ru, err := r.TerritoryRollup(t)
+	}
+	return runs
+}
+
+// offerOf returns the figures of offer label in r over t.
+func offerOf(label string, r *diag.Result, t diag.Territory) (report.Offer, error) {
+	ru, err := r.TerritoryRollup(t)
+	return report.Offer{Label: label, Territory: ru, France: r.France}, err
+}
+
+// offers returns the figures of the offers of Synthèse (offerKinds) for
+// territory t: from their runs (startOffers), or from res when the
+// run's parameters already count the offer's kinds.
+func offers(runs []func() (report.Offer, error), res *diag.Result, t diag.Territory) ([]report.Offer, error) {
+	out := make([]report.Offer, len(offerKinds))
+	for i, o := range offerKinds {
+		var err error
+		if runs[i] != nil {
+			out[i], err = runs[i]()
+		} else {
+			out[i], err = offerOf(o.label, res, t)
+		}
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, report.Offer{Label: o.label, Territory: ru, France: r.France})
 	}
 	return out, nil
 }
