@@ -185,7 +185,7 @@ func (r *mapRaster) outline(o image.Point, pts []vecPoint, hw float64) {
 		n1x, n1y := unitNormal(p.x-a.x, p.y-a.y)
 		n2x, n2y := unitNormal(b.x-p.x, b.y-p.y)
 		sx, sy := n1x+n2x, n1y+n2y
-		l := math.Hypot(sx, sy)
+		l := math.Sqrt(sx*sx + sy*sy) // |n1+n2| ≤ 2: no overflow for math.Hypot to avoid
 		if l < 1e-9 {
 			sx, sy, l = n1x, n1y, 1
 		}
@@ -209,7 +209,7 @@ func (r *mapRaster) outline(o image.Point, pts []vecPoint, hw float64) {
 
 // unitNormal returns the unit normal of (dx, dy), zero for a zero vector.
 func unitNormal(dx, dy float64) (float64, float64) {
-	l := math.Hypot(dx, dy)
+	l := math.Sqrt(dx*dx + dy*dy) // pixels: no overflow for math.Hypot to avoid
 	if l == 0 {
 		return 0, 0
 	}
@@ -361,7 +361,7 @@ func (r *mapRaster) shapesIn(v mapView, u vg.Length, m *mapModel, band image.Rec
 				var last vecPoint
 				for i, q := range rg {
 					pt := r.px(v.pt(q))
-					if i == 0 || i == len(rg)-1 || math.Hypot(pt.x-last.x, pt.y-last.y) >= minStep {
+					if dx, dy := pt.x-last.x, pt.y-last.y; i == 0 || i == len(rg)-1 || math.Sqrt(dx*dx+dy*dy) >= minStep {
 						pts = append(pts, pt)
 						last = pt
 					}
