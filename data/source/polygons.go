@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	"diagnum/data"
@@ -175,32 +175,12 @@ func OrientRFC7946(mp orb.MultiPolygon) orb.MultiPolygon {
 // MultiPolygon holding both; shared borders are not dissolved): the
 // absorbing commune's own polygons come first, then the absorbed ones in
 // code order. A code res does not know is dropped with a Warning naming
-// file.
+// file (foldByCommune). polys is not changed.
 func FoldPolygons(file string, polys map[string]orb.MultiPolygon, res Resolver) (map[string]orb.MultiPolygon, data.Checks) {
 	var checks data.Checks
-	codes := make([]string, 0, len(polys))
-	for code := range polys {
-		codes = append(codes, code)
-	}
-	sort.Strings(codes)
-	out := make(map[string]orb.MultiPolygon, len(polys))
-	var absorbed []string
-	for _, code := range codes {
-		cur, ok := res(code)
-		switch {
-		case !ok:
-			checks.Warn(&data.ParseError{File: file, Column: "code",
-				Err: fmt.Errorf("%w : polygone de %s ignoré (ni commune actuelle ni ancien code connu)", data.ErrUnknownINSEE, code)})
-		case cur == code:
-			out[code] = append(orb.MultiPolygon(nil), polys[code]...)
-		default:
-			absorbed = append(absorbed, code)
-		}
-	}
-	for _, code := range absorbed {
-		cur, _ := res(code)
-		out[cur] = append(out[cur], polys[code]...)
-	}
+	out := foldByCommune(file, "code", polys, res, func(a, b orb.MultiPolygon) orb.MultiPolygon {
+		return append(slices.Clip(a), b...) // a new array: polys keeps its own
+	}, &checks)
 	return out, checks
 }
 

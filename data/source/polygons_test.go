@@ -67,9 +67,19 @@ func TestFoldPolygonsCreuse(t *testing.T) {
 			t.Errorf("old code %s still present", old)
 		}
 	}
+	if len(polys["23149"]) != 1 {
+		t.Errorf("FoldPolygons changed its input: 23149 has %d polygons", len(polys["23149"]))
+	}
 	c := realCOG(t)
 	if n := AttachPolygons(c.Communes, folded); n != 255 {
 		t.Errorf("AttachPolygons = %d, want 255", n)
+	}
+	// A code the COG does not know is dropped with a Warning on the file's
+	// code property.
+	_, checks = FoldPolygons("p.geojson", map[string]orb.MultiPolygon{"99999": polys["23149"]}, c.Resolver())
+	if len(checks) != 1 || checks[0].Severity != data.Warning || !errors.Is(checks[0].Err, data.ErrUnknownINSEE) ||
+		checks[0].Err.File != "p.geojson" || checks[0].Err.Column != "code" {
+		t.Errorf("unknown code: checks %v", checks)
 	}
 }
 

@@ -279,7 +279,7 @@ func BuildIndicators(communes []data.Commune, res Resolver, in IndicatorInputs) 
 	t := data.NewIndicators()
 	var checks data.Checks
 	if in.QPV != nil {
-		qpv := foldByCommune(in.QPVFile, in.QPV, res, func(a, b int) int { return a + b }, &checks)
+		qpv := foldByCommune(in.QPVFile, "insee_com", in.QPV, res, func(a, b int) int { return a + b }, &checks)
 		nb, has := t.AddColumn(data.ColNbQPV), t.AddColumn(data.ColQPV)
 		for _, c := range communes {
 			if c.Zone == "com" {
@@ -291,11 +291,11 @@ func BuildIndicators(communes []data.Commune, res Resolver, in IndicatorInputs) 
 		}
 	}
 	if in.FRR != nil {
-		frr := foldByCommune(in.FRRFile, in.FRR, res, func(a, b bool) bool { return a || b }, &checks)
+		frr := foldByCommune(in.FRRFile, "insee_com", in.FRR, res, func(a, b bool) bool { return a || b }, &checks)
 		setEach(t, data.ColFRR, frr, boolFloat)
 	}
 	if in.Density != nil {
-		d := foldByCommune(in.DensityFile, in.Density, res, func(a, _ int) int { return a }, &checks)
+		d := foldByCommune(in.DensityFile, "insee_com", in.Density, res, func(a, _ int) int { return a }, &checks)
 		setEach(t, data.ColDensite, d, func(v int) float64 { return float64(v) })
 	}
 	if in.Points != nil {
@@ -339,15 +339,16 @@ func groupByCommune[R any](file, column string, rows []R, res Resolver, key func
 
 // foldByCommune re-keys m by commune actuelle: entries of current codes
 // first, then old codes merged into them with merge(current, old) in code
-// order. Unknown codes are dropped with a Warning naming file.
-func foldByCommune[V any](file string, m map[string]V, res Resolver, merge func(a, b V) V, checks *data.Checks) map[string]V {
+// order. Unknown codes are dropped with a Warning naming file and the
+// column of the codes.
+func foldByCommune[V any](file, column string, m map[string]V, res Resolver, merge func(a, b V) V, checks *data.Checks) map[string]V {
 	out := make(map[string]V, len(m))
 	var old []string
 	for _, code := range sortedKeys(m) {
 		cur, ok := res(code)
 		switch {
 		case !ok:
-			checks.Warn(&data.ParseError{File: file, Column: "insee_com",
+			checks.Warn(&data.ParseError{File: file, Column: column,
 				Err: fmt.Errorf("%w : %s n'est ni une commune du COG ni un ancien code connu ; ignoré", data.ErrUnknownINSEE, code)})
 		case cur == code:
 			out[code] = m[code]
