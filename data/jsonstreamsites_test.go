@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -299,5 +300,41 @@ func TestSitesPointCheck(t *testing.T) {
 		if !reflect.DeepEqual(p1, p2) || c1 != c2 || fmt.Sprint(e1) != fmt.Sprint(e2) {
 			t.Fatalf("%v: text %v %q %v, numbers %v %q %v", v, p1, c1, e1, p2, c2, e2)
 		}
+	}
+}
+
+// readAtCancel is a file-like reader (a ReaderAt and Seeker, which the
+// single pass reads) that cancels its context once a read starts at or
+// past offset at.
+type readAtCancel struct {
+	*bytes.Reader
+	at     int64
+	cancel context.CancelFunc
+}
+
+func (r *readAtCancel) ReadAt(p []byte, off int64) (int, error) {
+	if off >= r.at {
+		r.cancel()
+	}
+	return r.Reader.ReadAt(p, off)
+}
+
+// TestSitesGeoStreamInterrupted: the single pass stops with the context's
+// error when the context is cancelled halfway through the file (its next
+// read fails), and between features when it is cancelled with every byte
+// already read.
+func TestSitesGeoStreamInterrupted(t *testing.T) {
+	_, gj := sitesFixture(5000)
+	ctx, cancel := context.WithCancel(context.Background())
+	r := WithContext(ctx, &readAtCancel{bytes.NewReader(gj), int64(len(gj) / 2), cancel})
+	if _, ok := sectionOf(r); !ok {
+		t.Fatal("the reader is not read by the single pass")
+	}
+	if _, _, err := loadSitesGeoJSON("s.geojson", r, SitesOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled halfway: err = %v", err)
+	}
+	g := newSitesGeo("s.geojson", SitesOptions{}, 0)
+	if n, err := g.stream(ctx, newJSONLexer(bytes.NewReader(gj))); !errors.Is(err, context.Canceled) || n != 0 || len(g.sites) != 0 {
+		t.Errorf("cancelled before the first feature: %d features, %d sites, %v", n, len(g.sites), err)
 	}
 }
