@@ -76,10 +76,11 @@ func runCalibrer(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	ds, err := data.LoadEmbedded()
+	ds, err := embedded() // read once per process, as the other commands do
 	if err != nil {
 		return fmt.Errorf("données intégrées : %w", err)
 	}
+	ds = ds.Clone() // readTemps adds the table's checks to it
 	tab, err := o.readTemps(ds)
 	if err != nil {
 		return err

@@ -151,7 +151,7 @@ func TestIndicatorSpreadOverflowCLI(t *testing.T) {
 	if err := os.WriteFile(ind, []byte("code_insee;ecart\n23096;1e308\n23008;-1e308\n23031;0\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	stderr, err := run(t, "--dept", "23", "--indicators", ind, "--out", "d.xlsx")
+	stderr, err := run(t, "--dept", "23", "--indicators", ind, "--out", "-")
 	if err != nil || !strings.Contains(stderr, "avertissement : l'indicateur « ecart » est écarté de l'indice") {
 		t.Errorf("err %v, console %q: want a warning about ecart", err, stderr)
 	}

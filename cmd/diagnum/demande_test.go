@@ -15,17 +15,6 @@ import (
 	"diagnum/diag/report"
 )
 
-// fixture returns the absolute path of a file of testdata (run changes
-// the working folder).
-func fixture(t *testing.T, rel string) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // runCSV runs diagnum with args and --out - (CSV on standard output) and
 // returns the communes and the console.
 func runCSV(t *testing.T, args ...string) (map[string]map[string]string, string) {

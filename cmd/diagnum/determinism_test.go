@@ -97,24 +97,20 @@ func TestDeterminism(t *testing.T) {
 }
 
 // TestDeterminismShort is TestDeterminism on Creuse, CSV and GeoJSON
-// layers only: byte-identical with the default GOMAXPROCS and with 1.
+// layers only: the shared run creuseDash (default GOMAXPROCS) and the
+// same run with GOMAXPROCS=1 write byte-identical files.
 func TestDeterminismShort(t *testing.T) {
-	dirs := []string{t.TempDir(), t.TempDir()}
-	for i, procs := range []int{0, 1} {
-		p := func(name string) string { return filepath.Join(dirs[i], name) }
-		func() {
-			if procs > 0 {
-				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-			}
-			args := []string{"--dept", "23", "--quiet", "--out", "-", "--csv", p("c.csv"), "--geojson", p("c.geojson")}
-			if err := Run(context.Background(), args, io.Discard, io.Discard); err != nil {
-				t.Fatalf("GOMAXPROCS %d: %v", procs, err)
-			}
-		}()
-	}
-	for _, name := range []string{"c.csv", "c.geojson", "c-sites.geojson"} {
-		a, errA := os.ReadFile(filepath.Join(dirs[0], name))
-		b, errB := os.ReadFile(filepath.Join(dirs[1], name))
+	dash := creuseDash.get(t)
+	t.Chdir(t.TempDir())
+	func() {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		if err := Run(context.Background(), dash.args(t), io.Discard, io.Discard); err != nil {
+			t.Fatalf("GOMAXPROCS 1: %v", err)
+		}
+	}()
+	for _, name := range []string{"c.csv", "g.geojson", "g-sites.geojson"} {
+		a, errA := os.ReadFile(dash.path(name))
+		b, errB := os.ReadFile(name)
 		if errA != nil || errB != nil || len(a) == 0 {
 			t.Fatalf("%s: %v %v", name, errA, errB)
 		}

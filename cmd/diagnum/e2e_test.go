@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"math"
 	"os"
@@ -16,20 +15,17 @@ import (
 	"diagnum/diag/report"
 )
 
-// TestDefaultRun runs diagnum with no argument, as `make run` does, and
-// reads the workbook back. Expected figures: the COG 2025 file
-// (communes.json, communes actuelles of département 23: 255 communes,
-// 115,527 inhabitants; all of France: 68,952,941), counted with python3.
+// TestDefaultRun runs diagnum with no argument but --csv and --map, as
+// `make run` does (the shared run creuseBook), and reads the workbook
+// back. Expected figures: the COG 2025 file (communes.json, communes
+// actuelles of département 23: 255 communes, 115,527 inhabitants; all of
+// France: 68,952,941), counted with python3.
 func TestDefaultRun(t *testing.T) {
-	t.Chdir(t.TempDir())
-	var stdout, stderr bytes.Buffer
-	if err := Run(context.Background(), []string{"--csv", "creuse.csv"}, &stdout, &stderr); err != nil {
-		t.Fatalf("run: %v\n%s", err, stderr.String())
+	r := creuseBook.get(t)
+	if !strings.Contains(r.stderr, "diagnostic-23.xlsx") || !strings.Contains(r.stderr, "115527 hab.") {
+		t.Errorf("final line does not name the file and the population: %q", r.stderr)
 	}
-	if !strings.Contains(stderr.String(), "diagnostic-23.xlsx") || !strings.Contains(stderr.String(), "115527 hab.") {
-		t.Errorf("final line does not name the file and the population: %q", stderr.String())
-	}
-	f, err := excelize.OpenFile("diagnostic-23.xlsx")
+	f, err := excelize.OpenFile(r.path("diagnostic-23.xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +52,7 @@ func TestDefaultRun(t *testing.T) {
 		t.Errorf("Communes sheet: %d rows, want header + 255", len(comm))
 	}
 	// The Communes sheet holds the same values as the CSV export.
-	raw, err := os.ReadFile("creuse.csv")
+	raw, err := os.ReadFile(r.path("creuse.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -31,10 +30,7 @@ var formulaNames = []string{
 // and the GeoJSON layer, as plain text cells (no formula) in the
 // workbook; and the layer reads back with the names given.
 func TestFormulaInjection(t *testing.T) {
-	sites, err := filepath.Abs("../../testdata/hostile/formulas.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sites := fixture(t, "hostile/formulas.csv")
 	t.Chdir(t.TempDir())
 	ctx := context.Background()
 	if err := Run(ctx, []string{"--quiet", "--sites", sites, "--geojson", "g.geojson", "--out", "w.xlsx"}, io.Discard, io.Discard); err != nil {
@@ -149,11 +145,8 @@ func checkNoFormula(t *testing.T, path string) {
 // does not count its sites twice: every site of the second copy is
 // rejected with a check naming the first, and --strict refuses the run.
 func TestSameSitesFileTwice(t *testing.T) {
-	sites, err := filepath.Abs("../../testdata/sites/creuse-france-services.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = run(t, "--sites", sites, "--sites", sites, "--strict", "--out", "-")
+	sites := fixture(t, "sites/creuse-france-services.csv")
+	_, err := run(t, "--sites", sites, "--sites", sites, "--strict", "--out", "-")
 	if err == nil || !strings.Contains(err.Error(), `identifiant "fs-137" déjà utilisé par un fichier précédent (`+sites+`) ; le même fichier donné deux fois ?`) {
 		t.Fatalf("err = %v", err)
 	}
@@ -163,10 +156,7 @@ func TestSameSitesFileTwice(t *testing.T) {
 // column given twice) is counted on the console as well as listed in
 // Contrôles.
 func TestWarningsCounted(t *testing.T) {
-	path, err := filepath.Abs("../../testdata/bad/header-duplicate.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := fixture(t, "bad/header-duplicate.csv")
 	stderr, err := run(t, "--sites", path, "--out", "-")
 	if err != nil {
 		t.Fatal(err)

@@ -127,50 +127,39 @@ func TestOutputsCancel(t *testing.T) {
 }
 
 // TestOutDash: --out - prints the communes CSV on standard output, the
-// same bytes as --csv FILE, and writes no workbook.
+// same bytes as --csv FILE, and writes no workbook: the shared run
+// creuseDash leaves only its CSV and its two GeoJSON layers.
 func TestOutDash(t *testing.T) {
-	t.Chdir(t.TempDir())
-	var stdout bytes.Buffer
-	if err := Run(context.Background(), []string{"--out", "-", "--csv", "c.csv", "--quiet"}, &stdout, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	file, err := os.ReadFile("c.csv")
+	r := creuseDash.get(t)
+	file, err := os.ReadFile(r.path("c.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Creuse: header + 255 communes (COG 2025, see TestDefaultRun).
-	if !bytes.Equal(stdout.Bytes(), file) || bytes.Count(file, []byte("\n")) != 256 {
-		t.Errorf("stdout (%d bytes) differs from c.csv (%d bytes, %d lines)", stdout.Len(), len(file), bytes.Count(file, []byte("\n")))
+	if r.stdout != string(file) || bytes.Count(file, []byte("\n")) != 256 {
+		t.Errorf("stdout (%d bytes) differs from c.csv (%d bytes, %d lines)", len(r.stdout), len(file), bytes.Count(file, []byte("\n")))
 	}
-	if got := listDir(t, "."); len(got) != 1 {
-		t.Errorf("folder holds %v, want only c.csv", got)
+	if got := strings.Join(listDir(t, r.dir), " "); got != "c.csv g-sites.geojson g.geojson" {
+		t.Errorf("folder holds %v, want only c.csv and the two layers", got)
 	}
 }
 
-// TestMapOnlyWhenNeeded: --out - draws no map (no output embeds it);
-// a workbook with --map draws it once, and the PNG file is the picture
-// embedded in the workbook.
+// TestMapOnlyWhenNeeded: --out - draws no map (no output embeds it:
+// creuseDash); a workbook with --map draws it once (creuseBook), and the
+// PNG file is the picture embedded in the workbook.
 func TestMapOnlyWhenNeeded(t *testing.T) {
-	t.Chdir(t.TempDir())
-	n := mapsDrawn.Load()
-	if err := Run(context.Background(), []string{"--out", "-", "--quiet"}, io.Discard, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	if d := mapsDrawn.Load() - n; d != 0 {
+	if d := creuseDash.get(t).maps; d != 0 {
 		t.Errorf("--out -: %d map(s) drawn, want none", d)
 	}
-	n = mapsDrawn.Load()
-	if err := Run(context.Background(), []string{"--out", "w.xlsx", "--map", "m", "--quiet"}, io.Discard, io.Discard); err != nil {
-		t.Fatal(err)
+	book := creuseBook.get(t)
+	if book.maps != 1 {
+		t.Errorf("--map m, workbook diagnostic-23.xlsx: %d map(s) drawn, want 1", book.maps)
 	}
-	if d := mapsDrawn.Load() - n; d != 1 {
-		t.Errorf("--out w.xlsx --map m: %d map(s) drawn, want 1", d)
-	}
-	file, err := os.ReadFile("m.png")
+	file, err := os.ReadFile(book.path("m.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := zip.OpenReader("w.xlsx")
+	zr, err := zip.OpenReader(book.path("diagnostic-23.xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +176,7 @@ func TestMapOnlyWhenNeeded(t *testing.T) {
 	if !bytes.Equal(file, embedded) || len(file) < 1000 {
 		t.Errorf("m.png (%d bytes) is not the workbook's picture (%d bytes)", len(file), len(embedded))
 	}
-	if svg, err := os.ReadFile("m.svg"); err != nil || !bytes.Contains(svg, []byte("<svg")) {
+	if svg, err := os.ReadFile(book.path("m.svg")); err != nil || !bytes.Contains(svg, []byte("<svg")) {
 		t.Errorf("m.svg: %v", err)
 	}
 }

@@ -42,10 +42,7 @@ func TestHelpReadsWell(t *testing.T) {
 // TestBadInputsWriteNothing: each malformed user file stops the run with
 // an error naming the file, and no workbook is written.
 func TestBadInputsWriteNothing(t *testing.T) {
-	bad, err := filepath.Abs("../../testdata/bad")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bad := fixture(t, "bad")
 	for _, tc := range []struct {
 		flag, file, want string
 	}{
@@ -93,10 +90,7 @@ func TestUsageErrors(t *testing.T) {
 // sites or indicators file stops the run with the expected error (the
 // lines of its .err file) and leaves no output file.
 func TestBadCorpusStrict(t *testing.T) {
-	bad, err := filepath.Abs("../../testdata/bad")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bad := fixture(t, "bad")
 	files, err := filepath.Glob(filepath.Join(bad, "*.csv"))
 	if err != nil || len(files) < 20 {
 		t.Fatalf("corpus: %d files, %v", len(files), err)
@@ -139,16 +133,10 @@ func TestBadCorpusStrict(t *testing.T) {
 }
 
 // TestRejectedRowsReported: without --strict a file with some bad rows
-// runs, and the Contrôles sheet lists each rejected row.
+// runs, and the Contrôles sheet lists each rejected row (the shared run
+// creuseBadSites).
 func TestRejectedRowsReported(t *testing.T) {
-	path, err := filepath.Abs("../../testdata/bad/bad-coordinate.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := run(t, "--sites", path, "--quiet"); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenFile("diagnostic-23.xlsx")
+	f, err := excelize.OpenFile(creuseBadSites.get(t).path("diagnostic-23.xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,10 +167,7 @@ func ownSitesCases(t *testing.T) []struct {
 	args     []string
 	embedded bool
 } {
-	path, err := filepath.Abs("../../testdata/bad/bad-coordinate.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := fixture(t, "bad/bad-coordinate.csv")
 	return []struct {
 		args     []string
 		embedded bool

@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,22 +24,17 @@ import (
 	"diagnum/diag/report"
 )
 
-var (
-	serveDataOnce sync.Once
-	serveData     *data.Dataset
-	serveDataErr  error
-)
-
-// newTestServer starts the app on the embedded data (loaded once per
-// test binary) behind httptest; the server's folder is removed at the
-// end of the test.
+// newTestServer starts the app on the embedded data (embedded: loaded
+// once per process, as diagnum serve does, and shared with the runs of
+// the other tests) behind httptest; the server's folder is removed at
+// the end of the test.
 func newTestServer(t *testing.T) (*server, *httptest.Server) {
 	t.Helper()
-	serveDataOnce.Do(func() { serveData, serveDataErr = data.LoadEmbedded() })
-	if serveDataErr != nil {
-		t.Fatal(serveDataErr)
+	ds, err := embedded()
+	if err != nil {
+		t.Fatal(err)
 	}
-	s, err := newServer(serveData, 2)
+	s, err := newServer(ds, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,10 +351,11 @@ func checkScenarioFiguresOn(t *testing.T, sc, pageJSON []byte, terr diag.Territo
 	if err := os.WriteFile(path, sc, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ds, err := data.LoadEmbedded()
+	ds, err := embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
+	ds = ds.Clone() // applyScenario adds the scenario's checks to it, as to a run's copy
 	ctx := context.Background()
 	base, err := diag.NewBaseline(ctx, ds, p)
 	if err != nil {
@@ -502,11 +497,7 @@ func TestServeFirstFiguresAreTheCommands(t *testing.T) {
 	if err := report.WriteCSV(&app, ss.cur.in.Communes); err != nil {
 		t.Fatal(err)
 	}
-	t.Chdir(t.TempDir())
-	var cli, stderr bytes.Buffer
-	if err := Run(context.Background(), []string{"--out", "-"}, &cli, &stderr); err != nil {
-		t.Fatalf("run: %v\n%s", err, stderr.String())
-	}
+	cli := bytes.NewBufferString(creuseDash.get(t).stdout) // diagnum --out -
 	if len(ss.cur.in.Communes) != 255 {
 		t.Errorf("%d communes in the app, want the 255 of Creuse", len(ss.cur.in.Communes))
 	}

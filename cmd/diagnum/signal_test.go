@@ -10,52 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
-
-// built is the command, built once per test process by buildDiagnum
-// into a folder that TestMain removes.
-var built struct {
-	once sync.Once
-	dir  string
-	bin  string
-	err  error
-}
-
-// TestMain runs the tests, then removes the command built for them.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if built.dir != "" {
-		os.RemoveAll(built.dir)
-	}
-	os.Exit(code)
-}
-
-// buildDiagnum returns the path of the command, built on the first call
-// of the test process; later calls reuse it.
-func buildDiagnum(t *testing.T) string {
-	t.Helper()
-	gocmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to build diagnum:", err)
-	}
-	built.once.Do(func() {
-		if built.dir, built.err = os.MkdirTemp("", "diagnum-test-"); built.err != nil {
-			return
-		}
-		built.bin = filepath.Join(built.dir, "diagnum")
-		if out, err := exec.Command(gocmd, "build", "-o", built.bin, ".").CombinedOutput(); err != nil {
-			built.err = fmt.Errorf("go build: %w\n%s", err, out)
-		}
-	})
-	if built.err != nil {
-		t.Fatal(built.err)
-	}
-	return built.bin
-}
 
 // TestSIGTERM runs `diagnum --france` with a GeoJSON layer, a CSV and the
 // workbook, and sends SIGTERM either while it computes (after 150 ms) or

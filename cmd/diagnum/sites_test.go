@@ -14,19 +14,17 @@ import (
 )
 
 // TestSitesGeoJSON: --sites accepts GeoJSON. The sites layer that
-// --geojson writes for Creuse reads back with --sites --strict (no row
-// rejected), and the run on those sites gives every commune the same
-// nb_sites and etp_conseillers as the run on the embedded sites.
+// --geojson writes for Creuse (the shared run creuseDash) reads back with
+// --sites --strict (no row rejected), and the run on those sites gives
+// every commune the same nb_sites and etp_conseillers as the run on the
+// embedded sites.
 func TestSitesGeoJSON(t *testing.T) {
+	dash := creuseDash.get(t)
 	t.Chdir(t.TempDir())
-	ctx := context.Background()
-	if err := Run(ctx, []string{"--quiet", "--out", "-", "--csv", "a.csv", "--geojson", "layer.geojson"}, io.Discard, io.Discard); err != nil {
+	if err := Run(context.Background(), []string{"--quiet", "--strict", "--sites", dash.path("g-sites.geojson"), "--csv", "b.csv", "--out", "-"}, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if err := Run(ctx, []string{"--quiet", "--strict", "--sites", "layer-sites.geojson", "--csv", "b.csv", "--out", "-"}, io.Discard, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	a, b := readCommunesCSV(t, "a.csv"), readCommunesCSV(t, "b.csv")
+	a, b := readCommunesCSV(t, dash.path("c.csv")), readCommunesCSV(t, "b.csv")
 	if len(a) != 255 || len(b) != 255 {
 		t.Fatalf("%d and %d communes, want 255", len(a), len(b))
 	}
@@ -50,7 +48,7 @@ func TestSitesGeoJSON(t *testing.T) {
 // them on.
 func TestSitesGeoJSONCorpusStrict(t *testing.T) {
 	for _, name := range []string{"sites-xlsx.geojson", "sites-fte.geojson", "sites-one-line.geojson"} {
-		abs, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "bad", name))
+		abs := fixture(t, "bad/"+name)
 		want, err := os.ReadFile(abs[:len(abs)-len(".geojson")] + ".err")
 		if err != nil {
 			t.Fatal(err)
@@ -109,7 +107,7 @@ func readCommunesCSV(t *testing.T, path string) map[string]map[string]string {
 // warning of a Polynesian code on a Creuse point, see sites-com.err), and
 // --strict refuses the file naming Saint-Barthélemy.
 func TestSitesCOM(t *testing.T) {
-	abs, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "bad", "sites-com.csv"))
+	abs := fixture(t, "bad/sites-com.csv")
 	t.Chdir(t.TempDir())
 	var stderr bytes.Buffer
 	if err := Run(context.Background(), []string{"--sites", abs, "--out", "-", "--csv", "c.csv"}, io.Discard, &stderr); err != nil {

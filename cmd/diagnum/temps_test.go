@@ -16,10 +16,7 @@ import (
 // TestTempsRefusals: --temps files and flags that cannot be used stop the
 // run with a message naming the file, line and column (or the flag).
 func TestTempsRefusals(t *testing.T) {
-	isere, err := filepath.Abs("../../testdata/temps/temps-voiture-isere.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	isere := fixture(t, "temps/temps-voiture-isere.csv")
 	dir := t.TempDir()
 	badRow := filepath.Join(dir, "bad.csv")
 	if err := os.WriteFile(badRow, []byte("origine;destination;minutes\n38185;38421;12\n38185;38053;douze\n"), 0o644); err != nil {
@@ -52,10 +49,7 @@ func TestTempsIsereRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: make test-long")
 	}
-	isere, err := filepath.Abs("../../testdata/temps/temps-voiture-isere.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	isere := fixture(t, "temps/temps-voiture-isere.csv")
 	out, err := run(t, "--dept", "38", "--temps", isere, "--temps-unite", "secondes", "--csv", "c.csv", "--out", "x.xlsx")
 	if err != nil {
 		t.Fatal(err)
@@ -111,10 +105,7 @@ func TestCalibrerIsere(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: make test-long")
 	}
-	isere, err := filepath.Abs("../../testdata/temps/temps-voiture-isere.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	isere := fixture(t, "temps/temps-voiture-isere.csv")
 	out, err := run(t, "calibrer", "--temps", isere, "--temps-unite", "secondes", "--out", "p.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -178,10 +169,7 @@ func TestOSRMHostileServers(t *testing.T) {
 // TestOSMRun: --osm on the Monaco extract gives road times to the
 // communes around it (the console counts them), and excludes --temps.
 func TestOSMRun(t *testing.T) {
-	pbf, err := filepath.Abs("../../testdata/osm/monaco.osm.pbf")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pbf := fixture(t, "osm/monaco.osm.pbf")
 	if _, err := run(t, "--dept", "06", "--osm", pbf, "--temps", pbf, "--out", "x.xlsx"); !errors.Is(err, errUsage) {
 		t.Errorf("--osm with --temps: err = %v, want a usage error", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,11 +16,8 @@ import (
 // 4 of them in Guéret (8 structures). The console announces the one
 // rejected row (no INSEE code).
 func TestSitesAidantsConnect(t *testing.T) {
-	path, err := filepath.Abs("../../testdata/aidants-connect/structures_23.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, err := run(t, "--dept", "23", "--sites", path, "--supply", "autre", "--etp", "autre=0.5", "--csv", "c.csv", "--out", "x.xlsx")
+	path := fixture(t, "aidants-connect/structures_23.csv")
+	stderr, err := run(t, "--dept", "23", "--sites", path, "--supply", "autre", "--etp", "autre=0.5", "--csv", "c.csv", "--out", "-")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,11 +42,8 @@ func TestSitesAidantsConnect(t *testing.T) {
 // with --supply mediation --etp mediation=1, the 10 mediation lieux of
 // the 35 count 10 FTE (the 11th is the Hinaura one, in Savoie).
 func TestSitesStandardLieux(t *testing.T) {
-	path, err := filepath.Abs("../../testdata/lieux-standard/lieux_352.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, err := run(t, "--dept", "35", "--sites", path, "--supply", "mediation", "--etp", "mediation=1", "--csv", "c.csv", "--out", "x.xlsx")
+	path := fixture(t, "lieux-standard/lieux_352.json")
+	stderr, err := run(t, "--dept", "35", "--sites", path, "--supply", "mediation", "--etp", "mediation=1", "--csv", "c.csv", "--out", "-")
 	if err != nil {
 		t.Fatal(err)
 	}

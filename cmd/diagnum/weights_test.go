@@ -159,14 +159,7 @@ func TestCOMDepartement(t *testing.T) {
 // these sites are the only ones and nothing counts as supply. Rejected
 // rows are announced on the console.
 func TestSitesReplaceInTerritory(t *testing.T) {
-	fs, err := filepath.Abs("../../testdata/sites/creuse-france-services.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bad, err := filepath.Abs("../../testdata/bad/bad-coordinate.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fs := fixture(t, "sites/creuse-france-services.csv")
 	coverage := func(stderr string) string {
 		i := strings.Index(stderr, "couverture ")
 		if i < 0 {
@@ -189,12 +182,9 @@ func TestSitesReplaceInTerritory(t *testing.T) {
 	if coverage(own) != coverage(def) || coverage(only) != "0.0" {
 		t.Errorf("coverage: default %s, --sites %s (want the same), --sites-only %s (want 0.0)", coverage(def), coverage(own), coverage(only))
 	}
-	// bad-coordinate.csv: rows 3, 4 and 5 are rejected (bad-coordinate.err).
-	stderr, err := run(t, "--sites", bad, "--out", "-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(stderr, bad+" : 3 lignes rejetées, voir Contrôles") {
+	// bad-coordinate.csv: rows 3, 4 and 5 are rejected (bad-coordinate.err;
+	// the shared run creuseBadSites).
+	if stderr, bad := creuseBadSites.get(t).stderr, fixture(t, "bad/bad-coordinate.csv"); !strings.Contains(stderr, bad+" : 3 lignes rejetées, voir Contrôles") {
 		t.Errorf("console does not announce the 3 rejected rows: %q", stderr)
 	}
 }
@@ -204,20 +194,18 @@ func TestSitesReplaceInTerritory(t *testing.T) {
 // Creuse is Σ etp_cnfs of the CSV (each rounded to 6 decimals: within
 // 255 × 5e-7); the whole offer has at least as many
 // FTE and at least the coverage of the advisors alone (more sites can
-// only bring a site nearer).
+// only bring a site nearer). The run is the shared creuseBook.
 func TestSyntheseOffers(t *testing.T) {
-	if _, err := run(t, "--csv", "c.csv", "--out", "x.xlsx", "--quiet"); err != nil {
-		t.Fatal(err)
-	}
+	book := creuseBook.get(t)
 	sum := 0.0
-	for _, r := range readCommunesCSV(t, "c.csv") {
+	for _, r := range readCommunesCSV(t, book.path("creuse.csv")) {
 		v, err := strconv.ParseFloat(r["etp_cnfs"], 64)
 		if err != nil {
 			t.Fatal(err)
 		}
 		sum += v
 	}
-	f, err := excelize.OpenFile("x.xlsx", excelize.Options{RawCellValue: true})
+	f, err := excelize.OpenFile(book.path("diagnostic-23.xlsx"), excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +242,7 @@ func TestSyntheseOffers(t *testing.T) {
 	// médiation (data·inclusion's Cap Emploi 23 in Guéret, dora) at 0.5:
 	// 35.5 FTE, in the CSV (Σ etp_conseillers) and in the whole-offer column.
 	all := 0.0
-	for _, r := range readCommunesCSV(t, "c.csv") {
+	for _, r := range readCommunesCSV(t, book.path("creuse.csv")) {
 		v, _ := strconv.ParseFloat(r["etp_conseillers"], 64)
 		all += v
 	}
