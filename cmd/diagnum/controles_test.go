@@ -46,11 +46,7 @@ func writeBadSites(t *testing.T, path, prefix string, bad int) {
 // read row by row (a capped sheet has a million rows).
 func checkControlesOverflow(t *testing.T, capRows int, want map[string]int) {
 	t.Helper()
-	f, err := excelize.OpenFile("d.xlsx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBook(t, "d.xlsx")
 	rows, err := f.Rows(report.SheetControles)
 	if err != nil {
 		t.Fatal(err)

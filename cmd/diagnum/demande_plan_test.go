@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"diagnum/diag/report"
 )
 
@@ -65,12 +63,7 @@ func TestPlanDemandeCreuse(t *testing.T) {
 		t.Errorf("plan's coverage before %s %%, the diagnostic's %s %%", m[1], want)
 	}
 	dir, _ := os.Getwd()
-	f, err := excelize.OpenFile("p.xlsx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	meth, _ := f.GetRows(report.SheetMethodologie)
-	f.Close()
+	meth := sheetRows(t, openBook(t, "p.xlsx"), report.SheetMethodologie)
 	if l := findText(t, meth, "Couche de demande (--demande)"); !strings.Contains(l, "carreaux-200m-creuse.csv") {
 		t.Errorf("Méthodologie: %q", l)
 	}

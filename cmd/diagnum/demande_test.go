@@ -145,17 +145,13 @@ func TestDemandeCreuse(t *testing.T) {
 	if partial < 10 {
 		t.Errorf("%d communes partly covered, want at least 10", partial)
 	}
-	f, err := excelize.OpenFile("c.xlsx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	syn, _ := f.GetRows(report.SheetSynthese)
+	f := openBook(t, "c.xlsx")
+	syn := sheetRows(t, f, report.SheetSynthese)
 	cov := findRow(t, syn, "Population couverte (site à 30 min ou moins)")
 	if got := num(t, cov[1]); math.Abs(got-covered) > 1 || pop != 115527 {
 		t.Errorf("covered population %v in Synthèse, Σ part_couverte × population = %v (population %v)", got, covered, pop)
 	}
-	meth, _ := f.GetRows(report.SheetMethodologie)
+	meth := sheetRows(t, f, report.SheetMethodologie)
 	rest := findText(t, meth, "Communes restées au niveau communal")
 	for _, name := range []string{"Crocq (23069)", "La Courtine (23067)"} {
 		if !strings.Contains(rest, name) {
@@ -167,7 +163,7 @@ func TestDemandeCreuse(t *testing.T) {
 			t.Errorf("%s at commune level: part_couverte %s, couvert %s", code, c["part_couverte"], c["couvert"])
 		}
 	}
-	ctl, _ := f.GetRows(report.SheetControles)
+	ctl := sheetRows(t, f, report.SheetControles)
 	found := false
 	for _, r := range ctl {
 		found = found || strings.Contains(strings.Join(r, " "), "commune 23096 (Guéret) : 11529.5 hab. dans la couche pour 12955 hab. légaux")
@@ -223,12 +219,8 @@ func TestDemandeAges(t *testing.T) {
 	if g, p := cs["23096"]["indice_fragilite"], plain["indice_fragilite"]; g == p {
 		t.Errorf("Guéret's index %s unchanged by part_65_plus", g)
 	}
-	f, err := excelize.OpenFile("c.xlsx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, _ := f.GetRows(report.SheetCommunes, excelize.Options{RawCellValue: true})
+	f := openBook(t, "c.xlsx")
+	rows := sheetRows(t, f, report.SheetCommunes, excelize.Options{RawCellValue: true})
 	col := -1
 	var guéret []string
 	for _, r := range rows {
@@ -244,7 +236,7 @@ func TestDemandeAges(t *testing.T) {
 	if col < 0 || col >= len(guéret) || math.Abs(num(t, guéret[col])-406.0/1829) > 1e-6 {
 		t.Errorf("Communes: column %d, Guéret %v; want part_65_plus %.6f", col, guéret, 406.0/1829)
 	}
-	meth, _ := f.GetRows(report.SheetMethodologie)
+	meth := sheetRows(t, f, report.SheetMethodologie)
 	if m := findText(t, meth, "Besoin selon l'âge (part_65_plus)"); !strings.Contains(m, "Ici elle est retenue") {
 		t.Errorf("Méthodologie: %q", m)
 	}
@@ -265,12 +257,8 @@ func TestDemandeZonesBlanches(t *testing.T) {
 	if v := cs["23257"]; v["couvert"] != "1" || v["part_couverte"] != "0.923077" {
 		t.Errorf("Vallière %v", v)
 	}
-	f, err := excelize.OpenFile("c.xlsx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, _ := f.GetRows(report.SheetZonesBlanches, excelize.Options{RawCellValue: true})
+	f := openBook(t, "c.xlsx")
+	rows := sheetRows(t, f, report.SheetZonesBlanches, excelize.Options{RawCellValue: true})
 	listed := map[string][]string{}
 	for _, r := range rows {
 		if len(r) > 9 {

@@ -11,8 +11,6 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"diagnum/diag/report"
 	"diagnum/internal/testnum"
 )
@@ -39,17 +37,10 @@ func runNord(t *testing.T, dir string, procs int) {
 // workbookCells returns the cell values of every sheet of an xlsx file.
 func workbookCells(t *testing.T, path string) map[string][][]string {
 	t.Helper()
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBook(t, path)
 	cells := map[string][][]string{}
 	for _, sheet := range f.GetSheetList() {
-		rows, err := f.GetRows(sheet)
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := sheetRows(t, f, sheet)
 		cells[sheet] = rows
 	}
 	return cells

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"diagnum/diag/report"
 )
 
@@ -25,18 +23,11 @@ func TestDefaultRun(t *testing.T) {
 	if !strings.Contains(r.stderr, "diagnostic-23.xlsx") || !strings.Contains(r.stderr, "115527 hab.") {
 		t.Errorf("final line does not name the file and the population: %q", r.stderr)
 	}
-	f, err := excelize.OpenFile(r.path("diagnostic-23.xlsx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBook(t, r.path("diagnostic-23.xlsx"))
 	if got := f.GetSheetList(); len(got) < len(report.Sheets) {
 		t.Errorf("sheets: %v, want %v", got, report.Sheets)
 	}
-	rows, err := f.GetRows(report.SheetSynthese)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := sheetRows(t, f, report.SheetSynthese)
 	pop := findRow(t, rows, "Population")
 	// Columns: label, Creuse, Nouvelle-Aquitaine, France. France: the
 	// 68,952,941 inhabitants of the COG less the 602,143 of the overseas
@@ -44,10 +35,7 @@ func TestDefaultRun(t *testing.T) {
 	if num(t, pop[1]) != 115527 || num(t, pop[3]) != 68350798 {
 		t.Errorf("Synthèse population row %v: want 115527 for Creuse and 68350798 for France", pop)
 	}
-	comm, err := f.GetRows(report.SheetCommunes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	comm := sheetRows(t, f, report.SheetCommunes)
 	if len(comm) != 1+255 {
 		t.Errorf("Communes sheet: %d rows, want header + 255", len(comm))
 	}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // The fixtures shared by the tests of this package: the command built
@@ -161,3 +163,24 @@ func (s *sharedRun) get(t *testing.T) *sharedRun {
 
 // path returns the path of an output of the run.
 func (s *sharedRun) path(name string) string { return filepath.Join(s.dir, name) }
+
+// openBook opens the workbook at path; it is closed when the test ends.
+func openBook(t *testing.T, path string, opts ...excelize.Options) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenFile(path, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// sheetRows returns the rows of a sheet of f.
+func sheetRows(t *testing.T, f *excelize.File, sheet string, opts ...excelize.Options) [][]string {
+	t.Helper()
+	rows, err := f.GetRows(sheet, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}

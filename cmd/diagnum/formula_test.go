@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"diagnum/data"
 	"diagnum/diag/report"
 )
@@ -100,15 +98,8 @@ var formulaElement = regexp.MustCompile(`<f[ >][^<]*</f>`)
 // text, and no cell of any sheet is a formula with a user's text.
 func checkNoFormula(t *testing.T, path string) {
 	t.Helper()
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(report.SheetSites)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openBook(t, path)
+	rows := sheetRows(t, f, report.SheetSites)
 	var cells []string
 	for _, r := range rows {
 		cells = append(cells, r...)

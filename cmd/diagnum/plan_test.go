@@ -42,10 +42,7 @@ func readPlanCSV(t *testing.T, path string) []map[string]string {
 // sheetRowStarting returns the first row of the sheet whose column A is label.
 func sheetRowStarting(t *testing.T, f *excelize.File, sheet, label string) []string {
 	t.Helper()
-	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := sheetRows(t, f, sheet, excelize.Options{RawCellValue: true})
 	for _, r := range rows {
 		if len(r) > 0 && r[0] == label {
 			return r
@@ -71,11 +68,7 @@ func TestPlanCommand(t *testing.T) {
 	if len(rows) != 3 || rows[0]["rang"] != "1" || rows[0]["action"] != "ajout" || rows[0]["type"] != "cnfs" {
 		t.Fatalf("plan.csv: %v", rows)
 	}
-	f, err := excelize.OpenFile("plan-23.xlsx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBook(t, "plan-23.xlsx")
 	if v, _ := f.GetCellValue(report.SheetRecommandations, "A1"); v != "Recommandations d'implantation — Creuse" {
 		t.Errorf("Recommandations A1 = %q", v)
 	}
@@ -89,11 +82,7 @@ func TestPlanCommand(t *testing.T) {
 	if stderr, err = run(t, "plan", "--dept", "23", "--scenario", dir+"/plan.csv", "--out", "scenario.xlsx"); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	g, err := excelize.OpenFile("scenario.xlsx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
+	g := openBook(t, "scenario.xlsx")
 	row := sheetRowStarting(t, g, report.SheetRecommandations, "Population couverte")
 	if row[2] != strconv.Itoa(covered) {
 		t.Errorf("scenario: covered %v after, the plan said %d", row, covered)
@@ -214,13 +203,9 @@ func TestPlanModes(t *testing.T) {
 	if !regexp.MustCompile(`Postes par département et besoin : corrélation des rangs \(Spearman\) -?[01]\.\d{3} sur 12 départements`).MatchString(stderr) {
 		t.Errorf("région plan: summary\n%s", stderr)
 	}
-	f, err := excelize.OpenFile("region.xlsx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBook(t, "region.xlsx")
 	hdr := sheetRowStarting(t, f, report.SheetRecommandations, "Département")
-	rows, _ := f.GetRows(report.SheetRecommandations)
+	rows := sheetRows(t, f, report.SheetRecommandations)
 	at := 0
 	for i, r := range rows {
 		if len(r) > 0 && r[0] == "Département" {
@@ -239,15 +224,8 @@ func TestPlanModes(t *testing.T) {
 // tab-separated, one row a line.
 func sheetText(t *testing.T, path, sheet string) string {
 	t.Helper()
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(sheet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openBook(t, path)
+	rows := sheetRows(t, f, sheet)
 	var b strings.Builder
 	for _, r := range rows {
 		b.WriteString(strings.Join(r, "\t") + "\n")

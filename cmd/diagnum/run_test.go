@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"diagnum/data"
 	"diagnum/diag/report"
 )
@@ -136,15 +134,8 @@ func TestBadCorpusStrict(t *testing.T) {
 // runs, and the Contrôles sheet lists each rejected row (the shared run
 // creuseBadSites).
 func TestRejectedRowsReported(t *testing.T) {
-	f, err := excelize.OpenFile(creuseBadSites.get(t).path("diagnostic-23.xlsx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(report.SheetControles)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openBook(t, creuseBadSites.get(t).path("diagnostic-23.xlsx"))
+	rows := sheetRows(t, f, report.SheetControles)
 	lines := map[string]bool{}
 	for _, r := range rows {
 		if len(r) > 2 && strings.Contains(strings.Join(r, " "), "bad-coordinate.csv") {
@@ -219,15 +210,7 @@ func TestOwnSitesDropEmbeddedSiteChecksWorkbook(t *testing.T) {
 		if _, err := run(t, tc.args...); err != nil {
 			t.Fatal(err)
 		}
-		f, err := excelize.OpenFile("diagnostic-23.xlsx")
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := f.GetRows(report.SheetControles)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := sheetRows(t, openBook(t, "diagnostic-23.xlsx"), report.SheetControles)
 		found := false
 		for _, r := range rows {
 			if strings.Contains(strings.Join(r, " "), embeddedFSList) {

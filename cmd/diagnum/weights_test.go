@@ -205,15 +205,8 @@ func TestSyntheseOffers(t *testing.T) {
 		}
 		sum += v
 	}
-	f, err := excelize.OpenFile(book.path("diagnostic-23.xlsx"), excelize.Options{RawCellValue: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(report.SheetSynthese)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openBook(t, book.path("diagnostic-23.xlsx"), excelize.Options{RawCellValue: true})
+	rows := sheetRows(t, f, report.SheetSynthese)
 	start := -1
 	for i, r := range rows {
 		if len(r) > 0 && r[0] == "Conseillers numériques seuls et offre complète" {
@@ -257,15 +250,8 @@ func TestSyntheseOffers(t *testing.T) {
 // taux_chomage (weight 0) are not shown.
 func communesSheetIndicators(t *testing.T, path string) {
 	t.Helper()
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows("Communes", excelize.Options{RawCellValue: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openBook(t, path)
+	rows := sheetRows(t, f, "Communes", excelize.Options{RawCellValue: true})
 	n := len(report.CSVHeader)
 	if got := rows[0][n:]; !slices.Equal(got, []string{"Indicateur : enquete (poids 1)", "Indicateur : autre (poids 3)"}) {
 		t.Fatalf("indicator columns %q", got)
