@@ -220,10 +220,7 @@ func (w *planWriter) departements() error {
 	hdr := []any{cell(st.header, "Département"), cell(st.header, "Nom"), cell(st.header, "Population fragile ayant besoin d'un service"),
 		cell(st.header, "Part du besoin"), cell(st.header, "Postes ajoutés"), cell(st.header, "Part des postes"),
 		cell(st.header, "Postes pour 10 000 personnes dans le besoin"), cell(st.header, "Rang du besoin"), cell(st.header, "Rang des postes")}
-	if err := w.f.SetRowHeight(w.sh, w.row, 48); err != nil {
-		return err
-	}
-	if err := w.line(hdr...); err != nil {
+	if err := w.lineHigh(48, hdr...); err != nil {
 		return err
 	}
 	var need float64

@@ -10,16 +10,55 @@ import (
 	"diagnum/diag/plan"
 )
 
-// planSheet writes the placement plan in.Plan in the named sheet of f,
-// titled with the report's territory name when the plan has none.
+// planSheet writes the placement plan in.Plan in the named sheet of f
+// (streamPlan).
 func planSheet(f *excelize.File, sheet string, in *Input) error {
+	st, err := newStyles(f)
+	if err != nil {
+		return err
+	}
+	return streamPlan(f, sheet, namedPlan(in), planSheetExtras(in), st)
+}
+
+// namedPlan returns in.Plan, titled with the report's territory name
+// when it has none.
+func namedPlan(in *Input) *plan.Plan {
 	p := in.Plan
 	if p.Name == "" && in.Name != "" {
 		cp := *p
 		cp.Name = in.Name
 		p = &cp
 	}
-	return writeRecommandations(f, sheet, p, planSheetExtras(in))
+	return p
+}
+
+// planSheet writes the placement plan of the workbook's input in the
+// Recommandations sheet, its rows written by rowXML as the other large
+// sheets' (a national plan is 8,000 rows).
+func (b *book) planSheet() error {
+	s, err := b.stream(SheetRecommandations, planWidths()...)
+	if err != nil {
+		return err
+	}
+	emit := func(r int, values []any, height float64) error {
+		s.row = r
+		return s.setRow(values, height)
+	}
+	if err := writeRecommandations(b.f, SheetRecommandations, namedPlan(b.in), planSheetExtras(b.in), b.st, emit); err != nil {
+		return err
+	}
+	return s.flush()
+}
+
+// planWidths returns the column widths of the plan sheet: A 38, N 32,
+// B to S 15.
+func planWidths() []float64 {
+	w := make([]float64, 19)
+	for i := range w {
+		w[i] = 15
+	}
+	w[0], w[13] = 38, 32
+	return w
 }
 
 // maxScenarioRows caps the communes listed for a scenario; the totals
@@ -27,7 +66,7 @@ func planSheet(f *excelize.File, sheet string, in *Input) error {
 const maxScenarioRows = 5000
 
 // WriteRecommandations fills the existing sheet of f with the placement
-// plan p, with the normal (not streamed) excelize API: the parameters,
+// plan p, through excelize's stream writer: the parameters,
 // the territory before and after the new posts, the State subsidy per
 // zone and employer, the scenario applied before planning (totals, then
 // the communes whose figures change), the posts in the planner's order
@@ -37,19 +76,46 @@ const maxScenarioRows = 5000
 // of the coverage rate against the number of advisors added (the
 // marginal-return curve).
 func WriteRecommandations(f *excelize.File, sheet string, p *plan.Plan) error {
-	return writeRecommandations(f, sheet, p, planExtras{})
-}
-
-func writeRecommandations(f *excelize.File, sheet string, p *plan.Plan, x planExtras) error {
-	if p == nil {
-		return fmt.Errorf("rapport : aucun plan")
-	}
 	st, err := newStyles(f)
 	if err != nil {
 		return err
 	}
-	w := &planWriter{f: f, sh: sheet, st: st, p: p, row: 1, x: x}
-	steps := []func() error{w.intro, w.summary, w.costs, w.scenarioTotals, w.picks, w.removals, w.departements, w.scenarioCommunes, w.widths}
+	return streamPlan(f, sheet, p, planExtras{}, st)
+}
+
+// streamPlan writes the plan sheet through excelize's stream writer on
+// the named sheet of f.
+func streamPlan(f *excelize.File, sheet string, p *plan.Plan, x planExtras, st styles) error {
+	if p == nil {
+		return fmt.Errorf("rapport : aucun plan")
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	for i, wd := range planWidths() {
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return err
+		}
+	}
+	emit := func(r int, values []any, height float64) error {
+		return sw.SetRow("A"+itoa(r), values, excelize.RowOpts{Height: height})
+	}
+	if err := writeRecommandations(f, sheet, p, x, st, emit); err != nil {
+		return err
+	}
+	return sw.Flush()
+}
+
+// writeRecommandations writes the plan sheet row by row through emit
+// (row r, its values from column A, its height when above 0), rows in
+// increasing order; f takes the chart and the map.
+func writeRecommandations(f *excelize.File, sheet string, p *plan.Plan, x planExtras, st styles, emit func(r int, values []any, height float64) error) error {
+	if p == nil {
+		return fmt.Errorf("rapport : aucun plan")
+	}
+	w := &planWriter{f: f, sh: sheet, st: st, p: p, row: 1, x: x, emit: emit}
+	steps := []func() error{w.intro, w.summary, w.costs, w.scenarioTotals, w.picks, w.removals, w.departements, w.scenarioCommunes}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return fmt.Errorf("feuille %s : %w", sheet, err)
@@ -68,32 +134,24 @@ type planWriter struct {
 	row     int
 	chartAt int // row where the chart is anchored, in column F
 	x       planExtras
+	emit    func(r int, values []any, height float64) error
 }
 
 // line writes cells from column A on the next row; an excelize.Cell
 // carries its style.
 func (w *planWriter) line(cells ...any) error {
-	for i, c := range cells {
-		ref, err := excelize.CoordinatesToCellName(i+1, w.row)
-		if err != nil {
-			return err
-		}
-		v, style := c, 0
-		if x, ok := c.(excelize.Cell); ok {
-			v, style = x.Value, x.StyleID
-		}
-		if v != nil {
-			if err := w.f.SetCellValue(w.sh, ref, v); err != nil {
-				return err
-			}
-		}
-		if style != 0 {
-			if err := w.f.SetCellStyle(w.sh, ref, ref, style); err != nil {
-				return err
-			}
+	return w.lineHigh(0, cells...)
+}
+
+// lineHigh is line with the row's height (0: the default).
+func (w *planWriter) lineHigh(height float64, cells ...any) error {
+	r := w.row
+	w.row++
+	for _, c := range cells {
+		if c != nil {
+			return w.emit(r, cells, height)
 		}
 	}
-	w.row++
 	return nil
 }
 
@@ -335,10 +393,7 @@ func (w *planWriter) picks() error {
 	for i, h := range pickHeader {
 		hdr[i] = cell(st.header, h)
 	}
-	if err := w.f.SetRowHeight(w.sh, w.row, 48); err != nil {
-		return err
-	}
-	if err := w.line(hdr...); err != nil {
+	if err := w.lineHigh(48, hdr...); err != nil {
 		return err
 	}
 	first := w.row
@@ -352,44 +407,21 @@ func (w *planWriter) picks() error {
 	for i := range p.Picks {
 		k := &p.Picks[i]
 		cum += k.Cost
-		if err := w.f.SetSheetRow(w.sh, "A"+itoa(w.row), &[]any{
-			k.CommuneName, k.Rank, k.Site.ID, k.Site.INSEE, k.Site.Point[1], k.Site.Point[0],
-			k.NewPop, measure(k.NewFragile), k.CoveredPop, measure(k.Coverage), measure(k.DeficitGain),
-			measure(k.MedianAccess10k), measure(k.DeltaMedian10k), k.NearestName, measure(k.NearestMin), k.Cost, cum,
-			string(k.Stage), measure(k.NewServed),
-		}); err != nil {
+		if err := w.line(cell(st.text, k.CommuneName), cell(st.integer, k.Rank), cell(st.code, k.Site.ID), cell(st.code, k.Site.INSEE),
+			k.Site.Point[1], k.Site.Point[0], cell(st.thousands, k.NewPop), cell(st.thousands, measure(k.NewFragile)),
+			cell(st.thousands, k.CoveredPop), cell(st.percent, measure(k.Coverage)), cell(st.dec2, measure(k.DeficitGain)),
+			cell(st.dec2, measure(k.MedianAccess10k)), cell(st.dec2, measure(k.DeltaMedian10k)), cell(st.text, k.NearestName),
+			cell(st.dec1, measure(k.NearestMin)), cell(st.thousands, k.Cost), cell(st.thousands, cum),
+			cell(st.text, string(k.Stage)), cell(st.thousands, measure(k.NewServed))); err != nil {
 			return err
 		}
-		w.row++
 	}
 	if len(p.Picks) > 0 {
-		if err := w.styleColumns(first+1, w.row-1, []int{st.text, st.integer, st.code, st.code, 0, 0,
-			st.thousands, st.thousands, st.thousands, st.percent, st.dec2, st.dec2, st.dec2, st.text, st.dec1,
-			st.thousands, st.thousands, st.text, st.thousands}); err != nil {
-			return err
-		}
 		if err := w.chart(first, w.row-1); err != nil {
 			return err
 		}
 	}
 	w.skip()
-	return nil
-}
-
-// styleColumns styles rows r0..r1 of each column (0: left as is).
-func (w *planWriter) styleColumns(r0, r1 int, styles []int) error {
-	for c, s := range styles {
-		if s == 0 {
-			continue
-		}
-		col, err := excelize.ColumnNumberToName(c + 1)
-		if err != nil {
-			return err
-		}
-		if err := w.f.SetCellStyle(w.sh, col+itoa(r0), col+itoa(r1), s); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
@@ -501,28 +533,19 @@ func (w *planWriter) scenarioCommunes() error {
 	for i, h := range hdr {
 		cells[i] = cell(st.header, h)
 	}
-	if err := w.f.SetRowHeight(w.sh, w.row, 32); err != nil {
+	if err := w.lineHigh(32, cells...); err != nil {
 		return err
 	}
-	if err := w.line(cells...); err != nil {
-		return err
-	}
-	first := w.row
 	for _, c := range r.Communes[:min(len(r.Communes), maxScenarioRows)] {
-		if err := w.f.SetSheetRow(w.sh, "A"+itoa(w.row), &[]any{
-			c.Name, c.Code, c.Population, yesNo(c.CoveredBefore), yesNo(c.CoveredAfter),
-			measure(c.Access10kBefore), measure(c.Access10kAfter), measure(c.Access10kAfter - c.Access10kBefore),
-			measure(c.GapBefore), measure(c.GapAfter), measure(diffOrNaN(c.GapAfter, c.GapBefore)),
-		}); err != nil {
+		if err := w.line(cell(st.text, c.Name), cell(st.code, c.Code), cell(st.thousands, c.Population),
+			cell(st.yesNo, yesNo(c.CoveredBefore)), cell(st.yesNo, yesNo(c.CoveredAfter)),
+			cell(st.dec2, measure(c.Access10kBefore)), cell(st.dec2, measure(c.Access10kAfter)),
+			cell(st.dec2, measure(c.Access10kAfter-c.Access10kBefore)), cell(st.dec2, measure(c.GapBefore)),
+			cell(st.dec2, measure(c.GapAfter)), cell(st.dec2, measure(diffOrNaN(c.GapAfter, c.GapBefore)))); err != nil {
 			return err
 		}
-		w.row++
 	}
-	if w.row == first {
-		return nil
-	}
-	return w.styleColumns(first, w.row-1, []int{st.text, st.code, st.thousands, st.yesNo, st.yesNo,
-		st.dec2, st.dec2, st.dec2, st.dec2, st.dec2, st.dec2})
+	return nil
 }
 
 func diffOrNaN(a, b float64) float64 {
@@ -530,15 +553,4 @@ func diffOrNaN(a, b float64) float64 {
 		return math.NaN()
 	}
 	return a - b
-}
-
-// widths sets the column widths.
-func (w *planWriter) widths() error {
-	if err := w.f.SetColWidth(w.sh, "A", "A", 38); err != nil {
-		return err
-	}
-	if err := w.f.SetColWidth(w.sh, "B", "S", 15); err != nil {
-		return err
-	}
-	return w.f.SetColWidth(w.sh, "N", "N", 32)
 }

@@ -13,10 +13,7 @@ import (
 // one (planSheet), otherwise how to run the placement planner.
 func (b *book) recommandations() error {
 	if b.in.Plan != nil {
-		if err := b.pageSetup(SheetRecommandations); err != nil {
-			return err
-		}
-		return planSheet(b.f, SheetRecommandations, b.in)
+		return b.planSheet()
 	}
 	s, err := b.stream(SheetRecommandations, 110)
 	if err != nil {
