@@ -3,6 +3,7 @@ package plan
 import (
 	"cmp"
 	"container/heap"
+	"context"
 	"math"
 	"slices"
 	"strconv"
@@ -329,7 +330,7 @@ func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 	// order is a heap of the candidates of positive score (the only ones
 	// that take posts), popped in decreasing score, then index: the n
 	// posts usually go to the first few.
-	order := &scoreHeap{items: make([]scored, 0, nc)}
+	order := &lessHeap[scored]{items: make([]scored, 0, nc), less: scoredFirst}
 	// λ = 0: every term at its most, Σ_k h*_k(0) (the whole deficit
 	// reachable, or the whole demand not yet served), whatever the posts.
 	best, lower, theta, stale := 0.0, 0.0, 2.0, 0
@@ -337,27 +338,36 @@ func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 		h, _ := r.conj(k, 0)
 		best += h
 	}
+	hk, tv := make([]float64, len(r.p)), make([]float64, len(r.p))
 	for step := 0; step <= steps; step++ {
-		order.items = order.items[:0]
-		for c := range nc {
+		// The scores, conjugates and terms are computed in parallel,
+		// each in its own slot, and summed in order: the same bits on
+		// any number of CPUs.
+		each(nc, func(c int) {
 			set, a := r.set(c)
-			score[c] = 0
+			v := 0.0
 			for x, k := range set {
-				score[c] += lambda[k] * a[x]
+				v += lambda[k] * a[x]
 			}
-			if !(score[c] <= 0) {
-				order.items = append(order.items, scored{score[c], c})
+			score[c] = v
+		})
+		order.items = order.items[:0]
+		for c, v := range score {
+			if !(v <= 0) {
+				order.items = append(order.items, scored{v, c})
 			}
 		}
-		order.init()
+		heap.Init(order)
+		each(len(r.p), func(k int) {
+			hk[k], zstar[k] = r.conj(k, lambda[k])
+			z[k] = 0
+		})
 		l := 0.0
-		for k := range r.p {
-			h, zs := r.conj(k, lambda[k])
+		for _, h := range hk {
 			l += h
-			z[k], zstar[k] = 0, zs
 		}
 		for left := n; left > 0 && len(order.items) > 0; {
-			c := order.pop().c
+			c := heap.Pop(order).(scored).c
 			if score[c] <= 0 {
 				break
 			}
@@ -369,9 +379,10 @@ func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 				z[k] += float64(posts) * a[x]
 			}
 		}
+		each(len(r.p), func(k int) { tv[k] = r.term(k, z[k]) })
 		value, norm := 0.0, 0.0
 		for k := range r.p {
-			value += r.term(k, z[k])
+			value += tv[k]
 			if g := z[k] - zstar[k]; g > 0 && lambda[k] > 0 || g < 0 && lambda[k] < r.p[k] {
 				norm += g * g
 			}
@@ -399,8 +410,8 @@ func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 // covered (p_k = D_k, δ_k = 1, a_ck = 1 for the communes within d0 of c,
 // one post per candidate: a copy covers nothing more).
 func (s *solver) coverLagrange(n int) float64 {
-	r := s.relax(func(_ int, x diag.Reach) float64 {
-		if i := x.Commune; !s.in[i] || s.covered[i] || !(s.wpop[i] > 0) {
+	r := s.relax(func(i int32, _ float64) float64 {
+		if s.covered[i] || !(s.wpop[i] > 0) {
 			return 0
 		}
 		return 1
@@ -422,11 +433,11 @@ func (s *solver) accessLagrange(n int) float64 {
 // accessRelaxed returns the relaxed problem of accessLagrange in the
 // current state, with room(c) posts at most at candidate c.
 func (s *solver) accessRelaxed(room func(c int) int) *relaxed {
-	return s.relax(func(c int, x diag.Reach) float64 {
-		if i := x.Commune; !s.in[i] || !(s.pop[i] > 0) || !(s.target-s.a[i] > 0) {
+	return s.relax(func(i int32, da float64) float64 {
+		if !(s.pop[i] > 0) || !(s.target-s.a[i] > 0) {
 			return 0
 		}
-		return s.r[c] * x.W
+		return da
 	}, func(r *relaxed, i int32) {
 		r.p, r.delta = append(r.p, s.pop[i]), append(r.delta, s.target-s.a[i])
 	}, room)
@@ -448,11 +459,11 @@ func (s *solver) servedLagrange(n int) float64 {
 // servedRelaxed returns the relaxed problem of servedLagrange in the
 // current state, with room(c) posts at most at candidate c.
 func (s *solver) servedRelaxed(room func(c int) int) *relaxed {
-	return s.relax(func(c int, x diag.Reach) float64 {
-		if i := x.Commune; !s.in[i] || !(s.pop[i] > 0) || !(s.wpop[i] > 0) {
+	return s.relax(func(i int32, da float64) float64 {
+		if !(s.pop[i] > 0) || !(s.wpop[i] > 0) {
 			return 0
 		}
-		return s.r[c] * x.W
+		return da
 	}, func(r *relaxed, i int32) {
 		d := s.wpop[i]
 		m := d * math.Exp(-s.capacity*s.pop[i]*s.a[i]/d)
@@ -521,25 +532,31 @@ func (s *solver) roomOr(n int) func(c int) int {
 // entry (commune adds its terms), at most room(c) posts at candidate c.
 // The flat arrays of entries are the solver's, reused from one relaxed
 // problem to the next: a relaxed problem is valid until the next relax.
-func (s *solver) relax(val func(c int, x diag.Reach) float64, commune func(r *relaxed, i int32), room func(c int) int) *relaxed {
+//
+// val(i, da) is the entry of the territory's point i within reach of a
+// candidate whose post raises A_i by da = R_c·W(t_ic) (the entries gains
+// reads: points outside the territory count in no bound).
+func (s *solver) relax(val func(i int32, da float64) float64, commune func(r *relaxed, i int32), room func(c int) int) *relaxed {
 	r := &relaxed{idx: s.relaxIdx[:0], val: s.relaxVal[:0]}
 	defer func() { s.relaxIdx, s.relaxVal = r.idx, r.val }()
 	local := make([]int32, len(s.in))
 	for i := range local {
 		local[i] = -1
 	}
-	for c, rs := range s.reach {
-		for _, x := range rs {
-			a := val(c, x)
+	for c := range s.cands {
+		lo, hi := s.gOff[c], s.gOff[c+1]
+		das := s.gDa[lo:hi]
+		for x, i := range s.gPt[lo:hi] {
+			a := val(i, das[x])
 			if !(a > 0) {
 				continue
 			}
-			k := local[x.Commune]
+			k := local[i]
 			if k < 0 {
 				k = int32(len(r.p))
-				local[x.Commune] = k
-				commune(r, x.Commune)
-				r.commune = append(r.commune, x.Commune)
+				local[i] = k
+				commune(r, i)
+				r.commune = append(r.commune, i)
 			}
 			r.entry(k, a)
 		}
@@ -548,53 +565,28 @@ func (s *solver) relax(val func(c int, x diag.Reach) float64, commune func(r *re
 	return r
 }
 
+// each calls fn(i) for every i in [0, n), on every available CPU
+// (diag.Parallel): fn must write its own slots only.
+func each(n int, fn func(i int)) {
+	_ = diag.Parallel(context.Background(), n, func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			fn(i)
+		}
+		return nil
+	})
+}
+
 // scored is a candidate and its score U_c in relaxed.upper.
 type scored struct {
 	v float64
 	c int
 }
 
-// scoreHeap is a max-heap of scored on the score, then the lower index
-// (a strict order: the pops come in the order of a full sort).
-type scoreHeap struct{ items []scored }
-
-func (h *scoreHeap) before(i, j int) bool {
-	a, b := h.items[i], h.items[j]
+// scoredFirst orders scores largest first, then by lower index (a
+// strict order: the pops come in the order of a full sort).
+func scoredFirst(a, b scored) bool {
 	if d := cmp.Compare(a.v, b.v); d != 0 {
 		return d > 0
 	}
 	return a.c < b.c
-}
-
-func (h *scoreHeap) init() {
-	for i := len(h.items)/2 - 1; i >= 0; i-- {
-		h.down(i)
-	}
-}
-
-// pop removes and returns the first item.
-func (h *scoreHeap) pop() scored {
-	top, last := h.items[0], len(h.items)-1
-	h.items[0] = h.items[last]
-	h.items = h.items[:last]
-	h.down(0)
-	return top
-}
-
-func (h *scoreHeap) down(i int) {
-	n := len(h.items)
-	for {
-		j := 2*i + 1
-		if j >= n {
-			return
-		}
-		if r := j + 1; r < n && h.before(r, j) {
-			j = r
-		}
-		if !h.before(j, i) {
-			return
-		}
-		h.items[i], h.items[j] = h.items[j], h.items[i]
-		i = j
-	}
 }

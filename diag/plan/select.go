@@ -319,12 +319,7 @@ func (s *solver) touched(c int, t int32) bool {
 // evaluated in parallel (gains only reads the state).
 func (s *solver) allGains() []gain {
 	g := make([]gain, len(s.cands))
-	_ = diag.Parallel(context.Background(), len(g), func(lo, hi int) error {
-		for c := lo; c < hi; c++ {
-			g[c] = s.gains(c)
-		}
-		return nil
-	})
+	each(len(g), func(c int) { g[c] = s.gains(c) })
 	return g
 }
 
