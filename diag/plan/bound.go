@@ -539,11 +539,14 @@ func (s *solver) roomOr(n int) func(c int) int {
 func (s *solver) relax(val func(i int32, da float64) float64, commune func(r *relaxed, i int32), room func(c int) int) *relaxed {
 	r := &relaxed{idx: s.relaxIdx[:0], val: s.relaxVal[:0]}
 	defer func() { s.relaxIdx, s.relaxVal = r.idx, r.val }()
+	if s.gOff == nil {
+		s.flatten()
+	}
 	local := make([]int32, len(s.in))
 	for i := range local {
 		local[i] = -1
 	}
-	for c := range s.cands {
+	for c := range s.reach {
 		lo, hi := s.gOff[c], s.gOff[c+1]
 		das := s.gDa[lo:hi]
 		for x, i := range s.gPt[lo:hi] {

@@ -280,17 +280,29 @@ func (s *solver) catchments(ctx context.Context, b *diag.Baseline) error {
 		return err
 	}
 	s.r = make([]float64, len(s.cands))
-	s.gOff = make([]int32, len(s.cands)+1)
 	for c, rs := range s.reach {
 		s.r[c] = s.ratio(s.supply, rs)
+	}
+	s.flatten()
+	return nil
+}
+
+// flatten sets the flat entries gains reads (gOff, gPt, gDa) from the
+// catchments and the ratios (none set: R_c read as 0).
+func (s *solver) flatten() {
+	s.gOff, s.gPt, s.gDa = make([]int32, len(s.reach)+1), s.gPt[:0], s.gDa[:0]
+	for c, rs := range s.reach {
+		rc := 0.0
+		if s.r != nil {
+			rc = s.r[c]
+		}
 		for _, x := range rs {
 			if s.in[x.Commune] {
-				s.gPt, s.gDa = append(s.gPt, x.Commune), append(s.gDa, s.r[c]*x.W)
+				s.gPt, s.gDa = append(s.gPt, x.Commune), append(s.gDa, rc*x.W)
 			}
 		}
 		s.gOff[c+1] = int32(len(s.gPt))
 	}
-	return nil
 }
 
 // keepServed sets servedNow[i] to Served(D_i, C·P_i·A_i) at the current
