@@ -70,11 +70,14 @@ func (g *sitesGeo) stream(ctx context.Context, lx *jsonLexer) (int, error) {
 	return g.n, nil
 }
 
-// plainString reads a string without escape, which must come next.
+// plainString reads a string without escape, which must come next, out
+// of a feature (the buffer keeps it while it is read).
 func (lx *jsonLexer) plainString() (string, error) {
 	if lx.peek() != '"' {
 		return "", errJSONLex
 	}
+	lx.mark = lx.off()
+	defer func() { lx.mark = -1 }()
 	start, end, escaped, err := lx.str()
 	if err != nil || escaped {
 		return "", errJSONLex

@@ -227,14 +227,21 @@ func sitesGeoOutcome(sites []Site, checks Checks, err error) string {
 
 // sitesGeoBoth loads doc through loadSitesGeoJSON (the single pass, the
 // decoder after it when it stops) and through json.Decoder alone, and
-// tells whether the single pass went to the end.
+// tells whether the single pass went to the end. The single pass is also
+// run alone on a reader giving one byte a read, so that every token
+// straddles the buffer's refills, and its outcome, when it goes to the
+// end, must be the same.
 func sitesGeoBoth(doc []byte) (single bool, got, want string) {
 	opt := SitesOptions{Known: testKnown}
-	g := newSitesGeo("f.geojson", opt, 0)
-	_, err := g.stream(context.Background(), newJSONLexer(bytes.NewReader(doc)))
-	single = err != errJSONLex
-	got = sitesGeoOutcome(loadSitesGeoJSON("f.geojson", bytes.NewReader(doc), opt))
 	want = sitesGeoOutcome(loadSitesGeoJSONDecoder("f.geojson", bytes.NewReader(doc), opt))
+	g := newSitesGeo("f.geojson", opt, 0)
+	n, err := g.stream(context.Background(), newJSONLexer(iotest.OneByteReader(bytes.NewReader(doc))))
+	if single = err != errJSONLex; single {
+		if got = sitesGeoOutcome(g.finish(n, err)); got != want {
+			return single, "(one byte a read) " + got, want
+		}
+	}
+	got = sitesGeoOutcome(loadSitesGeoJSON("f.geojson", bytes.NewReader(doc), opt))
 	return single, got, want
 }
 
@@ -261,6 +268,15 @@ func TestSitesGeoStreamMatchesDecoder(t *testing.T) {
 	}
 	if single < n/3 {
 		t.Errorf("the single pass went to the end on %d files of %d", single, n)
+	}
+	// A top-level key read across the buffer's first refill (64 KiB), as
+	// after a long "name" or "crs" (it once panicked).
+	_, gj := sitesFixture(3)
+	for _, pad := range []int{65_500, 65_520, 65_536, 200_000} {
+		doc := append([]byte(`{"name":"`+strings.Repeat("n", pad)+`",`), gj[1:]...)
+		if one, got, want := sitesGeoBoth(doc); !one || got != want || !strings.Contains(got, "s2") {
+			t.Errorf("name of %d bytes: single pass to the end %v\n%s\nwant %s", pad, one, got, want)
+		}
 	}
 }
 
