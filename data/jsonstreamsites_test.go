@@ -278,6 +278,11 @@ func TestSitesGeoStreamMatchesDecoder(t *testing.T) {
 			t.Errorf("name of %d bytes: single pass to the end %v\n%s\nwant %s", pad, one, got, want)
 		}
 	}
+	// A feature larger than the buffer, which grows to keep it whole.
+	big := bytes.Replace(gj, []byte(`"nom":"Lieu numéro 1"`), []byte(`"nom":"`+strings.Repeat("é", 100_000)+`"`), 1)
+	if one, got, want := sitesGeoBoth(big); !one || got != want || !strings.Contains(got, "nom de 100000 caractères") {
+		t.Errorf("feature of 200 kB: single pass to the end %v\n%.300s\nwant %.300s", one, got, want)
+	}
 }
 
 // FuzzSitesGeoStream: on any input, loadSitesGeoJSON gives what
