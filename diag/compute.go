@@ -599,7 +599,7 @@ func (e *engine) nearestSite(i int) (int, float64, error) {
 	best, bestQ := e.nt[i], int(e.nq[i])
 	if bestQ < 0 {
 		var err error
-		if bestQ, best, err = e.tm.nearest(e.ctx, e.sidx, e.splaces, e.communePlace(i), -1, 2*e.tm.reachKm(e.d0)); err != nil {
+		if bestQ, best, err = e.nearestCounted(e.ctx, e.communePlace(i), -1, 2*e.tm.reachKm(e.d0)); err != nil {
 			return -1, math.Inf(1), err
 		}
 	}
@@ -607,6 +607,17 @@ func (e *engine) nearestSite(i int) (int, float64, error) {
 		return -1, math.Inf(1), nil
 	}
 	return e.counted[bestQ], best, nil
+}
+
+// nearestCounted is timing.nearest over the counted sites (skip: a
+// counted position, or -1), searching the strips with a
+// geo.DistanceTimer.
+func (e *engine) nearestCounted(ctx context.Context, p geo.Place, skip int, r0 float64) (int, float64, error) {
+	if e.sstrips != nil {
+		q, t := e.tm.nearestWithin(nil, e.sstrips, p, skip, r0)
+		return q, t, nil
+	}
+	return e.tm.nearest(ctx, e.sidx, e.splaces, p, skip, r0)
 }
 
 // nearestOthers sets NearestOtherMin of every site: the travel time to the
@@ -645,7 +656,7 @@ func (e *engine) nearestOther(j, q int) error {
 	if !finitePoint(s.Point) {
 		return nil
 	}
-	q, t, err := e.tm.nearest(e.ctx, e.sidx, e.splaces, SitePlace(&s.Site), q, nearOtherKm)
+	q, t, err := e.nearestCounted(e.ctx, SitePlace(&s.Site), q, nearOtherKm)
 	if err != nil {
 		return err
 	}

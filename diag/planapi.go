@@ -129,7 +129,7 @@ func (b *Baseline) NearestSiteOf(ctx context.Context, p geo.Place) (int, float64
 	if !finitePoint(p.Point) || len(e.counted) == 0 {
 		return -1, math.Inf(1), nil
 	}
-	q, t, err := e.tm.nearest(ctx, e.sidx, e.splaces, p, -1, e.tm.reachKm(e.d0)/2)
+	q, t, err := e.nearestCounted(ctx, p, -1, e.tm.reachKm(e.d0)/2)
 	if err != nil || q < 0 {
 		return -1, math.Inf(1), err
 	}

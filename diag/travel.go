@@ -128,7 +128,7 @@ const nearestBatch = 32
 // other point. r0 is the first search radius of the model's search.
 func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []geo.Place, p geo.Place, skip int, r0 float64) (int, float64, error) {
 	if tm.fast {
-		q, t := tm.nearestWithin(ix, p, skip, r0)
+		q, t := tm.nearestWithin(ix, nil, p, skip, r0)
 		return q, t, nil
 	}
 	return tm.nearestAscending(ctx, ix, pts, p, skip)
@@ -138,13 +138,21 @@ func (tm *timing) nearest(ctx context.Context, ix *geo.PointIndex, pts []geo.Pla
 // model: once the best time found is below the model time of the radius,
 // every point outside the disc (farther than the radius) is slower, so
 // the answer is exact, ties included.
-func (tm *timing) nearestWithin(ix *geo.PointIndex, p geo.Place, skip int, r0 float64) (int, float64) {
+// The discs are searched in st when it is not nil (the same points and
+// distances as ix's, in another order), else in ix.
+func (tm *timing) nearestWithin(ix *geo.PointIndex, st *geo.StripIndex, p geo.Place, skip int, r0 float64) (int, float64) {
 	r := max(r0, 0.1)
 	for {
 		r = min(r, maxSearchKm)
 		best, bestQ := math.Inf(1), -1
 		var buf [64]geo.Neighbor
-		for _, n := range ix.AppendWithin(buf[:0], p.Point, r) {
+		ns := buf[:0]
+		if st != nil {
+			ns = st.AppendWithin(ns, p.Point, r)
+		} else {
+			ns = ix.AppendWithin(ns, p.Point, r)
+		}
+		for _, n := range ns {
 			if n.Index != skip { // n.Km is HaversineKm(p, point): see catchment
 				if t := tm.kmMinutes(p, n.Km); t < best || t == best && n.Index < bestQ {
 					best, bestQ = t, n.Index
