@@ -3,7 +3,9 @@ package report
 import (
 	"image/color"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/paulmach/orb"
 	xfont "golang.org/x/image/font"
@@ -59,19 +61,32 @@ func (m *mapModel) project(kept []mapCommune) {
 		m.bound.Max = orb.Point{max(m.bound.Max[0], b.Max[0]), max(m.bound.Max[1], b.Max[1])}
 	}
 	// One array holds every projected vertex: the national map has 1.7
-	// million, in 35,000 communes.
-	n := 0
-	for _, mc := range kept {
+	// million, in 35,000 communes, projected on every core at once, each
+	// goroutine a run of communes and its part of the array.
+	starts := make([]int, len(kept)+1)
+	for i, mc := range kept {
+		starts[i+1] = starts[i]
 		for _, p := range mc.c.Polygon {
 			for _, r := range p {
-				n += len(r)
+				starts[i+1] += len(r)
 			}
 		}
 	}
-	buf := make([]orb.Point, 0, n)
-	for _, mc := range kept {
+	all := make([]orb.Point, starts[len(kept)])
+	type projected struct {
+		poly orb.MultiPolygon
+		b    orb.Bound
+	}
+	polys := make([]projected, len(kept))
+	inRuns(len(kept), func(lo, hi int) {
+		buf := all[starts[lo]:starts[lo]:starts[hi]]
+		for i := lo; i < hi; i++ {
+			polys[i].poly, polys[i].b = m.projectPoly(kept[i].c.Polygon, &buf)
+		}
+	})
+	for i, mc := range kept {
 		fill := m.classes.color(mc.r.Gap)
-		if poly, b := m.projectPoly(mc.c.Polygon, &buf); len(poly) > 0 {
+		if poly, b := polys[i].poly, polys[i].b; len(poly) > 0 {
 			m.shapes = append(m.shapes, mapShape{poly: poly, fill: fill, bound: b})
 			extend(b)
 		} else if p, ok := m.fwd(m.grid, mc.c.Point); ok && mc.c.HasPoint {
@@ -95,6 +110,18 @@ func (m *mapModel) project(kept []mapCommune) {
 			m.bound.Max[k] += d / 2
 		}
 	}
+}
+
+// inRuns calls fn on consecutive runs lo…hi of 0…n on every core at
+// once (one run per core, none shorter than 256 but the only one), and
+// returns once all are done.
+func inRuns(n int, fn func(lo, hi int)) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/256))
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Go(func() { fn(k*n/workers, (k+1)*n/workers) })
+	}
+	wg.Wait()
 }
 
 // projectPoly projects mp, dropping rings with a point that does not

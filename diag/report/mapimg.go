@@ -313,12 +313,22 @@ func (mc mapCommune) drawable() bool {
 
 // newMapModel resolves, classes and projects the communes and sites.
 func newMapModel(in *MapInput) (*mapModel, error) {
-	var all []mapCommune
-	for i := range in.Communes {
-		if j, ok := in.Dataset.CommuneIndex(in.Communes[i].Code); ok {
-			if mc := newMapCommune(&in.Communes[i], &in.Dataset.Communes[j]); mc.drawable() {
-				all = append(all, mc)
+	// The communes resolved and bounded on every core at once (the
+	// national map's 1.7 million vertices), kept in order.
+	found := make([]mapCommune, len(in.Communes))
+	inRuns(len(in.Communes), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if j, ok := in.Dataset.CommuneIndex(in.Communes[i].Code); ok {
+				if mc := newMapCommune(&in.Communes[i], &in.Dataset.Communes[j]); mc.drawable() {
+					found[i] = mc
+				}
 			}
+		}
+	})
+	var all []mapCommune
+	for _, mc := range found {
+		if mc.c != nil {
+			all = append(all, mc)
 		}
 	}
 	kept, proj := chooseProjection(all)
