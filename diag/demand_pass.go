@@ -69,7 +69,36 @@ func spatialOrder(us []data.DemandUnit) []uint64 {
 	for i := range us {
 		keys[i] = unitCell(us[i].Point)<<32 | uint64(i)
 	}
-	slices.Sort(keys)
+	return radixSortHigh(keys, make([]uint64, len(keys)))
+}
+
+// radixSortHigh sorts keys by their high 32 bits, keeping the order of
+// equal ones (a stable least-significant-digit radix sort, 4 passes of a
+// byte; tmp is scratch of the same length), and returns the sorted slice
+// (keys or tmp): keys built in index order come out as slices.Sort puts
+// them, in linear time.
+func radixSortHigh(keys, tmp []uint64) []uint64 {
+	if len(keys) == 0 {
+		return keys
+	}
+	for shift := 32; shift < 64; shift += 8 {
+		var count [257]int
+		for _, k := range keys {
+			count[(k>>shift)&0xff+1]++
+		}
+		if count[(keys[0]>>shift)&0xff+1] == len(keys) {
+			continue // one value of this byte: already in order
+		}
+		for b := 1; b < 257; b++ {
+			count[b] += count[b-1]
+		}
+		for _, k := range keys {
+			b := (k >> shift) & 0xff
+			tmp[count[b]] = k
+			count[b]++
+		}
+		keys, tmp = tmp, keys
+	}
 	return keys
 }
 

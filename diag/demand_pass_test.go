@@ -85,3 +85,31 @@ func TestDemandCellsAgainstUnitByUnit(t *testing.T) {
 		}
 	}
 }
+
+// TestSpatialOrder: the units come by cell key, then by index (the order
+// slices.Sort gives the keys), units without a usable point last; and
+// radixSortHigh is slices.Sort on keys built in index order.
+func TestSpatialOrder(t *testing.T) {
+	us := synthDemand(5000, 9).Units
+	us[7].Point = orb.Point{math.NaN(), 1}
+	us[8].Point = orb.Point{181, 45}
+	got := spatialOrder(us)
+	want := make([]uint64, len(us))
+	for i := range us {
+		want[i] = unitCell(us[i].Point)<<32 | uint64(i)
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatal("spatialOrder is not slices.Sort of the keys")
+	}
+	if n := len(got); got[n-2]>>32 != noCell || got[n-1]>>32 != noCell || uint32(got[n-2]) != 7 {
+		t.Errorf("units without a usable point: %x, %x", got[n-2], got[n-1])
+	}
+	if r := spatialOrder(nil); len(r) != 0 {
+		t.Errorf("no unit: %v", r)
+	}
+	one := []uint64{5<<32 | 0, 5<<32 | 1}
+	if r := radixSortHigh(one, make([]uint64, 2)); !slices.Equal(r, one) {
+		t.Errorf("one cell: %v", r)
+	}
+}
