@@ -3,6 +3,7 @@ package diag
 import (
 	"context"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 
@@ -682,10 +683,14 @@ func SitePlace(s *data.Site) geo.Place {
 type sortScratch struct {
 	keys []uint64
 	tmp  []geo.Neighbor
+	bits []uint64  // a bit per index of the span (all zero between calls)
+	km   []float64 // the distances by index of the span
 }
 
 // sortNeighbors sorts ns by increasing Index (indexes are distinct).
-// Short lists take an insertion sort, longer ones a sort of
+// Short lists take an insertion sort. Longer ones whose indexes span
+// less than 256 per neighbour are set as bits of the span, read back in
+// order with their distances (no comparison); the others take a sort of
 // Index<<32 | position keys (no comparison function) and a gather.
 func sortNeighbors(ns []geo.Neighbor, s *sortScratch) {
 	if len(ns) <= 24 {
@@ -693,6 +698,35 @@ func sortNeighbors(ns []geo.Neighbor, s *sortScratch) {
 			for y := x; y > 0 && ns[y-1].Index > ns[y].Index; y-- {
 				ns[y-1], ns[y] = ns[y], ns[y-1]
 			}
+		}
+		return
+	}
+	lo, hi := ns[0].Index, ns[0].Index
+	for _, n := range ns {
+		lo, hi = min(lo, n.Index), max(hi, n.Index)
+	}
+	if span := hi - lo + 1; span <= 256*len(ns) {
+		words := (span + 63) / 64
+		if len(s.bits) < words {
+			s.bits = make([]uint64, words)
+		}
+		if len(s.km) < span {
+			s.km = make([]float64, span)
+		}
+		for _, n := range ns {
+			x := n.Index - lo
+			s.bits[x>>6] |= 1 << (x & 63)
+			s.km[x] = n.Km
+		}
+		k := 0
+		for w, word := range s.bits[:words] {
+			for word != 0 {
+				x := w<<6 + bits.TrailingZeros64(word)
+				ns[k] = geo.Neighbor{Index: lo + x, Km: s.km[x]}
+				k++
+				word &= word - 1
+			}
+			s.bits[w] = 0
 		}
 		return
 	}

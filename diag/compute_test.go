@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 
 	"diagnum/data"
@@ -371,5 +373,31 @@ func TestBaselineIsCompute(t *testing.T) {
 	if fmt.Sprint(res.Communes) != fmt.Sprint(b.Result.Communes) || !reflect.DeepEqual(res.Sites, b.Result.Sites) ||
 		res.France != b.Result.France || len(res.Checks) != len(b.Result.Checks) || b.Dataset() != ds {
 		t.Error("NewBaseline differs from Compute")
+	}
+}
+
+// TestSortNeighbors: sortNeighbors orders by index, distances kept, on
+// every path (insertion sort, bits of a narrow span, key sort of a wide
+// one), one scratch reused from list to list.
+func TestSortNeighbors(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 16))
+	var s sortScratch
+	for round := range 600 {
+		n := 1 + rng.IntN(400)
+		span := n + rng.IntN([]int{2, 50 * n, 1000 * n}[round%3])
+		seen := map[int]bool{}
+		ns := make([]geo.Neighbor, 0, n)
+		for len(ns) < n {
+			if i := 7 + rng.IntN(span); !seen[i] {
+				seen[i] = true
+				ns = append(ns, geo.Neighbor{Index: i, Km: rng.Float64() * 20})
+			}
+		}
+		want := slices.Clone(ns)
+		slices.SortFunc(want, func(a, b geo.Neighbor) int { return a.Index - b.Index })
+		sortNeighbors(ns, &s)
+		if !slices.Equal(ns, want) {
+			t.Fatalf("round %d: %d neighbours over a span of %d: not sorted with their distances", round, n, span)
+		}
 	}
 }
