@@ -52,13 +52,53 @@ func (b Bound) Certificate() string {
 // first holds the gains of every candidate in the current state when the
 // caller has them (nil: computed here).
 func (s *solver) checkpoint(p *Plan, first []gain) {
-	n := p.Requested
+	s.checkpointAt(p.Requested, picksGain(p), first)
+}
+
+// picksGain returns the gains of the picks of p so far.
+func picksGain(p *Plan) gain {
 	var done gain
 	for _, k := range p.Picks {
 		done.cov += k.NewFragile
 		done.served += k.NewServed
 		done.acc += k.DeficitGain
 	}
+	return done
+}
+
+// checkpointLater runs checkpoint on a copy of the current state, on
+// another goroutine, while the greedy goes on; bounds takes its bounds
+// (waitCheckpoints). The copy holds what checkpoint reads and changes
+// the greedy would change: coverage, A_i, Served per point, the posts
+// per candidate.
+func (s *solver) checkpointLater(p *Plan, first []gain) {
+	c := *s
+	c.a, c.covered, c.posts = slices.Clone(s.a), slices.Clone(s.covered), slices.Clone(s.posts)
+	c.servedA, c.servedNow = slices.Clone(s.servedA), slices.Clone(s.servedNow)
+	c.relaxIdx, c.relaxVal, c.later = nil, nil, nil
+	c.covBound, c.servedBound, c.accBound = math.Inf(1), math.Inf(1), math.Inf(1)
+	n, done := p.Requested, picksGain(p)
+	ch := make(chan *solver, 1)
+	go func() {
+		c.checkpointAt(n, done, first)
+		ch <- &c
+	}()
+	s.later = append(s.later, ch)
+}
+
+// waitCheckpoints takes the bounds of the checkpoints run by
+// checkpointLater.
+func (s *solver) waitCheckpoints() {
+	for _, ch := range s.later {
+		c := <-ch
+		s.covBound, s.servedBound, s.accBound = min(s.covBound, c.covBound), min(s.servedBound, c.servedBound), min(s.accBound, c.accBound)
+	}
+	s.later = nil
+}
+
+// checkpointAt is checkpoint for n posts, the picks so far having
+// gained done.
+func (s *solver) checkpointAt(n int, done gain, first []gain) {
 	if first == nil {
 		first = s.allGains()
 	}
@@ -116,6 +156,7 @@ func (s *solver) bounds(p *Plan) {
 	if p.Objective == ObjectiveEquity {
 		return
 	}
+	s.waitCheckpoints()
 	s.checkpoint(p, nil)
 	if len(p.Picks) > 0 && s.a0 != nil && p.Cover == nil {
 		served, access := s.startBounds(p.Requested)

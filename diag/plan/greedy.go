@@ -197,6 +197,7 @@ type solver struct {
 	servedA, servedNow []float64
 	// Checkpoints of the certified bound (see bounds).
 	covBound, servedBound, accBound float64
+	later                           []chan *solver // checkpoints still running (checkpointLater)
 	// Budget mode (Options.Budget): the subsidy of a post at each
 	// candidate, and what is left.
 	budget, budgetLeft float64

@@ -133,7 +133,7 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 	if stages[0] == StageCapacity {
 		p.CapacityFrom = len(p.Picks)
 	}
-	s.checkpoint(p, first)
+	s.checkpointLater(p, first)
 	si := 0
 	for len(p.Picks) < p.Requested {
 		if err := ctx.Err(); err != nil {
@@ -159,7 +159,7 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 			if stages[si] == StageCapacity {
 				p.CapacityFrom = len(p.Picks)
 			}
-			s.checkpoint(p, nil)
+			s.checkpointLater(p, nil)
 			continue
 		}
 		if err := s.pick(ctx, b, p, c, q.st); err != nil {
