@@ -36,6 +36,9 @@ func Run(ctx context.Context, b *diag.Baseline, opt Options) (*Plan, error) {
 		if err := s.cover(ctx, b, p, opt.Cover); err != nil {
 			return nil, err
 		}
+		if err := nearestAll(ctx, b, p); err != nil {
+			return nil, err
+		}
 		s.bounds(p)
 		return p, nil
 	}
@@ -53,6 +56,9 @@ func Run(ctx context.Context, b *diag.Baseline, opt Options) (*Plan, error) {
 		if err := s.swap(ctx, b, p); err != nil {
 			return nil, err
 		}
+	}
+	if err := nearestAll(ctx, b, p); err != nil {
+		return nil, err
 	}
 	s.bounds(p)
 	return p, nil
@@ -480,9 +486,6 @@ func (s *solver) pick(ctx context.Context, b *diag.Baseline, p *Plan, c int, sta
 	k.Coverage = ratio(float64(k.CoveredPop), float64(p.Population))
 	k.MedianAccess10k = s.med.median()
 	k.DeltaMedian10k = k.MedianAccess10k - before
-	if err := s.nearest(ctx, b, &k); err != nil {
-		return err
-	}
 	k.Zone = ZoneOf(k.Dep)
 	k.Cost = k.Site.FTE * p.Costs.PerPost(k.Zone, p.Employer)
 	s.budgetLeft -= k.Cost
@@ -514,8 +517,21 @@ func (s *solver) apply(c int) {
 	}
 }
 
+// nearestAll sets the nearest existing (baseline) site of every pick,
+// on every available CPU (it depends on the pick's place only).
+func nearestAll(ctx context.Context, b *diag.Baseline, p *Plan) error {
+	return diag.Parallel(ctx, len(p.Picks), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			if err := nearest(ctx, b, &p.Picks[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // nearest sets the nearest existing (baseline) site of a pick.
-func (s *solver) nearest(ctx context.Context, b *diag.Baseline, k *Pick) error {
+func nearest(ctx context.Context, b *diag.Baseline, k *Pick) error {
 	j, t, err := b.NearestSiteOf(ctx, diag.SitePlace(&k.Site))
 	if err != nil {
 		return fmt.Errorf("plan : lieu le plus proche de %s : %w", k.Site.ID, err)
