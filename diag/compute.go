@@ -385,16 +385,18 @@ func (e *engine) rowsFromSites() error {
 
 // reachSums returns, per counted site q, Σ_k G(k, W_kq)·P_k·W_kq over
 // the communes k in increasing order, leaving out those with skip[k]
-// (skip may be nil; g nil means G = 1). The sites are split in ranges
-// over the workers, each summing its own sites in commune order: the
-// denominators of R_j, the same bit for bit on any number of workers.
+// (skip may be nil; g nil means G = 1). The sites are split in one
+// range per worker (siteParts), each worker summing its own sites in
+// commune order: the denominators of R_j, the same bit for bit on any
+// number of workers. Every range reads every row, so more ranges than
+// workers cost more than they balance.
 func (e *engine) reachSums(g func(i int, w float64) float64, skip []bool) ([]float64, error) {
 	nq := len(e.counted)
 	out := make([]float64, nq)
-	parts := max(1, min(nq, 4*e.workers))
-	err := parallelChunks(e.ctx, parts, e.workers, 1, func(lo, hi int) error {
+	bounds := e.siteParts(max(1, min(nq, e.workers)))
+	err := parallelChunks(e.ctx, len(bounds)-1, e.workers, 1, func(lo, hi int) error {
 		for part := lo; part < hi; part++ {
-			qlo, qhi := int32(part*nq/parts), int32((part+1)*nq/parts)
+			qlo, qhi := bounds[part], bounds[part+1]
 			for _, b := range e.rows {
 				for u := range len(b.off) - 1 {
 					k := b.first + u
@@ -423,6 +425,39 @@ func (e *engine) reachSums(g func(i int, w float64) float64, skip []bool) ([]flo
 		return nil
 	})
 	return out, err
+}
+
+// siteParts returns the bounds of parts ranges of counted positions
+// (part k is bounds[k] ≤ q < bounds[k+1]) holding about as many pairs
+// each, as counted in the rows of one commune in 16.
+func (e *engine) siteParts(parts int) []int32 {
+	nq := len(e.counted)
+	bounds := make([]int32, parts+1)
+	bounds[parts] = int32(nq)
+	if parts == 1 {
+		return bounds
+	}
+	count := make([]int, nq)
+	total := 0
+	for i := 0; i < len(e.ds.Communes); i += 16 {
+		qs, _ := e.row(i)
+		for _, q := range qs {
+			count[q]++
+		}
+		total += len(qs)
+	}
+	k, acc := 1, 0
+	for q := 0; q < nq && k < parts; q++ {
+		acc += count[q]
+		for k < parts && acc*parts >= k*total {
+			bounds[k] = int32(q + 1)
+			k++
+		}
+	}
+	for ; k < parts; k++ {
+		bounds[k] = int32(nq)
+	}
+	return bounds
 }
 
 // normalize sets norm and, with Params.Normalize, keeps A_i in raw and
