@@ -34,8 +34,12 @@ func runCSV(t *testing.T, args ...string) (map[string]map[string]string, string)
 // (testdata/carreaux/PROVENANCE.md: 50 cells, Σ Ind = 2,845), its 10
 // largest cells in the centre of Guéret, within a few minutes of its
 // sites: Guéret is measured on its cells and fully covered.
+//
+// The run is the shared creuseGridAges (TestDemandeAges): its weights
+// change the index only, not the coverage.
 func TestDemandeShort(t *testing.T) {
-	cs, console := runCSV(t, "--dept", "23", "--demande", fixture(t, "carreaux/carreaux-200m-extrait.csv"))
+	r := creuseGridAges.get(t)
+	cs, console := readCommunesCSV(t, r.path("c.csv")), r.stderr
 	if !strings.Contains(console, "50 unités (carreaux INSEE de 200 m), 2845 hab.") {
 		t.Errorf("console: %q", console)
 	}
@@ -207,19 +211,13 @@ func TestDemandeAges(t *testing.T) {
 			t.Errorf("Guéret's index %s with the layer by default, %s without", g, p)
 		}
 	}
-	w := filepath.Join(t.TempDir(), "w.csv")
-	if err := os.WriteFile(w, []byte("indicateur,poids\npart_65_plus,1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	console, err := run(t, "--dept", "23", "--demande", grid, "--weights", w, "--csv", "c.csv", "--out", "c.xlsx")
-	if err != nil {
-		t.Fatalf("run: %v\n%s", err, console)
-	}
-	cs := readCommunesCSV(t, "c.csv")
+	// --weights part_65_plus,1: the shared run creuseGridAges.
+	ages := creuseGridAges.get(t)
+	cs := readCommunesCSV(t, ages.path("c.csv"))
 	if g, p := cs["23096"]["indice_fragilite"], plain["indice_fragilite"]; g == p {
 		t.Errorf("Guéret's index %s unchanged by part_65_plus", g)
 	}
-	f := openBook(t, "c.xlsx")
+	f := openBook(t, ages.path("c.xlsx"))
 	rows := sheetRows(t, f, report.SheetCommunes, excelize.Options{RawCellValue: true})
 	col := -1
 	var guéret []string

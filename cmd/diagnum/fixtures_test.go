@@ -86,7 +86,8 @@ func fixture(t *testing.T, rel string) string {
 // change). args name the outputs relative to that folder, the working
 // folder of the run; inputs are given by absolute paths.
 type sharedRun struct {
-	args func(t *testing.T) []string
+	args  func(t *testing.T) []string
+	files map[string]string // input files written in the folder first (name → content)
 
 	once           sync.Once
 	dir            string
@@ -115,12 +116,18 @@ var (
 	creuseBadSites = &sharedRun{args: func(t *testing.T) []string {
 		return []string{"--sites", fixture(t, "bad/bad-coordinate.csv")}
 	}}
+	// creuseGridAges: the 50-cell extract of the Creuse 200 m grid as
+	// demand layer, weighting part_65_plus (w.csv), with c.csv and the
+	// workbook c.xlsx; not quiet.
+	creuseGridAges = &sharedRun{args: func(t *testing.T) []string {
+		return []string{"--dept", "23", "--demande", fixture(t, "carreaux/carreaux-200m-extrait.csv"), "--weights", "w.csv", "--csv", "c.csv", "--out", "c.xlsx"}
+	}, files: map[string]string{"w.csv": "indicateur,poids\npart_65_plus,1\n"}}
 )
 
 // sharedDirs returns the folders of the shared runs made.
 func sharedDirs() []string {
 	var dirs []string
-	for _, s := range []*sharedRun{creuseDash, creuseBook, creuseBadSites} {
+	for _, s := range []*sharedRun{creuseDash, creuseBook, creuseBadSites, creuseGridAges} {
 		if s.dir != "" {
 			dirs = append(dirs, s.dir)
 		}
@@ -147,6 +154,11 @@ func (s *sharedRun) get(t *testing.T) *sharedRun {
 			return
 		}
 		defer os.Chdir(wd)
+		for name, content := range s.files {
+			if s.err = os.WriteFile(name, []byte(content), 0o644); s.err != nil {
+				return
+			}
+		}
 		var stdout, stderr bytes.Buffer
 		n := mapsDrawn.Load()
 		if err := Run(context.Background(), args, &stdout, &stderr); err != nil {
