@@ -102,6 +102,18 @@ func readCommunesCSV(t *testing.T, path string) map[string]map[string]string {
 	return out
 }
 
+// columnSum returns the sum of a numeric column over the communes of a
+// CSV read by readCommunesCSV; a value that is not a number fails the
+// test.
+func columnSum(t *testing.T, rows map[string]map[string]string, col string) float64 {
+	t.Helper()
+	sum := 0.0
+	for _, r := range rows {
+		sum += testnum.Float(t, r[col])
+	}
+	return sum
+}
+
 // TestSitesCOM: the sites of testdata/bad/sites-com.csv in a collectivité
 // d'outre-mer are announced on the console (3 rejected rows and the
 // warning of a Polynesian code on a Creuse point, see sites-com.err), and

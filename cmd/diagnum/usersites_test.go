@@ -4,7 +4,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -25,12 +24,7 @@ func TestSitesAidantsConnect(t *testing.T) {
 		t.Errorf("console %q does not announce the rejected row", stderr)
 	}
 	rows := readCommunesCSV(t, "c.csv")
-	total := 0.0
-	for _, r := range rows {
-		v, _ := strconv.ParseFloat(r["etp_conseillers"], 64)
-		total += v
-	}
-	if math.Abs(total-23.5) > 1e-9 || rows["23096"]["etp_conseillers"] != "4.000000" {
+	if total := columnSum(t, rows, "etp_conseillers"); math.Abs(total-23.5) > 1e-9 || rows["23096"]["etp_conseillers"] != "4.000000" {
 		t.Errorf("FTE: total %v, Guéret %s; want 23.5 and 4", total, rows["23096"]["etp_conseillers"])
 	}
 }
@@ -50,12 +44,7 @@ func TestSitesStandardLieux(t *testing.T) {
 	if !strings.Contains(stderr, "2 lignes rejetées") {
 		t.Errorf("console %q does not announce the 2 rejected lieux", stderr)
 	}
-	total := 0.0
-	for _, r := range readCommunesCSV(t, "c.csv") {
-		v, _ := strconv.ParseFloat(r["etp_conseillers"], 64)
-		total += v
-	}
-	if math.Abs(total-10) > 1e-9 {
+	if total := columnSum(t, readCommunesCSV(t, "c.csv"), "etp_conseillers"); math.Abs(total-10) > 1e-9 {
 		t.Errorf("FTE in the 35: %v, want 10", total)
 	}
 }

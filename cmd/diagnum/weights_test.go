@@ -199,14 +199,8 @@ func TestSitesReplaceInTerritory(t *testing.T) {
 // only bring a site nearer). The run is the shared creuseBook.
 func TestSyntheseOffers(t *testing.T) {
 	book := creuseBook.get(t)
-	sum := 0.0
-	for _, r := range readCommunesCSV(t, book.path("creuse.csv")) {
-		v, err := strconv.ParseFloat(r["etp_cnfs"], 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sum += v
-	}
+	communes := readCommunesCSV(t, book.path("creuse.csv"))
+	sum := columnSum(t, communes, "etp_cnfs")
 	f := openBook(t, book.path("diagnostic-23.xlsx"), excelize.Options{RawCellValue: true})
 	rows := sheetRows(t, f, report.SheetSynthese)
 	start := -1
@@ -236,11 +230,7 @@ func TestSyntheseOffers(t *testing.T) {
 	// France Services at 1 FTE (liste-fs-20240801.csv) and the one lieu de
 	// médiation (data·inclusion's Cap Emploi 23 in Guéret, dora) at 0.5:
 	// 35.5 FTE, in the CSV (Σ etp_conseillers) and in the whole-offer column.
-	all := 0.0
-	for _, r := range readCommunesCSV(t, book.path("creuse.csv")) {
-		v, _ := strconv.ParseFloat(r["etp_conseillers"], 64)
-		all += v
-	}
+	all := columnSum(t, communes, "etp_conseillers")
 	if math.Abs(sum-14) > 1e-4 || math.Abs(all-35.5) > 1e-4 || math.Abs(val(fte, 2)-35.5) > 1e-4 {
 		t.Errorf("Creuse FTE: advisors %v, CSV %v, whole offer %v; want 14, 35.5, 35.5", sum, all, val(fte, 2))
 	}
