@@ -110,7 +110,7 @@ bench:
 	$(GO) test -run '^$$' -bench '^BenchmarkEndToEndNational$$' -benchmem -count $(BENCHCOUNT) ./cmd/diagnum | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkPlan(National|Departement)$$' -benchmem -count 3 ./diag/plan | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkGrid5M$$' -benchtime 1x -count 1 ./geo/route | tee -a $(BENCHOUT)
-	$(GO) test -run '^$$' -bench '^Benchmark(LoadSitesFile|IndicatorsWide)$$' -benchmem -benchtime 1x -count 1 ./data | tee -a $(BENCHOUT)
+	$(GO) test -run '^$$' -bench '^Benchmark(LoadSitesFile|IndicatorsWide|LoadDemandGrid)$$' -benchmem -benchtime 1x -count 1 ./data | tee -a $(BENCHOUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkLoadSitesFile$$/^geojson$$/^100k$$' -benchtime 1x -count $(BENCHCOUNT) ./data | tee -a $(BENCHOUT)
 	@$(MAKE) --no-print-directory build
 	@if [ -x /usr/bin/time ]; then \

@@ -2,8 +2,10 @@ package data
 
 import (
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
+	"slices"
 
 	"diagnum/geo"
 
@@ -49,11 +51,10 @@ func gridCells(t *Table) ([]GridCell, error) {
 	}
 	i65, i80 := t.Index("Ind_65_79"), t.Index("Ind_80p")
 	ages := i65 >= 0 && i80 >= 0
-	seen := map[string]int{}
 	out := make([]GridCell, 0, len(t.Records))
 	for _, rec := range t.Records {
 		if err := t.CheckWidth(rec); err != nil {
-			return nil, err
+			return nil, duplicateCell(name, out, err)
 		}
 		bad := func(col string, sentinel error, format string, a ...any) error {
 			return &ParseError{File: name, Line: rec.Line, Column: col, Err: fmt.Errorf("%w : %s", sentinel, fmt.Sprintf(format, a...))}
@@ -61,15 +62,11 @@ func gridCells(t *Table) ([]GridCell, error) {
 		id := rec.Field(idx[0])
 		cell, err := geo.ParseIdcar(id)
 		if err != nil {
-			return nil, bad("Idcar_200m", ErrBadCode, "identifiant de carreau %q illisible (attendu CRS3035RES200mN…E…, par ex. CRS3035RES200mN2596200E3693800)", id)
+			return nil, duplicateCell(name, out, bad("Idcar_200m", ErrBadCode, "identifiant de carreau %q illisible (attendu CRS3035RES200mN…E…, par ex. CRS3035RES200mN2596200E3693800)", id))
 		}
-		if l, dup := seen[id]; dup {
-			return nil, bad("Idcar_200m", ErrDuplicate, "carreau %s déjà donné ligne %d", id, l)
-		}
-		seen[id] = rec.Line
 		c := GridCell{ID: id, Cell: cell, Point: cell.Center(), HasAges: ages, Line: rec.Line}
 		if math.IsNaN(c.Point[0]) || math.IsNaN(c.Point[1]) {
-			return nil, bad("Idcar_200m", ErrBadCode, "carreau %s hors du domaine de la projection EPSG:3035", id)
+			return nil, duplicateCell(name, out, bad("Idcar_200m", ErrBadCode, "carreau %s hors du domaine de la projection EPSG:3035", id))
 		}
 		count := func(col int, colName string) (float64, error) {
 			text := rec.Field(col)
@@ -83,23 +80,75 @@ func gridCells(t *Table) ([]GridCell, error) {
 			return v, nil
 		}
 		if c.Pop, err = count(idx[1], "Ind"); err != nil {
-			return nil, err
+			return nil, duplicateCell(name, out, err)
 		}
 		if ages {
 			a, err := count(i65, "Ind_65_79")
 			if err != nil {
-				return nil, err
+				return nil, duplicateCell(name, out, err)
 			}
 			b, err := count(i80, "Ind_80p")
 			if err != nil {
-				return nil, err
+				return nil, duplicateCell(name, out, err)
 			}
 			c.Pop65 = a + b
 		}
 		out = append(out, c)
 	}
+	if err := duplicateCell(name, out, nil); err != nil {
+		return nil, err
+	}
 	if len(out) == 0 {
 		return nil, &ParseError{File: name, Column: "Ind", Err: fmt.Errorf("%w : aucun carreau dans le fichier", ErrEmptyFile)}
 	}
 	return out, nil
+}
+
+// duplicateCell returns the error of the first cell of cells (the cells
+// read before err, in file order) given twice, naming its line and its
+// first one, as a scan with a set of the identifiers would stop there;
+// err when no cell is given twice (nil: none). The identifiers are
+// compared as strings, without a map of millions of them
+// (firstDuplicate).
+func duplicateCell(name string, cells []GridCell, err error) error {
+	if i, j, ok := firstDuplicate(len(cells), func(k int) string { return cells[k].ID }); ok {
+		return &ParseError{File: name, Line: cells[j].Line, Column: "Idcar_200m",
+			Err: fmt.Errorf("%w : carreau %s déjà donné ligne %d", ErrDuplicate, cells[j].ID, cells[i].Line)}
+	}
+	return err
+}
+
+// firstDuplicate returns the smallest j such that id(j) equals an earlier
+// id(i), with the smallest such i (what a scan keeping a set of the ids
+// would report first), and ok false when the n ids differ. It sorts the
+// ids' hashes with their positions (8 bytes an id) and compares the
+// strings of equal hashes only.
+func firstDuplicate(n int, id func(int) string) (i, j int, ok bool) {
+	seed := maphash.MakeSeed()
+	keys := make([]uint64, n)
+	for k := range n {
+		keys[k] = maphash.String(seed, id(k))&^0xffffffff | uint64(k)
+	}
+	slices.Sort(keys)
+	j = n
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && keys[hi]>>32 == keys[lo]>>32 {
+			hi++
+		}
+		for y := lo + 1; y < hi; y++ { // positions increase within a run
+			yk := int(uint32(keys[y]))
+			if yk >= j {
+				break
+			}
+			for x := lo; x < y; x++ {
+				if xk := int(uint32(keys[x])); id(xk) == id(yk) {
+					i, j = xk, yk
+					break
+				}
+			}
+		}
+		lo = hi
+	}
+	return i, j, j < n
 }

@@ -2,7 +2,9 @@ package data
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -75,6 +77,12 @@ func TestLoadGridCellsErrors(t *testing.T) {
 	for _, c := range []parseErrorCase{
 		{"Idcar_200m,Ind\nN2596000E3694000,3\n", "Idcar_200m", 2, ErrBadCode, "identifiant de carreau"},
 		{"Idcar_200m,Ind\nCRS3035RES200mN1E1,3\nCRS3035RES200mN1E1,4\n", "Idcar_200m", 3, ErrDuplicate, "déjà donné ligne 2"},
+		// The first error in file order: a cell given twice before a bad
+		// count, a bad count before a cell given twice, the first of two
+		// cells given twice (lines 4 and 5: N1E1 again at line 5).
+		{"Idcar_200m,Ind\nCRS3035RES200mN1E1,3\nCRS3035RES200mN1E1,4\nCRS3035RES200mN3E3,x\n", "Idcar_200m", 3, ErrDuplicate, "déjà donné ligne 2"},
+		{"Idcar_200m,Ind\nCRS3035RES200mN1E1,3\nCRS3035RES200mN3E3,x\nCRS3035RES200mN1E1,4\n", "Ind", 3, ErrBadNumber, "illisible"},
+		{"Idcar_200m,Ind\nCRS3035RES200mN1E1,3\nCRS3035RES200mN2E2,3\nCRS3035RES200mN2E2,3\nCRS3035RES200mN1E1,4\n", "Idcar_200m", 4, ErrDuplicate, "N2E2 déjà donné ligne 3"},
 		{"Idcar_200m,Ind\nCRS3035RES200mN4294967295E4294967295,1\n", "Idcar_200m", 2, ErrBadCode, "hors du domaine"},
 		{"Idcar_200m,Ind\nCRS3035RES200mN1E1,trois\n", "Ind", 2, ErrBadNumber, "illisible"},
 		{"Idcar_200m,Ind\nCRS3035RES200mN1E1,-3\n", "Ind", 2, ErrBadValue, "invalide"},
@@ -88,6 +96,37 @@ func TestLoadGridCellsErrors(t *testing.T) {
 	}
 	if _, err := LoadGridCells("g.csv", strings.NewReader("Idcar,Ind\nx,1\n")); !errors.Is(err, ErrMissingColumn) {
 		t.Errorf("missing column: %v", err)
+	}
+}
+
+// TestFirstDuplicate: firstDuplicate is the first repeat a scan with a
+// set of the ids finds (the repeat's position and its first one), on
+// random ids from a small alphabet (many repeats) and a large one (few
+// or none).
+func TestFirstDuplicate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for trial := range 400 {
+		n, alphabet := rng.IntN(60), 2+rng.IntN(200)
+		if trial%4 == 0 {
+			alphabet = 1 << 30
+		}
+		ids := make([]string, n)
+		for k := range ids {
+			ids[k] = fmt.Sprint(rng.IntN(alphabet))
+		}
+		wi, wj, wok := 0, 0, false
+		seen := map[string]int{}
+		for k, id := range ids {
+			if f, dup := seen[id]; dup {
+				wi, wj, wok = f, k, true
+				break
+			}
+			seen[id] = k
+		}
+		i, j, ok := firstDuplicate(n, func(k int) string { return ids[k] })
+		if ok != wok || wok && (i != wi || j != wj) {
+			t.Fatalf("%q: firstDuplicate = %d, %d, %v; scan %d, %d, %v", ids, i, j, ok, wi, wj, wok)
+		}
 	}
 }
 
