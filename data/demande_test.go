@@ -99,6 +99,37 @@ func TestLoadGridCellsErrors(t *testing.T) {
 	}
 }
 
+// TestLoadGridCellsChunks: on 20,000 rows (several chunks read in
+// parallel) the error is still the first in file order: a bad count at
+// line 15,002 before a repeat at line 17,002; a repeat at line 3,002
+// (of line 12) before a bad count in a later chunk; of two bad counts in
+// different chunks, the earlier.
+func TestLoadGridCellsChunks(t *testing.T) {
+	rows := func(edit func(r []string)) string {
+		r := make([]string, 20000)
+		for k := range r {
+			r[k] = fmt.Sprintf("CRS3035RES200mN%dE3694000,%d", 2000000+200*k, 1+k%50)
+		}
+		edit(r)
+		return "Idcar_200m,Ind\n" + strings.Join(r, "\n") + "\n"
+	}
+	cells, err := LoadGridCells("g.csv", strings.NewReader(rows(func([]string) {})))
+	if err != nil || len(cells) != 20000 || cells[19999].Line != 20001 || cells[19999].Pop != 50 {
+		t.Fatalf("20,000 good rows: %d cells, %v", len(cells), err)
+	}
+	for _, c := range []struct {
+		edit func(r []string)
+		pc   parseErrorCase
+	}{
+		{func(r []string) { r[15000] = "CRS3035RES200mN1E1,x"; r[17000] = r[5] }, parseErrorCase{"", "Ind", 15002, ErrBadNumber, "illisible"}},
+		{func(r []string) { r[3000] = r[10]; r[15000] = "CRS3035RES200mN1E1,x" }, parseErrorCase{"", "Idcar_200m", 3002, ErrDuplicate, "déjà donné ligne 12"}},
+		{func(r []string) { r[19000] = "CRS3035RES200mN1E1,x"; r[9000] = "CRS3035RES200mN1E1,-1" }, parseErrorCase{"", "Ind", 9002, ErrBadValue, "invalide"}},
+	} {
+		_, err := LoadGridCells("g.csv", strings.NewReader(rows(c.edit)))
+		c.pc.check(t, "g.csv", err)
+	}
+}
+
 // TestFirstDuplicate: firstDuplicate is the first repeat a scan with a
 // set of the ids finds (the repeat's position and its first one), on
 // random ids from a small alphabet (many repeats) and a large one (few
