@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"diagnum/geo"
 
@@ -48,11 +49,13 @@ type DemandPoints struct {
 }
 
 // demandState is what ApplyDemand keeps for DemandPoints and
-// PointCatchmentsOf: the layer's points and their spatial index.
+// PointCatchmentsOf: the layer's points and their spatial index, built on
+// the first PointCatchmentsOf (a run that plans nothing builds none).
 type demandState struct {
 	pts     *DemandPoints
 	inLayer []bool // per commune: measured on the layer (its point has no population)
-	uidx    *geo.PointIndex
+	upts    []orb.Point
+	uidx    func() *geo.PointIndex // over upts
 }
 
 // DemandPoints returns the demand of the baseline point by point (see
@@ -125,7 +128,8 @@ func (b *Baseline) keepDemand(s *DemandSummary) {
 		}
 		p.Fragility = append(p.Fragility, f)
 	}
-	st.uidx = geo.NewPointIndex(upts)
+	st.upts = upts
+	st.uidx = sync.OnceValue(func() *geo.PointIndex { return geo.NewPointIndex(st.upts) })
 	b.demand = st
 }
 
@@ -143,6 +147,7 @@ func (b *Baseline) PointCatchmentsOf(ctx context.Context, places []geo.Place) ([
 	e, st := b.e, b.demand
 	n := st.pts.Communes
 	reach := e.tm.reachKm(e.d0)
+	uidx := st.uidx()
 	err = parallel(ctx, len(places), e.workers, func(lo, hi int) error {
 		var ns []geo.Neighbor
 		var srcs []geo.Place
@@ -150,7 +155,7 @@ func (b *Baseline) PointCatchmentsOf(ctx context.Context, places []geo.Place) ([
 		for q := lo; q < hi; q++ {
 			rs := slices.DeleteFunc(out[q], func(x Reach) bool { return st.inLayer[x.Commune] })
 			ns = ns[:0]
-			st.uidx.Within(places[q].Point, reach, func(nb geo.Neighbor) bool { ns = append(ns, nb); return true })
+			uidx.Within(places[q].Point, reach, func(nb geo.Neighbor) bool { ns = append(ns, nb); return true })
 			slices.SortFunc(ns, func(x, y geo.Neighbor) int { return x.Index - y.Index })
 			t = growFloats(t, len(ns))
 			if e.tm.fast {
