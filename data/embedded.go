@@ -71,7 +71,7 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 		})
 	}()
 	// Nor does the decoding of the polygons (a third of the loading):
-	// they are attached to the communes in their turn (attachPolygons).
+	// they are attached to the communes once the rest is read.
 	type decoded struct {
 		polys map[string]orb.MultiPolygon
 		err   error
@@ -85,22 +85,21 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 		})
 		polyDone <- d
 	}()
-	attachPolygons := func(_ fs.FS, ds *Dataset) error {
-		d := <-polyDone
-		if d.err == nil {
-			attachEmbeddedPolygons(ds, d.polys)
-		}
-		return d.err
-	}
 	steps := []func(fs.FS, *Dataset) error{
 		loadEmbeddedRegions, loadEmbeddedDeps, loadEmbeddedEPCI, loadEmbeddedCommunes,
-		loadEmbeddedRenamed, attachPolygons, loadEmbeddedSources, loadEmbeddedControls,
-		loadEmbeddedReferences,
+		loadEmbeddedRenamed, loadEmbeddedSources, loadEmbeddedControls, loadEmbeddedReferences,
+		loadEmbeddedSites, loadEmbeddedPlacements,
 	}
 	var err error
 	for _, step := range steps {
 		if err = step(fsys, ds); err != nil {
 			break
+		}
+	}
+	// The first error in the order of steps, polygons, indicators.
+	if d := <-polyDone; err == nil {
+		if err = d.err; err == nil {
+			attachEmbeddedPolygons(ds, d.polys)
 		}
 	}
 	if indErr := <-indDone; err == nil {
@@ -110,17 +109,17 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 		return nil, err
 	}
 	ds.Indicators, ds.Checks = ind, append(ds.Checks, indChecks...)
-	if err := openTable(fsys, "sites.csv.gz", func(name string, r io.Reader) error {
+	return ds, nil
+}
+
+// loadEmbeddedSites reads sites.csv.gz (LoadSitesCSV, codes checked
+// against the communes and old codes already read).
+func loadEmbeddedSites(fsys fs.FS, ds *Dataset) error {
+	return openTable(fsys, "sites.csv.gz", func(name string, r io.Reader) error {
 		sites, checks, err := LoadSitesCSV(name, r, SitesOptions{Known: ds.KnownCode, Checked: true})
 		ds.Sites, ds.SiteChecks = sites, append(ds.SiteChecks, checks...)
 		return err
-	}); err != nil {
-		return nil, err
-	}
-	if err := loadEmbeddedPlacements(fsys, ds); err != nil {
-		return nil, err
-	}
-	return ds, nil
+	})
 }
 
 // loadEmbeddedPlacements sets the placement make data stored for each
