@@ -70,28 +70,38 @@ func picksGain(p *Plan) gain {
 // another goroutine, while the greedy goes on; bounds takes its bounds
 // (waitCheckpoints). The copy holds what checkpoint reads and changes
 // the greedy would change: coverage, A_i, Served per point, the posts
-// per candidate.
+// per candidate. The checkpoints run one after the other, each taking
+// the bounds and the entries' arrays (relax) of the one before, so that
+// one relaxed problem at most is held at a time.
 func (s *solver) checkpointLater(p *Plan, first []gain) {
 	c := *s
 	c.a, c.covered, c.posts = slices.Clone(s.a), slices.Clone(s.covered), slices.Clone(s.posts)
 	c.servedA, c.servedNow = slices.Clone(s.servedA), slices.Clone(s.servedNow)
 	c.relaxIdx, c.relaxVal, c.later = nil, nil, nil
-	c.covBound, c.servedBound, c.accBound = math.Inf(1), math.Inf(1), math.Inf(1)
 	n, done := p.Requested, picksGain(p)
-	ch := make(chan *solver, 1)
+	prev, ch := s.later, make(chan *solver, 1)
 	go func() {
+		if prev != nil {
+			d := <-prev
+			c.covBound, c.servedBound, c.accBound = d.covBound, d.servedBound, d.accBound
+			c.relaxIdx, c.relaxVal = d.relaxIdx, d.relaxVal
+		}
 		c.checkpointAt(n, done, first)
 		ch <- &c
 	}()
-	s.later = append(s.later, ch)
+	s.later = ch
 }
 
 // waitCheckpoints takes the bounds of the checkpoints run by
-// checkpointLater.
+// checkpointLater, and their entries' arrays.
 func (s *solver) waitCheckpoints() {
-	for _, ch := range s.later {
-		c := <-ch
-		s.covBound, s.servedBound, s.accBound = min(s.covBound, c.covBound), min(s.servedBound, c.servedBound), min(s.accBound, c.accBound)
+	if s.later == nil {
+		return
+	}
+	c := <-s.later
+	s.covBound, s.servedBound, s.accBound = min(s.covBound, c.covBound), min(s.servedBound, c.servedBound), min(s.accBound, c.accBound)
+	if s.relaxIdx == nil {
+		s.relaxIdx, s.relaxVal = c.relaxIdx, c.relaxVal
 	}
 	s.later = nil
 }
@@ -224,11 +234,7 @@ const branchWork = 6e7
 // places. False when n < 2, or for instances beyond branchWork
 // (national plans). The state is restored.
 func (s *solver) branchBounds(n int) (served, access float64, ok bool) {
-	entries := 0
-	for _, rs := range s.reach {
-		entries += len(rs)
-	}
-	if n < 2 || float64(len(s.cands))*float64(entries) > branchWork {
+	if n < 2 || float64(len(s.cands))*float64(len(s.rPt)) > branchWork {
 		return 0, 0, false
 	}
 	now, posts := s.a, s.posts
@@ -238,8 +244,9 @@ func (s *solver) branchBounds(n int) (served, access float64, ok bool) {
 	served, access = math.Inf(-1), math.Inf(-1)
 	for c := range s.cands {
 		g := s.gains(c)
-		for _, x := range s.reach[c] {
-			s.a[x.Commune] += s.r[c] * x.W
+		pts, ws := s.entries(c)
+		for x, i := range pts {
+			s.a[i] += s.r[c] * ws[x]
 		}
 		s.posts[c]++
 		for c2 := range s.cands {
@@ -247,8 +254,8 @@ func (s *solver) branchBounds(n int) (served, access float64, ok bool) {
 		}
 		served = max(served, g.served+s.allocate(first, n-1, func(g gain) float64 { return g.served }))
 		access = max(access, g.acc+s.allocate(first, n-1, func(g gain) float64 { return g.acc }))
-		for _, x := range s.reach[c] {
-			s.a[x.Commune] = s.a0[x.Commune]
+		for _, i := range pts {
+			s.a[i] = s.a0[i]
 		}
 		s.posts[c]--
 	}
@@ -580,18 +587,24 @@ func (s *solver) roomOr(n int) func(c int) int {
 func (s *solver) relax(val func(i int32, da float64) float64, commune func(r *relaxed, i int32), room func(c int) int) *relaxed {
 	r := &relaxed{idx: s.relaxIdx[:0], val: s.relaxVal[:0]}
 	defer func() { s.relaxIdx, s.relaxVal = r.idx, r.val }()
-	if s.gOff == nil {
-		s.flatten()
+	if s.rOff == nil {
+		s.flatten() // a solver made by hand (tests)
 	}
 	local := make([]int32, len(s.in))
 	for i := range local {
 		local[i] = -1
 	}
-	for c := range s.reach {
-		lo, hi := s.gOff[c], s.gOff[c+1]
-		das := s.gDa[lo:hi]
-		for x, i := range s.gPt[lo:hi] {
-			a := val(i, das[x])
+	for c := range len(s.rOff) - 1 {
+		rc := 0.0
+		if s.r != nil {
+			rc = s.r[c]
+		}
+		pts, ws := s.entries(c)
+		for x, i := range pts {
+			if !s.in[i] {
+				continue
+			}
+			a := val(i, rc*ws[x])
 			if !(a > 0) {
 				continue
 			}

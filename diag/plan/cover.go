@@ -279,8 +279,8 @@ func (s *solver) coverInstance(p *Plan) *coverInst {
 	seen := map[string]bool{}
 	for c := range s.cands {
 		var set []int32
-		for _, x := range s.reach[c] {
-			i := x.Commune
+		pts, _ := s.entries(c)
+		for _, i := range pts {
 			if !s.in[i] || s.covered[i] || s.pop[i] <= 0 {
 				continue
 			}

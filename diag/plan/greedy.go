@@ -171,16 +171,17 @@ type solver struct {
 	target   float64   // A*, the reference of the deficit
 	cands    []Candidate
 	posts    []int32 // posts already planned at each candidate
-	reach    [][]diag.Reach
-	r        []float64 // R_c = supply / Σ P_k·W(t_kc)
-	// The entries gains reads, candidate c's in gOff[c]:gOff[c+1]: the
-	// territory's points within reach (gPt) and R_c·W(t_ic) (gDa), in
-	// the order of reach[c], flat so that evaluating a candidate walks
-	// two arrays; cp[i] = C·P_i.
-	gOff []int32
-	gPt  []int32
-	gDa  []float64
-	cp   []float64
+	// reach holds the catchments as diag finds them, until flatten
+	// moves them into rOff, rPt and rW (candidate c's points within
+	// reach by increasing index in rPt[rOff[c]:rOff[c+1]], W(t_ic) in
+	// rW): two flat arrays, a third of the memory of the slices of
+	// diag.Reach, walked by every evaluation (entries).
+	reach [][]diag.Reach
+	rOff  []int32
+	rPt   []int32
+	rW    []float64
+	r     []float64 // R_c = supply / Σ P_k·W(t_kc)
+	cp    []float64 // C·P_i
 	// stamp counts the changes of the state (apply); changed[i] is the
 	// stamp of the last change of point i (coverage or A_i), so that a
 	// candidate evaluated at stamp t whose points have not changed since
@@ -203,7 +204,7 @@ type solver struct {
 	servedA, servedNow []float64
 	// Checkpoints of the certified bound (see bounds).
 	covBound, servedBound, accBound float64
-	later                           []chan *solver // checkpoints still running (checkpointLater)
+	later                           chan *solver // the last checkpoint still running (checkpointLater)
 	// Budget mode (Options.Budget): the subsidy of a post at each
 	// candidate, and what is left.
 	budget, budgetLeft float64
@@ -294,22 +295,27 @@ func (s *solver) catchments(ctx context.Context, b *diag.Baseline) error {
 	return nil
 }
 
-// flatten sets the flat entries gains reads (gOff, gPt, gDa) from the
-// catchments and the ratios (none set: R_c read as 0).
+// flatten moves the catchments of reach into rOff, rPt and rW.
 func (s *solver) flatten() {
-	s.gOff, s.gPt, s.gDa = make([]int32, len(s.reach)+1), s.gPt[:0], s.gDa[:0]
-	for c, rs := range s.reach {
-		rc := 0.0
-		if s.r != nil {
-			rc = s.r[c]
-		}
-		for _, x := range rs {
-			if s.in[x.Commune] {
-				s.gPt, s.gDa = append(s.gPt, x.Commune), append(s.gDa, rc*x.W)
-			}
-		}
-		s.gOff[c+1] = int32(len(s.gPt))
+	n := 0
+	for _, rs := range s.reach {
+		n += len(rs)
 	}
+	s.rOff, s.rPt, s.rW = make([]int32, len(s.reach)+1), make([]int32, 0, n), make([]float64, 0, n)
+	for c, rs := range s.reach {
+		for _, x := range rs {
+			s.rPt, s.rW = append(s.rPt, x.Commune), append(s.rW, x.W)
+		}
+		s.rOff[c+1] = int32(len(s.rPt))
+	}
+	s.reach = nil
+}
+
+// entries returns the points within reach of candidate c, by increasing
+// index, and W(t_ic).
+func (s *solver) entries(c int) ([]int32, []float64) {
+	lo, hi := s.rOff[c], s.rOff[c+1]
+	return s.rPt[lo:hi], s.rW[lo:hi]
 }
 
 // keepServed sets servedNow[i] to Served(D_i, C·P_i·A_i) at the current
@@ -410,13 +416,16 @@ func (s *solver) gains(c int) gain {
 // 0 for n ≥ 1.
 func (s *solver) gainsCopy(c, n int) gain {
 	var g gain
-	lo, hi := s.gOff[c], s.gOff[c+1]
-	das := s.gDa[lo:hi]
-	for x, i := range s.gPt[lo:hi] {
+	rc := s.r[c]
+	pts, ws := s.entries(c)
+	for x, i := range pts {
+		if !s.in[i] {
+			continue
+		}
 		if n == 0 && !s.covered[i] {
 			g.cov += s.wpop[i]
 		}
-		da := das[x]
+		da := rc * ws[x]
 		ai := s.a[i] + float64(n)*da
 		g.acc += s.pop[i] * min(da, max(0, s.target-ai))
 		if d := s.wpop[i]; d > 0 {
@@ -497,13 +506,13 @@ func (s *solver) pick(ctx context.Context, b *diag.Baseline, p *Plan, c int, sta
 // the median).
 func (s *solver) apply(c int) {
 	s.stamp++
-	for _, x := range s.reach[c] {
-		i := x.Commune
+	pts, ws := s.entries(c)
+	for x, i := range pts {
 		if s.in[i] && !s.covered[i] {
 			s.covered[i] = true
 			s.covPop += s.pop[i]
 		}
-		da := s.r[c] * x.W
+		da := s.r[c] * ws[x]
 		s.a[i] += da
 		if s.in[i] {
 			s.changed[i] = s.stamp

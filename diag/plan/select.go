@@ -307,7 +307,8 @@ func (s *solver) refreshAll(batch []entry) {
 // touched reports whether a point within reach of candidate c changed
 // after stamp t.
 func (s *solver) touched(c int, t int32) bool {
-	for _, i := range s.gPt[s.gOff[c]:s.gOff[c+1]] {
+	pts, _ := s.entries(c)
+	for _, i := range pts {
 		if s.changed[i] > t {
 			return true
 		}

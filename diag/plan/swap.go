@@ -79,9 +79,10 @@ func (s *solver) reset(set []int, skip int) {
 			continue
 		}
 		s.posts[c]++
-		for _, x := range s.reach[c] {
-			s.covered[x.Commune] = s.covered[x.Commune] || s.in[x.Commune]
-			s.a[x.Commune] += s.r[c] * x.W
+		pts, ws := s.entries(c)
+		for x, i := range pts {
+			s.covered[i] = s.covered[i] || s.in[i]
+			s.a[i] += s.r[c] * ws[x]
 		}
 	}
 }
