@@ -33,6 +33,9 @@ func Compute(ctx context.Context, ds *data.Dataset, params Params) (*Result, err
 	if err != nil {
 		return nil, err
 	}
+	// Compute keeps no engine: the pairs, most of its memory at grid
+	// scale, are garbage once A_i is known, before the results are made.
+	e.rows = nil
 	return e.nationalResult()
 }
 
@@ -110,6 +113,7 @@ func ComputeTerritory(ctx context.Context, ds *data.Dataset, params Params, deps
 	if err != nil {
 		return nil, err
 	}
+	e.rows = nil // as in Compute
 	in, ext := territoryCommunes(ds, t)
 	cs, err := e.communeResults(ext)
 	if err != nil {
