@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"diagnum/geo"
+	"diagnum/internal/fuzztest"
 
 	"github.com/paulmach/orb"
 )
@@ -164,11 +166,12 @@ func TestFirstDuplicate(t *testing.T) {
 // FuzzLoadGridCells: any input is refused with a *ParseError or read into
 // cells with a finite point and finite counts ≥ 0.
 func FuzzLoadGridCells(f *testing.F) {
-	f.Add("Idcar_200m,Ind,Ind_65_79,Ind_80p\nCRS3035RES200mN2596000E3694000,597.5,126,48\n")
-	f.Add("idcar_200m;ind\nCRS3035RES200mN1E1;1,5\n")
-	f.Fuzz(func(t *testing.T, s string) {
-		cells, err := LoadGridCells("f.csv", strings.NewReader(s))
-		if err != nil {
+	f.Add([]byte("Idcar_200m,Ind,Ind_65_79,Ind_80p\nCRS3035RES200mN2596000E3694000,597.5,126,48\n"))
+	f.Add([]byte("idcar_200m;ind\nCRS3035RES200mN1E1;1,5\n"))
+	fuzztest.Seed(f, "../testdata", "carreaux/*.csv", "bad/*.csv")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cells, err := LoadGridCells("f.csv", bytes.NewReader(b))
+		if fuzztest.Refused[*ParseError](t, err) {
 			return
 		}
 		for _, c := range cells {

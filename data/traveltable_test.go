@@ -1,11 +1,14 @@
 package data
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"strconv"
 	"strings"
 	"testing"
+
+	"diagnum/internal/fuzztest"
 )
 
 var ttKnown = map[string]bool{"01053": true, "38185": true, "38421": true, "2A004": true}
@@ -162,12 +165,16 @@ func TestTravelParamsRoundTrip(t *testing.T) {
 	}
 }
 
+// FuzzLoadTravelParams: any input is refused with a *ParseError or read
+// into parameters whose detours and speeds are > 0, for the row toutes
+// and each class 1–7 given.
 func FuzzLoadTravelParams(f *testing.F) {
-	f.Add("classe_densite,detour,vitesse_kmh\ntoutes,1.3,60\n3,1.3,63.3\n")
-	f.Add("classe_densite;detour;vitesse_kmh\ntoutes;1,3;-1\n")
-	f.Fuzz(func(t *testing.T, in string) {
-		p, err := LoadTravelParams("f.csv", strings.NewReader(in))
-		if err != nil {
+	f.Add([]byte("classe_densite,detour,vitesse_kmh\ntoutes,1.3,60\n3,1.3,63.3\n"))
+	f.Add([]byte("classe_densite;detour;vitesse_kmh\ntoutes;1,3;-1\n"))
+	fuzztest.Seed(f, "../testdata", "bad/*.csv")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := LoadTravelParams("f.csv", bytes.NewReader(b))
+		if fuzztest.Refused[*ParseError](t, err) {
 			return
 		}
 		for c, m := range p.ByClass {
