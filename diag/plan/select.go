@@ -80,11 +80,12 @@ func (s *solver) floor(st Stage, p *Plan) float64 {
 func tied(a, m float64) bool { return a >= m-Tolerance*math.Abs(m) }
 
 // entry is a candidate in the lazy queue, with gains computed at stamp
-// (solver.stamp; −1: stale).
+// (solver.stamp; −1: stale) and key, the queue's stage's criterion of g.
 type entry struct {
 	c     int32
 	stamp int32
 	g     gain
+	key   float64
 }
 
 // queue is a max-heap of entries on the stage's own criterion, then the
@@ -104,11 +105,24 @@ func newQueue(st Stage, items []entry) *queue {
 // before orders a ahead of b on the stage's criterion, then the lower
 // candidate index.
 func (q *queue) before(a, b entry) bool {
-	x, y := q.st.criteria(a.g)[0], q.st.criteria(b.g)[0]
-	if x != y {
-		return x > y
+	if a.key != b.key {
+		return a.key > b.key
 	}
 	return a.c < b.c
+}
+
+// push adds e to the queue, keyed on its stage.
+func (q *queue) push(e entry) {
+	e.key = q.st.criteria(e.g)[0]
+	heap.Push(q, e)
+}
+
+// init keys every entry on the queue's stage and orders the queue.
+func (q *queue) init() {
+	for k := range q.items {
+		q.items[k].key = q.st.criteria(q.items[k].g)[0]
+	}
+	heap.Init(q)
 }
 
 // greedy runs the lazy greedy (CELF, Leskovec et al. 2007) stage after
@@ -128,7 +142,7 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 	for c, g := range first {
 		q.items[c] = entry{c: int32(c), stamp: s.stamp, g: s.perEuro(c, g)}
 	}
-	heap.Init(q)
+	q.init()
 	p.Stages = append(p.Stages, stages[0])
 	if stages[0] == StageCapacity {
 		p.CapacityFrom = len(p.Picks)
@@ -154,7 +168,7 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 			}
 			si++
 			q.st = stages[si]
-			heap.Init(q)
+			q.init()
 			p.Stages = append(p.Stages, stages[si])
 			if stages[si] == StageCapacity {
 				p.CapacityFrom = len(p.Picks)
@@ -189,7 +203,7 @@ func (s *solver) best(q *queue, p *Plan) (int, bool) {
 		}
 		s.refreshAll(batch)
 		for _, e := range batch {
-			heap.Push(q, e)
+			q.push(e)
 		}
 	}
 	s.batch = batch
@@ -237,7 +251,7 @@ func (s *solver) best(q *queue, p *Plan) (int, bool) {
 			}
 			e.stamp = -1 // its gains before the pick bound those after
 		}
-		heap.Push(q, e)
+		q.push(e)
 	}
 	return int(chosen), true
 }
