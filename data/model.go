@@ -142,7 +142,7 @@ type Site struct {
 	Date     string    // date of the record, YYYY-MM-DD, "" if unknown
 	Commune  string    // INSEE code assigned by the spatial join ("" before)
 	// Line is where the record stands in its source file, for the checks:
-	// the line of a CSV record or the number of a JSON object; 0 when
+	// the line of a CSV record or where a GeoJSON feature starts; 0 when
 	// unknown (it is not written by WriteSitesCSV).
 	Line int
 }

@@ -163,6 +163,7 @@ func sitesRows(tr *TableReader, col [len(sitesColumns)]int, maxFTE float64) ([]S
 			checks.Add(Check{Severity: Warning, Site: s.ID, Err: w})
 		}
 		seen[s.ID] = rec.Line
+		s.Line = rec.Line
 		sites, lines = append(sites, s), append(lines, rec.Line)
 	}
 }

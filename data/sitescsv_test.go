@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -29,7 +30,19 @@ type sitesCase struct {
 	checks []string
 }
 
-// testSitesLoader runs each case through load, reading the input as file.
+// withoutLines returns a copy of sites with their Line cleared, to
+// compare sites read from files of different layouts (CSV and GeoJSON, a
+// written and reloaded file); TestSitesKeepTheirLines checks the lines.
+func withoutLines(sites []Site) []Site {
+	out := slices.Clone(sites)
+	for i := range out {
+		out[i].Line = 0
+	}
+	return out
+}
+
+// testSitesLoader runs each case through load, reading the input as file;
+// the cases' sites leave Line out (TestSitesKeepTheirLines checks it).
 func testSitesLoader(t *testing.T, file string, cases []sitesCase, load func(string, io.Reader, SitesOptions) ([]Site, Checks, error)) {
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,7 +50,7 @@ func testSitesLoader(t *testing.T, file string, cases []sitesCase, load func(str
 			if err != nil {
 				t.Fatalf("%s: %v", file, err)
 			}
-			if !reflect.DeepEqual(sites, tt.sites) {
+			if !reflect.DeepEqual(withoutLines(sites), tt.sites) {
 				t.Errorf("sites:\n got %+v\nwant %+v", sites, tt.sites)
 			}
 			if got := checkTexts(checks); !reflect.DeepEqual(got, tt.checks) {
@@ -141,7 +154,7 @@ func TestLoadSitesCreuse(t *testing.T) {
 		// Row id_fs 137 of liste-fs-20240801.csv: Boussac, 46.34908, 2.216669, 23031, 23600.
 		want := Site{ID: "fs-137", Name: "France services Boussac", Kind: KindFranceServices,
 			Point: orb.Point{2.216669, 46.34908}, FTE: 1, INSEE: "23031", Postcode: "23600",
-			Source: "france-services", Date: "2024-08-01"}
+			Source: "france-services", Date: "2024-08-01", Line: 2}
 		if !reflect.DeepEqual(sites[0], want) {
 			t.Errorf("%s: first site %+v\nwant %+v", name, sites[0], want)
 		}
@@ -178,7 +191,7 @@ func TestWriteSitesCSVRoundTrip(t *testing.T) {
 	if err != nil || len(checks) != 0 {
 		t.Fatalf("load: %v %v", err, checkTexts(checks))
 	}
-	if !reflect.DeepEqual(got, sites) {
+	if !reflect.DeepEqual(withoutLines(got), sites) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got, sites)
 	}
 	if math.Float64bits(got[0].FTE) != math.Float64bits(0.1+0.2) {
@@ -219,6 +232,50 @@ func TestLoadSitesCSVChecked(t *testing.T) {
 		}
 		if want == 1 && (checks[0].Kind != CheckDuplicate || checks[0].Err.Line != 3 || checks[0].Site != "b") {
 			t.Errorf("check %+v, want a duplicate of site b at line 3", checks[0])
+		}
+	}
+}
+
+// TestSitesKeepTheirLines checks that each loaded site keeps where it
+// stands in its file (Site.Line, which names it in the checks made after
+// loading, such as an id already used by another --sites file): the
+// physical line of a CSV record, past a quoted line break and a rejected
+// row, and the line where a GeoJSON feature starts.
+func TestSitesKeepTheirLines(t *testing.T) {
+	lines := func(sites []Site) []int {
+		var out []int
+		for _, s := range sites {
+			out = append(out, s.Line)
+		}
+		return out
+	}
+	csv := "id,nom,type,latitude,longitude\n" + // line 1
+		"a,\"Maison\nFrance services\",cnfs,46.1,2.1\n" + // lines 2-3
+		"b,B,cnfs,abc,2.1\n" + // line 4: rejected
+		"c,C,cnfs,46.2,2.2\n" // line 5
+	sites, _, err := LoadSitesCSV("t.csv", strings.NewReader(csv), SitesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lines(sites); !slices.Equal(got, []int{2, 5}) {
+		t.Errorf("CSV lines %v, want [2 5]", got)
+	}
+	geo := `{"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"id": "a", "nom": "A", "type": "cnfs"},
+   "geometry": {"type": "Point", "coordinates": [2.1, 46.1]}},
+  {"type": "Feature",
+   "properties": {"id": "b", "nom": "B", "type": "cnfs"},
+   "geometry": {"type": "Point", "coordinates": [2.2, 46.2]}}
+]}`
+	// A file is read in a single pass; a stream (no io.ReaderAt) by the
+	// decoder.
+	for _, r := range []io.Reader{strings.NewReader(geo), struct{ io.Reader }{strings.NewReader(geo)}} {
+		sites, _, err = LoadSites("t.geojson", r, SitesOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := lines(sites); !slices.Equal(got, []int{2, 4}) {
+			t.Errorf("%T: GeoJSON lines %v, want [2 4]", r, got)
 		}
 	}
 }

@@ -251,6 +251,7 @@ func (g *sitesGeo) row(k, line int, fields []string, at *orb.Point, perr *ParseE
 		g.checks.Add(Check{Severity: Warning, Site: s.ID, Err: prefix(w)})
 	}
 	g.seen[s.ID] = [2]int{k, line}
+	s.Line = line
 	g.sites, g.lines = append(g.sites, s), append(g.lines, line)
 }
 

@@ -71,7 +71,7 @@ func TestLoadSitesCreuseGeoJSON(t *testing.T) {
 	csv := load("creuse-france-services.csv", "lieux.csv")
 	for _, name := range []string{"lieux.geojson", "lieux.JSON", "lieux.txt"} {
 		geo := load("creuse-france-services.geojson", name)
-		if len(geo) != 21 || !reflect.DeepEqual(geo, csv) {
+		if len(geo) != 21 || !reflect.DeepEqual(withoutLines(geo), withoutLines(csv)) {
 			t.Errorf("%s: %d sites, not the 21 sites of the CSV", name, len(geo))
 		}
 	}

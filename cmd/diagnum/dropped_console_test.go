@@ -163,17 +163,17 @@ func droppedCases() []droppedCase {
 	}, {
 		// The second copy of the file has the three ids of the first: 3
 		// rows rejected, and the FTE counted once (3.5, not 7; with
-		// --sites-only no embedded site counts). The loaders do not keep
-		// a site's line (acrossFiles): the checks have none.
+		// --sites-only no embedded site counts). Each check names the
+		// line of the site in the second copy.
 		name:    "same sites file twice",
 		files:   map[string]string{"s.csv": guéret},
 		args:    []string{"--sites", "s.csv", "--sites", "s.csv", "--sites-only"},
 		file:    "s.csv",
 		console: "s.csv : 3 lignes rejetées, voir Contrôles",
 		checks: []droppedCheck{
-			{severity: "Rejeté", column: "id", message: dup("m1"), end: true, element: "site m1 — Mairie de Guéret"},
-			{severity: "Rejeté", column: "id", message: dup("m2"), end: true, element: "site m2 — Médiathèque"},
-			{severity: "Rejeté", column: "id", message: dup("m3"), end: true, element: "site m3 — Espace numérique"},
+			{severity: "Rejeté", line: "2", column: "id", message: dup("m1"), end: true, element: "site m1 — Mairie de Guéret"},
+			{severity: "Rejeté", line: "3", column: "id", message: dup("m2"), end: true, element: "site m2 — Médiathèque"},
+			{severity: "Rejeté", line: "4", column: "id", message: dup("m3"), end: true, element: "site m3 — Espace numérique"},
 		},
 		more: func(t *testing.T, _, console string) {
 			if !strings.Contains(console, "Creuse : d.xlsx — 255 communes, 115527 hab., 3.5 ETP,") {

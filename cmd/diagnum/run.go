@@ -438,8 +438,7 @@ func reservedColumns() []string {
 // acrossFiles returns the sites of file whose id no earlier file used;
 // each other one is rejected with a check (the same file given twice
 // would count every site twice). ids records the ids seen, with their
-// file. The loaders do not keep the line of a site, so the check names
-// the file and the id, without a line.
+// file. The check names the file, the site's line (Site.Line) and the id.
 func acrossFiles(ds *data.Dataset, file string, sites []data.Site, ids map[string]string) []data.Site {
 	kept := sites[:0]
 	for _, s := range sites {
