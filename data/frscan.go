@@ -133,7 +133,7 @@ func scanTable(ctx context.Context, name string, src *io.SectionReader) (*tableS
 		return nil, &ParseError{File: name, Err: fmt.Errorf("lecture : %w", err)}
 	}
 	ts := textStats{checkDecoded: s.decode != nil}
-	if err := ts.scan(ctx, text, s); err != nil {
+	if err := ts.scan(ctx, text, src.Size(), s); err != nil {
 		return nil, withFile(name, err)
 	}
 	if err := ts.verdict(s); err != nil {
@@ -144,11 +144,12 @@ func scanTable(ctx context.Context, name string, src *io.SectionReader) (*tableS
 	if err != nil {
 		return nil, &ParseError{File: name, Err: fmt.Errorf("lecture : %w", err)}
 	}
-	first := make([]byte, headTextBytes)
-	n, err := io.ReadFull(text, first)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+	// Read as it comes (a small file does not allocate headTextBytes).
+	first, err := io.ReadAll(io.LimitReader(text, headTextBytes))
+	if err != nil {
 		return nil, &ParseError{File: name, Err: fmt.Errorf("lecture : %w", err)}
 	}
+	n := len(first)
 	bom := frBOMLen(string(first[:min(n, 3)]))
 	rest, comma, err := frSeparator(string(first[bom:n]))
 	if err != nil {
@@ -173,7 +174,7 @@ func scanEncoding(ctx context.Context, head []byte, src *io.SectionReader) (*tab
 		return s, nil
 	}
 	var bs byteStats
-	if err := scanChunks(ctx, io.NewSectionReader(src, 0, src.Size()), bs.add); err != nil {
+	if err := scanChunks(ctx, io.NewSectionReader(src, 0, src.Size()), src.Size(), bs.add); err != nil {
 		return nil, err
 	}
 	bom := bytes.HasPrefix(head, []byte("\xEF\xBB\xBF"))
@@ -225,14 +226,17 @@ func utf16Scan(enc string, order textunicode.Endianness, bom textunicode.BOMPoli
 // scanChunks calls fn on successive chunks of r, checking ctx between
 // them. A chunk does not end inside a UTF-8 sequence: its first bytes
 // start the next chunk (the last chunk may still end with a cut one).
-func scanChunks(ctx context.Context, r io.Reader, fn func([]byte)) error {
-	buf := make([]byte, scanChunk+utf8.UTFMax)
+// A file smaller than scanChunk is read in chunks of its size (size, at
+// least 4 KiB): a two-line file does not allocate a megabyte per pass.
+func scanChunks(ctx context.Context, r io.Reader, size int64, fn func([]byte)) error {
+	chunk := int(min(max(size, 4<<10), scanChunk))
+	buf := make([]byte, chunk+utf8.UTFMax)
 	carry := 0
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := io.ReadFull(r, buf[carry:carry+scanChunk])
+		n, err := io.ReadFull(r, buf[carry:carry+chunk])
 		n += carry
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			if n > 0 {
@@ -348,9 +352,9 @@ func (l *lineLengths) end() {
 	}
 }
 
-// scan reads the whole decoded text.
-func (t *textStats) scan(ctx context.Context, text io.Reader, s *tableScan) error {
-	err := scanChunks(ctx, text, t.add)
+// scan reads the whole decoded text, of a file of size bytes.
+func (t *textStats) scan(ctx context.Context, text io.Reader, size int64, s *tableScan) error {
+	err := scanChunks(ctx, text, size, t.add)
 	if isContextErr(err) {
 		return err
 	}
