@@ -2,7 +2,6 @@ package plan
 
 import (
 	"cmp"
-	"container/heap"
 	"context"
 	"math"
 	"slices"
@@ -138,18 +137,18 @@ func (s *solver) allocate(first []gain, n int, val func(gain) float64) float64 {
 			h.items = append(h.items, inc{c: c, v: v})
 		}
 	}
-	heap.Init(h)
+	h.init()
 	sum := 0.0
 	for k := 0; k < n && h.Len() > 0; k++ {
 		top := &h.items[0]
 		sum += top.v
 		top.n++
 		if !s.room(top.c, top.n) {
-			heap.Pop(h)
+			h.pop()
 			continue
 		}
 		top.v = val(s.gainsCopy(top.c, top.n))
-		heap.Fix(h, 0)
+		h.fix(0)
 	}
 	return sum
 }
@@ -405,7 +404,7 @@ func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 				order.items = append(order.items, scored{v, c})
 			}
 		}
-		heap.Init(order)
+		order.init()
 		each(len(r.p), func(k int) {
 			hk[k], zstar[k] = r.conj(k, lambda[k])
 			z[k] = 0
@@ -415,7 +414,7 @@ func (r *relaxed) upper(n int, lambda0 []float64) float64 {
 			l += h
 		}
 		for left := n; left > 0 && len(order.items) > 0; {
-			c := heap.Pop(order).(scored).c
+			c := order.pop().c
 			if score[c] <= 0 {
 				break
 			}

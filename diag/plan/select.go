@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"math"
@@ -114,7 +113,7 @@ func (q *queue) before(a, b entry) bool {
 // push adds e to the queue, keyed on its stage.
 func (q *queue) push(e entry) {
 	e.key = q.st.criteria(e.g)[0]
-	heap.Push(q, e)
+	q.lessHeap.push(e)
 }
 
 // init keys every entry on the queue's stage and orders the queue.
@@ -122,7 +121,7 @@ func (q *queue) init() {
 	for k := range q.items {
 		q.items[k].key = q.st.criteria(q.items[k].g)[0]
 	}
-	heap.Init(q)
+	q.lessHeap.init()
 }
 
 // greedy runs the lazy greedy (CELF, Leskovec et al. 2007) stage after
@@ -199,7 +198,7 @@ func (s *solver) best(q *queue, p *Plan) (int, bool) {
 		// other gain, fresh or an upper bound.
 		batch = batch[:0]
 		for len(batch) < refreshBatch && q.Len() > 0 && q.items[0].stamp != s.stamp {
-			batch = append(batch, heap.Pop(q).(entry))
+			batch = append(batch, q.lessHeap.pop())
 		}
 		s.refreshAll(batch)
 		for _, e := range batch {
@@ -216,7 +215,7 @@ func (s *solver) best(q *queue, p *Plan) (int, bool) {
 	}
 	var popped []entry
 	for q.Len() > 0 && tied(q.st.criteria(q.items[0].g)[0], m1) {
-		e := heap.Pop(q).(entry)
+		e := q.lessHeap.pop()
 		s.refresh(&e)
 		popped = append(popped, e)
 	}
@@ -366,6 +365,6 @@ func (s *solver) dropUnaffordable(q *queue) {
 	}
 	if len(kept) < len(q.items) {
 		q.items = kept
-		heap.Init(q)
+		q.lessHeap.init()
 	}
 }
