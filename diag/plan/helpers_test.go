@@ -138,3 +138,13 @@ func (o *oracle) best(n, k int) (float64, []int) {
 func near(a, b, rel float64) bool {
 	return math.Abs(a-b) <= rel*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
+
+// withoutLines returns sites with their Line (where a loader read them)
+// cleared: a site read back from a file is the same site.
+func withoutLines(sites []data.Site) []data.Site {
+	out := slices.Clone(sites)
+	for i := range out {
+		out[i].Line = 0
+	}
+	return out
+}
