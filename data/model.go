@@ -147,6 +147,13 @@ type Site struct {
 	Line int
 }
 
+// SameRecord reports whether s and o are the same site, wherever each was
+// read: every field but Line.
+func (s Site) SameRecord(o Site) bool {
+	s.Line = o.Line
+	return s == o
+}
+
 // Indicators is a per-commune table of named numeric columns. A missing
 // value is NaN and stays missing: it is never read as 0.
 type Indicators struct {

@@ -222,7 +222,7 @@ func alignSites(before, now []data.Site) (match, removed []int) {
 	for k, s := range now {
 		match[k] = -1
 		for _, p := range byID[s.ID] {
-			if p > last && before[p] == s {
+			if p > last && before[p].SameRecord(s) {
 				match[k], last, used[p] = p, p, true
 				break
 			}

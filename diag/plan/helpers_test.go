@@ -139,8 +139,9 @@ func near(a, b, rel float64) bool {
 	return math.Abs(a-b) <= rel*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
 
-// withoutLines returns sites with their Line (where a loader read them)
-// cleared: a site read back from a file is the same site.
+// withoutLines returns a copy of sites with their Line cleared: a site
+// read back from a file keeps where it stood there (data.Site.Line),
+// which is not part of what a plan or a scenario changes.
 func withoutLines(sites []data.Site) []data.Site {
 	out := slices.Clone(sites)
 	for i := range out {

@@ -198,8 +198,8 @@ func (sc *Scenario) Apply(sites []data.Site) ([]data.Site, error) {
 			out = append(out, s)
 		} else if a, ok := replace[s.ID]; ok && first[s.ID] == i {
 			u := s
-			u.Commune, u.Placed, u.Line = "", false, a.Line // the line of a site is where a file holds it, not the site
-			if u == a {
+			u.Commune, u.Placed = "", false
+			if u.SameRecord(a) {
 				a = s // re-added unchanged: keep the commune make data stored (data.Site.Placed)
 			}
 			out = append(out, a)
