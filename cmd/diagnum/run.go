@@ -89,6 +89,10 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	}
 	t, params, pr, ds := op.t, op.params, op.pr, op.ds
 	workbook := o.outPath(t) != "-"
+	// The offers' runs below stop when the diagnostic does: a refusal
+	// after the measures (a COM, --strict) does not leave them computing.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var runs []func() (report.Offer, error)
 	if workbook && o.demande == "" {
 		// The offers' own national runs do not depend on the measures
