@@ -108,7 +108,7 @@ func TestSpatialOrder(t *testing.T) {
 	if r := spatialOrder(nil); len(r) != 0 {
 		t.Errorf("no unit: %v", r)
 	}
-	one := []uint64{5<<32 | 0, 5<<32 | 1}
+	one := []uint64{5 << 32, 5<<32 | 1} // units 0 and 1 of cell 5
 	if r := radixSortHigh(one, make([]uint64, 2)); !slices.Equal(r, one) {
 		t.Errorf("one cell: %v", r)
 	}
