@@ -13,7 +13,7 @@ import (
 
 // naiveDuplicates is the reference of valDuplicates: every earlier site
 // of the same kind and normalised name, scanned in order.
-func naiveDuplicates(file string, sites []Site, lines []int) []string {
+func naiveDuplicates(file string, sites []Site) []string {
 	var out []string
 	for i, s := range sites {
 		name := NormName(s.Name)
@@ -22,7 +22,7 @@ func naiveDuplicates(file string, sites []Site, lines []int) []string {
 		}
 		for j := range i {
 			if sites[j].Kind == s.Kind && NormName(sites[j].Name) == name && geo.HaversineKm(sites[j].Point, s.Point) <= DuplicateKm {
-				out = append(out, fmt.Sprintf("%s:%d: %s ~ %s", file, lines[i], s.ID, sites[j].ID))
+				out = append(out, fmt.Sprintf("%s:%d: %s ~ %s", file, s.Line, s.ID, sites[j].ID))
 				break
 			}
 		}
@@ -38,21 +38,19 @@ func TestDuplicatesAgainstNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, centre := range []orb.Point{{2.35, 48.85}, {55.45, -21.1}, {-56.17, 46.78}, {0, 0}, {18.9, 69.6}, {-179.99999, 10}} {
 		var sites []Site
-		var lines []int
 		for i := range 600 {
 			p := orb.Point{centre[0] + (rng.Float64()-0.5)*0.004, centre[1] + (rng.Float64()-0.5)*0.002}
 			name := []string{"Mairie", "MAIRIE ", "Médiathèque", "Lieu " + fmt.Sprint(i%7)}[rng.IntN(4)]
 			kind := []SiteKind{KindCNFS, KindFranceServices}[rng.IntN(2)]
-			sites = append(sites, Site{ID: fmt.Sprint("s", i), Name: name, Kind: kind, Point: p})
-			lines = append(lines, i+2)
+			sites = append(sites, Site{ID: fmt.Sprint("s", i), Name: name, Kind: kind, Point: p, Line: i + 2})
 		}
 		var got []string
-		for _, c := range valDuplicates("f.csv", sites, lines) {
+		for _, c := range valDuplicates("f.csv", sites) {
 			var a, b string
 			fmt.Sscanf(c.Err.Err.Error()[len("doublon : le lieu "):], "%q a le même nom que le lieu %q", &a, &b)
 			got = append(got, fmt.Sprintf("%s:%d: %s ~ %s", c.Err.File, c.Err.Line, a, b))
 		}
-		want := naiveDuplicates("f.csv", sites, lines)
+		want := naiveDuplicates("f.csv", sites)
 		if len(want) < 100 {
 			t.Fatalf("%v: only %d duplicates: the test is too sparse", centre, len(want))
 		}
@@ -67,14 +65,12 @@ func TestDuplicatesAgainstNaive(t *testing.T) {
 func BenchmarkDuplicatesOneName(b *testing.B) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	sites := make([]Site, 30_000)
-	lines := make([]int, len(sites))
 	for i := range sites {
 		sites[i] = Site{ID: fmt.Sprint("s", i), Name: "France services", Kind: KindFranceServices,
-			Point: orb.Point{1.5 + rng.Float64(), 45.7 + rng.Float64()*0.6}}
-		lines[i] = i + 2
+			Point: orb.Point{1.5 + rng.Float64(), 45.7 + rng.Float64()*0.6}, Line: i + 2}
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		valDuplicates("f.csv", sites, lines)
+		valDuplicates("f.csv", sites)
 	}
 }

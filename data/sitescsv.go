@@ -112,11 +112,11 @@ func LoadSitesCSV(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, e
 	if maxFTE <= 0 {
 		maxFTE = DefaultMaxFTE
 	}
-	sites, lines, checks, rows, err := sitesRows(tr, col, maxFTE)
+	sites, checks, rows, err := sitesRows(tr, col, maxFTE)
 	if err != nil {
 		return nil, nil, err
 	}
-	sites, more := validateSites(name, sites, lines, opt.Known, !opt.Checked)
+	sites, more := validateSites(name, sites, opt.Known, !opt.Checked)
 	checks = append(append(headerChecks, checks...), more...)
 	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
 	if len(sites) == 0 {
@@ -126,27 +126,27 @@ func LoadSitesCSV(name string, r io.Reader, opt SitesOptions) ([]Site, Checks, e
 }
 
 // sitesRows parses the rows as they are read (the file is never held
-// whole): the sites, their lines, the checks and the number of rows, or
+// whole): the sites (with their lines), the checks and the number of rows, or
 // the error that stops the reading (more than MaxSites rows, a malformed
 // file).
-func sitesRows(tr *TableReader, col [len(sitesColumns)]int, maxFTE float64) ([]Site, []int, Checks, int, error) {
+func sitesRows(tr *TableReader, col [len(sitesColumns)]int, maxFTE float64) ([]Site, Checks, int, error) {
 	var checks Checks
 	// Sized once (growing a slice of a million sites by appending would
 	// allocate it about five times over).
 	n := min(tr.RowsAtMost(), maxSites)
-	sites, lines := make([]Site, 0, n), make([]int, 0, n)
+	sites := make([]Site, 0, n)
 	seen := make(map[string]int, n)
 	rows := 0
 	for {
 		rec, err := tr.Next()
 		if err == io.EOF {
-			return sites, lines, checks, rows, nil
+			return sites, checks, rows, nil
 		}
 		if err != nil {
-			return nil, nil, nil, 0, err
+			return nil, nil, 0, err
 		}
 		if rows++; rows > maxSites {
-			return nil, nil, nil, 0, tooManySites(tr.File, rec.Line)
+			return nil, nil, 0, tooManySites(tr.File, rec.Line)
 		}
 		s, warns, perr := sitesRow(&tr.Table, rec, col, maxFTE)
 		if perr == nil {
@@ -164,7 +164,7 @@ func sitesRows(tr *TableReader, col [len(sitesColumns)]int, maxFTE float64) ([]S
 		}
 		seen[s.ID] = rec.Line
 		s.Line = rec.Line
-		sites, lines = append(sites, s), append(lines, rec.Line)
+		sites = append(sites, s)
 	}
 }
 

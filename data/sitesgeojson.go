@@ -139,7 +139,7 @@ func newSitesGeo(name string, opt SitesOptions, bound int) *sitesGeo {
 	// Sized once, as LoadSitesCSV does (appending a million sites one by
 	// one would allocate the slice about five times over).
 	return &sitesGeo{t: sitesGeoTable(name), maxFTE: maxFTE, known: opt.Known, seen: make(map[string][2]int, bound),
-		sites: make([]Site, 0, bound), lines: make([]int, 0, bound), fields: make([]string, len(sitesColumns))}
+		sites: make([]Site, 0, bound), fields: make([]string, len(sitesColumns))}
 }
 
 // finish returns the sites of n features read up to err.
@@ -151,7 +151,7 @@ func (g *sitesGeo) finish(n int, err error) ([]Site, Checks, error) {
 	if n == 0 {
 		return nil, nil, &ParseError{File: name, Err: fmt.Errorf("%w : la FeatureCollection n'a aucun objet (feature)", ErrEmptyFile)}
 	}
-	sites, more := ValidateSites(name, g.sites, g.lines, g.known)
+	sites, more := ValidateSites(name, g.sites, g.known)
 	checks := append(g.checks, more...)
 	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
 	if len(sites) == 0 {
@@ -206,7 +206,6 @@ type sitesGeo struct {
 	scratch []jsonMember      // reused by sitesGeoFast
 	fields  []string          // the row of one feature, reused
 	sites   []Site
-	lines   []int
 	checks  Checks
 }
 
@@ -252,7 +251,7 @@ func (g *sitesGeo) row(k, line int, fields []string, at *orb.Point, perr *ParseE
 	}
 	g.seen[s.ID] = [2]int{k, line}
 	s.Line = line
-	g.sites, g.lines = append(g.sites, s), append(g.lines, line)
+	g.sites = append(g.sites, s)
 }
 
 // sitesGeoFields turns one feature into the fields of a CSV row, in the

@@ -56,10 +56,9 @@ func TerritoryOf(p orb.Point) (Territory, bool) {
 const DuplicateKm = 0.050
 
 // ValidateSites checks sites and returns those kept, with the checks sorted
-// by line. lines[i] is the file line of sites[i] (nil: Site.Line, 0 when
-// unknown); every message names the site id. The kept sites and lines
-// are compacted in the arrays of sites and lines, which must not be used
-// afterwards.
+// by line: each check names the site's Site.Line (0 when unknown) and
+// its id. The kept sites are compacted in the array of sites, which must
+// not be used afterwards.
 //
 // Rejected (the site is dropped): non-finite coordinates or FTE, a negative
 // FTE (ErrBadCoordinate, ErrBadValue); a point in no box of Territories
@@ -75,49 +74,37 @@ const DuplicateKm = 0.050
 // code of a collectivité d'outre-mer (ErrOutsideScope, cleared); a declared INSEE code for which known
 // returns false (ErrUnknownINSEE): the code is cleared so that the
 // spatial join assigns the commune. known == nil skips that check.
-func ValidateSites(file string, sites []Site, lines []int, known func(code string) bool) ([]Site, Checks) {
-	return validateSites(file, sites, lines, known, true)
+func ValidateSites(file string, sites []Site, known func(code string) bool) ([]Site, Checks) {
+	return validateSites(file, sites, known, true)
 }
 
 // validateSites is ValidateSites, searching the probable duplicates only
 // when dups is set.
-func validateSites(file string, sites []Site, lines []int, known func(code string) bool, dups bool) ([]Site, Checks) {
+func validateSites(file string, sites []Site, known func(code string) bool, dups bool) ([]Site, Checks) {
 	var checks Checks
-	line := func(i int) int {
-		if i < len(lines) {
-			return lines[i]
-		}
-		return sites[i].Line
-	}
 	kept := sites[:0] // in place: a large file's sites are not copied
-	var keptLines []int
-	if len(lines) >= len(sites) {
-		keptLines = lines[:0]
-	} else {
-		keptLines = make([]int, 0, len(sites))
-	}
-	for i, s := range sites {
+	for _, s := range sites {
 		if err := valSite(s); err != nil {
 			checks.Add(Check{Severity: Rejected, Site: s.ID,
-				Err: &ParseError{File: file, Line: line(i), Column: err.column, Err: err.err}})
+				Err: &ParseError{File: file, Line: s.Line, Column: err.column, Err: err.err}})
 			continue
 		}
 		if IsCOM(s.INSEE) {
-			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: line(i), Column: "code_insee", Err: fmt.Errorf(
+			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: s.Line, Column: "code_insee", Err: fmt.Errorf(
 				"%w : le lieu %q déclare %s, une commune d'une collectivité d'outre-mer, hors des 101 départements ; code ignoré, la commune sera déduite des coordonnées",
 				ErrOutsideScope, s.ID, s.INSEE)}})
 			s.INSEE = ""
 		}
 		if s.INSEE != "" && known != nil && !known(s.INSEE) {
-			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: line(i), Column: "code_insee", Err: fmt.Errorf(
+			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: s.Line, Column: "code_insee", Err: fmt.Errorf(
 				"%w : le lieu %q déclare %s, qui n'est pas une commune ; code ignoré, la commune sera déduite des coordonnées",
 				ErrUnknownINSEE, s.ID, s.INSEE)}})
 			s.INSEE = ""
 		}
-		kept, keptLines = append(kept, s), append(keptLines, line(i))
+		kept = append(kept, s)
 	}
 	if dups {
-		checks = append(checks, valDuplicates(file, kept, keptLines)...)
+		checks = append(checks, valDuplicates(file, kept)...)
 	}
 	sort.SliceStable(checks, func(i, j int) bool { return checks[i].Err.Line < checks[j].Err.Line })
 	return kept, checks
@@ -179,7 +166,7 @@ func valFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // O(n) expected time, even when thousands of sites share one name. The
 // grid holds a hash of each name, not the name, so that its memory does
 // not grow with the names' length; a candidate's name is compared in full.
-func valDuplicates(file string, sites []Site, lines []int) Checks {
+func valDuplicates(file string, sites []Site) Checks {
 	var checks Checks
 	seed := maphash.MakeSeed()
 	// First the names given more than once: only their sites go to the grid.
@@ -219,9 +206,9 @@ func valDuplicates(file string, sites []Site, lines []int) Checks {
 		}
 		if first >= 0 {
 			d := geo.HaversineKm(sites[first].Point, s.Point)
-			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: lines[i], Column: "nom", Err: fmt.Errorf(
+			checks.Add(Check{Severity: Warning, Site: s.ID, Err: &ParseError{File: file, Line: s.Line, Column: "nom", Err: fmt.Errorf(
 				"%w : le lieu %q a le même nom que le lieu %q (ligne %d), à %.0f m : le même lieu deux fois ?",
-				ErrDuplicate, s.ID, sites[first].ID, lines[first], d*1000)}})
+				ErrDuplicate, s.ID, sites[first].ID, sites[first].Line, d*1000)}})
 		}
 		key.lat, key.lon, key.polar = lat, lon, polar
 		grid[key] = append(grid[key], i)

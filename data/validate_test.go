@@ -70,20 +70,19 @@ func TestValidateSites(t *testing.T) {
 	boussac := orb.Point{2.216669, 46.34908}
 	north := func(p orb.Point, deg float64) orb.Point { return orb.Point{p[0], p[1] + deg} }
 	sites := []Site{
-		{ID: "ok", Name: "France services Boussac", Point: boussac, FTE: 1, INSEE: "23031"},
-		{ID: "dup", Name: "FRANCE-SERVICES  boussac!", Point: north(boussac, 0.0004), FTE: 1}, // 44.5 m: duplicate
-		{ID: "far", Name: "France services Boussac", Point: north(boussac, 0.0009), FTE: 1},   // 55.6 m from dup, 100 m from ok: not
-		{ID: "other", Name: "Mairie de Boussac", Point: north(boussac, 0.0001), FTE: 1},       // 11 m, other name
-		{ID: "kind", Name: "France services Boussac", Kind: KindCNFS, Point: boussac, FTE: 1}, // 0 m, other kind
-		{ID: "swap", Name: "Saint-Denis", Point: orb.Point{-20.8821, 55.4504}, FTE: 1},
-		{ID: "out", Name: "Madrid", Point: orb.Point{-3.7038, 40.4168}, FTE: 1},
-		{ID: "nan", Name: "X", Point: orb.Point{math.NaN(), 46}, FTE: 1},
-		{ID: "neg", Name: "Y", Point: boussac, FTE: -1},
-		{ID: "inf", Name: "Z", Point: boussac, FTE: math.Inf(1)},
-		{ID: "code", Name: "Guéret", Point: orb.Point{1.871, 46.171}, FTE: 1, INSEE: "23999"},
+		{ID: "ok", Name: "France services Boussac", Point: boussac, FTE: 1, INSEE: "23031", Line: 2},
+		{ID: "dup", Name: "FRANCE-SERVICES  boussac!", Point: north(boussac, 0.0004), FTE: 1, Line: 3}, // 44.5 m: duplicate
+		{ID: "far", Name: "France services Boussac", Point: north(boussac, 0.0009), FTE: 1, Line: 4},   // 55.6 m from dup, 100 m from ok: not
+		{ID: "other", Name: "Mairie de Boussac", Point: north(boussac, 0.0001), FTE: 1, Line: 5},       // 11 m, other name
+		{ID: "kind", Name: "France services Boussac", Kind: KindCNFS, Point: boussac, FTE: 1, Line: 6}, // 0 m, other kind
+		{ID: "swap", Name: "Saint-Denis", Point: orb.Point{-20.8821, 55.4504}, FTE: 1, Line: 7},
+		{ID: "out", Name: "Madrid", Point: orb.Point{-3.7038, 40.4168}, FTE: 1, Line: 8},
+		{ID: "nan", Name: "X", Point: orb.Point{math.NaN(), 46}, FTE: 1, Line: 9},
+		{ID: "neg", Name: "Y", Point: boussac, FTE: -1, Line: 10},
+		{ID: "inf", Name: "Z", Point: boussac, FTE: math.Inf(1), Line: 11},
+		{ID: "code", Name: "Guéret", Point: orb.Point{1.871, 46.171}, FTE: 1, INSEE: "23999", Line: 12},
 	}
-	lines := []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
-	kept, checks := ValidateSites("v.csv", sites, lines, testKnown)
+	kept, checks := ValidateSites("v.csv", sites, testKnown)
 	var ids []string
 	for _, s := range kept {
 		ids = append(ids, s.ID)
@@ -121,7 +120,7 @@ func TestValidateSites(t *testing.T) {
 
 func TestValidateSitesWithoutLinesOrKnown(t *testing.T) {
 	sites := []Site{{ID: "a", Point: orb.Point{2.1, 46.1}, INSEE: "23999"}, {ID: "b", Point: orb.Point{0, 0}}}
-	kept, checks := ValidateSites("mem", sites, nil, nil)
+	kept, checks := ValidateSites("mem", sites, nil)
 	if len(kept) != 1 || kept[0].INSEE != "23999" {
 		t.Errorf("kept %+v; want site a with its code (no known callback)", kept)
 	}

@@ -68,7 +68,7 @@ func loadUserSites(name string, r io.Reader, f sitesFormat, ds *data.Dataset) ([
 	if err != nil {
 		return nil, checks, err
 	}
-	kept, more := data.ValidateSites(name, sites, nil, ds.KnownCode)
+	kept, more := data.ValidateSites(name, sites, ds.KnownCode)
 	return kept, append(checks, more...), nil
 }
 

@@ -33,7 +33,7 @@ func (g *gen) sites() error {
 			return err
 		}
 		g.siteChecks = append(g.siteChecks, checks...)
-		kept, vc := data.ValidateSites(file, sites, nil, known)
+		kept, vc := data.ValidateSites(file, sites, known)
 		g.siteChecks = append(g.siteChecks, vc...)
 		all = append(all, kept...)
 		for _, s := range kept {
