@@ -84,9 +84,14 @@ func isContextErr(err error) bool {
 // Open opens the named file for reading, as os.Open does, but gives up
 // with ctx's error once ctx is done: open(2) of a FIFO blocks until a
 // writer opens it, which Ctrl-C could not end. A FIFO is therefore opened
-// in a goroutine; when ctx ends first, the FIFO's write end is opened and
-// closed once (non-blocking), which ends the pending open, and the file it
-// gives is closed.
+// in a goroutine; when ctx ends first, Open returns ctx's error at once,
+// and the pending open is ended by opening and closing the FIFO's write
+// end (non-blocking), then the file it gives is closed. The write end
+// opens only while a reader is there: when ctx ends before the goroutine
+// has entered open(2), the first try fails (ENXIO), so it is tried again
+// every fifoRetry until the goroutine's open has returned; once was not
+// enough, and the open, pending for ever, took the bytes of the FIFO's
+// next writer.
 func Open(ctx context.Context, name string) (*os.File, error) {
 	if fi, err := os.Stat(name); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
 		return os.Open(name)
@@ -104,14 +109,25 @@ func Open(ctx context.Context, name string) (*os.File, error) {
 	case o := <-done:
 		return o.f, o.err
 	case <-ctx.Done():
-		if w, err := os.OpenFile(name, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-			w.Close()
-		}
 		go func() {
-			if o := <-done; o.f != nil {
-				o.f.Close()
+			for {
+				if w, err := os.OpenFile(name, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+					w.Close()
+				}
+				select {
+				case o := <-done:
+					if o.f != nil {
+						o.f.Close()
+					}
+					return
+				case <-time.After(fifoRetry):
+				}
 			}
 		}()
 		return nil, ctx.Err()
 	}
 }
+
+// fifoRetry is how often Open tries again to end the pending open of a
+// FIFO after its context ended.
+const fifoRetry = 5 * time.Millisecond
