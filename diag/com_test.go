@@ -75,6 +75,17 @@ func TestCOMOutOfRankings(t *testing.T) {
 	if _, err := res.TerritoryRollup(Departements("988")); !errors.Is(err, ErrNoGeography) {
 		t.Errorf("roll-up of 988: err = %v, want ErrNoGeography", err)
 	}
+	// The check a command makes before computing gives the error the
+	// measures give, for every kind of territory.
+	for _, tr := range []Territory{France(), Departements("988"), Departements("23"), Departements("23", "988"),
+		Departements("974"), Departements("975"), Regions("75"), Regions("01")} {
+		_, want := res.Territory(tr)
+		got := CheckDatasetTerritory(ds, tr)
+		if (got == nil) != (want == nil) || errors.Is(got, ErrNoGeography) != errors.Is(want, ErrNoGeography) ||
+			errors.Is(got, ErrUnknownTerritory) != errors.Is(want, ErrUnknownTerritory) || got != nil && got.Error() != want.Error() {
+			t.Errorf("%v: CheckDatasetTerritory = %v, Territory = %v", tr, got, want)
+		}
+	}
 	n := 0
 	for _, c := range res.Checks {
 		if strings.Contains(c.Err.Error(), "collectivités d'outre-mer") {

@@ -274,35 +274,57 @@ func (r *Result) CheckTerritory(t Territory) error {
 	return err
 }
 
+// CheckDatasetTerritory returns the error Result.Territory will return
+// for t on the measures of ds (an unknown code, a COM without geography),
+// before anything is computed: a command refuses such a territory at
+// once instead of after the national measures.
+func CheckDatasetTerritory(ds *data.Dataset, t Territory) error {
+	_, err := territoryMembers(t, len(ds.Communes), func(i int) (string, string, bool) {
+		c := &ds.Communes[i]
+		return c.Dep, c.Region, c.Zone == data.ZoneCOM
+	})
+	return err
+}
+
 // members returns the indexes in r.Communes of the communes of t that
-// have a geography, in data order. It fails as Territory does: with
+// have a geography, in data order (territoryMembers).
+func (r *Result) members(t Territory) ([]int, error) {
+	return territoryMembers(t, len(r.Communes), func(i int) (string, string, bool) {
+		c := &r.Communes[i]
+		return c.Dep, c.Region, c.NoGeography
+	})
+}
+
+// territoryMembers returns the indexes, among n communes described by
+// at (département, région, without geography), of the communes of t
+// that have a geography, in order. It fails as Territory does: with
 // ErrNoGeography when t names only communes without geography (COM),
 // with ErrUnknownTerritory when a code of t matches no commune.
-func (r *Result) members(t Territory) ([]int, error) {
+func territoryMembers(t Territory, n int, at func(i int) (dep, region string, noGeography bool)) ([]int, error) {
 	deps, regs := map[string]bool{}, map[string]bool{}
-	com, n := 0, 0
-	for i := range r.Communes {
-		c := &r.Communes[i]
+	com, found := 0, 0
+	for i := range n {
+		dep, region, noGeo := at(i)
 		switch {
-		case !t.Contains(c.Dep, c.Region):
-		case c.NoGeography:
+		case !t.Contains(dep, region):
+		case noGeo:
 			com++
 		default:
-			n++
+			found++
 			if t.Level != LevelFrance {
-				deps[c.Dep], regs[c.Region] = true, true
+				deps[dep], regs[region] = true, true
 			}
 		}
 	}
 	if err := t.checkFound(deps, regs); err != nil {
 		if com > 0 {
-			return nil, fmt.Errorf("%w : %s est une collectivité d'outre-mer (COM) : pas de géographie, pas de calcul", ErrNoGeography, t)
+			return nil, fmt.Errorf("%w : %s est une collectivité d'outre-mer (COM), sans géographie (ni point ni contour) : pas de diagnostic calculé", ErrNoGeography, t)
 		}
 		return nil, err
 	}
-	idx := make([]int, 0, n)
-	for i := range r.Communes {
-		if c := &r.Communes[i]; !c.NoGeography && t.Contains(c.Dep, c.Region) {
+	idx := make([]int, 0, found)
+	for i := range n {
+		if dep, region, noGeo := at(i); !noGeo && t.Contains(dep, region) {
 			idx = append(idx, i)
 		}
 	}

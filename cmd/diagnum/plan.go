@@ -228,8 +228,8 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	o.layer = layer
-	if err := base.Result.CheckTerritory(t); err != nil {
-		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
+	if err := territoryError(base.Result.CheckTerritory(t)); err != nil {
+		return err
 	}
 	p, base, err := o.plan(ctx, pr, base, t, costs)
 	if err != nil {

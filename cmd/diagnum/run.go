@@ -79,7 +79,19 @@ func (o *options) open(ctx context.Context, stderr io.Writer, outputs func(diag.
 	if err != nil {
 		return nil, err
 	}
+	if err := territoryError(diag.CheckDatasetTerritory(ds, t)); err != nil {
+		return nil, err
+	}
 	return &opened{t: t, params: params, pr: pr, ds: ds}, nil
+}
+
+// territoryError adds to an unknown territory's error where the codes
+// are listed; a COM's error says all already.
+func territoryError(err error) error {
+	if err == nil || errors.Is(err, diag.ErrNoGeography) {
+		return err
+	}
+	return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
 }
 
 func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) error {
@@ -111,11 +123,8 @@ func runDiagnostic(ctx context.Context, o *options, stdout, stderr io.Writer) er
 	res := b.Result
 	ds.Checks = append(ds.Checks, timerChecks(params, stderr, o.quiet)...)
 	view, err := res.View(t)
-	if errors.Is(err, diag.ErrNoGeography) {
-		return fmt.Errorf("%w : %s est une collectivité d'outre-mer (COM), sans géographie (ni point ni contour) : pas de diagnostic calculé", err, t)
-	}
-	if err != nil {
-		return fmt.Errorf("%w (codes : voir la liste des départements et régions dans le README)", err)
+	if err := territoryError(err); err != nil {
+		return err
 	}
 	in := reportInput(ds, view)
 	in.Demand = demand

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"diagnum/data"
+	"diagnum/diag"
 	"diagnum/diag/report"
 )
 
@@ -140,17 +141,23 @@ func TestWeightsBadFile(t *testing.T) {
 	}
 }
 
-// TestCOMDepartement: a diagnostic of an overseas collectivity (988,
-// Nouvelle-Calédonie) is refused: it has no geography. (No workbook: a
-// run with one starts the national runs of its offers at once, which
-// would go on computing, for nothing, after the refusal.)
+// TestCOMDepartement: a diagnostic or a plan of an overseas collectivity
+// (988, Nouvelle-Calédonie) is refused, once the data are loaded and
+// before any measure (diag.CheckDatasetTerritory): it has no geography.
+// Nothing is written.
 func TestCOMDepartement(t *testing.T) {
-	_, err := run(t, "--dept", "988", "--csv", "x.csv", "--out", "-")
-	if err == nil || !strings.Contains(err.Error(), "collectivité d'outre-mer (COM), sans géographie") {
-		t.Fatalf("--dept 988: err = %v", err)
-	}
-	if entries, _ := os.ReadDir("."); len(entries) != 0 {
-		t.Errorf("files left behind: %v", entries)
+	for _, args := range [][]string{
+		{"--dept", "988", "--csv", "x.csv", "--out", "-"},
+		{"--dept", "988", "--out", "x.xlsx"},
+		{"plan", "--dept", "988", "--add", "3", "--out", "p.xlsx"},
+	} {
+		_, err := run(t, args...)
+		if !errors.Is(err, diag.ErrNoGeography) || strings.Count(err.Error(), "collectivité d'outre-mer (COM), sans géographie") != 1 {
+			t.Fatalf("%v: err = %v", args, err)
+		}
+		if entries, _ := os.ReadDir("."); len(entries) != 0 {
+			t.Errorf("%v: files left behind: %v", args, entries)
+		}
 	}
 }
 
