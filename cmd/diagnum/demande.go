@@ -90,11 +90,10 @@ func demandWeights(file string, w map[string]float64, ds *data.Dataset, layer *d
 // the layer's part_65_plus to ds.Indicators when it has ages) and
 // says on console what the layer gave and what it rejected.
 func applyDemand(ctx context.Context, b *diag.Baseline, ds *data.Dataset, layer *data.DemandLayer, console io.Writer) (*diag.DemandSummary, error) {
-	s, err := b.Demand(ctx, layer)
+	s, err := measureDemand(ctx, b, layer)
 	if err != nil {
 		return nil, err
 	}
-	b.ApplyDemand(s)
 	if s.Table != nil { // the layer's part_65_plus, for the Communes sheet
 		ds.Indicators = s.Table
 	}
@@ -128,10 +127,18 @@ func remeasure(ctx context.Context, b *diag.Baseline, layer *data.DemandLayer) e
 	if layer == nil {
 		return nil
 	}
+	_, err := measureDemand(ctx, b, layer)
+	return err
+}
+
+// measureDemand measures the units of layer (diag.Baseline.Demand) and
+// puts their figures into b's result (diag.Baseline.ApplyDemand): the one
+// routine of applyDemand and remeasure.
+func measureDemand(ctx context.Context, b *diag.Baseline, layer *data.DemandLayer) (*diag.DemandSummary, error) {
 	s, err := b.Demand(ctx, layer)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	b.ApplyDemand(s)
-	return nil
+	return s, nil
 }

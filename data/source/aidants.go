@@ -56,12 +56,7 @@ func LoadAidantsConnect(name string, r io.Reader) ([]data.Site, data.Checks, err
 		inactive, labels int
 		seen             = map[string]int{}
 	)
-	for _, rec := range t.Records {
-		rw := siteRow{file: name, line: rec.Line}
-		if werr := widthErr(t, rec); werr != nil {
-			checks.Reject(werr)
-			continue
-		}
+	for rec, rw := range wellFormed(t, name, &checks) {
 		if strings.EqualFold(strings.TrimSpace(rec.Field(idx[2])), "false") {
 			inactive++
 			continue

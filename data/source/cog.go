@@ -258,36 +258,24 @@ type cogDivision struct {
 // is dropped with a Warning; a commune whose département is not listed
 // gets a Warning too. Call it after ReadCOGCommunes.
 func (c *COG) ReadDepartements(name string, r io.Reader) error {
-	divs, err := c.readDivisions(name, r, func(x data.Commune) string { return x.Dep })
-	if err != nil {
-		return err
-	}
-	c.Departements = c.Departements[:0]
-	for _, d := range divs {
-		c.Departements = append(c.Departements, data.Departement{Code: d.Code, Name: d.Nom,
-			Region: d.Region, ChefLieu: d.ChefLieu})
-	}
-	return nil
+	return readDivisions(c, name, r, &c.Departements, func(x data.Commune) string { return x.Dep },
+		func(d cogDivision) data.Departement {
+			return data.Departement{Code: d.Code, Name: d.Nom, Region: d.Region, ChefLieu: d.ChefLieu}
+		})
 }
 
 // ReadRegions reads regions.json (objects with code, nom, chefLieu, zone)
 // into c.Regions, with the same rule as ReadDepartements: the 18 régions
 // and the 8 COM of COG 2025 are kept, as all have communes.
 func (c *COG) ReadRegions(name string, r io.Reader) error {
-	divs, err := c.readDivisions(name, r, func(x data.Commune) string { return x.Region })
-	if err != nil {
-		return err
-	}
-	c.Regions = c.Regions[:0]
-	for _, d := range divs {
-		c.Regions = append(c.Regions, data.Region{Code: d.Code, Name: d.Nom})
-	}
-	return nil
+	return readDivisions(c, name, r, &c.Regions, func(x data.Commune) string { return x.Region },
+		func(d cogDivision) data.Region { return data.Region{Code: d.Code, Name: d.Nom} })
 }
 
-// readDivisions decodes a département or région file and keeps the
-// entries that key(commune) points to, sorted by code.
-func (c *COG) readDivisions(name string, r io.Reader, key func(data.Commune) string) ([]cogDivision, error) {
+// readDivisions decodes a département or région file into *dst (made by
+// conv; left as it was on error): the entries that key(commune) points
+// to, sorted by code.
+func readDivisions[T any](c *COG, name string, r io.Reader, dst *[]T, key func(data.Commune) string, conv func(cogDivision) T) error {
 	used := map[string]int{}
 	for _, x := range c.Communes {
 		used[key(x)]++
@@ -318,14 +306,18 @@ func (c *COG) readDivisions(name string, r io.Reader, key func(data.Commune) str
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(out) == 0 {
-		return nil, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune entrée ne correspond à une commune chargée", data.ErrEmptyFile)}
+		return &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune entrée ne correspond à une commune chargée", data.ErrEmptyFile)}
 	}
 	c.warnOrphans(name, seen, key)
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
-	return out, nil
+	*dst = make([]T, len(out))
+	for i, d := range out {
+		(*dst)[i] = conv(d)
+	}
+	return nil
 }
 
 // warnOrphans warns once per division code used by communes but absent

@@ -1,7 +1,6 @@
 package source
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -48,10 +47,9 @@ func LoadAdvisorPlacesAt(name string, r io.Reader, locate CommuneLocator) ([]Adv
 		seen   = map[string]bool{}
 		city   = t.Index("commune")
 	)
-	for _, rec := range t.Records {
-		rw := siteRow{file: name, line: rec.Line}
+	for rec, rw := range wellFormed(t, name, &checks) {
 		var rowChecks data.Checks
-		p, perr := advisorPlace(t, rec, idx, city, rw, locate, &rowChecks)
+		p, perr := advisorPlace(rec, idx, city, rw, locate, &rowChecks)
 		if perr == nil && seen[p.Site.ID] {
 			perr = rw.err("id", fmt.Errorf("%w : id %s déjà vu", data.ErrDuplicate, rec.Field(idx[0])))
 		}
@@ -71,10 +69,7 @@ func LoadAdvisorPlacesAt(name string, r io.Reader, locate CommuneLocator) ([]Adv
 
 // advisorPlace reads one row of lieux.csv (LoadAdvisorPlacesAt); its
 // field checks and placement Warning go to checks only when it is kept.
-func advisorPlace(t *data.Table, rec data.Record, idx []int, city int, rw siteRow, locate CommuneLocator, checks *data.Checks) (AdvisorPlace, *data.ParseError) {
-	if werr := widthErr(t, rec); werr != nil {
-		return AdvisorPlace{}, werr
-	}
+func advisorPlace(rec data.Record, idx []int, city int, rw siteRow, locate CommuneLocator, checks *data.Checks) (AdvisorPlace, *data.ParseError) {
 	id := strings.TrimSpace(rec.Field(idx[0]))
 	if id == "" {
 		return AdvisorPlace{}, rw.err("id", fmt.Errorf("%w : id vide", data.ErrBadValue))
@@ -110,15 +105,6 @@ func advisorPlace(t *data.Table, rec data.Record, idx []int, city int, rw siteRo
 // latitude nor longitude.
 func noPlaceCoordinates(rec data.Record, idx []int) bool {
 	return strings.TrimSpace(rec.Field(idx[5])) == "" && strings.TrimSpace(rec.Field(idx[6])) == ""
-}
-
-// widthErr is t.CheckWidth(rec) as a *data.ParseError (nil for a well-formed row).
-func widthErr(t *data.Table, rec data.Record) *data.ParseError {
-	var pe *data.ParseError
-	if errors.As(t.CheckWidth(rec), &pe) {
-		return pe
-	}
-	return nil
 }
 
 // placePoint reads a place's latitude and longitude (sitePoint's checks).
@@ -167,12 +153,10 @@ func LoadAdvisorLinks(name string, r io.Reader) ([]AdvisorLink, data.Checks, err
 		checks data.Checks
 		seen   = map[[2]string]bool{}
 	)
-	for _, rec := range t.Records {
-		rw := siteRow{file: name, line: rec.Line}
+	for rec, rw := range wellFormed(t, name, &checks) {
 		l := AdvisorLink{Place: "cn22-" + rec.Field(idx[0]), Employer: rec.Field(idx[1]), Advisor: rec.Field(idx[2])}
-		perr := widthErr(t, rec)
+		var perr *data.ParseError
 		switch {
-		case perr != nil:
 		case rec.Field(idx[0]) == "" || l.Employer == "" || l.Advisor == "":
 			perr = rw.err("", fmt.Errorf("%w : lieu_id, structureId et conseiller sont tous requis", data.ErrBadValue))
 		case seen[[2]string{l.Place, l.Advisor}]:

@@ -46,12 +46,7 @@ func LoadStructures2023(name string, r io.Reader) ([]Structure, data.Checks, err
 		checks  data.Checks
 		bySIRET = map[string]int{}
 	)
-	for _, rec := range t.Records {
-		rw := siteRow{file: name, line: rec.Line}
-		if werr := widthErr(t, rec); werr != nil {
-			checks.Reject(werr)
-			continue
-		}
+	for rec, rw := range wellFormed(t, name, &checks) {
 		s, perr := structure2023(rec, idx, rw, &checks)
 		if perr != nil {
 			checks.Reject(perr)

@@ -1,8 +1,10 @@
 package source
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"iter"
 
 	"diagnum/data"
 )
@@ -12,15 +14,51 @@ import (
 // wrapped as "chargement <what> : …", the words every adapter's errors
 // start with.
 func readTable(what, name string, r io.Reader, cols ...string) (*data.Table, []int, error) {
-	t, err := data.ReadTable(name, r)
-	if err != nil {
-		return nil, nil, fmt.Errorf("chargement %s : %w", what, err)
-	}
-	idx, err := t.Require(cols...)
+	t, idx, err := readTableCols(name, r, cols...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("chargement %s : %w", what, err)
 	}
 	return t, idx, nil
+}
+
+// readTableCols is readTable with its errors as data.ReadTable and
+// Require return them.
+func readTableCols(name string, r io.Reader, cols ...string) (*data.Table, []int, error) {
+	t, err := data.ReadTable(name, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	idx, err := t.Require(cols...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, idx, nil
+}
+
+// wellFormed yields the records of t, the table of file name, in their
+// order, each with its siteRow; a record whose width differs from the
+// header's (widthErr) is rejected into checks instead.
+func wellFormed(t *data.Table, name string, checks *data.Checks) iter.Seq2[data.Record, siteRow] {
+	return func(yield func(data.Record, siteRow) bool) {
+		for _, rec := range t.Records {
+			if werr := widthErr(t, rec); werr != nil {
+				checks.Reject(werr)
+				continue
+			}
+			if !yield(rec, siteRow{file: name, line: rec.Line}) {
+				return
+			}
+		}
+	}
+}
+
+// widthErr is t.CheckWidth(rec) as a *data.ParseError (nil for a well-formed row).
+func widthErr(t *data.Table, rec data.Record) *data.ParseError {
+	var pe *data.ParseError
+	if errors.As(t.CheckWidth(rec), &pe) {
+		return pe
+	}
+	return nil
 }
 
 // noneKept is the error of a file of which no row was kept: an

@@ -85,17 +85,13 @@ func ParseDensity(s string) (int, bool) {
 // and returns commune code → ordinal 1..7 (see DensityLevels). An unknown
 // label or a bad or repeated code is Rejected.
 func ReadDensity(name string, r io.Reader) (map[string]int, data.Checks, error) {
-	var checks data.Checks
-	out := map[string]int{}
-	err := readCodeValues(name, r, []string{"niveau_densite"}, &checks, func(code, v string) error {
+	return readCodeValues(name, r, []string{"niveau_densite"}, func(v string) (int, error) {
 		n, ok := ParseDensity(v)
 		if !ok {
-			return fmt.Errorf("%w : niveau de densité %q (attendu l'un de %s)", data.ErrBadValue, v, strings.Join(DensityLevels, ", "))
+			return 0, fmt.Errorf("%w : niveau de densité %q (attendu l'un de %s)", data.ErrBadValue, v, strings.Join(DensityLevels, ", "))
 		}
-		out[code] = n
-		return nil
+		return n, nil
 	})
-	return out, checks, err
 }
 
 // ReadRurality reads grille_ruralite.csv (columns insee_com,
@@ -105,16 +101,12 @@ func ReadDensity(name string, r io.Reader) (map[string]int, data.Checks, error) 
 // label is kept as text: it is a typology, not an order. A bad or repeated
 // code, or an empty label, is Rejected.
 func ReadRurality(name string, r io.Reader) (map[string]string, data.Checks, error) {
-	var checks data.Checks
-	out := map[string]string{}
-	err := readCodeValues(name, r, []string{"niveau_ruralite"}, &checks, func(code, v string) error {
+	return readCodeValues(name, r, []string{"niveau_ruralite"}, func(v string) (string, error) {
 		if v == "" {
-			return fmt.Errorf("%w : libellé de ruralité vide", data.ErrBadValue)
+			return "", fmt.Errorf("%w : libellé de ruralité vide", data.ErrBadValue)
 		}
-		out[code] = v
-		return nil
+		return v, nil
 	})
-	return out, checks, err
 }
 
 // ReadFRR reads the France Ruralités Revitalisation classification
@@ -124,43 +116,28 @@ func ReadRurality(name string, r io.Reader) (map[string]string, data.Checks, err
 // subset covers 11 départements (19, 23, 59, 62, 87, 93, 971–974, 976), and
 // any other commune is unknown, never "not classified".
 func ReadFRR(name string, r io.Reader) (map[string]bool, data.Checks, error) {
-	var checks data.Checks
-	out := map[string]bool{}
-	err := readCodeValues(name, r, []string{"frr_classee", "codefrr"}, &checks, func(code, v string) error {
+	return readCodeValues(name, r, []string{"frr_classee", "codefrr"}, func(v string) (bool, error) {
 		switch strings.ToLower(v) {
 		case "true", "1", "2", "3", "4", "5", "oui":
-			out[code] = true
+			return true, nil
 		case "false", "0", "non":
-			out[code] = false
-		default:
-			return fmt.Errorf("%w : valeur FRR %q (attendu true ou false)", data.ErrBadValue, v)
+			return false, nil
 		}
-		return nil
+		return false, fmt.Errorf("%w : valeur FRR %q (attendu true ou false)", data.ErrBadValue, v)
 	})
-	return out, checks, err
-}
-
-// readTableCols reads a CSV with ReadTable and requires the columns.
-func readTableCols(name string, r io.Reader, cols ...string) (*data.Table, []int, error) {
-	t, err := data.ReadTable(name, r)
-	if err != nil {
-		return nil, nil, err
-	}
-	idx, err := t.Require(cols...)
-	if err != nil {
-		return nil, nil, err
-	}
-	return t, idx, nil
 }
 
 // readCodeValues reads a CSV keyed by insee_com, one row per commune, and
-// calls set with the normalised code and the trimmed value of the first
-// column of cols present. Bad codes, repeated codes and errors from set
-// are Rejected rows.
-func readCodeValues(name string, r io.Reader, cols []string, checks *data.Checks, set func(code, v string) error) error {
+// returns normalised code → parse(the trimmed value of the first column
+// of cols present), with the checks of its rows: bad codes, repeated
+// codes and errors from parse are Rejected rows. The map (empty) comes
+// with an error too.
+func readCodeValues[T any](name string, r io.Reader, cols []string, parse func(v string) (T, error)) (map[string]T, data.Checks, error) {
+	out := map[string]T{}
+	var checks data.Checks
 	t, err := data.ReadTable(name, r)
 	if err != nil {
-		return err
+		return out, checks, err
 	}
 	col := cols[0]
 	for _, c := range cols {
@@ -171,7 +148,7 @@ func readCodeValues(name string, r io.Reader, cols []string, checks *data.Checks
 	}
 	idx, err := t.Require("insee_com", col)
 	if err != nil {
-		return err
+		return out, checks, err
 	}
 	seen := map[string]int{}
 	for _, rec := range t.Records {
@@ -185,16 +162,18 @@ func readCodeValues(name string, r io.Reader, cols []string, checks *data.Checks
 				Err: fmt.Errorf("%w : le code %s figure déjà ligne %d", data.ErrDuplicate, code, l)})
 			continue
 		}
-		if err := set(code, strings.TrimSpace(rec.Field(idx[1]))); err != nil {
+		x, err := parse(strings.TrimSpace(rec.Field(idx[1])))
+		if err != nil {
 			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: col, Err: err})
 			continue
 		}
+		out[code] = x
 		seen[code] = rec.Line
 	}
 	if len(seen) == 0 {
-		return &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne valide", data.ErrEmptyFile)}
+		return out, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne valide", data.ErrEmptyFile)}
 	}
-	return nil
+	return out, checks, nil
 }
 
 // Île-de-France bounds: the établissements publics territoriaux (EPT) all
