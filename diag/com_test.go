@@ -14,8 +14,7 @@ import (
 // Result.COM shows them apart. Expected counts come from the data set
 // (the COG: 94 communes, 602,143 inhabitants in COG 2025).
 func TestCOMOutOfRankings(t *testing.T) {
-	t.Parallel()
-	ds, b := national(t)
+	ds, b := parallelNational(t)
 	var comN, comPop, restPop int
 	for _, c := range ds.Communes {
 		if c.Zone == data.ZoneCOM {

@@ -26,8 +26,7 @@ import (
 // and the layer's indicators table (Table, the Communes sheet's and the
 // CSV's part_65_plus) holds the same values.
 func TestDemandIRISAges(t *testing.T) {
-	t.Parallel()
-	_, b := national(t)
+	_, b := parallelNational(t)
 	for _, c := range []struct {
 		file string
 		want map[string]float64

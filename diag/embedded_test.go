@@ -51,6 +51,14 @@ func national(tb testing.TB) (*data.Dataset, *Baseline) {
 	return b.Dataset(), b
 }
 
+// parallelNational marks t parallel and returns the shared national
+// baseline (national): the tests that only read it run side by side.
+func parallelNational(t *testing.T) (*data.Dataset, *Baseline) {
+	t.Helper()
+	t.Parallel()
+	return national(t)
+}
+
 // TestEmbeddedSitesAssigned: every embedded site (France Services,
 // conseiller-numérique places, lieux de médiation) lands in exactly one
 // existing commune.
@@ -156,8 +164,7 @@ func BenchmarkLoadCompute(b *testing.B) {
 // France, 5 overseas) can be reported, and their communes add up to the
 // national result minus the collectivités d'outre-mer.
 func TestEveryDepartement(t *testing.T) {
-	t.Parallel()
-	ds, b := national(t)
+	ds, b := parallelNational(t)
 	res := b.Result
 	zone := map[string]string{}
 	for _, c := range ds.Communes {

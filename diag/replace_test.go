@@ -45,8 +45,7 @@ func depOfSites(ds *data.Dataset, res *Result) map[string]string {
 // counted by default, the national median access Amed and every measure
 // outside the Creuse are unchanged bit for bit.
 func TestReplaceSitesCreuseOnly(t *testing.T) {
-	t.Parallel()
-	ds, before := national(t)
+	ds, before := parallelNational(t)
 	user := creuseFranceServices(t, ds)
 	mod := *ds
 	var dropped map[string]bool
@@ -90,8 +89,7 @@ func TestReplaceSitesCreuseOnly(t *testing.T) {
 // sites by an identical copy leaves every measure of France unchanged
 // (up to the order of the sums: 1e-12 relative).
 func TestReplaceSitesIdentity(t *testing.T) {
-	t.Parallel()
-	ds, before := national(t)
+	ds, before := parallelNational(t)
 	var copyOf []data.Site
 	for i, s := range before.Result.Sites {
 		if s.Kind == data.KindCNFS && len(s.Commune) == 5 && s.Commune[:2] == "23" {
@@ -135,8 +133,7 @@ func TestReplaceSitesCreuseOnlyWholeOffer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: make test-long")
 	}
-	t.Parallel()
-	ds, _ := national(t)
+	ds, _ := parallelNational(t)
 	p := Params{Supply: data.Kinds}
 	before, err := NewBaseline(context.Background(), ds, p)
 	if err != nil {

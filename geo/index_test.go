@@ -80,6 +80,31 @@ func tiedPoints(rng *rand.Rand, n, dupOneIn int) []orb.Point {
 	return pts
 }
 
+// queryPoint is a query over tiedPoints' box and beyond it: longitude
+// −8 to 12, latitude 40 to 53.
+func queryPoint(rng *rand.Rand) orb.Point {
+	return orb.Point{-8 + 20*rng.Float64(), 40 + 13*rng.Float64()}
+}
+
+// groupAround returns a group of nearby points: c, up to 5 points around
+// it (normal spreads sx and sy degrees) and, one time in farOneIn, a
+// point of pts (maybe far away); with the group's radius
+// r = max_p HaversineKm(c, p).
+func groupAround(rng *rand.Rand, c orb.Point, sx, sy float64, farOneIn int, pts []orb.Point) ([]orb.Point, float64) {
+	group := []orb.Point{c}
+	for range rng.IntN(6) {
+		group = append(group, orb.Point{c[0] + sx*rng.NormFloat64(), c[1] + sy*rng.NormFloat64()})
+	}
+	if rng.IntN(farOneIn) == 0 {
+		group = append(group, pts[rng.IntN(len(pts))])
+	}
+	var r float64
+	for _, p := range group {
+		r = max(r, HaversineKm(c, p))
+	}
+	return group, r
+}
+
 // bruteAscending is the reference: every point, sorted by (distance, index).
 func bruteAscending(pts []orb.Point, p orb.Point) []Neighbor {
 	all := make([]Neighbor, 0, len(pts))
@@ -339,7 +364,7 @@ func TestNearestOneAgainstBruteForce(t *testing.T) {
 	pts := tiedPoints(rng, 3000, 10)
 	ix := NewPointIndex(pts)
 	for range 2000 {
-		q := orb.Point{-8 + 20*rng.Float64(), 40 + 13*rng.Float64()}
+		q := queryPoint(rng)
 		if rng.IntN(4) == 0 {
 			q = pts[rng.IntN(len(pts))]
 		}
@@ -385,17 +410,7 @@ func TestAppendWithinOfAgainstBruteForce(t *testing.T) {
 			c = pts[rng.IntN(len(pts))]
 		}
 		km := []float64{0, 5, 40, 150}[rng.IntN(4)]
-		group := []orb.Point{c}
-		for range rng.IntN(6) {
-			group = append(group, orb.Point{c[0] + 0.05*rng.NormFloat64(), c[1] + 0.05*rng.NormFloat64()})
-		}
-		if rng.IntN(4) == 0 {
-			group = append(group, pts[rng.IntN(len(pts))]) // a member far away
-		}
-		var r float64
-		for _, p := range group {
-			r = max(r, HaversineKm(c, p))
-		}
+		group, r := groupAround(rng, c, 0.05, 0.05, 4, pts)
 		cands := byIndex(ix.AppendWithin(nil, c, km+r+1e-6))
 		for _, p := range group {
 			got := ix.AppendWithinOf(nil, cands, p, km)
@@ -428,7 +443,7 @@ func TestNearestOneFromAgainstBruteForce(t *testing.T) {
 	pts := tiedPoints(rng, 3000, 8)
 	ix := NewPointIndex(pts)
 	for range 1500 {
-		q := orb.Point{-8 + 20*rng.Float64(), 40 + 13*rng.Float64()}
+		q := queryPoint(rng)
 		if rng.IntN(3) == 0 {
 			q = pts[rng.IntN(len(pts))]
 		}
@@ -464,18 +479,8 @@ func TestNearestAmongAgainstBruteForce(t *testing.T) {
 	pts := tiedPoints(rng, 2000, 8)
 	ix := NewPointIndex(pts)
 	for range 300 {
-		c := orb.Point{-8 + 20*rng.Float64(), 40 + 13*rng.Float64()}
-		group := []orb.Point{c}
-		for range rng.IntN(6) {
-			group = append(group, orb.Point{c[0] + 0.03*rng.NormFloat64(), c[1] + 0.02*rng.NormFloat64()})
-		}
-		if rng.IntN(3) == 0 {
-			group = append(group, pts[rng.IntN(len(pts))]) // on a point, maybe far
-		}
-		var r float64
-		for _, p := range group {
-			r = max(r, HaversineKm(c, p))
-		}
+		c := queryPoint(rng)
+		group, r := groupAround(rng, c, 0.03, 0.02, 3, pts)
 		nc, _ := ix.NearestOne(c)
 		cands := ix.AppendWithin(nil, c, (nc.Km+2*r)*(1+1e-9)+1e-6)
 		for _, p := range group {

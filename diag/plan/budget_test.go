@@ -9,8 +9,7 @@ import (
 // budget (one zone: gain per euro orders as gain), for 250,000 €. With
 // every post at 70,000 € (a costs table), the same budget pays 3 posts.
 func TestBudget(t *testing.T) {
-	t.Parallel()
-	_, b := nationalBaseline(t)
+	_, b := parallelNational(t)
 	free := mustRun(t, b, Options{Territory: creuse, Add: 5})
 	p := mustRun(t, b, Options{Territory: creuse, Budget: 275000})
 	if len(p.Picks) != 5 || p.TotalCost() != 250000 || p.Budget != 275000 {

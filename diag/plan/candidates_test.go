@@ -17,8 +17,7 @@ import (
 // 10 EPCIs, and the 5 communes of 2,000 inhabitants or more (23008,
 // 23030, 23096, 23176, 23193) make these 11 communes.
 func TestChefLieuCandidates(t *testing.T) {
-	t.Parallel()
-	_, b := nationalBaseline(t)
+	_, b := parallelNational(t)
 	var got []string
 	for _, c := range ChefLieuCandidates(b, creuse) {
 		got = append(got, c.Commune)
@@ -32,8 +31,7 @@ func TestChefLieuCandidates(t *testing.T) {
 // TestCandidateCommunes: a candidate without a commune is placed by
 // diag.Assign, one with a declared code keeps it.
 func TestCandidateCommunes(t *testing.T) {
-	t.Parallel()
-	ds, b := nationalBaseline(t)
+	ds, b := parallelNational(t)
 	i, _ := ds.CommuneIndex("23096")
 	gueret := ds.Communes[i].Point
 	cs := assignCandidates(b, []Candidate{{ID: "a", Point: gueret}, {ID: "b", Point: gueret, Commune: "23008"}})
@@ -46,8 +44,7 @@ func TestCandidateCommunes(t *testing.T) {
 // Creuse commune point against a scan of all counted sites with
 // geo.Model (ties to the lowest index).
 func TestNearestSiteBruteForce(t *testing.T) {
-	t.Parallel()
-	_, b := nationalBaseline(t)
+	_, b := parallelNational(t)
 	m := geo.DefaultModel()
 	for _, c := range CommuneCandidates(b, creuse) {
 		j, got, err := b.NearestSite(context.Background(), c.Point)
@@ -69,8 +66,7 @@ func TestNearestSiteBruteForce(t *testing.T) {
 // TestRunOverseas: a département d'outre-mer gets its posts, in its own
 // communes, with its zone.
 func TestRunOverseas(t *testing.T) {
-	t.Parallel()
-	_, b := nationalBaseline(t)
+	_, b := parallelNational(t)
 	p := mustRun(t, b, Options{Territory: diag.Departements("971"), Add: 2, Employer: EmployerPrivate})
 	if len(p.Picks) != 2 || p.TotalCost() != 140000 {
 		t.Fatalf("%d picks, %.0f €; want 2 and 140000", len(p.Picks), p.TotalCost())

@@ -76,8 +76,7 @@ func TestLoadCosts(t *testing.T) {
 // employer. La Réunion: 3 posts × 67,500 € = 202,500 €; Creuse with a
 // private employer: 2 × 32,000 € = 64,000 €.
 func TestPlanCosts(t *testing.T) {
-	t.Parallel()
-	_, b := nationalBaseline(t)
+	_, b := parallelNational(t)
 	p := mustRun(t, b, Options{Territory: diag.Departements("974"), Add: 3})
 	if len(p.Picks) != 3 || p.TotalCost() != 202500 {
 		t.Fatalf("974: %d posts, %.0f €, want 3 and 202500", len(p.Picks), p.TotalCost())

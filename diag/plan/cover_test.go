@@ -15,8 +15,7 @@ import (
 // Creuse needed 5 and the greedy alone 7; the test reads the minimum
 // from the exhaustive search, whatever the embedded supply.)
 func TestCoverCreuse(t *testing.T) {
-	t.Parallel()
-	_, b := nationalBaseline(t)
+	_, b := parallelNational(t)
 	p := mustRun(t, b, Options{Territory: creuse, Cover: 1})
 	cands := CommuneCandidates(b, creuse)
 	o := newOracle(b, creuse, cands)

@@ -13,8 +13,7 @@ import (
 // communes most, found by brute force (every candidate, every commune,
 // times from geo.Model); the worst time never rises from pick to pick.
 func TestEquity(t *testing.T) {
-	t.Parallel()
-	_, b := nationalBaseline(t)
+	_, b := parallelNational(t)
 	p := mustRun(t, b, Options{Territory: creuse, Add: 12, Objective: ObjectiveEquity})
 	ds := b.Dataset()
 	prm := b.Result.Params.WithDefaults()

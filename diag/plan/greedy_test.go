@@ -29,8 +29,7 @@ import (
 // optimum for 2 posts (branchBounds is exact there). The ratios are
 // logged.
 func TestGreedyVsExhaustive(t *testing.T) {
-	t.Parallel()
-	ds, b := nationalBaseline(t)
+	ds, b := parallelNational(t)
 	empty := *ds
 	empty.Sites = nil
 	bare, err := diag.NewBaseline(context.Background(), &empty, diag.Params{ThresholdMin: 20})
@@ -311,8 +310,7 @@ func ids(set []Candidate, idx []int) []string {
 // communes of Creuse as candidates and on the France Services sites of
 // Limousin as candidates.
 func TestLazyMatchesPlainGreedy(t *testing.T) {
-	t.Parallel()
-	ds, b := nationalBaseline(t)
+	ds, b := parallelNational(t)
 	var fs []data.Site
 	for _, s := range ds.Sites {
 		if s.Kind == data.KindFranceServices && slices.Contains([]string{"19", "23", "87"}, s.INSEE[:min(2, len(s.INSEE))]) {
@@ -398,8 +396,7 @@ func plainGreedy(t *testing.T, b *diag.Baseline, opt Options) []string {
 // candidate placed exactly on a counted site covers nobody new (every
 // commune within its reach is within the same time of that site).
 func TestColocatedCandidateGainsNothing(t *testing.T) {
-	t.Parallel()
-	_, b := nationalBaseline(t)
+	_, b := parallelNational(t)
 	var cands []Candidate
 	for _, s := range b.Result.Sites {
 		if s.Counted && (s.Commune[:2] == "23" || s.Commune[:2] == "87") {
@@ -451,8 +448,7 @@ func TestColocatedCandidateGainsNothing(t *testing.T) {
 // (the new sites come last, as the planner adds their R·W last), hence
 // the median of Access10k exactly.
 func TestPicksRaiseCoverageExactly(t *testing.T) {
-	t.Parallel()
-	ds, b := nationalBaseline(t)
+	ds, b := parallelNational(t)
 	before := territoryRollup(t, b.Result, "23")
 	objectives := []Objective{ObjectiveCoverage, ObjectiveAccess}
 	if testing.Short() {
@@ -514,8 +510,7 @@ func territoryRollup(t *testing.T, r *diag.Result, dep string) diag.Rollup {
 
 // TestRunOptions: options that cannot be used are refused.
 func TestRunOptions(t *testing.T) {
-	t.Parallel()
-	_, b := nationalBaseline(t)
+	_, b := parallelNational(t)
 	onlyFS := *b
 	fsRes := *b.Result
 	fsRes.Params.Supply = []data.SiteKind{data.KindFranceServices}

@@ -20,6 +20,15 @@ func nationalBaseline(tb testing.TB) (*data.Dataset, *diag.Baseline) {
 	return embedtest.National(tb)
 }
 
+// parallelNational marks t parallel and returns the shared national
+// baseline (nationalBaseline): the tests that only read it run side by
+// side.
+func parallelNational(t *testing.T) (*data.Dataset, *diag.Baseline) {
+	t.Helper()
+	t.Parallel()
+	return nationalBaseline(t)
+}
+
 var creuse = diag.Departements("23")
 
 // mustRun runs the planner (Run) on b with o, failing t on an error.

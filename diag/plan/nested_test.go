@@ -27,8 +27,7 @@ func planCSV(t *testing.T, p *Plan) []byte {
 // a plan is byte-identical with GOMAXPROCS=1, with the default, and with
 // the candidates listed in reverse order.
 func TestNestedAndDeterministic(t *testing.T) {
-	t.Parallel()
-	_, b := nationalBaseline(t)
+	_, b := parallelNational(t)
 	for _, tc := range []struct {
 		t      diag.Territory
 		small  int
@@ -97,8 +96,7 @@ func sameBounds(t *testing.T, p, sameOrder, reordered *Plan) {
 // candidate that reaches nobody of the territory gains nothing in any
 // stage; MaxPerPlace exhausts a single candidate.
 func TestStopSaysWhy(t *testing.T) {
-	t.Parallel()
-	_, b := nationalBaseline(t)
+	_, b := parallelNational(t)
 	// A point in Creuse, more than 30 minutes from every commune of the
 	// Pyrénées-Atlantiques: nothing to gain there.
 	cands := CommuneCandidates(b, creuse)[:1]

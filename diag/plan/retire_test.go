@@ -16,8 +16,7 @@ import (
 // population no longer covered) equal the recomputed ones. The short run
 // checks the first removal only against one recomputation.
 func TestRetire(t *testing.T) {
-	t.Parallel()
-	ds, b := nationalBaseline(t)
+	ds, b := parallelNational(t)
 	p := mustRun(t, b, Options{Territory: creuse, Remove: 3})
 	if len(p.Removals) != 3 || len(p.Picks) != 0 {
 		t.Fatalf("%d removals, %d picks", len(p.Removals), len(p.Picks))

@@ -129,8 +129,7 @@ func scenarioFile(t *testing.T, rows []data.Site, actions []string) string {
 // sites, same figures, no commune listed, equal totals, and the subsidy
 // of the posts removed equals that of the posts added.
 func TestScenarioRemoveReAddIsNoop(t *testing.T) {
-	t.Parallel()
-	ds, b := nationalBaseline(t)
+	ds, b := parallelNational(t)
 	s := creuseSite(t, b)
 	text := scenarioFile(t, []data.Site{s, s}, []string{ActionRemove, ActionAdd})
 	sc, checks, err := LoadScenario("noop.csv", strings.NewReader(text), data.SitesOptions{Known: ds.KnownCode})
@@ -155,8 +154,7 @@ func TestScenarioRemoveReAddIsNoop(t *testing.T) {
 // lose coverage and access, and the totals are those of the diagnostic
 // run without them.
 func TestScenarioRemove(t *testing.T) {
-	t.Parallel()
-	ds, b := nationalBaseline(t)
+	ds, b := parallelNational(t)
 	sc := &Scenario{}
 	fte := 0.0
 	for _, s := range b.Result.Sites {
@@ -201,8 +199,7 @@ func TestScenarioRemove(t *testing.T) {
 // that gives back the planned posts, and evaluating it reproduces the
 // coverage the plan reached.
 func TestPlanCSVRoundTrip(t *testing.T) {
-	t.Parallel()
-	ds, b := nationalBaseline(t)
+	ds, b := parallelNational(t)
 	p := mustRun(t, b, Options{Territory: creuse, Add: 12})
 	var buf bytes.Buffer
 	if err := WriteCSV(&buf, p); err != nil {

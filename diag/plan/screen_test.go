@@ -16,8 +16,7 @@ import (
 // (23096), Limoges (87085), the Atlantic off the Vendée coast, and a
 // village of the Meuse destroyed in 1916 (0 inhabitants in the COG).
 func TestScreenCandidates(t *testing.T) {
-	t.Parallel()
-	ds, b := nationalBaseline(t)
+	ds, b := parallelNational(t)
 	empty := -1
 	for i, c := range ds.Communes {
 		if c.Population == 0 && c.Dep == "55" {
