@@ -34,11 +34,8 @@ func ReadFeatures(name string, r io.Reader, fn func(i, line int, msg json.RawMes
 // a copy per feature).
 func readFeatures(name string, r io.Reader, reuse bool, fn func(i, line int, msg json.RawMessage) error) error {
 	ctx := ContextOf(r)
-	js, err := openJSON(name, r)
+	js, err := openJSON(name, r, '{', "un objet GeoJSON FeatureCollection")
 	if err != nil {
-		return err
-	}
-	if err := js.expectDelim('{', "un objet GeoJSON FeatureCollection"); err != nil {
 		return err
 	}
 	for js.dec.More() {
@@ -73,9 +70,8 @@ func readFeatures(name string, r io.Reader, reuse bool, fn func(i, line int, msg
 			}
 		}
 	}
-	pos := js.dec.InputOffset()
-	if _, err := js.dec.Token(); err != nil { // the closing '}'
-		return js.fail(err, pos)
+	if err := js.expectClose(); err != nil {
+		return err
 	}
 	return js.expectEOF()
 }
@@ -87,11 +83,8 @@ func readFeatures(name string, r io.Reader, reuse bool, fn func(i, line int, msg
 // reading and is returned.
 func ReadJSONArray(name string, r io.Reader, fn func(i, line int, msg json.RawMessage) error) error {
 	ctx := ContextOf(r)
-	js, err := openJSON(name, r)
+	js, err := openJSON(name, r, '[', "un tableau JSON")
 	if err != nil {
-		return err
-	}
-	if err := js.expectDelim('[', "un tableau JSON"); err != nil {
 		return err
 	}
 	n, err := js.elements(ctx, false, fn)
@@ -128,11 +121,7 @@ func (js *jsonStream) elements(ctx context.Context, reuse bool, fn func(i, line 
 		}
 		n++
 	}
-	pos := js.dec.InputOffset()
-	if _, err := js.dec.Token(); err != nil { // the closing ']'
-		return n, js.fail(err, pos)
-	}
-	return n, nil
+	return n, js.expectClose()
 }
 
 // JSONObject is one JSON object with its members still encoded.

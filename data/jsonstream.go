@@ -26,14 +26,19 @@ type jsonStream struct {
 	lines *streamLines
 }
 
-// openJSON starts reading r as JSON.
-func openJSON(name string, r io.Reader) (*jsonStream, error) {
+// openJSON starts reading r as JSON whose top-level value opens with
+// delim (what names that value in the error of another start).
+func openJSON(name string, r io.Reader, delim json.Delim, what string) (*jsonStream, error) {
 	text, err := openJSONText(name, r)
 	if err != nil {
 		return nil, err
 	}
 	lines := &streamLines{r: text, bom: true}
-	return &jsonStream{name: name, dec: json.NewDecoder(lines), lines: lines}, nil
+	js := &jsonStream{name: name, dec: json.NewDecoder(lines), lines: lines}
+	if err := js.expectDelim(delim, what); err != nil {
+		return nil, err
+	}
+	return js, nil
 }
 
 // openJSONText returns the text of r as UTF-8, read within maxFileBytes,
@@ -241,6 +246,16 @@ func (js *jsonStream) expectDelim(delim json.Delim, what string) error {
 	if d, ok := tok.(json.Delim); !ok || d != delim {
 		return &ParseError{File: js.name, Line: js.lines.at(js.dec.InputOffset()),
 			Err: fmt.Errorf("%w : attendu %s", ErrBadValue, what)}
+	}
+	return nil
+}
+
+// expectClose reads the closing delimiter of the object or array whose
+// members or elements have all been read.
+func (js *jsonStream) expectClose() error {
+	pos := js.dec.InputOffset()
+	if _, err := js.dec.Token(); err != nil {
+		return js.fail(err, pos)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -412,26 +411,15 @@ func parseDateFR(s string) (string, error) {
 // float64, so that loading the output gives the same sites (Commune, set
 // by the spatial join, is not written).
 func WriteSitesCSV(w io.Writer, sites []Site) error {
-	cw := csv.NewWriter(w)
 	header := make([]string, len(sitesColumns))
 	for i, c := range sitesColumns {
 		header[i] = c.name
 	}
-	if err := cw.Write(header); err != nil {
-		return fmt.Errorf("écriture des lieux : %w", err)
-	}
-	for _, s := range sites {
-		row := []string{FormulaSafe(s.ID), FormulaSafe(s.Name), s.Kind.String(), sitesFloat(s.Point[1]), sitesFloat(s.Point[0]),
+	return WriteCSV(w, "des lieux", CSVPlain, header, len(sites), func(i int) []string {
+		s := &sites[i]
+		return []string{FormulaSafe(s.ID), FormulaSafe(s.Name), s.Kind.String(), sitesFloat(s.Point[1]), sitesFloat(s.Point[0]),
 			sitesFloat(s.FTE), s.INSEE, s.Postcode, s.SIRET, FormulaSafe(s.Source), s.Date}
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("écriture des lieux : %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("écriture des lieux : %w", err)
-	}
-	return nil
+	})
 }
 
 func sitesFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

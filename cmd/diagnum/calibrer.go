@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -53,17 +52,11 @@ func runCalibrer(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.SetOutput(io.Discard)
 	o.register(fs)
 	fs.Float64Var(&o.jusqua, "jusqua", 0, "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stderr, calibrerUsageText)
-			return err
-		}
-		return fmt.Errorf("%w: calibrer : %s", errUsage, frFlagError(err))
+	if err := parseArgs(fs, args, stderr, calibrerUsageText, "calibrer : "); err != nil {
+		return err
 	}
 	o.visited(fs)
 	switch {
-	case fs.NArg() > 0:
-		return fmt.Errorf("%w: calibrer : argument inattendu %q", errUsage, fs.Arg(0))
 	case o.temps == "":
 		return fmt.Errorf("%w: calibrer : indiquer la table de temps réels (--temps FICHIER)", errUsage)
 	case !(o.jusqua >= 0 && o.jusqua <= data.MaxTravelMinutes):

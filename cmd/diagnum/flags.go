@@ -219,15 +219,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.mapFile, "map", "", "")
 	fs.BoolVar(&o.version, "version", false, "")
 	o.registerMethod(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stderr, usageText)
-			return nil, err
-		}
-		return nil, fmt.Errorf("%w: %s", errUsage, frFlagError(err))
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("%w: argument inattendu %q", errUsage, fs.Arg(0))
+	if err := parseArgs(fs, args, stderr, usageText, ""); err != nil {
+		return nil, err
 	}
 	o.visited(fs)
 	if err := o.checkTerritory(); err != nil {
@@ -403,6 +396,24 @@ var flagMessages = []struct {
 	{regexp.MustCompile(`^invalid value ("(?:[^"\\]|\\.)*") for flag (-\S+): parse error$`), "valeur $1 illisible pour $2"},
 	{regexp.MustCompile(`^invalid value ("(?:[^"\\]|\\.)*") for flag (-\S+): value out of range$`), "valeur $1 hors des bornes pour $2"},
 	{regexp.MustCompile(`^invalid value ("(?:[^"\\]|\\.)*") for flag (-\S+): (.*)$`), "valeur $1 incorrecte pour $2 : $3"},
+}
+
+// parseArgs parses args with fs, whose command takes no argument after
+// its flags: -h or --help prints usage on stderr and returns
+// flag.ErrHelp; a bad flag or an argument is an errUsage whose message
+// starts with cmd ("" for the diagnostic, "plan : " for a subcommand).
+func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer, usage, cmd string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stderr, usage)
+			return err
+		}
+		return fmt.Errorf("%w: %s%s", errUsage, cmd, frFlagError(err))
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: %sargument inattendu %q", errUsage, cmd, fs.Arg(0))
+	}
+	return nil
 }
 
 // frFlagError returns the French message of an error of flag.Parse.

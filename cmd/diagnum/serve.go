@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -67,16 +66,10 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveOptions, error) {
 	fs.StringVar(&o.address, "adresse", "127.0.0.1", "")
 	fs.IntVar(&o.slots, "calculs", 2, "")
 	registerDemande(fs, &o.demande)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stderr, serveUsageText)
-			return nil, err
-		}
-		return nil, fmt.Errorf("%w: serve : %s", errUsage, frFlagError(err))
+	if err := parseArgs(fs, args, stderr, serveUsageText, "serve : "); err != nil {
+		return nil, err
 	}
 	switch {
-	case fs.NArg() > 0:
-		return nil, fmt.Errorf("%w: serve : argument inattendu %q", errUsage, fs.Arg(0))
 	case o.port < 0 || o.port > 65535:
 		return nil, fmt.Errorf("%w: serve : --port %d hors de 0–65535", errUsage, o.port)
 	case o.slots < 1 || o.slots > 64:

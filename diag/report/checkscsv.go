@@ -1,8 +1,6 @@
 package report
 
 import (
-	"encoding/csv"
-	"fmt"
 	"io"
 	"strconv"
 
@@ -37,16 +35,10 @@ func WriteChecksCSV(w io.Writer, in Input) error {
 	if err := in.validate(); err != nil {
 		return err
 	}
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return fmt.Errorf("écriture du CSV des contrôles : %w", err)
-	}
 	b := &book{in: &in, idx: communeIndex(in.Result), zn: newZonage(in.Dataset)}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	if err := cw.Write(ChecksCSVHeader); err != nil {
-		return fmt.Errorf("écriture du CSV des contrôles : %w", err)
-	}
-	for _, c := range b.checkRows() {
+	rows := b.checkRows()
+	return data.WriteCSV(w, "du CSV des contrôles", data.CSVExcel, ChecksCSVHeader, len(rows), func(i int) []string {
+		c := rows[i]
 		rec := []string{severityLabel(c.Severity), "", "", "", categoryText[c.cat].label, whereLabel(c.where), c.what,
 			categoryText[c.cat].explain, ""}
 		if e := c.Err; e != nil {
@@ -61,13 +53,6 @@ func WriteChecksCSV(w io.Writer, in Input) error {
 		for i := range rec {
 			rec[i] = data.FormulaSafe(rec[i])
 		}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("écriture du CSV des contrôles : %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("écriture du CSV des contrôles : %w", err)
-	}
-	return nil
+		return rec
+	})
 }

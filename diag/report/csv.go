@@ -1,12 +1,11 @@
 package report
 
 import (
-	"encoding/csv"
-	"fmt"
 	"io"
 	"math"
 	"strconv"
 
+	"diagnum/data"
 	"diagnum/diag"
 )
 
@@ -32,28 +31,13 @@ func WriteCSV(w io.Writer, communes []diag.CommuneResult) error {
 // WriteCSVColumns is WriteCSV with the columns cols (Input.CSVColumns:
 // CommuneColumns, then part_65_plus when known), their names as header.
 func WriteCSVColumns(w io.Writer, communes []diag.CommuneResult, cols []CommuneColumn) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return fmt.Errorf("écriture du CSV : %w", err)
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
 	header := make([]string, len(cols))
 	for i := range cols {
 		header[i] = cols[i].Name
 	}
-	if err := cw.Write(header); err != nil {
-		return fmt.Errorf("écriture du CSV : %w", err)
-	}
-	for i := range communes {
-		if err := cw.Write(columnsRecord(&communes[i], cols)); err != nil {
-			return fmt.Errorf("écriture du CSV : commune %s : %w", communes[i].Code, err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("écriture du CSV : %w", err)
-	}
-	return nil
+	return data.WriteCSV(w, "du CSV", data.CSVExcel, header, len(communes), func(i int) []string {
+		return columnsRecord(&communes[i], cols)
+	})
 }
 
 // csvRecord returns the CSV fields of one commune, in CSVHeader order.
