@@ -100,11 +100,7 @@ func fmtPop(p float64) string {
 // counts.
 func (b *Baseline) ApplyDemand(s *DemandSummary) {
 	res := b.Result
-	pops := make([]int, len(res.Communes))
-	for i := range res.Communes {
-		pops[i] = res.Communes[i].Population
-	}
-	amed := MedianAccess(s.Access, pops)
+	amed := b.e.medianAccess(s.Access)
 	if s.Fragility != nil {
 		res.Indicators = s.Indicators
 	}

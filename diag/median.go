@@ -82,6 +82,17 @@ func MedianAccess(a []float64, pop []int) float64 {
 	return m
 }
 
+// medianAccess is MedianAccess of a, the accessibility of each commune
+// of the engine's data set in data order, their populations as weights:
+// the Amed of the baseline and of a demand layer's measures.
+func (e *engine) medianAccess(a []float64) float64 {
+	pops := make([]int, len(e.ds.Communes))
+	for i, c := range e.ds.Communes {
+		pops[i] = c.Population
+	}
+	return MedianAccess(a, pops)
+}
+
 // MedianAccess10k returns the median (as MedianAccess takes it) of
 // Access10k over the populated communes of cs that in accepts (nil: all
 // of them), a NaN access left out; false when there is no such commune.

@@ -53,13 +53,7 @@ func (b *Baseline) Access() []float64 { return slices.Clone(b.e.a) }
 
 // MedianAccess returns Amed, the median of A_i over the populated
 // communes of the data set (MedianAccess), as score_ecart uses it.
-func (b *Baseline) MedianAccess() float64 {
-	pops := make([]int, len(b.e.ds.Communes))
-	for i, c := range b.e.ds.Communes {
-		pops[i] = c.Population
-	}
-	return MedianAccess(b.e.a, pops)
-}
+func (b *Baseline) MedianAccess() float64 { return b.e.medianAccess(b.e.a) }
 
 // Location returns the representative point of commune i (its point,
 // else the representative point of its polygon), and false when it has

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"math"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -87,9 +88,9 @@ func (x *rowXML) cell(i int, rs string, v any) error {
 	case int:
 		x.number(strconv.AppendInt(x.open(""), int64(v), 10))
 	case int8, int16, int32, int64:
-		x.number(strconv.AppendInt(x.open(""), reflectInt(v), 10))
+		x.number(strconv.AppendInt(x.open(""), reflect.ValueOf(v).Int(), 10))
 	case uint, uint8, uint16, uint32, uint64:
-		x.number(strconv.AppendUint(x.open(""), reflectUint(v), 10))
+		x.number(strconv.AppendUint(x.open(""), reflect.ValueOf(v).Uint(), 10))
 	case float64:
 		x.float(v, 64)
 	case float32:
@@ -352,34 +353,4 @@ func escapeBstr(s string) string {
 func validHexRune(h string) bool {
 	n, err := strconv.ParseUint(h, 16, 32)
 	return err == nil && utf8.ValidRune(rune(n))
-}
-
-func reflectInt(v any) int64 {
-	switch n := v.(type) {
-	case int8:
-		return int64(n)
-	case int16:
-		return int64(n)
-	case int32:
-		return int64(n)
-	case int64:
-		return n
-	}
-	return 0
-}
-
-func reflectUint(v any) uint64 {
-	switch n := v.(type) {
-	case uint:
-		return uint64(n)
-	case uint8:
-		return uint64(n)
-	case uint16:
-		return uint64(n)
-	case uint32:
-		return uint64(n)
-	case uint64:
-		return n
-	}
-	return 0
 }
