@@ -30,8 +30,8 @@ import (
 //	                      it and the check it gives (Placement: Site.Commune and
 //	                      Placed, Dataset.Placements)
 //	indicateurs.csv.gz    the indicators CSV format (LoadIndicatorsCSV)
-//	polygones.bin.gz      commune polygons (COG 2025 codes) in the compact format of
-//	                      WritePolygonsBin
+//	polygones.bin         commune polygons (COG 2025 codes) in the compact format of
+//	                      WritePolygonsBin, not compressed
 //	sources.csv           name,titre,producteur,date,licence,attribution,fichier
 //	references.csv        territoire,indicateur,valeur,source,date,note: published
 //	                      figures to check the data against (Dataset.References)
@@ -70,19 +70,19 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 			return err
 		})
 	}()
-	// Nor does the decoding of the polygons (a third of the loading):
-	// they are attached to the communes once the rest is read.
+	// Nor does the decoding of the polygons: they are attached to the
+	// communes once the rest is read.
 	type decoded struct {
-		polys map[string]orb.MultiPolygon
+		polys []codePolygon
 		err   error
 	}
 	polyDone := make(chan decoded, 1)
 	go func() {
 		var d decoded
-		d.err = openTable(fsys, "polygones.bin.gz", func(name string, r io.Reader) (err error) {
-			d.polys, err = ReadPolygonsBin(name, r)
-			return err
-		})
+		var b []byte
+		if b, d.err = readEmbedded(fsys, polygonsFile); d.err == nil {
+			d.polys, d.err = decodePolygonsBin(polygonsFile, b)
+		}
 		polyDone <- d
 	}()
 	steps := []func(fs.FS, *Dataset) error{
@@ -176,6 +176,27 @@ func loadEmbeddedPlacements(fsys fs.FS, ds *Dataset) error {
 	}
 	ds.PlacedSites = true
 	return nil
+}
+
+// polygonsFile is the embedded polygons' file (WritePolygonsBin).
+const polygonsFile = "polygones.bin"
+
+// readEmbedded returns the bytes of name in fsys, gunzipped when its name
+// ends in .gz.
+func readEmbedded(fsys fs.FS, name string) ([]byte, error) {
+	if strings.HasSuffix(name, ".gz") {
+		var b []byte
+		err := openTable(fsys, name, func(_ string, r io.Reader) (err error) {
+			b, err = io.ReadAll(r)
+			return err
+		})
+		return b, err
+	}
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("données intégrées %s : %w", name, err)
+	}
+	return b, nil
 }
 
 // openTable opens name in fsys (gunzipping .gz files) and passes it to fn.
@@ -313,12 +334,16 @@ func loadEmbeddedRenamed(fsys fs.FS, ds *Dataset) error {
 }
 
 // attachEmbeddedPolygons gives the communes of ds their polygon from
-// polys (polygones.bin.gz, by code) and sets ds.PolygonsTileFrance.
-func attachEmbeddedPolygons(ds *Dataset, polys map[string]orb.MultiPolygon) {
-	found := 0
-	for code, mp := range polys {
-		if i, ok := ds.CommuneIndex(code); ok {
-			ds.Communes[i].Polygon = mp
+// polys (polygones.bin, in code order, as ds.Communes) and sets
+// ds.PolygonsTileFrance.
+func attachEmbeddedPolygons(ds *Dataset, polys []codePolygon) {
+	found, i := 0, 0
+	for _, cp := range polys {
+		for i < len(ds.Communes) && ds.Communes[i].Code < cp.code {
+			i++
+		}
+		if i < len(ds.Communes) && ds.Communes[i].Code == cp.code {
+			ds.Communes[i].Polygon = cp.polygon
 			found++
 		}
 	}

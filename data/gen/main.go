@@ -248,7 +248,7 @@ func (g *gen) polygons() error {
 		}
 	}
 	source.AttachPolygons(g.cog.Communes, all)
-	return g.writeWith("polygones.bin.gz", func(w io.Writer) error { return data.WritePolygonsBin(w, all) })
+	return g.writeWith("polygones.bin", func(w io.Writer) error { return data.WritePolygonsBin(w, all) })
 }
 
 func (g *gen) communeIndex(code string) (int, bool) {
