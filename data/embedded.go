@@ -12,14 +12,14 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
-	"github.com/paulmach/orb"
 )
 
 // The embedded default data set, produced by `make data` (data/gen) from
 // the open data described in data/SOURCES.md. Files ending in .gz are
 // gzip-compressed; all are UTF-8 CSV or GeoJSON in documented formats:
 //
-//	communes.csv.gz       code_insee,nom,code_departement,code_region,code_epci,zone,population,latitude,longitude
+//	communes.bin.gz       code_insee,nom,code_departement,code_region,code_epci,zone,population,latitude,longitude
+//	                      in the binary format of WriteCommunesBin, in code order
 //	departements.csv      code,nom,code_region,chef_lieu
 //	regions.csv           code,nom
 //	epci.csv              code,nom,type
@@ -29,7 +29,8 @@ import (
 //	                      as LoadSitesCSV keeps it, in order, where diag.Assign places
 //	                      it and the check it gives (Placement: Site.Commune and
 //	                      Placed, Dataset.Placements)
-//	indicateurs.csv.gz    the indicators CSV format (LoadIndicatorsCSV)
+//	indicateurs.bin.gz    the indicators table (LoadIndicatorsCSV of the CSV that make
+//	                      data builds) in the binary format of WriteIndicatorsBin
 //	polygones.bin         commune polygons (COG 2025 codes) in the compact format of
 //	                      WritePolygonsBin, not compressed
 //	sources.csv           name,titre,producteur,date,licence,attribution,fichier
@@ -61,14 +62,14 @@ func LoadEmbedded() (*Dataset, error) { return LoadDir(embeddedFS()) }
 func LoadDir(fsys fs.FS) (*Dataset, error) {
 	ds := &Dataset{Renamed: map[string]string{}}
 	// The indicators do not depend on the rest: read them on the other core.
-	ind := NewIndicators()
-	var indChecks Checks
+	var ind *Indicators
 	indDone := make(chan error, 1)
 	go func() {
-		indDone <- openTable(fsys, "indicateurs.csv.gz", func(name string, r io.Reader) (err error) {
-			indChecks, err = LoadIndicatorsCSV(name, r, ind)
-			return err
-		})
+		b, err := readEmbedded(fsys, indicatorsFile)
+		if err == nil {
+			ind, err = decodeIndicatorsBin(indicatorsFile, b)
+		}
+		indDone <- err
 	}()
 	// Nor does the decoding of the polygons: they are attached to the
 	// communes once the rest is read.
@@ -108,7 +109,7 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	ds.Indicators, ds.Checks = ind, append(ds.Checks, indChecks...)
+	ds.Indicators = ind
 	return ds, nil
 }
 
@@ -286,30 +287,20 @@ func loadEmbeddedEPCI(fsys fs.FS, ds *Dataset) error {
 	return nil
 }
 
+// The embedded communes' and indicators' files (tablebin.go).
+const (
+	communesFile   = "communes.bin.gz"
+	indicatorsFile = "indicateurs.bin.gz"
+)
+
 func loadEmbeddedCommunes(fsys fs.FS, ds *Dataset) error {
-	t, c, err := readEmbeddedTable(fsys, "communes.csv.gz", "code_insee", "nom", "code_departement",
-		"code_region", "code_epci", "zone", "population", "latitude", "longitude")
+	b, err := readEmbedded(fsys, communesFile)
+	if err == nil {
+		ds.Communes, err = decodeCommunesBin(communesFile, b)
+	}
 	if err != nil {
 		return err
 	}
-	ds.Communes = make([]Commune, 0, len(t.Records))
-	for _, r := range t.Records {
-		cm := Commune{Code: r.Field(c[0]), Name: r.Field(c[1]), Dep: r.Field(c[2]), Region: r.Field(c[3]),
-			EPCI: r.Field(c[4]), Zone: r.Field(c[5])}
-		if cm.Population, err = strconv.Atoi(r.Field(c[6])); err != nil {
-			return &ParseError{File: t.File, Line: r.Line, Column: "population", Err: fmt.Errorf("%w : %v", ErrBadNumber, err)}
-		}
-		if lat, lon := r.Field(c[7]), r.Field(c[8]); lat != "" && lon != "" {
-			y, err1 := strconv.ParseFloat(lat, 64)
-			x, err2 := strconv.ParseFloat(lon, 64)
-			if err := errors.Join(err1, err2); err != nil {
-				return &ParseError{File: t.File, Line: r.Line, Column: "latitude", Err: fmt.Errorf("%w : %v", ErrBadCoordinate, err)}
-			}
-			cm.Point, cm.HasPoint = orb.Point{x, y}, true
-		}
-		ds.Communes = append(ds.Communes, cm)
-	}
-	sort.Slice(ds.Communes, func(i, j int) bool { return ds.Communes[i].Code < ds.Communes[j].Code })
 	members := map[string][]string{}
 	for _, cm := range ds.Communes {
 		if cm.EPCI != "" {

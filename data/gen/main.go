@@ -11,9 +11,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/csv"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -53,6 +55,12 @@ type gen struct {
 func run(in, out string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
+	}
+	// Files of earlier formats, which the embedded set would carry along.
+	for _, old := range []string{"communes.csv.gz", "indicateurs.csv.gz", "polygones.bin.gz"} {
+		if err := os.Remove(filepath.Join(out, old)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 	}
 	g := &gen{in: in, out: out}
 	steps := []func() error{g.admin, g.polygons, g.points, g.indicators, g.sites, g.sources, g.controls, g.placements}
@@ -157,16 +165,7 @@ func (g *gen) points() error {
 		return err
 	}
 	g.checks = append(g.checks, source.PlaceRestored("communes", g.cog.Communes, source.RestoredParents)...)
-	cs := g.cog.Communes
-	return g.writeCSV("communes.csv.gz", []string{"code_insee", "nom", "code_departement", "code_region", "code_epci",
-		"zone", "population", "latitude", "longitude"}, len(cs), func(i int) []string {
-		c := cs[i]
-		lat, lon := "", ""
-		if c.HasPoint {
-			lat, lon = ff(c.Point[1]), ff(c.Point[0])
-		}
-		return []string{c.Code, c.Name, c.Dep, c.Region, c.EPCI, c.Zone, strconv.Itoa(c.Population), lat, lon}
-	})
+	return g.writeWith("communes.bin.gz", func(w io.Writer) error { return data.WriteCommunesBin(w, g.cog.Communes) })
 }
 
 // chefsLieux makes the town hall (chef-lieu, IGN ADMIN EXPRESS) the
@@ -272,9 +271,13 @@ func (g *gen) indicators() error {
 	}
 	t, c := source.BuildIndicators(g.cog.Communes, g.res, in)
 	g.checks = append(g.checks, c...)
+	// The table a run reads is the one LoadIndicatorsCSV makes of the
+	// table as CSV (a row per commune, empty cells missing), stored in
+	// binary.
+	var csvText bytes.Buffer
 	cols := append([]string{"code_insee"}, t.Columns...)
 	cs := g.cog.Communes
-	return g.writeCSV("indicateurs.csv.gz", cols, len(cs), func(i int) []string {
+	if err := writeCSVTo(&csvText, cols, len(cs), func(i int) []string {
 		row := []string{cs[i].Code}
 		for col := range t.Columns {
 			v, ok := t.Get(cs[i].Code, col)
@@ -285,7 +288,18 @@ func (g *gen) indicators() error {
 			}
 		}
 		return row
-	})
+	}); err != nil {
+		return err
+	}
+	ind := data.NewIndicators()
+	checks, err := data.LoadIndicatorsCSV("indicateurs.csv", &csvText, ind)
+	if err == nil && len(checks) > 0 {
+		err = fmt.Errorf("indicateurs : %d contrôles en relisant la table : %v", len(checks), checks[0].Err)
+	}
+	if err != nil {
+		return err
+	}
+	return g.writeWith("indicateurs.bin.gz", func(w io.Writer) error { return data.WriteIndicatorsBin(w, ind) })
 }
 
 func ff(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
@@ -293,7 +307,15 @@ func ff(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // writeCSV writes a CSV file (gzipped when name ends in .gz).
 func (g *gen) writeCSV(name string, header []string, n int, row func(int) []string) error {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	if err := writeCSVTo(&buf, header, n, row); err != nil {
+		return err
+	}
+	return g.writeFile(name, buf.Bytes())
+}
+
+// writeCSVTo writes a header and n rows as CSV to buf.
+func writeCSVTo(buf *bytes.Buffer, header []string, n int, row func(int) []string) error {
+	w := csv.NewWriter(buf)
 	if err := w.Write(header); err != nil {
 		return err
 	}
@@ -303,10 +325,7 @@ func (g *gen) writeCSV(name string, header []string, n int, row func(int) []stri
 		}
 	}
 	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	return g.writeFile(name, buf.Bytes())
+	return w.Error()
 }
 
 // writeFile writes b to out/name, gzipped (without timestamp) when name

@@ -1,0 +1,198 @@
+package data
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// binCommunes are communes with and without a point, an empty EPCI, a
+// name with accents and a negative zero.
+var binCommunes = []Commune{
+	{Code: "23096", Name: "Guéret", Dep: "23", Region: "75", EPCI: "200067205", Zone: ZoneMetro, Population: 12817,
+		Point: orb.Point{1.8715, 46.16935}, HasPoint: true},
+	{Code: "97411", Name: "Saint-Denis", Dep: "974", Region: "04", EPCI: "249740119", Zone: ZoneDROM, Population: 153810,
+		Point: orb.Point{55.4481, math.Copysign(0, -1)}, HasPoint: true},
+	{Code: "98818", Name: "Nouméa", Dep: "988", Zone: ZoneCOM, Population: 94285},
+}
+
+func communesBin(t testing.TB, cs []Commune) []byte {
+	var b bytes.Buffer
+	if err := WriteCommunesBin(&b, cs); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestCommunesBinRoundTrip(t *testing.T) {
+	b := communesBin(t, binCommunes)
+	got, err := decodeCommunesBin("c.bin", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, binCommunes) || math.Signbit(got[1].Point[1]) != true {
+		t.Errorf("got %+v, want %+v", got, binCommunes)
+	}
+	if err := WriteCommunesBin(&bytes.Buffer{}, []Commune{binCommunes[1], binCommunes[0]}); err == nil {
+		t.Error("communes out of order written")
+	}
+}
+
+// binIndicators is a table with a missing value, a negative zero and a
+// row without values.
+func binIndicators() *Indicators {
+	t := NewIndicators("qpv", "taux_chomage")
+	t.Set("23096", 0, 1)
+	t.Set("23096", 1, 0.125)
+	t.Set("97411", 1, math.Copysign(0, -1))
+	t.rowOf("98818")
+	return t
+}
+
+func indicatorsBin(t testing.TB, ind *Indicators) []byte {
+	var b bytes.Buffer
+	if err := WriteIndicatorsBin(&b, ind); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestIndicatorsBinRoundTrip(t *testing.T) {
+	want := binIndicators()
+	got, err := decodeIndicatorsBin("i.bin", indicatorsBin(t, want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Columns, want.Columns) || !reflect.DeepEqual(got.row, want.row) || got.Len() != 3 {
+		t.Fatalf("got columns %v rows %v, want %v %v", got.Columns, got.row, want.Columns, want.row)
+	}
+	for c := range want.vals {
+		for r, v := range want.vals[c] {
+			if g := got.vals[c][r]; math.Float64bits(g) != math.Float64bits(v) {
+				t.Errorf("column %d row %d: %v, want %v", c, r, g, v)
+			}
+		}
+	}
+	// The table read back grows like any other: a new row appends to
+	// each column without reaching the next one.
+	got.Set("01001", 0, 7)
+	if v, ok := got.Get("01001", 0); !ok || v != 7 || !math.IsNaN(got.vals[1][3]) || len(got.vals[0]) != 4 {
+		t.Errorf("after Set: %v %v, columns %v", v, ok, got.vals)
+	}
+}
+
+// TestTablesBinErrors: every malformed file gives a *ParseError naming
+// it, with ErrBadValue or ErrTooLarge: bad magic, data cut at any byte,
+// bytes left over, codes out of order or repeated, huge counts.
+func TestTablesBinErrors(t *testing.T) {
+	com := communesBin(t, binCommunes)
+	ind := indicatorsBin(t, binIndicators())
+	swapped := communesBin(t, binCommunes[:1])
+	dup := bytes.Replace(ind, []byte("97411"), []byte("23096"), 1)
+	cases := map[string]struct {
+		in  []byte
+		ind bool
+	}{
+		"magic":            {[]byte("DGNPOLY1"), false},
+		"empty":            {nil, true},
+		"trailing":         {append(slices.Clone(com), 0), false},
+		"huge communes":    {append([]byte(communesMagic), 0xff, 0xff, 0xff, 0xff, 0x0f), false},
+		"huge rows":        {append([]byte(indicatorsMagic), 0, 0xff, 0xff, 0xff, 0x7f), true},
+		"duplicate code":   {dup, true},
+		"bad point flag":   {append(swapped[:len(swapped)-17], 2), false},
+		"codes in reverse": {communesBinUnsorted(), false},
+	}
+	for i := range com {
+		cases[fmt.Sprintf("communes cut at %d", i)] = struct {
+			in  []byte
+			ind bool
+		}{com[:i], false}
+	}
+	for i := range ind {
+		cases[fmt.Sprintf("indicators cut at %d", i)] = struct {
+			in  []byte
+			ind bool
+		}{ind[:i], true}
+	}
+	for name, c := range cases {
+		var err error
+		if c.ind {
+			_, err = decodeIndicatorsBin("t.bin", c.in)
+		} else {
+			_, err = decodeCommunesBin("t.bin", c.in)
+		}
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.File != "t.bin" || !(errors.Is(err, ErrBadValue) || errors.Is(err, ErrTooLarge)) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
+// communesBinUnsorted writes two communes in decreasing code order (as
+// WriteCommunesBin refuses to).
+func communesBinUnsorted() []byte {
+	var buf bytes.Buffer
+	b := newBinWriter(&buf, communesMagic)
+	b.uvarint(2)
+	for _, code := range []string{"23096", "01001"} {
+		for _, s := range []string{code, "x", "", "", "", ""} {
+			b.str(s)
+		}
+		b.varint(1)
+		b.w.WriteByte(0)
+	}
+	b.w.Flush()
+	return buf.Bytes()
+}
+
+func FuzzDecodeCommunesBin(f *testing.F) {
+	f.Add(communesBin(f, binCommunes))
+	f.Add(communesBinUnsorted())
+	f.Fuzz(func(t *testing.T, in []byte) {
+		cs, err := decodeCommunesBin("fuzz", in)
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) || pe.File != "fuzz" {
+				t.Fatalf("error without the file: %v", err)
+			}
+			return
+		}
+		for i := 1; i < len(cs); i++ {
+			if cs[i-1].Code >= cs[i].Code {
+				t.Fatalf("codes out of order accepted: %q, %q", cs[i-1].Code, cs[i].Code)
+			}
+		}
+		// Written again and read back, they are the same (bit for bit:
+		// the writing of a writing is the same bytes).
+		once := communesBin(t, cs)
+		again, err := decodeCommunesBin("fuzz", once)
+		if err != nil || !bytes.Equal(communesBin(t, again), once) {
+			t.Fatalf("written and read back: %v", err)
+		}
+	})
+}
+
+func FuzzDecodeIndicatorsBin(f *testing.F) {
+	f.Add(indicatorsBin(f, binIndicators()))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		ind, err := decodeIndicatorsBin("fuzz", in)
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) || pe.File != "fuzz" {
+				t.Fatalf("error without the file: %v", err)
+			}
+			return
+		}
+		for c := range ind.vals {
+			if len(ind.vals[c]) != ind.Len() {
+				t.Fatalf("column %d: %d values for %d rows", c, len(ind.vals[c]), ind.Len())
+			}
+		}
+	})
+}
