@@ -308,10 +308,14 @@ func (e *engine) searchRow(i int, rb *rowBuf) {
 	if !e.has[i] {
 		return
 	}
-	place := e.communePlace(i)
 	rb.ns = e.sstrips.AppendWithin(rb.ns[:0], e.loc[i], e.tm.reachKm(e.d0))
 	sortNeighbors(rb.ns, &rb.ss)
 	kern := e.p.kernel()
+	if m := e.tm.model; m != nil && kern.Kind == DecayGaussian {
+		e.gaussRow(i, rb, m.Detour, m.SpeedKmh)
+		return
+	}
+	place := e.communePlace(i)
 	for _, nb := range rb.ns {
 		if t := e.tm.kmMinutes(place, nb.Km); t <= e.d0 {
 			rb.q, rb.w = append(rb.q, int32(nb.Index)), append(rb.w, kern.Weight(t, e.d0))
@@ -320,6 +324,25 @@ func (e *engine) searchRow(i int, rb *rowBuf) {
 			}
 		}
 	}
+}
+
+// gaussRow is the loop of searchRow for the model (detour, speed: its
+// fields) and the Gaussian kernel, written out: t = km × detour / speed
+// × 60 as geo.Model.MinMinutes computes it and W = Kernel(t, d0), the
+// same operations in the same order, hence the same bits, without a
+// call per pair.
+func (e *engine) gaussRow(i int, rb *rowBuf, detour, speed float64) {
+	d0 := e.d0
+	nq, nt := int32(-1), math.Inf(1)
+	for _, nb := range rb.ns {
+		if t := nb.Km * detour / speed * 60; t <= d0 {
+			rb.q, rb.w = append(rb.q, int32(nb.Index)), append(rb.w, gaussKernel(t/d0))
+			if t < nt {
+				nq, nt = int32(nb.Index), t
+			}
+		}
+	}
+	e.nq[i], e.nt[i] = nq, nt
 }
 
 // rowsFromSites sets rows, nq and nt from the catchment of every counted
@@ -719,16 +742,24 @@ type sortScratch struct {
 	keys []uint64
 	tmp  []geo.Neighbor
 	bits []uint64  // a bit per index of the span (all zero between calls)
+	top  []uint64  // a bit per word of bits that is not zero (idem)
 	km   []float64 // the distances by index of the span
 }
 
+// maxSortSpan bounds the span of indexes that sortNeighbors sets as bits
+// (its scratch takes 8 bytes an index).
+const maxSortSpan = 1 << 20
+
 // sortNeighbors sorts ns by increasing Index (indexes are distinct).
-// Short lists take an insertion sort. Longer ones whose indexes span
-// less than 256 per neighbour are set as bits of the span, read back in
-// order with their distances (no comparison); the others take a sort of
-// Index<<32 | position keys (no comparison function) and a gather.
+// Lists of up to 8 take an insertion sort. Longer ones whose indexes span at
+// most maxSortSpan, and less than 4096 per neighbour, are set as bits of
+// the span with a second level of bits marking the words in use, read
+// back in order with their distances (no comparison, and no scan of the
+// empty words: the sites within reach of a grid point span most of the
+// sites' indexes); the others take a sort of Index<<32 | position keys
+// (no comparison function) and a gather.
 func sortNeighbors(ns []geo.Neighbor, s *sortScratch) {
-	if len(ns) <= 24 {
+	if len(ns) <= 8 {
 		for x := 1; x < len(ns); x++ {
 			for y := x; y > 0 && ns[y-1].Index > ns[y].Index; y-- {
 				ns[y-1], ns[y] = ns[y], ns[y-1]
@@ -740,28 +771,36 @@ func sortNeighbors(ns []geo.Neighbor, s *sortScratch) {
 	for _, n := range ns {
 		lo, hi = min(lo, n.Index), max(hi, n.Index)
 	}
-	if span := hi - lo + 1; span <= 256*len(ns) {
+	if span := hi - lo + 1; span <= maxSortSpan && span <= 4096*len(ns) {
 		words := (span + 63) / 64
+		tops := (words + 63) / 64
 		if len(s.bits) < words {
 			s.bits = make([]uint64, words)
+			s.top = make([]uint64, (words+63)/64)
 		}
 		if len(s.km) < span {
 			s.km = make([]float64, span)
 		}
 		for _, n := range ns {
 			x := n.Index - lo
-			s.bits[x>>6] |= 1 << (x & 63)
+			w := x >> 6
+			s.bits[w] |= 1 << (x & 63)
+			s.top[w>>6] |= 1 << (w & 63)
 			s.km[x] = n.Km
 		}
 		k := 0
-		for w, word := range s.bits[:words] {
-			for word != 0 {
-				x := w<<6 + bits.TrailingZeros64(word)
-				ns[k] = geo.Neighbor{Index: lo + x, Km: s.km[x]}
-				k++
-				word &= word - 1
+		for t, top := range s.top[:tops] {
+			for top != 0 {
+				w := t<<6 + bits.TrailingZeros64(top)
+				top &= top - 1
+				for word := s.bits[w]; word != 0; word &= word - 1 {
+					x := w<<6 + bits.TrailingZeros64(word)
+					ns[k] = geo.Neighbor{Index: lo + x, Km: s.km[x]}
+					k++
+				}
+				s.bits[w] = 0
 			}
-			s.bits[w] = 0
+			s.top[t] = 0
 		}
 		return
 	}

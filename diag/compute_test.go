@@ -401,3 +401,31 @@ func TestSortNeighbors(t *testing.T) {
 		}
 	}
 }
+
+// TestSortNeighborsWide: the key sort of sortNeighbors, for indexes
+// spread wider than its bits take (over 4096 an index, or beyond
+// maxSortSpan), then the bits again with the same scratch.
+func TestSortNeighborsWide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 16))
+	var s sortScratch
+	for round := range 60 {
+		n := 9 + rng.IntN(100)
+		span := []int{5000 * n, 2 * maxSortSpan, 64 * n}[round%3]
+		// The two ends first, so that the span is the one meant.
+		seen := map[int]bool{0: true, span - 1: true}
+		ns := []geo.Neighbor{{Index: 1 << 30, Km: 1}, {Index: 1<<30 + span - 1, Km: 2}}
+		for len(ns) < n {
+			if i := rng.IntN(span); !seen[i] {
+				seen[i] = true
+				ns = append(ns, geo.Neighbor{Index: 1<<30 + i, Km: rng.Float64() * 20})
+			}
+		}
+		rng.Shuffle(len(ns), func(a, b int) { ns[a], ns[b] = ns[b], ns[a] })
+		want := slices.Clone(ns)
+		slices.SortFunc(want, func(a, b geo.Neighbor) int { return a.Index - b.Index })
+		sortNeighbors(ns, &s)
+		if !slices.Equal(ns, want) {
+			t.Fatalf("round %d: %d neighbours over a span of %d: not sorted with their distances", round, n, span)
+		}
+	}
+}

@@ -130,6 +130,17 @@ func BenchmarkComputeNational(b *testing.B) {
 	})
 }
 
+// BenchmarkPairsNational is the pairs step of BenchmarkComputeNational
+// alone (engine.buildRows: every commune's counted sites within reach,
+// their times and weights), the engine prepared once.
+func BenchmarkPairsNational(b *testing.B) {
+	e, err := newEngine(context.Background(), embedded(b), Params{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchstat.Loop(b, e.buildRows)
+}
+
 // BenchmarkComputeNationalNaive is the naive O(communes × sites) scan on
 // the same data, the baseline of BenchmarkComputeNational.
 func BenchmarkComputeNationalNaive(b *testing.B) {

@@ -333,9 +333,16 @@ func Kernel(t, d0 float64) float64 {
 	if !(t <= d0) {
 		return 0
 	}
-	r := t / d0
-	return max(0, (math.Exp(-0.5*r*r)-expHalf)/(1-expHalf))
+	return gaussKernel(t / d0)
 }
 
-// expHalf is exp(−½).
-var expHalf = math.Exp(-0.5)
+// gaussKernel is Kernel of r = t/d0 for t ≤ d0.
+func gaussKernel(r float64) float64 {
+	return max(0, (math.Exp(-0.5*r*r)-expHalf)/oneMinusExpHalf)
+}
+
+// expHalf is exp(−½); oneMinusExpHalf is 1 − exp(−½).
+var (
+	expHalf         = math.Exp(-0.5)
+	oneMinusExpHalf = 1 - expHalf
+)

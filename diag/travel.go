@@ -19,11 +19,20 @@ type timing struct {
 	fast  bool
 	km    func(src geo.Place, km float64) float64 // DistanceTimer.KmMinutes when fast
 	timer geo.TravelTimer
+	// model is the timer when it is a geo.Model, its fields defaulted
+	// (nil otherwise): kmMinutes is then km × Detour / SpeedKmh × 60,
+	// which the pairs' loop evaluates inline (gaussRow).
+	model *geo.Model
 }
 
 func newTiming(t geo.TravelTimer) timing {
 	if d, ok := t.(geo.DistanceTimer); ok {
-		return timing{fast: true, km: d.KmMinutes, timer: t}
+		tm := timing{fast: true, km: d.KmMinutes, timer: t}
+		if m, ok := t.(geo.Model); ok {
+			m = m.WithDefaults()
+			tm.model = &m
+		}
+		return tm
 	}
 	return timing{timer: t}
 }

@@ -69,7 +69,7 @@ func (m ClassModel) Times(ctx context.Context, src, dst []Place) ([][]float64, e
 // Describe implements Describer.
 func (m ClassModel) Describe() Method {
 	var parts []string
-	a := m.All.withDefaults()
+	a := m.All.WithDefaults()
 	parts = append(parts, fmt.Sprintf("toutes : détour %s, vitesse %s km/h", FrNumber(a.Detour), FrNumber(a.SpeedKmh)))
 	classes := make([]int, 0, len(m.ByClass))
 	for c := range m.ByClass {
@@ -77,7 +77,7 @@ func (m ClassModel) Describe() Method {
 	}
 	slices.Sort(classes)
 	for _, c := range classes {
-		x := m.ByClass[c].withDefaults()
+		x := m.ByClass[c].WithDefaults()
 		parts = append(parts, fmt.Sprintf("classe %d : détour %s, vitesse %s km/h", c, FrNumber(x.Detour), FrNumber(x.SpeedKmh)))
 	}
 	return Method{Text: fmt.Sprintf("temps estimés (vol d'oiseau × détour) : distance orthodromique (haversine, R = %s km) × détour / vitesse × 60, en minutes, paramètres calés sur des temps routiers par classe de densité de la commune d'origine (grille INSEE 1–7, fichier %s) : %s",

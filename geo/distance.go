@@ -37,7 +37,7 @@ func haversineH(a, b orb.Point, cos1, cos2 float64) float64 {
 
 // havKm is the d of HaversineKm for its h: 2 R asin(√h), increasing in h.
 func havKm(h float64) float64 {
-	return 2 * EarthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
+	return 2 * EarthRadiusKm * math.Asin(min(1, math.Sqrt(h)))
 }
 
 // hav is the haversine function sin²(x/2).

@@ -89,6 +89,22 @@ func NewStripIndex(pts []orb.Point, height float64) *StripIndex {
 	return ix
 }
 
+// firstAtLeast returns the first x in [lo, hi) with v[x] ≥ w, hi when
+// none (v[lo:hi] sorted; slices.BinarySearch without its NaN-aware
+// comparison, which the strips, holding finite numbers only, do not
+// need).
+func firstAtLeast(v []float64, lo, hi int, w float64) int {
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if v[m] < w {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
 // cmpFloat compares finite numbers.
 func cmpFloat(a, b float64) int {
 	switch {
@@ -135,9 +151,8 @@ func (ix *StripIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Ne
 		// and above them (none, since they span the points' latitudes).
 		for k := ix.strip(s); k <= ix.strip(n); k++ {
 			lo, hi := int(ix.start[k]), int(ix.start[k+1])
-			lons := ix.lon[lo:hi]
-			x, _ := slices.BinarySearch(lons, w)
-			for x += lo; x < hi && ix.lon[x] <= e; x++ {
+			x := firstAtLeast(ix.lon, lo, hi, w)
+			for ; x < hi && ix.lon[x] <= e; x++ {
 				lat := ix.lat[x]
 				if lat < s || lat > n {
 					continue
@@ -153,7 +168,7 @@ func (ix *StripIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Ne
 				if h > hmax {
 					continue
 				}
-				if d := 2 * EarthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h))); d <= km {
+				if d := 2 * EarthRadiusKm * math.Asin(min(1, math.Sqrt(h))); d <= km {
 					dst = append(dst, Neighbor{int(ix.id[x]), d})
 				}
 			}

@@ -68,7 +68,7 @@ type Table struct {
 // largest speed the table implies between the given points (crow-fly km
 // over minutes), at least the model's SpeedKmh / Detour.
 func NewTable(pt PairTimes, opt TableOptions) *Table {
-	opt.Model = opt.Model.withDefaults()
+	opt.Model = opt.Model.WithDefaults()
 	t := &Table{pt: pt, opt: opt, missingOrigins: map[string]bool{}}
 	t.vmax = opt.Model.SpeedKmh / opt.Model.Detour
 	pt.Each(func(origin, dest string, site bool, minutes float64) {

@@ -98,8 +98,10 @@ type Model struct {
 // DefaultModel returns the model with the documented defaults (1.3, 50 km/h).
 func DefaultModel() Model { return Model{Detour: DefaultDetour, SpeedKmh: DefaultSpeedKmh} }
 
-// withDefaults replaces zero fields by their defaults.
-func (m Model) withDefaults() Model {
+// WithDefaults returns m with its zero fields replaced by their defaults:
+// MinMinutes(km) is km × Detour / SpeedKmh × 60 of the result, in that
+// order, so a caller timing many distances can evaluate it inline.
+func (m Model) WithDefaults() Model {
 	m.Detour, m.SpeedKmh = cmp.Or(m.Detour, DefaultDetour), cmp.Or(m.SpeedKmh, DefaultSpeedKmh)
 	return m
 }
@@ -113,13 +115,13 @@ func (m Model) KmMinutes(_ Place, km float64) float64 { return m.MinMinutes(km) 
 // MinMinutes returns km × Detour / SpeedKmh × 60, the model time for a
 // great-circle distance of km: the model is its own lower bound.
 func (m Model) MinMinutes(km float64) float64 {
-	m = m.withDefaults()
+	m = m.WithDefaults()
 	return km * m.Detour / m.SpeedKmh * 60
 }
 
 // ReachKm returns minutes / 60 × SpeedKmh / Detour.
 func (m Model) ReachKm(minutes float64) float64 {
-	m = m.withDefaults()
+	m = m.WithDefaults()
 	return minutes / 60 * m.SpeedKmh / m.Detour
 }
 
@@ -151,7 +153,7 @@ func pairTimes(ctx context.Context, src, dst []Place, f func(a, b Place) (float6
 
 // Describe implements Describer.
 func (m Model) Describe() Method {
-	m = m.withDefaults()
+	m = m.WithDefaults()
 	return Method{Text: fmt.Sprintf("temps estimés (vol d'oiseau × détour) : distance orthodromique (haversine, R = %s km) × détour / vitesse × 60, en minutes (détour = %s, vitesse = %s km/h)",
 		FrNumber(EarthRadiusKm), FrNumber(m.Detour), FrNumber(m.SpeedKmh))}
 }
