@@ -188,6 +188,13 @@ type solver struct {
 	// has the same gains (fresh).
 	stamp   int32
 	changed []int32
+	// terms[rOff[c]+x] is, for the x-th point within reach of candidate
+	// c, its term Served(D_i, K_i + C·P_i·R_c·W(t_ic)) − Served(D_i, K_i)
+	// in gains, computed at stamp termsAt[c] (−1: never), so that the greedy's
+	// evaluations (gainsFresh) compute again only the terms of the points
+	// that changed since: the same values, summed in the same order.
+	terms   []float64
+	termsAt []int32
 	batch   []entry // the entries best refreshes together, reused
 	med     *medianTracker
 	medID   []int32 // commune -> id in med, -1 when not tracked
@@ -437,6 +444,49 @@ func (s *solver) gainsCopy(c, n int) gain {
 			g.served += Served(d, k+s.cp[i]*da) - now
 		}
 	}
+	return g
+}
+
+// gainsFresh returns gains(c), computing again only the served terms of
+// the points changed since candidate c was last evaluated here (the
+// terms of the others are those of that evaluation, bit for bit, since
+// they depend on the point's state only, which has not changed). Only
+// the greedy calls it, where every change of a point's state is stamped
+// (apply); candidates may be evaluated in parallel, each writing its
+// own entries.
+func (s *solver) gainsFresh(c int) gain {
+	if s.terms == nil {
+		return s.gains(c)
+	}
+	var g gain
+	rc := s.r[c]
+	lo := int(s.rOff[c])
+	pts, ws := s.entries(c)
+	terms := s.terms[lo : lo+len(pts)]
+	at := s.termsAt[c]
+	for x, i := range pts {
+		if !s.in[i] {
+			continue
+		}
+		if !s.covered[i] {
+			g.cov += s.wpop[i]
+		}
+		da := rc * ws[x]
+		ai := s.a[i]
+		g.acc += s.pop[i] * min(da, max(0, s.target-ai))
+		if d := s.wpop[i]; d > 0 {
+			if at < 0 || s.changed[i] > at {
+				k := s.cp[i] * ai
+				now := s.servedNow[i]
+				if s.servedA[i] != ai {
+					now = Served(d, k)
+				}
+				terms[x] = Served(d, k+s.cp[i]*da) - now
+			}
+			g.served += terms[x]
+		}
+	}
+	s.termsAt[c] = s.stamp
 	return g
 }
 

@@ -87,39 +87,65 @@ type entry struct {
 	key   float64
 }
 
-// queue is a max-heap of entries on the stage's own criterion, then the
-// lower candidate index.
+// queue is a max-heap of the candidates on the stage's own criterion,
+// then the lower candidate index (a strict order: the pops come in the
+// order of a full sort). The heap holds each candidate's key and stamp
+// only, 16 bytes moved by every sift of the hundreds of thousands of
+// pushes and pops of a national plan, and g the gains of each
+// candidate, which is in the queue once at most.
 type queue struct {
 	st Stage
-	lessHeap[entry]
+	lessHeap[qitem]
+	g []gain // gains of each candidate, by candidate index
 }
 
-// newQueue returns the queue of items on stage st.
-func newQueue(st Stage, items []entry) *queue {
-	q := &queue{st: st}
-	q.items, q.less = items, q.before
+// qitem is a candidate in the queue: its key, the stage's criterion of
+// its gains, and the stamp of the gains (entry).
+type qitem struct {
+	key   float64
+	c     int32
+	stamp int32
+}
+
+// newQueue returns the queue of entries on stage st.
+func newQueue(st Stage, entries []entry) *queue {
+	q := &queue{st: st, g: make([]gain, len(entries))}
+	q.items, q.less = make([]qitem, len(entries)), before
+	for k, e := range entries {
+		q.items[k] = qitem{c: e.c, stamp: e.stamp}
+		q.g[e.c] = e.g
+	}
 	return q
 }
 
 // before orders a ahead of b on the stage's criterion, then the lower
 // candidate index.
-func (q *queue) before(a, b entry) bool {
+func before(a, b qitem) bool {
 	if a.key != b.key {
 		return a.key > b.key
 	}
 	return a.c < b.c
 }
 
+// top returns the gains of the first candidate.
+func (q *queue) top() gain { return q.g[q.items[0].c] }
+
 // push adds e to the queue, keyed on its stage.
 func (q *queue) push(e entry) {
-	e.key = q.st.criteria(e.g)[0]
-	q.lessHeap.push(e)
+	q.g[e.c] = e.g
+	q.lessHeap.push(qitem{key: q.st.criteria(e.g)[0], c: e.c, stamp: e.stamp})
+}
+
+// pop removes and returns the first entry.
+func (q *queue) pop() entry {
+	it := q.lessHeap.pop()
+	return entry{c: it.c, stamp: it.stamp, g: q.g[it.c], key: it.key}
 }
 
 // init keys every entry on the queue's stage and orders the queue.
 func (q *queue) init() {
 	for k := range q.items {
-		q.items[k].key = q.st.criteria(q.items[k].g)[0]
+		q.items[k].key = q.st.criteria(q.g[q.items[k].c])[0]
 	}
 	q.lessHeap.init()
 }
@@ -136,11 +162,18 @@ func (s *solver) greedy(ctx context.Context, b *diag.Baseline, p *Plan, stages [
 	if len(p.Picks) >= p.Requested {
 		return nil
 	}
-	q := newQueue(stages[0], make([]entry, len(s.cands)))
-	first := s.allGains()
-	for c, g := range first {
-		q.items[c] = entry{c: int32(c), stamp: s.stamp, g: s.perEuro(c, g)}
+	s.terms, s.termsAt = make([]float64, len(s.rPt)), make([]int32, len(s.cands))
+	for c := range s.termsAt {
+		s.termsAt[c] = -1
 	}
+	defer func() { s.terms, s.termsAt = nil, nil }()
+	first := make([]gain, len(s.cands))
+	each(len(first), func(c int) { first[c] = s.gainsFresh(c) })
+	entries := make([]entry, len(s.cands))
+	for c, g := range first {
+		entries[c] = entry{c: int32(c), stamp: s.stamp, g: s.perEuro(c, g)}
+	}
+	q := newQueue(stages[0], entries)
 	q.init()
 	p.Stages = append(p.Stages, stages[0])
 	if stages[0] == StageCapacity {
@@ -198,7 +231,7 @@ func (s *solver) best(q *queue, p *Plan) (int, bool) {
 		// other gain, fresh or an upper bound.
 		batch = batch[:0]
 		for len(batch) < refreshBatch && q.Len() > 0 && q.items[0].stamp != s.stamp {
-			batch = append(batch, q.lessHeap.pop())
+			batch = append(batch, q.pop())
 		}
 		s.refreshAll(batch)
 		for _, e := range batch {
@@ -209,13 +242,13 @@ func (s *solver) best(q *queue, p *Plan) (int, bool) {
 	if q.Len() == 0 {
 		return -1, false
 	}
-	m1 := q.st.criteria(q.items[0].g)[0]
+	m1 := q.st.criteria(q.top())[0]
 	if m1 <= s.floor(q.st, p) {
 		return -1, false
 	}
 	var popped []entry
-	for q.Len() > 0 && tied(q.st.criteria(q.items[0].g)[0], m1) {
-		e := q.lessHeap.pop()
+	for q.Len() > 0 && tied(q.st.criteria(q.top())[0], m1) {
+		e := q.pop()
 		s.refresh(&e)
 		popped = append(popped, e)
 	}
@@ -275,17 +308,16 @@ func (s *solver) exhausted(n int) string {
 	return fmt.Sprintf("chaque lieu candidat a reçu %d poste(s) (--max-par-lieu) après %d postes", s.maxPer, n)
 }
 
-// refresh makes entry e fresh: its gains stay when none of the points
-// within reach of its candidate changed since they were computed (the
-// gains depend on those points' state only), else they are computed
-// again. Either way they are exactly the gains in the current state.
+// refresh makes entry e fresh: its gains are those of the current
+// state (rank, through gainsFresh, which computes again only the terms
+// of the points changed since the candidate's last evaluation: none
+// when no point within its reach changed, nearly always some when its
+// entry reaches the top of the queue).
 func (s *solver) refresh(e *entry) {
 	if e.stamp == s.stamp {
 		return
 	}
-	if e.stamp < 0 || s.touched(int(e.c), e.stamp) {
-		e.g = s.rank(int(e.c))
-	}
+	e.g = s.rank(int(e.c))
 	e.stamp = s.stamp
 }
 
@@ -317,18 +349,6 @@ func (s *solver) refreshAll(batch []entry) {
 	wg.Wait()
 }
 
-// touched reports whether a point within reach of candidate c changed
-// after stamp t.
-func (s *solver) touched(c int, t int32) bool {
-	pts, _ := s.entries(c)
-	for _, i := range pts {
-		if s.changed[i] > t {
-			return true
-		}
-	}
-	return false
-}
-
 // allGains returns the gains of every candidate in the current state,
 // evaluated in parallel (gains only reads the state).
 func (s *solver) allGains() []gain {
@@ -341,7 +361,7 @@ func (s *solver) allGains() []gain {
 // gains, divided by the cost of a post there under a budget (gain per
 // euro; costs differ by zone only).
 func (s *solver) rank(c int) gain {
-	return s.perEuro(c, s.gains(c))
+	return s.perEuro(c, s.gainsFresh(c))
 }
 
 // perEuro returns the gains g of candidate c divided by the cost of a
@@ -358,13 +378,13 @@ func (s *solver) perEuro(c int, g gain) gain {
 // whose post costs more than the budget left (which only shrinks).
 func (s *solver) dropUnaffordable(q *queue) {
 	kept := q.items[:0]
-	for _, e := range q.items {
-		if s.cost[e.c] <= s.budgetLeft*(1+Tolerance) {
-			kept = append(kept, e)
+	for _, it := range q.items {
+		if s.cost[it.c] <= s.budgetLeft*(1+Tolerance) {
+			kept = append(kept, it)
 		}
 	}
 	if len(kept) < len(q.items) {
 		q.items = kept
-		q.lessHeap.init()
+		q.init()
 	}
 }
