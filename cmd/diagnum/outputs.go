@@ -57,6 +57,15 @@ func tempPattern(base, kind string) string {
 	return "." + base + "." + kind + "-diagnum-" + strconv.Itoa(os.Getpid()) + "-*"
 }
 
+// createTemp creates a temporary file of kind beside path (tempPattern).
+func createTemp(path, kind string) (*os.File, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	return os.CreateTemp(dir, tempPattern(base, kind))
+}
+
 // write writes path through fn into a temporary file (or the buffer of
 // standard output).
 func (s *outputs) write(path string, fn func(io.Writer) error) error {
@@ -69,11 +78,7 @@ func (s *outputs) write(path string, fn func(io.Writer) error) error {
 		}
 		return fn(ctxWriter{s.ctx, s.std})
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, tempPattern(base, tmpKind))
+	f, err := createTemp(path, tmpKind)
 	if err != nil {
 		return fmt.Errorf("écriture de %s : %w", path, err)
 	}
@@ -149,11 +154,7 @@ func keepOld(path string) (string, error) {
 	if !fi.Mode().IsRegular() {
 		return "", fmt.Errorf("%s n'est pas un fichier ordinaire", path)
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, tempPattern(base, oldKind))
+	f, err := createTemp(path, oldKind)
 	if err != nil {
 		return "", err
 	}

@@ -485,6 +485,24 @@ func strictError(checks data.Checks) error {
 	return errors.New(b.String())
 }
 
+// loadChecked reads the user's file path with load, adds the checks it
+// returns to ds.Checks and, with strict, refuses the file when it has
+// any (strictError).
+func loadChecked[T any](path string, ds *data.Dataset, strict bool, load func(r io.Reader) (T, data.Checks, error)) (T, error) {
+	var v T
+	err := readFile(path, func(r io.Reader) error {
+		var checks data.Checks
+		var err error
+		v, checks, err = load(r)
+		ds.Checks = append(ds.Checks, checks...)
+		if err == nil && strict {
+			err = strictError(checks)
+		}
+		return err
+	})
+	return v, err
+}
+
 // readFile opens path and passes it to fn (readFileCtx without a context).
 func readFile(path string, fn func(io.Reader) error) error {
 	return readFileCtx(context.Background(), path, fn)

@@ -124,16 +124,8 @@ func (o *options) loadOSM(ctx context.Context, params *diag.Params) (*route.Time
 // readTemps reads the --temps table; its rejected rows go to Contrôles
 // (or refuse it under --strict).
 func (o *options) readTemps(ds *data.Dataset) (*data.TravelTable, error) {
-	var tab *data.TravelTable
-	err := readFile(o.temps, func(r io.Reader) error {
-		var checks data.Checks
-		var err error
-		tab, checks, err = data.LoadTravelTable(o.temps, r, data.TravelTableOptions{Unit: o.tempsUnit, Known: ds.KnownCode})
-		ds.Checks = append(ds.Checks, checks...)
-		if err == nil && o.strict && len(checks) > 0 {
-			err = strictError(checks)
-		}
-		return err
+	tab, err := loadChecked(o.temps, ds, o.strict, func(r io.Reader) (*data.TravelTable, data.Checks, error) {
+		return data.LoadTravelTable(o.temps, r, data.TravelTableOptions{Unit: o.tempsUnit, Known: ds.KnownCode})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("temps %s : %w", o.temps, err)
