@@ -24,8 +24,10 @@ import (
 //	regions.csv           code,nom
 //	epci.csv              code,nom,type
 //	anciens_codes.csv.gz  ancien_code,code_insee
-//	sites.csv.gz          the sites CSV format (LoadSitesCSV) with code_postal,siret,source,date
-//	sites_communes.csv.gz id,commune,controle,declare,km: for every site of sites.csv.gz
+//	sites.bin.gz          the sites (id,nom,type,latitude,longitude,etp,code_insee,code_postal,
+//	                      siret,source,date of the sites CSV format, and the line) in the
+//	                      binary format of WriteSitesBin
+//	sites_communes.csv.gz id,commune,controle,declare,km: for every site of sites.bin.gz
 //	                      as LoadSitesCSV keeps it, in order, where diag.Assign places
 //	                      it and the check it gives (Placement: Site.Commune and
 //	                      Placed, Dataset.Placements)
@@ -58,21 +60,14 @@ func embeddedFS() fs.FS {
 // LoadEmbedded loads the embedded default data set.
 func LoadEmbedded() (*Dataset, error) { return LoadDir(embeddedFS()) }
 
-// LoadDir loads a data set stored in the embedded format from fsys.
+// LoadDir loads a data set stored in the embedded format from fsys, on
+// three goroutines: the polygons (the longest); the tables that depend
+// on nothing else (indicators, sites, sources, checks, references); the
+// administrative tables, then the placements, which need the communes
+// and the sites, then the polygons attached to the communes. An error is
+// the first in that order: administrative tables, the others, the
+// placements, the polygons.
 func LoadDir(fsys fs.FS) (*Dataset, error) {
-	ds := &Dataset{Renamed: map[string]string{}}
-	// The indicators do not depend on the rest: read them on the other core.
-	var ind *Indicators
-	indDone := make(chan error, 1)
-	go func() {
-		b, err := readEmbedded(fsys, indicatorsFile)
-		if err == nil {
-			ind, err = decodeIndicatorsBin(indicatorsFile, b)
-		}
-		indDone <- err
-	}()
-	// Nor does the decoding of the polygons: they are attached to the
-	// communes once the rest is read.
 	type decoded struct {
 		polys []codePolygon
 		err   error
@@ -86,41 +81,61 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 		}
 		polyDone <- d
 	}()
-	steps := []func(fs.FS, *Dataset) error{
-		loadEmbeddedRegions, loadEmbeddedDeps, loadEmbeddedEPCI, loadEmbeddedCommunes,
-		loadEmbeddedRenamed, loadEmbeddedSources, loadEmbeddedControls, loadEmbeddedReferences,
-		loadEmbeddedSites, loadEmbeddedPlacements,
+	side := &Dataset{}
+	sideDone := make(chan error, 1)
+	go func() {
+		sideDone <- loadSteps(fsys, side, loadEmbeddedIndicators, loadEmbeddedSites, loadEmbeddedSources,
+			loadEmbeddedControls, loadEmbeddedReferences)
+	}()
+	ds := &Dataset{Renamed: map[string]string{}}
+	err := loadSteps(fsys, ds, loadEmbeddedRegions, loadEmbeddedDeps, loadEmbeddedEPCI, loadEmbeddedCommunes,
+		loadEmbeddedRenamed)
+	if sideErr := <-sideDone; err == nil {
+		err = sideErr
 	}
-	var err error
-	for _, step := range steps {
-		if err = step(fsys, ds); err != nil {
-			break
-		}
+	if err == nil {
+		ds.Indicators, ds.Sites, ds.Sources, ds.References = side.Indicators, side.Sites, side.Sources, side.References
+		ds.Checks, ds.SiteChecks = side.Checks, side.SiteChecks
+		err = loadEmbeddedPlacements(fsys, ds)
 	}
-	// The first error in the order of steps, polygons, indicators.
 	if d := <-polyDone; err == nil {
 		if err = d.err; err == nil {
 			attachEmbeddedPolygons(ds, d.polys)
 		}
 	}
-	if indErr := <-indDone; err == nil {
-		err = indErr
-	}
 	if err != nil {
 		return nil, err
 	}
-	ds.Indicators = ind
 	return ds, nil
 }
 
-// loadEmbeddedSites reads sites.csv.gz (LoadSitesCSV, codes checked
-// against the communes and old codes already read).
+// loadSteps runs the steps on ds in order, up to the first error.
+func loadSteps(fsys fs.FS, ds *Dataset, steps ...func(fs.FS, *Dataset) error) error {
+	for _, step := range steps {
+		if err := step(fsys, ds); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadEmbeddedIndicators reads indicateurs.bin.gz (WriteIndicatorsBin).
+func loadEmbeddedIndicators(fsys fs.FS, ds *Dataset) error {
+	b, err := readEmbedded(fsys, indicatorsFile)
+	if err == nil {
+		ds.Indicators, err = decodeIndicatorsBin(indicatorsFile, b)
+	}
+	return err
+}
+
+// loadEmbeddedSites reads sites.bin.gz (WriteSitesBin: the sites as
+// LoadSitesCSV read them when make data wrote them, with no check).
 func loadEmbeddedSites(fsys fs.FS, ds *Dataset) error {
-	return openTable(fsys, "sites.csv.gz", func(name string, r io.Reader) error {
-		sites, checks, err := LoadSitesCSV(name, r, SitesOptions{Known: ds.KnownCode, Checked: true})
-		ds.Sites, ds.SiteChecks = sites, append(ds.SiteChecks, checks...)
-		return err
-	})
+	b, err := readEmbedded(fsys, sitesFile)
+	if err == nil {
+		ds.Sites, err = decodeSitesBin(sitesFile, b)
+	}
+	return err
 }
 
 // loadEmbeddedPlacements sets the placement make data stored for each
@@ -150,7 +165,7 @@ func loadEmbeddedPlacements(fsys fs.FS, ds *Dataset) error {
 			return &ParseError{File: t.File, Line: r.Line, Column: col, Err: err}
 		}
 		if id := r.Field(c[0]); id != s.ID {
-			return fail("id", fmt.Errorf("%w : lieu %q là où sites.csv.gz a %q", ErrBadValue, id, s.ID))
+			return fail("id", fmt.Errorf("%w : lieu %q là où sites.bin.gz a %q", ErrBadValue, id, s.ID))
 		}
 		p := Placement{Commune: r.Field(c[1]), Declared: r.Field(c[3])}
 		for _, code := range []string{p.Commune, p.Declared} {
@@ -287,10 +302,11 @@ func loadEmbeddedEPCI(fsys fs.FS, ds *Dataset) error {
 	return nil
 }
 
-// The embedded communes' and indicators' files (tablebin.go).
+// The embedded communes', indicators' and sites' files (tablebin.go).
 const (
 	communesFile   = "communes.bin.gz"
 	indicatorsFile = "indicateurs.bin.gz"
+	sitesFile      = "sites.bin.gz"
 )
 
 func loadEmbeddedCommunes(fsys fs.FS, ds *Dataset) error {

@@ -11,14 +11,15 @@ import (
 )
 
 // The binary tables of the embedded data set: the communes
-// (communes.bin.gz) and the indicators (indicateurs.bin.gz), written by
-// `make data` (WriteCommunesBin, WriteIndicatorsBin) and read back
+// (communes.bin.gz), the indicators (indicateurs.bin.gz) and the sites
+// (sites.bin.gz), written by `make data` (WriteCommunesBin,
+// WriteIndicatorsBin, WriteSitesBin) and read back
 // without parsing text and without an allocation per row: every string
 // of a file is a slice of one copy of its bytes, every number a varint or
 // the 8 bytes of a float64 (exact, NaN included). Reading them was two
 // thirds of the embedded set's loading time when they were CSV.
 //
-// Both start with an 8-byte magic, then hold:
+// Each starts with an 8-byte magic, then holds:
 //
 //	"DGNCOMM1"
 //	uvarint  number of communes, then for each, in code order:
@@ -32,6 +33,14 @@ import (
 //	uvarint  number of rows, then their commune codes (strings), by row
 //	then, column by column, one float64 per row (NaN: missing)
 //
+//	"DGNSITE1"
+//	uvarint  number of sites, then for each, in the order of the file:
+//	  strings id, nom; byte type (SiteKind); float64 longitude,
+//	  latitude, etp; strings code_insee, code_postal, siret, source,
+//	  date; uvarint line (Site.Line: the site's line in the sites CSV
+//	  that make data writes and reads back with LoadSitesCSV before
+//	  storing what it read)
+//
 // where a string is a uvarint length and its bytes, and a float64 the 8
 // bytes of its IEEE 754 bits, little-endian. A malformed file gives a
 // *ParseError naming it (ErrBadValue: bad magic, truncated data, codes out
@@ -39,6 +48,7 @@ import (
 const (
 	communesMagic   = "DGNCOMM1"
 	indicatorsMagic = "DGNINDI1"
+	sitesMagic      = "DGNSITE1"
 )
 
 // binWriter writes the fields of a binary table.
@@ -291,4 +301,55 @@ func decodeIndicatorsBin(name string, b []byte) (*Indicators, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// WriteSitesBin writes sites in the binary format of the embedded sites:
+// every field but Placed and Commune (the placement make data stores
+// apart, sites_communes.csv.gz).
+func WriteSitesBin(w io.Writer, sites []Site) error {
+	b := newBinWriter(w, sitesMagic)
+	b.uvarint(uint64(len(sites)))
+	for i := range sites {
+		s := &sites[i]
+		if s.Line < 0 {
+			return fmt.Errorf("WriteSitesBin : lieu %s à la ligne %d", s.ID, s.Line)
+		}
+		b.str(s.ID)
+		b.str(s.Name)
+		b.w.WriteByte(byte(s.Kind))
+		b.float(s.Point[0])
+		b.float(s.Point[1])
+		b.float(s.FTE)
+		for _, f := range [...]string{s.INSEE, s.Postcode, s.SIRET, s.Source, s.Date} {
+			b.str(f)
+		}
+		b.uvarint(uint64(s.Line))
+	}
+	return b.w.Flush()
+}
+
+// decodeSitesBin decodes the sites written by WriteSitesBin.
+func decodeSitesBin(name string, b []byte) ([]Site, error) {
+	r := newBinReader(name, b, sitesMagic)
+	// A site takes at least 33 bytes: 7 lengths, its kind, 3 float64s,
+	// its line.
+	sites := make([]Site, r.count("lieux", 33))
+	for i := range sites {
+		s := &sites[i]
+		s.ID, s.Name = r.str("id"), r.str("nom")
+		if s.Kind = SiteKind(r.byte("type")); s.Kind == KindUnknown || s.Kind > KindOther {
+			r.fail(fmt.Errorf("%w : lieu %s : type %d inconnu", ErrBadValue, s.ID, s.Kind))
+		}
+		s.Point[0], s.Point[1], s.FTE = r.float("longitude"), r.float("latitude"), r.float("etp")
+		s.INSEE, s.Postcode, s.SIRET = r.str("code_insee"), r.str("code_postal"), r.str("siret")
+		s.Source, s.Date = r.str("source"), r.str("date")
+		s.Line = int(min(r.uvarint("ligne"), math.MaxInt32))
+		if r.err != nil {
+			break
+		}
+	}
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	return sites, nil
 }

@@ -2,12 +2,17 @@ package data
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/paulmach/orb"
 )
@@ -195,4 +200,109 @@ func FuzzDecodeIndicatorsBin(f *testing.F) {
 			}
 		}
 	})
+}
+
+// binSites are two sites: every field set, and a bare access point.
+var binSites = []Site{
+	{ID: "fs-1", Name: "France services de Valserhône", Kind: KindFranceServices, Point: orb.Point{5.8260084241619, 46.1060711578546},
+		FTE: 1, INSEE: "01033", Postcode: "01200", SIRET: "13000548100010", Source: "france-services", Date: "2024-08-01", Line: 2},
+	{ID: "x", Name: "'=1+1", Kind: KindMediation, Point: orb.Point{-52.65, 5.16}, Line: 7},
+}
+
+func sitesBin(t testing.TB, sites []Site) []byte {
+	var b bytes.Buffer
+	if err := WriteSitesBin(&b, sites); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestSitesBin(t *testing.T) {
+	in := sitesBin(t, binSites)
+	got, err := decodeSitesBin("s.bin", in)
+	if err != nil || !reflect.DeepEqual(got, binSites) {
+		t.Fatalf("got %+v, %v; want %+v", got, err, binSites)
+	}
+	bad := map[string][]byte{
+		"trailing": append(slices.Clone(in), 0),
+		"huge":     append([]byte(sitesMagic), 0xff, 0xff, 0xff, 0x7f),
+	}
+	// The kind byte of the first site follows its id and name.
+	k := len(sitesMagic) + 1 + 1 + len("fs-1") + 1 + len(binSites[0].Name)
+	bad["kind 0"] = slices.Clone(in)
+	bad["kind 0"][k] = 0
+	bad["kind 9"] = slices.Clone(in)
+	bad["kind 9"][k] = 9
+	for i := range in {
+		bad[fmt.Sprintf("cut at %d", i)] = in[:i]
+	}
+	for name, b := range bad {
+		_, err := decodeSitesBin("s.bin", b)
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.File != "s.bin" || !(errors.Is(err, ErrBadValue) || errors.Is(err, ErrTooLarge)) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+	if err := WriteSitesBin(&bytes.Buffer{}, []Site{{ID: "a", Kind: KindOther, Line: -1}}); err == nil {
+		t.Error("negative line written")
+	}
+}
+
+func FuzzDecodeSitesBin(f *testing.F) {
+	f.Add(sitesBin(f, binSites))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		sites, err := decodeSitesBin("fuzz", in)
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) || pe.File != "fuzz" {
+				t.Fatalf("error without the file: %v", err)
+			}
+			return
+		}
+		for _, s := range sites {
+			if s.Kind == KindUnknown || s.Kind > KindOther || s.Line < 0 {
+				t.Fatalf("site %q: kind %d, line %d accepted", s.ID, s.Kind, s.Line)
+			}
+		}
+	})
+}
+
+// TestLoadDirBadFile: a damaged file of the embedded set stops LoadDir
+// with an error naming it (each of the binary files, cut short).
+func TestLoadDirBadFile(t *testing.T) {
+	base := fstest.MapFS{}
+	err := fs.WalkDir(embeddedFS(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(embeddedFS(), path)
+		base[path] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{communesFile, indicatorsFile, sitesFile, polygonsFile} {
+		fsys := maps.Clone(base)
+		b := base[name].Data
+		if strings.HasSuffix(name, ".gz") {
+			raw, err := readEmbedded(base, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var z bytes.Buffer
+			zw := gzip.NewWriter(&z)
+			zw.Write(raw[:len(raw)/2])
+			zw.Close()
+			b = z.Bytes()
+		} else {
+			b = b[:len(b)/2]
+		}
+		fsys[name] = &fstest.MapFile{Data: b}
+		_, err := LoadDir(fsys)
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.File != name || !errors.Is(err, ErrBadValue) {
+			t.Errorf("%s cut short: err = %v", name, err)
+		}
+	}
 }

@@ -10,7 +10,6 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -57,7 +56,7 @@ func run(in, out string) error {
 		return err
 	}
 	// Files of earlier formats, which the embedded set would carry along.
-	for _, old := range []string{"communes.csv.gz", "indicateurs.csv.gz", "polygones.bin.gz"} {
+	for _, old := range []string{"communes.csv.gz", "indicateurs.csv.gz", "polygones.bin.gz", "sites.csv.gz"} {
 		if err := os.Remove(filepath.Join(out, old)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
@@ -277,7 +276,7 @@ func (g *gen) indicators() error {
 	var csvText bytes.Buffer
 	cols := append([]string{"code_insee"}, t.Columns...)
 	cs := g.cog.Communes
-	if err := writeCSVTo(&csvText, cols, len(cs), func(i int) []string {
+	if err := data.WriteCSV(&csvText, "indicateurs.csv", data.CSVPlain, cols, len(cs), func(i int) []string {
 		row := []string{cs[i].Code}
 		for col := range t.Columns {
 			v, ok := t.Get(cs[i].Code, col)
@@ -307,25 +306,10 @@ func ff(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // writeCSV writes a CSV file (gzipped when name ends in .gz).
 func (g *gen) writeCSV(name string, header []string, n int, row func(int) []string) error {
 	var buf bytes.Buffer
-	if err := writeCSVTo(&buf, header, n, row); err != nil {
+	if err := data.WriteCSV(&buf, name, data.CSVPlain, header, n, row); err != nil {
 		return err
 	}
 	return g.writeFile(name, buf.Bytes())
-}
-
-// writeCSVTo writes a header and n rows as CSV to buf.
-func writeCSVTo(buf *bytes.Buffer, header []string, n int, row func(int) []string) error {
-	w := csv.NewWriter(buf)
-	if err := w.Write(header); err != nil {
-		return err
-	}
-	for i := 0; i < n; i++ {
-		if err := w.Write(row(i)); err != nil {
-			return err
-		}
-	}
-	w.Flush()
-	return w.Error()
 }
 
 // writeFile writes b to out/name, gzipped (without timestamp) when name

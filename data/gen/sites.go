@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -23,7 +25,7 @@ import (
 // lieu without coordinates at its commune's chef-lieu, communeLocator),
 // validates each source against the territories and the COG, counts
 // once a place listed by two sources (source.CrossSourceDuplicates), and
-// writes sites.csv.gz in the sites CSV format.
+// writes sites.bin.gz (writeSites).
 func (g *gen) sites() error {
 	known := func(code string) bool { _, ok := g.res(code); return ok }
 	var all []data.Site
@@ -76,7 +78,27 @@ func (g *gen) sites() error {
 	}
 	all, dups := source.CrossSourceDuplicates(files, all, g.siteCommunes(all))
 	g.siteChecks = append(g.siteChecks, dups...)
-	return g.writeWith("sites.csv.gz", func(w io.Writer) error { return data.WriteSitesCSV(w, all) })
+	return g.writeSites(all)
+}
+
+// writeSites writes sites.bin.gz: the sites as LoadSitesCSV reads them
+// from the sites CSV that WriteSitesCSV makes of them (ids and names made
+// formula-safe, numbers in their shortest form), which must give no
+// check, since every source was validated.
+func (g *gen) writeSites(all []data.Site) error {
+	var text bytes.Buffer
+	if err := data.WriteSitesCSV(&text, all); err != nil {
+		return err
+	}
+	ds := &data.Dataset{Communes: g.cog.Communes, Renamed: g.cog.Renamed}
+	read, checks, err := data.LoadSitesCSV("sites.csv", &text, data.SitesOptions{Known: ds.KnownCode, Checked: true})
+	if err == nil && len(checks) > 0 {
+		err = fmt.Errorf("lieux : %d contrôles en relisant leur CSV, dont %v", len(checks), checks[0].Err)
+	}
+	if err != nil {
+		return err
+	}
+	return g.writeWith("sites.bin.gz", func(w io.Writer) error { return data.WriteSitesBin(w, read) })
 }
 
 // siteCommunes returns the commune each site lies in (diag.Assign: point
