@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -41,8 +42,16 @@ func TestWorkbookLibreOffice(t *testing.T) {
 	cmd := exec.CommandContext(ctx, soffice, "--headless", "--norestore",
 		"-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
 		"--convert-to", csvAllSheets, "--outdir", out, xlsx, national)
+	// soffice is a script whose program (oosplash, then soffice.bin)
+	// runs in child processes that hold the output pipe: killing soffice
+	// alone at the deadline would leave CombinedOutput waiting for them
+	// for ever. Its process group is killed, and the pipe given up 10 s
+	// later in any case.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 10 * time.Second
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, b)
+		t.Fatalf("soffice: %v (deadline: %v)\n%s", err, ctx.Err(), b)
 	}
 	first := readLO(t, out, "diag-Synthèse.csv", "diag.csv")
 	if len(first) == 0 || len(first[0]) == 0 {
