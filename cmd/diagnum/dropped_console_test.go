@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"diagnum/data"
@@ -33,8 +34,8 @@ func droppedRun(t *testing.T, files map[string]string, args ...string) (dir, con
 			t.Fatal(err)
 		}
 	}
-	_, stderr, done := startCmd(t, dir, bin, args...)
-	if err := <-done; err != nil {
+	cmd, stderr, done := startCmd(t, dir, bin, args...)
+	if err := waitCmd(t, cmd, stderr, done, 5*time.Minute); err != nil {
 		t.Fatalf("diagnum %q: %v\n%s", args, err, stderr)
 	}
 	return dir, stderr.String()
