@@ -181,7 +181,9 @@ func TestOpenFIFOInterrupted(t *testing.T) {
 			w.Close()
 		}
 	}()
-	f, err := Open(context.Background(), fifo)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	f, err := Open(ctx, fifo) // the deadline fails the test if the writer never comes
 	if err != nil {
 		t.Fatal(err)
 	}
