@@ -31,7 +31,11 @@ func Find() string {
 
 // New starts a headless Chromium with a fresh profile and no network
 // service of its own (no updates, sync or background requests) and
-// returns a browser context that the test's cleanup closes. It skips the
+// returns a browser context that the test's cleanup closes. The profile
+// is chromedp's own temporary folder, not t.TempDir: chromedp kills the
+// child processes Chromium can leave behind (zygote, network service)
+// before it removes that folder, whereas they could still write in a
+// folder of the test as its cleanup removes it, failing the test. It skips the
 // test when no Chromium is installed. Every action must finish within
 // timeout.
 func New(t testing.TB, timeout time.Duration) context.Context {
@@ -51,7 +55,6 @@ func New(t testing.TB, timeout time.Duration) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1400, 1000),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
