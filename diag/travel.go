@@ -156,9 +156,14 @@ func (tm *timing) nearestWithin(ix *geo.PointIndex, st *geo.StripIndex, p geo.Pl
 		best, bestQ := math.Inf(1), -1
 		var buf [64]geo.Neighbor
 		ns := buf[:0]
-		if st != nil {
+		switch {
+		case st != nil && tm.model != nil:
+			// The model's time grows with the distance: only the
+			// nearest points (ties and near-ties included) can win.
+			ns = st.AppendNearest(ns, p.Point, r, skip)
+		case st != nil:
 			ns = st.AppendWithin(ns, p.Point, r)
-		} else {
+		default:
 			ns = ix.AppendWithin(ns, p.Point, r)
 		}
 		for _, n := range ns {

@@ -139,9 +139,32 @@ func (ix *StripIndex) Len() int { return ix.n }
 // and distances of PointIndex.AppendWithin over the same points, bit for
 // bit, in another order (by strip, then longitude).
 func (ix *StripIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Neighbor {
+	return ix.appendWithin(dst, p, km, -1, false)
+}
+
+// nearTie is the relative margin of h within which AppendNearest keeps
+// the points beside the nearest one: points whose distances round to
+// the same value (or to values a time rounds to the same minutes) have
+// h within a few ulps of each other, far below it.
+const nearTie = 1e-9
+
+// AppendNearest appends to dst those points at most km from p, other
+// than the point of index skip (-1: none), that can be the nearest of
+// them: the one with the smallest h (sin² of half the angle) and every
+// one within a relative 1e-9 of that h, so every point at the smallest
+// distance and any whose distance, or a time increasing with it, may
+// round to the same value. Distances are AppendWithin's, bit for bit;
+// the arcsine is taken of those points only.
+func (ix *StripIndex) AppendNearest(dst []Neighbor, p orb.Point, km float64, skip int) []Neighbor {
+	return ix.appendWithin(dst, p, km, skip, true)
+}
+
+// appendWithin is AppendWithin, or AppendNearest when nearest is true.
+func (ix *StripIndex) appendWithin(dst []Neighbor, p orb.Point, km float64, skip int, nearest bool) []Neighbor {
 	if !finite(p) || !(km >= 0) || len(ix.id) == 0 {
 		return dst
 	}
+	start, hbest := len(dst), math.Inf(1)
 	cp := math.Cos(p[1] * rad)
 	bs, nb := capBoxes(p, km)
 	hmax := withinHmax(km)
@@ -168,11 +191,30 @@ func (ix *StripIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Ne
 				if h > hmax {
 					continue
 				}
+				if nearest {
+					// The entry and its h for now: the arcsine of the few
+					// nearest once all are seen.
+					if int(ix.id[x]) != skip && h <= hbest*(1+nearTie) {
+						dst, hbest = append(dst, Neighbor{x, h}), min(hbest, h)
+					}
+					continue
+				}
 				if d := 2 * EarthRadiusKm * math.Asin(min(1, math.Sqrt(h))); d <= km {
 					dst = append(dst, Neighbor{int(ix.id[x]), d})
 				}
 			}
 		}
+	}
+	if nearest {
+		out := dst[:start]
+		for _, c := range dst[start:] {
+			if c.Km <= hbest*(1+nearTie) {
+				if d := havKm(c.Km); d <= km {
+					out = append(out, Neighbor{int(ix.id[c.Index]), d})
+				}
+			}
+		}
+		dst = out
 	}
 	return dst
 }

@@ -97,3 +97,60 @@ func TestStripIndexDegenerate(t *testing.T) {
 		}
 	}
 }
+
+// TestStripIndexNearest: AppendNearest returns, with AppendWithin's
+// distances bit for bit, every point at the smallest distance of the
+// brute-force scan (skip left out) and only points within a relative
+// 1e-6 of it, on the territories' points with duplicates (ties at 0 km
+// and between copies), the query on an indexed point skipped or not.
+func TestStripIndexNearest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 2026))
+	pts := randomPoints(rng, 2000)
+	for k := range 200 { // copies: ties at the same distance
+		pts = append(pts, pts[k*3])
+	}
+	ix := NewStripIndex(pts, 0.05)
+	found := 0
+	for q := range 400 {
+		p, skip := randomPoint(rng), -1
+		if q%2 == 0 {
+			skip = rng.IntN(len(pts))
+			p = pts[skip]
+			if q%4 == 0 {
+				skip = -1 // the point itself, at 0 km
+			}
+		}
+		km := rng.Float64() * 200
+		var want []Neighbor
+		for _, n := range bruteWithin(pts, p, km) {
+			if n.Index != skip {
+				want = append(want, n)
+			}
+		}
+		got := ix.AppendNearest(nil, p, km, skip)
+		if len(want) == 0 {
+			if len(got) != 0 {
+				t.Fatalf("AppendNearest(%v, %v, %d): %v, want none", p, km, skip, got)
+			}
+			continue
+		}
+		found++
+		dmin := want[0].Km
+		for _, w := range want {
+			dmin = min(dmin, w.Km)
+		}
+		for _, w := range want {
+			if w.Km == dmin && !slices.Contains(got, w) {
+				t.Fatalf("AppendNearest(%v, %v, %d) = %v: %v at the smallest distance is missing", p, km, skip, got, w)
+			}
+		}
+		for _, g := range got {
+			if !slices.Contains(want, g) || g.Km > dmin*(1+1e-6) {
+				t.Fatalf("AppendNearest(%v, %v, %d): %v is not among the nearest (%v km)", p, km, skip, g, dmin)
+			}
+		}
+	}
+	if found < 100 {
+		t.Fatalf("weak test data: %d queries found a point", found)
+	}
+}
