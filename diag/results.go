@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime/debug"
 	"sync"
 
 	"diagnum/data"
@@ -35,9 +36,26 @@ func Compute(ctx context.Context, ds *data.Dataset, params Params) (*Result, err
 	}
 	// Compute keeps no engine: the pairs, most of its memory at grid
 	// scale, are garbage once A_i is known, before the results are made.
+	// Many of them (the 200 m grid of France: ≈ 120 million, 1.4 GB) are
+	// returned to the system at once: otherwise the collector, paced on
+	// the heap that held them, would not run before the results are made
+	// beside them, and their scattered blocks could not hold the results'
+	// large slices anyway (peak RSS 4.2 GiB at 2.3 M points).
+	n := 0
+	for _, b := range e.rows {
+		n += len(b.q)
+	}
 	e.rows = nil
+	if n >= freePairs {
+		debug.FreeOSMemory()
+	}
 	return e.nationalResult()
 }
+
+// freePairs is the number of pairs from which Compute returns their
+// memory to the system once A_i is known (16 million pairs, 192 MB; the
+// national data set has about 0.5 million).
+const freePairs = 16 << 20
 
 // nationalResult returns the figures of every commune of the engine's
 // data set, ranked over France, with the roll-ups (Compute's result).
