@@ -191,30 +191,27 @@ func (ix *StripIndex) appendWithin(dst []Neighbor, p orb.Point, km float64, skip
 				if h > hmax {
 					continue
 				}
-				if nearest {
-					// The entry and its h for now: the arcsine of the few
-					// nearest once all are seen.
-					if int(ix.id[x]) != skip && h <= hbest*(1+nearTie) {
-						dst, hbest = append(dst, Neighbor{x, h}), min(hbest, h)
-					}
-					continue
-				}
-				if d := 2 * EarthRadiusKm * math.Asin(min(1, math.Sqrt(h))); d <= km {
-					dst = append(dst, Neighbor{int(ix.id[x]), d})
+				// The entry and its h for now: the arcsines are taken in
+				// a loop of their own below, whose iterations the processor
+				// overlaps (no branch of the scan between them).
+				if !nearest {
+					dst = append(dst, Neighbor{x, h})
+				} else if int(ix.id[x]) != skip && h <= hbest*(1+nearTie) {
+					dst, hbest = append(dst, Neighbor{x, h}), min(hbest, h)
 				}
 			}
 		}
 	}
-	if nearest {
-		out := dst[:start]
-		for _, c := range dst[start:] {
-			if c.Km <= hbest*(1+nearTie) {
-				if d := havKm(c.Km); d <= km {
-					out = append(out, Neighbor{int(ix.id[c.Index]), d})
-				}
+	if !nearest {
+		hbest = math.Inf(1) // every one
+	}
+	out := dst[:start]
+	for _, c := range dst[start:] {
+		if c.Km <= hbest*(1+nearTie) {
+			if d := 2 * EarthRadiusKm * math.Asin(min(1, math.Sqrt(c.Km))); d <= km {
+				out = append(out, Neighbor{int(ix.id[c.Index]), d})
 			}
 		}
-		dst = out
 	}
-	return dst
+	return out
 }
