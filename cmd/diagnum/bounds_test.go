@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// TestParameterBounds walks the flag cases of issue 15 §1 and 17 §6:
-// each command line is refused as a usage error (exit 2) with a French
+// TestParameterBounds walks the flag cases of issue 15 §1 and 17 §6 and
+// the bad method flags (--methode, --decroissance, --normaliser): each
+// command line is refused as a usage error (exit 2) with a French
 // message naming the flag, before any file is written.
 func TestParameterBounds(t *testing.T) {
 	for _, tc := range []struct {
@@ -44,6 +45,18 @@ func TestParameterBounds(t *testing.T) {
 		{[]string{"plan", "--add", "3", "--threshold", "1e9"}, "--threshold 1e+09 hors des bornes"},
 		{[]string{"plan", "--add", "3", "--region", ""}, "--region : code de région vide"},
 		{[]string{"plan", "--add", "3", "--region", "99"}, `--region : code inconnu "99"`},
+		// --methode and --decroissance: unknown names, out-of-bounds β,
+		// kernels that do not go with the method, and what plan refuses.
+		{[]string{"--methode", "4sfca"}, "méthode \"4sfca\" inconnue"},
+		{[]string{"--decroissance", "gauss"}, "décroissance \"gauss\" inconnue"},
+		{[]string{"--decroissance", "puissance:0"}, "β dans ]0, 10]"},
+		{[]string{"--decroissance", "exponentielle:NaN"}, "β dans ]0, 10]"},
+		{[]string{"--decroissance", "paliers:20=1,10=0.5"}, "bornes croissantes"},
+		{[]string{"--methode", "2sfca", "--decroissance", "aucune"}, "bassin binaire"},
+		{[]string{"--methode", "gravite", "--decroissance", "exponentielle:1"}, "puissance:β"},
+		{[]string{"plan", "--add", "2", "--methode", "3sfca"}, "poids de sélection"},
+		{[]string{"plan", "--add", "2", "--normaliser"}, "accès moyen"},
+		{[]string{"plan", "--add", "2", "--methode", "2sfca", "--decroissance", "aucune"}, "bassin binaire"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			_, err := run(t, tc.args...)
