@@ -9,10 +9,7 @@ import (
 )
 
 func TestNormINSEE(t *testing.T) {
-	tests := []struct {
-		in, want string
-		errText  string // substring of the error, "" when valid
-	}{
+	checkParse(t, "NormINSEE", NormINSEE, ErrBadCode, []parseTest[string]{
 		{in: "01053", want: "01053"},
 		{in: "1053", want: "01053"}, // leading zero lost by a spreadsheet
 		{in: " 23031 ", want: "23031"},
@@ -40,19 +37,38 @@ func TestNormINSEE(t *testing.T) {
 		{in: "2C004", errText: "01–95, 2A ou 2B"},
 		{in: "2A0X4", errText: "chiffres après le département"},
 		{in: "1053.0", errText: "attendu 5 caractères"},
-	}
+	})
+}
+
+// parseTest is a row of a parser's table test: in gives want, or an error
+// whose text contains errText ("" when in is valid).
+type parseTest[T comparable] struct {
+	in      string
+	want    T
+	errText string
+}
+
+// checkParse runs parse (called name in the messages) on each row of
+// tests: a valid row gives its want and no error, a bad one an error
+// wrapping sentinel with the row's text. It returns what parse gave with
+// the error of each bad row (input → value).
+func checkParse[T comparable](t *testing.T, name string, parse func(string) (T, error), sentinel error, tests []parseTest[T]) map[string]T {
+	t.Helper()
+	refused := map[string]T{}
 	for _, tt := range tests {
-		got, err := NormINSEE(tt.in)
+		got, err := parse(tt.in)
 		if tt.errText == "" {
 			if err != nil || got != tt.want {
-				t.Errorf("NormINSEE(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+				t.Errorf("%s(%q) = %#v, %v; want %#v", name, tt.in, got, err, tt.want)
 			}
 			continue
 		}
-		if !errors.Is(err, ErrBadCode) || !strings.Contains(err.Error(), tt.errText) {
-			t.Errorf("NormINSEE(%q) = %q, %v; want ErrBadCode containing %q", tt.in, got, err, tt.errText)
+		refused[tt.in] = got
+		if !errors.Is(err, sentinel) || !strings.Contains(err.Error(), tt.errText) {
+			t.Errorf("%s(%q) = %#v, %v; want %v containing %q", name, tt.in, got, err, sentinel, tt.errText)
 		}
 	}
+	return refused
 }
 
 func TestNormDepAndPostcode(t *testing.T) {
@@ -96,11 +112,7 @@ func TestParseSIRET(t *testing.T) {
 }
 
 func TestParseFloatFR(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    float64
-		errText string // substring of the error, "" when valid
-	}{
+	refused := checkParse(t, "ParseFloatFR", ParseFloatFR, ErrBadNumber, []parseTest[float64]{
 		{in: "12,5", want: 12.5},
 		{in: "12.5", want: 12.5},
 		{in: "-3", want: -3},
@@ -138,20 +150,10 @@ func TestParseFloatFR(t *testing.T) {
 		{in: ".", errText: "aucun chiffre"},
 		{in: "1e", errText: "exposant invalide"},
 		{in: "--1", errText: "aucun chiffre"},
-	}
-	for _, tt := range tests {
-		got, err := ParseFloatFR(tt.in)
-		if tt.errText == "" {
-			if err != nil || got != tt.want {
-				t.Errorf("ParseFloatFR(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
-			}
-			continue
-		}
-		if !errors.Is(err, ErrBadNumber) || !strings.Contains(err.Error(), tt.errText) {
-			t.Errorf("ParseFloatFR(%q) = %v, %v; want ErrBadNumber containing %q", tt.in, got, err, tt.errText)
-		}
+	})
+	for in, got := range refused {
 		if math.IsNaN(got) || math.IsInf(got, 0) {
-			t.Errorf("ParseFloatFR(%q) returned non-finite %v with an error", tt.in, got)
+			t.Errorf("ParseFloatFR(%q) returned non-finite %v with an error", in, got)
 		}
 	}
 }
