@@ -53,7 +53,21 @@ type loader[T any] func(name string, r io.Reader) (T, data.Checks, error)
 // an error.
 func readExtract[T any](t testing.TB, load loader[T], dir, name string) (T, data.Checks) {
 	t.Helper()
-	v, checks, err := load(name, openExtract(t, dir, name))
+	return mustLoad(t, load, name, openExtract(t, dir, name))
+}
+
+// readInline reads the text in as a file called name with load, failing
+// the test on an error.
+func readInline[T any](t testing.TB, load loader[T], name, in string) (T, data.Checks) {
+	t.Helper()
+	return mustLoad(t, load, name, strings.NewReader(in))
+}
+
+// mustLoad reads r as a file called name with load, failing the test on
+// an error.
+func mustLoad[T any](t testing.TB, load loader[T], name string, r io.Reader) (T, data.Checks) {
+	t.Helper()
+	v, checks, err := load(name, r)
 	if err != nil {
 		t.Fatal(err)
 	}

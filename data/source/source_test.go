@@ -19,10 +19,7 @@ func TestLoadStructures2023(t *testing.T) {
 		"DEPARTEMENT DE LA CREUSE;Guéret;Creuse;Nouvelle-Aquitaine;9;14/04/2021;publique;22230962700016;23;4 PLACE LOUIS LACROCQ;23096;23000;450000;oui;non;non\n" +
 		"SANS POSTE;Guéret;Creuse;Nouvelle-Aquitaine;0;14/04/2021;publique;22230962700024;23;x;23096;23000;0;oui;non;non\n" +
 		"SANS SIRET;Bourg;Ain;Auvergne-Rhône-Alpes;1;14/04/2021;publique;;01;x;1053;1000;0;non;non;non\n"
-	st, checks, err := LoadStructures2023("s.csv", strings.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, checks := readInline(t, LoadStructures2023, "s.csv", in)
 	if len(st) != 2 {
 		t.Fatalf("got %d structures, want 2: %+v", len(st), st)
 	}
@@ -51,10 +48,7 @@ func TestLoadAdvisorPlacesAndLinks(t *testing.T) {
 		"6333f766ac7aea06f2f9fe3b,60461fe0871498b5cec20856,Mairie,00000000000000,23300,46.201079,1.535949,2022-09-28\n" +
 		"x1,60461fe0871498b5cec20856,Sans point,00000000000000,23300,,,2022-09-28\n" +
 		"6333f766ac7aea06f2f9fe3b,60461fe0871498b5cec20856,Mairie,00000000000000,23300,46.201079,1.535949,2022-09-28\n"
-	places, checks, err := LoadAdvisorPlaces("lieux.csv", strings.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
+	places, checks := readInline(t, LoadAdvisorPlaces, "lieux.csv", in)
 	if len(places) != 2 || len(checks) != 2 || checks[0].Err.Line != 4 || checks[1].Err.Line != 5 {
 		t.Fatalf("places %+v checks %v", places, checks)
 	}
@@ -66,11 +60,8 @@ func TestLoadAdvisorPlacesAndLinks(t *testing.T) {
 	if places[1].Site.SIRET != "" {
 		t.Errorf("all-zero pivot gives SIRET %q", places[1].Site.SIRET)
 	}
-	links, checks, err := LoadAdvisorLinks("l.csv", strings.NewReader("lieu_id,structureId,conseiller\n"+
-		"62ab14b38255a806e299c84f,60461fe0871498b5cec20856,c0001\n62ab14b38255a806e299c84f,60461fe0871498b5cec20856,c0001\n,x,c0002\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	links, checks := readInline(t, LoadAdvisorLinks, "l.csv", "lieu_id,structureId,conseiller\n"+
+		"62ab14b38255a806e299c84f,60461fe0871498b5cec20856,c0001\n62ab14b38255a806e299c84f,60461fe0871498b5cec20856,c0001\n,x,c0002\n")
 	if len(links) != 1 || links[0] != (AdvisorLink{Place: "cn22-62ab14b38255a806e299c84f", Employer: "60461fe0871498b5cec20856", Advisor: "c0001"}) ||
 		len(checks) != 2 || !errors.Is(checks[0].Err, data.ErrDuplicate) {
 		t.Errorf("links %+v checks %v", links, checks)
