@@ -81,7 +81,7 @@ var CheckKinds = []CheckKind{CheckNoReach, CheckPlacement, CheckUnusableSite, Ch
 	CheckDuplicate, CheckCoordinate, CheckCode, CheckUnknownCode, CheckOther}
 
 // checkKindCodes are the codes of String, stored in the embedded
-// controles.csv.gz (column type).
+// controles.csv.zst (column type).
 var checkKindCodes = [nCheckKinds]string{
 	CheckOther: "autre", CheckNoReach: "sans-population", CheckPlacement: "rattachement",
 	CheckUnusableSite: "site-inutilisable", CheckNoLocation: "sans-localisation",

@@ -273,7 +273,11 @@ func (p *polyReader) ring(code string) (orb.Ring, error) {
 		}
 		px, py = px+dx, py+dy
 		ring[k] = orb.Point{float64(px) / polyScale, float64(py) / polyScale}
-		if math.Abs(ring[k][0]) > 180 || math.Abs(ring[k][1]) > 90 {
+		// |px|/1e5 > 180 exactly when |px| > 180e5 (the division is
+		// correctly rounded, hence monotonic, and 180e5/1e5 is 180):
+		// compared on the integers, the test does not wait for the
+		// divisions.
+		if px > 180*polyScale || px < -180*polyScale || py > 90*polyScale || py < -90*polyScale {
 			return nil, p.fail(fmt.Errorf("%w : %s : point %v", ErrBadCoordinate, code, ring[k]))
 		}
 	}

@@ -49,3 +49,25 @@ func FuzzReadPolygonsBin(f *testing.F) {
 		}
 	})
 }
+
+// TestPolygonsBinBounds: a point on the bounds (±180°, ±90°) is read, one
+// grid step beyond is refused with ErrBadCoordinate.
+func TestPolygonsBinBounds(t *testing.T) {
+	for _, c := range []struct {
+		x, y float64
+		ok   bool
+	}{{180, 90, true}, {-180, -90, true}, {180.00001, 0, false}, {-180.00001, 0, false}, {0, 90.00001, false}, {0, -90.00001, false}} {
+		var b bytes.Buffer
+		ring := orb.Ring{{c.x, c.y}, {0, 0}, {0, 1}, {c.x, c.y}}
+		if err := WritePolygonsBin(&b, map[string]orb.MultiPolygon{"01001": {{ring}}}); err != nil {
+			t.Fatal(err)
+		}
+		polys, err := ReadPolygonsBin("p.bin", &b)
+		if c.ok && (err != nil || polys["01001"][0][0][0] != (orb.Point{c.x, c.y})) {
+			t.Errorf("(%v, %v): %v, %v", c.x, c.y, polys, err)
+		}
+		if !c.ok && !errors.Is(err, ErrBadCoordinate) {
+			t.Errorf("(%v, %v): err = %v, want ErrBadCoordinate", c.x, c.y, err)
+		}
+	}
+}

@@ -35,7 +35,7 @@ type SitesOptions struct {
 	MaxFTE float64
 	// Checked marks a file written by make data from sites that
 	// ValidateSites already checked, source by source (the embedded
-	// sites.csv.gz, whose checks are in controles.csv.gz): the probable
+	// sites, whose checks are in controles.csv.zst): the probable
 	// duplicates are not searched again, so that Contrôles does not list
 	// each of them twice.
 	Checked bool

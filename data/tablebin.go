@@ -11,8 +11,8 @@ import (
 )
 
 // The binary tables of the embedded data set: the communes
-// (communes.bin.gz), the indicators (indicateurs.bin.gz) and the sites
-// (sites.bin.gz), written by `make data` (WriteCommunesBin,
+// (communes.bin.zst), the indicators (indicateurs.bin.zst) and the sites
+// (sites.bin.zst), written by `make data` (WriteCommunesBin,
 // WriteIndicatorsBin, WriteSitesBin) and read back
 // without parsing text and without an allocation per row: every string
 // of a file is a slice of one copy of its bytes, every number a varint or

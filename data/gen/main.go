@@ -24,6 +24,8 @@ import (
 	"diagnum/data"
 	"diagnum/data/source"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/paulmach/orb"
 )
 
@@ -56,7 +58,8 @@ func run(in, out string) error {
 		return err
 	}
 	// Files of earlier formats, which the embedded set would carry along.
-	for _, old := range []string{"communes.csv.gz", "indicateurs.csv.gz", "polygones.bin.gz", "sites.csv.gz"} {
+	for _, old := range []string{"communes.csv.gz", "indicateurs.csv.gz", "polygones.bin.gz", "sites.csv.gz",
+		"communes.bin.gz", "indicateurs.bin.gz", "sites.bin.gz", "anciens_codes.csv.gz", "controles.csv.gz"} {
 		if err := os.Remove(filepath.Join(out, old)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
@@ -136,7 +139,7 @@ func (g *gen) admin() error {
 		old = append(old, k)
 	}
 	sort.Strings(old)
-	return g.writeCSV("anciens_codes.csv.gz", []string{"ancien_code", "code_insee"}, len(old), func(i int) []string {
+	return g.writeCSV("anciens_codes.csv.zst", []string{"ancien_code", "code_insee"}, len(old), func(i int) []string {
 		return []string{old[i], g.cog.Renamed[old[i]]}
 	})
 }
@@ -164,7 +167,7 @@ func (g *gen) points() error {
 		return err
 	}
 	g.checks = append(g.checks, source.PlaceRestored("communes", g.cog.Communes, source.RestoredParents)...)
-	return g.writeWith("communes.bin.gz", func(w io.Writer) error { return data.WriteCommunesBin(w, g.cog.Communes) })
+	return g.writeWith("communes.bin.zst", func(w io.Writer) error { return data.WriteCommunesBin(w, g.cog.Communes) })
 }
 
 // chefsLieux makes the town hall (chef-lieu, IGN ADMIN EXPRESS) the
@@ -298,7 +301,7 @@ func (g *gen) indicators() error {
 	if err != nil {
 		return err
 	}
-	return g.writeWith("indicateurs.bin.gz", func(w io.Writer) error { return data.WriteIndicatorsBin(w, ind) })
+	return g.writeWith("indicateurs.bin.zst", func(w io.Writer) error { return data.WriteIndicatorsBin(w, ind) })
 }
 
 func ff(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
@@ -313,9 +316,11 @@ func (g *gen) writeCSV(name string, header []string, n int, row func(int) []stri
 }
 
 // writeFile writes b to out/name, gzipped (without timestamp) when name
-// ends in .gz.
+// ends in .gz, zstd-compressed (one frame, best compression, one
+// goroutine: the same bytes at each run) when it ends in .zst.
 func (g *gen) writeFile(name string, b []byte) error {
-	if strings.HasSuffix(name, ".gz") {
+	switch {
+	case strings.HasSuffix(name, ".gz"):
 		var z bytes.Buffer
 		zw, err := gzip.NewWriterLevel(&z, gzip.BestCompression)
 		if err != nil {
@@ -328,6 +333,15 @@ func (g *gen) writeFile(name string, b []byte) error {
 			return err
 		}
 		b = z.Bytes()
+	case strings.HasSuffix(name, ".zst"):
+		zw, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			return err
+		}
+		b = zw.EncodeAll(b, nil)
+		if err := zw.Close(); err != nil {
+			return err
+		}
 	}
 	return os.WriteFile(filepath.Join(g.out, name), b, 0o644)
 }

@@ -25,7 +25,7 @@ import (
 // lieu without coordinates at its commune's chef-lieu, communeLocator),
 // validates each source against the territories and the COG, counts
 // once a place listed by two sources (source.CrossSourceDuplicates), and
-// writes sites.bin.gz (writeSites).
+// writes sites.bin.zst (writeSites).
 func (g *gen) sites() error {
 	known := func(code string) bool { _, ok := g.res(code); return ok }
 	var all []data.Site
@@ -81,7 +81,7 @@ func (g *gen) sites() error {
 	return g.writeSites(all)
 }
 
-// writeSites writes sites.bin.gz: the sites as LoadSitesCSV reads them
+// writeSites writes sites.bin.zst: the sites as LoadSitesCSV reads them
 // from the sites CSV that WriteSitesCSV makes of them (ids and names made
 // formula-safe, numbers in their shortest form), which must give no
 // check, since every source was validated.
@@ -98,7 +98,7 @@ func (g *gen) writeSites(all []data.Site) error {
 	if err != nil {
 		return err
 	}
-	return g.writeWith("sites.bin.gz", func(w io.Writer) error { return data.WriteSitesBin(w, read) })
+	return g.writeWith("sites.bin.zst", func(w io.Writer) error { return data.WriteSitesBin(w, read) })
 }
 
 // siteCommunes returns the commune each site lies in (diag.Assign: point
@@ -202,7 +202,7 @@ func (g *gen) placements() error {
 func (g *gen) controls() error {
 	all := append(slices.Clone(g.checks), g.siteChecks...)
 	header := []string{"domaine", "gravite", "type", "fichier", "ligne", "colonne", "site", "commune", "motif"}
-	return g.writeCSV("controles.csv.gz", header, len(all), func(i int) []string {
+	return g.writeCSV("controles.csv.zst", header, len(all), func(i int) []string {
 		c := all[i]
 		domain := "communes"
 		if i >= len(g.checks) {
