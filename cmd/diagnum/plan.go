@@ -231,13 +231,25 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := territoryError(base.Result.CheckTerritory(t)); err != nil {
 		return err
 	}
-	p, base, err := o.plan(ctx, pr, base, t, costs)
+	// The workbook shows the diagnostic of the sites in effect (after the
+	// scenario, before the new posts) and the plan in Recommandations.
+	// Without a scenario that is the baseline's: its view, and the
+	// geometry of the maps (NewMapGeometry), are computed while the
+	// planner runs, whose greedy leaves the other core idle most of the
+	// time.
+	early := o.earlyView(base, t)
+	p, after, err := o.plan(ctx, pr, base, t, costs)
 	if err != nil {
 		return err
 	}
-	// The workbook shows the diagnostic of the sites in effect (after the
-	// scenario, before the new posts) and the plan in Recommandations.
-	view, err := base.Result.View(t)
+	view, geom, err := early()
+	if after != base || view == nil {
+		base = after
+		view, err = base.Result.View(t)
+		if err == nil && o.outPath(t) != "-" {
+			geom = report.NewMapGeometry(base.Dataset(), view.Communes)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -250,15 +262,42 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// the workbook embeds it.
 	if o.outPath(t) != "-" {
 		mi := report.NewMapInput(&in, base.Dataset())
-		mi.Picks = p.Sites()
+		mi.Picks, mi.Geometry = p.Sites(), geom
 		in.Map = drawMapAsync(mi)
 		// and, over several départements, the map of the posts per
-		// département beside their table in Recommandations.
+		// département beside their table in Recommandations, the same
+		// communes (one geometry for both).
 		if dm, ok := report.PlanMapInput(&in); ok {
+			dm.Geometry = geom
 			in.PlanMap = drawMapAsync(dm)
 		}
 	}
 	return o.write(ctx, pr, p, in, stdout, stderr)
+}
+
+// earlyView starts computing the view of territory t on base and, when
+// the workbook is written, the geometry of its maps; it returns a
+// function that waits for them. With a scenario (the plan is made on
+// another baseline) it computes nothing and returns nil, nil, nil.
+func (o *planOptions) earlyView(base *diag.Baseline, t diag.Territory) func() (*diag.View, *report.MapGeometry, error) {
+	if o.scenario != "" {
+		return func() (*diag.View, *report.MapGeometry, error) { return nil, nil, nil }
+	}
+	type early struct {
+		view *diag.View
+		geom *report.MapGeometry
+	}
+	wait := async(func() (early, error) {
+		v, err := base.Result.View(t)
+		if err != nil || o.outPath(t) == "-" {
+			return early{view: v}, err
+		}
+		return early{v, report.NewMapGeometry(base.Dataset(), v.Communes)}, nil
+	})
+	return func() (*diag.View, *report.MapGeometry, error) {
+		e, err := wait()
+		return e.view, e.geom, err
+	}
 }
 
 // plan applies the scenario, then runs the planner; it returns the plan

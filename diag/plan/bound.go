@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"context"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"diagnum/diag"
 )
@@ -34,26 +37,6 @@ func (b Bound) Certificate() string {
 	return "au moins " + strings.Replace(strconv.FormatFloat(100*b.Ratio(), 'f', 1, 64), ".", ",", 1) + " % de l'optimum"
 }
 
-// checkpoint records, in the current state S_t of the greedy, the upper
-// bounds of the best gains of N = Requested posts (Nemhauser, Wolsey and
-// Fisher 1978; Minoux's data-dependent bound). For a monotone submodular
-// f and any sets S and T, submodularity gives, grouping T by candidate,
-//
-//	f(S ∪ T) ≤ f(S) + Σ_c h_c(n_c),  h_c(n) = f(S + n posts at c) − f(S)
-//
-// so that the optimum OPT of N posts is at most f(S_t) plus the largest
-// Σ_c h_c(n_c) over Σ n_c = N (n_c ≤ MaxPerPlace). h_c is concave in n
-// (coverage: a copy adds nothing; served and deficit: concave functions
-// of A_i), so taking the N largest increments h_c(n+1) − h_c(n) one at a
-// time is that largest sum. Each checkpoint gives a valid bound; the plan
-// keeps the smallest.
-//
-// first holds the gains of every candidate in the current state when the
-// caller has them (nil: computed here).
-func (s *solver) checkpoint(p *Plan, first []gain) {
-	s.checkpointAt(p.Requested, picksGain(p), first)
-}
-
 // picksGain returns the gains of the picks of p so far.
 func picksGain(p *Plan) gain {
 	var done gain
@@ -65,9 +48,9 @@ func picksGain(p *Plan) gain {
 	return done
 }
 
-// checkpointLater runs checkpoint on a copy of the current state, on
+// checkpointLater runs checkpointAt on a copy of the current state, on
 // another goroutine, while the greedy goes on; bounds takes its bounds
-// (waitCheckpoints). The copy holds what checkpoint reads and changes
+// (waitCheckpoints). The copy holds what checkpointAt reads and changes
 // the greedy would change: coverage, A_i, Served per point, the posts
 // per candidate. The checkpoints run one after the other, each taking
 // the bounds and the entries' arrays (relax) of the one before, so that
@@ -105,9 +88,25 @@ func (s *solver) waitCheckpoints() {
 	s.later = nil
 }
 
-// checkpointAt is checkpoint for n posts, the picks so far having
-// gained done.
-func (s *solver) checkpointAt(n int, done gain, first []gain) {
+// checkpointAt records, in the current state S_t of the greedy, the
+// upper bounds of the best gains of N = n posts (Nemhauser, Wolsey and
+// Fisher 1978; Minoux's data-dependent bound). For a monotone submodular
+// f and any sets S and T, submodularity gives, grouping T by candidate,
+//
+//	f(S ∪ T) ≤ f(S) + Σ_c h_c(n_c),  h_c(n) = f(S + n posts at c) − f(S)
+//
+// so that the optimum OPT of N posts is at most f(S_t) plus the largest
+// Σ_c h_c(n_c) over Σ n_c = N (n_c ≤ MaxPerPlace). h_c is concave in n
+// (coverage: a copy adds nothing; served and deficit: concave functions
+// of A_i), so taking the N largest increments h_c(n+1) − h_c(n) one at a
+// time is that largest sum. Each checkpoint gives a valid bound; the plan
+// keeps the smallest.
+//
+// done is the gains of the picks so far; first holds the gains of every
+// candidate in the current state when the caller has them (nil:
+// computed here). The bounds are computed concurrently, with the more
+// computations given (which must only write their own results).
+func (s *solver) checkpointAt(n int, done gain, first []gain, more ...func(c *solver)) {
 	if first == nil {
 		first = s.allGains()
 	}
@@ -122,9 +121,41 @@ func (s *solver) checkpointAt(n int, done gain, first []gain) {
 	for i := len(covs) - 1; i >= 0 && i >= len(covs)-n; i-- {
 		top += covs[i]
 	}
-	s.covBound = min(s.covBound, done.cov+top, done.cov+s.coverLagrange(n))
-	s.servedBound = min(s.servedBound, done.served+s.allocate(first, n, func(g gain) float64 { return g.served }), done.served+s.servedLagrange(n))
-	s.accBound = min(s.accBound, done.acc+s.allocate(first, n, func(g gain) float64 { return g.acc }), done.acc+s.accessLagrange(n))
+	var covL, servedA, servedL, accA, accL float64
+	s.concurrently(append([]func(c *solver){
+		func(c *solver) { covL = c.coverLagrange(n) },
+		func(c *solver) { servedL = c.servedLagrange(n) },
+		func(c *solver) { accL = c.accessLagrange(n) },
+		func(c *solver) { servedA = c.allocate(first, n, func(g gain) float64 { return g.served }) },
+		func(c *solver) { accA = c.allocate(first, n, func(g gain) float64 { return g.acc }) },
+	}, more...)...)
+	s.covBound = min(s.covBound, done.cov+top, done.cov+covL)
+	s.servedBound = min(s.servedBound, done.served+servedA, done.served+servedL)
+	s.accBound = min(s.accBound, done.acc+accA, done.acc+accL)
+}
+
+// concurrently runs the tasks, each on a copy of s that it may change
+// (its own arrays of the entries of a relaxed problem, relax), on as
+// many goroutines as there are CPUs: they only read the rest of the
+// state, so that each result is the same as one after the other.
+func (s *solver) concurrently(tasks ...func(c *solver)) {
+	var next atomic.Int32
+	run := func(c *solver) {
+		for k := int(next.Add(1)) - 1; k < len(tasks); k = int(next.Add(1)) - 1 {
+			tasks[k](c)
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(len(tasks), runtime.GOMAXPROCS(0)) - 1 {
+		c := *s
+		c.relaxIdx, c.relaxVal, c.later = nil, nil, nil
+		wg.Go(func() { run(&c) })
+	}
+	c := *s
+	c.later = nil
+	run(&c)
+	s.relaxIdx, s.relaxVal = c.relaxIdx, c.relaxVal
+	wg.Wait()
 }
 
 // allocate returns the largest Σ_c h_c(n_c) with Σ n_c = n on the
@@ -166,10 +197,17 @@ func (s *solver) bounds(p *Plan) {
 		return
 	}
 	s.waitCheckpoints()
-	s.checkpoint(p, nil)
+	// The last checkpoint, and beside it the bounds from the state
+	// before any pick.
+	served, access := math.Inf(1), math.Inf(1)
+	var start []func(c *solver)
 	if len(p.Picks) > 0 && s.a0 != nil && p.Cover == nil {
-		served, access := s.startBounds(p.Requested)
-		s.servedBound, s.accBound = min(s.servedBound, served), min(s.accBound, access)
+		n := p.Requested
+		start = append(start, func(c *solver) { served = c.startServed(n) }, func(c *solver) { access = c.startAccess(n) })
+	}
+	s.checkpointAt(p.Requested, picksGain(p), nil, start...)
+	s.servedBound, s.accBound = min(s.servedBound, served), min(s.accBound, access)
+	if start != nil {
 		if served, access, ok := s.branchBounds(p.Requested); ok {
 			s.servedBound, s.accBound = min(s.servedBound, served), min(s.accBound, access)
 		}
@@ -519,9 +557,9 @@ func (s *solver) servedRelaxed(room func(c int) int) *relaxed {
 	}, room)
 }
 
-// startBounds returns upper bounds of the best rise of the fragile
-// population served and of the best reduction of the deficit that n
-// posts can bring from the state before any pick (s.a0): the Lagrangian
+// startServed and startAccess return upper bounds of the best rise of
+// the fragile population served and of the best reduction of the
+// deficit that n posts can bring from the state before any pick (s.a0): the Lagrangian
 // relaxations of servedLagrange and accessLagrange in that state, their
 // multipliers started at the slopes of the terms where the plan's own
 // allocation leaves them (z^g_k = A_k now − A_k before the plan):
@@ -534,33 +572,42 @@ func (s *solver) servedRelaxed(room func(c int) int) *relaxed {
 // allocation, and the plan's is near one, so this start is usually far
 // tighter than λ = p, which the national instances, too large for more
 // than a few subgradient steps, never leave. The state is restored.
-func (s *solver) startBounds(n int) (served, access float64) {
+func (s *solver) startServed(n int) float64 {
 	now := s.a
 	s.a = s.a0
 	defer func() { s.a = now }()
-	room := func(int) int {
+	r := s.servedRelaxed(s.startRoom(n))
+	lambda := make([]float64, len(r.p))
+	for k, i := range r.commune {
+		lambda[k] = r.p[k] * math.Exp(-r.q[k]*(now[i]-s.a0[i]))
+	}
+	return r.upper(n, lambda)
+}
+
+// startAccess is the access bound of startServed's documentation.
+func (s *solver) startAccess(n int) float64 {
+	now := s.a
+	s.a = s.a0
+	defer func() { s.a = now }()
+	r := s.accessRelaxed(s.startRoom(n))
+	lambda := make([]float64, len(r.p))
+	for k, i := range r.commune {
+		if now[i]-s.a0[i] < r.delta[k] {
+			lambda[k] = r.p[k]
+		}
+	}
+	return r.upper(n, lambda)
+}
+
+// startRoom returns the posts a candidate may take from the state
+// before any pick: Options.MaxPerPlace, n when unlimited.
+func (s *solver) startRoom(n int) func(c int) int {
+	return func(int) int {
 		if s.maxPer > 0 {
 			return s.maxPer
 		}
 		return n
 	}
-	r := s.servedRelaxed(room)
-	lambda := make([]float64, len(r.p))
-	for k, i := range r.commune {
-		lambda[k] = r.p[k] * math.Exp(-r.q[k]*(now[i]-s.a0[i]))
-	}
-	served = r.upper(n, lambda)
-	r = s.accessRelaxed(room)
-	lambda = lambda[:0]
-	for k, i := range r.commune {
-		l := 0.0
-		if now[i]-s.a0[i] < r.delta[k] {
-			l = r.p[k]
-		}
-		lambda = append(lambda, l)
-	}
-	access = r.upper(n, lambda)
-	return served, access
 }
 
 // roomOr returns the posts a candidate may still take (Options.MaxPerPlace

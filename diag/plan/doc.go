@@ -116,7 +116,7 @@
 // bound of the population served from 0.962 to 0.985; the national
 // access certificate of 4,000 posts from 43 % to 88 %. At the end of
 // the plan the served and deficit bounds are also taken from the state
-// before any pick (startBounds), the Lagrangian multipliers started at
+// before any pick (startServed, startAccess), the Lagrangian multipliers started at
 // the slopes of the terms where the plan's own allocation leaves them,
 // and L(0) (the whole reachable deficit, or demand not yet served)
 // counts too: national served certificates 93.9 → 96.7 % (4,000 posts)

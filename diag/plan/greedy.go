@@ -295,26 +295,26 @@ func (s *solver) catchments(ctx context.Context, b *diag.Baseline) error {
 		return err
 	}
 	s.r = make([]float64, len(s.cands))
-	for c, rs := range s.reach {
-		s.r[c] = s.ratio(s.supply, rs)
-	}
+	each(len(s.reach), func(c int) { s.r[c] = s.ratio(s.supply, s.reach[c]) })
 	s.flatten()
 	return nil
 }
 
-// flatten moves the catchments of reach into rOff, rPt and rW.
+// flatten moves the catchments of reach into rOff, rPt and rW (each
+// candidate's on any core: it writes its own part of the arrays).
 func (s *solver) flatten() {
-	n := 0
-	for _, rs := range s.reach {
-		n += len(rs)
-	}
-	s.rOff, s.rPt, s.rW = make([]int32, len(s.reach)+1), make([]int32, 0, n), make([]float64, 0, n)
+	s.rOff = make([]int32, len(s.reach)+1)
 	for c, rs := range s.reach {
-		for _, x := range rs {
-			s.rPt, s.rW = append(s.rPt, x.Commune), append(s.rW, x.W)
-		}
-		s.rOff[c+1] = int32(len(s.rPt))
+		s.rOff[c+1] = s.rOff[c] + int32(len(rs))
 	}
+	n := s.rOff[len(s.reach)]
+	s.rPt, s.rW = make([]int32, n), make([]float64, n)
+	each(len(s.reach), func(c int) {
+		pts, ws := s.entries(c)
+		for x, r := range s.reach[c] {
+			pts[x], ws[x] = r.Commune, r.W
+		}
+	})
 	s.reach = nil
 }
 

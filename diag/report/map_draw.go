@@ -52,64 +52,103 @@ func (m *mapModel) fwd(proj geo.Projection, p orb.Point) (orb.Point, bool) {
 // of the national map.
 func finite(x, y float64) bool { return (x+y)-(x+y) == 0 }
 
-// project fills shapes, dots and the projected bound from the communes,
-// projected through m.grid.
-func (m *mapModel) project(kept []mapCommune) {
-	m.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+// project sets the items of all (the communes resolved, in g.item's
+// order), kept (those chooseProjection keeps, in the same order), their
+// shapes projected through g.grid, and the projected bound.
+func (g *MapGeometry) project(all, kept []mapCommune) {
+	g.items = make([]geomItem, len(all))
+	// kept is all, or the part of it in metropolitan France.
+	k := 0
+	for x, mc := range all {
+		if k < len(kept) && kept[k].c == mc.c {
+			g.items[x].kept = true
+			k++
+		}
+	}
+	g.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	extend := func(b orb.Bound) {
-		m.bound.Min = orb.Point{min(m.bound.Min[0], b.Min[0]), min(m.bound.Min[1], b.Min[1])}
-		m.bound.Max = orb.Point{max(m.bound.Max[0], b.Max[0]), max(m.bound.Max[1], b.Max[1])}
+		g.bound.Min = orb.Point{min(g.bound.Min[0], b.Min[0]), min(g.bound.Min[1], b.Min[1])}
+		g.bound.Max = orb.Point{max(g.bound.Max[0], b.Max[0]), max(g.bound.Max[1], b.Max[1])}
 	}
 	// One array holds every projected vertex: the national map has 1.7
 	// million, in 35,000 communes, projected on every core at once, each
 	// goroutine a run of communes and its part of the array.
-	starts := make([]int, len(kept)+1)
-	for i, mc := range kept {
+	starts := make([]int, len(all)+1)
+	for i, mc := range all {
 		starts[i+1] = starts[i]
+		if !g.items[i].kept {
+			continue
+		}
 		for _, p := range mc.c.Polygon {
 			for _, r := range p {
 				starts[i+1] += len(r)
 			}
 		}
 	}
-	all := make([]orb.Point, starts[len(kept)])
-	type projected struct {
-		poly orb.MultiPolygon
-		b    orb.Bound
-	}
-	polys := make([]projected, len(kept))
-	inRuns(len(kept), func(lo, hi int) {
-		buf := all[starts[lo]:starts[lo]:starts[hi]]
+	buf := make([]orb.Point, starts[len(all)])
+	m := &mapModel{proj: g.proj, grid: g.grid}
+	inRuns(len(all), func(lo, hi int) {
+		b := buf[starts[lo]:starts[lo]:starts[hi]]
 		for i := lo; i < hi; i++ {
-			polys[i].poly, polys[i].b = m.projectPoly(kept[i].c.Polygon, &buf)
+			if it := &g.items[i]; it.kept {
+				it.poly, it.b = m.projectPoly(all[i].c.Polygon, &b)
+			}
 		}
 	})
-	for i, mc := range kept {
-		fill := m.classes.color(mc.r.Gap)
-		if poly, b := polys[i].poly, polys[i].b; len(poly) > 0 {
-			m.shapes = append(m.shapes, mapShape{poly: poly, fill: fill, bound: b})
-			extend(b)
-		} else if p, ok := m.fwd(m.grid, mc.c.Point); ok && mc.c.HasPoint {
-			m.dots = append(m.dots, mapDot{p: p, pop: mc.r.Population, fill: fill})
+	drawn := false
+	for i, mc := range all {
+		it := &g.items[i]
+		if !it.kept {
+			continue
+		}
+		if len(it.poly) > 0 {
+			extend(it.b)
+		} else if p, ok := m.fwd(g.grid, mc.c.Point); ok && mc.c.HasPoint {
+			it.dot, it.dotOK = p, true
 			extend(orb.Bound{Min: p, Max: p})
+		} else {
+			continue
+		}
+		drawn = true
+	}
+	if !drawn {
+		g.bound = orb.Bound{}
+	}
+	for k := range 2 {
+		if d := minMapExtent - (g.bound.Max[k] - g.bound.Min[k]); d > 0 {
+			g.bound.Min[k] -= d / 2
+			g.bound.Max[k] += d / 2
+		}
+	}
+}
+
+// colour fills shapes and dots from the communes and their items in g
+// (items[i]: communes[i]'s, −1 when not drawn), in the communes' order,
+// each with the colour of its class, and counts the communes omitted and
+// those without data.
+func (m *mapModel) colour(communes []diag.CommuneResult, g *MapGeometry, items []int32) {
+	for i := range communes {
+		r := &communes[i]
+		k := items[i]
+		if k < 0 {
+			m.omitted++
+			continue
+		}
+		it := &g.items[k]
+		fill := m.classes.color(r.Gap)
+		if len(it.poly) > 0 {
+			m.shapes = append(m.shapes, mapShape{poly: it.poly, fill: fill, bound: it.b})
+		} else if it.dotOK {
+			m.dots = append(m.dots, mapDot{p: it.dot, pop: r.Population, fill: fill})
 		} else {
 			m.omitted++
 			continue
 		}
-		if m.classes.class(mc.r.Gap) < 0 {
+		if m.classes.class(r.Gap) < 0 {
 			m.noData++
 		}
 	}
 	sort.SliceStable(m.dots, func(i, j int) bool { return m.dots[i].pop > m.dots[j].pop })
-	if len(m.shapes) == 0 && len(m.dots) == 0 {
-		m.bound = orb.Bound{}
-	}
-	for k := range 2 {
-		if d := minMapExtent - (m.bound.Max[k] - m.bound.Min[k]); d > 0 {
-			m.bound.Min[k] -= d / 2
-			m.bound.Max[k] += d / 2
-		}
-	}
 }
 
 // inRuns calls fn on consecutive runs lo…hi of 0…n on every core at

@@ -64,6 +64,12 @@ type MapInput struct {
 	// (TimesLabel); "" leaves it out.
 	Times string
 
+	// Geometry, when it holds the communes of Communes and Dataset (in
+	// any order), is their projection and projected shapes, shared with
+	// other maps of the same communes (NewMapGeometry); otherwise they
+	// are computed for this map.
+	Geometry *MapGeometry
+
 	// classes, when set, replaces the quantile classes of the communes'
 	// Gap, and legend the score_ecart legend (PlanMapInput).
 	classes *mapClasses
@@ -311,51 +317,148 @@ func (mc mapCommune) drawable() bool {
 	return !math.IsNaN(p[0]+p[1]) && !math.IsInf(p[0]+p[1], 0)
 }
 
-// newMapModel resolves, classes and projects the communes and sites.
+// newMapModel resolves, classes and projects the communes and sites:
+// the communes' projection and projected shapes are in.Geometry's when
+// it holds the same communes of the same dataset, else computed here.
 func newMapModel(in *MapInput) (*mapModel, error) {
-	// The communes resolved and bounded on every core at once (the
-	// national map's 1.7 million vertices), kept in order.
-	found := make([]mapCommune, len(in.Communes))
-	inRuns(len(in.Communes), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if j, ok := in.Dataset.CommuneIndex(in.Communes[i].Code); ok {
-				if mc := newMapCommune(&in.Communes[i], &in.Dataset.Communes[j]); mc.drawable() {
-					found[i] = mc
-				}
-			}
-		}
-	})
-	var all []mapCommune
-	for _, mc := range found {
-		if mc.c != nil {
-			all = append(all, mc)
-		}
+	g := in.Geometry
+	if !g.holds(in) {
+		g = newMapGeometry(in.Dataset, in.Communes)
 	}
-	kept, proj := chooseProjection(all)
-	if len(kept) == 0 {
+	<-g.done
+	if g.kept == 0 {
 		return nil, ErrNothingToMap
 	}
-	m := &mapModel{proj: proj, omitted: len(in.Communes) - len(kept), kindSeen: map[data.SiteKind]int{}, times: in.Times}
-	gaps := make([]float64, len(kept))
-	ll := geomBound(kept[0])
-	for i, mc := range kept {
-		gaps[i] = mc.r.Gap
-		ll = ll.Union(geomBound(mc))
+	m := &mapModel{proj: g.proj, grid: g.grid, centre: g.centre, bound: g.bound, kindSeen: map[data.SiteKind]int{}, times: in.Times}
+	items := make([]int32, len(in.Communes))
+	gaps := make([]float64, 0, g.kept)
+	for i := range in.Communes {
+		items[i] = -1
+		if j, ok := in.Dataset.CommuneIndex(in.Communes[i].Code); ok {
+			if k := g.item[j]; k >= 0 && g.items[k].kept {
+				items[i] = k
+				gaps = append(gaps, in.Communes[i].Gap)
+			}
+		}
 	}
-	m.centre = ll.Center()
-	m.grid = proj.Gridded(ll.Min[0], ll.Min[1], ll.Max[0], ll.Max[1], gridStep(ll))
 	if in.classes != nil {
 		m.classes = *in.classes
 	} else {
 		m.classes = quantileClasses(gaps)
 	}
-	m.project(kept)
+	m.colour(in.Communes, g, items)
 	if len(m.shapes) == 0 && len(m.dots) == 0 {
 		return nil, ErrNothingToMap
 	}
 	m.addSites(in.Sites)
 	m.addPicks(in.Picks)
 	return m, nil
+}
+
+// MapGeometry is the part of a map that depends on its communes' codes
+// and the dataset alone: the projection and each commune's projected
+// polygon, or point. The maps of the same communes share it
+// (MapInput.Geometry), and it may be computed before their colours are
+// known (NewMapGeometry).
+type MapGeometry struct {
+	ds    *data.Dataset
+	codes []string      // the communes' codes, sorted
+	done  chan struct{} // closed when the fields below are set
+	proj  geo.Projection
+	grid  geo.Projection // proj interpolated over the communes' extent
+	// centre is the lon/lat centre of the kept communes' extent, bound
+	// their projected extent (at least minMapExtent wide and high).
+	centre orb.Point
+	bound  orb.Bound
+	kept   int     // communes kept (chooseProjection)
+	item   []int32 // by dataset commune: its entry in items, −1 none
+	items  []geomItem
+}
+
+// geomItem is a commune of a MapGeometry.
+type geomItem struct {
+	kept  bool             // drawable and kept by chooseProjection
+	poly  orb.MultiPolygon // projected (empty: drawn as a dot, or not at all)
+	b     orb.Bound        // projected bound of poly
+	dot   orb.Point        // projected point, when dotOK
+	dotOK bool
+}
+
+// NewMapGeometry starts computing, on other goroutines, the geometry of
+// the map of communes drawn from ds (MapInput.Geometry), and returns at
+// once.
+func NewMapGeometry(ds *data.Dataset, communes []diag.CommuneResult) *MapGeometry {
+	g := &MapGeometry{ds: ds, codes: sortedCodes(communes), done: make(chan struct{})}
+	go g.compute(communes)
+	return g
+}
+
+// newMapGeometry computes the geometry of the map of communes drawn
+// from ds, on every core, and returns it done.
+func newMapGeometry(ds *data.Dataset, communes []diag.CommuneResult) *MapGeometry {
+	g := &MapGeometry{ds: ds, done: make(chan struct{})}
+	g.compute(communes)
+	return g
+}
+
+// sortedCodes returns the codes of communes, sorted.
+func sortedCodes(communes []diag.CommuneResult) []string {
+	codes := make([]string, len(communes))
+	for i := range communes {
+		codes[i] = communes[i].Code
+	}
+	slices.Sort(codes)
+	return codes
+}
+
+// holds reports whether g is the geometry of in's communes and dataset
+// (false for a nil g).
+func (g *MapGeometry) holds(in *MapInput) bool {
+	return g != nil && g.ds == in.Dataset && g.codes != nil && slices.Equal(g.codes, sortedCodes(in.Communes))
+}
+
+// compute resolves and bounds the communes (on every core: the national
+// map's 1.7 million vertices), chooses the projection and projects them,
+// then closes done.
+func (g *MapGeometry) compute(communes []diag.CommuneResult) {
+	defer close(g.done)
+	ds := g.ds
+	g.item = make([]int32, len(ds.Communes))
+	for j := range g.item {
+		g.item[j] = -1
+	}
+	found := make([]mapCommune, len(communes))
+	at := make([]int32, len(communes))
+	inRuns(len(communes), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if j, ok := ds.CommuneIndex(communes[i].Code); ok {
+				if mc := newMapCommune(nil, &ds.Communes[j]); mc.drawable() {
+					found[i], at[i] = mc, int32(j)
+				}
+			}
+		}
+	})
+	// Each commune once (a code given twice is drawn twice, from the
+	// same item), in the order given.
+	var all []mapCommune
+	for i, mc := range found {
+		if mc.c != nil && g.item[at[i]] < 0 {
+			g.item[at[i]] = int32(len(all))
+			all = append(all, mc)
+		}
+	}
+	kept, proj := chooseProjection(all)
+	g.kept, g.proj = len(kept), proj
+	if len(kept) == 0 {
+		return
+	}
+	ll := geomBound(kept[0])
+	for _, mc := range kept {
+		ll = ll.Union(geomBound(mc))
+	}
+	g.centre = ll.Center()
+	g.grid = proj.Gridded(ll.Min[0], ll.Min[1], ll.Max[0], ll.Max[1], gridStep(ll))
+	g.project(all, kept)
 }
 
 // geomBound returns the lon/lat bound of the commune's geometry.
