@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"diagnum/diag"
 )
 
 // TestSIGTERM runs `diagnum --france` with a GeoJSON layer, a CSV and the
@@ -315,4 +317,60 @@ func waitCmd(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer, done <-chan erro
 		t.Fatalf("%s did not end within %v; stderr:\n%s", cmd, d, stderr)
 	}
 	return nil
+}
+
+// TestOSMInterrupted: Ctrl-C while --osm reads an extract that is still
+// coming (a FIFO whose writer has sent half of the Monaco extract, then
+// waits) ends the graph build within seconds with context.Canceled. The
+// extract used to be read without the run's context: the PBF decoder's
+// Close waited for its reading goroutine, blocked on the FIFO until the
+// writer went away.
+func TestOSMInterrupted(t *testing.T) {
+	raw, err := os.ReadFile(fixture(t, "osm/monaco.osm.pbf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(t.TempDir(), "monaco.osm.pbf")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFO here:", err)
+	}
+	release, written := make(chan struct{}), make(chan error, 1)
+	go func() {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			written <- err
+			return
+		}
+		defer w.Close()
+		_, err = w.Write(raw[:len(raw)/2])
+		written <- err
+		<-release
+	}()
+	defer close(release)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := (&options{osm: fifo}).loadOSM(ctx, &diag.Params{})
+		done <- err
+	}()
+	select {
+	case err := <-written:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case err := <-done:
+		t.Fatalf("loadOSM ended (%v) before reading half the extract", err)
+	case <-time.After(time.Minute):
+		t.Fatal("loadOSM did not read half the extract within 1 min")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("loadOSM still running 10 s after the cancellation (blocked on the FIFO's writer)")
+	}
 }

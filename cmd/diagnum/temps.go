@@ -105,11 +105,14 @@ func (o *options) loadParametres(ds *data.Dataset, params *diag.Params) error {
 	return nil
 }
 
-// loadOSM builds the road graph of the --osm extract.
+// loadOSM builds the road graph of the --osm extract. The extract is
+// read with ctx too (readFileCtx): ReadPBF stops on ctx, but its
+// decoder's Close waits for the goroutine reading r, which only a read
+// that fails once ctx is done frees when r is a FIFO still open.
 func (o *options) loadOSM(ctx context.Context, params *diag.Params) (*route.Timer, error) {
 	var g *route.Graph
 	var info route.Info
-	err := readFile(o.osm, func(r io.Reader) error {
+	err := readFileCtx(ctx, o.osm, func(r io.Reader) error {
 		var err error
 		g, info, err = route.ReadPBF(ctx, r)
 		return err
