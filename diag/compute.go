@@ -40,7 +40,10 @@ type engine struct {
 	counted []int       // site indexes of the counted sites
 	spts    []orb.Point // their points
 	splaces []geo.Place // their points with commune and id, for the timer
-	sidx    *geo.PointIndex
+	// sidx indexes the counted points in an R-tree, built on first use
+	// (catchments of points, demand units, another timer's nearest site:
+	// Compute with the model searches the strips only).
+	sidx func() *geo.PointIndex
 	// sstrips holds the counted points in latitude strips for the pairs
 	// of a geo.DistanceTimer (searchRow; nil with another timer).
 	sstrips *geo.StripIndex
@@ -113,7 +116,8 @@ func newEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, e
 func (e *engine) locateCommunes() (checks data.Checks) {
 	n := len(e.ds.Communes)
 	e.loc, e.has, e.pop = make([]orb.Point, n), make([]bool, n), make([]float64, n)
-	var pts []orb.Point
+	pts := make([]orb.Point, 0, n)
+	e.cown = make([]int, 0, n)
 	var com comCount
 	for i, c := range e.ds.Communes {
 		e.pop[i] = float64(max(c.Population, 0))
@@ -191,7 +195,8 @@ func (e *engine) placeSites(sites []data.Site, per []data.Checks) data.Checks {
 		e.spts = append(e.spts, s.Point)
 		e.splaces = append(e.splaces, SitePlace(&s))
 	}
-	e.sidx = geo.NewPointIndex(e.spts)
+	spts := e.spts
+	e.sidx = sync.OnceValue(func() *geo.PointIndex { return geo.NewPointIndex(spts) })
 	if e.tm.fast {
 		e.sstrips = geo.NewStripIndex(e.spts, stripHeight(e.tm.reachKm(e.d0)))
 	}
@@ -676,7 +681,7 @@ func (e *engine) nearestCounted(ctx context.Context, p geo.Place, skip int, r0 f
 		q, t := e.tm.nearestWithin(nil, e.sstrips, p, skip, r0)
 		return q, t, nil
 	}
-	return e.tm.nearest(ctx, e.sidx, e.splaces, p, skip, r0)
+	return e.tm.nearest(ctx, e.sidx(), e.splaces, p, skip, r0)
 }
 
 // nearestOthers sets NearestOtherMin of every site: the travel time to the

@@ -114,7 +114,7 @@ func (e *engine) unitPairs(ctx context.Context, p geo.Place, b *unitBuf) (qs []i
 	if !finitePoint(p.Point) || len(e.counted) == 0 {
 		return nil, nil, math.Inf(1), nil
 	}
-	b.ns = e.sidx.AppendWithin(b.ns[:0], p.Point, e.tm.reachKm(e.d0))
+	b.ns = e.sidx().AppendWithin(b.ns[:0], p.Point, e.tm.reachKm(e.d0))
 	sortNeighbors(b.ns, &b.ss)
 	return e.pairsOfNeighbors(ctx, p, b)
 }
@@ -127,7 +127,7 @@ func (e *engine) unitPairsOf(ctx context.Context, p geo.Place, cands []geo.Neigh
 	if !finitePoint(p.Point) || len(e.counted) == 0 {
 		return nil, nil, math.Inf(1), nil
 	}
-	b.ns = e.sidx.AppendWithinOf(b.ns[:0], cands, p.Point, e.tm.reachKm(e.d0))
+	b.ns = e.sidx().AppendWithinOf(b.ns[:0], cands, p.Point, e.tm.reachKm(e.d0))
 	return e.pairsOfNeighbors(ctx, p, b)
 }
 
@@ -158,7 +158,7 @@ func (e *engine) pairsOfNeighbors(ctx context.Context, p geo.Place, b *unitBuf) 
 		}
 	}
 	if math.IsInf(tmin, 1) {
-		if _, tmin, err = e.tm.nearest(ctx, e.sidx, e.splaces, p, -1, 2*e.tm.reachKm(e.d0)); err != nil {
+		if _, tmin, err = e.tm.nearest(ctx, e.sidx(), e.splaces, p, -1, 2*e.tm.reachKm(e.d0)); err != nil {
 			return nil, nil, math.Inf(1), err
 		}
 	}

@@ -201,7 +201,7 @@ func (w *passWorker) cell(ctx context.Context, c int, order []uint64, shared boo
 		}
 		if len(e.counted) > 0 {
 			reach := e.tm.reachKm(e.d0)
-			w.cands = e.sidx.AppendWithin(w.cands[:0], ctr, (reach+r)*(1+1e-9)+1e-6)
+			w.cands = e.sidx().AppendWithin(w.cands[:0], ctr, (reach+r)*(1+1e-9)+1e-6)
 			sortNeighbors(w.cands, &w.cs)
 			cands = w.cands
 		}
