@@ -429,3 +429,54 @@ func TestSortNeighborsWide(t *testing.T) {
 		}
 	}
 }
+
+// TestNationalPairsAgainstHaversine: on the national data, the pairs of
+// each commune (every 97th in -short, every 7th in make test-long) are
+// exactly the counted sites whose model time from HaversineKm is within
+// d0, by increasing position, with W = Kernel(t, d0) and the nearest of
+// them, bit for bit: the strips' squared-chord sorting of candidates
+// and the row loop leave out or add no pair, even at the threshold.
+func TestNationalPairsAgainstHaversine(t *testing.T) {
+	e, err := newEngine(context.Background(), embedded(t), Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.buildRows(); err != nil {
+		t.Fatal(err)
+	}
+	step := 7
+	if testing.Short() {
+		step = 97
+	}
+	pairs, edge := 0, 0
+	for i := 0; i < len(e.ds.Communes); i += step {
+		var wantQ []int32
+		var wantW []float64
+		nq, nt := int32(-1), math.Inf(1)
+		for q, pt := range e.spts {
+			if !e.has[i] {
+				break
+			}
+			tm := e.tm.kmMinutes(e.communePlace(i), geo.HaversineKm(e.loc[i], pt))
+			if math.Abs(tm-e.d0) < 0.05 {
+				edge++ // within 3 s of the threshold
+			}
+			if tm <= e.d0 {
+				wantQ, wantW = append(wantQ, int32(q)), append(wantW, Kernel(tm, e.d0))
+				if tm < nt {
+					nq, nt = int32(q), tm
+				}
+			}
+		}
+		qs, ws := e.row(i)
+		if !slices.Equal(qs, wantQ) || !slices.Equal(ws, wantW) || e.nq[i] != nq || e.nt[i] != nt {
+			t.Fatalf("commune %s: %d pairs (nearest %d at %v), want %d (nearest %d at %v)",
+				e.ds.Communes[i].Code, len(qs), e.nq[i], e.nt[i], len(wantQ), nq, nt)
+		}
+		pairs += len(qs)
+	}
+	if pairs < 4000 || edge == 0 {
+		t.Fatalf("weak test: %d pairs, %d within 3 s of the threshold", pairs, edge)
+	}
+	t.Logf("%d pairs, %d candidates within 3 s of the threshold", pairs, edge)
+}

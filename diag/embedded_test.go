@@ -141,6 +141,17 @@ func BenchmarkPairsNational(b *testing.B) {
 	benchstat.Loop(b, e.buildRows)
 }
 
+// BenchmarkNearestOthersNational is the nearest other counted site of
+// every national site alone (engine.nearestOthers), the engine prepared
+// once.
+func BenchmarkNearestOthersNational(b *testing.B) {
+	e, err := newEngine(context.Background(), embedded(b), Params{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchstat.Loop(b, e.nearestOthers)
+}
+
 // BenchmarkComputeNationalNaive is the naive O(communes × sites) scan on
 // the same data, the baseline of BenchmarkComputeNational.
 func BenchmarkComputeNationalNaive(b *testing.B) {

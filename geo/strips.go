@@ -21,8 +21,12 @@ type StripIndex struct {
 	start        []int32 // strip s holds entries start[s]:start[s+1]
 	lon, lat     []float64
 	cos          []float64 // cos φ of each entry (haversineCos)
-	id           []int32   // index of each entry in the slice given to NewStripIndex
-	n            int       // len of that slice
+	// xyz holds the unit vector of each entry (3 numbers an entry): the
+	// squared chord to a query, a quarter of which is h up to chordSlack,
+	// sorts out the candidates before their sines (unitVector).
+	xyz []float64
+	id  []int32 // index of each entry in the slice given to NewStripIndex
+	n   int     // len of that slice
 }
 
 // maxStripsPerPoint bounds the number of strips: the height grows when
@@ -82,9 +86,12 @@ func NewStripIndex(pts []orb.Point, height float64) *StripIndex {
 		})
 	}
 	ix.lon, ix.lat, ix.cos = make([]float64, n), make([]float64, n), make([]float64, n)
+	ix.xyz = make([]float64, 3*n)
 	for x, i := range ix.id {
 		p := pts[i]
 		ix.lon[x], ix.lat[x], ix.cos[x] = p[0], p[1], math.Cos(p[1]*rad)
+		u := unitVector(p)
+		copy(ix.xyz[3*x:], u[:])
 	}
 	return ix
 }
@@ -148,26 +155,52 @@ func (ix *StripIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Ne
 // h within a few ulps of each other, far below it.
 const nearTie = 1e-9
 
+// chordSlack bounds |c²/4 − h| for the squared chord c² between two
+// unitVector results and the h of haversineH between the same points,
+// with a wide margin: each coordinate is within 4e-16 of the true one,
+// so c² is within 2·c·√3·1e-15 + 1e-29 of the true 4h (c ≤ 2), and h
+// within 1e-15 of the true h; the sum is below 1e-14.
+const chordSlack = 1e-13
+
+// unitVector returns the point of the unit sphere at p:
+// (cos φ cos λ, cos φ sin λ, sin φ).
+func unitVector(p orb.Point) [3]float64 {
+	sl, cl := math.Sincos(p[0] * rad)
+	sp, cp := math.Sincos(p[1] * rad)
+	return [3]float64{cp * cl, cp * sl, sp}
+}
+
 // AppendNearest appends to dst those points at most km from p, other
 // than the point of index skip (-1: none), that can be the nearest of
 // them: the one with the smallest h (sin² of half the angle) and every
 // one within a relative 1e-9 of that h, so every point at the smallest
 // distance and any whose distance, or a time increasing with it, may
 // round to the same value. Distances are AppendWithin's, bit for bit;
-// the arcsine is taken of those points only.
+// the sines are taken of the points whose squared chord is within
+// chordSlack of the smallest, the arcsine of the nearest only.
 func (ix *StripIndex) AppendNearest(dst []Neighbor, p orb.Point, km float64, skip int) []Neighbor {
 	return ix.appendWithin(dst, p, km, skip, true)
 }
 
 // appendWithin is AppendWithin, or AppendNearest when nearest is true.
+// Three loops, the costly ones without the branches of the scan (the
+// processor overlaps their iterations): the candidates within the boxes
+// whose chord can be within reach (nearest: near the smallest), with c²/4
+// for now; then their h, exact; then the arcsines.
 func (ix *StripIndex) appendWithin(dst []Neighbor, p orb.Point, km float64, skip int, nearest bool) []Neighbor {
 	if !finite(p) || !(km >= 0) || len(ix.id) == 0 {
 		return dst
 	}
-	start, hbest := len(dst), math.Inf(1)
-	cp := math.Cos(p[1] * rad)
-	bs, nb := capBoxes(p, km)
+	start := len(dst)
 	hmax := withinHmax(km)
+	// A candidate is dropped when its c²/4 exceeds amax: beyond reach
+	// (h > hmax for sure), or (nearest) farther than the nearest so far
+	// for sure, ties and near-ties kept: with a the smallest c²/4 and
+	// |c²/4 − h| ≤ chordSlack, the nearest point and any whose h is within
+	// nearTie of its h have c²/4 ≤ a·(1 + nearTie) + 2.1·chordSlack.
+	amax := hmax + chordSlack
+	u := unitVector(p)
+	bs, nb := capBoxes(p, km)
 	for _, b := range bs[:nb] {
 		w, e, s, n := b[0][0], b[1][0], b[0][1], b[1][1]
 		// Strips are clamped: the first and last hold every point below
@@ -176,37 +209,46 @@ func (ix *StripIndex) appendWithin(dst []Neighbor, p orb.Point, km float64, skip
 			lo, hi := int(ix.start[k]), int(ix.start[k+1])
 			x := firstAtLeast(ix.lon, lo, hi, w)
 			for ; x < hi && ix.lon[x] <= e; x++ {
-				lat := ix.lat[x]
-				if lat < s || lat > n {
+				if lat := ix.lat[x]; lat < s || lat > n {
 					continue
 				}
-				// haversineH and havKm written out (the same operations
-				// in the same order, hence the same bits: the tests compare
-				// with HaversineKm): their calls, which the compiler does
-				// not inline, cost a third of the query.
-				dla := lat*rad - p[1]*rad
-				dlo := (ix.lon[x] - p[0]) * rad
-				s1, s2 := math.Sin(dla/2), math.Sin(dlo/2)
-				h := s1*s1 + cp*ix.cos[x]*s2*s2
-				if h > hmax {
+				v := ix.xyz[3*x : 3*x+3 : 3*x+3]
+				d0, d1, d2 := v[0]-u[0], v[1]-u[1], v[2]-u[2]
+				a := (d0*d0 + d1*d1 + d2*d2) / 4
+				if a > amax || nearest && int(ix.id[x]) == skip {
 					continue
 				}
-				// The entry and its h for now: the arcsines are taken in
-				// a loop of their own below, whose iterations the processor
-				// overlaps (no branch of the scan between them).
-				if !nearest {
-					dst = append(dst, Neighbor{x, h})
-				} else if int(ix.id[x]) != skip && h <= hbest*(1+nearTie) {
-					dst, hbest = append(dst, Neighbor{x, h}), min(hbest, h)
+				dst = append(dst, Neighbor{x, a})
+				if nearest {
+					amax = min(amax, a*(1+nearTie)+2.1*chordSlack)
 				}
 			}
+		}
+	}
+	// haversineH and havKm written out (the same operations in the same
+	// order, hence the same bits: the tests compare with HaversineKm):
+	// their calls, which the compiler does not inline, cost a third of
+	// the query.
+	cp := math.Cos(p[1] * rad)
+	hbest := math.Inf(1)
+	kept := dst[start:start]
+	for _, c := range dst[start:] {
+		if c.Km > amax {
+			continue
+		}
+		x := c.Index
+		dla := ix.lat[x]*rad - p[1]*rad
+		dlo := (ix.lon[x] - p[0]) * rad
+		s1, s2 := math.Sin(dla/2), math.Sin(dlo/2)
+		if h := s1*s1 + cp*ix.cos[x]*s2*s2; h <= hmax {
+			kept, hbest = append(kept, Neighbor{x, h}), min(hbest, h)
 		}
 	}
 	if !nearest {
 		hbest = math.Inf(1) // every one
 	}
 	out := dst[:start]
-	for _, c := range dst[start:] {
+	for _, c := range kept {
 		if c.Km <= hbest*(1+nearTie) {
 			if d := 2 * EarthRadiusKm * math.Asin(min(1, math.Sqrt(c.Km))); d <= km {
 				out = append(out, Neighbor{int(ix.id[c.Index]), d})
