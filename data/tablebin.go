@@ -104,18 +104,27 @@ func (r *binReader) truncated(what string) {
 	r.fail(fmt.Errorf("%w : %s : fichier tronqué", ErrBadValue, what))
 }
 
-func (r *binReader) uvarint(what string) uint64 {
-	var v uint64
-	for shift, i := 0, r.off; i < len(r.s) && shift < 64; shift, i = shift+7, i+1 {
-		c := r.s[i]
+// uvarintAt decodes the uvarint at s[off:] and returns it with the
+// offset after it; ok is false when s ends first.
+func uvarintAt(s string, off int) (v uint64, next int, ok bool) {
+	for shift, i := 0, off; i < len(s) && shift < 64; shift, i = shift+7, i+1 {
+		c := s[i]
 		v |= uint64(c&0x7f) << shift
 		if c < 0x80 {
-			r.off = i + 1
-			return v
+			return v, i + 1, true
 		}
 	}
-	r.truncated(what)
-	return 0
+	return 0, off, false
+}
+
+func (r *binReader) uvarint(what string) uint64 {
+	v, next, ok := uvarintAt(r.s, r.off)
+	if !ok {
+		r.truncated(what)
+		return 0
+	}
+	r.off = next
+	return v
 }
 
 func (r *binReader) varint(what string) int64 {
@@ -273,14 +282,24 @@ func decodeIndicatorsBin(name string, b []byte) (*Indicators, error) {
 		t.Columns[i] = r.str("colonne")
 	}
 	rows := r.count("lignes", 1)
+	// The codes are cut from a copy of their part of the file, so that
+	// the table does not keep the values' bytes alive (2 MB).
+	from, ends := r.off, make([]int, rows)
+	for i := range ends {
+		r.str("code")
+		ends[i] = r.off
+	}
+	part := strings.Clone(r.s[from:r.off])
 	t.row = make(map[string]int32, rows)
-	for i := range rows {
-		code := r.str("code")
-		if _, dup := t.row[code]; dup && r.err == nil {
-			r.fail(fmt.Errorf("%w : code %s en double", ErrBadValue, code))
+	for i := 0; i < rows && r.err == nil; i++ {
+		start := 0 // code i's length, then its bytes, read once already
+		if i > 0 {
+			start = ends[i-1] - from
 		}
-		if r.err != nil {
-			break
+		n, at, _ := uvarintAt(part, start)
+		code := part[at : at+int(n)]
+		if _, dup := t.row[code]; dup {
+			r.fail(fmt.Errorf("%w : code %s en double", ErrBadValue, code))
 		}
 		t.row[code] = int32(i)
 	}
