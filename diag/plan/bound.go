@@ -68,7 +68,7 @@ func (s *solver) checkpointLater(p *Plan, first []gain) {
 			c.covBound, c.servedBound, c.accBound = d.covBound, d.servedBound, d.accBound
 			c.relaxIdx, c.relaxVal = d.relaxIdx, d.relaxVal
 		}
-		c.checkpointAt(n, done, first)
+		c.checkpointAt(1, n, done, first)
 		ch <- &c
 	}()
 	s.later = ch
@@ -104,9 +104,12 @@ func (s *solver) waitCheckpoints() {
 //
 // done is the gains of the picks so far; first holds the gains of every
 // candidate in the current state when the caller has them (nil:
-// computed here). The bounds are computed concurrently, with the more
-// computations given (which must only write their own results).
-func (s *solver) checkpointAt(n int, done gain, first []gain, more ...func(c *solver)) {
+// computed here). The bounds, and the more computations given (which
+// must only write their own results), are computed on workers
+// goroutines (concurrently): one for the checkpoints run beside the
+// greedy (checkpointLater), which holds the cores and, with the
+// catchments' served terms, most of the memory.
+func (s *solver) checkpointAt(workers, n int, done gain, first []gain, more ...func(c *solver)) {
 	if first == nil {
 		first = s.allGains()
 	}
@@ -122,7 +125,7 @@ func (s *solver) checkpointAt(n int, done gain, first []gain, more ...func(c *so
 		top += covs[i]
 	}
 	var covL, servedA, servedL, accA, accL float64
-	s.concurrently(append([]func(c *solver){
+	s.concurrently(workers, append([]func(c *solver){
 		func(c *solver) { covL = c.coverLagrange(n) },
 		func(c *solver) { servedL = c.servedLagrange(n) },
 		func(c *solver) { accL = c.accessLagrange(n) },
@@ -135,10 +138,11 @@ func (s *solver) checkpointAt(n int, done gain, first []gain, more ...func(c *so
 }
 
 // concurrently runs the tasks, each on a copy of s that it may change
-// (its own arrays of the entries of a relaxed problem, relax), on as
-// many goroutines as there are CPUs: they only read the rest of the
-// state, so that each result is the same as one after the other.
-func (s *solver) concurrently(tasks ...func(c *solver)) {
+// (its own arrays of the entries of a relaxed problem, relax: one per
+// goroutine, 36 MB for France), on at most workers goroutines: they only
+// read the rest of the state, so that each result is the same as one
+// after the other.
+func (s *solver) concurrently(workers int, tasks ...func(c *solver)) {
 	var next atomic.Int32
 	run := func(c *solver) {
 		for k := int(next.Add(1)) - 1; k < len(tasks); k = int(next.Add(1)) - 1 {
@@ -146,7 +150,7 @@ func (s *solver) concurrently(tasks ...func(c *solver)) {
 		}
 	}
 	var wg sync.WaitGroup
-	for range min(len(tasks), runtime.GOMAXPROCS(0)) - 1 {
+	for range min(len(tasks), workers) - 1 {
 		c := *s
 		c.relaxIdx, c.relaxVal, c.later = nil, nil, nil
 		wg.Go(func() { run(&c) })
@@ -205,7 +209,7 @@ func (s *solver) bounds(p *Plan) {
 		n := p.Requested
 		start = append(start, func(c *solver) { served = c.startServed(n) }, func(c *solver) { access = c.startAccess(n) })
 	}
-	s.checkpointAt(p.Requested, picksGain(p), nil, start...)
+	s.checkpointAt(runtime.GOMAXPROCS(0), p.Requested, picksGain(p), nil, start...)
 	s.servedBound, s.accBound = min(s.servedBound, served), min(s.accBound, access)
 	if start != nil {
 		if served, access, ok := s.branchBounds(p.Requested); ok {
