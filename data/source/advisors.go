@@ -3,6 +3,7 @@ package source
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -219,13 +220,8 @@ func structureShares(posts float64, own []int, places []AdvisorPlace, byEmployer
 		w[j] = 0
 		employers[places[j].Employer] = true
 	}
-	keys := make([]string, 0, len(employers))
-	for e := range employers {
-		keys = append(keys, e)
-	}
-	sort.Strings(keys)
 	n := 0.0
-	for _, e := range keys {
+	for _, e := range slices.Sorted(maps.Keys(employers)) {
 		for _, l := range byEmployer[e] {
 			j, ok := byID[l.Place]
 			if _, mine := w[j]; !ok || !mine {

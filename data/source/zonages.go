@@ -3,8 +3,9 @@ package source
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -225,16 +226,6 @@ func ReadEPCICentroids(name string, r io.Reader) (map[string]orb.Point, data.Che
 	return out, checks, nil
 }
 
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // IndicatorInputs holds the decoded sources of BuildIndicators. A nil map
 // means the source was not supplied: its columns are not created. The
 // *File fields name the files in Warnings.
@@ -290,7 +281,7 @@ func BuildIndicators(communes []data.Commune, res Resolver, in IndicatorInputs) 
 // setEach adds column col and sets f(v) for each commune of m, skipping NaN.
 func setEach[V any](t *data.Indicators, col string, m map[string]V, f func(V) float64) {
 	i := t.AddColumn(col)
-	for _, code := range sortedKeys(m) {
+	for _, code := range slices.Sorted(maps.Keys(m)) {
 		if v := f(m[code]); !math.IsNaN(v) {
 			t.Set(code, i, v)
 		}
@@ -323,7 +314,7 @@ func groupByCommune[R any](file, column string, rows []R, res Resolver, key func
 func foldByCommune[V any](file, column string, m map[string]V, res Resolver, merge func(a, b V) V, checks *data.Checks) map[string]V {
 	out := make(map[string]V, len(m))
 	var old []string
-	for _, code := range sortedKeys(m) {
+	for _, code := range slices.Sorted(maps.Keys(m)) {
 		cur, ok := res(code)
 		switch {
 		case !ok:
