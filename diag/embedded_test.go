@@ -122,10 +122,14 @@ func TestEmbeddedNaiveOracle(t *testing.T) {
 
 // BenchmarkComputeNational is the full national computation on the
 // embedded real data: 34,969 communes, every site of the default supply.
-func BenchmarkComputeNational(b *testing.B) {
+func BenchmarkComputeNational(b *testing.B) { benchNational(b, Compute) }
+
+// benchNational times compute (Compute, or its naive reference) on the
+// embedded data with the default parameters.
+func benchNational(b *testing.B, compute func(context.Context, *data.Dataset, Params) (*Result, error)) {
 	ds := embedded(b)
 	benchstat.Loop(b, func() error {
-		_, err := Compute(context.Background(), ds, Params{})
+		_, err := compute(context.Background(), ds, Params{})
 		return err
 	})
 }
@@ -154,13 +158,7 @@ func BenchmarkNearestOthersNational(b *testing.B) {
 
 // BenchmarkComputeNationalNaive is the naive O(communes × sites) scan on
 // the same data, the baseline of BenchmarkComputeNational.
-func BenchmarkComputeNationalNaive(b *testing.B) {
-	ds := embedded(b)
-	benchstat.Loop(b, func() error {
-		_, err := ComputeNaive(context.Background(), ds, Params{})
-		return err
-	})
-}
+func BenchmarkComputeNationalNaive(b *testing.B) { benchNational(b, ComputeNaive) }
 
 // BenchmarkLoadCompute is what an analyst would otherwise do in PostGIS:
 // load the national data (embedded), compute nearest site and E2SFCA for
