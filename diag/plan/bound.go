@@ -635,11 +635,16 @@ func (s *solver) roomOr(n int) func(c int) int {
 // candidate whose post raises A_i by da = R_c·W(t_ic) (the entries gains
 // reads: points outside the territory count in no bound).
 func (s *solver) relax(val func(i int32, da float64) float64, commune func(r *relaxed, i int32), room func(c int) int) *relaxed {
-	r := &relaxed{idx: s.relaxIdx[:0], val: s.relaxVal[:0]}
-	defer func() { s.relaxIdx, s.relaxVal = r.idx, r.val }()
 	if s.rOff == nil {
 		s.flatten() // a solver made by hand (tests)
 	}
+	if cap(s.relaxIdx) < len(s.rPt) {
+		// At most one entry per candidate–point pair: allocated once,
+		// not grown by doubling (France: 3.1 million entries).
+		s.relaxIdx, s.relaxVal = make([]int32, 0, len(s.rPt)), make([]float64, 0, len(s.rPt))
+	}
+	r := &relaxed{idx: s.relaxIdx[:0], val: s.relaxVal[:0]}
+	defer func() { s.relaxIdx, s.relaxVal = r.idx, r.val }()
 	local := make([]int32, len(s.in))
 	for i := range local {
 		local[i] = -1
