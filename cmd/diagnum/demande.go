@@ -30,11 +30,8 @@ func loadDemandFile(ctx context.Context, f userFile, pr *progress) (*data.Demand
 		return nil, nil
 	}
 	pr.step("chargement de la couche de demande")
-	var l *data.DemandLayer
-	err := readFileCtx(ctx, f.path, func(r io.Reader) error {
-		var err error
-		l, err = data.LoadDemand(f.name, r)
-		return err
+	l, err := loadFile(ctx, f.path, func(r io.Reader) (*data.DemandLayer, error) {
+		return data.LoadDemand(f.name, r)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("couche de demande (--demande) : %w", frenchLocation(err))

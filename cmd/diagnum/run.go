@@ -191,11 +191,8 @@ func loadWeights(f userFile, ds *data.Dataset, extra ...string) (map[string]floa
 		}
 		return false
 	}
-	var w map[string]float64
-	err := readFile(f.path, func(r io.Reader) error {
-		var err error
-		w, err = diag.LoadWeights(f.name, r, known)
-		return err
+	w, err := loadFile(context.Background(), f.path, func(r io.Reader) (map[string]float64, error) {
+		return diag.LoadWeights(f.name, r, known)
 	})
 	if err == nil {
 		err = diag.CheckWeights(f.name, ds, w)
@@ -507,15 +504,23 @@ func strictError(checks data.Checks) error {
 // returns to ds.Checks and, with strict, refuses the file when it has
 // any (strictError).
 func loadChecked[T any](path string, ds *data.Dataset, strict bool, load func(r io.Reader) (T, data.Checks, error)) (T, error) {
-	var v T
-	err := readFile(path, func(r io.Reader) error {
-		var checks data.Checks
-		var err error
-		v, checks, err = load(r)
+	return loadFile(context.Background(), path, func(r io.Reader) (T, error) {
+		v, checks, err := load(r)
 		ds.Checks = append(ds.Checks, checks...)
 		if err == nil && strict {
 			err = strictError(checks)
 		}
+		return v, err
+	})
+}
+
+// loadFile reads the user's file path with load (readFileCtx) and
+// returns what load gives.
+func loadFile[T any](ctx context.Context, path string, load func(r io.Reader) (T, error)) (T, error) {
+	var v T
+	err := readFileCtx(ctx, path, func(r io.Reader) error {
+		var err error
+		v, err = load(r)
 		return err
 	})
 	return v, err

@@ -70,11 +70,8 @@ func (o *options) travelTimer(ctx context.Context, ds *data.Dataset, t diag.Terr
 // (unless --temps gives the times: the table's fallback then uses the
 // overall row).
 func (o *options) loadParametres(ds *data.Dataset, params *diag.Params) error {
-	var tp *data.TravelParams
-	err := readFile(o.parametres, func(r io.Reader) error {
-		var err error
-		tp, err = data.LoadTravelParams(o.parametres, r)
-		return err
+	tp, err := loadFile(context.Background(), o.parametres, func(r io.Reader) (*data.TravelParams, error) {
+		return data.LoadTravelParams(o.parametres, r)
 	})
 	if err != nil {
 		return fmt.Errorf("paramètres %s : %w", o.parametres, err)
