@@ -393,12 +393,20 @@ func TestSortNeighbors(t *testing.T) {
 				ns = append(ns, geo.Neighbor{Index: i, Km: rng.Float64() * 20})
 			}
 		}
-		want := slices.Clone(ns)
-		slices.SortFunc(want, func(a, b geo.Neighbor) int { return a.Index - b.Index })
-		sortNeighbors(ns, &s)
-		if !slices.Equal(ns, want) {
-			t.Fatalf("round %d: %d neighbours over a span of %d: not sorted with their distances", round, n, span)
-		}
+		checkSortNeighbors(t, ns, &s, fmt.Sprintf("round %d: %d neighbours over a span of %d", round, n, span))
+	}
+}
+
+// checkSortNeighbors sorts ns with sortNeighbors (scratch s) and fails t
+// (what names the list) unless they are in slices.SortFunc's order by
+// index, each with its distance.
+func checkSortNeighbors(t *testing.T, ns []geo.Neighbor, s *sortScratch, what string) {
+	t.Helper()
+	want := slices.Clone(ns)
+	slices.SortFunc(want, func(a, b geo.Neighbor) int { return a.Index - b.Index })
+	sortNeighbors(ns, s)
+	if !slices.Equal(ns, want) {
+		t.Fatalf("%s: not sorted with their distances", what)
 	}
 }
 
@@ -421,12 +429,7 @@ func TestSortNeighborsWide(t *testing.T) {
 			}
 		}
 		rng.Shuffle(len(ns), func(a, b int) { ns[a], ns[b] = ns[b], ns[a] })
-		want := slices.Clone(ns)
-		slices.SortFunc(want, func(a, b geo.Neighbor) int { return a.Index - b.Index })
-		sortNeighbors(ns, &s)
-		if !slices.Equal(ns, want) {
-			t.Fatalf("round %d: %d neighbours over a span of %d: not sorted with their distances", round, n, span)
-		}
+		checkSortNeighbors(t, ns, &s, fmt.Sprintf("round %d: %d neighbours over a span of %d", round, n, span))
 	}
 }
 
