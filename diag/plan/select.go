@@ -6,7 +6,7 @@ import (
 	"math"
 	"runtime"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"diagnum/diag"
 )
@@ -324,9 +324,13 @@ func (s *solver) refresh(e *entry) {
 // refreshBatch is the number of stale entries best refreshes together.
 const refreshBatch = 8
 
-// refreshAll refreshes the entries of batch, on every available CPU
-// (entries k, k + w, k + 2w, … on worker k): each only reads the state
-// and writes its own entry.
+// refreshAll refreshes the entries of batch, on every available CPU:
+// each goroutine takes the next entry not taken yet, only reads the
+// state and writes that entry. The caller takes entries too and, once
+// none is left, waits only for those being refreshed elsewhere: a helper
+// goroutine that starts late (its thread not yet running) finds none
+// left and ends, instead of holding up the greedy as a wait for every
+// goroutine would. The result does not depend on who refreshes what.
 func (s *solver) refreshAll(batch []entry) {
 	w := min(len(batch), runtime.GOMAXPROCS(0))
 	if w <= 1 {
@@ -335,18 +339,21 @@ func (s *solver) refreshAll(batch []entry) {
 		}
 		return
 	}
-	var wg sync.WaitGroup
-	for k := 1; k < w; k++ {
-		wg.Go(func() {
-			for x := k; x < len(batch); x += w {
-				s.refresh(&batch[x])
-			}
-		})
+	n := int32(len(batch))
+	var next, done atomic.Int32 // this batch's own: a late helper reads them only
+	work := func() {
+		for k := next.Add(1) - 1; k < n; k = next.Add(1) - 1 {
+			s.refresh(&batch[k])
+			done.Add(1)
+		}
 	}
-	for x := 0; x < len(batch); x += w {
-		s.refresh(&batch[x])
+	for range w - 1 {
+		go work()
 	}
-	wg.Wait()
+	work()
+	for done.Load() < n {
+		runtime.Gosched()
+	}
 }
 
 // allGains returns the gains of every candidate in the current state,
