@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -63,7 +64,20 @@ func embeddedFS() fs.FS {
 }
 
 // LoadEmbedded loads the embedded default data set.
-func LoadEmbedded() (*Dataset, error) { return LoadDir(embeddedFS()) }
+func LoadEmbedded() (*Dataset, error) {
+	return loadDir(embeddedFS(), func() ([]byte, error) {
+		// The bytes of the binary, read-only: decodePolygonsBin only
+		// reads them.
+		return unsafe.Slice(unsafe.StringData(polygonsBin), len(polygonsBin)), nil
+	})
+}
+
+// polygonsBin is polygones.bin of embedded, decoded in place, where
+// embed.FS would copy its 6.7 MB out first (the linker stores the bytes
+// once for both).
+//
+//go:embed embed/polygones.bin
+var polygonsBin string
 
 // LoadDir loads a data set stored in the embedded format from fsys, on
 // three goroutines: the polygons (the longest); the tables that depend
@@ -73,6 +87,11 @@ func LoadEmbedded() (*Dataset, error) { return LoadDir(embeddedFS()) }
 // the first in that order: administrative tables, the others, the
 // placements, the polygons.
 func LoadDir(fsys fs.FS) (*Dataset, error) {
+	return loadDir(fsys, func() ([]byte, error) { return readEmbedded(fsys, polygonsFile) })
+}
+
+// loadDir is LoadDir with the polygons' bytes given by polygons.
+func loadDir(fsys fs.FS, polygons func() ([]byte, error)) (*Dataset, error) {
 	type decoded struct {
 		polys []codePolygon
 		err   error
@@ -81,7 +100,7 @@ func LoadDir(fsys fs.FS) (*Dataset, error) {
 	go func() {
 		var d decoded
 		var b []byte
-		if b, d.err = readEmbedded(fsys, polygonsFile); d.err == nil {
+		if b, d.err = polygons(); d.err == nil {
 			d.polys, d.err = decodePolygonsBin(polygonsFile, b)
 		}
 		polyDone <- d
