@@ -1,10 +1,7 @@
 package report
 
 import (
-	"archive/zip"
-	"bytes"
 	"hash/crc32"
-	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -39,21 +36,9 @@ func excelizeRows(t *testing.T, rows [][]any, heights []float64) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, zf := range zr.File {
-		if zf.Name == "xl/worksheets/sheet1.xml" {
-			r, _ := zf.Open()
-			b, _ := io.ReadAll(r)
-			s := string(b)
-			i, j := strings.Index(s, "<sheetData>"), strings.Index(s, "</sheetData>")
-			return s[i+len("<sheetData>") : j]
-		}
-	}
-	t.Fatal("no sheet1.xml")
-	return ""
+	s := zipEntry(t, buf.Bytes(), "xl/worksheets/sheet1.xml")
+	i, j := strings.Index(s, "<sheetData>"), strings.Index(s, "</sheetData>")
+	return s[i+len("<sheetData>") : j]
 }
 
 // TestRowXMLAsExcelize: rowXML writes the same bytes as excelize's
