@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -47,7 +48,9 @@ type engine struct {
 	// sstrips holds the counted points in latitude strips for the pairs
 	// of a geo.DistanceTimer (searchRow; nil with another timer).
 	sstrips *geo.StripIndex
-	byComm  map[string]int
+	// byComm indexes the communes by code, built on first use (the
+	// results: at grid scale it is not held beside the pairs).
+	byComm  func() map[string]int
 	asg     *assigner     // places sites in communes (kept for WithSites)
 	achecks []data.Checks // per site: the checks of its placement
 	cchecks data.Checks   // of the communes' locations (locateCommunes)
@@ -66,6 +69,11 @@ type engine struct {
 	norm float64   // Ā, the divisor of Params.Normalize (1 without it)
 	raw  []float64 // A_i before Params.Normalize divides them (nil without it)
 }
+
+// collectCommunes is the number of communes (or demand points) from
+// which e2sfca collects the garbage of the preparation before building
+// the pairs (the grid case; the national data set has 35,000).
+const collectCommunes = 256 << 10
 
 // rowBlock is the number of communes per block of pairs (pairRows).
 const rowBlock = 512
@@ -95,7 +103,8 @@ func newEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, e
 		return nil, err
 	}
 	p.Timer = p.timer()
-	e := &engine{ctx: ctx, ds: ds, p: p, tm: newTiming(p.Timer), d0: p.ThresholdMin, byComm: communeIndex(ds)}
+	e := &engine{ctx: ctx, ds: ds, p: p, tm: newTiming(p.Timer), d0: p.ThresholdMin,
+		byComm: sync.OnceValue(func() map[string]int { return communeIndex(ds) })}
 	// Every TravelTimer is safe for concurrent use; a remote one bounds
 	// its own concurrency.
 	e.workers = defaultWorkers()
@@ -116,7 +125,6 @@ func newEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, e
 func (e *engine) locateCommunes() (checks data.Checks) {
 	n := len(e.ds.Communes)
 	e.loc, e.has, e.pop = make([]orb.Point, n), make([]bool, n), make([]float64, n)
-	pts := make([]orb.Point, 0, n)
 	e.cown = make([]int, 0, n)
 	var com comCount
 	for i, c := range e.ds.Communes {
@@ -137,10 +145,15 @@ func (e *engine) locateCommunes() (checks data.Checks) {
 			checks.Add(checkNoLocation(c.Code))
 			continue
 		}
-		pts = append(pts, e.loc[i])
 		e.cown = append(e.cown, i)
 	}
-	e.cidx = sync.OnceValue(func() *geo.PointIndex { return geo.NewPointIndex(pts) })
+	e.cidx = sync.OnceValue(func() *geo.PointIndex {
+		pts := make([]orb.Point, len(e.cown))
+		for k, i := range e.cown {
+			pts[k] = e.loc[i]
+		}
+		return geo.NewPointIndex(pts)
+	})
 	return append(checks, com.checks()...)
 }
 
@@ -213,6 +226,13 @@ func (e *engine) placeSites(sites []data.Site, per []data.Checks) data.Checks {
 // Sums run in increasing index order (over k for R_j, over j for A_i),
 // so the result is the same bit for bit whatever the number of workers.
 func (e *engine) e2sfca() error {
+	if len(e.ds.Communes) >= collectCommunes {
+		// The preparation's garbage (the assigner's indexes as they grew,
+		// the data set's copies) is freed for the pairs to reuse: the
+		// collector, paced on the heap before them, would not run while
+		// they are built.
+		runtime.GC()
+	}
 	if err := e.buildRows(); err != nil {
 		return err
 	}

@@ -179,10 +179,11 @@ func territoryCommunes(ds *data.Dataset, t Territory) ([]bool, []int) {
 
 // communeResults computes the measures of the communes idx (data order).
 func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
+	byComm := e.byComm()
 	nb := make([]int, len(e.ds.Communes))
 	fte := make([]float64, len(e.ds.Communes))
 	for _, j := range e.counted {
-		i := e.byComm[e.sites[j].Commune]
+		i := byComm[e.sites[j].Commune]
 		nb[i]++
 		fte[i] += e.sites[j].SupplyFTE
 	}
@@ -190,7 +191,7 @@ func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
 	cnfs := make([]float64, len(e.ds.Communes))
 	for j := range e.sites {
 		if v, ok := advisorFTE(&e.sites[j].Site, e.p); ok {
-			if i, known := e.byComm[e.sites[j].Commune]; known {
+			if i, known := byComm[e.sites[j].Commune]; known {
 				cnfs[i] += v
 			}
 		}
