@@ -192,8 +192,8 @@ func loadEmbeddedPlacements(fsys fs.FS, ds *Dataset) error {
 			return fail("id", fmt.Errorf("%w : lieu %q là où sites.bin.zst a %q", ErrBadValue, id, s.ID))
 		}
 		p := Placement{Commune: r.Field(c[1]), Declared: r.Field(c[3])}
-		for _, code := range []string{p.Commune, p.Declared} {
-			if _, ok := ds.CommuneIndex(code); code != "" && !ok {
+		for _, code := range [...]string{p.Commune, p.Declared} {
+			if code != "" && !ds.isCommune(code) { // most sites have no declared code to look up
 				return fail("commune", fmt.Errorf("%w : lieu %s placé dans %q, qui n'est pas une commune", ErrBadCode, s.ID, code))
 			}
 		}
