@@ -205,7 +205,7 @@ func (ix *StripIndex) appendWithin(dst []Neighbor, p orb.Point, km float64, skip
 		w, e, s, n := b[0][0], b[1][0], b[0][1], b[1][1]
 		// Strips are clamped: the first and last hold every point below
 		// and above them (none, since they span the points' latitudes).
-		for k := ix.strip(s); k <= ix.strip(n); k++ {
+		for k, last := ix.strip(s), ix.strip(n); k <= last; k++ {
 			lo, hi := int(ix.start[k]), int(ix.start[k+1])
 			x := firstAtLeast(ix.lon, lo, hi, w)
 			for ; x < hi && ix.lon[x] <= e; x++ {
