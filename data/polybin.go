@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"unsafe"
 
 	"github.com/paulmach/orb"
 )
@@ -192,7 +193,8 @@ type codePolygon struct {
 
 // decodePolygonsBin decodes b, in the compact format written by
 // WritePolygonsBin, into its MultiPolygons in code order: the codes must
-// be in strictly increasing order, as WritePolygonsBin writes them.
+// be in strictly increasing order, as WritePolygonsBin writes them. The
+// codes are cut from b, which must not change after.
 func decodePolygonsBin(name string, b []byte) ([]codePolygon, error) {
 	p := &polyReader{name: name, b: b}
 	if len(b) < len(polyMagic) || string(b[:len(polyMagic)]) != polyMagic {
@@ -226,7 +228,10 @@ func (p *polyReader) multiPolygon() (string, orb.MultiPolygon, error) {
 	if len(p.b)-p.off < l {
 		return "", nil, p.fail(errPolyTruncated)
 	}
-	name := string(p.b[p.off : p.off+l])
+	// The code is the bytes themselves, not a copy (35,000 allocations
+	// fewer): the decoder's input is never changed after (the binary's
+	// read-only bytes, or a buffer of its own).
+	name := unsafe.String(unsafe.SliceData(p.b[p.off:]), l)
 	p.off += l
 	np, err := p.count("polygones", 1<<16)
 	if err != nil {
