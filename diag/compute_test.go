@@ -434,11 +434,15 @@ func TestSortNeighborsWide(t *testing.T) {
 }
 
 // TestNationalPairsAgainstHaversine: on the national data, the pairs of
-// each commune (every 97th in -short, every 7th in make test-long) are
+// each commune (every 31st in -short, every 3rd in make test-long) are
 // exactly the counted sites whose model time from HaversineKm is within
 // d0, by increasing position, with W = Kernel(t, d0) and the nearest of
 // them, bit for bit: the strips' squared-chord sorting of candidates
 // and the row loop leave out or add no pair, even at the threshold.
+// The scan skips, before the haversine, the sites more than 0.5° of
+// latitude or 1° of longitude away: the reach (19.2 km) is 0.18° of
+// latitude and, below 60° of latitude (every commune, checked), at most
+// 0.35° of longitude.
 func TestNationalPairsAgainstHaversine(t *testing.T) {
 	e, err := newEngine(context.Background(), embedded(t), Params{})
 	if err != nil {
@@ -447,18 +451,27 @@ func TestNationalPairsAgainstHaversine(t *testing.T) {
 	if err := e.buildRows(); err != nil {
 		t.Fatal(err)
 	}
-	step := 7
+	if reach := e.tm.reachKm(e.d0); reach > 19.3 {
+		t.Fatalf("reach %v km: the scan's boxes are too narrow", reach)
+	}
+	step := 3
 	if testing.Short() {
-		step = 97
+		step = 31
 	}
 	pairs, edge := 0, 0
 	for i := 0; i < len(e.ds.Communes); i += step {
 		var wantQ []int32
 		var wantW []float64
 		nq, nt := int32(-1), math.Inf(1)
+		if e.has[i] && math.Abs(e.loc[i][1]) >= 60 {
+			t.Fatalf("commune %s at latitude %v", e.ds.Communes[i].Code, e.loc[i][1])
+		}
 		for q, pt := range e.spts {
 			if !e.has[i] {
 				break
+			}
+			if math.Abs(pt[1]-e.loc[i][1]) > 0.5 || math.Abs(pt[0]-e.loc[i][0]) > 1 {
+				continue
 			}
 			tm := e.tm.kmMinutes(e.communePlace(i), geo.HaversineKm(e.loc[i], pt))
 			if math.Abs(tm-e.d0) < 0.05 {
@@ -478,7 +491,7 @@ func TestNationalPairsAgainstHaversine(t *testing.T) {
 		}
 		pairs += len(qs)
 	}
-	if pairs < 4000 || edge == 0 {
+	if pairs < 10000 || edge == 0 {
 		t.Fatalf("weak test: %d pairs, %d within 3 s of the threshold", pairs, edge)
 	}
 	t.Logf("%d pairs, %d candidates within 3 s of the threshold", pairs, edge)
