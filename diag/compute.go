@@ -193,6 +193,7 @@ func (e *engine) placeSites(sites []data.Site, per []data.Checks) data.Checks {
 	e.achecks = per
 	checks := slices.Concat(per...)
 	e.sites = make([]SiteResult, len(sites))
+	e.counted, e.spts, e.splaces = make([]int, 0, len(sites)), make([]orb.Point, 0, len(sites)), make([]geo.Place, 0, len(sites))
 	for j, s := range sites {
 		e.sites[j] = SiteResult{Site: s, NearestOtherMin: math.Inf(1)}
 		fte, counted := e.p.supply(s.Kind, s.FTE)
@@ -286,6 +287,11 @@ type rowBuf struct {
 	w  []float64
 }
 
+// rowBufs holds one rowBuf per worker of fillRows, kept from block to
+// block and from one computation to the next (the national run makes
+// two), so that its slices do not grow again each time.
+var rowBufs sync.Pool
+
 // fillRows sets rows, nq and nt, each(i, rb) appending the pairs of
 // commune i to rb.q, rb.w and setting nq[i], nt[i]; the blocks of
 // communes are built on all cores.
@@ -293,13 +299,12 @@ func (e *engine) fillRows(each func(i int, rb *rowBuf)) error {
 	n := len(e.ds.Communes)
 	e.rows = make([]pairRows, (n+rowBlock-1)/rowBlock)
 	e.nq, e.nt = make([]int32, n), make([]float64, n)
-	var pool sync.Pool // one rowBuf per worker, kept from block to block
 	return parallelChunks(e.ctx, len(e.rows), e.workers, 1, func(lo, hi int) error {
-		rb, _ := pool.Get().(*rowBuf)
+		rb, _ := rowBufs.Get().(*rowBuf)
 		if rb == nil {
 			rb = new(rowBuf)
 		}
-		defer pool.Put(rb)
+		defer rowBufs.Put(rb)
 		for b := lo; b < hi; b++ {
 			first, last := b*rowBlock, min(n, (b+1)*rowBlock)
 			off := make([]int32, last-first+1)
