@@ -196,11 +196,7 @@ func (e *engine) communeResults(idx []int) ([]CommuneResult, error) {
 			}
 		}
 	}
-	pops := make([]int, len(e.ds.Communes))
-	for i, c := range e.ds.Communes {
-		pops[i] = c.Population
-	}
-	amed := MedianAccess(e.a, pops)
+	amed := e.medianAccess(e.a)
 	cs := make([]CommuneResult, len(idx))
 	err := parallel(e.ctx, len(idx), e.workers, func(lo, hi int) error {
 		for x := lo; x < hi; x++ {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -133,21 +132,14 @@ func parsePlanFlags(args []string, stderr io.Writer) (*planOptions, error) {
 	fs.Float64Var(&o.budget, "budget", 0, "")
 	fs.IntVar(&o.remove, "retirer", 0, "")
 	o.registerMethod(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stderr, planUsageText)
-			return nil, err
-		}
-		return nil, fmt.Errorf("%w: plan : %s", errUsage, frFlagError(err))
+	if err := parseArgs(fs, args, stderr, planUsageText, "plan : "); err != nil {
+		return nil, err
 	}
 	return o, o.check(fs)
 }
 
 // check refuses contradictory or missing settings.
 func (o *planOptions) check(fs *flag.FlagSet) error {
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: plan : argument inattendu %q", errUsage, fs.Arg(0))
-	}
 	o.visited(fs)
 	if err := o.checkTerritory(); err != nil {
 		return err
@@ -336,16 +328,8 @@ func (o *planOptions) plan(ctx context.Context, pr *progress, base *diag.Baselin
 // territory before and after; it returns the baseline after it.
 func (o *planOptions) applyScenario(ctx context.Context, base *diag.Baseline, t diag.Territory, costs plan.CostTable, employer plan.Employer) (*diag.Baseline, *plan.ScenarioResult, error) {
 	ds := base.Dataset()
-	var sc *plan.Scenario
-	err := readFile(o.scenario, func(r io.Reader) error {
-		var checks data.Checks
-		var err error
-		sc, checks, err = plan.LoadScenario(o.scenario, r, data.SitesOptions{Known: ds.KnownCode})
-		if err == nil && o.strict {
-			err = strictError(checks)
-		}
-		ds.Checks = append(ds.Checks, checks...)
-		return err
+	sc, err := loadChecked(o.scenario, ds, o.strict, func(r io.Reader) (*plan.Scenario, data.Checks, error) {
+		return plan.LoadScenario(o.scenario, r, data.SitesOptions{Known: ds.KnownCode})
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("scénario %s : %w", o.scenario, err)
@@ -375,16 +359,8 @@ func (o *planOptions) loadCandidates(base *diag.Baseline, t diag.Territory) ([]p
 		return plan.ChefLieuCandidates(base, t), nil
 	}
 	ds := base.Dataset()
-	var sites []data.Site
-	err := readFile(o.candidates, func(r io.Reader) error {
-		var checks data.Checks
-		var err error
-		sites, checks, err = data.LoadSites(o.candidates, r, data.SitesOptions{Known: ds.KnownCode})
-		if err == nil && o.strict {
-			err = strictError(checks)
-		}
-		ds.Checks = append(ds.Checks, checks...)
-		return err
+	sites, err := loadChecked(o.candidates, ds, o.strict, func(r io.Reader) ([]data.Site, data.Checks, error) {
+		return data.LoadSites(o.candidates, r, data.SitesOptions{Known: ds.KnownCode})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("--candidates %s (communes, chefs-lieux ou un fichier de lieux) : %w", o.candidates, err)
@@ -425,11 +401,8 @@ func (o *planOptions) excludeCandidates(base *diag.Baseline, t diag.Territory, c
 	if o.exclude == "" {
 		return cands, 0, nil
 	}
-	var keys map[string]bool
-	err := readFile(o.exclude, func(r io.Reader) error {
-		var err error
-		keys, err = plan.LoadExclusions(o.exclude, r)
-		return err
+	keys, err := loadFile(context.Background(), o.exclude, func(r io.Reader) (map[string]bool, error) {
+		return plan.LoadExclusions(o.exclude, r)
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("--exclure %s : %w", o.exclude, err)
@@ -446,11 +419,8 @@ func (o *planOptions) loadCosts() (plan.CostTable, error) {
 	if o.costs == "" {
 		return plan.DefaultCosts(), nil
 	}
-	var t plan.CostTable
-	err := readFile(o.costs, func(r io.Reader) error {
-		var err error
-		t, err = plan.LoadCosts(o.costs, r)
-		return err
+	t, err := loadFile(context.Background(), o.costs, func(r io.Reader) (plan.CostTable, error) {
+		return plan.LoadCosts(o.costs, r)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("coûts %s : %w", o.costs, err)

@@ -544,11 +544,6 @@ func loadFile[T any](ctx context.Context, path string, load func(r io.Reader) (T
 	return v, err
 }
 
-// readFile opens path and passes it to fn (readFileCtx without a context).
-func readFile(path string, fn func(io.Reader) error) error {
-	return readFileCtx(context.Background(), path, fn)
-}
-
 // readFileCtx opens path and passes it to fn through data.WithContext, so
 // that the loaders stop once ctx is done (Ctrl-C while a file loads, or
 // while a FIFO waits for its writer: data.Open).

@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"encoding/csv"
-	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -30,20 +28,9 @@ var CSVHeader = []string{
 // ',', UTF-8 without BOM; coordinates are written in the shortest form
 // that reads back to the same float64. An unknown travel time is empty.
 func WriteCSV(w io.Writer, p *Plan) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
-		return fmt.Errorf("écriture du plan : %w", err)
-	}
-	for i := range p.Picks {
-		if err := cw.Write(csvRow(p, &p.Picks[i])); err != nil {
-			return fmt.Errorf("écriture du plan : %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("écriture du plan : %w", err)
-	}
-	return nil
+	return data.WriteCSV(w, "du plan", data.CSVPlain, CSVHeader, len(p.Picks), func(i int) []string {
+		return csvRow(p, &p.Picks[i])
+	})
 }
 
 func csvRow(p *Plan, k *Pick) []string {

@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"encoding/csv"
-	"fmt"
 	"io"
 
 	"diagnum/data"
@@ -20,25 +18,12 @@ var ScenarioHeader = CSVHeader[:13]
 // read back gives the very same figures. employer is written on every
 // row ("" leaves the column empty).
 func WriteScenarioCSV(w io.Writer, add, remove []data.Site, employer Employer) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(ScenarioHeader); err != nil {
-		return fmt.Errorf("écriture du scénario : %w", err)
-	}
-	for _, group := range []struct {
-		sites  []data.Site
-		action string
-	}{{add, ActionAdd}, {remove, ActionRemove}} {
-		for i := range group.sites {
-			if err := cw.Write(scenarioFields(&group.sites[i], group.action, employer)); err != nil {
-				return fmt.Errorf("écriture du scénario : %w", err)
-			}
+	return data.WriteCSV(w, "du scénario", data.CSVPlain, ScenarioHeader, len(add)+len(remove), func(i int) []string {
+		if i < len(add) {
+			return scenarioFields(&add[i], ActionAdd, employer)
 		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("écriture du scénario : %w", err)
-	}
-	return nil
+		return scenarioFields(&remove[i-len(add)], ActionRemove, employer)
+	})
 }
 
 // scenarioFields returns the columns of ScenarioHeader for site s, texts

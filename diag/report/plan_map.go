@@ -211,10 +211,8 @@ func (w *planWriter) departements() error {
 		{fmt.Sprintf("Corrélation des rangs (Spearman) entre les postes ajoutés et la population fragile ayant besoin d'un service : %s. Départements du plus fort besoin au plus faible ; rang 1 = le plus grand.",
 			frNumber(math.Round(w.p.NeedCorrelation()*1000)/1000))},
 	}
-	for _, r := range rows {
-		if err := w.line(r...); err != nil {
-			return err
-		}
+	if err := w.lines(rows); err != nil {
+		return err
 	}
 	top := w.row
 	hdr := []any{cell(st.header, "Département"), cell(st.header, "Nom"), cell(st.header, "Population fragile ayant besoin d'un service"),

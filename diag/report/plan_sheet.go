@@ -143,6 +143,16 @@ func (w *planWriter) line(cells ...any) error {
 	return w.lineHigh(0, cells...)
 }
 
+// lines writes rows one line each (line).
+func (w *planWriter) lines(rows [][]any) error {
+	for _, r := range rows {
+		if err := w.line(r...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // lineHigh is line with the row's height (0: the default).
 func (w *planWriter) lineHigh(height float64, cells ...any) error {
 	r := w.row
@@ -188,12 +198,7 @@ func (w *planWriter) removals() error {
 			cell(st.thousands, measure(r.LostServed)), cell(st.dec2, measure(r.LostAccess)),
 			cell(st.percent, measure(r.Coverage)), cell(st.thousands, measure(r.Saving))})
 	}
-	for _, r := range rows {
-		if err := w.line(r...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return w.lines(rows)
 }
 
 // boundWhat names the criterion of a bound.
@@ -279,10 +284,8 @@ func (w *planWriter) intro() error {
 			bd.Stage, bd.Certificate(), boundWhat(bd.Stage), frNumber(math.Round(bd.Value*10)/10), frNumber(math.Round(bd.Upper*10)/10))})
 	}
 	rows = append(rows, []any{})
-	for _, r := range rows {
-		if err := w.line(r...); err != nil {
-			return err
-		}
+	if err := w.lines(rows); err != nil {
+		return err
 	}
 	w.chartAt = w.row
 	rows = [][]any{
@@ -300,10 +303,8 @@ func (w *planWriter) intro() error {
 		{"Étapes", stagesText(p.Stages)},
 		{"Employeur des nouveaux postes", p.Employer.Label()},
 	}
-	for _, r := range rows {
-		if err := w.line(r...); err != nil {
-			return err
-		}
+	if err := w.lines(rows); err != nil {
+		return err
 	}
 	w.skip()
 	return nil
@@ -331,10 +332,8 @@ func (w *planWriter) summary() error {
 		{"Accès médian (pour 10 000 hab.)", cell(st.dec2, measure(p.MedianAccess10k)), cell(st.dec2, measure(after.MedianAccess10k)), cell(st.dec2, measure(after.MedianAccess10k-p.MedianAccess10k))},
 		{"Subvention de l'État sur 24 mois (€)", nil, cell(st.thousands, measure(p.TotalCost()))},
 	}
-	for _, r := range rows {
-		if err := w.line(r...); err != nil {
-			return err
-		}
+	if err := w.lines(rows); err != nil {
+		return err
 	}
 	w.skip()
 	return nil
