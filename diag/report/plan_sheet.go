@@ -143,6 +143,15 @@ func (w *planWriter) line(cells ...any) error {
 	return w.lineHigh(0, cells...)
 }
 
+// headerLine writes names as a line of column headers, height high.
+func (w *planWriter) headerLine(height float64, names []string) error {
+	cells := make([]any, len(names))
+	for i, h := range names {
+		cells[i] = cell(w.st.header, h)
+	}
+	return w.lineHigh(height, cells...)
+}
+
 // lines writes rows one line each (line).
 func (w *planWriter) lines(rows [][]any) error {
 	for _, r := range rows {
@@ -388,11 +397,7 @@ func (w *planWriter) picks() error {
 	if err := w.line(cell(st.subtitle, "Postes proposés, dans l'ordre du planificateur")); err != nil {
 		return err
 	}
-	hdr := make([]any, len(pickHeader))
-	for i, h := range pickHeader {
-		hdr[i] = cell(st.header, h)
-	}
-	if err := w.lineHigh(48, hdr...); err != nil {
+	if err := w.headerLine(48, pickHeader); err != nil {
 		return err
 	}
 	first := w.row
@@ -528,11 +533,7 @@ func (w *planWriter) scenarioCommunes() error {
 	if err := w.line(note); err != nil {
 		return err
 	}
-	cells := make([]any, len(hdr))
-	for i, h := range hdr {
-		cells[i] = cell(st.header, h)
-	}
-	if err := w.lineHigh(32, cells...); err != nil {
+	if err := w.headerLine(32, hdr); err != nil {
 		return err
 	}
 	for _, c := range r.Communes[:min(len(r.Communes), maxScenarioRows)] {
