@@ -229,6 +229,7 @@ func TestSIGINTWhileLoading(t *testing.T) {
 			case err = <-done:
 			case <-time.After(30 * time.Second):
 				cmd.Process.Kill()
+				<-done // stderr is complete (and no longer written) once Wait returns
 				t.Fatalf("diagnum did not stop within 30 s of SIGINT; stderr:\n%s", stderr.String())
 			}
 			if d := time.Since(sent); d > 5*time.Second {
