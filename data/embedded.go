@@ -291,58 +291,59 @@ func readEmbeddedTable(fsys fs.FS, name string, cols ...string) (*Table, []int, 
 	return t, idx, err
 }
 
+// eachEmbeddedRow reads the CSV name of the embedded set with the
+// required columns cols and calls fn with each record and the indexes of
+// cols, until fn fails.
+func eachEmbeddedRow(fsys fs.FS, name string, cols []string, fn func(r Record, c []int) error) error {
+	t, c, err := readEmbeddedTable(fsys, name, cols...)
+	if err != nil {
+		return err
+	}
+	for _, r := range t.Records {
+		if err := fn(r, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // loadEmbeddedReferences reads references.csv, when the set has one.
 func loadEmbeddedReferences(fsys fs.FS, ds *Dataset) error {
 	if _, err := fs.Stat(fsys, "references.csv"); err != nil {
 		return nil
 	}
-	t, c, err := readEmbeddedTable(fsys, "references.csv", "territoire", "indicateur", "valeur", "source", "date", "note")
-	if err != nil {
-		return err
-	}
-	for _, r := range t.Records {
+	const name = "references.csv"
+	return eachEmbeddedRow(fsys, name, []string{"territoire", "indicateur", "valeur", "source", "date", "note"}, func(r Record, c []int) error {
 		v, err := strconv.ParseFloat(r.Field(c[2]), 64)
 		if err != nil {
-			return &ParseError{File: t.File, Line: r.Line, Column: "valeur", Err: fmt.Errorf("%w : %v", ErrBadNumber, err)}
+			return &ParseError{File: name, Line: r.Line, Column: "valeur", Err: fmt.Errorf("%w : %v", ErrBadNumber, err)}
 		}
 		ds.References = append(ds.References, Reference{Territory: r.Field(c[0]), Measure: r.Field(c[1]), Value: v,
 			Source: r.Field(c[3]), Date: r.Field(c[4]), Note: r.Field(c[5])})
-	}
-	return nil
+		return nil
+	})
 }
 
 func loadEmbeddedRegions(fsys fs.FS, ds *Dataset) error {
-	t, c, err := readEmbeddedTable(fsys, "regions.csv", "code", "nom")
-	if err != nil {
-		return err
-	}
-	for _, r := range t.Records {
+	return eachEmbeddedRow(fsys, "regions.csv", []string{"code", "nom"}, func(r Record, c []int) error {
 		ds.Regions = append(ds.Regions, Region{Code: r.Field(c[0]), Name: r.Field(c[1])})
-	}
-	return nil
+		return nil
+	})
 }
 
 func loadEmbeddedDeps(fsys fs.FS, ds *Dataset) error {
-	t, c, err := readEmbeddedTable(fsys, "departements.csv", "code", "nom", "code_region", "chef_lieu")
-	if err != nil {
-		return err
-	}
-	for _, r := range t.Records {
+	return eachEmbeddedRow(fsys, "departements.csv", []string{"code", "nom", "code_region", "chef_lieu"}, func(r Record, c []int) error {
 		ds.Departements = append(ds.Departements, Departement{
 			Code: r.Field(c[0]), Name: r.Field(c[1]), Region: r.Field(c[2]), ChefLieu: r.Field(c[3])})
-	}
-	return nil
+		return nil
+	})
 }
 
 func loadEmbeddedEPCI(fsys fs.FS, ds *Dataset) error {
-	t, c, err := readEmbeddedTable(fsys, "epci.csv", "code", "nom", "type")
-	if err != nil {
-		return err
-	}
-	for _, r := range t.Records {
+	return eachEmbeddedRow(fsys, "epci.csv", []string{"code", "nom", "type"}, func(r Record, c []int) error {
 		ds.EPCIs = append(ds.EPCIs, EPCI{Code: r.Field(c[0]), Name: r.Field(c[1]), Kind: r.Field(c[2])})
-	}
-	return nil
+		return nil
+	})
 }
 
 // The embedded communes', indicators' and sites' files (tablebin.go).
@@ -373,14 +374,10 @@ func loadEmbeddedCommunes(fsys fs.FS, ds *Dataset) error {
 }
 
 func loadEmbeddedRenamed(fsys fs.FS, ds *Dataset) error {
-	t, c, err := readEmbeddedTable(fsys, "anciens_codes.csv.zst", "ancien_code", "code_insee")
-	if err != nil {
-		return err
-	}
-	for _, r := range t.Records {
+	return eachEmbeddedRow(fsys, "anciens_codes.csv.zst", []string{"ancien_code", "code_insee"}, func(r Record, c []int) error {
 		ds.Renamed[r.Field(c[0])] = r.Field(c[1])
-	}
-	return nil
+		return nil
+	})
 }
 
 // attachEmbeddedPolygons gives the communes of ds their polygon from
@@ -409,15 +406,11 @@ func attachEmbeddedPolygons(ds *Dataset, polys []codePolygon) {
 const NationalPolygonsMin = 34000
 
 func loadEmbeddedSources(fsys fs.FS, ds *Dataset) error {
-	t, c, err := readEmbeddedTable(fsys, "sources.csv", "name", "titre", "producteur", "date", "licence", "attribution", "fichier")
-	if err != nil {
-		return err
-	}
-	for _, r := range t.Records {
+	return eachEmbeddedRow(fsys, "sources.csv", []string{"name", "titre", "producteur", "date", "licence", "attribution", "fichier"}, func(r Record, c []int) error {
 		ds.Sources = append(ds.Sources, Source{Name: r.Field(c[0]), Title: r.Field(c[1]), Producer: r.Field(c[2]),
 			Date: r.Field(c[3]), Licence: r.Field(c[4]), Attribution: r.Field(c[5]), File: r.Field(c[6])})
-	}
-	return nil
+		return nil
+	})
 }
 
 // CommuneIndex returns the position of the commune with the given code in
@@ -450,19 +443,16 @@ func (ds *Dataset) KnownCode(code string) bool {
 // source files, with their kind and subject, so the report lists them
 // with the checks of this run.
 func loadEmbeddedControls(fsys fs.FS, ds *Dataset) error {
-	t, c, err := readEmbeddedTable(fsys, "controles.csv.zst",
-		"domaine", "gravite", "type", "fichier", "ligne", "colonne", "site", "commune", "motif")
-	if err != nil {
-		return err
-	}
-	for _, r := range t.Records {
+	const name = "controles.csv.zst"
+	cols := []string{"domaine", "gravite", "type", "fichier", "ligne", "colonne", "site", "commune", "motif"}
+	return eachEmbeddedRow(fsys, name, cols, func(r Record, c []int) error {
 		line, err := strconv.Atoi(r.Field(c[4]))
 		if err != nil {
-			return &ParseError{File: t.File, Line: r.Line, Column: "ligne", Err: fmt.Errorf("%w : %v", ErrBadNumber, err)}
+			return &ParseError{File: name, Line: r.Line, Column: "ligne", Err: fmt.Errorf("%w : %v", ErrBadNumber, err)}
 		}
 		kind, ok := parseCheckKind(r.Field(c[2]))
 		if !ok {
-			return &ParseError{File: t.File, Line: r.Line, Column: "type", Err: fmt.Errorf("%w : type de contrôle inconnu %q", ErrBadValue, r.Field(c[2]))}
+			return &ParseError{File: name, Line: r.Line, Column: "type", Err: fmt.Errorf("%w : type de contrôle inconnu %q", ErrBadValue, r.Field(c[2]))}
 		}
 		x := Check{Severity: Warning, Kind: kind, Site: r.Field(c[6]), Commune: r.Field(c[7]),
 			Err: &ParseError{File: r.Field(c[3]), Line: line, Column: r.Field(c[5]), Err: errors.New(r.Field(c[8]))}}
@@ -474,6 +464,6 @@ func loadEmbeddedControls(fsys fs.FS, ds *Dataset) error {
 		} else {
 			ds.Checks = append(ds.Checks, x)
 		}
-	}
-	return nil
+		return nil
+	})
 }

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"unsafe"
 
 	"github.com/paulmach/orb"
@@ -43,11 +44,7 @@ var errPolyGrid = errors.New("coordonnée hors de la grille de 1e-5 degré")
 // WritePolygonsBin writes polys in the compact polygon format, in code
 // order. Every coordinate must lie on the 1e-5 degree grid.
 func WritePolygonsBin(w io.Writer, polys map[string]orb.MultiPolygon) error {
-	codes := make([]string, 0, len(polys))
-	for c := range polys {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
+	codes := slices.Sorted(maps.Keys(polys))
 	bw := bufio.NewWriter(w)
 	bw.WriteString(polyMagic)
 	var buf [binary.MaxVarintLen64]byte

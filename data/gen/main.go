@@ -15,8 +15,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -134,11 +136,7 @@ func (g *gen) admin() error {
 	}); err != nil {
 		return err
 	}
-	old := make([]string, 0, len(g.cog.Renamed))
-	for k := range g.cog.Renamed {
-		old = append(old, k)
-	}
-	sort.Strings(old)
+	old := slices.Sorted(maps.Keys(g.cog.Renamed))
 	return g.writeCSV("anciens_codes.csv.zst", []string{"ancien_code", "code_insee"}, len(old), func(i int) []string {
 		return []string{old[i], g.cog.Renamed[old[i]]}
 	})
