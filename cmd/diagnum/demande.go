@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync/atomic"
 
 	"diagnum/data"
 	"diagnum/diag"
@@ -39,10 +40,15 @@ func loadDemandFile(ctx context.Context, f userFile, pr *progress) (*data.Demand
 	return l, nil
 }
 
+// baselines counts the calls of options.baseline, where the measures of
+// a run start (tests: a bad input is refused before them).
+var baselines atomic.Int64
+
 // baseline computes the national baseline of ds and, with --demande,
 // measures it on the layer (loadDemand, demandWeights, applyDemand): the
 // one path of the diagnostic and of the planner.
 func (o *options) baseline(ctx context.Context, pr *progress, ds *data.Dataset, params diag.Params) (*diag.Baseline, *data.DemandLayer, *diag.DemandSummary, error) {
+	baselines.Add(1)
 	layer, err := o.loadDemand(ctx, pr)
 	if err != nil {
 		return nil, nil, nil, err

@@ -185,7 +185,7 @@ func (o *planOptions) check(fs *flag.FlagSet) error {
 // inputs returns the files the plan reads.
 func (o *planOptions) inputs() []string {
 	in := o.options.inputs()
-	for _, f := range []string{o.scenario, o.costs} {
+	for _, f := range []string{o.scenario, o.costs, o.exclude} {
 		if f != "" {
 			in = append(in, f)
 		}
@@ -207,13 +207,18 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	var costs plan.CostTable
+	files := &planFiles{}
 	op, err := o.open(ctx, stderr, func(t diag.Territory) []outputPath { return csvAndBook(o.csv, o.outPath(t)) }, o.inputs(),
-		func() (err error) { costs, err = o.loadCosts(); return err })
+		func() (err error) { files.costs, err = o.loadCosts(ctx); return err })
 	if err != nil {
 		return err
 	}
 	t, params, pr, ds := op.t, op.params, op.pr, op.ds
+	// The plan's files are read and checked now, before the measures
+	// (seconds over France): a bad file is refused at once.
+	if err := o.readFiles(ctx, ds, files); err != nil {
+		return err
+	}
 	pr.step("calcul du diagnostic")
 	base, layer, demand, err := o.baseline(ctx, pr, ds, params)
 	if err != nil {
@@ -230,7 +235,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// planner runs, whose greedy leaves the other core idle most of the
 	// time.
 	early := o.earlyView(base, t)
-	p, after, err := o.plan(ctx, pr, base, t, costs)
+	p, after, err := o.plan(ctx, pr, base, t, files)
 	if err != nil {
 		return err
 	}
@@ -294,29 +299,26 @@ func (o *planOptions) earlyView(base *diag.Baseline, t diag.Territory) func() (*
 
 // plan applies the scenario, then runs the planner; it returns the plan
 // and the baseline it was made on.
-func (o *planOptions) plan(ctx context.Context, pr *progress, base *diag.Baseline, t diag.Territory, costs plan.CostTable) (*plan.Plan, *diag.Baseline, error) {
+func (o *planOptions) plan(ctx context.Context, pr *progress, base *diag.Baseline, t diag.Territory, files *planFiles) (*plan.Plan, *diag.Baseline, error) {
 	employer, _ := plan.ParseEmployer(o.employer)
 	objective, _ := plan.ParseObjective(o.objective)
 	var sr *plan.ScenarioResult
 	if o.scenario != "" {
 		pr.step("évaluation du scénario")
 		var err error
-		if base, sr, err = o.applyScenario(ctx, base, t, costs, employer); err != nil {
+		if base, sr, err = o.applyScenario(ctx, base, t, files, employer); err != nil {
 			return nil, nil, err
 		}
 	}
-	cands, err := o.loadCandidates(base, t)
+	cands, err := o.candidatesOf(base, t, files)
 	if err != nil {
 		return nil, nil, err
 	}
-	cands, excluded, err := o.excludeCandidates(base, t, cands)
-	if err != nil {
-		return nil, nil, err
-	}
+	cands, excluded := excludeCandidates(base, t, cands, files.exclude)
 	pr.step("planification")
 	rate, _ := o.coverRate()
 	p, err := plan.Run(ctx, base, plan.Options{Territory: t, Add: o.add, Objective: objective, Cover: rate, Budget: o.budget, Remove: o.remove,
-		Candidates: cands, Costs: costs, Employer: employer, Capacity: o.capacity, MaxPerPlace: o.maxPer, Swap: o.swap})
+		Candidates: cands, Costs: files.costs, Employer: employer, Capacity: o.capacity, MaxPerPlace: o.maxPer, Swap: o.swap})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -324,34 +326,79 @@ func (o *planOptions) plan(ctx context.Context, pr *progress, base *diag.Baselin
 	return p, base, nil
 }
 
-// applyScenario reads the scenario, applies it and compares the
+// planFiles are the user's files of a plan, each read once: --couts
+// before the data are loaded, the others (which need the communes' codes
+// and the sites) right after it, before the measures (readFiles). Their
+// checks join ds.Checks where the plan uses them, as when they were read
+// there.
+type planFiles struct {
+	costs           plan.CostTable
+	scenario        *plan.Scenario
+	scenarioSites   []data.Site // the data's sites, changed by the scenario
+	scenarioChecks  data.Checks
+	candidates      []data.Site // --candidates FICHIER
+	candidateChecks data.Checks
+	exclude         map[string]bool // --exclure (nil: none)
+}
+
+// readFiles reads and checks --scenario (which must remove only sites of
+// ds), --candidates FICHIER and --exclure into f, with the same messages
+// as when the plan used to read them after the measures.
+func (o *planOptions) readFiles(ctx context.Context, ds *data.Dataset, f *planFiles) error {
+	known := data.SitesOptions{Known: ds.KnownCode}
+	if o.scenario != "" {
+		var err error
+		f.scenario, f.scenarioChecks, err = readChecked(ctx, o.scenario, o.strict, func(r io.Reader) (*plan.Scenario, data.Checks, error) {
+			return plan.LoadScenario(o.scenario, r, known)
+		})
+		if err == nil {
+			f.scenarioSites, err = f.scenario.Apply(ds.Sites)
+		}
+		if err != nil {
+			return fmt.Errorf("scénario %s : %w", o.scenario, err)
+		}
+	}
+	if o.candidates != plan.CandidatesCommunes && o.candidates != plan.CandidatesChefsLieux {
+		var err error
+		f.candidates, f.candidateChecks, err = readChecked(ctx, o.candidates, o.strict, func(r io.Reader) ([]data.Site, data.Checks, error) {
+			return data.LoadSites(o.candidates, r, known)
+		})
+		if err != nil {
+			return fmt.Errorf("--candidates %s (communes, chefs-lieux ou un fichier de lieux) : %w", o.candidates, err)
+		}
+	}
+	if o.exclude != "" {
+		var err error
+		f.exclude, err = loadFile(ctx, o.exclude, func(r io.Reader) (map[string]bool, error) { return plan.LoadExclusions(o.exclude, r) })
+		if err != nil {
+			return fmt.Errorf("--exclure %s : %w", o.exclude, err)
+		}
+	}
+	return nil
+}
+
+// applyScenario applies the scenario read by readFiles and compares the
 // territory before and after; it returns the baseline after it.
-func (o *planOptions) applyScenario(ctx context.Context, base *diag.Baseline, t diag.Territory, costs plan.CostTable, employer plan.Employer) (*diag.Baseline, *plan.ScenarioResult, error) {
+func (o *planOptions) applyScenario(ctx context.Context, base *diag.Baseline, t diag.Territory, f *planFiles, employer plan.Employer) (*diag.Baseline, *plan.ScenarioResult, error) {
 	ds := base.Dataset()
-	sc, err := loadChecked(o.scenario, ds, o.strict, func(r io.Reader) (*plan.Scenario, data.Checks, error) {
-		return plan.LoadScenario(o.scenario, r, data.SitesOptions{Known: ds.KnownCode})
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("scénario %s : %w", o.scenario, err)
-	}
-	ds2, err := plan.WithScenario(ds, sc)
-	if err != nil {
-		return nil, nil, fmt.Errorf("scénario %s : %w", o.scenario, err)
-	}
-	after, err := diag.NewBaseline(ctx, ds2, base.Result.Params)
+	ds.Checks = append(ds.Checks, f.scenarioChecks...)
+	ds2 := *ds // plan.WithScenario, its sites changed by readFiles
+	ds2.Sites = f.scenarioSites
+	after, err := diag.NewBaseline(ctx, &ds2, base.Result.Params)
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := remeasure(ctx, after, o.layer); err != nil {
 		return nil, nil, err
 	}
-	sr, err := plan.Compare(t, base.Result, after.Result, sc, costs, employer)
+	sr, err := plan.Compare(t, base.Result, after.Result, f.scenario, f.costs, employer)
 	return after, sr, err
 }
 
-// loadCandidates returns the candidates of --candidates (nil: the
-// planner's default, every commune of the territory).
-func (o *planOptions) loadCandidates(base *diag.Baseline, t diag.Territory) ([]plan.Candidate, error) {
+// candidatesOf returns the candidates of --candidates (nil: the
+// planner's default, every commune of the territory); those of a file,
+// read by readFiles, are screened here (plan.ScreenCandidates).
+func (o *planOptions) candidatesOf(base *diag.Baseline, t diag.Territory, f *planFiles) ([]plan.Candidate, error) {
 	switch o.candidates {
 	case plan.CandidatesCommunes:
 		return nil, nil
@@ -359,13 +406,8 @@ func (o *planOptions) loadCandidates(base *diag.Baseline, t diag.Territory) ([]p
 		return plan.ChefLieuCandidates(base, t), nil
 	}
 	ds := base.Dataset()
-	sites, err := loadChecked(o.candidates, ds, o.strict, func(r io.Reader) ([]data.Site, data.Checks, error) {
-		return data.LoadSites(o.candidates, r, data.SitesOptions{Known: ds.KnownCode})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("--candidates %s (communes, chefs-lieux ou un fichier de lieux) : %w", o.candidates, err)
-	}
-	cands, refused := plan.ScreenCandidates(base, t, o.candidates, sites)
+	ds.Checks = append(ds.Checks, f.candidateChecks...)
+	cands, refused := plan.ScreenCandidates(base, t, o.candidates, f.candidates)
 	ds.Checks = append(ds.Checks, refused...)
 	o.refused = len(refused)
 	if o.strict {
@@ -394,34 +436,26 @@ func (o *planOptions) coverRate() (float64, error) {
 	return v, nil
 }
 
-// excludeCandidates removes the candidates listed in --exclure (by INSEE
-// code of their commune or by id), the default candidates made explicit
-// first, and returns how many it removed.
-func (o *planOptions) excludeCandidates(base *diag.Baseline, t diag.Territory, cands []plan.Candidate) ([]plan.Candidate, int, error) {
-	if o.exclude == "" {
-		return cands, 0, nil
-	}
-	keys, err := loadFile(context.Background(), o.exclude, func(r io.Reader) (map[string]bool, error) {
-		return plan.LoadExclusions(o.exclude, r)
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("--exclure %s : %w", o.exclude, err)
+// excludeCandidates removes the candidates whose key (INSEE code of
+// their commune or id) is in keys (--exclure; nil: none), the default
+// candidates made explicit first, and returns how many it removed.
+func excludeCandidates(base *diag.Baseline, t diag.Territory, cands []plan.Candidate, keys map[string]bool) ([]plan.Candidate, int) {
+	if keys == nil {
+		return cands, 0
 	}
 	if cands == nil {
 		cands = plan.CommuneCandidates(base, t)
 	}
 	kept := plan.Exclude(cands, keys)
-	return kept, len(cands) - len(kept), nil
+	return kept, len(cands) - len(kept)
 }
 
 // loadCosts reads --couts, or returns the default amounts.
-func (o *planOptions) loadCosts() (plan.CostTable, error) {
+func (o *planOptions) loadCosts(ctx context.Context) (plan.CostTable, error) {
 	if o.costs == "" {
 		return plan.DefaultCosts(), nil
 	}
-	t, err := loadFile(context.Background(), o.costs, func(r io.Reader) (plan.CostTable, error) {
-		return plan.LoadCosts(o.costs, r)
-	})
+	t, err := loadFile(ctx, o.costs, func(r io.Reader) (plan.CostTable, error) { return plan.LoadCosts(o.costs, r) })
 	if err != nil {
 		return nil, fmt.Errorf("coûts %s : %w", o.costs, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -115,35 +116,94 @@ func TestPlanUsageErrors(t *testing.T) {
 	}
 }
 
-// TestPlanBadFiles: a missing candidates, scenario or costs file, or a
-// scenario removing an unknown site, stops the run and writes nothing.
+// TestPlanBadFiles: a missing or malformed candidates, scenario, costs
+// or exclusion file, or a scenario removing an unknown site, stops the
+// plan with the message it gave when the files were read after the
+// measures (exit 1: not a usage error), before the measures start (no
+// baseline: baselines), and writes nothing. A FIFO is read once.
 func TestPlanBadFiles(t *testing.T) {
+	const noFile = "\x00" // the file does not exist
 	for _, tc := range []struct {
-		args []string
-		file string // written in the run folder first
-		want string
+		flag, file, body string
+		want             string // the whole error
 	}{
-		{[]string{"--candidates", "absent.csv"}, "", "absent.csv"},
-		{[]string{"--couts", "couts.csv"}, "zone,employeur,montant\nlune,public,1\n", "couts.csv:2"},
-		{[]string{"--scenario", "sc.csv"}, "id,action\nnobody,suppression\n", "nobody"},
+		{"--candidates", "absent.csv", noFile, "--candidates absent.csv (communes, chefs-lieux ou un fichier de lieux) : open absent.csv: no such file or directory"},
+		{"--candidates", "lieux.csv", "id,nom,type,latitude,longitude\na,A,cnfs,46.1,x\n",
+			`--candidates lieux.csv (communes, chefs-lieux ou un fichier de lieux) : lieux.csv: aucune ligne utilisable : la seule ligne est rejetée ; la première : lieux.csv:2: colonne "longitude" : coordonnée invalide : longitude "x" n'est pas un nombre (aucun chiffre)`},
+		{"--scenario", "absent.csv", noFile, "scénario absent.csv : open absent.csv: no such file or directory"},
+		{"--scenario", "sc.csv", "id,nom,type,latitude,longitude,action\nb,B,cnfs,46.1,1.8,bouger\n",
+			`scénario sc.csv : sc.csv: aucune ligne utilisable : aucun lieu à ajouter ni à retirer ; première ligne rejetée : sc.csv:2: colonne "action" : valeur invalide : action "bouger" : attendu ajout ou suppression`},
+		{"--scenario", "sc.csv", "id,action\nnobody,suppression\n", `scénario sc.csv : identifiant de lieu inconnu : "nobody" (scénario, action suppression)`},
+		{"--scenario", "fifo", "id,action\nnobody,suppression\n", `scénario fifo : identifiant de lieu inconnu : "nobody" (scénario, action suppression)`},
+		{"--couts", "couts.csv", "zone,employeur,montant\nlune,public,1\n",
+			`coûts couts.csv : couts.csv:2: colonne "zone" : valeur invalide : zone inconnue "lune" : attendu metropole, reunion-mayotte ou antilles-guyane`},
+		{"--couts", "absent.csv", noFile, "coûts absent.csv : open absent.csv: no such file or directory"},
+		{"--exclure", "absent.txt", noFile, "--exclure absent.txt : open absent.txt: no such file or directory"},
 	} {
-		t.Run(tc.want, func(t *testing.T) {
+		t.Run(tc.flag+"/"+tc.file, func(t *testing.T) {
 			t.Chdir(t.TempDir())
-			if tc.file != "" {
-				if err := os.WriteFile(tc.args[1], []byte(tc.file), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			wrote := feedInput(t, tc.file, tc.body)
+			n := baselines.Load()
 			var stdout, stderr bytes.Buffer
-			args := append([]string{"plan", "--dept", "23", "--add", "1"}, tc.args...)
-			err := Run(context.Background(), args, &stdout, &stderr)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %v, want one naming %q", err, tc.want)
+			err := Run(context.Background(), []string{"plan", "--dept", "23", "--add", "1", tc.flag, tc.file}, &stdout, &stderr)
+			if err == nil || err.Error() != tc.want || errors.Is(err, errUsage) {
+				t.Errorf("error %v\nwant %s (exit 1)", err, tc.want)
 			}
-			if _, err := os.Stat("plan-23.xlsx"); err == nil {
-				t.Error("a workbook was written")
+			if got := baselines.Load() - n; got != 0 {
+				t.Errorf("refused after %d baseline(s), want before the measures", got)
+			}
+			wrote()
+			if files := listDir(t, "."); stdout.Len() != 0 || len(files) > 1 || (len(files) == 1 && files[0] != tc.file) {
+				t.Errorf("wrote %v and %d bytes on stdout", files, stdout.Len())
 			}
 		})
+	}
+}
+
+// TestPlanFileAfterMeasures: a candidates file whose only place lies
+// outside the territory can only be refused once the measures place it
+// (--strict, plan.ScreenCandidates): the counter of TestPlanBadFiles
+// sees that baseline, and the FIFO's content reached the plan.
+func TestPlanFileAfterMeasures(t *testing.T) {
+	t.Chdir(t.TempDir())
+	wrote := feedInput(t, "fifo", "id,nom,type,latitude,longitude\np,Paris,cnfs,48.8566,2.3522\n")
+	n := baselines.Load()
+	var stdout, stderr bytes.Buffer
+	err := Run(context.Background(), []string{"plan", "--dept", "23", "--add", "1", "--strict", "--candidates", "fifo"}, &stdout, &stderr)
+	wrote()
+	if err == nil || !strings.HasPrefix(err.Error(), "--candidates fifo : lieux hors du territoire, en mer ou sans habitants : ") {
+		t.Errorf("error %v, want the candidates outside the Creuse refused", err)
+	}
+	if got := baselines.Load() - n; got != 1 {
+		t.Errorf("%d baseline(s), want 1 before the refusal", got)
+	}
+}
+
+// feedInput creates the input file name with body, or nothing when body
+// is "\x00"; a name "fifo" is a FIFO that a goroutine writes body into.
+// The function it returns waits (10 s at most) until the FIFO was read.
+func feedInput(t *testing.T, name, body string) func() {
+	t.Helper()
+	switch {
+	case body == "\x00":
+		return func() {}
+	case name != "fifo":
+		writeFile(name, body)(t)
+		return func() {}
+	}
+	mkfifo(name)(t)
+	done := make(chan error, 1)
+	go func() { done <- os.WriteFile(name, []byte(body), 0) }()
+	return func() {
+		t.Helper()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("writing the FIFO: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("the FIFO %s was not read", name)
+		}
 	}
 }
 

@@ -522,14 +522,25 @@ func strictError(checks data.Checks) error {
 // returns to ds.Checks and, with strict, refuses the file when it has
 // any (strictError).
 func loadChecked[T any](path string, ds *data.Dataset, strict bool, load func(r io.Reader) (T, data.Checks, error)) (T, error) {
-	return loadFile(context.Background(), path, func(r io.Reader) (T, error) {
-		v, checks, err := load(r)
-		ds.Checks = append(ds.Checks, checks...)
+	v, checks, err := readChecked(context.Background(), path, strict, load)
+	ds.Checks = append(ds.Checks, checks...)
+	return v, err
+}
+
+// readChecked reads the user's file path with load (loadFile) and
+// returns its value and checks; with strict, checks refuse the file
+// (strictError).
+func readChecked[T any](ctx context.Context, path string, strict bool, load func(io.Reader) (T, data.Checks, error)) (T, data.Checks, error) {
+	var checks data.Checks
+	v, err := loadFile(ctx, path, func(r io.Reader) (T, error) {
+		v, c, err := load(r)
+		checks = c
 		if err == nil && strict {
-			err = strictError(checks)
+			err = strictError(c)
 		}
 		return v, err
 	})
+	return v, checks, err
 }
 
 // loadFile reads the user's file path with load (readFileCtx) and

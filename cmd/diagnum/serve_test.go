@@ -361,8 +361,12 @@ func checkScenarioFiguresOn(t *testing.T, sc, pageJSON []byte, terr diag.Territo
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &planOptions{scenario: path, layer: layer}
-	after, _, err := o.applyScenario(ctx, base, terr, plan.DefaultCosts(), plan.EmployerPublic)
+	o := &planOptions{scenario: path, candidates: plan.CandidatesCommunes, layer: layer}
+	files := &planFiles{costs: plan.DefaultCosts()}
+	if err := o.readFiles(ctx, ds, files); err != nil {
+		t.Fatal(err)
+	}
+	after, _, err := o.applyScenario(ctx, base, terr, files, plan.EmployerPublic)
 	if err != nil {
 		t.Fatal(err)
 	}
