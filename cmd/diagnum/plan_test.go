@@ -120,32 +120,41 @@ func TestPlanUsageErrors(t *testing.T) {
 // or exclusion file, or a scenario removing an unknown site, stops the
 // plan with the message it gave when the files were read after the
 // measures (exit 1: not a usage error), before the measures start (no
-// baseline: baselines), and writes nothing. A FIFO is read once.
+// baseline: baselines), and writes nothing; with --strict, a file with a
+// rejected row too. A FIFO is read once.
 func TestPlanBadFiles(t *testing.T) {
 	const noFile = "\x00" // the file does not exist
 	for _, tc := range []struct {
-		flag, file, body string
-		want             string // the whole error
+		flags      []string // before the file: its flag (and --strict)
+		file, body string
+		want       string // the whole error
 	}{
-		{"--candidates", "absent.csv", noFile, "--candidates absent.csv (communes, chefs-lieux ou un fichier de lieux) : open absent.csv: no such file or directory"},
-		{"--candidates", "lieux.csv", "id,nom,type,latitude,longitude\na,A,cnfs,46.1,x\n",
+		{[]string{"--candidates"}, "absent.csv", noFile, "--candidates absent.csv (communes, chefs-lieux ou un fichier de lieux) : open absent.csv: no such file or directory"},
+		{[]string{"--candidates"}, "lieux.csv", "id,nom,type,latitude,longitude\na,A,cnfs,46.1,x\n",
 			`--candidates lieux.csv (communes, chefs-lieux ou un fichier de lieux) : lieux.csv: aucune ligne utilisable : la seule ligne est rejetée ; la première : lieux.csv:2: colonne "longitude" : coordonnée invalide : longitude "x" n'est pas un nombre (aucun chiffre)`},
-		{"--scenario", "absent.csv", noFile, "scénario absent.csv : open absent.csv: no such file or directory"},
-		{"--scenario", "sc.csv", "id,nom,type,latitude,longitude,action\nb,B,cnfs,46.1,1.8,bouger\n",
+		{[]string{"--scenario"}, "absent.csv", noFile, "scénario absent.csv : open absent.csv: no such file or directory"},
+		{[]string{"--scenario"}, "sc.csv", "id,nom,type,latitude,longitude,action\nb,B,cnfs,46.1,1.8,bouger\n",
 			`scénario sc.csv : sc.csv: aucune ligne utilisable : aucun lieu à ajouter ni à retirer ; première ligne rejetée : sc.csv:2: colonne "action" : valeur invalide : action "bouger" : attendu ajout ou suppression`},
-		{"--scenario", "sc.csv", "id,action\nnobody,suppression\n", `scénario sc.csv : identifiant de lieu inconnu : "nobody" (scénario, action suppression)`},
-		{"--scenario", "fifo", "id,action\nnobody,suppression\n", `scénario fifo : identifiant de lieu inconnu : "nobody" (scénario, action suppression)`},
-		{"--couts", "couts.csv", "zone,employeur,montant\nlune,public,1\n",
+		{[]string{"--scenario"}, "sc.csv", "id,action\nnobody,suppression\n", `scénario sc.csv : identifiant de lieu inconnu : "nobody" (scénario, action suppression)`},
+		{[]string{"--scenario"}, "fifo", "id,action\nnobody,suppression\n", `scénario fifo : identifiant de lieu inconnu : "nobody" (scénario, action suppression)`},
+		{[]string{"--couts"}, "couts.csv", "zone,employeur,montant\nlune,public,1\n",
 			`coûts couts.csv : couts.csv:2: colonne "zone" : valeur invalide : zone inconnue "lune" : attendu metropole, reunion-mayotte ou antilles-guyane`},
-		{"--couts", "absent.csv", noFile, "coûts absent.csv : open absent.csv: no such file or directory"},
-		{"--exclure", "absent.txt", noFile, "--exclure absent.txt : open absent.txt: no such file or directory"},
+		{[]string{"--couts"}, "absent.csv", noFile, "coûts absent.csv : open absent.csv: no such file or directory"},
+		{[]string{"--exclure"}, "absent.txt", noFile, "--exclure absent.txt : open absent.txt: no such file or directory"},
+		{[]string{"--strict", "--scenario"}, "strict.csv", "id,nom,type,latitude,longitude,action\nn1,N,cnfs,46.17,1.87,ajout\nn2,N2,cnfs,x,1.8,ajout\n",
+			"scénario strict.csv : --strict : 1 ligne(s) rejetée(s) ou signalée(s) dans vos fichiers :\n" +
+				`  strict.csv:3: colonne "latitude" : coordonnée invalide : latitude "x" n'est pas un nombre (aucun chiffre)`},
+		{[]string{"--strict", "--candidates"}, "strict.csv", "id,nom,type,latitude,longitude\nn1,N,cnfs,46.17,1.87\nn2,N2,cnfs,x,1.8\n",
+			"--candidates strict.csv (communes, chefs-lieux ou un fichier de lieux) : --strict : 1 ligne(s) rejetée(s) ou signalée(s) dans vos fichiers :\n" +
+				`  strict.csv:3: colonne "latitude" : coordonnée invalide : latitude "x" n'est pas un nombre (aucun chiffre)`},
 	} {
-		t.Run(tc.flag+"/"+tc.file, func(t *testing.T) {
+		t.Run(strings.Join(tc.flags, " ")+"/"+tc.file, func(t *testing.T) {
 			t.Chdir(t.TempDir())
 			wrote := feedInput(t, tc.file, tc.body)
 			n := baselines.Load()
 			var stdout, stderr bytes.Buffer
-			err := Run(context.Background(), []string{"plan", "--dept", "23", "--add", "1", tc.flag, tc.file}, &stdout, &stderr)
+			args := append([]string{"plan", "--dept", "23", "--add", "1"}, append(tc.flags, tc.file)...)
+			err := Run(context.Background(), args, &stdout, &stderr)
 			if err == nil || err.Error() != tc.want || errors.Is(err, errUsage) {
 				t.Errorf("error %v\nwant %s (exit 1)", err, tc.want)
 			}
