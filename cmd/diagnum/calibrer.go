@@ -74,7 +74,7 @@ func runCalibrer(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return fmt.Errorf("données intégrées : %w", err)
 	}
 	ds = ds.Clone() // readTemps adds the table's checks to it
-	tab, err := o.readTemps(ds)
+	tab, err := o.readTemps(ctx, ds)
 	if err != nil {
 		return err
 	}

@@ -166,7 +166,7 @@ func (o *options) load(ctx context.Context, pr *progress, params *diag.Params, t
 		if o.demande != "" { // a layer with ages gives part_65_plus (checked by demandWeights)
 			extra = append(extra, data.ColPart65Plus)
 		}
-		if params.Weights, err = loadWeights(userFile{o.weights, o.weights}, ds, extra...); err != nil {
+		if params.Weights, err = loadWeights(ctx, userFile{o.weights, o.weights}, ds, extra...); err != nil {
 			return nil, err
 		}
 	}
@@ -175,7 +175,7 @@ func (o *options) load(ctx context.Context, pr *progress, params *diag.Params, t
 
 // loadWeights reads the --weights file, checked against the indicator
 // columns of ds and the names extra (diag.LoadWeights, diag.CheckWeights).
-func loadWeights(f userFile, ds *data.Dataset, extra ...string) (map[string]float64, error) {
+func loadWeights(ctx context.Context, f userFile, ds *data.Dataset, extra ...string) (map[string]float64, error) {
 	known := func(name string) bool {
 		if slices.ContainsFunc(extra, func(e string) bool { return strings.EqualFold(e, name) }) {
 			return true
@@ -190,7 +190,7 @@ func loadWeights(f userFile, ds *data.Dataset, extra ...string) (map[string]floa
 		}
 		return false
 	}
-	w, err := loadFile(context.Background(), f.path, func(r io.Reader) (map[string]float64, error) {
+	w, err := loadFile(ctx, f.path, func(r io.Reader) (map[string]float64, error) {
 		return diag.LoadWeights(f.name, r, known)
 	})
 	if err == nil {
@@ -521,8 +521,8 @@ func strictError(checks data.Checks) error {
 // loadChecked reads the user's file path with load, adds the checks it
 // returns to ds.Checks and, with strict, refuses the file when it has
 // any (strictError).
-func loadChecked[T any](path string, ds *data.Dataset, strict bool, load func(r io.Reader) (T, data.Checks, error)) (T, error) {
-	v, checks, err := readChecked(context.Background(), path, strict, load)
+func loadChecked[T any](ctx context.Context, path string, ds *data.Dataset, strict bool, load func(r io.Reader) (T, data.Checks, error)) (T, error) {
+	v, checks, err := readChecked(ctx, path, strict, load)
 	ds.Checks = append(ds.Checks, checks...)
 	return v, err
 }

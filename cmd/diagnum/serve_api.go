@@ -246,7 +246,7 @@ func (ss *session) loadFiles(ctx context.Context, files map[string][]userFile, p
 		extra = append(extra, data.ColPart65Plus)
 	}
 	for _, f := range files["poids"] {
-		w, err := loadWeights(f, &ds, extra...)
+		w, err := loadWeights(ctx, f, &ds, extra...)
 		if err == nil {
 			err = demandWeights(f.name, w, &ds, layer)
 		}

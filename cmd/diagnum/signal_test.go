@@ -375,3 +375,34 @@ func TestOSMInterrupted(t *testing.T) {
 		t.Fatal("loadOSM still running 10 s after the cancellation (blocked on the FIFO's writer)")
 	}
 }
+
+// TestUserFileFIFOInterrupted: Ctrl-C while --weights, --parametres or
+// --temps is a FIFO that no one writes to ends the run with
+// context.Canceled (these files were read without the run's context, so
+// the run waited for a writer for ever).
+func TestUserFileFIFOInterrupted(t *testing.T) {
+	for _, flag := range []string{"--weights", "--parametres", "--temps"} {
+		t.Run(flag, func(t *testing.T) {
+			fifo := filepath.Join(t.TempDir(), "fichier.csv")
+			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+				t.Skip("no FIFO here:", err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				done <- Run(ctx, []string{"--dept", "23", "--quiet", flag, fifo, "--out", "-"}, io.Discard, io.Discard)
+			}()
+			time.Sleep(300 * time.Millisecond)
+			cancel()
+			select {
+			case err := <-done:
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("err = %v, want context.Canceled", err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("the run did not end within 30 s of its cancellation")
+			}
+		})
+	}
+}

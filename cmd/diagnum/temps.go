@@ -33,7 +33,7 @@ func (o *options) travelTimer(ctx context.Context, ds *data.Dataset, t diag.Terr
 		if o.osrm != "" {
 			return fmt.Errorf("%w: --parametres (modèle calé) et --osrm s'excluent", errUsage)
 		}
-		if err := o.loadParametres(ds, params); err != nil {
+		if err := o.loadParametres(ctx, ds, params); err != nil {
 			return err
 		}
 	}
@@ -56,7 +56,7 @@ func (o *options) travelTimer(ctx context.Context, ds *data.Dataset, t diag.Terr
 		}
 		params.Timer = tm
 	case o.temps != "":
-		tm, err := o.loadTemps(ds, t, params)
+		tm, err := o.loadTemps(ctx, ds, t, params)
 		if err != nil {
 			return err
 		}
@@ -69,8 +69,8 @@ func (o *options) travelTimer(ctx context.Context, ds *data.Dataset, t diag.Terr
 // and --speed; rows per density class make the timer a geo.ClassModel
 // (unless --temps gives the times: the table's fallback then uses the
 // overall row).
-func (o *options) loadParametres(ds *data.Dataset, params *diag.Params) error {
-	tp, err := loadFile(context.Background(), o.parametres, func(r io.Reader) (*data.TravelParams, error) {
+func (o *options) loadParametres(ctx context.Context, ds *data.Dataset, params *diag.Params) error {
+	tp, err := loadFile(ctx, o.parametres, func(r io.Reader) (*data.TravelParams, error) {
 		return data.LoadTravelParams(o.parametres, r)
 	})
 	if err != nil {
@@ -123,8 +123,8 @@ func (o *options) loadOSM(ctx context.Context, params *diag.Params) (*route.Time
 
 // readTemps reads the --temps table; its rejected rows go to Contrôles
 // (or refuse it under --strict).
-func (o *options) readTemps(ds *data.Dataset) (*data.TravelTable, error) {
-	tab, err := loadChecked(o.temps, ds, o.strict, func(r io.Reader) (*data.TravelTable, data.Checks, error) {
+func (o *options) readTemps(ctx context.Context, ds *data.Dataset) (*data.TravelTable, error) {
+	tab, err := loadChecked(ctx, o.temps, ds, o.strict, func(r io.Reader) (*data.TravelTable, data.Checks, error) {
 		return data.LoadTravelTable(o.temps, r, data.TravelTableOptions{Unit: o.tempsUnit, Known: ds.KnownCode})
 	})
 	if err != nil {
@@ -134,8 +134,8 @@ func (o *options) readTemps(ds *data.Dataset) (*data.TravelTable, error) {
 }
 
 // loadTemps reads the --temps table and makes its timer.
-func (o *options) loadTemps(ds *data.Dataset, t diag.Territory, params *diag.Params) (*geo.Table, error) {
-	tab, err := o.readTemps(ds)
+func (o *options) loadTemps(ctx context.Context, ds *data.Dataset, t diag.Territory, params *diag.Params) (*geo.Table, error) {
+	tab, err := o.readTemps(ctx, ds)
 	if err != nil {
 		return nil, err
 	}
