@@ -366,13 +366,20 @@ func TestOSMInterrupted(t *testing.T) {
 		t.Fatal("loadOSM did not read half the extract within 1 min")
 	}
 	cancel()
+	wantCanceled(t, done, 10*time.Second, "loadOSM (blocked on the FIFO's writer)")
+}
+
+// wantCanceled waits at most within for the error of a run just
+// cancelled, which must be context.Canceled.
+func wantCanceled(t *testing.T, done <-chan error, within time.Duration, what string) {
+	t.Helper()
 	select {
 	case err := <-done:
 		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("err = %v, want context.Canceled", err)
+			t.Fatalf("%s: err = %v, want context.Canceled", what, err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("loadOSM still running 10 s after the cancellation (blocked on the FIFO's writer)")
+	case <-time.After(within):
+		t.Fatalf("%s still running %v after its cancellation", what, within)
 	}
 }
 
@@ -395,14 +402,7 @@ func TestUserFileFIFOInterrupted(t *testing.T) {
 			}()
 			time.Sleep(300 * time.Millisecond)
 			cancel()
-			select {
-			case err := <-done:
-				if !errors.Is(err, context.Canceled) {
-					t.Fatalf("err = %v, want context.Canceled", err)
-				}
-			case <-time.After(30 * time.Second):
-				t.Fatal("the run did not end within 30 s of its cancellation")
-			}
+			wantCanceled(t, done, 30*time.Second, "the run")
 		})
 	}
 }
