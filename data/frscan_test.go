@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"diagnum/internal/testlong"
 )
 
 // TestReadTableChunkBoundaries: the first pass reads 1 MiB at a time; a
@@ -81,9 +83,7 @@ func TestSmallTableAllocatesLittle(t *testing.T) {
 // stays far below the file's size (reading it whole, as ReadTable did,
 // holds 40 MB and more).
 func TestOpenTableStreams(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long")
-	}
+	testlong.Skip(t, "")
 	path := filepath.Join(t.TempDir(), "big.csv")
 	f, err := os.Create(path)
 	if err != nil {

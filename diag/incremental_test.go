@@ -9,6 +9,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/internal/benchstat"
+	"diagnum/internal/testlong"
 
 	"github.com/paulmach/orb"
 )
@@ -176,9 +177,7 @@ func TestWithSitesFullWhenNotLocal(t *testing.T) {
 // overseas communes, the COM, every kind of site), random edits chained
 // give the figures of a full recomputation, with France Services counted.
 func TestWithSitesEmbedded(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (national baselines; TestWithSitesMatchesFull runs on synthetic data)")
-	}
+	testlong.Skip(t, "national baselines; TestWithSitesMatchesFull runs on synthetic data")
 	ds := embedded(t)
 	ctx := context.Background()
 	p := Params{Supply: []data.SiteKind{data.KindCNFS, data.KindFranceServices}}

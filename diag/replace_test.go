@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/testlong"
 )
 
 // creuseFranceServices loads testdata/sites/creuse-france-services.csv
@@ -130,9 +131,7 @@ func siteIndex(res *Result, id string) int {
 // the same and counted as before, and the national median access Amed is
 // unchanged; the Creuse's own figures follow the file.
 func TestReplaceSitesCreuseOnlyWholeOffer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long")
-	}
+	testlong.Skip(t, "")
 	ds, _ := parallelNational(t)
 	p := Params{Supply: data.Kinds}
 	before, err := NewBaseline(context.Background(), ds, p)

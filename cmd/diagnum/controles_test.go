@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"diagnum/diag/report"
+	"diagnum/internal/testlong"
 )
 
 // writeBadSites writes a sites CSV at path whose first row is a valid
@@ -120,9 +121,7 @@ func TestControlesOverflowCLI(t *testing.T) {
 // test-long runs it once without -race (TestControlesOverflowCLI is its
 // fast twin, in every run).
 func TestControlesOverflowExcelLimit(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long")
-	}
+	testlong.Skip(t, "")
 	if raceEnabled {
 		t.Skip("a million rows under -race: make test-long runs it without -race")
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"diagnum/diag"
+	"diagnum/internal/testlong"
 )
 
 // TestServeDemande starts the app with the Creuse 200 m grid fixture as
@@ -25,9 +26,7 @@ import (
 // --demande` with the downloaded scenario (updated locally, then measured
 // on the layer again); the planner of the page counts the layer.
 func TestServeDemande(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (national computations; the fast twins are the loader's and diag's demand tests)")
-	}
+	testlong.Skip(t, "national computations; the fast twins are the loader's and diag's demand tests")
 	grid := fixture(t, "carreaux/carreaux-200m-creuse.csv")
 	want, _ := runCSV(t, "--dept", "23", "--supply", "cnfs", "--demande", grid)
 	layer, err := loadDemandFile(context.Background(), userFile{grid, grid}, newProgress(io.Discard, true))
@@ -150,9 +149,7 @@ func checkPageCSV(t *testing.T, v map[string]any, want map[string]map[string]str
 // part_65_plus (accepted with a layer); a bad layer is refused with its
 // line and column, the layer before it kept.
 func TestServeDemandeUpload(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (national computations)")
-	}
+	testlong.Skip(t, "national computations")
 	grid := fixture(t, "carreaux/carreaux-200m-extrait.csv")
 	want, _ := runCSV(t, "--dept", "23", "--supply", "cnfs", "--threshold", "15", "--demande", grid)
 	layer, err := os.ReadFile(grid)

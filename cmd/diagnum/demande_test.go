@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"diagnum/diag/report"
+	"diagnum/internal/testlong"
 )
 
 // runCSV runs diagnum with args and --out - (CSV on standard output) and
@@ -59,9 +60,7 @@ func TestDemandeShort(t *testing.T) {
 // 647.47 / 4,744.07, Guéret 3,119.85 / 13,275, Ajain 401.03 / 1,438
 // (sums by hand in diag's TestDemandIRISAges), empty elsewhere.
 func TestDemandeIRIS(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (the loaders' tests and TestDemandeShort are the fast twins)")
-	}
+	testlong.Skip(t, "the loaders' tests and TestDemandeShort are the fast twins")
 	iris23 := fixture(t, "demande/iris-23-extrait.csv")
 	cs, console := runCSV(t, "--dept", "93", "--demande", fixture(t, "demande/iris-93-extrait.geojson"))
 	if !strings.Contains(console, "8 unités (IRIS), 22344.73 hab., rattachées à 2 communes") {
@@ -139,9 +138,7 @@ func TestDemandeBadFile(t *testing.T) {
 //   - the Creuse south-east, absent from the grid (Crocq, La Courtine),
 //     stays at commune level and Méthodologie names it.
 func TestDemandeCreuse(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long")
-	}
+	testlong.Skip(t, "")
 	// The conseillers numériques alone: the whole offer (the default)
 	// covers every cell of the Creuse, leaving no commune partly covered.
 	console, err := run(t, "--dept", "23", "--supply", "cnfs", "--demande", fixture(t, "carreaux/carreaux-200m-creuse.csv"), "--csv", "c.csv", "--out", "c.xlsx")
@@ -311,9 +308,7 @@ func TestDemandeZonesBlanches(t *testing.T) {
 //
 // The fast twin is diag/plan's TestRunDemandHand.
 func TestPlanDemandeCreuse(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long")
-	}
+	testlong.Skip(t, "")
 	grid := fixture(t, "carreaux/carreaux-200m-creuse.csv")
 	cs, _ := runCSV(t, "--dept", "23", "--supply", "cnfs", "--demande", grid)
 	var covered, pop float64

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"diagnum/diag/report"
+	"diagnum/internal/testlong"
 	"diagnum/internal/testnum"
 )
 
@@ -52,9 +53,7 @@ func workbookCells(t *testing.T, path string) map[string][][]string {
 // CSV, both GeoJSON layers and the map (SVG, PNG) are byte-identical, and
 // the workbooks hold the same value in every cell of every sheet.
 func TestDeterminism(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (TestDeterminismShort runs Creuse)")
-	}
+	testlong.Skip(t, "TestDeterminismShort runs Creuse")
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Log("GOMAXPROCS is 1 already: the second run only repeats the first")
 	}

@@ -14,6 +14,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag/report"
+	"diagnum/internal/testlong"
 )
 
 // run runs diagnum in a fresh folder and returns stderr and the error.
@@ -203,9 +204,7 @@ func TestOwnSitesDropEmbeddedSiteChecks(t *testing.T) {
 // each run of ownSitesCases lists the checks of the embedded France
 // Services, or not.
 func TestOwnSitesDropEmbeddedSiteChecksWorkbook(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long")
-	}
+	testlong.Skip(t, "")
 	for _, tc := range ownSitesCases(t) {
 		if _, err := run(t, tc.args...); err != nil {
 			t.Fatal(err)

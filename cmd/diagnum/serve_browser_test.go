@@ -11,6 +11,7 @@ import (
 
 	"diagnum/diag"
 	"diagnum/internal/browsertest"
+	"diagnum/internal/testlong"
 )
 
 // TestBrowserServe drives the app in headless Chromium: a click on a
@@ -18,9 +19,7 @@ import (
 // --scenario on the downloaded scenario; an upload with bad rows lists
 // them in the page.
 func TestBrowserServe(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (Chromium; TestServe* check the server in the short suite)")
-	}
+	testlong.Skip(t, "Chromium; TestServe* check the server in the short suite")
 	_, ts := newTestServer(t)
 	ctx := browsertest.New(t, 10*time.Minute) // three national computations, slow under -race
 	browsertest.Do(ctx, t, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(`#svg-carte [data-code="23030"]`))

@@ -22,6 +22,7 @@ import (
 	"diagnum/diag"
 	"diagnum/diag/plan"
 	"diagnum/diag/report"
+	"diagnum/internal/testlong"
 )
 
 // newTestServer starts the app on the embedded data (embedded: loaded
@@ -231,9 +232,7 @@ func uploadForm(code, name string, sites []byte) (*bytes.Buffer, string) {
 // gives, through the command line's --scenario path, exactly the page's
 // figures.
 func TestServeUploadsAndScenario(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (several national computations)")
-	}
+	testlong.Skip(t, "several national computations")
 	s, ts := newTestServer(t)
 	a, b := openSession(t, s, ts), openSession(t, s, ts)
 	sites0, siteChecks0, checks0 := slices.Clone(s.base.Sites), slices.Clone(s.base.SiteChecks), len(s.base.Checks)

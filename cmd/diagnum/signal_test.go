@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"diagnum/diag"
+	"diagnum/internal/testlong"
 )
 
 // TestSIGTERM runs `diagnum --france` with a GeoJSON layer, a CSV and the
@@ -41,8 +42,8 @@ func TestSIGTERM(t *testing.T) {
 	} {
 		when := tc.when
 		t.Run(tc.sig.String()+" "+when+" --out "+tc.out, func(t *testing.T) {
-			if tc.long && testing.Short() {
-				t.Skip("long: make test-long")
+			if tc.long {
+				testlong.Skip(t, "")
 			}
 			var (
 				dir    string
@@ -166,8 +167,8 @@ func TestSIGINTWhileLoading(t *testing.T) {
 	}
 	for _, input := range []string{"fifo", "fifo-unwritten", "file"} {
 		t.Run(input, func(t *testing.T) {
-			if input == "file" && testing.Short() {
-				t.Skip("long: make test-long")
+			if input == "file" {
+				testlong.Skip(t, "")
 			}
 			dir := t.TempDir()
 			old := map[string]string{"f.xlsx": "ancien classeur", "f.csv": "ancien csv"}

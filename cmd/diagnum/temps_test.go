@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"diagnum/internal/testlong"
 )
 
 // TestTempsRefusals: --temps files and flags that cannot be used stop the
@@ -46,9 +48,7 @@ func TestTempsRefusals(t *testing.T) {
 // console counts the table's times and the fallbacks, and --temps-strict
 // refuses the pairs from Isère communes to sites outside the table.
 func TestTempsIsereRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long")
-	}
+	testlong.Skip(t, "")
 	isere := fixture(t, "temps/temps-voiture-isere.csv")
 	out, err := run(t, "--dept", "38", "--temps", isere, "--temps-unite", "secondes", "--csv", "c.csv", "--out", "x.xlsx")
 	if err != nil {
@@ -103,9 +103,7 @@ func TestCalibrerThenParametres(t *testing.T) {
 // overall row and one row per density class, and the fitted median
 // error (7.80 min) is below the default model's (10.88 min).
 func TestCalibrerIsere(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long")
-	}
+	testlong.Skip(t, "")
 	isere := fixture(t, "temps/temps-voiture-isere.csv")
 	out, err := run(t, "calibrer", "--temps", isere, "--temps-unite", "secondes", "--out", "p.csv")
 	if err != nil {
@@ -174,9 +172,7 @@ func TestOSMRun(t *testing.T) {
 	if _, err := run(t, "--dept", "06", "--osm", pbf, "--temps", pbf, "--out", "x.xlsx"); !errors.Is(err, errUsage) {
 		t.Errorf("--osm with --temps: err = %v, want a usage error", err)
 	}
-	if testing.Short() {
-		t.Skip("long: make test-long")
-	}
+	testlong.Skip(t, "")
 	out, err := run(t, "--dept", "06", "--osm", pbf, "--out", "x.xlsx")
 	if err != nil {
 		t.Fatal(err)

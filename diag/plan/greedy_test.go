@@ -12,6 +12,7 @@ import (
 	"diagnum/data"
 	"diagnum/diag"
 	"diagnum/geo"
+	"diagnum/internal/testlong"
 )
 
 // TestGreedyVsExhaustive compares the planner with the exact optimum,
@@ -543,9 +544,7 @@ func TestRunOptions(t *testing.T) {
 // with the posts added, bit for bit. The plans differ from the default one (the weights
 // matter). 3SFCA and normalised access are refused.
 func TestPlanFollowsMethod(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (the short twin is TestRunHand2SFCA)")
-	}
+	testlong.Skip(t, "the short twin is TestRunHand2SFCA")
 	ds, def := nationalBaseline(t)
 	ref, err := Run(context.Background(), def, Options{Territory: creuse, Add: 3, Objective: ObjectiveAccess})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"diagnum/diag"
+	"diagnum/internal/testlong"
 )
 
 // TestNationalFollowsNeed: the national plans of 4,000 and 8,000 posts
@@ -17,9 +18,7 @@ import (
 // is the same, byte for byte, with one thread and the candidates in
 // reverse order.
 func TestNationalFollowsNeed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long")
-	}
+	testlong.Skip(t, "")
 	_, b := nationalBaseline(t)
 	p := mustRun(t, b, Options{Territory: diag.France(), Add: 8000})
 	if len(p.Picks) != 8000 {

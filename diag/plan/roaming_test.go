@@ -7,6 +7,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/internal/testlong"
 )
 
 // TestRoamingScenario: itinerance, one advisor spread over k places, is
@@ -17,9 +18,7 @@ import (
 // does not depend on the FTE), and the access gained is a third of that
 // of three full posts in every commune, as E2SFCA is linear in S_j.
 func TestRoamingScenario(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (scenario evaluation is also tested by TestScenarioRemove)")
-	}
+	testlong.Skip(t, "scenario evaluation is also tested by TestScenarioRemove")
 	ds, b := nationalBaseline(t)
 	p := mustRun(t, b, Options{Territory: creuse, Add: 3})
 	full, third := PicksAsSites(p), PicksAsSites(p)

@@ -9,6 +9,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/internal/testlong"
 )
 
 // syntheticInput returns a France-level input of n made-up communes
@@ -65,9 +66,7 @@ func BenchmarkWriteCSV(b *testing.B) {
 }
 
 func TestWorkbookLarge(t *testing.T) {
-	if testing.Short() {
-		t.Skip("large workbook skipped in -short mode")
-	}
+	testlong.Skip(t, "35,000 communes")
 	// 35,000 communes, as for France: every row is written.
 	in := syntheticInput(35000)
 	f := openBook(t, writeBytes(t, in))

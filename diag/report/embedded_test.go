@@ -16,6 +16,7 @@ import (
 	"diagnum/diag"
 	"diagnum/internal/benchstat"
 	"diagnum/internal/embedtest"
+	"diagnum/internal/testlong"
 )
 
 // embeddedResult returns the embedded data set and its national
@@ -216,9 +217,7 @@ func TestWorkbookEmbeddedReunion(t *testing.T) {
 }
 
 func TestWorkbookEmbeddedFrance(t *testing.T) {
-	if testing.Short() {
-		t.Skip("national workbook skipped in -short mode")
-	}
+	testlong.Skip(t, "the national workbook")
 	in := embeddedInput(t, diag.France())
 	start := time.Now()
 	b := writeBytes(t, in)

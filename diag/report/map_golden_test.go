@@ -16,6 +16,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/internal/testlong"
 )
 
 // The golden maps of testdata/golden were drawn by the first renderer
@@ -138,8 +139,8 @@ func TestMapGolden(t *testing.T) {
 	t.Parallel()
 	for name, in := range goldenMaps(t) {
 		t.Run(name, func(t *testing.T) {
-			if name != "creuse" && testing.Short() {
-				t.Skip("long: make test-long")
+			if name != "creuse" {
+				testlong.Skip(t, "")
 			}
 			var got bytes.Buffer
 			if err := WriteMapPNG(&got, in); err != nil {
@@ -192,9 +193,7 @@ func decodePNGFile(t *testing.T, path string) image.Image {
 // class in another colour, or shifted by one pixel is out of budget; the
 // golden against itself is at zero.
 func TestMapGoldenBudgetFails(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (TestDiffImagesBudget is its fast twin)")
-	}
+	testlong.Skip(t, "TestDiffImagesBudget is its fast twin")
 	in := goldenMaps(t)["creuse"]
 	want := decodePNGFile(t, filepath.Join("..", "..", "testdata", "golden", "map_creuse.png"))
 	if d := diffImages(want, want, 0); d.mean != 0 || d.bigFrac != 0 || d.tile != 0 {

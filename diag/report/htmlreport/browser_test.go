@@ -22,6 +22,7 @@ import (
 	"diagnum/diag"
 	"diagnum/diag/report"
 	"diagnum/internal/browsertest"
+	"diagnum/internal/testlong"
 )
 
 // openInBrowser writes pg (Static) to a file name of a temporary folder
@@ -47,9 +48,7 @@ func openInBrowser(t *testing.T, pg *Page, name string) (context.Context, []byte
 // a file:// URL (as a double-click would) and checks the map, the
 // colours, the search and the sorting against the diagnostic's figures.
 func TestBrowserReport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (Chromium; TestPageCreuse checks the page's data in the short suite)")
-	}
+	testlong.Skip(t, "Chromium; TestPageCreuse checks the page's data in the short suite")
 	in := creuseInput(t)
 	ctx, _ := openInBrowser(t, NewPage(in), "creuse.html")
 
@@ -136,9 +135,7 @@ func TestBrowserReport(t *testing.T) {
 // page unpacks them with no network and shows the map, whose colours
 // follow the measure, and the search.
 func TestBrowserReportPacked(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (Chromium; TestPagePacked checks the packing in the short suite)")
-	}
+	testlong.Skip(t, "Chromium; TestPagePacked checks the packing in the short suite")
 	in := creuseInput(t)
 	defer func(v int) { packAbove = v }(packAbove)
 	packAbove = 0
@@ -223,9 +220,7 @@ func quantileColours(cs []diag.CommuneResult, v func(*diag.CommuneResult) float6
 // tooltip, Enter picks it, + zooms in and the arrows pan; every visible
 // text has a WCAG AA contrast (4.5).
 func TestBrowserReportPlanAndKeyboard(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (Chromium; TestPagePlan, also long, checks the proposals without a browser)")
-	}
+	testlong.Skip(t, "Chromium; TestPagePlan, also long, checks the proposals without a browser")
 	in, p := creusePlanInput(t)
 	pg := NewPage(in)
 	ctx, _ := openInBrowser(t, pg, "plan-creuse.html")

@@ -14,6 +14,7 @@ import (
 	"diagnum/diag"
 	"diagnum/diag/report"
 	"diagnum/internal/embedtest"
+	"diagnum/internal/testlong"
 )
 
 // TestPageCreuse checks the page of Creuse: a shape per commune (its
@@ -110,9 +111,7 @@ func TestWriteEscapes(t *testing.T) {
 // nouvelles of the embedded set) left to the tables and counted as
 // omitted.
 func TestPageFrance(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (the page of 35,000 communes)")
-	}
+	testlong.Skip(t, "the page of 35,000 communes")
 	creuseInput(t) // loads the embedded data and the national result
 	ds, b := embedtest.National(t)
 	in := territoryInput(t, ds, b.Result, diag.France())
@@ -147,9 +146,7 @@ func TestPageFrance(t *testing.T) {
 // TestPagePlan checks that the planner's proposals of a plan run are on
 // the page: one row per pick, in order, placed on the map.
 func TestPagePlan(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: make test-long (a national baseline and a plan)")
-	}
+	testlong.Skip(t, "a national baseline and a plan")
 	in, p := creusePlanInput(t)
 	pg := NewPage(in)
 	if len(pg.Picks) != len(p.Picks) || len(p.Picks) == 0 || pg.Plan == "" {
