@@ -213,12 +213,30 @@ func WriteCommunesBin(w io.Writer, cs []Commune) error {
 	return b.w.Flush()
 }
 
+// decodeRecords decodes a table of records written as their count
+// followed by the records (WriteCommunesBin, WriteSitesBin): read decodes
+// record i into xs[i], failing r on a bad value. A record takes at least
+// minBytes bytes (count refuses a larger count); decoding stops at the
+// first error.
+func decodeRecords[T any](name string, b []byte, magic, what string, minBytes int, read func(r *binReader, xs []T, i int)) ([]T, error) {
+	r := newBinReader(name, b, magic)
+	xs := make([]T, r.count(what, minBytes))
+	for i := range xs {
+		read(r, xs, i)
+		if r.err != nil {
+			break
+		}
+	}
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	return xs, nil
+}
+
 // decodeCommunesBin decodes the communes written by WriteCommunesBin.
+// A commune takes at least 8 bytes: 6 lengths, population, point flag.
 func decodeCommunesBin(name string, b []byte) ([]Commune, error) {
-	r := newBinReader(name, b, communesMagic)
-	// A commune takes at least 8 bytes: 6 lengths, population, point flag.
-	cs := make([]Commune, r.count("communes", 8))
-	for i := range cs {
+	return decodeRecords(name, b, communesMagic, "communes", 8, func(r *binReader, cs []Commune, i int) {
 		c := &cs[i]
 		c.Code, c.Name, c.Dep = r.str("code_insee"), r.str("nom"), r.str("code_departement")
 		c.Region, c.EPCI, c.Zone = r.str("code_region"), r.str("code_epci"), r.str("zone")
@@ -233,14 +251,7 @@ func decodeCommunesBin(name string, b []byte) ([]Commune, error) {
 		if r.err == nil && i > 0 && cs[i-1].Code >= c.Code {
 			r.fail(fmt.Errorf("%w : commune %s après %s (ordre croissant attendu)", ErrBadValue, c.Code, cs[i-1].Code))
 		}
-		if r.err != nil {
-			break
-		}
-	}
-	if err := r.end(); err != nil {
-		return nil, err
-	}
-	return cs, nil
+	})
 }
 
 // WriteIndicatorsBin writes t in the binary format of the embedded
@@ -347,13 +358,10 @@ func WriteSitesBin(w io.Writer, sites []Site) error {
 	return b.w.Flush()
 }
 
-// decodeSitesBin decodes the sites written by WriteSitesBin.
+// decodeSitesBin decodes the sites written by WriteSitesBin. A site
+// takes at least 33 bytes: 7 lengths, its kind, 3 float64s, its line.
 func decodeSitesBin(name string, b []byte) ([]Site, error) {
-	r := newBinReader(name, b, sitesMagic)
-	// A site takes at least 33 bytes: 7 lengths, its kind, 3 float64s,
-	// its line.
-	sites := make([]Site, r.count("lieux", 33))
-	for i := range sites {
+	return decodeRecords(name, b, sitesMagic, "lieux", 33, func(r *binReader, sites []Site, i int) {
 		s := &sites[i]
 		s.ID, s.Name = r.str("id"), r.str("nom")
 		if s.Kind = SiteKind(r.byte("type")); s.Kind == KindUnknown || s.Kind > KindOther {
@@ -363,12 +371,5 @@ func decodeSitesBin(name string, b []byte) ([]Site, error) {
 		s.INSEE, s.Postcode, s.SIRET = r.str("code_insee"), r.str("code_postal"), r.str("siret")
 		s.Source, s.Date = r.str("source"), r.str("date")
 		s.Line = int(min(r.uvarint("ligne"), math.MaxInt32))
-		if r.err != nil {
-			break
-		}
-	}
-	if err := r.end(); err != nil {
-		return nil, err
-	}
-	return sites, nil
+	})
 }
