@@ -82,6 +82,11 @@ var readTableTests = []struct {
 	header: []string{"a", "b"}, comma: ';', encoding: "UTF-8",
 	records: []Record{{2, []string{"1", "2"}}, {3, []string{"3", "4"}}},
 }, {
+	name:   "old Mac line ends, a line break inside quotes kept",
+	input:  "id,nom,type,latitude,longitude\r" + "a,\"Mairie\nsalle 2\",cnfs,46.17,1.87\r" + "b,Médiathèque,cnfs,46.2,1.9\r",
+	header: []string{"id", "nom", "type", "latitude", "longitude"}, comma: ',', encoding: "UTF-8",
+	records: []Record{{2, []string{"a", "Mairie\nsalle 2", "cnfs", "46.17", "1.87"}}, {4, []string{"b", "Médiathèque", "cnfs", "46.2", "1.9"}}},
+}, {
 	name:   "fields trimmed, NBSP included",
 	input:  "a ; b\n 1\u00A0; \u202F2 \n",
 	header: []string{"a", "b"}, comma: ';', encoding: "UTF-8",

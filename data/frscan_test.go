@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,10 +39,7 @@ func TestReadTableChunkBoundaries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tab, err := ReadTable("c.csv", strings.NewReader(tt.input))
 			if tt.errText != "" {
-				var pe *ParseError
-				if !errors.As(err, &pe) || !strings.Contains(err.Error(), tt.errText) || pe.Line != tt.line {
-					t.Fatalf("err %v; want %q at line %d", err, tt.errText, tt.line)
-				}
+				checkParseError(t, err, ErrEncoding, tt.errText, "c.csv", tt.line)
 				return
 			}
 			if err != nil {

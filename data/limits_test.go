@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -155,4 +156,73 @@ func TestMaxColumns(t *testing.T) {
 	}
 	_, err := ReadTable("c.csv", strings.NewReader(header+"23001"+strings.Repeat(";1", MaxColumns)+"\n"))
 	checkParseError(t, err, ErrTooLarge, "c.csv:2: entrée au-delà des limites : 1001 colonnes, plus de 1000", "c.csv", 2)
+}
+
+// zeros is an endless stream of octet NULs, like /dev/zero, counting what
+// was read from it.
+type zeros struct{ n int64 }
+
+func (z *zeros) Read(p []byte) (int, error) {
+	clear(p)
+	z.n += int64(len(p))
+	return len(p), nil
+}
+
+// TestNULRefusedAtOnce: a stream starting with octet NULs is refused after
+// its first bytes (headBytes and the reader's buffer), not read up to the
+// 2 GiB limit; /dev/zero too when the system has it.
+func TestNULRefusedAtOnce(t *testing.T) {
+	for _, load := range []func(io.Reader) error{
+		func(r io.Reader) error { _, _, err := LoadSites("z.csv", r, SitesOptions{}); return err },
+		func(r io.Reader) error { _, _, err := LoadSites("z.geojson", r, SitesOptions{}); return err },
+		func(r io.Reader) error { _, err := LoadIndicatorsCSV("z.csv", r, NewIndicators()); return err },
+	} {
+		z := &zeros{}
+		if err := load(z); !errors.Is(err, ErrBinary) || !strings.Contains(err.Error(), "contenu binaire (octet NUL)") {
+			t.Errorf("err = %v, want a binary-content error", err)
+		}
+		if z.n > 2*headBytes {
+			t.Errorf("%d bytes read before refusing", z.n)
+		}
+	}
+	f, err := os.Open("/dev/zero")
+	if err != nil {
+		t.Skip("no /dev/zero")
+	}
+	defer f.Close()
+	if _, _, err := LoadSites("/dev/zero", f, SitesOptions{}); !errors.Is(err, ErrBinary) {
+		t.Errorf("/dev/zero: %v", err)
+	}
+}
+
+// TestSniffUTF16: UTF-16 without a byte order mark is recognised in both
+// byte orders, and French text in UTF-8 or Windows-1252 is not.
+func TestSniffUTF16(t *testing.T) {
+	text := "id;nom;type\nfs-1;Mairie de Guéret;france-services\n"
+	le, be := utf16Bytes(text, false), utf16Bytes(text, true)
+	for _, tc := range []struct {
+		in   []byte
+		want string
+	}{{le, "UTF-16LE"}, {be, "UTF-16BE"}, {[]byte(text), ""}, {[]byte("Gu\xe9ret;Ch\xe2teau;\xe9t\xe9\n"), ""}, {make([]byte, 100), ""}} {
+		if got := sniffUTF16(tc.in); got != tc.want {
+			t.Errorf("sniffUTF16(%q…) = %q, want %q", tc.in[:8], got, tc.want)
+		}
+	}
+	tab, err := ReadTable("u.csv", bytes.NewReader(le))
+	if err != nil || tab.Encoding != "UTF-16LE (no BOM)" || tab.Records[0].Fields[1] != "Mairie de Guéret" {
+		t.Errorf("UTF-16LE without BOM: %+v, %v", tab, err)
+	}
+}
+
+// utf16Bytes encodes ASCII and Latin-1 text as UTF-16 without a BOM.
+func utf16Bytes(s string, bigEndian bool) []byte {
+	var b []byte
+	for _, r := range s {
+		if bigEndian {
+			b = append(b, byte(r>>8), byte(r))
+		} else {
+			b = append(b, byte(r), byte(r>>8))
+		}
+	}
+	return b
 }
