@@ -59,9 +59,7 @@ func TestLoadAidantsConnect(t *testing.T) {
 	if inactive != 1 || fs != 1 || noINSEE != 1 || len(checks) != 3 {
 		t.Errorf("checks %v: want the inactive and France Services counts and 1 rejection", checks)
 	}
-	if _, _, err := LoadAidantsConnect("x.csv", strings.NewReader("Name,ID\na,1\n")); !errors.Is(err, data.ErrMissingColumn) {
-		t.Errorf("missing columns: err = %v", err)
-	}
+	assertRefused(t, LoadAidantsConnect, "x.csv", refusal{name: "missing columns", in: "Name,ID\na,1\n", err: data.ErrMissingColumn, line: 1})
 	if !IsAidantsConnect("Name,ID,UUID,Is Active,City Insee Code,Address,Zip Code,Siret,France Services Label,City,Nombre d'aidants") ||
 		IsAidantsConnect("id,nom,type,latitude,longitude") {
 		t.Error("IsAidantsConnect does not tell the export's header from a sites file's")
@@ -90,11 +88,7 @@ func TestPlaceAtCommunes(t *testing.T) {
 func FuzzLoadAidantsConnect(f *testing.F) {
 	fuzztest.Seed(f, "../../testdata/aidants-connect", "structures_23.csv")
 	f.Add([]byte("Name,ID,Is Active,City Insee Code,Zip Code,Siret,France Services Label\n\"a,\nb\",1,true,2A004,20000,1.0,false\n,1,x,,,,\n"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		sites, _, err := LoadAidantsConnect("fuzz.csv", strings.NewReader(string(b)))
-		if err != nil && len(sites) != 0 {
-			t.Fatalf("error %v with %d sites", err, len(sites))
-		}
+	fuzzLoad(f, "fuzz.csv", LoadAidantsConnect, func(t *testing.T, sites []data.Site) {
 		for _, s := range sites {
 			if s.INSEE == "" || s.Kind != data.KindOther || !strings.HasPrefix(s.ID, "ac-") {
 				t.Fatalf("site %+v", s)

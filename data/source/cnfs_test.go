@@ -93,37 +93,23 @@ func TestLoadCNFSStructuresObjects(t *testing.T) {
 }
 
 func TestLoadCNFSStructuresBadFile(t *testing.T) {
-	tests := []struct {
-		name string
-		in   string
-		want error
-		line int
-	}{
-		{"empty", "  \n", data.ErrEmptyFile, 0},
-		{"empty array", "[]", data.ErrEmptyFile, 0},
-		{"object, not array", `{"id":1}`, data.ErrBadValue, 1},
-		{"syntax error on line 3", "[\n{\"id\":1},\n{\"id\":2,,}\n]", data.ErrBadValue, 3},
+	tests := []refusal{
+		{"empty", "  \n", data.ErrEmptyFile, 0, "", ""},
+		{"empty array", "[]", data.ErrEmptyFile, 0, "", ""},
+		{"object, not array", `{"id":1}`, data.ErrBadValue, 1, "", ""},
+		{"syntax error on line 3", "[\n{\"id\":1},\n{\"id\":2,,}\n]", data.ErrBadValue, 3, "", ""},
 	}
 	for _, tt := range tests {
-		_, _, err := LoadCNFSStructures("cnfs.json", strings.NewReader(tt.in))
-		var pe *data.ParseError
-		if !errors.Is(err, tt.want) || !errors.As(err, &pe) || pe.Line != tt.line {
-			t.Errorf("%s: err = %v, want %v at line %d", tt.name, err, tt.want, tt.line)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			assertRefused(t, LoadCNFSStructures, "cnfs.json", tt)
+		})
 	}
 }
 
 func FuzzLoadCNFSStructures(f *testing.F) {
 	fuzztest.Seed(f, "../../testdata/sites-real", "cnfs_extract.json")
 	f.Add([]byte(`[{"id":"5","nb_cnfs":"3","latitude":"46,17","longitude":1.87},{"id":5,"nb_cnfs":-1},null,3]`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		structs, _, err := LoadCNFSStructures("fuzz.json", strings.NewReader(string(b)))
-		if err != nil {
-			if len(structs) != 0 {
-				t.Fatalf("error %v with %d structures", err, len(structs))
-			}
-			return
-		}
+	fuzzLoad(f, "fuzz.json", LoadCNFSStructures, func(t *testing.T, structs []Structure) {
 		seen := map[string]bool{}
 		for _, s := range structs {
 			if s.ID == "" || seen[s.ID] || !(s.Posts > 0) || math.IsInf(s.Posts, 0) {

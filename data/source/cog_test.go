@@ -2,7 +2,6 @@ package source
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"sort"
 	"strings"
@@ -165,10 +164,7 @@ func TestReadCOGMalformed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := ReadCOGCommunes("c.json", strings.NewReader(tt.in))
 			if tt.err != nil {
-				var pe *data.ParseError
-				if !errors.As(err, &pe) || !errors.Is(err, tt.err) || pe.File != "c.json" || pe.Line != tt.line {
-					t.Fatalf("err = %v, want *ParseError c.json:%d wrapping %v", err, tt.line, tt.err)
-				}
+				assertParseError(t, err, "c.json", tt.err, tt.line, "")
 				return
 			}
 			if err != nil {

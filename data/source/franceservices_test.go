@@ -1,8 +1,6 @@
 package source
 
 import (
-	"errors"
-	"math"
 	"strings"
 	"testing"
 
@@ -11,33 +9,6 @@ import (
 
 	"github.com/paulmach/orb"
 )
-
-// sitesAssertValid checks what every loaded site must satisfy: a unique
-// non-empty ID, a known kind, finite coordinates inside a French
-// territory box, and normalised codes.
-func sitesAssertValid(t *testing.T, sites []data.Site) {
-	t.Helper()
-	seen := map[string]bool{}
-	for _, s := range sites {
-		if s.ID == "" || seen[s.ID] {
-			t.Fatalf("empty or duplicate ID %q", s.ID)
-		}
-		seen[s.ID] = true
-		lon, lat := s.Point[0], s.Point[1]
-		if math.IsNaN(lon) || math.IsNaN(lat) || math.IsInf(lon, 0) || math.IsInf(lat, 0) || !siteInFrance(lon, lat) {
-			t.Fatalf("site %s: bad point %v", s.ID, s.Point)
-		}
-		if _, ok := data.ParseKind(s.Kind.String()); !ok {
-			t.Fatalf("site %s: kind %v", s.ID, s.Kind)
-		}
-		if s.Postcode != "" && len(s.Postcode) != 5 || s.SIRET != "" && len(s.SIRET) != 14 || s.INSEE != "" && len(s.INSEE) != 5 {
-			t.Fatalf("site %s: codes %q %q %q", s.ID, s.Postcode, s.SIRET, s.INSEE)
-		}
-		if math.IsNaN(s.FTE) || s.FTE < 0 {
-			t.Fatalf("site %s: FTE %g", s.ID, s.FTE)
-		}
-	}
-}
 
 func TestLoadFranceServicesReal(t *testing.T) {
 	// Counts: python3 csv.DictReader on the shared liste-fs-20240801.csv,
@@ -107,21 +78,12 @@ func TestLoadFranceServicesRows(t *testing.T) {
 }
 
 func TestLoadFranceServicesMissingColumn(t *testing.T) {
-	_, _, err := LoadFranceServices("fs.csv", strings.NewReader("id_fs;lib_fs;insee_com;code_postal;latitude\n1;A;01033;01200;46.1\n"))
-	var pe *data.ParseError
-	if !errors.Is(err, data.ErrMissingColumn) || !errors.As(err, &pe) || pe.Column != "longitude" {
-		t.Fatalf("err = %v, want missing column longitude", err)
-	}
+	assertRefused(t, LoadFranceServices, "fs.csv", refusal{name: "no longitude", in: "id_fs;lib_fs;insee_com;code_postal;latitude\n1;A;01033;01200;46.1\n",
+		err: data.ErrMissingColumn, line: 1, column: "longitude"})
 }
 
 func FuzzLoadFranceServices(f *testing.F) {
 	fuzztest.Seed(f, "../../testdata/sites-real", "fs_23.csv", "fs_974.csv")
 	f.Add([]byte(fsHeader + "9;A;1033;1200;\"46,1\";\"5,8\";Fixe\n9;A;x;y;5.8;46.1;\n"))
 	fuzzSites(f, "fuzz.csv", LoadFranceServices)
-}
-
-// siteInFrance reports whether lon, lat lies in a French territory box.
-func siteInFrance(lon, lat float64) bool {
-	_, ok := data.TerritoryOf(orb.Point{lon, lat})
-	return ok
 }

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"diagnum/data"
+
+	"github.com/paulmach/orb"
 )
 
 // extractPath is the path of a small extract of testdata/<dir> (each
@@ -102,25 +105,102 @@ func (c loadCase[T]) run(t *testing.T, load loader[[]T], file string) data.Check
 	return checks
 }
 
-// fuzzSites fuzzes a sites adapter from the seeds f holds: any input is
-// refused with no site, or read into sites that pass sitesAssertValid,
-// with checks that each carry their error.
-func fuzzSites(f *testing.F, file string, load loader[[]data.Site]) {
+// fuzzLoad fuzzes an adapter from the seeds f holds: any input is
+// refused with no value, or read into values that pass valid, with checks
+// that each carry their error.
+func fuzzLoad[T any](f *testing.F, file string, load loader[[]T], valid func(t *testing.T, vs []T)) {
 	f.Fuzz(func(t *testing.T, b []byte) {
-		sites, checks, err := load(file, bytes.NewReader(b))
+		vs, checks, err := load(file, bytes.NewReader(b))
 		if err != nil {
-			if len(sites) != 0 {
-				t.Fatalf("error %v with %d sites", err, len(sites))
+			if len(vs) != 0 {
+				t.Fatalf("error %v with %d values", err, len(vs))
 			}
 			return
 		}
-		sitesAssertValid(t, sites)
+		valid(t, vs)
 		for _, c := range checks {
 			if c.Err == nil || c.Err.Err == nil {
 				t.Fatal("check without error")
 			}
 		}
 	})
+}
+
+// fuzzSites fuzzes a sites adapter (fuzzLoad) whose sites must pass
+// sitesAssertValid.
+func fuzzSites(f *testing.F, file string, load loader[[]data.Site]) {
+	fuzzLoad(f, file, load, sitesAssertValid)
+}
+
+// sitesAssertValid checks what every loaded site must satisfy: a unique
+// non-empty ID, a known kind, finite coordinates inside a French
+// territory box, and normalised codes.
+func sitesAssertValid(t *testing.T, sites []data.Site) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, s := range sites {
+		if s.ID == "" || seen[s.ID] {
+			t.Fatalf("empty or duplicate ID %q", s.ID)
+		}
+		seen[s.ID] = true
+		lon, lat := s.Point[0], s.Point[1]
+		if math.IsNaN(lon) || math.IsNaN(lat) || math.IsInf(lon, 0) || math.IsInf(lat, 0) || !siteInFrance(lon, lat) {
+			t.Fatalf("site %s: bad point %v", s.ID, s.Point)
+		}
+		if _, ok := data.ParseKind(s.Kind.String()); !ok {
+			t.Fatalf("site %s: kind %v", s.ID, s.Kind)
+		}
+		if s.Postcode != "" && len(s.Postcode) != 5 || s.SIRET != "" && len(s.SIRET) != 14 || s.INSEE != "" && len(s.INSEE) != 5 {
+			t.Fatalf("site %s: codes %q %q %q", s.ID, s.Postcode, s.SIRET, s.INSEE)
+		}
+		if math.IsNaN(s.FTE) || s.FTE < 0 {
+			t.Fatalf("site %s: FTE %g", s.ID, s.FTE)
+		}
+	}
+}
+
+// siteInFrance reports whether lon, lat lies in a French territory box.
+func siteInFrance(lon, lat float64) bool {
+	_, ok := data.TerritoryOf(orb.Point{lon, lat})
+	return ok
+}
+
+// assertParseError fails t unless err is a *data.ParseError of file
+// wrapping want, at line (unless line < 0) and column (unless column is
+// "").
+func assertParseError(t *testing.T, err error, file string, want error, line int, column string) {
+	t.Helper()
+	var pe *data.ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, want) || pe.File != file || line >= 0 && pe.Line != line || column != "" && pe.Column != column {
+		t.Errorf("err = %v, want a *ParseError of %s at line %d column %q wrapping %v", err, file, line, column, want)
+	}
+}
+
+// refusal is an input an adapter must refuse: with a *data.ParseError
+// wrapping err at line (unless line < 0) and column (unless column is
+// ""), whose message contains text.
+type refusal struct {
+	name, in     string
+	err          error
+	line         int
+	column, text string
+}
+
+// check asserts that err is the refusal c of a file called file.
+func (c refusal) check(t *testing.T, file string, err error) {
+	t.Helper()
+	assertParseError(t, err, file, c.err, c.line, c.column)
+	if err != nil && !strings.Contains(err.Error(), c.text) {
+		t.Errorf("%s: error %q does not say %q", c.name, err, c.text)
+	}
+}
+
+// assertRefused loads c.in as a file called file with load and checks
+// its refusal.
+func assertRefused[T any](t *testing.T, load loader[T], file string, c refusal) {
+	t.Helper()
+	_, _, err := load(file, strings.NewReader(c.in))
+	c.check(t, file, err)
 }
 
 // sitesAssertCheck asserts that checks hold exactly one check of severity

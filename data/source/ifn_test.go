@@ -54,11 +54,8 @@ func TestFoldIFNHand(t *testing.T) {
 }
 
 func TestReadIFNMalformed(t *testing.T) {
-	_, _, err := ReadIFN("i.csv", strings.NewReader("insee_com,score_global_dep\n23096,1\n"))
-	var pe *data.ParseError
-	if !errors.As(err, &pe) || !errors.Is(err, data.ErrMissingColumn) || pe.Column != "score_global_reg" || pe.Line != 1 {
-		t.Errorf("missing column: %v", err)
-	}
+	assertRefused(t, ReadIFN, "i.csv", refusal{name: "missing column", in: "insee_com,score_global_dep\n23096,1\n",
+		err: data.ErrMissingColumn, line: 1, column: "score_global_reg"})
 	in := "insee_com,score_global_reg,p16_pop,p16_pop65p\n23096,116.78,13275,3120\n23096,1,1,1\n2309,x,1,1\nABC,1,1,1\n"
 	rows, checks, err := ReadIFN("i.csv", strings.NewReader(in))
 	// Line 3 duplicate (Rejected); line 4 "2309" → 02309 with a bad score

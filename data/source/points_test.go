@@ -157,11 +157,8 @@ func TestReadCommunePointsMalformed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rows, checks, err := ReadCommunePoints("p.csv", strings.NewReader(tt.in))
-			var pe *data.ParseError
 			if tt.err != nil {
-				if !errors.As(err, &pe) || !errors.Is(err, tt.err) || pe.Line != tt.line || pe.Column != tt.column {
-					t.Fatalf("err = %#v, want line %d column %q wrapping %v", err, tt.line, tt.column, tt.err)
-				}
+				assertParseError(t, err, "p.csv", tt.err, tt.line, tt.column)
 				return
 			}
 			if err != nil || len(rows) != tt.rows {

@@ -39,11 +39,8 @@ func TestReadQPVCommunesInline(t *testing.T) {
 		checks[0].Err.Line != 6 || checks[1].Err.Line != 7 || !errors.Is(checks[1].Err, data.ErrBadCode) {
 		t.Errorf("nb %v, checks %v, err %v", nb, checks, err)
 	}
-	_, _, err = ReadQPVCommunes("q.csv", strings.NewReader("qp,insee_com\nQN02301M,23096\n"))
-	var pe *data.ParseError
-	if !errors.As(err, &pe) || !errors.Is(err, data.ErrMissingColumn) || pe.Column != "code_qp" || pe.Line != 1 {
-		t.Errorf("missing column: err = %v", err)
-	}
+	assertRefused(t, ReadQPVCommunes, "q.csv", refusal{name: "missing column", in: "qp,insee_com\nQN02301M,23096\n",
+		err: data.ErrMissingColumn, line: 1, column: "code_qp"})
 }
 
 func TestReadDensityReal(t *testing.T) {
