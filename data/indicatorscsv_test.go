@@ -130,25 +130,19 @@ func TestLoadIndicatorsCSVMerge(t *testing.T) {
 }
 
 func TestLoadIndicatorsCSVFatal(t *testing.T) {
-	tests := []struct {
-		input string
-		is    error
-		text  string
-		line  int
-	}{
-		{"code_insee;nom\n23031;Boussac\n", ErrMissingColumn, `aucune colonne d'indicateur à côté de "code_insee"`, 1},
-		{"commune;x\n23031;1\n", ErrMissingColumn, `colonne absente "code_insee"`, 1},
-		{"code_insee;x\n", ErrEmptyFile, "aucune ligne avec un code de commune valide", 0},
-		{"code_insee;x\n230;1\n99999;2\n", ErrEmptyFile, "aucune ligne avec un code de commune valide", 0},
-		{"", ErrEmptyFile, "le fichier est vide", 0},
-	}
-	for _, tt := range tests {
+	for _, c := range []parseErrorCase{
+		{"code_insee;nom\n23031;Boussac\n", "", 1, ErrMissingColumn, `aucune colonne d'indicateur à côté de "code_insee"`},
+		{"commune;x\n23031;1\n", "code_insee", 1, ErrMissingColumn, `colonne absente "code_insee"`},
+		{"code_insee;x\n", "", 0, ErrEmptyFile, "aucune ligne avec un code de commune valide"},
+		{"code_insee;x\n230;1\n99999;2\n", "", 0, ErrEmptyFile, "aucune ligne avec un code de commune valide"},
+		{"", "", 0, ErrEmptyFile, "le fichier est vide"},
+	} {
 		ind := NewIndicators("old")
 		ind.Set("23031", 0, 1)
-		_, err := LoadIndicatorsCSV("f.csv", strings.NewReader(tt.input), ind)
-		checkParseError(t, err, tt.is, tt.text, "f.csv", tt.line)
+		_, err := LoadIndicatorsCSV("f.csv", strings.NewReader(c.text), ind)
+		c.check(t, "f.csv", err)
 		if len(ind.Columns) != 1 || ind.Len() != 1 {
-			t.Errorf("%q: the table was modified: %q, %d rows", tt.input, ind.Columns, ind.Len())
+			t.Errorf("%q: the table was modified: %q, %d rows", c.text, ind.Columns, ind.Len())
 		}
 	}
 	if _, err := LoadIndicatorsCSV("n.csv", strings.NewReader("code_insee;x\n23031;1\n"), nil); !errors.Is(err, ErrBadValue) {

@@ -3,7 +3,6 @@ package source
 import (
 	"errors"
 	"math"
-	"strings"
 	"testing"
 
 	"diagnum/data"
@@ -57,11 +56,11 @@ func TestReadIFNMalformed(t *testing.T) {
 	assertRefused(t, ReadIFN, "i.csv", refusal{name: "missing column", in: "insee_com,score_global_dep\n23096,1\n",
 		err: data.ErrMissingColumn, line: 1, column: "score_global_reg"})
 	in := "insee_com,score_global_reg,p16_pop,p16_pop65p\n23096,116.78,13275,3120\n23096,1,1,1\n2309,x,1,1\nABC,1,1,1\n"
-	rows, checks, err := ReadIFN("i.csv", strings.NewReader(in))
+	rows, checks := readInline(t, ReadIFN, "i.csv", in)
 	// Line 3 duplicate (Rejected); line 4 "2309" → 02309 with a bad score
 	// (Warning, kept); line 5 bad code (Rejected).
-	if err != nil || len(rows) != 2 || len(checks) != 3 || checks[0].Err.Line != 3 || !errors.Is(checks[0].Err, data.ErrDuplicate) ||
+	if len(rows) != 2 || len(checks) != 3 || checks[0].Err.Line != 3 || !errors.Is(checks[0].Err, data.ErrDuplicate) ||
 		checks[1].Severity != data.Warning || checks[2].Err.Line != 5 || !math.IsNaN(rows[1].Score) || rows[1].Code != "02309" {
-		t.Errorf("rows %+v, checks %v, err %v", rows, checks, err)
+		t.Errorf("rows %+v, checks %v", rows, checks)
 	}
 }

@@ -32,12 +32,12 @@ func TestReadQPVCommunesReal(t *testing.T) {
 
 func TestReadQPVCommunesInline(t *testing.T) {
 	in := "code_qp,insee_com\nQN02301M,23096\nQN02301M,23096\nQN02302M,23096\nQN09301M,93066\n,93066\nQN09302M,9306X\n"
-	nb, checks, err := ReadQPVCommunes("q.csv", strings.NewReader(in))
+	nb, checks := readInline(t, ReadQPVCommunes, "q.csv", in)
 	// 23096: QN02301M counted once (repeated row) + QN02302M = 2; lines 6
 	// and 7 rejected (empty code_qp, bad INSEE code).
-	if err != nil || nb["23096"] != 2 || nb["93066"] != 1 || len(checks) != 2 ||
+	if nb["23096"] != 2 || nb["93066"] != 1 || len(checks) != 2 ||
 		checks[0].Err.Line != 6 || checks[1].Err.Line != 7 || !errors.Is(checks[1].Err, data.ErrBadCode) {
-		t.Errorf("nb %v, checks %v, err %v", nb, checks, err)
+		t.Errorf("nb %v, checks %v", nb, checks)
 	}
 	assertRefused(t, ReadQPVCommunes, "q.csv", refusal{name: "missing column", in: "qp,insee_com\nQN02301M,23096\n",
 		err: data.ErrMissingColumn, line: 1, column: "code_qp"})
