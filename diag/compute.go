@@ -30,12 +30,10 @@ type engine struct {
 	loc []orb.Point // representative point of each commune
 	has []bool      // the commune has one
 	pop []float64   // P_i (negative populations read as 0)
-	// cidx indexes the located communes, built on first use (only the
-	// catchments of sites and points ask for it: the pairs of the
-	// travel-time model search the sites' index); cown maps its indexes to
-	// commune indexes.
-	cidx func() *geo.PointIndex
-	cown []int
+	// communes is the set of the located communes, its index built on
+	// first use (only the catchments of sites and points ask for it: the
+	// pairs of the travel-time model search the sites' index).
+	communes placeSet
 
 	sites   []SiteResult
 	counted []int       // site indexes of the counted sites
@@ -125,7 +123,7 @@ func newEngine(ctx context.Context, ds *data.Dataset, params Params) (*engine, e
 func (e *engine) locateCommunes() (checks data.Checks) {
 	n := len(e.ds.Communes)
 	e.loc, e.has, e.pop = make([]orb.Point, n), make([]bool, n), make([]float64, n)
-	e.cown = make([]int, 0, n)
+	own := make([]int, 0, n)
 	var com comCount
 	for i, c := range e.ds.Communes {
 		e.pop[i] = float64(max(c.Population, 0))
@@ -145,15 +143,10 @@ func (e *engine) locateCommunes() (checks data.Checks) {
 			checks.Add(checkNoLocation(c.Code))
 			continue
 		}
-		e.cown = append(e.cown, i)
+		own = append(own, i)
 	}
-	e.cidx = sync.OnceValue(func() *geo.PointIndex {
-		pts := make([]orb.Point, len(e.cown))
-		for k, i := range e.cown {
-			pts[k] = e.loc[i]
-		}
-		return geo.NewPointIndex(pts)
-	})
+	loc, cs := e.loc, e.ds.Communes
+	e.communes = newPlaceSet(len(own), own, 0, func(i int) geo.Place { return geo.Place{Point: loc[i], Commune: cs[i].Code} })
 	return append(checks, com.checks()...)
 }
 
@@ -332,7 +325,7 @@ func stripHeight(reach float64) float64 {
 // (geo.DistanceTimer only): the counted sites within reach of its point,
 // by increasing position, whose time is at most d0. The distance is
 // HaversineKm, symmetric bit for bit, so t is the time the site's
-// catchment (catchmentAt) gives.
+// catchment (appendCatchment) gives.
 func (e *engine) searchRow(i int, rb *rowBuf) {
 	e.nq[i], e.nt[i] = -1, math.Inf(1)
 	if !e.has[i] {
@@ -385,7 +378,7 @@ func (e *engine) rowsFromSites() error {
 	err := parallel(e.ctx, len(e.counted), e.workers, func(lo, hi int) error {
 		var buf siteBuf
 		for q := lo; q < hi; q++ {
-			ps, err := e.catchmentAt(e.ctx, e.splaces[q], reach, &buf)
+			ps, err := e.appendCatchment(e.ctx, nil, &e.communes, e.splaces[q], reach, &buf)
 			if err != nil {
 				return err
 			}
@@ -616,24 +609,58 @@ func normalize(a, pop []float64, has []bool) float64 {
 
 // siteBuf holds the scratch slices of one worker.
 type siteBuf struct {
-	ns  []geo.Neighbor // Index: commune index
+	ns  []geo.Neighbor // Index: a member of the place set
 	pts []geo.Place
 	t   []float64
 }
 
-// catchmentAt is the one catchment routine, for sites (E2SFCA, the
-// incremental update) and for candidate points (Baseline.Catchments):
-// the communes within d0 of p (t ≤ ThresholdMin), by increasing commune
-// index, in an exactly sized slice (nil when none). With the model, t
-// comes from the distance the index reports, which is
-// HaversineKm(p, commune) exactly (the PointIndex contract) and
-// HaversineKm is symmetric, so t is Model.Minutes(commune, p) bit for
-// bit. A non-finite point reaches nothing.
-func (e *engine) catchmentAt(ctx context.Context, p geo.Place, reach float64, b *siteBuf) ([]Reach, error) {
-	if !finitePoint(p.Point) {
-		return nil, nil
+// placeSet is a set of places whose catchments are searched around a
+// point (timesWithin): the located communes of the engine, or the units
+// of a demand layer. Its members are numbered as the results number
+// them: commune index, or demand point index (DemandPoints).
+type placeSet struct {
+	index func() *geo.PointIndex // over the members' points, built on first use
+	own   []int                  // the member of each point of index (nil: first + the point's index)
+	first int
+	place func(i int) geo.Place // member i, as the timer takes it
+}
+
+// newPlaceSet returns the set of n members own[x] (or first + x when own
+// is nil), member i at place(i).
+func newPlaceSet(n int, own []int, first int, place func(i int) geo.Place) placeSet {
+	s := placeSet{own: own, first: first, place: place}
+	s.index = sync.OnceValue(func() *geo.PointIndex {
+		pts := make([]orb.Point, n)
+		for x := range pts {
+			pts[x] = place(member(own, first, x)).Point
+		}
+		return geo.NewPointIndex(pts)
+	})
+	return s
+}
+
+// member returns the member of point x of a place set's index.
+func member(own []int, first, x int) int {
+	if own != nil {
+		return own[x]
 	}
-	if err := e.timesWithin(ctx, p, reach, b); err != nil {
+	return first + x
+}
+
+// appendCatchment is the one catchment routine, for sites (E2SFCA, the
+// incremental update) and for candidate points (Baseline.Catchments,
+// Baseline.PointCatchmentsOf): it appends to dst the members of s within
+// d0 of p (t ≤ ThresholdMin), by increasing index, in an exactly sized
+// slice when dst is nil (nil when none). With the model, t comes from the
+// distance the index reports, which is HaversineKm(p, member) exactly
+// (the PointIndex contract) and HaversineKm is symmetric, so t is
+// Model.Minutes(member, p) bit for bit. A non-finite point reaches
+// nothing.
+func (e *engine) appendCatchment(ctx context.Context, dst []Reach, s *placeSet, p geo.Place, reach float64, b *siteBuf) ([]Reach, error) {
+	if !finitePoint(p.Point) {
+		return dst, nil
+	}
+	if err := e.timesWithin(ctx, s, p, reach, b); err != nil {
 		return nil, err
 	}
 	n := 0
@@ -643,37 +670,39 @@ func (e *engine) catchmentAt(ctx context.Context, p geo.Place, reach float64, b 
 		}
 	}
 	if n == 0 {
-		return nil, nil
+		return dst, nil
 	}
-	out := make([]Reach, 0, n)
+	if dst == nil {
+		dst = make([]Reach, 0, n)
+	}
 	for x, nb := range b.ns {
 		if t := b.t[x]; t <= e.d0 {
-			out = append(out, Reach{Commune: int32(nb.Index), Minutes: t, W: e.p.weight(t)})
+			dst = append(dst, Reach{Commune: int32(nb.Index), Minutes: t, W: e.p.weight(t)})
 		}
 	}
-	return out, nil
+	return dst, nil
 }
 
-// timesWithin sets b.ns to the communes within reach km of p, by
-// increasing commune index, and b.t to their travel times to p (exact up
-// to d0, possibly +Inf above: only the pairs within d0 are kept).
-func (e *engine) timesWithin(ctx context.Context, p geo.Place, reach float64, b *siteBuf) error {
+// timesWithin sets b.ns to the members of s within reach km of p, by
+// increasing index, and b.t to their travel times to p (exact up to d0,
+// possibly +Inf above: only the pairs within d0 are kept).
+func (e *engine) timesWithin(ctx context.Context, s *placeSet, p geo.Place, reach float64, b *siteBuf) error {
 	b.ns = b.ns[:0]
-	e.cidx().Within(p.Point, reach, func(n geo.Neighbor) bool {
-		b.ns = append(b.ns, geo.Neighbor{Index: e.cown[n.Index], Km: n.Km})
+	s.index().Within(p.Point, reach, func(n geo.Neighbor) bool {
+		b.ns = append(b.ns, geo.Neighbor{Index: member(s.own, s.first, n.Index), Km: n.Km})
 		return true
 	})
 	slices.SortFunc(b.ns, func(x, y geo.Neighbor) int { return x.Index - y.Index })
 	b.t = growFloats(b.t, len(b.ns))
 	if e.tm.fast {
 		for x, n := range b.ns {
-			b.t[x] = e.tm.kmMinutes(e.communePlace(n.Index), n.Km)
+			b.t[x] = e.tm.kmMinutes(s.place(n.Index), n.Km)
 		}
 		return nil
 	}
 	b.pts = b.pts[:0]
 	for _, n := range b.ns {
-		b.pts = append(b.pts, e.communePlace(n.Index))
+		b.pts = append(b.pts, s.place(n.Index))
 	}
 	return e.tm.toPoint(ctx, b.pts, p, e.d0, b.t)
 }
@@ -759,9 +788,7 @@ func (e *engine) nearestOther(j, q int) error {
 
 // communePlace returns the place of commune i for the timer: its
 // representative point and its code.
-func (e *engine) communePlace(i int) geo.Place {
-	return geo.Place{Point: e.loc[i], Commune: e.ds.Communes[i].Code}
-}
+func (e *engine) communePlace(i int) geo.Place { return e.communes.place(i) }
 
 // SitePlace returns the place of a site for a geo.TravelTimer: its point, the
 // commune it is assigned to and its id.

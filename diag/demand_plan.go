@@ -5,11 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 
 	"diagnum/geo"
-
-	"github.com/paulmach/orb"
 )
 
 // DemandPoints is the demand a baseline measures, point by point, for the
@@ -49,13 +46,13 @@ type DemandPoints struct {
 }
 
 // demandState is what ApplyDemand keeps for DemandPoints and
-// PointCatchmentsOf: the layer's points and their spatial index, built on
-// the first PointCatchmentsOf (a run that plans nothing builds none).
+// PointCatchmentsOf: the layer's points and the set of its units, whose
+// spatial index is built on the first PointCatchmentsOf (a run that
+// plans nothing builds none).
 type demandState struct {
 	pts     *DemandPoints
-	inLayer []bool // per commune: measured on the layer (its point has no population)
-	upts    []orb.Point
-	uidx    func() *geo.PointIndex // over upts
+	inLayer []bool   // per commune: measured on the layer (its point has no population)
+	units   placeSet // the points n … of pts
 }
 
 // DemandPoints returns the demand of the baseline point by point (see
@@ -104,7 +101,6 @@ func (b *Baseline) keepDemand(s *DemandSummary) {
 	}
 	p := b.communePoints(inLayer)
 	st := &demandState{pts: p, inLayer: inLayer}
-	var upts []orb.Point
 	for i := range s.Layer.Units {
 		u := &s.Layer.Units[i]
 		k := s.comm[i]
@@ -112,7 +108,6 @@ func (b *Baseline) keepDemand(s *DemandSummary) {
 			continue
 		}
 		pl := unitPlace(u, e.ds.Communes[k].Code)
-		upts = append(upts, u.Point)
 		p.Commune = append(p.Commune, int32(k))
 		p.Place = append(p.Place, pl)
 		p.Located = append(p.Located, finitePoint(u.Point))
@@ -128,8 +123,8 @@ func (b *Baseline) keepDemand(s *DemandSummary) {
 		}
 		p.Fragility = append(p.Fragility, f)
 	}
-	st.upts = upts
-	st.uidx = sync.OnceValue(func() *geo.PointIndex { return geo.NewPointIndex(st.upts) })
+	n := p.Communes
+	st.units = newPlaceSet(len(p.Place)-n, nil, n, func(i int) geo.Place { return p.Place[i] })
 	b.demand = st
 }
 
@@ -145,38 +140,15 @@ func (b *Baseline) PointCatchmentsOf(ctx context.Context, places []geo.Place) ([
 		return out, err
 	}
 	e, st := b.e, b.demand
-	n := st.pts.Communes
 	reach := e.tm.reachKm(e.d0)
-	uidx := st.uidx()
 	err = parallel(ctx, len(places), e.workers, func(lo, hi int) error {
-		var ns []geo.Neighbor
-		var srcs []geo.Place
-		var t []float64
+		var buf siteBuf
 		for q := lo; q < hi; q++ {
 			rs := slices.DeleteFunc(out[q], func(x Reach) bool { return st.inLayer[x.Commune] })
-			ns = ns[:0]
-			uidx.Within(places[q].Point, reach, func(nb geo.Neighbor) bool { ns = append(ns, nb); return true })
-			slices.SortFunc(ns, func(x, y geo.Neighbor) int { return x.Index - y.Index })
-			t = growFloats(t, len(ns))
-			if e.tm.fast {
-				for x, nb := range ns {
-					t[x] = e.tm.kmMinutes(st.pts.Place[n+nb.Index], nb.Km)
-				}
-			} else {
-				srcs = srcs[:0]
-				for _, nb := range ns {
-					srcs = append(srcs, st.pts.Place[n+nb.Index])
-				}
-				if err := e.tm.toPoint(ctx, srcs, places[q], e.d0, t); err != nil {
-					return err
-				}
+			var err error
+			if out[q], err = e.appendCatchment(ctx, rs, &st.units, places[q], reach, &buf); err != nil {
+				return err
 			}
-			for x, nb := range ns {
-				if t[x] <= e.d0 {
-					rs = append(rs, Reach{Commune: int32(n + nb.Index), Minutes: t[x], W: e.p.weight(t[x])})
-				}
-			}
-			out[q] = rs
 		}
 		return nil
 	})

@@ -65,7 +65,7 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 		return NewBaseline(ctx, ds, old.p)
 	}
 	e := &engine{ctx: ctx, ds: ds, p: old.p, tm: old.tm, d0: old.d0, workers: old.workers, frag: old.frag,
-		loc: old.loc, has: old.has, pop: old.pop, cidx: old.cidx, cown: old.cown, byComm: old.byComm,
+		loc: old.loc, has: old.has, pop: old.pop, communes: old.communes, byComm: old.byComm,
 		asg: old.asg, cchecks: old.cchecks}
 
 	// Sites: the kept ones as placed before, the added ones placed now.
@@ -117,9 +117,9 @@ func (b *Baseline) WithSites(ctx context.Context, ds *data.Dataset) (*Baseline, 
 		for x := lo; x < hi; x++ {
 			var err error
 			if x < len(freshQ) {
-				freshPairs[x], err = e.catchmentAt(ctx, e.splaces[freshQ[x]], reach, &buf)
+				freshPairs[x], err = e.appendCatchment(ctx, nil, &e.communes, e.splaces[freshQ[x]], reach, &buf)
 			} else {
-				gonePairs[x-len(freshQ)], err = old.catchmentAt(ctx, old.splaces[qOld[gone[x-len(freshQ)]]], reach, &buf)
+				gonePairs[x-len(freshQ)], err = old.appendCatchment(ctx, nil, &old.communes, old.splaces[qOld[gone[x-len(freshQ)]]], reach, &buf)
 			}
 			if err != nil {
 				return err

@@ -129,7 +129,7 @@ func TestWithSitesMatchesFull(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.e.frag != cur.e.frag || got.e.cidx() != cur.e.cidx() {
+			if got.e.frag != cur.e.frag || got.e.communes.index() != cur.e.communes.index() {
 				t.Fatalf("params %d round %d: WithSites recomputed everything", pi, round)
 			}
 			want, err := NewBaseline(ctx, &next, p)

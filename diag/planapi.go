@@ -96,7 +96,7 @@ func (b *Baseline) CatchmentsOf(ctx context.Context, pts []geo.Place) ([][]Reach
 	err := parallel(ctx, len(pts), e.workers, func(lo, hi int) error {
 		var buf siteBuf
 		for q := lo; q < hi; q++ {
-			rs, err := e.catchmentAt(ctx, pts[q], reach, &buf)
+			rs, err := e.appendCatchment(ctx, nil, &e.communes, pts[q], reach, &buf)
 			if err != nil {
 				return err
 			}
