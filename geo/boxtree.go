@@ -129,35 +129,54 @@ type treeRef struct{ l, k int32 }
 // search calls fn with the data of every item whose box intersects q,
 // until fn returns false; it reports whether fn never did.
 func (t *boxTree) search(q box, fn func(id int) bool) bool {
+	var buf [8 * treeFanout]treeRef
+	for stack := t.walk(&q, buf[:0]); len(stack) > 0; {
+		var lo, hi int
+		lo, hi, stack = t.nextLeaf(&q, stack)
+		for c := lo; c < hi; c++ {
+			if t.boxes[c].intersects(&q) && !fn(t.ids[c]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// walk starts a depth-first walk of the nodes whose boxes intersect q,
+// the one tree search of search and of PointIndex.AppendWithin: it
+// returns the walk's stack, the root or nothing, in buf's storage (an
+// array of the caller's avoids an allocation). nextLeaf goes on with it.
+func (t *boxTree) walk(q *box, buf []treeRef) []treeRef {
 	if len(t.ids) == 0 {
-		return true
+		return buf[:0]
 	}
 	root := len(t.starts) - 2
-	if !t.boxes[t.starts[root]].intersects(&q) {
-		return true
+	if !t.boxes[t.starts[root]].intersects(q) {
+		return buf[:0]
 	}
-	var buf [8 * treeFanout]treeRef
-	stack := append(buf[:0], treeRef{int32(root), 0})
+	return append(buf[:0], treeRef{int32(root), 0})
+}
+
+// nextLeaf pops the nodes of stack, pushing their children whose boxes
+// intersect q, up to a leaf node: it returns the items [lo, hi) (indexes
+// into boxes) under that node, whose own boxes the caller tests, and the
+// stack left. An empty range comes with an empty stack: the walk is over.
+func (t *boxTree) nextLeaf(q *box, stack []treeRef) (lo, hi int, rest []treeRef) {
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		lo, hi := t.children(int(n.l), int(n.k))
 		if n.l == 1 {
-			for c := lo; c < hi; c++ {
-				if t.boxes[c].intersects(&q) && !fn(t.ids[c]) {
-					return false
-				}
-			}
-			continue
+			return lo, hi, stack
 		}
 		base := t.starts[n.l-1]
 		for c := lo; c < hi; c++ {
-			if t.boxes[c].intersects(&q) {
+			if t.boxes[c].intersects(q) {
 				stack = append(stack, treeRef{n.l - 1, int32(c - base)})
 			}
 		}
 	}
-	return true
+	return 0, 0, stack
 }
 
 // nearby visits the items by increasing distance: nodeKm(b) must be a

@@ -76,45 +76,23 @@ func (ix *PointIndex) Within(p orb.Point, km float64, fn func(Neighbor) bool) {
 // same search without a call per point.
 func (ix *PointIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Neighbor {
 	t := ix.tr
-	if !finite(p) || !(km >= 0) || len(t.ids) == 0 {
+	if !finite(p) || !(km >= 0) {
 		return dst
 	}
 	cp := math.Cos(p[1] * rad)
 	bs, nb := capBoxes(p, km)
-	root := len(t.starts) - 2
 	hmax := withinHmax(km)
 	var buf [8 * treeFanout]treeRef
 	for _, b := range bs[:nb] {
 		q := box{b[0], b[1]}
-		if !t.boxes[t.starts[root]].intersects(&q) {
-			continue
-		}
-		stack := append(buf[:0], treeRef{int32(root), 0})
-		for len(stack) > 0 {
-			n := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			lo, hi := t.children(int(n.l), int(n.k))
-			if n.l == 1 {
-				for c := lo; c < hi; c++ {
-					if !t.boxes[c].intersects(&q) {
-						continue
-					}
-					i := t.ids[c]
-					h := haversineH(p, ix.pts[i], cp, ix.cos[i])
-					if h > hmax {
-						continue
-					}
-					if d := havKm(h); d <= km {
-						dst = append(dst, Neighbor{i, d})
-					}
-				}
-				continue
-			}
-			base := t.starts[n.l-1]
+		for stack := t.walk(&q, buf[:0]); len(stack) > 0; {
+			var lo, hi int
+			lo, hi, stack = t.nextLeaf(&q, stack)
 			for c := lo; c < hi; c++ {
-				if t.boxes[c].intersects(&q) {
-					stack = append(stack, treeRef{n.l - 1, int32(c - base)})
+				if !t.boxes[c].intersects(&q) {
+					continue
 				}
+				dst = ix.appendIfWithin(dst, t.ids[c], p, cp, km, hmax)
 			}
 		}
 	}
@@ -147,14 +125,21 @@ func (ix *PointIndex) AppendWithinOf(dst, cands []Neighbor, p orb.Point, km floa
 	cp := math.Cos(p[1] * rad)
 	hmax := withinHmax(km)
 	for _, c := range cands {
-		i := c.Index
-		h := haversineH(p, ix.pts[i], cp, ix.cos[i])
-		if h > hmax {
-			continue
-		}
-		if d := havKm(h); d <= km {
-			dst = append(dst, Neighbor{i, d})
-		}
+		dst = ix.appendIfWithin(dst, c.Index, p, cp, km, hmax)
+	}
+	return dst
+}
+
+// appendIfWithin appends point i with its distance to dst when it lies
+// at most km from p, given cp = cos φ of p and hmax = withinHmax(km): the
+// one distance test of AppendWithin and AppendWithinOf.
+func (ix *PointIndex) appendIfWithin(dst []Neighbor, i int, p orb.Point, cp, km, hmax float64) []Neighbor {
+	h := haversineH(p, ix.pts[i], cp, ix.cos[i])
+	if h > hmax {
+		return dst
+	}
+	if d := havKm(h); d <= km {
+		dst = append(dst, Neighbor{i, d})
 	}
 	return dst
 }
