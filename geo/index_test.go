@@ -80,10 +80,40 @@ func tiedPoints(rng *rand.Rand, n, dupOneIn int) []orb.Point {
 	return pts
 }
 
+// tiedIndex is the fixture of the nearest-point tests: a generator
+// seeded (s1, s2), tiedPoints(n, dupOneIn) it draws, and their index; the
+// generator goes on to draw the queries.
+func tiedIndex(s1, s2 uint64, n, dupOneIn int) (*rand.Rand, []orb.Point, *PointIndex) {
+	rng := rand.New(rand.NewPCG(s1, s2))
+	pts := tiedPoints(rng, n, dupOneIn)
+	return rng, pts, NewPointIndex(pts)
+}
+
 // queryPoint is a query over tiedPoints' box and beyond it: longitude
 // −8 to 12, latitude 40 to 53.
 func queryPoint(rng *rand.Rand) orb.Point {
 	return orb.Point{-8 + 20*rng.Float64(), 40 + 13*rng.Float64()}
+}
+
+// queryOrPoint is queryPoint, or one time in oneIn a point of pts: a
+// query at distance zero, where duplicated points tie.
+func queryOrPoint(rng *rand.Rand, pts []orb.Point, oneIn int) orb.Point {
+	q := queryPoint(rng)
+	if rng.IntN(oneIn) == 0 {
+		q = pts[rng.IntN(len(pts))]
+	}
+	return q
+}
+
+// checkNearest fails the test unless got, which the call described by
+// call and args found (ok), is want,
+// the brute-force nearest: the same index (the lowest of ties) and the
+// same distance within 1e-9 km.
+func checkNearest(t *testing.T, got Neighbor, ok bool, want Neighbor, call string, args ...any) {
+	t.Helper()
+	if !ok || got.Index != want.Index || math.Abs(got.Km-want.Km) > 1e-9 {
+		t.Fatalf("%s = %+v, want %+v (brute force)", fmt.Sprintf(call, args...), got, want)
+	}
 }
 
 // groupAround returns a group of nearby points: c, up to 5 points around
@@ -360,19 +390,11 @@ func BenchmarkWithinNaive(b *testing.B) {
 // (duplicated points make ties), for points clustered like communes and
 // queries around and beyond them; it allocates nothing.
 func TestNearestOneAgainstBruteForce(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 9))
-	pts := tiedPoints(rng, 3000, 10)
-	ix := NewPointIndex(pts)
+	rng, pts, ix := tiedIndex(3, 9, 3000, 10)
 	for range 2000 {
-		q := queryPoint(rng)
-		if rng.IntN(4) == 0 {
-			q = pts[rng.IntN(len(pts))]
-		}
-		want := bruteNearest(pts, q, 1)[0]
+		q := queryOrPoint(rng, pts, 4)
 		got, ok := ix.NearestOne(q)
-		if !ok || got.Index != want.Index || math.Abs(got.Km-want.Km) > 1e-9 {
-			t.Fatalf("NearestOne(%v) = %+v, want %+v", q, got, want)
-		}
+		checkNearest(t, got, ok, bruteNearest(pts, q, 1)[0], "NearestOne(%v)", q)
 	}
 	if _, ok := ix.NearestOne(orb.Point{math.NaN(), 45}); ok {
 		t.Error("NearestOne of a NaN point found one")
@@ -439,14 +461,9 @@ func TestAppendWithinOfAgainstBruteForce(t *testing.T) {
 // with a higher index, none, out of range), NearestOneFrom is the nearest
 // point of a brute-force scan, ties broken by the lowest index.
 func TestNearestOneFromAgainstBruteForce(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 21))
-	pts := tiedPoints(rng, 3000, 8)
-	ix := NewPointIndex(pts)
+	rng, pts, ix := tiedIndex(5, 21, 3000, 8)
 	for range 1500 {
-		q := queryPoint(rng)
-		if rng.IntN(3) == 0 {
-			q = pts[rng.IntN(len(pts))]
-		}
+		q := queryOrPoint(rng, pts, 3)
 		want := bruteNearest(pts, q, 1)[0]
 		hints := []int{-1, want.Index, rng.IntN(len(pts)), len(pts) + 3}
 		if nb, ok := ix.NearestOne(orb.Point{q[0] + 0.02, q[1] - 0.01}); ok {
@@ -460,9 +477,7 @@ func TestNearestOneFromAgainstBruteForce(t *testing.T) {
 		}
 		for _, h := range hints {
 			got, ok := ix.NearestOneFrom(q, h)
-			if !ok || got.Index != want.Index || math.Abs(got.Km-want.Km) > 1e-9 {
-				t.Fatalf("NearestOneFrom(%v, %d) = %+v, want %+v", q, h, got, want)
-			}
+			checkNearest(t, got, ok, want, "NearestOneFrom(%v, %d)", q, h)
 		}
 	}
 	if a := testing.AllocsPerRun(100, func() { ix.NearestOneFrom(orb.Point{2.35, 48.85}, 7) }); a != 0 {
@@ -475,20 +490,17 @@ func TestNearestOneFromAgainstBruteForce(t *testing.T) {
 // 2r, r the group's radius) is the brute-force nearest of each member,
 // ties by the lowest index, with NearestOne's distance bit for bit.
 func TestNearestAmongAgainstBruteForce(t *testing.T) {
-	rng := rand.New(rand.NewPCG(8, 13))
-	pts := tiedPoints(rng, 2000, 8)
-	ix := NewPointIndex(pts)
+	rng, pts, ix := tiedIndex(8, 13, 2000, 8)
 	for range 300 {
 		c := queryPoint(rng)
 		group, r := groupAround(rng, c, 0.03, 0.02, 3, pts)
 		nc, _ := ix.NearestOne(c)
 		cands := ix.AppendWithin(nil, c, (nc.Km+2*r)*(1+1e-9)+1e-6)
 		for _, p := range group {
-			want := bruteNearest(pts, p, 1)[0]
 			got, ok := ix.NearestAmong(p, cands)
-			one, _ := ix.NearestOne(p)
-			if !ok || got.Index != want.Index || math.Abs(got.Km-want.Km) > 1e-9 || got != one {
-				t.Fatalf("NearestAmong(%v) = %+v; brute force %+v, NearestOne %+v", p, got, want, one)
+			checkNearest(t, got, ok, bruteNearest(pts, p, 1)[0], "NearestAmong(%v)", p)
+			if one, _ := ix.NearestOne(p); got != one {
+				t.Fatalf("NearestAmong(%v) = %+v, NearestOne %+v", p, got, one)
 			}
 		}
 	}
