@@ -47,11 +47,12 @@ func ReadIFN(name string, r io.Reader) ([]IFNRow, data.Checks, error) {
 	seen := map[string]int{}
 	for _, rec := range t.Records {
 		code, err := data.NormINSEE(rec.Field(idx[0]))
-		if err == nil && seen[code] > 0 {
-			err = fmt.Errorf("%w : le code %s figure déjà ligne %d", data.ErrDuplicate, code, seen[code])
-		}
 		if err != nil {
 			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
+			continue
+		}
+		if perr := repeatedCode(name, rec.Line, code, seen); perr != nil {
+			checks.Reject(perr)
 			continue
 		}
 		seen[code] = rec.Line
@@ -67,7 +68,7 @@ func ReadIFN(name string, r io.Reader) ([]IFNRow, data.Checks, error) {
 		rows = append(rows, x)
 	}
 	if len(rows) == 0 {
-		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne valide", data.ErrEmptyFile)}
+		return nil, checks, noValidRow(name)
 	}
 	return rows, checks, nil
 }

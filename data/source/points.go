@@ -57,11 +57,7 @@ const (
 // A bad number in another column, or more unemployed than active people,
 // leaves that value NaN with a Warning.
 func ReadCommunePoints(name string, r io.Reader) ([]PointRow, data.Checks, error) {
-	t, err := data.ReadTable(name, r)
-	if err != nil {
-		return nil, nil, err
-	}
-	req, err := t.Require(ptCode, ptLat, ptLng)
+	t, req, err := readTableCols(name, r, ptCode, ptLat, ptLng)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -71,9 +67,8 @@ func ReadCommunePoints(name string, r io.Reader) ([]PointRow, data.Checks, error
 	seen := map[string]int{}
 	for _, rec := range t.Records {
 		p, perr := pointRowOf(name, rec, req, opt, &checks)
-		if perr == nil && seen[p.Code] > 0 {
-			perr = &data.ParseError{File: name, Line: rec.Line, Column: ptCode,
-				Err: fmt.Errorf("%w : le code %s figure déjà ligne %d", data.ErrDuplicate, p.Code, seen[p.Code])}
+		if perr == nil {
+			perr = repeatedCode(name, rec.Line, p.Code, seen)
 		}
 		if perr != nil {
 			checks.Reject(perr)
@@ -83,7 +78,7 @@ func ReadCommunePoints(name string, r io.Reader) ([]PointRow, data.Checks, error
 		rows = append(rows, p)
 	}
 	if len(rows) == 0 {
-		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne valide", data.ErrEmptyFile)}
+		return nil, checks, noValidRow(name)
 	}
 	return rows, checks, nil
 }

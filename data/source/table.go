@@ -61,6 +61,24 @@ func widthErr(t *data.Table, rec data.Record) *data.ParseError {
 	return nil
 }
 
+// repeatedCode is the error (ErrDuplicate, column insee_com) of the row
+// at line of file name whose commune code an earlier row gave (seen maps
+// a code to the line of its row), or nil when no row gave it.
+func repeatedCode(name string, line int, code string, seen map[string]int) *data.ParseError {
+	first := seen[code]
+	if first == 0 {
+		return nil
+	}
+	return &data.ParseError{File: name, Line: line, Column: "insee_com",
+		Err: fmt.Errorf("%w : le code %s figure déjà ligne %d", data.ErrDuplicate, code, first)}
+}
+
+// noValidRow is the error of a per-commune table of name without a valid
+// row (ErrEmptyFile).
+func noValidRow(name string) error {
+	return &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne valide", data.ErrEmptyFile)}
+}
+
 // noneKept is the error of a file of which no row was kept: an
 // ErrEmptyFile of name saying why, wrapped as readTable's.
 func noneKept(what, name, why string) error {

@@ -44,7 +44,7 @@ func ReadQPVCommunes(name string, r io.Reader) (map[string]int, data.Checks, err
 		}
 	}
 	if len(out) == 0 {
-		return nil, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne valide", data.ErrEmptyFile)}
+		return nil, checks, noValidRow(name)
 	}
 	return out, checks, nil
 }
@@ -158,9 +158,8 @@ func readCodeValues[T any](name string, r io.Reader, cols []string, parse func(v
 			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
 			continue
 		}
-		if l := seen[code]; l > 0 {
-			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com",
-				Err: fmt.Errorf("%w : le code %s figure déjà ligne %d", data.ErrDuplicate, code, l)})
+		if perr := repeatedCode(name, rec.Line, code, seen); perr != nil {
+			checks.Reject(perr)
 			continue
 		}
 		x, err := parse(strings.TrimSpace(rec.Field(idx[1])))
@@ -172,7 +171,7 @@ func readCodeValues[T any](name string, r io.Reader, cols []string, parse func(v
 		seen[code] = rec.Line
 	}
 	if len(seen) == 0 {
-		return out, checks, &data.ParseError{File: name, Err: fmt.Errorf("%w : aucune ligne valide", data.ErrEmptyFile)}
+		return out, checks, noValidRow(name)
 	}
 	return out, checks, nil
 }
