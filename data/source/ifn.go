@@ -45,16 +45,7 @@ func ReadIFN(name string, r io.Reader) ([]IFNRow, data.Checks, error) {
 	var rows []IFNRow
 	var checks data.Checks
 	seen := map[string]int{}
-	for _, rec := range t.Records {
-		code, err := data.NormINSEE(rec.Field(idx[0]))
-		if err != nil {
-			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
-			continue
-		}
-		if perr := repeatedCode(name, rec.Line, code, seen); perr != nil {
-			checks.Reject(perr)
-			continue
-		}
+	for rec, code := range codedRows(t, name, idx[0], seen, &checks) {
 		seen[code] = rec.Line
 		x := IFNRow{Code: code, Line: rec.Line,
 			Score: optNumber(name, rec, idx[1], "score_global_reg", &checks),

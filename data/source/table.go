@@ -61,6 +61,31 @@ func widthErr(t *data.Table, rec data.Record) *data.ParseError {
 	return nil
 }
 
+// codedRows yields the records of t, the per-commune table of file name,
+// in their order, each with its commune code (field i, column
+// insee_com); a record whose code is malformed (data.NormINSEE) or given
+// by an earlier row (repeatedCode: seen maps a code to the line of its
+// row, which the caller records once it keeps the row) is rejected into
+// checks instead.
+func codedRows(t *data.Table, name string, i int, seen map[string]int, checks *data.Checks) iter.Seq2[data.Record, string] {
+	return func(yield func(data.Record, string) bool) {
+		for _, rec := range t.Records {
+			code, err := data.NormINSEE(rec.Field(i))
+			if err != nil {
+				checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
+				continue
+			}
+			if perr := repeatedCode(name, rec.Line, code, seen); perr != nil {
+				checks.Reject(perr)
+				continue
+			}
+			if !yield(rec, code) {
+				return
+			}
+		}
+	}
+}
+
 // repeatedCode is the error (ErrDuplicate, column insee_com) of the row
 // at line of file name whose commune code an earlier row gave (seen maps
 // a code to the line of its row), or nil when no row gave it.

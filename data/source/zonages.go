@@ -152,16 +152,7 @@ func readCodeValues[T any](name string, r io.Reader, cols []string, parse func(v
 		return out, checks, err
 	}
 	seen := map[string]int{}
-	for _, rec := range t.Records {
-		code, err := data.NormINSEE(rec.Field(idx[0]))
-		if err != nil {
-			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: "insee_com", Err: err})
-			continue
-		}
-		if perr := repeatedCode(name, rec.Line, code, seen); perr != nil {
-			checks.Reject(perr)
-			continue
-		}
+	for rec, code := range codedRows(t, name, idx[0], seen, &checks) {
 		x, err := parse(strings.TrimSpace(rec.Field(idx[1])))
 		if err != nil {
 			checks.Reject(&data.ParseError{File: name, Line: rec.Line, Column: col, Err: err})
