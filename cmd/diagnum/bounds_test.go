@@ -2,8 +2,6 @@ package main
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -66,9 +64,7 @@ func TestParameterBounds(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v\nwant it to contain %q", err, tc.want)
 			}
-			if entries, _ := os.ReadDir("."); len(entries) != 0 {
-				t.Errorf("files written: %v", entries)
-			}
+			wantNoFiles(t, ".", "usage error")
 		})
 	}
 }
@@ -83,11 +79,7 @@ func TestParameterBoundsAccepted(t *testing.T) {
 	if _, err := run(t, "--dept", "1", "--threshold", "1", "--speed", "150", "--detour", "1", "--etp", "cnfs=0", "--csv", "ain.csv", "--out", "-"); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(".", "ain.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), "\n01053,Bourg-en-Bresse,01,") {
+	if b := readFile(t, "ain.csv"); !strings.Contains(string(b), "\n01053,Bourg-en-Bresse,01,") {
 		t.Errorf("--dept 1 does not report Ain (01053 Bourg-en-Bresse missing)")
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -12,15 +10,11 @@ import (
 // CSV, « bare " »); its candidate in Paris, outside Creuse, is refused
 // and counted, and the post goes to one of the two Creuse candidates.
 func TestPlanCandidatesGeoJSON(t *testing.T) {
-	cands := filepath.Join(t.TempDir(), "candidats.txt")
-	geojson := `{"type":"FeatureCollection","features":[
+	cands := writeTemp(t, "candidats.txt", `{"type":"FeatureCollection","features":[
 {"type":"Feature","geometry":{"type":"Point","coordinates":[1.8717,46.1713]},"properties":{"id":"gueret","nom":"Guéret","type":"cnfs"}},
 {"type":"Feature","geometry":{"type":"Point","coordinates":[2.0672,45.9571]},"properties":{"id":"aubusson","nom":"Aubusson","type":"cnfs"}},
 {"type":"Feature","geometry":{"type":"Point","coordinates":[2.3522,48.8566]},"properties":{"id":"paris","nom":"Paris","type":"cnfs"}}
-]}`
-	if err := os.WriteFile(cands, []byte(geojson), 0o644); err != nil {
-		t.Fatal(err)
-	}
+]}`)
 	stderr, err := run(t, "plan", "--dept", "23", "--add", "1", "--candidates", cands, "--csv", "plan.csv", "--out", "-")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)

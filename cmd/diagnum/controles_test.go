@@ -142,10 +142,7 @@ func TestControlesOverflowExcelLimit(t *testing.T) {
 // --strict refuses it before any output is written, in the diagnostic
 // and in the plan.
 func TestIndicatorSpreadOverflowCLI(t *testing.T) {
-	ind := filepath.Join(t.TempDir(), "ind.csv")
-	if err := os.WriteFile(ind, []byte("code_insee;ecart\n23096;1e308\n23008;-1e308\n23031;0\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	ind := writeTemp(t, "ind.csv", "code_insee;ecart\n23096;1e308\n23008;-1e308\n23031;0\n")
 	stderr, err := run(t, "--dept", "23", "--indicators", ind, "--out", "-")
 	if err != nil || !strings.Contains(stderr, "avertissement : l'indicateur « ecart » est écarté de l'indice") {
 		t.Errorf("err %v, console %q: want a warning about ecart", err, stderr)
@@ -156,14 +153,10 @@ func TestIndicatorSpreadOverflowCLI(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--strict : l'indicateur « ecart » est écarté") {
 		t.Errorf("--strict: err %v, want a refusal naming ecart", err)
 	}
-	if entries, _ := os.ReadDir("."); len(entries) != 0 {
-		t.Errorf("--strict wrote %v", entries)
-	}
+	wantNoFiles(t, ".", "--strict")
 	_, err = run(t, "plan", "--dept", "23", "--add", "1", "--indicators", ind, "--strict", "--out", "p.xlsx")
 	if err == nil || !strings.Contains(err.Error(), "--strict : l'indicateur « ecart » est écarté") {
 		t.Errorf("plan --strict: err %v, want a refusal naming ecart", err)
 	}
-	if entries, _ := os.ReadDir("."); len(entries) != 0 {
-		t.Errorf("plan --strict wrote %v", entries)
-	}
+	wantNoFiles(t, ".", "plan --strict")
 }

@@ -1,14 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -16,6 +11,7 @@ import (
 
 	"diagnum/diag/report"
 	"diagnum/internal/testlong"
+	"diagnum/internal/testnum"
 )
 
 // runCSV runs diagnum with args and --out - (CSV on standard output) and
@@ -23,14 +19,26 @@ import (
 func runCSV(t *testing.T, args ...string) (map[string]map[string]string, string) {
 	t.Helper()
 	t.Chdir(t.TempDir())
-	var stdout, stderr bytes.Buffer
-	if err := Run(context.Background(), append(args, "--out", "-"), &stdout, &stderr); err != nil {
-		t.Fatalf("run: %v\n%s", err, stderr.String())
+	stdout, stderr, err := runHere(t, append(args, "--out", "-")...)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
 	}
-	if err := os.WriteFile("out.csv", stdout.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
+	return communesByCode(parseCSV(t, []byte(stdout))), stderr
+}
+
+// coverage returns, over the communes of a CSV, the population covered
+// (Σ part_couverte × population), the population, and the number of
+// communes partly covered (0 < part_couverte < 1).
+func coverage(t *testing.T, cs map[string]map[string]string) (covered, pop float64, partial int) {
+	t.Helper()
+	for _, c := range cs {
+		share, p := testnum.Float(t, c["part_couverte"]), testnum.Float(t, c["population"])
+		covered, pop = covered+share*p, pop+p
+		if share > 0 && share < 1 {
+			partial++
+		}
 	}
-	return readCommunesCSV(t, "out.csv"), stderr.String()
+	return covered, pop, partial
 }
 
 // TestDemandeShort: the 50-cell extract of the Creuse grid
@@ -67,8 +75,7 @@ func TestDemandeIRIS(t *testing.T) {
 		t.Errorf("console: %q", console)
 	}
 	for _, c := range cs {
-		v, err := strconv.ParseFloat(c["part_couverte"], 64)
-		if err != nil || v < 0 || v > 1 {
+		if v := testnum.Float(t, c["part_couverte"]); v < 0 || v > 1 {
 			t.Errorf("%s part_couverte %q", c["code_insee"], c["part_couverte"])
 		}
 	}
@@ -107,19 +114,14 @@ func TestDemandeBadFile(t *testing.T) {
 			[]string{"plan", "--dept", "23", "--add", "1"}, "p.csv", []string{"--demande", "ligne 3, colonne « longitude »"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			bad := filepath.Join(t.TempDir(), tc.file)
-			if err := os.WriteFile(bad, []byte(tc.content), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			bad := writeTemp(t, tc.file, tc.content)
 			_, err := run(t, append(tc.args, "--demande", bad, "--csv", tc.out)...)
 			for _, w := range tc.want {
 				if err == nil || !strings.Contains(err.Error(), w) {
 					t.Fatalf("err = %v, want it to contain %q", err, w)
 				}
 			}
-			if _, err := os.Stat(tc.out); !os.IsNotExist(err) {
-				t.Errorf("%s written despite the error", tc.out)
-			}
+			wantNoFiles(t, ".", tc.name)
 		})
 	}
 }
@@ -149,17 +151,7 @@ func TestDemandeCreuse(t *testing.T) {
 		t.Errorf("console: %q", console)
 	}
 	cs := readCommunesCSV(t, "c.csv")
-	var covered, pop float64
-	partial := 0
-	for _, c := range cs {
-		share, _ := strconv.ParseFloat(c["part_couverte"], 64)
-		p, _ := strconv.ParseFloat(c["population"], 64)
-		covered += share * p
-		pop += p
-		if share > 0 && share < 1 {
-			partial++
-		}
-	}
+	covered, pop, partial := coverage(t, cs)
 	if partial < 10 {
 		t.Errorf("%d communes partly covered, want at least 10", partial)
 	}
@@ -278,8 +270,7 @@ func TestDemandeZonesBlanches(t *testing.T) {
 		}
 	}
 	for code, c := range cs {
-		share, _ := strconv.ParseFloat(c["part_couverte"], 64)
-		pop, _ := strconv.ParseFloat(c["population"], 64)
+		share, pop := testnum.Float(t, c["part_couverte"]), testnum.Float(t, c["population"])
 		r, ok := listed[code]
 		if ok != (share < 1) {
 			t.Errorf("%s (part_couverte %v, couvert %s) listed %v", code, share, c["couvert"], ok)
@@ -311,12 +302,7 @@ func TestPlanDemandeCreuse(t *testing.T) {
 	testlong.Skip(t, "")
 	grid := fixture(t, "carreaux/carreaux-200m-creuse.csv")
 	cs, _ := runCSV(t, "--dept", "23", "--supply", "cnfs", "--demande", grid)
-	var covered, pop float64
-	for _, c := range cs {
-		share, _ := strconv.ParseFloat(c["part_couverte"], 64)
-		p, _ := strconv.ParseFloat(c["population"], 64)
-		covered, pop = covered+share*p, pop+p
-	}
+	covered, pop, _ := coverage(t, cs)
 	console, err := run(t, "plan", "--dept", "23", "--supply", "cnfs", "--add", "3", "--demande", grid, "--out", "p.xlsx", "--csv", "p.csv")
 	if err != nil {
 		t.Fatalf("plan: %v\n%s", err, console)
@@ -328,7 +314,7 @@ func TestPlanDemandeCreuse(t *testing.T) {
 	if want := fmt.Sprintf("%.1f", 100*covered/pop); m[1] != want {
 		t.Errorf("plan's coverage before %s %%, the diagnostic's %s %%", m[1], want)
 	}
-	dir, _ := os.Getwd()
+	p := absPath(t, "p.csv")
 	meth := sheetRows(t, openBook(t, "p.xlsx"), report.SheetMethodologie)
 	if l := findText(t, meth, "Couche de demande (--demande)"); !strings.Contains(l, "carreaux-200m-creuse.csv") {
 		t.Errorf("Méthodologie: %q", l)
@@ -340,7 +326,7 @@ func TestPlanDemandeCreuse(t *testing.T) {
 		t.Errorf("Méthodologie: %q", pl)
 	}
 	console2, err := run(t, "plan", "--dept", "23", "--supply", "cnfs", "--add", "1", "--demande", grid,
-		"--scenario", filepath.Join(dir, "p.csv"), "--out", "q.xlsx")
+		"--scenario", p, "--out", "q.xlsx")
 	if err != nil {
 		t.Fatalf("plan --scenario: %v\n%s", err, console2)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -29,16 +28,12 @@ func droppedRun(t *testing.T, files map[string]string, args ...string) (dir, con
 	t.Helper()
 	bin := buildDiagnum(t)
 	dir = t.TempDir()
-	for name, text := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	writeFiles(t, dir, files)
+	c := startCmd(t, dir, bin, args...)
+	if err := c.wait(t, 5*time.Minute); err != nil {
+		t.Fatalf("diagnum %q: %v\n%s", args, err, c.stderr)
 	}
-	cmd, stderr, done := startCmd(t, dir, bin, args...)
-	if err := waitCmd(t, cmd, stderr, done, 5*time.Minute); err != nil {
-		t.Fatalf("diagnum %q: %v\n%s", args, err, stderr)
-	}
-	return dir, stderr.String()
+	return dir, c.stderr.String()
 }
 
 // checkConsoleCount checks that the console has exactly one line about

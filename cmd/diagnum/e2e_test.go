@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"encoding/csv"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,14 +37,7 @@ func TestDefaultRun(t *testing.T) {
 		t.Errorf("Communes sheet: %d rows, want header + 255", len(comm))
 	}
 	// The Communes sheet holds the same values as the CSV export.
-	raw, err := os.ReadFile(r.path("creuse.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\uFEFF")))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, r.path("creuse.csv"))
 	if len(recs) != len(comm) {
 		t.Fatalf("CSV has %d rows, workbook %d", len(recs), len(comm))
 	}

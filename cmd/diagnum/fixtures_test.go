@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -61,6 +62,45 @@ func buildDiagnum(t *testing.T) string {
 		t.Fatal(built.err)
 	}
 	return built.bin
+}
+
+// child is a run of the built command (startCmd): the process, its
+// standard error, and the result of its Wait, sent once it exits.
+type child struct {
+	cmd    *exec.Cmd
+	stderr *bytes.Buffer
+	done   <-chan error
+}
+
+// startCmd starts bin with args in dir.
+func startCmd(t *testing.T, dir, bin string, args ...string) *child {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	stderr := &bytes.Buffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	return &child{cmd, stderr, done}
+}
+
+// wait waits at most d for the command to exit and returns cmd.Wait's
+// result; past d it kills the command and fails the test with its
+// standard error, rather than hang the suite.
+func (c *child) wait(t *testing.T, d time.Duration) error {
+	t.Helper()
+	select {
+	case err := <-c.done:
+		return err
+	case <-time.After(d):
+		c.cmd.Process.Kill()
+		<-c.done // the copy into stderr has ended
+		t.Fatalf("%s did not end within %v; stderr:\n%s", c.cmd, d, c.stderr)
+	}
+	return nil
 }
 
 // testdata is the absolute path of the repository's testdata folder,

@@ -1,12 +1,7 @@
 package main
 
 import (
-	"archive/zip"
-	"context"
-	"encoding/csv"
 	"encoding/json"
-	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -29,16 +24,11 @@ var formulaNames = []string{
 // workbook; and the layer reads back with the names given.
 func TestFormulaInjection(t *testing.T) {
 	sites := fixture(t, "hostile/formulas.csv")
-	t.Chdir(t.TempDir())
-	ctx := context.Background()
-	if err := Run(ctx, []string{"--quiet", "--sites", sites, "--geojson", "g.geojson", "--out", "w.xlsx"}, io.Discard, io.Discard); err != nil {
+	if _, err := run(t, "--quiet", "--sites", sites, "--geojson", "g.geojson", "--out", "w.xlsx"); err != nil {
 		t.Fatal(err)
 	}
 	// GeoJSON: neutralised, and read back as given.
-	layer, err := os.ReadFile("g-sites.geojson")
-	if err != nil {
-		t.Fatal(err)
-	}
+	layer := readFile(t, "g-sites.geojson")
 	var fc struct {
 		Features []struct {
 			Properties map[string]any `json:"properties"`
@@ -72,17 +62,12 @@ func TestFormulaInjection(t *testing.T) {
 	checkNoFormula(t, "w.xlsx")
 
 	// Plan CSV (a scenario file): neutralised, read back as given.
-	if err := Run(ctx, []string{"plan", "--quiet", "--add", "2", "--candidates", sites, "--csv", "p.csv", "--out", "-"}, io.Discard, io.Discard); err != nil {
+	if _, err := run(t, "plan", "--quiet", "--add", "2", "--candidates", sites, "--csv", "p.csv", "--out", "-"); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open("p.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(rows) != 3 {
-		t.Fatalf("plan CSV: %d rows, %v", len(rows), err)
+	rows := readCSV(t, "p.csv")
+	if len(rows) != 3 {
+		t.Fatalf("plan CSV: %d rows", len(rows))
 	}
 	for _, r := range rows[1:] {
 		if n := r[1]; strings.ContainsAny(n[:1], "=+-@") {
@@ -109,24 +94,10 @@ func checkNoFormula(t *testing.T, path string) {
 			t.Errorf("Sites sheet: no text cell %q", n)
 		}
 	}
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	for _, zf := range zr.File {
-		if !strings.HasPrefix(zf.Name, "xl/worksheets/") {
-			continue
-		}
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
+	for name, b := range zipFiles(t, path, "xl/worksheets/") {
 		for _, m := range formulaElement.FindAllString(string(b), -1) {
 			if strings.Contains(m, "HYPERLINK") || strings.Contains(m, "calc") || strings.Contains(m, "SUM(1+1)") {
-				t.Errorf("%s: formula %s from a user's text", zf.Name, m)
+				t.Errorf("%s: formula %s from a user's text", name, m)
 			}
 		}
 	}

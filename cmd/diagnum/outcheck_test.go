@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,11 +20,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 		path := filepath.Join(dir, name)
 		m[name] = "(not a file)"
 		if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m[name] = string(b)
+			m[name] = string(readFile(t, path))
 		}
 	}
 	return m
@@ -67,13 +60,12 @@ func TestOutputsRefusedUpFront(t *testing.T) {
 				tc.setup(t)
 			}
 			before := snapshot(t, ".")
-			var stdout, stderr bytes.Buffer
-			err := Run(context.Background(), tc.args, &stdout, &stderr)
+			stdout, _, err := runHere(t, tc.args...)
 			if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v\nwant a usage error containing %q", err, tc.want)
 			}
-			if after := snapshot(t, "."); fmt.Sprint(after) != fmt.Sprint(before) || stdout.Len() != 0 {
-				t.Errorf("folder changed: %v → %v (stdout %d bytes)", before, after, stdout.Len())
+			if after := snapshot(t, "."); fmt.Sprint(after) != fmt.Sprint(before) || len(stdout) != 0 {
+				t.Errorf("folder changed: %v → %v (stdout %d bytes)", before, after, len(stdout))
 			}
 		})
 	}
@@ -130,9 +122,7 @@ func TestOutputsReadOnlyFolder(t *testing.T) {
 	if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "impossible d'écrire dans le dossier") {
 		t.Fatalf("err = %v, want a usage error about the folder", err)
 	}
-	if got := listDir(t, dir); len(got) != 0 {
-		t.Errorf("read-only folder holds %v", got)
-	}
+	wantNoFiles(t, dir, "read-only folder")
 }
 
 // mountTmpfs mounts a tmpfs with options on dir for the test, or skips
@@ -157,11 +147,7 @@ func TestOutputsFullFileSystem(t *testing.T) {
 		t.Fatal(err)
 	}
 	mountTmpfs(t, dir, "size=256k")
-	for _, name := range []string{"c.csv", "c.geojson"} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte("old "+name), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, map[string]string{"c.csv": "old c.csv", "c.geojson": "old c.geojson"})
 	before := snapshot(t, dir)
 	_, err := run(t, "--csv", filepath.Join(dir, "c.csv"), "--geojson", filepath.Join(dir, "c.geojson"), "--out", "-")
 	if err == nil || !errors.Is(err, syscall.ENOSPC) {
@@ -169,44 +155,6 @@ func TestOutputsFullFileSystem(t *testing.T) {
 	}
 	if after := snapshot(t, dir); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("full file system: %v → %v", before, after)
-	}
-}
-
-// TestCommitRestores: when a rename fails in the middle of commit (here
-// the third target became a folder after the checks), the targets
-// already replaced get their old version back and a new one is removed:
-// nothing has changed.
-func TestCommitRestores(t *testing.T) {
-	dir := t.TempDir()
-	a, b, c := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.geojson"), filepath.Join(dir, "c.xlsx")
-	if err := os.WriteFile(a, []byte("old a"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var stdout bytes.Buffer
-	set := newOutputs(context.Background(), &stdout)
-	defer set.abort()
-	for _, p := range []string{a, b, "-", c} {
-		if err := set.write(p, writeString("new")); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.Mkdir(c, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(c, "inside"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	err := set.commit()
-	if err == nil {
-		t.Fatal("commit over a non-empty folder succeeded")
-	}
-	set.abort()
-	got := snapshot(t, dir)
-	if fmt.Sprint(got) != fmt.Sprint(map[string]string{"a.csv": "old a", "c.xlsx": "(not a file)"}) || stdout.Len() != 0 {
-		t.Errorf("after a failed commit: %v, stdout %q", got, stdout.String())
-	}
-	if fi, err := os.Stat(a); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("a.csv lost its mode: %v %v", fi, err)
 	}
 }
 
@@ -233,8 +181,8 @@ func TestLeftoversRemoved(t *testing.T) {
 	for _, n := range names {
 		writeFile(n, "leftover")(t)
 	}
-	var stderr bytes.Buffer
-	if err := Run(context.Background(), []string{"--csv", "x.csv", "--out", "-"}, io.Discard, &stderr); err != nil {
+	_, stderr, err := runHere(t, "--csv", "x.csv", "--out", "-")
+	if err != nil {
 		t.Fatal(err)
 	}
 	got := listDir(t, ".")
@@ -245,8 +193,8 @@ func TestLeftoversRemoved(t *testing.T) {
 	}
 	for _, n := range names[:2] {
 		msg := fmt.Sprintf("exécution interrompue (processus %d, terminé) supprimé : ", deadPid)
-		if !strings.Contains(stderr.String(), msg) || !strings.Contains(stderr.String(), string(filepath.Separator)+n+"\n") {
-			t.Errorf("stderr does not report the removal of %s:\n%s", n, stderr.String())
+		if !strings.Contains(stderr, msg) || !strings.Contains(stderr, string(filepath.Separator)+n+"\n") {
+			t.Errorf("stderr does not report the removal of %s:\n%s", n, stderr)
 		}
 	}
 }

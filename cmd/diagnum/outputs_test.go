@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -14,20 +13,6 @@ import (
 	"syscall"
 	"testing"
 )
-
-// listDir returns the names in dir, temporary files included.
-func listDir(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
 
 func writeString(s string) func(io.Writer) error {
 	return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
@@ -126,15 +111,50 @@ func TestOutputsCancel(t *testing.T) {
 	}
 }
 
+// TestCommitRestores: when a rename fails in the middle of commit (here
+// the third target became a folder after the checks), the targets
+// already replaced get their old version back and a new one is removed:
+// nothing has changed.
+func TestCommitRestores(t *testing.T) {
+	dir := t.TempDir()
+	a, b, c := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.geojson"), filepath.Join(dir, "c.xlsx")
+	if err := os.WriteFile(a, []byte("old a"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	set := newOutputs(context.Background(), &stdout)
+	defer set.abort()
+	for _, p := range []string{a, b, "-", c} {
+		if err := set.write(p, writeString("new")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(c, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(c, "inside"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := set.commit()
+	if err == nil {
+		t.Fatal("commit over a non-empty folder succeeded")
+	}
+	set.abort()
+	got := snapshot(t, dir)
+	if fmt.Sprint(got) != fmt.Sprint(map[string]string{"a.csv": "old a", "c.xlsx": "(not a file)"}) || stdout.Len() != 0 {
+		t.Errorf("after a failed commit: %v, stdout %q", got, stdout.String())
+	}
+	if fi, err := os.Stat(a); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("a.csv lost its mode: %v %v", fi, err)
+	}
+}
+
 // TestOutDash: --out - prints the communes CSV on standard output, the
 // same bytes as --csv FILE, and writes no workbook: the shared run
 // creuseDash leaves only its CSV and its two GeoJSON layers.
 func TestOutDash(t *testing.T) {
 	r := creuseDash.get(t)
-	file, err := os.ReadFile(r.path("c.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	file := readFile(t, r.path("c.csv"))
 	// Creuse: header + 255 communes (COG 2025, see TestDefaultRun).
 	if r.stdout != string(file) || bytes.Count(file, []byte("\n")) != 256 {
 		t.Errorf("stdout (%d bytes) differs from c.csv (%d bytes, %d lines)", len(r.stdout), len(file), bytes.Count(file, []byte("\n")))
@@ -155,24 +175,8 @@ func TestMapOnlyWhenNeeded(t *testing.T) {
 	if book.maps != 1 {
 		t.Errorf("--map m, workbook diagnostic-23.xlsx: %d map(s) drawn, want 1", book.maps)
 	}
-	file, err := os.ReadFile(book.path("m.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.OpenReader(book.path("diagnostic-23.xlsx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	r, err := zr.Open("xl/media/image1.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	embedded, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	file := readFile(t, book.path("m.png"))
+	embedded := zipFiles(t, book.path("diagnostic-23.xlsx"), "xl/media/image1.png")["xl/media/image1.png"]
 	if !bytes.Equal(file, embedded) || len(file) < 1000 {
 		t.Errorf("m.png (%d bytes) is not the workbook's picture (%d bytes)", len(file), len(embedded))
 	}

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"os"
@@ -21,23 +18,7 @@ import (
 // readPlanCSV returns the rows of a plan CSV as maps by column.
 func readPlanCSV(t *testing.T, path string) []map[string]string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, r := range recs[1:] {
-		m := map[string]string{}
-		for i, h := range recs[0] {
-			m[h] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
+	return csvRows(readCSV(t, path))
 }
 
 // sheetRowStarting returns the first row of the sheet whose column A is label.
@@ -79,8 +60,7 @@ func TestPlanCommand(t *testing.T) {
 	}
 	// The plan as a scenario, with no new post: the coverage after it is the plan's.
 	covered, _ := strconv.Atoi(rows[2]["population_couverte_cumulee"])
-	dir, _ := os.Getwd()
-	if stderr, err = run(t, "plan", "--dept", "23", "--scenario", dir+"/plan.csv", "--out", "scenario.xlsx"); err != nil {
+	if stderr, err = run(t, "plan", "--dept", "23", "--scenario", absPath(t, "plan.csv"), "--out", "scenario.xlsx"); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
 	g := openBook(t, "scenario.xlsx")
@@ -106,9 +86,7 @@ func TestPlanUsageErrors(t *testing.T) {
 		if !errors.Is(err, errUsage) {
 			t.Errorf("%v: error %v, want a usage error", args, err)
 		}
-		if files, _ := os.ReadDir("."); len(files) != 0 {
-			t.Errorf("%v wrote %d files", args, len(files))
-		}
+		wantNoFiles(t, ".", strings.Join(args, " "))
 	}
 	out, err := run(t, "plan", "--help")
 	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(out, "--candidates") || !strings.Contains(out, "--scenario") {
@@ -152,9 +130,8 @@ func TestPlanBadFiles(t *testing.T) {
 			t.Chdir(t.TempDir())
 			wrote := feedInput(t, tc.file, tc.body)
 			n := baselines.Load()
-			var stdout, stderr bytes.Buffer
 			args := append([]string{"plan", "--dept", "23", "--add", "1"}, append(tc.flags, tc.file)...)
-			err := Run(context.Background(), args, &stdout, &stderr)
+			stdout, _, err := runHere(t, args...)
 			if err == nil || err.Error() != tc.want || errors.Is(err, errUsage) {
 				t.Errorf("error %v\nwant %s (exit 1)", err, tc.want)
 			}
@@ -162,8 +139,8 @@ func TestPlanBadFiles(t *testing.T) {
 				t.Errorf("refused after %d baseline(s), want before the measures", got)
 			}
 			wrote()
-			if files := listDir(t, "."); stdout.Len() != 0 || len(files) > 1 || (len(files) == 1 && files[0] != tc.file) {
-				t.Errorf("wrote %v and %d bytes on stdout", files, stdout.Len())
+			if files := listDir(t, "."); len(stdout) != 0 || len(files) > 1 || (len(files) == 1 && files[0] != tc.file) {
+				t.Errorf("wrote %v and %d bytes on stdout", files, len(stdout))
 			}
 		})
 	}
@@ -177,8 +154,7 @@ func TestPlanFileAfterMeasures(t *testing.T) {
 	t.Chdir(t.TempDir())
 	wrote := feedInput(t, "fifo", "id,nom,type,latitude,longitude\np,Paris,cnfs,48.8566,2.3522\n")
 	n := baselines.Load()
-	var stdout, stderr bytes.Buffer
-	err := Run(context.Background(), []string{"plan", "--dept", "23", "--add", "1", "--strict", "--candidates", "fifo"}, &stdout, &stderr)
+	_, _, err := runHere(t, "plan", "--dept", "23", "--add", "1", "--strict", "--candidates", "fifo")
 	wrote()
 	if err == nil || !strings.HasPrefix(err.Error(), "--candidates fifo : lieux hors du territoire, en mer ou sans habitants : ") {
 		t.Errorf("error %v, want the candidates outside the Creuse refused", err)
@@ -229,10 +205,7 @@ func TestPlanModes(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	exclude := t.TempDir() + "/exclure.txt"
-	if err := os.WriteFile(exclude, []byte("23096\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	exclude := writeTemp(t, "exclure.txt", "23096\n")
 	for _, tc := range []struct {
 		args  []string
 		want  string // a line of the summary

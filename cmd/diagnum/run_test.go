@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,15 +14,6 @@ import (
 	"diagnum/diag/report"
 	"diagnum/internal/testlong"
 )
-
-// run runs diagnum in a fresh folder and returns stderr and the error.
-func run(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	t.Chdir(t.TempDir())
-	var stdout, stderr bytes.Buffer
-	err := Run(context.Background(), args, &stdout, &stderr)
-	return stderr.String(), err
-}
 
 func TestHelpReadsWell(t *testing.T) {
 	out, err := run(t, "--help")
@@ -60,9 +49,7 @@ func TestBadInputsWriteNothing(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.file) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not name the file and %q", err, tc.want)
 			}
-			if entries, _ := os.ReadDir("."); len(entries) != 0 {
-				t.Errorf("files left behind: %v", entries)
-			}
+			wantNoFiles(t, ".", tc.flag+" "+tc.file)
 		})
 	}
 }
@@ -96,10 +83,7 @@ func TestBadCorpusStrict(t *testing.T) {
 	}
 	for _, path := range files {
 		name := filepath.Base(path)
-		want, err := os.ReadFile(strings.TrimSuffix(path, ".csv") + ".err")
-		if err != nil {
-			t.Fatal(err)
-		}
+		want := readFile(t, strings.TrimSuffix(path, ".csv")+".err")
 		if strings.HasPrefix(string(want), "ok: ") {
 			continue // a valid file (odd encodings, separators): no error to expect
 		}
@@ -124,9 +108,7 @@ func TestBadCorpusStrict(t *testing.T) {
 					t.Errorf("error does not contain %q:\n%v", text, err)
 				}
 			}
-			if entries, _ := os.ReadDir("."); len(entries) != 0 {
-				t.Errorf("files left behind: %v", entries)
-			}
+			wantNoFiles(t, ".", "--strict")
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -46,9 +45,9 @@ func TestSIGTERM(t *testing.T) {
 				testlong.Skip(t, "")
 			}
 			var (
-				dir    string
-				stderr *bytes.Buffer
-				err    error
+				dir string
+				c   *child
+				err error
 			)
 			// A signal that comes before main has called
 			// signal.NotifyContext kills the process with Go's default
@@ -56,11 +55,9 @@ func TestSIGTERM(t *testing.T) {
 			// init) can take more than the 150 ms of "computing", so the
 			// run is tried again with a later signal.
 			for _, after := range []time.Duration{150 * time.Millisecond, 600 * time.Millisecond, 2 * time.Second} {
-				var cmd *exec.Cmd
-				var done <-chan error
 				dir = t.TempDir()
-				cmd, stderr, done = startCmd(t, dir, bin, "--france", "--out", tc.out, "--csv", "f.csv", "--geojson", "f.geojson")
-				err = signalWhen(t, cmd, dir, when, after, tc.sig, done)
+				c = startCmd(t, dir, bin, "--france", "--out", tc.out, "--csv", "f.csv", "--geojson", "f.geojson")
+				err = signalWhen(t, c, dir, when, after, tc.sig)
 				if when != "computing" || !killedBy(err, tc.sig) {
 					break
 				}
@@ -68,14 +65,12 @@ func TestSIGTERM(t *testing.T) {
 			}
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() == 0 {
-				t.Fatalf("exit: %v, want a non-zero status; stderr:\n%s", err, stderr.String())
+				t.Fatalf("exit: %v, want a non-zero status; stderr:\n%s", err, c.stderr.String())
 			}
-			if !strings.Contains(stderr.String(), "interrompu (") || !strings.Contains(stderr.String(), "arrêt demandé (Ctrl-C ou signal)") {
-				t.Errorf("stderr does not say the run was cancelled:\n%s", stderr.String())
+			if !strings.Contains(c.stderr.String(), "interrompu (") || !strings.Contains(c.stderr.String(), "arrêt demandé (Ctrl-C ou signal)") {
+				t.Errorf("stderr does not say the run was cancelled:\n%s", c.stderr.String())
 			}
-			if got := listDir(t, dir); len(got) != 0 {
-				t.Errorf("left behind after SIGTERM: %v", got)
-			}
+			wantNoFiles(t, dir, "after "+tc.sig.String())
 		})
 	}
 }
@@ -93,17 +88,18 @@ func killedBy(err error, sig syscall.Signal) bool {
 
 // signalWhen sends sig at the moment named by when ("computing": after
 // the given time since the start; "writing": once a temporary output
-// file appears) and returns the exit error of the command.
-func signalWhen(t *testing.T, cmd *exec.Cmd, dir, when string, after time.Duration, sig syscall.Signal, done <-chan error) error {
+// file appears) and returns the exit error of the command, which must
+// stop within 30 s.
+func signalWhen(t *testing.T, c *child, dir, when string, after time.Duration, sig syscall.Signal) error {
 	t.Helper()
 	deadline := time.After(30 * time.Second)
 	start := time.Now()
 	for {
 		select {
-		case err := <-done:
+		case err := <-c.done:
 			t.Fatalf("diagnum ended (%v) before the signal (%s)", err, when)
 		case <-deadline:
-			cmd.Process.Kill()
+			c.cmd.Process.Kill()
 			t.Fatal("no temporary file appeared in 30 s")
 		case <-time.After(2 * time.Millisecond):
 		}
@@ -117,17 +113,10 @@ func signalWhen(t *testing.T, cmd *exec.Cmd, dir, when string, after time.Durati
 			break
 		}
 	}
-	if err := cmd.Process.Signal(sig); err != nil {
+	if err := c.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("diagnum did not stop within 30 s of %v", sig)
-	}
-	return nil
+	return c.wait(t, 30*time.Second)
 }
 
 // TestRunCancelled: with a cancelled context Run returns context.Canceled
@@ -144,9 +133,7 @@ func TestRunCancelled(t *testing.T) {
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("took %v to notice the cancellation", d)
 	}
-	if got := listDir(t, "."); len(got) != 0 {
-		t.Errorf("files written: %v", got)
-	}
+	wantNoFiles(t, ".", "cancelled run")
 }
 
 // TestSIGINTWhileLoading: Ctrl-C (SIGINT) while `diagnum --sites` reads
@@ -159,11 +146,13 @@ func TestRunCancelled(t *testing.T) {
 // data and a 200,000-row regular file.
 func TestSIGINTWhileLoading(t *testing.T) {
 	bin := buildDiagnum(t)
-	rows := func(w io.Writer, n int) {
-		fmt.Fprintln(w, "id,nom,type,latitude,longitude,etp,code_insee")
+	rows := func(n int) string {
+		var b strings.Builder
+		fmt.Fprintln(&b, "id,nom,type,latitude,longitude,etp,code_insee")
 		for i := range n {
-			fmt.Fprintf(w, "s%d,Lieu %d,cnfs,46.%06d,1.%06d,1,\n", i, i, i, i)
+			fmt.Fprintf(&b, "s%d,Lieu %d,cnfs,46.%06d,1.%06d,1,\n", i, i, i, i)
 		}
+		return b.String()
 	}
 	for _, input := range []string{"fifo", "fifo-unwritten", "file"} {
 		t.Run(input, func(t *testing.T) {
@@ -172,17 +161,11 @@ func TestSIGINTWhileLoading(t *testing.T) {
 			}
 			dir := t.TempDir()
 			old := map[string]string{"f.xlsx": "ancien classeur", "f.csv": "ancien csv"}
-			for name, text := range old {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeFiles(t, dir, old)
 			sites := filepath.Join(dir, "lieux.csv")
 			opened := make(chan *os.File, 1)
 			if input != "file" {
-				if err := syscall.Mkfifo(sites, 0o600); err != nil {
-					t.Skip("no FIFO here:", err)
-				}
+				mkfifo(sites)(t)
 			}
 			if input == "fifo" {
 				go func() { // blocks until diagnum opens the FIFO
@@ -191,17 +174,13 @@ func TestSIGINTWhileLoading(t *testing.T) {
 						close(opened)
 						return
 					}
-					rows(w, 2000)
+					w.WriteString(rows(2000))
 					opened <- w
 				}()
 			} else if input == "file" {
-				var b bytes.Buffer
-				rows(&b, 200_000)
-				if err := os.WriteFile(sites, b.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				writeFile(sites, rows(200_000))(t)
 			}
-			cmd, stderr, done := startCmd(t, dir, bin, "--sites", sites, "--out", "f.xlsx", "--csv", "f.csv")
+			c := startCmd(t, dir, bin, "--sites", sites, "--out", "f.xlsx", "--csv", "f.csv")
 			if input == "fifo" {
 				select {
 				case w := <-opened:
@@ -209,39 +188,32 @@ func TestSIGINTWhileLoading(t *testing.T) {
 						t.Fatal("could not write to the FIFO")
 					}
 					defer w.Close()
-				case err := <-done:
-					t.Fatalf("diagnum ended (%v) before opening its sites; stderr:\n%s", err, stderr.String())
+				case err := <-c.done:
+					t.Fatalf("diagnum ended (%v) before opening its sites; stderr:\n%s", err, c.stderr.String())
 				case <-time.After(60 * time.Second):
-					cmd.Process.Kill()
+					c.cmd.Process.Kill()
 					t.Fatal("diagnum did not open the FIFO within 60 s")
 				}
 				time.Sleep(200 * time.Millisecond)
 			} else if input == "fifo-unwritten" {
-				waitFIFOOpen(t, cmd.Process.Pid, done)
+				waitFIFOOpen(t, c.cmd.Process.Pid, c.done)
 			} else {
 				time.Sleep(400 * time.Millisecond)
 			}
 			sent := time.Now()
-			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			if err := c.cmd.Process.Signal(os.Interrupt); err != nil {
 				t.Fatal(err)
 			}
-			var err error
-			select {
-			case err = <-done:
-			case <-time.After(30 * time.Second):
-				cmd.Process.Kill()
-				<-done // stderr is complete (and no longer written) once Wait returns
-				t.Fatalf("diagnum did not stop within 30 s of SIGINT; stderr:\n%s", stderr.String())
-			}
+			err := c.wait(t, 30*time.Second)
 			if d := time.Since(sent); d > 5*time.Second {
 				t.Errorf("stopped %v after SIGINT, want within 5 s", d)
 			}
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-				t.Fatalf("exit: %v, want status 130; stderr:\n%s", err, stderr.String())
+				t.Fatalf("exit: %v, want status 130; stderr:\n%s", err, c.stderr.String())
 			}
-			if !strings.Contains(stderr.String(), "interrompu") || !strings.Contains(stderr.String(), "aucun fichier n'a été écrit ni modifié") {
-				t.Errorf("stderr does not say in French that the run was interrupted:\n%s", stderr.String())
+			if !strings.Contains(c.stderr.String(), "interrompu") || !strings.Contains(c.stderr.String(), "aucun fichier n'a été écrit ni modifié") {
+				t.Errorf("stderr does not say in French that the run was interrupted:\n%s", c.stderr.String())
 			}
 			for name, text := range old {
 				if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(b) != text {
@@ -288,39 +260,6 @@ func waitFIFOOpen(t *testing.T, pid int, done <-chan error) {
 	t.Fatal("diagnum did not block opening the FIFO within 60 s")
 }
 
-// startCmd starts bin with args in dir and returns the command, its
-// standard error and a channel that receives cmd.Wait's result when it
-// exits.
-func startCmd(t *testing.T, dir, bin string, args ...string) (*exec.Cmd, *bytes.Buffer, <-chan error) {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	stderr := &bytes.Buffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	return cmd, stderr, done
-}
-
-// waitCmd waits at most d for the command of startCmd to exit and
-// returns cmd.Wait's result; past d it kills the command and fails the
-// test with its standard error, rather than hang the suite.
-func waitCmd(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer, done <-chan error, d time.Duration) error {
-	t.Helper()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(d):
-		cmd.Process.Kill()
-		<-done // the copy into stderr has ended
-		t.Fatalf("%s did not end within %v; stderr:\n%s", cmd, d, stderr)
-	}
-	return nil
-}
-
 // TestOSMInterrupted: Ctrl-C while --osm reads an extract that is still
 // coming (a FIFO whose writer has sent half of the Monaco extract, then
 // waits) ends the graph build within seconds with context.Canceled. The
@@ -328,14 +267,9 @@ func waitCmd(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer, done <-chan erro
 // Close waited for its reading goroutine, blocked on the FIFO until the
 // writer went away.
 func TestOSMInterrupted(t *testing.T) {
-	raw, err := os.ReadFile(fixture(t, "osm/monaco.osm.pbf"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := readFile(t, fixture(t, "osm/monaco.osm.pbf"))
 	fifo := filepath.Join(t.TempDir(), "monaco.osm.pbf")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skip("no FIFO here:", err)
-	}
+	mkfifo(fifo)(t)
 	release, written := make(chan struct{}), make(chan error, 1)
 	go func() {
 		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
@@ -392,9 +326,7 @@ func TestUserFileFIFOInterrupted(t *testing.T) {
 	for _, flag := range []string{"--weights", "--parametres", "--temps"} {
 		t.Run(flag, func(t *testing.T) {
 			fifo := filepath.Join(t.TempDir(), "fichier.csv")
-			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-				t.Skip("no FIFO here:", err)
-			}
+			mkfifo(fifo)(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			done := make(chan error, 1)

@@ -1,11 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"encoding/csv"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,8 +15,7 @@ import (
 // embedded sites.
 func TestSitesGeoJSON(t *testing.T) {
 	dash := creuseDash.get(t)
-	t.Chdir(t.TempDir())
-	if err := Run(context.Background(), []string{"--quiet", "--strict", "--sites", dash.path("g-sites.geojson"), "--csv", "b.csv", "--out", "-"}, io.Discard, io.Discard); err != nil {
+	if _, err := run(t, "--quiet", "--strict", "--sites", dash.path("g-sites.geojson"), "--csv", "b.csv", "--out", "-"); err != nil {
 		t.Fatal(err)
 	}
 	a, b := readCommunesCSV(t, dash.path("c.csv")), readCommunesCSV(t, "b.csv")
@@ -49,10 +43,7 @@ func TestSitesGeoJSON(t *testing.T) {
 func TestSitesGeoJSONCorpusStrict(t *testing.T) {
 	for _, name := range []string{"sites-xlsx.geojson", "sites-fte.geojson", "sites-one-line.geojson"} {
 		abs := fixture(t, "bad/"+name)
-		want, err := os.ReadFile(abs[:len(abs)-len(".geojson")] + ".err")
-		if err != nil {
-			t.Fatal(err)
-		}
+		want := readFile(t, abs[:len(abs)-len(".geojson")]+".err")
 		t.Run(name, func(t *testing.T) {
 			_, err := run(t, "--sites", abs, "--strict", "--out", "x.xlsx", "--csv", "x.csv")
 			if err == nil {
@@ -65,41 +56,9 @@ func TestSitesGeoJSONCorpusStrict(t *testing.T) {
 					t.Errorf("error does not contain %q:\n%s", text, msg)
 				}
 			}
-			if got := listDir(t, "."); len(got) != 0 {
-				t.Errorf("files left behind: %v", got)
-			}
+			wantNoFiles(t, ".", "--strict")
 		})
 	}
-}
-
-// readCSV returns the records of the CSV file at path (an output of
-// diagnum: UTF-8 with a byte-order mark).
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF")))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
-
-// readCommunesCSV returns the rows of a communes CSV by code_insee.
-func readCommunesCSV(t *testing.T, path string) map[string]map[string]string {
-	t.Helper()
-	recs := readCSV(t, path)
-	out := map[string]map[string]string{}
-	for _, r := range recs[1:] {
-		row := map[string]string{}
-		for i, h := range recs[0] {
-			row[h] = r[i]
-		}
-		out[row["code_insee"]] = row
-	}
-	return out
 }
 
 // columnSum returns the sum of a numeric column over the communes of a
@@ -120,15 +79,14 @@ func columnSum(t *testing.T, rows map[string]map[string]string, col string) floa
 // --strict refuses the file naming Saint-Barthélemy.
 func TestSitesCOM(t *testing.T) {
 	abs := fixture(t, "bad/sites-com.csv")
-	t.Chdir(t.TempDir())
-	var stderr bytes.Buffer
-	if err := Run(context.Background(), []string{"--sites", abs, "--out", "-", "--csv", "c.csv"}, io.Discard, &stderr); err != nil {
+	stderr, err := run(t, "--sites", abs, "--out", "-", "--csv", "c.csv")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "sites-com.csv : 3 lignes rejetées, 1 avertissement, voir Contrôles"; !strings.Contains(stderr.String(), want) {
-		t.Errorf("console does not say %q:\n%s", want, stderr.String())
+	if want := "sites-com.csv : 3 lignes rejetées, 1 avertissement, voir Contrôles"; !strings.Contains(stderr, want) {
+		t.Errorf("console does not say %q:\n%s", want, stderr)
 	}
-	_, err := run(t, "--sites", abs, "--strict", "--out", "x.xlsx")
+	_, err = run(t, "--sites", abs, "--strict", "--out", "x.xlsx")
 	if err == nil || !strings.Contains(err.Error(), "Saint-Barthélemy, une collectivité d'outre-mer") {
 		t.Errorf("--strict: %v", err)
 	}

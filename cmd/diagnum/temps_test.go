@@ -19,11 +19,7 @@ import (
 // run with a message naming the file, line and column (or the flag).
 func TestTempsRefusals(t *testing.T) {
 	isere := fixture(t, "temps/temps-voiture-isere.csv")
-	dir := t.TempDir()
-	badRow := filepath.Join(dir, "bad.csv")
-	if err := os.WriteFile(badRow, []byte("origine;destination;minutes\n38185;38421;12\n38185;38053;douze\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	badRow := writeTemp(t, "bad.csv", "origine;destination;minutes\n38185;38421;12\n38185;38053;douze\n")
 	for _, tc := range []struct {
 		args  []string
 		want  string
@@ -68,14 +64,9 @@ func TestTempsIsereRun(t *testing.T) {
 // exactly 1.2 min per crow-fly km would give 65 km/h; these are near it),
 // writes the parameters file, and a diagnostic reads it back.
 func TestCalibrerThenParametres(t *testing.T) {
-	dir := t.TempDir()
-	table := filepath.Join(dir, "t.csv")
 	// Guéret, Aubusson, La Souterraine, Bourganeuf (Creuse).
-	in := "origine;destination;minutes\n23096;23008;38\n23008;23096;37\n23096;23176;33\n23176;23096;34\n23096;23030;30\n23030;23096;31\n23008;23030;29\n23030;23008;28\n"
-	if err := os.WriteFile(table, []byte(in), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	params := filepath.Join(dir, "p.csv")
+	table := writeTemp(t, "t.csv", "origine;destination;minutes\n23096;23008;38\n23008;23096;37\n23096;23176;33\n23176;23096;34\n23096;23030;30\n23030;23096;31\n23008;23030;29\n23030;23008;28\n")
+	params := filepath.Join(filepath.Dir(table), "p.csv")
 	out, err := run(t, "calibrer", "--temps", table, "--out", params)
 	if err != nil {
 		t.Fatal(err)
@@ -83,10 +74,7 @@ func TestCalibrerThenParametres(t *testing.T) {
 	if !strings.Contains(out, "Calage sur 8 couples") || !strings.Contains(out, "|erreur|") {
 		t.Errorf("console:\n%s", out)
 	}
-	b, err := os.ReadFile(params)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := readFile(t, params)
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[1], "toutes,1.3,") || !strings.Contains(lines[1], ",8,") {
 		t.Errorf("parameters file:\n%s", b)
@@ -115,18 +103,11 @@ func TestCalibrerIsere(t *testing.T) {
 	if !(fitted[0] < def[0] && fitted[1] < def[1]) {
 		t.Errorf("fitted |error| median/p90 %v, default %v: want both lower\n%s", fitted, def, out)
 	}
-	b, err := os.ReadFile("p.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := readFile(t, "p.csv")
 	if n := strings.Count(string(b), "\n"); n != 9 {
 		t.Errorf("parameters file has %d lines, want 9:\n%s", n, b)
 	}
-	params, err := filepath.Abs("p.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := run(t, "--dept", "38", "--parametres", params, "--out", "x.xlsx", "--quiet"); err != nil {
+	if _, err := run(t, "--dept", "38", "--parametres", absPath(t, "p.csv"), "--out", "x.xlsx", "--quiet"); err != nil {
 		t.Errorf("diagnostic with per-class parameters: %v", err)
 	}
 }

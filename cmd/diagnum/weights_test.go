@@ -17,20 +17,6 @@ import (
 	"diagnum/diag/report"
 )
 
-// writeFiles writes name → content files in dir and returns their paths.
-func writeFiles(t *testing.T, dir string, files map[string]string) map[string]string {
-	t.Helper()
-	paths := map[string]string{}
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths[name] = p
-	}
-	return paths
-}
-
 // TestWeightsChangeIndex: --weights sets the index exactly as computed by
 // hand. Two user columns on three Creuse communes, every embedded
 // indicator weighted 0 (frr is out anyway: partial coverage):
