@@ -5,10 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,10 +52,7 @@ func TestServeDemande(t *testing.T) {
 		t.Fatalf("plan: %d %v", code, v["erreur"])
 	}
 	props, _ := v["page"].(map[string]any)["propositions"].([]any)
-	scPath := filepath.Join(t.TempDir(), "scenario.csv")
-	if err := os.WriteFile(scPath, sc, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	scPath := writeTemp(t, "scenario.csv", sc)
 	console, err := run(t, "plan", "--dept", "23", "--supply", "cnfs", "--demande", grid, "--scenario", scPath, "--add", "1", "--csv", "p.csv", "--out", "p.xlsx")
 	if err != nil {
 		t.Fatalf("plan --scenario: %v\n%s", err, console)
@@ -78,17 +72,13 @@ func TestServeDemande(t *testing.T) {
 // the diagnostic's loader, and a bad unit stops it before it listens,
 // with the file, line and column.
 func TestServeDemandeBadFile(t *testing.T) {
-	bad := filepath.Join(t.TempDir(), "iris.csv")
-	if err := os.WriteFile(bad, []byte("code_iris,population,latitude,longitude\n230960101,1200,46.17,1.87\n230960102,-5,46.17,1.87\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr strings.Builder
-	err := Run(context.Background(), []string{"serve", "--port", "0", "--demande", bad}, &stdout, &stderr)
+	bad := writeTemp(t, "iris.csv", "code_iris,population,latitude,longitude\n230960101,1200,46.17,1.87\n230960102,-5,46.17,1.87\n")
+	stdout, _, err := runHere(t, "serve", "--port", "0", "--demande", bad)
 	if err == nil || !strings.Contains(err.Error(), "--demande") || !strings.Contains(err.Error(), "ligne 3, colonne « population »") {
 		t.Fatalf("err = %v", err)
 	}
-	if strings.Contains(stdout.String(), "ouvrir http") {
-		t.Errorf("serve listened despite the bad layer: %q", stdout.String())
+	if strings.Contains(stdout, "ouvrir http") {
+		t.Errorf("serve listened despite the bad layer: %q", stdout)
 	}
 }
 
@@ -99,13 +89,7 @@ func TestServeDemandeBadFile(t *testing.T) {
 func checkPageCSV(t *testing.T, v map[string]any, want map[string]map[string]string, minPartial int) {
 	t.Helper()
 	page, _ := json.Marshal(v["page"])
-	var pg struct {
-		Columns  []string `json:"colonnes"`
-		Communes [][]any  `json:"communes"`
-	}
-	if err := json.Unmarshal(page, &pg); err != nil {
-		t.Fatal(err)
-	}
+	pg := readPageTable(t, page)
 	if len(pg.Communes) != len(want) {
 		t.Fatalf("page: %d communes, CLI: %d", len(pg.Communes), len(want))
 	}
@@ -118,14 +102,7 @@ func checkPageCSV(t *testing.T, v map[string]any, want map[string]map[string]str
 			if !ok {
 				continue // a column of the page only
 			}
-			g := ""
-			switch x := r[j].(type) {
-			case string:
-				g = x
-			case float64:
-				g = formatLike(x, wv)
-			}
-			if g != wv {
+			if g := cellText(r[j], wv); g != wv {
 				if diffs < 5 {
 					t.Errorf("commune %s, %s: page %q, CLI %q", code, name, g, wv)
 				}
@@ -152,29 +129,13 @@ func TestServeDemandeUpload(t *testing.T) {
 	testlong.Skip(t, "national computations")
 	grid := fixture(t, "carreaux/carreaux-200m-extrait.csv")
 	want, _ := runCSV(t, "--dept", "23", "--supply", "cnfs", "--threshold", "15", "--demande", grid)
-	layer, err := os.ReadFile(grid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	layer := readFile(t, grid)
 	s, ts := newTestServer(t)
 	a := openSession(t, s, ts)
-	// form returns the page's form with a demand layer (name, content)
-	// and optionally a weights file (weights: name, content).
-	form := func(name string, content []byte, weights ...any) (*bytes.Buffer, string) {
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		mw.WriteField("niveau", "dept")
-		mw.WriteField("code", "23")
-		mw.WriteField("seuil", "15")
-		mw.WriteField("offre", "cnfs")
-		fw, _ := mw.CreateFormFile("demande", name)
-		fw.Write(content)
-		if len(weights) == 2 {
-			fw, _ := mw.CreateFormFile("poids", weights[0].(string))
-			fw.Write(weights[1].([]byte))
-		}
-		mw.Close()
-		return &buf, mw.FormDataContentType()
+	// form returns the page's form at 15 min with a demand layer (name,
+	// content) and the files more (weights).
+	form := func(name string, content []byte, more ...formFile) (*bytes.Buffer, string) {
+		return pageForm("23", "15", append([]formFile{{"demande", name, content}}, more...)...)
 	}
 	body, ctype := form("carreaux.csv", layer)
 	code, v := a.post("/api/calcul", ctype, body, nil)
@@ -187,15 +148,12 @@ func TestServeDemandeUpload(t *testing.T) {
 	}
 	// With the weights part_65_plus,1 (accepted with a layer, as with
 	// --demande): the page equals the CLI's run with --weights.
-	w := filepath.Join(t.TempDir(), "poids.csv")
-	if err := os.WriteFile(w, []byte("indicateur,poids\npart_65_plus,1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	w := writeTemp(t, "poids.csv", "indicateur,poids\npart_65_plus,1\n")
 	wantW, _ := runCSV(t, "--dept", "23", "--supply", "cnfs", "--threshold", "15", "--demande", grid, "--weights", w)
 	if wantW["23096"]["indice_fragilite"] == want["23096"]["indice_fragilite"] {
 		t.Fatalf("Guéret's index unchanged by part_65_plus: %s", want["23096"]["indice_fragilite"])
 	}
-	body, ctype = form("carreaux.csv", layer, "poids.csv", []byte("indicateur,poids\npart_65_plus,1\n"))
+	body, ctype = form("carreaux.csv", layer, formFile{"poids", "poids.csv", []byte("indicateur,poids\npart_65_plus,1\n")})
 	if code, v = a.post("/api/calcul", ctype, body, nil); code != http.StatusOK {
 		t.Fatalf("calcul with weights: %d %v", code, v)
 	}

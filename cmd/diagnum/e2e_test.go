@@ -3,11 +3,13 @@ package main
 import (
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"diagnum/diag/report"
+	"diagnum/internal/testnum"
 )
 
 // TestDefaultRun runs diagnum with no argument but --csv and --map, as
@@ -69,9 +71,48 @@ func findRow(t *testing.T, rows [][]string, label string) []string {
 
 func num(t *testing.T, s string) float64 {
 	t.Helper()
-	v, err := strconv.ParseFloat(strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", "").Replace(s), 64)
-	if err != nil || math.IsNaN(v) {
+	v := testnum.Float(t, strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", "").Replace(s))
+	if math.IsNaN(v) {
 		t.Fatalf("not a number: %q", s)
 	}
 	return v
+}
+
+// TestSyntheseOffers: Synthèse shows the conseillers numériques alone and
+// the whole offer side by side. The FTE of the advisors alone in the
+// Creuse is Σ etp_cnfs of the CSV (each rounded to 6 decimals: within
+// 255 × 5e-7); the whole offer has at least as many
+// FTE and at least the coverage of the advisors alone (more sites can
+// only bring a site nearer). The run is the shared creuseBook.
+func TestSyntheseOffers(t *testing.T) {
+	book := creuseBook.get(t)
+	communes := readCommunesCSV(t, book.path("creuse.csv"))
+	sum := columnSum(t, communes, "etp_cnfs")
+	f := openBook(t, book.path("diagnostic-23.xlsx"), excelize.Options{RawCellValue: true})
+	rows := sheetRows(t, f, report.SheetSynthese)
+	start := -1
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == "Conseillers numériques seuls et offre complète" {
+			start = i
+		}
+	}
+	if start < 0 || len(rows) < start+7 {
+		t.Fatalf("no offers table in Synthèse")
+	}
+	// Columns: label, Creuse alone, Creuse whole, France alone, France whole.
+	val := func(row, col int) float64 { return testnum.Float(t, rows[row][col]) }
+	fte, cov := start+2, start+4
+	if rows[fte][0] != "ETP conseillers" || math.Abs(val(fte, 1)-sum) > 5e-7*255 || val(fte, 2) < val(fte, 1) ||
+		val(cov, 2) < val(cov, 1) || val(cov, 4) < val(cov, 3) {
+		t.Errorf("offers table %v (Σ etp_cnfs %v)", rows[start:start+7], sum)
+	}
+	// The default run counts the whole offer, with the FTE per kind of
+	// diag.Defaults: in the Creuse, the 14 posts of the 2023 list, the 21
+	// France Services at 1 FTE (liste-fs-20240801.csv) and the one lieu de
+	// médiation (data·inclusion's Cap Emploi 23 in Guéret, dora) at 0.5:
+	// 35.5 FTE, in the CSV (Σ etp_conseillers) and in the whole-offer column.
+	all := columnSum(t, communes, "etp_conseillers")
+	if math.Abs(sum-14) > 1e-4 || math.Abs(all-35.5) > 1e-4 || math.Abs(val(fte, 2)-35.5) > 1e-4 {
+		t.Errorf("Creuse FTE: advisors %v, CSV %v, whole offer %v; want 14, 35.5, 35.5", sum, all, val(fte, 2))
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/diag"
 	"diagnum/diag/report"
 	"diagnum/internal/testlong"
 )
@@ -201,5 +202,23 @@ func TestOwnSitesDropEmbeddedSiteChecksWorkbook(t *testing.T) {
 		if found != tc.embedded {
 			t.Errorf("%v: checks of the embedded France Services listed = %v, want %v", tc.args, found, tc.embedded)
 		}
+	}
+}
+
+// TestCOMDepartement: a diagnostic or a plan of an overseas collectivity
+// (988, Nouvelle-Calédonie) is refused, once the data are loaded and
+// before any measure (diag.CheckDatasetTerritory): it has no geography.
+// Nothing is written.
+func TestCOMDepartement(t *testing.T) {
+	for _, args := range [][]string{
+		{"--dept", "988", "--csv", "x.csv", "--out", "-"},
+		{"--dept", "988", "--out", "x.xlsx"},
+		{"plan", "--dept", "988", "--add", "3", "--out", "p.xlsx"},
+	} {
+		_, err := run(t, args...)
+		if !errors.Is(err, diag.ErrNoGeography) || strings.Count(err.Error(), "collectivité d'outre-mer (COM), sans géographie") != 1 {
+			t.Fatalf("%v: err = %v", args, err)
+		}
+		wantNoFiles(t, ".", strings.Join(args, " "))
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -49,14 +47,7 @@ func TestBrowserServe(t *testing.T) {
 	}
 
 	// Upload a sites file with three bad rows.
-	bad, err := os.ReadFile("../../testdata/bad/bad-coordinate.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "mes-lieux.csv")
-	if err := os.WriteFile(path, bad, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := writeTemp(t, "mes-lieux.csv", readFile(t, fixture(t, "bad/bad-coordinate.csv")))
 	browsertest.Do(ctx, t, chromedp.SetUploadFiles(`input[name="lieux"]`, []string{path}),
 		chromedp.Click(`#form-calcul button[type="submit"]`))
 	browsertest.WaitFor(ctx, t, `!document.getElementById("rejets").hidden`)

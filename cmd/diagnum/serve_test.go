@@ -210,20 +210,38 @@ func TestServeLimits(t *testing.T) {
 	}
 }
 
-// uploadForm returns a multipart form of the page with a sites file.
-func uploadForm(code, name string, sites []byte) (*bytes.Buffer, string) {
+// formFile is a file sent in the page's form: its field, name and
+// content.
+type formFile struct {
+	field, name string
+	content     []byte
+}
+
+// pageForm returns a multipart form of the page for département code at
+// threshold seuil (minutes), the advisors alone (offre cnfs), with
+// files.
+func pageForm(code, seuil string, files ...formFile) (*bytes.Buffer, string) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	mw.WriteField("niveau", "dept")
 	mw.WriteField("code", code)
-	mw.WriteField("seuil", "30")
+	mw.WriteField("seuil", seuil)
 	mw.WriteField("offre", "cnfs")
-	if sites != nil {
-		fw, _ := mw.CreateFormFile("lieux", name)
-		fw.Write(sites)
+	for _, f := range files {
+		fw, _ := mw.CreateFormFile(f.field, f.name)
+		fw.Write(f.content)
 	}
 	mw.Close()
 	return &buf, mw.FormDataContentType()
+}
+
+// uploadForm returns the form of the page at 30 min with a sites file
+// (none when sites is nil).
+func uploadForm(code, name string, sites []byte) (*bytes.Buffer, string) {
+	if sites == nil {
+		return pageForm(code, "30")
+	}
+	return pageForm(code, "30", formFile{"lieux", name, sites})
 }
 
 // TestServeUploadsAndScenario uploads a sites file with bad rows (they
@@ -242,10 +260,7 @@ func TestServeUploadsAndScenario(t *testing.T) {
 			t.Error("the embedded data shared by the sessions were modified")
 		}
 	}()
-	bad, err := os.ReadFile("../../testdata/bad/bad-coordinate.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bad := readFile(t, fixture(t, "bad/bad-coordinate.csv"))
 	body, ctype := uploadForm("23", "mes-lieux.csv", bad)
 	code, v := a.post("/api/calcul", ctype, body, nil)
 	if code != http.StatusOK {
@@ -257,8 +272,7 @@ func TestServeUploadsAndScenario(t *testing.T) {
 			t.Errorf("rejected rows %s: no %q", rej, want)
 		}
 	}
-	bin, _ := os.ReadFile("../../testdata/bad/binary.csv")
-	body, ctype = uploadForm("23", "binaire.csv", bin)
+	body, ctype = uploadForm("23", "binaire.csv", readFile(t, fixture(t, "bad/binary.csv")))
 	code, v = a.post("/api/calcul", ctype, body, nil)
 	if msg, _ := v["erreur"].(string); code != http.StatusBadRequest || !strings.Contains(msg, "binaire.csv") || strings.Contains(msg, "goroutine") {
 		t.Errorf("binary upload: %d %v, want 400 naming the file", code, v)
@@ -345,11 +359,7 @@ func checkScenarioFigures(t *testing.T, sc, pageJSON []byte, terr diag.Territory
 // (nil: none), as `diagnum plan --scenario --demande` measures it.
 func checkScenarioFiguresOn(t *testing.T, sc, pageJSON []byte, terr diag.Territory, p diag.Params, layer *data.DemandLayer) {
 	t.Helper()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "scenario.csv")
-	if err := os.WriteFile(path, sc, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := writeTemp(t, "scenario.csv", sc)
 	ds, err := embedded()
 	if err != nil {
 		t.Fatal(err)
@@ -373,13 +383,7 @@ func checkScenarioFiguresOn(t *testing.T, sc, pageJSON []byte, terr diag.Territo
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pg struct {
-		Columns  []string `json:"colonnes"`
-		Communes [][]any  `json:"communes"`
-	}
-	if err := json.Unmarshal(pageJSON, &pg); err != nil {
-		t.Fatal(err)
-	}
+	pg := readPageTable(t, pageJSON)
 	rows := map[string][]any{}
 	for _, r := range pg.Communes {
 		rows[r[0].(string)] = r
@@ -392,13 +396,7 @@ func checkScenarioFiguresOn(t *testing.T, sc, pageJSON []byte, terr diag.Territo
 		want := report.CommuneRecord(&view.Communes[i])
 		got := rows[view.Communes[i].Code]
 		for j, w := range want {
-			g := ""
-			switch x := got[j].(type) {
-			case string:
-				g = x
-			case float64:
-				g = formatLike(x, w)
-			}
+			g := cellText(got[j], w)
 			if g != w && diffs < 5 {
 				t.Errorf("commune %s, %s: page %q, CLI --scenario %q", view.Communes[i].Code, pg.Columns[j], g, w)
 			}
@@ -412,13 +410,37 @@ func checkScenarioFiguresOn(t *testing.T, sc, pageJSON []byte, terr diag.Territo
 	}
 }
 
-// formatLike formats x with the decimals of the CSV value w.
-func formatLike(x float64, w string) string {
-	d := 0
-	if i := strings.IndexByte(w, '.'); i >= 0 {
-		d = len(w) - i - 1
+// pageTable is the table of communes of a page: its columns (those of
+// the CSV, then the page's own) and a row per commune, code first.
+type pageTable struct {
+	Columns  []string `json:"colonnes"`
+	Communes [][]any  `json:"communes"`
+}
+
+// readPageTable returns the table of communes of a page's JSON.
+func readPageTable(t *testing.T, pageJSON []byte) pageTable {
+	t.Helper()
+	var pg pageTable
+	if err := json.Unmarshal(pageJSON, &pg); err != nil {
+		t.Fatal(err)
 	}
-	return strconv.FormatFloat(x, 'f', d, 64)
+	return pg
+}
+
+// cellText returns a cell of the page as the CSV writes it: a text as
+// it is, a number with the decimals of the CSV value w.
+func cellText(cell any, w string) string {
+	switch x := cell.(type) {
+	case string:
+		return x
+	case float64:
+		d := 0
+		if i := strings.IndexByte(w, '.'); i >= 0 {
+			d = len(w) - i - 1
+		}
+		return strconv.FormatFloat(x, 'f', d, 64)
+	}
+	return ""
 }
 
 // TestServeSitesRule: an uploaded sites file follows the command line's

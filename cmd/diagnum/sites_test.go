@@ -91,3 +91,40 @@ func TestSitesCOM(t *testing.T) {
 		t.Errorf("--strict: %v", err)
 	}
 }
+
+// TestSitesReplaceInTerritory: a Creuse file of France Services replaces
+// the embedded France Services of the Creuse only: with --supply cnfs the
+// conseiller-numérique sites stay and are the whole supply, so the
+// Creuse's coverage is the run's without the file; with --sites-only
+// these sites are the only ones and nothing counts as supply. Rejected
+// rows are announced on the console.
+func TestSitesReplaceInTerritory(t *testing.T) {
+	fs := fixture(t, "sites/creuse-france-services.csv")
+	coverage := func(stderr string) string {
+		i := strings.Index(stderr, "couverture ")
+		if i < 0 {
+			t.Fatalf("no coverage in %q", stderr)
+		}
+		return strings.Fields(stderr[i:])[1]
+	}
+	def, err := run(t, "--supply", "cnfs", "--out", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := run(t, "--supply", "cnfs", "--sites", fs, "--out", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	only, err := run(t, "--supply", "cnfs", "--sites", fs, "--sites-only", "--out", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if coverage(own) != coverage(def) || coverage(only) != "0.0" {
+		t.Errorf("coverage: default %s, --sites %s (want the same), --sites-only %s (want 0.0)", coverage(def), coverage(own), coverage(only))
+	}
+	// bad-coordinate.csv: rows 3, 4 and 5 are rejected (bad-coordinate.err;
+	// the shared run creuseBadSites).
+	if stderr, bad := creuseBadSites.get(t).stderr, fixture(t, "bad/bad-coordinate.csv"); !strings.Contains(stderr, bad+" : 3 lignes rejetées, voir Contrôles") {
+		t.Errorf("console does not announce the 3 rejected rows: %q", stderr)
+	}
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"math"
-	"os"
 	"strings"
 	"testing"
 )
@@ -56,10 +55,7 @@ func TestSitesUserFiles(t *testing.T) {
 // FIFO, which cannot be read twice) loses none of its bytes: the reader
 // sniffSites returns gives the whole input, its head included.
 func TestSniffSitesKeepsHead(t *testing.T) {
-	aidants, err := os.ReadFile("../../testdata/aidants-connect/structures_23.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	aidants := readFile(t, fixture(t, "aidants-connect/structures_23.csv"))
 	for _, tt := range []struct {
 		in   string
 		want sitesFormat
