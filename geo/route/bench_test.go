@@ -5,11 +5,12 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"diagnum/internal/benchstat"
 )
 
 // gridGraph builds a synthetic road grid of side × side nodes about
@@ -81,18 +82,8 @@ func BenchmarkGrid5M(b *testing.B) {
 		total := 0
 		settled.Range(func(_, v any) bool { total += v.(int); return true })
 		b.ReportMetric(time.Since(t1).Seconds(), "s-times")
-		b.ReportMetric(cpuSeconds(), "cpu-s")
+		b.ReportMetric(benchstat.CPUTime().Seconds(), "cpu-s")
 		b.ReportMetric(float64(total)/sites, "nodes/site")
 		b.ReportMetric(float64(g.Nodes()), "nodes")
 	}
-}
-
-// cpuSeconds returns the CPU time of the process (all threads): on a
-// shared machine it is steadier than the wall time.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
