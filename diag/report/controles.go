@@ -238,8 +238,8 @@ func (b *book) controles() error {
 
 // maxControlRows caps the rows of Contrôles below Excel's limit
 // (excelize.TotalRows, 1,048,576): the header and a last row saying how
-// many checks are not shown. A variable so that tests can lower it.
-var maxControlRows = excelize.TotalRows - 2
+// many checks are not shown. Input.MaxControlRows lowers it.
+const maxControlRows = excelize.TotalRows - 2
 
 // checkCounts writes, in Synthèse, the number of checks of each category.
 func (b *book) checkCounts(s *sheet) error {

@@ -13,18 +13,26 @@ import (
 	"diagnum/diag"
 )
 
-// TestControlesCapped: with the row cap of Contrôles lowered to 5, a run
-// with more checks shows 5 of them and a last row saying how many more
-// there are, instead of failing at Excel's row limit.
+// TestControlesCapped: with Contrôles capped at 5 rows
+// (Input.MaxControlRows) and 20 rejected rows more, ChecksOverflow counts
+// the checks the sheet cannot show, and the sheet shows 5 of them and a
+// last row saying how many more there are, instead of failing at Excel's
+// row limit. With ChecksCSV set, WriteChecksCSV writes them all (header +
+// one row per check, the rejected rows with file, line and column), and
+// the sheet's last row names that file.
 func TestControlesCapped(t *testing.T) {
-	old := maxControlRows
-	maxControlRows = 5
-	t.Cleanup(func() { maxControlRows = old })
 	in := smallInput()
+	in.MaxControlRows = 5
+	if ChecksOverflow(in) != max(0, len(in.Checks)+len(in.Result.Checks)-5) {
+		t.Fatal("overflow of the small input")
+	}
 	for i := range 20 {
 		in.Checks.Reject(&data.ParseError{File: "s.csv", Line: 100 + i, Column: "latitude", Err: fmt.Errorf("%w: row %d", data.ErrBadCoordinate, i)})
 	}
 	total := len(in.Checks) + len(in.Result.Checks)
+	if got := ChecksOverflow(in); got != total-5 {
+		t.Fatalf("ChecksOverflow = %d, want %d", got, total-5)
+	}
 	rows, err := openBook(t, writeBytes(t, in)).GetRows(SheetControles)
 	if err != nil {
 		t.Fatal(err)
@@ -36,45 +44,7 @@ func TestControlesCapped(t *testing.T) {
 	if want := fmt.Sprintf("… et %d contrôle(s) de plus, non affichés", total-5); !strings.Contains(last, want) {
 		t.Errorf("last row %q, want %q", last, want)
 	}
-}
 
-// TestLongTextCut: a name longer than Excel's 32,767 characters is cut
-// in the workbook, ending with the visible mark.
-func TestLongTextCut(t *testing.T) {
-	long := strings.Repeat("é", data.MaxCellChars+10)
-	got := cutCell(long).(string)
-	if n := len([]rune(got)); n != data.MaxCellChars || !strings.HasSuffix(got, data.CutMark) {
-		t.Errorf("cut to %d characters, suffix %q", n, got[len(got)-20:])
-	}
-	if cutCell("court") != "court" {
-		t.Error("a short text is changed")
-	}
-	c := cutCell(excelize.Cell{StyleID: 3, Value: long}).(excelize.Cell)
-	if c.StyleID != 3 || !strings.HasSuffix(c.Value.(string), data.CutMark) {
-		t.Errorf("cell %+v not cut", c.StyleID)
-	}
-}
-
-// TestChecksCSVBesideWorkbook: with the cap of Contrôles lowered to 5 and
-// 20 rejected rows more, ChecksOverflow counts the checks the sheet
-// cannot show, WriteChecksCSV writes them all (header + one row per
-// check, the rejected rows with file, line and column), and the sheet's
-// last row names that file.
-func TestChecksCSVBesideWorkbook(t *testing.T) {
-	old := maxControlRows
-	maxControlRows = 5
-	t.Cleanup(func() { maxControlRows = old })
-	in := smallInput()
-	if ChecksOverflow(in) != max(0, len(in.Checks)+len(in.Result.Checks)-5) {
-		t.Fatal("overflow of the small input")
-	}
-	for i := range 20 {
-		in.Checks.Reject(&data.ParseError{File: "s.csv", Line: 100 + i, Column: "latitude", Err: fmt.Errorf("%w: row %d", data.ErrBadCoordinate, i)})
-	}
-	total := len(in.Checks) + len(in.Result.Checks)
-	if got := ChecksOverflow(in); got != total-5 {
-		t.Fatalf("ChecksOverflow = %d, want %d", got, total-5)
-	}
 	in.ChecksCSV = "d-controles.csv"
 	var csvBuf bytes.Buffer
 	if err := WriteChecksCSV(&csvBuf, in); err != nil {
@@ -98,12 +68,29 @@ func TestChecksCSVBesideWorkbook(t *testing.T) {
 	if found != 20 {
 		t.Errorf("%d of the 20 rejected rows in the CSV", found)
 	}
-	rows, err := openBook(t, writeBytes(t, in)).GetRows(SheetControles)
+	rows, err = openBook(t, writeBytes(t, in)).GetRows(SheetControles)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if last := strings.Join(rows[len(rows)-1], " "); !strings.Contains(last, "tous les contrôles sont dans le fichier d-controles.csv") {
 		t.Errorf("last row %q does not name the CSV", last)
+	}
+}
+
+// TestLongTextCut: a name longer than Excel's 32,767 characters is cut
+// in the workbook, ending with the visible mark.
+func TestLongTextCut(t *testing.T) {
+	long := strings.Repeat("é", data.MaxCellChars+10)
+	got := cutCell(long).(string)
+	if n := len([]rune(got)); n != data.MaxCellChars || !strings.HasSuffix(got, data.CutMark) {
+		t.Errorf("cut to %d characters, suffix %q", n, got[len(got)-20:])
+	}
+	if cutCell("court") != "court" {
+		t.Error("a short text is changed")
+	}
+	c := cutCell(excelize.Cell{StyleID: 3, Value: long}).(excelize.Cell)
+	if c.StyleID != 3 || !strings.HasSuffix(c.Value.(string), data.CutMark) {
+		t.Errorf("cell %+v not cut", c.StyleID)
 	}
 }
 
