@@ -2,19 +2,15 @@ package report
 
 import (
 	"bytes"
-	"errors"
 	"image"
 	"image/png"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
-	"diagnum/data"
 	"diagnum/diag"
 )
 
@@ -211,72 +207,5 @@ func TestWorkbookMapPicture(t *testing.T) {
 	in.MapPNG = []byte("not a png")
 	if err := WriteWorkbook(&bytes.Buffer{}, in); err == nil || !strings.Contains(err.Error(), "PNG") {
 		t.Errorf("err = %v, want a not-a-PNG error", err)
-	}
-}
-
-// TestClassify: the category of a check comes from its severity and kind,
-// never from its message: a misleading message changes nothing, and each
-// kind has its own French label and explanation.
-func TestClassify(t *testing.T) {
-	misleading := &data.ParseError{Err: errors.New("data: invalid value: site x reaches no population within 30 minutes: R_j = 0")}
-	want := map[data.CheckKind]checkCategory{
-		data.CheckNoReach: catNoReach, data.CheckPlacement: catDisagree, data.CheckUnusableSite: catUnusable,
-		data.CheckNoLocation: catNoLocation, data.CheckDuplicate: catDuplicate, data.CheckCoordinate: catCoordinate,
-		data.CheckCode: catCode, data.CheckUnknownCode: catUnknownCode, data.CheckOther: catOther,
-		data.CheckDefaultGeocode: catDefaultGeocode, data.CheckFarMatch: catFarMatch,
-		data.CheckCommunePoint: catCommunePoint, data.CheckNoStructure: catNoStructure,
-		data.CheckDemandPlacement: catDemandPlacement, data.CheckDemandConservation: catDemandConservation,
-	}
-	if len(want) != len(data.CheckKinds) {
-		t.Fatalf("%d kinds tested, data.CheckKinds has %d", len(want), len(data.CheckKinds))
-	}
-	seen := map[checkCategory]data.CheckKind{}
-	for _, k := range data.CheckKinds {
-		got := classify(data.Check{Severity: data.Warning, Kind: k, Err: misleading})
-		if got != want[k] {
-			t.Errorf("kind %s → %q, want %q", k, categoryText[got].label, categoryText[want[k]].label)
-		}
-		if other, dup := seen[got]; dup {
-			t.Errorf("kinds %s and %s share the category %q", k, other, categoryText[got].label)
-		}
-		seen[got] = k
-		if categoryText[got].label == "" || categoryText[got].explain == "" {
-			t.Errorf("kind %s: no French label or explanation", k)
-		}
-		if got := classify(data.Check{Severity: data.Rejected, Kind: k, Err: misleading}); got != catRejected {
-			t.Errorf("rejected %s → %q, want the rejected rows", k, categoryText[got].label)
-		}
-	}
-	if got := classify(data.Check{Severity: data.Warning}); got != catOther {
-		t.Errorf("zero check → %q", categoryText[got].label)
-	}
-}
-
-// TestControlesReadsNoMessage: no report code inspects the text of a
-// check's message (grep-able): controles.go reads Err.Error() only to copy
-// it into the "Message d'origine" column, and uses no pattern matching.
-func TestControlesReadsNoMessage(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src := string(b)
-		for _, bad := range []string{"Err.Error(), ", "strings.Contains(msg", "strings.Contains(e.Err", "strings.Contains(c.Err",
-			"FindStringSubmatch(msg", "siteRe", "communeRe"} {
-			if strings.Contains(src, bad) {
-				t.Errorf("%s inspects a check's message: %q", name, bad)
-			}
-		}
-		if name == "controles.go" && (strings.Count(src, ".Error()") != 1 || strings.Contains(src, "regexp")) {
-			t.Errorf("controles.go: %d .Error() calls (want 1, the original message column) or a regexp", strings.Count(src, ".Error()"))
-		}
 	}
 }
