@@ -8,8 +8,6 @@ import (
 	"image/draw"
 	"image/png"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -142,29 +140,15 @@ func TestMapGolden(t *testing.T) {
 			if name != "creuse" {
 				testlong.Skip(t, "")
 			}
-			var got bytes.Buffer
-			if err := WriteMapPNG(&got, in); err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join("..", "..", "testdata", "golden", "map_"+name+".png")
-			if *update {
-				img, err := png.Decode(bytes.NewReader(got.Bytes()))
-				if err != nil {
-					t.Fatal(err)
-				}
+			img := paintMap(t, in)
+			b, path := golden(t, "map_"+name+".png", func() []byte {
 				var small bytes.Buffer
 				if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&small, img); err != nil {
 					t.Fatal(err)
 				}
-				if err := os.WriteFile(path, small.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want := decodePNGFile(t, path)
-			img, err := png.Decode(&got)
-			if err != nil {
-				t.Fatal(err)
-			}
+				return small.Bytes()
+			})
+			want := decodePNG(t, b)
 			d := diffImages(img, want, mapBudget.bigDiff)
 			t.Logf("%s: %v", name, d)
 			if !d.within(mapBudget) {
@@ -174,16 +158,22 @@ func TestMapGolden(t *testing.T) {
 	}
 }
 
-func decodePNGFile(t *testing.T, path string) image.Image {
+// paintMap draws in with WriteMapPNG and decodes the picture.
+func paintMap(t *testing.T, in MapInput) image.Image {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("%v (go test -run TestMapGolden -update creates it)", err)
+	var b bytes.Buffer
+	if err := WriteMapPNG(&b, in); err != nil {
+		t.Fatal(err)
 	}
-	defer f.Close()
-	img, err := png.Decode(f)
+	return decodePNG(t, b.Bytes())
+}
+
+// decodePNG decodes the PNG picture b.
+func decodePNG(t *testing.T, b []byte) image.Image {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
 	if err != nil {
-		t.Fatalf("%s: %v", path, err)
+		t.Fatalf("decode png: %v", err)
 	}
 	return img
 }
@@ -195,24 +185,14 @@ func decodePNGFile(t *testing.T, path string) image.Image {
 func TestMapGoldenBudgetFails(t *testing.T) {
 	testlong.Skip(t, "TestDiffImagesBudget is its fast twin")
 	in := goldenMaps(t)["creuse"]
-	want := decodePNGFile(t, filepath.Join("..", "..", "testdata", "golden", "map_creuse.png"))
+	b, _ := golden(t, "map_creuse.png", nil)
+	want := decodePNG(t, b)
 	if d := diffImages(want, want, 0); d.mean != 0 || d.bigFrac != 0 || d.tile != 0 {
 		t.Fatalf("golden against itself: %v", d)
 	}
-	paint := func(in MapInput) image.Image {
-		var b bytes.Buffer
-		if err := WriteMapPNG(&b, in); err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(&b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return img
-	}
 	noSites := in
 	noSites.Sites, noSites.Picks = nil, nil
-	drawn := paint(in)
+	drawn := paintMap(t, in)
 	recoloured := image.NewRGBA(drawn.Bounds())
 	draw.Draw(recoloured, recoloured.Rect, drawn, drawn.Bounds().Min, draw.Src)
 	shifted := image.NewRGBA(recoloured.Rect)
@@ -224,7 +204,7 @@ func TestMapGoldenBudgetFails(t *testing.T) {
 		}
 	}
 	stdDraw(shifted, shifted.Rect.Add(image.Pt(1, 0)), drawn)
-	for name, img := range map[string]image.Image{"no sites": paint(noSites), "class 3 recoloured": recoloured, "shifted 1 px": shifted} {
+	for name, img := range map[string]image.Image{"no sites": paintMap(t, noSites), "class 3 recoloured": recoloured, "shifted 1 px": shifted} {
 		if d := diffImages(img, want, mapBudget.bigDiff); d.within(mapBudget) {
 			t.Errorf("%s: within budget (%v): the golden test cannot see it", name, d)
 		}

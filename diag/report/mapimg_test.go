@@ -39,10 +39,7 @@ func render(t *testing.T, in MapInput) rendered {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := png.Decode(bytes.NewReader(p))
-	if err != nil {
-		t.Fatalf("decode png: %v", err)
-	}
+	img := decodePNG(t, p)
 	in, m, err := prepareMap(in)
 	if err != nil {
 		t.Fatal(err)

@@ -5,10 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"flag"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,8 +16,6 @@ import (
 	"diagnum/data"
 	"diagnum/diag"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
 
 // writeSmall writes the workbook of smallInput and returns its bytes.
 func writeSmall(t *testing.T) []byte {
@@ -89,40 +84,10 @@ func dump(t *testing.T, f *excelize.File) string {
 
 func TestWorkbookGolden(t *testing.T) {
 	got := dump(t, openBook(t, writeSmall(t)))
-	path := filepath.Join("..", "..", "testdata", "golden", "report_small.txt")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
+	want, path := golden(t, "report_small.txt", func() []byte { return []byte(got) })
 	if got != string(want) {
 		t.Errorf("cells differ from %s (go test -update rewrites it after a deliberate change):\n%s", path, firstDiff(got, string(want)))
 	}
-}
-
-// firstDiff returns the first differing line of a and b.
-func firstDiff(a, b string) string {
-	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := range max(len(la), len(lb)) {
-		var x, y string
-		if i < len(la) {
-			x = la[i]
-		}
-		if i < len(lb) {
-			y = lb[i]
-		}
-		if x != y {
-			return "line " + strconv.Itoa(i+1) + ":\n got  " + x + "\n want " + y
-		}
-	}
-	return ""
 }
 
 func TestWorkbookDeterministic(t *testing.T) {
