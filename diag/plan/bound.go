@@ -577,30 +577,34 @@ func (s *solver) servedRelaxed(room func(c int) int) *relaxed {
 // tighter than λ = p, which the national instances, too large for more
 // than a few subgradient steps, never leave. The state is restored.
 func (s *solver) startServed(n int) float64 {
-	now := s.a
-	s.a = s.a0
-	defer func() { s.a = now }()
-	r := s.servedRelaxed(s.startRoom(n))
-	lambda := make([]float64, len(r.p))
-	for k, i := range r.commune {
-		lambda[k] = r.p[k] * math.Exp(-r.q[k]*(now[i]-s.a0[i]))
-	}
-	return r.upper(n, lambda)
+	return s.startBound(n, s.servedRelaxed, func(r *relaxed, k int, z float64) float64 {
+		return r.p[k] * math.Exp(-r.q[k]*z)
+	})
 }
 
 // startAccess is the access bound of startServed's documentation.
 func (s *solver) startAccess(n int) float64 {
+	return s.startBound(n, s.accessRelaxed, func(r *relaxed, k int, z float64) float64 {
+		if z < r.delta[k] {
+			return r.p[k]
+		}
+		return 0
+	})
+}
+
+// startBound returns the bound r.upper(n, λ) of the relaxed problem
+// relax(startRoom(n)) made in the state before any pick, with λ_k =
+// lambda(r, k, z^g_k) (startServed). The state is restored.
+func (s *solver) startBound(n int, relax func(room func(c int) int) *relaxed, lambda func(r *relaxed, k int, z float64) float64) float64 {
 	now := s.a
 	s.a = s.a0
 	defer func() { s.a = now }()
-	r := s.accessRelaxed(s.startRoom(n))
-	lambda := make([]float64, len(r.p))
+	r := relax(s.startRoom(n))
+	l := make([]float64, len(r.p))
 	for k, i := range r.commune {
-		if now[i]-s.a0[i] < r.delta[k] {
-			lambda[k] = r.p[k]
-		}
+		l[k] = lambda(r, k, now[i]-s.a0[i])
 	}
-	return r.upper(n, lambda)
+	return r.upper(n, l)
 }
 
 // startRoom returns the posts a candidate may take from the state
