@@ -57,60 +57,57 @@ func (tm *timing) reachKm(minutes float64) float64 {
 // graph) the searches stop there and a time above limit is +Inf; pass
 // +Inf for every time.
 func (tm *timing) toPoint(ctx context.Context, srcs []geo.Place, dst geo.Place, limit float64, out []float64) error {
+	return tm.oneToMany(ctx, dst, srcs, true, limit, out)
+}
+
+// fromPoint sets out[k] to the travel time from src to dsts[k].
+func (tm *timing) fromPoint(ctx context.Context, src geo.Place, dsts []geo.Place, out []float64) error {
+	return tm.oneToMany(ctx, src, dsts, false, math.Inf(1), out)
+}
+
+// oneToMany sets out[k] to the travel time between p and many[k]: from
+// many[k] to p when to is set, from p to many[k] otherwise; limit as in
+// toPoint. The timer answers a len(many)×1 or a 1×len(many) matrix, whose
+// cell (x, y) is out[x+y].
+func (tm *timing) oneToMany(ctx context.Context, p geo.Place, many []geo.Place, to bool, limit float64, out []float64) error {
 	if tm.fast {
-		for k, s := range srcs {
-			out[k] = tm.kmMinutes(s, geo.HaversineKm(s.Point, dst.Point))
+		for k, m := range many {
+			src, dst := p, m
+			if to {
+				src, dst = m, p
+			}
+			out[k] = tm.kmMinutes(src, geo.HaversineKm(src.Point, dst.Point))
 		}
 		return nil
 	}
-	if len(srcs) == 0 {
+	if len(many) == 0 {
 		return nil
+	}
+	srcs, dsts := []geo.Place{p}, many
+	if to {
+		srcs, dsts = many, srcs
 	}
 	var t [][]float64
 	var err error
 	if bt, ok := tm.timer.(geo.BoundedTimer); ok && !math.IsInf(limit, 1) {
-		t, err = bt.TimesWithin(ctx, srcs, []geo.Place{dst}, limit)
+		t, err = bt.TimesWithin(ctx, srcs, dsts, limit)
 	} else {
-		t, err = tm.timer.Times(ctx, srcs, []geo.Place{dst})
+		t, err = tm.timer.Times(ctx, srcs, dsts)
 	}
 	if err != nil {
 		return fmt.Errorf("temps de trajet : %w", err)
 	}
 	if len(t) != len(srcs) {
-		return fmt.Errorf("temps de trajet : %d lignes pour %d origines", len(t), len(srcs))
+		return fmt.Errorf("temps de trajet : %d lignes pour %d origine(s)", len(t), len(srcs))
 	}
-	for k, row := range t {
-		if len(row) != 1 {
-			return fmt.Errorf("temps de trajet : %d colonnes pour 1 destination", len(row))
+	for x, row := range t {
+		if len(row) != len(dsts) {
+			return fmt.Errorf("temps de trajet : %d colonnes pour %d destination(s)", len(row), len(dsts))
 		}
-		if out[k], err = cleanTime(row[0]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// fromPoint sets out[k] to the travel time from src to dsts[k].
-func (tm *timing) fromPoint(ctx context.Context, src geo.Place, dsts []geo.Place, out []float64) error {
-	if tm.fast {
-		for k, d := range dsts {
-			out[k] = tm.kmMinutes(src, geo.HaversineKm(src.Point, d.Point))
-		}
-		return nil
-	}
-	if len(dsts) == 0 {
-		return nil
-	}
-	t, err := tm.timer.Times(ctx, []geo.Place{src}, dsts)
-	if err != nil {
-		return fmt.Errorf("temps de trajet : %w", err)
-	}
-	if len(t) != 1 || len(t[0]) != len(dsts) {
-		return fmt.Errorf("temps de trajet : matrice de mauvaise taille pour 1×%d", len(dsts))
-	}
-	for k, v := range t[0] {
-		if out[k], err = cleanTime(v); err != nil {
-			return err
+		for y, v := range row {
+			if out[x+y], err = cleanTime(v); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
