@@ -3,8 +3,6 @@ package diag
 import (
 	"context"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"diagnum/data"
@@ -12,11 +10,7 @@ import (
 
 func isereTable(t *testing.T, ds *data.Dataset) *data.TravelTable {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", "temps", "temps-voiture-isere.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openFixture(t, "temps/temps-voiture-isere.csv")
 	tab, _, err := data.LoadTravelTable("isere.csv", f, data.TravelTableOptions{Unit: data.UnitSeconds, Known: ds.KnownCode})
 	if err != nil {
 		t.Fatal(err)

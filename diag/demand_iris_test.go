@@ -3,8 +3,6 @@ package diag
 import (
 	"context"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"diagnum/data"
@@ -34,12 +32,7 @@ func TestDemandIRISAges(t *testing.T) {
 		{"iris-23-extrait.csv", map[string]float64{"23096": 3119.85 / 13275, "23001": 401.03 / 1438}},
 		{"iris-93-extrait.geojson", map[string]float64{"93008": 1706.19 / 17600.66, "93055": 647.47 / 4744.07}},
 	} {
-		f, err := os.Open(filepath.Join("..", "testdata", "demande", c.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		layer, err := data.LoadDemand(c.file, f)
-		f.Close()
+		layer, err := data.LoadDemand(c.file, openFixture(t, "demande/"+c.file))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,7 +22,7 @@ import (
 func creuseDataset(t *testing.T) *data.Dataset {
 	t.Helper()
 	ds := &data.Dataset{}
-	pts := readTable(t, "../testdata/real/communes-points.csv")
+	pts := readTable(t, "real/communes-points.csv")
 	col := tableCols(t, pts, "insee_com", "insee_dep", "insee_reg", "nom", "lat", "lng", "population_2021")
 	for _, r := range pts.Records {
 		if r.Field(col[1]) != "23" {
@@ -54,7 +54,7 @@ func creuseDataset(t *testing.T) *data.Dataset {
 			}
 		}
 	}
-	fs := readTable(t, "../testdata/sites-real/fs_23.csv")
+	fs := readTable(t, "sites-real/fs_23.csv")
 	col = tableCols(t, fs, "id_fs", "insee_com", "latitude", "longitude", "lib_fs")
 	for _, r := range fs.Records {
 		ds.Sites = append(ds.Sites, data.Site{ID: r.Field(col[0]), Name: r.Field(col[4]), Kind: data.KindFranceServices,
@@ -63,14 +63,12 @@ func creuseDataset(t *testing.T) *data.Dataset {
 	return ds
 }
 
-func readTable(t *testing.T, path string) *data.Table {
+// readTable reads rel, in the repository's testdata folder, with
+// data.ReadTable.
+func readTable(t *testing.T, rel string) *data.Table {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tab, err := data.ReadTable(path, f)
+	f := openFixture(t, rel)
+	tab, err := data.ReadTable(f.Name(), f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package diag
 import (
 	"context"
 	"math"
-	"os"
 	"strings"
 	"testing"
 
@@ -15,11 +14,7 @@ import (
 // (the 21 France Services of the Creuse, kind france-services only).
 func creuseFranceServices(t *testing.T, ds *data.Dataset) []data.Site {
 	t.Helper()
-	f, err := os.Open("../testdata/sites/creuse-france-services.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openFixture(t, "sites/creuse-france-services.csv")
 	sites, _, err := data.LoadSites("creuse-france-services.csv", f, data.SitesOptions{Known: ds.KnownCode})
 	if err != nil || len(sites) == 0 {
 		t.Fatalf("%d sites, %v", len(sites), err)

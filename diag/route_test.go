@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"diagnum/data"
@@ -26,12 +24,7 @@ type unboundedTimer struct{ geo.TravelTimer }
 // and sites are scattered over the Monaco extract (testdata/osm), with a
 // 4-minute threshold so that the bound cuts.
 func TestBoundedRoadSearchIsFull(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "testdata", "osm", "monaco.osm.pbf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	g, info, err := route.ReadPBF(context.Background(), f)
+	g, info, err := route.ReadPBF(context.Background(), openFixture(t, "osm/monaco.osm.pbf"))
 	if err != nil {
 		t.Fatal(err)
 	}
