@@ -59,6 +59,35 @@ func parallelNational(t *testing.T) (*data.Dataset, *Baseline) {
 	return national(t)
 }
 
+// TestNearestSiteBruteForce checks the nearest existing site from the
+// point of every populated Creuse commune (Baseline.NearestSite) against
+// a scan of all counted sites with geo.Model (ties to the lowest index).
+func TestNearestSiteBruteForce(t *testing.T) {
+	ds, b := parallelNational(t)
+	m := geo.DefaultModel()
+	creuse := Departements("23")
+	for i := range ds.Communes {
+		c := &ds.Communes[i]
+		p, ok := b.Location(i)
+		if !creuse.Contains(c.Dep, c.Region) || c.Population <= 0 || !ok {
+			continue
+		}
+		j, got, err := b.NearestSite(context.Background(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bestJ, best := -1, math.Inf(1)
+		for k, s := range b.Result.Sites {
+			if tk := m.Minutes(p, s.Point); s.Counted && tk < best {
+				bestJ, best = k, tk
+			}
+		}
+		if j != bestJ || got != best {
+			t.Fatalf("%s: nearest site %d at %v min, brute force %d at %v", c.Code, j, got, bestJ, best)
+		}
+	}
+}
+
 // TestEmbeddedSitesAssigned: every embedded site (France Services,
 // conseiller-numérique places, lieux de médiation) lands in exactly one
 // existing commune.

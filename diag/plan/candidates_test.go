@@ -1,14 +1,11 @@
 package plan
 
 import (
-	"context"
-	"math"
 	"slices"
 	"testing"
 
 	"diagnum/data"
 	"diagnum/diag"
-	"diagnum/geo"
 )
 
 // TestChefLieuCandidates: the pôles of Creuse. Counted with python3 on
@@ -37,29 +34,6 @@ func TestCandidateCommunes(t *testing.T) {
 	cs := assignCandidates(b, []Candidate{{ID: "a", Point: gueret}, {ID: "b", Point: gueret, Commune: "23008"}})
 	if cs[0].Commune != "23096" || cs[1].Commune != "23008" {
 		t.Errorf("communes %q and %q, want 23096 and 23008", cs[0].Commune, cs[1].Commune)
-	}
-}
-
-// TestNearestSiteBruteForce checks the nearest existing site of every
-// Creuse commune point against a scan of all counted sites with
-// geo.Model (ties to the lowest index).
-func TestNearestSiteBruteForce(t *testing.T) {
-	_, b := parallelNational(t)
-	m := geo.DefaultModel()
-	for _, c := range CommuneCandidates(b, creuse) {
-		j, got, err := b.NearestSite(context.Background(), c.Point)
-		if err != nil {
-			t.Fatal(err)
-		}
-		bestJ, best := -1, math.Inf(1)
-		for k, s := range b.Result.Sites {
-			if tk := m.Minutes(c.Point, s.Point); s.Counted && tk < best {
-				bestJ, best = k, tk
-			}
-		}
-		if j != bestJ || got != best {
-			t.Fatalf("%s: nearest site %d at %v min, brute force %d at %v", c.ID, j, got, bestJ, best)
-		}
 	}
 }
 
