@@ -96,12 +96,7 @@ func TestOpenTableStreams(t *testing.T) {
 	}
 	fi, _ := f.Stat()
 	f.Close()
-	in, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	tr, err := OpenTable(path, in)
+	tr, err := OpenTable(path, openFile(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,13 @@ import (
 // at the end of the test.
 func openTestdata(tb testing.TB, path string) *os.File {
 	tb.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", path))
+	return openFile(tb, filepath.Join("..", "testdata", path))
+}
+
+// openFile opens the file at path, closed at the end of the test.
+func openFile(tb testing.TB, path string) *os.File {
+	tb.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}

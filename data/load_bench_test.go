@@ -229,11 +229,7 @@ func TestLoadSitesChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openFile(t, path)
 	cpu, start := benchstat.CPUTime(), time.Now()
 	sites, _, err := LoadSites(path, f, SitesOptions{})
 	wall := time.Since(start)
