@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 
 	"diagnum/data"
@@ -419,14 +418,15 @@ func (o *planOptions) candidatesOf(base *diag.Baseline, t diag.Territory, f *pla
 }
 
 // coverRate parses --couvrir: a percentage (« 100% », « 97,5 % ») or a
-// fraction (« 0.9 »); 0 when not given.
+// fraction (« 0.9 »), numbers as data.ParseFloatFR reads them; 0 when
+// not given.
 func (o *planOptions) coverRate() (float64, error) {
 	if o.cover == "" {
 		return 0, nil
 	}
-	text := strings.ReplaceAll(strings.TrimSpace(o.cover), ",", ".")
+	text := strings.TrimSpace(o.cover)
 	pct := strings.HasSuffix(text, "%")
-	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(text, "%")), 64)
+	v, err := data.ParseFloatFR(strings.TrimSuffix(text, "%"))
 	if pct {
 		v /= 100
 	}

@@ -192,6 +192,22 @@ func feedInput(t *testing.T, name, body string) func() {
 	}
 }
 
+// TestCoverRate: --couvrir reads a percentage or a fraction, with a
+// decimal comma or point; other text, and rates outside ]0, 1], are
+// usage errors.
+func TestCoverRate(t *testing.T) {
+	for in, want := range map[string]float64{"": 0, "100%": 1, " 97,5 % ": 0.975, "0.9": 0.9, "0,95": 0.95, "+.5": 0.5} {
+		if got, err := (&planOptions{cover: in}).coverRate(); err != nil || got != want {
+			t.Errorf("--couvrir %q: %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"0", "120%", "1,5", "NaN", "beaucoup", "0,9,5", "0x1p-1"} {
+		if _, err := (&planOptions{cover: in}).coverRate(); !errors.Is(err, errUsage) {
+			t.Errorf("--couvrir %q: err = %v, want a usage error", in, err)
+		}
+	}
+}
+
 // TestPlanModes runs the planner's modes from the command line on
 // Creuse: each succeeds and prints what it found (long: each run loads
 // the data; diag/plan tests every mode in the short run); bad values are
