@@ -215,10 +215,9 @@ func (w *planWriter) departements() error {
 		return err
 	}
 	top := w.row
-	hdr := []any{cell(st.header, "Département"), cell(st.header, "Nom"), cell(st.header, "Population fragile ayant besoin d'un service"),
-		cell(st.header, "Part du besoin"), cell(st.header, "Postes ajoutés"), cell(st.header, "Part des postes"),
-		cell(st.header, "Postes pour 10 000 personnes dans le besoin"), cell(st.header, "Rang du besoin"), cell(st.header, "Rang des postes")}
-	if err := w.lineHigh(48, hdr...); err != nil {
+	if err := w.headerLine(48, []string{"Département", "Nom", "Population fragile ayant besoin d'un service",
+		"Part du besoin", "Postes ajoutés", "Part des postes",
+		"Postes pour 10 000 personnes dans le besoin", "Rang du besoin", "Rang des postes"}); err != nil {
 		return err
 	}
 	var need float64

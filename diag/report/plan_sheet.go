@@ -145,11 +145,7 @@ func (w *planWriter) line(cells ...any) error {
 
 // headerLine writes names as a line of column headers, height high.
 func (w *planWriter) headerLine(height float64, names []string) error {
-	cells := make([]any, len(names))
-	for i, h := range names {
-		cells[i] = cell(w.st.header, h)
-	}
-	return w.lineHigh(height, cells...)
+	return w.lineHigh(height, w.st.headers(names...)...)
 }
 
 // lines writes rows one line each (line).
@@ -176,6 +172,15 @@ func (w *planWriter) lineHigh(height float64, cells ...any) error {
 
 func (w *planWriter) skip() { w.row++ }
 
+// block writes rows (lines) and leaves the row under them empty.
+func (w *planWriter) block(rows [][]any) error {
+	if err := w.lines(rows); err != nil {
+		return err
+	}
+	w.skip()
+	return nil
+}
+
 // objectiveText describes the objective in French.
 func objectiveText(o plan.Objective) string {
 	switch o {
@@ -196,10 +201,9 @@ func (w *planWriter) removals() error {
 	w.skip()
 	rows := [][]any{
 		{cell(st.subtitle, "Sites existants à retirer en perdant le moins, dans l'ordre")},
-		{cell(st.header, "Commune"), cell(st.header, "Rang"), cell(st.header, "Identifiant du site"), cell(st.header, "Nom"),
-			cell(st.header, "ETP"), cell(st.header, "Population qui n'est plus couverte"), cell(st.header, "Population fragile qui n'est plus couverte"),
-			cell(st.header, "Population fragile servie en moins (par an)"), cell(st.header, "Déficit d'accès ajouté (ETP)"),
-			cell(st.header, "Taux de couverture après"), cell(st.header, "Économie sur 24 mois (€)")},
+		st.headers("Commune", "Rang", "Identifiant du site", "Nom", "ETP", "Population qui n'est plus couverte",
+			"Population fragile qui n'est plus couverte", "Population fragile servie en moins (par an)",
+			"Déficit d'accès ajouté (ETP)", "Taux de couverture après", "Économie sur 24 mois (€)"),
 	}
 	for _, r := range p.Removals {
 		rows = append(rows, []any{r.CommuneName, cell(st.integer, r.Rank), cell(st.code, r.Site.ID), r.Site.Name,
@@ -312,11 +316,7 @@ func (w *planWriter) intro() error {
 		{"Étapes", stagesText(p.Stages)},
 		{"Employeur des nouveaux postes", p.Employer.Label()},
 	}
-	if err := w.lines(rows); err != nil {
-		return err
-	}
-	w.skip()
-	return nil
+	return w.block(rows)
 }
 
 // summary writes the territory before and after the posts, and the chart.
@@ -332,7 +332,7 @@ func (w *planWriter) summary() error {
 	}
 	rows := [][]any{
 		{cell(st.subtitle, "Effet des postes proposés sur le territoire")},
-		{cell(st.header, "Indicateur"), cell(st.header, "Avant"), cell(st.header, "Après"), cell(st.header, "Écart")},
+		st.headers(beforeAfterHeader...),
 		{"Population couverte", cell(st.thousands, p.CoveredPop), cell(st.thousands, after.CoveredPop), cell(st.thousands, after.CoveredPop-p.CoveredPop)},
 		{"Taux de couverture", cell(st.percent, measure(p.Coverage())), cell(st.percent, measure(after.Coverage)), cell(st.percent, measure(after.Coverage-p.Coverage()))},
 		{"Population fragile couverte", cell(st.thousands, measure(p.CoveredFragile)), cell(st.thousands, measure(fragile)), cell(st.thousands, measure(fragile-p.CoveredFragile))},
@@ -341,11 +341,7 @@ func (w *planWriter) summary() error {
 		{"Accès médian (pour 10 000 hab.)", cell(st.dec2, measure(p.MedianAccess10k)), cell(st.dec2, measure(after.MedianAccess10k)), cell(st.dec2, measure(after.MedianAccess10k-p.MedianAccess10k))},
 		{"Subvention de l'État sur 24 mois (€)", nil, cell(st.thousands, measure(p.TotalCost()))},
 	}
-	if err := w.lines(rows); err != nil {
-		return err
-	}
-	w.skip()
-	return nil
+	return w.block(rows)
 }
 
 // costs writes the subsidy of the posts by zone and employer.
@@ -364,9 +360,7 @@ func (w *planWriter) costs() error {
 // costTable writes cost lines under a header, with their total.
 func (w *planWriter) costTable(what string, lines []plan.CostLine) error {
 	st := &w.st
-	hdr := []any{cell(st.header, what), cell(st.header, "Employeur"), cell(st.header, "Postes (ETP)"),
-		cell(st.header, "Par poste (€)"), cell(st.header, "Total (€)")}
-	if err := w.line(hdr...); err != nil {
+	if err := w.headerLine(0, []string{what, "Employeur", "Postes (ETP)", "Par poste (€)", "Total (€)"}); err != nil {
 		return err
 	}
 	posts, total := 0.0, 0.0
@@ -379,6 +373,10 @@ func (w *planWriter) costTable(what string, lines []plan.CostLine) error {
 	}
 	return w.line(cell(st.subtitle, "Total"), nil, cell(st.dec1, posts), nil, cell(st.thousands, total))
 }
+
+// beforeAfterHeader is the header of the tables of the territory before
+// and after (the posts proposed, the scenario).
+var beforeAfterHeader = []string{"Indicateur", "Avant", "Après", "Écart"}
 
 // pickHeader is the header of the posts table.
 var pickHeader = []string{
@@ -478,7 +476,7 @@ func (w *planWriter) scenarioTotals() error {
 	rows := [][]any{
 		{cell(st.subtitle, "Scénario appliqué avant la planification")},
 		{fmt.Sprintf("%d site(s) ajouté(s), %d supprimé(s). Les postes proposés ci-dessous s'ajoutent à la situation après scénario.", len(r.Added), len(r.Removed))},
-		{cell(st.header, "Indicateur"), cell(st.header, "Avant"), cell(st.header, "Après"), cell(st.header, "Écart")},
+		st.headers(beforeAfterHeader...),
 		deltaRow(st.integer, "Sites comptés dans l'offre", float64(b.NbSites), float64(a.NbSites)),
 		deltaRow(st.dec1, "ETP de conseillers", b.FTE, a.FTE),
 		deltaRow(st.thousands, "Population couverte", float64(b.CoveredPop), float64(a.CoveredPop)),

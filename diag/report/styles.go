@@ -85,6 +85,15 @@ func newStyles(f *excelize.File) (styles, error) {
 // cell returns a styled cell.
 func cell(style int, v any) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
 
+// headers returns a row of column headers: names as cells of style header.
+func (st *styles) headers(names ...string) []any {
+	cells := make([]any, len(names))
+	for i, h := range names {
+		cells[i] = cell(st.header, h)
+	}
+	return cells
+}
+
 // measure returns v rounded as in the CSV export, nil (an empty cell)
 // when v is NaN or infinite.
 func measure(v float64) any {

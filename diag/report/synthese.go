@@ -306,7 +306,7 @@ func (b *book) sourceDates(s *sheet) error {
 			return err
 		}
 	}
-	if err := s.add(cell(st.header, "Donnée"), cell(st.header, "Date"), cell(st.header, "Âge (mois)")); err != nil {
+	if err := s.add(st.headers("Donnée", "Date", "Âge (mois)")...); err != nil {
 		return err
 	}
 	for _, src := range b.in.Sources {
