@@ -150,16 +150,17 @@ func (s *server) session(r *http.Request) *session {
 	return ss
 }
 
-// newSession creates a session and sets its cookie. When the server
-// holds maxSessions, the sessions idle for sessionIdle are closed first;
-// if none is, the new one is refused.
+// newSession creates a session, with its uploads folder under the
+// server's, and sets its cookie. When the server holds maxSessions, the
+// sessions idle for sessionIdle are closed first (their folders
+// removed); if none is, the new one is refused.
 func (s *server) newSession(w http.ResponseWriter) (*session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
 	for id, ss := range s.sessions {
 		if now.Sub(ss.last) > sessionIdle {
-			ss.remove()
+			_ = os.RemoveAll(ss.dir)
 			delete(s.sessions, id)
 		}
 	}

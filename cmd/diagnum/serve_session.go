@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,9 +104,6 @@ func cliDefaults() (*options, diag.Params, diag.Territory) {
 	}
 	return o, params, terr
 }
-
-// remove deletes the session's uploads.
-func (ss *session) remove() { _ = os.RemoveAll(ss.dir) }
 
 // changes returns the sites added and removed by the stack of edits: a
 // removal of a site added by an earlier edit cancels that addition.

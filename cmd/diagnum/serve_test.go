@@ -166,6 +166,41 @@ func TestServeRefusesForeignRequests(t *testing.T) {
 	}
 }
 
+// TestServeIdleSessions: a new session first closes the sessions idle
+// for more than sessionIdle, removing their uploads folders, and keeps
+// the others.
+func TestServeIdleSessions(t *testing.T) {
+	s, _ := newTestServer(t)
+	now := time.Now()
+	s.now = func() time.Time { return now }
+	idle, err := s.newSession(httptest.NewRecorder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, idle.dir, map[string]string{"lieux-1.csv": "x"})
+	now = now.Add(sessionIdle / 2)
+	recent, err := s.newSession(httptest.NewRecorder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(sessionIdle/2 + time.Minute)
+	if _, err := s.newSession(httptest.NewRecorder()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(idle.dir); !os.IsNotExist(err) {
+		t.Errorf("folder of the idle session: %v, want it removed", err)
+	}
+	if _, err := os.Stat(recent.dir); err != nil {
+		t.Errorf("folder of the recent session: %v", err)
+	}
+	s.mu.Lock()
+	n := len(s.sessions)
+	s.mu.Unlock()
+	if n != 2 {
+		t.Errorf("%d sessions, want the recent one and the new one", n)
+	}
+}
+
 // TestServeLimits checks the default address, the size limits and that
 // a bad request body gets a clear message, never a 500.
 func TestServeLimits(t *testing.T) {
