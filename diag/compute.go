@@ -741,13 +741,7 @@ func (e *engine) nearestCounted(ctx context.Context, p geo.Place, skip int, r0 f
 // nearestOthers sets NearestOtherMin of every site: the travel time to the
 // nearest other counted site.
 func (e *engine) nearestOthers() error {
-	qOf := make([]int, len(e.sites))
-	for j := range qOf {
-		qOf[j] = -1
-	}
-	for q, j := range e.counted {
-		qOf[j] = q
-	}
+	qOf := countedPositions(e)
 	return parallel(e.ctx, len(e.sites), e.workers, func(lo, hi int) error {
 		for j := lo; j < hi; j++ {
 			if err := e.nearestOther(j, qOf[j]); err != nil {
@@ -756,6 +750,19 @@ func (e *engine) nearestOthers() error {
 		}
 		return nil
 	})
+}
+
+// countedPositions returns the counted position of every site of e (-1
+// when not counted).
+func countedPositions(e *engine) []int {
+	q := make([]int, len(e.sites))
+	for j := range q {
+		q[j] = -1
+	}
+	for x, j := range e.counted {
+		q[j] = x
+	}
+	return q
 }
 
 // nearOtherKm is the first search radius of nearestOther: the answer of

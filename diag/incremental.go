@@ -236,19 +236,6 @@ func alignSites(before, now []data.Site) (match, removed []int) {
 	return match, removed
 }
 
-// countedPositions returns the counted position of every site of e (-1
-// when not counted).
-func countedPositions(e *engine) []int {
-	q := make([]int, len(e.sites))
-	for j := range q {
-		q[j] = -1
-	}
-	for x, j := range e.counted {
-		q[j] = x
-	}
-	return q
-}
-
 // siteMinutes is the time nearestOther finds from site s to a site at pt.
 func (e *engine) siteMinutes(s *data.Site, pt [2]float64) float64 {
 	return e.tm.kmMinutes(SitePlace(s), geo.HaversineKm(s.Point, pt))
