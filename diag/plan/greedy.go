@@ -36,32 +36,32 @@ func Run(ctx context.Context, b *diag.Baseline, opt Options) (*Plan, error) {
 		if err := s.cover(ctx, b, p, opt.Cover); err != nil {
 			return nil, err
 		}
-		if err := nearestAll(ctx, b, p); err != nil {
-			return nil, err
-		}
-		s.bounds(p)
-		return p, nil
-	}
-	stages := stagesOf(opt.Objective)
-	if opt.Objective == ObjectiveEquity {
-		if err := s.equity(ctx, b, p); err != nil {
-			return nil, err
-		}
-	}
-	if err := s.greedy(ctx, b, p, stages); err != nil {
+	} else if err := s.add(ctx, b, p, opt); err != nil {
 		return nil, err
-	}
-	if opt.Swap && opt.Objective != ObjectiveEquity {
-		p.Swap = true
-		if err := s.swap(ctx, b, p); err != nil {
-			return nil, err
-		}
 	}
 	if err := nearestAll(ctx, b, p); err != nil {
 		return nil, err
 	}
 	s.bounds(p)
 	return p, nil
+}
+
+// add picks opt.Add posts: the stages of opt.Objective, after the equity
+// stage with ObjectiveEquity, then the swaps when opt.Swap asks for them.
+func (s *solver) add(ctx context.Context, b *diag.Baseline, p *Plan, opt Options) error {
+	if opt.Objective == ObjectiveEquity {
+		if err := s.equity(ctx, b, p); err != nil {
+			return err
+		}
+	}
+	if err := s.greedy(ctx, b, p, stagesOf(opt.Objective)); err != nil {
+		return err
+	}
+	if opt.Swap && opt.Objective != ObjectiveEquity {
+		p.Swap = true
+		return s.swap(ctx, b, p)
+	}
+	return nil
 }
 
 // checkMethod refuses the accessibility settings under which a new post
