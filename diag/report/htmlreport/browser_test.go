@@ -63,7 +63,7 @@ func TestBrowserReport(t *testing.T) {
 	if !slices.Equal(codes, want) {
 		t.Fatalf("map shapes: %d codes, want the %d communes of Creuse", len(codes), len(want))
 	}
-	polys := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#svg-carte path.commune").length`)
+	polys := count(ctx, t, "#svg-carte path.commune")
 	if polys != len(in.Communes) {
 		t.Errorf("%d communes drawn by their polygon, want all %d (Creuse's polygons are embedded)", polys, len(in.Communes))
 	}
@@ -103,8 +103,8 @@ func TestBrowserReport(t *testing.T) {
 
 	// Search finds a commune by its name without accents, and picks it.
 	browsertest.Do(ctx, t, chromedp.SendKeys("#recherche", "gueret\r"))
-	tip := browsertest.Eval[string](ctx, t, `document.getElementById("infobulle").textContent`)
-	picked := browsertest.Eval[[]string](ctx, t, `[...document.querySelectorAll(".commune.choisie")].map(e => e.dataset.code)`)
+	tip := tooltip(ctx, t)
+	picked := pickedCodes(ctx, t)
 	if !strings.Contains(tip, "Guéret (23096)") || !slices.Equal(picked, []string{"23096"}) {
 		t.Errorf("search « gueret »: tooltip %q, picked %v; want Guéret (23096)", tip, picked)
 	}
@@ -124,7 +124,7 @@ func TestBrowserReport(t *testing.T) {
 	}
 	// The filter keeps the matching rows only.
 	browsertest.Do(ctx, t, chromedp.SendKeys("#filtre-communes", "Guéret"))
-	n := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#table-communes tbody tr").length`)
+	n := count(ctx, t, "#table-communes tbody tr")
 	if n != 1 {
 		t.Errorf("filter « Guéret »: %d rows, want 1", n)
 	}
@@ -143,17 +143,36 @@ func TestBrowserReportPacked(t *testing.T) {
 	if !bytes.Contains(page, []byte(`type="application/gzip"`)) {
 		t.Fatal("the data are not packed")
 	}
-	if n := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#svg-carte path.commune").length`); n != len(in.Communes) {
+	if n := count(ctx, t, "#svg-carte path.commune"); n != len(in.Communes) {
 		t.Errorf("%d communes drawn, want %d", n, len(in.Communes))
 	}
 	checkFills(t, ctx, "score_ecart", in.Communes, quantileColours(in.Communes, func(c *diag.CommuneResult) float64 { return c.Gap }, false))
 	browsertest.Do(ctx, t, chromedp.SendKeys("#recherche", "gueret\r"))
-	if picked := browsertest.Eval[[]string](ctx, t, `[...document.querySelectorAll(".commune.choisie")].map(e => e.dataset.code)`); !slices.Equal(picked, []string{"23096"}) {
+	if picked := pickedCodes(ctx, t); !slices.Equal(picked, []string{"23096"}) {
 		t.Errorf("search « gueret » in the packed page: picked %v, want 23096", picked)
 	}
-	if n := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#table-communes tbody tr").length`); n == 0 {
+	if n := count(ctx, t, "#table-communes tbody tr"); n == 0 {
 		t.Error("packed page: empty communes table")
 	}
+}
+
+// count returns the number of elements of the page that match the CSS
+// selector sel.
+func count(ctx context.Context, t *testing.T, sel string) int {
+	t.Helper()
+	return browsertest.Eval[int](ctx, t, fmt.Sprintf("document.querySelectorAll(%q).length", sel))
+}
+
+// pickedCodes returns the codes of the communes picked on the map.
+func pickedCodes(ctx context.Context, t *testing.T) []string {
+	t.Helper()
+	return browsertest.Eval[[]string](ctx, t, `[...document.querySelectorAll(".commune.choisie")].map(e => e.dataset.code)`)
+}
+
+// tooltip returns the text of the map's tooltip.
+func tooltip(ctx context.Context, t *testing.T) string {
+	t.Helper()
+	return browsertest.Eval[string](ctx, t, `document.getElementById("infobulle").textContent`)
 }
 
 // checkFills selects measure col and compares each shape's fill with want.
@@ -237,7 +256,7 @@ func TestBrowserReportPlanAndKeyboard(t *testing.T) {
 	if len(want) != 3 || !slices.Equal(rows, want) {
 		t.Errorf("proposals listed %q, want %q", rows, want)
 	}
-	if n := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#svg-carte .proposition").length`); n != len(p.Picks) {
+	if n := count(ctx, t, "#svg-carte .proposition"); n != len(p.Picks) {
 		t.Errorf("%d proposals on the map, want %d", n, len(p.Picks))
 	}
 
@@ -250,21 +269,21 @@ func TestBrowserReportPlanAndKeyboard(t *testing.T) {
 		t.Errorf("EPCI sorted by population: %d rows, first %q; want %d rows, first %q", len(names), names[:min(1, len(names))], len(epcis), epcis[0].Name)
 	}
 	browsertest.Do(ctx, t, chromedp.SendKeys("#filtre-epci", epcis[0].Name))
-	if n := browsertest.Eval[int](ctx, t, `document.querySelectorAll("#table-epci tbody tr").length`); n != 1 {
+	if n := count(ctx, t, "#table-epci tbody tr"); n != 1 {
 		t.Errorf("EPCI filter %q: %d rows, want 1", epcis[0].Name, n)
 	}
 
 	// Keyboard: every commune of the map can take the focus (Tab reaches
 	// it); focused, Guéret shows its tooltip; Enter picks it.
-	if n := browsertest.Eval[int](ctx, t, `document.querySelectorAll('#svg-carte .commune[tabindex="0"]').length`); n != len(in.Communes) {
+	if n := count(ctx, t, `#svg-carte .commune[tabindex="0"]`); n != len(in.Communes) {
 		t.Errorf("%d communes reachable by Tab, want %d", n, len(in.Communes))
 	}
 	browsertest.Do(ctx, t, chromedp.Focus(`#svg-carte .commune[data-code="23096"]`), chromedp.KeyEvent("\r"))
-	tip := browsertest.Eval[string](ctx, t, `document.getElementById("infobulle").textContent`)
+	tip := tooltip(ctx, t)
 	if !strings.Contains(tip, "Guéret (23096)") {
 		t.Errorf("focus on Guéret: tooltip %q", tip)
 	}
-	picked := browsertest.Eval[[]string](ctx, t, `[...document.querySelectorAll(".commune.choisie")].map(e => e.dataset.code)`)
+	picked := pickedCodes(ctx, t)
 	if !slices.Equal(picked, []string{"23096"}) {
 		t.Errorf("Enter on Guéret picked %v", picked)
 	}
