@@ -26,11 +26,15 @@ var twoPlaces = placesOf([]orb.Point{notreDame, gueret})
 
 const okTable = `{"code":"Ok","durations":[[0,60],[60,0]]}`
 
-// TestOSRMNeverHangs: a server that hangs after the headers, drips bytes
-// or answers too late fails the request at its deadline, with a message
+// TestOSRMNeverHangs: a server that hangs before or after the headers,
+// drips bytes or answers too late fails the request at its deadline
+// (ErrOSRMUnreachable wrapping context.DeadlineExceeded), with a message
 // naming the server and the deadline.
 func TestOSRMNeverHangs(t *testing.T) {
 	cases := map[string]func(n int32, w http.ResponseWriter, r *http.Request){
+		"hangs before the headers": func(_ int32, w http.ResponseWriter, r *http.Request) {
+			<-r.Context().Done()
+		},
 		"hangs after the headers": func(_ int32, w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(200)
 			w.(http.Flusher).Flush()
@@ -59,7 +63,7 @@ func TestOSRMNeverHangs(t *testing.T) {
 			o, _ := NewOSRM(srv.URL, OSRMOptions{Timeout: 150 * time.Millisecond})
 			start := time.Now()
 			_, err := o.Times(context.Background(), twoPlaces, twoPlaces)
-			if !errors.Is(err, ErrOSRMUnreachable) || !strings.Contains(err.Error(), srv.URL) || !strings.Contains(err.Error(), "délai dépassé (pas de réponse complète en 150ms)") {
+			if !errors.Is(err, ErrOSRMUnreachable) || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), srv.URL) || !strings.Contains(err.Error(), "délai dépassé (pas de réponse complète en 150ms)") {
 				t.Errorf("err = %v", err)
 			}
 			if d := time.Since(start); d > 2*time.Second {

@@ -162,25 +162,6 @@ func TestOSRMUnreachable(t *testing.T) {
 	}
 }
 
-func TestOSRMTimeout(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		<-r.Context().Done() // hang until the client gives up
-	}))
-	defer srv.Close()
-	o, err := NewOSRM(srv.URL, OSRMOptions{Timeout: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	_, err = o.Times(context.Background(), placesOf([]orb.Point{notreDame}), placesOf([]orb.Point{gueret}))
-	if !errors.Is(err, ErrOSRMUnreachable) || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "délai dépassé (pas de réponse complète en 100ms)") {
-		t.Errorf("err = %v, want a timeout", err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("timeout took %v", d)
-	}
-}
-
 func TestOSRMErrorAnswers(t *testing.T) {
 	tests := []struct {
 		name   string
