@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -61,14 +60,7 @@ func TestDeterminism(t *testing.T) {
 	runNord(t, dirs[0], 0)
 	runNord(t, dirs[1], 1)
 	for _, name := range determinismFiles {
-		a, errA := os.ReadFile(filepath.Join(dirs[0], name))
-		b, errB := os.ReadFile(filepath.Join(dirs[1], name))
-		if errA != nil || errB != nil || len(a) == 0 {
-			t.Fatalf("%s: %v %v", name, errA, errB)
-		}
-		if !bytes.Equal(a, b) {
-			t.Errorf("%s differs between GOMAXPROCS=%d and 1 (%d and %d bytes)", name, runtime.GOMAXPROCS(0), len(a), len(b))
-		}
+		checkSameBytes(t, filepath.Join(dirs[0], name), filepath.Join(dirs[1], name))
 	}
 	ref := workbookCells(t, filepath.Join(dirs[0], "nord.xlsx"))
 	if len(ref) < 5 || len(ref[report.SheetCommunes]) != 1+647 {
@@ -91,22 +83,28 @@ func TestDeterminism(t *testing.T) {
 // same run with GOMAXPROCS=1 write byte-identical files.
 func TestDeterminismShort(t *testing.T) {
 	dash := creuseDash.get(t)
-	t.Chdir(t.TempDir())
 	func() {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-		if err := Run(context.Background(), dash.args(t), io.Discard, io.Discard); err != nil {
+		if _, err := run(t, dash.args(t)...); err != nil {
 			t.Fatalf("GOMAXPROCS 1: %v", err)
 		}
 	}()
 	for _, name := range []string{"c.csv", "g.geojson", "g-sites.geojson"} {
-		a, errA := os.ReadFile(dash.path(name))
-		b, errB := os.ReadFile(name)
-		if errA != nil || errB != nil || len(a) == 0 {
-			t.Fatalf("%s: %v %v", name, errA, errB)
-		}
-		if !bytes.Equal(a, b) {
-			t.Errorf("%s differs between GOMAXPROCS=%d and 1", name, runtime.GOMAXPROCS(0))
-		}
+		checkSameBytes(t, dash.path(name), name)
+	}
+}
+
+// checkSameBytes checks that the file at a, an output of a run with the
+// default GOMAXPROCS, is not empty and that b, the same output with
+// GOMAXPROCS=1, has the same bytes.
+func checkSameBytes(t *testing.T, a, b string) {
+	t.Helper()
+	x, y := readFile(t, a), readFile(t, b)
+	if len(x) == 0 {
+		t.Fatalf("%s is empty", a)
+	}
+	if !bytes.Equal(x, y) {
+		t.Errorf("%s differs between GOMAXPROCS=%d and 1 (%d and %d bytes)", filepath.Base(a), runtime.GOMAXPROCS(0), len(x), len(y))
 	}
 }
 
