@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"diagnum/data"
 	"diagnum/diag"
 	"diagnum/diag/plan"
 	"diagnum/diag/report"
@@ -16,8 +15,7 @@ import (
 // diagnostic of the embedded data, computed once per test binary.
 func creuseInput(t testing.TB) *report.Input {
 	t.Helper()
-	ds, b := embedtest.National(t)
-	return territoryInput(t, ds, b.Result, diag.Departements("23"))
+	return territoryInput(t, diag.Departements("23"))
 }
 
 // creusePlanInput returns the report input of Creuse with the plan of 3
@@ -34,11 +32,13 @@ func creusePlanInput(t testing.TB) (*report.Input, *plan.Plan) {
 	return in, in.Plan
 }
 
-// territoryInput assembles the report input of territory t (a
-// département or France) from a national result, as cmd/diagnum does.
-func territoryInput(t testing.TB, ds *data.Dataset, res *diag.Result, terr diag.Territory) *report.Input {
+// territoryInput assembles the report input of territory terr (a
+// département or France) from the national diagnostic of the embedded
+// data, computed once per test binary, as cmd/diagnum does.
+func territoryInput(t testing.TB, terr diag.Territory) *report.Input {
 	t.Helper()
-	v, err := res.View(terr)
+	ds, b := embedtest.National(t)
+	v, err := b.Result.View(terr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 
 	"diagnum/diag"
 	"diagnum/diag/report"
-	"diagnum/internal/embedtest"
 	"diagnum/internal/testlong"
 )
 
@@ -112,9 +111,7 @@ func TestWriteEscapes(t *testing.T) {
 // omitted.
 func TestPageFrance(t *testing.T) {
 	testlong.Skip(t, "the page of 35,000 communes")
-	creuseInput(t) // loads the embedded data and the national result
-	ds, b := embedtest.National(t)
-	in := territoryInput(t, ds, b.Result, diag.France())
+	in := territoryInput(t, diag.France())
 	pg := NewPage(in)
 	var buf bytes.Buffer
 	if err := Write(&buf, pg, Static); err != nil {
@@ -129,7 +126,7 @@ func TestPageFrance(t *testing.T) {
 	omitted := 0
 	for i, c := range in.Communes {
 		drawn := pg.Map.Shapes[i] != "" || pg.Map.Points[i] != nil
-		dc, _ := commune(ds, c.Code)
+		dc, _ := commune(in.Dataset, c.Code)
 		want := len(c.Dep) == 2 && (len(dc.Polygon) > 0 || dc.HasPoint)
 		if want != drawn {
 			t.Errorf("commune %s (département %s): drawn %v", c.Code, c.Dep, drawn)
