@@ -607,9 +607,10 @@ func normalize(a, pop []float64, has []bool) float64 {
 	return 1
 }
 
-// siteBuf holds the scratch slices of one worker.
+// siteBuf holds the scratch slices of one worker: the places within
+// reach of a point and their times (timesWithin, neighborTimes).
 type siteBuf struct {
-	ns  []geo.Neighbor // Index: a member of the place set
+	ns  []geo.Neighbor // Index: a member of the place set, or a counted position
 	pts []geo.Place
 	t   []float64
 }
@@ -693,19 +694,38 @@ func (e *engine) timesWithin(ctx context.Context, s *placeSet, p geo.Place, reac
 		return true
 	})
 	slices.SortFunc(b.ns, func(x, y geo.Neighbor) int { return x.Index - y.Index })
+	return e.neighborTimes(ctx, p, s.place, true, b)
+}
+
+// neighborTimes sets b.t to the travel times between p and the places
+// of b.ns (place(Index)): from each place to p when to is set (the
+// members of a catchment, toPoint: exact up to d0, possibly +Inf above),
+// from p to each otherwise (the sites within reach of a demand unit,
+// fromPoint).
+func (e *engine) neighborTimes(ctx context.Context, p geo.Place, place func(i int) geo.Place, to bool, b *siteBuf) error {
 	b.t = growFloats(b.t, len(b.ns))
 	if e.tm.fast {
 		for x, n := range b.ns {
-			b.t[x] = e.tm.kmMinutes(s.place(n.Index), n.Km)
+			src := p
+			if to {
+				src = place(n.Index)
+			}
+			b.t[x] = e.tm.kmMinutes(src, n.Km)
 		}
 		return nil
 	}
 	b.pts = b.pts[:0]
 	for _, n := range b.ns {
-		b.pts = append(b.pts, s.place(n.Index))
+		b.pts = append(b.pts, place(n.Index))
 	}
-	return e.tm.toPoint(ctx, b.pts, p, e.d0, b.t)
+	if to {
+		return e.tm.toPoint(ctx, b.pts, p, e.d0, b.t)
+	}
+	return e.tm.fromPoint(ctx, p, b.pts, b.t)
 }
+
+// countedPlace returns the place of the counted site at position q.
+func (e *engine) countedPlace(q int) geo.Place { return e.splaces[q] }
 
 // nearestSite returns the counted site with the smallest travel time from
 // commune i (ties to the lowest site index) and that time. Its pairs hold

@@ -84,14 +84,14 @@ func (b *Baseline) UnitAccess(ctx context.Context, p geo.Place) (a, t float64, e
 	return b.e.unitAccess(ctx, p, &buf)
 }
 
-// unitBuf holds the scratch slices of one worker of unitAccess.
+// unitBuf holds the scratch slices of one worker of unitAccess: the
+// sites within reach of a unit and their times (siteBuf, ns indexed by
+// counted position), and its pairs.
 type unitBuf struct {
-	ns  []geo.Neighbor
-	ss  sortScratch
-	pts []geo.Place
-	t   []float64
-	pq  []int32
-	pw  []float64
+	siteBuf
+	ss sortScratch
+	pq []int32
+	pw []float64
 }
 
 func (e *engine) unitAccess(ctx context.Context, p geo.Place, b *unitBuf) (a, tmin float64, err error) {
@@ -135,19 +135,8 @@ func (e *engine) unitPairsOf(ctx context.Context, p geo.Place, cands []geo.Neigh
 // within reach of p by increasing index.
 func (e *engine) pairsOfNeighbors(ctx context.Context, p geo.Place, b *unitBuf) (qs []int32, ws []float64, tmin float64, err error) {
 	tmin = math.Inf(1)
-	b.t = growFloats(b.t, len(b.ns))
-	if e.tm.fast {
-		for x, n := range b.ns {
-			b.t[x] = e.tm.kmMinutes(p, n.Km)
-		}
-	} else {
-		b.pts = b.pts[:0]
-		for _, n := range b.ns {
-			b.pts = append(b.pts, e.splaces[n.Index])
-		}
-		if err := e.tm.fromPoint(ctx, p, b.pts, b.t); err != nil {
-			return nil, nil, tmin, err
-		}
+	if err := e.neighborTimes(ctx, p, e.countedPlace, false, &b.siteBuf); err != nil {
+		return nil, nil, tmin, err
 	}
 	b.pq, b.pw = b.pq[:0], b.pw[:0]
 	kern := e.p.kernel()
