@@ -72,15 +72,9 @@ func frPercent(share float64) string {
 	return frNumber(math.Round(share*1000)/10) + "\u00a0%"
 }
 
-// frInt formats n with a no-break space between groups of three digits:
-// 34875 → "34 875".
-func frInt(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "\u00a0" + s[i:]
-	}
-	return s
-}
+// frInt formats a count n ≥ 0 with a no-break space between groups of
+// three digits (frDecimal): 34875 → "34 875".
+func frInt(n int) string { return frDecimal(float64(n), 0) }
 
 // frNumber formats v in French notation (decimal comma), with no more
 // decimals than needed: 30 → "30", 22.5 → "22,5".
