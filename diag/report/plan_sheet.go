@@ -485,12 +485,9 @@ func (w *planWriter) scenarioTotals() error {
 		deltaRow(st.dec2, "Accès médian (pour 10 000 hab.)", b.MedianAccess10k, a.MedianAccess10k),
 		deltaRow(st.thousands, "Score d'écart total", b.Gap, a.Gap),
 	}
-	for _, row := range rows {
-		if err := w.line(row...); err != nil {
-			return err
-		}
+	if err := w.block(rows); err != nil {
+		return err
 	}
-	w.skip()
 	for _, t := range []struct {
 		what  string
 		lines []plan.CostLine
