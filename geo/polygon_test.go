@@ -149,7 +149,7 @@ func mixedPolygons(rng *rand.Rand, nx, ny int) ([]orb.MultiPolygon, orb.Bound) {
 	polys := tessellation(rng, nx, ny, lo, cell)
 	b := orb.Bound{Min: lo, Max: orb.Point{lo[0] + float64(nx)*cell, lo[1] + float64(ny)*cell}}.Pad(0.05)
 	for k := 0; k < len(polys)/20; k++ {
-		c := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+		c := pointIn(rng, b)
 		mp := orb.MultiPolygon{star(rng, c, 0.05)}
 		if k%3 == 0 {
 			mp = append(mp, polys[rng.IntN(len(polys))][0])
@@ -164,6 +164,11 @@ func mixedPolygons(rng *rand.Rand, nx, ny int) ([]orb.MultiPolygon, orb.Bound) {
 	return polys, b
 }
 
+// pointIn draws a point uniformly in b (longitude first).
+func pointIn(rng *rand.Rand, b orb.Bound) orb.Point {
+	return orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+}
+
 func TestLocateAgainstBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	polys, b := mixedPolygons(rng, 40, 30)
@@ -173,7 +178,7 @@ func TestLocateAgainstBruteForce(t *testing.T) {
 		queries = 4000 // make test-long runs all 20,000
 	}
 	for q := 0; q < queries; q++ {
-		p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+		p := pointIn(rng, b)
 		want := bruteLocate(polys, p)
 		got, ok := ix.Locate(p)
 		if got != want || ok != (want >= 0) {
@@ -300,7 +305,7 @@ func TestLocateNearestAgainstBruteForce(t *testing.T) {
 		queries = 300 // make test-long runs all 1,200
 	}
 	for q := 0; q < queries; q++ {
-		p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+		p := pointIn(rng, b)
 		if bruteLocate(polys, p) >= 0 {
 			continue
 		}
@@ -429,7 +434,7 @@ func TestLocateCreuseRandom(t *testing.T) {
 	}
 	located := 0
 	for q := 0; q < 5000; q++ {
-		p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+		p := pointIn(rng, b)
 		want := bruteLocate(polys, p)
 		if got, _ := ix.Locate(p); got != want {
 			t.Fatalf("Locate(%v) = %d, want %d", p, got, want)
@@ -523,7 +528,7 @@ func TestLocateInAgainstLocate(t *testing.T) {
 	}
 	on := 0
 	for range 1000 {
-		c := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+		c := pointIn(rng, b)
 		group := []orb.Point{c}
 		for range rng.IntN(5) {
 			group = append(group, orb.Point{c[0] + 0.3*rng.NormFloat64(), c[1] + 0.3*rng.NormFloat64()})
