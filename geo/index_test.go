@@ -166,8 +166,14 @@ func bruteWithin(pts []orb.Point, p orb.Point, km float64) []Neighbor {
 func collectWithin(ix *PointIndex, p orb.Point, km float64) []Neighbor {
 	var out []Neighbor
 	ix.Within(p, km, func(n Neighbor) bool { out = append(out, n); return true })
-	slices.SortFunc(out, func(a, b Neighbor) int { return a.Index - b.Index })
-	return out
+	return byIndex(out)
+}
+
+// byIndex sorts ns by index, as the brute-force references are, and
+// returns it.
+func byIndex(ns []Neighbor) []Neighbor {
+	slices.SortFunc(ns, func(a, b Neighbor) int { return a.Index - b.Index })
+	return ns
 }
 
 func TestPointIndexAgainstBruteForce(t *testing.T) {
@@ -194,17 +200,13 @@ func TestPointIndexAgainstBruteForce(t *testing.T) {
 		if got := collectWithin(ix, p, km); !slices.Equal(got, want) {
 			t.Fatalf("Within(%v, %v): %d points, want %d", p, km, len(got), len(want))
 		}
-		got := ix.AppendWithin(nil, p, km)
-		slices.SortFunc(got, func(a, b Neighbor) int { return a.Index - b.Index })
-		if !slices.Equal(got, want) {
+		if got := byIndex(ix.AppendWithin(nil, p, km)); !slices.Equal(got, want) {
 			t.Fatalf("AppendWithin(%v, %v): %d points, want %d", p, km, len(got), len(want))
 		}
 		// On the boundary: the radius is a point's exact distance.
 		if len(want) > 0 {
 			edge := want[rng.IntN(len(want))].Km
-			got := ix.AppendWithin(nil, p, edge)
-			slices.SortFunc(got, func(a, b Neighbor) int { return a.Index - b.Index })
-			if w := bruteWithin(pts, p, edge); !slices.Equal(got, w) {
+			if got, w := byIndex(ix.AppendWithin(nil, p, edge)), bruteWithin(pts, p, edge); !slices.Equal(got, w) {
 				t.Fatalf("AppendWithin(%v, %v) on a point's distance: %d points, want %d", p, edge, len(got), len(w))
 			}
 		}
@@ -422,10 +424,6 @@ func TestAppendWithinOfAgainstBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 4))
 	pts := randomPoints(rng, 4000)
 	ix := NewPointIndex(pts)
-	byIndex := func(ns []Neighbor) []Neighbor {
-		slices.SortFunc(ns, func(a, b Neighbor) int { return a.Index - b.Index })
-		return ns
-	}
 	for range 150 {
 		c := randomPoint(rng)
 		if rng.IntN(3) == 0 {

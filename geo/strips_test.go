@@ -11,9 +11,7 @@ import (
 
 // stripWithin is StripIndex.AppendWithin sorted by index.
 func stripWithin(ix *StripIndex, p orb.Point, km float64) []Neighbor {
-	got := ix.AppendWithin(nil, p, km)
-	slices.SortFunc(got, func(a, b Neighbor) int { return a.Index - b.Index })
-	return got
+	return byIndex(ix.AppendWithin(nil, p, km))
 }
 
 // TestStripIndexAgainstBruteForce: the strips report the points and
