@@ -73,7 +73,7 @@ func (ix *PointIndex) Within(p orb.Point, km float64, fn func(Neighbor) bool) {
 
 // AppendWithin appends to dst every point at most km from p (great
 // circle), as Within reports them, and returns the extended slice: the
-// same search without a call per point.
+// same search without a callback per point.
 func (ix *PointIndex) AppendWithin(dst []Neighbor, p orb.Point, km float64) []Neighbor {
 	t := ix.tr
 	if !finite(p) || !(km >= 0) {
