@@ -9,6 +9,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/internal/benchstat"
 	"diagnum/internal/testlong"
 )
 
@@ -45,24 +46,14 @@ func BenchmarkWriteWorkbook(b *testing.B) {
 	for _, n := range []int{1000, 10000, 35000} {
 		in := syntheticInput(n)
 		b.Run(strconv.Itoa(n/1000)+"k", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := WriteWorkbook(io.Discard, in); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchstat.Loop(b, func() error { return WriteWorkbook(io.Discard, in) })
 		})
 	}
 }
 
 func BenchmarkWriteCSV(b *testing.B) {
 	in := syntheticInput(35000)
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := WriteCSV(io.Discard, in.Communes); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchstat.Loop(b, func() error { return WriteCSV(io.Discard, in.Communes) })
 }
 
 func TestWorkbookLarge(t *testing.T) {

@@ -262,12 +262,7 @@ func BenchmarkWriteWorkbookEmbedded(b *testing.B) {
 	}{{"dept23", diag.Departements("23")}, {"dept59", diag.Departements("59")}, {"region75", diag.Regions("75")}, {"france", diag.France()}} {
 		in := embeddedInput(b, tt.t)
 		b.Run(tt.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := WriteWorkbook(io.Discard, in); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchstat.Loop(b, func() error { return WriteWorkbook(io.Discard, in) })
 		})
 	}
 }

@@ -43,12 +43,7 @@ func BenchmarkWriteGeoJSON(b *testing.B) {
 	for _, n := range []int{1000, 10000, 35000} {
 		cs, ds, sites := syntheticMap(n)
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := WriteGeoJSON(io.Discard, cs, ds, sites); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchstat.Loop(b, func() error { return WriteGeoJSON(io.Discard, cs, ds, sites) })
 		})
 	}
 }
@@ -58,12 +53,10 @@ func BenchmarkRenderMap(b *testing.B) {
 		cs, ds, sites := syntheticMap(n)
 		in := MapInput{Communes: cs, Dataset: ds, Sites: sites}
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, _, err := RenderMap(in); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchstat.Loop(b, func() error {
+				_, _, err := RenderMap(in)
+				return err
+			})
 		})
 	}
 }
