@@ -6,10 +6,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"strconv"
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"diagnum/internal/testnum"
 )
 
 // square returns the closed ring of the box [x0, x1] × [y0, y1] (CCW).
@@ -378,12 +379,7 @@ func creusePoints(t testing.TB) map[string]orb.Point {
 		if r[2] != "23" {
 			continue
 		}
-		lat, err1 := strconv.ParseFloat(r[6], 64)
-		lon, err2 := strconv.ParseFloat(r[7], 64)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("row %v", r)
-		}
-		pts[r[0]] = orb.Point{lon, lat}
+		pts[r[0]] = orb.Point{testnum.Float(t, r[7]), testnum.Float(t, r[6])}
 	}
 	return pts
 }

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/testnum"
 )
 
 // TestControlesCapped: with Contrôles capped at 5 rows
@@ -60,7 +60,7 @@ func TestControlesCapped(t *testing.T) {
 	found := 0
 	for _, r := range tab.Records {
 		if r.Field(1) == "s.csv" && r.Field(3) == "latitude" && r.Field(0) == "Rejeté" {
-			if line, _ := strconv.Atoi(r.Field(2)); line >= 100 && line < 120 {
+			if line := testnum.Int(t, r.Field(2)); line >= 100 && line < 120 {
 				found++
 			}
 		}

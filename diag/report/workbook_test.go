@@ -15,6 +15,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/diag"
+	"diagnum/internal/testnum"
 )
 
 // writeSmall writes the workbook of smallInput and returns its bytes.
@@ -163,11 +164,7 @@ func sameAsCSV(t *testing.T, rows, recs [][]string) {
 		for c, want := range recs[r] {
 			got := rows[r][c]
 			if decimals[c] && got != "" {
-				v, err := strconv.ParseFloat(got, 64)
-				if err != nil {
-					t.Fatalf("row %d col %d: %v", r, c, err)
-				}
-				got = strconv.FormatFloat(v, 'f', csvDecimals, 64)
+				got = strconv.FormatFloat(testnum.Float(t, got), 'f', csvDecimals, 64)
 			}
 			if got != want {
 				t.Errorf("row %d %s: workbook %q, CSV %q", r, CSVHeader[c], got, want)

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"diagnum/diag/report"
 	"diagnum/internal/browsertest"
 	"diagnum/internal/testlong"
+	"diagnum/internal/testnum"
 )
 
 // openInBrowser writes pg (Static) to a file name of a temporary folder
@@ -95,8 +95,7 @@ func TestBrowserReport(t *testing.T) {
 	if box == nil {
 		t.Fatal("printed PDF: no /MediaBox")
 	}
-	w, _ := strconv.ParseFloat(string(box[1]), 64)
-	h, _ := strconv.ParseFloat(string(box[2]), 64)
+	w, h := testnum.Float(t, string(box[1])), testnum.Float(t, string(box[2]))
 	if math.Abs(w-841.89) > 1 || math.Abs(h-595.28) > 1 {
 		t.Errorf("printed page %g × %g pt, want A4 landscape 841.89 × 595.28", w, h)
 	}
