@@ -43,11 +43,7 @@ func embeddedInput(tb testing.TB, t diag.Territory) Input {
 
 func TestWorkbookEmbeddedCreuse(t *testing.T) {
 	in := embeddedInput(t, diag.Departements("23"))
-	var pic bytes.Buffer
-	if err := WriteMapPNG(&pic, NewMapInput(&in, in.Dataset)); err != nil {
-		t.Fatal(err)
-	}
-	in.MapPNG = pic.Bytes()
+	in.MapPNG = mapPNG(t, NewMapInput(&in, in.Dataset))
 	b := writeBytes(t, in)
 	f := openBook(t, b)
 	if got := f.GetSheetList(); !slices.Equal(got, Sheets) {
@@ -272,10 +268,6 @@ func BenchmarkWriteWorkbookEmbedded(b *testing.B) {
 // reports the CPU time of all goroutines per workbook (target: ≈ 0.25 s).
 func BenchmarkWorkbookFrance(b *testing.B) {
 	in := embeddedInput(b, diag.France())
-	var pic bytes.Buffer
-	if err := WriteMapPNG(&pic, NewMapInput(&in, in.Dataset)); err != nil {
-		b.Fatal(err)
-	}
-	in.MapPNG = pic.Bytes()
+	in.MapPNG = mapPNG(b, NewMapInput(&in, in.Dataset))
 	benchstat.Loop(b, func() error { return WriteWorkbook(io.Discard, in) })
 }

@@ -15,15 +15,7 @@ import (
 // (ignored) or comes from another dataset.
 func TestMapGeometryShared(t *testing.T) {
 	in := goldenMaps(t)["creuse"]
-	png := func(in MapInput) []byte {
-		t.Helper()
-		var b bytes.Buffer
-		if err := WriteMapPNG(&b, in); err != nil {
-			t.Fatal(err)
-		}
-		return b.Bytes()
-	}
-	want := png(in)
+	want := mapPNG(t, in)
 	reversed := slices.Clone(in.Communes)
 	slices.Reverse(reversed)
 	other, _ := creuseDataset(t)
@@ -35,7 +27,7 @@ func TestMapGeometryShared(t *testing.T) {
 	} {
 		shared := in
 		shared.Geometry = g
-		if !bytes.Equal(png(shared), want) {
+		if !bytes.Equal(mapPNG(t, shared), want) {
 			t.Errorf("%s: the map differs from the map drawn without a geometry", name)
 		}
 		if got := g.holds(&shared); got != (name == "same communes") {

@@ -158,14 +158,20 @@ func TestMapGolden(t *testing.T) {
 	}
 }
 
+// mapPNG draws in with WriteMapPNG and returns the PNG.
+func mapPNG(tb testing.TB, in MapInput) []byte {
+	tb.Helper()
+	var b bytes.Buffer
+	if err := WriteMapPNG(&b, in); err != nil {
+		tb.Fatal(err)
+	}
+	return b.Bytes()
+}
+
 // paintMap draws in with WriteMapPNG and decodes the picture.
 func paintMap(t *testing.T, in MapInput) image.Image {
 	t.Helper()
-	var b bytes.Buffer
-	if err := WriteMapPNG(&b, in); err != nil {
-		t.Fatal(err)
-	}
-	return decodePNG(t, b.Bytes())
+	return decodePNG(t, mapPNG(t, in))
 }
 
 // decodePNG decodes the PNG picture b.
