@@ -55,13 +55,23 @@ type TableOptions struct {
 // takes the model time Model.Minutes(s, d) and is counted (Stats), or is
 // refused (ErrTimeMissing) in strict mode when its origin is in scope.
 type Table struct {
-	pt   PairTimes
-	opt  TableOptions
-	vmax float64 // km/h, an upper bound of every speed the table implies
-
+	*tableData
 	asked, missing, missingIn atomic.Int64
 	mu                        sync.Mutex
 	missingOrigins            map[string]bool
+}
+
+// tableData is what a Table and its Recount share.
+type tableData struct {
+	pt   PairTimes
+	opt  TableOptions
+	vmax float64 // km/h, an upper bound of every speed the table implies
+}
+
+// Recount implements Recounter: the same table and times, with counts
+// (Stats, Describe) of its own.
+func (t *Table) Recount() TravelTimer {
+	return &Table{tableData: t.tableData, missingOrigins: map[string]bool{}}
 }
 
 // NewTable returns the timer over pt. Its lower bound MinMinutes uses the
@@ -69,7 +79,7 @@ type Table struct {
 // over minutes), at least the model's SpeedKmh / Detour.
 func NewTable(pt PairTimes, opt TableOptions) *Table {
 	opt.Model = opt.Model.WithDefaults()
-	t := &Table{pt: pt, opt: opt, missingOrigins: map[string]bool{}}
+	t := &Table{tableData: &tableData{pt: pt, opt: opt}, missingOrigins: map[string]bool{}}
 	t.vmax = opt.Model.SpeedKmh / opt.Model.Detour
 	pt.Each(func(origin, dest string, site bool, minutes float64) {
 		a, ok := opt.Communes[origin]

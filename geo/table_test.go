@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -58,6 +59,21 @@ func TestTableTimes(t *testing.T) {
 	// Absent: A→A, B→B, B→s1, B→s9, and the 4 pairs from C (out of scope).
 	if st.Asked != 12 || st.Missing != 8 || st.MissingInScope != 4 || st.Origins != 3 {
 		t.Errorf("stats %+v, want 12 asked, 8 missing, 4 in scope, 3 origins", st)
+	}
+	// Recount: the same times, counted apart from tab's.
+	rc := Recount(tab).(*Table)
+	row, err := rc.Times(context.Background(), src[2:], dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(row[0], got[2]) {
+		t.Errorf("Recount: C's times %v, want %v", row[0], got[2])
+	}
+	if rst := rc.Stats(); rst != (TableStats{Asked: 4, Missing: 4, Origins: 1}) {
+		t.Errorf("Recount: stats %+v, want 4 asked, 4 missing, 0 in scope, 1 origin", rst)
+	}
+	if tab.Stats() != st {
+		t.Errorf("after the Recount's times, stats %+v, want %+v still", tab.Stats(), st)
 	}
 	strict := NewTable(pt, TableOptions{Name: "t.csv", Strict: true, Communes: map[string]orb.Point{"A": a, "B": b}})
 	_, err = strict.Times(context.Background(), src[1:2], dst[:1])

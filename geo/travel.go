@@ -69,6 +69,25 @@ type Describer interface {
 	Describe() Method
 }
 
+// Recounter is implemented by timers that count their work for the
+// report (the times asked, those left to the model: Describe, Stats).
+// Recount returns a timer giving the same times, sharing the data and
+// searches, whose counts start at zero. A run made beside the diagnostic
+// with the same timer (the offers of Synthèse) takes its own, so that
+// the diagnostic's counts do not depend on how far that run has got.
+type Recounter interface {
+	Recount() TravelTimer
+}
+
+// Recount returns t.Recount() when t is a Recounter, t otherwise (nil
+// included).
+func Recount(t TravelTimer) TravelTimer {
+	if r, ok := t.(Recounter); ok {
+		return r.Recount()
+	}
+	return t
+}
+
 // DescribeTimer returns t's method, or a generic road method for a
 // timer that does not describe itself.
 func DescribeTimer(t TravelTimer) Method {

@@ -16,6 +16,7 @@ import (
 	"diagnum/data"
 	"diagnum/diag"
 	"diagnum/diag/report"
+	"diagnum/geo"
 )
 
 // version is the diagnum version shown in reports; set at build time with
@@ -602,6 +603,7 @@ func startOffers(ctx context.Context, ds *data.Dataset, params diag.Params, laye
 		if !sameKinds(params.Supply, o.supply) {
 			p := params
 			p.Supply = o.supply
+			p.Timer = geo.Recount(p.Timer) // the diagnostic's counts stay its own
 			runs[i] = async(func() (report.Offer, error) {
 				r, err := computeWithDemand(ctx, ds, p, layer)
 				if err != nil {

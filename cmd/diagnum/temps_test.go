@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -148,6 +149,10 @@ func TestOSRMHostileServers(t *testing.T) {
 
 // TestOSMRun: --osm on the Monaco extract gives road times to the
 // communes around it (the console counts them), and excludes --temps.
+// The count is the diagnostic's own: the workbook's run (whose offers of
+// Synthèse are computed beside it with the same timer) counts the same
+// times as the CSV's (which has no offers), on the console and in
+// Méthodologie.
 func TestOSMRun(t *testing.T) {
 	pbf := fixture(t, "osm/monaco.osm.pbf")
 	if _, err := run(t, "--dept", "06", "--osm", pbf, "--temps", pbf, "--out", "x.xlsx"); !errors.Is(err, errUsage) {
@@ -160,6 +165,19 @@ func TestOSMRun(t *testing.T) {
 	}
 	if !strings.Contains(out, "sur le graphe routier") || strings.Contains(out, ", 0 sur le graphe routier") {
 		t.Errorf("console: %s", out)
+	}
+	count := regexp.MustCompile(`temps : (\d+) temps calculés, \d+ sur le graphe routier, (\d+) hors`)
+	book := count.FindStringSubmatch(out)
+	_, csvOut, err := runHere(t, "--dept", "06", "--osm", pbf, "--out", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone := count.FindStringSubmatch(csvOut)
+	if book == nil || alone == nil || book[0] != alone[0] {
+		t.Fatalf("counts of the workbook's run %q and of the CSV's %q differ", book, alone)
+	}
+	if want := book[1] + " temps calculés, dont " + book[2] + " hors"; !strings.Contains(sheetText(t, "x.xlsx", "Méthodologie"), want) {
+		t.Errorf("Méthodologie does not say %q", want)
 	}
 }
 

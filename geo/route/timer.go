@@ -35,20 +35,29 @@ type TimerOptions struct {
 // model time for its pairs, counted (Stats); no route between the nodes
 // gives +Inf.
 type Timer struct {
-	g        *Graph
-	ix       *geo.PointIndex // nodes with arcs
-	node     []int32         // ix index → graph node
-	opt      TimerOptions
-	vmax     float64
-	box      orb.Bound // of the routable nodes, widened by MaxSnapKm
-	pool     sync.Pool
+	*timerData
 	asked    atomic.Int64
 	unrouted atomic.Int64
 }
 
+// timerData is what a Timer and its Recount share.
+type timerData struct {
+	g    *Graph
+	ix   *geo.PointIndex // nodes with arcs
+	node []int32         // ix index → graph node
+	opt  TimerOptions
+	vmax float64
+	box  orb.Bound // of the routable nodes, widened by MaxSnapKm
+	pool sync.Pool
+}
+
+// Recount implements geo.Recounter: the same graph, searches and times,
+// with counts (Stats, Describe) of its own.
+func (t *Timer) Recount() geo.TravelTimer { return &Timer{timerData: t.timerData} }
+
 // NewTimer returns the timer of g.
 func NewTimer(g *Graph, opt TimerOptions) *Timer {
-	t := &Timer{g: g, opt: opt}
+	t := &Timer{timerData: &timerData{g: g, opt: opt}}
 	var p []int32
 	loc := make([]orb.Point, 0, g.Nodes())
 	for n := int32(0); int(n) < g.Nodes(); n++ {

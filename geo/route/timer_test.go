@@ -65,6 +65,25 @@ func TestMonacoCommunes(t *testing.T) {
 	if asked, unrouted := tm.Stats(); asked != 26 || unrouted != 1 {
 		t.Errorf("Stats() = %d, %d; want 26 asked, 1 unrouted", asked, unrouted)
 	}
+	// Recount: the same times, counted apart from tm's.
+	rc := geo.Recount(tm).(*Timer)
+	again, err := rc.Times(context.Background(), places, places[:2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range again {
+		for j := range again[i] {
+			if again[i][j] != got[i][j] {
+				t.Errorf("Recount: %s → %s: %v, want %v", places[i].Commune, places[j].Commune, again[i][j], got[i][j])
+			}
+		}
+	}
+	if asked, unrouted := rc.Stats(); asked != 10 || unrouted != 0 {
+		t.Errorf("Recount: Stats() = %d, %d; want 10 asked, 0 unrouted", asked, unrouted)
+	}
+	if asked, unrouted := tm.Stats(); asked != 26 || unrouted != 1 {
+		t.Errorf("after the Recount's times, Stats() = %d, %d; want 26, 1 still", asked, unrouted)
+	}
 }
 
 // TestTimesWithinEqualsTimes: the bounded searches give the unbounded
