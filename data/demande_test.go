@@ -12,6 +12,7 @@ import (
 
 	"diagnum/geo"
 	"diagnum/internal/fuzztest"
+	"diagnum/internal/testmust"
 
 	"github.com/paulmach/orb"
 )
@@ -19,11 +20,7 @@ import (
 // loadDemandFile loads a fixture of testdata with LoadDemand.
 func loadDemandFile(t *testing.T, path string) *DemandLayer {
 	t.Helper()
-	l, err := LoadDemand(path, openTestdata(t, path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
+	return testmust.Value(LoadDemand(path, openTestdata(t, path)))(t)
 }
 
 // sumDemand returns Σ Pop and Σ Pop65 of the units.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"diagnum/internal/testmust"
 )
 
 // The expected figures come from the shared copy of
@@ -139,9 +141,5 @@ var embeddedOnce = sync.OnceValues(LoadEmbedded)
 // loadEmbedded returns the embedded data set (shared: do not change it).
 func loadEmbedded(t *testing.T) *Dataset {
 	t.Helper()
-	ds, err := embeddedOnce()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ds
+	return testmust.Value(embeddedOnce())(t)
 }

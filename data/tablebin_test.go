@@ -16,6 +16,8 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/paulmach/orb"
+
+	"diagnum/internal/testmust"
 )
 
 // binCommunes are communes with and without a point, an empty EPCI, a
@@ -32,11 +34,7 @@ var binCommunes = []Commune{
 // binary table of communes, indicators or sites.
 func written[T any](t testing.TB, write func(io.Writer, T) error, v T) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	if err := write(&b, v); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return testmust.Written(t, func(w io.Writer) error { return write(w, v) })
 }
 
 func TestCommunesBinRoundTrip(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 
 	"diagnum/data"
 	"diagnum/geo"
+	"diagnum/internal/testmust"
 
 	"github.com/paulmach/orb"
 )
@@ -28,11 +29,7 @@ func sameCommune(a, b CommuneResult) bool {
 // mustCompute runs Compute on ds with p, failing t on an error.
 func mustCompute(t testing.TB, ds *data.Dataset, p Params) *Result {
 	t.Helper()
-	res, err := Compute(context.Background(), ds, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return testmust.Value(Compute(context.Background(), ds, p))(t)
 }
 
 // compareResults fails t at the first difference between two results.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/testmust"
 	"diagnum/internal/testnum"
 
 	"github.com/paulmach/orb"
@@ -77,11 +78,7 @@ func readTable(t *testing.T, rel string) *data.Table {
 
 func tableCols(t *testing.T, tab *data.Table, names ...string) []int {
 	t.Helper()
-	idx, err := tab.Require(names...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return idx
+	return testmust.Value(tab.Require(names...))(t)
 }
 
 // TestCreuseReal runs the measures on Creuse with its 21 France Services

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/testmust"
 
 	"github.com/paulmach/orb"
 )
@@ -30,11 +31,7 @@ var synthComputed = sync.OnceValues(func() (*Result, error) {
 // synthResult returns synthComputed, failing t on an error.
 func synthResult(t *testing.T) *Result {
 	t.Helper()
-	res, err := synthComputed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return testmust.Value(synthComputed())(t)
 }
 
 // synthDataset returns a synthetic national data set with nc communes and

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"diagnum/internal/testmust"
 )
 
 // The fixtures shared by the tests of this package: the command built
@@ -230,9 +232,5 @@ func openBook(t *testing.T, path string, opts ...excelize.Options) *excelize.Fil
 // sheetRows returns the rows of a sheet of f.
 func sheetRows(t *testing.T, f *excelize.File, sheet string, opts ...excelize.Options) [][]string {
 	t.Helper()
-	rows, err := f.GetRows(sheet, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
+	return testmust.Value(f.GetRows(sheet, opts...))(t)
 }

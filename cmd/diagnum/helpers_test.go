@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"diagnum/internal/testmust"
 )
 
 // The helpers of this package's tests: running diagnum in process, and
@@ -61,11 +63,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) map[string]st
 // readFile returns the content of the file at path.
 func readFile(t *testing.T, path string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testmust.Value(os.ReadFile(path))(t)
 }
 
 // listDir returns the names in dir, temporary files included.
@@ -95,11 +93,7 @@ func wantNoFiles(t *testing.T, dir, what string) {
 // byte-order mark or without).
 func parseCSV(t *testing.T, b []byte) [][]string {
 	t.Helper()
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF")))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
+	return testmust.Value(csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF")))).ReadAll())(t)
 }
 
 // readCSV returns the records of the CSV file at path (parseCSV).
@@ -142,11 +136,7 @@ func readCommunesCSV(t *testing.T, path string) map[string]map[string]string {
 // output of a run (run) that the next run, in a fresh folder, reads.
 func absPath(t *testing.T, name string) string {
 	t.Helper()
-	p, err := filepath.Abs(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testmust.Value(filepath.Abs(name))(t)
 }
 
 // zipFiles returns the content of the files of the zip archive at path

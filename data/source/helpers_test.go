@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"diagnum/data"
+	"diagnum/internal/testmust"
 
 	"github.com/paulmach/orb"
 )
@@ -41,11 +42,7 @@ func sitesRealOpen(t testing.TB, name string) *os.File { return openExtract(t, "
 // realExtractBytes returns the content of a file of testdata/real.
 func realExtractBytes(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(extractPath("real", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testmust.Value(os.ReadFile(extractPath("real", name)))(t)
 }
 
 // loader is the signature every adapter of this package shares: it reads

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"diagnum/internal/testmust"
 )
 
 // ringCrossingNaive tests every pair of non-adjacent edges: the oracle of
@@ -110,11 +112,7 @@ func TestRingCrossingCreuse(t *testing.T) {
 // (france-geojson, COG 2018 codes: 258 features).
 func creusePolygons(tb testing.TB) map[string]orb.MultiPolygon {
 	tb.Helper()
-	polys, err := ReadPolygons("communes-23-creuse.geojson", realExtract(tb, "communes-23-creuse.geojson"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return polys
+	return testmust.Value(ReadPolygons("communes-23-creuse.geojson", realExtract(tb, "communes-23-creuse.geojson")))(tb)
 }
 
 // BenchmarkRingCrossing checks every ring of Creuse (25,009 positions).

@@ -10,6 +10,7 @@ import (
 	"diagnum/diag"
 	"diagnum/geo"
 	"diagnum/internal/embedtest"
+	"diagnum/internal/testmust"
 )
 
 // nationalBaseline returns the embedded data set and its diagnostic
@@ -34,11 +35,7 @@ var creuse = diag.Departements("23")
 // mustRun runs the planner (Run) on b with o, failing t on an error.
 func mustRun(t testing.TB, b *diag.Baseline, o Options) *Plan {
 	t.Helper()
-	p, err := Run(context.Background(), b, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testmust.Value(Run(context.Background(), b, o))(t)
 }
 
 // evalScenario applies sc to ds (WithScenario), computes the diagnostic

@@ -2,23 +2,21 @@ package plan
 
 import (
 	"bytes"
+	"io"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
 	"diagnum/diag"
+	"diagnum/internal/testmust"
 )
 
 // planCSV returns the scenario file of a plan: every pick's place and
 // figures, for byte comparisons.
 func planCSV(t *testing.T, p *Plan) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := WriteCSV(&buf, p); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return testmust.Written(t, func(w io.Writer) error { return WriteCSV(w, p) })
 }
 
 // TestNestedAndDeterministic: the plan for N posts is the first N picks
