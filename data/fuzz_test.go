@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -17,14 +15,8 @@ import (
 // tables: communes-points, FRR, density grid, IFN, QPV), and the inline
 // inputs of the table tests, as seeds.
 func addFuzzSeeds(f *testing.F) {
-	fuzztest.Seed(f, "../testdata", "bad/*.csv", "sites/*.csv")
-	real, _ := filepath.Glob(filepath.Join("..", "testdata", "real", "*.csv"))
-	for _, name := range real {
-		if b, err := os.ReadFile(name); err == nil {
-			lines := bytes.SplitAfter(b, []byte("\n"))
-			f.Add(bytes.Join(lines[:min(20, len(lines))], nil))
-		}
-	}
+	fuzztest.SeedCSV(f, "../testdata")
+	fuzztest.SeedLines(f, "../testdata", 20, "real/*.csv")
 	for _, tt := range readTableTests {
 		f.Add([]byte(tt.input))
 	}

@@ -8,18 +8,13 @@ import (
 	"diagnum/internal/fuzztest"
 )
 
-// seedFiles adds the CSV files of testdata/bad and testdata/sites to f.
-func seedFiles(f *testing.F) {
-	fuzztest.Seed(f, "../../testdata", "bad/*.csv", "sites/*.csv")
-}
-
 // FuzzLoadScenario: any input gives a scenario or an error, never a
 // panic; every check and the error are *data.ParseError values, and a
 // scenario has something to do.
 func FuzzLoadScenario(f *testing.F) {
 	f.Add([]byte("id,nom,type,latitude,longitude,etp,action\nn1,M,cnfs,46.1,1.8,1,\nold,,,,,,suppression\n"))
 	f.Add([]byte("id;action\nold;suppression\nold;suppression\n"))
-	seedFiles(f)
+	fuzztest.SeedCSV(f, "../../testdata")
 	f.Fuzz(func(t *testing.T, in []byte) {
 		sc, checks, err := LoadScenario("f.csv", bytes.NewReader(in), data.SitesOptions{})
 		refused := fuzztest.Refused[*data.ParseError](t, err)
@@ -39,7 +34,7 @@ func FuzzLoadScenario(f *testing.F) {
 func FuzzLoadCosts(f *testing.F) {
 	f.Add([]byte("zone,employeur,montant\nmetropole,public,55000\nantilles-guyane,,71000\n"))
 	f.Add([]byte("zone;employeur;montant\nLa Réunion et Mayotte;privé;1,5\n"))
-	seedFiles(f)
+	fuzztest.SeedCSV(f, "../../testdata")
 	f.Fuzz(func(t *testing.T, in []byte) {
 		tab, err := LoadCosts("f.csv", bytes.NewReader(in))
 		if fuzztest.Refused[*data.ParseError](t, err) {

@@ -7,6 +7,7 @@
 package fuzztest
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -27,6 +28,22 @@ const MaxSize = 64 << 10
 // fails the test: a seed lost to a renamed fixture would go unnoticed.
 func Seed(f *testing.F, testdata string, patterns ...string) {
 	f.Helper()
+	SeedLines(f, testdata, 0, patterns...)
+}
+
+// SeedCSV adds the CSV fixtures every CSV loader's fuzz test starts
+// from: the malformed files of testdata/bad and the valid ones of
+// testdata/sites.
+func SeedCSV(f *testing.F, testdata string) {
+	f.Helper()
+	Seed(f, testdata, "bad/*.csv", "sites/*.csv")
+}
+
+// SeedLines is Seed with only the first n lines of each file (with their
+// line ends) when n > 0: the head of a large real extract, its header
+// and first rows, is a seed of a useful size.
+func SeedLines(f *testing.F, testdata string, n int, patterns ...string) {
+	f.Helper()
 	for _, pattern := range patterns {
 		paths, err := filepath.Glob(filepath.Join(testdata, pattern))
 		if err != nil || len(paths) == 0 {
@@ -37,11 +54,28 @@ func Seed(f *testing.F, testdata string, patterns ...string) {
 			if err != nil {
 				f.Fatal(err)
 			}
-			if len(b) <= MaxSize {
+			if b = Head(b, n); len(b) <= MaxSize {
 				f.Add(b)
 			}
 		}
 	}
+}
+
+// Head returns the first n lines of b, line ends included (all of b when
+// n <= 0 or b has no more lines).
+func Head(b []byte, n int) []byte {
+	if n <= 0 {
+		return b
+	}
+	end := 0
+	for range n {
+		i := bytes.IndexByte(b[end:], '\n')
+		if i < 0 {
+			return b
+		}
+		end += i + 1
+	}
+	return b[:end]
 }
 
 // Refused reports whether a loader refused its fuzzed input (err is not

@@ -17,3 +17,25 @@ func TestRefused(t *testing.T) {
 		t.Error("wrapped *fs.PathError not counted as refused")
 	}
 }
+
+// TestHead: the first n lines with their ends; the whole input when it
+// has n lines or fewer, or when n <= 0.
+func TestHead(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"a\nb\nc\n", 2, "a\nb\n"},
+		{"a\r\nb\r\nc", 1, "a\r\n"},
+		{"a\nb\nc", 3, "a\nb\nc"},
+		{"a\nb\n", 2, "a\nb\n"},
+		{"a\nb", 5, "a\nb"},
+		{"a\nb", 0, "a\nb"},
+		{"", 20, ""},
+	} {
+		if got := string(Head([]byte(tc.in), tc.n)); got != tc.want {
+			t.Errorf("Head(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}
