@@ -9,6 +9,7 @@ import (
 	"diagnum/diag"
 	"diagnum/diag/plan"
 	"diagnum/diag/report"
+	"diagnum/geo"
 )
 
 // Page is what the page shows, marshalled to JSON inside the HTML file
@@ -244,7 +245,7 @@ func (pg *Page) addPlan(p *plan.Plan, proj *projector) {
 		after = k.Coverage
 	}
 	pg.Plan = strconv.Itoa(len(p.Picks)) + " poste(s) proposé(s) : couverture " + percent(p.Coverage()) + " → " + percent(after) +
-		" à " + strconv.FormatFloat(pg.Threshold, 'f', -1, 64) + " min."
+		" à " + geo.FrNumber(pg.Threshold) + " min."
 }
 
 // percent formats a rate as "12,3 %".

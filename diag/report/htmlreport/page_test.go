@@ -12,9 +12,20 @@ import (
 	"testing"
 
 	"diagnum/diag"
+	"diagnum/diag/plan"
 	"diagnum/diag/report"
 	"diagnum/internal/testlong"
 )
+
+// TestPlanSentence: the page's sentence on the proposals writes its
+// figures in French, a non-integer threshold included.
+func TestPlanSentence(t *testing.T) {
+	pg := &Page{Threshold: 22.5}
+	pg.addPlan(&plan.Plan{Population: 400, CoveredPop: 123}, nil)
+	if want := "0 poste(s) proposé(s) : couverture 30,8 % → 30,8 % à 22,5 min."; pg.Plan != want {
+		t.Errorf("sentence %q, want %q", pg.Plan, want)
+	}
+}
 
 // TestPageCreuse checks the page of Creuse: a shape per commune (its
 // polygons are embedded), its rows in rank order with the CSV's values,
