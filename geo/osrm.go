@@ -92,6 +92,14 @@ type OSRMOptions struct {
 // negative or absurd duration is such a failure, naming the server and
 // the pair (unless Unreachable).
 type OSRM struct {
+	*osrmRun
+	sent     atomic.Int64
+	answered atomic.Int64
+}
+
+// osrmRun is what an OSRM client and its Recount share: the server, the
+// requests in flight, the run's deadline and its first failure.
+type osrmRun struct {
 	base   string
 	opt    OSRMOptions
 	client *http.Client
@@ -99,11 +107,13 @@ type OSRM struct {
 
 	start    sync.Once
 	deadline time.Time // of the run, set at the first request
-	sent     atomic.Int64
-	answered atomic.Int64
 	mu       sync.Mutex
 	failed   error
 }
+
+// Recount implements Recounter: the same server, limits, deadline and
+// failure, with request counts (Requests, Describe, Progress) of its own.
+func (o *OSRM) Recount() TravelTimer { return &OSRM{osrmRun: o.osrmRun} }
 
 var profileRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
@@ -130,7 +140,7 @@ func NewOSRM(baseURL string, opt OSRMOptions) (*OSRM, error) {
 	case opt.Concurrency < 1 || opt.Retries < 0:
 		return nil, fmt.Errorf("osrm : Concurrency %d ou Retries %d incorrect (attendu Concurrency ≥ 1 et Retries ≥ 0)", opt.Concurrency, opt.Retries)
 	}
-	o := &OSRM{base: strings.TrimRight(baseURL, "/"), opt: opt, client: opt.Client, sem: make(chan struct{}, opt.Concurrency)}
+	o := &OSRM{osrmRun: &osrmRun{base: strings.TrimRight(baseURL, "/"), opt: opt, client: opt.Client, sem: make(chan struct{}, opt.Concurrency)}}
 	if o.client == nil {
 		o.client = http.DefaultClient
 	}

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -141,6 +142,18 @@ func TestOSRMTimesBatched(t *testing.T) {
 	}
 	if fake.requests.Load() != 32 {
 		t.Errorf("an empty matrix sent a request")
+	}
+	// Recount: the same server and times, its requests counted apart.
+	rc := Recount(o).(*OSRM)
+	row, err := rc.Times(context.Background(), placesOf(src[:1]), placesOf(dst[:30]))
+	if err != nil || !slices.Equal(row[0], got[0][:30]) {
+		t.Errorf("Recount: %v, %v; want %v", row, err, got[0][:30])
+	}
+	if sent, answered := rc.Requests(); sent != 1 || answered != 1 || fake.requests.Load() != 33 {
+		t.Errorf("Recount: %d sent, %d answered (server: %d); want 1, 1 (33)", sent, answered, fake.requests.Load())
+	}
+	if sent, answered := o.Requests(); sent != 32 || answered != 32 {
+		t.Errorf("after the Recount's times: %d sent, %d answered; want 32, 32 still", sent, answered)
 	}
 	// 130 km at 130 km/h is 60 min; ReachKm is the inverse.
 	if o.MinMinutes(130) != 60 || o.ReachKm(60) != 130 {
