@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"sort"
+	"strings"
 	"testing"
+	"time"
 
 	"diagnum/diag/report"
 	"diagnum/internal/testlong"
@@ -53,6 +56,7 @@ func workbookCells(t *testing.T, path string) map[string][][]string {
 // the workbooks hold the same value in every cell of every sheet.
 func TestDeterminism(t *testing.T) {
 	testlong.Skip(t, "TestDeterminismShort runs Creuse")
+	t.Setenv("SOURCE_DATE_EPOCH", "1764460800") // 2025-11-30: both runs carry that date, even across midnight
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Log("GOMAXPROCS is 1 already: the second run only repeats the first")
 	}
@@ -148,5 +152,34 @@ func checkTiesByCode(t *testing.T, path string) {
 	// equal in the Nord), so the zeros form one run of zeros−1 ties.
 	if zeros < 100 || ties != zeros-1 {
 		t.Errorf("%d consecutive ties, %d communes at 0; want at least 100 zeros, all tied", ties, zeros)
+	}
+}
+
+// TestRunDate: the outputs' date is today (UTC) without SOURCE_DATE_EPOCH,
+// the day of its seconds with it; a value that is not a number of
+// seconds stops the run with a message naming the variable.
+func TestRunDate(t *testing.T) {
+	before := time.Now().UTC().Truncate(24 * time.Hour)
+	t.Setenv("SOURCE_DATE_EPOCH", "")
+	os.Unsetenv("SOURCE_DATE_EPOCH")
+	got, err := runDate()
+	if after := time.Now().UTC().Truncate(24 * time.Hour); err != nil || (!got.Equal(before) && !got.Equal(after)) {
+		t.Errorf("unset: %v, %v; want %v", got, err, before)
+	}
+	for v, want := range map[string]time.Time{
+		"1764460800": time.Date(2025, 11, 30, 0, 0, 0, 0, time.UTC), // 00:00:00
+		"1764547199": time.Date(2025, 11, 30, 0, 0, 0, 0, time.UTC), // 23:59:59
+		"0":          time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		t.Setenv("SOURCE_DATE_EPOCH", v)
+		if got, err := runDate(); err != nil || !got.Equal(want) {
+			t.Errorf("SOURCE_DATE_EPOCH=%s: %v, %v; want %v", v, got, err, want)
+		}
+	}
+	for _, v := range []string{"", "abc", "-1", "1.7e9", "253402300800"} {
+		t.Setenv("SOURCE_DATE_EPOCH", v)
+		if _, err := run(t, "--dept", "23", "--out", "-"); err == nil || !strings.Contains(err.Error(), "SOURCE_DATE_EPOCH") {
+			t.Errorf("SOURCE_DATE_EPOCH=%q: err = %v, want an error naming the variable", v, err)
+		}
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"diagnum/data"
 	"diagnum/diag"
@@ -26,6 +25,9 @@ var version = "0.1.0-dev"
 // Run runs diagnum with args (without the program name). Subcommands
 // dispatch on args[0]; anything else is a diagnostic run.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if _, err := runDate(); err != nil {
+		return err
+	}
 	if len(args) > 0 && args[0] == "plan" {
 		return runPlan(ctx, args[1:], stdout, stderr)
 	}
@@ -569,10 +571,12 @@ func readFileCtx(ctx context.Context, path string, fn func(io.Reader) error) err
 }
 
 // reportInput assembles what the outputs show for the view v of the
-// national result (report.NewInput), with this version and today's date.
+// national result (report.NewInput), with this version and the run's
+// date (runDate; Run has checked it).
 func reportInput(ds *data.Dataset, v *diag.View) report.Input {
 	in := report.NewInput(ds, v)
-	in.Version, in.Date = version, time.Now().UTC().Truncate(24*time.Hour)
+	in.Version = version
+	in.Date, _ = runDate()
 	in.MaxControlRows = controlRowsCap
 	return in
 }
