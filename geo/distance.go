@@ -35,7 +35,8 @@ func haversineH(a, b orb.Point, cos1, cos2 float64) float64 {
 	return s1*s1 + cos1*cos2*s2*s2
 }
 
-// havKm is the d of HaversineKm for its h: 2 R asin(√h), increasing in h.
+// havKm is the d of HaversineKm for its h: 2 R asin(√h), increasing in h
+// (h ≥ 0: boxMinKm clamps the h that rounding may leave below 0).
 func havKm(h float64) float64 {
 	return 2 * EarthRadiusKm * math.Asin(min(1, math.Sqrt(h)))
 }
@@ -44,11 +45,6 @@ func havKm(h float64) float64 {
 func hav(x float64) float64 {
 	s := math.Sin(x / 2)
 	return s * s
-}
-
-// havToKm turns a haversine value h into a distance 2 R asin(√h).
-func havToKm(h float64) float64 {
-	return 2 * EarthRadiusKm * math.Asin(math.Min(1, math.Sqrt(math.Max(0, h))))
 }
 
 // lowerBoundSafety shrinks the exact box distance so that floating-point
@@ -80,9 +76,9 @@ func boxMinKm(p orb.Point, lo, hi [2]float64) float64 {
 	if lon >= lo[0] && lon <= hi[0] {
 		switch {
 		case lat < lo[1]:
-			return havToKm(hav((lo[1]-lat)*rad)) * lowerBoundSafety
+			return havKm(hav((lo[1]-lat)*rad)) * lowerBoundSafety
 		case lat > hi[1]:
-			return havToKm(hav((lat-hi[1])*rad)) * lowerBoundSafety
+			return havKm(hav((lat-hi[1])*rad)) * lowerBoundSafety
 		}
 		return 0
 	}
@@ -97,7 +93,7 @@ func boxMinKm(p orb.Point, lo, hi [2]float64) float64 {
 			h = math.Min(h, at(star))
 		}
 	}
-	return havToKm(h) * lowerBoundSafety
+	return havKm(max(0, h)) * lowerBoundSafety // cos φ_Q may round below 0 at a pole
 }
 
 // capBoxes returns one or two lon/lat boxes (degrees; the first n of bs,
