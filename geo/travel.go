@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -175,10 +173,4 @@ func (m Model) Describe() Method {
 	m = m.WithDefaults()
 	return Method{Text: fmt.Sprintf("temps estimés (vol d'oiseau × détour) : distance orthodromique (haversine, R = %s km) × détour / vitesse × 60, en minutes (détour = %s, vitesse = %s km/h)",
 		FrNumber(EarthRadiusKm), FrNumber(m.Detour), FrNumber(m.SpeedKmh))}
-}
-
-// FrNumber formats v in French notation (decimal comma), with no more
-// decimals than needed: 30 → "30", 22.5 → "22,5".
-func FrNumber(v float64) string {
-	return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1)
 }

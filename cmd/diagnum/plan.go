@@ -12,6 +12,7 @@ import (
 	"diagnum/diag"
 	"diagnum/diag/plan"
 	"diagnum/diag/report"
+	"diagnum/geo"
 )
 
 // planOptions are the command-line settings of `diagnum plan`: those of
@@ -570,20 +571,12 @@ func servedAdded(p *plan.Plan) float64 {
 	return v
 }
 
-// thousands formats v rounded to the euro with spaces between thousands.
+// thousands formats v rounded to the euro in French notation, with plain
+// spaces between thousands and a hyphen-minus (the console's).
 func thousands(v float64) string {
-	s := fmt.Sprintf("%.0f", v)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteRune(' ')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return consoleSpaces.Replace(geo.FrDecimal(v, 0))
 }
+
+// consoleSpaces turns FrDecimal's no-break spaces and minus sign into
+// their ASCII forms.
+var consoleSpaces = strings.NewReplacer("\u00a0", " ", "−", "-")

@@ -6,12 +6,11 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	"diagnum/diag"
+	"diagnum/geo"
 )
 
 // Bound is the certified bound of a plan on one criterion: no set of as
@@ -34,7 +33,7 @@ func (b Bound) Ratio() float64 {
 
 // Certificate says it in French, e.g. « au moins 97,8 % de l'optimum ».
 func (b Bound) Certificate() string {
-	return "au moins " + strings.Replace(strconv.FormatFloat(100*b.Ratio(), 'f', 1, 64), ".", ",", 1) + " % de l'optimum"
+	return "au moins " + geo.FrDecimal(100*b.Ratio(), 1) + " % de l'optimum"
 }
 
 // picksGain returns the gains of the picks of p so far.

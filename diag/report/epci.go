@@ -74,7 +74,7 @@ func frPercent(share float64) string {
 
 // frInt formats a count n ≥ 0 with a no-break space between groups of
 // three digits (frDecimal): 34875 → "34 875".
-func frInt(n int) string { return frDecimal(float64(n), 0) }
+func frInt(n int) string { return geo.FrDecimal(float64(n), 0) }
 
 // frNumber formats v in French notation (decimal comma), with no more
 // decimals than needed: 30 → "30", 22.5 → "22,5".

@@ -5,12 +5,11 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
-	"strings"
 
 	"gonum.org/v1/gonum/stat"
 
 	"diagnum/data"
+	"diagnum/geo"
 )
 
 // mapClassCount is the number of quantile classes of the choropleth.
@@ -159,13 +158,13 @@ func (c *mapClasses) labels() []string {
 		if i > 0 {
 			lo = c.upper[i-1]
 		}
-		out[i] = frDecimal(hi, dec)
+		out[i] = geo.FrDecimal(hi, dec)
 		switch {
 		case single(i):
 		case i > 0 && single(i-1):
-			out[i] = "> " + frDecimal(lo, dec) + " – " + out[i]
+			out[i] = "> " + geo.FrDecimal(lo, dec) + " – " + out[i]
 		default:
-			out[i] = frDecimal(lo, dec) + " – " + out[i]
+			out[i] = geo.FrDecimal(lo, dec) + " – " + out[i]
 		}
 	}
 	return out
@@ -175,34 +174,9 @@ func (c *mapClasses) labels() []string {
 // when formatted with dec decimals.
 func distinctFormatted(v []float64, dec int) bool {
 	for i := 1; i < len(v); i++ {
-		if frDecimal(v[i], dec) == frDecimal(v[i-1], dec) {
+		if geo.FrDecimal(v[i], dec) == geo.FrDecimal(v[i-1], dec) {
 			return false
 		}
 	}
 	return true
-}
-
-// frDecimal formats v with dec decimals in French notation: decimal comma
-// and a no-break space between groups of three digits ("12 345,6").
-func frDecimal(v float64, dec int) string {
-	s := strconv.FormatFloat(v, 'f', dec, 64)
-	if strings.Trim(s, "-0.") == "" {
-		s = strings.TrimPrefix(s, "-")
-	}
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "−", s[1:]
-	}
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteRune('\u00a0')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteString("," + frac)
-	}
-	return sign + b.String()
 }

@@ -70,27 +70,6 @@ func TestQuantileClasses(t *testing.T) {
 	}
 }
 
-func TestFrDecimal(t *testing.T) {
-	for _, tt := range []struct {
-		v    float64
-		dec  int
-		want string
-	}{
-		{12345.678, 1, "12\u00a0345,7"},
-		{1234567, 0, "1\u00a0234\u00a0567"},
-		{999, 0, "999"},
-		{0, 0, "0"},
-		{-0.0001, 2, "0,00"},
-		{-3.5, 1, "−3,5"},
-		{-1234.5, 0, "−1\u00a0234"}, // strconv rounds half to even: 1234
-		{0.125, 2, "0,12"},          // 0.125 is exact: half to even
-	} {
-		if got := frDecimal(tt.v, tt.dec); got != tt.want {
-			t.Errorf("frDecimal(%v, %d) = %q, want %q", tt.v, tt.dec, got, tt.want)
-		}
-	}
-}
-
 func TestNiceLength(t *testing.T) {
 	for _, tt := range []struct {
 		t, want float64

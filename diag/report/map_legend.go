@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"diagnum/data"
+	"diagnum/geo"
 )
 
 // niceLength returns the largest 1, 2 or 5 × 10^k not above t (t > 0).
@@ -25,9 +26,9 @@ func niceLength(t float64) float64 {
 // scaleLabel returns the label of a scale bar of L metres.
 func scaleLabel(L float64) string {
 	if L >= 1000 {
-		return frDecimal(L/1000, 0) + " km"
+		return geo.FrDecimal(L/1000, 0) + " km"
 	}
-	return frDecimal(L, 0) + " m"
+	return geo.FrDecimal(L, 0) + " m"
 }
 
 // scaleBarLength returns the length in metres of the scale bar of a frame
@@ -216,7 +217,7 @@ func legendCircles(l *legendWriter, m *mapModel) {
 	for _, p := range pops {
 		r := m.dotRadius(p, l.u)
 		l.y -= max(0, r-7*l.u)
-		l.entryAt(frDecimal(float64(p), 0)+" hab.", circle(r), rmax)
+		l.entryAt(geo.FrDecimal(float64(p), 0)+" hab.", circle(r), rmax)
 		l.y -= max(0, r-7*l.u)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"diagnum/diag"
 	"diagnum/diag/plan"
+	"diagnum/geo"
 )
 
 // planDep is a row of the per-département table of a plan: the
@@ -153,9 +154,9 @@ func planLegend(c vg.Canvas, at vg.Point, u vg.Length, m *mapModel, noNeed, post
 	}
 	l.y -= 12 * u
 	l.heading("Plan")
-	l.note(frDecimal(float64(posts), 0) + " postes ajoutés")
+	l.note(geo.FrDecimal(float64(posts), 0) + " postes ajoutés")
 	if !math.IsNaN(rho) {
-		l.note("corrélation des rangs postes / besoin : " + frDecimal(rho, 3))
+		l.note("corrélation des rangs postes / besoin : " + geo.FrDecimal(rho, 3))
 	}
 }
 

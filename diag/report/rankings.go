@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"diagnum/diag"
+	"diagnum/geo"
 )
 
 // ranked is a roll-up of the Départements or Régions sheet with its ranks.
@@ -172,8 +173,8 @@ func (b *book) rankNotes(s *sheet, noun string) error {
 		cell(st.note, "Rapport à la France : conseillers pour 10 000 hab. ÷ valeur nationale (1 = comme la France)."),
 	}
 	if fr.Population > 0 {
-		lines = append([]any{cell(st.note, "France : "+frDecimal(fr.Per10k, 2)+" conseillers pour 10 000 hab., taux de couverture "+
-			frDecimal(100*fr.Coverage, 1)+" %, "+frDecimal(float64(fr.Uncovered), 0)+" habitants non couverts.")}, lines...)
+		lines = append([]any{cell(st.note, "France : "+geo.FrDecimal(fr.Per10k, 2)+" conseillers pour 10 000 hab., taux de couverture "+
+			geo.FrDecimal(100*fr.Coverage, 1)+" %, "+geo.FrDecimal(float64(fr.Uncovered), 0)+" habitants non couverts.")}, lines...)
 	}
 	for _, l := range lines {
 		if err := s.add(l); err != nil {

@@ -3,7 +3,6 @@ package htmlreport
 import (
 	"math"
 	"strconv"
-	"strings"
 
 	"diagnum/data"
 	"diagnum/diag"
@@ -250,5 +249,5 @@ func (pg *Page) addPlan(p *plan.Plan, proj *projector) {
 
 // percent formats a rate as "12,3 %".
 func percent(r float64) string {
-	return strings.Replace(strconv.FormatFloat(100*r, 'f', 1, 64), ".", ",", 1) + " %"
+	return geo.FrDecimal(100*r, 1) + " %"
 }
