@@ -290,3 +290,13 @@ func sheetText(t *testing.T, path, sheet string) string {
 	}
 	return b.String()
 }
+
+// TestThousands: the console's amounts in euros, rounded, digits grouped
+// by plain spaces, a hyphen-minus.
+func TestThousands(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 999: "999", 120000: "120 000", 1234567.4: "1 234 567", -1234: "-1 234", 999.6: "1 000"} {
+		if got := thousands(v); got != want {
+			t.Errorf("thousands(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
