@@ -75,7 +75,8 @@ type OSRMOptions struct {
 	// OSRMMaxMinutes) as no route (+Inf) instead of failing.
 	Unreachable bool
 	// Progress, when set, is called after each answered request with the
-	// number answered so far (from several goroutines).
+	// number answered so far by the client and its Recounts (from several
+	// goroutines).
 	Progress func(done int64)
 	Client   *http.Client // nil: http.DefaultClient (deadlines come from the context)
 }
@@ -98,12 +99,17 @@ type OSRM struct {
 }
 
 // osrmRun is what an OSRM client and its Recount share: the server, the
-// requests in flight, the run's deadline and its first failure.
+// requests in flight, the run's deadline and its first failure, and the
+// count of answered requests that Progress shows.
 type osrmRun struct {
 	base   string
 	opt    OSRMOptions
 	client *http.Client
 	sem    chan struct{}
+	// progressed counts the requests answered by the client and its
+	// Recounts: Progress shows the run's work, one count that only
+	// grows, not each copy's answered (which would start again at 1).
+	progressed atomic.Int64
 
 	start    sync.Once
 	deadline time.Time // of the run, set at the first request
@@ -112,7 +118,8 @@ type osrmRun struct {
 }
 
 // Recount implements Recounter: the same server, limits, deadline and
-// failure, with request counts (Requests, Describe, Progress) of its own.
+// failure, with request counts (Requests, Describe) of its own; Progress
+// counts the requests of both.
 func (o *OSRM) Recount() TravelTimer { return &OSRM{osrmRun: o.osrmRun} }
 
 var profileRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -278,10 +285,9 @@ func (o *OSRM) table(ctx context.Context, s, d []orb.Point) ([][]float64, error)
 	for attempt := 0; ; attempt++ {
 		t, retryAfter, err := o.once(ctx, s, d)
 		if err == nil {
-			if o.opt.Progress != nil {
-				o.opt.Progress(o.answered.Add(1))
-			} else {
-				o.answered.Add(1)
+			o.answered.Add(1)
+			if n := o.progressed.Add(1); o.opt.Progress != nil {
+				o.opt.Progress(n)
 			}
 			return t, nil
 		}

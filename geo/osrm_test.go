@@ -161,6 +161,44 @@ func TestOSRMTimesBatched(t *testing.T) {
 	}
 }
 
+// TestOSRMRecountProgress: Progress, shared by a client and its
+// Recounts (the offers of Synthèse run beside the diagnostic), counts the
+// requests answered by all of them, each count 1 … N once, so the count
+// on the terminal does not start again at each copy's; each copy's
+// Requests stay its own.
+func TestOSRMRecountProgress(t *testing.T) {
+	srv := httptest.NewServer(&fakeOSRM{t: t, maxCoords: 4})
+	defer srv.Close()
+	counts := make(chan int64, 100)
+	o, err := NewOSRM(srv.URL, OSRMOptions{MaxCoords: 4, Unreachable: true, Progress: func(n int64) { counts <- n }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := Recount(o).(*OSRM)
+	pts := placesOf(roundPoints(randomPoints(rand.New(rand.NewPCG(7, 8)), 6)))
+	// 6 × 1 in blocks of 3 × 1: 2 requests each, then 2 more for o.
+	for _, x := range []*OSRM{o, rc, o} {
+		if _, err := x.Times(context.Background(), pts, pts[:1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(counts)
+	var seen []int64
+	for n := range counts {
+		seen = append(seen, n)
+	}
+	slices.Sort(seen)
+	if want := []int64{1, 2, 3, 4, 5, 6}; !slices.Equal(seen, want) {
+		t.Errorf("Progress saw %v, want %v", seen, want)
+	}
+	if s, a := o.Requests(); s != 4 || a != 4 {
+		t.Errorf("client: %d sent, %d answered; want 4, 4", s, a)
+	}
+	if s, a := rc.Requests(); s != 2 || a != 2 {
+		t.Errorf("Recount: %d sent, %d answered; want 2, 2", s, a)
+	}
+}
+
 func TestOSRMUnreachable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	base := srv.URL
