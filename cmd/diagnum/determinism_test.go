@@ -155,15 +155,18 @@ func checkTiesByCode(t *testing.T, path string) {
 	}
 }
 
-// TestRunDate: the outputs' date is today (UTC) without SOURCE_DATE_EPOCH,
-// the day of its seconds with it; a value that is not a number of
-// seconds stops the run with a message naming the variable.
+// TestRunDate: the outputs' date is today (UTC) without SOURCE_DATE_EPOCH
+// (unset or empty), the day of its seconds with it; a value that is not
+// a number of seconds stops the run with a message naming the variable.
 func TestRunDate(t *testing.T) {
 	before := time.Now().UTC().Truncate(24 * time.Hour)
 	t.Setenv("SOURCE_DATE_EPOCH", "")
-	os.Unsetenv("SOURCE_DATE_EPOCH")
 	got, err := runDate()
 	if after := time.Now().UTC().Truncate(24 * time.Hour); err != nil || (!got.Equal(before) && !got.Equal(after)) {
+		t.Errorf("empty: %v, %v; want %v", got, err, before)
+	}
+	os.Unsetenv("SOURCE_DATE_EPOCH")
+	if got, err := runDate(); err != nil || (!got.Equal(before) && !got.Equal(time.Now().UTC().Truncate(24*time.Hour))) {
 		t.Errorf("unset: %v, %v; want %v", got, err, before)
 	}
 	for v, want := range map[string]time.Time{
@@ -176,7 +179,7 @@ func TestRunDate(t *testing.T) {
 			t.Errorf("SOURCE_DATE_EPOCH=%s: %v, %v; want %v", v, got, err, want)
 		}
 	}
-	for _, v := range []string{"", "abc", "-1", "1.7e9", "253402300800"} {
+	for _, v := range []string{" ", "abc", "-1", "1.7e9", "253402300800"} {
 		t.Setenv("SOURCE_DATE_EPOCH", v)
 		if _, err := run(t, "--dept", "23", "--out", "-"); err == nil || !strings.Contains(err.Error(), "SOURCE_DATE_EPOCH") {
 			t.Errorf("SOURCE_DATE_EPOCH=%q: err = %v, want an error naming the variable", v, err)

@@ -431,11 +431,11 @@ func frFlagError(err error) string {
 // runDate returns the date the outputs carry, and to which the ages of
 // the data are counted: today (UTC), or, when the environment sets
 // SOURCE_DATE_EPOCH (seconds since 1970-01-01 UTC, the convention of
-// reproducible builds), that day, so that the same run on another day
+// reproducible builds; empty is unset), that day, so that the same run on another day
 // writes the same bytes. A value that is not such a number is an error.
 func runDate() (time.Time, error) {
 	t := time.Now()
-	if v, ok := os.LookupEnv("SOURCE_DATE_EPOCH"); ok {
+	if v := os.Getenv("SOURCE_DATE_EPOCH"); v != "" {
 		sec, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || sec < 0 || sec > 253402300799 { // up to 9999-12-31
 			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH : « %s » n'est pas un nombre de secondes depuis le 1er janvier 1970 (UTC)", v)
