@@ -24,8 +24,8 @@ const MaxSize = 64 << 10
 // matches one of patterns (filepath.Glob patterns relative to testdata,
 // such as "bad/*.csv"); testdata is that folder's path from the test's
 // package directory ("../testdata"). Files larger than MaxSize are
-// skipped. A pattern that matches no file, or a file that cannot be read,
-// fails the test: a seed lost to a renamed fixture would go unnoticed.
+// skipped. A pattern that matches no file (or only larger ones), or a
+// file that cannot be read, fails the test: a seed lost to a renamed fixture would go unnoticed.
 func Seed(f *testing.F, testdata string, patterns ...string) {
 	f.Helper()
 	SeedLines(f, testdata, 0, patterns...)
@@ -49,6 +49,7 @@ func SeedLines(f *testing.F, testdata string, n int, patterns ...string) {
 		if err != nil || len(paths) == 0 {
 			f.Fatalf("fuzz seeds %s: no file (%v)", pattern, err)
 		}
+		added := 0
 		for _, p := range paths {
 			b, err := os.ReadFile(p)
 			if err != nil {
@@ -56,7 +57,11 @@ func SeedLines(f *testing.F, testdata string, n int, patterns ...string) {
 			}
 			if b = Head(b, n); len(b) <= MaxSize {
 				f.Add(b)
+				added++
 			}
+		}
+		if added == 0 {
+			f.Fatalf("fuzz seeds %s: every file is larger than %d bytes", pattern, MaxSize)
 		}
 	}
 }
