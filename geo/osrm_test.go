@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -199,10 +200,29 @@ func TestOSRMRecountProgress(t *testing.T) {
 	}
 }
 
+// refusingAddr returns the address of a TCP socket bound to a port of
+// 127.0.0.1 that does not listen, kept until t ends: a connection to it
+// is refused, and no other process can take the port meanwhile (closing a
+// server and dialling its port again could reach whatever took it).
+func refusingAddr(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "127.0.0.1:" + strconv.Itoa(sa.(*syscall.SockaddrInet4).Port)
+}
+
 func TestOSRMUnreachable(t *testing.T) {
-	srv := httptest.NewServer(http.NotFoundHandler())
-	base := srv.URL
-	srv.Close() // nothing listens any more
+	base := "http://" + refusingAddr(t)
 	o, err := NewOSRM(base, OSRMOptions{Timeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
