@@ -431,8 +431,9 @@ func frFlagError(err error) string {
 // runDate returns the date the outputs carry, and to which the ages of
 // the data are counted: today (UTC), or, when the environment sets
 // SOURCE_DATE_EPOCH (seconds since 1970-01-01 UTC, the convention of
-// reproducible builds; empty is unset), that day, so that the same run on another day
-// writes the same bytes. A value that is not such a number is an error.
+// reproducible builds; empty is unset), that day, so that the same run
+// on another day writes the same bytes. A value that is not such a
+// number is an error.
 func runDate() (time.Time, error) {
 	t := time.Now()
 	if v := os.Getenv("SOURCE_DATE_EPOCH"); v != "" {

@@ -73,7 +73,7 @@ func frPercent(share float64) string {
 }
 
 // frInt formats a count n ≥ 0 with a no-break space between groups of
-// three digits (frDecimal): 34875 → "34 875".
+// three digits (geo.FrDecimal): 34875 → "34 875".
 func frInt(n int) string { return geo.FrDecimal(float64(n), 0) }
 
 // frNumber formats v in French notation (decimal comma), with no more

@@ -25,7 +25,8 @@ const MaxSize = 64 << 10
 // such as "bad/*.csv"); testdata is that folder's path from the test's
 // package directory ("../testdata"). Files larger than MaxSize are
 // skipped. A pattern that matches no file (or only larger ones), or a
-// file that cannot be read, fails the test: a seed lost to a renamed fixture would go unnoticed.
+// file that cannot be read, fails the test: a seed lost to a renamed
+// fixture would go unnoticed.
 func Seed(f *testing.F, testdata string, patterns ...string) {
 	f.Helper()
 	SeedLines(f, testdata, 0, patterns...)
